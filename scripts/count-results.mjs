@@ -1,0 +1,37 @@
+// Sums passed and failed tests from Vitest's and Playwright's JSON reports in test-results/.
+// With --line prints only "N passed, M failed"; otherwise a per-runner breakdown.
+import { existsSync, readFileSync } from 'node:fs';
+
+const lineOnly = process.argv.includes('--line');
+let passed = 0;
+let failed = 0;
+const notes = [];
+
+const vitestFile = 'test-results/vitest.json';
+if (existsSync(vitestFile)) {
+  const v = JSON.parse(readFileSync(vitestFile, 'utf8'));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests + (v.numRuntimeErrorTestSuites ?? 0);
+  notes.push(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests} failed`);
+} else {
+  failed += 1;
+  notes.push('vitest: no report (the unit tests did not run)');
+}
+
+const pwFile = 'test-results/playwright.json';
+if (existsSync(pwFile)) {
+  const p = JSON.parse(readFileSync(pwFile, 'utf8'));
+  const s = p.stats;
+  passed += s.expected + (s.flaky ?? 0);
+  failed += s.unexpected;
+  if (p.errors?.length) failed += p.errors.length;
+  notes.push(
+    `playwright: ${s.expected} passed, ${s.unexpected} failed, ${s.flaky ?? 0} flaky, ${s.skipped} skipped`,
+  );
+} else {
+  failed += 1;
+  notes.push('playwright: no report (the end-to-end tests did not run)');
+}
+
+if (!lineOnly) for (const n of notes) console.log(n);
+else console.log(`${passed} passed, ${failed} failed`);

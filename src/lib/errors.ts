@@ -1,0 +1,69 @@
+/** Every failure the domain layer reports, by a stable code the UI maps to words. */
+export type ErrorCode =
+  // encoding
+  | 'ERR_BASE64'
+  | 'ERR_PEM_ARMOUR'
+  | 'ERR_DER'
+  // keys
+  | 'ERR_KEY_UNSUPPORTED'
+  | 'ERR_KEY_WEAK'
+  | 'ERR_KEY_ENCRYPTED'
+  | 'ERR_KEY_PRIVATE_WHERE_PUBLIC'
+  | 'ERR_KEY_UNRECOGNISED'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_GENERATION_FAILED'
+  // storage
+  | 'ERR_STORAGE_UNAVAILABLE'
+  | 'ERR_STORAGE_WRITE'
+  | 'ERR_STORAGE_NOT_FOUND'
+  | 'ERR_STORAGE_EXTRACTABLE'
+  // jwt
+  | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWT_SEGMENTS'
+  | 'ERR_JWT_BASE64URL'
+  | 'ERR_JWT_JSON'
+  | 'ERR_JWT_HEADER'
+  | 'ERR_JWT_JWE'
+  | 'ERR_JWT_UNSECURED'
+  | 'ERR_JWT_ALG_UNSUPPORTED'
+  | 'ERR_JWT_ALG_KEY_MISMATCH'
+  | 'ERR_JWT_CURVE_MISMATCH'
+  | 'ERR_JWT_ECDSA_DER'
+  | 'ERR_JWT_ECDSA_LENGTH'
+  | 'ERR_JWT_RS_PS_CONFUSION'
+  | 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
+  | 'ERR_JWT_CRIT'
+  | 'ERR_JWT_B64_FALSE'
+  | 'ERR_JWT_SIGNATURE'
+  | 'ERR_JWT_NO_KEY'
+  | 'ERR_JWKS_NO_MATCH'
+  // partners
+  | 'ERR_PARTNER_INPUT'
+  | 'ERR_QIT_AUTH_HEADER'
+  | 'ERR_QIT_API_KEY'
+  | 'ERR_QIT_TOKEN_SIGNATURE'
+  | 'ERR_QIT_MD5'
+  | 'ERR_QIT_METHOD'
+  | 'ERR_QIT_ENDPOINT'
+  | 'ERR_QIT_BODY_SIGNATURE';
+
+/** An error from keybench's domain code, carrying a stable `code` and a message a developer can act on. */
+export class KeybenchError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeybenchError';
+    this.code = code;
+  }
+}
+
+/** True when `e` is a KeybenchError, optionally with the given code. */
+export function isKeybenchError(e: unknown, code?: ErrorCode): e is KeybenchError {
+  return e instanceof KeybenchError && (code === undefined || e.code === code);
+}
+
+/** A readable message for anything thrown, for the UI. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,31 @@
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { toPem } from '../encoding/pem';
+import { toHex } from '../encoding/base64url';
+import type { SigningAlg } from './profiles';
+
+/** The public key as PEM, byte for byte what `openssl pkey -pubin -pubout` prints. */
+export function spkiToPem(spki: Uint8Array): string {
+  return toPem(spki, 'PUBLIC KEY');
+}
+
+/** SHA-256 of the SPKI DER as lowercase hex pairs joined by ":" (`openssl dgst -sha256 -c`). */
+export async function spkiFingerprint(spki: Uint8Array<ArrayBuffer>): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', spki)), ':');
+}
+
+/** The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key. */
+export async function jwkThumbprint(publicKey: CryptoKey): Promise<string> {
+  const jwk = (await crypto.subtle.exportKey('jwk', publicKey)) as JWK;
+  return calculateJwkThumbprint(jwk, 'sha256');
+}
+
+/** The public JWK to publish: only public members, plus `kid` (thumbprint), `alg` and `use: sig`. */
+export async function publicJwk(publicKey: CryptoKey, alg: SigningAlg): Promise<JWK> {
+  const full = (await crypto.subtle.exportKey('jwk', publicKey)) as JWK;
+  const kid = await calculateJwkThumbprint(full, 'sha256');
+  const pub: JWK =
+    full.kty === 'RSA'
+      ? { kty: 'RSA', n: full.n, e: full.e }
+      : { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
+  return { ...pub, kid, alg, use: 'sig' };
+}

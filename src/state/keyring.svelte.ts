@@ -1,0 +1,200 @@
+import { messageOf } from '../lib/errors';
+import { generateKeyPair } from '../lib/keys/generate';
+import { describeKey } from '../lib/keys/describe';
+import { keyDetails, type KeyDetails } from '../lib/keys/details';
+import { profileById, type ProfileId } from '../lib/keys/profiles';
+import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
+import { deleteKey, listKeys, putKey, updateKey } from '../storage/keystore';
+
+const CHANNEL = 'keybench-keys';
+
+/** The keyring: the stored keys, their derived details, and what the storage can promise. */
+export class Keyring {
+  #keys = $state.raw<StoredKey[]>([]);
+  #details = $state.raw<Record<string, KeyDetails>>({});
+  #generating = $state<ProfileId | null>(null);
+  #error = $state<string | null>(null);
+  #storageProblem = $state<string | null>(null);
+  #persistent = $state<boolean | null>(null);
+  #loaded = $state(false);
+  #channel: BroadcastChannel | null = null;
+
+  /** Stored keys, oldest first. */
+  get keys() {
+    return this.#keys;
+  }
+  /** Key pairs that can sign. */
+  get pairs() {
+    return this.#keys.filter((k) => k.kind === 'pair');
+  }
+  get details() {
+    return this.#details;
+  }
+  /** The profile whose key is being generated, if any. */
+  get generating() {
+    return this.#generating;
+  }
+  /** The last operation's error, for the banner. */
+  get error() {
+    return this.#error;
+  }
+  /** Why keys cannot be kept (IndexedDB unavailable), if so. */
+  get storageProblem() {
+    return this.#storageProblem;
+  }
+  /** Whether the browser promised not to evict our storage; null while unknown. */
+  get persistent() {
+    return this.#persistent;
+  }
+  get loaded() {
+    return this.#loaded;
+  }
+
+  dismissError() {
+    this.#error = null;
+  }
+
+  /** Load keys and keep them in sync with other tabs. Call once at start-up. */
+  async start(): Promise<void> {
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(CHANNEL);
+      this.#channel.onmessage = () => void this.refresh();
+    }
+    window.addEventListener('focus', () => void this.refresh());
+    await this.refresh();
+    await this.#askPersistence();
+  }
+
+  async #askPersistence() {
+    try {
+      this.#persistent =
+        (await navigator.storage?.persisted?.()) || (await navigator.storage?.persist?.()) || false;
+    } catch {
+      this.#persistent = false;
+    }
+  }
+
+  /** Re-read the stored keys (after a change here or in another tab). */
+  async refresh(): Promise<void> {
+    try {
+      const keys = await listKeys();
+      this.#storageProblem = null;
+      await this.#setKeys(keys);
+    } catch (e) {
+      this.#storageProblem = messageOf(e);
+    } finally {
+      this.#loaded = true;
+    }
+  }
+
+  async #setKeys(keys: StoredKey[]) {
+    const details: Record<string, KeyDetails> = {};
+    await Promise.all(
+      keys.map(async (k) => {
+        details[k.id] = this.#details[k.id] ?? (await keyDetails(k));
+      }),
+    );
+    this.#keys = keys;
+    this.#details = details;
+  }
+
+  #announce() {
+    this.#channel?.postMessage('changed');
+  }
+
+  /** Generate and store a non-extractable key pair for a profile; returns it, or null on failure. */
+  async generate(profileId: ProfileId): Promise<StoredKey | null> {
+    if (this.#generating) return null;
+    this.#generating = profileId;
+    this.#error = null;
+    try {
+      const profile = profileById(profileId);
+      const pair = await generateKeyPair(profileId);
+      const now = Date.now();
+      const key: StoredKey = {
+        id: crypto.randomUUID(),
+        kind: 'pair',
+        label: defaultLabel(profile.partner, now),
+        profile: profileId,
+        algorithm: describeKey(pair.publicKey),
+        jwsAlg: profile.jwsAlg,
+        createdAt: now,
+        origin: 'generated',
+        spki: pair.spki,
+        publicKey: pair.publicKey,
+        privateKey: pair.privateKey,
+        progress: { publicKeyExported: false, uploaded: false },
+      };
+      await this.add(key);
+      return key;
+    } catch (e) {
+      this.#error = messageOf(e);
+      return null;
+    } finally {
+      this.#generating = null;
+    }
+  }
+
+  /**
+   * Store a key and show it. Only after the write succeeds does it appear, so a failed write
+   * leaves neither a half-saved key nor a key that would vanish on reload.
+   */
+  async add(key: StoredKey): Promise<void> {
+    await putKey(key);
+    await this.#setKeys([...this.#keys, key]);
+    this.#announce();
+  }
+
+  /** Rename a key. */
+  async rename(id: string, label: string): Promise<void> {
+    const clean = label.trim();
+    if (!clean) {
+      this.#error = 'A key needs a name.';
+      return;
+    }
+    await this.#update(id, { label: clean });
+  }
+
+  /** Record onboarding progress for a key. */
+  async markProgress(id: string, patch: Partial<OnboardingProgress>): Promise<void> {
+    const key = this.#keys.find((k) => k.id === id);
+    if (!key) return;
+    const progress = { ...key.progress, ...patch };
+    if (
+      progress.publicKeyExported === key.progress.publicKeyExported &&
+      progress.uploaded === key.progress.uploaded
+    ) {
+      return;
+    }
+    await this.#update(id, { progress });
+  }
+
+  async #update(id: string, patch: Partial<Pick<StoredKey, 'label' | 'progress'>>) {
+    try {
+      const next = await updateKey(id, patch);
+      this.#keys = this.#keys.map((k) => (k.id === id ? next : k));
+      this.#announce();
+    } catch (e) {
+      this.#error = messageOf(e);
+    }
+  }
+
+  /** Delete a key for good. */
+  async remove(id: string): Promise<void> {
+    try {
+      await deleteKey(id);
+      this.#keys = this.#keys.filter((k) => k.id !== id);
+      this.#announce();
+    } catch (e) {
+      this.#error = messageOf(e);
+    }
+  }
+
+  /** Report an error from a flow that uses the keyring (import, for example). */
+  fail(e: unknown) {
+    this.#error = messageOf(e);
+  }
+}
+
+/** The app's one keyring. */
+export const keyring = new Keyring();

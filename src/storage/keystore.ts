@@ -1,0 +1,101 @@
+/**
+ * The only module that touches IndexedDB. Each keyring entry is one idb-keyval value, written in
+ * one transaction, so a failed write leaves nothing half-written.
+ */
+import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { KeybenchError } from '../lib/errors';
+import type { StoredKey } from '../lib/keys/stored-key';
+
+let store: UseStore | undefined;
+
+function keyStore(): UseStore {
+  if (typeof indexedDB === 'undefined') {
+    throw new KeybenchError(
+      'ERR_STORAGE_UNAVAILABLE',
+      'This browser offers no IndexedDB here, so keys cannot be kept.',
+    );
+  }
+  store ??= createStore('keybench', 'keys');
+  return store;
+}
+
+function wrap(
+  code: 'ERR_STORAGE_UNAVAILABLE' | 'ERR_STORAGE_WRITE',
+  what: string,
+  e: unknown,
+): KeybenchError {
+  if (e instanceof KeybenchError) return e;
+  const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new KeybenchError(code, `${what} (${reason}).`, { cause: e });
+}
+
+/**
+ * Every stored key, oldest first.
+ * @throws KeybenchError ERR_STORAGE_UNAVAILABLE when IndexedDB cannot be opened (e.g. private browsing).
+ */
+export async function listKeys(): Promise<StoredKey[]> {
+  try {
+    const all = await values<StoredKey>(keyStore());
+    return all.sort((a, b) => a.createdAt - b.createdAt);
+  } catch (e) {
+    throw wrap('ERR_STORAGE_UNAVAILABLE', 'The key store could not be read', e);
+  }
+}
+
+/**
+ * Store a new or replaced key. Refuses an extractable private key: keybench keeps only keys
+ * whose bytes nobody can read.
+ * @throws KeybenchError ERR_STORAGE_EXTRACTABLE, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
+ */
+export async function putKey(key: StoredKey): Promise<void> {
+  if (key.privateKey && key.privateKey.extractable) {
+    throw new KeybenchError(
+      'ERR_STORAGE_EXTRACTABLE',
+      'Refusing to store a private key that can be exported.',
+    );
+  }
+  if (key.kind === 'public' && key.privateKey) {
+    throw new KeybenchError('ERR_STORAGE_WRITE', 'A trusted public key must not carry a private key.');
+  }
+  try {
+    await set(key.id, key, keyStore());
+  } catch (e) {
+    throw wrap('ERR_STORAGE_WRITE', 'The key could not be saved', e);
+  }
+}
+
+/**
+ * Change a stored key's metadata (label, progress). The key material cannot be changed this way.
+ * @throws KeybenchError ERR_STORAGE_NOT_FOUND, ERR_STORAGE_WRITE
+ */
+export async function updateKey(
+  id: string,
+  patch: Partial<Pick<StoredKey, 'label' | 'progress'>>,
+): Promise<StoredKey> {
+  let current: StoredKey | undefined;
+  try {
+    current = await get<StoredKey>(id, keyStore());
+  } catch (e) {
+    throw wrap('ERR_STORAGE_UNAVAILABLE', 'The key store could not be read', e);
+  }
+  if (!current)
+    throw new KeybenchError(
+      'ERR_STORAGE_NOT_FOUND',
+      'That key is no longer stored (deleted in another tab?).',
+    );
+  const next: StoredKey = { ...current, ...patch };
+  await putKey(next);
+  return next;
+}
+
+/**
+ * Delete a stored key for good.
+ * @throws KeybenchError ERR_STORAGE_WRITE
+ */
+export async function deleteKey(id: string): Promise<void> {
+  try {
+    await del(id, keyStore());
+  } catch (e) {
+    throw wrap('ERR_STORAGE_WRITE', 'The key could not be deleted', e);
+  }
+}

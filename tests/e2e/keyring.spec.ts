@@ -1,0 +1,193 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { test, expect, generateKey, storedKeysInPage } from './fixtures';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('./#/keys');
+  await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
+});
+
+for (const kind of [
+  { keyName: 'RSA-2048' as const, file: 'public.pem', nodeType: 'rsa', detail: { modulusLength: 2048 } },
+  {
+    keyName: 'P-521' as const,
+    file: 'jwtECDSASHA512.key.pub',
+    nodeType: 'ec',
+    detail: { namedCurve: 'secp521r1' },
+  },
+]) {
+  test(`generates ${kind.keyName}; the downloaded ${kind.file} parses and equals openssl's output`, async ({
+    page,
+  }) => {
+    const card = await generateKey(page, kind.keyName);
+    const downloadPromise = page.waitForEvent('download');
+    await card.getByRole('button', { name: 'Download public key' }).click();
+    const download = await downloadPromise;
+    expect(download.suggestedFilename()).toBe(kind.file);
+    const pem = readFileSync((await download.path())!, 'utf8');
+
+    const key = createPublicKey(pem);
+    expect(key.asymmetricKeyType).toBe(kind.nodeType);
+    expect(key.asymmetricKeyDetails).toMatchObject(kind.detail);
+    const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], {
+      input: pem,
+      encoding: 'utf8',
+    });
+    expect(pem).toBe(viaOpenssl);
+
+    const der = key.export({ type: 'spki', format: 'der' });
+    const fp = createHash('sha256').update(der).digest('hex').match(/../g)!.join(':');
+    await expect(card.getByTestId('fingerprint')).toHaveText(fp);
+    await expect(card.getByText('✓ Public key downloaded or copied')).toBeVisible();
+  });
+}
+
+test('private keys in IndexedDB are non-extractable CryptoKeys and nothing else is stored', async ({
+  page,
+}) => {
+  await generateKey(page, 'RSA-2048');
+  await generateKey(page, 'P-521');
+  const stored = await storedKeysInPage(page);
+  expect(stored).toHaveLength(2);
+  for (const k of stored) {
+    expect(k.kind).toBe('pair');
+    expect(k.extractable).toBe(false);
+    expect(k.exportRejected).toBe(true);
+    expect(k.canSign).toBe(true);
+    expect(k.fields).toEqual([
+      'algorithm',
+      'createdAt',
+      'id',
+      'jwsAlg',
+      'kind',
+      'label',
+      'origin',
+      'privateKey',
+      'profile',
+      'progress',
+      'publicKey',
+      'spki',
+    ]);
+  }
+});
+
+test('keys survive a reload', async ({ page }) => {
+  const card = await generateKey(page, 'P-521');
+  const fp = await card.getByTestId('fingerprint').textContent();
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(1);
+  await expect(page.getByTestId('fingerprint')).toHaveText(fp!);
+});
+
+test('keys survive a browser restart (persistent profile)', async ({ baseURL }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keybench-profile-'));
+  try {
+    const launch = () =>
+      chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, baseURL });
+    let ctx = await launch();
+    let page = await ctx.newPage();
+    await page.goto('./#/keys');
+    const card = await generateKey(page, 'RSA-2048');
+    const fp = await card.getByTestId('fingerprint').textContent();
+    await ctx.close();
+
+    ctx = await launch();
+    page = await ctx.newPage();
+    await page.goto('./#/keys');
+    await expect(page.getByTestId('fingerprint')).toHaveText(fp!);
+    const stored = await storedKeysInPage(page);
+    expect(stored.map((k) => [k.extractable, k.exportRejected, k.canSign])).toEqual([[false, true, true]]);
+    await ctx.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('delete asks for confirmation, names the key, and lasts across reload', async ({ page }) => {
+  const card = await generateKey(page, 'P-521');
+  const label = (await card.getByRole('heading').textContent())!;
+  await card.getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(label);
+  await expect(dialog).toContainText('reject new signatures');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('article')).toHaveCount(1);
+
+  await card.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete key' }).click();
+  await expect(page.getByRole('article')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
+  await expect(page.getByRole('article')).toHaveCount(0);
+  expect(await storedKeysInPage(page)).toEqual([]);
+});
+
+test('copy puts the exact PEM on the clipboard', async ({ page }) => {
+  const card = await generateKey(page, 'RSA-2048');
+  await card.getByRole('button', { name: 'Copy public key' }).click();
+  await expect(card.getByText('Copied', { exact: true })).toBeVisible();
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clip).toMatch(
+    /^-----BEGIN PUBLIC KEY-----\n(?:[A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END PUBLIC KEY-----\n$/,
+  );
+  await expect(card.getByTestId('public-pem')).toHaveText(clip, { useInnerText: false });
+  expect(createPublicKey(clip).asymmetricKeyDetails?.modulusLength).toBe(2048);
+});
+
+test('rename persists; JWK download is public only with kid = thumbprint', async ({ page }) => {
+  const card = await generateKey(page, 'P-521');
+  await card.getByRole('button', { name: 'Rename' }).click();
+  await card.getByLabel('New name').fill('QI Tech sandbox');
+  await card.getByRole('button', { name: 'Save name' }).click();
+  const renamed = page.getByRole('article', { name: 'QI Tech sandbox' });
+  await expect(renamed).toBeVisible();
+  await page.reload();
+  await expect(renamed).toBeVisible();
+
+  const downloadPromise = page.waitForEvent('download');
+  await renamed.getByRole('button', { name: 'Download JWK' }).click();
+  const jwk = JSON.parse(readFileSync((await (await downloadPromise).path())!, 'utf8'));
+  expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  expect(jwk.alg).toBe('ES512');
+  await expect(renamed.getByTestId('thumbprint')).toHaveText(jwk.kid);
+  expect(createPublicKey({ key: jwk, format: 'jwk' }).asymmetricKeyDetails?.namedCurve).toBe('secp521r1');
+});
+
+test('two tabs see the same keys', async ({ page, context }) => {
+  const other = await context.newPage();
+  await other.goto('./#/keys');
+  await expect(other.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
+  await generateKey(page, 'P-521');
+  await expect(other.getByRole('article')).toHaveCount(1);
+});
+
+test('onboarding progress is kept per key', async ({ page }) => {
+  const card = await generateKey(page, 'RSA-2048');
+  const uploaded = card.getByRole('checkbox', { name: /Uploaded to Qredo/ });
+  await uploaded.check();
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: /Uploaded to Qredo/ })).toBeChecked();
+});
+
+test('the page states its CSP and says how keys are kept', async ({ page }) => {
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("connect-src 'none'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("object-src 'none'");
+  await expect(page.getByText(/non-extractable/).first()).toBeVisible();
+  await expect(page.getByTestId('persistence')).toHaveText(/Storage is (persistent|best-effort)/);
+  // The CSP is enforced: a fetch from the page is refused.
+  const refused = await page.evaluate(() =>
+    fetch('./favicon.svg').then(
+      () => false,
+      () => true,
+    ),
+  );
+  expect(refused).toBe(true);
+});

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Path to a file in ../shared/vectors. */
+export function vectorPath(...parts: string[]): string {
+  return resolve(__dirname, '../../../shared/vectors', ...parts);
+}
+
+/** Text of a file in ../shared/vectors. */
+export function vector(...parts: string[]): string {
+  return readFileSync(vectorPath(...parts), 'utf8');
+}
+
+/** Run openssl with stdin and return stdout (as text unless `binary`). */
+export function openssl(args: string[], input?: string | Uint8Array): string {
+  return execFileSync('openssl', args, { input, encoding: 'utf8' });
+}
+
+/** A fresh temporary directory. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'keybench-'));
+}
+
+/** Write a file into a directory and return its path. */
+export function writeTemp(dir: string, name: string, content: string | Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}

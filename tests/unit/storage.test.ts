@@ -1,0 +1,130 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StoredKey } from '../../src/lib/keys/stored-key';
+import { generateKeyPair } from '../../src/lib/keys/generate';
+import type { KeybenchError } from '../../src/lib/errors';
+
+async function fresh() {
+  vi.resetModules();
+  return import('../../src/storage/keystore');
+}
+
+async function makeKey(createdAt: number, label = 'k'): Promise<StoredKey> {
+  const pair = await generateKeyPair('qitech');
+  return {
+    id: crypto.randomUUID(),
+    kind: 'pair',
+    label,
+    profile: 'qitech',
+    algorithm: 'ECDSA P-521',
+    jwsAlg: 'ES512',
+    createdAt,
+    origin: 'generated',
+    spki: pair.spki,
+    publicKey: pair.publicKey,
+    privateKey: pair.privateKey,
+    progress: { publicKeyExported: false, uploaded: false },
+  };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    // resetModules gives each test its own copy of errors.ts, so compare by name, not instanceof.
+    return e instanceof Error && e.name === 'KeybenchError'
+      ? (e as KeybenchError).code
+      : `not a KeybenchError: ${String(e)}`;
+  }
+  return undefined;
+}
+
+describe('keystore', () => {
+  beforeEach(async () => {
+    const store = await fresh();
+    for (const k of await store.listKeys()) await store.deleteKey(k.id);
+  });
+
+  it('round-trips CryptoKeys and metadata, oldest first, and the key still signs', async () => {
+    const store = await fresh();
+    const b = await makeKey(2000, 'second');
+    const a = await makeKey(1000, 'first');
+    await store.putKey(b);
+    await store.putKey(a);
+    const again = await (await fresh()).listKeys();
+    expect(again.map((k) => k.label)).toEqual(['first', 'second']);
+    const got = again[0]!;
+    expect(got.privateKey!.extractable).toBe(false);
+    expect(Array.from(got.spki)).toEqual(Array.from(a.spki));
+    const data = new TextEncoder().encode('hello');
+    const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-512' }, got.privateKey!, data);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-512' }, a.publicKey, sig, data)).toBe(true);
+  });
+
+  it('updates only label and progress', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    await store.putKey(k);
+    const next = await store.updateKey(k.id, {
+      label: 'renamed',
+      progress: { publicKeyExported: true, uploaded: true },
+    });
+    expect(next.label).toBe('renamed');
+    const [stored] = await store.listKeys();
+    expect(stored?.label).toBe('renamed');
+    expect(stored?.progress.uploaded).toBe(true);
+  });
+
+  it('deletes', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    await store.putKey(k);
+    await store.deleteKey(k.id);
+    expect(await store.listKeys()).toEqual([]);
+  });
+
+  it('ERR_STORAGE_EXTRACTABLE: refuses a private key that can be exported', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    const extractable = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-521' }, true, [
+      'sign',
+    ])) as CryptoKeyPair;
+    expect(await codeOf(store.putKey({ ...k, privateKey: extractable.privateKey }))).toBe(
+      'ERR_STORAGE_EXTRACTABLE',
+    );
+    expect(await store.listKeys()).toEqual([]);
+  });
+
+  it('ERR_STORAGE_WRITE: refuses a trusted public key carrying a private key', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    expect(await codeOf(store.putKey({ ...k, kind: 'public' }))).toBe('ERR_STORAGE_WRITE');
+  });
+
+  it('ERR_STORAGE_NOT_FOUND: updating a key deleted elsewhere', async () => {
+    const store = await fresh();
+    expect(await codeOf(store.updateKey('missing', { label: 'x' }))).toBe('ERR_STORAGE_NOT_FOUND');
+  });
+
+  it('ERR_STORAGE_WRITE: a failing write leaves nothing behind', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    // A function cannot be structured-cloned, so IndexedDB rejects the whole put.
+    const bad = { ...k, label: (() => 'x') as unknown as string };
+    expect(await codeOf(store.putKey(bad))).toBe('ERR_STORAGE_WRITE');
+    expect(await store.listKeys()).toEqual([]);
+  });
+
+  it('ERR_STORAGE_UNAVAILABLE: no IndexedDB at all', async () => {
+    const saved = globalThis.indexedDB;
+    try {
+      // @ts-expect-error simulating a browser without IndexedDB
+      delete globalThis.indexedDB;
+      const store = await fresh();
+      expect(await codeOf(store.listKeys())).toBe('ERR_STORAGE_UNAVAILABLE');
+      expect(await codeOf(store.putKey(await makeKey(1)))).toBe('ERR_STORAGE_UNAVAILABLE');
+    } finally {
+      globalThis.indexedDB = saved;
+    }
+  });
+});
