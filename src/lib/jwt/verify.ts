@@ -1,0 +1,407 @@
+import { compactVerify, errors as joseErrors } from 'jose';
+import { bytesToBase64url } from '../encoding/base64url';
+import { parseDerEcdsaSignature, rawEcdsaSignature } from '../encoding/der';
+import type { ErrorCode } from '../errors';
+import { describeKeyType, type KeyType } from '../keys/key-type';
+import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algorithms';
+import type { DecodedToken } from './decode';
+
+/** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
+export type VerificationKey =
+  | {
+      kind: 'public';
+      label: string;
+      /** stored: from the keyring; pasted: the key box; jwks: one key of a pasted JWKS; x5c/jwk-header: from the token itself. */
+      origin: 'stored' | 'pasted' | 'jwks' | 'x5c' | 'jwk-header';
+      spki: Uint8Array<ArrayBuffer>;
+      type: KeyType;
+      kid?: string;
+      thumbprint?: string;
+      /** The `alg` a JWK declares, if any. */
+      alg?: string;
+    }
+  | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
+
+/** The signature verdict. `verified` is true only when a signature was checked and is valid. */
+export interface Verdict {
+  verified: boolean;
+  /** The key that verified it. */
+  key?: VerificationKey;
+  code?: ErrorCode;
+  /** One sentence: what happened. */
+  message: string;
+  /** What to do about it. */
+  remedy?: string;
+  /** Labels of the keys tried, in order. */
+  tried: string[];
+  /** For DER-encoded ECDSA signatures: the same token with the signature converted to raw r‖s. */
+  fixedToken?: string;
+  /** Things worth knowing even when verified (x5c proves integrity only, b64:false…). */
+  notes: string[];
+}
+
+interface Failure {
+  code: ErrorCode;
+  message: string;
+  remedy?: string;
+}
+
+const PRIORITY: ErrorCode[] = [
+  'ERR_JWT_RS_PS_CONFUSION',
+  'ERR_JWT_SIGNATURE',
+  'ERR_JWT_CURVE_MISMATCH',
+  'ERR_JWT_ALG_KEY_MISMATCH',
+  'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
+];
+
+function fail(
+  code: ErrorCode,
+  message: string,
+  tried: string[],
+  remedy?: string,
+  extra?: Partial<Verdict>,
+): Verdict {
+  return { verified: false, code, message, remedy, tried, notes: [], ...extra };
+}
+
+function familyNeeds(info: AlgInfo, alg: string): string {
+  switch (info.family) {
+    case 'RS':
+    case 'PS':
+      return `${alg} needs an RSA key`;
+    case 'ES':
+      return `${alg} needs an ECDSA ${info.curve} key`;
+    case 'EdDSA':
+      return 'EdDSA needs an Ed25519 key';
+    case 'HS':
+      return `${alg} needs a shared secret`;
+  }
+}
+
+/** Is this key the right kind for alg? Returns the failure if not. */
+function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failure | null {
+  if (info.family === 'HS') {
+    if (key.kind === 'public') {
+      return {
+        code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
+        message: `Refused: the token says ${alg} (a shared secret) but the key is a public ${describeKeyType(key.type)} key.`,
+        remedy:
+          "Using a public key as an HMAC secret is the algorithm-confusion attack: anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.",
+      };
+    }
+    return null;
+  }
+  if (key.kind === 'secret') {
+    return {
+      code: 'ERR_JWT_ALG_KEY_MISMATCH',
+      message: `The token says ${alg}, which ${familyNeeds(info, alg).replace(`${alg} `, '')}; a secret cannot verify it.`,
+      remedy: "Paste the issuer's public key (PEM, certificate, JWK or JWKS) instead of a secret.",
+    };
+  }
+  const t = key.type;
+  if ((info.family === 'RS' || info.family === 'PS') && t.kty !== 'RSA') {
+    return mismatch(alg, info, key);
+  }
+  if (info.family === 'EdDSA' && t.kty !== 'OKP') return mismatch(alg, info, key);
+  if (info.family === 'ES') {
+    if (t.kty !== 'EC') return mismatch(alg, info, key);
+    if (t.curve !== info.curve) {
+      const fits = esAlgForCurve(t.curve);
+      return {
+        code: 'ERR_JWT_CURVE_MISMATCH',
+        message: `Curve mismatch: ${alg} needs a ${info.curve} key, but "${key.label}" is ${t.curve}.`,
+        remedy: `A ${t.curve} key signs ${fits ?? 'another algorithm'}. Use the ${info.curve} key that made this token${alg === 'ES512' ? ' (QI Tech keys are P-521)' : ''}, or check the signer's alg.`,
+      };
+    }
+  }
+  if (key.alg && key.alg !== alg) {
+    return {
+      code: 'ERR_JWT_ALG_KEY_MISMATCH',
+      message: `The JWK "${key.label}" declares alg ${key.alg}, but the token says ${alg}.`,
+      remedy:
+        'A key declaring an alg must only be used with it. Check which key the issuer uses for this token.',
+    };
+  }
+  return null;
+}
+
+function mismatch(alg: string, info: AlgInfo, key: VerificationKey & { kind: 'public' }): Failure {
+  return {
+    code: 'ERR_JWT_ALG_KEY_MISMATCH',
+    message: `Algorithm and key do not fit: ${familyNeeds(info, alg)}, but "${key.label}" is ${describeKeyType(key.type)}.`,
+    remedy:
+      key.type.kty === 'RSA'
+        ? "An RSA key verifies RS256/PS256 (and 384/512) tokens. Use the key that matches the token, or check the signer's alg."
+        : key.type.kty === 'EC'
+          ? `This key verifies ${esAlgForCurve(key.type.curve) ?? 'ECDSA'} tokens. Use the key that matches the token, or check the signer's alg.`
+          : 'This key verifies EdDSA tokens. Use the key that matches the token.',
+  };
+}
+
+async function importFor(info: AlgInfo, key: VerificationKey): Promise<CryptoKey> {
+  const params = verifyImportParams(info);
+  return key.kind === 'secret'
+    ? crypto.subtle.importKey('raw', key.secret, params, false, ['verify'])
+    : crypto.subtle.importKey('spki', key.spki, params, false, ['verify']);
+}
+
+/** True when `token` verifies with `key` under `alg`; false on a bad signature; throws otherwise. */
+async function check(token: string, alg: string, info: AlgInfo, key: VerificationKey): Promise<boolean> {
+  const cryptoKey = await importFor(info, key);
+  try {
+    await compactVerify(token, cryptoKey, { algorithms: [alg] });
+    return true;
+  } catch (e) {
+    if (e instanceof joseErrors.JWSSignatureVerificationFailed) return false;
+    throw e;
+  }
+}
+
+/** Does an RSA signature verify under the other padding (PKCS#1 v1.5 ↔ PSS)? */
+async function otherRsaPaddingVerifies(
+  decoded: DecodedToken,
+  info: AlgInfo,
+  key: VerificationKey,
+): Promise<boolean> {
+  if (key.kind !== 'public' || !decoded.signature) return false;
+  const other = info.family === 'RS' ? 'PS' : 'RS';
+  const params =
+    other === 'PS' ? { name: 'RSA-PSS', hash: info.hash } : { name: 'RSASSA-PKCS1-v1_5', hash: info.hash };
+  const k = await crypto.subtle.importKey('spki', key.spki, params, false, ['verify']);
+  const data = new TextEncoder().encode(`${decoded.segments[0]}.${decoded.segments[1]}`);
+  const saltLength = Number(info.hash.slice(4)) / 8;
+  const verifyParams = other === 'PS' ? { name: 'RSA-PSS', saltLength } : { name: 'RSASSA-PKCS1-v1_5' };
+  return crypto.subtle.verify(verifyParams, k, decoded.signature, data);
+}
+
+function order(keys: VerificationKey[], kid: unknown): VerificationKey[] {
+  if (typeof kid !== 'string') return keys;
+  const matches = (k: VerificationKey) => k.kind === 'public' && (k.kid === kid || k.thumbprint === kid);
+  return [...keys.filter(matches), ...keys.filter((k) => !matches(k))];
+}
+
+/**
+ * Verify a decoded compact JWS against candidate keys, and explain precisely why not when it does
+ * not verify. Never reports success for `alg: none`, a malformed token, or a key that did not check
+ * the signature.
+ */
+export async function verifyToken(decoded: DecodedToken, keys: VerificationKey[]): Promise<Verdict> {
+  if (decoded.form === 'empty') return fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []);
+  if (decoded.form !== 'jws') {
+    const first = decoded.errors[0];
+    return fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.message ?? 'This is not a compact JWS.', []);
+  }
+  const header = decoded.header!;
+  const alg = header.alg as string;
+  if (alg.toLowerCase() === 'none') {
+    return fail(
+      'ERR_JWT_UNSECURED',
+      'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
+      [],
+      'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
+    );
+  }
+  const info = algInfo(alg);
+  if (!info) {
+    return fail(
+      'ERR_JWT_ALG_UNSUPPORTED',
+      `Algorithm ${JSON.stringify(alg)} is not one keybench verifies.`,
+      [],
+      'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
+    );
+  }
+  const notes: string[] = [];
+  const crit = header.crit;
+  if (crit !== undefined) {
+    const list = Array.isArray(crit) ? crit : [];
+    const unknown = list.filter((c) => c !== 'b64');
+    if (!Array.isArray(crit) || list.length === 0 || unknown.length > 0) {
+      return fail(
+        'ERR_JWT_CRIT',
+        `The header marks ${unknown.length ? unknown.map((c) => JSON.stringify(c)).join(', ') : 'something malformed'} as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
+        [],
+        'RFC 7515 §4.1.11: a verifier that does not understand a critical header must reject the token. Verify it with software that implements the extension.',
+      );
+    }
+  }
+  if (header.b64 === false) {
+    if (!Array.isArray(crit) || !crit.includes('b64')) {
+      return fail(
+        'ERR_JWT_B64_FALSE',
+        'The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".',
+        [],
+        'RFC 7797 §6 requires "crit": ["b64"] with b64:false, so that verifiers unaware of it reject the token instead of misreading it. Fix the signer.',
+      );
+    }
+    notes.push(
+      'Unencoded payload (RFC 7797, b64:false): the signature covers the raw payload. This is a JWS, not a JWT.',
+    );
+  }
+  if (keys.length === 0) {
+    return fail(
+      'ERR_JWT_NO_KEY',
+      'Not verified: there is no key to check the signature with.',
+      [],
+      info.family === 'HS'
+        ? `Paste the shared ${alg} secret in the Verification key box.`
+        : "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+    );
+  }
+
+  const candidates = order(keys, header.kid);
+  const tried = candidates.map((k) => k.label);
+
+  // ECDSA signatures in JWS are raw r‖s of a fixed length; check the shape before any key.
+  if (info.family === 'ES' && decoded.signature && decoded.signature.length !== info.size! * 2) {
+    return ecdsaShape(decoded, alg, info, candidates, tried);
+  }
+
+  const failures: Failure[] = [];
+  for (const key of candidates) {
+    const bad = compatibility(alg, info, key);
+    if (bad) {
+      failures.push(bad);
+      continue;
+    }
+    let ok: boolean;
+    try {
+      ok = await check(decoded.token, alg, info, key);
+    } catch (e) {
+      failures.push({
+        code: 'ERR_JWT_SIGNATURE',
+        message: `"${key.label}" could not be used: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      continue;
+    }
+    if (ok) {
+      if (key.origin === 'x5c') {
+        notes.push(
+          "Verified with the certificate in the token's own x5c header. That proves the token was not altered since it was signed with that certificate's key — not who signed it. Check the certificate chain separately.",
+        );
+      }
+      if (key.origin === 'jwk-header') {
+        notes.push(
+          "Verified with the key embedded in the token's own jwk header: anyone can embed their own key, so this proves integrity only, never who signed.",
+        );
+      }
+      return {
+        verified: true,
+        key,
+        message: `Signature verified (${alg}) with ${describeSource(key)}.`,
+        tried,
+        notes,
+      };
+    }
+    if (
+      (info.family === 'RS' || info.family === 'PS') &&
+      (await otherRsaPaddingVerifies(decoded, info, key))
+    ) {
+      const other = info.family === 'RS' ? 'PS' : 'RS';
+      failures.push({
+        code: 'ERR_JWT_RS_PS_CONFUSION',
+        message: `RS/PS confusion: the header says ${alg}, but the signature is ${other}${alg.slice(2)} (${other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5'} padding) by "${key.label}".`,
+        remedy: `The signer used the wrong padding for its alg header. Make the signer use ${alg === `RS${alg.slice(2)}` ? 'RSASSA-PKCS1-v1_5 (RS)' : 'RSA-PSS (PS)'} or set alg to ${other}${alg.slice(2)}. Until then, no compliant verifier will accept it.`,
+      });
+      continue;
+    }
+    failures.push({
+      code: 'ERR_JWT_SIGNATURE',
+      message: `The signature does not match "${key.label}".`,
+    });
+  }
+
+  const best =
+    PRIORITY.map((c) => failures.filter((f) => f.code === c)).find((list) => list.length > 0) ?? failures;
+  const top = best[0]!;
+  if (top.code === 'ERR_JWT_SIGNATURE') {
+    const jwksNoKid =
+      typeof header.kid === 'string' &&
+      candidates.some((k) => k.origin === 'jwks') &&
+      !candidates.some((k) => k.kind === 'public' && k.kid === header.kid);
+    if (jwksNoKid) {
+      return fail(
+        'ERR_JWKS_NO_MATCH',
+        `No key in the JWKS has kid ${JSON.stringify(header.kid)}, and none of its keys verifies the token.`,
+        tried,
+        'The issuer may have rotated its keys: fetch its current JWKS and paste it again.',
+      );
+    }
+    const signatureFailures = failures.filter((f) => f.code === 'ERR_JWT_SIGNATURE').length;
+    const wrongKey =
+      signatureFailures > 1 || candidates.length > 1
+        ? `Wrong key: none of the ${candidates.length} keys tried verifies this signature (${tried.map((t) => `"${t}"`).join(', ')}).`
+        : top.message.startsWith('"')
+          ? top.message
+          : `Wrong key or altered token: ${top.message}`;
+    return fail(
+      'ERR_JWT_SIGNATURE',
+      wrongKey,
+      tried,
+      'Either the token was signed with a different key, or its header or payload was changed after signing (even one character, or re-serialised JSON). Check which key the issuer used (kid), and that the token was copied whole.',
+      { notes },
+    );
+  }
+  return fail(top.code, top.message, tried, top.remedy, { notes });
+}
+
+function describeSource(key: VerificationKey): string {
+  switch (key.origin) {
+    case 'stored':
+      return `your key "${key.label}"`;
+    case 'x5c':
+      return "the token's x5c certificate";
+    case 'jwk-header':
+      return "the token's embedded jwk";
+    default:
+      return `"${key.label}"`;
+  }
+}
+
+async function ecdsaShape(
+  decoded: DecodedToken,
+  alg: string,
+  info: AlgInfo,
+  candidates: VerificationKey[],
+  tried: string[],
+): Promise<Verdict> {
+  const sig = decoded.signature!;
+  const want = info.size! * 2;
+  const der = parseDerEcdsaSignature(sig);
+  const raw = der ? rawEcdsaSignature(der.r, der.s, info.size!) : null;
+  if (raw) {
+    const fixedToken = `${decoded.segments[0]}.${decoded.segments[1]}.${bytesToBase64url(raw)}`;
+    let verifiedWith: string | undefined;
+    for (const key of candidates) {
+      if (compatibility(alg, info, key)) continue;
+      try {
+        if (await check(fixedToken, alg, info, key)) {
+          verifiedWith = key.label;
+          break;
+        }
+      } catch {
+        // An unusable key cannot confirm the conversion; try the next.
+      }
+    }
+    return fail(
+      'ERR_JWT_ECDSA_DER',
+      `The ${alg} signature is DER-encoded (ASN.1 SEQUENCE of r and s, ${sig.length} bytes), but JWS requires raw r‖s (${want} bytes).${verifiedWith ? ` Converted, it verifies with "${verifiedWith}".` : ''}`,
+      tried,
+      'The signer passed the output of OpenSSL\'s `dgst -sign`, Java\'s Signature("SHA512withECDSA"), .NET\'s SignData with DSASignatureFormat.Rfc3279DerSequence, or Go\'s ecdsa.SignASN1 straight into the token. Convert it to raw r‖s (RFC 7518 §3.4), e.g. Java "SHA512withECDSAinP1363Format", or jose/Web Crypto which produce the right form. The converted token is below.',
+      { fixedToken },
+    );
+  }
+  const otherAlg = Object.entries({ 64: 'ES256', 96: 'ES384', 132: 'ES512' }).find(
+    ([n]) => Number(n) === sig.length,
+  )?.[1];
+  const shortBy = want - sig.length;
+  return fail(
+    'ERR_JWT_ECDSA_LENGTH',
+    `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
+    tried,
+    otherAlg
+      ? `${sig.length} bytes is the length ${otherAlg} produces: the header may name the wrong algorithm, or the key is on the wrong curve.`
+      : shortBy > 0 && shortBy <= 4
+        ? `${shortBy} byte${shortBy > 1 ? 's' : ''} short: the signer dropped leading zero bytes of r or s instead of left-padding each to ${info.size} bytes (a classic bug when converting from DER or from big integers). Pad r and s to ${info.size} bytes each.`
+        : 'The signature segment is damaged or was produced by a non-JWS signer.',
+  );
+}

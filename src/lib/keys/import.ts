@@ -1,0 +1,89 @@
+import { KeybenchError } from '../errors';
+import type { SigningAlg } from './profiles';
+import type { KeyType } from './key-type';
+import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
+
+/** The JWS algorithm an imported key signs with: RS256 for RSA, ES256/384/512 by curve, EdDSA. */
+export function defaultAlgFor(type: KeyType): SigningAlg | 'EdDSA' {
+  if (type.kty === 'RSA') return 'RS256';
+  if (type.kty === 'OKP') return 'EdDSA';
+  return (
+    ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[type.curve as 'P-256'] ?? 'ES512'
+  );
+}
+
+function importParams(type: KeyType): RsaHashedImportParams | EcKeyImportParams | Algorithm {
+  if (type.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  if (type.kty === 'EC') return { name: 'ECDSA', namedCurve: type.curve };
+  return { name: 'Ed25519' };
+}
+
+function signParams(type: KeyType): AlgorithmIdentifier | EcdsaParams {
+  if (type.kty === 'EC')
+    return { name: 'ECDSA', hash: { 'P-256': 'SHA-256', 'P-384': 'SHA-384' }[type.curve] ?? 'SHA-512' };
+  return importParams(type);
+}
+
+/** A trusted public key ready to store: verify only. */
+export async function importPublicKey(parsed: ParsedPublicKey): Promise<{ publicKey: CryptoKey }> {
+  const publicKey = await crypto.subtle.importKey('spki', parsed.spki, importParams(parsed.type), true, [
+    'verify',
+  ]);
+  return { publicKey };
+}
+
+/**
+ * Import a private key as a non-extractable signing key, with its public half. Checks that the two
+ * halves belong together by signing and verifying a test message, then zeroes the PKCS#8 bytes it
+ * was given and drops the JWK's private members.
+ * @throws KeybenchError ERR_KEY_INVALID when the browser refuses the key or the halves do not match.
+ */
+export async function importPrivateKey(
+  parsed: ParsedPrivateKey,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey; jwsAlg: SigningAlg | 'EdDSA' }> {
+  const params = importParams(parsed.type);
+  try {
+    const privateKey = parsed.pkcs8
+      ? await crypto.subtle.importKey('pkcs8', parsed.pkcs8, params, false, ['sign'])
+      : await crypto.subtle.importKey('jwk', jwkForImport(parsed), params, false, ['sign']);
+    const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
+    const probe = new TextEncoder().encode('keybench key pair check');
+    const sig = await crypto.subtle.sign(signParams(parsed.type), privateKey, probe);
+    if (!(await crypto.subtle.verify(signParams(parsed.type), publicKey, sig, probe))) {
+      throw new KeybenchError(
+        'ERR_KEY_INVALID',
+        'The private key does not match the public key stored inside it: the file is damaged.',
+      );
+    }
+    return { privateKey, publicKey, jwsAlg: defaultAlgFor(parsed.type) };
+  } catch (e) {
+    if (e instanceof KeybenchError) throw e;
+    throw new KeybenchError(
+      'ERR_KEY_INVALID',
+      `The browser refused this private key: ${e instanceof Error ? e.message : e}`,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    forgetPrivate(parsed);
+  }
+}
+
+function jwkForImport(parsed: ParsedPrivateKey): JsonWebKey {
+  const jwk = { ...(parsed.jwk as JsonWebKey) };
+  delete jwk.alg;
+  delete jwk.key_ops;
+  delete jwk.ext;
+  delete jwk.use;
+  return jwk;
+}
+
+/** Zero the private bytes held by a parsed key and drop its private JWK members. */
+export function forgetPrivate(parsed: ParsedPrivateKey): void {
+  parsed.pkcs8?.fill(0);
+  if (parsed.jwk) {
+    for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const)
+      delete (parsed.jwk as Record<string, unknown>)[m];
+  }
+}

@@ -1,0 +1,467 @@
+/**
+ * Recognise key text: PEM (SPKI, PKCS#1, X.509 certificate, PKCS#8, SEC1), armourless base64 DER,
+ * and JWK. Converts everything to SPKI (public) or PKCS#8/JWK (private) with @peculiar/asn1-*, and
+ * derives the public half of private keys from their own structure.
+ */
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { RSAPrivateKey, RSAPublicKey, id_rsaEncryption, id_RSASSA_PSS } from '@peculiar/asn1-rsa';
+import {
+  ECParameters,
+  ECPrivateKey,
+  id_ecPublicKey,
+  id_secp256r1,
+  id_secp384r1,
+  id_secp521r1,
+} from '@peculiar/asn1-ecc';
+import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import type { JWK } from 'jose';
+import { KeybenchError } from '../errors';
+import { base64ToBytes } from '../encoding/base64url';
+import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
+import type { KeyType } from './key-type';
+
+const ID_ED25519 = '1.3.101.112';
+const CURVES: Record<string, string> = {
+  [id_secp256r1]: 'P-256',
+  [id_secp384r1]: 'P-384',
+  [id_secp521r1]: 'P-521',
+};
+const CURVE_OIDS: Record<string, string> = {
+  'P-256': id_secp256r1,
+  'P-384': id_secp384r1,
+  'P-521': id_secp521r1,
+};
+const CURVE_NAMES_FOR_HUMANS: Record<string, string> = {
+  '1.3.132.0.10': 'secp256k1',
+  '1.2.840.10045.3.1.1': 'P-192',
+  '1.3.132.0.33': 'P-224',
+};
+
+/** A public key found in text. */
+export interface ParsedPublicKey {
+  kind: 'public';
+  source: 'SPKI PEM' | 'PKCS#1 RSA PUBLIC KEY' | 'X.509 certificate' | 'JWK' | 'DER without armour';
+  spki: Uint8Array<ArrayBuffer>;
+  type: KeyType;
+  /** The certificate's DER, when the key came from one. */
+  certificate?: Uint8Array<ArrayBuffer>;
+  /** `kid` and `alg`, when the key came from a JWK. */
+  kid?: string;
+  alg?: string;
+}
+
+/** A private key found in text, with its public half derived from it. */
+export interface ParsedPrivateKey {
+  kind: 'private';
+  source: 'PKCS#8' | 'PKCS#1 RSA PRIVATE KEY' | 'SEC1 EC PRIVATE KEY' | 'private JWK';
+  /** PKCS#8 DER for PEM input; absent for JWK input. */
+  pkcs8?: Uint8Array<ArrayBuffer>;
+  /** The JWK for JWK input. */
+  jwk?: JWK;
+  spki: Uint8Array<ArrayBuffer>;
+  type: KeyType;
+}
+
+/** What `parseKeyText` recognises. A JWKS gives several public keys. */
+export type ParsedKey = ParsedPublicKey | ParsedPrivateKey;
+
+function buf(ab: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
+  return ab instanceof Uint8Array ? new Uint8Array(ab) : new Uint8Array(ab);
+}
+
+function unsignedLength(bytes: ArrayBuffer): number {
+  const b = new Uint8Array(bytes);
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.length - i;
+}
+
+function curveName(oid: string | undefined): string {
+  const name = oid ? CURVES[oid] : undefined;
+  if (!name) {
+    const human = (oid && CURVE_NAMES_FOR_HUMANS[oid]) ?? oid ?? 'unknown';
+    throw new KeybenchError(
+      'ERR_KEY_UNSUPPORTED',
+      `Unsupported elliptic curve ${human}: browsers' WebCrypto signs with P-256, P-384 and P-521 only (ES256, ES384, ES512).`,
+    );
+  }
+  return name;
+}
+
+function checkRsaBits(bits: number): void {
+  if (bits < 2048) {
+    throw new KeybenchError(
+      'ERR_KEY_WEAK',
+      `This RSA key has ${bits} bits. Keys under 2048 bits are refused: generate an RSA-2048 (or larger) key instead.`,
+    );
+  }
+}
+
+/**
+ * The key type inside an SPKI.
+ * @throws KeybenchError ERR_KEY_UNSUPPORTED, ERR_KEY_WEAK, ERR_DER
+ */
+export function spkiKeyType(spki: Uint8Array): KeyType {
+  let info: SubjectPublicKeyInfo;
+  try {
+    info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+  } catch (e) {
+    throw new KeybenchError('ERR_DER', 'The public key is not a valid SubjectPublicKeyInfo (DER).', {
+      cause: e,
+    });
+  }
+  return keyTypeOfAlgorithm(info.algorithm, () => {
+    const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+    return unsignedLength(rsa.modulus) * 8;
+  });
+}
+
+function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): KeyType {
+  switch (alg.algorithm) {
+    case id_rsaEncryption: {
+      const bits = rsaBits();
+      checkRsaBits(bits);
+      return { kty: 'RSA', bits };
+    }
+    case id_ecPublicKey: {
+      const params = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters) : undefined;
+      return { kty: 'EC', curve: curveName(params?.namedCurve) };
+    }
+    case ID_ED25519:
+      return { kty: 'OKP', curve: 'Ed25519' };
+    case id_RSASSA_PSS:
+      throw new KeybenchError(
+        'ERR_KEY_UNSUPPORTED',
+        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: re-export it with `openssl pkey -pubin -in key.pem -pubout` from a plain RSA key.',
+      );
+    default:
+      throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
+  }
+}
+
+function rsaSpki(modulus: ArrayBuffer, publicExponent: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  const pub = new RSAPublicKey({ modulus, publicExponent });
+  return buf(
+    AsnConvert.serialize(
+      new SubjectPublicKeyInfo({
+        algorithm: new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null }),
+        subjectPublicKey: AsnConvert.serialize(pub),
+      }),
+    ),
+  );
+}
+
+function ecSpki(curveOid: string, point: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  return buf(
+    AsnConvert.serialize(
+      new SubjectPublicKeyInfo({
+        algorithm: new AlgorithmIdentifier({
+          algorithm: id_ecPublicKey,
+          parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid })),
+        }),
+        subjectPublicKey: point,
+      }),
+    ),
+  );
+}
+
+function missingEcPublic(): KeybenchError {
+  return new KeybenchError(
+    'ERR_KEY_INVALID',
+    'This EC private key does not carry its public key. Rewrite it with `openssl ec -in key.pem -out full.pem` (OpenSSL adds the public key) and import that.',
+  );
+}
+
+/** PKCS#1 RSAPrivateKey DER → PKCS#8 and the public SPKI. */
+function fromPkcs1Private(der: Uint8Array): ParsedPrivateKey {
+  const rsa = AsnConvert.parse(der, RSAPrivateKey);
+  const bits = unsignedLength(rsa.modulus) * 8;
+  checkRsaBits(bits);
+  const pkcs8 = AsnConvert.serialize(
+    new PrivateKeyInfo({
+      version: 0,
+      privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null }),
+      privateKey: new OctetString(der),
+    }),
+  );
+  return {
+    kind: 'private',
+    source: 'PKCS#1 RSA PRIVATE KEY',
+    pkcs8: buf(pkcs8),
+    spki: rsaSpki(rsa.modulus, rsa.publicExponent),
+    type: { kty: 'RSA', bits },
+  };
+}
+
+/** SEC1 ECPrivateKey DER → PKCS#8 and the public SPKI. */
+function fromSec1(der: Uint8Array, curveOidFromOuter?: string): ParsedPrivateKey {
+  const ec = AsnConvert.parse(der, ECPrivateKey);
+  const curveOid = ec.parameters?.namedCurve ?? curveOidFromOuter;
+  const curve = curveName(curveOid);
+  if (!ec.publicKey) throw missingEcPublic();
+  const pkcs8 = AsnConvert.serialize(
+    new PrivateKeyInfo({
+      version: 0,
+      privateKeyAlgorithm: new AlgorithmIdentifier({
+        algorithm: id_ecPublicKey,
+        parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid! })),
+      }),
+      privateKey: new OctetString(der),
+    }),
+  );
+  return {
+    kind: 'private',
+    source: 'SEC1 EC PRIVATE KEY',
+    pkcs8: buf(pkcs8),
+    spki: ecSpki(curveOid!, ec.publicKey),
+    type: { kty: 'EC', curve },
+  };
+}
+
+/** PKCS#8 PrivateKeyInfo DER → its public SPKI. */
+function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
+  const info = AsnConvert.parse(der, PrivateKeyInfo);
+  const alg = info.privateKeyAlgorithm;
+  const inner = new Uint8Array(info.privateKey.buffer);
+  if (alg.algorithm === id_rsaEncryption) {
+    return { ...fromPkcs1Private(inner), source: 'PKCS#8', pkcs8: der };
+  }
+  if (alg.algorithm === id_ecPublicKey) {
+    const outerCurve = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters).namedCurve : undefined;
+    return { ...fromSec1(inner, outerCurve), source: 'PKCS#8', pkcs8: der };
+  }
+  keyTypeOfAlgorithm(alg, () => 0);
+  throw new KeybenchError(
+    'ERR_KEY_UNSUPPORTED',
+    `keybench imports RSA and ECDSA private keys; this PKCS#8 key is ${alg.algorithm === ID_ED25519 ? 'Ed25519' : `OID ${alg.algorithm}`}.`,
+  );
+}
+
+function fromCertificate(der: Uint8Array<ArrayBuffer>): ParsedPublicKey {
+  const cert = AsnConvert.parse(der, Certificate);
+  const spki = buf(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo));
+  return { kind: 'public', source: 'X.509 certificate', spki, type: spkiKeyType(spki), certificate: der };
+}
+
+function fromPkcs1Public(der: Uint8Array): ParsedPublicKey {
+  const rsa = AsnConvert.parse(der, RSAPublicKey);
+  const spki = rsaSpki(rsa.modulus, rsa.publicExponent);
+  return { kind: 'public', source: 'PKCS#1 RSA PUBLIC KEY', spki, type: spkiKeyType(spki) };
+}
+
+function wrapDer<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KeybenchError) throw e;
+    throw new KeybenchError(
+      'ERR_DER',
+      `The ${what} block is not valid DER: ${e instanceof Error ? e.message : e}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+function fromPemBlock(block: PemBlock): ParsedKey | null {
+  const encrypted = block.headers['Proc-Type']?.includes('ENCRYPTED');
+  switch (block.label) {
+    case 'ENCRYPTED PRIVATE KEY':
+      throw new KeybenchError(
+        'ERR_KEY_ENCRYPTED',
+        'This private key is encrypted with a passphrase. Decrypt it first: `openssl pkey -in encrypted.pem -out private.pem` (asks for the passphrase), then import private.pem.',
+      );
+    case 'RSA PRIVATE KEY':
+    case 'EC PRIVATE KEY':
+      if (encrypted) {
+        const tool = block.label === 'RSA PRIVATE KEY' ? 'rsa' : 'ec';
+        throw new KeybenchError(
+          'ERR_KEY_ENCRYPTED',
+          `This private key is encrypted with a passphrase (Proc-Type: 4,ENCRYPTED). Decrypt it first: \`openssl ${tool} -in encrypted.pem -out private.pem\`, then import private.pem.`,
+        );
+      }
+      return wrapDer(block.label, () =>
+        block.label === 'RSA PRIVATE KEY' ? fromPkcs1Private(block.der) : fromSec1(block.der),
+      );
+    case 'PRIVATE KEY':
+      return wrapDer('PRIVATE KEY', () => fromPkcs8(block.der));
+    case 'PUBLIC KEY':
+      return wrapDer('PUBLIC KEY', () => ({
+        kind: 'public',
+        source: 'SPKI PEM',
+        spki: block.der,
+        type: spkiKeyType(block.der),
+      }));
+    case 'RSA PUBLIC KEY':
+      return wrapDer('RSA PUBLIC KEY', () => fromPkcs1Public(block.der));
+    case 'CERTIFICATE':
+    case 'TRUSTED CERTIFICATE':
+      return wrapDer('CERTIFICATE', () => fromCertificate(block.der));
+    case 'OPENSSH PRIVATE KEY':
+      throw new KeybenchError(
+        'ERR_KEY_UNSUPPORTED',
+        'This is an OpenSSH-format private key. Convert a copy to PEM with `ssh-keygen -p -m PEM -f copy_of_key` (rewrites the file in place), then import it.',
+      );
+    case 'EC PARAMETERS':
+      return null; // `openssl ecparam -genkey` writes this before the key; the key block follows.
+    default:
+      throw new KeybenchError(
+        'ERR_KEY_UNRECOGNISED',
+        `A PEM block labelled "${block.label}" is not a key keybench can use.`,
+      );
+  }
+}
+
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The public members of a JWK (drops d, p, q, … and metadata that would stop WebCrypto importing it). */
+export function publicPartOfJwk(jwk: JWK): JWK {
+  const out: JWK = {};
+  for (const [k, v] of Object.entries(jwk)) {
+    if (!PRIVATE_JWK_MEMBERS.includes(k) && k !== 'key_ops' && k !== 'ext')
+      (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | Algorithm {
+  if (jwk.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  if (jwk.kty === 'EC') {
+    if (!jwk.crv || !CURVE_OIDS[jwk.crv]) {
+      throw new KeybenchError(
+        'ERR_KEY_UNSUPPORTED',
+        `Unsupported JWK curve ${jwk.crv ?? '(none)'}: use P-256, P-384 or P-521.`,
+      );
+    }
+    return { name: 'ECDSA', namedCurve: jwk.crv };
+  }
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { name: 'Ed25519' };
+  if (jwk.kty === 'oct') {
+    throw new KeybenchError(
+      'ERR_KEY_UNSUPPORTED',
+      'This JWK is a symmetric secret (kty "oct"). Use it as an HMAC secret in the inspector; it cannot be a signing key pair.',
+    );
+  }
+  throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported JWK key type ${String(jwk.kty)}.`);
+}
+
+/**
+ * The SPKI of a JWK's public part (through WebCrypto, which validates the numbers).
+ * @throws KeybenchError ERR_KEY_INVALID, ERR_KEY_UNSUPPORTED, ERR_KEY_WEAK
+ */
+export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
+  const pub = publicPartOfJwk(jwk);
+  delete pub.alg;
+  delete pub.use;
+  let key: CryptoKey;
+  try {
+    key = await crypto.subtle.importKey('jwk', pub as JsonWebKey, jwkImportParams(jwk), true, ['verify']);
+  } catch (e) {
+    if (e instanceof KeybenchError) throw e;
+    throw new KeybenchError(
+      'ERR_KEY_INVALID',
+      `This JWK is not a valid ${jwk.kty} public key: ${e instanceof Error ? e.message : e}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return new Uint8Array(await crypto.subtle.exportKey('spki', key));
+}
+
+async function fromJwk(jwk: JWK): Promise<ParsedKey> {
+  if (typeof jwk.kty !== 'string') {
+    throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'This JSON has no "kty": it is not a JWK.');
+  }
+  if (jwk.kty === 'oct') jwkImportParams(jwk); // throws the explanation
+  const spki = await jwkToSpki(jwk);
+  const type = spkiKeyType(spki);
+  if (typeof jwk.d === 'string') return { kind: 'private', source: 'private JWK', jwk, spki, type };
+  return { kind: 'public', source: 'JWK', spki, type, kid: jwk.kid, alg: jwk.alg };
+}
+
+/** True when the text is JSON that looks like a JWK Set. */
+export function isJwksText(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(v.keys);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Recognise one key in pasted or dropped text. A JWKS gives every usable key in it (see
+ * `parseKeySetText`). Never keeps anything: the caller decides what to import.
+ * @throws KeybenchError ERR_KEY_ENCRYPTED, ERR_KEY_UNSUPPORTED, ERR_KEY_WEAK, ERR_KEY_INVALID,
+ *   ERR_KEY_UNRECOGNISED, ERR_PEM_ARMOUR, ERR_DER
+ */
+export async function parseKeyText(text: string): Promise<ParsedKey> {
+  const keys = await parseKeySetText(text);
+  if (keys.length !== 1) {
+    throw new KeybenchError('ERR_KEY_UNRECOGNISED', `This text holds ${keys.length} keys; paste one key.`);
+  }
+  return keys[0]!;
+}
+
+/**
+ * Recognise every key in a text: several PEM blocks, a JWKS, or one key.
+ * @throws as `parseKeyText`
+ */
+export async function parseKeySetText(text: string): Promise<ParsedKey[]> {
+  const trimmed = text.trim();
+  if (!trimmed) throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'Nothing to read: the key text is empty.');
+  if (looksLikePem(trimmed)) {
+    const keys = parsePem(trimmed)
+      .map(fromPemBlock)
+      .filter((k): k is ParsedKey => k !== null);
+    if (keys.length === 0) throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'The PEM text holds no key.');
+    return keys;
+  }
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (e) {
+      throw new KeybenchError(
+        'ERR_KEY_UNRECOGNISED',
+        `This looks like JSON but does not parse: ${e instanceof Error ? e.message : e}`,
+      );
+    }
+    const set = json as { keys?: unknown };
+    if (Array.isArray(set.keys)) {
+      const out: ParsedKey[] = [];
+      for (const k of set.keys as JWK[]) {
+        try {
+          out.push(await fromJwk(k));
+        } catch {
+          // A JWKS may hold keys for other uses (encryption, unsupported curves); skip those.
+        }
+      }
+      if (out.length === 0)
+        throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'This JWKS holds no usable signature key.');
+      return out;
+    }
+    return [await fromJwk(json as JWK)];
+  }
+  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && trimmed.replace(/\s/g, '').length >= 40) {
+    const der = base64ToBytes(trimmed);
+    for (const attempt of [
+      (): ParsedKey => ({ kind: 'public', source: 'DER without armour', spki: der, type: spkiKeyType(der) }),
+      (): ParsedKey => ({ ...fromCertificate(der), source: 'DER without armour' }),
+      (): ParsedKey => fromPkcs8(der),
+    ]) {
+      try {
+        return [attempt()];
+      } catch (e) {
+        if (e instanceof KeybenchError && e.code !== 'ERR_DER') throw e;
+      }
+    }
+  }
+  throw new KeybenchError(
+    'ERR_KEY_UNRECOGNISED',
+    'This is not a key keybench recognises. Paste a PEM block (BEGIN PUBLIC KEY, CERTIFICATE, PRIVATE KEY…), a JWK or JWKS, or a PEM body without its armour.',
+  );
+}

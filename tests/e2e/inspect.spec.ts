@@ -1,0 +1,135 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { test, expect, generateKey } from './fixtures';
+
+const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
+
+function es256Token(payload: Record<string, unknown>) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const input = `${b64u(JSON.stringify({ alg: 'ES256', typ: 'JWT' }))}.${b64u(JSON.stringify(payload))}`;
+  const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return {
+    token: `${input}.${b64u(sig)}`,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+}
+
+test('a token signed in the page with a stored key verifies with an empty key box, naming the key', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  const card = await generateKey(page, 'P-521');
+  const label = (await card.getByRole('heading').textContent())!.trim();
+  // Sign in the page with the stored, non-extractable key straight from IndexedDB.
+  const token = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('keybench');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const [key] = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
+      const r = db.transaction('keys').objectStore('keys').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const enc = (o: unknown) =>
+      btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const input = `${enc({ alg: 'ES512', typ: 'JWT' })}.${enc({ sub: 'in-page', exp: Math.floor(Date.now() / 1000) + 300 })}`;
+    const sig = new Uint8Array(
+      await crypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-512' },
+        key!.privateKey,
+        new TextEncoder().encode(input),
+      ),
+    );
+    return `${input}.${btoa(String.fromCharCode(...sig))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')}`;
+  });
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  await page.getByLabel('JWT').fill(token);
+  const status = page.getByTestId('verdict');
+  await expect(status).toContainText('Signature verified');
+  await expect(status).toContainText(`your key "${label}"`);
+  await expect(page.getByTestId('time-status')).toContainText('expires in');
+
+  // One changed payload character: never verified.
+  const [h, p, s] = token.split('.');
+  const tampered = `${h}.${p!.slice(0, -2)}${p!.at(-2) === 'A' ? 'B' : 'A'}${p!.at(-1)}.${s}`;
+  await page.getByLabel('JWT').fill(tampered);
+  await expect(status).toContainText('Not verified');
+  await expect(status).not.toContainText('Signature verified');
+});
+
+test('pasted PEM verifies; wrong key, alg none and garbage are never verified', async ({ page }) => {
+  await page.goto('./#/inspect');
+  const { token, publicPem } = es256Token({ sub: 'x' });
+  const status = page.getByTestId('verdict');
+  await page.getByLabel('JWT').fill(token);
+  await page.getByLabel('Verification key').fill(publicPem);
+  await expect(status).toContainText('Signature verified');
+
+  await page.getByLabel('Verification key').fill(es256Token({}).publicPem);
+  await expect(status).toContainText('Wrong key');
+  await expect(status).not.toContainText('Signature verified');
+
+  await page.getByLabel('JWT').fill(`${b64u('{"alg":"none"}')}.${b64u('{"admin":true}')}.`);
+  await expect(status).toContainText('Unsecured token');
+  await expect(status).not.toContainText('Signature verified');
+
+  for (const garbage of ['%%%', 'a.b', '....', 'eyJ.eyJ.eyJ', '{"alg":"HS256"}', 'x'.repeat(5000)]) {
+    await page.getByLabel('JWT').fill(garbage);
+    await expect(status).toContainText('Not verified');
+  }
+  // Still working afterwards.
+  await page.getByLabel('JWT').fill(token);
+  await page.getByLabel('Verification key').fill(publicPem);
+  await expect(status).toContainText('Signature verified');
+});
+
+test('a hostile token executes nothing and is shown as text', async ({ page }) => {
+  await page.goto('./#/inspect');
+  const evil = {
+    name: '<script>window.__pwned = 1</script>',
+    pic: '<img src=x onerror="window.__pwned = 2">',
+    website: 'javascript:window.__pwned=3',
+    iss: '<svg onload="window.__pwned=4">',
+  };
+  const { token } = es256Token(evil);
+  const hostileHeader = `${b64u(JSON.stringify({ alg: 'ES256', kid: '<img src=x onerror="window.__pwned=5">' }))}.${token.split('.')[1]}.${token.split('.')[2]}`;
+  for (const t of [token, hostileHeader]) {
+    await page.getByLabel('JWT').fill(t);
+    await expect(page.getByTestId('payload-json')).toContainText('<script>window.__pwned = 1</script>');
+  }
+  await expect(page.getByRole('cell', { name: /javascript:/ })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.locator('main img, main svg, main script').count()).toBe(0);
+  expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+});
+
+test('a token in the URL fragment is loaded, then removed from the address bar', async ({ page }) => {
+  const { token } = es256Token({ sub: 'from-url' });
+  await page.goto(`./#/inspect?token=${token}`);
+  await expect(page.getByLabel('JWT')).toHaveValue(token);
+  await expect(page.getByTestId('payload-json')).toContainText('from-url');
+  expect(page.url()).not.toContain('token=');
+  expect(page.url()).toMatch(/#\/inspect$/);
+});
+
+test('a private key pasted in the key box is replaced by its public half, with a warning', async ({
+  page,
+}) => {
+  await page.goto('./#/inspect');
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const input = `${b64u(JSON.stringify({ alg: 'ES256' }))}.${b64u('{"sub":"k"}')}`;
+  const token = `${input}.${b64u(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+  await page.getByLabel('JWT').fill(token);
+  await page
+    .getByLabel('Verification key')
+    .fill(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  await expect(page.getByRole('alert')).toContainText('private key');
+  await expect(page.getByTestId('verdict')).toContainText('Signature verified');
+  await expect(page.getByLabel('Verification key')).toHaveValue(
+    publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  );
+});
