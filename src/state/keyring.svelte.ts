@@ -1,8 +1,8 @@
-import { messageOf } from '../lib/errors';
+import { KeybenchError, messageOf } from '../lib/errors';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKey } from '../lib/keys/describe';
 import { keyDetails, type KeyDetails } from '../lib/keys/details';
-import { profileById, type ProfileId } from '../lib/keys/profiles';
+import { profileById, type ProfileId, type SigningAlg } from '../lib/keys/profiles';
 import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
 import { deleteKey, listKeys, putKey, updateKey } from '../storage/keystore';
 
@@ -190,9 +190,62 @@ export class Keyring {
     }
   }
 
-  /** Report an error from a flow that uses the keyring (import, for example). */
-  fail(e: unknown) {
-    this.#error = messageOf(e);
+  /**
+   * Import key text: a private key becomes a non-extractable signing pair, a public key (or
+   * certificate) a trusted verify-only key. Returns a sentence saying what was imported.
+   * @throws KeybenchError from parsing or importing; nothing is stored then.
+   */
+  async importKey(text: string, label: string): Promise<string> {
+    // The ASN.1 code is only needed here and in the inspector's key box: load it on demand.
+    const [{ parseKeyText }, { importPrivateKey, importPublicKey, defaultAlgFor }, { describeKeyType }] =
+      await Promise.all([
+        import('../lib/keys/parse'),
+        import('../lib/keys/import'),
+        import('../lib/keys/key-type'),
+      ]);
+    const parsed = await parseKeyText(text);
+    const now = Date.now();
+    const kindName = describeKeyType(parsed.type);
+    if (parsed.type.kty === 'OKP') {
+      throw new KeybenchError(
+        'ERR_KEY_UNSUPPORTED',
+        'keybench keeps RSA and ECDSA keys; Ed25519 keys can be pasted in the inspector to verify tokens.',
+      );
+    }
+    const base = {
+      id: crypto.randomUUID(),
+      profile: null,
+      algorithm: kindName,
+      createdAt: now,
+      origin: 'imported' as const,
+      spki: parsed.spki,
+      progress: { publicKeyExported: false, uploaded: false },
+    };
+    let key: StoredKey;
+    if (parsed.kind === 'private') {
+      const source = parsed.source;
+      const imported = await importPrivateKey(parsed);
+      key = {
+        ...base,
+        kind: 'pair',
+        label: label.trim() || defaultLabel(`Imported ${kindName}`, now),
+        jwsAlg: imported.jwsAlg as SigningAlg,
+        publicKey: imported.publicKey,
+        privateKey: imported.privateKey,
+      };
+      await this.add(key);
+      return `Imported "${key.label}" (${source}, ${kindName}) as a non-extractable signing key. The text box was cleared; the private key's bytes are no longer held by this page.`;
+    }
+    const { publicKey } = await importPublicKey(parsed);
+    key = {
+      ...base,
+      kind: 'public',
+      label: label.trim() || defaultLabel(`Trusted ${kindName} public key`, now),
+      jwsAlg: defaultAlgFor(parsed.type) as SigningAlg,
+      publicKey,
+    };
+    await this.add(key);
+    return `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key: it verifies, it cannot sign.`;
   }
 }
 

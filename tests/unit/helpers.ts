@@ -29,3 +29,8 @@ export function writeTemp(dir: string, name: string, content: string | Uint8Arra
   writeFileSync(p, content);
   return p;
 }
+
+/** Run openssl and return stdout as bytes (for signatures and DER). */
+export function opensslBytes(args: string[]): Buffer {
+  return execFileSync('openssl', args);
+}

@@ -1,0 +1,224 @@
+import { messageOf } from '../lib/errors';
+import { signJws } from '../lib/jwt/sign';
+import {
+  inspectQredoApiKey,
+  qredoTimestamp,
+  signQredoRequest,
+  type QredoSigned,
+} from '../lib/partners/qredo';
+import {
+  rfc1123Date,
+  signQitRequest,
+  verifyQitResponse,
+  type QitResponseVerdict,
+  type QitSigned,
+} from '../lib/partners/qitech';
+import { keyTypeOf } from '../lib/keys/key-type';
+import { keyring } from './keyring.svelte';
+
+const REMEMBER_KEY = 'keybench.qredo.apiKey';
+
+function storedApiKey(): string {
+  try {
+    return localStorage.getItem(REMEMBER_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
+ * unless the user ticks "remember" for the Qredo API key. */
+export class SignForms {
+  tab = $state<'jwt' | 'qredo' | 'qitech'>('jwt');
+
+  // Test JWT
+  jwtKeyId = $state('');
+  jwtHeader = $state('{\n  "typ": "JWT"\n}');
+  jwtPayload = $state('{\n  "sub": "test-user"\n}');
+  jwtToken = $state('');
+  jwtError = $state('');
+
+  // Qredo
+  qredoKeyId = $state('');
+  qredoMethod = $state('GET');
+  qredoUrl = $state('https://play-api.qredo.network/api/v1/p/company');
+  qredoBody = $state('');
+  qredoTimestamp = $state(qredoTimestamp(Date.now()));
+  qredoApiKey = $state(storedApiKey());
+  qredoRemember = $state(storedApiKey() !== '');
+  qredoResult = $state.raw<QredoSigned | null>(null);
+  qredoError = $state('');
+
+  // QI Tech
+  qitKeyId = $state('');
+  qitMethod = $state('POST');
+  qitEndpoint = $state('/test');
+  qitBody = $state('{"name":"QI Tech"}');
+  qitDate = $state(rfc1123Date(Date.now()));
+  qitApiKey = $state('');
+  qitGetContentType = $state<'' | 'application/json'>('');
+  qitEndpointWithQuery = $state(false);
+  qitResult = $state.raw<QitSigned | null>(null);
+  qitError = $state('');
+  qitResponseOpen = $state(false);
+  qitVerifyKeyId = $state('');
+  qitResponseAuth = $state('');
+  qitResponseBody = $state('');
+  qitResponse = $state.raw<QitResponseVerdict | null>(null);
+  qitResponseError = $state('');
+
+  /** Key pairs that can sign the given family. */
+  pairsFor(kind: 'any' | 'rsa' | 'p521') {
+    return keyring.pairs.filter((k) => {
+      if (kind === 'any') return true;
+      const t = keyTypeOf(k.publicKey);
+      return kind === 'rsa' ? t.kty === 'RSA' : t.kty === 'EC' && t.curve === 'P-521';
+    });
+  }
+
+  /** Trusted public keys (and pairs) on P-521, to verify QI Tech's responses. */
+  get p521VerifyKeys() {
+    return keyring.keys.filter((k) => {
+      const t = keyTypeOf(k.publicKey);
+      return t.kty === 'EC' && t.curve === 'P-521';
+    });
+  }
+
+  get qredoApiKeyInfo() {
+    return inspectQredoApiKey(this.qredoApiKey);
+  }
+
+  #key(id: string, kind: 'any' | 'rsa' | 'p521') {
+    const list = this.pairsFor(kind);
+    return list.find((k) => k.id === id) ?? list[0];
+  }
+
+  async signJwt(): Promise<void> {
+    this.jwtError = '';
+    this.jwtToken = '';
+    const key = this.#key(this.jwtKeyId, 'any');
+    if (!key?.privateKey) {
+      this.jwtError = 'Generate or import a key pair first (Keys).';
+      return;
+    }
+    try {
+      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
+      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
+      this.jwtToken = await signJws({ ...header, alg: key.jwsAlg }, payload, key.privateKey, key.jwsAlg);
+    } catch (e) {
+      this.jwtError =
+        e instanceof SyntaxError ? `Header or payload is not valid JSON: ${e.message}` : messageOf(e);
+    }
+  }
+
+  /** Set a claim in the payload JSON (helpers for iat/nbf/exp/jti). */
+  setClaim(name: string, value: unknown): void {
+    try {
+      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
+      this.jwtPayload = JSON.stringify({ ...payload, [name]: value }, null, 2);
+      this.jwtError = '';
+    } catch (e) {
+      this.jwtError = `Fix the payload JSON first: ${messageOf(e)}`;
+    }
+  }
+
+  /** Set a header member (kid). */
+  setHeader(name: string, value: unknown): void {
+    try {
+      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
+      this.jwtHeader = JSON.stringify({ ...header, [name]: value }, null, 2);
+      this.jwtError = '';
+    } catch (e) {
+      this.jwtError = `Fix the header JSON first: ${messageOf(e)}`;
+    }
+  }
+
+  rememberQredoKey(remember: boolean): void {
+    this.qredoRemember = remember;
+    try {
+      if (remember) localStorage.setItem(REMEMBER_KEY, this.qredoApiKey);
+      else localStorage.removeItem(REMEMBER_KEY);
+    } catch {
+      // Storage refused (private mode): the key simply stays in memory.
+    }
+  }
+
+  async signQredo(): Promise<void> {
+    this.qredoError = '';
+    this.qredoResult = null;
+    const key = this.#key(this.qredoKeyId, 'rsa');
+    if (!key?.privateKey) {
+      this.qredoError = 'Generate or import an RSA-2048 key pair first (Keys).';
+      return;
+    }
+    if (this.qredoRemember) this.rememberQredoKey(true);
+    try {
+      this.qredoResult = await signQredoRequest({
+        privateKey: key.privateKey,
+        method: this.qredoMethod,
+        url: this.qredoUrl.trim(),
+        body: this.qredoMethod === 'GET' ? '' : this.qredoBody,
+        timestamp: this.qredoTimestamp.trim(),
+        apiKey: this.qredoApiKey,
+      });
+    } catch (e) {
+      this.qredoError = messageOf(e);
+    }
+  }
+
+  async signQit(): Promise<void> {
+    this.qitError = '';
+    this.qitResult = null;
+    const key = this.#key(this.qitKeyId, 'p521');
+    if (!key?.privateKey) {
+      this.qitError = 'Generate or import a P-521 key pair first (Keys).';
+      return;
+    }
+    try {
+      this.qitResult = await signQitRequest({
+        privateKey: key.privateKey,
+        apiKey: this.qitApiKey.trim(),
+        method: this.qitMethod,
+        endpoint: this.qitEndpoint.trim(),
+        body: this.qitMethod === 'GET' ? '' : this.qitBody,
+        date: this.qitDate.trim(),
+        options: { getContentType: this.qitGetContentType, endpointWithQuery: this.qitEndpointWithQuery },
+      });
+    } catch (e) {
+      this.qitError = messageOf(e);
+    }
+  }
+
+  async verifyQitResponse(): Promise<void> {
+    this.qitResponseError = '';
+    this.qitResponse = null;
+    const list = this.p521VerifyKeys;
+    const key =
+      list.find((k) => k.id === this.qitVerifyKeyId) ?? list.find((k) => k.kind === 'public') ?? list[0];
+    if (!key) {
+      this.qitResponseError = "Import QI Tech's public key in Keys first (it becomes a trusted public key).";
+      return;
+    }
+    try {
+      this.qitResponse = await verifyQitResponse({
+        authorization: this.qitResponseAuth,
+        body: this.qitResponseBody,
+        apiKey: this.qitApiKey,
+        qitechKey: {
+          kind: 'public',
+          label: key.label,
+          origin: 'stored',
+          spki: key.spki,
+          type: keyTypeOf(key.publicKey),
+        },
+        method: this.qitMethod,
+        endpoint: this.qitEndpoint.trim(),
+      });
+    } catch (e) {
+      this.qitResponseError = messageOf(e);
+    }
+  }
+}
+
+/** The Sign view's forms. */
+export const signForms = new SignForms();

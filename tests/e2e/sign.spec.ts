@@ -1,0 +1,164 @@
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, storedKeysInPage } from './fixtures';
+
+const vec = (...p: string[]) =>
+  readFileSync(resolve(import.meta.dirname, '../../../shared/vectors', ...p), 'utf8');
+const qredo = JSON.parse(vec('qredo', 'vectors.json'));
+const qit = JSON.parse(vec('qitech', 'vectors.json'));
+
+async function importKey(page: Page, text: string, name: string) {
+  await page.goto('./#/keys');
+  await page.getByLabel('Key to import').fill(text);
+  await page.getByLabel('Name (optional)').fill(name);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Imported "${name}"` })).toBeVisible();
+  await expect(page.getByLabel('Key to import')).toHaveValue('');
+  await expect(page.getByRole('article', { name })).toBeVisible();
+}
+
+test('fixture keys import through the UI: private ones non-extractable, public one trusted', async ({
+  page,
+}) => {
+  await importKey(page, vec('qredo', 'private.pem'), 'Qredo fixture');
+  await importKey(page, vec('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await importKey(page, vec('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  const stored = await storedKeysInPage(page);
+  const rows = stored.map((k) => [k.label, k.kind, k.extractable, k.exportRejected]);
+  expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+    ['QI Tech fixture', 'pair', false, true],
+    ['QI Tech public key', 'public', null, null],
+    ['Qredo fixture', 'pair', false, true],
+  ]);
+  // The imported pair's public key is exactly the fixture's public file.
+  await expect(page.getByRole('article', { name: 'Qredo fixture' }).getByTestId('public-pem')).toHaveText(
+    vec('qredo', 'public.pem'),
+    { useInnerText: false },
+  );
+});
+
+test('import refuses encrypted and weak keys with a clear message, keeping nothing', async ({ page }) => {
+  await page.goto('./#/keys');
+  const encrypted = execFileSync(
+    'openssl',
+    [
+      'pkey',
+      '-in',
+      resolve(import.meta.dirname, '../../../shared/vectors/qredo/private.pkcs8.pem'),
+      '-aes256',
+      '-passout',
+      'pass:x',
+    ],
+    { encoding: 'utf8' },
+  );
+  await page.getByLabel('Key to import').fill(encrypted);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('encrypted with a passphrase');
+  await expect(page.getByRole('alert')).toContainText('openssl pkey -in encrypted.pem -out private.pem');
+  await page
+    .getByLabel('Key to import')
+    .fill(execFileSync('openssl', ['genrsa', '-traditional', '1024'], { encoding: 'utf8' }));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('1024 bits');
+  expect(await storedKeysInPage(page)).toEqual([]);
+});
+
+test('Qredo: every vector gives its expected x-sign exactly', async ({ page }) => {
+  await importKey(page, vec('qredo', 'private.pem'), 'Qredo fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'Qredo Partner API' }).click();
+  for (const c of qredo.cases) {
+    await page.getByLabel('Method').selectOption(c.method);
+    await page.getByLabel('URL').fill(c.url);
+    if (c.method !== 'GET') await page.getByLabel('Body').fill(c.body);
+    await page.getByLabel('Timestamp').fill(c.timestamp);
+    await page.getByLabel('API key').fill('test-api-key');
+    await page.getByRole('button', { name: 'Sign request' }).click();
+    await expect(page.getByTestId('x-sign')).toHaveText(c.expected_x_sign);
+  }
+});
+
+test('QI Tech: a request signed in the page verifies with node:crypto; the response vector verifies', async ({
+  page,
+}) => {
+  await importKey(page, vec('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await importKey(page, vec('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'QI Tech' }).click();
+  const post = qit.request_post;
+  await page.getByLabel('Endpoint').fill(post.endpoint);
+  await page.getByLabel('Body').fill(JSON.stringify(post.body_json));
+  await page.getByLabel('Date').fill(post.date);
+  await page.getByLabel('API key').fill(post.api_key);
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const auth = (await page.getByTestId('qit-authorization').textContent())!;
+  const body = JSON.parse((await page.getByTestId('qit-body').textContent())!);
+  const pub = createPublicKey(vec('qitech', 'jwtECDSASHA512.key.pub'));
+  const verifies = (jws: string) => {
+    const [h, p, s] = jws.split('.');
+    return nodeVerify(
+      'sha512',
+      Buffer.from(`${h}.${p}`),
+      { key: pub, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(s!, 'base64url'),
+    );
+  };
+  const token = auth.replace(`QIT ${post.api_key}:`, '');
+  expect(verifies(token)).toBe(true);
+  expect(verifies(body.encoded_body)).toBe(true);
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+  expect(claims.sub).toBe(post.api_key);
+  expect(claims.signature.split('\n').slice(2)).toEqual(['application/json', post.date, '/test']);
+
+  // The response vector.
+  const r = qit.response_post;
+  await page.getByText('Verify a QI Tech response').click();
+  await page.getByLabel('Response Authorization').fill(r.headers.Authorization);
+  await page.getByLabel('Response body').fill(JSON.stringify(r.received_body));
+  // Request and response forms keep distinct names while both are open.
+  await expect(page.getByLabel('Body', { exact: true })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Verify response' }).click();
+  const verdict = page.getByTestId('qit-verdict');
+  await expect(verdict).toContainText('Signature verified');
+  await expect(page.getByTestId('qit-decoded')).toContainText('"success": true');
+
+  // Tampered body: not verified, and the failing check is named.
+  const tampered = {
+    encoded_body: r.received_body.encoded_body.replace(
+      /\.(.)/,
+      (_m: string, c: string) => `.${c === 'e' ? 'f' : 'e'}`,
+    ),
+  };
+  await page.getByLabel('Response body').fill(JSON.stringify(tampered));
+  await page.getByRole('button', { name: 'Verify response' }).click();
+  await expect(verdict).toContainText('Not verified');
+  await expect(verdict).not.toContainText('Signature verified');
+  await expect(verdict).toContainText('Body MD5');
+});
+
+test('test JWT: sign with a stored key, open in the inspector, and it verifies there', async ({ page }) => {
+  await page.goto('./#/keys');
+  await page.getByRole('button', { name: /Generate.*RSA-2048/ }).click();
+  await expect(page.getByRole('article')).toHaveCount(1, { timeout: 20_000 });
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'exp = +5 min' }).click();
+  await page.getByRole('button', { name: 'jti = random' }).click();
+  await page.getByRole('button', { name: 'kid = key thumbprint' }).click();
+  await page.getByRole('button', { name: 'Sign JWT' }).click();
+  const token = (await page.getByTestId('signed-jwt').textContent())!;
+  expect(token.split('.')).toHaveLength(3);
+  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await expect(page).toHaveURL(/#\/inspect$/);
+  await expect(page.getByTestId('verdict')).toContainText('Signature verified');
+  await expect(page.getByTestId('verdict')).toContainText('RS256');
+  // And node:crypto verifies the same token with the downloaded public key.
+  await page.getByRole('link', { name: 'Keys' }).click();
+  const pem = await page.getByTestId('public-pem').textContent();
+  const [h, p, s] = token.split('.');
+  expect(
+    nodeVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(pem!), Buffer.from(s!, 'base64url')),
+  ).toBe(true);
+});
