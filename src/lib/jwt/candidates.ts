@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
-import { keyTypeOf } from '../keys/key-type';
+import { describeKeyType, keyTypeOf } from '../keys/key-type';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
@@ -182,14 +182,6 @@ export async function keysFromText(
   });
   result.understood = isSet
     ? `${parsed.length} keys`
-    : `${parsed[0]!.source}, ${result.candidates[0]!.kind === 'public' ? describe(parsed[0]!) : ''}`;
+    : `${parsed[0]!.source}, ${result.candidates[0]!.kind === 'public' ? describeKeyType(parsed[0]!.type) : ''}`;
   return result;
-}
-
-function describe(p: ParsedKey): string {
-  return p.type.kty === 'RSA'
-    ? `RSA-${p.type.bits}`
-    : p.type.kty === 'EC'
-      ? `ECDSA ${p.type.curve}`
-      : 'Ed25519';
 }

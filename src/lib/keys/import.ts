@@ -1,4 +1,5 @@
 import { KeybenchError } from '../errors';
+import { esAlgForCurve } from '../jwt/algorithms';
 import type { SigningAlg } from './profiles';
 import type { KeyType } from './key-type';
 import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
@@ -7,9 +8,7 @@ import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
 export function defaultAlgFor(type: KeyType): SigningAlg | 'EdDSA' {
   if (type.kty === 'RSA') return 'RS256';
   if (type.kty === 'OKP') return 'EdDSA';
-  return (
-    ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[type.curve as 'P-256'] ?? 'ES512'
-  );
+  return (esAlgForCurve(type.curve) as SigningAlg | undefined) ?? 'ES512';
 }
 
 function importParams(type: KeyType): RsaHashedImportParams | EcKeyImportParams | Algorithm {

@@ -5,6 +5,7 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { toHex } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
+import { curlCommand, shellQuote } from './shell';
 import { signJws } from '../jwt/sign';
 import { decodeToken } from '../jwt/decode';
 import { verifyToken, type VerificationKey } from '../jwt/verify';
@@ -52,10 +53,6 @@ export interface QitSigned {
   token: string;
   headers: Record<string, string>;
   curl: string;
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -112,11 +109,7 @@ export async function signQitRequest(input: {
   const url = input.baseUrl
     ? shellQuote(`${input.baseUrl.replace(/\/$/, '')}${input.endpoint}`)
     : `"$QITECH_BASE_URL"${shellQuote(input.endpoint)}`;
-  const lines = [
-    `curl -X ${method} ${url}`,
-    ...Object.entries(headers).map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)}`),
-  ];
-  if (sentBody) lines.push(`  --data-raw ${shellQuote(sentBody)}`);
+  const curl = curlCommand(method, url, headers, sentBody ? [`  --data-raw ${shellQuote(sentBody)}`] : []);
   return {
     encodedBody,
     sentBody,
@@ -126,7 +119,7 @@ export async function signQitRequest(input: {
     stringToSign,
     token,
     headers,
-    curl: lines.join(' \\\n'),
+    curl,
   };
 }
 

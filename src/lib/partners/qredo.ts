@@ -4,6 +4,7 @@
  */
 import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
+import { curlCommand, shellQuote } from './shell';
 
 /** What the signer produces. */
 export interface QredoSigned {
@@ -47,10 +48,6 @@ export function inspectQredoApiKey(apiKey: string): ApiKeyInfo {
   };
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Sign a Qredo Partner API request with an RSA private key (RSASSA-PKCS1-v1_5, SHA-256).
  * @throws KeybenchError ERR_PARTNER_INPUT for a missing URL, a non-RSA key or a bad timestamp.
@@ -87,10 +84,6 @@ export async function signQredoRequest(input: {
   );
   const xSign = bytesToBase64url(sig);
   const headers = { 'x-api-key': apiKey.trim(), 'x-timestamp': timestamp, 'x-sign': xSign };
-  const lines = [
-    `curl -X ${method} ${shellQuote(url)}`,
-    ...Object.entries(headers).map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)}`),
-  ];
-  if (body) lines.push(`  -H 'Content-Type: application/json'`, `  --data-raw ${shellQuote(body)}`);
-  return { timestamp, xSign, headers, curl: lines.join(' \\\n') };
+  const extra = body ? [`  -H 'Content-Type: application/json'`, `  --data-raw ${shellQuote(body)}`] : [];
+  return { timestamp, xSign, headers, curl: curlCommand(method, shellQuote(url), headers, extra) };
 }

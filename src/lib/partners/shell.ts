@@ -1,0 +1,18 @@
+/** Quote a string for a POSIX shell command line (single quotes; embedded ones closed and escaped). */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A multi-line curl command: method, URL (already quoted), one -H per header, then extra lines. */
+export function curlCommand(
+  method: string,
+  quotedUrl: string,
+  headers: Record<string, string>,
+  extra: string[] = [],
+): string {
+  return [
+    `curl -X ${method} ${quotedUrl}`,
+    ...Object.entries(headers).map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)}`),
+    ...extra,
+  ].join(' \\\n');
+}
