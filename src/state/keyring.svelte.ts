@@ -1,7 +1,7 @@
 import { KeybenchError, messageOf } from '../lib/errors';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKey } from '../lib/keys/describe';
-import { keyDetails, type KeyDetails } from '../lib/keys/details';
+import type { KeyDetails } from '../lib/keys/details';
 import { profileById, type ProfileId, type SigningAlg } from '../lib/keys/profiles';
 import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
 import { deleteKey, listKeys, putKey, updateKey } from '../storage/keystore';
@@ -88,6 +88,13 @@ export class Keyring {
   }
 
   async #setKeys(keys: StoredKey[]) {
+    if (keys.length === 0) {
+      this.#keys = [];
+      this.#details = {};
+      return;
+    }
+    // Thumbprints and JWKs need jose: load it only once there is a key to describe (keeps first paint small).
+    const { keyDetails } = await import('../lib/keys/details');
     const details: Record<string, KeyDetails> = {};
     await Promise.all(
       keys.map(async (k) => {
