@@ -1,6 +1,6 @@
 import { KeybenchError, messageOf } from '../lib/errors';
 import { generateKeyPair } from '../lib/keys/generate';
-import { describeKey } from '../lib/keys/describe';
+import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
 import { profileById, type ProfileId, type SigningAlg } from '../lib/keys/profiles';
 import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
@@ -123,7 +123,7 @@ export class Keyring {
         kind: 'pair',
         label: defaultLabel(profile.partner, now),
         profile: profileId,
-        algorithm: describeKey(pair.publicKey),
+        algorithm: describeKeyType(keyTypeOf(pair.publicKey)),
         jwsAlg: profile.jwsAlg,
         createdAt: now,
         origin: 'generated',

@@ -113,23 +113,21 @@ export class SignForms {
 
   /** Set a claim in the payload JSON (helpers for iat/nbf/exp/jti). */
   setClaim(name: string, value: unknown): void {
-    try {
-      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
-      this.jwtPayload = JSON.stringify({ ...payload, [name]: value }, null, 2);
-      this.jwtError = '';
-    } catch (e) {
-      this.jwtError = `Fix the payload JSON first: ${messageOf(e)}`;
-    }
+    this.#setMember('jwtPayload', 'payload', name, value);
   }
 
   /** Set a header member (kid). */
   setHeader(name: string, value: unknown): void {
+    this.#setMember('jwtHeader', 'header', name, value);
+  }
+
+  #setMember(field: 'jwtHeader' | 'jwtPayload', what: string, name: string, value: unknown): void {
     try {
-      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
-      this.jwtHeader = JSON.stringify({ ...header, [name]: value }, null, 2);
+      const json = JSON.parse(this[field]) as Record<string, unknown>;
+      this[field] = JSON.stringify({ ...json, [name]: value }, null, 2);
       this.jwtError = '';
     } catch (e) {
-      this.jwtError = `Fix the header JSON first: ${messageOf(e)}`;
+      this.jwtError = `Fix the ${what} JSON first: ${messageOf(e)}`;
     }
   }
 

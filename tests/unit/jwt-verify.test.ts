@@ -263,6 +263,20 @@ describe('every failure has its own code and an explanation', () => {
     expect(v.notes.join(' ')).toContain('not who signed');
   });
 
+  it('x5c: an entry that is not plain base64 DER (RFC 7515 §4.1.6) is not a candidate', async () => {
+    const k = toolKey('p256');
+    const cert = k.certPem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
+    // A valid certificate with extra PEM armour and a second block appended.
+    const smuggled = `${cert}\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n${cert}`;
+    const bad = decodeToken(nodeJws('ES256', k.privateKey, undefined, { x5c: [smuggled] }));
+    expect(await candidatesFromHeader(bad.header)).toEqual([]);
+    const good = decodeToken(nodeJws('ES256', k.privateKey, undefined, { x5c: [cert] }));
+    expect(await candidatesFromHeader(good.header)).toHaveLength(1);
+  });
+
   it('stored keys are matched by kid = thumbprint first', async () => {
     const a = toolKey('p256');
     const token = nodeJws('ES256', a.privateKey, undefined, { kid: 'thumb-a' });

@@ -2,7 +2,8 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/lib/keys/generate';
 import { jwkThumbprint, publicJwk, spkiFingerprint, spkiToPem } from '../../src/lib/keys/export';
-import { describeKey, jwsAlgOf } from '../../src/lib/keys/describe';
+import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
+import { defaultAlgFor } from '../../src/lib/keys/import';
 import { defaultLabel } from '../../src/lib/keys/stored-key';
 import { PROFILES } from '../../src/lib/keys/profiles';
 import { openssl, tempDir, writeTemp } from './helpers';
@@ -60,8 +61,8 @@ describe.each([
     const jwk = await publicJwk(publicKey, profile.jwsAlg);
     expect(jwk).toEqual({ ...nodeJwk, kid: thumb, alg: profile.jwsAlg, use: 'sig' });
     expect(jwk).not.toHaveProperty('d');
-    expect(jwsAlgOf(publicKey)).toBe(profile.jwsAlg);
-    expect(describeKey(publicKey)).toBe(id === 'qredo' ? 'RSA-2048' : 'ECDSA P-521');
+    expect(defaultAlgFor(keyTypeOf(publicKey))).toBe(profile.jwsAlg);
+    expect(describeKeyType(keyTypeOf(publicKey))).toBe(id === 'qredo' ? 'RSA-2048' : 'ECDSA P-521');
   });
 });
 

@@ -48,13 +48,13 @@ export async function candidatesFromHeader(
   if (!header || (!header.x5c && !header.jwk)) return out;
   const { jwkToSpki, parseKeySetText, spkiKeyType } = await loadParser();
   const x5c = header.x5c;
-  if (Array.isArray(x5c) && typeof x5c[0] === 'string') {
+  // x5c[0] is untrusted: only plain base64 may be wrapped in armour (no smuggled PEM blocks).
+  if (Array.isArray(x5c) && typeof x5c[0] === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(x5c[0])) {
     try {
-      const der = base64ToBytes(x5c[0]);
       const [parsed] = await parseKeySetText(
         `-----BEGIN CERTIFICATE-----\n${x5c[0]}\n-----END CERTIFICATE-----`,
       );
-      if (parsed && der.length > 0) {
+      if (parsed) {
         out.push({
           kind: 'public',
           label: "x5c certificate (from the token's header)",

@@ -168,23 +168,24 @@ export async function verifyQitResponse(input: {
     return done();
   }
   const [, apiKey, token] = m as unknown as [string, string, string];
-  const keyOk = apiKey === input.apiKey.trim();
-  checks.push({
-    code: keyOk ? 'OK' : 'ERR_QIT_API_KEY',
-    label: 'API key',
-    ok: keyOk,
-    detail: keyOk
-      ? 'The header names your API key.'
-      : `The header names ${apiKey}, not your API key ${input.apiKey.trim() || '(empty)'}.`,
-  });
-  const decoded = decodeToken(token);
-  const tokenVerdict = await verifyToken(decoded, [input.qitechKey]);
-  checks.push({
-    code: tokenVerdict.verified ? 'OK' : 'ERR_QIT_TOKEN_SIGNATURE',
-    label: 'Authorization token signature',
-    ok: tokenVerdict.verified,
-    detail: tokenVerdict.verified ? `Signed by "${input.qitechKey.label}".` : tokenVerdict.message,
-  });
+  const record = (ok: boolean, code: ErrorCode, label: string, good: string, bad: string) =>
+    checks.push({ code: ok ? 'OK' : code, label, ok, detail: ok ? good : bad });
+  const signatureOf = async (jws: string, code: ErrorCode, label: string) => {
+    const decoded = decodeToken(jws);
+    const verdict = await verifyToken(decoded, [input.qitechKey]);
+    record(verdict.verified, code, label, `Signed by "${input.qitechKey.label}".`, verdict.message);
+    return decoded;
+  };
+
+  const yours = input.apiKey.trim();
+  record(
+    apiKey === yours,
+    'ERR_QIT_API_KEY',
+    'API key',
+    'The header names your API key.',
+    `The header names ${apiKey}, not your API key ${yours || '(empty)'}.`,
+  );
+  const decoded = await signatureOf(token, 'ERR_QIT_TOKEN_SIGNATURE', 'Authorization token signature');
   const claims =
     decoded.payload?.kind === 'json' ? (decoded.payload.value as { signature?: unknown }) : undefined;
   const lines = typeof claims?.signature === 'string' ? claims.signature.split('\n') : [];
@@ -199,47 +200,34 @@ export async function verifyQitResponse(input: {
   const expectedMd5 = encodedBody ? md5Hex(encodedBody) : '';
   const md5Ok =
     lines.length === 5 && lines[1] === expectedMd5 && (encodedBody !== undefined || !input.body.trim());
-  checks.push({
-    code: md5Ok ? 'OK' : 'ERR_QIT_MD5',
-    label: 'Body MD5',
-    ok: md5Ok,
-    detail:
-      lines.length !== 5
-        ? 'The token has no five-line "signature" claim.'
-        : input.body.trim() && !encodedBody
-          ? 'The response body is not JSON with an "encoded_body" string.'
-          : md5Ok
-            ? `md5(encoded_body) = ${expectedMd5}, as signed.`
-            : `The token signs md5 ${lines[1] || '(empty)'}, but md5(encoded_body) is ${expectedMd5 || '(empty)'}: the body is not the one that was signed.`,
-  });
-  const methodOk = lines[0] === input.method;
-  checks.push({
-    code: methodOk ? 'OK' : 'ERR_QIT_METHOD',
-    label: 'Method line',
-    ok: methodOk,
-    detail: methodOk
-      ? `${input.method}, as requested.`
-      : `Signed for ${lines[0] ?? '(nothing)'}, but the request was ${input.method}.`,
-  });
-  const endpointOk = lines[4] === input.endpoint || lines[4] === input.endpoint.split('?')[0];
-  checks.push({
-    code: endpointOk ? 'OK' : 'ERR_QIT_ENDPOINT',
-    label: 'Endpoint line',
-    ok: endpointOk,
-    detail: endpointOk
-      ? `${lines[4]}, as requested.`
-      : `Signed for ${lines[4] ?? '(nothing)'}, but the request was to ${input.endpoint}.`,
-  });
+  record(
+    md5Ok,
+    'ERR_QIT_MD5',
+    'Body MD5',
+    `md5(encoded_body) = ${expectedMd5}, as signed.`,
+    lines.length !== 5
+      ? 'The token has no five-line "signature" claim.'
+      : input.body.trim() && !encodedBody
+        ? 'The response body is not JSON with an "encoded_body" string.'
+        : `The token signs md5 ${lines[1] || '(empty)'}, but md5(encoded_body) is ${expectedMd5 || '(empty)'}: the body is not the one that was signed.`,
+  );
+  record(
+    lines[0] === input.method,
+    'ERR_QIT_METHOD',
+    'Method line',
+    `${input.method}, as requested.`,
+    `Signed for ${lines[0] ?? '(nothing)'}, but the request was ${input.method}.`,
+  );
+  record(
+    lines[4] === input.endpoint || lines[4] === input.endpoint.split('?')[0],
+    'ERR_QIT_ENDPOINT',
+    'Endpoint line',
+    `${lines[4]}, as requested.`,
+    `Signed for ${lines[4] ?? '(nothing)'}, but the request was to ${input.endpoint}.`,
+  );
   if (encodedBody) {
-    const bodyDecoded = decodeToken(encodedBody);
-    const bodyVerdict = await verifyToken(bodyDecoded, [input.qitechKey]);
-    checks.push({
-      code: bodyVerdict.verified ? 'OK' : 'ERR_QIT_BODY_SIGNATURE',
-      label: 'encoded_body signature',
-      ok: bodyVerdict.verified,
-      detail: bodyVerdict.verified ? `Signed by "${input.qitechKey.label}".` : bodyVerdict.message,
-    });
-    if (bodyDecoded.payload?.kind === 'json') decodedBody = bodyDecoded.payload.value;
+    const body = await signatureOf(encodedBody, 'ERR_QIT_BODY_SIGNATURE', 'encoded_body signature');
+    if (body.payload?.kind === 'json') decodedBody = body.payload.value;
   }
   return done();
 }
