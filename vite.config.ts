@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { headersForPath, readHeadersFile } from './scripts/headers.mjs';
 
 /** The CSP in index.html is for production; the dev server needs inline styles and a websocket. */
 function devWithoutCsp(): Plugin {
@@ -11,9 +13,86 @@ function devWithoutCsp(): Plugin {
   };
 }
 
+/**
+ * `vite preview` serves dist/ with the headers public/_headers gives static hosts, so the
+ * end-to-end tests see the page as such a host serves it.
+ */
+function previewWithHeaders(): Plugin {
+  return {
+    name: 'keybench:preview-headers',
+    configurePreviewServer(server) {
+      const rules = readHeadersFile('dist/_headers');
+      server.middlewares.use((req, res, next) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        for (const [name, value] of headersForPath(rules, path)) res.setHeader(name, value);
+        next();
+      });
+    },
+  };
+}
+
+/**
+ * Writes dist/.vite/chunks.json: each emitted chunk with the modules inside it, so that
+ * `npm run size` can say what the first load carries.
+ */
+function chunkModules(): Plugin {
+  return {
+    name: 'keybench:chunk-modules',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const root = process.cwd() + '/';
+      const chunks = Object.values(bundle)
+        .filter((c) => c.type === 'chunk')
+        .map((c) => ({
+          file: c.fileName,
+          // Only modules that left code in the chunk: tree-shaken ones render nothing.
+          modules: Object.entries(c.modules)
+            .filter(([, m]) => m.renderedLength > 0)
+            .map(([id]) => id.replace(root, ''))
+            .sort(),
+        }))
+        .sort((a, b) => a.file.localeCompare(b.file));
+      this.emitFile({
+        type: 'asset',
+        fileName: '.vite/chunks.json',
+        source: JSON.stringify(chunks, null, 1),
+      });
+    },
+  };
+}
+
+/** Installable and offline after one visit: Workbox precaches every file of the build. */
+const pwa = VitePWA({
+  registerType: 'prompt', // a new version waits for the user's "Reload", never swaps mid-task
+  injectRegister: false, // src/state/app-update.svelte.ts registers it after first paint
+  includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+  manifest: {
+    name: 'keybench — keys, JWTs and partner signatures',
+    short_name: 'keybench',
+    description:
+      'Generate non-extractable keys, verify JWTs and sign partner requests. Nothing leaves your browser.',
+    start_url: './',
+    scope: './',
+    display: 'standalone',
+    background_color: '#f7f8fa',
+    theme_color: '#1f4e79',
+    icons: [
+      { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+      { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+      { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+    navigateFallback: 'index.html',
+    cleanupOutdatedCaches: true,
+  },
+});
+
 export default defineConfig({
   base: './',
-  plugins: [svelte(), devWithoutCsp()],
+  plugins: [svelte(), devWithoutCsp(), chunkModules(), pwa, previewWithHeaders()],
   build: {
     target: 'es2022',
     sourcemap: false,

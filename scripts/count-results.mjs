@@ -1,4 +1,5 @@
-// Sums passed and failed tests from Vitest's and Playwright's JSON reports in test-results/.
+// Sums passed and failed tests from Vitest's and Playwright's JSON reports in test-results/, and
+// counts the size check (npm run size) as one more test.
 // With --line prints only "N passed, M failed"; otherwise a per-runner breakdown.
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -31,6 +32,17 @@ if (existsSync(pwFile)) {
 } else {
   failed += 1;
   notes.push('playwright: no report (the end-to-end tests did not run)');
+}
+
+const sizeFile = 'test-results/size.json';
+if (existsSync(sizeFile)) {
+  const r = JSON.parse(readFileSync(sizeFile, 'utf8'));
+  if (r.ok) passed += 1;
+  else failed += 1;
+  notes.push(`size: first-load JS ${r.firstLoadJs} of ${r.budget} B gzip, ${r.ok ? 'passed' : 'failed'}`);
+} else {
+  failed += 1;
+  notes.push('size: no report (npm run size did not run)');
 }
 
 if (!lineOnly) for (const n of notes) console.log(n);

@@ -1,8 +1,9 @@
 // Makes sure a system Chromium exists before the browser tests run. Playwright never downloads one here.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { CHROMIUM_PATH } from './chromium.mjs';
 
-const wanted = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const wanted = CHROMIUM_PATH;
 if (existsSync(wanted)) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

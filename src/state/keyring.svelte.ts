@@ -62,7 +62,7 @@ export class Keyring {
     }
     window.addEventListener('focus', () => void this.refresh());
     await this.refresh();
-    await this.#askPersistence();
+    void this.#askPersistence();
   }
 
   async #askPersistence() {

@@ -1,4 +1,8 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * Every end-to-end test gets a page that fails the test on an uncaught page error or on any
@@ -79,4 +83,82 @@ export async function storedKeysInPage(page: Page) {
       }),
     );
   });
+}
+
+/**
+ * The system clipboard's text. keybench's own pages may not read it (its Permissions-Policy says
+ * clipboard-read=()), so read it from a blank page on another origin that the test serves itself.
+ */
+export async function readClipboard(context: BrowserContext): Promise<string> {
+  const reader = await context.newPage();
+  const url = 'http://localhost:4179/__clipboard-reader__';
+  await reader.route(url, (r) => r.fulfill({ contentType: 'text/html', body: '<title>clipboard</title>' }));
+  await reader.goto(url);
+  const text = await reader.evaluate(() => navigator.clipboard.readText());
+  await reader.close();
+  return text;
+}
+
+/**
+ * A JWT signed in the page with the first stored key, straight from IndexedDB: RS256 for an RSA
+ * key, ES512 for a P-521 key. The key stays non-extractable; only the token comes back.
+ */
+export async function signWithStoredKey(page: Page, payload: Record<string, unknown>): Promise<string> {
+  return page.evaluate(async (claims) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('keybench');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const [key] = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
+      const r = db.transaction('keys').objectStore('keys').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    db.close();
+    const b64u = (bytes: Uint8Array) =>
+      btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    const enc = (o: unknown) => b64u(new TextEncoder().encode(JSON.stringify(o)));
+    const ec = key!.privateKey.algorithm.name === 'ECDSA';
+    const input = `${enc({ alg: ec ? 'ES512' : 'RS256', typ: 'JWT' })}.${enc(claims)}`;
+    const params = ec ? { name: 'ECDSA', hash: 'SHA-512' } : { name: 'RSASSA-PKCS1-v1_5' };
+    const sig = await crypto.subtle.sign(params, key!.privateKey, new TextEncoder().encode(input));
+    return `${input}.${b64u(new Uint8Array(sig))}`;
+  }, payload);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Run axe-core (the package itself, evaluated in the page: the page's CSP allows no injected
+ * script tag) and fail on any serious or critical violation, listing each with its elements.
+ */
+export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const { violations } = await axe.run(document);
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious.map(
+    (v) =>
+      `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n')}`,
+  );
+  expect(report, `axe on ${where}`).toEqual([]);
 }

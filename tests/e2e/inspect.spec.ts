@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { test, expect, generateKey } from './fixtures';
+import { test, expect, generateKey, signWithStoredKey } from './fixtures';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
@@ -19,33 +19,8 @@ test('a token signed in the page with a stored key verifies with an empty key bo
   await page.goto('./#/keys');
   const card = await generateKey(page, 'P-521');
   const label = (await card.getByRole('heading').textContent())!.trim();
-  // Sign in the page with the stored, non-extractable key straight from IndexedDB.
-  const token = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('keybench');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const [key] = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
-      const r = db.transaction('keys').objectStore('keys').getAll();
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const enc = (o: unknown) =>
-      btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    const input = `${enc({ alg: 'ES512', typ: 'JWT' })}.${enc({ sub: 'in-page', exp: Math.floor(Date.now() / 1000) + 300 })}`;
-    const sig = new Uint8Array(
-      await crypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-512' },
-        key!.privateKey,
-        new TextEncoder().encode(input),
-      ),
-    );
-    return `${input}.${btoa(String.fromCharCode(...sig))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_')
-      .replace(/=+$/, '')}`;
-  });
+  // Signed in the page with the stored, non-extractable key.
+  const token = await signWithStoredKey(page, { sub: 'in-page', exp: Math.floor(Date.now() / 1000) + 300 });
   await page.getByRole('link', { name: 'Inspect' }).click();
   await page.getByLabel('JWT').fill(token);
   const status = page.getByTestId('verdict');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { test, expect, generateKey, storedKeysInPage } from './fixtures';
+import { test, expect, generateKey, readClipboard, storedKeysInPage } from './fixtures';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 
 test.beforeEach(async ({ page }) => {
@@ -128,11 +128,11 @@ test('delete asks for confirmation, names the key, and lasts across reload', asy
   expect(await storedKeysInPage(page)).toEqual([]);
 });
 
-test('copy puts the exact PEM on the clipboard', async ({ page }) => {
+test('copy puts the exact PEM on the clipboard', async ({ page, context }) => {
   const card = await generateKey(page, 'RSA-2048');
   await card.getByRole('button', { name: 'Copy public key' }).click();
   await expect(card.getByText('Copied', { exact: true })).toBeVisible();
-  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  const clip = await readClipboard(context);
   expect(clip).toMatch(
     /^-----BEGIN PUBLIC KEY-----\n(?:[A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END PUBLIC KEY-----\n$/,
   );
