@@ -100,7 +100,7 @@ export async function readClipboard(context: BrowserContext): Promise<string> {
 }
 
 /**
- * A JWT signed in the page with the first stored key, straight from IndexedDB: RS256 for an RSA
+ * A JWT signed in the page with the first stored key pair, straight from IndexedDB: RS256 for an RSA
  * key, ES512 for a P-521 key. The key stays non-extractable; only the token comes back.
  */
 export async function signWithStoredKey(page: Page, payload: Record<string, unknown>): Promise<string> {
@@ -110,12 +110,13 @@ export async function signWithStoredKey(page: Page, payload: Record<string, unkn
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(r.error);
     });
-    const [key] = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
+    const all = await new Promise<{ privateKey?: CryptoKey }[]>((res, rej) => {
       const r = db.transaction('keys').objectStore('keys').getAll();
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(r.error);
     });
     db.close();
+    const key = all.find((k) => k.privateKey);
     const b64u = (bytes: Uint8Array) =>
       btoa(String.fromCharCode(...bytes))
         .replace(/\+/g, '-')

@@ -88,6 +88,10 @@ test('QI Tech: a request signed in the page verifies with node:crypto; the respo
   await importKey(page, vec('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'QI Tech' }).click();
+  // The key the signer will use is the one shown, before anyone picks one.
+  await expect(page.getByRole('combobox', { name: 'Key pair' }).locator('option:checked')).toHaveText(
+    /QI Tech fixture/,
+  );
   const post = qit.request_post;
   await page.getByLabel('Endpoint').fill(post.endpoint);
   await page.getByLabel('Body').fill(JSON.stringify(post.body_json));
