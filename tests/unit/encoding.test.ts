@@ -8,6 +8,7 @@ import {
   toHex,
 } from '../../src/lib/encoding/base64url';
 import { parsePem, toPem } from '../../src/lib/encoding/pem';
+import { droppedTextProblem } from '../../src/lib/encoding/dropped-text';
 import { KeybenchError } from '../../src/lib/errors';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -78,6 +79,27 @@ describe('PEM', () => {
     );
     expect(codeOf(() => parsePem('-----BEGIN PUBLIC KEY-----\n@@@@\n-----END PUBLIC KEY-----'))).toBe(
       'ERR_PEM_ARMOUR',
+    );
+  });
+});
+
+describe('droppedTextProblem', () => {
+  it('accepts the text of a PEM, JWK or token file', () => {
+    expect(droppedTextProblem('public.pem', 451, '-----BEGIN PUBLIC KEY-----\nMFkw…\n')).toBeNull();
+    expect(droppedTextProblem('key.jwk', 80, '{"kty":"EC"}')).toBeNull();
+  });
+
+  it('refuses a binary (DER) file with the openssl command that makes it PEM, quoting the name', () => {
+    const der = new TextDecoder().decode(new Uint8Array([0x30, 0x82, 0x01, 0x22, 0x00, 0xff, 0xfe]));
+    expect(droppedTextProblem('my cert.der', 7, der)).toBe(
+      "my cert.der is a binary file (DER or PKCS#12?), and keybench reads text: PEM, JWK/JWKS JSON or a token. Convert DER first: openssl x509 -inform der -in 'my cert.der' (a certificate) or openssl pkey -pubin -inform der -in 'my cert.der' (a public key).",
+    );
+  });
+
+  it('refuses empty and oversized files', () => {
+    expect(droppedTextProblem('empty.pem', 0, '\n')).toBe('empty.pem is empty.');
+    expect(droppedTextProblem('big.json', 5_300_000, '')).toBe(
+      'big.json is 5.3 MB: too large for a key, certificate or token file.',
     );
   });
 });
