@@ -21,6 +21,8 @@ export class Inspector {
   #privatePasted = $state<string | null>(null);
   #busy = $state(false);
   #run = 0;
+  /** The last key box parse, reused while only the token changes (parsing is the slow part of a paste). */
+  #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
 
   /** The token as decoded for display. Does not verify. */
   readonly decoded: DecodedToken = $derived(decodeToken(this.#token));
@@ -71,6 +73,14 @@ export class Inspector {
     return this.#busy;
   }
 
+  #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {
+    const input = JSON.stringify([this.#keyText, alg ?? null, this.#encoding]);
+    if (this.#lastBox?.input !== input) {
+      this.#lastBox = { input, result: keysFromText(this.#keyText, alg, this.#encoding) };
+    }
+    return this.#lastBox.result;
+  }
+
   /** Re-run verification (after the token, the key box or the keyring changed). Stale runs are dropped. */
   async verify(): Promise<void> {
     const run = ++this.#run;
@@ -85,9 +95,10 @@ export class Inspector {
       let candidates: VerificationKey[];
       let box: KeyBoxResult | null = null;
       if (this.#keyText.trim()) {
-        box = await keysFromText(this.#keyText, decoded.header?.alg as string | undefined, this.#encoding);
+        box = await this.#keysFromBox(decoded.header?.alg as string | undefined);
         if (run !== this.#run) return;
         if (box.privateKeyPasted) {
+          this.#lastBox = null; // it holds the private key's text: drop it
           // Never keep a pasted private key: replace it with its public half and say so.
           this.#privatePasted = box.privateKeyPasted.source;
           this.#keyText = box.privateKeyPasted.publicPem;

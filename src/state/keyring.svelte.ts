@@ -17,6 +17,8 @@ export class Keyring {
   #storageProblem = $state<string | null>(null);
   #persistent = $state<boolean | null>(null);
   #loaded = $state(false);
+  /** The first read of the store; a key added before it finishes waits for it (else it would be lost from view). */
+  #firstRead: Promise<void> = Promise.resolve();
   #channel: BroadcastChannel | null = null;
 
   /** Stored keys, oldest first. */
@@ -61,7 +63,8 @@ export class Keyring {
       this.#channel.onmessage = () => void this.refresh();
     }
     window.addEventListener('focus', () => void this.refresh());
-    await this.refresh();
+    this.#firstRead = this.refresh();
+    await this.#firstRead;
     void this.#askPersistence();
   }
 
@@ -103,6 +106,11 @@ export class Keyring {
     );
     this.#keys = keys;
     this.#details = details;
+  }
+
+  /** Load what the first Generate needs (jose, for thumbprints), so the click does not wait for it. */
+  async prepare(): Promise<void> {
+    await import('../lib/keys/details');
   }
 
   #announce() {
@@ -148,6 +156,7 @@ export class Keyring {
    */
   async add(key: StoredKey): Promise<void> {
     await putKey(key);
+    await this.#firstRead;
     await this.#setKeys([...this.#keys, key]);
     this.#announce();
   }

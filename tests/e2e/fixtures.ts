@@ -42,6 +42,8 @@ export async function generateKey(page: Page, keyName: 'RSA-2048' | 'P-521') {
 /** What the page's IndexedDB holds: per stored key, its kind and its private key's properties. */
 export async function storedKeysInPage(page: Page) {
   return page.evaluate(async () => {
+    // keybench creates its database with the first key; opening a missing one here would create it.
+    if (!(await indexedDB.databases()).some((d) => d.name === 'keybench')) return [];
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('keybench');
       r.onsuccess = () => resolve(r.result);
@@ -116,17 +118,18 @@ export async function signWithStoredKey(page: Page, payload: Record<string, unkn
       r.onerror = () => rej(r.error);
     });
     db.close();
-    const key = all.find((k) => k.privateKey);
+    const key = all.find((k) => k.privateKey)?.privateKey;
+    if (!key) throw new Error('no stored key pair to sign with');
     const b64u = (bytes: Uint8Array) =>
       btoa(String.fromCharCode(...bytes))
         .replace(/\+/g, '-')
         .replace(/\//g, '_')
         .replace(/=+$/, '');
     const enc = (o: unknown) => b64u(new TextEncoder().encode(JSON.stringify(o)));
-    const ec = key!.privateKey.algorithm.name === 'ECDSA';
+    const ec = key.algorithm.name === 'ECDSA';
     const input = `${enc({ alg: ec ? 'ES512' : 'RS256', typ: 'JWT' })}.${enc(claims)}`;
     const params = ec ? { name: 'ECDSA', hash: 'SHA-512' } : { name: 'RSASSA-PKCS1-v1_5' };
-    const sig = await crypto.subtle.sign(params, key!.privateKey, new TextEncoder().encode(input));
+    const sig = await crypto.subtle.sign(params, key, new TextEncoder().encode(input));
     return `${input}.${b64u(new Uint8Array(sig))}`;
   }, payload);
 }

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StoredKey } from '../../src/lib/keys/stored-key';
 import { generateKeyPair } from '../../src/lib/keys/generate';
@@ -113,6 +114,22 @@ describe('keystore', () => {
     const bad = { ...k, label: (() => 'x') as unknown as string };
     expect(await codeOf(store.putKey(bad))).toBe('ERR_STORAGE_WRITE');
     expect(await store.listKeys()).toEqual([]);
+  });
+
+  it('a first visit reads no keys without creating the database; the first key creates it', async () => {
+    const saved = globalThis.indexedDB;
+    try {
+      globalThis.indexedDB = new IDBFactory(); // a browser profile that never saw keybench
+      const store = await fresh();
+      const names = async () => (await indexedDB.databases()).map((d) => d.name);
+      expect(await store.listKeys()).toEqual([]);
+      expect(await names()).toEqual([]);
+      await store.putKey(await makeKey(1, 'first key'));
+      expect(await names()).toEqual(['keybench']);
+      expect((await (await fresh()).listKeys()).map((k) => k.label)).toEqual(['first key']);
+    } finally {
+      globalThis.indexedDB = saved;
+    }
   });
 
   it('ERR_STORAGE_UNAVAILABLE: no IndexedDB at all', async () => {

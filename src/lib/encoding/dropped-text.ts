@@ -12,7 +12,7 @@ export function droppedTextProblem(name: string, size: number, text: string): st
   if (size > MAX_DROP_BYTES)
     return `${name} is ${(size / 1e6).toFixed(1)} MB: too large for a key, certificate or token file.`;
   if (text.trim() === '') return `${name} is empty.`;
-  if (/[\u0000\uFFFD]/.test(text)) {
+  if (text.includes('\u0000') || text.includes('\uFFFD')) {
     const file = shellQuote(name);
     return (
       `${name} is a binary file (DER or PKCS#12?), and keybench reads text: PEM, JWK/JWKS JSON or a token. ` +

@@ -1,0 +1,304 @@
+// `npm run bench`: serves the production build (npm run bench builds it first), drives the system
+// Chromium and prints medians (min–max) over repeated runs. Every time is taken inside the page
+// with performance.now()/performance marks, so Playwright's round trips are not in the figures.
+// A report, not a test: it fails only if the page does not do what is measured.
+// Options: --runs N (default 15), --write-readme (replace the table between the README's markers).
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { chromium } from '@playwright/test';
+import { preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+
+/** @type {(name: string) => string | undefined} */
+const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
+const RUNS = Number(arg('--runs') ?? 15);
+const PORT = 4199;
+const BASE = `http://127.0.0.1:${PORT}/`;
+
+/** @type {(s: string | Buffer) => string} */
+const b64u = (s) => Buffer.from(s).toString('base64url');
+
+const server = await preview({
+  preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** @type {{ name: string, values: number[], target?: string }[]} */
+const rows = [];
+
+try {
+  rows.push(...(await navigation()));
+  rows.push(...(await pasteToVerdict()));
+  rows.push(...(await clickToCard()));
+  rows.push(await decodeLargeToken());
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const table = render(rows);
+console.log(table);
+if (process.argv.includes('--write-readme')) writeReadme(table);
+
+/**
+ * Navigation → interactive (page and buttons on screen) and → usable (stored keys shown too), on a
+ * first visit (new browser profile) and on a returning one (served by the service worker).
+ */
+async function navigation() {
+  /** @type {Record<'first' | 'returning', Record<'start' | 'interactive' | 'usable', number[]>>} */
+  const runs = {
+    first: { start: [], interactive: [], usable: [] },
+    returning: { start: [], interactive: [], usable: [] },
+  };
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(BASE);
+    await record(page, runs.first);
+    // Once the service worker has cached everything, the next load is a returning visit.
+    await page.getByText('works offline').waitFor({ timeout: 30_000 });
+    await page.reload();
+    await record(page, runs.returning);
+    await context.close();
+  }
+  return /** @type {const} */ (['first', 'returning']).flatMap((visit) => [
+    {
+      name: `navigation → app code running (HTML and JS fetched, parsed), ${visit} visit`,
+      values: runs[visit].start,
+    },
+    { name: `navigation → interactive, ${visit} visit`, values: runs[visit].interactive, target: '≤ 100 ms' },
+    { name: `navigation → stored keys shown, ${visit} visit`, values: runs[visit].usable },
+  ]);
+}
+
+/** @param {import('@playwright/test').Page} page @param {Record<'start' | 'interactive' | 'usable', number[]>} into */
+async function record(page, into) {
+  into.start.push(await markTime(page, 'keybench:start'));
+  into.usable.push(await markTime(page, 'keybench:usable'));
+  into.interactive.push(await markTime(page, 'keybench:interactive'));
+}
+
+/**
+ * When the page set a performance mark, in ms from navigation start (waits for it).
+ * @param {import('@playwright/test').Page} page
+ * @returns {Promise<number>}
+ */
+async function markTime(page, name = 'keybench:usable') {
+  return page.evaluate(
+    (name) =>
+      new Promise((resolve) => {
+        const read = () => performance.getEntriesByName(name)[0]?.startTime;
+        const poll = () => {
+          const t = read();
+          if (t === undefined) setTimeout(poll, 5);
+          else resolve(t);
+        };
+        poll();
+      }),
+    name,
+  );
+}
+
+/** Paste → verdict: a signed token goes into the JWT box; stop when "Signature verified" is in the DOM. */
+async function pasteToVerdict() {
+  const out = [];
+  for (const alg of ['RS256', 'ES512']) {
+    const { privateKey, publicKey } =
+      alg === 'RS256'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ec', { namedCurve: 'P-521' });
+    const tokens = Array.from({ length: RUNS + 2 }, (_, i) => {
+      const input = `${b64u(JSON.stringify({ alg, typ: 'JWT' }))}.${b64u(JSON.stringify({ sub: 'bench', jti: `run-${i}` }))}`;
+      /** @type {import('node:crypto').SignKeyObjectInput} */
+      const key = { key: privateKey, dsaEncoding: alg === 'RS256' ? 'der' : 'ieee-p1363' };
+      return `${input}.${b64u(sign(alg === 'RS256' ? 'sha256' : 'sha512', Buffer.from(input), key))}`;
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${BASE}#/inspect`);
+    await page.getByLabel('Verification key').fill(String(publicKey.export({ type: 'spki', format: 'pem' })));
+    const box = await page.getByLabel('JWT').elementHandle();
+    const values = [];
+    for (const [i, token] of tokens.entries()) {
+      const ms = await timeInput(page, box, token, 'Signature verified');
+      if (i >= 2) values.push(ms); // the first two warm up the lazy chunks and the key import
+    }
+    await context.close();
+    out.push({ name: `paste → verdict, ${alg}`, values, target: '≤ 16 ms' });
+  }
+  return out;
+}
+
+/**
+ * Clear the box, then put the text in as a paste does and time, in the page, until `expected`
+ * appears in the verdict (or, for the large token, in the payload).
+ * @param {import('@playwright/test').Page} page
+ * @param {any} box
+ * @param {string} text
+ * @param {string} expected
+ * @param {string} where
+ */
+async function timeInput(page, box, text, expected, where = '[data-testid="verdict"]') {
+  return page.evaluate(
+    ([el, text, expected, where]) => {
+      /** @param {string} v */
+      const set = (v) => {
+        el.value = v;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      };
+      const has = () => document.querySelector(where)?.textContent?.includes(expected) ?? false;
+      return new Promise((resolve, reject) => {
+        set('');
+        requestAnimationFrame(() => {
+          if (has()) return reject(new Error('the old verdict is still shown after clearing'));
+          const observer = new MutationObserver(() => {
+            if (!has()) return;
+            observer.disconnect();
+            resolve(performance.now() - t0);
+          });
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+          const t0 = performance.now();
+          set(text);
+          setTimeout(() => reject(new Error(`no "${expected}" after 10 s`)), 10_000);
+        });
+      });
+    },
+    [box, text, expected, where],
+  );
+}
+
+/** Click → key card, next to crypto.subtle.generateKey with the same parameters in the same page. */
+async function clickToCard() {
+  const out = [];
+  for (const kind of ['RSA-2048', 'P-521']) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const click = [];
+    const raw = [];
+    for (let i = 0; i < RUNS + 1; i++) {
+      await page.goto(BASE);
+      await markTime(page);
+      await page.waitForLoadState('networkidle'); // a person reads for a moment before clicking
+      const button = await page
+        .getByRole('button', { name: new RegExp(`Generate.*${kind}`) })
+        .elementHandle();
+      const ms = await page.evaluate(
+        (button) =>
+          new Promise((resolve, reject) => {
+            const cards = () => document.querySelectorAll('article').length;
+            const before = cards();
+            const observer = new MutationObserver(() => {
+              const card = document.querySelectorAll('article')[before];
+              if (!card?.querySelector('[data-testid="fingerprint"]')?.textContent?.includes(':')) return;
+              observer.disconnect();
+              resolve(performance.now() - t0);
+            });
+            observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+            const t0 = performance.now();
+            /** @type {HTMLElement} */ (button).click();
+            setTimeout(() => reject(new Error('no key card after 20 s')), 20_000);
+          }),
+        button,
+      );
+      const rawMs = await page.evaluate(async (kind) => {
+        const params =
+          kind === 'P-521'
+            ? { name: 'ECDSA', namedCurve: 'P-521' }
+            : {
+                name: 'RSASSA-PKCS1-v1_5',
+                modulusLength: 2048,
+                publicExponent: new Uint8Array([1, 0, 1]),
+                hash: 'SHA-256',
+              };
+        const t0 = performance.now();
+        await crypto.subtle.generateKey(params, false, ['sign', 'verify']);
+        return performance.now() - t0;
+      }, kind);
+      if (i > 0) {
+        click.push(ms);
+        raw.push(rawMs);
+      }
+      // Start the next run with an empty keyring, as the first one did.
+      await page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const open = indexedDB.open('keybench');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const tx = open.result.transaction('keys', 'readwrite');
+              tx.objectStore('keys').clear();
+              tx.oncomplete = () => (open.result.close(), resolve(undefined));
+            };
+          }),
+      );
+    }
+    await context.close();
+    out.push({
+      name: `click → key card, ${kind}`,
+      values: click,
+      target: kind === 'P-521' ? '≤ raw + 16 ms' : undefined,
+    });
+    out.push({ name: `raw crypto.subtle.generateKey, ${kind}`, values: raw });
+    out.push({
+      name: `key card over raw (medians), ${kind}`,
+      values: [median(click) - median(raw)],
+      target: kind === 'P-521' ? '≤ 16 ms' : undefined,
+    });
+  }
+  return out;
+}
+
+/** Decode of a 1 MB token: paste → header and payload shown (no key, so nothing to verify). */
+async function decodeLargeToken() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}#/inspect`);
+  const box = await page.getByLabel('JWT').elementHandle();
+  const values = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const marker = `end-of-run-${i}`;
+    const payload = b64u(JSON.stringify({ data: 'x'.repeat(750_000), marker }));
+    const token = `${b64u(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${payload}.${b64u('sig')}`;
+    const ms = await timeInput(page, box, token, marker, '[data-testid="payload-json"]');
+    if (i > 0) values.push(ms);
+  }
+  await context.close();
+  return { name: 'paste → decoded, 1 MB token', values };
+}
+
+/** @param {number[]} xs */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+}
+
+/** @param {{ name: string, values: number[], target?: string }[]} rows */
+function render(rows) {
+  /** @param {number} n */
+  const f = (n) => `${n.toFixed(1)} ms`;
+  const lines = [
+    `Chromium ${browser.version()} headless, ${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, loopback; ${RUNS} runs each, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| measure | median | min – max | target |',
+    '| --- | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const range = r.values.length > 1 ? `${f(Math.min(...r.values))} – ${f(Math.max(...r.values))}` : '';
+    lines.push(`| ${r.name} | ${f(median(r.values))} | ${range} | ${r.target ?? ''} |`);
+  }
+  return lines.join('\n');
+}
+
+/** @param {string} table */
+function writeReadme(table) {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  if (!readme.includes(start) || !readme.includes(end))
+    throw new Error(`README.md has no ${start} … ${end} markers`);
+  const next = readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
+  writeFileSync('README.md', next);
+  console.log('README.md: benchmark table updated');
+}
