@@ -7,6 +7,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chromium } from '@playwright/test';
+import { format, resolveConfig } from 'prettier';
 import { preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
@@ -39,7 +40,7 @@ try {
 
 const table = render(rows);
 console.log(table);
-if (process.argv.includes('--write-readme')) writeReadme(table);
+if (process.argv.includes('--write-readme')) await writeReadme(table);
 
 /**
  * Navigation → interactive (page and buttons on screen) and → usable (stored keys shown too), on a
@@ -292,13 +293,14 @@ function render(rows) {
 }
 
 /** @param {string} table */
-function writeReadme(table) {
+async function writeReadme(table) {
   const readme = readFileSync('README.md', 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   if (!readme.includes(start) || !readme.includes(end))
     throw new Error(`README.md has no ${start} … ${end} markers`);
   const next = readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
-  writeFileSync('README.md', next);
+  const options = { ...(await resolveConfig('README.md')), filepath: 'README.md' };
+  writeFileSync('README.md', await format(next, options));
   console.log('README.md: benchmark table updated');
 }
