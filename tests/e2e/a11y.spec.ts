@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
-
-const vectors = join(import.meta.dirname, '../../../shared/vectors');
-const vec = (...p: string[]) => readFileSync(join(vectors, ...p), 'utf8');
+import { vector } from '../unit/helpers';
 
 /** Headings start at h1 and never skip a level on the way down. */
 async function expectSensibleHeadings(page: Page, where: string) {
@@ -62,7 +58,7 @@ for (const mode of [
 
     const card = await generateKey(page, 'P-521');
     await generateKey(page, 'RSA-2048');
-    await page.getByLabel('Key to import').fill(vec('qitech', 'qitech-side.key.pub'));
+    await page.getByLabel('Key to import').fill(vector('qitech', 'qitech-side.key.pub'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Imported and trusted keys' })).toBeVisible();
     await page.getByText('Onboarding steps for QI Tech').click();
@@ -86,7 +82,7 @@ for (const mode of [
     await page.getByLabel('JWT').fill(token);
     await expect(page.getByTestId('verdict')).toContainText('Signature verified');
     await check('Inspect, verified token');
-    await page.getByLabel('Verification key').fill(vec('qitech', 'qitech-side.key.pub'));
+    await page.getByLabel('Verification key').fill(vector('qitech', 'qitech-side.key.pub'));
     await expect(page.getByTestId('verdict')).toContainText('Not verified');
     await page.getByLabel('JWT').fill(`${token.slice(0, 30)}%%%.x`);
     await check('Inspect, wrong key and a malformed token');

@@ -1,23 +1,21 @@
-import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download } from '@playwright/test';
 import { test, expect, generateKey, storedKeysInPage } from './fixtures';
+import { openssl, tempDir } from '../unit/helpers';
 
 async function save(download: Download, dir: string): Promise<string> {
   const file = join(dir, download.suggestedFilename());
   await download.saveAs(file);
   return file;
 }
-const openssl = (args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
 
 for (const keyName of ['RSA-2048', 'P-521'] as const) {
   test(`${keyName}: CSR and self-signed certificate pass openssl and carry the stored public key`, async ({
     page,
   }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'keybench-cert-'));
+    const dir = tempDir();
     await page.goto('./#/keys');
     const card = await generateKey(page, keyName);
     const pem = (await card.getByTestId('public-pem').textContent())!;
@@ -57,7 +55,7 @@ for (const [profile, format, tool, privName, pubName] of [
   test(`server key files (${profile}, ${format}): openssl accepts them; nothing is stored`, async ({
     page,
   }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'keybench-server-'));
+    const dir = tempDir();
     await page.goto('./#/keys');
     await page.getByRole('button', { name: 'Generate key files for a server' }).click();
     await page.getByRole('radio', { name: new RegExp(profile) }).check();

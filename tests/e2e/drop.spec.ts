@@ -1,10 +1,8 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, storedKeysInPage } from './fixtures';
-
-const vec = (...p: string[]) => readFileSync(join(import.meta.dirname, '../../../shared/vectors', ...p));
+import { vector } from '../unit/helpers';
+import { nodeJws } from '../unit/jwt-helpers';
 
 /** Drop a file with these bytes onto the element, as a file manager's drag-and-drop does. */
 async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer | string) {
@@ -23,9 +21,7 @@ async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer
 
 test('a token file and a .pub, .jwk or .json key file dropped on the inspector verify', async ({ page }) => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-521' });
-  const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
-  const input = `${b64u(JSON.stringify({ alg: 'ES512', typ: 'JWT' }))}.${b64u(JSON.stringify({ sub: 'dropped' }))}`;
-  const token = `${input}.${b64u(sign('sha512', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+  const token = nodeJws('ES512', privateKey, { sub: 'dropped' });
   const jwk = JSON.stringify(publicKey.export({ format: 'jwk' }));
 
   await page.goto('./#/inspect');
@@ -39,7 +35,7 @@ test('a token file and a .pub, .jwk or .json key file dropped on the inspector v
     ['jwks.json', JSON.stringify({ keys: [JSON.parse(jwk)] })],
   ];
   for (const [name, text] of files) {
-    await dropFile(page, keyBox, 'other.pem', vec('qitech', 'qitech-side.key.pub'));
+    await dropFile(page, keyBox, 'other.pem', vector('qitech', 'qitech-side.key.pub'));
     await expect(verdict).toContainText('Not verified');
     await dropFile(page, keyBox, name, text);
     await expect(verdict, name).toContainText('Signature verified');
@@ -50,7 +46,7 @@ test('a private key file dropped on "Key to import" becomes a stored, non-extrac
   page,
 }) => {
   await page.goto('./#/keys');
-  await dropFile(page, page.getByLabel('Key to import'), 'private.pem', vec('qredo', 'private.pem'));
+  await dropFile(page, page.getByLabel('Key to import'), 'private.pem', vector('qredo', 'private.pem'));
   await expect(page.getByLabel('Key to import')).toHaveValue(/^-----BEGIN (RSA )?PRIVATE KEY-----/);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('article')).toHaveCount(1);

@@ -1,14 +1,13 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { test, expect, generateKey, signWithStoredKey } from './fixtures';
+import { nodeJws } from '../unit/jwt-helpers';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
 function es256Token(payload: Record<string, unknown>) {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const input = `${b64u(JSON.stringify({ alg: 'ES256', typ: 'JWT' }))}.${b64u(JSON.stringify(payload))}`;
-  const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return {
-    token: `${input}.${b64u(sig)}`,
+    token: nodeJws('ES256', privateKey, payload),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
   };
 }
@@ -96,8 +95,7 @@ test('a private key pasted in the key box is replaced by its public half, with a
 }) => {
   await page.goto('./#/inspect');
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const input = `${b64u(JSON.stringify({ alg: 'ES256' }))}.${b64u('{"sub":"k"}')}`;
-  const token = `${input}.${b64u(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+  const token = nodeJws('ES256', privateKey, { sub: 'k' });
   await page.getByLabel('JWT').fill(token);
   await page
     .getByLabel('Verification key')

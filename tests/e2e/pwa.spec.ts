@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
 import { serveFolder } from './static-server';
+import { tempDir } from '../unit/helpers';
 
 const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
 
@@ -130,7 +130,7 @@ test.describe('a new version', () => {
   test.use({ baseURL: `http://127.0.0.1:${PORT}/` });
 
   test('is offered with a "Reload" prompt, never swapped in mid-task', async ({ page }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'keybench-site-'));
+    const dir = tempDir();
     cpSync(join(import.meta.dirname, '../../dist'), dir, { recursive: true });
     const server = await serveFolder(dir, PORT);
     try {

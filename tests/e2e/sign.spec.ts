@@ -1,14 +1,12 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, storedKeysInPage } from './fixtures';
+import { vector, vectorPath } from '../unit/helpers';
+import { nodeVerifiesJws } from '../unit/jwt-helpers';
 
-const vec = (...p: string[]) =>
-  readFileSync(resolve(import.meta.dirname, '../../../shared/vectors', ...p), 'utf8');
-const qredo = JSON.parse(vec('qredo', 'vectors.json'));
-const qit = JSON.parse(vec('qitech', 'vectors.json'));
+const qredo = JSON.parse(vector('qredo', 'vectors.json'));
+const qit = JSON.parse(vector('qitech', 'vectors.json'));
 
 async function importKey(page: Page, text: string, name: string) {
   await page.goto('./#/keys');
@@ -23,9 +21,9 @@ async function importKey(page: Page, text: string, name: string) {
 test('fixture keys import through the UI: private ones non-extractable, public one trusted', async ({
   page,
 }) => {
-  await importKey(page, vec('qredo', 'private.pem'), 'Qredo fixture');
-  await importKey(page, vec('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
-  await importKey(page, vec('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  await importKey(page, vector('qredo', 'private.pem'), 'Qredo fixture');
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
   const stored = await storedKeysInPage(page);
   const rows = stored.map((k) => [k.label, k.kind, k.extractable, k.exportRejected]);
   expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
@@ -35,7 +33,7 @@ test('fixture keys import through the UI: private ones non-extractable, public o
   ]);
   // The imported pair's public key is exactly the fixture's public file.
   await expect(page.getByRole('article', { name: 'Qredo fixture' }).getByTestId('public-pem')).toHaveText(
-    vec('qredo', 'public.pem'),
+    vector('qredo', 'public.pem'),
     { useInnerText: false },
   );
 });
@@ -44,14 +42,7 @@ test('import refuses encrypted and weak keys with a clear message, keeping nothi
   await page.goto('./#/keys');
   const encrypted = execFileSync(
     'openssl',
-    [
-      'pkey',
-      '-in',
-      resolve(import.meta.dirname, '../../../shared/vectors/qredo/private.pkcs8.pem'),
-      '-aes256',
-      '-passout',
-      'pass:x',
-    ],
+    ['pkey', '-in', vectorPath('qredo', 'private.pkcs8.pem'), '-aes256', '-passout', 'pass:x'],
     { encoding: 'utf8' },
   );
   await page.getByLabel('Key to import').fill(encrypted);
@@ -67,7 +58,7 @@ test('import refuses encrypted and weak keys with a clear message, keeping nothi
 });
 
 test('Qredo: every vector gives its expected x-sign exactly', async ({ page }) => {
-  await importKey(page, vec('qredo', 'private.pem'), 'Qredo fixture');
+  await importKey(page, vector('qredo', 'private.pem'), 'Qredo fixture');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'Qredo Partner API' }).click();
   for (const c of qredo.cases) {
@@ -84,8 +75,8 @@ test('Qredo: every vector gives its expected x-sign exactly', async ({ page }) =
 test('QI Tech: a request signed in the page verifies with node:crypto; the response vector verifies', async ({
   page,
 }) => {
-  await importKey(page, vec('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
-  await importKey(page, vec('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'QI Tech' }).click();
   // The key the signer will use is the one shown, before anyone picks one.
@@ -100,16 +91,8 @@ test('QI Tech: a request signed in the page verifies with node:crypto; the respo
   await page.getByRole('button', { name: 'Sign request' }).click();
   const auth = (await page.getByTestId('qit-authorization').textContent())!;
   const body = JSON.parse((await page.getByTestId('qit-body').textContent())!);
-  const pub = createPublicKey(vec('qitech', 'jwtECDSASHA512.key.pub'));
-  const verifies = (jws: string) => {
-    const [h, p, s] = jws.split('.');
-    return nodeVerify(
-      'sha512',
-      Buffer.from(`${h}.${p}`),
-      { key: pub, dsaEncoding: 'ieee-p1363' },
-      Buffer.from(s!, 'base64url'),
-    );
-  };
+  const pub = createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'));
+  const verifies = (jws: string) => nodeVerifiesJws(jws, pub);
   const token = auth.replace(`QIT ${post.api_key}:`, '');
   expect(verifies(token)).toBe(true);
   expect(verifies(body.encoded_body)).toBe(true);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 /** Path to a file in ../shared/vectors. */
 export function vectorPath(...parts: string[]): string {
-  return resolve(__dirname, '../../../shared/vectors', ...parts);
+  return resolve(import.meta.dirname, '../../../shared/vectors', ...parts);
 }
 
 /** Text of a file in ../shared/vectors. */

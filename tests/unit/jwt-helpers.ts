@@ -4,6 +4,7 @@ import {
   createPublicKey,
   createHash,
   sign as nodeSign,
+  verify as nodeVerify,
   constants,
   type KeyObject,
 } from 'node:crypto';
@@ -117,6 +118,18 @@ export function nodeJws(
     }
   }
   return `${input}.${b64u(sig)}`;
+}
+
+/** Whether node:crypto verifies a compact ES256/384/512 JWS (raw r‖s signature) with this public key. */
+export function nodeVerifiesJws(jws: string, publicKey: KeyObject): boolean {
+  const [h, p, s] = jws.split('.');
+  const { alg } = JSON.parse(Buffer.from(h!, 'base64url').toString()) as { alg: string };
+  return nodeVerify(
+    `sha${alg.slice(2)}`,
+    Buffer.from(`${h}.${p}`),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(s!, 'base64url'),
+  );
 }
 
 /** The public JWK of a tool key, via node:crypto. */

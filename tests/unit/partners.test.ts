@@ -7,6 +7,7 @@ import { md5Hex, signQitRequest, verifyQitResponse } from '../../src/lib/partner
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
 import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp } from './helpers';
+import { nodeVerifiesJws } from './jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
@@ -133,15 +134,7 @@ describe('QI Tech QIT v1', () => {
   it('signs POST and GET like the vectors; node:crypto verifies every JWS', async () => {
     const { privateKey } = await signingKey(vector('qitech', 'jwtECDSASHA512.key'));
     const pub = createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'));
-    const verifyJws = (jws: string) => {
-      const [h, p, s] = jws.split('.');
-      return nodeVerify(
-        'sha512',
-        Buffer.from(`${h}.${p}`),
-        { key: pub, dsaEncoding: 'ieee-p1363' },
-        Buffer.from(s!, 'base64url'),
-      );
-    };
+    const verifyJws = (jws: string) => nodeVerifiesJws(jws, pub);
     const post = qit.request_post;
     const out = await signQitRequest({
       privateKey,
