@@ -1,9 +1,9 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './scripts/chromium.mjs';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
-const PORT = 4179;
+const PORT = E2E_PORT;
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -12,3 +12,6 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The port the e2e suite serves the build on (E2E_PORT lets two checkouts test side by side). */
+export const E2E_PORT = Number(process.env.E2E_PORT || 4179);

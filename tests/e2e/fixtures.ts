@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { E2E_PORT } from '../../scripts/chromium.mjs';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -93,7 +94,7 @@ export async function storedKeysInPage(page: Page) {
  */
 export async function readClipboard(context: BrowserContext): Promise<string> {
   const reader = await context.newPage();
-  const url = 'http://localhost:4179/__clipboard-reader__';
+  const url = `http://localhost:${E2E_PORT}/__clipboard-reader__`;
   await reader.route(url, (r) => r.fulfill({ contentType: 'text/html', body: '<title>clipboard</title>' }));
   await reader.goto(url);
   const text = await reader.evaluate(() => navigator.clipboard.readText());

@@ -2,6 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
+import { E2E_PORT } from '../../scripts/chromium.mjs';
 import { serveFolder } from './static-server';
 import { tempDir } from '../unit/helpers';
 
@@ -25,7 +26,7 @@ test('after one visit, keybench reloads with the network cut: keys, inspector, s
   await context.setOffline(true);
   // The cut is real: a page of another origin, which no service worker serves, cannot load.
   const probe = await context.newPage();
-  await expect(probe.goto('http://localhost:4179/')).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
+  await expect(probe.goto(`http://localhost:${E2E_PORT}/`)).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
   await probe.close();
 
   const reloaded = await page.reload();
@@ -93,10 +94,10 @@ test('the security headers from _headers are served, and no other site can frame
   expect(sw).toContain("default-src 'none'");
 
   const framer = await context.newPage();
-  await framer.route('http://localhost:4179/framer', (r) =>
-    r.fulfill({ contentType: 'text/html', body: '<iframe src="http://127.0.0.1:4179/"></iframe>' }),
+  await framer.route(`http://localhost:${E2E_PORT}/framer`, (r) =>
+    r.fulfill({ contentType: 'text/html', body: `<iframe src="http://127.0.0.1:${E2E_PORT}/"></iframe>` }),
   );
-  await framer.goto('http://localhost:4179/framer');
+  await framer.goto(`http://localhost:${E2E_PORT}/framer`);
   const frame = framer.frames()[1]!;
   await expect.poll(() => frame.url()).not.toBe('about:blank');
   await expect(frame.locator('body')).not.toContainText('keybench');
@@ -126,7 +127,7 @@ async function lookForUpdate(page: Page) {
 }
 
 test.describe('a new version', () => {
-  const PORT = 4188;
+  const PORT = E2E_PORT + 9;
   test.use({ baseURL: `http://127.0.0.1:${PORT}/` });
 
   test('is offered with a "Reload" prompt, never swapped in mid-task', async ({ page }) => {
