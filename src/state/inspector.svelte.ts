@@ -1,47 +1,100 @@
 import { decodeToken, type DecodedToken } from '../lib/jwt/decode';
-import { verifyToken, type Verdict, type VerificationKey } from '../lib/jwt/verify';
+import type { Verdict } from '../lib/jwt/verify';
 import {
-  candidatesFromHeader,
   candidatesFromStored,
   keysFromText,
+  publicHalfOf,
   type KeyBoxResult,
+  type PrivateKeyPasted,
   type SecretEncoding,
 } from '../lib/jwt/candidates';
+import { unexpectedFailure, verdictFor } from '../lib/jwt/inspect';
 import { algInfo } from '../lib/jwt/algorithms';
+import { own } from '../lib/json';
+import { holdsPrivateKey } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
+
+/** Tokens longer than this are decoded once typing pauses, so each keystroke stays fast. */
+const DECODE_AT_ONCE = 100_000;
+const DECODE_PAUSE_MS = 250;
 
 /** The inspector: the pasted token (never stored), the key box, and the verdict. */
 export class Inspector {
   #token = $state('');
+  /** The token the panes and the verdict are about: `#token`, or for a long token, its value when typing paused. */
+  #decodedInput = $state('');
   #keyText = $state('');
   #encoding = $state<SecretEncoding>('text');
   #skew = $state(60);
   #verdict = $state.raw<Verdict | null>(null);
+  /** The token text the verdict is about: a verdict is shown only beside its own token. */
+  #verdictInput = $state<string | null>(null);
   #keyBox = $state.raw<KeyBoxResult | null>(null);
-  #privatePasted = $state<string | null>(null);
+  #privatePasted = $state.raw<PrivateKeyPasted | null>(null);
+  #fromLink = $state(false);
   #busy = $state(false);
   #run = 0;
+  #decodeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last key box parse, reused while only the token changes (parsing is the slow part of a paste). */
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
 
   /** The token as decoded for display. Does not verify. */
-  readonly decoded: DecodedToken = $derived(decodeToken(this.#token));
+  readonly decoded: DecodedToken = $derived(decodeToken(this.#decodedInput));
   /** True when the header's alg is an HMAC one, so the key box wants a secret. */
-  readonly wantsSecret: boolean = $derived(
-    typeof this.decoded.header?.alg === 'string' && algInfo(this.decoded.header.alg)?.family === 'HS',
-  );
+  readonly wantsSecret: boolean = $derived.by(() => {
+    const alg = own(this.decoded.header, 'alg');
+    return typeof alg === 'string' && algInfo(alg)?.family === 'HS';
+  });
 
   get token() {
     return this.#token;
   }
   set token(v: string) {
     this.#token = v;
-    void this.verify();
+    this.#fromLink = false;
+    clearTimeout(this.#decodeTimer);
+    if (v.length <= DECODE_AT_ONCE) {
+      this.#decodedInput = v;
+      void this.verify();
+    } else {
+      // A long token is decoded once typing pauses: decoding megabytes on every keystroke would stall it.
+      this.#decodeTimer = setTimeout(() => {
+        this.#decodedInput = this.#token;
+        void this.verify();
+      }, DECODE_PAUSE_MS);
+    }
+  }
+  /** Load a token that came in a link (`#/inspect?token=…`). */
+  loadFromLink(v: string) {
+    this.token = v;
+    this.#fromLink = true;
+  }
+  /** True while the token shown came from a link: it is then in the browser's history. */
+  get fromLink() {
+    return this.#fromLink;
+  }
+  /** True while a long token waits to be decoded. */
+  get pending() {
+    return this.#decodedInput !== this.#token;
   }
   get keyText() {
     return this.#keyText;
   }
   set keyText(v: string) {
+    if (holdsPrivateKey(v)) {
+      // Never keep a pasted private key, whatever else happens: clear the box at once, then put the
+      // public half there if one can be derived.
+      this.#keyText = '';
+      this.#lastBox = null;
+      this.#privatePasted = { source: 'private key' };
+      void publicHalfOf(v).then((result) => {
+        this.#privatePasted = result;
+        if (result.publicPem && !this.#keyText) this.#keyText = result.publicPem;
+        void this.verify();
+      });
+      void this.verify();
+      return;
+    }
     this.#keyText = v;
     this.#privatePasted = null;
     void this.verify();
@@ -59,18 +112,19 @@ export class Inspector {
   set skew(v: number) {
     this.#skew = Number.isFinite(v) && v >= 0 ? v : 0;
   }
+  /** The verdict, only while it is about the token now decoded (never another token's). */
   get verdict() {
-    return this.#verdict;
+    return this.#verdictInput === this.#decodedInput ? this.#verdict : null;
   }
   get keyBox() {
     return this.#keyBox;
   }
-  /** The kind of private key that was pasted (and discarded), if one was. */
+  /** What became of a private key pasted in the key box (it is never kept), if one was. */
   get privatePasted() {
     return this.#privatePasted;
   }
   get busy() {
-    return this.#busy;
+    return this.#busy || this.pending;
   }
 
   #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {
@@ -84,60 +138,33 @@ export class Inspector {
   /** Re-run verification (after the token, the key box or the keyring changed). Stale runs are dropped. */
   async verify(): Promise<void> {
     const run = ++this.#run;
+    const input = this.#decodedInput;
     const decoded = this.decoded;
     if (decoded.form === 'empty') {
       this.#verdict = null;
+      this.#verdictInput = null;
       this.#keyBox = null;
       return;
     }
     this.#busy = true;
+    let verdict: Verdict;
+    let box: KeyBoxResult | null = null;
     try {
-      let candidates: VerificationKey[];
-      let box: KeyBoxResult | null = null;
       if (this.#keyText.trim()) {
-        box = await this.#keysFromBox(decoded.header?.alg as string | undefined);
+        const alg = own(decoded.header, 'alg');
+        box = await this.#keysFromBox(typeof alg === 'string' ? alg : undefined);
         if (run !== this.#run) return;
-        if (box.privateKeyPasted) {
-          this.#lastBox = null; // it holds the private key's text: drop it
-          // Never keep a pasted private key: replace it with its public half and say so.
-          this.#privatePasted = box.privateKeyPasted.source;
-          this.#keyText = box.privateKeyPasted.publicPem;
-        }
-        candidates = box.candidates;
-      } else {
-        const thumbs = Object.fromEntries(
-          Object.entries(keyring.details).map(([id, d]) => [id, d.thumbprint]),
-        );
-        candidates = [
-          ...candidatesFromStored(keyring.keys, thumbs),
-          ...(await candidatesFromHeader(decoded.header)),
-        ];
       }
-      const verdict =
-        box?.error && box.candidates.length === 0
-          ? {
-              verified: false,
-              code: box.error.code,
-              message: `The verification key was not understood: ${box.error.message}`,
-              tried: [],
-              notes: [],
-            }
-          : await verifyToken(decoded, candidates);
-      if (run !== this.#run) return;
-      this.#keyBox = box;
-      this.#verdict = verdict;
+      const thumbs = Object.fromEntries(Object.entries(keyring.details).map(([id, d]) => [id, d.thumbprint]));
+      verdict = await verdictFor(decoded, box, candidatesFromStored(keyring.keys, thumbs));
     } catch (e) {
-      if (run !== this.#run) return;
-      this.#verdict = {
-        verified: false,
-        code: 'ERR_JWT_MALFORMED',
-        message: `Could not verify: ${e instanceof Error ? e.message : String(e)}`,
-        tried: [],
-        notes: [],
-      };
-    } finally {
-      if (run === this.#run) this.#busy = false;
+      verdict = unexpectedFailure(e);
     }
+    if (run !== this.#run) return;
+    this.#keyBox = box;
+    this.#verdict = verdict;
+    this.#verdictInput = input;
+    this.#busy = false;
   }
 }
 

@@ -97,7 +97,7 @@ describe('claims', () => {
   const s = now / 1000;
 
   it('explains registered claims first and formats times', () => {
-    const rows = claimRows({ custom: 1, exp: s + 240, iss: 'me' }, now);
+    const { rows } = claimRows({ custom: 1, exp: s + 240, iss: 'me' }, now);
     expect(rows.map((r) => r.name)).toEqual(['iss', 'exp', 'custom']);
     expect(rows[1]!.time).toEqual({
       ms: (s + 240) * 1000,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
 import { candidatesFromHeader, keysFromText, type SecretEncoding } from '../../src/lib/jwt/candidates';
+import { verdictFor } from '../../src/lib/jwt/inspect';
 import { nodeJws, nodeJwk, pkcs1Public, toolKey, type ToolKey } from './jwt-helpers';
 
 async function verifyWith(token: string, keyText: string, encoding: SecretEncoding = 'text') {
@@ -179,7 +180,8 @@ describe('every failure has its own code and an explanation', () => {
   it('ERR_JWT_HMAC_WITH_PUBLIC_KEY: an HS256 token "signed" with the public key PEM is refused', async () => {
     const k = toolKey('rsa2048');
     const forged = nodeJws('HS256', Buffer.from(k.publicPem));
-    const { verdict } = await verifyWith(forged, k.publicPem);
+    const decoded = decodeToken(forged);
+    const verdict = await verdictFor(decoded, await keysFromText(k.publicPem, 'HS256', 'text'), []);
     expect(verdict.verified).toBe(false);
     expect(verdict.code).toBe('ERR_JWT_HMAC_WITH_PUBLIC_KEY');
     expect(verdict.remedy).toContain('algorithm-confusion');
@@ -250,7 +252,7 @@ describe('every failure has its own code and an explanation', () => {
     }
   });
 
-  it('x5c: verifies with the header certificate, labelled integrity-only', async () => {
+  it('x5c: the header certificate alone gives the amber "embedded" state, never verified', async () => {
     const k = toolKey('p256');
     const certB64 = k.certPem
       .split('\n')
@@ -258,9 +260,12 @@ describe('every failure has its own code and an explanation', () => {
       .join('');
     const token = nodeJws('ES256', k.privateKey, undefined, { x5c: [certB64] });
     const decoded = decodeToken(token);
-    const v = await verifyToken(decoded, await candidatesFromHeader(decoded.header));
-    expect(v.verified).toBe(true);
-    expect(v.notes.join(' ')).toContain('not who signed');
+    const v = await verifyToken(decoded, [], await candidatesFromHeader(decoded.header));
+    expect(v.verified).toBe(false);
+    expect(v.state).toBe('embedded');
+    expect(v.code).toBe('ERR_JWT_EMBEDDED_KEY_ONLY');
+    expect(v.message).toContain('says nothing about who signed it');
+    expect(v.message).not.toContain('Signature verified');
   });
 
   it('x5c: an entry that is not plain base64 DER (RFC 7515 §4.1.6) is not a candidate', async () => {

@@ -18,41 +18,76 @@ export function toPem(der: Uint8Array, label: string): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+const LABEL = /^[A-Z0-9 ]{1,64}$/;
+
+/** The label after `marker` at `at` (up to the closing dashes on the same line), or null. */
+function labelAt(text: string, at: number, marker: string): { label: string; next: number } | null {
+  const start = at + marker.length;
+  const close = text.indexOf(DASHES, start);
+  if (close < 0 || close - start > 64) return null;
+  const label = text.slice(start, close);
+  return LABEL.test(label) ? { label, next: close + DASHES.length } : null;
+}
 
 /**
  * Every PEM block in a text, in order. RFC 7468 "lax" parsing: whitespace anywhere in the body,
- * RFC 1421 headers (Proc-Type, DEK-Info) kept so encrypted keys can be recognised.
+ * RFC 1421 headers (Proc-Type, DEK-Info) kept so encrypted keys can be recognised. Linear in the
+ * text's length: each BEGIN is matched with the next END, and a BEGIN without an END ends the scan.
  * @throws KeybenchError ERR_PEM_ARMOUR when BEGIN and END labels differ or the body is not base64.
  */
 export function parsePem(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const [, begin = '', body = '', end = ''] = m;
-    if (begin !== end) {
-      throw new KeybenchError('ERR_PEM_ARMOUR', `PEM armour mismatch: BEGIN ${begin} but END ${end}.`);
+  let at = text.indexOf(BEGIN);
+  while (at >= 0) {
+    const begin = labelAt(text, at, BEGIN);
+    if (!begin) {
+      at = text.indexOf(BEGIN, at + BEGIN.length);
+      continue;
     }
-    const headers: Record<string, string> = {};
-    const bodyLines: string[] = [];
-    for (const line of body.split(/\r?\n/)) {
-      const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line.trim());
-      if (h?.[1] && h[2] !== undefined) headers[h[1]] = h[2];
-      else bodyLines.push(line);
+    const endAt = text.indexOf(END, begin.next);
+    if (endAt < 0) break; // no END after this BEGIN, so none after any later one either
+    const end = labelAt(text, endAt, END);
+    if (!end) {
+      throw new KeybenchError('ERR_PEM_ARMOUR', `The ${begin.label} block has a malformed END line.`);
     }
-    let der: Uint8Array<ArrayBuffer>;
-    try {
-      der = base64ToBytes(bodyLines.join(''));
-    } catch (e) {
-      throw new KeybenchError('ERR_PEM_ARMOUR', `The body of the ${begin} block is not base64.`, {
-        cause: e,
-      });
+    if (begin.label !== end.label) {
+      throw new KeybenchError(
+        'ERR_PEM_ARMOUR',
+        `PEM armour mismatch: BEGIN ${begin.label} but END ${end.label}.`,
+      );
     }
-    blocks.push({ label: begin, headers, der });
+    blocks.push(pemBlock(begin.label, text.slice(begin.next, endAt)));
+    at = text.indexOf(BEGIN, end.next);
   }
   return blocks;
 }
 
+function pemBlock(label: string, body: string): PemBlock {
+  const headers: Record<string, string> = {};
+  const bodyLines: string[] = [];
+  for (const line of body.split(/\r?\n/)) {
+    const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line.trim());
+    if (h?.[1] && h[2] !== undefined) headers[h[1]] = h[2];
+    else bodyLines.push(line);
+  }
+  let der: Uint8Array<ArrayBuffer>;
+  try {
+    der = base64ToBytes(bodyLines.join(''));
+  } catch (e) {
+    throw new KeybenchError('ERR_PEM_ARMOUR', `The body of the ${label} block is not base64.`, {
+      cause: e,
+    });
+  }
+  return { label, headers, der };
+}
+
 /** True when the text holds at least one BEGIN line. */
 export function looksLikePem(text: string): boolean {
-  return /-----BEGIN [A-Z0-9 ]+-----/.test(text);
+  for (let at = text.indexOf(BEGIN); at >= 0; at = text.indexOf(BEGIN, at + 1)) {
+    if (labelAt(text, at, BEGIN)) return true;
+  }
+  return false;
 }

@@ -1,7 +1,9 @@
 import type { JWK } from 'jose';
 import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
+import { own } from '../json';
 import { describeKeyType, keyTypeOf } from '../keys/key-type';
+import { MAX_KEY_TEXT, isOctJwkText, scanKeyMaterial } from '../keys/key-material';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
@@ -15,11 +17,23 @@ export type SecretEncoding = 'text' | 'base64' | 'base64url';
 /** The keys found in the Verification key box. */
 export interface KeyBoxResult {
   candidates: VerificationKey[];
-  /** A private key was pasted: its public half as PEM, so the page can replace the private text with it. */
-  privateKeyPasted?: { publicPem: string; source: string };
+  /**
+   * The text holds private key material: the page must not keep it. `publicPem` is the public half
+   * when it could be derived (the page puts it in the box instead); otherwise `problem` says why not.
+   */
+  privateKeyPasted?: PrivateKeyPasted;
   error?: { code: ErrorCode; message: string };
+  /** Worth knowing about the key text (a short HMAC secret…). */
+  notes?: string[];
   /** What was understood, for the user ("JWKS with 3 keys", "HMAC secret, 32 bytes"). */
   understood?: string;
+}
+
+/** What became of a pasted private key. */
+export interface PrivateKeyPasted {
+  source: string;
+  publicPem?: string;
+  problem?: string;
 }
 
 /** The key parser pulls in the ASN.1 libraries: load it only when a key is pasted or carried by a token. */
@@ -45,9 +59,10 @@ export async function candidatesFromHeader(
   header: Record<string, unknown> | undefined,
 ): Promise<VerificationKey[]> {
   const out: VerificationKey[] = [];
-  if (!header || (!header.x5c && !header.jwk)) return out;
+  const x5c = own(header, 'x5c');
+  const jwk = own(header, 'jwk') as JWK | undefined;
+  if (!x5c && !jwk) return out;
   const { jwkToSpki, parseKeySetText, spkiKeyType } = await loadParser();
-  const x5c = header.x5c;
   // x5c[0] is untrusted: only plain base64 may be wrapped in armour (no smuggled PEM blocks).
   if (Array.isArray(x5c) && typeof x5c[0] === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(x5c[0])) {
     try {
@@ -67,8 +82,7 @@ export async function candidatesFromHeader(
       // A broken x5c is simply not a candidate; the verdict says which keys were tried.
     }
   }
-  const jwk = header.jwk as JWK | undefined;
-  if (jwk && typeof jwk === 'object' && typeof jwk.kty === 'string' && jwk.kty !== 'oct') {
+  if (jwk && typeof jwk === 'object' && typeof own(jwk, 'kty') === 'string' && jwk.kty !== 'oct') {
     try {
       const spki = await jwkToSpki(jwk);
       out.push({
@@ -92,30 +106,58 @@ function secretBytes(text: string, encoding: SecretEncoding): Uint8Array<ArrayBu
 }
 
 function fromParsed(parsed: ParsedKey, label: string, origin: 'pasted' | 'jwks'): VerificationKey {
+  const pub = parsed.kind === 'public' ? parsed : undefined;
   return {
     kind: 'public',
     label,
     origin,
     spki: parsed.spki,
     type: parsed.type,
-    kid: parsed.kind === 'public' ? parsed.kid : undefined,
-    alg: parsed.kind === 'public' ? parsed.alg : undefined,
+    kid: pub?.kid,
+    alg: pub?.alg,
+    use: pub?.use,
+    keyOps: pub?.keyOps,
   };
 }
 
-function looksLikeKey(text: string): boolean {
-  const t = text.trim();
-  return (
-    t.startsWith('-----BEGIN') ||
-    t.startsWith('{') ||
-    (/^[A-Za-z0-9+/=\s]+$/.test(t) && t.replace(/\s/g, '').length > 200)
-  );
+function labelsFor(parsed: ParsedKey[], isSet: boolean): string[] {
+  const kids = parsed.map((p) => (p.kind === 'public' ? p.kid : undefined));
+  return parsed.map((p, i) => {
+    const kid = kids[i];
+    if (isSet) return `key ${i + 1} of ${parsed.length}${kid !== undefined ? ` (kid ${kid})` : ''}`;
+    if (p.kind === 'private') return 'the public half of the pasted private key';
+    return kid !== undefined ? `the pasted ${p.source} (kid ${kid})` : `the pasted ${p.source}`;
+  });
+}
+
+function describeFound(kinds: readonly string[]): string {
+  return kinds.join(', ');
+}
+
+/**
+ * The public half of private key material in `text`, as PEM, so the page can put it in place of
+ * the private key; or why it could not be derived. Never keeps the private key.
+ */
+export async function publicHalfOf(text: string): Promise<PrivateKeyPasted> {
+  const scan = scanKeyMaterial(text);
+  const source = describeFound(scan.kinds.filter((k) => /private/i.test(k))) || 'private key';
+  try {
+    const parsed = await (await loadParser()).parseKeySetText(text);
+    const priv = parsed.find((p) => p.kind === 'private');
+    for (const p of parsed) if (p.kind === 'private') forgetPrivate(p);
+    if (priv) return { source: priv.source, publicPem: spkiToPem(priv.spki) };
+    return { source, problem: 'keybench could not read a public half from it.' };
+  } catch (e) {
+    return { source, problem: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /**
  * Read the Verification key box for a token with algorithm `alg`: PEM (SPKI, PKCS#1, certificate),
- * armourless DER, JWK, JWKS, or an HMAC secret. A pasted private key is never kept: its public half
- * is used, and reported so the page can replace the text.
+ * armourless DER, JWK, JWKS, or an HMAC secret. For an HMAC token, text that holds any key,
+ * certificate or JWK anywhere (`scanKeyMaterial`) is refused, never used as the secret: that is the
+ * algorithm-confusion attack. Private key material is reported in `privateKeyPasted`, whatever else
+ * the text holds, and never kept.
  */
 export async function keysFromText(
   text: string,
@@ -123,14 +165,55 @@ export async function keysFromText(
   encoding: SecretEncoding,
 ): Promise<KeyBoxResult> {
   if (!text.trim()) return { candidates: [] };
-  const hmac = alg !== undefined && algInfo(alg)?.family === 'HS';
-  if (hmac && !looksLikeKey(text)) {
+  if (text.length > MAX_KEY_TEXT) {
+    return {
+      candidates: [],
+      error: {
+        code: 'ERR_KEY_TOO_LARGE',
+        message: `The key text is ${Math.round(text.length / 1024)} KB; keybench reads key text up to ${MAX_KEY_TEXT / 1024} KB (a key, a certificate chain or a JWKS is far smaller). Paste only the key.`,
+      },
+    };
+  }
+  const scan = scanKeyMaterial(text);
+  const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
+  const info = alg !== undefined ? algInfo(alg) : null;
+  const hmac = info?.family === 'HS';
+
+  // A JWK of kty "oct" is an HMAC secret written as JSON.
+  if (isOctJwkText(text)) {
+    const j = JSON.parse(text) as JWK;
+    try {
+      const secret = base64urlToBytes(String(own(j, 'k') ?? ''));
+      return secretResult(
+        secret,
+        `HMAC secret from an oct JWK, ${secret.length} bytes`,
+        alg,
+        privateKeyPasted,
+      );
+    } catch (e) {
+      return {
+        candidates: [],
+        error: {
+          code: 'ERR_BASE64',
+          message: `The oct JWK's "k" is not base64url: ${e instanceof Error ? e.message : e}`,
+        },
+      };
+    }
+  }
+  if (hmac) {
+    if (scan.kinds.length > 0) {
+      return {
+        candidates: [],
+        privateKeyPasted,
+        error: {
+          code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
+          message: `Refused: the token says ${alg} (a shared secret), but the key box holds key material (${describeFound(scan.kinds)}), not a secret.`,
+        },
+      };
+    }
     try {
       const secret = secretBytes(text, encoding);
-      return {
-        candidates: [{ kind: 'secret', label: 'the pasted secret', origin: 'pasted', secret }],
-        understood: `HMAC secret, ${secret.length} bytes (${encoding})`,
-      };
+      return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
     } catch (e) {
       return {
         candidates: [],
@@ -141,47 +224,45 @@ export async function keysFromText(
       };
     }
   }
-  // A JWK of kty "oct" is an HMAC secret written as JSON.
-  if (text.trim().startsWith('{')) {
-    try {
-      const j = JSON.parse(text) as JWK;
-      if (j.kty === 'oct' && typeof j.k === 'string') {
-        const secret = base64urlToBytes(j.k);
-        return {
-          candidates: [{ kind: 'secret', label: 'the pasted oct JWK', origin: 'pasted', secret }],
-          understood: `HMAC secret from an oct JWK, ${secret.length} bytes`,
-        };
-      }
-    } catch {
-      // Not JSON: the key parser reports it below.
-    }
-  }
   let parsed: ParsedKey[];
   try {
     parsed = await (await loadParser()).parseKeySetText(text);
   } catch (e) {
     const code = e instanceof KeybenchError ? e.code : 'ERR_KEY_UNRECOGNISED';
-    return { candidates: [], error: { code, message: e instanceof Error ? e.message : String(e) } };
+    return {
+      candidates: [],
+      privateKeyPasted,
+      error: { code, message: e instanceof Error ? e.message : String(e) },
+    };
   }
-  const result: KeyBoxResult = { candidates: [] };
   const isSet = parsed.length > 1 || text.includes('"keys"');
-  parsed.forEach((p, i) => {
-    const label =
-      p.kind === 'public' && p.kid
-        ? `JWK kid ${p.kid}`
-        : isSet
-          ? `key ${i + 1} of the pasted set`
-          : p.kind === 'private'
-            ? 'the public half of the pasted private key'
-            : `the pasted ${p.source}`;
-    result.candidates.push(fromParsed(p, label, isSet ? 'jwks' : 'pasted'));
-    if (p.kind === 'private') {
-      result.privateKeyPasted = { publicPem: spkiToPem(p.spki), source: p.source };
-      forgetPrivate(p);
-    }
-  });
-  result.understood = isSet
-    ? `${parsed.length} keys`
-    : `${parsed[0]!.source}, ${result.candidates[0]!.kind === 'public' ? describeKeyType(parsed[0]!.type) : ''}`;
-  return result;
+  const labels = labelsFor(parsed, isSet);
+  const candidates = parsed.map((p, i) => fromParsed(p, labels[i]!, isSet ? 'jwks' : 'pasted'));
+  for (const p of parsed) if (p.kind === 'private') forgetPrivate(p);
+  return {
+    candidates,
+    privateKeyPasted,
+    understood: isSet ? `${parsed.length} keys` : `${parsed[0]!.source}, ${describeKeyType(parsed[0]!.type)}`,
+  };
+}
+
+function secretResult(
+  secret: Uint8Array<ArrayBuffer>,
+  understood: string,
+  alg: string | undefined,
+  privateKeyPasted: PrivateKeyPasted | undefined,
+): KeyBoxResult {
+  const info = alg !== undefined ? algInfo(alg) : null;
+  const need = info?.family === 'HS' ? Number(info.hash.slice(4)) / 8 : 0;
+  return {
+    candidates: [{ kind: 'secret', label: 'the pasted secret', origin: 'pasted', secret }],
+    understood,
+    privateKeyPasted,
+    notes:
+      secret.length < need
+        ? [
+            `This secret is ${secret.length} bytes; ${alg} needs at least ${need} (RFC 7518 §3.2). A short secret can be guessed offline from a single token.`,
+          ]
+        : undefined,
+  };
 }

@@ -1,3 +1,5 @@
+import { own } from '../json';
+
 /** Registered claims (RFC 7519 §4.1 and common ones), explained for people. */
 export const CLAIM_NAMES: Record<string, string> = {
   iss: 'Issuer — who made the token',
@@ -46,22 +48,44 @@ export function relativeTime(ms: number, now: number): string {
   return diff > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
 }
 
-/** The claims table rows for a JSON payload (object), registered claims first. */
-export function claimRows(payload: Record<string, unknown>, now: number): ClaimRow[] {
+/** At most this many rows in the claims table; the rest are counted and left to the raw payload. */
+export const MAX_CLAIM_ROWS = 200;
+/** A claim value longer than this is cut in the table (the payload pane has all of it). */
+export const MAX_CLAIM_VALUE = 500;
+
+/** A Unix time in ms as ISO 8601, or null when it is outside what a Date can hold (never throws). */
+export function safeIso(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+function describeValue(v: unknown): string {
+  try {
+    const text = JSON.stringify(v) ?? String(v);
+    return text.length > MAX_CLAIM_VALUE ? `${text.slice(0, MAX_CLAIM_VALUE)}…` : text;
+  } catch {
+    return '(nested too deeply to show here: see the payload)';
+  }
+}
+
+/** The claims table: registered claims first, at most `MAX_CLAIM_ROWS`, and how many were left out. */
+export function claimRows(payload: Record<string, unknown>, now: number): { rows: ClaimRow[]; more: number } {
   const names = Object.keys(payload);
   const known = Object.keys(CLAIM_NAMES).filter((n) => names.includes(n));
-  const rest = names.filter((n) => !(n in CLAIM_NAMES));
-  return [...known, ...rest].map((name) => {
+  const rest = names.filter((n) => !Object.hasOwn(CLAIM_NAMES, n));
+  const all = [...known, ...rest];
+  const rows = all.slice(0, MAX_CLAIM_ROWS).map((name) => {
     const v = payload[name];
-    const row: ClaimRow = { name, description: CLAIM_NAMES[name] ?? null, value: JSON.stringify(v) };
+    const description = Object.hasOwn(CLAIM_NAMES, name) ? CLAIM_NAMES[name]! : null;
+    const row: ClaimRow = { name, description, value: describeValue(v) };
     if ((TIME_CLAIMS as readonly string[]).includes(name) && typeof v === 'number' && Number.isFinite(v)) {
       const ms = v * 1000;
-      const d = new Date(ms);
-      if (!Number.isNaN(d.getTime()))
-        row.time = { ms, iso: d.toISOString(), relative: relativeTime(ms, now) };
+      const iso = safeIso(ms);
+      if (iso !== null) row.time = { ms, iso, relative: relativeTime(ms, now) };
     }
     return row;
   });
+  return { rows, more: all.length - rows.length };
 }
 
 /** The time-claims verdict, separate from the signature verdict. */
@@ -75,20 +99,24 @@ export interface TimeStatus {
  */
 export function timeStatus(payload: Record<string, unknown>, now: number, skewSeconds: number): TimeStatus {
   const skew = skewSeconds * 1000;
-  const bad = (['exp', 'nbf', 'iat'] as const).filter((k) => k in payload && typeof payload[k] !== 'number');
+  const bad = (['exp', 'nbf', 'iat'] as const).filter(
+    (k) =>
+      Object.hasOwn(payload, k) &&
+      (typeof payload[k] !== 'number' || safeIso(Number(payload[k]) * 1000) === null),
+  );
   if (bad.length) {
     return {
       state: 'invalid-times',
-      message: `${bad.join(', ')} must be NumericDate numbers (seconds since 1970).`,
+      message: `${bad.join(', ')} must be NumericDate numbers (seconds since 1970) within the range a date can hold.`,
     };
   }
-  const exp = payload.exp as number | undefined;
-  const nbf = payload.nbf as number | undefined;
-  const iat = payload.iat as number | undefined;
+  const exp = own(payload, 'exp') as number | undefined;
+  const nbf = own(payload, 'nbf') as number | undefined;
+  const iat = own(payload, 'iat') as number | undefined;
   if (exp !== undefined && now - skew >= exp * 1000) {
     return {
       state: 'expired',
-      message: `Expired ${relativeTime(exp * 1000, now)} (exp ${new Date(exp * 1000).toISOString()}).`,
+      message: `Expired ${relativeTime(exp * 1000, now)} (exp ${safeIso(exp * 1000)}).`,
     };
   }
   if (nbf !== undefined && now + skew < nbf * 1000) {

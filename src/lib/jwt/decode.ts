@@ -1,9 +1,14 @@
 import { base64urlToBytes, firstNonBase64urlChar, toHex } from '../encoding/base64url';
 import type { ErrorCode } from '../errors';
+import { duplicateMembers, own } from '../json';
+import { plain, rich, type Rich } from '../rich';
 
 /** One thing wrong with (or worth saying about) a token, pointing at where it is. */
 export interface Diagnostic {
   code: ErrorCode;
+  /** What is wrong, in parts (untrusted text apart). */
+  parts: Rich;
+  /** The same as plain text. */
   message: string;
   segment?: 'header' | 'payload' | 'signature' | 'token';
   /** 1-based character position inside the segment, when known. */
@@ -34,6 +39,10 @@ export interface DecodedToken {
 
 type SegmentName = 'header' | 'payload' | 'signature';
 
+function diag(code: ErrorCode, parts: Rich, segment?: Diagnostic['segment'], position?: number): Diagnostic {
+  return { code, parts, message: plain(parts), segment, position };
+}
+
 function clean(input: string): { token: string; cleaned: string[] } {
   const cleaned: string[] = [];
   let t = input;
@@ -63,13 +72,13 @@ function jsonError(segment: 'header' | 'payload', text: string, e: unknown): Dia
   const msg = e instanceof Error ? e.message : String(e);
   const pos = /position (\d+)/.exec(msg);
   const at = pos ? Number(pos[1]) : undefined;
-  const near = at !== undefined ? ` near ${JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))}` : '';
-  return {
-    code: 'ERR_JWT_JSON',
+  const near = at !== undefined ? rich` near ${text.slice(Math.max(0, at - 10), at + 10)}` : [];
+  return diag(
+    'ERR_JWT_JSON',
+    [`The ${segment} is not valid JSON: `, ...rich`${msg}`, ...near, '.'],
     segment,
-    position: at !== undefined ? at + 1 : undefined,
-    message: `The ${segment} is not valid JSON: ${msg}${near}.`,
-  };
+    at !== undefined ? at + 1 : undefined,
+  );
 }
 
 function decodeSegment(segment: string, name: SegmentName): Uint8Array<ArrayBuffer> | Diagnostic {
@@ -82,21 +91,23 @@ function decodeSegment(segment: string, name: SegmentName): Uint8Array<ArrayBuff
         : ch === '='
           ? ' JWTs use base64url without = padding.'
           : '';
-    return {
-      code: 'ERR_JWT_BASE64URL',
-      segment: name,
-      position: bad + 1,
-      message: `The ${name} has a character that is not base64url: ${JSON.stringify(ch)} at position ${bad + 1}.${hint}`,
-    };
+    return diag(
+      'ERR_JWT_BASE64URL',
+      rich`The ${{ ours: name }} has a character that is not base64url: ${ch} at position ${bad + 1}.${{ ours: hint }}`,
+      name,
+      bad + 1,
+    );
   }
   try {
     return base64urlToBytes(segment);
   } catch {
-    return {
-      code: 'ERR_JWT_BASE64URL',
-      segment: name,
-      message: `The ${name} is ${segment.length} characters long, which no base64url text can be (a character is missing or extra).`,
-    };
+    return diag(
+      'ERR_JWT_BASE64URL',
+      [
+        `The ${name} is ${segment.length} characters long, which no base64url text can be (a character is missing or extra).`,
+      ],
+      name,
+    );
   }
 }
 
@@ -114,6 +125,7 @@ function decodePayload(bytes: Uint8Array): DecodedPayload {
     try {
       return { kind: 'json', value: JSON.parse(text), text };
     } catch (e) {
+      // A stack overflow on absurd nesting is reported like any other JSON error.
       return { kind: 'text', text, jsonError: jsonError('payload', text, e) };
     }
   }
@@ -136,20 +148,27 @@ export function decodeToken(input: string): DecodedToken {
     out.form = 'jwe';
     const h = decodeSegment(out.segments[0]!, 'header');
     if (h instanceof Uint8Array) parseHeader(out, h);
-    out.errors.push({
-      code: 'ERR_JWT_JWE',
-      segment: 'token',
-      message:
-        "Five segments: this is an encrypted token (JWE), not a signed one. Its payload can only be read with the recipient's private key; keybench shows its header only.",
-    });
+    out.errors.push(
+      diag(
+        'ERR_JWT_JWE',
+        [
+          "Five segments: this is an encrypted token (JWE), not a signed one. Its payload can only be read with the recipient's private key; keybench shows its header only.",
+        ],
+        'token',
+      ),
+    );
     return out;
   }
   if (n !== 3) {
-    out.errors.push({
-      code: 'ERR_JWT_SEGMENTS',
-      segment: 'token',
-      message: `A JWT has three segments separated by dots (header.payload.signature); this has ${n}.${n === 2 ? ' The signature segment (and its dot) may have been cut off.' : ''}`,
-    });
+    out.errors.push(
+      diag(
+        'ERR_JWT_SEGMENTS',
+        [
+          `A JWT has three segments separated by dots (header.payload.signature); this has ${n}.${n === 2 ? ' The signature segment (and its dot) may have been cut off.' : ''}`,
+        ],
+        'token',
+      ),
+    );
     // Still decode whatever header there is, to help.
     if (n >= 1 && out.segments[0]) {
       const h = decodeSegment(out.segments[0], 'header');
@@ -162,7 +181,7 @@ export function decodeToken(input: string): DecodedToken {
   if (h instanceof Uint8Array) parseHeader(out, h);
   else out.errors.push(h);
 
-  const b64 = out.header?.b64;
+  const b64 = own(out.header, 'b64');
   if (b64 === false) {
     // RFC 7797: the payload segment is the raw payload, not base64url.
     out.payload = decodePayload(new TextEncoder().encode(pSeg));
@@ -170,6 +189,10 @@ export function decodeToken(input: string): DecodedToken {
     const p = decodeSegment(pSeg, 'payload');
     if (p instanceof Uint8Array) out.payload = decodePayload(p);
     else out.errors.push(p);
+  }
+  if (out.payload?.kind === 'json') {
+    const dups = duplicateMembers(out.payload.text);
+    if (dups.length) out.errors.push(duplicateError('payload', dups));
   }
   const s = decodeSegment(sSeg, 'signature');
   if (s instanceof Uint8Array) out.signature = s;
@@ -183,7 +206,7 @@ function parseHeader(out: DecodedToken, bytes: Uint8Array): void {
   try {
     text = utf8.decode(bytes);
   } catch {
-    out.errors.push({ code: 'ERR_JWT_HEADER', segment: 'header', message: 'The header is not UTF-8 text.' });
+    out.errors.push(diag('ERR_JWT_HEADER', ['The header is not UTF-8 text.'], 'header'));
     return;
   }
   out.headerText = text;
@@ -195,19 +218,29 @@ function parseHeader(out: DecodedToken, bytes: Uint8Array): void {
     return;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    out.errors.push({
-      code: 'ERR_JWT_HEADER',
-      segment: 'header',
-      message: 'The header is JSON but not an object.',
-    });
+    out.errors.push(diag('ERR_JWT_HEADER', ['The header is JSON but not an object.'], 'header'));
     return;
   }
   out.header = value as Record<string, unknown>;
-  if (typeof out.header.alg !== 'string') {
-    out.errors.push({
-      code: 'ERR_JWT_HEADER',
-      segment: 'header',
-      message: 'The header has no "alg" string.',
-    });
+  const dups = duplicateMembers(text);
+  if (dups.length) out.errors.push(duplicateError('header', dups));
+  if (typeof own(out.header, 'alg') !== 'string') {
+    out.errors.push(diag('ERR_JWT_HEADER', ['The header has no "alg" string.'], 'header'));
   }
+}
+
+/**
+ * RFC 7515 §4 and RFC 7519 §4 allow a parser to reject duplicate member names or to take the last;
+ * keybench rejects, because two parsers that choose differently read two different tokens.
+ */
+function duplicateError(segment: 'header' | 'payload', names: string[]): Diagnostic {
+  return diag(
+    'ERR_JWT_DUPLICATE_MEMBER',
+    [
+      `The ${segment} has duplicate member name${names.length > 1 ? 's' : ''} `,
+      ...names.flatMap((n, i) => (i ? [', ', { untrusted: n }] : [{ untrusted: n }])),
+      `. Parsers disagree on which one counts (some take the first, some the last), so the token means different things to different verifiers; keybench refuses it.`,
+    ],
+    segment,
+  );
 }

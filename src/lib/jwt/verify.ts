@@ -3,8 +3,11 @@ import { bytesToBase64url } from '../encoding/base64url';
 import { parseDerEcdsaSignature, rawEcdsaSignature } from '../encoding/der';
 import type { ErrorCode } from '../errors';
 import { describeKeyType, type KeyType } from '../keys/key-type';
+import { own } from '../json';
+import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algorithms';
 import type { DecodedToken } from './decode';
+import { ecdsaSignatureNotes } from './ecdsa-notes';
 
 /** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
 export type VerificationKey =
@@ -19,16 +22,30 @@ export type VerificationKey =
       thumbprint?: string;
       /** The `alg` a JWK declares, if any. */
       alg?: string;
+      /** The `use` and `key_ops` a JWK declares, if any. */
+      use?: string;
+      keyOps?: string[];
     }
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 
-/** The signature verdict. `verified` is true only when a signature was checked and is valid. */
+/**
+ * The three outcomes: `verified` (a key the user trusts checked the signature), `embedded` (only a
+ * key the token carries itself verifies it: consistent, but it says nothing about who signed), and
+ * `failed`.
+ */
+export type VerdictState = 'verified' | 'embedded' | 'failed';
+
+/** The signature verdict. `verified` is true only when a trusted key checked a valid signature. */
 export interface Verdict {
+  state: VerdictState;
+  /** Same as `state === 'verified'`. */
   verified: boolean;
-  /** The key that verified it. */
+  /** The key that verified it (for `embedded`, the token's own key). */
   key?: VerificationKey;
   code?: ErrorCode;
-  /** One sentence: what happened. */
+  /** One sentence: what happened, in parts (untrusted text apart). */
+  parts: Rich;
+  /** The same sentence as plain text (untrusted parts quoted). */
   message: string;
   /** What to do about it. */
   remedy?: string;
@@ -36,13 +53,13 @@ export interface Verdict {
   tried: string[];
   /** For DER-encoded ECDSA signatures: the same token with the signature converted to raw r‖s. */
   fixedToken?: string;
-  /** Things worth knowing even when verified (x5c proves integrity only, b64:false…). */
-  notes: string[];
+  /** Things worth knowing even when verified (kid mismatch, b64:false, weak secret…). */
+  notes: Rich[];
 }
 
 interface Failure {
   code: ErrorCode;
-  message: string;
+  parts: Rich;
   remedy?: string;
 }
 
@@ -51,18 +68,34 @@ const PRIORITY: ErrorCode[] = [
   'ERR_JWT_SIGNATURE',
   'ERR_JWT_CURVE_MISMATCH',
   'ERR_JWT_ALG_KEY_MISMATCH',
+  'ERR_JWK_NOT_FOR_VERIFYING',
   'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
 ];
 
-function fail(
+/** A failed verdict. */
+export function fail(
   code: ErrorCode,
-  message: string,
+  parts: Rich,
   tried: string[],
   remedy?: string,
   extra?: Partial<Verdict>,
 ): Verdict {
-  return { verified: false, code, message, remedy, tried, notes: [], ...extra };
+  return {
+    state: 'failed',
+    verified: false,
+    code,
+    parts,
+    message: plain(parts),
+    remedy,
+    tried,
+    notes: [],
+    ...extra,
+  };
 }
+
+/** The remedy for the algorithm-confusion attack (an HMAC token checked with public key material). */
+export const HMAC_CONFUSION_REMEDY =
+  "Using a public key as an HMAC secret is the algorithm-confusion attack: anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.";
 
 function familyNeeds(info: AlgInfo, alg: string): string {
   switch (info.family) {
@@ -84,9 +117,8 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
     if (key.kind === 'public') {
       return {
         code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
-        message: `Refused: the token says ${alg} (a shared secret) but the key is a public ${describeKeyType(key.type)} key.`,
-        remedy:
-          "Using a public key as an HMAC secret is the algorithm-confusion attack: anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.",
+        parts: rich`Refused: the token says ${ours(alg)} (a shared secret) but the key is a public ${ours(describeKeyType(key.type))} key.`,
+        remedy: HMAC_CONFUSION_REMEDY,
       };
     }
     return null;
@@ -94,7 +126,9 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
   if (key.kind === 'secret') {
     return {
       code: 'ERR_JWT_ALG_KEY_MISMATCH',
-      message: `The token says ${alg}, which ${familyNeeds(info, alg).replace(`${alg} `, '')}; a secret cannot verify it.`,
+      parts: [
+        `The token says ${alg}, which ${familyNeeds(info, alg).replace(`${alg} `, '')}; a secret cannot verify it.`,
+      ],
       remedy: "Paste the issuer's public key (PEM, certificate, JWK or JWKS) instead of a secret.",
     };
   }
@@ -109,15 +143,30 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
       const fits = esAlgForCurve(t.curve);
       return {
         code: 'ERR_JWT_CURVE_MISMATCH',
-        message: `Curve mismatch: ${alg} needs a ${info.curve} key, but "${key.label}" is ${t.curve}.`,
+        parts: rich`Curve mismatch: ${ours(alg)} needs a ${ours(info.curve!)} key, but ${key.label} is ${ours(t.curve)}.`,
         remedy: `A ${t.curve} key signs ${fits ?? 'another algorithm'}. Use the ${info.curve} key that made this token${alg === 'ES512' ? ' (QI Tech keys are P-521)' : ''}, or check the signer's alg.`,
       };
     }
   }
+  if (key.use !== undefined && key.use !== 'sig') {
+    return {
+      code: 'ERR_JWK_NOT_FOR_VERIFYING',
+      parts: rich`The JWK ${key.label} says "use": ${key.use}: it is not meant for signatures, so keybench does not verify with it.`,
+      remedy:
+        'A JWKS can hold encryption keys beside signing keys. Use the key whose "use" is "sig" (or has no "use"), as the issuer publishes it.',
+    };
+  }
+  if (key.keyOps !== undefined && key.keyOps.length > 0 && !key.keyOps.includes('verify')) {
+    return {
+      code: 'ERR_JWK_NOT_FOR_VERIFYING',
+      parts: rich`The JWK ${key.label} has "key_ops" ${key.keyOps.join(', ')}, without "verify", so keybench does not verify with it.`,
+      remedy: 'Use the key the issuer publishes for verifying (key_ops including "verify", or none).',
+    };
+  }
   if (key.alg && key.alg !== alg) {
     return {
       code: 'ERR_JWT_ALG_KEY_MISMATCH',
-      message: `The JWK "${key.label}" declares alg ${key.alg}, but the token says ${alg}.`,
+      parts: rich`The JWK ${key.label} declares alg ${key.alg}, but the token says ${ours(alg)}.`,
       remedy:
         'A key declaring an alg must only be used with it. Check which key the issuer uses for this token.',
     };
@@ -128,7 +177,7 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
 function mismatch(alg: string, info: AlgInfo, key: VerificationKey & { kind: 'public' }): Failure {
   return {
     code: 'ERR_JWT_ALG_KEY_MISMATCH',
-    message: `Algorithm and key do not fit: ${familyNeeds(info, alg)}, but "${key.label}" is ${describeKeyType(key.type)}.`,
+    parts: rich`Algorithm and key do not fit: ${ours(familyNeeds(info, alg))}, but ${key.label} is ${ours(describeKeyType(key.type))}.`,
     remedy:
       key.type.kty === 'RSA'
         ? "An RSA key verifies RS256/PS256 (and 384/512) tokens. Use the key that matches the token, or check the signer's alg."
@@ -174,29 +223,35 @@ async function otherRsaPaddingVerifies(
   return crypto.subtle.verify(verifyParams, k, decoded.signature, data);
 }
 
-function order(keys: VerificationKey[], kid: unknown): VerificationKey[] {
-  if (typeof kid !== 'string') return keys;
+function order(keys: readonly VerificationKey[], kid: unknown): VerificationKey[] {
+  if (typeof kid !== 'string') return [...keys];
   const matches = (k: VerificationKey) => k.kind === 'public' && (k.kid === kid || k.thumbprint === kid);
   return [...keys.filter(matches), ...keys.filter((k) => !matches(k))];
 }
 
 /**
- * Verify a decoded compact JWS against candidate keys, and explain precisely why not when it does
- * not verify. Never reports success for `alg: none`, a malformed token, or a key that did not check
- * the signature.
+ * Verify a decoded compact JWS against the keys the user trusts (`keys`: stored keys, or what the
+ * user pasted), and explain precisely why not when it does not verify. Keys the token carries itself
+ * (`embedded`: its `jwk` header, its `x5c` certificate) are tried only after every trusted key
+ * failed, and can only give the `embedded` state, never `verified`. Never reports success for
+ * `alg: none`, a malformed token, or a key that did not check the signature.
  */
-export async function verifyToken(decoded: DecodedToken, keys: VerificationKey[]): Promise<Verdict> {
-  if (decoded.form === 'empty') return fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []);
-  if (decoded.form !== 'jws') {
+export async function verifyToken(
+  decoded: DecodedToken,
+  keys: readonly VerificationKey[],
+  embedded: readonly VerificationKey[] = [],
+): Promise<Verdict> {
+  if (decoded.form === 'empty') return fail('ERR_JWT_MALFORMED', ['Paste a token to verify it.'], []);
+  if (decoded.form !== 'jws' || !decoded.header) {
     const first = decoded.errors[0];
-    return fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.message ?? 'This is not a compact JWS.', []);
+    return fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.parts ?? ['This is not a compact JWS.'], []);
   }
-  const header = decoded.header!;
-  const alg = header.alg as string;
-  if (alg.toLowerCase() === 'none') {
+  const header = decoded.header;
+  const alg = own(header, 'alg') as string;
+  if (alg.trim().toLowerCase() === 'none') {
     return fail(
       'ERR_JWT_UNSECURED',
-      'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
+      ['Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.'],
       [],
       'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
     );
@@ -205,134 +260,181 @@ export async function verifyToken(decoded: DecodedToken, keys: VerificationKey[]
   if (!info) {
     return fail(
       'ERR_JWT_ALG_UNSUPPORTED',
-      `Algorithm ${JSON.stringify(alg)} is not one keybench verifies.`,
+      rich`Algorithm ${alg} is not one keybench verifies.`,
       [],
       'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
     );
   }
-  const notes: string[] = [];
-  const crit = header.crit;
+  const notes: Rich[] = [];
+  const crit = own(header, 'crit');
   if (crit !== undefined) {
-    const list = Array.isArray(crit) ? crit : [];
+    const list: unknown[] = Array.isArray(crit) ? crit : [];
     const unknown = list.filter((c) => c !== 'b64');
     if (!Array.isArray(crit) || list.length === 0 || unknown.length > 0) {
       return fail(
         'ERR_JWT_CRIT',
-        `The header marks ${unknown.length ? unknown.map((c) => JSON.stringify(c)).join(', ') : 'something malformed'} as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
+        unknown.length
+          ? [
+              'The header marks ',
+              ...unknown.flatMap((c, i) => (i ? [', ', u(String(c))] : [u(String(c))])),
+              ` as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
+            ]
+          : ['The header has a malformed "crit" (it must be a non-empty array of header names).'],
         [],
         'RFC 7515 §4.1.11: a verifier that does not understand a critical header must reject the token. Verify it with software that implements the extension.',
       );
     }
   }
-  if (header.b64 === false) {
+  if (own(header, 'b64') === false) {
     if (!Array.isArray(crit) || !crit.includes('b64')) {
       return fail(
         'ERR_JWT_B64_FALSE',
-        'The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".',
+        ['The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".'],
         [],
         'RFC 7797 §6 requires "crit": ["b64"] with b64:false, so that verifiers unaware of it reject the token instead of misreading it. Fix the signer.',
       );
     }
-    notes.push(
+    notes.push([
       'Unencoded payload (RFC 7797, b64:false): the signature covers the raw payload. This is a JWS, not a JWT.',
-    );
+    ]);
   }
-  if (keys.length === 0) {
+  for (const member of ['jku', 'x5u'] as const) {
+    const url = own(header, member);
+    if (url !== undefined) {
+      notes.push(
+        rich`The header names a key URL (${ours(member)}: ${String(url)}). keybench never fetches it: it verifies only with keys you give it.`,
+      );
+    }
+  }
+  const kid = own(header, 'kid');
+  const candidates = order(keys, kid);
+  const tried = candidates.map((k) => k.label);
+  const ownKeys = [...embedded];
+
+  if (candidates.length === 0 && ownKeys.length === 0) {
     return fail(
       'ERR_JWT_NO_KEY',
-      'Not verified: there is no key to check the signature with.',
+      ['Not verified: there is no key to check the signature with.'],
       [],
       info.family === 'HS'
         ? `Paste the shared ${alg} secret in the Verification key box.`
         : "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+      { notes },
     );
   }
-
-  const candidates = order(keys, header.kid);
-  const tried = candidates.map((k) => k.label);
 
   // ECDSA signatures in JWS are raw r‖s of a fixed length; check the shape before any key.
   if (info.family === 'ES' && decoded.signature && decoded.signature.length !== info.size! * 2) {
     return ecdsaShape(decoded, alg, info, candidates, tried);
   }
-
-  const failures: Failure[] = [];
-  for (const key of candidates) {
-    const bad = compatibility(alg, info, key);
-    if (bad) {
-      failures.push(bad);
-      continue;
-    }
-    let ok: boolean;
-    try {
-      ok = await check(decoded.token, alg, info, key);
-    } catch (e) {
-      failures.push({
-        code: 'ERR_JWT_SIGNATURE',
-        message: `"${key.label}" could not be used: ${e instanceof Error ? e.message : String(e)}`,
-      });
-      continue;
-    }
-    if (ok) {
-      if (key.origin === 'x5c') {
-        notes.push(
-          "Verified with the certificate in the token's own x5c header. That proves the token was not altered since it was signed with that certificate's key — not who signed it. Check the certificate chain separately.",
-        );
-      }
-      if (key.origin === 'jwk-header') {
-        notes.push(
-          "Verified with the key embedded in the token's own jwk header: anyone can embed their own key, so this proves integrity only, never who signed.",
-        );
-      }
-      return {
-        verified: true,
-        key,
-        message: `Signature verified (${alg}) with ${describeSource(key)}.`,
+  if (info.family === 'ES' && decoded.signature) {
+    const shape = ecdsaSignatureNotes(decoded.signature, info.curve!);
+    if (shape.zero) {
+      return fail(
+        'ERR_JWT_SIGNATURE',
+        [
+          'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
+        ],
         tried,
-        notes,
-      };
+        'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
+        { notes },
+      );
     }
-    if (
-      (info.family === 'RS' || info.family === 'PS') &&
-      (await otherRsaPaddingVerifies(decoded, info, key))
-    ) {
-      const other = info.family === 'RS' ? 'PS' : 'RS';
-      failures.push({
-        code: 'ERR_JWT_RS_PS_CONFUSION',
-        message: `RS/PS confusion: the header says ${alg}, but the signature is ${other}${alg.slice(2)} (${other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5'} padding) by "${key.label}".`,
-        remedy: `The signer used the wrong padding for its alg header. Make the signer use ${alg === `RS${alg.slice(2)}` ? 'RSASSA-PKCS1-v1_5 (RS)' : 'RSA-PSS (PS)'} or set alg to ${other}${alg.slice(2)}. Until then, no compliant verifier will accept it.`,
-      });
-      continue;
-    }
-    failures.push({
-      code: 'ERR_JWT_SIGNATURE',
-      message: `The signature does not match "${key.label}".`,
-    });
+    if (shape.highS) notes.push([shape.highS]);
   }
 
+  const failures: Failure[] = [];
+  let verifiedBy: VerificationKey | undefined;
+  for (const key of candidates) {
+    const outcome = await tryKey(decoded, alg, info, key);
+    if (outcome === true) {
+      verifiedBy = key;
+      break;
+    }
+    failures.push(outcome);
+  }
+
+  if (verifiedBy) {
+    const key = verifiedBy;
+    if (key.kind === 'public' && (key.kid !== undefined || typeof kid === 'string')) {
+      if (key.kid !== undefined && key.kid !== kid) {
+        notes.push(
+          typeof kid === 'string'
+            ? rich`kid mismatch: the token says kid ${kid}, but the key that verifies it has kid ${key.kid}. The issuer may label its keys inconsistently — or this is not the key the issuer meant.`
+            : rich`The token has no kid; the key that verifies it has kid ${key.kid}.`,
+        );
+      }
+    }
+    if (key.kind === 'secret' && key.secret.length < Number(info.hash.slice(4)) / 8) {
+      notes.push([
+        `Weak secret: ${key.secret.length} bytes, shorter than the ${info.hash} output (${Number(info.hash.slice(4)) / 8} bytes). RFC 7518 §3.2 requires an HMAC key at least as long as the hash output; a short secret can be guessed offline from any token.`,
+      ]);
+    }
+    const parts: Rich = [`Signature verified (${alg}) with `, ...describeSource(key), '.'];
+    return { state: 'verified', verified: true, key, parts, message: plain(parts), tried, notes };
+  }
+
+  // No trusted key verifies it. A key the token carries can show it is self-consistent, no more.
+  for (const key of ownKeys) {
+    if ((await tryKey(decoded, alg, info, key)) !== true) continue;
+    const what =
+      key.origin === 'x5c' ? 'the certificate in its own x5c header' : 'the key in its own jwk header';
+    const parts: Rich = [
+      `Not verified by any key you trust. The token is consistent with ${what}: that says nothing about who signed it — anyone can make a key pair and put it in a token.`,
+    ];
+    return {
+      state: 'embedded',
+      verified: false,
+      key,
+      code: 'ERR_JWT_EMBEDDED_KEY_ONLY',
+      parts,
+      message: plain(parts),
+      remedy:
+        candidates.length === 0
+          ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
+          : `None of the ${candidates.length} trusted key${candidates.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`,
+      tried,
+      notes,
+    };
+  }
+
+  if (failures.length === 0) {
+    return fail(
+      'ERR_JWT_NO_KEY',
+      [
+        'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
+      ],
+      [],
+      "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+      { notes },
+    );
+  }
   const best =
     PRIORITY.map((c) => failures.filter((f) => f.code === c)).find((list) => list.length > 0) ?? failures;
   const top = best[0]!;
   if (top.code === 'ERR_JWT_SIGNATURE') {
     const jwksNoKid =
-      typeof header.kid === 'string' &&
+      typeof kid === 'string' &&
       candidates.some((k) => k.origin === 'jwks') &&
-      !candidates.some((k) => k.kind === 'public' && k.kid === header.kid);
+      !candidates.some((k) => k.kind === 'public' && k.kid === kid);
     if (jwksNoKid) {
       return fail(
         'ERR_JWKS_NO_MATCH',
-        `No key in the JWKS has kid ${JSON.stringify(header.kid)}, and none of its keys verifies the token.`,
+        rich`No key in the JWKS has kid ${kid}, and none of its keys verifies the token.`,
         tried,
         'The issuer may have rotated its keys: fetch its current JWKS and paste it again.',
+        { notes },
       );
     }
     const signatureFailures = failures.filter((f) => f.code === 'ERR_JWT_SIGNATURE').length;
-    const wrongKey =
+    const wrongKey: Rich =
       signatureFailures > 1 || candidates.length > 1
-        ? `Wrong key: none of the ${candidates.length} keys tried verifies this signature (${tried.map((t) => `"${t}"`).join(', ')}).`
-        : top.message.startsWith('"')
-          ? top.message
-          : `Wrong key or altered token: ${top.message}`;
+        ? [
+            `Wrong key: none of the ${candidates.length} keys tried verifies this signature (`,
+            ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
+            ').',
+          ]
+        : ['Wrong key or altered token: ', ...top.parts];
     return fail(
       'ERR_JWT_SIGNATURE',
       wrongKey,
@@ -341,19 +443,47 @@ export async function verifyToken(decoded: DecodedToken, keys: VerificationKey[]
       { notes },
     );
   }
-  return fail(top.code, top.message, tried, top.remedy, { notes });
+  return fail(top.code, top.parts, tried, top.remedy, { notes });
 }
 
-function describeSource(key: VerificationKey): string {
+/** Check one key: true when it verifies, otherwise why not. */
+async function tryKey(
+  decoded: DecodedToken,
+  alg: string,
+  info: AlgInfo,
+  key: VerificationKey,
+): Promise<true | Failure> {
+  const bad = compatibility(alg, info, key);
+  if (bad) return bad;
+  try {
+    if (await check(decoded.token, alg, info, key)) return true;
+  } catch (e) {
+    return {
+      code: 'ERR_JWT_SIGNATURE',
+      parts: rich`${key.label} could not be used: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+  if ((info.family === 'RS' || info.family === 'PS') && (await otherRsaPaddingVerifies(decoded, info, key))) {
+    const other = info.family === 'RS' ? 'PS' : 'RS';
+    return {
+      code: 'ERR_JWT_RS_PS_CONFUSION',
+      parts: rich`RS/PS confusion: the header says ${ours(alg)}, but the signature is ${ours(`${other}${alg.slice(2)}`)} (${ours(other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5')} padding) by ${key.label}.`,
+      remedy: `The signer used the wrong padding for its alg header. Make the signer use ${alg === `RS${alg.slice(2)}` ? 'RSASSA-PKCS1-v1_5 (RS)' : 'RSA-PSS (PS)'} or set alg to ${other}${alg.slice(2)}. Until then, no compliant verifier will accept it.`,
+    };
+  }
+  return { code: 'ERR_JWT_SIGNATURE', parts: rich`The signature does not match ${key.label}.` };
+}
+
+function describeSource(key: VerificationKey): Rich {
   switch (key.origin) {
     case 'stored':
-      return `your key "${key.label}"`;
+      return rich`your key ${key.label}`;
     case 'x5c':
-      return "the token's x5c certificate";
+      return ["the token's x5c certificate"];
     case 'jwk-header':
-      return "the token's embedded jwk";
+      return ["the token's embedded jwk"];
     default:
-      return `"${key.label}"`;
+      return [u(key.label)];
   }
 }
 
@@ -384,7 +514,10 @@ async function ecdsaShape(
     }
     return fail(
       'ERR_JWT_ECDSA_DER',
-      `The ${alg} signature is DER-encoded (ASN.1 SEQUENCE of r and s, ${sig.length} bytes), but JWS requires raw r‖s (${want} bytes).${verifiedWith ? ` Converted, it verifies with "${verifiedWith}".` : ''}`,
+      [
+        `The ${alg} signature is DER-encoded (ASN.1 SEQUENCE of r and s, ${sig.length} bytes), but JWS requires raw r‖s (${want} bytes).`,
+        ...(verifiedWith !== undefined ? rich` Converted, it verifies with ${verifiedWith}.` : []),
+      ],
       tried,
       'The signer passed the output of OpenSSL\'s `dgst -sign`, Java\'s Signature("SHA512withECDSA"), .NET\'s SignData with DSASignatureFormat.Rfc3279DerSequence, or Go\'s ecdsa.SignASN1 straight into the token. Convert it to raw r‖s (RFC 7518 §3.4), e.g. Java "SHA512withECDSAinP1363Format", or jose/Web Crypto which produce the right form. The converted token is below.',
       { fixedToken },
@@ -396,7 +529,9 @@ async function ecdsaShape(
   const shortBy = want - sig.length;
   return fail(
     'ERR_JWT_ECDSA_LENGTH',
-    `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
+    [
+      `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
+    ],
     tried,
     otherAlg
       ? `${sig.length} bytes is the length ${otherAlg} produces: the header may name the wrong algorithm, or the key is on the wrong curve.`

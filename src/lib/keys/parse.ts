@@ -17,9 +17,10 @@ import {
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import type { JWK } from 'jose';
 import { KeybenchError } from '../errors';
-import { base64ToBytes } from '../encoding/base64url';
+import { shownUntrusted } from '../rich';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
 import type { KeyType } from './key-type';
+import { scanKeyMaterial } from './key-material';
 
 const ID_ED25519 = '1.3.101.112';
 const CURVES: Record<string, string> = {
@@ -46,9 +47,11 @@ export interface ParsedPublicKey {
   type: KeyType;
   /** The certificate's DER, when the key came from one. */
   certificate?: Uint8Array<ArrayBuffer>;
-  /** `kid` and `alg`, when the key came from a JWK. */
+  /** `kid`, `alg`, `use` and `key_ops`, when the key came from a JWK. */
   kid?: string;
   alg?: string;
+  use?: string;
+  keyOps?: string[];
 }
 
 /** A private key found in text, with its public half derived from it. */
@@ -65,6 +68,17 @@ export interface ParsedPrivateKey {
 
 /** What `parseKeyText` recognises. A JWKS gives several public keys. */
 export type ParsedKey = ParsedPublicKey | ParsedPrivateKey;
+
+/** Untrusted text from the key (a JWK member) inside a message: quoted, short, invisible characters shown. */
+function quoted(v: unknown): string {
+  return JSON.stringify(shownUntrusted(String(v)));
+}
+
+/** " at position N" from a JSON.parse error, without the engine's quote of the input. */
+function jsonErrorPosition(e: unknown): string {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return m ? ` (at position ${Number(m[1]) + 1})` : '';
+}
 
 function buf(ab: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
   return ab instanceof Uint8Array ? new Uint8Array(ab) : new Uint8Array(ab);
@@ -332,7 +346,7 @@ function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | 
     if (!jwk.crv || !CURVE_OIDS[jwk.crv]) {
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
-        `Unsupported JWK curve ${jwk.crv ?? '(none)'}: use P-256, P-384 or P-521.`,
+        `Unsupported JWK curve ${jwk.crv === undefined ? '(none)' : quoted(jwk.crv)}: use P-256, P-384 or P-521.`,
       );
     }
     return { name: 'ECDSA', namedCurve: jwk.crv };
@@ -344,7 +358,7 @@ function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | 
       'This JWK is a symmetric secret (kty "oct"). Use it as an HMAC secret in the inspector; it cannot be a signing key pair.',
     );
   }
-  throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported JWK key type ${String(jwk.kty)}.`);
+  throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported JWK key type ${quoted(jwk.kty)}.`);
 }
 
 /**
@@ -362,7 +376,7 @@ export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
     if (e instanceof KeybenchError) throw e;
     throw new KeybenchError(
       'ERR_KEY_INVALID',
-      `This JWK is not a valid ${jwk.kty} public key: ${e instanceof Error ? e.message : e}`,
+      `This JWK is not a valid ${quoted(jwk.kty)} public key: the browser refused its numbers (${e instanceof Error ? e.name : 'error'}).`,
       {
         cause: e,
       },
@@ -379,7 +393,17 @@ async function fromJwk(jwk: JWK): Promise<ParsedKey> {
   const spki = await jwkToSpki(jwk);
   const type = spkiKeyType(spki);
   if (typeof jwk.d === 'string') return { kind: 'private', source: 'private JWK', jwk, spki, type };
-  return { kind: 'public', source: 'JWK', spki, type, kid: jwk.kid, alg: jwk.alg };
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    kind: 'public',
+    source: 'JWK',
+    spki,
+    type,
+    kid: str(jwk.kid),
+    alg: str(jwk.alg),
+    use: str(jwk.use),
+    keyOps: Array.isArray(jwk.key_ops) ? jwk.key_ops.map(String) : undefined,
+  };
 }
 
 /** True when the text is JSON that looks like a JWK Set. */
@@ -427,7 +451,7 @@ export async function parseKeySetText(text: string): Promise<ParsedKey[]> {
     } catch (e) {
       throw new KeybenchError(
         'ERR_KEY_UNRECOGNISED',
-        `This looks like JSON but does not parse: ${e instanceof Error ? e.message : e}`,
+        `This looks like JSON but does not parse${jsonErrorPosition(e)}.`,
       );
     }
     const set = json as { keys?: unknown };
@@ -446,13 +470,23 @@ export async function parseKeySetText(text: string): Promise<ParsedKey[]> {
     }
     return [await fromJwk(json as JWK)];
   }
-  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && trimmed.replace(/\s/g, '').length >= 40) {
-    const der = base64ToBytes(trimmed);
-    for (const attempt of [
-      (): ParsedKey => ({ kind: 'public', source: 'DER without armour', spki: der, type: spkiKeyType(der) }),
-      (): ParsedKey => ({ ...fromCertificate(der), source: 'DER without armour' }),
-      (): ParsedKey => fromPkcs8(der),
-    ]) {
+  // Armourless DER (base64 or hex), alone or inside other text: the same scan that decides whether
+  // a text holds a key (key-material.ts) finds it.
+  for (const found of scanKeyMaterial(trimmed).der) {
+    const der = found.der;
+    const attempts: (() => ParsedKey)[] = found.private
+      ? [() => fromPkcs8(der), () => fromPkcs1Private(der), () => fromSec1(der)]
+      : [
+          (): ParsedKey => ({
+            kind: 'public',
+            source: 'DER without armour',
+            spki: der,
+            type: spkiKeyType(der),
+          }),
+          (): ParsedKey => ({ ...fromCertificate(der), source: 'DER without armour' }),
+          (): ParsedKey => ({ ...fromPkcs1Public(der), source: 'DER without armour' }),
+        ];
+    for (const attempt of attempts) {
       try {
         return [attempt()];
       } catch (e) {

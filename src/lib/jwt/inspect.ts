@@ -1,0 +1,36 @@
+import type { Rich } from '../rich';
+import { candidatesFromHeader, type KeyBoxResult } from './candidates';
+import type { DecodedToken } from './decode';
+import { fail, HMAC_CONFUSION_REMEDY, verifyToken, type Verdict, type VerificationKey } from './verify';
+
+/**
+ * The inspector's verdict for a decoded token: with the keys from the key box when it holds text
+ * (`box`), otherwise with the stored keys. Keys the token carries itself are passed apart, so they
+ * can never give "verified". This is the one path from the page's inputs to the verdict.
+ */
+export async function verdictFor(
+  decoded: DecodedToken,
+  box: KeyBoxResult | null,
+  stored: readonly VerificationKey[],
+): Promise<Verdict> {
+  const embedded = decoded.form === 'jws' ? await candidatesFromHeader(decoded.header) : [];
+  let verdict: Verdict;
+  if (box?.error && box.candidates.length === 0) {
+    verdict =
+      box.error.code === 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
+        ? fail(box.error.code, [box.error.message], [], HMAC_CONFUSION_REMEDY)
+        : fail(box.error.code, ['The verification key was not understood: ', box.error.message], []);
+  } else {
+    verdict = await verifyToken(decoded, box ? box.candidates : stored, embedded);
+  }
+  if (box?.notes?.length) {
+    const extra: Rich[] = box.notes.map((n) => [n]);
+    verdict = { ...verdict, notes: [...verdict.notes, ...extra] };
+  }
+  return verdict;
+}
+
+/** A verdict for an unexpected failure while verifying (never "verified"). */
+export function unexpectedFailure(e: unknown): Verdict {
+  return fail('ERR_JWT_MALFORMED', [`Could not verify: ${e instanceof Error ? e.name : 'error'}.`], []);
+}

@@ -1,0 +1,295 @@
+/**
+ * The one definition of "this text holds a key": used by the inspector before it treats text as an
+ * HMAC secret, before it keeps text in the key box (private keys), and by the key parser to find
+ * armourless DER inside other text. It finds keys anywhere in the text (after a heading, inside
+ * `openssl x509 -text` output, glued to other characters), in linear time, without the ASN.1
+ * libraries.
+ */
+
+/** Where key material was found, for the message. */
+export type KeyMaterialKind =
+  | 'PEM block'
+  | 'private PEM block'
+  | 'JWK'
+  | 'private JWK'
+  | 'DER (base64)'
+  | 'private key DER (base64)'
+  | 'DER (hex)'
+  | 'private key DER (hex)'
+  | 'OpenSSH public key'
+  | 'SSH2 public key'
+  | 'OpenSSH or PuTTY private key'
+  | 'openssl -text output'
+  | 'openssl -text private key output';
+
+/** A DER structure found in armourless text. */
+export interface FoundDer {
+  der: Uint8Array<ArrayBuffer>;
+  private: boolean;
+}
+
+/** What `scanKeyMaterial` found. */
+export interface KeyMaterialScan {
+  /** Every kind found, in order of first sight, without repeats. */
+  kinds: KeyMaterialKind[];
+  /** True when any private key material is present (whatever else is). */
+  hasPrivate: boolean;
+  /** DER structures found outside PEM armour (SPKI, certificates, PKCS#8, PKCS#1, SEC1). */
+  der: FoundDer[];
+}
+
+/** Key text larger than this is refused before any parsing (a key, a certificate chain, a JWKS fit easily). */
+export const MAX_KEY_TEXT = 256 * 1024;
+
+// OIDs as DER (tag, length, value): the algorithms and curves of keys and certificates.
+const KEY_OIDS: number[][] = [
+  [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01], // rsaEncryption
+  [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a], // RSASSA-PSS
+  [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01], // id-ecPublicKey
+  [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01], // DSA
+  [0x06, 0x03, 0x2b, 0x65, 0x70], // Ed25519
+  [0x06, 0x03, 0x2b, 0x65, 0x71], // Ed448
+  [0x06, 0x03, 0x2b, 0x65, 0x6e], // X25519
+  [0x06, 0x03, 0x2b, 0x65, 0x6f], // X448
+  [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07], // P-256 (SEC1 parameters)
+  [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22], // P-384
+  [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23], // P-521
+  [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a], // secp256k1
+];
+
+/** Bytes of OID search allowed across one scan; past it the text is treated as holding a key (fail safe). */
+const OID_SEARCH_BUDGET = 8 * 1024 * 1024;
+
+function readLength(b: Uint8Array, at: number): { length: number; next: number } | null {
+  const first = b[at];
+  if (first === undefined) return null;
+  if (first < 0x80) return { length: first, next: at + 1 };
+  const n = first & 0x7f;
+  if (n === 0 || n > 3) return null;
+  let length = 0;
+  for (let i = 1; i <= n; i++) {
+    const x = b[at + i];
+    if (x === undefined) return null;
+    length = length * 256 + x;
+  }
+  return { length, next: at + 1 + n };
+}
+
+function oidAt(b: Uint8Array, at: number, to: number, oid: number[]): boolean {
+  if (at + oid.length > to) return false;
+  for (let j = 1; j < oid.length; j++) if (b[at + j] !== oid[j]) return false;
+  return true;
+}
+
+function hasOid(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (b[i] === 0x06 && KEY_OIDS.some((oid) => oidAt(b, i, to, oid))) return true;
+  }
+  return false;
+}
+
+interface DerSniff {
+  der: Uint8Array<ArrayBuffer>;
+  private: boolean;
+}
+
+/**
+ * Does `b` start with a DER SEQUENCE that is a key or a certificate? Recognises SPKI, certificates,
+ * PKCS#8 and SEC1 (by their algorithm or curve OID), and PKCS#1 RSA keys (by their integers).
+ */
+function sniffDer(b: Uint8Array<ArrayBuffer>, budget: { left: number }): DerSniff | null {
+  if (b[0] !== 0x30) return null;
+  const seq = readLength(b, 1);
+  if (!seq || seq.length < 20 || seq.next + seq.length > b.length) return null;
+  const end = seq.next + seq.length;
+  const der = b.slice(0, end);
+  const first = b[seq.next];
+  // PKCS#1 RSAPrivateKey: INTEGER 0, INTEGER n (large) …; SEC1: INTEGER 1, OCTET STRING …;
+  // PKCS#8: INTEGER 0 (or 1), SEQUENCE AlgorithmIdentifier …
+  if (first === 0x02 && b[seq.next + 1] === 0x01 && (b[seq.next + 2] === 0 || b[seq.next + 2] === 1)) {
+    const after = b[seq.next + 3];
+    if (after === 0x02 || after === 0x04 || after === 0x30) {
+      if (after === 0x02) {
+        const n = readLength(b, seq.next + 4);
+        if (n && n.length >= 64) return { der, private: true };
+      } else {
+        budget.left -= end;
+        if (budget.left < 0 || hasOid(b, seq.next, end)) return { der, private: true };
+      }
+    }
+  }
+  // PKCS#1 RSAPublicKey: SEQUENCE { INTEGER n (≥ 512 bits), INTEGER e }.
+  if (first === 0x02) {
+    const n = readLength(b, seq.next + 1);
+    if (n && n.length >= 64 && n.next + n.length < end && b[n.next + n.length] === 0x02) {
+      return { der, private: false };
+    }
+  }
+  if (first !== 0x30) return null;
+  budget.left -= end;
+  if (budget.left < 0 || hasOid(b, seq.next, end)) return { der, private: false };
+  return null;
+}
+
+const B64 = new Int16Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  .split('')
+  .forEach((c, i) => (B64[c.charCodeAt(0)] = i));
+B64['-'.charCodeAt(0)] = 62;
+B64['_'.charCodeAt(0)] = 63;
+
+function isB64(code: number): boolean {
+  return code < 128 && B64[code]! >= 0;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/**
+ * Decode base64 (either alphabet) from `text[start]`, skipping whitespace, until a character that
+ * is neither, or until `maxBytes` bytes.
+ */
+function decodeRun(text: string, start: number, maxBytes: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(maxBytes);
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = start; i < text.length && n < maxBytes; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) continue;
+    if (!isB64(c)) break;
+    acc = (acc << 6) | B64[c]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+      acc &= (1 << bits) - 1;
+    }
+  }
+  return out.slice(0, n);
+}
+
+/** How many bytes the DER at `text[start]` (base64) says it has, from its first 4–8 characters. */
+function derSizeAt(text: string, start: number): number | null {
+  const head = decodeRun(text, start, 6);
+  if (head[0] !== 0x30) return null;
+  const len = readLength(head, 1);
+  return len ? len.next + len.length : null;
+}
+
+function scanBase64Der(text: string, found: FoundDer[], budget: { left: number }): void {
+  // A DER SEQUENCE in base64 starts with "M". Try every "M" that begins a run of base64 characters
+  // or follows one glued to other text; each try decodes only the bytes the DER header announces.
+  for (let i = text.indexOf('M'); i >= 0 && budget.left > 0; i = text.indexOf('M', i + 1)) {
+    const size = derSizeAt(text, i);
+    if (size === null || size < 22 || size > MAX_KEY_TEXT) continue;
+    budget.left -= size; // decoding is charged too, so the whole scan stays linear
+    const bytes = decodeRun(text, i, size);
+    if (bytes.length < size) continue;
+    const hit = sniffDer(bytes, budget);
+    if (hit) {
+      found.push(hit);
+      i += Math.floor((size * 4) / 3) - 1; // skip past it (whitespace inside only makes this shorter)
+    }
+  }
+}
+
+const HEX_RUN = /(?:[0-9a-fA-F]{2}[: ]?){32,}/g;
+
+function hexBytes(hex: string, at: number, count: number): Uint8Array<ArrayBuffer> {
+  const n = Math.max(0, Math.min(count, (hex.length - at) >> 1));
+  const out = new Uint8Array(n);
+  for (let k = 0; k < n; k++) out[k] = parseInt(hex.slice(at + 2 * k, at + 2 * k + 2), 16);
+  return out;
+}
+
+function scanHexDer(text: string, found: FoundDer[], budget: { left: number }): void {
+  for (const m of text.matchAll(HEX_RUN)) {
+    const hex = m[0].replace(/[: ]/g, '');
+    for (let at = 0; at + 4 <= hex.length && budget.left > 0; at += 2) {
+      if (hex[at] !== '3' || hex[at + 1] !== '0') continue;
+      const head = hexBytes(hex, at, 6);
+      const len = readLength(head, 1);
+      const size = len ? len.next + len.length : 0;
+      if (size < 22 || size > MAX_KEY_TEXT || at + 2 * size > hex.length) continue;
+      budget.left -= size;
+      const hit = sniffDer(hexBytes(hex, at, size), budget);
+      if (hit) {
+        found.push(hit);
+        at += 2 * size - 2;
+      }
+    }
+  }
+}
+
+const PEM_BEGIN = /-{4,5} ?BEGIN ([A-Z0-9 ]{1,64}?) ?-{4,5}/g;
+const SSH_PUBLIC =
+  /\b(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+AAAA/;
+// The start of an SSH public key blob, base64: "\0\0\0\x07ssh-rsa", "…\x0bssh-ed25519", "…\x13ecdsa-sha2-nistp".
+const SSH_BLOB = /AAAAB3NzaC1yc2E|AAAAC3NzaC1lZDI1NTE5|AAAAE2VjZHNhLXNoYTItbmlzdHA|AAAAB3NzaC1kc3M/;
+const OPENSSL_TEXT_PUBLIC =
+  /Public-Key:|Subject Public Key Info|Modulus:|publicExponent:|\bpub:\s*\n?\s*[0-9a-f]{2}:/i;
+const OPENSSL_TEXT_PRIVATE = /Private-Key:|privateExponent:|\bpriv:\s*\n?\s*[0-9a-f]{2}:/i;
+const KTY = /"kty"\s*:/;
+const PRIVATE_JWK_MEMBER = /"(?:d|p|q|dp|dq|qi)"\s*:\s*"/;
+
+/**
+ * Find every key, certificate or JWK in a text, wherever it stands. Linear in the text's length
+ * (call it on text up to `MAX_KEY_TEXT`). A symmetric JWK (`"kty":"oct"`) on its own is not key
+ * material here: it is an HMAC secret written as JSON.
+ */
+export function scanKeyMaterial(text: string): KeyMaterialScan {
+  const kinds: KeyMaterialKind[] = [];
+  const add = (k: KeyMaterialKind) => {
+    if (!kinds.includes(k)) kinds.push(k);
+  };
+  const der: FoundDer[] = [];
+  for (const m of text.matchAll(PEM_BEGIN)) {
+    const label = m[1]!;
+    if (label.includes('PRIVATE'))
+      add(label.includes('OPENSSH') ? 'OpenSSH or PuTTY private key' : 'private PEM block');
+    else add(label.includes('SSH2') ? 'SSH2 public key' : 'PEM block');
+  }
+  if (/PuTTY-User-Key-File/.test(text)) add('OpenSSH or PuTTY private key');
+  if (SSH_PUBLIC.test(text) || SSH_BLOB.test(text)) add('OpenSSH public key');
+  if (OPENSSL_TEXT_PRIVATE.test(text)) add('openssl -text private key output');
+  else if (OPENSSL_TEXT_PUBLIC.test(text)) add('openssl -text output');
+  if (KTY.test(text) && !isOctJwkText(text)) add(PRIVATE_JWK_MEMBER.test(text) ? 'private JWK' : 'JWK');
+
+  const budget = { left: OID_SEARCH_BUDGET };
+  const base64Found: FoundDer[] = [];
+  scanBase64Der(text, base64Found, budget);
+  for (const f of base64Found) add(f.private ? 'private key DER (base64)' : 'DER (base64)');
+  const hexFound: FoundDer[] = [];
+  scanHexDer(text, hexFound, budget);
+  for (const f of hexFound) add(f.private ? 'private key DER (hex)' : 'DER (hex)');
+  der.push(...base64Found, ...hexFound);
+  if (budget.left <= 0) add('DER (base64)'); // too much to search: fail safe, treat as a key
+
+  const hasPrivate = kinds.some((k) => /private/i.test(k));
+  return { kinds, hasPrivate, der };
+}
+
+/** True when the whole text is one JSON object with `"kty":"oct"` (an HMAC secret as a JWK). */
+export function isOctJwkText(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{')) return false;
+  try {
+    const j = JSON.parse(t) as unknown;
+    return (
+      typeof j === 'object' && j !== null && Object.hasOwn(j, 'kty') && (j as { kty: unknown }).kty === 'oct'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Cheap check, run on every change of the key box: does the text hold private key material?
+ * (PEM `… PRIVATE KEY` armour, a JWK with private members, PuTTY/OpenSSH private keys, `openssl
+ * -text` of a private key, armourless PKCS#8/PKCS#1/SEC1 DER.)
+ */
+export function holdsPrivateKey(text: string): boolean {
+  return scanKeyMaterial(text).hasPrivate;
+}
