@@ -24,13 +24,18 @@ export interface ToolKey {
 const cache = new Map<string, ToolKey>();
 
 /** Make (once per test run) a key with the tools the partners' docs name. */
-export function toolKey(kind: 'rsa2048' | 'rsa3072' | 'p256' | 'p384' | 'p521' | 'ed25519'): ToolKey {
+export function toolKey(
+  kind: 'rsa1024' | 'rsa2048' | 'rsa3072' | 'p256' | 'p384' | 'p521' | 'ed25519',
+): ToolKey {
   const hit = cache.get(kind);
   if (hit) return hit;
   const dir = tempDir();
   const priv = join(dir, 'key.pem');
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   switch (kind) {
+    case 'rsa1024':
+      run('openssl', ['genrsa', '-traditional', '-out', priv, '1024']);
+      break;
     case 'rsa2048':
       run('openssl', ['genrsa', '-traditional', '-out', priv, '2048']);
       break;

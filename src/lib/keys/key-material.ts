@@ -195,7 +195,8 @@ function scanBase64Der(text: string, found: FoundDer[], budget: { left: number }
   }
 }
 
-const HEX_RUN = /(?:[0-9a-fA-F]{2}[: ]?){32,}/g;
+// Runs of hex digits (with the ":" or space separators openssl and xxd print), 64 digits or more.
+const HEX_RUN = /[0-9a-fA-F][0-9a-fA-F: ]{63,}/g;
 
 function hexBytes(hex: string, at: number, count: number): Uint8Array<ArrayBuffer> {
   const n = Math.max(0, Math.min(count, (hex.length - at) >> 1));
@@ -207,7 +208,9 @@ function hexBytes(hex: string, at: number, count: number): Uint8Array<ArrayBuffe
 function scanHexDer(text: string, found: FoundDer[], budget: { left: number }): void {
   for (const m of text.matchAll(HEX_RUN)) {
     const hex = m[0].replace(/[: ]/g, '');
-    for (let at = 0; at + 4 <= hex.length && budget.left > 0; at += 2) {
+    if (hex.length < 64) continue;
+    // Every offset, not just even ones: text glued before the DER may have an odd number of hex digits.
+    for (let at = 0; at + 4 <= hex.length && budget.left > 0; at++) {
       if (hex[at] !== '3' || hex[at + 1] !== '0') continue;
       const head = hexBytes(hex, at, 6);
       const len = readLength(head, 1);

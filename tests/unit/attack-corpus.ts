@@ -1,0 +1,654 @@
+/**
+ * The attack corpus: inputs an adversary controls (a token, and often the text a victim will paste
+ * as the key), each with the exact outcome keybench must give. Unit tests run every entry against
+ * src/lib; the e2e suite runs the `ui` ones through the page. Every token is made with node:crypto
+ * or openssl, never with keybench.
+ */
+import {
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  type KeyObject,
+} from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import type { SecretEncoding } from '../../src/lib/jwt/candidates';
+import type { VerdictState } from '../../src/lib/jwt/verify';
+import type { ErrorCode } from '../../src/lib/errors';
+import { openssl, tempDir, writeTemp } from './helpers';
+import { nodeJwk, nodeJws, pkcs1Public, toolKey, type ToolKey } from './jwt-helpers';
+
+/** A key the user trusts, as node:crypto sees it, with the JWK metadata that limits its use. */
+export interface TrustedForNode {
+  key: KeyObject;
+  use?: string;
+  keyOps?: string[];
+  alg?: string;
+}
+
+/** One attack and its exact expected outcome. */
+export interface AttackCase {
+  name: string;
+  /** The issue item it proves (e.g. "#10.1"), or "classic". */
+  item: string;
+  token: string;
+  /** Key box text; absent: the box is empty and the stored keys (and nothing else) are trusted. */
+  keyText?: string;
+  encoding?: SecretEncoding;
+  /** Stored keys (public PEM), for cases with an empty key box. */
+  stored?: { label: string; publicPem: string }[];
+  expect: {
+    state: VerdictState;
+    code?: ErrorCode;
+    /** Every pattern must match some note. */
+    notes?: RegExp[];
+    /** The key box held private key material: it must be reported (and the page must clear it). */
+    privateKey?: boolean;
+  };
+  /** The keys the user trusts in this case, for the differential check against node:crypto. */
+  trusted?: TrustedForNode[];
+  /** Also run through the page in the e2e suite. */
+  ui?: boolean;
+}
+
+const b64u = (v: string | Buffer) => Buffer.from(v).toString('base64url');
+const segment = (v: unknown) => b64u(JSON.stringify(v));
+
+function spkiDer(k: ToolKey): Buffer {
+  return createPublicKey(k.publicPem).export({ type: 'spki', format: 'der' });
+}
+
+function pemBody(pem: string, joiner = '\n'): string {
+  return pem
+    .split('\n')
+    .filter((l) => l && !l.startsWith('-----'))
+    .join(joiner);
+}
+
+function sshPublic(k: ToolKey): string {
+  const dir = tempDir();
+  const file = writeTemp(dir, 'key', k.privatePem);
+  chmodSync(file, 0o600);
+  return execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' });
+}
+
+/** The public key of a tool key, in every way a developer might paste it. */
+export function keyTexts(k: ToolKey, name: string): { label: string; text: string }[] {
+  const der = spkiDer(k);
+  const texts = [
+    { label: `${name} SPKI PEM`, text: k.publicPem },
+    { label: `${name} certificate PEM`, text: k.certPem },
+    { label: `${name} armourless DER, one line`, text: der.toString('base64') },
+    { label: `${name} armourless DER, 64-column lines`, text: pemBody(k.publicPem) },
+    { label: `${name} armourless DER, base64url`, text: der.toString('base64url') },
+    { label: `${name} certificate, armourless`, text: pemBody(k.certPem, '') },
+    { label: `${name} DER as hex`, text: der.toString('hex') },
+    { label: `${name} PEM after a heading`, text: `Public key:\n${k.publicPem}` },
+    { label: `${name} openssl x509 -subject output`, text: openssl(['x509', '-subject'], k.certPem) },
+    { label: `${name} openssl x509 -text output`, text: openssl(['x509', '-text'], k.certPem) },
+    {
+      label: `${name} openssl x509 -noout -text (no PEM at all)`,
+      text: openssl(['x509', '-noout', '-text'], k.certPem),
+    },
+    {
+      label: `${name} openssl pkey -pubin -text -noout`,
+      text: openssl(['pkey', '-pubin', '-text', '-noout'], k.publicPem),
+    },
+    { label: `${name} DER after "key=" glued`, text: `key=${der.toString('base64')};` },
+    { label: `${name} JWK`, text: JSON.stringify(nodeJwk(k)) },
+    { label: `${name} JWKS`, text: JSON.stringify({ keys: [nodeJwk(k, { kid: 'k1' })] }) },
+    {
+      label: `${name} JWK inside other JSON`,
+      text: `config = ${JSON.stringify({ issuer: 'x', key: nodeJwk(k) }, null, 2)}`,
+    },
+  ];
+  if (k.privateKey.asymmetricKeyType === 'rsa') {
+    texts.push({ label: `${name} PKCS#1 RSA PUBLIC KEY`, text: pkcs1Public(k) });
+  }
+  if (k.privateKey.asymmetricKeyType !== 'ed25519') {
+    texts.push({ label: `${name} OpenSSH public key`, text: sshPublic(k) });
+  }
+  return texts;
+}
+
+function hmacToken(secret: Buffer, alg = 'HS256'): string {
+  return nodeJws(alg, secret, { sub: 'attacker', admin: true });
+}
+
+/** Forged HS256 tokens whose secret is exactly the text (or bytes) the victim will paste. */
+function hmacConfusion(): AttackCase[] {
+  const cases: AttackCase[] = [];
+  const keys: [ToolKey, string][] = [
+    [toolKey('p256'), 'P-256'],
+    [toolKey('p384'), 'P-384'],
+    [toolKey('ed25519'), 'Ed25519'],
+    [toolKey('rsa2048'), 'RSA-2048'],
+  ];
+  for (const [k, name] of keys) {
+    for (const { label, text } of keyTexts(k, name)) {
+      const trusted = [{ key: createPublicKey(k.publicPem) }];
+      cases.push({
+        name: `HS256 forged with the public key text as secret: ${label}`,
+        item: '#10.1',
+        token: hmacToken(Buffer.from(text)),
+        keyText: text,
+        encoding: 'text',
+        expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+        trusted,
+        ui: label.includes('one line') || label.includes('-text output') || label.includes('-subject'),
+      });
+      if (/DER, one line|certificate, armourless/.test(label)) {
+        cases.push({
+          name: `HS256 forged with the DER bytes as secret, box read as base64: ${label}`,
+          item: '#10.1',
+          token: hmacToken(Buffer.from(text, 'base64')),
+          keyText: text,
+          encoding: 'base64',
+          expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+          trusted,
+          ui: label.includes('one line'),
+        });
+      }
+      if (label.includes('base64url')) {
+        cases.push({
+          name: `HS256 forged with the DER bytes as secret, box read as base64url: ${label}`,
+          item: '#10.1',
+          token: hmacToken(Buffer.from(text, 'base64url')),
+          keyText: text,
+          encoding: 'base64url',
+          expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+          trusted,
+        });
+      }
+    }
+  }
+  // With the box empty, an HS token is checked against the stored (public) keys: refused, not used as secrets.
+  const rsa = toolKey('rsa2048');
+  cases.push({
+    name: 'HS256 forged with a stored key PEM, key box empty',
+    item: '#10.1',
+    token: hmacToken(Buffer.from(rsa.publicPem)),
+    stored: [{ label: 'Qredo', publicPem: rsa.publicPem }],
+    expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+    trusted: [{ key: createPublicKey(rsa.publicPem) }],
+  });
+  return cases;
+}
+
+function embeddedKeys(): AttackCase[] {
+  const attacker = toolKey('p256');
+  const victim = toolKey('p384');
+  const rsa = toolKey('rsa2048');
+  const certB64 = pemBody(attacker.certPem, '');
+  const jwk = nodeJwk(attacker);
+  const payload = { sub: 'attacker', admin: true };
+  return [
+    {
+      name: 'jwk header with the attacker key, key box empty, no stored keys',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { jwk }),
+      expect: { state: 'embedded', code: 'ERR_JWT_EMBEDDED_KEY_ONLY' },
+      ui: true,
+    },
+    {
+      name: 'self-signed x5c with the attacker key, key box empty, no stored keys',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { x5c: [certB64] }),
+      expect: { state: 'embedded', code: 'ERR_JWT_EMBEDDED_KEY_ONLY' },
+      ui: true,
+    },
+    {
+      name: 'x5c with the attacker key while stored keys exist: embedded only, stored keys tried',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { x5c: [certB64] }),
+      stored: [{ label: 'Production', publicPem: victim.publicPem }],
+      expect: { state: 'embedded', code: 'ERR_JWT_EMBEDDED_KEY_ONLY' },
+      trusted: [{ key: createPublicKey(victim.publicPem) }],
+    },
+    {
+      name: 'jwk header with the attacker key, and a pasted (wrong) trusted key',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { jwk }),
+      keyText: rsa.publicPem,
+      expect: { state: 'embedded', code: 'ERR_JWT_EMBEDDED_KEY_ONLY' },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+    },
+    {
+      name: 'x5c whose certificate is the one the user pasted: verified (by the pasted key)',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { x5c: [certB64] }),
+      keyText: attacker.certPem,
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(attacker.publicPem) }],
+      ui: true,
+    },
+    {
+      name: 'x5c whose key is a stored key: verified (by the stored key)',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, { x5c: [certB64] }),
+      stored: [{ label: 'Mine', publicPem: attacker.publicPem }],
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(attacker.publicPem) }],
+    },
+    {
+      name: 'jku and x5u are noted, never fetched',
+      item: '#10.2',
+      token: nodeJws('ES256', attacker.privateKey, payload, {
+        jku: 'https://attacker.example/jwks.json',
+        x5u: 'https://attacker.example/cert.pem',
+      }),
+      keyText: attacker.publicPem,
+      expect: { state: 'verified', notes: [/jku.*never fetches/, /x5u.*never fetches/] },
+      trusted: [{ key: createPublicKey(attacker.publicPem) }],
+    },
+    {
+      name: 'an oct jwk in the header of an HS256 token is never a candidate',
+      item: '#10.2',
+      token: nodeJws('HS256', Buffer.from('attacker secret'), payload, {
+        jwk: { kty: 'oct', k: b64u('attacker secret') },
+      }),
+      expect: { state: 'failed', code: 'ERR_JWT_NO_KEY' },
+    },
+  ];
+}
+
+function duplicateMembers(): AttackCase[] {
+  const k = toolKey('rsa2048');
+  const input = (headerText: string) => `${b64u(headerText)}.${segment({ sub: 'x' })}`;
+  const rs = (headerText: string) => {
+    const i = input(headerText);
+    return `${i}.${b64u(nodeSign('sha256', Buffer.from(i), k.privateKey))}`;
+  };
+  return [
+    {
+      name: 'duplicate alg: none first, RS256 last (validly signed)',
+      item: '#10.7',
+      token: rs('{"alg":"none","alg":"RS256"}'),
+      keyText: k.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+      ui: true,
+    },
+    {
+      name: 'duplicate alg spelled with a unicode escape',
+      item: '#10.7',
+      token: rs('{"alg":"RS256","\\u0061lg":"RS256"}'),
+      keyText: k.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+    },
+    {
+      name: 'duplicate claim in the payload',
+      item: '#10.7',
+      token: (() => {
+        const i = `${segment({ alg: 'RS256' })}.${b64u('{"sub":"alice","sub":"admin"}')}`;
+        return `${i}.${b64u(nodeSign('sha256', Buffer.from(i), k.privateKey))}`;
+      })(),
+      keyText: k.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+    },
+  ];
+}
+
+function jwksSelection(): AttackCase[] {
+  const a = toolKey('p256');
+  const b = toolKey('rsa2048');
+  const token = nodeJws('ES256', a.privateKey, { sub: 'x' }, { kid: 'expected' });
+  return [
+    {
+      name: 'JWKS key with another kid verifies: verified, with the kid mismatch noted',
+      item: '#10.8',
+      token,
+      keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'other' })] }),
+      expect: { state: 'verified', notes: [/kid mismatch/] },
+      trusted: [{ key: createPublicKey(a.publicPem) }],
+      ui: true,
+    },
+    {
+      name: 'JWKS key with use "enc" is not used to verify',
+      item: '#10.8',
+      token,
+      keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'expected', use: 'enc' })] }),
+      expect: { state: 'failed', code: 'ERR_JWK_NOT_FOR_VERIFYING' },
+      trusted: [{ key: createPublicKey(a.publicPem), use: 'enc' }],
+    },
+    {
+      name: 'JWKS key with key_ops ["encrypt"] is not used to verify',
+      item: '#10.8',
+      token,
+      keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'expected', key_ops: ['encrypt'] })] }),
+      expect: { state: 'failed', code: 'ERR_JWK_NOT_FOR_VERIFYING' },
+      trusted: [{ key: createPublicKey(a.publicPem), keyOps: ['encrypt'] }],
+    },
+    {
+      name: 'JWKS with two keys of one kid: the right one verifies',
+      item: '#10.8',
+      token,
+      keyText: JSON.stringify({
+        keys: [nodeJwk(b, { kid: 'expected' }), nodeJwk(a, { kid: 'expected' })],
+      }),
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(b.publicPem) }, { key: createPublicKey(a.publicPem) }],
+    },
+  ];
+}
+
+function privateKeys(): AttackCase[] {
+  const rsa = toolKey('rsa2048');
+  const weak = toolKey('rsa1024');
+  const ed = toolKey('ed25519');
+  const p256 = toolKey('p256');
+  const rsToken = nodeJws('RS256', rsa.privateKey);
+  const privJwk = JSON.stringify(rsa.privateKey.export({ format: 'jwk' }));
+  const pkcs8Der = (p256.privateKey.export({ type: 'pkcs8', format: 'der' }) as Buffer).toString('base64');
+  return [
+    {
+      name: 'PKCS#1 RSA private key in the key box: its public half verifies, the private key is reported',
+      item: '#10.9',
+      token: rsToken,
+      keyText: rsa.privatePem,
+      expect: { state: 'verified', privateKey: true },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+      ui: true,
+    },
+    {
+      name: 'private JWK in the key box',
+      item: '#10.9',
+      token: rsToken,
+      keyText: privJwk,
+      expect: { state: 'verified', privateKey: true },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+    },
+    {
+      name: 'RSA-1024 private key (refused by the parser) is still reported',
+      item: '#10.9',
+      token: nodeJws('RS256', weak.privateKey),
+      keyText: weak.privatePem,
+      expect: { state: 'failed', code: 'ERR_KEY_WEAK', privateKey: true },
+      ui: true,
+    },
+    {
+      // keybench cannot derive an Ed25519 public half from PKCS#8 by parsing: refused, still reported.
+      name: 'Ed25519 PKCS#8 private key (refused by the parser) is still reported',
+      item: '#10.9',
+      token: nodeJws('EdDSA', ed.privateKey),
+      keyText: ed.privatePem,
+      expect: { state: 'failed', code: 'ERR_KEY_UNSUPPORTED', privateKey: true },
+      trusted: [],
+      ui: true,
+    },
+    {
+      name: 'armourless PKCS#8 DER is reported as a private key',
+      item: '#10.9',
+      token: nodeJws('ES256', p256.privateKey),
+      keyText: pkcs8Der,
+      expect: { state: 'verified', privateKey: true },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+    {
+      name: 'a private key pasted for an HS token is reported and refused as a secret',
+      item: '#10.9',
+      token: hmacToken(Buffer.from(rsa.privatePem)),
+      keyText: rsa.privatePem,
+      expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY', privateKey: true },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+    },
+  ];
+}
+
+function highS(token: string): string {
+  const [h, p, s] = token.split('.') as [string, string, string];
+  const sig = Buffer.from(s, 'base64url');
+  const n = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+  const sv = BigInt(`0x${sig.subarray(32).toString('hex')}`);
+  const flipped = n - sv;
+  const sBytes = Buffer.from(flipped.toString(16).padStart(64, '0'), 'hex');
+  return `${h}.${p}.${Buffer.concat([sig.subarray(0, 32), sBytes]).toString('base64url')}`;
+}
+
+function lowS(token: string): string {
+  const sig = Buffer.from(token.split('.')[2]!, 'base64url');
+  const n = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+  return BigInt(`0x${sig.subarray(32).toString('hex')}`) > n / 2n ? highS(token) : token;
+}
+
+function notes(): AttackCase[] {
+  const p256 = toolKey('p256');
+  const lowToken = lowS(nodeJws('ES256', p256.privateKey, { sub: 'x' }));
+  const secret = Buffer.from('short');
+  return [
+    {
+      name: 'HMAC secret shorter than the hash output: verified, with a note',
+      item: '#10.12',
+      token: nodeJws('HS256', secret),
+      keyText: 'short',
+      expect: { state: 'verified', notes: [/shorter than the SHA-256 output|needs at least 32/] },
+      trusted: [{ key: createSecretKey(secret) }],
+    },
+    {
+      name: 'high-S ECDSA signature: valid, with a note',
+      item: '#10.12',
+      token: highS(lowToken),
+      keyText: p256.publicPem,
+      expect: { state: 'verified', notes: [/High-S/] },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+    {
+      name: 'low-S ECDSA signature: no high-S note',
+      item: '#10.12',
+      token: lowToken,
+      keyText: p256.publicPem,
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+  ];
+}
+
+function tamper(token: string, part: 0 | 1 | 2): string {
+  const parts = token.split('.');
+  if (part === 2) {
+    const sig = Buffer.from(parts[2]!, 'base64url');
+    sig[5] = sig[5]! ^ 0x01;
+    parts[2] = sig.toString('base64url');
+  } else {
+    const json = JSON.parse(Buffer.from(parts[part]!, 'base64url').toString()) as Record<string, unknown>;
+    json.admin = true;
+    parts[part] = segment(json);
+  }
+  return parts.join('.');
+}
+
+function classics(): AttackCase[] {
+  const otherP256 = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
+  const rsa = toolKey('rsa2048');
+  const p256 = toolKey('p256');
+  const p521 = toolKey('p521');
+  const ed = toolKey('ed25519');
+  const cases: AttackCase[] = [];
+  for (const spelling of ['none', 'None', 'NONE', 'nOnE', ' none']) {
+    for (const withSig of [false, true]) {
+      const input = `${segment({ alg: spelling, typ: 'JWT' })}.${segment({ sub: 'admin' })}`;
+      cases.push({
+        name: `alg ${JSON.stringify(spelling)}${withSig ? ' with a signature segment' : ''}`,
+        item: 'classic',
+        token: `${input}.${withSig ? b64u(nodeSign('sha256', Buffer.from(input), rsa.privateKey)) : ''}`,
+        keyText: rsa.publicPem,
+        expect: { state: 'failed', code: 'ERR_JWT_UNSECURED' },
+        trusted: [{ key: createPublicKey(rsa.publicPem) }],
+        ui: spelling === 'none' && !withSig,
+      });
+    }
+  }
+  cases.push({
+    name: 'alg none with stored keys and an empty box',
+    item: 'classic',
+    token: `${segment({ alg: 'none' })}.${segment({ sub: 'admin' })}.`,
+    stored: [{ label: 'Qredo', publicPem: rsa.publicPem }],
+    expect: { state: 'failed', code: 'ERR_JWT_UNSECURED' },
+    trusted: [{ key: createPublicKey(rsa.publicPem) }],
+  });
+  // Psychic signatures (CVE-2022-21449): r = s = 0.
+  for (const [alg, size, k] of [
+    ['ES256', 32, p256],
+    ['ES512', 66, p521],
+  ] as const) {
+    cases.push({
+      name: `psychic signature ${alg} (r = s = 0)`,
+      item: 'classic',
+      token: `${segment({ alg })}.${segment({ sub: 'admin' })}.${b64u(Buffer.alloc(size * 2))}`,
+      keyText: k.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_SIGNATURE' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+      ui: alg === 'ES256',
+    });
+  }
+  cases.push({
+    name: 'DER-encoded ES512 signature',
+    item: 'classic',
+    token: nodeJws('ES512', p521.privateKey, undefined, {}, { der: true }),
+    keyText: p521.publicPem,
+    expect: { state: 'failed', code: 'ERR_JWT_ECDSA_DER' },
+    trusted: [{ key: createPublicKey(p521.publicPem) }],
+  });
+  const signed: [string, ToolKey][] = [
+    ['RS256', rsa],
+    ['PS256', rsa],
+    ['ES256', p256],
+    ['ES512', p521],
+    ['EdDSA', ed],
+  ];
+  for (const [alg, k] of signed) {
+    const token = nodeJws(alg, k.privateKey);
+    cases.push({
+      name: `${alg} signed by node:crypto, pasted SPKI: verified`,
+      item: 'classic',
+      token,
+      keyText: k.publicPem,
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+      ui: alg === 'RS256' || alg === 'ES512',
+    });
+    cases.push({
+      name: `${alg} signed by node:crypto, stored key: verified`,
+      item: 'classic',
+      token,
+      stored: [{ label: 'Mine', publicPem: k.publicPem }],
+      expect: { state: 'verified' },
+      trusted: [{ key: createPublicKey(k.publicPem) }],
+    });
+    for (const part of [0, 1, 2] as const) {
+      cases.push({
+        name: `${alg} tampered in its ${['header', 'payload', 'signature'][part]}`,
+        item: 'classic',
+        token: tamper(token, part),
+        keyText: k.publicPem,
+        expect: { state: 'failed', code: 'ERR_JWT_SIGNATURE' },
+        trusted: [{ key: createPublicKey(k.publicPem) }],
+        ui: alg === 'RS256' && part === 1,
+      });
+    }
+  }
+  cases.push(
+    {
+      name: 'RS256 header, PSS signature',
+      item: 'classic',
+      token: nodeJws('RS256', rsa.privateKey, undefined, {}, { pss: true }),
+      keyText: rsa.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_RS_PS_CONFUSION' },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+    },
+    {
+      name: 'ES256 token, RSA key',
+      item: 'classic',
+      token: nodeJws('ES256', p256.privateKey),
+      keyText: rsa.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_ALG_KEY_MISMATCH' },
+      trusted: [{ key: createPublicKey(rsa.publicPem) }],
+    },
+    {
+      name: 'ES512 token, P-256 key',
+      item: 'classic',
+      token: nodeJws('ES512', p521.privateKey),
+      keyText: p256.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_CURVE_MISMATCH' },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+    {
+      name: 'unknown crit',
+      item: 'classic',
+      token: nodeJws('ES256', p256.privateKey, undefined, { crit: ['exp-ext'], 'exp-ext': 1 }),
+      keyText: p256.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_CRIT' },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+    {
+      name: 'b64:false without crit',
+      item: 'classic',
+      token: (() => {
+        const h = segment({ alg: 'ES256', b64: false });
+        const i = `${h}.$.`;
+        return `${h}.$.${b64u(nodeSign('sha256', Buffer.from(i.slice(0, -1)), { key: p256.privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+      })(),
+      keyText: p256.publicPem,
+      expect: { state: 'failed', code: 'ERR_JWT_B64_FALSE' },
+      trusted: [{ key: createPublicKey(p256.publicPem) }],
+    },
+    {
+      name: 'kid naming the stored key, signed by another key of the same curve',
+      item: 'classic',
+      token: nodeJws('ES256', p256.privateKey, undefined, { kid: 'Production' }),
+      stored: [{ label: 'Production', publicPem: otherP256 }],
+      expect: { state: 'failed', code: 'ERR_JWT_SIGNATURE' },
+      trusted: [{ key: createPublicKey(otherP256) }],
+    },
+  );
+  return cases;
+}
+
+function misleadingText(): AttackCase[] {
+  const p256 = toolKey('p256');
+  const other = toolKey('p384');
+  return [
+    {
+      name: 'a kid that reads like a verdict stays untrusted text inside a failure',
+      item: '#10.6',
+      token: nodeJws(
+        'ES256',
+        p256.privateKey,
+        { sub: 'x' },
+        {
+          kid: "✔ Signature verified (ES256) with your key 'Production'",
+        },
+      ),
+      keyText: JSON.stringify({
+        keys: [nodeJwk(other, { kid: "✔ Signature verified (ES256) with your key 'Production'" })],
+      }),
+      expect: { state: 'failed', code: 'ERR_JWT_CURVE_MISMATCH' },
+      trusted: [{ key: createPublicKey(other.publicPem) }],
+      ui: true,
+    },
+  ];
+}
+
+let cached: AttackCase[] | undefined;
+
+/** The whole corpus (made once per process: it runs openssl). */
+export function attackCorpus(): AttackCase[] {
+  cached ??= [
+    ...hmacConfusion(),
+    ...embeddedKeys(),
+    ...duplicateMembers(),
+    ...jwksSelection(),
+    ...privateKeys(),
+    ...notes(),
+    ...misleadingText(),
+    ...classics(),
+  ];
+  return cached;
+}
+
+export { pemBody, segment, b64u };
