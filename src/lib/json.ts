@@ -88,8 +88,20 @@ export const JSON_LIMITS = { depth: 64, chars: 200_000 } as const;
 /** JSON ready to show: pretty-printed when it is within the limits, otherwise the text as it came. */
 export interface FormattedJson {
   text: string;
-  /** Why the text is shown as it came instead of pretty-printed. */
+  /** Why the text is shown as it came instead of pretty-printed (or only in part). */
   note?: string;
+  /** True when `text` is only the start of the original (which the page offers to copy whole). */
+  truncated?: boolean;
+}
+
+/** Text to show as it came, cut to `JSON_LIMITS.chars` characters (the page offers the whole to copy). */
+export function boundedText(text: string): FormattedJson {
+  if (text.length <= JSON_LIMITS.chars) return { text };
+  return {
+    text: `${text.slice(0, JSON_LIMITS.chars)}…`,
+    note: `Showing the first ${JSON_LIMITS.chars / 1000} K of ${Math.round(text.length / 1000)} K characters, as they came (not pretty-printed). Copy it to see all of it.`,
+    truncated: true,
+  };
 }
 
 /**
@@ -97,12 +109,7 @@ export interface FormattedJson {
  * it nests deeper than `JSON_LIMITS.depth` or is longer than `JSON_LIMITS.chars`. Never throws.
  */
 export function formatJson(value: unknown, original: string): FormattedJson {
-  if (original.length > JSON_LIMITS.chars) {
-    return {
-      text: original,
-      note: `Shown as it came, not pretty-printed: ${Math.round(original.length / 1024)} KB is more than keybench formats.`,
-    };
-  }
+  if (original.length > JSON_LIMITS.chars) return boundedText(original);
   const depth = jsonDepth(original);
   if (depth > JSON_LIMITS.depth) {
     return {

@@ -44,6 +44,12 @@ const INVISIBLE_RANGES: readonly (readonly [number, number])[] = [
   [0xe0000, 0xe0fff],
 ];
 
+/** The same set as one regular expression, built from the ranges (fast on megabytes of text). */
+const INVISIBLE_RE = new RegExp(
+  `[${INVISIBLE_RANGES.map(([lo, hi]) => `\\u{${lo.toString(16)}}-\\u{${hi.toString(16)}}`).join('')}]`,
+  'u',
+);
+
 function isInvisible(cp: number): boolean {
   if (cp >= 0x20 && cp < 0x7f) return false; // printable ASCII: the common case, decided at once
   return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
@@ -56,8 +62,7 @@ export function u(text: unknown): Untrusted {
 
 /** True when text holds characters that `revealInvisible` would replace. */
 export function hasInvisible(text: string): boolean {
-  for (const ch of text) if (isInvisible(ch.codePointAt(0)!)) return true;
-  return false;
+  return INVISIBLE_RE.test(text);
 }
 
 /**

@@ -167,3 +167,21 @@ export async function expectNoAxeViolations(page: Page, where: string): Promise<
   );
   expect(report, `axe on ${where}`).toEqual([]);
 }
+
+/**
+ * Put a large text into a text box the way a paste does (one input event), and return how long the
+ * page's input handling took. Playwright's fill() inserts very long multi-line text far more slowly
+ * than a paste, so big inputs go through this.
+ */
+export async function pasteInto(page: Page, selector: string, text: string): Promise<number> {
+  return page.evaluate(
+    ([sel, value]) => {
+      const box = document.querySelector<HTMLTextAreaElement>(sel)!;
+      const t0 = performance.now();
+      box.value = value;
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      return performance.now() - t0;
+    },
+    [selector, text] as const,
+  );
+}

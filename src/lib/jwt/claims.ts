@@ -61,7 +61,11 @@ export function safeIso(ms: number): string | null {
 
 function describeValue(v: unknown): string {
   try {
-    const text = JSON.stringify(v) ?? String(v);
+    // A long string is cut before it is quoted, so a megabyte claim costs no more than a short one.
+    const text =
+      typeof v === 'string' && v.length > MAX_CLAIM_VALUE
+        ? JSON.stringify(v.slice(0, MAX_CLAIM_VALUE))
+        : (JSON.stringify(v) ?? String(v));
     return text.length > MAX_CLAIM_VALUE ? `${text.slice(0, MAX_CLAIM_VALUE)}…` : text;
   } catch {
     return '(nested too deeply to show here: see the payload)';
