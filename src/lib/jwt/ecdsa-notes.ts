@@ -30,7 +30,7 @@ export function ecdsaSignatureNotes(sig: Uint8Array, curve: string): { zero: boo
     return {
       zero: false,
       highS:
-        'High-S signature: s is in the upper half of the curve order. ECDSA accepts it (and (r, n − s) is equally valid), but a canonical signer normalises to low S; some verifiers refuse high S to prevent signature malleability.',
+        'High-S signature: s is in the upper half of the curve order. It is valid ECDSA and JOSE verifiers accept it, but (r, n − s) is an equally valid signature of the same token, so a signer that normalises to low S would not produce it; verifiers that insist on low S (to stop signature malleability, e.g. in some blockchain libraries) refuse it.',
     };
   }
   return { zero: false };
