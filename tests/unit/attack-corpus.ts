@@ -210,9 +210,8 @@ function embeddedKeys(): AttackCase[] {
       name: 'jwk header with the attacker key, and a pasted (wrong) trusted key',
       item: '#10.2',
       token: nodeJws('ES256', attacker.privateKey, payload, { jwk }),
-      keyText: rsa.publicPem,
+      ...pasted(rsa),
       expect: { state: 'embedded', code: 'ERR_JWT_EMBEDDED_KEY_ONLY' },
-      trusted: [{ key: createPublicKey(rsa.publicPem) }],
     },
     {
       name: 'x5c whose certificate is the one the user pasted: verified (by the pasted key)',
@@ -238,9 +237,8 @@ function embeddedKeys(): AttackCase[] {
         jku: 'https://attacker.example/jwks.json',
         x5u: 'https://attacker.example/cert.pem',
       }),
-      keyText: attacker.publicPem,
+      ...pasted(attacker),
       expect: { state: 'verified', notes: [/jku.*never fetches/, /x5u.*never fetches/] },
-      trusted: [{ key: createPublicKey(attacker.publicPem) }],
     },
     {
       name: 'an oct jwk in the header of an HS256 token is never a candidate',
@@ -265,18 +263,16 @@ function duplicateMembers(): AttackCase[] {
       name: 'duplicate alg: none first, RS256 last (validly signed)',
       item: '#10.7',
       token: rs('{"alg":"none","alg":"RS256"}'),
-      keyText: k.publicPem,
+      ...pasted(k),
       expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
-      trusted: [{ key: createPublicKey(k.publicPem) }],
       ui: true,
     },
     {
       name: 'duplicate alg spelled with a unicode escape',
       item: '#10.7',
       token: rs('{"alg":"RS256","\\u0061lg":"RS256"}'),
-      keyText: k.publicPem,
+      ...pasted(k),
       expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
-      trusted: [{ key: createPublicKey(k.publicPem) }],
     },
     {
       name: 'duplicate claim in the payload',
@@ -285,9 +281,8 @@ function duplicateMembers(): AttackCase[] {
         const i = `${segment({ alg: 'RS256' })}.${b64u('{"sub":"alice","sub":"admin"}')}`;
         return `${i}.${b64u(nodeSign('sha256', Buffer.from(i), k.privateKey))}`;
       })(),
-      keyText: k.publicPem,
+      ...pasted(k),
       expect: { state: 'failed', code: 'ERR_JWT_DUPLICATE_MEMBER' },
-      trusted: [{ key: createPublicKey(k.publicPem) }],
     },
   ];
 }
@@ -431,22 +426,26 @@ function notes(): AttackCase[] {
       name: 'high-S ECDSA signature: valid, with a note',
       item: '#10.12',
       token: highS(lowToken),
-      keyText: p256.publicPem,
+      ...pasted(p256),
       expect: { state: 'verified', notes: [/High-S/] },
-      trusted: [{ key: createPublicKey(p256.publicPem) }],
     },
     {
       name: 'low-S ECDSA signature: no high-S note',
       item: '#10.12',
       token: lowToken,
-      keyText: p256.publicPem,
+      ...pasted(p256),
       expect: { state: 'verified' },
-      trusted: [{ key: createPublicKey(p256.publicPem) }],
     },
   ];
 }
 
-function tamper(token: string, part: 0 | 1 | 2): string {
+/** The key box holds this key's SPKI PEM, and that key is the one the user trusts. */
+function pasted(k: ToolKey): Pick<AttackCase, 'keyText' | 'trusted'> {
+  return { keyText: k.publicPem, trusted: [{ key: createPublicKey(k.publicPem) }] };
+}
+
+/** The token with its header or payload changed (admin: true), or one signature bit flipped. */
+export function tamper(token: string, part: 0 | 1 | 2): string {
   const parts = token.split('.');
   if (part === 2) {
     const sig = Buffer.from(parts[2]!, 'base64url');
@@ -476,9 +475,8 @@ function classics(): AttackCase[] {
         name: `alg ${JSON.stringify(spelling)}${withSig ? ' with a signature segment' : ''}`,
         item: 'classic',
         token: `${input}.${withSig ? b64u(nodeSign('sha256', Buffer.from(input), rsa.privateKey)) : ''}`,
-        keyText: rsa.publicPem,
+        ...pasted(rsa),
         expect: { state: 'failed', code: 'ERR_JWT_UNSECURED' },
-        trusted: [{ key: createPublicKey(rsa.publicPem) }],
         ui: spelling === 'none' && !withSig,
       });
     }
@@ -500,9 +498,8 @@ function classics(): AttackCase[] {
       name: `psychic signature ${alg} (r = s = 0)`,
       item: 'classic',
       token: `${segment({ alg })}.${segment({ sub: 'admin' })}.${b64u(Buffer.alloc(size * 2))}`,
-      keyText: k.publicPem,
+      ...pasted(k),
       expect: { state: 'failed', code: 'ERR_JWT_SIGNATURE' },
-      trusted: [{ key: createPublicKey(k.publicPem) }],
       ui: alg === 'ES256',
     });
   }
@@ -510,9 +507,8 @@ function classics(): AttackCase[] {
     name: 'DER-encoded ES512 signature',
     item: 'classic',
     token: nodeJws('ES512', p521.privateKey, undefined, {}, { der: true }),
-    keyText: p521.publicPem,
+    ...pasted(p521),
     expect: { state: 'failed', code: 'ERR_JWT_ECDSA_DER' },
-    trusted: [{ key: createPublicKey(p521.publicPem) }],
   });
   const signed: [string, ToolKey][] = [
     ['RS256', rsa],
@@ -527,9 +523,8 @@ function classics(): AttackCase[] {
       name: `${alg} signed by node:crypto, pasted SPKI: verified`,
       item: 'classic',
       token,
-      keyText: k.publicPem,
+      ...pasted(k),
       expect: { state: 'verified' },
-      trusted: [{ key: createPublicKey(k.publicPem) }],
       ui: alg === 'RS256' || alg === 'ES512',
     });
     cases.push({
@@ -545,9 +540,8 @@ function classics(): AttackCase[] {
         name: `${alg} tampered in its ${['header', 'payload', 'signature'][part]}`,
         item: 'classic',
         token: tamper(token, part),
-        keyText: k.publicPem,
+        ...pasted(k),
         expect: { state: 'failed', code: 'ERR_JWT_SIGNATURE' },
-        trusted: [{ key: createPublicKey(k.publicPem) }],
         ui: alg === 'RS256' && part === 1,
       });
     }
@@ -557,33 +551,29 @@ function classics(): AttackCase[] {
       name: 'RS256 header, PSS signature',
       item: 'classic',
       token: nodeJws('RS256', rsa.privateKey, undefined, {}, { pss: true }),
-      keyText: rsa.publicPem,
+      ...pasted(rsa),
       expect: { state: 'failed', code: 'ERR_JWT_RS_PS_CONFUSION' },
-      trusted: [{ key: createPublicKey(rsa.publicPem) }],
     },
     {
       name: 'ES256 token, RSA key',
       item: 'classic',
       token: nodeJws('ES256', p256.privateKey),
-      keyText: rsa.publicPem,
+      ...pasted(rsa),
       expect: { state: 'failed', code: 'ERR_JWT_ALG_KEY_MISMATCH' },
-      trusted: [{ key: createPublicKey(rsa.publicPem) }],
     },
     {
       name: 'ES512 token, P-256 key',
       item: 'classic',
       token: nodeJws('ES512', p521.privateKey),
-      keyText: p256.publicPem,
+      ...pasted(p256),
       expect: { state: 'failed', code: 'ERR_JWT_CURVE_MISMATCH' },
-      trusted: [{ key: createPublicKey(p256.publicPem) }],
     },
     {
       name: 'unknown crit',
       item: 'classic',
       token: nodeJws('ES256', p256.privateKey, undefined, { crit: ['exp-ext'], 'exp-ext': 1 }),
-      keyText: p256.publicPem,
+      ...pasted(p256),
       expect: { state: 'failed', code: 'ERR_JWT_CRIT' },
-      trusted: [{ key: createPublicKey(p256.publicPem) }],
     },
     {
       name: 'b64:false without crit',
@@ -593,9 +583,8 @@ function classics(): AttackCase[] {
         const i = `${h}.$.`;
         return `${h}.$.${b64u(nodeSign('sha256', Buffer.from(i.slice(0, -1)), { key: p256.privateKey, dsaEncoding: 'ieee-p1363' }))}`;
       })(),
-      keyText: p256.publicPem,
+      ...pasted(p256),
       expect: { state: 'failed', code: 'ERR_JWT_B64_FALSE' },
-      trusted: [{ key: createPublicKey(p256.publicPem) }],
     },
     {
       name: 'kid naming the stored key, signed by another key of the same curve',

@@ -5,26 +5,13 @@ import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
 import { candidatesFromHeader, keysFromText, type SecretEncoding } from '../../src/lib/jwt/candidates';
 import { verdictFor } from '../../src/lib/jwt/inspect';
 import { nodeJws, nodeJwk, pkcs1Public, toolKey, type ToolKey } from './jwt-helpers';
+import { tamper } from './attack-corpus';
 
 async function verifyWith(token: string, keyText: string, encoding: SecretEncoding = 'text') {
   const decoded = decodeToken(token);
   const box = await keysFromText(keyText, decoded.header?.alg as string | undefined, encoding);
   expect(box.error, box.error?.message).toBeUndefined();
   return { verdict: await verifyToken(decoded, box.candidates), box };
-}
-
-function tamper(token: string, part: 0 | 1 | 2): string {
-  const parts = token.split('.');
-  if (part === 2) {
-    const sig = Buffer.from(parts[2]!, 'base64url');
-    sig[5] = sig[5]! ^ 0x01;
-    parts[2] = sig.toString('base64url');
-  } else {
-    const json = JSON.parse(Buffer.from(parts[part]!, 'base64url').toString());
-    json.tampered = true;
-    parts[part] = Buffer.from(JSON.stringify(json)).toString('base64url');
-  }
-  return parts.join('.');
 }
 
 const ASYMMETRIC: { alg: string; key: () => ToolKey }[] = [

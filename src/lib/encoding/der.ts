@@ -1,16 +1,17 @@
 /** Minimal DER for ECDSA signatures: the only DER keybench reads by hand (everything else uses @peculiar/asn1-*). */
 
-function readLength(der: Uint8Array, at: number): { length: number; next: number } | null {
+/** A DER length at `at` (short form, or long form of up to 3 bytes): its value and where the content starts. */
+export function readLength(der: Uint8Array, at: number): { length: number; next: number } | null {
   const first = der[at];
   if (first === undefined) return null;
   if (first < 0x80) return { length: first, next: at + 1 };
   const n = first & 0x7f;
-  if (n === 0 || n > 2) return null;
+  if (n === 0 || n > 3) return null;
   let length = 0;
   for (let i = 1; i <= n; i++) {
     const b = der[at + i];
     if (b === undefined) return null;
-    length = (length << 8) | b;
+    length = length * 256 + b;
   }
   return { length, next: at + 1 + n };
 }

@@ -6,6 +6,8 @@
  * libraries.
  */
 
+import { readLength } from '../encoding/der';
+
 /** Where key material was found, for the message. */
 export type KeyMaterialKind =
   | 'PEM block'
@@ -59,21 +61,6 @@ const KEY_OIDS: number[][] = [
 
 /** Bytes of OID search allowed across one scan; past it the text is treated as holding a key (fail safe). */
 const OID_SEARCH_BUDGET = 8 * 1024 * 1024;
-
-function readLength(b: Uint8Array, at: number): { length: number; next: number } | null {
-  const first = b[at];
-  if (first === undefined) return null;
-  if (first < 0x80) return { length: first, next: at + 1 };
-  const n = first & 0x7f;
-  if (n === 0 || n > 3) return null;
-  let length = 0;
-  for (let i = 1; i <= n; i++) {
-    const x = b[at + i];
-    if (x === undefined) return null;
-    length = length * 256 + x;
-  }
-  return { length, next: at + 1 + n };
-}
 
 function oidAt(b: Uint8Array, at: number, to: number, oid: number[]): boolean {
   if (at + oid.length > to) return false;
