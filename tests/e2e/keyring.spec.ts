@@ -175,7 +175,7 @@ test('onboarding progress is kept per key', async ({ page }) => {
   await expect(page.getByRole('checkbox', { name: /Uploaded to Qredo/ })).toBeChecked();
 });
 
-test('the page states its CSP and says how keys are kept', async ({ page }) => {
+test('the page states its CSP and says how keys are kept', async ({ page, policyViolations }) => {
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toContain("connect-src 'none'");
   expect(csp).toContain("script-src 'self'");
@@ -190,4 +190,10 @@ test('the page states its CSP and says how keys are kept', async ({ page }) => {
     ),
   );
   expect(refused).toBe(true);
+  // Refused by connect-src, and reported as such (once per policy: the header's and the <meta>'s).
+  const seen = await policyViolations.take();
+  expect(seen.filter((v) => v.source === 'violation').map((v) => v.text)).toEqual([
+    expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:\d+\/favicon\.svg /),
+    expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:\d+\/favicon\.svg /),
+  ]);
 });
