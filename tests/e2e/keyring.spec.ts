@@ -168,11 +168,25 @@ test('two tabs see the same keys', async ({ page, context }) => {
 });
 
 test('onboarding progress is kept per key', async ({ page }) => {
+  await generateKey(page, 'P-521');
   const card = await generateKey(page, 'RSA-2048');
   const uploaded = card.getByRole('checkbox', { name: /Uploaded to Qredo/ });
+  const qiTech = page.getByRole('checkbox', { name: /Uploaded to QI Tech/ });
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
   await uploaded.check();
+  // The box shows the stored record once the write has landed; only then is a reload safe.
+  await expect(uploaded).toHaveAttribute('data-stored', 'true');
   await page.reload();
-  await expect(page.getByRole('checkbox', { name: /Uploaded to Qredo/ })).toBeChecked();
+  await expect(uploaded).toBeChecked();
+  await expect(uploaded).toHaveAttribute('data-stored', 'true');
+  await expect(qiTech).not.toBeChecked();
+
+  await uploaded.uncheck();
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await expect(uploaded).not.toBeChecked();
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
 });
 
 test('the page states its CSP and says how keys are kept', async ({ page, policyViolations }) => {
