@@ -1,3 +1,5 @@
+import { serviceWorkerPolicy } from './sw-policy';
+
 /**
  * The service worker as the page sees it: whether keybench works offline yet, and whether a new
  * version is waiting. A waiting version takes over only when the user says "Reload".
@@ -6,7 +8,7 @@ class AppUpdate {
   #offlineReady = $state(false);
   #needRefresh = $state(false);
   #problem = $state<string | null>(null);
-  #update: ((reload?: boolean) => Promise<void>) | null = null;
+  #update: (() => Promise<void>) | null = null;
 
   /** True once the whole app is cached and a reload works without a network. */
   get offlineReady(): boolean {
@@ -21,30 +23,49 @@ class AppUpdate {
     return this.#problem;
   }
 
-  /** Register the service worker (production builds only; loaded after first paint). */
+  /**
+   * Register the service worker (production builds only; loaded after first paint). The page's
+   * CSP requires Trusted Types, so the worker's URL goes through keybench's one-URL policy; this is
+   * why keybench drives workbox-window itself rather than vite-plugin-pwa's `registerSW`, which
+   * passes a plain string. The events are handled as `registerSW` handles them in prompt mode.
+   */
   async start(): Promise<void> {
-    if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+    if (!import.meta.env.PROD || !('serviceWorker' in navigator) || !serviceWorkerPolicy) return;
     if (navigator.serviceWorker.controller) this.#offlineReady = true;
-    const { registerSW } = await import('virtual:pwa-register');
-    this.#update = registerSW({
-      onOfflineReady: () => (this.#offlineReady = true),
-      onNeedRefresh: () => (this.#needRefresh = true),
-      onRegisteredSW: (_url, registration) => {
-        // Browsers look for a new version on navigation; a tab left open also looks when it
-        // comes back into view, so the prompt can appear without a reload.
-        document.addEventListener('visibilitychange', () => {
-          if (document.visibilityState === 'visible') void registration?.update().catch(() => {});
+    try {
+      const { Workbox } = await import('workbox-window');
+      const policy = serviceWorkerPolicy;
+      const wb = new Workbox(policy.createScriptURL(policy.url), { scope: './', type: 'classic' });
+      let prompted = false;
+      const prompt = () => {
+        prompted = true;
+        // The waiting version took over (after "Reload"): load the page it serves.
+        wb.addEventListener('controlling', (e) => {
+          if (e.isUpdate) window.location.reload();
         });
-      },
-      onRegisterError: (e: unknown) => {
-        this.#problem = `Offline use is not available: ${e instanceof Error ? e.message : String(e)}`;
-      },
-    });
+        this.#needRefresh = true;
+      };
+      wb.addEventListener('installed', (e) => {
+        // A first install means the app is now cached; an install seen from another tab is an update.
+        if (e.isUpdate === undefined && e.isExternal) prompt();
+        else if (e.isUpdate === false || (e.isUpdate === undefined && !prompted)) this.#offlineReady = true;
+      });
+      wb.addEventListener('waiting', prompt);
+      this.#update = async () => wb.messageSkipWaiting();
+      const registration = await wb.register();
+      // Browsers look for a new version on navigation; a tab left open also looks when it
+      // comes back into view, so the prompt can appear without a reload.
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') void registration?.update().catch(() => {});
+      });
+    } catch (e) {
+      this.#problem = `Offline use is not available: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
 
   /** Switch to the waiting version; the page reloads once it has taken over. */
   reload(): void {
-    void this.#update?.(true);
+    void this.#update?.();
   }
 
   /** Keep working on this version; the new one is used from the next visit. */

@@ -4,7 +4,7 @@ import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
 import { profileById, type ProfileId, type SigningAlg } from '../lib/keys/profiles';
 import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
-import { deleteKey, listKeys, putKey, updateKey } from '../storage/keystore';
+import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
 
@@ -171,24 +171,19 @@ export class Keyring {
     await this.#update(id, { label: clean });
   }
 
-  /** Record onboarding progress for a key. */
+  /**
+   * Record onboarding progress for a key. Only the given steps are written, merged into the
+   * stored record, so two steps recorded at once both stay.
+   */
   async markProgress(id: string, patch: Partial<OnboardingProgress>): Promise<void> {
-    const key = this.#keys.find((k) => k.id === id);
-    if (!key) return;
-    const progress = { ...key.progress, ...patch };
-    if (
-      progress.publicKeyExported === key.progress.publicKeyExported &&
-      progress.uploaded === key.progress.uploaded
-    ) {
-      return;
-    }
-    await this.#update(id, { progress });
+    await this.#update(id, { progress: patch });
   }
 
-  async #update(id: string, patch: Partial<Pick<StoredKey, 'label' | 'progress'>>) {
+  /** Write a metadata change, then show the record as stored (the write's result, not the wish). */
+  async #update(id: string, patch: KeyMetadataPatch) {
     try {
-      const next = await updateKey(id, patch);
-      this.#keys = this.#keys.map((k) => (k.id === id ? next : k));
+      const stored = await updateKey(id, patch);
+      this.#keys = this.#keys.map((k) => (k.id === id ? stored : k));
       this.#announce();
     } catch (e) {
       this.#error = messageOf(e);

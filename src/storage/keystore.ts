@@ -2,9 +2,9 @@
  * The only module that touches IndexedDB. Each keyring entry is one idb-keyval value, written in
  * one transaction, so a failed write leaves nothing half-written.
  */
-import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { createStore, del, set, update, values, type UseStore } from 'idb-keyval';
 import { KeybenchError } from '../lib/errors';
-import type { StoredKey } from '../lib/keys/stored-key';
+import type { OnboardingProgress, StoredKey } from '../lib/keys/stored-key';
 
 let store: UseStore | undefined;
 
@@ -69,28 +69,43 @@ export async function putKey(key: StoredKey): Promise<void> {
   }
 }
 
+/** A change to a stored key's metadata: a new label, and/or some onboarding steps. */
+export interface KeyMetadataPatch {
+  label?: string;
+  progress?: Partial<OnboardingProgress>;
+}
+
 /**
- * Change a stored key's metadata (label, progress). The key material cannot be changed this way.
- * @throws KeybenchError ERR_STORAGE_NOT_FOUND, ERR_STORAGE_WRITE
+ * Change a stored key's metadata (label, progress) and return the record as stored. The read and
+ * the write are one IndexedDB transaction, and the patch is merged into the record read there, so
+ * concurrent changes (a rename while a step is ticked, two steps at once) all land. The key
+ * material cannot be changed this way.
+ * @throws KeybenchError ERR_STORAGE_NOT_FOUND, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
  */
-export async function updateKey(
-  id: string,
-  patch: Partial<Pick<StoredKey, 'label' | 'progress'>>,
-): Promise<StoredKey> {
-  let current: StoredKey | undefined;
+export async function updateKey(id: string, patch: KeyMetadataPatch): Promise<StoredKey> {
+  let next: StoredKey | undefined;
   try {
-    current = await get<StoredKey>(id, keyStore());
-  } catch (e) {
-    throw wrap('ERR_STORAGE_UNAVAILABLE', 'The key store could not be read', e);
-  }
-  if (!current)
-    throw new KeybenchError(
-      'ERR_STORAGE_NOT_FOUND',
-      'That key is no longer stored (deleted in another tab?).',
+    await update<StoredKey>(
+      id,
+      (current) => {
+        if (!current)
+          throw new KeybenchError(
+            'ERR_STORAGE_NOT_FOUND',
+            'That key is no longer stored (deleted in another tab?).',
+          );
+        next = {
+          ...current,
+          ...(patch.label === undefined ? {} : { label: patch.label }),
+          progress: { ...current.progress, ...patch.progress },
+        };
+        return next;
+      },
+      keyStore(),
     );
-  const next: StoredKey = { ...current, ...patch };
-  await putKey(next);
-  return next;
+  } catch (e) {
+    throw wrap('ERR_STORAGE_WRITE', 'The key could not be saved', e);
+  }
+  return next!;
 }
 
 /**

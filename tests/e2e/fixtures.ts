@@ -5,11 +5,85 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/** A Content-Security-Policy or Trusted Types refusal seen by a page of the test's browser context. */
+export interface PolicyViolation {
+  /** `violation` for a securitypolicyviolation event, else where the message came from. */
+  source: 'violation' | 'console' | 'pageerror';
+  /** The page (or frame) it happened in. */
+  url: string;
+  /** For events: the directive and what was blocked; for messages: the text. */
+  text: string;
+}
+
+/** What a CSP or Trusted Types refusal says in a console message or an error. */
+const POLICY_MESSAGE =
+  /Content Security Policy|Trusted ?Type|TrustedHTML|TrustedScript|trusted-types|require-trusted-types-for/i;
+
 /**
- * Every end-to-end test gets a page that fails the test on an uncaught page error or on any
- * request that leaves the app's own origin.
+ * Records every securitypolicyviolation event of every page and frame, reporting it to the test at
+ * once (a reload would lose anything kept only in the page). Runs before the page's own scripts.
  */
-export const test = base.extend<{ guard: void }>({
+function recordViolations() {
+  const report = (globalThis as unknown as Record<string, (v: string) => void>).__keybenchViolation;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    const blocked = e.blockedURI ? ` blocked ${e.blockedURI}` : '';
+    const sample = e.sample ? ` sample ${JSON.stringify(e.sample)}` : '';
+    void report?.(`${e.effectiveDirective}${blocked}${sample} at ${e.sourceFile}:${e.lineNumber}`);
+  });
+}
+
+/**
+ * Policy refusals so far. A test that provokes one on purpose takes it with `take()` and asserts
+ * what it was; anything left when the test ends fails it.
+ */
+export interface PolicyViolations {
+  /** The refusals recorded since the last take, oldest first; the list is emptied. */
+  take(): Promise<PolicyViolation[]>;
+}
+
+/**
+ * Every end-to-end test gets a page that fails the test on an uncaught page error, on any
+ * request that leaves the app's own origin, and on any CSP or Trusted Types refusal in any page
+ * of its context (a securitypolicyviolation event, or a console error or page error about either).
+ */
+export const test = base.extend<{ guard: void; policyViolations: PolicyViolations }>({
+  policyViolations: [
+    async ({ context }, use) => {
+      let seen: PolicyViolation[] = [];
+      await context.exposeBinding('__keybenchViolation', ({ frame }, text: string) => {
+        seen.push({ source: 'violation', url: frame.url(), text });
+      });
+      await context.addInitScript(recordViolations);
+      const watch = (page: Page) => {
+        page.on('console', (m) => {
+          if (m.type() === 'error' && POLICY_MESSAGE.test(m.text()))
+            seen.push({ source: 'console', url: page.url(), text: m.text() });
+        });
+        page.on('pageerror', (e) => {
+          if (POLICY_MESSAGE.test(e.message))
+            seen.push({ source: 'pageerror', url: page.url(), text: e.message });
+        });
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      /** Let events already dispatched in open pages reach the binding. */
+      const settle = async () => {
+        for (const page of context.pages())
+          await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50))).catch(() => {});
+      };
+      await use({
+        take: async () => {
+          await settle();
+          const taken = seen;
+          seen = [];
+          return taken;
+        },
+      });
+      await settle();
+      expect(seen, 'CSP or Trusted Types refusals').toEqual([]);
+    },
+    { auto: true },
+  ],
   guard: [
     async ({ page, baseURL }, use) => {
       const errors: string[] = [];

@@ -168,14 +168,28 @@ test('two tabs see the same keys', async ({ page, context }) => {
 });
 
 test('onboarding progress is kept per key', async ({ page }) => {
+  await generateKey(page, 'P-521');
   const card = await generateKey(page, 'RSA-2048');
   const uploaded = card.getByRole('checkbox', { name: /Uploaded to Qredo/ });
+  const qiTech = page.getByRole('checkbox', { name: /Uploaded to QI Tech/ });
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
   await uploaded.check();
+  // The box shows the stored record once the write has landed; only then is a reload safe.
+  await expect(uploaded).toHaveAttribute('data-stored', 'true');
   await page.reload();
-  await expect(page.getByRole('checkbox', { name: /Uploaded to Qredo/ })).toBeChecked();
+  await expect(uploaded).toBeChecked();
+  await expect(uploaded).toHaveAttribute('data-stored', 'true');
+  await expect(qiTech).not.toBeChecked();
+
+  await uploaded.uncheck();
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await expect(uploaded).not.toBeChecked();
+  await expect(uploaded).toHaveAttribute('data-stored', 'false');
 });
 
-test('the page states its CSP and says how keys are kept', async ({ page }) => {
+test('the page states its CSP and says how keys are kept', async ({ page, policyViolations }) => {
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toContain("connect-src 'none'");
   expect(csp).toContain("script-src 'self'");
@@ -190,4 +204,10 @@ test('the page states its CSP and says how keys are kept', async ({ page }) => {
     ),
   );
   expect(refused).toBe(true);
+  // Refused by connect-src, and reported as such (once per policy: the header's and the <meta>'s).
+  const seen = await policyViolations.take();
+  expect(seen.filter((v) => v.source === 'violation').map((v) => v.text)).toEqual([
+    expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:\d+\/favicon\.svg /),
+    expect.stringMatching(/^connect-src blocked http:\/\/127\.0\.0\.1:\d+\/favicon\.svg /),
+  ]);
 });

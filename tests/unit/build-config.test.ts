@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headersForPath, readHeadersFile } from '../../scripts/headers.mjs';
 import { BUDGET, firstLoadFiles, measure } from '../../scripts/size.mjs';
+import { SW_POLICY_NAME, createServiceWorkerPolicy } from '../../src/state/sw-policy';
 
 const root = join(import.meta.dirname, '../..');
 const rules = readHeadersFile(join(root, 'public/_headers'));
@@ -23,6 +24,38 @@ describe('public/_headers', () => {
       expect(header(path, 'Content-Security-Policy')).toEqual([`${metaCsp}; frame-ancestors 'none'`]);
     }
     expect(metaCsp).toContain("connect-src 'none'");
+  });
+
+  it('denies by default, allows each kind of resource explicitly, and requires Trusted Types', () => {
+    const directives = Object.fromEntries(
+      metaCsp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values.join(' ')];
+      }),
+    );
+    expect(directives).toEqual({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'img-src': "'self'",
+      'connect-src': "'none'",
+      'worker-src': "'self'",
+      'manifest-src': "'self'",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'form-action': "'none'",
+      'require-trusted-types-for': "'script'",
+      'trusted-types': `svelte-trusted-html ${SW_POLICY_NAME}`,
+    });
+  });
+
+  it("names Svelte's own Trusted Types policy as the installed Svelte creates it", () => {
+    const reconciler = readFileSync(
+      join(root, 'node_modules/svelte/src/internal/client/dom/reconciler.js'),
+      'utf8',
+    );
+    const created = [...reconciler.matchAll(/createPolicy\(\s*'([^']+)'/g)].map((m) => m[1]);
+    expect(created).toEqual(['svelte-trusted-html']);
   });
 
   it('sends nosniff, no-referrer and a Permissions-Policy with every file', () => {
@@ -48,6 +81,19 @@ describe('public/_headers', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kb-headers-')), '_headers');
     writeFileSync(file, '  X-Frame-Options: DENY\n');
     expect(() => readHeadersFile(file)).toThrow(/_headers:1: expected "Name: value" under a path/);
+  });
+});
+
+describe("the service worker's Trusted Types policy", () => {
+  const url = 'https://keybench.example/tools/sw.js';
+
+  it('without Trusted Types (other browsers) still passes only the one URL', () => {
+    const policy = createServiceWorkerPolicy(undefined, url);
+    expect(policy.createScriptURL(url)).toBe(url);
+    for (const other of ['./sw.js', `${url}?v=2`, 'https://keybench.example/tools/evil.js'])
+      expect(() => policy.createScriptURL(other)).toThrow(
+        new TypeError(`keybench-sw vouches only for ${url}, not ${other}`),
+      );
   });
 });
 

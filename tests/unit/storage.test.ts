@@ -76,6 +76,45 @@ describe('keystore', () => {
     expect(stored?.progress.uploaded).toBe(true);
   });
 
+  it('concurrent changes to different metadata of one key all survive (one transaction each)', async () => {
+    const store = await fresh();
+    const k = await makeKey(1, 'before');
+    await store.putKey(k);
+    // Started together, each reads the record before any has written: a separate read and write
+    // would let the last one put back the fields the others changed.
+    const results = await Promise.all([
+      store.updateKey(k.id, { label: 'after' }),
+      store.updateKey(k.id, { progress: { uploaded: true } }),
+      store.updateKey(k.id, { progress: { publicKeyExported: true } }),
+    ]);
+    const [stored] = await (await fresh()).listKeys();
+    expect({ label: stored?.label, progress: stored?.progress }).toEqual({
+      label: 'after',
+      progress: { publicKeyExported: true, uploaded: true },
+    });
+    // Each call returns the record its own transaction stored, the last one everything.
+    expect(results.map((r) => [r.label, r.progress])).toEqual([
+      ['after', { publicKeyExported: false, uploaded: false }],
+      ['after', { publicKeyExported: false, uploaded: true }],
+      ['after', { publicKeyExported: true, uploaded: true }],
+    ]);
+    // The key material is untouched and still signs.
+    const data = new TextEncoder().encode('hello');
+    const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-512' }, stored!.privateKey!, data);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-512' }, k.publicKey, sig, data)).toBe(true);
+  });
+
+  it('a progress change keeps the steps it does not name', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    await store.putKey({ ...k, progress: { publicKeyExported: true, uploaded: false } });
+    const next = await store.updateKey(k.id, { progress: { uploaded: true } });
+    expect(next.progress).toEqual({ publicKeyExported: true, uploaded: true });
+    await store.updateKey(k.id, { progress: { uploaded: false } });
+    const [stored] = await store.listKeys();
+    expect(stored?.progress).toEqual({ publicKeyExported: true, uploaded: false });
+  });
+
   it('deletes', async () => {
     const store = await fresh();
     const k = await makeKey(1);
