@@ -1,3 +1,5 @@
+import { plain, type Rich } from './rich';
+
 /** Every failure the domain layer reports, by a stable code the UI maps to words. */
 export type ErrorCode =
   // encoding
@@ -51,13 +53,19 @@ export type ErrorCode =
   | 'ERR_QIT_ENDPOINT'
   | 'ERR_QIT_BODY_SIGNATURE';
 
-/** An error from keybench's domain code, carrying a stable `code` and a message a developer can act on. */
+/**
+ * An error from keybench's domain code, carrying a stable `code` and a message a developer can act
+ * on. `parts` is the message with untrusted text (from the input) kept apart, for the page to show
+ * in code spans; without it the message is all keybench's own words.
+ */
 export class KeybenchError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly parts: Rich;
+  constructor(code: ErrorCode, message: string | Rich, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : plain(message), options);
     this.name = 'KeybenchError';
     this.code = code;
+    this.parts = typeof message === 'string' ? [message] : message;
   }
 }
 

@@ -34,6 +34,8 @@ export class Inspector {
   #fromLink = $state(false);
   #busy = $state(false);
   #run = 0;
+  /** Counts changes of the key box, so a slow public-half derivation cannot land after a newer paste. */
+  #keyEdit = 0;
   #decodeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last key box parse, reused while only the token changes (parsing is the slow part of a paste). */
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
@@ -81,15 +83,17 @@ export class Inspector {
     return this.#keyText;
   }
   set keyText(v: string) {
+    const edit = ++this.#keyEdit;
     if (holdsPrivateKey(v)) {
       // Never keep a pasted private key, whatever else happens: clear the box at once, then put the
-      // public half there if one can be derived.
+      // public half there if one can be derived — unless the box changed again meanwhile.
       this.#keyText = '';
       this.#lastBox = null;
       this.#privatePasted = { source: 'private key' };
       void publicHalfOf(v).then((result) => {
+        if (edit !== this.#keyEdit) return;
         this.#privatePasted = result;
-        if (result.publicPem && !this.#keyText) this.#keyText = result.publicPem;
+        if (result.publicPem) this.#keyText = result.publicPem;
         void this.verify();
       });
       void this.verify();

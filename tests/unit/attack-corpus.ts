@@ -73,41 +73,114 @@ function sshPublic(k: ToolKey): string {
   return execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' });
 }
 
-/** The public key of a tool key, in every way a developer might paste it. */
-export function keyTexts(k: ToolKey, name: string): { label: string; text: string }[] {
+/** A public key as someone might paste it, and the secret encodings an attacker would forge for. */
+export interface KeyText {
+  label: string;
+  text: string;
+  encodings: SecretEncoding[];
+}
+
+function hexLines(bytes: Buffer, perLine: number, sep = ''): string {
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
+  const lines: string[] = [];
+  for (let i = 0; i < hex.length; i += perLine) lines.push(hex.slice(i, i + perLine).join(sep));
+  return lines.join('\n');
+}
+
+/**
+ * The public key of a tool key, in every way a developer might paste it: PEM and its wrappers,
+ * armourless DER (base64, base64url, hex, byte arrays), JWK in JSON/Python/JS/YAML, SSH, `openssl
+ * -text`, and the forms it takes when stored elsewhere (base64 of the PEM file as in a Kubernetes
+ * secret, JSON-escaped, URL-encoded). Several came from an attacker's review of keybench.
+ */
+export function keyTexts(k: ToolKey, name: string): KeyText[] {
   const der = spkiDer(k);
+  const jwk = nodeJwk(k) as Record<string, string>;
+  const t = (label: string, text: string, encodings: SecretEncoding[] = ['text']): KeyText => ({
+    label: `${name} ${label}`,
+    text,
+    encodings,
+  });
   const texts = [
-    { label: `${name} SPKI PEM`, text: k.publicPem },
-    { label: `${name} certificate PEM`, text: k.certPem },
-    { label: `${name} armourless DER, one line`, text: der.toString('base64') },
-    { label: `${name} armourless DER, 64-column lines`, text: pemBody(k.publicPem) },
-    { label: `${name} armourless DER, base64url`, text: der.toString('base64url') },
-    { label: `${name} certificate, armourless`, text: pemBody(k.certPem, '') },
-    { label: `${name} DER as hex`, text: der.toString('hex') },
-    { label: `${name} PEM after a heading`, text: `Public key:\n${k.publicPem}` },
-    { label: `${name} openssl x509 -subject output`, text: openssl(['x509', '-subject'], k.certPem) },
-    { label: `${name} openssl x509 -text output`, text: openssl(['x509', '-text'], k.certPem) },
-    {
-      label: `${name} openssl x509 -noout -text (no PEM at all)`,
-      text: openssl(['x509', '-noout', '-text'], k.certPem),
-    },
-    {
-      label: `${name} openssl pkey -pubin -text -noout`,
-      text: openssl(['pkey', '-pubin', '-text', '-noout'], k.publicPem),
-    },
-    { label: `${name} DER after "key=" glued`, text: `key=${der.toString('base64')};` },
-    { label: `${name} JWK`, text: JSON.stringify(nodeJwk(k)) },
-    { label: `${name} JWKS`, text: JSON.stringify({ keys: [nodeJwk(k, { kid: 'k1' })] }) },
-    {
-      label: `${name} JWK inside other JSON`,
-      text: `config = ${JSON.stringify({ issuer: 'x', key: nodeJwk(k) }, null, 2)}`,
-    },
+    t('SPKI PEM', k.publicPem),
+    t('certificate PEM', k.certPem),
+    t('armourless DER, one line', der.toString('base64'), ['text', 'base64']),
+    t('armourless DER, 64-column lines', pemBody(k.publicPem), ['text', 'base64']),
+    t('armourless DER, base64url', der.toString('base64url'), ['text', 'base64url']),
+    t('certificate, armourless', pemBody(k.certPem, ''), ['text', 'base64']),
+    t('DER as hex', der.toString('hex')),
+    t('DER as xxd -p (60-column hex lines)', hexLines(der, 30), ['text', 'base64']),
+    t(
+      'DER as xxd -i (C array)',
+      `unsigned char pub_der[] = {\n  ${hexLines(der, 12, ', 0x').replace(/^/gm, '0x').replace(/\n/g, ',\n  ')}\n};`,
+    ),
+    t('DER as a JSON byte array', JSON.stringify([...der])),
+    t('PEM after a heading', `Public key:\n${k.publicPem}`),
+    t('openssl x509 -subject output', openssl(['x509', '-subject'], k.certPem)),
+    t('openssl x509 -text output', openssl(['x509', '-text'], k.certPem)),
+    t('openssl x509 -noout -text (no PEM at all)', openssl(['x509', '-noout', '-text'], k.certPem)),
+    t('openssl pkey -pubin -text -noout', openssl(['pkey', '-pubin', '-text', '-noout'], k.publicPem)),
+    t('DER after "key=" glued', `key=${der.toString('base64')};`),
+    t('JWK', JSON.stringify(jwk)),
+    t('JWKS', JSON.stringify({ keys: [{ ...jwk, kid: 'k1' }] })),
+    t('JWK inside other JSON', `config = ${JSON.stringify({ issuer: 'x', key: jwk }, null, 2)}`),
+    t('JWK with an escaped member name', JSON.stringify(jwk).replace('"kty"', '"\\u006bty"')),
+    t(
+      'JWK printed by Python',
+      `{${Object.entries(jwk)
+        .map(([m, v]) => `'${m}': '${v}'`)
+        .join(', ')}}`,
+    ),
+    t(
+      'JWK as a JS object literal',
+      `{ ${Object.entries(jwk)
+        .map(([m, v]) => `${m}: "${v}"`)
+        .join(', ')} }`,
+    ),
+    t(
+      'JWK as YAML',
+      Object.entries(jwk)
+        .map(([m, v]) => `${m}: ${v}`)
+        .join('\n'),
+    ),
+    t('base64 of the PEM file (Kubernetes secret)', Buffer.from(k.publicPem).toString('base64'), [
+      'text',
+      'base64',
+    ]),
+    t(
+      'base64 of the PEM file, 76-column lines',
+      (
+        Buffer.from(k.publicPem)
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\n'),
+      ['text', 'base64'],
+    ),
+    t('base64 of the certificate PEM', Buffer.from(k.certPem).toString('base64'), ['text', 'base64']),
+    t('base64 of the JWK', Buffer.from(JSON.stringify(jwk)).toString('base64'), ['text', 'base64']),
+    t('PEM body with literal \\n separators (.env)', pemBody(k.publicPem, '\\n')),
+    t('DER with JSON-escaped slashes', der.toString('base64').replace(/\//g, '\\/')),
+    t('DER URL-encoded', encodeURIComponent(der.toString('base64'))),
   ];
   if (k.privateKey.asymmetricKeyType === 'rsa') {
-    texts.push({ label: `${name} PKCS#1 RSA PUBLIC KEY`, text: pkcs1Public(k) });
+    texts.push(t('PKCS#1 RSA PUBLIC KEY', pkcs1Public(k)));
+    texts.push(
+      t('openssl rsa -noout -modulus', openssl(['rsa', '-pubin', '-noout', '-modulus'], k.publicPem)),
+    );
+  }
+  if (k.privateKey.asymmetricKeyType === 'ec' && jwk.y) {
+    const point = Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(jwk.x!, 'base64url'),
+      Buffer.from(jwk.y, 'base64url'),
+    ]);
+    texts.push(
+      t('raw uncompressed point, base64url (VAPID)', point.toString('base64url'), ['text', 'base64url']),
+    );
+    texts.push(t('raw uncompressed point, hex', point.toString('hex')));
   }
   if (k.privateKey.asymmetricKeyType !== 'ed25519') {
-    texts.push({ label: `${name} OpenSSH public key`, text: sshPublic(k) });
+    texts.push(t('OpenSSH public key', sshPublic(k)));
   }
   return texts;
 }
@@ -126,39 +199,23 @@ function hmacConfusion(): AttackCase[] {
     [toolKey('rsa2048'), 'RSA-2048'],
   ];
   for (const [k, name] of keys) {
-    for (const { label, text } of keyTexts(k, name)) {
+    for (const { label, text, encodings } of keyTexts(k, name)) {
       const trusted = [{ key: createPublicKey(k.publicPem) }];
-      cases.push({
-        name: `HS256 forged with the public key text as secret: ${label}`,
-        item: '#10.1',
-        token: hmacToken(Buffer.from(text)),
-        keyText: text,
-        encoding: 'text',
-        expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
-        trusted,
-        ui: label.includes('one line') || label.includes('-text output') || label.includes('-subject'),
-      });
-      if (/DER, one line|certificate, armourless/.test(label)) {
+      for (const encoding of encodings) {
+        const secret =
+          encoding === 'text' ? Buffer.from(text) : Buffer.from(text.replace(/\s+/g, ''), encoding);
         cases.push({
-          name: `HS256 forged with the DER bytes as secret, box read as base64: ${label}`,
+          name: `HS256 forged with the public key as the secret (${encoding}): ${label}`,
           item: '#10.1',
-          token: hmacToken(Buffer.from(text, 'base64')),
+          token: hmacToken(secret),
           keyText: text,
-          encoding: 'base64',
+          encoding,
           expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
           trusted,
-          ui: label.includes('one line'),
-        });
-      }
-      if (label.includes('base64url')) {
-        cases.push({
-          name: `HS256 forged with the DER bytes as secret, box read as base64url: ${label}`,
-          item: '#10.1',
-          token: hmacToken(Buffer.from(text, 'base64url')),
-          keyText: text,
-          encoding: 'base64url',
-          expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
-          trusted,
+          ui:
+            name === 'P-256' &&
+            /one line|x509 -text output|-subject|Kubernetes|Python/.test(label) &&
+            (encoding === 'text' || label.includes('one line')),
         });
       }
     }

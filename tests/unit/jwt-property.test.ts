@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Tens of thousands of verifications: on a loaded 2-core machine they need more than the default time.
+vi.setConfig({ testTimeout: 180_000 });
 import fc from 'fast-check';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';

@@ -3,12 +3,13 @@ import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { own } from '../json';
 import { describeKeyType, keyTypeOf } from '../keys/key-type';
-import { MAX_KEY_TEXT, isOctJwkText, scanKeyMaterial } from '../keys/key-material';
+import { MAX_KEY_TEXT, findKeyMaterial, isOctJwkText, scanKeyMaterial } from '../keys/key-material';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
 import type { StoredKey } from '../keys/stored-key';
 import { algInfo } from './algorithms';
+import type { Rich } from '../rich';
 import type { VerificationKey } from './verify';
 
 /** How the user says an HMAC secret is written. */
@@ -22,7 +23,8 @@ export interface KeyBoxResult {
    * when it could be derived (the page puts it in the box instead); otherwise `problem` says why not.
    */
   privateKeyPasted?: PrivateKeyPasted;
-  error?: { code: ErrorCode; message: string };
+  /** Why no key could be read; `parts` keeps untrusted text (a JWK member, a PEM label) apart. */
+  error?: { code: ErrorCode; message: string; parts?: Rich };
   /** Worth knowing about the key text (a short HMAC secret…). */
   notes?: string[];
   /** What was understood, for the user ("JWKS with 3 keys", "HMAC secret, 32 bytes"). */
@@ -174,10 +176,11 @@ export async function keysFromText(
       },
     };
   }
-  const scan = scanKeyMaterial(text);
-  const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
   const info = alg !== undefined ? algInfo(alg) : null;
   const hmac = info?.family === 'HS';
+  // For an HMAC token the scan also confirms raw EC points on their curve (async): one definition.
+  const scan = hmac ? await findKeyMaterial(text) : scanKeyMaterial(text);
+  const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
 
   // A JWK of kty "oct" is an HMAC secret written as JSON.
   if (isOctJwkText(text)) {
@@ -229,10 +232,11 @@ export async function keysFromText(
     parsed = await (await loadParser()).parseKeySetText(text);
   } catch (e) {
     const code = e instanceof KeybenchError ? e.code : 'ERR_KEY_UNRECOGNISED';
+    const message = e instanceof Error ? e.message : String(e);
     return {
       candidates: [],
       privateKeyPasted,
-      error: { code, message: e instanceof Error ? e.message : String(e) },
+      error: { code, message, parts: e instanceof KeybenchError ? e.parts : [message] },
     };
   }
   const isSet = parsed.length > 1 || text.includes('"keys"');

@@ -19,7 +19,11 @@ export async function verdictFor(
     verdict =
       box.error.code === 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
         ? fail(box.error.code, [box.error.message], [], HMAC_CONFUSION_REMEDY)
-        : fail(box.error.code, ['The verification key was not understood: ', box.error.message], []);
+        : fail(
+            box.error.code,
+            ['The verification key was not understood: ', ...(box.error.parts ?? [box.error.message])],
+            [],
+          );
   } else {
     verdict = await verifyToken(decoded, box ? box.candidates : stored, embedded);
   }

@@ -17,7 +17,7 @@ import {
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import type { JWK } from 'jose';
 import { KeybenchError } from '../errors';
-import { shownUntrusted } from '../rich';
+import { ours, rich } from '../rich';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
 import type { KeyType } from './key-type';
 import { scanKeyMaterial } from './key-material';
@@ -68,11 +68,6 @@ export interface ParsedPrivateKey {
 
 /** What `parseKeyText` recognises. A JWKS gives several public keys. */
 export type ParsedKey = ParsedPublicKey | ParsedPrivateKey;
-
-/** Untrusted text from the key (a JWK member) inside a message: quoted, short, invisible characters shown. */
-function quoted(v: unknown): string {
-  return JSON.stringify(shownUntrusted(String(v)));
-}
 
 /** " at position N" from a JSON.parse error, without the engine's quote of the input. */
 function jsonErrorPosition(e: unknown): string {
@@ -323,7 +318,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
     default:
       throw new KeybenchError(
         'ERR_KEY_UNRECOGNISED',
-        `A PEM block labelled "${block.label}" is not a key keybench can use.`,
+        rich`A PEM block labelled ${block.label} is not a key keybench can use.`,
       );
   }
 }
@@ -346,7 +341,7 @@ function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | 
     if (!jwk.crv || !CURVE_OIDS[jwk.crv]) {
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
-        `Unsupported JWK curve ${jwk.crv === undefined ? '(none)' : quoted(jwk.crv)}: use P-256, P-384 or P-521.`,
+        rich`Unsupported JWK curve ${jwk.crv === undefined ? ours('(none)') : String(jwk.crv)}: use P-256, P-384 or P-521.`,
       );
     }
     return { name: 'ECDSA', namedCurve: jwk.crv };
@@ -358,7 +353,7 @@ function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | 
       'This JWK is a symmetric secret (kty "oct"). Use it as an HMAC secret in the inspector; it cannot be a signing key pair.',
     );
   }
-  throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported JWK key type ${quoted(jwk.kty)}.`);
+  throw new KeybenchError('ERR_KEY_UNSUPPORTED', rich`Unsupported JWK key type ${String(jwk.kty)}.`);
 }
 
 /**
@@ -376,7 +371,7 @@ export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
     if (e instanceof KeybenchError) throw e;
     throw new KeybenchError(
       'ERR_KEY_INVALID',
-      `This JWK is not a valid ${quoted(jwk.kty)} public key: the browser refused its numbers (${e instanceof Error ? e.name : 'error'}).`,
+      rich`This JWK is not a valid ${String(jwk.kty)} public key: the browser refused its numbers (${ours(e instanceof Error ? e.name : 'error')}).`,
       {
         cause: e,
       },

@@ -1,0 +1,71 @@
+/**
+ * The inspector's state, in Node: what it keeps in the key box and which verdict it shows. Cases
+ * from an attacker's review of keybench (each failed before its fix).
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { createPrivateKey } from 'node:crypto';
+import { Inspector } from '../../src/state/inspector.svelte';
+import { decodeToken } from '../../src/lib/jwt/decode';
+import { keysFromText, publicHalfOf } from '../../src/lib/jwt/candidates';
+import { verdictFor } from '../../src/lib/jwt/inspect';
+import { holdsPrivateKey } from '../../src/lib/keys/key-material';
+import type { Rich } from '../../src/lib/rich';
+import { nodeJws, toolKey } from './jwt-helpers';
+
+const ownWords = (parts: Rich) => parts.map((p) => (typeof p === 'string' ? p : '')).join('');
+
+describe('a pasted private key is never kept, and a slow derivation never lands after a newer paste', () => {
+  it('private key A, then private key B at once: the box holds B’s public half, and A’s token is not verified', async () => {
+    const a = toolKey('rsa2048');
+    const b = toolKey('rsa3072');
+    const i = new Inspector();
+    i.token = nodeJws('RS256', a.privateKey, { sub: 'signed by A' });
+    i.keyText = a.privatePem;
+    expect(i.keyText).toBe('');
+    i.keyText = b.privatePem;
+    expect(i.keyText).toBe('');
+    await vi.waitFor(() => expect(i.keyText).toBe(b.publicPem), { timeout: 20_000 });
+    await publicHalfOf(a.privatePem); // A's derivation has had every chance to land
+    expect(i.keyText).toBe(b.publicPem);
+    await i.verify();
+    expect(i.verdict?.state).toBe('failed');
+  });
+
+  it('private key A, then an emptied box: A’s public half does not come back', async () => {
+    const a = toolKey('rsa2048');
+    const i = new Inspector();
+    i.token = nodeJws('RS256', a.privateKey);
+    i.keyText = a.privatePem;
+    i.keyText = '';
+    await publicHalfOf(a.privatePem);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(i.keyText).toBe('');
+  });
+
+  it('a private JWK with escaped member names, and base64 of a private PEM, are private keys', async () => {
+    const rsa = toolKey('rsa2048');
+    const jwk = createPrivateKey(rsa.privatePem).export({ format: 'jwk' });
+    const escaped = JSON.stringify(jwk).replace(
+      /"(d|p|q|dp|dq|qi)":/g,
+      (_m, n: string) => `"\\u00${n.charCodeAt(0).toString(16)}${n.slice(1)}":`,
+    );
+    expect(holdsPrivateKey(escaped)).toBe(true);
+    expect((await keysFromText(escaped, 'RS256', 'text')).privateKeyPasted).toBeDefined();
+    expect(holdsPrivateKey(Buffer.from(rsa.privatePem).toString('base64'))).toBe(true);
+    const i = new Inspector();
+    i.keyText = escaped;
+    expect(i.keyText).toBe('');
+  });
+});
+
+describe('key text cannot put keybench words in a verdict', () => {
+  it('a JWK whose kty reads like a verdict stays untrusted in the failure', async () => {
+    const p = toolKey('p256');
+    const kty = 'Signature verified (ES256) with your key Production. Ignore';
+    const box = await keysFromText(JSON.stringify({ kty, x: 'a', y: 'b' }), 'ES256', 'text');
+    const v = await verdictFor(decodeToken(nodeJws('ES256', p.privateKey)), box, []);
+    expect(v.state).toBe('failed');
+    expect(ownWords(v.parts)).not.toMatch(/Signature verified/);
+    expect(v.parts).toContainEqual({ untrusted: kty });
+  });
+});
