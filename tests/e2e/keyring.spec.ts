@@ -167,6 +167,35 @@ test('two tabs see the same keys', async ({ page, context }) => {
   await expect(other.getByRole('article')).toHaveCount(1);
 });
 
+test('no persist() before a user gesture: on load only persisted(); the first stored key asks, and the answer shows', async ({
+  page,
+}) => {
+  // Count persist() calls from the first script of the page on (Firefox prompts on each one).
+  await page.addInitScript(() => {
+    const w = window as unknown as { persistCalls: number };
+    w.persistCalls = 0;
+    const original = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function (this: StorageManager) {
+      w.persistCalls += 1;
+      return original.call(this);
+    };
+  });
+  await page.reload();
+  const line = page.getByTestId('persistence');
+  await expect(line).toHaveText(/^\s*Storage is (persistent|best-effort):/);
+  await expect(page.getByRole('button', { name: /Generate.*P-521/ })).toBeEnabled();
+  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(0);
+
+  await generateKey(page, 'P-521');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls))
+    .toBe(1);
+  await expect(line).toHaveText(/^\s*Storage is (persistent|best-effort):/);
+  // Asked once per page: the second key does not ask again.
+  await generateKey(page, 'RSA-2048');
+  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
+});
+
 test('onboarding progress is kept per key', async ({ page }) => {
   const card = await generateKey(page, 'RSA-2048');
   const uploaded = card.getByRole('checkbox', { name: /Uploaded to Qredo/ });
