@@ -196,6 +196,34 @@ test('no persist() before a user gesture: on load only persisted(); the first st
   expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
 });
 
+test('a persist() the user has not answered yet never blocks the page; no navigator.storage says best-effort at once', async ({
+  page,
+}) => {
+  // Firefox's prompt, left unanswered: persist() never settles.
+  await page.addInitScript(() => {
+    StorageManager.prototype.persist = () => new Promise<boolean>(() => {});
+  });
+  await page.reload();
+  const line = page.getByTestId('persistence');
+  await generateKey(page, 'P-521');
+  await expect(line).toContainText('keybench has asked your browser to keep these keys');
+  await generateKey(page, 'RSA-2048');
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(2);
+
+  // Some WebKit builds have no navigator.storage: the line answers without asking anything.
+  const page2 = await page.context().newPage();
+  await page2.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'storage', { get: () => undefined, configurable: true });
+  });
+  await page2.goto('./#/keys');
+  await expect(page2.getByTestId('persistence')).toHaveText(/^\s*Storage is best-effort:/);
+  await expect(page2.getByRole('article')).toHaveCount(2);
+  await generateKey(page2, 'P-521');
+  await expect(page2.getByTestId('persistence')).toHaveText(/^\s*Storage is best-effort:/);
+  await page2.close();
+});
+
 test('onboarding progress is kept per key', async ({ page }) => {
   const card = await generateKey(page, 'RSA-2048');
   const uploaded = card.getByRole('checkbox', { name: /Uploaded to Qredo/ });
