@@ -1,7 +1,7 @@
 // The cross-engine smoke suite: the checks of tests/engines/checks.mjs in Firefox (firefox-esr,
 // WebDriver BiDi) and WebKit (WebKitGTK's MiniBrowser through WebKitWebDriver), against the production
 // build in dist/. Writes test-results/engines.json (each check in each engine counts as one test).
-// Usage: node scripts/engines.mjs [firefox] [webkit] [chromium]   (default: firefox webkit)
+// Usage: node scripts/engines.mjs [firefox] [webkit] [chromium] [--reuse-build]   (default: firefox webkit)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { CHECKS, probe } from '../tests/engines/checks.mjs';
@@ -22,7 +22,9 @@ for (const n of names) {
     process.exit(2);
   }
 }
-if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+// npm test has just built dist/ for the e2e suite (--reuse-build); on its own, the suite builds first.
+if (!process.argv.includes('--reuse-build') || !existsSync('dist/index.html'))
+  execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 
 /**
  * @template T
