@@ -40,7 +40,9 @@ if (existsSync(enginesFile)) {
   const e = JSON.parse(readFileSync(enginesFile, 'utf8'));
   passed += e.passed;
   failed += e.failed;
-  const per = e.engines.map((x) => `${x.engine} ${(x.ms / 1000).toFixed(1)} s`).join(', ');
+  const per = e.engines
+    .map((/** @type {{ engine: string, ms: number }} */ x) => `${x.engine} ${(x.ms / 1000).toFixed(1)} s`)
+    .join(', ');
   notes.push(`engines: ${e.passed} passed, ${e.failed} failed in ${(e.ms / 1000).toFixed(1)} s (${per})`);
 } else {
   failed += 1;

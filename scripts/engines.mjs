@@ -51,7 +51,7 @@ async function runEngine(id) {
   let version = '';
   try {
     engine = await withTimeout(ADAPTERS[id](), 90_000, `starting ${id}`);
-    version = engine.version ?? '';
+    version = engine.version;
   } catch (e) {
     const error = `could not start ${id}: ${e instanceof Error ? e.message : e}`;
     for (const c of CHECKS) results.push({ name: c.name, ok: false, ms: 0, error });

@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
  * What an engine adapter gives the checks.
  * @typedef {object} Engine
  * @property {string} name
+ * @property {string} version the browser's own name for its version
  * @property {string} downloadDir where the browser saves downloads, without asking
  * @property {(url: string) => Promise<void>} goto navigate and wait for the load event
  * @property {() => Promise<void>} reload reload and wait for the load event

@@ -16,9 +16,8 @@ export async function chromium() {
     headless: true,
     userDataDir: join(dir, 'profile'),
     args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
+    downloadBehavior: { policy: 'allow', downloadPath: downloadDir },
   });
-  const context = browser.defaultBrowserContext();
-  await context.setDownloadBehavior({ policy: 'allow', downloadPath: downloadDir });
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   /** @type {string[]} */
   const errors = [];

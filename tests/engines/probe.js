@@ -1,6 +1,7 @@
 // Runs first in every page the cross-engine suite loads (the test server puts it after the CSP meta
 // tag): records uncaught errors, CSP violations and persist() calls, in the same way in every engine.
 (() => {
+  /** @type {{ errors: string[], violations: string[], persistCalls: { afterGesture: boolean | null, at: number }[] }} */
   const probe = { errors: [], violations: [], persistCalls: [] };
   Object.defineProperty(window, '__kbProbe', { value: probe });
   window.addEventListener('error', (e) => {
