@@ -42,7 +42,6 @@ function pageLib() {
     const span = label.querySelector('span, strong');
     return norm(span ? span.textContent : label.textContent);
   };
-  let marks = 0;
   return {
     norm,
     /** @param {string} selector @param {string} source @param {string} flags */
@@ -62,7 +61,7 @@ function pageLib() {
     },
     /** Tag an element so that the driver can click it by a CSS selector. @param {Element} el */
     mark(el) {
-      const id = `m${Date.now()}-${(marks += 1)}`;
+      const id = `m${Math.random().toString(36).slice(2)}${performance.now().toString(36)}`;
       el.setAttribute('data-engine-click', id);
       return `[data-engine-click="${id}"]`;
     },
