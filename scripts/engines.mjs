@@ -49,9 +49,12 @@ async function runEngine(id) {
   /** @type {import('../tests/engines/checks.mjs').Engine | undefined} */
   let engine;
   let version = '';
+  let startMs = 0;
+  let closeMs = 0;
   try {
     engine = await withTimeout(ADAPTERS[id](), 90_000, `starting ${id}`);
     version = engine.version;
+    startMs = Math.round(performance.now() - started);
   } catch (e) {
     const error = `could not start ${id}: ${e instanceof Error ? e.message : e}`;
     for (const c of CHECKS) results.push({ name: c.name, ok: false, ms: 0, error });
@@ -96,13 +99,17 @@ async function runEngine(id) {
         `${r.ok ? '✓' : '✘'} [${engine.name}] ${r.name} (${r.ms} ms)${r.ok ? '' : `\n    ${r.error}`}`,
       );
     }
+    const closing = performance.now();
     await withTimeout(engine.close(), 30_000, `closing ${id}`).catch((e) => console.error(String(e)));
+    closeMs = Math.round(performance.now() - closing);
   }
   await server.stop();
   return {
     engine: engine?.name ?? id,
     version,
     ms: Math.round(performance.now() - started),
+    startMs,
+    closeMs,
     checks: results,
   };
 }
@@ -120,13 +127,12 @@ const report = {
 };
 mkdirSync('test-results', { recursive: true });
 writeFileSync('test-results/engines.json', JSON.stringify(report, null, 2));
+const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
 for (const e of engines) {
   const ok = e.checks.filter((c) => c.ok).length;
   console.log(
-    `${e.engine} ${e.version}: ${ok} of ${e.checks.length} checks passed in ${(e.ms / 1000).toFixed(1)} s`,
+    `${e.engine} ${e.version}: ${ok} of ${e.checks.length} checks passed in ${seconds(e.ms)} (start ${seconds(e.startMs)}, close ${seconds(e.closeMs)})`,
   );
 }
-console.log(
-  `engines: ${report.passed} passed, ${report.failed} failed in ${(report.ms / 1000).toFixed(1)} s`,
-);
+console.log(`engines: ${report.passed} passed, ${report.failed} failed in ${seconds(report.ms)}`);
 process.exit(report.failed ? 1 : 0);
