@@ -1,5 +1,5 @@
-// Sums passed and failed tests from Vitest's and Playwright's JSON reports in test-results/, and
-// counts the size check (npm run size) as one more test.
+// Sums passed and failed tests from Vitest's, Playwright's and the cross-engine suite's JSON reports in
+// test-results/, and counts the size check (npm run size) as one more test.
 // With --line prints only "N passed, M failed"; otherwise a per-runner breakdown.
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -32,6 +32,21 @@ if (existsSync(pwFile)) {
 } else {
   failed += 1;
   notes.push('playwright: no report (the end-to-end tests did not run)');
+}
+
+// The cross-engine suite (npm run test:engines): each check in each engine is one test.
+const enginesFile = 'test-results/engines.json';
+if (existsSync(enginesFile)) {
+  const e = JSON.parse(readFileSync(enginesFile, 'utf8'));
+  passed += e.passed;
+  failed += e.failed;
+  const per = e.engines
+    .map((/** @type {{ engine: string, ms: number }} */ x) => `${x.engine} ${(x.ms / 1000).toFixed(1)} s`)
+    .join(', ');
+  notes.push(`engines: ${e.passed} passed, ${e.failed} failed in ${(e.ms / 1000).toFixed(1)} s (${per})`);
+} else {
+  failed += 1;
+  notes.push('engines: no report (the cross-engine tests did not run)');
 }
 
 const sizeFile = 'test-results/size.json';

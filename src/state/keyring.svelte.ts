@@ -8,6 +8,13 @@ import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '.
 
 const CHANNEL = 'keybench-keys';
 
+/**
+ * What the browser promises about our storage: still asking it (`checking`), `persistent`,
+ * `best-effort`, or `asking` (persist() was called after the user's first key; the browser, or the
+ * user through its prompt, has not answered yet).
+ */
+export type Persistence = 'checking' | 'persistent' | 'best-effort' | 'asking';
+
 /** The keyring: the stored keys, their derived details, and what the storage can promise. */
 export class Keyring {
   #keys = $state.raw<StoredKey[]>([]);
@@ -15,7 +22,9 @@ export class Keyring {
   #generating = $state<ProfileId | null>(null);
   #error = $state<string | null>(null);
   #storageProblem = $state<string | null>(null);
-  #persistent = $state<boolean | null>(null);
+  #persistence = $state<Persistence>('checking');
+  /** persist() is asked at most once per page, after the user stores a key (never on load: Firefox prompts). */
+  #persistAsked = false;
   #loaded = $state(false);
   /** The first read of the store; a key added before it finishes waits for it (else it would be lost from view). */
   #firstRead: Promise<void> = Promise.resolve();
@@ -44,9 +53,9 @@ export class Keyring {
   get storageProblem() {
     return this.#storageProblem;
   }
-  /** Whether the browser promised not to evict our storage; null while unknown. */
-  get persistent() {
-    return this.#persistent;
+  /** Whether the browser promised not to evict our storage (see Persistence). */
+  get persistence() {
+    return this.#persistence;
   }
   get loaded() {
     return this.#loaded;
@@ -63,18 +72,43 @@ export class Keyring {
       this.#channel.onmessage = () => void this.refresh();
     }
     window.addEventListener('focus', () => void this.refresh());
+    this.#checkPersistence();
     this.#firstRead = this.refresh();
     await this.#firstRead;
-    void this.#askPersistence();
   }
 
-  async #askPersistence() {
-    try {
-      this.#persistent =
-        (await navigator.storage?.persisted?.()) || (await navigator.storage?.persist?.()) || false;
-    } catch {
-      this.#persistent = false;
+  /** On load only persisted(), which never prompts; without navigator.storage the answer is known at once. */
+  #checkPersistence() {
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    if (typeof storage?.persisted !== 'function') {
+      this.#persistence = 'best-effort';
+      return;
     }
+    storage.persisted().then(
+      (yes) => {
+        // A persist() answer that came first is newer than this one.
+        if (this.#persistence === 'checking') this.#persistence = yes ? 'persistent' : 'best-effort';
+      },
+      () => {
+        if (this.#persistence === 'checking') this.#persistence = 'best-effort';
+      },
+    );
+  }
+
+  /**
+   * After the user's first stored key (their click is the reason to ask), ask the browser to keep
+   * our storage. Firefox may show a prompt: the page never waits for the answer, it shows it when it comes.
+   */
+  #requestPersistence() {
+    if (this.#persistAsked || this.#persistence === 'persistent') return;
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    if (typeof storage?.persist !== 'function') return;
+    this.#persistAsked = true;
+    this.#persistence = 'asking';
+    storage.persist().then(
+      (yes) => (this.#persistence = yes ? 'persistent' : 'best-effort'),
+      () => (this.#persistence = 'best-effort'),
+    );
   }
 
   /** Re-read the stored keys (after a change here or in another tab). */
@@ -141,6 +175,7 @@ export class Keyring {
         progress: { publicKeyExported: false, uploaded: false },
       };
       await this.add(key);
+      this.#requestPersistence();
       return key;
     } catch (e) {
       this.#error = messageOf(e);
@@ -245,6 +280,7 @@ export class Keyring {
         privateKey: imported.privateKey,
       };
       await this.add(key);
+      this.#requestPersistence();
       return `Imported "${key.label}" (${source}, ${kindName}) as a non-extractable signing key. The text box was cleared; the private key's bytes are no longer held by this page.`;
     }
     const { publicKey } = await importPublicKey(parsed);
@@ -256,6 +292,7 @@ export class Keyring {
       publicKey,
     };
     await this.add(key);
+    this.#requestPersistence();
     return `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key: it verifies, it cannot sign.`;
   }
 }

@@ -167,6 +167,63 @@ test('two tabs see the same keys', async ({ page, context }) => {
   await expect(other.getByRole('article')).toHaveCount(1);
 });
 
+test('no persist() before a user gesture: on load only persisted(); the first stored key asks, and the answer shows', async ({
+  page,
+}) => {
+  // Count persist() calls from the first script of the page on (Firefox prompts on each one).
+  await page.addInitScript(() => {
+    const w = window as unknown as { persistCalls: number };
+    w.persistCalls = 0;
+    const original = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function (this: StorageManager) {
+      w.persistCalls += 1;
+      return original.call(this);
+    };
+  });
+  await page.reload();
+  const line = page.getByTestId('persistence');
+  await expect(line).toHaveText(/^\s*Storage is (persistent|best-effort):/);
+  await expect(page.getByRole('button', { name: /Generate.*P-521/ })).toBeEnabled();
+  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(0);
+
+  await generateKey(page, 'P-521');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls))
+    .toBe(1);
+  await expect(line).toHaveText(/^\s*Storage is (persistent|best-effort):/);
+  // Asked once per page: the second key does not ask again.
+  await generateKey(page, 'RSA-2048');
+  expect(await page.evaluate(() => (window as unknown as { persistCalls: number }).persistCalls)).toBe(1);
+});
+
+test('a persist() the user has not answered yet never blocks the page; no navigator.storage says best-effort at once', async ({
+  page,
+}) => {
+  // Firefox's prompt, left unanswered: persist() never settles.
+  await page.addInitScript(() => {
+    StorageManager.prototype.persist = () => new Promise<boolean>(() => {});
+  });
+  await page.reload();
+  const line = page.getByTestId('persistence');
+  await generateKey(page, 'P-521');
+  await expect(line).toContainText('keybench has asked your browser to keep these keys');
+  await generateKey(page, 'RSA-2048');
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(2);
+
+  // Some WebKit builds have no navigator.storage: the line answers without asking anything.
+  const page2 = await page.context().newPage();
+  await page2.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'storage', { get: () => undefined, configurable: true });
+  });
+  await page2.goto('./#/keys');
+  await expect(page2.getByTestId('persistence')).toHaveText(/^\s*Storage is best-effort:/);
+  await expect(page2.getByRole('article')).toHaveCount(2);
+  await generateKey(page2, 'P-521');
+  await expect(page2.getByTestId('persistence')).toHaveText(/^\s*Storage is best-effort:/);
+  await page2.close();
+});
+
 test('onboarding progress is kept per key', async ({ page }) => {
   await generateKey(page, 'P-521');
   const card = await generateKey(page, 'RSA-2048');
