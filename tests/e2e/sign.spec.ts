@@ -149,3 +149,31 @@ test('test JWT: sign with a stored key, open in the inspector, and it verifies t
     nodeVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(pem!), Buffer.from(s!, 'base64url')),
   ).toBe(true);
 });
+
+test('QI Tech response: a reflected request is refused when no trusted QI Tech key is imported', async ({
+  page,
+}) => {
+  // Only the user's own P-521 pair is stored: it must never stand in for QI Tech's key.
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'QI Tech' }).click();
+  const post = qit.request_post;
+  await page.getByLabel('Endpoint').fill(post.endpoint);
+  await page.getByLabel('Body').fill(JSON.stringify(post.body_json));
+  await page.getByLabel('Date').fill(post.date);
+  await page.getByLabel('API key').fill(post.api_key);
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const auth = (await page.getByTestId('qit-authorization').textContent())!;
+  const body = (await page.getByTestId('qit-body').textContent())!;
+  expect(auth).toMatch(/^QIT /);
+
+  // The attacker reflects the request back as the "response".
+  await page.getByText('Verify a QI Tech response').click();
+  await page.getByLabel('Response Authorization').fill(auth);
+  await page.getByLabel('Response body').fill(body);
+  await page.getByRole('button', { name: 'Verify response' }).click();
+  const verdict = page.getByTestId('qit-verdict');
+  await expect(verdict).toContainText("Import QI Tech's public key");
+  await expect(verdict).not.toContainText('Signature verified');
+  await expect(page.getByText('Signature verified')).toHaveCount(0);
+});
