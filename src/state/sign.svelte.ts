@@ -61,7 +61,6 @@ export class SignForms {
   qitResult = $state.raw<QitSigned | null>(null);
   qitError = $state('');
   qitResponseOpen = $state(false);
-  qitVerifyKeyId = $state('');
   qitResponseAuth = $state('');
   qitResponseBody = $state('');
   qitResponse = $state.raw<QitResponseVerdict | null>(null);
@@ -76,11 +75,11 @@ export class SignForms {
     });
   }
 
-  /** Trusted public keys (and pairs) on P-521, to verify QI Tech's responses. */
-  get p521VerifyKeys() {
+  /** Trusted P-521 public keys (verify only): the only keys that may verify QI Tech's responses. */
+  get qitechTrustedKeys() {
     return keyring.keys.filter((k) => {
       const t = keyTypeOf(k.publicKey);
-      return t.kty === 'EC' && t.curve === 'P-521';
+      return k.kind === 'public' && t.kty === 'EC' && t.curve === 'P-521';
     });
   }
 
@@ -190,27 +189,19 @@ export class SignForms {
   async verifyQitResponse(): Promise<void> {
     this.qitResponseError = '';
     this.qitResponse = null;
-    const list = this.p521VerifyKeys;
-    const key =
-      list.find((k) => k.id === this.qitVerifyKeyId) ?? list.find((k) => k.kind === 'public') ?? list[0];
-    if (!key) {
-      this.qitResponseError = "Import QI Tech's public key in Keys first (it becomes a trusted public key).";
-      return;
-    }
     try {
+      // The whole keyring goes in; the domain uses only trusted public keys, never key pairs.
       this.qitResponse = await verifyQitResponse({
         authorization: this.qitResponseAuth,
         body: this.qitResponseBody,
         apiKey: this.qitApiKey,
-        qitechKey: {
-          kind: 'public',
-          label: key.label,
-          origin: 'stored',
-          spki: key.spki,
-          type: keyTypeOf(key.publicKey),
-        },
-        method: this.qitMethod,
-        endpoint: this.qitEndpoint.trim(),
+        keyring: keyring.keys.map((k) => ({
+          kind: k.kind,
+          label: k.label,
+          spki: k.spki,
+          type: keyTypeOf(k.publicKey),
+        })),
+        request: { method: this.qitMethod, endpoint: this.qitEndpoint.trim(), date: this.qitDate.trim() },
       });
     } catch (e) {
       this.qitResponseError = messageOf(e);
