@@ -8,6 +8,8 @@ import { KeybenchError } from '../errors';
 import { signJws } from '../jwt/sign';
 import { decodeToken, type DecodedToken } from '../jwt/decode';
 import { verifyToken, type Verdict, type VerificationKey } from '../jwt/verify';
+import type { ErrorCode } from '../errors';
+import { ok, problem, type Finding } from './scheme';
 
 /** The JWS header every QI Tech token carries. */
 export const ES512_HEADER = { alg: 'ES512', typ: 'JWT' } as const;
@@ -80,4 +82,70 @@ export function describeSkew(thenMs: number, nowMs: number): string {
         ? `${Math.round(a / 360) / 10} h`
         : `${Math.floor(a / 60)} min ${a % 60} s`;
   return `${text} ${d > 0 ? 'ahead of' : 'behind'}`;
+}
+
+// Request checking, shared by the schemes' checkers.
+
+/** The verdict on a request signed elsewhere, for any QI Tech scheme. */
+export interface QitRequestVerdict {
+  scheme: 'v1' | 'v2' | 'qi-dtvm';
+  /** The signature was checked against a key the user trusts, and holds. */
+  signatureVerified: boolean;
+  /** The signature holds and no finding is an error. */
+  verified: boolean;
+  keyLabel?: string;
+  claims?: Record<string, unknown>;
+  findings: Finding[];
+}
+
+/** Input to the request checkers. */
+export interface QitRequestInput {
+  /** The AUTHORIZATION header value as sent. */
+  authorization: string;
+  /** The body exactly as sent ("" for none). */
+  body: string;
+  /** Keys the user trusts: their stored pairs' public halves, or a pasted public key. */
+  keys: VerificationKey[];
+  /** What the request was sent as, when known; differences are errors. */
+  expected?: { method?: string; endpoint?: string; apiKey?: string };
+  nowMs: number;
+}
+
+/** The signature finding, shared by the request checkers. */
+export function signatureFinding(
+  verdict: { verified: boolean; message: string; key?: { label: string } },
+  keys: number,
+): Finding {
+  if (verdict.verified)
+    return ok('signature', 'Signature', `Signature verified with "${verdict.key!.label}".`);
+  if (keys === 0) {
+    return problem(
+      'signature',
+      'ERR_QIT_NO_KEY',
+      'error',
+      'Signature',
+      'Not checked: no P-521 key to check it with. Paste the public key your server signs with, or generate or import its key pair in Keys.',
+    );
+  }
+  return problem('signature', 'ERR_QIT_TOKEN_SIGNATURE', 'error', 'Signature', verdict.message);
+}
+
+/** Compare the endpoint a request was signed for with the one it was sent to. */
+export function endpointFinding(
+  check: string,
+  code: ErrorCode,
+  label: string,
+  signed: string,
+  sent: string | undefined,
+): Finding | null {
+  if (!sent) return null;
+  if (signed === sent) return ok(check, label, `${signed}, as sent.`);
+  const path = sent.split('?')[0];
+  const detail =
+    signed === path
+      ? `Signed for ${signed}, sent to ${sent}: the query string was left out of the signed path (qitech-wrapper 0.1.8 does this; 0.1.9 and later, and the Elixir client, sign it).`
+      : signed.split('?')[0] === path
+        ? `Signed for ${signed}, sent to ${sent}: the query strings differ.`
+        : `Signed for ${signed}, but sent to ${sent}.`;
+  return problem(check, code, 'error', label, detail);
 }

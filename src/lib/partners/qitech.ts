@@ -9,6 +9,10 @@ import { curlCommand, shellQuote } from './shell';
 import {
   checkEs512,
   claimsOf,
+  endpointFinding,
+  signatureFinding,
+  type QitRequestInput,
+  type QitRequestVerdict,
   describeSkew,
   md5Hex,
   requireP521,
@@ -17,7 +21,7 @@ import {
 } from './qitech-shared';
 import { noErrors, ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
 
-export { md5Hex } from './qitech-shared';
+export { md5Hex, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
 
 /** A time as RFC 1123 GMT, the form QI Tech's date line takes (e.g. "Thu, 23 Nov 2023 22:13:20 GMT"). */
 export function rfc1123Date(ms: number): string {
@@ -325,72 +329,8 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
 // ---------------------------------------------------------------------------------------------
 // Requests signed elsewhere (the user's server): checked against keys the user trusts.
 
-/** The verdict on a request signed elsewhere, for any QI Tech scheme. */
-export interface QitRequestVerdict {
-  scheme: 'v1' | 'v2' | 'qi-dtvm';
-  /** The signature was checked against a key the user trusts, and holds. */
-  signatureVerified: boolean;
-  /** The signature holds and no finding is an error. */
-  verified: boolean;
-  keyLabel?: string;
-  claims?: Record<string, unknown>;
-  findings: Finding[];
-}
-
-/** Input to the request checkers. */
-export interface QitRequestInput {
-  /** The AUTHORIZATION header value as sent. */
-  authorization: string;
-  /** The body exactly as sent ("" for none). */
-  body: string;
-  /** Keys the user trusts: their stored pairs' public halves, or a pasted public key. */
-  keys: VerificationKey[];
-  /** What the request was sent as, when known; differences are errors. */
-  expected?: { method?: string; endpoint?: string; apiKey?: string };
-  nowMs: number;
-}
-
 const RFC1123 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-
-/** The signature finding, shared by the request checkers. */
-export function signatureFinding(
-  verdict: { verified: boolean; message: string; key?: { label: string } },
-  keys: number,
-): Finding {
-  if (verdict.verified)
-    return ok('signature', 'Signature', `Signature verified with "${verdict.key!.label}".`);
-  if (keys === 0) {
-    return problem(
-      'signature',
-      'ERR_QIT_NO_KEY',
-      'error',
-      'Signature',
-      'Not checked: no P-521 key to check it with. Paste the public key your server signs with, or generate or import its key pair in Keys.',
-    );
-  }
-  return problem('signature', 'ERR_QIT_TOKEN_SIGNATURE', 'error', 'Signature', verdict.message);
-}
-
-/** Compare the endpoint a request was signed for with the one it was sent to. */
-export function endpointFinding(
-  check: string,
-  code: ErrorCode,
-  label: string,
-  signed: string,
-  sent: string | undefined,
-): Finding | null {
-  if (!sent) return null;
-  if (signed === sent) return ok(check, label, `${signed}, as sent.`);
-  const path = sent.split('?')[0];
-  const detail =
-    signed === path
-      ? `Signed for ${signed}, sent to ${sent}: the query string was left out of the signed path (qitech-wrapper 0.1.8 does this; 0.1.9 and later, and the Elixir client, sign it).`
-      : signed.split('?')[0] === path
-        ? `Signed for ${signed}, sent to ${sent}: the query strings differ.`
-        : `Signed for ${signed}, but sent to ${sent}.`;
-  return problem(check, code, 'error', label, detail);
-}
 
 /**
  * Check a QIT v1 request signed elsewhere: the token against keys the user trusts, its claims,
