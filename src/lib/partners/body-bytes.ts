@@ -10,8 +10,8 @@ export type BodySerialisation = 'as-typed' | 'compact' | 'python';
 
 /** The choices, in the order the UI offers them, with what each is. */
 export const SERIALISATIONS: readonly { id: BodySerialisation; label: string }[] = [
-  { id: 'python', label: "Python's json.dumps(body) (QI Tech's samples)" },
-  { id: 'compact', label: 'Compact, JSON.stringify(body) (a JavaScript server)' },
+  { id: 'python', label: "Python's json.dumps (QI Tech's samples; default)" },
+  { id: 'compact', label: 'Compact, JSON.stringify (what a JavaScript server sends)' },
   { id: 'as-typed', label: 'Exactly as typed' },
 ];
 
