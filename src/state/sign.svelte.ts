@@ -10,6 +10,7 @@ import {
   type QredoSigned,
 } from '../lib/partners/qredo';
 import {
+  QIT_DEFAULTS,
   rfc1123Date,
   signQitRequest,
   verifyQitResponse,
@@ -73,8 +74,8 @@ export class SignForms {
   qitEmptyPayload = $state<EmptyPayload>('{}');
   qitV2Result = $state.raw<V2Signed | null>(null);
   qitApiKey = $state('');
-  qitGetContentType = $state<'' | 'application/json'>('');
-  qitEndpointWithQuery = $state(true);
+  qitGetContentType = $state<'' | 'application/json'>(QIT_DEFAULTS.getContentType);
+  qitEndpointWithQuery = $state(QIT_DEFAULTS.endpointWithQuery);
   qitResult = $state.raw<QitSigned | null>(null);
   qitError = $state('');
   qitResponseOpen = $state(false);

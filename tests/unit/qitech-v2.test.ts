@@ -7,8 +7,13 @@ import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { md5Hex } from '../../src/lib/partners/qitech-shared';
 import { V2, signV2Request, type V2SignInput } from '../../src/lib/partners/qitech-v2';
 import { QI_DTVM } from '../../src/lib/partners/qi-dtvm';
-import { recogniseQitScheme, verifyQitechRequest } from '../../src/lib/partners/qitech-request';
+import {
+  pastedPublicKey,
+  recogniseQitScheme,
+  verifyQitechRequest,
+} from '../../src/lib/partners/qitech-request';
 import { pythonJsonDumps, serialiseBody, pythonFloatRepr } from '../../src/lib/partners/body-bytes';
+import { QIT_DEFAULTS, signQitRequest } from '../../src/lib/partners/qitech';
 import { vector } from './helpers';
 import { nodeJws, nodeVerifiesJws } from './jwt-helpers';
 
@@ -282,6 +287,25 @@ describe('the request checker names what differs', () => {
   });
 });
 
+describe('QIT v1 defaults follow the current clients', () => {
+  it('endpoint line with its query string, empty content type for GET (qitech-wrapper ≥ 0.1.9)', async () => {
+    expect(QIT_DEFAULTS).toEqual({ getContentType: '', endpointWithQuery: true });
+    const get = v1.request_get;
+    const out = await signQitRequest({
+      privateKey: await privateKey(),
+      apiKey: get.api_key,
+      method: 'GET',
+      endpoint: `${get.endpoint}?page=2`,
+      body: '',
+      date: get.date,
+      options: QIT_DEFAULTS,
+    });
+    expect(out.stringToSign).toBe(`GET\n\n\n${get.date}\n${get.endpoint}?page=2`);
+    expect(out.headers['Content-Type']).toBeUndefined();
+    expect(nodeVerifiesJws(out.token, nodePublic())).toBe(true);
+  });
+});
+
 describe('QIT v1 requests get the same check', () => {
   it('the v1 vectors verify; a path signed without its query string is named', async () => {
     for (const req of [v1.request_post, v1.request_get]) {
@@ -317,5 +341,29 @@ describe('QIT v1 requests get the same check', () => {
       nowMs: Date.parse(post.date),
     });
     expect(raw.findings.find((f) => f.check === 'md5')!.code).toBe('ERR_QIT_MD5');
+  });
+});
+
+describe('the key box of the request checker', () => {
+  it('takes a public key, refuses a private key plainly, and says why other text is not a key', async () => {
+    const pub = await pastedPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'));
+    expect(pub.key).toMatchObject({ kind: 'public', origin: 'pasted', type: { kty: 'EC', curve: 'P-521' } });
+    const c = v2.v2_post;
+    const verdict = await verifyQitechRequest('v2', {
+      authorization: c.headers.AUTHORIZATION,
+      body: c.sent_body,
+      keys: [pub.key!],
+      nowMs: Date.parse(c.timestamp),
+    });
+    expect(verdict.signatureVerified).toBe(true);
+    const priv = await pastedPublicKey(vector('qitech', 'jwtECDSASHA512.key'));
+    expect(priv.key).toBeUndefined();
+    expect(priv.refused).toEqual({
+      message: expect.stringMatching(/^That was a private key/),
+      privateKey: true,
+    });
+    const junk = await pastedPublicKey('hello');
+    expect(junk.key).toBeUndefined();
+    expect(junk.refused?.privateKey).toBe(false);
   });
 });
