@@ -51,7 +51,19 @@ export type ErrorCode =
   | 'ERR_QIT_MD5'
   | 'ERR_QIT_METHOD'
   | 'ERR_QIT_ENDPOINT'
-  | 'ERR_QIT_BODY_SIGNATURE';
+  | 'ERR_QIT_BODY_SIGNATURE'
+  // partners (issue 11: QI Tech v2 / QI DTVM, request verification, trusted response keys, Qredo nonce)
+  | 'ERR_QIT_NO_TRUSTED_KEY'
+  | 'ERR_QIT_NO_KEY'
+  | 'ERR_QIT_DATE'
+  | 'ERR_QIT_CLAIMS'
+  | 'ERR_QIT_URI'
+  | 'ERR_QIT_CONTENT_TYPE'
+  | 'ERR_QIT_TIMESTAMP_FORMAT'
+  | 'ERR_QIT_CLOCK_SKEW'
+  | 'ERR_QIT_EXTRA_CLAIMS'
+  | 'ERR_PARTNER_BODY_BYTES'
+  | 'ERR_QREDO_SIGNATURE';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

@@ -2,17 +2,27 @@ import { messageOf } from '../lib/errors';
 import { signJws } from '../lib/jwt/sign';
 import {
   inspectQredoApiKey,
+  qredoBodyWarnings,
+  qredoNonce,
   qredoTimestamp,
   signQredoRequest,
+  type QredoAuthHeader,
   type QredoSigned,
 } from '../lib/partners/qredo';
 import {
+  QIT_DEFAULTS,
   rfc1123Date,
   signQitRequest,
   verifyQitResponse,
   type QitResponseVerdict,
   type QitSigned,
 } from '../lib/partners/qitech';
+import type { QitRequestVerdict } from '../lib/partners/qitech-shared';
+import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/partners/qitech-v2';
+import { QI_DTVM } from '../lib/partners/qi-dtvm';
+import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/partners/qitech-request';
+import type { BodySerialisation } from '../lib/partners/body-bytes';
+import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
 import { keyring } from './keyring.svelte';
 
@@ -43,29 +53,46 @@ export class SignForms {
   qredoMethod = $state('GET');
   qredoUrl = $state('https://play-api.qredo.network/api/v1/p/company');
   qredoBody = $state('');
+  /** A textarea's value never holds \r (HTML normalises line breaks), so a CRLF ending is a choice. */
+  qredoBodyCrlf = $state(false);
   qredoTimestamp = $state(qredoTimestamp(Date.now()));
+  qredoAuthHeader = $state<QredoAuthHeader>('x-timestamp');
   qredoApiKey = $state(storedApiKey());
   qredoRemember = $state(storedApiKey() !== '');
   qredoResult = $state.raw<QredoSigned | null>(null);
   qredoError = $state('');
 
-  // QI Tech
+  // QI Tech: v2 is QI Tech's current scheme, so it comes first.
+  qitScheme = $state<'v2' | 'v1' | 'qi-dtvm'>('v2');
   qitKeyId = $state('');
   qitMethod = $state('POST');
   qitEndpoint = $state('/test');
   qitBody = $state('{"name":"QI Tech"}');
   qitDate = $state(rfc1123Date(Date.now()));
+  qitTimestamp = $state(V2.timestamp(Date.now()));
+  qitSerialisation = $state<BodySerialisation>('python');
+  qitEmptyPayload = $state<EmptyPayload>('{}');
+  qitV2Result = $state.raw<V2Signed | null>(null);
   qitApiKey = $state('');
-  qitGetContentType = $state<'' | 'application/json'>('');
-  qitEndpointWithQuery = $state(false);
+  qitGetContentType = $state<'' | 'application/json'>(QIT_DEFAULTS.getContentType);
+  qitEndpointWithQuery = $state(QIT_DEFAULTS.endpointWithQuery);
   qitResult = $state.raw<QitSigned | null>(null);
   qitError = $state('');
   qitResponseOpen = $state(false);
-  qitVerifyKeyId = $state('');
   qitResponseAuth = $state('');
   qitResponseBody = $state('');
   qitResponse = $state.raw<QitResponseVerdict | null>(null);
   qitResponseError = $state('');
+  // QI Tech: a request signed elsewhere (the user's server)
+  qitCheckOpen = $state(false);
+  qitCheckScheme = $state<QitSchemeChoice>('auto');
+  qitCheckAuth = $state('');
+  qitCheckBody = $state('');
+  qitCheckMethod = $state('');
+  qitCheckEndpoint = $state('');
+  qitCheckKeyText = $state('');
+  qitCheckResult = $state.raw<QitRequestVerdict | null>(null);
+  qitCheckError = $state('');
 
   /** Key pairs that can sign the given family. */
   pairsFor(kind: 'any' | 'rsa' | 'p521') {
@@ -76,16 +103,48 @@ export class SignForms {
     });
   }
 
-  /** Trusted public keys (and pairs) on P-521, to verify QI Tech's responses. */
-  get p521VerifyKeys() {
+  /** Trusted P-521 public keys (verify only): the only keys that may verify QI Tech's responses. */
+  get qitechTrustedKeys() {
     return keyring.keys.filter((k) => {
       const t = keyTypeOf(k.publicKey);
-      return t.kty === 'EC' && t.curve === 'P-521';
+      return k.kind === 'public' && t.kty === 'EC' && t.curve === 'P-521';
     });
   }
 
   get qredoApiKeyInfo() {
     return inspectQredoApiKey(this.qredoApiKey);
+  }
+
+  /** Warnings about the Qredo body bytes as typed (e.g. a trailing \r\n). */
+  get qredoBodyWarnings() {
+    return qredoBodyWarnings(this.qredoBodyBytes);
+  }
+
+  /** The Qredo body exactly as signed and sent. */
+  get qredoBodyBytes(): string {
+    if (this.qredoMethod === 'GET') return '';
+    return this.qredoBodyCrlf ? `${this.qredoBody.replace(/\n$/, '')}\r\n` : this.qredoBody;
+  }
+
+  /** Switch the Qredo value header; the field then holds a fresh value of that kind. */
+  setQredoAuthHeader(h: QredoAuthHeader): void {
+    this.qredoAuthHeader = h;
+    this.qredoTimestamp = h === 'x-nonce' ? qredoNonce(Date.now()) : qredoTimestamp(Date.now());
+  }
+
+  /** Switch the QI Tech scheme; results of the other scheme are cleared, the timestamp takes its form. */
+  setQitScheme(s: 'v2' | 'v1' | 'qi-dtvm'): void {
+    this.qitScheme = s;
+    this.qitResult = null;
+    this.qitV2Result = null;
+    this.qitError = '';
+    if (s !== 'v1') this.qitTimestamp = (s === 'v2' ? V2 : QI_DTVM).timestamp(Date.now());
+  }
+
+  /** Now, in the chosen scheme's form. */
+  qitNow(): void {
+    if (this.qitScheme === 'v1') this.qitDate = rfc1123Date(Date.now());
+    else this.qitTimestamp = (this.qitScheme === 'v2' ? V2 : QI_DTVM).timestamp(Date.now());
   }
 
   #key(id: string, kind: 'any' | 'rsa' | 'p521') {
@@ -155,9 +214,10 @@ export class SignForms {
         privateKey: key.privateKey,
         method: this.qredoMethod,
         url: this.qredoUrl.trim(),
-        body: this.qredoMethod === 'GET' ? '' : this.qredoBody,
+        body: this.qredoBodyBytes,
         timestamp: this.qredoTimestamp.trim(),
         apiKey: this.qredoApiKey,
+        authHeader: this.qredoAuthHeader,
       });
     } catch (e) {
       this.qredoError = messageOf(e);
@@ -167,50 +227,95 @@ export class SignForms {
   async signQit(): Promise<void> {
     this.qitError = '';
     this.qitResult = null;
+    this.qitV2Result = null;
     const key = this.#key(this.qitKeyId, 'p521');
     if (!key?.privateKey) {
       this.qitError = 'Generate or import a P-521 key pair first (Keys).';
       return;
     }
     try {
-      this.qitResult = await signQitRequest({
-        privateKey: key.privateKey,
-        apiKey: this.qitApiKey.trim(),
-        method: this.qitMethod,
-        endpoint: this.qitEndpoint.trim(),
-        body: this.qitMethod === 'GET' ? '' : this.qitBody,
-        date: this.qitDate.trim(),
-        options: { getContentType: this.qitGetContentType, endpointWithQuery: this.qitEndpointWithQuery },
-      });
+      if (this.qitScheme === 'v1') {
+        this.qitResult = await signQitRequest({
+          privateKey: key.privateKey,
+          apiKey: this.qitApiKey.trim(),
+          method: this.qitMethod,
+          endpoint: this.qitEndpoint.trim(),
+          body: this.qitMethod === 'GET' ? '' : this.qitBody,
+          date: this.qitDate.trim(),
+          options: { getContentType: this.qitGetContentType, endpointWithQuery: this.qitEndpointWithQuery },
+        });
+      } else {
+        this.qitV2Result = await signV2Request(this.qitScheme === 'v2' ? V2 : QI_DTVM, {
+          privateKey: key.privateKey,
+          apiKey: this.qitApiKey,
+          method: this.qitMethod,
+          endpoint: this.qitEndpoint.trim(),
+          body: this.qitBody,
+          serialisation: this.qitSerialisation,
+          emptyPayload: this.qitEmptyPayload,
+          timestamp: this.qitTimestamp.trim(),
+        });
+      }
     } catch (e) {
       this.qitError = messageOf(e);
+    }
+  }
+
+  /** Check a QI Tech request signed elsewhere against a pasted public key, or the stored P-521 pairs. */
+  async checkQitRequest(): Promise<void> {
+    this.qitCheckError = '';
+    this.qitCheckResult = null;
+    let keys: VerificationKey[];
+    if (this.qitCheckKeyText.trim()) {
+      const pasted = await pastedPublicKey(this.qitCheckKeyText);
+      if (!pasted.key) {
+        if (pasted.refused?.privateKey) this.qitCheckKeyText = '';
+        this.qitCheckError = pasted.refused?.message ?? 'No public key found in the text.';
+        return;
+      }
+      keys = [pasted.key];
+    } else {
+      keys = this.pairsFor('p521').map((k) => ({
+        kind: 'public',
+        label: k.label,
+        origin: 'stored',
+        spki: k.spki,
+        type: keyTypeOf(k.publicKey),
+      }));
+    }
+    try {
+      this.qitCheckResult = await verifyQitechRequest(this.qitCheckScheme, {
+        authorization: this.qitCheckAuth,
+        body: this.qitCheckBody,
+        keys,
+        expected: {
+          method: this.qitCheckMethod,
+          endpoint: this.qitCheckEndpoint,
+          apiKey: this.qitApiKey,
+        },
+        nowMs: Date.now(),
+      });
+    } catch (e) {
+      this.qitCheckError = messageOf(e);
     }
   }
 
   async verifyQitResponse(): Promise<void> {
     this.qitResponseError = '';
     this.qitResponse = null;
-    const list = this.p521VerifyKeys;
-    const key =
-      list.find((k) => k.id === this.qitVerifyKeyId) ?? list.find((k) => k.kind === 'public') ?? list[0];
-    if (!key) {
-      this.qitResponseError = "Import QI Tech's public key in Keys first (it becomes a trusted public key).";
-      return;
-    }
     try {
+      // The whole keyring goes in; the domain uses only trusted public keys, never key pairs.
       this.qitResponse = await verifyQitResponse({
         authorization: this.qitResponseAuth,
         body: this.qitResponseBody,
         apiKey: this.qitApiKey,
-        qitechKey: {
-          kind: 'public',
-          label: key.label,
-          origin: 'stored',
-          spki: key.spki,
-          type: keyTypeOf(key.publicKey),
-        },
-        method: this.qitMethod,
-        endpoint: this.qitEndpoint.trim(),
+        keyring: keyring.keys.map((k) => ({
+          kind: k.kind,
+          label: k.label,
+          spki: k.spki,
+          type: keyTypeOf(k.publicKey),
+        })),
+        request: { method: this.qitMethod, endpoint: this.qitEndpoint.trim(), date: this.qitDate.trim() },
       });
     } catch (e) {
       this.qitResponseError = messageOf(e);

@@ -1,4 +1,4 @@
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { test, expect, storedKeysInPage } from './fixtures';
@@ -7,6 +7,7 @@ import { nodeVerifiesJws } from '../unit/jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
+const qitV2 = JSON.parse(vector('qitech', 'vectors-v2.json'));
 
 async function importKey(page: Page, text: string, name: string) {
   await page.goto('./#/keys');
@@ -83,6 +84,9 @@ test('QI Tech: a request signed in the page verifies with node:crypto; the respo
   await expect(page.getByRole('combobox', { name: 'Key pair' }).locator('option:checked')).toHaveText(
     /QI Tech fixture/,
   );
+  // v2 is offered first and chosen by default; this test signs the v1 way.
+  await expect(page.getByRole('radio', { name: 'v2' })).toBeChecked();
+  await page.getByRole('radio', { name: 'QIT (v1)' }).check();
   const post = qit.request_post;
   await page.getByLabel('Endpoint').fill(post.endpoint);
   await page.getByLabel('Body').fill(JSON.stringify(post.body_json));
@@ -147,5 +151,153 @@ test('test JWT: sign with a stored key, open in the inspector, and it verifies t
   const [h, p, s] = token.split('.');
   expect(
     nodeVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(pem!), Buffer.from(s!, 'base64url')),
+  ).toBe(true);
+});
+
+test('QI Tech response: a reflected request is refused when no trusted QI Tech key is imported', async ({
+  page,
+}) => {
+  // Only the user's own P-521 pair is stored: it must never stand in for QI Tech's key.
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'QI Tech' }).click();
+  await page.getByRole('radio', { name: 'QIT (v1)' }).check();
+  const post = qit.request_post;
+  await page.getByLabel('Endpoint').fill(post.endpoint);
+  await page.getByLabel('Body').fill(JSON.stringify(post.body_json));
+  await page.getByLabel('Date').fill(post.date);
+  await page.getByLabel('API key').fill(post.api_key);
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const auth = (await page.getByTestId('qit-authorization').textContent())!;
+  const body = (await page.getByTestId('qit-body').textContent())!;
+  expect(auth).toMatch(/^QIT /);
+
+  // The attacker reflects the request back as the "response".
+  await page.getByText('Verify a QI Tech response').click();
+  await page.getByLabel('Response Authorization').fill(auth);
+  await page.getByLabel('Response body').fill(body);
+  await page.getByRole('button', { name: 'Verify response' }).click();
+  const verdict = page.getByTestId('qit-verdict');
+  await expect(verdict).toContainText("Import QI Tech's public key");
+  await expect(verdict).not.toContainText('Signature verified');
+  await expect(page.getByText('Signature verified')).toHaveCount(0);
+});
+
+test('QI Tech v2: a request signed in the page verifies with node:crypto; the body bytes are what it hashed', async ({
+  page,
+}) => {
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'QI Tech' }).click();
+  await expect(page.getByRole('radio', { name: 'v2' })).toBeChecked();
+  const c = qitV2.v2_post;
+  await page.getByLabel('Method').selectOption('POST');
+  await page.getByLabel('Endpoint').fill(c.endpoint);
+  await page.getByLabel('Body', { exact: true }).fill('{"name":"QI Tech","amount":1500.25,"items":[1,2,3]}');
+  await page.getByLabel('Timestamp').fill(c.timestamp);
+  await page.getByLabel('API key').fill(c.api_key);
+  // Python's json.dumps is the default serialisation (QI Tech's samples).
+  await expect(page.getByRole('radio', { name: /json\.dumps/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const token = (await page.getByTestId('qit-authorization').textContent())!;
+  expect(nodeVerifiesJws(token, createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub')))).toBe(true);
+  expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toEqual(c.claims);
+  // The same header and claims segments as QI Tech's Python sample made.
+  expect(token.split('.').slice(0, 2)).toEqual(c.headers.AUTHORIZATION.split('.').slice(0, 2));
+  await expect(page.getByTestId('qit-body')).toHaveText(c.sent_body, { useInnerText: false });
+  await expect(page.getByTestId('qit-md5-input')).toHaveText(`⟨${c.md5_input}⟩`);
+  await expect(page.getByTestId('qit-curl')).toContainText(`--data-binary '${c.sent_body}'`);
+  await expect(page.getByText('Your server must send exactly these bytes')).toBeVisible();
+
+  // Compact instead: other bytes, another md5, and the token still verifies.
+  await page.getByRole('radio', { name: /JSON\.stringify/ }).check();
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  await expect(page.getByTestId('qit-body')).toHaveText(JSON.stringify(JSON.parse(c.sent_body)));
+  const compact = (await page.getByTestId('qit-authorization').textContent())!;
+  const claims = JSON.parse(Buffer.from(compact.split('.')[1]!, 'base64url').toString());
+  expect(claims.payload_md5).toBe(
+    createHash('md5')
+      .update(JSON.stringify(JSON.parse(c.sent_body)))
+      .digest('hex'),
+  );
+  expect(nodeVerifiesJws(compact, createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub')))).toBe(true);
+});
+
+test('QI Tech: the v2 and QI DTVM vectors pasted into the request checker verify, with the md5 verdict', async ({
+  page,
+}) => {
+  await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'QI Tech' }).click();
+  await page.getByText('Verify a request signed elsewhere').click();
+  const verdict = page.getByTestId('qit-request-verdict');
+  for (const name of ['v2_post', 'v2_get', 'dtvm_post', 'dtvm_get']) {
+    const c = qitV2[name];
+    await page.getByLabel('Request AUTHORIZATION').fill(c.headers.AUTHORIZATION);
+    await page.getByLabel('Request body as sent').fill(c.sent_body ?? '');
+    await page.getByLabel('Method sent').fill(c.method);
+    await page.getByLabel('Path sent').fill(c.endpoint);
+    await page.getByRole('button', { name: 'Check request' }).click();
+    await expect(verdict).toContainText('Signature verified with "QI Tech fixture"');
+    await expect(verdict).toContainText(c.variant === 'v2' ? '(v2)' : '(QI DTVM)');
+    await expect(verdict).not.toContainText('MD5 does not match');
+    if (c.claims.payload_md5) await expect(verdict).toContainText('MD5 matches');
+  }
+  // The same body sent compact: the signature holds, the md5 does not, and the checker says why.
+  const c = qitV2.v2_post;
+  await page.getByLabel('Request AUTHORIZATION').fill(c.headers.AUTHORIZATION);
+  await page.getByLabel('Request body as sent').fill(JSON.stringify(JSON.parse(c.sent_body)));
+  await page.getByLabel('Method sent').fill('POST');
+  await page.getByRole('button', { name: 'Check request' }).click();
+  await expect(verdict).toContainText('MD5 does not match');
+  await expect(verdict).toContainText('json.dumps');
+
+  // A pasted private key is refused and cleared, and nothing is verified with it.
+  await page.getByLabel('Public key to check with').fill(vector('qitech', 'jwtECDSASHA512.key'));
+  await page.getByRole('button', { name: 'Check request' }).click();
+  await expect(page.getByRole('alert')).toContainText('That was a private key');
+  await expect(page.getByLabel('Public key to check with')).toHaveValue('');
+  await expect(verdict).not.toContainText('Signature verified');
+  // Another public key: not verified.
+  await page.getByLabel('Public key to check with').fill(vector('qitech', 'qitech-side.key.pub'));
+  await page.getByRole('button', { name: 'Check request' }).click();
+  await expect(verdict).toContainText('Signature not verified');
+  await expect(verdict).not.toContainText('Signature verified');
+});
+
+test('Qredo: x-nonce in place of x-timestamp; a body ending in \\r\\n is warned about', async ({ page }) => {
+  await importKey(page, vector('qredo', 'private.pem'), 'Qredo fixture');
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'Qredo Partner API' }).click();
+  await page.getByLabel('Method').selectOption('POST');
+  const url = 'https://play-api.qredo.network/api/v1/p/company';
+  await page.getByLabel('URL').fill(url);
+  await page.getByLabel('Body').fill('{"a":1}');
+  await expect(page.getByTestId('qredo-body-warning')).toHaveCount(0);
+  await page.getByLabel('Signed value header').selectOption('x-nonce');
+  await page.getByLabel('Nonce').fill('1700000000123');
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const xSign = (await page.getByTestId('x-sign').textContent())!;
+  await expect(page.getByTestId('qredo-auth-value')).toHaveText('1700000000123');
+  expect(
+    nodeVerify(
+      'sha256',
+      Buffer.from(`1700000000123${url}{"a":1}`),
+      createPublicKey(vector('qredo', 'public.pem')),
+      Buffer.from(xSign, 'base64url'),
+    ),
+  ).toBe(true);
+  // A textarea normalises line breaks to \n, so the CRLF ending is a checkbox; the warning follows the bytes.
+  await page.getByRole('checkbox', { name: /Windows line break/ }).check();
+  await expect(page.getByTestId('qredo-body-warning')).toContainText('interactive signing client');
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const crlfSign = (await page.getByTestId('x-sign').textContent())!;
+  expect(
+    nodeVerify(
+      'sha256',
+      Buffer.from(`1700000000123${url}{"a":1}\r\n`),
+      createPublicKey(vector('qredo', 'public.pem')),
+      Buffer.from(crlfSign, 'base64url'),
+    ),
   ).toBe(true);
 });

@@ -4,14 +4,39 @@
  */
 import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
+import type { VerificationKey } from '../jwt/verify';
 import { curlCommand, shellQuote } from './shell';
+import { ok, problem, type Finding, type PartnerScheme } from './scheme';
+
+/** Which header carries the value that leads the signed message (Qredo's docs allow either). */
+export type QredoAuthHeader = 'x-timestamp' | 'x-nonce';
 
 /** What the signer produces. */
 export interface QredoSigned {
+  /** The value that leads the message: the timestamp, or the nonce. */
   timestamp: string;
+  authHeader: QredoAuthHeader;
   xSign: string;
-  headers: { 'x-api-key': string; 'x-timestamp': string; 'x-sign': string };
+  /** x-api-key, then x-timestamp or x-nonce, then x-sign. */
+  headers: Record<string, string>;
+  /** The exact message signed (value ‖ URL ‖ body). */
+  message: string;
   curl: string;
+  /** Plain warnings about the signed bytes. */
+  warnings: string[];
+}
+
+/** Input to {@link signQredoRequest}. */
+export interface QredoSignInput {
+  privateKey: CryptoKey;
+  method: string;
+  url: string;
+  body: string;
+  /** Unix seconds for x-timestamp, or the nonce for x-nonce. */
+  timestamp: string;
+  apiKey: string;
+  /** Default x-timestamp. */
+  authHeader?: QredoAuthHeader;
 }
 
 /** What an API key says about itself: Qredo's are base64url of JSON with `key_id`. */
@@ -23,6 +48,20 @@ export interface ApiKeyInfo {
 /** The message Qredo signs: timestamp, URL and body bytes, concatenated with no separators. */
 export function qredoMessage(timestamp: string, url: string, body: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`${timestamp}${url}${body}`);
+}
+
+/** A fresh nonce for x-nonce: the time in milliseconds, so successive nonces increase. */
+export function qredoNonce(nowMs: number): string {
+  return String(Math.floor(nowMs));
+}
+
+/** What will make Qredo's own signing client disagree with keybench about these bytes. */
+export function qredoBodyWarnings(body: string): string[] {
+  return body.endsWith('\r\n')
+    ? [
+        "The body ends in \\r\\n. Qredo's interactive signing client turns that into \\n before signing, so its x-sign differs from keybench's for the same text; its file mode and keybench sign the bytes as they are. Send exactly the bytes that were signed.",
+      ]
+    : [];
 }
 
 /** Now as Unix seconds, the form Qredo's x-timestamp takes. */
@@ -50,28 +89,25 @@ export function inspectQredoApiKey(apiKey: string): ApiKeyInfo {
 
 /**
  * Sign a Qredo Partner API request with an RSA private key (RSASSA-PKCS1-v1_5, SHA-256).
- * @throws KeybenchError ERR_PARTNER_INPUT for a missing URL, a non-RSA key or a bad timestamp.
+ * @throws KeybenchError ERR_PARTNER_INPUT for a missing URL, a non-RSA key, a bad timestamp or an empty nonce.
  */
-export async function signQredoRequest(input: {
-  privateKey: CryptoKey;
-  method: string;
-  url: string;
-  body: string;
-  timestamp: string;
-  apiKey: string;
-}): Promise<QredoSigned> {
+export async function signQredoRequest(input: QredoSignInput): Promise<QredoSigned> {
   const { privateKey, method, url, body, timestamp, apiKey } = input;
+  const authHeader = input.authHeader ?? 'x-timestamp';
   if (!/^(https?|wss?):\/\//.test(url)) {
     throw new KeybenchError(
       'ERR_PARTNER_INPUT',
       'The URL must be the full URL as sent: scheme, host, path and query (https://…, or wss:// for feeds).',
     );
   }
-  if (!/^\d{9,11}$/.test(timestamp)) {
+  if (authHeader === 'x-timestamp' && !/^\d{9,11}$/.test(timestamp)) {
     throw new KeybenchError(
       'ERR_PARTNER_INPUT',
       'The timestamp must be Unix time in seconds (10 digits), as sent in x-timestamp.',
     );
+  }
+  if (authHeader === 'x-nonce' && !/^\S+$/.test(timestamp)) {
+    throw new KeybenchError('ERR_PARTNER_INPUT', 'The nonce is empty or has spaces: it is sent as x-nonce.');
   }
   if (privateKey.algorithm.name !== 'RSASSA-PKCS1-v1_5') {
     throw new KeybenchError(
@@ -83,7 +119,65 @@ export async function signQredoRequest(input: {
     await crypto.subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, privateKey, qredoMessage(timestamp, url, body)),
   );
   const xSign = bytesToBase64url(sig);
-  const headers = { 'x-api-key': apiKey.trim(), 'x-timestamp': timestamp, 'x-sign': xSign };
+  const headers = { 'x-api-key': apiKey.trim(), [authHeader]: timestamp, 'x-sign': xSign };
   const extra = body ? [`  -H 'Content-Type: application/json'`, `  --data-raw ${shellQuote(body)}`] : [];
-  return { timestamp, xSign, headers, curl: curlCommand(method, shellQuote(url), headers, extra) };
+  return {
+    timestamp,
+    authHeader,
+    xSign,
+    headers,
+    message: `${timestamp}${url}${body}`,
+    curl: curlCommand(method, shellQuote(url), headers, extra),
+    warnings: qredoBodyWarnings(body),
+  };
 }
+
+/** Input to {@link verifyQredoRequest}: the request as sent, and public keys the user trusts. */
+export interface QredoVerifyInput {
+  url: string;
+  body: string;
+  /** The x-timestamp or x-nonce value. */
+  timestamp: string;
+  xSign: string;
+  keys: VerificationKey[];
+}
+
+/** Whether an x-sign verifies with one of the given RSA public keys, as a finding. */
+export async function verifyQredoRequest(input: QredoVerifyInput): Promise<Finding> {
+  let sig: Uint8Array<ArrayBuffer>;
+  try {
+    sig = base64urlToBytes(input.xSign.trim());
+  } catch {
+    return problem('signature', 'ERR_QREDO_SIGNATURE', 'error', 'x-sign', 'x-sign is not base64url.');
+  }
+  const message = qredoMessage(input.timestamp, input.url, input.body);
+  for (const k of input.keys) {
+    if (k.kind !== 'public' || k.type.kty !== 'RSA') continue;
+    const key = await crypto.subtle.importKey(
+      'spki',
+      k.spki,
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    if (await crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, key, sig, message)) {
+      return ok('signature', 'x-sign', `Signature verified with "${k.label}".`);
+    }
+  }
+  return problem(
+    'signature',
+    'ERR_QREDO_SIGNATURE',
+    'error',
+    'x-sign',
+    'No RSA key given verifies this x-sign over timestamp ‖ URL ‖ body: the key, or the bytes, differ.',
+  );
+}
+
+/** The Qredo Partner API behind the partner interface. */
+export const qredo: PartnerScheme<QredoSignInput, QredoSigned, QredoVerifyInput, Finding> = {
+  id: 'qredo',
+  label: 'Qredo Partner API',
+  sign: signQredoRequest,
+  verify: verifyQredoRequest,
+  describe: (s) => [{ label: 'Signed message (value ‖ URL ‖ body)', text: s.message }],
+};

@@ -1,0 +1,366 @@
+/**
+ * QI Tech "v2" (current docs): AUTHORIZATION is a bare ES512 JWT with claims payload_md5,
+ * timestamp, method and uri; the body is sent as plain JSON. The md5 covers the body bytes sent.
+ * The QI DTVM variant (qi-dtvm.ts) differs only in its {@link V2Variant}.
+ */
+import { KeybenchError } from '../errors';
+import { curlCommand, shellQuote } from './shell';
+import { serialiseBody, serialisationsOf, type BodySerialisation } from './body-bytes';
+import {
+  checkEs512,
+  claimsOf,
+  describeSkew,
+  endpointFinding,
+  md5Hex,
+  requireP521,
+  signatureFinding,
+  signEs512,
+  SKEW_WARN_MINUTES,
+  type QitRequestInput,
+  type QitRequestVerdict,
+} from './qitech-shared';
+import { noErrors, ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
+
+/** What an "empty payload" (GET, DELETE, no body) hashes: "{}" (QI Tech's complete sample) or "". */
+export type EmptyPayload = '{}' | '';
+
+/** The differences between v2 and its variants. */
+export interface V2Variant {
+  id: 'v2' | 'qi-dtvm';
+  label: string;
+  /** The timestamp claim for a time. */
+  timestamp(ms: number): string;
+  /** What a correct timestamp claim looks like, and an example. */
+  timestampPattern: RegExp;
+  timestampExample: string;
+  /** Whether payload_md5 is sent without a body. */
+  md5WithoutBody: boolean;
+  /** Claim order as the partner's samples write it. */
+  claimOrder: readonly ('payload_md5' | 'timestamp' | 'method' | 'uri')[];
+}
+
+/** QI Tech v2: UTC ISO 8601 with microseconds and Z; payload_md5 always. */
+export const V2: V2Variant = {
+  id: 'v2',
+  label: 'v2',
+  // Date has milliseconds; the sample's datetime has microseconds: pad, so the form matches.
+  timestamp: (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+  timestampPattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/,
+  timestampExample: '2023-06-26T19:48:32.759844Z',
+  md5WithoutBody: true,
+  claimOrder: ['payload_md5', 'timestamp', 'method', 'uri'],
+};
+
+/** Methods that send no body: their payload_md5 hashes the "empty payload". */
+const BODYLESS = new Set(['GET', 'DELETE', 'HEAD']);
+
+/** Whether a request of this method with this body text sends a body. */
+export function sendsBody(method: string, body: string): boolean {
+  return !BODYLESS.has(method.toUpperCase()) && body.trim() !== '';
+}
+
+/** Input to {@link signV2Request}. */
+export interface V2SignInput {
+  privateKey: CryptoKey;
+  apiKey: string;
+  method: string;
+  /** The path (the uri claim), e.g. /test. */
+  endpoint: string;
+  /** JSON body text ("" for none). */
+  body: string;
+  serialisation: BodySerialisation;
+  emptyPayload: EmptyPayload;
+  timestamp: string;
+  baseUrl?: string;
+}
+
+/** A signed v2 / QI DTVM request. */
+export interface V2Signed {
+  variant: V2Variant['id'];
+  claims: Record<string, string>;
+  /** The exact text payload_md5 hashes, when there is a payload_md5. */
+  md5Input?: string;
+  /** The exact body bytes to send, when there is a body. */
+  sentBody?: string;
+  token: string;
+  headers: Record<string, string>;
+  curl: string;
+  /** Plain warnings about the bytes (e.g. they differ from JSON.stringify). */
+  notes: string[];
+}
+
+/**
+ * Sign a v2 (or variant) request.
+ * @throws KeybenchError ERR_PARTNER_INPUT for a non-P-521 key, invalid JSON, a bad endpoint or timestamp.
+ */
+export async function signV2Request(variant: V2Variant, input: V2SignInput): Promise<V2Signed> {
+  requireP521(input.privateKey);
+  if (!input.endpoint.startsWith('/')) {
+    throw new KeybenchError('ERR_PARTNER_INPUT', 'The endpoint is the path, starting with "/", e.g. /test.');
+  }
+  if (!input.timestamp.trim()) {
+    throw new KeybenchError('ERR_PARTNER_INPUT', `The timestamp is empty: e.g. ${variant.timestampExample}.`);
+  }
+  const method = input.method.toUpperCase();
+  const notes: string[] = [];
+  let sentBody: string | undefined;
+  let md5Input: string | undefined;
+  if (sendsBody(method, input.body)) {
+    sentBody = serialiseBody(input.body, input.serialisation);
+    md5Input = sentBody;
+    const js = JSON.stringify(JSON.parse(input.body));
+    if (sentBody !== js) {
+      notes.push(
+        `These bytes differ from JSON.stringify(body) (md5 ${md5Hex(js)}): a server that re-serialises the body sends other bytes, and QI Tech's md5 check fails. Your server must send exactly the body shown here.`,
+      );
+    }
+  } else if (variant.md5WithoutBody) {
+    md5Input = input.emptyPayload;
+  }
+  const values: Record<string, string | undefined> = {
+    payload_md5: md5Input === undefined ? undefined : md5Hex(md5Input),
+    timestamp: input.timestamp.trim(),
+    method,
+    uri: input.endpoint,
+  };
+  const claims: Record<string, string> = {};
+  for (const name of variant.claimOrder) if (values[name] !== undefined) claims[name] = values[name]!;
+  const token = await signEs512(claims, input.privateKey);
+  const headers: Record<string, string> = { AUTHORIZATION: token, 'API-CLIENT-KEY': input.apiKey.trim() };
+  if (sentBody !== undefined) headers['Content-Type'] = 'application/json';
+  const url = input.baseUrl
+    ? shellQuote(`${input.baseUrl.replace(/\/$/, '')}${input.endpoint}`)
+    : `"$QITECH_BASE_URL"${shellQuote(input.endpoint)}`;
+  // --data-binary sends the bytes as given (no newline stripping, no @file unless the text starts with @).
+  const curl = curlCommand(
+    method,
+    url,
+    headers,
+    sentBody !== undefined ? [`  --data-binary ${shellQuote(sentBody)}`] : [],
+  );
+  return { variant: variant.id, claims, md5Input, sentBody, token, headers, curl, notes };
+}
+
+/** The texts a v2 request signs: the md5 input and the claims JSON. */
+export function describeV2Request(s: V2Signed): SignedPart[] {
+  const parts: SignedPart[] = [];
+  if (s.md5Input !== undefined) parts.push({ label: 'MD5 input (the body bytes)', text: s.md5Input });
+  parts.push({ label: 'JWT claims', text: JSON.stringify(s.claims) });
+  return parts;
+}
+
+const SERIALISATION_NAMES: Record<BodySerialisation, string> = {
+  'as-typed': 'the body exactly as pasted',
+  compact: 'JSON.stringify(body) (compact)',
+  python: 'Python\'s json.dumps(body) (", " and ": " separators)',
+};
+
+/** Name which reading of the body (or empty payload) a payload_md5 hashes. */
+function md5Finding(signed: unknown, body: string, hasBody: boolean, variant: V2Variant): Finding {
+  const label = 'payload_md5';
+  if (signed === undefined) {
+    if (!hasBody && !variant.md5WithoutBody)
+      return ok('md5', label, 'Absent, as QI DTVM signs requests without a body.');
+    return problem(
+      'md5',
+      'ERR_QIT_CLAIMS',
+      'error',
+      label,
+      hasBody
+        ? 'Missing, but there is a body: payload_md5 must be md5 of the body bytes.'
+        : 'Missing: v2 signs md5("{}") even without a body.',
+    );
+  }
+  if (typeof signed !== 'string') return problem('md5', 'ERR_QIT_CLAIMS', 'error', label, 'Not a string.');
+  if (!hasBody) {
+    if (signed === md5Hex('{}'))
+      return ok('md5', label, 'md5("{}"): the empty payload, as the complete sample hashes it.');
+    if (signed === md5Hex(''))
+      return ok(
+        'md5',
+        label,
+        'md5(""): the empty payload read as no bytes (the sample hashes "{}"; check which your QI Tech environment expects).',
+      );
+    return problem(
+      'md5',
+      'ERR_QIT_MD5',
+      'error',
+      label,
+      `${signed} is neither md5("{}") nor md5(""), and there is no body.`,
+    );
+  }
+  const actual = md5Hex(body);
+  if (signed === actual) return ok('md5', label, `md5 of the body bytes as pasted: ${actual}.`);
+  const match = serialisationsOf(body).find((s) => md5Hex(s.bytes) === signed);
+  if (match) {
+    return problem(
+      'md5',
+      'ERR_QIT_MD5',
+      'error',
+      label,
+      `payload_md5 is md5 of ${SERIALISATION_NAMES[match.id]}, but the body as pasted is other bytes (md5 ${actual}). The server hashed one serialisation and sends another: it must send exactly the bytes it hashed.`,
+    );
+  }
+  const trimmed = body.replace(/\s+$/, '');
+  if (trimmed !== body && md5Hex(trimmed) === signed) {
+    return problem(
+      'md5',
+      'ERR_QIT_MD5',
+      'error',
+      label,
+      'payload_md5 is md5 of the body without its trailing whitespace or newline: send the bytes that were hashed.',
+    );
+  }
+  return problem(
+    'md5',
+    'ERR_QIT_MD5',
+    'error',
+    label,
+    `payload_md5 is ${signed}, but md5 of the body as pasted is ${actual}, and no usual serialisation of it (as pasted, compact, Python json.dumps) gives ${signed}: the body signed was a different body.`,
+  );
+}
+
+/** Say what is wrong with a timestamp claim's form. */
+function timestampFormat(ts: string, variant: V2Variant): string {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(ts))
+    return 'milliseconds (3 digits; the samples write microseconds, 6)';
+  if (/[+-]\d{2}:\d{2}$/.test(ts))
+    return "a UTC offset instead of Z (Python's isoformat() of an aware datetime)";
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(ts))
+    return variant.id === 'v2' ? 'no fraction and no Z: that is the QI DTVM form' : '';
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(ts))
+    return 'fraction and Z: that is the QI Tech v2 form';
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+$/.test(ts))
+    return "a fraction without Z (a naive datetime's isoformat())";
+  if (/^\d{9,13}$/.test(ts)) return 'Unix time, not ISO 8601';
+  return 'not ISO 8601 as the samples write it';
+}
+
+/**
+ * Check a v2 / QI DTVM request signed elsewhere: the JWT against keys the user trusts,
+ * payload_md5 over the pasted body (naming which serialisation it hashes when not the pasted
+ * bytes), the method and uri claims, the timestamp's form and the clock.
+ */
+export async function verifyV2Request(
+  variant: V2Variant,
+  input: QitRequestInput,
+): Promise<QitRequestVerdict> {
+  const findings: Finding[] = [];
+  const text = input.authorization.replace(/^\s*AUTHORIZATION:\s*/i, '');
+  const { decoded, verdict } = await checkEs512(text, input.keys);
+  const claims = claimsOf(decoded);
+  const out = (): QitRequestVerdict => ({
+    scheme: variant.id,
+    signatureVerified: verdict.verified,
+    verified: verdict.verified && noErrors(findings),
+    keyLabel: verdict.key?.label,
+    claims,
+    findings,
+  });
+  if (decoded.form !== 'jws') {
+    findings.push(
+      problem(
+        'authorization',
+        'ERR_QIT_AUTH_HEADER',
+        'error',
+        'AUTHORIZATION',
+        `Not a compact JWT: ${verdict.message}`,
+      ),
+    );
+    return out();
+  }
+  findings.push(signatureFinding(verdict, input.keys.length));
+  if (!claims) {
+    findings.push(
+      problem('claims', 'ERR_QIT_CLAIMS', 'error', 'Claims', 'The payload is not a JSON object.'),
+    );
+    return out();
+  }
+  const missing = (['timestamp', 'method', 'uri'] as const).filter((c) => typeof claims[c] !== 'string');
+  if (missing.length) {
+    findings.push(
+      problem(
+        'claims',
+        'ERR_QIT_CLAIMS',
+        'error',
+        'Claims',
+        `Missing or not a string: ${missing.join(', ')}.`,
+      ),
+    );
+  }
+  const extra = Object.keys(claims).filter((k) => !['payload_md5', 'timestamp', 'method', 'uri'].includes(k));
+  if (extra.length) {
+    findings.push(
+      problem(
+        'extra-claims',
+        'ERR_QIT_EXTRA_CLAIMS',
+        'info',
+        'Other claims',
+        `Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
+      ),
+    );
+  }
+  const method = typeof claims.method === 'string' ? claims.method : '';
+  const sentMethod = input.expected?.method?.trim().toUpperCase();
+  const hasBody = input.body !== '' && !(sentMethod && BODYLESS.has(sentMethod));
+  findings.push(md5Finding(claims.payload_md5, input.body, hasBody, variant));
+  if (sentMethod) {
+    findings.push(
+      method === sentMethod
+        ? ok('method', 'method', `${method}, as sent.`)
+        : problem(
+            'method',
+            'ERR_QIT_METHOD',
+            'error',
+            'method',
+            `Signed for ${method || '(nothing)'}, but sent as ${sentMethod}.`,
+          ),
+    );
+  }
+  const uri = endpointFinding(
+    'uri',
+    'ERR_QIT_URI',
+    'uri',
+    typeof claims.uri === 'string' ? claims.uri : '',
+    input.expected?.endpoint?.trim(),
+  );
+  if (uri) findings.push(uri);
+  const ts = typeof claims.timestamp === 'string' ? claims.timestamp : '';
+  if (ts) {
+    const wrong = variant.timestampPattern.test(ts) ? '' : timestampFormat(ts, variant);
+    findings.push(
+      wrong
+        ? problem(
+            'timestamp-format',
+            'ERR_QIT_TIMESTAMP_FORMAT',
+            'warning',
+            'timestamp',
+            `"${ts}" has ${wrong}; ${variant.label} writes e.g. ${variant.timestampExample}.`,
+          )
+        : ok('timestamp-format', 'timestamp', `${ts}: the ${variant.label} form.`),
+    );
+    // The v2 form says Z; the QI DTVM form is UTC without saying so.
+    const when = Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(ts) ? ts : `${ts}Z`);
+    if (Number.isFinite(when) && Math.abs(when - input.nowMs) > SKEW_WARN_MINUTES * 60_000) {
+      findings.push(
+        problem(
+          'clock-skew',
+          'ERR_QIT_CLOCK_SKEW',
+          'warning',
+          'Clock',
+          `The timestamp is ${describeSkew(when, input.nowMs)} this computer's clock (UTC). QI Tech does not document its tolerance; a fresh request should be within seconds.`,
+        ),
+      );
+    }
+  }
+  return out();
+}
+
+/** QI Tech v2 behind the partner interface. */
+export const qitechV2: PartnerScheme<V2SignInput, V2Signed, QitRequestInput, QitRequestVerdict> = {
+  id: 'qitech-v2',
+  label: 'v2',
+  sign: (input) => signV2Request(V2, input),
+  verify: (input) => verifyV2Request(V2, input),
+  describe: describeV2Request,
+};

@@ -1,0 +1,61 @@
+/**
+ * The one small interface every partner scheme implements (one file per scheme under
+ * src/lib/partners/), so that adding a partner is adding a file.
+ */
+import type { ErrorCode } from '../errors';
+
+/** How a finding weighs: `error` fails the verdict, `warning` is worth a look, `ok`/`info` are fine. */
+export type Severity = 'ok' | 'info' | 'warning' | 'error';
+
+/**
+ * One finding of a verification, independent of any UI. `check` names what was checked and never
+ * changes; `code` is 'OK' when it holds, else the stable error code of what is wrong.
+ */
+export interface Finding {
+  check: string;
+  code: ErrorCode | 'OK';
+  severity: Severity;
+  label: string;
+  detail: string;
+}
+
+/** A named piece of what a scheme signs, shown so the user can compare with their server's. */
+export interface SignedPart {
+  label: string;
+  text: string;
+}
+
+/** What every partner scheme offers. */
+export interface PartnerScheme<SignInput, Signed, VerifyInput, Verdict> {
+  /** Stable id, e.g. "qitech-v2". */
+  id: string;
+  /** The name the user picks it by. */
+  label: string;
+  /** Sign a request with a (non-extractable) private key. */
+  sign(input: SignInput): Promise<Signed>;
+  /** Verify a request or response signed elsewhere, naming every finding. */
+  verify(input: VerifyInput): Promise<Verdict>;
+  /** The exact texts the signature covers, in order, for comparison with a server's. */
+  describe(signed: Signed): SignedPart[];
+}
+
+/** A finding that holds. */
+export function ok(check: string, label: string, detail: string): Finding {
+  return { check, code: 'OK', severity: 'ok', label, detail };
+}
+
+/** A finding that does not hold, at the given severity. */
+export function problem(
+  check: string,
+  code: ErrorCode,
+  severity: 'info' | 'warning' | 'error',
+  label: string,
+  detail: string,
+): Finding {
+  return { check, code, severity, label, detail };
+}
+
+/** True when no finding is an error. */
+export function noErrors(findings: readonly Finding[]): boolean {
+  return findings.every((f) => f.severity !== 'error');
+}
