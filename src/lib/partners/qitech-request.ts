@@ -3,6 +3,7 @@
  * bare JWT whose timestamp has no fraction and no Z is QI DTVM, any other bare JWT is v2.
  */
 import { decodeToken } from '../jwt/decode';
+import { holdsPrivateKey } from '../keys/key-material';
 import type { VerificationKey } from '../jwt/verify';
 import { verifyQitRequest } from './qitech';
 import { claimsOf, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
@@ -44,14 +45,8 @@ export interface PastedKey {
 export async function pastedPublicKey(text: string, label = 'pasted public key'): Promise<PastedKey> {
   const { parseKeyText } = await import('../keys/parse');
   const { forgetPrivate } = await import('../keys/import');
-  let parsed;
-  try {
-    parsed = await parseKeyText(text);
-  } catch (e) {
-    return { refused: { message: e instanceof Error ? e.message : String(e), privateKey: false } };
-  }
-  if (parsed.kind === 'private') {
-    forgetPrivate(parsed);
+  // The same test as the inspector's key box: private material anywhere, even where the parser fails.
+  if (holdsPrivateKey(text)) {
     return {
       refused: {
         message:
@@ -59,6 +54,17 @@ export async function pastedPublicKey(text: string, label = 'pasted public key')
         privateKey: true,
       },
     };
+  }
+  let parsed;
+  try {
+    parsed = await parseKeyText(text);
+  } catch (e) {
+    return { refused: { message: e instanceof Error ? e.message : String(e), privateKey: false } };
+  }
+  if (parsed.kind === 'private') {
+    // holdsPrivateKey found none, yet the parser did: refuse all the same.
+    forgetPrivate(parsed);
+    return { refused: { message: 'That was a private key: it was cleared and not used.', privateKey: true } };
   }
   return { key: { kind: 'public', label, origin: 'pasted', spki: parsed.spki, type: parsed.type } };
 }

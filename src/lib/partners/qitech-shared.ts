@@ -7,7 +7,9 @@ import { toHex } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
 import { signJws } from '../jwt/sign';
 import { decodeToken, type DecodedToken } from '../jwt/decode';
-import { verifyToken, type Verdict, type VerificationKey } from '../jwt/verify';
+import { fail, verifyToken, type Verdict, type VerificationKey } from '../jwt/verify';
+import { own } from '../json';
+import { rich } from '../rich';
 import type { ErrorCode } from '../errors';
 import { ok, problem, type Finding } from './scheme';
 
@@ -47,16 +49,15 @@ export async function checkEs512(
   keys: VerificationKey[],
 ): Promise<{ decoded: DecodedToken; verdict: Verdict }> {
   const decoded = decodeToken(jws);
-  if (decoded.form === 'jws' && decoded.header?.alg !== 'ES512') {
+  const alg = own(decoded.header, 'alg');
+  if (decoded.form === 'jws' && alg !== 'ES512') {
     return {
       decoded,
-      verdict: {
-        verified: false,
-        code: 'ERR_JWT_ALG_KEY_MISMATCH',
-        message: `The token says alg ${JSON.stringify(decoded.header?.alg)}; QI Tech tokens are ES512.`,
-        tried: [],
-        notes: [],
-      },
+      verdict: fail(
+        'ERR_JWT_ALG_KEY_MISMATCH',
+        rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`,
+        [],
+      ),
     };
   }
   return { decoded, verdict: await verifyToken(decoded, keys) };
