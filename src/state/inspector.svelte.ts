@@ -83,6 +83,8 @@ export class Inspector {
     return this.#keyText;
   }
   set keyText(v: string) {
+    // The text box echoes the value the page just put there (the cleared box): not a new edit.
+    if (v === this.#keyText) return;
     const edit = ++this.#keyEdit;
     if (holdsPrivateKey(v)) {
       // Never keep a pasted private key, whatever else happens: clear the box at once, then put the

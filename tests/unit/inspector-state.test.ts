@@ -31,15 +31,26 @@ describe('a pasted private key is never kept, and a slow derivation never lands 
     expect(i.verdict?.state).toBe('failed');
   });
 
-  it('private key A, then an emptied box: A’s public half does not come back', async () => {
+  it('private key A, then another key typed before A’s public half is ready: the box keeps what was typed', async () => {
     const a = toolKey('rsa2048');
+    const b = toolKey('p256');
     const i = new Inspector();
     i.token = nodeJws('RS256', a.privateKey);
     i.keyText = a.privatePem;
-    i.keyText = '';
+    i.keyText = b.publicPem;
     await publicHalfOf(a.privatePem);
     await new Promise((r) => setTimeout(r, 0));
-    expect(i.keyText).toBe('');
+    expect(i.keyText).toBe(b.publicPem);
+    expect(i.privatePasted).toBeNull();
+  });
+
+  it('the box echoing the cleared value is not a new edit: the public half still arrives', async () => {
+    const a = toolKey('rsa2048');
+    const i = new Inspector();
+    i.keyText = a.privatePem;
+    i.keyText = ''; // what a text box bound to the cleared value sends back
+    await vi.waitFor(() => expect(i.keyText).toBe(a.publicPem), { timeout: 20_000 });
+    expect(i.privatePasted?.publicPem).toBe(a.publicPem);
   });
 
   it('a private JWK with escaped member names, and base64 of a private PEM, are private keys', async () => {
