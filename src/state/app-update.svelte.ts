@@ -36,9 +36,12 @@ class AppUpdate {
       const { Workbox } = await import('workbox-window');
       const policy = serviceWorkerPolicy;
       const wb = new Workbox(policy.createScriptURL(policy.url), { scope: './', type: 'classic' });
-      let prompted = false;
-      const prompt = () => {
-        prompted = true;
+      // An update is a version waiting behind an active one. A page loaded while the very first
+      // install is still running sees that install as "external": it is not an update (nothing
+      // waits), and offline use is ready once a worker is active.
+      const prompt = async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        if (!registration?.waiting || this.#needRefresh) return;
         // The waiting version took over (after "Reload"): load the page it serves.
         wb.addEventListener('controlling', (e) => {
           if (e.isUpdate) window.location.reload();
@@ -46,11 +49,10 @@ class AppUpdate {
         this.#needRefresh = true;
       };
       wb.addEventListener('installed', (e) => {
-        // A first install means the app is now cached; an install seen from another tab is an update.
-        if (e.isUpdate === undefined && e.isExternal) prompt();
-        else if (e.isUpdate === false || (e.isUpdate === undefined && !prompted)) this.#offlineReady = true;
+        if (e.isUpdate || e.isExternal) void prompt();
       });
-      wb.addEventListener('waiting', prompt);
+      wb.addEventListener('waiting', () => void prompt());
+      void navigator.serviceWorker.ready.then(() => (this.#offlineReady = true));
       this.#update = async () => wb.messageSkipWaiting();
       const registration = await wb.register();
       // Browsers look for a new version on navigation; a tab left open also looks when it

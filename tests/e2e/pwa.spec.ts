@@ -57,6 +57,26 @@ test('after one visit, keybench reloads with the network cut: keys, inspector, s
   await context.setOffline(false);
 });
 
+test('a reload while the first install is still running: "works offline" appears, and no false "new version" prompt', async ({
+  page,
+}) => {
+  await page.goto('./');
+  // Reload at the moment the very first service worker is installing.
+  await page.waitForFunction(
+    async () => Boolean((await navigator.serviceWorker.getRegistration())?.installing),
+    null,
+    {
+      polling: 10,
+    },
+  );
+  await page.reload();
+  await expect(page.getByText('works offline')).toBeVisible({ timeout: 30_000 });
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect(page.getByText('A new version of keybench is ready')).toHaveCount(0);
+});
+
 test('the web manifest makes it installable: name, start URL, display and icons that exist', async ({
   request,
 }) => {
