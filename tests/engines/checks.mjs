@@ -464,6 +464,8 @@ export const CHECKS = [
     async run({ engine, pems }) {
       await goToView(engine, 'Sign');
       await clickOn(engine, '[aria-label="Signer"] button', /^QI Tech$/);
+      // v2 is the default scheme; this check signs the QIT (v1) form, whose Date and encoded_body it reads.
+      await clickOn(engine, 'fieldset label', /^QIT \(v1\)$/);
       await until(
         engine,
         'the P-521 key chosen for QI Tech',
