@@ -300,18 +300,8 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
   );
   let decodedBody: unknown;
   if (body.jws) {
-    const b = await checkEs512(body.jws, keys);
-    checks.push(
-      b.verdict.verified
-        ? ok('body-signature', 'encoded_body signature', `Signed by "${b.verdict.key!.label}".`)
-        : problem(
-            'body-signature',
-            'ERR_QIT_BODY_SIGNATURE',
-            'error',
-            'encoded_body signature',
-            b.verdict.message,
-          ),
-    );
+    const b = await bodySignature(body.jws, keys);
+    checks.push(b.finding);
     if (b.decoded.payload?.kind === 'json') decodedBody = b.decoded.payload.value;
   }
   const verified = noErrors(checks);
@@ -494,18 +484,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
   );
   if (e) findings.push(e);
   if (body.jws) {
-    const b = await checkEs512(body.jws, input.keys);
-    findings.push(
-      b.verdict.verified
-        ? ok('body-signature', 'encoded_body signature', `Signed by "${b.verdict.key!.label}".`)
-        : problem(
-            'body-signature',
-            'ERR_QIT_BODY_SIGNATURE',
-            'error',
-            'encoded_body signature',
-            b.verdict.message,
-          ),
-    );
+    findings.push((await bodySignature(body.jws, input.keys)).finding);
   }
   return out(verdict.verified, verdict.key?.label, claims);
 }
@@ -518,3 +497,18 @@ export const qitechV1: PartnerScheme<QitSignInput, QitSigned, QitRequestInput, Q
   verify: verifyQitRequest,
   describe: describeQitRequest,
 };
+
+/** The `encoded_body` JWS checked with `keys`, as a finding. */
+async function bodySignature(jws: string, keys: VerificationKey[]) {
+  const b = await checkEs512(jws, keys);
+  const finding = b.verdict.verified
+    ? ok('body-signature', 'encoded_body signature', `Signed by "${b.verdict.key!.label}".`)
+    : problem(
+        'body-signature',
+        'ERR_QIT_BODY_SIGNATURE',
+        'error',
+        'encoded_body signature',
+        b.verdict.message,
+      );
+  return { finding, decoded: b.decoded };
+}
