@@ -1,9 +1,10 @@
 // Chromium (Debian's, as everywhere here) through the same checks, for comparison: puppeteer-core over
 // CDP. Not in the default run: Playwright's e2e suite already covers Chromium in depth.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { puppeteerEngine } from './puppeteer-engine.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 /** @returns {Promise<import('./checks.mjs').Engine>} */
@@ -18,29 +19,5 @@ export async function chromium() {
     args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
     downloadBehavior: { policy: 'allow', downloadPath: downloadDir },
   });
-  const page = (await browser.pages())[0] ?? (await browser.newPage());
-  /** @type {string[]} */
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e instanceof Error ? e.message : e)));
-  page.setDefaultTimeout(60_000);
-  return {
-    name: 'Chromium',
-    version: await browser.version(),
-    downloadDir,
-    async goto(url) {
-      await page.goto(url, { waitUntil: 'load' });
-    },
-    async reload() {
-      await page.reload({ waitUntil: 'load' });
-    },
-    evaluate: (expression) => page.evaluate(expression),
-    async click(selector) {
-      await page.click(selector);
-    },
-    driverErrors: () => [...errors],
-    async close() {
-      await browser.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return puppeteerEngine('Chromium', browser, { dir, downloadDir });
 }

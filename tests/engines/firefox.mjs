@@ -2,10 +2,11 @@
 // downloads a browser). Playwright 1.65's moz-firefox channel fails on this ESR
 // (emulation.setMediaFeaturesOverride: unknown command) and drops downloads; re-check it when a
 // newer Firefox is packaged, and switch if it works: one runner is better than two.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { puppeteerEngine } from './puppeteer-engine.mjs';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
@@ -31,33 +32,5 @@ export async function firefox() {
       'dom.storageManager.prompt.testing.allow': true,
     },
   });
-  const page = (await browser.pages())[0] ?? (await browser.newPage());
-  /** @type {string[]} */
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e instanceof Error ? e.message : e)));
-  page.on('console', (m) => {
-    // Firefox logs a CSP refusal as a console error; it counts as a page error here.
-    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
-  });
-  page.setDefaultTimeout(60_000);
-  return {
-    name: 'Firefox',
-    version: await browser.version(),
-    downloadDir,
-    async goto(url) {
-      await page.goto(url, { waitUntil: 'load' });
-    },
-    async reload() {
-      await page.reload({ waitUntil: 'load' });
-    },
-    evaluate: (expression) => page.evaluate(expression),
-    async click(selector) {
-      await page.click(selector);
-    },
-    driverErrors: () => [...errors],
-    async close() {
-      await browser.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return puppeteerEngine('Firefox', browser, { dir, downloadDir, consoleErrors: true });
 }
