@@ -126,3 +126,20 @@ export function formatJson(value: unknown, original: string): FormattedJson {
     };
   }
 }
+
+/**
+ * Any value (already parsed, e.g. claims a partner check read) pretty-printed for display, bounded
+ * like `formatJson`; a value nested too deeply for JSON.stringify is described instead. Never throws.
+ */
+export function formatValue(value: unknown): FormattedJson {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch (e) {
+    return {
+      text: '',
+      note: `It could not be shown (${e instanceof Error ? e.name : 'error'}): nested too deeply.`,
+    };
+  }
+  return boundedText(text);
+}

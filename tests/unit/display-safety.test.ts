@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { claimRows, timeStatus, MAX_CLAIM_ROWS } from '../../src/lib/jwt/claims';
-import { duplicateMembers, formatJson, JSON_LIMITS, own } from '../../src/lib/json';
+import { duplicateMembers, formatJson, formatValue, JSON_LIMITS, own } from '../../src/lib/json';
 import { hasInvisible, plain, revealInvisible, rich, u } from '../../src/lib/rich';
 import { parsePem, looksLikePem } from '../../src/lib/encoding/pem';
 import { holdsPrivateKey, scanKeyMaterial, MAX_KEY_TEXT } from '../../src/lib/keys/key-material';
@@ -32,6 +32,14 @@ describe('#10.4 panes are bounded and never throw', () => {
     expect(shown.note).toMatch(/Showing the first 200 K of 200 K characters/);
     expect(shown.truncated).toBe(true);
     expect(shown.text).toBe(`${big.slice(0, JSON_LIMITS.chars)}…`);
+  });
+
+  it('partner panes (claims, decoded bodies) format any parsed value without throwing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(formatValue(deep).note).toMatch(/nested too deeply/);
+    expect(formatValue({ a: 1 })).toEqual({ text: '{\n  "a": 1\n}' });
+    expect(formatValue({ a: 'x'.repeat(JSON_LIMITS.chars) }).truncated).toBe(true);
   });
 
   it('exp of -1e13 (outside what a Date holds) does not throw and is reported as invalid', () => {

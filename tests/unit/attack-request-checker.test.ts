@@ -1,0 +1,139 @@
+/**
+ * The QI Tech request checker is a second path that can say "Signature verified": the same attacks
+ * as the inspector's corpus, each with its exact outcome, and a differential check of its signature
+ * verdict against the by-hand node:crypto verifier.
+ */
+import { describe, expect, it } from 'vitest';
+import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
+import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
+import type { VerificationKey } from '../../src/lib/jwt/verify';
+import { pastedPublicKey, verifyQitechRequest } from '../../src/lib/partners/qitech-request';
+import { b64u, segment, tamper, type TrustedForNode } from './attack-corpus';
+import { vector } from './helpers';
+import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';
+import { nodeJoseVerify } from './node-jose';
+
+const v2 = JSON.parse(vector('qitech', 'vectors-v2.json'));
+const c = v2.v2_post;
+const claims = c.claims as Record<string, string>;
+const clientPem = vector('qitech', 'jwtECDSASHA512.key.pub');
+const clientPrivate = createPrivateKey(vector('qitech', 'jwtECDSASHA512.key'));
+const attacker = toolKey('p521');
+
+async function storedClientKey(): Promise<VerificationKey> {
+  const parsed = (await parseKeyText(clientPem)) as ParsedPublicKey;
+  return { kind: 'public', label: 'my server key', origin: 'stored', spki: parsed.spki, type: parsed.type };
+}
+
+function withHeader(header: string, key = clientPrivate): string {
+  const input = `${b64u(header)}.${segment(claims)}`;
+  return `${input}.${b64u(nodeSign('sha512', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }))}`;
+}
+
+interface RequestAttack {
+  name: string;
+  authorization: string;
+  /** Which trusted keys: the stored client key, or none. */
+  trusted: 'client' | 'none';
+  signatureVerified: boolean;
+}
+
+const cases: RequestAttack[] = [
+  {
+    name: 'the vector, with the client key',
+    authorization: c.headers.AUTHORIZATION,
+    trusted: 'client',
+    signatureVerified: true,
+  },
+  {
+    name: 'the vector, with no key',
+    authorization: c.headers.AUTHORIZATION,
+    trusted: 'none',
+    signatureVerified: false,
+  },
+  {
+    name: 'signed by an attacker key it carries in a jwk header',
+    authorization: nodeJws('ES512', attacker.privateKey, claims, { jwk: nodeJwk(attacker) }),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'signed by an attacker key it carries in a jwk header, no trusted key',
+    authorization: nodeJws('ES512', attacker.privateKey, claims, { jwk: nodeJwk(attacker) }),
+    trusted: 'none',
+    signatureVerified: false,
+  },
+  {
+    name: 'alg none',
+    authorization: `${segment({ alg: 'none' })}.${segment(claims)}.`,
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'HS256 forged with the client public key PEM as secret',
+    authorization: nodeJws('HS256', Buffer.from(clientPem), claims),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'duplicate alg',
+    authorization: withHeader('{"alg":"none","alg":"ES512"}'),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'psychic signature (r = s = 0)',
+    authorization: `${segment({ alg: 'ES512', typ: 'JWT' })}.${segment(claims)}.${b64u(Buffer.alloc(132))}`,
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'DER-encoded signature',
+    authorization: nodeJws('ES512', clientPrivate, claims, {}, { der: true }),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'signed by another P-521 key',
+    authorization: nodeJws('ES512', attacker.privateKey, claims),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'claims tampered',
+    authorization: tamper(c.headers.AUTHORIZATION, 1),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+  {
+    name: 'unknown crit',
+    authorization: withHeader('{"alg":"ES512","crit":["x"],"x":1}'),
+    trusted: 'client',
+    signatureVerified: false,
+  },
+];
+
+describe('QI Tech request checker: attacks, exact outcomes, and node:crypto agreeing', () => {
+  it.each(cases.map((a) => [a.name, a] as const))('%s', async (_name, a) => {
+    const keys = a.trusted === 'client' ? [await storedClientKey()] : [];
+    const v = await verifyQitechRequest('v2', {
+      authorization: a.authorization,
+      body: c.sent_body,
+      keys,
+      expected: { method: 'POST', endpoint: '/test' },
+      nowMs: Date.parse(c.timestamp),
+    });
+    expect(v.signatureVerified).toBe(a.signatureVerified);
+    if (!a.signatureVerified) expect(v.verified).toBe(false);
+    const signatureFinding = v.findings.find((f) => f.check === 'signature');
+    expect(/Signature verified/.test(signatureFinding?.detail ?? '')).toBe(a.signatureVerified);
+    const trusted: TrustedForNode[] = a.trusted === 'client' ? [{ key: createPublicKey(clientPem) }] : [];
+    expect(v.signatureVerified).toBe(nodeJoseVerify(a.authorization, trusted));
+  });
+
+  it('a private key pasted in its key box is refused, never used', async () => {
+    const pasted = await pastedPublicKey(vector('qitech', 'jwtECDSASHA512.key'));
+    expect(pasted.key).toBeUndefined();
+    expect(pasted.refused?.privateKey).toBe(true);
+  });
+});
