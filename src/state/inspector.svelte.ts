@@ -33,6 +33,8 @@ export class Inspector {
   #privatePasted = $state.raw<PrivateKeyPasted | null>(null);
   #fromLink = $state(false);
   #busy = $state(false);
+  /** True while the public half of a pasted private key is being derived: no verdict is shown meanwhile. */
+  #deriving = $state(false);
   #run = 0;
   /** Counts changes of the key box, so a slow public-half derivation cannot land after a newer paste. */
   #keyEdit = 0;
@@ -92,15 +94,19 @@ export class Inspector {
       this.#keyText = '';
       this.#lastBox = null;
       this.#privatePasted = { source: 'private key' };
+      // Until the public half is known the verdict would be about an empty box (the stored keys):
+      // show none rather than one about keys the user did not mean.
+      this.#deriving = true;
       void publicHalfOf(v).then((result) => {
         if (edit !== this.#keyEdit) return;
+        this.#deriving = false;
         this.#privatePasted = result;
         if (result.publicPem) this.#keyText = result.publicPem;
         void this.verify();
       });
-      void this.verify();
       return;
     }
+    this.#deriving = false;
     this.#keyText = v;
     this.#privatePasted = null;
     void this.verify();
@@ -130,7 +136,7 @@ export class Inspector {
     return this.#privatePasted;
   }
   get busy() {
-    return this.#busy || this.pending;
+    return this.#busy || this.#deriving || this.pending;
   }
 
   #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {

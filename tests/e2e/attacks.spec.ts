@@ -8,16 +8,17 @@ import { nodeJwk, nodeJws, toolKey } from '../unit/jwt-helpers';
 async function shownVerdict(page: Page) {
   const status = page.getByTestId('verdict');
   await expect(status).not.toHaveAttribute('data-state', /pending|empty/);
-  return {
-    state: await status.getAttribute('data-state'),
-    code: await status.getAttribute('data-code'),
+  // One read of state, code and words together, so they are all about the same moment.
+  return status.evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
     // keybench's own words: the text without the untrusted code spans.
-    ownWords: await status.evaluate((el) => {
-      const copy = el.cloneNode(true) as HTMLElement;
-      copy.querySelectorAll('code.untrusted').forEach((c) => c.remove());
-      return copy.textContent ?? '';
-    }),
-  };
+    copy.querySelectorAll('code.untrusted').forEach((c) => c.remove());
+    return {
+      state: el.getAttribute('data-state'),
+      code: el.getAttribute('data-code'),
+      ownWords: copy.textContent ?? '',
+    };
+  });
 }
 
 const uiCases = attackCorpus().filter((c) => c.ui);
