@@ -63,7 +63,44 @@ export type ErrorCode =
   | 'ERR_QIT_CLOCK_SKEW'
   | 'ERR_QIT_EXTRA_CLAIMS'
   | 'ERR_PARTNER_BODY_BYTES'
-  | 'ERR_QREDO_SIGNATURE';
+  | 'ERR_QREDO_SIGNATURE'
+  // request doctor (issue 12): reading a pasted request
+  | 'ERR_REQUEST_PARSE'
+  | 'ERR_REQUEST_TOO_LARGE'
+  | 'ERR_REQUEST_NO_SCHEME'
+  | 'ERR_REQUEST_MISSING_HEADER'
+  | 'ERR_REQUEST_CLOCK_SKEW'
+  | 'ERR_REQUEST_NO_KEY'
+  // request doctor: Qredo mistakes, each confirmed by a signature check over the mistaken bytes
+  | 'ERR_QREDO_TIMESTAMP_UNIT'
+  | 'ERR_QREDO_TIMESTAMP_DIFFERS'
+  | 'ERR_QREDO_URL_NO_QUERY'
+  | 'ERR_QREDO_URL_PATH_ONLY'
+  | 'ERR_QREDO_URL_TRAILING_SLASH'
+  | 'ERR_QREDO_URL_ENCODING'
+  | 'ERR_QREDO_BODY_PRETTY'
+  | 'ERR_QREDO_BODY_COMPACT'
+  | 'ERR_QREDO_BODY_LINE_ENDINGS'
+  | 'ERR_QREDO_BODY_TRAILING_NEWLINE'
+  | 'ERR_QREDO_BODY_BOM'
+  | 'ERR_QREDO_SIGN_ENCODING'
+  | 'ERR_QREDO_MESSAGE_SEPARATORS'
+  | 'ERR_QREDO_MESSAGE_METHOD'
+  | 'ERR_QREDO_HASH'
+  | 'ERR_QREDO_PSS'
+  | 'ERR_QREDO_OTHER_KEY'
+  | 'ERR_QREDO_UNKNOWN_KEY'
+  // request doctor: QI Tech mistakes
+  | 'ERR_QIT_MD5_RAW_JSON'
+  | 'ERR_QIT_GET_CONTENT_TYPE'
+  | 'ERR_QIT_ENDPOINT_QUERY'
+  | 'ERR_QIT_SUB_API_KEY'
+  | 'ERR_QIT_DER_SIGNATURE'
+  | 'ERR_QIT_BODY_OTHER_KEY'
+  | 'ERR_QIT_V2_SERIALISATION'
+  | 'ERR_QIT_V2_EMPTY_PAYLOAD'
+  | 'ERR_QIT_METHOD_CASE'
+  | 'ERR_QIT_OTHER_KEY';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

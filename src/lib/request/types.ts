@@ -1,0 +1,88 @@
+/**
+ * The request doctor's shared types (issue 12): a signed HTTP request as pasted (curl, raw HTTP,
+ * HAR, "Copy as fetch"), and what keybench says about it. Domain code only: no UI.
+ */
+import type { ErrorCode } from '../errors';
+import type { VerificationKey } from '../jwt/verify';
+import type { Rich } from '../rich';
+import type { Finding } from '../partners/scheme';
+
+/** Where a pasted request came from. */
+export type RequestSource = 'curl' | 'http' | 'har' | 'fetch';
+
+/** One HTTP request, exactly as it would be sent. */
+export interface ParsedRequest {
+  source: RequestSource;
+  /** The method as written (case kept: a lower-case method is itself a finding for some partners). */
+  method: string;
+  /** The full URL as written (scheme, host, path, query), not normalised. */
+  url: string;
+  /** Header lines in order, names as written. */
+  headers: [name: string, value: string][];
+  /** The body exactly as it would be sent, as text (UTF-8; "" for none). */
+  body: string;
+  /** Things the parser did or noticed that change the bytes sent (e.g. curl -d dropping newlines of @file). */
+  notes: string[];
+}
+
+/** The first value of a header, by case-insensitive name. */
+export function header(req: Pick<ParsedRequest, 'headers'>, name: string): string | undefined {
+  const n = name.toLowerCase();
+  return req.headers.find(([k]) => k.toLowerCase() === n)?.[1];
+}
+
+/** What the first box holds: a request, something that is not one (e.g. a JWT), or a request that could not be read. */
+export type RequestParse =
+  | { kind: 'request'; request: ParsedRequest }
+  | { kind: 'not-request' }
+  | { kind: 'error'; source: RequestSource; code: ErrorCode; message: string };
+
+/** The partner scheme a request's headers show. */
+export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm';
+
+/**
+ * One mistake that explains a failure: the request verifies (`confirmed`) when the signed bytes are
+ * taken to be `signed` instead of `sent`. `code` is stable, for tests and for people searching it.
+ */
+export interface Diagnosis {
+  code: ErrorCode;
+  /** One line, keybench's words: "Body signed pretty-printed, sent compact". */
+  title: string;
+  /** What happened, with untrusted text (header values, key labels) kept apart. */
+  explanation: Rich;
+  /** What a backend developer changes to fix it. */
+  remedy: string;
+  /** What was signed and what was sent, for the byte diff and the copyable report. */
+  signed?: string;
+  sent?: string;
+  /** True when a signature check over the mistaken bytes proved it; false for a finding read from the request itself. */
+  confirmed: boolean;
+}
+
+/** The doctor's verdict on one request. */
+export interface RequestVerdict {
+  scheme: RequestScheme;
+  /** `verified`: the request's own signature verifies with a key the user trusts and no check fails. */
+  state: 'verified' | 'failed';
+  /** The signature verified with a trusted key (even if another check, e.g. the timestamp, fails). */
+  signatureVerified: boolean;
+  /** 'OK' when verified, else the code of the first error. */
+  code: ErrorCode | 'OK';
+  /** The headline, keybench's words with untrusted parts apart. */
+  parts: Rich;
+  keyLabel?: string;
+  /** Every check made, in order. */
+  findings: Finding[];
+  /** The mistakes found that explain a failure (or that the partner would refuse although the signature holds). */
+  diagnoses: Diagnosis[];
+  /** What the Sign view needs to sign this request correctly. */
+  signInput: { method: string; url: string; body: string; apiKey?: string };
+}
+
+/** Input to a scheme's doctor. */
+export interface DoctorInput {
+  request: ParsedRequest;
+  /** Keys the user trusts: stored key pairs and trusted public keys, or the pasted key. Never one the request carries. */
+  keys: VerificationKey[];
+  nowMs: number;
+}
