@@ -161,11 +161,28 @@ function keyDiagnoses(
     ];
   }
   const p521 = p521Keys(keys);
-  if (keys.length === 0 || t.decoded.form !== 'jws' || t.verdict.code !== 'ERR_JWT_SIGNATURE') return [];
+  const keyFailure = new Set<string>([
+    'ERR_JWT_SIGNATURE',
+    'ERR_JWT_CURVE_MISMATCH',
+    'ERR_JWT_ALG_KEY_MISMATCH',
+    'ERR_JWT_ECDSA_DER',
+  ]);
+  // `tried` is empty when the token was refused before any key (not ES512, alg none, malformed).
+  if (t.decoded.form !== 'jws' || !keyFailure.has(t.verdict.code ?? '') || t.verdict.tried.length === 0)
+    return [];
   const explanation: Rich = [
     `The ${what} is signed by none of the ${p521.length} trusted P-521 key${p521.length === 1 ? '' : 's'}`,
-    ...(p521.length ? [' (', ...labels(p521), ')'] : []),
+    ...(p521.length
+      ? [' (', ...labels(p521), ')']
+      : [
+          `; the ${keys.length} trusted key${keys.length === 1 ? ' is' : 's are'} not P-521, and QI Tech signs with P-521 (ES512)`,
+        ]),
     '.',
+    ...(t.verdict.code === 'ERR_JWT_ECDSA_DER'
+      ? [
+          ' Its signature is also DER-encoded instead of raw r‖s, and converted it verifies with none of them either.',
+        ]
+      : []),
     ...(bodyKey
       ? [
           ' encoded_body verifies with ',
@@ -615,9 +632,11 @@ export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme
   if (verified) {
     parts = ['Signature verified with ', u(label ?? ''), ': every check of the request holds.'];
   } else {
-    const first = diagnoses.find((d) => d.code === code) ?? diagnoses[0];
-    const errorFinding = findings.find((f) => f.severity === 'error');
-    const why = first?.title ?? errorFinding?.label ?? 'a check failed';
+    const errorFinding = findings.find((f) => f.severity === 'error' && f.code === code);
+    const why =
+      diagnoses.find((d) => d.code === code)?.title ??
+      (errorFinding ? `the ${errorFinding.label} check failed` : diagnoses[0]?.title) ??
+      'a check failed';
     parts = verdict.signatureVerified
       ? ['Signed by the trusted key ', u(label ?? ''), `, but QI Tech would refuse it: ${why}.`]
       : [`Not verified: ${why}.`];
