@@ -7,7 +7,7 @@
  */
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import { rich, u, type Rich } from '../rich';
+import { ours, rich, u, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
 import { header } from '../request/types';
 import { serialisationsOf } from './body-bytes';
@@ -152,7 +152,7 @@ function keyDiagnoses(
       {
         code: 'ERR_QIT_DER_SIGNATURE',
         title: `The ${what} signature is DER-encoded, not raw r‖s`,
-        explanation: rich`The ES512 signature of the ${what} is an ASN.1 DER SEQUENCE of r and s (${t.decoded.signature?.length ?? 0} bytes); JWS requires raw r‖s (132 bytes). Converted to raw r‖s, it verifies with ${t.derKey.label}, so the key is right and only the encoding is wrong.`,
+        explanation: rich`The ES512 signature of the ${ours(what)} is an ASN.1 DER SEQUENCE of r and s (${t.decoded.signature?.length ?? 0} bytes); JWS requires raw r‖s (132 bytes). Converted to raw r‖s, it verifies with ${t.derKey.label}, so the key is right and only the encoding is wrong.`,
         remedy:
           'Sign with an API that writes JWS (raw r‖s, IEEE P1363) signatures — e.g. node:crypto with dsaEncoding "ieee-p1363", or a JWT library — or convert the DER signature to r‖s, each left-padded to 66 bytes.',
         confirmed: true,
@@ -206,12 +206,12 @@ function keyDiagnoses(
 
 /** Describe why a v1 date line is not RFC 1123 GMT. */
 function dateProblem(date: string): string {
+  if (/^\d{9,13}$/.test(date)) return 'Unix time, not RFC 1123';
   if (/^\d{4}-\d{2}-\d{2}T/.test(date)) return 'ISO 8601, not RFC 1123';
   if (RFC1123_UNPADDED.test(date))
     return 'missing zero padding (one-digit day or time fields; the Clojure client Captalys/qitech-auth writes these)';
   if (/[+-]\d{4}\b|GMT[+-]\d/.test(date) || !/GMT$/.test(date))
     return 'local time with an offset or zone name, not GMT (Date.prototype.toString() instead of toUTCString())';
-  if (/^\d{9,13}$/.test(date)) return 'Unix time, not RFC 1123';
   return 'not RFC 1123 GMT';
 }
 
@@ -316,7 +316,7 @@ async function v1Diagnoses(
           u(contentType === '' ? '""' : contentType),
           ', but the request sends Content-Type ',
           u(sentType === '' ? '(none)' : sentType),
-          '. The clients disagree here: "" (npm qitech-wrapper 0.1.8 and 0.2.0, Clojure Captalys/qitech-auth) or application/json (Elixir qitech_ex). The server reads the line from the request it receives.',
+          '. The clients disagree here: "" (npm qitech-wrapper 0.1.8 and 0.2.0, Clojure Captalys/qitech-auth) or application/json (Elixir qitech_ex). A server that rebuilds the string to sign from the request it receives gets another line than the one signed.',
         ],
         remedy:
           'Sign the content type the request actually sends: "" when no Content-Type header is sent (the default of most clients), application/json when it is.',
