@@ -453,40 +453,8 @@ function bodyChoices(body: string): Choice<BodyVariant>[] {
     if (!out.some((c) => c.value.text === text)) out.push({ value: { text }, mistakes });
   };
   const bytes = (t: string) => enc.encode(t).length;
+  const bodyLength = bytes(body);
   if (body !== '') {
-    // JSON formatting.
-    let parsed: unknown;
-    let isJson = false;
-    try {
-      parsed = JSON.parse(body);
-      isJson = true;
-    } catch {
-      // Not JSON: no formatting variants.
-    }
-    if (isJson) {
-      const forms: [string, string | null][] = [
-        ['compact', JSON.stringify(parsed)],
-        ['pretty2', JSON.stringify(parsed, null, 2)],
-        ['pretty4', JSON.stringify(parsed, null, 4)],
-        ['python', body.length <= 4 * 1024 * 1024 ? tryPython(body) : null],
-      ];
-      const sentForm = forms.find(([, t]) => t === body)?.[0] ?? 'other';
-      const formMistake = (form: string, text: string): Mistake => ({
-        code: form === 'compact' ? 'ERR_QREDO_BODY_COMPACT' : 'ERR_QREDO_BODY_PRETTY',
-        title: `Body signed ${describeForm(form)}, sent ${describeForm(sentForm)}`,
-        explanation: rich`The signature covers the JSON body ${ours(describeForm(form))} (${bytes(text)} bytes), but the request sends it ${ours(describeForm(sentForm))} (${bytes(body)} bytes). Same JSON, different bytes.`,
-        remedy:
-          'Serialise the body once, sign those exact bytes, and send the same bytes (pass the signed string as the request body; do not let the HTTP client re-serialise the object).',
-      });
-      for (const [form, text] of forms) {
-        if (text === null || text === body) continue;
-        add(text, [formMistake(form, text)]);
-      }
-      for (const [form, text] of forms) {
-        if (text === null || form === 'compact' || form === 'python' || `${text}\n` === body) continue;
-        add(`${text}\n`, [formMistake(form, `${text}\n`), newlineMistake(true)]);
-      }
-    }
     // Line endings.
     if (body.includes('\r\n')) {
       if (body.endsWith('\r\n')) {
@@ -511,12 +479,45 @@ function bodyChoices(body: string): Choice<BodyVariant>[] {
     // BOM.
     if (body.startsWith('\uFEFF')) add(body.slice(1), [bomMistake(false)]);
     else add(`\uFEFF${body}`, [bomMistake(true)]);
+    // JSON formatting.
+    let parsed: unknown;
+    let isJson = false;
+    try {
+      parsed = JSON.parse(body);
+      isJson = true;
+    } catch {
+      // Not JSON: no formatting variants.
+    }
+    if (isJson) {
+      const forms: [string, string | null][] = [
+        ['compact', JSON.stringify(parsed)],
+        ['pretty2', JSON.stringify(parsed, null, 2)],
+        ['pretty4', JSON.stringify(parsed, null, 4)],
+        ['python', body.length <= 4 * 1024 * 1024 ? tryPython(body) : null],
+      ];
+      const sentForm = forms.find(([, t]) => t === body)?.[0] ?? 'other';
+      const formMistake = (form: string, text: string): Mistake => ({
+        code: form === 'compact' ? 'ERR_QREDO_BODY_COMPACT' : 'ERR_QREDO_BODY_PRETTY',
+        title: `Body signed ${describeForm(form)}, sent ${describeForm(sentForm)}`,
+        explanation: rich`The signature covers the JSON body ${ours(describeForm(form))} (${bytes(text)} bytes), but the request sends it ${ours(describeForm(sentForm))} (${bodyLength} bytes). Same JSON, different bytes.`,
+        remedy:
+          'Serialise the body once, sign those exact bytes, and send the same bytes (pass the signed string as the request body; do not let the HTTP client re-serialise the object).',
+      });
+      for (const [form, text] of forms) {
+        if (text === null || text === body) continue;
+        add(text, [formMistake(form, text)]);
+      }
+      for (const [form, text] of forms) {
+        if (text === null || form === 'compact' || form === 'python' || `${text}\n` === body) continue;
+        add(`${text}\n`, [formMistake(form, `${text}\n`), newlineMistake(true)]);
+      }
+    }
     // Nothing signed.
     add('', [
       {
         code: 'ERR_QREDO_BODY_EMPTY',
         title: 'Empty body signed, body sent',
-        explanation: rich`The signature covers no body at all, but the request sends ${bytes(body)} bytes of body.`,
+        explanation: rich`The signature covers no body at all, but the request sends ${bodyLength} bytes of body.`,
         remedy:
           'Sign the body bytes you send (only a GET or a WebSocket feed signs an empty body); make sure the signing code sees the body before it is attached to the request.',
       },
@@ -524,7 +525,7 @@ function bodyChoices(body: string): Choice<BodyVariant>[] {
   } else {
     add('{}', [
       {
-        code: 'ERR_QREDO_BODY_COMPACT',
+        code: 'ERR_QREDO_BODY_EMPTY',
         title: 'Body {} signed, no body sent',
         explanation: ['The signature covers the body {}, but the request sends no body.'],
         remedy: 'Sign exactly the bytes you send: with no body, the message is the value and the URL only.',
