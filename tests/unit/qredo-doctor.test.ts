@@ -189,6 +189,7 @@ describe('Qredo doctor: each mistake, made with node:crypto, is found and confir
   it('timestamp signed in ms, header in seconds', async () => {
     await expectMistake(`${TS}000${URL_}${BODY}`, {}, 'ERR_QREDO_TIMESTAMP_UNIT');
     await expectMistake(`${TS}123${URL_}${BODY}`, {}, 'ERR_QREDO_TIMESTAMP_UNIT');
+    await expectMistake(`${TS}999${URL_}${BODY}`, {}, 'ERR_QREDO_TIMESTAMP_UNIT');
   });
   it('timestamp signed in ns, header in seconds', async () => {
     await expectMistake(`${TS}000000000${URL_}${BODY}`, {}, 'ERR_QREDO_TIMESTAMP_UNIT');

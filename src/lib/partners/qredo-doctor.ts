@@ -22,7 +22,7 @@ import { inspectQredoApiKey } from './qredo';
 import { ok, problem, type Finding } from './scheme';
 
 /** Most candidate messages hashed in one diagnosis (the ±300 s search alone is 600 of them). */
-export const MAX_CANDIDATES = 2000;
+export const MAX_CANDIDATES = 2500;
 /** Most bytes hashed in one diagnosis: a 1 MB body is hashed a few dozen times at most. */
 export const MAX_HASHED_BYTES = 64 * 1024 * 1024;
 /** How far x-timestamp may be from now before keybench warns (Qredo does not publish its window). */
@@ -253,7 +253,6 @@ async function recover(key: TrustedKey, sig: SigVariant): Promise<Recovered | nu
         }
       }
     }
-    return null;
   }
   // EMSA-PSS (RFC 8017 §9.1.2): maskedDB ‖ H ‖ BC, emLen = ceil((modBits - 1) / 8).
   const emBits = rsa.bits - 1;
@@ -920,7 +919,10 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
           if (f.severity === 'error' && f.check !== 'x-sign') {
             diagnoses.push({
               code: f.code as ErrorCode,
-              title: f.detail,
+              title:
+                f.check === 'timestamp'
+                  ? 'x-timestamp is not Unix time in seconds'
+                  : `The ${f.label} header is missing`,
               explanation: [f.detail],
               remedy:
                 f.check === 'timestamp'
