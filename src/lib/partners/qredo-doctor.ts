@@ -776,7 +776,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
             'ERR_REQUEST_CLOCK_SKEW',
             'warning',
             'x-timestamp',
-            `x-timestamp is ${fmtDuration(skew)} ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo refuses a request whose timestamp is too far from its own time: sign it just before sending, and check the server's clock (NTP).`,
+            `x-timestamp is ${fmtDuration(skew)} ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request whose timestamp is far from its own time (its window is not published): sign just before sending, and check the server's clock (NTP). A request pasted from an old log is expected to differ.`,
           ),
         );
       } else findings.push(ok('timestamp', 'x-timestamp', 'Unix seconds, within a few minutes of now.'));
