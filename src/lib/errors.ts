@@ -90,6 +90,8 @@ export type ErrorCode =
   | 'ERR_QREDO_PSS'
   | 'ERR_QREDO_OTHER_KEY'
   | 'ERR_QREDO_UNKNOWN_KEY'
+  | 'ERR_QREDO_BODY_EMPTY'
+  | 'ERR_QREDO_API_KEY'
   // request doctor: QI Tech mistakes
   | 'ERR_QIT_MD5_RAW_JSON'
   | 'ERR_QIT_GET_CONTENT_TYPE'
