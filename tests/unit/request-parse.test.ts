@@ -352,13 +352,18 @@ describe('1 MB bodies', () => {
     const r = f();
     return [r, performance.now() - t];
   };
-  it('curl --data-raw', () => {
-    const [r, ms] = time(() => parseRequest(`curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`));
+  it("curl --data-raw '…' (the body's quotes written '\\'')", () => {
+    const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`;
+    const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
     expect(ms).toBeLessThan(100);
   });
-  it('curl $…', () => {
-    const [r, ms] = time(() => parseRequest(`curl ${sq(URL_)} ${hs(sq)} --data-raw ${ansi(big)}`));
+  it.each([
+    ['$…', ansi],
+    ['"…"', dq],
+  ])('curl --data-raw %s', (_name, quote) => {
+    const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${quote(big)}`;
+    const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
     expect(ms).toBeLessThan(100);
   });
@@ -443,9 +448,7 @@ describe('against curl itself', () => {
   })();
 
   /** Runs a curl command (`URL` replaced by a local server's) through bash, and returns what the server received. */
-  async function viaCurl(
-    command: (url: string) => string,
-  ): Promise<{
+  async function viaCurl(command: (url: string) => string): Promise<{
     parsed: ParsedRequest;
     got: { method: string; url: string; headers: string[]; body: string };
   }> {

@@ -15,11 +15,11 @@
  *   every `$` that does not open `$'…'`, so the text stays as written, and note that a shell would
  *   have expanded it;
  * - speed: shell-quote spends about 120 ms on a 1 MB quoted body (a lazy regex, then one string
- *   append per character). A quoted string longer than {@link LONG_QUOTED} is therefore read here
- *   (single quotes: as is; double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC},
- *   checked against bash in the tests) and replaced by a placeholder word part that is put back
- *   after shell-quote has split the words. Short strings, and so every usual header, still go
- *   through shell-quote.
+ *   append per character). A run of adjacent quoted strings and `\X` escapes (one word part, e.g.
+ *   `'it'\''s'`) longer than {@link LONG_QUOTED} is therefore read here (single quotes: as is;
+ *   double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC}, checked against bash
+ *   in the tests) and replaced by a placeholder that is put back after shell-quote has split the
+ *   words. Short strings, and so every usual header, still go through shell-quote.
  */
 import { parse as shellParse } from 'shell-quote';
 import type { ParsedRequest, RequestParse } from './types';
@@ -33,6 +33,8 @@ export const LONG_QUOTED = 1024;
 const MARK_OPEN = '\uE000';
 const MARK_CLOSE = '\uE001';
 const MARK = /\uE000(\d+)\uE001/g;
+/** The characters that mean something inside double quotes. */
+const SPECIAL_IN_DOUBLE = /[\\"$]/g;
 
 /** The command text made ready for shell-quote. */
 interface Prepared {
@@ -148,29 +150,51 @@ export function prepareShellText(text: string): Prepared {
   // (a cast: the closures below change it, which TypeScript's narrowing does not see)
   let state = 'none' as 'none' | 'single' | 'double' | 'ansi';
   let opened = 0; // where the open quote starts
-  let outMark = 0; // out.length when it opened
+  let contentStart = 0; // where its text starts
+  /**
+   * The run of adjacent quoted strings and `\X` escapes being read (one word part for bash, e.g.
+   * `'it'\''s'`): where it starts in `out`, its text, its length in the command, where it ends.
+   */
+  let run: { outMark: number; parts: string[]; length: number; end: number } | undefined;
   const n = text.length;
   /** Copy text[seg, i), then add `replacement`, and continue copying from `next`. */
   const replace = (i: number, replacement: string, next: number): void => {
     out.push(text.slice(seg, i), replacement);
     seg = next;
   };
-  /** A quote opens at i (its first character), its text at i + skip. */
-  const open = (i: number, to: typeof state): void => {
-    replace(i, '', i); // flush, so that a long string can be taken out of `out` whole
-    outMark = out.length;
+  /** A part of a run starts at i: the run goes on if it ended there, else a new one starts. */
+  const runPart = (i: number): void => {
+    if (!extract) return;
+    if (run?.end !== i) {
+      endRun();
+      replace(i, '', i); // flush, so that the run can be taken out of `out` whole
+      run = { outMark: out.length, parts: [], length: 0, end: i };
+    }
+  };
+  /** The run ends: a long one is taken out and replaced by a placeholder. */
+  const endRun = (): void => {
+    if (run && run.length > LONG_QUOTED) {
+      literals.push(run.parts.join(''));
+      out.length = run.outMark;
+      out.push(MARK_OPEN + String(literals.length - 1) + MARK_CLOSE);
+      seg = run.end;
+    }
+    run = undefined;
+  };
+  /** A quote opens at i; its text starts at `start`. */
+  const open = (i: number, to: typeof state, start: number): void => {
+    runPart(i);
     opened = i;
+    contentStart = start;
     state = to;
   };
-  /** The quote that opened at `opened` closes at `close` (its last character). */
+  /** The open quote closes at `close` (its last character). */
   const close = (close: number): void => {
-    const start = opened + (state === 'ansi' ? 2 : 1);
-    if (extract && close - start > LONG_QUOTED) {
-      const raw = text.slice(start, close);
-      literals.push(state === 'single' ? raw : state === 'double' ? decodeDouble(raw) : decodeAnsiC(raw));
-      out.length = outMark;
-      out.push(MARK_OPEN + String(literals.length - 1) + MARK_CLOSE);
-      seg = close + 1;
+    if (run) {
+      const raw = text.slice(contentStart, close);
+      run.parts.push(state === 'single' ? raw : state === 'double' ? decodeDouble(raw) : decodeAnsiC(raw));
+      run.length += close + 1 - opened;
+      run.end = close + 1;
     }
     state = 'none';
   };
@@ -187,50 +211,70 @@ export function prepareShellText(text: string): Prepared {
       close(end);
       i = end + 1;
     } else if (state === 'ansi') {
-      if (c === '\\') i += 2;
-      else {
-        if (c === "'") close(i);
-        i++;
+      // the next ' that an odd number of backslashes does not escape
+      let end = text.indexOf("'", i);
+      while (end !== -1) {
+        let slashes = 0;
+        while (end - slashes - 1 >= i && text[end - slashes - 1] === '\\') slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf("'", end + 1);
       }
+      if (end === -1) break; // unterminated: reported below
+      close(end);
+      i = end + 1;
     } else if (state === 'double') {
-      if (c === '\\') {
+      // jump to the next character that matters inside double quotes
+      SPECIAL_IN_DOUBLE.lastIndex = i;
+      const next = SPECIAL_IN_DOUBLE.exec(text);
+      if (!next) break; // unterminated: reported below
+      i = next.index;
+      const d = text[i];
+      if (d === '\\') {
         const k = continuation(i);
         if (k) replace(i, '', i + k);
         else if (text[i + 1] === '`') replace(i, '', i + 1); // bash reads \` as `
         i += k || 2;
-      } else if (c === '$') {
+      } else if (d === '$') {
         dollar ||= isNameStart(text[i + 1]);
         replace(i, '\\$', i + 1);
         i++;
       } else {
-        if (c === '"') close(i);
+        if (d === '"') close(i);
         i++;
       }
     } else if (c === '\\') {
       const k = continuation(i);
       if (k) replace(i, '', i + k);
+      else if (i + 1 < n) {
+        // an escaped character outside quotes: part of a run
+        runPart(i);
+        if (run) {
+          run.parts.push(text[i + 1] ?? '');
+          run.length += 2;
+          run.end = i + 2;
+        }
+      }
       i += k || 2;
     } else if (c === "'" || c === '"') {
-      open(i, c === "'" ? 'single' : 'double');
+      open(i, c === "'" ? 'single' : 'double', i + 1);
       i++;
+    } else if (c === '$' && text[i + 1] === "'") {
+      open(i, 'ansi', i + 2);
+      i += 2;
+    } else if (c === '$' && text[i + 1] === '"') {
+      // bash's $"…" (a translated string) is a plain double-quoted string here
+      open(i, 'double', i + 2);
+      replace(i, '', i + 1);
+      i += 2;
     } else if (c === '$') {
-      if (text[i + 1] === "'") {
-        open(i, 'ansi');
-        i += 2;
-      } else if (text[i + 1] === '"') {
-        // bash's $"…" (a translated string) is a plain double-quoted string here
-        replace(i, '', i + 1);
-        open(i + 1, 'double');
-        i += 2;
-      } else {
-        dollar ||= isNameStart(text[i + 1]);
-        replace(i, '\\$', i + 1);
-        i++;
-      }
+      dollar ||= isNameStart(text[i + 1]);
+      replace(i, '\\$', i + 1);
+      i++;
     } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
       replace(i, '\\#', i + 1);
       i++;
     } else i++;
+    if (state === 'none' && run && run.end < i) endRun();
   }
   if (state !== 'none') {
     const what =
@@ -239,6 +283,7 @@ export function prepareShellText(text: string): Prepared {
       `The curl command has an unterminated ${what}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
     );
   }
+  endRun();
   out.push(text.slice(seg));
   return { text: out.join(''), dollar, literals };
 }
