@@ -105,6 +105,43 @@ describe('the same request in every form', () => {
       expect(request(r).source).toBe('curl');
     });
 
+  /** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
+  const win = (str: string): string =>
+    '^"' +
+    str
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/[^a-zA-Z0-9\s_\-:=+~'/.',?;()*`&]/g, '^$&')
+      .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
+      .replace(/\r?\n/g, '^\n\n') +
+    '^"';
+  it('curl: Windows cmd ("Copy as cURL (cmd)"), ^ continuations', () => {
+    const body = BODY.replace('a b', 'a b 100%off\\slash');
+    const text = [
+      `curl ${win(URL_)}`,
+      ...HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`),
+      `--data-raw ${win(body)}`,
+    ].join(' ^\n  ');
+    const req = request(parseRequest(text));
+    // (Chrome doubles every backslash; the C runtime halves only those before a quote)
+    expectSame({ kind: 'request', request: req }, body.replace('\\slash', '\\\\slash'));
+    const crlf = request(parseRequest(text.replaceAll('\n', '\r\n').replace(win(body), win(BODY_CRLF))));
+    expect(crlf.body).toBe(BODY_CRLF.replaceAll('\r\n', '\n'));
+  });
+  it('curl: Windows cmd written by hand', () => {
+    const req = request(
+      parseRequest(
+        'curl.exe -X POST "https://a.example/p" ^\r\n  -H "x-a: 1" ^\r\n  -d "{\\"a\\": \\"b c\\"}"',
+      ),
+    );
+    expect([req.method, req.url, req.headers, req.body]).toEqual([
+      'POST',
+      'https://a.example/p',
+      [['x-a', '1']],
+      '{"a": "b c"}',
+    ]);
+  });
+
   it('--json adds Accept unless given', () => {
     const req = request(parseRequest(`curl ${sq(URL_)} --json ${sq(BODY)}`));
     expect(header(req, 'content-type')).toBe('application/json');

@@ -430,6 +430,92 @@ interface DataPiece {
   json: boolean;
 }
 
+/**
+ * Whether the command is written for Windows cmd.exe (Chrome's "Copy as cURL (cmd)"): its first
+ * line ends with the `^` continuation, or the first argument is quoted as `^"…^"`.
+ */
+export function isCmdStyle(text: string): boolean {
+  const nl = text.indexOf('\n');
+  const first = (nl === -1 ? text : text.slice(0, nl)).trimEnd();
+  return /^curl(?:\.exe)?[ \t]+\^"/i.test(text.slice(0, 20)) || (nl !== -1 && / \^$/.test(first));
+}
+
+/**
+ * The words of a cmd.exe command line. shell-quote reads only POSIX shells, so this is the one
+ * place with a hand-written reader, in two steps as Windows does it:
+ * 1. cmd.exe: CRs are dropped; outside "…", `^X` is X and `^` + newline joins the next line (whose first character
+ *    is then literal: Chrome writes a newline in a string as `^` + two newlines); inside "…" a `^`
+ *    is literal.
+ * 2. The C runtime's argv rules (which curl.exe uses): whitespace outside quotes splits words, `"`
+ *    opens and closes quoting, `""` inside quotes is one `"`, and 2n backslashes before a `"` are n
+ *    backslashes (the quote then counts) while 2n+1 are n and a literal `"`; other backslashes are
+ *    literal.
+ */
+export function cmdWords(command: string): string[] {
+  // step 1: cmd.exe's carets (cmd.exe drops every CR as it reads a line)
+  const text = command.replaceAll('\r', '');
+  let line = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (c === '"') quoted = !quoted;
+    if (c !== '^' || quoted) {
+      line += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '\n') {
+      i += 2; // the newline goes; the first character of the next line is literal
+      if (i < text.length) line += text[i];
+      continue;
+    }
+    if (next !== undefined) line += next;
+    i++;
+  }
+  // step 2: the C runtime's argv
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let inQuote = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] ?? '';
+    if (c === '\\') {
+      let n = 0;
+      while (line[i + n] === '\\') n++;
+      if (line[i + n] === '"') {
+        word += '\\'.repeat(n >> 1);
+        if (n % 2 === 1) {
+          word += '"';
+          i += n; // past the quote
+        } else i += n - 1; // the quote is read next
+      } else {
+        word += '\\'.repeat(n);
+        i += n - 1;
+      }
+      inWord = true;
+    } else if (c === '"') {
+      if (inQuote && line[i + 1] === '"') {
+        word += '"';
+        i++;
+      } else inQuote = !inQuote;
+      inWord = true;
+    } else if (!inQuote && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inQuote)
+    throw new CurlError(
+      'The curl command (Windows cmd style) has an unterminated double quote: the paste may be cut off. Copy the whole command again.',
+    );
+  if (inWord) words.push(word);
+  return words;
+}
+
 /** The words of the command (after `curl`), and notes on what the shell step did. */
 function words(text: string, notes: string[]): string[] {
   const prepared = prepareShellText(text);
@@ -470,7 +556,7 @@ function fromFile(option: string, value: string): CurlError {
 /** Reads a curl command into a request, or throws a CurlError. */
 function readCurl(text: string): ParsedRequest {
   const notes: string[] = [];
-  const argv = words(text, notes);
+  const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
   argv.shift(); // "curl" or "curl.exe"
 
   let method: string | undefined;
