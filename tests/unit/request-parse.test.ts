@@ -137,7 +137,10 @@ describe('the same request in every form', () => {
     expect([req.method, req.url, req.headers, req.body]).toEqual([
       'POST',
       'https://a.example/p',
-      [['x-a', '1']],
+      [
+        ['x-a', '1'],
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+      ],
       '{"a": "b c"}',
     ]);
   });

@@ -784,12 +784,17 @@ function readCurl(text: string): ParsedRequest {
       if (!given.has(h.toLowerCase())) headers.push([h, 'application/json']);
   }
   const kept = headers.filter(([k]) => !removed.has(k.toLowerCase()));
-  if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type'))
-    notes.push(
-      removed.has('content-type')
-        ? 'The Content-Type header is removed: curl sends the data with no Content-Type.'
-        : 'No Content-Type given: curl sends the data with Content-Type: application/x-www-form-urlencoded.',
-    );
+  if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
+    if (removed.has('content-type'))
+      notes.push('The Content-Type header is removed: curl sends the data with no Content-Type.');
+    else {
+      // curl adds this header itself for -d and its kin: it is sent, and some schemes sign it
+      kept.push(['Content-Type', 'application/x-www-form-urlencoded']);
+      notes.push(
+        'No Content-Type given: curl adds Content-Type: application/x-www-form-urlencoded for the data (shown among the headers).',
+      );
+    }
+  }
 
   return { source: 'curl', method, url, headers: kept, body, notes };
 }
