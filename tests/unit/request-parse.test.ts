@@ -174,6 +174,17 @@ describe('the same request in every form', () => {
         expect(req.notes.join(' ')).not.toMatch(/Content-Length says/);
       });
 
+  it('raw HTTP: pseudo-headers give the URL but are not headers; the body is kept to the last byte', () => {
+    const req = request(
+      parseRequest('POST /p?q=1 HTTP/2\n:authority: h.example\n:scheme: https\nx-a: 1\n\n\r\nbody\r\n\n'),
+    );
+    expect([req.url, req.headers, req.body]).toEqual([
+      'https://h.example/p?q=1',
+      [['x-a', '1']],
+      '\r\nbody\r\n\n',
+    ]);
+  });
+
   it('raw HTTP with an absolute-form target keeps the URL; a wrong Content-Length is noted', () => {
     const req = request(
       parseRequest(
@@ -358,6 +369,11 @@ describe('errors and other text', () => {
   it('raw HTTP and fetch errors', () => {
     expectError(parseRequest('GET /x HTTP/1.1\nAccept: */*\n\n'), 'http', /no Host header/);
     expectError(parseRequest('GET /x HTTP/1.1\nHost: a\nnot a header\n\n'), 'http', /no colon/);
+    expectError(
+      parseRequest('POST /x HTTP/1.1\nHost: a\n{"a": 1}'),
+      'http',
+      /empty line between the headers and the body/,
+    );
     expectError(parseRequest('fetch("https://a.example/", {"method": "POST",'), 'fetch', /not closed/);
     expectError(parseRequest("fetch('https://a.example/')"), 'fetch', /double quotes/);
     expectError(parseRequest('fetch("https://a.example/", {method: "POST"});'), 'fetch', /strict JSON/);

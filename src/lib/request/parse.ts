@@ -33,6 +33,8 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** An HTTP/1.x request line: method, target, version. Matched against the first line only. */
 const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}) ([^\s]+) HTTP\/(\d(?:\.\d)?)$/;
 
@@ -71,7 +73,8 @@ function readHttp(text: string): ParsedRequest {
   const headers: [string, string][] = [];
   let pos = text.indexOf('\n');
   let body = '';
-  let blank = false;
+  /** HTTP/2 pseudo-headers as a browser shows them (:authority, :scheme), for the URL only. */
+  const pseudo = new Map<string, string>();
   while (pos !== -1) {
     const start = pos + 1;
     const nl = text.indexOf('\n', start);
@@ -80,7 +83,6 @@ function readHttp(text: string): ParsedRequest {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '') {
       body = nl === -1 ? '' : text.slice(nl + 1);
-      blank = true;
       break;
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
@@ -96,28 +98,28 @@ function readHttp(text: string): ParsedRequest {
         );
       const name = line.slice(0, colon);
       const value = line.slice(colon + 1).trim();
-      if (name.startsWith(':')) {
-        notes.push(`Skipped the HTTP/2 pseudo-header ${name}.`);
-        if (name === ':authority' && !headers.some(([k]) => k.toLowerCase() === 'host'))
-          headers.push(['Host', value]);
-      } else headers.push([name, value]);
+      if (name.startsWith(':')) pseudo.set(name, value);
+      else if (!TOKEN.test(name))
+        throw new ReadError(
+          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") is not "Name: value": is the empty line between the headers and the body missing?`,
+        );
+      else headers.push([name, value]);
     }
     pos = nl;
   }
-  if (!blank && pos === -1 && text.length > 0) {
-    /* no blank line: the headers run to the end and there is no body */
-  }
-
   let url: string;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) url = target;
   else if (target.startsWith('/')) {
-    const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1];
+    const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
     if (!host)
       throw new ReadError(
         `The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
       );
-    url = 'https://' + host + target;
-    notes.push(`The URL is built as https:// + Host + ${target.length > 40 ? 'the path' : target}.`);
+    const scheme = pseudo.get(':scheme') ?? 'https';
+    url = `${scheme}://${host}${target}`;
+    notes.push(
+      `The URL is built as ${scheme}:// + ${pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host'} + ${target.length > 40 ? 'the path' : target}.`,
+    );
   } else
     throw new ReadError(`The request target "${target.slice(0, 60)}" is neither a path (/…) nor a full URL.`);
 
