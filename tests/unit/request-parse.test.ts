@@ -400,6 +400,31 @@ describe('errors and other text', () => {
   });
 });
 
+describe('never throws', () => {
+  it("on random text after each form's start", () => {
+    // a fixed pseudo-random sequence (no Math.random: a failure must be reproducible)
+    let seed = 12;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const alphabet = ' \t\n\r\'"$\\^#|&;<>(){}[]:,-=@?*`%aHdXG/éx0';
+    const starts = [
+      'curl ',
+      'curl.exe ^"',
+      'fetch("',
+      'fetch("https://a/", ',
+      '{',
+      '{"log":',
+      'POST / HTTP/1.1\n',
+    ];
+    for (let k = 0; k < 3000; k++) {
+      let text = starts[k % starts.length] ?? '';
+      const len = rnd(40);
+      for (let j = 0; j < len; j++) text += alphabet[rnd(alphabet.length)];
+      const r = parseRequest(text);
+      expect(['request', 'error', 'not-request']).toContain(r.kind);
+    }
+  });
+});
+
 describe('1 MB bodies', () => {
   const big = Array.from({ length: 1 << 20 }, (_, i) => '{"a b\\\'\r\n\tz09é'[i % 16]).join('');
   const time = (f: () => RequestParse): [RequestParse, number] => {

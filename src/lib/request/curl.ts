@@ -443,9 +443,9 @@ export function isCmdStyle(text: string): boolean {
 /**
  * The words of a cmd.exe command line. shell-quote reads only POSIX shells, so this is the one
  * place with a hand-written reader, in two steps as Windows does it:
- * 1. cmd.exe: CRs are dropped; outside "…", `^X` is X and `^` + newline joins the next line (whose first character
- *    is then literal: Chrome writes a newline in a string as `^` + two newlines); inside "…" a `^`
- *    is literal.
+ * 1. cmd.exe: CRs are dropped; outside "…", `^X` is X and `^` + newline joins the next line,
+ *    whose first character is then literal (Chrome writes a newline in a string as `^` + two
+ *    newlines); inside "…" a `^` is literal.
  * 2. The C runtime's argv rules (which curl.exe uses): whitespace outside quotes splits words, `"`
  *    opens and closes quoting, `""` inside quotes is one `"`, and 2n backslashes before a `"` are n
  *    backslashes (the quote then counts) while 2n+1 are n and a literal `"`; other backslashes are
