@@ -54,6 +54,16 @@ function expectError(r: RequestParse, source: string, pattern: RegExp): void {
   expect(r.message).toMatch(pattern);
 }
 
+/** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
+const win = (str: string): string =>
+  '^"' +
+  str
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[^a-zA-Z0-9\s_\-:=+~'/.',?;()*`&]/g, '^$&')
+    .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
+    .replace(/\r?\n/g, '^\n\n') +
+  '^"';
 const hs = (quote: (s: string) => string, flag = '-H'): string =>
   HEADERS.map(([k, v]) => `${flag} ${quote(`${k}: ${v}`)}`).join(' ');
 
@@ -105,16 +115,6 @@ describe('the same request in every form', () => {
       expect(request(r).source).toBe('curl');
     });
 
-  /** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
-  const win = (str: string): string =>
-    '^"' +
-    str
-      .replace(/\\/g, '\\\\')
-      .replace(/"/g, '\\"')
-      .replace(/[^a-zA-Z0-9\s_\-:=+~'/.',?;()*`&]/g, '^$&')
-      .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
-      .replace(/\r?\n/g, '^\n\n') +
-    '^"';
   it('curl: Windows cmd ("Copy as cURL (cmd)"), ^ continuations', () => {
     const body = BODY.replace('a b', 'a b 100%off\\slash');
     const text = [
@@ -446,6 +446,12 @@ describe('1 MB bodies', () => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${quote(big)}`;
     const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
+    expect(ms).toBeLessThan(100);
+  });
+  it('curl for Windows cmd', () => {
+    const text = `curl ${win(URL_)} ^\n  ${HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`).join(' ^\n  ')} ^\n  --data-raw ${win(big.replaceAll('\r\n', '\n').replaceAll('\\', ''))}`;
+    const [r, ms] = time(() => parseRequest(text));
+    expectSame(r, big.replaceAll('\r\n', '\n').replaceAll('\\', ''));
     expect(ms).toBeLessThan(100);
   });
   it('raw HTTP', () => {

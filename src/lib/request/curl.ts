@@ -437,8 +437,10 @@ interface DataPiece {
 export function isCmdStyle(text: string): boolean {
   const nl = text.indexOf('\n');
   const first = (nl === -1 ? text : text.slice(0, nl)).trimEnd();
-  return /^curl(?:\.exe)?[ \t]+\^"/i.test(text.slice(0, 20)) || (nl !== -1 && / \^$/.test(first));
+  return CHROME_CMD.test(text.slice(0, 20)) || (nl !== -1 && / \^$/.test(first));
 }
+/** The start of Chrome's "Copy as cURL (cmd)": every argument in `^"…^"`. */
+const CHROME_CMD = /^curl(?:\.exe)?[ \t]+\^"/i;
 
 /**
  * The words of a cmd.exe command line. shell-quote reads only POSIX shells, so this is the one
@@ -454,31 +456,35 @@ export function isCmdStyle(text: string): boolean {
 export function cmdWords(command: string): string[] {
   // step 1: cmd.exe's carets (cmd.exe drops every CR as it reads a line)
   const text = command.replaceAll('\r', '');
-  let line = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? '';
-    if (c === '"') quoted = !quoted;
-    if (c !== '^' || quoted) {
-      line += c;
-      continue;
-    }
-    const next = text[i + 1];
-    if (next === '\n') {
-      i += 2; // the newline goes; the first character of the next line is literal
-      if (i < text.length) line += text[i];
-      continue;
-    }
-    if (next !== undefined) line += next;
-    i++;
-  }
+  // Chrome's form (`curl ^"…^"`) escapes every quote, so cmd.exe sees none: one native pass
+  const line = CHROME_CMD.test(text.slice(0, 20)) ? text.replace(/\^\n?([\s\S])/g, '$1') : cmdCarets(text);
+
   // step 2: the C runtime's argv
   const words: string[] = [];
   let word = '';
   let inWord = false;
   let inQuote = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] ?? '';
+  let seg = 0;
+  const OUTSIDE = /[\\" \t\n]/g;
+  const INSIDE = /[\\"]/g;
+  for (;;) {
+    const SPECIAL = inQuote ? INSIDE : OUTSIDE;
+    SPECIAL.lastIndex = seg;
+    const m = SPECIAL.exec(line);
+    if (!m) break;
+    let i = m.index;
+    const c = m[0];
+    if (c !== '\\' && c !== '"') {
+      // whitespace outside quotes ends a word
+      word += line.slice(seg, i);
+      if (inWord || word !== '') words.push(word);
+      word = '';
+      inWord = false;
+      seg = i + 1;
+      continue;
+    }
+    word += line.slice(seg, i);
+    inWord = true;
     if (c === '\\') {
       let n = 0;
       while (line[i + n] === '\\') n++;
@@ -486,34 +492,49 @@ export function cmdWords(command: string): string[] {
         word += '\\'.repeat(n >> 1);
         if (n % 2 === 1) {
           word += '"';
-          i += n; // past the quote
-        } else i += n - 1; // the quote is read next
+          i += n + 1; // past the quote
+        } else i += n; // the quote is read next
       } else {
         word += '\\'.repeat(n);
-        i += n - 1;
+        i += n;
       }
-      inWord = true;
-    } else if (c === '"') {
-      if (inQuote && line[i + 1] === '"') {
-        word += '"';
-        i++;
-      } else inQuote = !inQuote;
-      inWord = true;
-    } else if (!inQuote && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
+    } else if (inQuote && line[i + 1] === '"') {
+      word += '"';
+      i += 2;
     } else {
-      word += c;
-      inWord = true;
+      inQuote = !inQuote;
+      i += 1;
     }
+    seg = i;
   }
   if (inQuote)
     throw new CurlError(
       'The curl command (Windows cmd style) has an unterminated double quote: the paste may be cut off. Copy the whole command again.',
     );
-  if (inWord) words.push(word);
+  word += line.slice(seg);
+  if (inWord || word !== '') words.push(word);
   return words;
+}
+
+/** cmd.exe's carets, when the text has quotes cmd.exe sees (inside them a ^ is literal). */
+function cmdCarets(text: string): string {
+  const parts: string[] = [];
+  let seg = 0;
+  let quoted = false;
+  const CARET_OR_QUOTE = /[\^"]/g;
+  for (let m = CARET_OR_QUOTE.exec(text); m; m = CARET_OR_QUOTE.exec(text)) {
+    const i = m.index;
+    if (m[0] === '"') quoted = !quoted;
+    else if (!quoted) {
+      parts.push(text.slice(seg, i));
+      // ^X is X; ^ + newline drops the newline and takes the next character as it is
+      const skip = text[i + 1] === '\n' ? 2 : 1;
+      seg = i + skip;
+      CARET_OR_QUOTE.lastIndex = seg + 1; // the escaped character is never special
+    }
+  }
+  parts.push(text.slice(seg));
+  return parts.join('');
 }
 
 /** The words of the command (after `curl`), and notes on what the shell step did. */
