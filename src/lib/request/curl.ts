@@ -1,0 +1,841 @@
+/**
+ * Reading a pasted curl command (issue 12): the words come from the `shell-quote` package, the
+ * meaning of each option from curl's own rules. Nothing here runs a shell or reads a file.
+ *
+ * shell-quote (1.12) already reads single quotes, double quotes with backslash escapes and bash
+ * `$'…'` ANSI-C strings. {@link prepareShellText} only does what it does not:
+ * - a `\` + newline continuation becomes an empty word (`curl x \⏎ -H y` → `['curl','x','','-H','y']`),
+ *   and inside double quotes it keeps both characters, where bash drops them: we remove the pair
+ *   outside single quotes and `$'…'` (where bash keeps it);
+ * - inside double quotes `\`` keeps its backslash, where bash drops it: we drop it;
+ * - an unterminated quote is silently skipped: we report it;
+ * - `#` anywhere in an unquoted word starts a comment (`https://h/p#frag` loses `#frag`), where bash
+ *   only starts one at the beginning of a word: we escape a `#` inside a word;
+ * - `$NAME`, `${NAME}` and `$(…)` are expanded from `env` (and `${…}` loses its braces): we escape
+ *   every `$` that does not open `$'…'`, so the text stays as written, and note that a shell would
+ *   have expanded it;
+ * - speed: shell-quote spends about 120 ms on a 1 MB quoted body (a lazy regex, then one string
+ *   append per character). A run of adjacent quoted strings and `\X` escapes (one word part, e.g.
+ *   `'it'\''s'`) longer than {@link LONG_QUOTED} is therefore read here (single quotes: as is;
+ *   double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC}, checked against bash
+ *   in the tests) and replaced by a placeholder that is put back after shell-quote has split the
+ *   words. Short strings, and so every usual header, still go through shell-quote.
+ */
+import { parse as shellParse } from 'shell-quote';
+import type { ParsedRequest, RequestParse } from './types';
+
+/** A failure to read the command, with a message for the person who pasted it. */
+class CurlError extends Error {}
+
+/** Quoted strings longer than this (in characters) are read without shell-quote, for speed. */
+export const LONG_QUOTED = 1024;
+/** Placeholder brackets (private-use characters); not used when the text holds them already. */
+const MARK_OPEN = '\uE000';
+const MARK_CLOSE = '\uE001';
+const MARK = /\uE000(\d+)\uE001/g;
+/** The characters that mean something inside double quotes. */
+const SPECIAL_IN_DOUBLE = /[\\"$]/g;
+
+/** The command text made ready for shell-quote. */
+interface Prepared {
+  text: string;
+  /** A `$` that a shell would expand (`$TOKEN`, `${X}`, `$(date)`) is in the command. */
+  dollar: boolean;
+  /** The long quoted strings taken out, by placeholder number. */
+  literals: string[];
+}
+
+const isSpace = (c: string | undefined): boolean =>
+  c === undefined || c === ' ' || c === '\t' || c === '\n' || c === '\r';
+const isNameStart = (c: string | undefined): boolean => c !== undefined && /[A-Za-z_{(0-9@*#?!$-]/.test(c);
+
+/** 1-based line number of a position, for messages. */
+function lineOf(text: string, at: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The text inside bash double quotes: `\` + newline vanishes, `\` before `\ " $ `` is dropped. */
+export function decodeDouble(raw: string): string {
+  return raw.replace(/\\(\r\n|\n|[\\"$`])/g, (_m, c: string) => (c.endsWith('\n') ? '' : c));
+}
+
+/** The single-character escapes of `$'…'`, by the letter after the backslash. */
+const ANSI_C_LETTERS: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
+
+/** The value of a hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
+/**
+ * The text inside bash `$'…'`, as bash (and shell-quote) read it: \a \b \e \E \f \n \r \t \v \\ \'
+ * \" \?, \nnn octal, \xHH, \uHHHH, \UHHHHHHHH, \cX; any other `\X` stays as written; a NUL ends
+ * the string. A plain loop over the backslashes: a regex replace with a callback took ~200 ms on a
+ * 1 MB escape-heavy body.
+ */
+export function decodeAnsiC(raw: string): string {
+  let out = '';
+  let seg = 0;
+  const n = raw.length;
+  for (let i = raw.indexOf('\\'); i !== -1 && i + 1 < n; i = raw.indexOf('\\', i)) {
+    if (i > seg) out += raw.slice(seg, i);
+    const c = raw[i + 1] ?? '';
+    const letter = ANSI_C_LETTERS[c];
+    let len = 2;
+    if (letter !== undefined) out += letter;
+    else if (c >= '0' && c <= '7') {
+      let v = 0;
+      len = 1;
+      while (len < 4 && i + len < n) {
+        const d = raw.charCodeAt(i + len) - 0x30;
+        if (d < 0 || d > 7) break;
+        v = v * 8 + d;
+        len++;
+      }
+      out += String.fromCharCode(v & 0xff);
+    } else if (c === 'x' || c === 'u' || c === 'U') {
+      const max = c === 'x' ? 2 : c === 'u' ? 4 : 8;
+      let v = 0;
+      let k = 0;
+      for (; k < max && i + 2 + k < n; k++) {
+        const d = hexValue(raw.charCodeAt(i + 2 + k));
+        if (d < 0) break;
+        v = v * 16 + d;
+      }
+      len = 2 + k;
+      out += k === 0 || v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v);
+    } else if (c === 'c' && i + 2 < n) {
+      const ctrl = raw[i + 2] ?? '';
+      len = ctrl === '\\' && raw[i + 3] === '\\' ? 4 : 3;
+      out += ctrl === '?' ? '\x7f' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1f);
+    } else out += raw.slice(i, i + 2);
+    i += len;
+    seg = i;
+  }
+  out += raw.slice(seg);
+  const nul = out.indexOf('\0');
+  return nul === -1 ? out : out.slice(0, nul);
+}
+
+/**
+ * One linear pass over the command that fixes what shell-quote does not handle (see the module
+ * comment). It tracks the quote state only to know where each fix applies; the words themselves
+ * are still split and unquoted by shell-quote.
+ */
+export function prepareShellText(text: string): Prepared {
+  const out: string[] = [];
+  const literals: string[] = [];
+  const extract = !text.includes(MARK_OPEN) && !text.includes(MARK_CLOSE);
+  let seg = 0; // start of the text not yet copied to `out`
+  let dollar = false;
+  // (a cast: the closures below change it, which TypeScript's narrowing does not see)
+  let state = 'none' as 'none' | 'single' | 'double' | 'ansi';
+  let opened = 0; // where the open quote starts
+  let contentStart = 0; // where its text starts
+  /**
+   * The run of adjacent quoted strings and `\X` escapes being read (one word part for bash, e.g.
+   * `'it'\''s'`): where it starts in `out`, its text, its length in the command, where it ends.
+   */
+  let run: { outMark: number; parts: string[]; length: number; end: number } | undefined;
+  const n = text.length;
+  /** Copy text[seg, i), then add `replacement`, and continue copying from `next`. */
+  const replace = (i: number, replacement: string, next: number): void => {
+    out.push(text.slice(seg, i), replacement);
+    seg = next;
+  };
+  /** A part of a run starts at i: the run goes on if it ended there, else a new one starts. */
+  const runPart = (i: number): void => {
+    if (!extract) return;
+    if (run?.end !== i) {
+      endRun();
+      replace(i, '', i); // flush, so that the run can be taken out of `out` whole
+      run = { outMark: out.length, parts: [], length: 0, end: i };
+    }
+  };
+  /** The run ends: a long one is taken out and replaced by a placeholder. */
+  const endRun = (): void => {
+    if (run && run.length > LONG_QUOTED) {
+      literals.push(run.parts.join(''));
+      out.length = run.outMark;
+      out.push(MARK_OPEN + String(literals.length - 1) + MARK_CLOSE);
+      seg = run.end;
+    }
+    run = undefined;
+  };
+  /** A quote opens at i; its text starts at `start`. */
+  const open = (i: number, to: typeof state, start: number): void => {
+    runPart(i);
+    opened = i;
+    contentStart = start;
+    state = to;
+  };
+  /** The open quote closes at `close` (its last character). */
+  const close = (close: number): void => {
+    if (run) {
+      const raw = text.slice(contentStart, close);
+      run.parts.push(state === 'single' ? raw : state === 'double' ? decodeDouble(raw) : decodeAnsiC(raw));
+      run.length += close + 1 - opened;
+      run.end = close + 1;
+    }
+    state = 'none';
+  };
+  /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
+  const continuation = (i: number): number =>
+    text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
+
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (state === 'single') {
+      const end = text.indexOf("'", i);
+      if (end === -1) break; // unterminated: reported below
+      close(end);
+      i = end + 1;
+    } else if (state === 'ansi') {
+      // the next ' that an odd number of backslashes does not escape
+      let end = text.indexOf("'", i);
+      while (end !== -1) {
+        let slashes = 0;
+        while (end - slashes - 1 >= i && text[end - slashes - 1] === '\\') slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf("'", end + 1);
+      }
+      if (end === -1) break; // unterminated: reported below
+      close(end);
+      i = end + 1;
+    } else if (state === 'double') {
+      // jump to the next character that matters inside double quotes
+      SPECIAL_IN_DOUBLE.lastIndex = i;
+      const next = SPECIAL_IN_DOUBLE.exec(text);
+      if (!next) break; // unterminated: reported below
+      i = next.index;
+      const d = text[i];
+      if (d === '\\') {
+        const k = continuation(i);
+        if (k) replace(i, '', i + k);
+        else if (text[i + 1] === '`') replace(i, '', i + 1); // bash reads \` as `
+        i += k || 2;
+      } else if (d === '$') {
+        dollar ||= isNameStart(text[i + 1]);
+        replace(i, '\\$', i + 1);
+        i++;
+      } else {
+        if (d === '"') close(i);
+        i++;
+      }
+    } else if (c === '\\') {
+      const k = continuation(i);
+      if (k) replace(i, '', i + k);
+      else if (i + 1 < n) {
+        // an escaped character outside quotes: part of a run
+        runPart(i);
+        if (run) {
+          run.parts.push(text[i + 1] ?? '');
+          run.length += 2;
+          run.end = i + 2;
+        }
+      }
+      i += k || 2;
+    } else if (c === "'" || c === '"') {
+      open(i, c === "'" ? 'single' : 'double', i + 1);
+      i++;
+    } else if (c === '$' && text[i + 1] === "'") {
+      open(i, 'ansi', i + 2);
+      i += 2;
+    } else if (c === '$' && text[i + 1] === '"') {
+      // bash's $"…" (a translated string) is a plain double-quoted string here
+      open(i, 'double', i + 2);
+      replace(i, '', i + 1);
+      i += 2;
+    } else if (c === '$') {
+      dollar ||= isNameStart(text[i + 1]);
+      replace(i, '\\$', i + 1);
+      i++;
+    } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
+      replace(i, '\\#', i + 1);
+      i++;
+    } else i++;
+    if (state === 'none' && run && run.end < i) endRun();
+  }
+  if (state !== 'none') {
+    const what =
+      state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
+    throw new CurlError(
+      `The curl command has an unterminated ${what}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
+    );
+  }
+  endRun();
+  out.push(text.slice(seg));
+  return { text: out.join(''), dollar, literals };
+}
+
+/** Options that do not change the request and take no argument (long names, without `--`). */
+const FLAGS = new Set(
+  (
+    'silent show-error verbose include insecure location location-trusted compressed compressed-ssh ' +
+    'http0.9 http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only fail fail-with-body fail-early ' +
+    'no-buffer progress-bar netrc netrc-optional remote-name remote-name-all remote-header-name globoff ' +
+    'ipv4 ipv6 tcp-nodelay tcp-fastopen no-keepalive keepalive no-sessionid sessionid path-as-is raw ' +
+    'tr-encoding ssl ssl-reqd ssl-allow-beast ssl-no-revoke ssl-revoke-best-effort ssl-auto-client-cert ' +
+    'tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 sslv2 sslv3 no-progress-meter styled-output disable parallel ' +
+    'parallel-immediate anyauth basic digest ntlm ntlm-wb negotiate no-alpn no-npn create-dirs remote-time ' +
+    'retry-connrefused retry-all-errors junk-session-cookies proxytunnel proxy-insecure proxy-anyauth ' +
+    'proxy-basic proxy-digest proxy-ntlm proxy-negotiate cert-status false-start list-only append use-ascii ' +
+    'xattr doh-insecure haproxy-protocol suppress-connect-headers disallow-username-in-url post301 post302 ' +
+    'post303 ignore-content-length skip-existing clobber no-clobber manual help version trace-time ca-native ' +
+    'proxy-ca-native proxy-http2 show-headers'
+  ).split(' '),
+);
+
+/** Options that do not change the request and take one argument, which is skipped. */
+const IGNORED_WITH_ARG = new Set(
+  (
+    'output write-out connect-timeout max-time retry retry-delay retry-max-time proxy proxy-user cacert ' +
+    'capath cert key cert-type key-type pass resolve connect-to interface dns-servers cookie-jar dump-header ' +
+    'trace trace-ascii stderr limit-rate speed-limit speed-time max-redirs ciphers tls13-ciphers tls-max ' +
+    'noproxy output-dir unix-socket abstract-unix-socket expect100-timeout keepalive-time local-port proto ' +
+    'proto-redir proto-default proxy-header max-filesize continue-at ftp-port quote telnet-option time-cond ' +
+    'happy-eyeballs-timeout-ms pinnedpubkey crlfile egd-file random-file netrc-file dns-interface ' +
+    'dns-ipv4-addr dns-ipv6-addr etag-save etag-compare hsts alt-svc parallel-max rate sasl-authzid ' +
+    'login-options mail-from mail-rcpt mail-auth proxy-cacert proxy-capath proxy-cert proxy-key proxy-pass ' +
+    'proxy-ciphers proxy-cert-type proxy-key-type socks4 socks4a socks5 socks5-hostname preproxy ' +
+    'create-file-mode doh-url ip-tos vlan-priority curves engine delegation service-name krb ftp-account ' +
+    'ftp-alternative-to-user ftp-method ftp-ssl-ccc-mode tftp-blksize mail-rcpt-allowfails ' +
+    'proxy-service-name socks5-gssapi-service proxy-tlsuser proxy-tlspassword proxy-tlsauthtype ' +
+    'tlsuser tlspassword tlsauthtype pubkey hostpubmd5 hostpubsha256 ssl-sessions'
+  ).split(' '),
+);
+
+/** Short options: the long name each stands for. */
+const SHORT: Record<string, string> = {
+  A: 'user-agent',
+  b: 'cookie',
+  c: 'cookie-jar',
+  C: 'continue-at',
+  d: 'data',
+  D: 'dump-header',
+  e: 'referer',
+  E: 'cert',
+  F: 'form',
+  H: 'header',
+  K: 'config',
+  m: 'max-time',
+  o: 'output',
+  P: 'ftp-port',
+  Q: 'quote',
+  r: 'range',
+  t: 'telnet-option',
+  T: 'upload-file',
+  u: 'user',
+  U: 'proxy-user',
+  w: 'write-out',
+  x: 'proxy',
+  X: 'request',
+  y: 'speed-time',
+  Y: 'speed-limit',
+  z: 'time-cond',
+  G: 'get',
+  I: 'head',
+  i: 'include',
+  k: 'insecure',
+  L: 'location',
+  s: 'silent',
+  S: 'show-error',
+  v: 'verbose',
+  f: 'fail',
+  g: 'globoff',
+  n: 'netrc',
+  N: 'no-buffer',
+  O: 'remote-name',
+  J: 'remote-header-name',
+  '4': 'ipv4',
+  '6': 'ipv6',
+  '0': 'http1.0',
+  '1': 'tlsv1',
+  '2': 'sslv2',
+  '3': 'sslv3',
+  a: 'append',
+  B: 'use-ascii',
+  j: 'junk-session-cookies',
+  l: 'list-only',
+  M: 'manual',
+  p: 'proxytunnel',
+  q: 'disable',
+  R: 'remote-time',
+  V: 'version',
+  Z: 'parallel',
+  '#': 'progress-bar',
+  h: 'help',
+  ':': 'next',
+};
+
+/** Options that change the request and take an argument. */
+const REQUEST_WITH_ARG = new Set(
+  (
+    'request header data data-ascii data-raw data-binary data-urlencode json url user-agent referer ' +
+    'cookie user oauth2-bearer form form-string upload-file config range request-target aws-sigv4 url-query ' +
+    'variable'
+  ).split(' '),
+);
+/** Options that change the request and take no argument. */
+const REQUEST_FLAGS = new Set(['get', 'head', 'next']);
+
+/** Whether an option (long name) takes an argument. */
+const takesArg = (name: string): boolean => IGNORED_WITH_ARG.has(name) || REQUEST_WITH_ARG.has(name);
+
+/**
+ * Percent-encoding as curl's --data-urlencode does it: curl_easy_escape (everything but
+ * `A-Z a-z 0-9 - . _ ~` becomes %XX of its UTF-8 bytes, upper-case hex), then a space's %20
+ * becomes `+` (curl's tool_getparam.c, replace_url_encoded_space_by_plus).
+ */
+export function curlUrlEncode(s: string): string {
+  try {
+    return encodeURIComponent(s).replace(/[!'()*]|%20/g, (c) =>
+      c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+    );
+  } catch {
+    throw new CurlError('--data-urlencode holds text that is not valid Unicode (a lone surrogate).');
+  }
+}
+
+/** UTF-8 base64 for -u user:password. */
+function base64Utf8(s: string): string {
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** One piece of request data, in the order given; `json` pieces join without `&`. */
+interface DataPiece {
+  text: string;
+  json: boolean;
+}
+
+/**
+ * Whether the command is written for Windows cmd.exe (Chrome's "Copy as cURL (cmd)"): its first
+ * line ends with the `^` continuation, or the first argument is quoted as `^"…^"`.
+ */
+export function isCmdStyle(text: string): boolean {
+  const nl = text.indexOf('\n');
+  const first = (nl === -1 ? text : text.slice(0, nl)).trimEnd();
+  return CHROME_CMD.test(text.slice(0, 20)) || (nl !== -1 && / \^$/.test(first));
+}
+/** The start of Chrome's "Copy as cURL (cmd)": every argument in `^"…^"`. */
+const CHROME_CMD = /^curl(?:\.exe)?[ \t]+\^"/i;
+
+/**
+ * The words of a cmd.exe command line. shell-quote reads only POSIX shells, so this is the one
+ * place with a hand-written reader, in two steps as Windows does it:
+ * 1. cmd.exe: CRs are dropped; outside "…", `^X` is X and `^` + newline joins the next line,
+ *    whose first character is then literal (Chrome writes a newline in a string as `^` + two
+ *    newlines); inside "…" a `^` is literal.
+ * 2. The C runtime's argv rules (which curl.exe uses): whitespace outside quotes splits words, `"`
+ *    opens and closes quoting, `""` inside quotes is one `"`, and 2n backslashes before a `"` are n
+ *    backslashes (the quote then counts) while 2n+1 are n and a literal `"`; other backslashes are
+ *    literal.
+ */
+export function cmdWords(command: string): string[] {
+  // step 1: cmd.exe's carets (cmd.exe drops every CR as it reads a line)
+  const text = command.replaceAll('\r', '');
+  // Chrome's form (`curl ^"…^"`) escapes every quote, so cmd.exe sees none: one native pass
+  const line = CHROME_CMD.test(text.slice(0, 20)) ? text.replace(/\^\n?([\s\S])/g, '$1') : cmdCarets(text);
+
+  // step 2: the C runtime's argv
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let inQuote = false;
+  let seg = 0;
+  const OUTSIDE = /[\\" \t\n]/g;
+  const INSIDE = /[\\"]/g;
+  for (;;) {
+    const SPECIAL = inQuote ? INSIDE : OUTSIDE;
+    SPECIAL.lastIndex = seg;
+    const m = SPECIAL.exec(line);
+    if (!m) break;
+    let i = m.index;
+    const c = m[0];
+    if (c !== '\\' && c !== '"') {
+      // whitespace outside quotes ends a word
+      word += line.slice(seg, i);
+      if (inWord || word !== '') words.push(word);
+      word = '';
+      inWord = false;
+      seg = i + 1;
+      continue;
+    }
+    word += line.slice(seg, i);
+    inWord = true;
+    if (c === '\\') {
+      let n = 0;
+      while (line[i + n] === '\\') n++;
+      if (line[i + n] === '"') {
+        word += '\\'.repeat(n >> 1);
+        if (n % 2 === 1) {
+          word += '"';
+          i += n + 1; // past the quote
+        } else i += n; // the quote is read next
+      } else {
+        word += '\\'.repeat(n);
+        i += n;
+      }
+    } else if (inQuote && line[i + 1] === '"') {
+      word += '"';
+      i += 2;
+    } else {
+      inQuote = !inQuote;
+      i += 1;
+    }
+    seg = i;
+  }
+  if (inQuote)
+    throw new CurlError(
+      'The curl command (Windows cmd style) has an unterminated double quote: the paste may be cut off. Copy the whole command again.',
+    );
+  word += line.slice(seg);
+  if (inWord || word !== '') words.push(word);
+  return words;
+}
+
+/** cmd.exe's carets, when the text has quotes cmd.exe sees (inside them a ^ is literal). */
+function cmdCarets(text: string): string {
+  const parts: string[] = [];
+  let seg = 0;
+  let quoted = false;
+  const CARET_OR_QUOTE = /[\^"]/g;
+  for (let m = CARET_OR_QUOTE.exec(text); m; m = CARET_OR_QUOTE.exec(text)) {
+    const i = m.index;
+    if (m[0] === '"') quoted = !quoted;
+    else if (!quoted) {
+      parts.push(text.slice(seg, i));
+      // ^X is X; ^ + newline drops the newline and takes the next character as it is
+      const skip = text[i + 1] === '\n' ? 2 : 1;
+      seg = i + skip;
+      CARET_OR_QUOTE.lastIndex = seg + 1; // the escaped character is never special
+    }
+  }
+  parts.push(text.slice(seg));
+  return parts.join('');
+}
+
+/** The words of the command (after `curl`), and notes on what the shell step did. */
+function words(text: string, notes: string[]): string[] {
+  const prepared = prepareShellText(text);
+  if (prepared.dollar)
+    notes.push(
+      'The command holds $… (a shell variable or command substitution): a shell would replace it before curl runs; keybench keeps the text as written.',
+    );
+  const entries = shellParse(prepared.text, (name: string) => '$' + name);
+  const { literals } = prepared;
+  /** Puts the long quoted strings back into a word. */
+  const restore = (w: string): string =>
+    literals.length > 0 && w.includes(MARK_OPEN)
+      ? w.replace(MARK, (_m, k: string) => literals[Number(k)] ?? '')
+      : w;
+  const out: string[] = [];
+  for (const e of entries) {
+    if (typeof e === 'string') out.push(restore(e));
+    else if ('comment' in e) break;
+    else if (e.op === 'glob') out.push(restore(e.pattern));
+    else {
+      notes.push(
+        `Stopped reading at the shell operator "${e.op}": what follows it is another command or a redirection, not part of the request.`,
+      );
+      break;
+    }
+  }
+  return out;
+}
+
+/** The error message for data read from a file or stdin, which the paste does not hold. */
+function fromFile(option: string, value: string): CurlError {
+  const what = value === '@-' ? 'standard input' : `the file ${value.slice(1)}`;
+  return new CurlError(
+    `${option} ${value} sends the bytes of ${what}, which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.`,
+  );
+}
+
+/** Reads a curl command into a request, or throws a CurlError. */
+function readCurl(text: string): ParsedRequest {
+  const notes: string[] = [];
+  const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
+  argv.shift(); // "curl" or "curl.exe"
+
+  let method: string | undefined;
+  let get = false;
+  let head = false;
+  const urls: string[] = [];
+  const custom: [string, string][] = [];
+  const removed = new Set<string>();
+  const derived: [string, string][] = [];
+  const cookies: string[] = [];
+  const data: DataPiece[] = [];
+  let json = false;
+  let unknown: string | undefined;
+
+  /** Handles one option by its long name, with its argument if it takes one. */
+  const apply = (name: string, shown: string, arg: string): void => {
+    switch (name) {
+      case 'request':
+        method = arg;
+        break;
+      case 'get':
+        get = true;
+        break;
+      case 'head':
+        head = true;
+        break;
+      case 'url':
+        urls.push(arg);
+        break;
+      case 'header': {
+        if (arg.startsWith('@'))
+          throw new CurlError(
+            `${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
+          );
+        const colon = arg.indexOf(':');
+        const semi = arg.indexOf(';');
+        if (colon === -1) {
+          if (semi > 0 && arg.slice(semi + 1).trim() === '') custom.push([arg.slice(0, semi), '']);
+          else notes.push(`Ignored ${shown} "${arg}": it has no colon, so curl sends no such header.`);
+          break;
+        }
+        const hname = arg.slice(0, colon);
+        let value = arg.slice(colon + 1);
+        if (value.trim() === '') {
+          // curl: "Name:" with no value removes a header curl would add itself
+          removed.add(hname.toLowerCase());
+          notes.push(`${shown} "${arg}" removes the header ${hname} rather than sending it empty.`);
+          break;
+        }
+        if (value.startsWith(' ')) value = value.slice(1);
+        custom.push([hname, value]);
+        break;
+      }
+      case 'data':
+      case 'data-ascii':
+      case 'data-binary':
+      case 'json':
+        if (arg.startsWith('@')) throw fromFile(shown, arg);
+        data.push({ text: arg, json: name === 'json' });
+        if (name === 'json') json = true;
+        break;
+      case 'data-raw':
+        data.push({ text: arg, json: false });
+        break;
+      case 'data-urlencode': {
+        let at = arg.indexOf('=');
+        if (at === -1) at = arg.indexOf('@');
+        if (at !== -1 && arg[at] === '@') throw fromFile(shown, arg);
+        const content = at === -1 ? arg : arg.slice(at + 1);
+        const prefix = at > 0 ? arg.slice(0, at) + '=' : '';
+        data.push({ text: prefix + curlUrlEncode(content), json: false });
+        break;
+      }
+      case 'form':
+      case 'form-string':
+        throw new CurlError(
+          `${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
+        );
+      case 'upload-file':
+        throw new CurlError(
+          `${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
+        );
+      case 'config':
+        throw new CurlError(
+          `${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
+        );
+      case 'next':
+        throw new CurlError(
+          `${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
+        );
+      case 'user-agent':
+        derived.push(['User-Agent', arg]);
+        break;
+      case 'referer': {
+        const ref = arg.endsWith(';auto') ? arg.slice(0, -5) : arg;
+        if (ref !== '') derived.push(['Referer', ref]);
+        break;
+      }
+      case 'cookie':
+        if (arg.includes('=')) cookies.push(arg);
+        else
+          notes.push(
+            `${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
+          );
+        break;
+      case 'user': {
+        if (!arg.includes(':'))
+          notes.push(
+            `${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
+          );
+        else derived.push(['Authorization', 'Basic ' + base64Utf8(arg)]);
+        break;
+      }
+      case 'oauth2-bearer':
+        derived.push(['Authorization', 'Bearer ' + arg]);
+        break;
+      case 'range':
+        derived.push(['Range', 'bytes=' + arg]);
+        break;
+      case 'request-target':
+        notes.push(`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
+        break;
+      case 'aws-sigv4':
+        notes.push(`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
+        break;
+      case 'url-query':
+        throw new CurlError(`${shown} is not supported: write the query into the URL instead.`);
+      case 'variable':
+        notes.push(`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
+        break;
+      case 'compressed':
+        notes.push('--compressed: curl also sends an Accept-Encoding header it chooses itself.');
+        break;
+      default:
+        break; // an option that does not change the request
+    }
+  };
+
+  let i = 0;
+  let endOfOptions = false;
+  /** The argument of the option at argv[i], taken from the next word. */
+  const nextArg = (shown: string): string => {
+    i++;
+    const a = argv[i];
+    if (a === undefined) throw new CurlError(`${shown} needs an argument, and the command ends there.`);
+    return a;
+  };
+  for (; i < argv.length; i++) {
+    const w = argv[i] ?? '';
+    if (endOfOptions || !w.startsWith('-') || w === '-') {
+      if (w !== '') urls.push(w);
+      continue;
+    }
+    if (w === '--') {
+      endOfOptions = true;
+      continue;
+    }
+    if (w.startsWith('--')) {
+      let name = w.slice(2);
+      if (name.startsWith('no-') && FLAGS.has(name.slice(3))) name = name.slice(3);
+      if (takesArg(name)) apply(name, w, nextArg(w));
+      else if (FLAGS.has(name) || REQUEST_FLAGS.has(name)) apply(name, w, '');
+      else {
+        unknown ??= w;
+        notes.push(`Ignored the curl option ${w}, which keybench does not know.`);
+      }
+      continue;
+    }
+    // short options, possibly combined (-sSL) or with the argument attached (-XPOST)
+    for (let k = 1; k < w.length; k++) {
+      const letter = w[k] ?? '';
+      const name = SHORT[letter];
+      const shown = '-' + letter;
+      if (name === undefined) {
+        unknown ??= shown;
+        notes.push(`Ignored the curl option ${shown}, which keybench does not know.`);
+        continue;
+      }
+      if (takesArg(name)) {
+        const rest = w.slice(k + 1);
+        apply(name, shown, rest !== '' ? rest : nextArg(shown));
+        break;
+      }
+      apply(name, shown, '');
+    }
+  }
+
+  if (urls.length === 0)
+    throw new CurlError(
+      'The curl command has no URL. Copy the whole command, including the https://… address.',
+    );
+  if (urls.length > 1)
+    throw new CurlError(
+      `The curl command has ${urls.length} URLs (${urls.map((u) => JSON.stringify(u.slice(0, 60))).join(', ')}); keybench reads one request.` +
+        (unknown ? ` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : ''),
+    );
+  let url = urls[0] ?? '';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url))
+    notes.push(`The URL has no scheme: curl would send it to http://${url}.`);
+
+  let body = '';
+  for (const [k, piece] of data.entries()) {
+    const prev = data[k - 1];
+    body += (prev && !(prev.json && piece.json) ? '&' : '') + piece.text;
+  }
+  if (data.length > 1)
+    notes.push(`curl joins the ${data.length} data options into one body${json ? '' : ' with &'}.`);
+
+  if (get && data.length > 0) {
+    const hash = url.indexOf('#');
+    const base = hash === -1 ? url : url.slice(0, hash);
+    url = base + (base.includes('?') ? '&' : '?') + body + (hash === -1 ? '' : url.slice(hash));
+    body = '';
+    notes.push('-G/--get: curl sends the data in the URL query string, not in the body.');
+  }
+  if (method === undefined) method = head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
+
+  // headers curl derives from options come first, and a -H header of the same name replaces one
+  const given = new Set(custom.map(([k]) => k.toLowerCase()));
+  if (cookies.length > 0) derived.push(['Cookie', cookies.join(';')]); // as curl joins them
+  const headers: [string, string][] = derived.filter(([k]) => !given.has(k.toLowerCase()));
+  headers.push(...custom);
+  if (json) {
+    for (const h of ['Content-Type', 'Accept'])
+      if (!given.has(h.toLowerCase())) headers.push([h, 'application/json']);
+  }
+  const kept = headers.filter(([k]) => !removed.has(k.toLowerCase()));
+  if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
+    if (removed.has('content-type'))
+      notes.push('The Content-Type header is removed: curl sends the data with no Content-Type.');
+    else {
+      // curl adds this header itself for -d and its kin: it is sent, and some schemes sign it
+      kept.push(['Content-Type', 'application/x-www-form-urlencoded']);
+      notes.push(
+        'No Content-Type given: curl adds Content-Type: application/x-www-form-urlencoded for the data (shown among the headers).',
+      );
+    }
+  }
+
+  return { source: 'curl', method, url, headers: kept, body, notes };
+}
+
+/** The start of a curl command: `curl` or `curl.exe`, maybe after a `$ ` prompt. */
+export const CURL_START = /^(?:\$[ \t]+)?curl(?:\.exe)?(?=[\s\\^]|$)/i;
+
+/** Parses a pasted curl command; the text is known to start with {@link CURL_START}. */
+export function parseCurl(text: string): RequestParse {
+  const start = text.replace(/^\$[ \t]+/, '');
+  try {
+    return { kind: 'request', request: readCurl(start) };
+  } catch (e) {
+    if (e instanceof CurlError)
+      return { kind: 'error', source: 'curl', code: 'ERR_REQUEST_PARSE', message: e.message };
+    return {
+      kind: 'error',
+      source: 'curl',
+      code: 'ERR_REQUEST_PARSE',
+      message: `The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+}

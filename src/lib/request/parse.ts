@@ -1,0 +1,328 @@
+/**
+ * Reading a pasted signed HTTP request (issue 12): a curl command, a raw HTTP/1.1 request, a HAR
+ * (log, entry or bare request) or Chrome's "Copy as fetch" / "Copy as fetch (Node.js)".
+ *
+ * Each form is recognised from its first characters only, strictly, so a JWT, a PEM block, a JWK
+ * or any other text is 'not-request' and goes elsewhere. All work is linear in the text: no eval,
+ * no regular expression over the whole paste that could backtrack.
+ */
+import { CURL_START, parseCurl } from './curl';
+import type { ParsedRequest, RequestParse, RequestSource } from './types';
+
+/** The largest paste read: 8 MiB of UTF-8. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
+class ReadError extends Error {}
+
+/** UTF-8 length of a string, without building the bytes. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** An HTTP header name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP/1.x request line: method, target, version. Matched against the first line only. */
+const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}) ([^\s]+) HTTP\/(\d(?:\.\d)?)$/;
+
+/** The first line of a text (without its CR), looked at no further than `limit` characters. */
+function firstLine(text: string, limit = 64 * 1024): string {
+  const nl = text.indexOf('\n');
+  const end = nl === -1 ? Math.min(text.length, limit) : Math.min(nl, limit);
+  const line = text.slice(0, end);
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/** Which form a text is, from its start alone. */
+function recognise(text: string): RequestSource | undefined {
+  const head = text.slice(0, 64);
+  if (CURL_START.test(head)) return 'curl';
+  if (/^(?:await\s+)?fetch\s*\(/.test(head)) return 'fetch';
+  if (head.startsWith('{')) return 'har';
+  if (REQUEST_LINE.test(firstLine(text))) return 'http';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// raw HTTP
+
+/** Reads a raw HTTP/1.x request: request line, headers to the first blank line, then the body. */
+function readHttp(text: string): ParsedRequest {
+  const notes: string[] = [];
+  const m = REQUEST_LINE.exec(firstLine(text));
+  if (!m) throw new ReadError('The first line is not an HTTP request line (METHOD target HTTP/1.1).');
+  const method = m[1] ?? '';
+  const target = m[2] ?? '';
+  const version = m[3] ?? '';
+  if (version !== '1.1' && version !== '1.0')
+    notes.push(`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
+
+  const headers: [string, string][] = [];
+  let pos = text.indexOf('\n');
+  let body = '';
+  /** HTTP/2 pseudo-headers as a browser shows them (:authority, :scheme), for the URL only. */
+  const pseudo = new Map<string, string>();
+  while (pos !== -1) {
+    const start = pos + 1;
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    let line = text.slice(start, end);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') {
+      body = nl === -1 ? '' : text.slice(nl + 1);
+      break;
+    }
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      const last = headers[headers.length - 1];
+      if (!last) throw new ReadError('The first header line starts with a space: it continues nothing.');
+      last[1] += ' ' + line.trim();
+      notes.push(`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+    } else {
+      const colon = line.indexOf(':', line.startsWith(':') ? 1 : 0);
+      if (colon <= 0)
+        throw new ReadError(
+          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") has no colon. Headers end at the first empty line; the body follows it.`,
+        );
+      const name = line.slice(0, colon);
+      const value = line.slice(colon + 1).trim();
+      if (name.startsWith(':')) pseudo.set(name, value);
+      else if (!TOKEN.test(name))
+        throw new ReadError(
+          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") is not "Name: value": is the empty line between the headers and the body missing?`,
+        );
+      else headers.push([name, value]);
+    }
+    pos = nl;
+  }
+  let url: string;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) url = target;
+  else if (target.startsWith('/')) {
+    const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
+    if (!host)
+      throw new ReadError(
+        `The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
+      );
+    const scheme = pseudo.get(':scheme') ?? 'https';
+    url = `${scheme}://${host}${target}`;
+    notes.push(
+      `The URL is built as ${scheme}:// + ${pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host'} + ${target.length > 40 ? 'the path' : target}.`,
+    );
+  } else
+    throw new ReadError(`The request target "${target.slice(0, 60)}" is neither a path (/…) nor a full URL.`);
+
+  const cl = headers.find(([k]) => k.toLowerCase() === 'content-length')?.[1];
+  if (cl !== undefined) {
+    const bytes = utf8Length(body);
+    if (String(bytes) !== cl.trim())
+      notes.push(
+        `Content-Length says ${cl.trim()} but the body is ${bytes} bytes of UTF-8: the paste may have changed line ends or lost a trailing newline, or the body was edited.`,
+      );
+  }
+  return { source: 'http', method, url, headers, body, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAR
+
+/** A plain JSON object. */
+type JsonObject = { [key: string]: unknown };
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Headers from a HAR array of {name, value} (or an object of name → value), pseudo-headers skipped. */
+function harHeaders(raw: unknown, notes: string[], where: string): [string, string][] {
+  const out: [string, string][] = [];
+  if (raw === undefined || raw === null) return out;
+  if (Array.isArray(raw)) {
+    for (const [k, h] of raw.entries()) {
+      if (!isObject(h) || typeof h.name !== 'string' || typeof h.value !== 'string')
+        throw new ReadError(`${where} headers[${k}] is not {"name": …, "value": …}.`);
+      if (h.name.startsWith(':')) continue;
+      out.push([h.name, h.value]);
+    }
+  } else if (isObject(raw)) {
+    for (const [k, v] of Object.entries(raw)) {
+      if (typeof v !== 'string') throw new ReadError(`${where} header "${k}" is not a string.`);
+      if (!k.startsWith(':')) out.push([k, v]);
+    }
+  } else throw new ReadError(`${where} headers is neither a list nor an object.`);
+  if (out.length === 0 && Array.isArray(raw) && raw.length > 0)
+    notes.push('Only HTTP/2 pseudo-headers were given.');
+  return out;
+}
+
+/** Reads a HAR request object ({method, url, headers, postData}). */
+function harRequest(req: JsonObject, notes: string[]): ParsedRequest {
+  if (typeof req.url !== 'string' || req.url === '') throw new ReadError('The HAR request has no "url".');
+  const method = typeof req.method === 'string' && req.method !== '' ? req.method : 'GET';
+  if (typeof req.method !== 'string') notes.push('The HAR request has no "method": GET assumed.');
+  const headers = harHeaders(req.headers, notes, 'The HAR request');
+  let body = '';
+  const pd = req.postData;
+  if (isObject(pd)) {
+    if (typeof pd.text === 'string') body = pd.text;
+    else if (Array.isArray(pd.params) && pd.params.length > 0)
+      throw new ReadError(
+        'The HAR request has form params but no postData.text, so the body bytes cannot be known. Export the HAR with content (Chrome: "Save all as HAR with content").',
+      );
+    if (pd.encoding !== undefined)
+      notes.push(`postData.encoding is "${String(pd.encoding)}": the text is used as written.`);
+  } else if (pd !== undefined && pd !== null) throw new ReadError('postData is not an object.');
+  return { source: 'har', method, url: req.url, headers, body, notes };
+}
+
+/** Reads a HAR log, a single entry ({request}) or a bare request object. */
+function readHar(text: string): ParsedRequest | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    // strict: only text that names HAR parts is taken as a broken HAR
+    const head = text.slice(0, 4096);
+    if (/"(?:log|entries|request)"\s*:/.test(head))
+      throw new ReadError(
+        `The HAR is not valid JSON (${e instanceof Error ? e.message : String(e)}): the paste may be cut off.`,
+      );
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  const notes: string[] = [];
+  if (isObject(doc.log)) {
+    const entries = doc.log.entries;
+    if (!Array.isArray(entries)) throw new ReadError('The HAR log has no "entries" list.');
+    if (entries.length === 0)
+      throw new ReadError('The HAR has no entries: record the request, then export it again.');
+    if (entries.length > 1)
+      throw new ReadError(
+        `The HAR has ${entries.length} entries; keybench reads one request and picks none of them. In the browser's Network panel, right-click the one request and use "Copy as HAR" (or "Copy as cURL").`,
+      );
+    const entry: unknown = entries[0];
+    if (!isObject(entry) || !isObject(entry.request))
+      throw new ReadError('The HAR entry has no "request" object.');
+    return harRequest(entry.request, notes);
+  }
+  if (isObject(doc.request)) return harRequest(doc.request, notes);
+  if (typeof doc.url === 'string' && typeof doc.method === 'string') return harRequest(doc, notes);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fetch
+
+/** End (exclusive) of the JSON string literal starting at `start` (a `"`), or -1. */
+function jsonStringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}
+
+/** Reads Chrome's `fetch("url", {…});`. The options object is strict JSON as Chrome writes it. */
+function readFetch(text: string): ParsedRequest {
+  const notes: string[] = [];
+  const open = text.indexOf('(');
+  let i = open + 1;
+  while (i < text.length && /\s/.test(text[i] ?? '')) i++;
+  if (text[i] !== '"')
+    throw new ReadError(
+      'The fetch call does not start with a URL in double quotes, as Chrome writes it ("Copy as fetch").',
+    );
+  const urlEnd = jsonStringEnd(text, i);
+  if (urlEnd === -1)
+    throw new ReadError('The URL string of the fetch call is not closed: the paste may be cut off.');
+  let url: unknown;
+  try {
+    url = JSON.parse(text.slice(i, urlEnd));
+  } catch (e) {
+    throw new ReadError(`The URL of the fetch call is not a valid string: ${(e as Error).message}`);
+  }
+  if (typeof url !== 'string' || url === '') throw new ReadError('The fetch call has an empty URL.');
+
+  // the rest: `, {…});` or `);`
+  let rest = text.slice(urlEnd).trimEnd();
+  if (rest.endsWith(';')) rest = rest.slice(0, -1).trimEnd();
+  if (!rest.endsWith(')'))
+    throw new ReadError('The fetch call is not closed with ")": the paste may be cut off.');
+  rest = rest.slice(0, -1).trim();
+  let options: JsonObject = {};
+  if (rest !== '') {
+    if (!rest.startsWith(','))
+      throw new ReadError('Expected "," and the options object after the URL of the fetch call.');
+    const objText = rest.slice(1).trim();
+    if (objText !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(objText);
+      } catch (e) {
+        throw new ReadError(
+          `The options of the fetch call are not strict JSON as Chrome writes them (${(e as Error).message}). Use Chrome's "Copy as fetch" output unchanged.`,
+        );
+      }
+      if (!isObject(parsed)) throw new ReadError('The options of the fetch call are not an object.');
+      options = parsed;
+    }
+  }
+  const method = typeof options.method === 'string' ? options.method : options.body != null ? 'POST' : 'GET';
+  if (typeof options.method !== 'string' && options.body != null)
+    notes.push('fetch has a body but no method: fetch itself would refuse a GET with a body.');
+  const headers = harHeaders(options.headers, notes, 'The fetch');
+  let body = '';
+  if (typeof options.body === 'string') body = options.body;
+  else if (options.body != null) throw new ReadError('The fetch body is not a string.');
+  if (typeof options.referrer === 'string' && options.referrer !== '')
+    notes.push(
+      `The browser also sends a Referer header (from "referrer": ${options.referrer.slice(0, 80)}) per its referrer policy.`,
+    );
+  if (options.credentials === 'include')
+    notes.push('"credentials": "include": the browser also sends its cookies for the site.');
+  return { source: 'fetch', method, url, headers, body, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** What a paste is: a request, something else, or a request that cannot be read. Never throws. */
+export function parseRequest(text: string): RequestParse {
+  const start =
+    text.length > 0 && (text.charCodeAt(0) <= 0x20 || text.charCodeAt(0) === 0xfeff)
+      ? text.replace(/^[\s\uFEFF]+/, '')
+      : text;
+  const source = recognise(start);
+  if (source === undefined) return { kind: 'not-request' };
+  if (
+    start.length > MAX_REQUEST_BYTES ||
+    (start.length * 3 > MAX_REQUEST_BYTES && utf8Length(start) > MAX_REQUEST_BYTES)
+  )
+    return {
+      kind: 'error',
+      source,
+      code: 'ERR_REQUEST_TOO_LARGE',
+      message: `The pasted request is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB: keybench reads requests up to that size.`,
+    };
+  if (source === 'curl') return parseCurl(start);
+  try {
+    if (source === 'http') return { kind: 'request', request: readHttp(start) };
+    if (source === 'fetch') return { kind: 'request', request: readFetch(start) };
+    const har = readHar(start);
+    return har ? { kind: 'request', request: har } : { kind: 'not-request' };
+  } catch (e) {
+    const message =
+      e instanceof ReadError
+        ? e.message
+        : `The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { kind: 'error', source, code: 'ERR_REQUEST_PARSE', message };
+  }
+}

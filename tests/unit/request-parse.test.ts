@@ -1,0 +1,590 @@
+import { describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
+import { curlUrlEncode, decodeAnsiC, LONG_QUOTED, prepareShellText } from '../../src/lib/request/curl';
+import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
+
+/** The request every form below writes: a Qredo-style signed POST. */
+const URL_ = 'https://play-api.qredo.network/api/v1/p/company?x=1';
+const HEADERS: [string, string][] = [
+  ['x-api-key', 'key-123'],
+  ['x-sign', 'c2lnbmF0dXJlK/0='],
+  ['x-timestamp', '1700000000'],
+  ['Content-Type', 'application/json'],
+];
+/** A body with a space, a single quote and escaped double quotes. */
+const BODY = '{"name": "a b", "s": "it\'s \\"q\\""}';
+/** The same with CR LF inside and a trailing newline. */
+const BODY_CRLF = '{"name": "a b",\r\n "s": "it\'s \\"q\\""}\n';
+
+/** A string in bash single quotes. */
+const sq = (s: string): string => "'" + s.replaceAll("'", "'\\''") + "'";
+/** A string in bash double quotes. */
+const dq = (s: string): string => '"' + s.replace(/[\\"$`]/g, '\\$&') + '"';
+/** A string as a bash $'…' ANSI-C string. */
+const ansi = (s: string): string =>
+  "$'" +
+  s.replace(/[\\'\r\n\t]/g, (c) =>
+    c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : '\\' + c,
+  ) +
+  "'";
+
+function request(r: RequestParse): ParsedRequest {
+  if (r.kind !== 'request') throw new Error('expected a request, got ' + JSON.stringify(r));
+  return r.request;
+}
+
+/** The request fields every form must agree on. */
+function expectSame(r: RequestParse, body: string): void {
+  const req = request(r);
+  expect(req.method).toBe('POST');
+  expect(req.url).toBe(URL_);
+  for (const [name, value] of HEADERS) expect(header(req, name), name).toBe(value);
+  expect(req.body).toBe(body);
+}
+
+function expectError(r: RequestParse, source: string, pattern: RegExp): void {
+  expect(r.kind).toBe('error');
+  if (r.kind !== 'error') return;
+  expect(r.source).toBe(source);
+  expect(r.code).toBe('ERR_REQUEST_PARSE');
+  expect(r.message).toMatch(pattern);
+}
+
+/** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
+const win = (str: string): string =>
+  '^"' +
+  str
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[^a-zA-Z0-9\s_\-:=+~'/.',?;()*`&]/g, '^$&')
+    .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
+    .replace(/\r?\n/g, '^\n\n') +
+  '^"';
+const hs = (quote: (s: string) => string, flag = '-H'): string =>
+  HEADERS.map(([k, v]) => `${flag} ${quote(`${k}: ${v}`)}`).join(' ');
+
+describe('the same request in every form', () => {
+  const curls: [string, string, string][] = [
+    [
+      'single quotes, written by hand',
+      `curl -X POST 'https://play-api.qredo.network/api/v1/p/company?x=1' -H 'x-api-key: key-123' -H 'x-sign: c2lnbmF0dXJlK/0=' -H 'x-timestamp: 1700000000' -H 'Content-Type: application/json' --data-raw '{"name": "a b", "s": "it'\\''s \\"q\\""}'`,
+      BODY,
+    ],
+    ['single quotes', `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(BODY)}`, BODY],
+    ['double quotes', `curl ${dq(URL_)} ${hs(dq)} -d ${dq(BODY)}`, BODY],
+    ['$… strings', `curl ${ansi(URL_)} ${hs(ansi)} --data-binary ${ansi(BODY_CRLF)}`, BODY_CRLF],
+    [
+      'backslash continuations, --header and -H mixed, options after the URL',
+      `curl ${sq(URL_)} \\\n  --header ${sq('x-api-key: key-123')} \\\n  -H ${dq('x-sign: c2lnbmF0dXJlK/0=')} \\\n  --header 'x-timestamp: 1700000000' \\\n  -H 'Content-Type: application/json' \\\n  --data-raw ${sq(BODY)} \\\n  --compressed`,
+      BODY,
+    ],
+    [
+      'CR LF continuations (pasted from Windows), curl.exe, -XPOST attached',
+      `curl.exe -XPOST ${sq(URL_)} ^\r\n`.replace(' ^', ' \\') + `${hs(sq)} \\\r\n  -d ${sq(BODY)}`,
+      BODY,
+    ],
+    [
+      'a continuation inside double quotes (bash drops it)',
+      `curl "https://play-api.qredo.network/api/v1/\\\np/company?x=1" ${hs(dq)} -d ${dq(BODY)}`,
+      BODY,
+    ],
+    [
+      '--json, with -sS -k -L -o -w around',
+      `curl -sS -k -L -o /dev/null -w '%{http_code}' ${sq(URL_)} ${hs(sq).replace(/-H 'Content-Type[^']*'/, '')} --json ${sq(BODY)}`,
+      BODY,
+    ],
+    [
+      '--data-binary with a CR LF body, single quotes',
+      `curl ${sq(URL_)} ${hs(sq)} --data-binary ${sq(BODY_CRLF)}`,
+      BODY_CRLF,
+    ],
+    [
+      'a "$ " prompt before curl, body split over -d pieces',
+      `$ curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(BODY)}`,
+      BODY,
+    ],
+  ];
+  for (const [name, text, body] of curls)
+    it(`curl: ${name}`, () => {
+      const r = parseRequest(text);
+      expectSame(r, body);
+      expect(request(r).source).toBe('curl');
+    });
+
+  it('curl: Windows cmd ("Copy as cURL (cmd)"), ^ continuations', () => {
+    const body = BODY.replace('a b', 'a b 100%off\\slash');
+    const text = [
+      `curl ${win(URL_)}`,
+      ...HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`),
+      `--data-raw ${win(body)}`,
+    ].join(' ^\n  ');
+    const req = request(parseRequest(text));
+    // (Chrome doubles every backslash; the C runtime halves only those before a quote)
+    expectSame({ kind: 'request', request: req }, body.replace('\\slash', '\\\\slash'));
+    const crlf = request(parseRequest(text.replaceAll('\n', '\r\n').replace(win(body), win(BODY_CRLF))));
+    expect(crlf.body).toBe(BODY_CRLF.replaceAll('\r\n', '\n'));
+  });
+  it('curl: Windows cmd written by hand', () => {
+    const req = request(
+      parseRequest(
+        'curl.exe -X POST "https://a.example/p" ^\r\n  -H "x-a: 1" ^\r\n  -d "{\\"a\\": \\"b c\\"}"',
+      ),
+    );
+    expect([req.method, req.url, req.headers, req.body]).toEqual([
+      'POST',
+      'https://a.example/p',
+      [
+        ['x-a', '1'],
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+      ],
+      '{"a": "b c"}',
+    ]);
+  });
+
+  it('--json adds Accept unless given', () => {
+    const req = request(parseRequest(`curl ${sq(URL_)} --json ${sq(BODY)}`));
+    expect(header(req, 'content-type')).toBe('application/json');
+    expect(header(req, 'accept')).toBe('application/json');
+    const own = request(parseRequest(`curl ${sq(URL_)} -H 'Accept: text/plain' --json ${sq(BODY)}`));
+    expect(own.headers.filter(([k]) => k.toLowerCase() === 'accept')).toEqual([['Accept', 'text/plain']]);
+  });
+
+  const http = (eol: string, body: string): string =>
+    [
+      'POST /api/v1/p/company?x=1 HTTP/1.1',
+      'Host: play-api.qredo.network',
+      ...HEADERS.map(([k, v]) => `${k}: ${v}`),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join(eol);
+  for (const [eol, name] of [
+    ['\r\n', 'CR LF'],
+    ['\n', 'LF'],
+  ] as const)
+    for (const body of [BODY, BODY_CRLF])
+      it(`raw HTTP with ${name} line ends, body ${JSON.stringify(body.slice(-6))}`, () => {
+        const req = request(parseRequest(http(eol, body)));
+        expectSame({ kind: 'request', request: req }, body);
+        expect(req.source).toBe('http');
+        expect(req.notes.join(' ')).not.toMatch(/Content-Length says/);
+      });
+
+  it('raw HTTP: pseudo-headers give the URL but are not headers; the body is kept to the last byte', () => {
+    const req = request(
+      parseRequest('POST /p?q=1 HTTP/2\n:authority: h.example\n:scheme: https\nx-a: 1\n\n\r\nbody\r\n\n'),
+    );
+    expect([req.url, req.headers, req.body]).toEqual([
+      'https://h.example/p?q=1',
+      [['x-a', '1']],
+      '\r\nbody\r\n\n',
+    ]);
+  });
+
+  it('raw HTTP with an absolute-form target keeps the URL; a wrong Content-Length is noted', () => {
+    const req = request(
+      parseRequest(
+        `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 99\n\n${BODY}`,
+      ),
+    );
+    expectSame({ kind: 'request', request: req }, BODY);
+    expect(req.notes.join(' ')).toMatch(/Content-Length says 99 but the body is 34 bytes/);
+  });
+
+  const harRequest = (body: string) => ({
+    method: 'POST',
+    url: URL_,
+    httpVersion: 'http/2.0',
+    headers: [
+      { name: ':method', value: 'POST' },
+      { name: ':authority', value: 'play-api.qredo.network' },
+      ...HEADERS.map(([name, value]) => ({ name, value })),
+    ],
+    queryString: [{ name: 'x', value: '1' }],
+    postData: { mimeType: 'application/json', text: body },
+  });
+  for (const body of [BODY, BODY_CRLF]) {
+    it('HAR log with one entry', () => {
+      const har = {
+        log: { version: '1.2', entries: [{ startedDateTime: 'x', request: harRequest(body), response: {} }] },
+      };
+      const req = request(parseRequest(JSON.stringify(har, null, 2)));
+      expectSame({ kind: 'request', request: req }, body);
+      expect(req.source).toBe('har');
+      expect(req.headers.some(([k]) => k.startsWith(':'))).toBe(false);
+    });
+    it('HAR entry (Chrome "Copy as HAR")', () => {
+      expectSame(parseRequest(JSON.stringify({ request: harRequest(body), response: {} })), body);
+    });
+    it('bare HAR request', () => {
+      expectSame(parseRequest(JSON.stringify(harRequest(body))), body);
+    });
+    it('Copy as fetch, as Chrome writes it', () => {
+      const options = {
+        headers: Object.fromEntries(HEADERS),
+        referrer: 'https://app.example/',
+        body,
+        method: 'POST',
+        mode: 'cors',
+        credentials: 'include',
+      };
+      const text = `fetch(${JSON.stringify(URL_)}, ${JSON.stringify(options, null, 2)});`;
+      const req = request(parseRequest(text));
+      expectSame({ kind: 'request', request: req }, body);
+      expect(req.source).toBe('fetch');
+      expect(req.notes.join(' ')).toMatch(/Referer/);
+    });
+  }
+
+  it('Copy as fetch (Node.js), written by hand', () => {
+    const text = `fetch("https://play-api.qredo.network/api/v1/p/company?x=1", {
+  "headers": {
+    "x-api-key": "key-123",
+    "x-sign": "c2lnbmF0dXJlK/0=",
+    "x-timestamp": "1700000000",
+    "Content-Type": "application/json",
+    "cookie": "a=b"
+  },
+  "body": "{\\"name\\": \\"a b\\", \\"s\\": \\"it's \\\\\\"q\\\\\\"\\"}",
+  "method": "POST"
+});`;
+    expectSame(parseRequest(text), BODY);
+  });
+
+  it('fetch without options is a GET; await fetch is read too', () => {
+    const req = request(parseRequest('await fetch("https://a.example/x");'));
+    expect([req.method, req.url, req.body, req.headers]).toEqual(['GET', 'https://a.example/x', '', []]);
+  });
+});
+
+describe('curl options', () => {
+  const get = (text: string): ParsedRequest => request(parseRequest(text));
+  it('GET by default, POST with data, -X wins, -I is HEAD', () => {
+    expect(get('curl https://a.example/').method).toBe('GET');
+    expect(get('curl https://a.example/ -d x').method).toBe('POST');
+    expect(get('curl -X put https://a.example/ -d x').method).toBe('put');
+    expect(get('curl -I https://a.example/').method).toBe('HEAD');
+  });
+  it('several data options join with & (--json pieces concatenate)', () => {
+    expect(get("curl https://a.example/ -d a=1 --data-raw 'b=2' --data-binary c").body).toBe('a=1&b=2&c');
+    expect(get(`curl https://a.example/ --json '{"a":' --json '1}'`).body).toBe('{"a":1}');
+  });
+  it('-G moves the data to the query string, with a note', () => {
+    const req = get('curl -G https://a.example/p?z=0 -d a=1 --data-urlencode "b=x y"');
+    expect([req.method, req.url, req.body]).toEqual(['GET', 'https://a.example/p?z=0&a=1&b=x+y', '']);
+    expect(req.notes.join(' ')).toMatch(/-G/);
+  });
+  it('--data-urlencode follows curl: name=content, =content, content', () => {
+    expect(get(`curl https://a.example/ --data-urlencode 'n=a b&c=d/é'`).body).toBe('n=a+b%26c%3Dd%2F%C3%A9');
+    expect(get(`curl https://a.example/ --data-urlencode '=a=b'`).body).toBe('a%3Db');
+    expect(get(`curl https://a.example/ --data-urlencode "it's (*)~"`).body).toBe('it%27s+%28%2A%29~');
+    expect(curlUrlEncode('A-z0._~!')).toBe('A-z0._~%21');
+  });
+  it('-A, -e, -b, -u make headers; -H of the same name wins', () => {
+    const req = get(
+      "curl -A 'ua/1' -e https://r.example/ -b 'a=1' -b 'b=2' -u 'user:pä ss' -H 'User-Agent: mine' https://a.example/",
+    );
+    expect(req.headers).toEqual([
+      ['Referer', 'https://r.example/'],
+      ['Authorization', 'Basic ' + Buffer.from('user:pä ss').toString('base64')],
+      ['Cookie', 'a=1;b=2'],
+      ['User-Agent', 'mine'],
+    ]);
+  });
+  it('headers keep order and name case; the value loses one leading space only', () => {
+    const req = get(`curl https://a.example/ -H 'X-B:  two' -H 'x-a:one' -H 'X-Empty;' -H 'Accept:'`);
+    expect(req.headers).toEqual([
+      ['X-B', ' two'],
+      ['x-a', 'one'],
+      ['X-Empty', ''],
+    ]);
+  });
+  it('flags that take an argument consume it; combined short flags are read', () => {
+    const req = get(
+      "curl -sSLk -o out.json -w '%{http_code}' --connect-timeout 5 -m 10 --retry 3 --http1.1 --url https://a.example/u -v -i",
+    );
+    expect(req.url).toBe('https://a.example/u');
+  });
+  it('a pipe or redirection ends the command, with a note', () => {
+    const req = get("curl https://a.example/ -d 'x' | jq . > out.json");
+    expect(req.body).toBe('x');
+    expect(req.notes.join(' ')).toMatch(/operator "\|"/);
+  });
+  it('$NAME and ${NAME} are kept as written, with a note; # inside a word is not a comment', () => {
+    const req = get(
+      'curl "https://a.example/$ID#frag" -H "x-api-key: ${API_KEY}" -H \'x-b: $KEEP\' # a comment',
+    );
+    expect(req.url).toBe('https://a.example/$ID#frag');
+    expect(header(req, 'x-api-key')).toBe('${API_KEY}');
+    expect(header(req, 'x-b')).toBe('$KEEP');
+    expect(req.notes.join(' ')).toMatch(/shell variable/);
+  });
+  it('an unquoted URL with ? and & stops at the & as bash would', () => {
+    const req = get('curl https://a.example/p?a=1&b=2');
+    expect(req.url).toBe('https://a.example/p?a=1');
+    expect(req.notes.join(' ')).toMatch(/operator "&"/);
+  });
+});
+
+describe('errors and other text', () => {
+  it.each([
+    ["curl 'https://a.example/ -d x", /unterminated single quote/],
+    ['curl "https://a.example/ -d x', /unterminated double quote/],
+    ["curl https://a.example/ -d $'x\\'", /unterminated \$'…' string/],
+    ['curl -F file=@a.png https://a.example/', /-F builds a multipart.*cannot be known/],
+    ['curl --form a=b https://a.example/', /multipart/],
+    [
+      'curl -d @body.json https://a.example/',
+      /-d @body.json sends the bytes of the file body.json.*body cannot be known/,
+    ],
+    ['curl --data-binary @body.json https://a.example/', /--data-binary @body.json.*body cannot be known/],
+    ['curl --json @- https://a.example/', /standard input.*body cannot be known/],
+    ['curl --data-urlencode name@file.txt https://a.example/', /body cannot be known/],
+    ['curl -T up.bin https://a.example/', /file.*body cannot be known/],
+    ['curl', /no URL/],
+    ['curl -X POST -H "a: b" -d x', /no URL/],
+    ['curl https://a.example/ https://b.example/', /2 URLs/],
+    ['curl https://a.example/ -H', /-H needs an argument/],
+    ['curl -H @headers.txt https://a.example/', /reads headers from a file/],
+  ])('curl: %s', (text, pattern) => {
+    expectError(parseRequest(text), 'curl', pattern);
+  });
+
+  it('HAR with several entries names how many and picks none', () => {
+    const entry = { request: { method: 'GET', url: 'https://a.example/', headers: [] } };
+    expectError(
+      parseRequest(JSON.stringify({ log: { entries: [entry, entry, entry] } })),
+      'har',
+      /3 entries.*picks none/,
+    );
+    expectError(parseRequest(JSON.stringify({ log: { entries: [] } })), 'har', /no entries/);
+    expectError(parseRequest(JSON.stringify({ request: { method: 'GET', headers: [] } })), 'har', /no "url"/);
+    expectError(parseRequest('{"log": {"entries": [{"request": '), 'har', /not valid JSON/);
+  });
+
+  it('raw HTTP and fetch errors', () => {
+    expectError(parseRequest('GET /x HTTP/1.1\nAccept: */*\n\n'), 'http', /no Host header/);
+    expectError(parseRequest('GET /x HTTP/1.1\nHost: a\nnot a header\n\n'), 'http', /no colon/);
+    expectError(
+      parseRequest('POST /x HTTP/1.1\nHost: a\n{"a": 1}'),
+      'http',
+      /empty line between the headers and the body/,
+    );
+    expectError(parseRequest('fetch("https://a.example/", {"method": "POST",'), 'fetch', /not closed/);
+    expectError(parseRequest("fetch('https://a.example/')"), 'fetch', /double quotes/);
+    expectError(parseRequest('fetch("https://a.example/", {method: "POST"});'), 'fetch', /strict JSON/);
+  });
+
+  it.each([
+    ['a JWT', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln'],
+    ['a PEM', '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n'],
+    ['random text', 'hello, is this thing on?\nPOST /x HTTP/1.1'],
+    ['a JWK', '{"kty":"EC","crv":"P-256","x":"a","y":"b"}'],
+    ['JSON that is not a HAR', '{"a": 1'],
+    ['empty', ''],
+    ['whitespace', '  \n '],
+    ['a word starting with curl', 'curling is a sport'],
+  ])('%s is not a request', (_name, text) => {
+    expect(parseRequest(text)).toEqual({ kind: 'not-request' });
+  });
+
+  it('text over 8 MB is refused before it is read', () => {
+    const r = parseRequest('POST /x HTTP/1.1\nHost: a\n\n' + 'x'.repeat(MAX_REQUEST_BYTES));
+    expect(r.kind === 'error' && r.code).toBe('ERR_REQUEST_TOO_LARGE');
+    const multi = parseRequest('POST /x HTTP/1.1\nHost: a\n\n' + 'é'.repeat(MAX_REQUEST_BYTES / 2));
+    expect(multi.kind === 'error' && multi.code).toBe('ERR_REQUEST_TOO_LARGE');
+  });
+});
+
+describe('never throws', () => {
+  it("on random text after each form's start", () => {
+    // a fixed pseudo-random sequence (no Math.random: a failure must be reproducible)
+    let seed = 12;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const alphabet = ' \t\n\r\'"$\\^#|&;<>(){}[]:,-=@?*`%aHdXG/éx0';
+    const starts = [
+      'curl ',
+      'curl.exe ^"',
+      'fetch("',
+      'fetch("https://a/", ',
+      '{',
+      '{"log":',
+      'POST / HTTP/1.1\n',
+    ];
+    for (let k = 0; k < 3000; k++) {
+      let text = starts[k % starts.length] ?? '';
+      const len = rnd(40);
+      for (let j = 0; j < len; j++) text += alphabet[rnd(alphabet.length)];
+      const r = parseRequest(text);
+      expect(['request', 'error', 'not-request']).toContain(r.kind);
+    }
+  });
+});
+
+describe('1 MB bodies', () => {
+  const big = Array.from({ length: 1 << 20 }, (_, i) => '{"a b\\\'\r\n\tz09é'[i % 16]).join('');
+  const time = (f: () => RequestParse): [RequestParse, number] => {
+    f(); // warm up
+    const t = performance.now();
+    const r = f();
+    return [r, performance.now() - t];
+  };
+  it("curl --data-raw '…' (the body's quotes written '\\'')", () => {
+    const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`;
+    const [r, ms] = time(() => parseRequest(text));
+    expectSame(r, big);
+    expect(ms).toBeLessThan(100);
+  });
+  it.each([
+    ['$…', ansi],
+    ['"…"', dq],
+  ])('curl --data-raw %s', (_name, quote) => {
+    const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${quote(big)}`;
+    const [r, ms] = time(() => parseRequest(text));
+    expectSame(r, big);
+    expect(ms).toBeLessThan(100);
+  });
+  it('curl for Windows cmd', () => {
+    const text = `curl ${win(URL_)} ^\n  ${HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`).join(' ^\n  ')} ^\n  --data-raw ${win(big.replaceAll('\r\n', '\n').replaceAll('\\', ''))}`;
+    const [r, ms] = time(() => parseRequest(text));
+    expectSame(r, big.replaceAll('\r\n', '\n').replaceAll('\\', ''));
+    expect(ms).toBeLessThan(100);
+  });
+  it('raw HTTP', () => {
+    const text = `POST /api/v1/p/company?x=1 HTTP/1.1\r\nHost: play-api.qredo.network\r\n${HEADERS.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${big}`;
+    const [r, ms] = time(() => parseRequest(text));
+    expectSame(r, big);
+    expect(ms).toBeLessThan(100);
+  });
+});
+
+/** Tricky strings for the shell differential. */
+const SHELL_STRINGS = [
+  'plain',
+  "it's",
+  'a "quoted" \\ backslash',
+  'tab\there',
+  'cr\r\nlf\n',
+  'dollar $HOME ${X} $(date) `cmd`',
+  'hash #not-a-comment and a#b',
+  'unicode é 😀',
+  '\\x41 \\u00e9 \\n literal backslashes',
+  '',
+];
+
+/** What bash makes of a quoted word: `printf %s WORD`. */
+const bash = (word: string): string =>
+  execFileSync('bash', ['--norc', '-c', `printf %s ${word}`], {
+    encoding: 'utf8',
+    env: { LANG: 'C.UTF-8', PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+describe('shell quoting against bash', () => {
+  const body = (word: string): string =>
+    request(parseRequest(`curl https://a.example/ --data-raw ${word}`)).body;
+
+  // each string short (read by shell-quote) and long (read by decodeDouble / decodeAnsiC)
+  const pad = 'p'.repeat(LONG_QUOTED);
+  it.each(SHELL_STRINGS.flatMap((s) => [s, s + pad + s]))('single, double and $… quoting of %j', (s) => {
+    for (const word of [sq(s), ansi(s), dq(s), `$${dq(s)}`]) {
+      expect(body(word)).toBe(bash(word));
+      expect(body(word)).toBe(s);
+    }
+  });
+
+  it.each([
+    "$'\\x41\\x4a\\x4\\101\\u00e9\\U0001F600\\e\\a\\v\\f\\'\\\"\\\\\\?'",
+    "$'a\\0b'",
+    "$'line\\\nnext'",
+    '"a\\\nb"',
+    "'a\\\nb'",
+    "x$'\\t'\"y\"'z'",
+    '"a\\$b\\`c\\d"',
+    "$'\\c@\\cA'",
+  ])('escapes and continuations: %s', (word) => {
+    expect(body(word)).toBe(bash(word));
+    // the same inside a long string
+    const long = word.startsWith("$'")
+      ? `$'${'p'.repeat(LONG_QUOTED)}${word.slice(2)}`
+      : word.replace(/^(x?)(['"])/, `$1$2${'p'.repeat(LONG_QUOTED)}`);
+    expect(body(long)).toBe(bash(long));
+  });
+
+  it('decodeAnsiC reads the escapes bash reads', () => {
+    expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
+  });
+
+  it('prepareShellText only escapes $ and inner # and drops continuations', () => {
+    expect(prepareShellText('a\\\n b$X "$Y" \'$Z\' c#d #e').text).toBe('a b\\$X "\\$Y" \'$Z\' c\\#d #e');
+  });
+});
+
+describe('against curl itself', () => {
+  const hasCurl = (() => {
+    try {
+      execFileSync('curl', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  /** Runs a curl command (`URL` replaced by a local server's) through bash, and returns what the server received. */
+  async function viaCurl(command: (url: string) => string): Promise<{
+    parsed: ParsedRequest;
+    got: { method: string; url: string; headers: string[]; body: string };
+  }> {
+    let got: { method: string; url: string; headers: string[]; body: string } | undefined;
+    const server = createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.rawHeaders,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const text = command(base);
+    try {
+      await promisify(execFile)('bash', ['--norc', '-c', text + ' -s -o /dev/null'], {
+        env: { LANG: 'C.UTF-8', PATH: process.env.PATH },
+      });
+    } finally {
+      server.close();
+    }
+    if (!got) throw new Error('the server saw no request');
+    return { parsed: request(parseRequest(text)), got: { ...got, url: base + got.url } };
+  }
+
+  it.skipIf(!hasCurl).each([
+    (u: string) => `curl ${sq(u + '/api/v1/p/company?x=1')} ${hs(sq)} --data-raw ${sq(BODY)}`,
+    (u: string) => `curl ${dq(u + '/p')} ${hs(dq)} --data-binary ${ansi(BODY_CRLF)}`,
+    (u: string) => `curl \\\n  ${u}/p \\\n  -H 'x-a: 1' \\\n  --json ${sq(BODY)} --json '  '`,
+    // (curl 7.88 lower-cases the %XX of -G data when it appends it to the URL: only + and %26 here)
+    (u: string) => `curl -G ${u}/p?z=0 -d a=1 --data-urlencode 'b=x y' --data-urlencode '=c&d'`,
+    (u: string) => `curl ${u}/p -d a=1 -d 'b=2' --data-raw @not-a-file --data-urlencode "it's (*)"`,
+    (u: string) => `curl -X PUT ${u}/p -A 'ua/1' -e ${u}/ref -b 'a=1' -b 'b=2' -u 'user:pä ss' -H 'x-empty;'`,
+    (u: string) => `curl -sSLk -XPATCH ${u}/p -H 'X-Case:  two spaces' --data-raw ''`,
+  ])('curl sends what parseRequest reads (%#)', async (command) => {
+    const { parsed, got } = await viaCurl(command);
+    expect(parsed.method).toBe(got.method);
+    expect(parsed.url).toBe(got.url);
+    expect(parsed.body).toBe(got.body);
+    const sent: [string, string][] = [];
+    for (let i = 0; i < got.headers.length; i += 2)
+      sent.push([got.headers[i] ?? '', got.headers[i + 1] ?? '']);
+    // every header read is sent, with its name case and (as the server reads it) its value
+    for (const [name, value] of parsed.headers) expect(sent, name).toContainEqual([name, value.trim()]);
+  });
+});
