@@ -427,11 +427,19 @@ describe('never throws', () => {
 
 describe('1 MB bodies', () => {
   const big = Array.from({ length: 1 << 20 }, (_, i) => '{"a b\\\'\r\n\tz09é'[i % 16]).join('');
+  /**
+   * The result and the best time of 5 runs after a warm-up: the best run is what the code costs;
+   * the others measure the machine (the unit suite runs its files in parallel).
+   */
   const time = (f: () => RequestParse): [RequestParse, number] => {
-    f(); // warm up
-    const t = performance.now();
-    const r = f();
-    return [r, performance.now() - t];
+    let r = f();
+    let best = Infinity;
+    for (let k = 0; k < 5; k++) {
+      const t = performance.now();
+      r = f();
+      best = Math.min(best, performance.now() - t);
+    }
+    return [r, best];
   };
   it("curl --data-raw '…' (the body's quotes written '\\'')", () => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`;

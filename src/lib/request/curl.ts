@@ -58,7 +58,8 @@ function lineOf(text: string, at: number): number {
 
 /** The text inside bash double quotes: `\` + newline vanishes, `\` before `\ " $ `` is dropped. */
 export function decodeDouble(raw: string): string {
-  return raw.replace(/\\(\r\n|\n|[\\"$`])/g, (_m, c: string) => (c.endsWith('\n') ? '' : c));
+  // (a replacement pattern, not a callback: native speed on a 1 MB body; $1 is empty for a newline)
+  return raw.replace(/\\(?:\r?\n|([\\"$`]))/g, '$1');
 }
 
 /** The single-character escapes of `$'…'`, by the letter after the backslash. */
