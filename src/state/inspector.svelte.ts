@@ -13,6 +13,8 @@ import { algInfo } from '../lib/jwt/algorithms';
 import { own } from '../lib/json';
 import { holdsPrivateKey } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
+import { sniffRequest } from '../lib/request/sniff';
+import type { RequestExamination } from '../lib/request/doctor';
 
 /** Tokens longer than this are decoded once typing pauses, so each keystroke stays fast. */
 const DECODE_AT_ONCE = 100_000;
@@ -42,8 +44,21 @@ export class Inspector {
   /** The last key box parse, reused while only the token changes (parsing is the slow part of a paste). */
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
 
-  /** The token as decoded for display. Does not verify. */
-  readonly decoded: DecodedToken = $derived(decodeToken(this.#decodedInput));
+  /** What the request doctor made of the first box, when it holds a signed request (curl, HTTP, HAR, fetch). */
+  #request = $state.raw<{ input: string; result: RequestExamination | null } | null>(null);
+
+  /** The form of signed request the first box holds, or null when it holds a token (or nothing). */
+  readonly requestForm = $derived(sniffRequest(this.#decodedInput));
+  /**
+   * The token as decoded for display. Does not verify. For a request, the bearer JWT it carries (once
+   * the request is read), else nothing.
+   */
+  readonly decoded: DecodedToken = $derived.by(() => {
+    if (!this.requestForm) return decodeToken(this.#decodedInput);
+    const r = this.#request;
+    const bearer = r?.input === this.#decodedInput && r.result?.kind === 'bearer' ? r.result.token : '';
+    return decodeToken(bearer);
+  });
   /** True when the header's alg is an HMAC one, so the key box wants a secret. */
   readonly wantsSecret: boolean = $derived.by(() => {
     const alg = own(this.decoded.header, 'alg');
@@ -128,6 +143,11 @@ export class Inspector {
   get verdict() {
     return this.#verdictInput === this.#decodedInput ? this.#verdict : null;
   }
+  /** The request doctor's answer, only while it is about the text now in the first box. */
+  get request(): RequestExamination | null {
+    const r = this.#request;
+    return r && r.input === this.#decodedInput ? r.result : null;
+  }
   get keyBox() {
     return this.#keyBox;
   }
@@ -147,15 +167,51 @@ export class Inspector {
     return this.#lastBox.result;
   }
 
+  /** The trusted keys for a request's scheme: the key box's public keys, or every stored key. */
+  async #requestKeys(alg: string) {
+    if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
+    const box = await keysFromText(this.#keyText, alg, 'text');
+    this.#keyBox = box;
+    if (box.error) return { code: box.error.code, parts: box.error.parts ?? [box.error.message] };
+    return box.candidates.filter((k) => k.kind === 'public');
+  }
+
+  #thumbprints() {
+    return Object.fromEntries(Object.entries(keyring.details).map(([id, d]) => [id, d.thumbprint]));
+  }
+
   /** Re-run verification (after the token, the key box or the keyring changed). Stale runs are dropped. */
   async verify(): Promise<void> {
     const run = ++this.#run;
     const input = this.#decodedInput;
+    if (sniffRequest(input)) {
+      // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
+      this.#busy = true;
+      let result: RequestExamination | null;
+      try {
+        const { examineRequest, algOfScheme } = await import('../lib/request/doctor');
+        result = await examineRequest(input, (scheme) => this.#requestKeys(algOfScheme(scheme)), Date.now());
+      } catch (e) {
+        result = { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [unexpectedFailure(e).message] };
+      }
+      if (run !== this.#run) return;
+      this.#request = { input, result };
+      if (result?.kind !== 'bearer') {
+        this.#verdict = null;
+        this.#verdictInput = null;
+        this.#busy = false;
+        return;
+      }
+      // A bearer JWT: `decoded` is now that token, verified below like a pasted one.
+    } else {
+      this.#request = null;
+    }
     const decoded = this.decoded;
     if (decoded.form === 'empty') {
       this.#verdict = null;
       this.#verdictInput = null;
       this.#keyBox = null;
+      this.#busy = false;
       return;
     }
     this.#busy = true;
@@ -167,8 +223,7 @@ export class Inspector {
         box = await this.#keysFromBox(typeof alg === 'string' ? alg : undefined);
         if (run !== this.#run) return;
       }
-      const thumbs = Object.fromEntries(Object.entries(keyring.details).map(([id, d]) => [id, d.thumbprint]));
-      verdict = await verdictFor(decoded, box, candidatesFromStored(keyring.keys, thumbs));
+      verdict = await verdictFor(decoded, box, candidatesFromStored(keyring.keys, this.#thumbprints()));
     } catch (e) {
       verdict = unexpectedFailure(e);
     }

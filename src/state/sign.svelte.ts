@@ -126,6 +126,52 @@ export class SignForms {
     return this.qredoBodyCrlf ? `${this.qredoBody.replace(/\n$/, '')}\r\n` : this.qredoBody;
   }
 
+  /**
+   * Fill a signer from a request the request doctor examined, to sign it correctly: same method, URL
+   * and body, a fresh timestamp, and the key pair that made the signature when it is known.
+   */
+  prefillFromRequest(
+    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm',
+    input: { method: string; url: string; body: string; apiKey?: string },
+    keyLabel?: string,
+  ): void {
+    const now = Date.now();
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
+    const pick = (kind: 'rsa' | 'p521') => {
+      const pairs = this.pairsFor(kind);
+      return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
+    };
+    if (scheme === 'qredo') {
+      this.tab = 'qredo';
+      this.qredoMethod = method;
+      this.qredoUrl = input.url;
+      // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
+      this.qredoBodyCrlf = input.body.endsWith('\r\n');
+      this.qredoBody = input.body.replace(/\r\n/g, '\n');
+      if (input.apiKey) this.qredoApiKey = input.apiKey;
+      this.qredoTimestamp = this.qredoAuthHeader === 'x-nonce' ? qredoNonce(now) : qredoTimestamp(now);
+      this.qredoKeyId = pick('rsa');
+      this.qredoResult = null;
+      this.qredoError = '';
+      return;
+    }
+    this.tab = 'qitech';
+    this.qitScheme = scheme === 'qit-v1' ? 'v1' : scheme === 'qit-v2' ? 'v2' : 'qi-dtvm';
+    this.qitMethod = method;
+    // The endpoint is the URL's path and query, as written (no scheme, host or fragment).
+    const endpoint = input.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '') || '/';
+    this.qitEndpoint = endpoint;
+    this.qitBody = input.body;
+    if (input.apiKey) this.qitApiKey = input.apiKey;
+    this.qitDate = rfc1123Date(now);
+    this.qitTimestamp = (this.qitScheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now);
+    this.qitKeyId = pick('p521');
+    this.qitResult = null;
+    this.qitV2Result = null;
+    this.qitError = '';
+  }
+
   /** Switch the Qredo value header; the field then holds a fresh value of that kind. */
   setQredoAuthHeader(h: QredoAuthHeader): void {
     this.qredoAuthHeader = h;

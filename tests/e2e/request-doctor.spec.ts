@@ -1,0 +1,170 @@
+/**
+ * The request doctor through the page (issue 12): signed requests pasted as curl, raw HTTP, HAR or
+ * fetch into Inspect's first box, signed by openssl / node:crypto (never by keybench), verified
+ * with keys the user trusts and diagnosed when they fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { test, expect, pasteInto } from './fixtures';
+import { vector, vectorPath } from '../unit/helpers';
+import { nodeJws, toolKey } from '../unit/jwt-helpers';
+
+const API_KEY = Buffer.from(JSON.stringify({ key_id: 'kb-e2e', key: 'secret' })).toString('base64');
+
+/** x-sign as Qredo's docs make it: `printf '%s%s%s' ts url body | openssl dgst -sha256 -sign private.pem`, base64url. */
+function opensslXSign(ts: string, url: string, body: string): string {
+  const sig = execFileSync('openssl', ['dgst', '-sha256', '-sign', vectorPath('qredo', 'private.pem')], {
+    input: `${ts}${url}${body}`,
+  });
+  return sig.toString('base64url');
+}
+
+function qredoCurl(url: string, ts: string, xSign: string, body: string): string {
+  return [
+    `curl -X POST '${url}'`,
+    `  -H 'x-api-key: ${API_KEY}'`,
+    `  -H "x-sign: ${xSign}"`,
+    `  --header 'x-timestamp: ${ts}'`,
+    `  --data-raw '${body}'`,
+  ].join(' \\\n');
+}
+
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+const URL_ = 'https://play-api.qredo.network/api/v1/p/company';
+const body = { name: 'Acme Test Ltd', city: 'London', country: 'GB' };
+
+async function importQredoKey(page: Page) {
+  await page.goto('./#/keys');
+  await page.getByLabel('Key to import').fill(vector('qredo', 'private.pem'));
+  await page.getByLabel('Name (optional)').fill('Qredo fixture');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('article', { name: 'Qredo fixture' })).toBeVisible();
+}
+
+/** The verdict once settled, read in one go. */
+async function settled(page: Page) {
+  const status = page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));
+  await expect(status).not.toHaveAttribute('data-state', /pending|empty/, { timeout: 30_000 });
+  return status.evaluate((el) => ({
+    state: el.getAttribute('data-state'),
+    code: el.getAttribute('data-code'),
+    text: el.textContent ?? '',
+  }));
+}
+
+test('a Qredo request signed by openssl, pasted as curl, verifies with the imported fixture key (empty key box)', async ({
+  page,
+}) => {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const compact = JSON.stringify(body);
+  const ts = nowSeconds();
+  await page.getByLabel(/^JWT/).fill(qredoCurl(URL_, ts, opensslXSign(ts, URL_, compact), compact));
+  const v = await settled(page);
+  expect(v.state, v.text).toBe('verified');
+  expect(v.text).toContain('Signature verified');
+  await expect(page.getByTestId('request-line')).toContainText(URL_);
+  await expect(page.getByTestId('request-body')).toHaveText(compact);
+  await expect(page.getByTestId('diagnoses')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign it correctly' })).toHaveCount(0);
+});
+
+test('signed over the pretty body, sent compact: not verified, the diagnosis names the body and shows the bytes; "Sign it correctly" opens Sign', async ({
+  page,
+}) => {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const ts = nowSeconds();
+  const pretty = JSON.stringify(body, null, 2);
+  const compact = JSON.stringify(body);
+  await page.getByLabel(/^JWT/).fill(qredoCurl(URL_, ts, opensslXSign(ts, URL_, pretty), compact));
+  const v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.text).not.toContain('Signature verified');
+  const dg = page.getByTestId('diagnosis').first();
+  await expect(dg).toHaveAttribute('data-code', 'ERR_QREDO_BODY_PRETTY');
+  await expect(dg).toContainText(/body/i);
+  await expect(dg.getByTestId('byte-diff')).toContainText('␊');
+  await page.getByRole('button', { name: 'Sign it correctly' }).click();
+  await expect(page).toHaveURL(/#\/sign$/);
+  await expect(page.getByLabel('URL')).toHaveValue(URL_);
+  await expect(page.getByLabel('Body')).toHaveValue(compact);
+});
+
+test('a request signed by another RSA key is not verified, and says none of the stored keys made it', async ({
+  page,
+}) => {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ts = nowSeconds();
+  const compact = JSON.stringify(body);
+  const xSign = nodeSign('sha256', Buffer.from(ts + URL_ + compact), other.privateKey).toString('base64url');
+  await page.getByLabel(/^JWT/).fill(qredoCurl(URL_, ts, xSign, compact));
+  const v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.code).toBe('ERR_QREDO_UNKNOWN_KEY');
+  expect(v.text).not.toContain('Signature verified');
+});
+
+test('a 1 MB body: the paste stays responsive and the verdict arrives', async ({ page }) => {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const big = JSON.stringify({ ...body, blob: 'x'.repeat(1_000_000) });
+  const ts = nowSeconds();
+  const handling = await pasteInto(page, '#jwt-input', qredoCurl(URL_, ts, opensslXSign(ts, URL_, big), big));
+  expect(handling).toBeLessThan(5_000);
+  const v = await settled(page);
+  expect(v.state, v.text).toBe('verified');
+  await expect(page.getByText(/Showing the first 20 K of 10\d\d K characters/)).toBeVisible();
+  // Still answers: typing in the key box switches to a key that does not verify.
+  await page.getByLabel('Verification key').fill(toolKey('rsa2048').publicPem);
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
+});
+
+test('a QI Tech v2 request as raw HTTP verifies with the pasted public key', async ({ page }) => {
+  const v2 = JSON.parse(vector('qitech', 'vectors-v2.json')).v2_post;
+  await page.clock.setFixedTime(new Date(Date.parse(v2.timestamp) + 30_000));
+  await page.goto('./#/inspect');
+  await page.getByLabel('Verification key').fill(vector('qitech', 'jwtECDSASHA512.key.pub'));
+  const raw = [
+    `POST ${v2.endpoint} HTTP/1.1`,
+    'Host: api-auth.sandbox.qitech.app',
+    `AUTHORIZATION: ${v2.headers.AUTHORIZATION}`,
+    `API-CLIENT-KEY: ${v2.headers['API-CLIENT-KEY']}`,
+    'Content-Type: application/json',
+    '',
+    v2.sent_body,
+  ].join('\r\n');
+  await page.getByLabel(/^JWT/).fill(raw);
+  const v = await settled(page);
+  expect(v.state, v.text).toBe('verified');
+  expect(v.text).toContain('Signature verified');
+});
+
+test('a bearer JWT in a curl command goes to the token inspector', async ({ page }) => {
+  const k = toolKey('p256');
+  const token = nodeJws('ES256', k.privateKey, { sub: 'from curl' });
+  await page.goto('./#/inspect');
+  await page.getByLabel('Verification key').fill(k.publicPem);
+  await page.getByLabel(/^JWT/).fill(`curl https://api.example.com/me -H 'Authorization: Bearer ${token}'`);
+  const v = await settled(page);
+  expect(v.state).toBe('verified');
+  await expect(page.getByTestId('bearer-note')).toBeVisible();
+  await expect(page.getByTestId('payload-json')).toContainText('from curl');
+});
+
+test('a request without a known signature, and a curl command that cannot be read, fail with specific messages', async ({
+  page,
+}) => {
+  await page.goto('./#/inspect');
+  await page.getByLabel(/^JWT/).fill(`curl https://api.example.com/x -H 'X-Whatever: 1'`);
+  let v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.code).toBe('ERR_REQUEST_NO_SCHEME');
+  await page.getByLabel(/^JWT/).fill(`curl https://api.example.com/x -H 'x-sign: abc`);
+  v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.code).toBe('ERR_REQUEST_PARSE');
+});
