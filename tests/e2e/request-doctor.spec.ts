@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, pasteInto } from './fixtures';
+import { test, expect, expectNoAxeViolations, pasteInto } from './fixtures';
 import { vector, vectorPath } from '../unit/helpers';
 import { nodeJws, toolKey } from '../unit/jwt-helpers';
 
@@ -85,7 +85,8 @@ test('signed over the pretty body, sent compact: not verified, the diagnosis nam
   const dg = page.getByTestId('diagnosis').first();
   await expect(dg).toHaveAttribute('data-code', 'ERR_QREDO_BODY_PRETTY');
   await expect(dg).toContainText(/body/i);
-  await expect(dg.getByTestId('byte-diff')).toContainText('␊');
+  await expect(dg.getByTestId('byte-diff')).toContainText('⟨LF⟩');
+  await expectNoAxeViolations(page, 'Inspect with a diagnosed request');
   await page.getByRole('button', { name: 'Sign it correctly' }).click();
   await expect(page).toHaveURL(/#\/sign$/);
   await expect(page.getByLabel('URL')).toHaveValue(URL_);

@@ -46,9 +46,9 @@ describe('byteDiff: the first difference between what was signed and what was se
   });
 
   it('a trailing CRLF and a BOM are made visible', () => {
-    expect(visible('\uFEFF{"a":1}  \r\n')).toBe('⟨BOM⟩{"a":1}··␍␊\n');
+    expect(visible('\uFEFF{"a":1}  \r\n')).toBe('⟨BOM⟩{"a":1}··⟨CR⟩⟨LF⟩\n');
     const d = byteDiff('body\r\n', 'body\n');
-    expect(visible(d.signed.differs)).toBe('␍');
+    expect(visible(d.signed.differs)).toBe('⟨CR⟩');
     expect(d.offset).toBe(4);
   });
 
@@ -56,7 +56,7 @@ describe('byteDiff: the first difference between what was signed and what was se
     expect(byteDiff('same', 'same').identical).toBe(true);
     const r = diffReport('ERR_X: t', 'a\tb', 'a b');
     expect(r).toContain('First difference at byte 1.');
-    expect(r).toContain('[␉]');
+    expect(r).toContain('[⟨TAB⟩]');
     expect(r).toContain('--- what was sent ---');
   });
 

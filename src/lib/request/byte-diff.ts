@@ -5,15 +5,19 @@
 
 const enc = new TextEncoder();
 
-/** Show the invisible: CR as ␍, LF as ␊ (the line still breaks), tab as ␉, BOM as ⟨BOM⟩, NUL as ␀, trailing spaces as ·. */
+/**
+ * Show the invisible: CR as ⟨CR⟩, LF as ⟨LF⟩ (the line still breaks), tab as ⟨TAB⟩, BOM as ⟨BOM⟩,
+ * NUL as ⟨NUL⟩, trailing spaces as ·. The markers follow keybench's ⟨U+202E⟩ style and render in
+ * every font (the Unicode control pictures do not).
+ */
 export function visible(text: string): string {
   return text
     .replace(/[ ]+(?=\r?\n|$)/g, (m) => '·'.repeat(m.length))
     .replace(/\uFEFF/g, '⟨BOM⟩')
-    .replace(/\t/g, '␉')
-    .replace(/\0/g, '␀')
-    .replace(/\r/g, '␍')
-    .replace(/\n/g, '␊\n');
+    .replace(/\t/g, '⟨TAB⟩')
+    .replace(/\0/g, '⟨NUL⟩')
+    .replace(/\r/g, '⟨CR⟩')
+    .replace(/\n/g, '⟨LF⟩\n');
 }
 
 /** One side of a difference: the common text before it, the part that differs, and the text after. */
