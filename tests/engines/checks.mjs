@@ -427,6 +427,39 @@ export const CHECKS = [
     },
   },
   {
+    name: 'the request doctor: a Qredo curl command signed by node:crypto verifies; signed pretty, sent compact, it is diagnosed',
+    async run({ engine }) {
+      await goToView(engine, 'Inspect');
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const url = 'https://play-api.qredo.network/api/v1/p/company';
+      const body = { name: 'Acme Test Ltd', city: 'London' };
+      const ts = String(Math.floor(Date.now() / 1000));
+      /** @param {string} signed @param {string} sent */
+      const curl = (signed, sent) =>
+        `curl -X POST '${url}' \\\n  -H 'x-sign: ${nodeSign('sha256', Buffer.from(ts + url + signed), privateKey).toString('base64url')}' \\\n  -H 'x-timestamp: ${ts}' -H 'x-api-key: engines' \\\n  --data-raw '${sent}'`;
+      await fill(
+        engine,
+        '^Verification key',
+        /** @type {string} */ (publicKey.export({ type: 'spki', format: 'pem' })),
+      );
+      await fill(engine, '^JWT', curl(JSON.stringify(body), JSON.stringify(body)));
+      await until(
+        engine,
+        'request: Signature verified',
+        `(lib) => lib.text('verdict').includes('Signature verified')`,
+      );
+      await fill(engine, '^JWT', curl(JSON.stringify(body, null, 2), JSON.stringify(body)));
+      const code = await until(
+        engine,
+        'request: diagnosed ERR_QREDO_BODY_PRETTY',
+        `(lib) => { const d = document.querySelector('[data-testid="diagnosis"]'); return d && !lib.text('verdict').includes('Signature verified') && d.getAttribute('data-code'); }`,
+      );
+      equal(code, 'ERR_QREDO_BODY_PRETTY', 'diagnosis code');
+      await fill(engine, '^Verification key', '');
+      await fill(engine, '^JWT', '');
+    },
+  },
+  {
     name: 'a test JWT signed in the page (with each stored key) verifies with node:crypto',
     async run({ engine, pems }) {
       await goToView(engine, 'Sign');

@@ -188,11 +188,21 @@ describe('body bytes: every serialisation, against Python', () => {
     const py = pythonDumps(TRICKY);
     expect(pythonJsonDumps(TRICKY)).toBe(py.dumps);
     expect(md5Hex(serialiseBody(TRICKY, 'python'))).toBe(py.md5);
-    for (const body of ['{"name": "QI Tech"}', v2.v2_post.sent_body, '[1,2,{"a":"b"}]', '"x"', '0.1']) {
+    // Many members with a repeat past the 16th (the Map path), and -0 as an int.
+    const many = `{${Array.from({ length: 40 }, (_, i) => `"k${i % 30}": ${i}`).join(', ')}, "z": -0}`;
+    for (const body of ['{"name": "QI Tech"}', v2.v2_post.sent_body, '[1,2,{"a":"b"}]', '"x"', '0.1', many]) {
       const p = pythonDumps(body);
       expect(serialiseBody(body, 'python')).toBe(p.dumps);
       expect(md5Hex(serialiseBody(body, 'python'))).toBe(p.md5);
     }
+  });
+
+  it('a body of 200 000 members is serialised in linear time (the quadratic repeat check did not finish in 2 min)', () => {
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, i])));
+    const started = performance.now();
+    const out = pythonJsonDumps(body);
+    expect(out.startsWith('{"k0": 0, "k1": 1')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(20_000); // about 1 s here
   });
 
   it('the vectors agree: python, compact and as typed', () => {

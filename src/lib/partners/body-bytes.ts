@@ -26,7 +26,11 @@ type Node =
 function parseTree(text: string): Node {
   let i = 0;
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    for (
+      let c = text.charCodeAt(i);
+      c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+      c = text.charCodeAt(++i)
+    );
   };
   const value = (): Node => {
     ws();
@@ -34,6 +38,9 @@ function parseTree(text: string): Node {
     if (c === '{') {
       i++;
       const entries: [string, Node][] = [];
+      // Where each key first came: looked up in the list while it is short, then in a Map, so a
+      // body with many members stays linear.
+      let seen: Map<string, number> | null = null;
       ws();
       if (text[i] === '}') {
         i++;
@@ -46,9 +53,13 @@ function parseTree(text: string): Node {
         i++; // ':'
         const v = value();
         // Python's dict keeps the first position of a repeated key and its last value.
-        const at = entries.findIndex(([k]) => k === key);
-        if (at >= 0) entries[at] = [key, v];
-        else entries.push([key, v]);
+        if (!seen && entries.length > 16) seen = new Map(entries.map(([k], n) => [k, n]));
+        const at = seen ? seen.get(key) : entries.findIndex(([k]) => k === key);
+        if (at !== undefined && at >= 0) entries[at] = [key, v];
+        else {
+          seen?.set(key, entries.length);
+          entries.push([key, v]);
+        }
         ws();
         if (text[i++] === '}') return { t: 'obj', entries };
       }
@@ -69,13 +80,31 @@ function parseTree(text: string): Node {
     }
     if (c === '"') {
       const start = i++;
-      while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      // The closing quote is the first one not escaped (JSON.parse has validated the text).
+      let escaped = false;
+      for (let d = text.charCodeAt(i); d !== 0x22; d = text.charCodeAt(i)) {
+        if (d === 0x5c) {
+          escaped = true;
+          i += 2;
+        } else i++;
+      }
       i++;
-      return { t: 'str', v: JSON.parse(text.slice(start, i)) as string };
+      const v = escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+      return { t: 'str', v };
     }
-    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400))!;
-    i += m[0].length;
-    return /^[tfn]/.test(m[0]) ? { t: 'lit', v: m[0] } : { t: 'num', lit: m[0] };
+    if (c === 't' || c === 'f' || c === 'n') {
+      const lit = c === 't' ? 'true' : c === 'f' ? 'false' : 'null';
+      i += lit.length;
+      return { t: 'lit', v: lit };
+    }
+    // A number (JSON.parse has validated the text): its characters, as written.
+    const start = i;
+    for (
+      let d = text.charCodeAt(i);
+      (d >= 0x30 && d <= 0x39) || d === 0x2d || d === 0x2b || d === 0x2e || d === 0x65 || d === 0x45;
+      d = text.charCodeAt(++i)
+    );
+    return { t: 'num', lit: text.slice(start, i) };
   };
   return value();
 }
@@ -107,8 +136,12 @@ const SHORT: Record<string, string> = {
   '\t': '\\t',
 };
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string as Python's json.dumps writes it with ensure_ascii (every non-ASCII unit as \uXXXX). */
 function pythonString(s: string): string {
+  // Most strings are printable ASCII without quotes or backslashes: written as they are.
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (let k = 0; k < s.length; k++) {
     const ch = s[k]!;
@@ -132,7 +165,9 @@ function pythonDump(n: Node): string {
       return n.v;
     case 'num':
       // json.loads makes an int of a literal without fraction or exponent (exact, any size), else a float.
-      return /[.eE]/.test(n.lit) ? pythonFloatRepr(Number(n.lit)) : BigInt(n.lit).toString();
+      if (/[.eE]/.test(n.lit)) return pythonFloatRepr(Number(n.lit));
+      // An int is written as it was, except -0, which Python's int makes 0.
+      return n.lit === '-0' ? '0' : n.lit;
   }
 }
 
