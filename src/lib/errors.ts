@@ -71,6 +71,8 @@ export type ErrorCode =
   | 'ERR_REQUEST_MISSING_HEADER'
   | 'ERR_REQUEST_CLOCK_SKEW'
   | 'ERR_REQUEST_NO_KEY'
+  | 'ERR_REQUEST_DUPLICATE_HEADER'
+  | 'ERR_REQUEST_HEADER_VALUE'
   // request doctor: Qredo mistakes, each confirmed by a signature check over the mistaken bytes
   | 'ERR_QREDO_TIMESTAMP_UNIT'
   | 'ERR_QREDO_TIMESTAMP_DIFFERS'
@@ -102,7 +104,8 @@ export type ErrorCode =
   | 'ERR_QIT_V2_SERIALISATION'
   | 'ERR_QIT_V2_EMPTY_PAYLOAD'
   | 'ERR_QIT_METHOD_CASE'
-  | 'ERR_QIT_OTHER_KEY';
+  | 'ERR_QIT_OTHER_KEY'
+  | 'ERR_QIT_UNSIGNED_BODY';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

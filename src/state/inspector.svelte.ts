@@ -168,10 +168,11 @@ export class Inspector {
   }
 
   /** The trusted keys for a request's scheme: the key box's public keys, or every stored key. */
-  async #requestKeys(alg: string) {
+  async #requestKeys(alg: string, run: number) {
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
     const box = await keysFromText(this.#keyText, alg, 'text');
-    this.#keyBox = box;
+    // Only the current run may say what the key box was read as.
+    if (run === this.#run) this.#keyBox = box;
     if (box.error) return { code: box.error.code, parts: box.error.parts ?? [box.error.message] };
     return box.candidates.filter((k) => k.kind === 'public');
   }
@@ -190,7 +191,11 @@ export class Inspector {
       let result: RequestExamination | null;
       try {
         const { examineRequest, algOfScheme } = await import('../lib/request/doctor');
-        result = await examineRequest(input, (scheme) => this.#requestKeys(algOfScheme(scheme)), Date.now());
+        result = await examineRequest(
+          input,
+          (scheme) => this.#requestKeys(algOfScheme(scheme), run),
+          Date.now(),
+        );
       } catch (e) {
         result = { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [unexpectedFailure(e).message] };
       }

@@ -202,5 +202,12 @@ export function serialisationsOf(text: string): { id: BodySerialisation; bytes: 
   } catch {
     return [{ id: 'as-typed', bytes: text }];
   }
-  return (['as-typed', 'compact', 'python'] as const).map((id) => ({ id, bytes: serialiseBody(text, id) }));
+  // A body nested too deeply for a serialiser (a stack overflow) just has fewer forms.
+  return (['as-typed', 'compact', 'python'] as const).flatMap((id) => {
+    try {
+      return [{ id, bytes: serialiseBody(text, id) }];
+    } catch {
+      return [];
+    }
+  });
 }

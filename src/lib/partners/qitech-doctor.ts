@@ -328,6 +328,44 @@ async function v1Diagnoses(
     }
   }
 
+  // Content type line with a body: the Content-Type the request sends must be the one signed
+  // (curl -d without -H sends application/x-www-form-urlencoded).
+  if (jws || req.body.trim()) {
+    const sentType = header(req, 'Content-Type') ?? '';
+    const media = (sentType.split(';')[0] ?? '').replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
+    if (media !== contentType.toLowerCase()) {
+      found.push({
+        code: 'ERR_QIT_CONTENT_TYPE',
+        title: 'Content type line differs from the Content-Type sent',
+        explanation: rich`Signed content type line ${contentType || '""'}, but the request sends Content-Type ${sentType || '(none)'}. QI Tech rebuilds the string to sign from the request it receives. (curl -d without -H 'Content-Type: …' sends application/x-www-form-urlencoded.)`,
+        remedy:
+          'Send the body with Content-Type: application/json, and sign application/json on the content type line.',
+        signed: contentType,
+        sent: sentType,
+        confirmed: false,
+        explains: 'content-type',
+      });
+    }
+  }
+
+  // Method line: exactly the method sent (HTTP methods are case-sensitive).
+  const signedMethod = lines[0] ?? '';
+  if (signedMethod !== req.method) {
+    found.push({
+      code: 'ERR_QIT_METHOD_CASE',
+      title:
+        signedMethod.toUpperCase() === req.method.toUpperCase()
+          ? 'Method line differs from the request method in case'
+          : 'Method line is not the request method',
+      explanation: rich`The method line is ${signedMethod}; the request is sent as ${req.method}. HTTP methods are case-sensitive: a server sees another method than the one signed.`,
+      remedy: 'Send the request with the method in upper case (e.g. POST), and sign that same method.',
+      signed: signedMethod,
+      sent: req.method,
+      confirmed: false,
+      explains: 'method',
+    });
+  }
+
   // Endpoint line with or without the query string.
   const signedPath = signedEndpoint.split('?')[0];
   const sentPath = endpoint.split('?')[0];
@@ -457,6 +495,19 @@ async function v2Diagnoses(
   const signedMd5 = claims.payload_md5;
   const method = req.method.trim();
   const hasBody = req.body !== '' && !BODYLESS.has(method.toUpperCase());
+  if (req.body !== '' && !hasBody) {
+    // The signature hashes an empty payload for GET/DELETE: a body sent with them is not covered.
+    found.push({
+      code: 'ERR_QIT_UNSIGNED_BODY',
+      title: `A ${method} request that sends a body the signature does not cover`,
+      explanation: rich`For ${method}, payload_md5 covers an empty payload, but the request sends ${ours(String(new TextEncoder().encode(req.body).length))} bytes of body. Nothing binds those bytes to the signature: anyone could change them.`,
+      remedy: `Send ${method} without a body, or use a method whose body is hashed (POST, PUT, PATCH).`,
+      signed: '',
+      sent: req.body,
+      confirmed: false,
+      explains: 'md5',
+    });
+  }
 
   if (typeof signedMd5 === 'string' && hasBody) {
     const actual = md5Hex(req.body);

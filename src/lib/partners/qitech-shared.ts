@@ -118,7 +118,7 @@ export function signatureFinding(
   keys: number,
 ): Finding {
   if (verdict.verified)
-    return ok('signature', 'Signature', `Signature verified with "${verdict.key!.label}".`);
+    return ok('signature', 'Signature', rich`Signature verified with ${verdict.key!.label}.`);
   if (keys === 0) {
     return problem(
       'signature',
@@ -140,7 +140,7 @@ export function endpointFinding(
   sent: string | undefined,
 ): Finding | null {
   if (!sent) return null;
-  if (signed === sent) return ok(check, label, `${signed}, as sent.`);
+  if (signed === sent) return ok(check, label, rich`${signed}, as sent.`);
   const path = sent.split('?')[0];
   const detail =
     signed === path

@@ -4,6 +4,7 @@
  * The QI DTVM variant (qi-dtvm.ts) differs only in its {@link V2Variant}.
  */
 import { KeybenchError } from '../errors';
+import { ours, rich } from '../rich';
 import { curlCommand, shellQuote } from './shell';
 import { serialiseBody, serialisationsOf, type BodySerialisation } from './body-bytes';
 import {
@@ -186,11 +187,11 @@ function md5Finding(signed: unknown, body: string, hasBody: boolean, variant: V2
       'ERR_QIT_MD5',
       'error',
       label,
-      `${signed} is neither md5("{}") nor md5(""), and there is no body.`,
+      rich`${signed} is neither md5("{}") nor md5(""), and there is no body.`,
     );
   }
   const actual = md5Hex(body);
-  if (signed === actual) return ok('md5', label, `md5 of the body bytes as pasted: ${actual}.`);
+  if (signed === actual) return ok('md5', label, rich`md5 of the body bytes as pasted: ${actual}.`);
   const match = serialisationsOf(body).find((s) => md5Hex(s.bytes) === signed);
   if (match) {
     return problem(
@@ -198,7 +199,7 @@ function md5Finding(signed: unknown, body: string, hasBody: boolean, variant: V2
       'ERR_QIT_MD5',
       'error',
       label,
-      `payload_md5 is md5 of ${SERIALISATION_NAMES[match.id]}, but the body as pasted is other bytes (md5 ${actual}). The server hashed one serialisation and sends another: it must send exactly the bytes it hashed.`,
+      rich`payload_md5 is md5 of ${ours(SERIALISATION_NAMES[match.id] ?? match.id)}, but the body as pasted is other bytes (md5 ${actual}). The server hashed one serialisation and sends another: it must send exactly the bytes it hashed.`,
     );
   }
   const trimmed = body.replace(/\s+$/, '');
@@ -216,7 +217,7 @@ function md5Finding(signed: unknown, body: string, hasBody: boolean, variant: V2
     'ERR_QIT_MD5',
     'error',
     label,
-    `payload_md5 is ${signed}, but md5 of the body as pasted is ${actual}, and no usual serialisation of it (as pasted, compact, Python json.dumps) gives ${signed}: the body signed was a different body.`,
+    rich`payload_md5 is ${signed}, but md5 of the body as pasted is ${actual}, and no usual serialisation of it (as pasted, compact, Python json.dumps) gives ${signed}: the body signed was a different body.`,
   );
 }
 
@@ -264,7 +265,7 @@ export async function verifyV2Request(
         'ERR_QIT_AUTH_HEADER',
         'error',
         'AUTHORIZATION',
-        `Not a compact JWT: ${verdict.message}`,
+        rich`Not a compact JWT: ${verdict.message}`,
       ),
     );
     return out();
@@ -284,7 +285,7 @@ export async function verifyV2Request(
         'ERR_QIT_CLAIMS',
         'error',
         'Claims',
-        `Missing or not a string: ${missing.join(', ')}.`,
+        rich`Missing or not a string: ${missing.join(', ')}.`,
       ),
     );
   }
@@ -296,7 +297,7 @@ export async function verifyV2Request(
         'ERR_QIT_EXTRA_CLAIMS',
         'info',
         'Other claims',
-        `Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
+        rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
       ),
     );
   }
@@ -307,13 +308,13 @@ export async function verifyV2Request(
   if (sentMethod) {
     findings.push(
       method === sentMethod
-        ? ok('method', 'method', `${method}, as sent.`)
+        ? ok('method', 'method', rich`${method}, as sent.`)
         : problem(
             'method',
             'ERR_QIT_METHOD',
             'error',
             'method',
-            `Signed for ${method || '(nothing)'}, but sent as ${sentMethod}.`,
+            rich`Signed for ${method || ours('(nothing)')}, but sent as ${sentMethod}.`,
           ),
     );
   }
@@ -335,9 +336,9 @@ export async function verifyV2Request(
             'ERR_QIT_TIMESTAMP_FORMAT',
             'warning',
             'timestamp',
-            `"${ts}" has ${wrong}; ${variant.label} writes e.g. ${variant.timestampExample}.`,
+            rich`${ts} has ${ours(wrong)}; ${ours(variant.label)} writes e.g. ${ours(variant.timestampExample)}.`,
           )
-        : ok('timestamp-format', 'timestamp', `${ts}: the ${variant.label} form.`),
+        : ok('timestamp-format', 'timestamp', rich`${ts}: the ${ours(variant.label)} form.`),
     );
     // The v2 form says Z; the QI DTVM form is UTC without saying so.
     const when = Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(ts) ? ts : `${ts}Z`);
@@ -348,7 +349,7 @@ export async function verifyV2Request(
           'ERR_QIT_CLOCK_SKEW',
           'warning',
           'Clock',
-          `The timestamp is ${describeSkew(when, input.nowMs)} this computer's clock (UTC). QI Tech does not document its tolerance; a fresh request should be within seconds.`,
+          rich`The timestamp is ${ours(describeSkew(when, input.nowMs))} this computer's clock (UTC). QI Tech does not document its tolerance; a fresh request should be within seconds.`,
         ),
       );
     }

@@ -3,6 +3,7 @@
  * Every JWS is {"alg":"ES512","typ":"JWT"} with a raw r‖s P-521 signature.
  */
 import { KeybenchError, type ErrorCode } from '../errors';
+import { ours, rich } from '../rich';
 import type { KeyType } from '../keys/key-type';
 import type { VerificationKey } from '../jwt/verify';
 import { curlCommand, shellQuote } from './shell';
@@ -228,13 +229,13 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
           'ERR_QIT_API_KEY',
           'error',
           'API key',
-          `The header names ${qit.apiKey}, not your API key ${yours || '(empty)'}.`,
+          rich`The header names ${qit.apiKey}, not your API key ${yours || ours('(empty)')}.`,
         ),
   );
   const { decoded, verdict } = await checkEs512(qit.token, keys);
   checks.push(
     verdict.verified
-      ? ok('signature', 'Authorization token signature', `Signed by "${verdict.key!.label}".`)
+      ? ok('signature', 'Authorization token signature', rich`Signed by ${verdict.key!.label}.`)
       : problem(
           'signature',
           'ERR_QIT_TOKEN_SIGNATURE',
@@ -249,7 +250,11 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
   const expectedMd5 = body.jws ? md5Hex(body.jws) : '';
   checks.push(
     lines.length === 5 && lines[1] === expectedMd5 && !body.problem
-      ? ok('md5', 'Body MD5', `md5(encoded_body) = ${expectedMd5 || '(empty: no body)'}, as signed.`)
+      ? ok(
+          'md5',
+          'Body MD5',
+          rich`md5(encoded_body) = ${expectedMd5 || ours('(empty: no body)')}, as signed.`,
+        )
       : problem(
           'md5',
           'ERR_QIT_MD5',
@@ -258,44 +263,44 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
           lines.length !== 5
             ? 'The token has no five-line "signature" claim.'
             : (body.problem ??
-                `The token signs md5 ${lines[1] || '(empty)'}, but md5(encoded_body) is ${expectedMd5 || '(empty)'}: the body is not the one that was signed.`),
+                rich`The token signs md5 ${lines[1] || ours('(empty)')}, but md5(encoded_body) is ${expectedMd5 || ours('(empty)')}: the body is not the one that was signed.`),
         ),
   );
   const { method, endpoint, date } = input.request;
   const line = (i: number) => lines[i] ?? '(nothing)';
   checks.push(
     lines[0] === method
-      ? ok('method', 'Method line', `${method}, as requested.`)
+      ? ok('method', 'Method line', rich`${method}, as requested.`)
       : problem(
           'method',
           'ERR_QIT_METHOD',
           'warning',
           'Method line',
-          `Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
+          rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
         ),
   );
   checks.push(
     date === undefined
-      ? { ...ok('date', 'Date line', `${line(3)} (not compared: no request date).`), severity: 'info' }
+      ? { ...ok('date', 'Date line', rich`${line(3)} (not compared: no request date).`), severity: 'info' }
       : lines[3] === date
-        ? ok('date', 'Date line', `${date}, as requested.`)
+        ? ok('date', 'Date line', rich`${date}, as requested.`)
         : problem(
             'date',
             'ERR_QIT_DATE',
             'warning',
             'Date line',
-            `Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
+            rich`Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
           ),
   );
   checks.push(
     lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
-      ? ok('endpoint', 'Endpoint line', `${lines[4]}, as requested.`)
+      ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
       : problem(
           'endpoint',
           'ERR_QIT_ENDPOINT',
           'warning',
           'Endpoint line',
-          `Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
+          rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
         ),
   );
   let decodedBody: unknown;
@@ -373,7 +378,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         'ERR_QIT_EXTRA_CLAIMS',
         'info',
         'Other claims',
-        `Also carries ${extra.join(', ')} (qitech-wrapper adds iat); QI Tech reads sub and signature.`,
+        rich`Also carries ${extra.join(', ')} (qitech-wrapper adds iat); QI Tech reads sub and signature.`,
       ),
     );
   }
@@ -385,7 +390,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
           'ERR_QIT_API_KEY',
           'error',
           'API key',
-          `The header names ${qit.apiKey}, the token's sub is ${String(claims.sub)}.`,
+          rich`The header names ${qit.apiKey}, the token's sub is ${String(claims.sub)}.`,
         )
       : apiKey && apiKey !== qit.apiKey
         ? problem(
@@ -393,9 +398,9 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
             'ERR_QIT_API_KEY',
             'error',
             'API key',
-            `Signed for ${qit.apiKey}, not your API key ${apiKey}.`,
+            rich`Signed for ${qit.apiKey}, not your API key ${apiKey}.`,
           )
-        : ok('api-key', 'API key', `${qit.apiKey} in the header and in sub.`),
+        : ok('api-key', 'API key', rich`${qit.apiKey} in the header and in sub.`),
   );
   const [method, md5Line, contentType, date, endpoint] = lines as [string, string, string, string, string];
   const body = encodedBodyOf(input.body);
@@ -407,14 +412,16 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         ? ok(
             'md5',
             'md5 line',
-            body.jws ? `md5(encoded_body) = ${expectedMd5}.` : 'Empty, and there is no body.',
+            body.jws ? rich`md5(encoded_body) = ${expectedMd5}.` : 'Empty, and there is no body.',
           )
         : problem(
             'md5',
             'ERR_QIT_MD5',
             'error',
             'md5 line',
-            `Signed md5 ${md5Line || '(empty)'}, but ${body.jws ? `md5(encoded_body) is ${expectedMd5}` : 'there is no body (md5 must be empty)'}. The md5 covers the encoded_body JWS string, not the raw JSON.`,
+            body.jws
+              ? rich`Signed md5 ${md5Line || '(empty)'}, but md5(encoded_body) is ${expectedMd5}. The md5 covers the encoded_body JWS string, not the raw JSON.`
+              : rich`Signed md5 ${md5Line || '(empty)'}, but there is no body (md5 must be empty).`,
           ),
   );
   findings.push(
@@ -426,14 +433,14 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
             'ERR_QIT_CONTENT_TYPE',
             'error',
             'Content type line',
-            `"${contentType}"; with a body it is application/json.`,
+            rich`${contentType}; with a body it is application/json.`,
           )
       : ok(
           'content-type',
           'Content type line',
           contentType === ''
             ? 'Empty, as qitech-wrapper and the Clojure client send without a body.'
-            : `${contentType}, as the Elixir client sends without a body.`,
+            : rich`${contentType}, as the Elixir client sends without a body.`,
         ),
   );
   if (!RFC1123.test(date)) {
@@ -443,11 +450,11 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         'ERR_QIT_TIMESTAMP_FORMAT',
         'warning',
         'Date line',
-        `"${date}" is not RFC 1123 GMT like "Thu, 23 Nov 2023 22:13:20 GMT" (Date.prototype.toUTCString()).`,
+        rich`${date} is not RFC 1123 GMT like "Thu, 23 Nov 2023 22:13:20 GMT" (Date.prototype.toUTCString()).`,
       ),
     );
   } else {
-    findings.push(ok('timestamp-format', 'Date line', `${date}: RFC 1123 GMT.`));
+    findings.push(ok('timestamp-format', 'Date line', rich`${date}: RFC 1123 GMT.`));
   }
   const when = Date.parse(date);
   if (Number.isFinite(when) && Math.abs(when - input.nowMs) > SKEW_WARN_MINUTES * 60_000) {
@@ -457,7 +464,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         'ERR_QIT_CLOCK_SKEW',
         'warning',
         'Clock',
-        `The date is ${describeSkew(when, input.nowMs)} this computer's clock (QI Tech does not document its tolerance).`,
+        rich`The date is ${ours(describeSkew(when, input.nowMs))} this computer's clock (QI Tech does not document its tolerance).`,
       ),
     );
   }
@@ -465,13 +472,13 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
   if (m) {
     findings.push(
       method === m
-        ? ok('method', 'Method line', `${method}, as sent.`)
+        ? ok('method', 'Method line', rich`${method}, as sent.`)
         : problem(
             'method',
             'ERR_QIT_METHOD',
             'error',
             'Method line',
-            `Signed for ${method}, but sent as ${m}.`,
+            rich`Signed for ${method}, but sent as ${m}.`,
           ),
     );
   }
@@ -502,7 +509,7 @@ export const qitechV1: PartnerScheme<QitSignInput, QitSigned, QitRequestInput, Q
 async function bodySignature(jws: string, keys: VerificationKey[]) {
   const b = await checkEs512(jws, keys);
   const finding = b.verdict.verified
-    ? ok('body-signature', 'encoded_body signature', `Signed by "${b.verdict.key!.label}".`)
+    ? ok('body-signature', 'encoded_body signature', rich`Signed by ${b.verdict.key!.label}.`)
     : problem(
         'body-signature',
         'ERR_QIT_BODY_SIGNATURE',

@@ -14,7 +14,7 @@ import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import { base64ToBytes, base64urlToBytes, toHex } from '../encoding/base64url';
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import { ours, plain, rich, type Rich } from '../rich';
+import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
 import { header } from '../request/types';
 import { pythonJsonDumps } from './body-bytes';
@@ -488,10 +488,18 @@ function bodyChoices(body: string): Choice<BodyVariant>[] {
       // Not JSON: no formatting variants.
     }
     if (isJson) {
+      // Deeply nested JSON overflows the stack of JSON.stringify: then there are no formatting variants.
+      const tryStringify = (space?: number): string | null => {
+        try {
+          return JSON.stringify(parsed, null, space);
+        } catch {
+          return null;
+        }
+      };
       const forms: [string, string | null][] = [
-        ['compact', JSON.stringify(parsed)],
-        ['pretty2', JSON.stringify(parsed, null, 2)],
-        ['pretty4', JSON.stringify(parsed, null, 4)],
+        ['compact', tryStringify()],
+        ['pretty2', tryStringify(2)],
+        ['pretty4', tryStringify(4)],
         ['python', body.length <= 4 * 1024 * 1024 ? tryPython(body) : null],
       ];
       const sentForm = forms.find(([, t]) => t === body)?.[0] ?? 'other';
@@ -751,7 +759,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   for (const name of missing) {
     findings.push(
       problem(
-        'headers',
+        `header:${name}`,
         'ERR_REQUEST_MISSING_HEADER',
         'error',
         name,
@@ -796,7 +804,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
     const info = inspectQredoApiKey(apiKey);
     findings.push(
       info.keyId !== undefined
-        ? ok('api-key', 'x-api-key', plain(rich`Decodes to a Qredo API key with key_id ${info.keyId}.`))
+        ? ok('api-key', 'x-api-key', rich`Decodes to a Qredo API key with key_id ${info.keyId}.`)
         : problem(
             'api-key',
             'ERR_QREDO_API_KEY',
@@ -904,7 +912,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
           ok(
             'signature',
             'x-sign',
-            plain(rich`RSASSA-PKCS1-v1_5 SHA-256 over value ‖ URL ‖ body holds with key ${key.label}.`),
+            rich`RSASSA-PKCS1-v1_5 SHA-256 over value ‖ URL ‖ body holds with key ${key.label}.`,
           ),
         );
         const refused = findings.find((f) => f.severity === 'error');
@@ -969,7 +977,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
         'Sign with the private key whose public key is uploaded to Qredo (Settings → Partner API), or upload the public key of the private key you sign with; then add that public key here.',
     };
     diagnoses.push({ ...m, sent: sentText, confirmed: false });
-    findings.push(problem('signature', m.code, 'error', 'x-sign', m.explanation.join('')));
+    findings.push(problem('signature', m.code, 'error', 'x-sign', m.explanation));
     return finish(false, [
       `x-sign does not verify: none of the ${n} trusted RSA key${n === 1 ? '' : 's'} made this signature.${lengthNote}`,
     ]);
@@ -996,7 +1004,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
         'Hash with SHA-256 (RSA-SHA256 / crypto.SHA256 / hashes.SHA256()), and do not pre-hash the message yourself.',
     });
   }
-  findings.push(ok('key', 'Signing key', plain(rich`x-sign was made by the trusted key ${key.label}.`)));
+  findings.push(ok('key', 'Signing key', rich`x-sign was made by the trusted key ${key.label}.`));
 
   const verifyOver = async (data: Uint8Array<ArrayBuffer>): Promise<boolean> =>
     rec.kind === 'pss'
@@ -1019,7 +1027,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
       diagnoses.push({ ...m, ...(signed !== undefined ? { signed } : {}), sent: sentText, confirmed });
     const first = mistakes[0]!;
     findings.push(
-      problem('signature', first.code, 'error', 'x-sign', plain([first.title, '. ', ...first.explanation])),
+      problem('signature', first.code, 'error', 'x-sign', [first.title, '. ', ...first.explanation]),
     );
     return finish(
       false,
@@ -1079,7 +1087,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   };
   diagnoses.push(...pre.slice(1).map((m) => ({ ...m, sent: sentText, confirmed: false })));
   diagnoses.unshift({ ...nothing, sent: sentText, confirmed: false });
-  findings.push(problem('signature', nothing.code, 'error', 'x-sign', plain(nothing.explanation)));
+  findings.push(problem('signature', nothing.code, 'error', 'x-sign', nothing.explanation));
   return finish(
     false,
     rich`x-sign does not verify over the bytes sent. Key ${key.label} made it, over other bytes: keybench tried ${tried} variants; none matched.`,

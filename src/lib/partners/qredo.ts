@@ -3,6 +3,7 @@
  * timestamp ‖ URL ‖ body), with the exact bytes sent.
  */
 import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
+import { rich } from '../rich';
 import { KeybenchError } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
 import { curlCommand, shellQuote } from './shell';
@@ -161,7 +162,7 @@ export async function verifyQredoRequest(input: QredoVerifyInput): Promise<Findi
       ['verify'],
     );
     if (await crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, key, sig, message)) {
-      return ok('signature', 'x-sign', `Signature verified with "${k.label}".`);
+      return ok('signature', 'x-sign', rich`Signature verified with ${k.label}.`);
     }
   }
   return problem(

@@ -3,6 +3,7 @@
  * src/lib/partners/), so that adding a partner is adding a file.
  */
 import type { ErrorCode } from '../errors';
+import { plain, type Rich } from '../rich';
 
 /** How a finding weighs: `error` fails the verdict, `warning` is worth a look, `ok`/`info` are fine. */
 export type Severity = 'ok' | 'info' | 'warning' | 'error';
@@ -16,7 +17,10 @@ export interface Finding {
   code: ErrorCode | 'OK';
   severity: Severity;
   label: string;
+  /** The detail as plain text (for tests and reports). */
   detail: string;
+  /** The detail as shown: text from the request or a key (claims, labels) kept apart from keybench's words. */
+  parts: Rich;
 }
 
 /** A named piece of what a scheme signs, shown so the user can compare with their server's. */
@@ -40,8 +44,9 @@ export interface PartnerScheme<SignInput, Signed, VerifyInput, Verdict> {
 }
 
 /** A finding that holds. */
-export function ok(check: string, label: string, detail: string): Finding {
-  return { check, code: 'OK', severity: 'ok', label, detail };
+export function ok(check: string, label: string, detail: string | Rich): Finding {
+  const parts = typeof detail === 'string' ? [detail] : detail;
+  return { check, code: 'OK', severity: 'ok', label, detail: plain(parts), parts };
 }
 
 /** A finding that does not hold, at the given severity. */
@@ -50,9 +55,10 @@ export function problem(
   code: ErrorCode,
   severity: 'info' | 'warning' | 'error',
   label: string,
-  detail: string,
+  detail: string | Rich,
 ): Finding {
-  return { check, code, severity, label, detail };
+  const parts = typeof detail === 'string' ? [detail] : detail;
+  return { check, code, severity, label, detail: plain(parts), parts };
 }
 
 /** True when no finding is an error. */

@@ -6,7 +6,7 @@ import { decodeToken } from '../jwt/decode';
 import { own } from '../json';
 import type { VerificationKey } from '../jwt/verify';
 import type { ErrorCode } from '../errors';
-import { rich, type Rich } from '../rich';
+import { ours, rich, type Rich } from '../rich';
 import { recogniseQitScheme } from '../partners/qitech-request';
 import { diagnoseQredo } from '../partners/qredo-doctor';
 import { diagnoseQitech } from '../partners/qitech-doctor';
@@ -36,8 +36,48 @@ export function schemeOf(req: ParsedRequest): RequestScheme | { bearer: string }
       const claims = decodeToken(jwt).payload;
       const value = claims?.kind === 'json' ? claims.value : undefined;
       const qi = own(value, 'uri') !== undefined || own(value, 'payload_md5') !== undefined;
-      if (qi && !bearer) return recogniseQitScheme(jwt) === 'qi-dtvm' ? 'qi-dtvm' : 'qit-v2';
+      // A QI Tech token is checked as one even behind "Bearer" (a mistake of its own, diagnosed below):
+      // as a bearer token its claims about the body and URI would go unchecked.
+      if (qi) return recogniseQitScheme(jwt) === 'qi-dtvm' ? 'qi-dtvm' : 'qit-v2';
       return { bearer: jwt };
+    }
+  }
+  return null;
+}
+
+/** The headers each scheme's signature depends on (names in lower case). */
+const SIGNED_HEADERS: Record<RequestScheme, readonly string[]> = {
+  qredo: ['x-sign', 'x-timestamp', 'x-nonce', 'x-api-key'],
+  'qit-v1': ['authorization', 'api-client-key', 'content-type'],
+  'qit-v2': ['authorization', 'api-client-key'],
+  'qi-dtvm': ['authorization', 'api-client-key'],
+};
+
+/**
+ * A signed header the doctor cannot read one way only: sent twice (servers pick the first, the
+ * last, or join them), or holding characters besides visible ASCII, space and tab (a no-break
+ * space or a line separator at the end looks like nothing, yet it is part of the bytes sent).
+ */
+export function signedHeaderProblem(
+  req: ParsedRequest,
+  names: readonly string[],
+): { code: ErrorCode; parts: Rich } | null {
+  for (const name of names) {
+    const lines = req.headers.filter(([n]) => n.toLowerCase() === name);
+    if (lines.length > 1) {
+      return {
+        code: 'ERR_REQUEST_DUPLICATE_HEADER',
+        parts: rich`The request sends ${ours(name)} ${ours(String(lines.length))} times (${lines.map(([n, v]) => `${n}: ${v}`).join(' | ')}). Servers disagree on which one counts (the first, the last, or both joined by a comma), so keybench cannot say which was verified: send it once.`,
+      };
+    }
+    const value = lines[0]?.[1];
+    if (value !== undefined && /[^\x20-\x7e\t]/.test(value)) {
+      const ch = /[^\x20-\x7e\t]/.exec(value)![0];
+      const cp = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      return {
+        code: 'ERR_REQUEST_HEADER_VALUE',
+        parts: rich`The ${ours(name)} header holds the character ${ours(cp)}, which is not visible ASCII: ${value}. It is part of the bytes sent but looks like nothing; a server reads it differently than it looks. Send the header in plain ASCII.`,
+      };
     }
   }
   return null;
@@ -69,9 +109,49 @@ export async function examineRequest(
     };
   }
   if (typeof scheme === 'object') return { kind: 'bearer', request, token: scheme.bearer };
+  const refused = signedHeaderProblem(request, SIGNED_HEADERS[scheme]);
+  if (refused) return { kind: 'error', ...refused, request };
   const keys = await keysFor(scheme);
   if (!Array.isArray(keys)) return { kind: 'error', code: keys.code, parts: keys.parts, request };
-  const input = { request, keys, nowMs };
-  const verdict = scheme === 'qredo' ? await diagnoseQredo(input) : await diagnoseQitech(input, scheme);
-  return { kind: 'verdict', request, verdict };
+  if (scheme === 'qredo')
+    return { kind: 'verdict', request, verdict: await diagnoseQredo({ request, keys, nowMs }) };
+  // QI Tech v2 sends the bare JWT: with a "Bearer " prefix the server cannot decode it (GDF000014).
+  const auth = header(request, 'authorization') ?? '';
+  const bearer = /^[ \t]*Bearer[ \t]+/i.exec(auth);
+  const checked = bearer
+    ? {
+        ...request,
+        headers: request.headers.map(([n, v]): [string, string] =>
+          n.toLowerCase() === 'authorization' ? [n, v.slice(bearer[0].length)] : [n, v],
+        ),
+      }
+    : request;
+  const verdict = await diagnoseQitech({ request: checked, keys, nowMs }, scheme);
+  if (!bearer) return { kind: 'verdict', request, verdict };
+  const prefix: RequestVerdict['diagnoses'][number] = {
+    code: 'ERR_QIT_AUTH_HEADER',
+    title: 'AUTHORIZATION carries a "Bearer " prefix',
+    explanation: [
+      'QI Tech v2 and QI DTVM send the JWT itself as AUTHORIZATION, with no prefix. With "Bearer " in front the server cannot decode the token and answers GDF000014. The token behind the prefix was checked as well: see below.',
+    ],
+    remedy: 'Send AUTHORIZATION: <jwt>, without "Bearer ".',
+    confirmed: false,
+  };
+  return {
+    kind: 'verdict',
+    request,
+    verdict: {
+      ...verdict,
+      state: 'failed',
+      code: 'ERR_QIT_AUTH_HEADER',
+      parts: verdict.signatureVerified
+        ? [
+            'The token verifies, but QI Tech would refuse the request: AUTHORIZATION carries a "Bearer " prefix.',
+          ]
+        : [
+            'Not verified: AUTHORIZATION carries a "Bearer " prefix, and the token behind it does not verify either.',
+          ],
+      diagnoses: [prefix, ...verdict.diagnoses],
+    },
+  };
 }

@@ -1,0 +1,203 @@
+/**
+ * Attacks on the request doctor from an attacker's review (issue 12): requests pasted as raw HTTP,
+ * read by the parser and judged by the doctor, where what is verified could differ from what is
+ * sent, or where input text could pass for keybench's words. Signed by node:crypto, not keybench.
+ */
+import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { examineRequest, type RequestExamination } from '../../src/lib/request/doctor';
+import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
+import type { VerificationKey } from '../../src/lib/jwt/verify';
+import type { RequestVerdict } from '../../src/lib/request/types';
+import { plain } from '../../src/lib/rich';
+import { vector } from './helpers';
+import { nodeJws } from './jwt-helpers';
+
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+const qredoKey = createPrivateKey(vector('qredo', 'private.pem'));
+const qitKey = createPrivateKey(vector('qitech', 'jwtECDSASHA512.key'));
+const API = '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b';
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+let keys: VerificationKey[];
+
+beforeAll(async () => {
+  keys = [
+    (await pastedPublicKey(vector('qredo', 'public.pem'), 'Qredo fixture')).key!,
+    (await pastedPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'), 'QI Tech fixture')).key!,
+  ];
+});
+
+const examine = (text: string) => examineRequest(text, async () => keys, NOW);
+
+function verdictOf(e: RequestExamination | null): RequestVerdict {
+  if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
+  return e.verdict;
+}
+
+/** A raw HTTP/1.1 request, CRLF line ends. */
+function http(method: string, target: string, headers: string[], body = ''): string {
+  return [`${method} ${target} HTTP/1.1`, 'Host: api.example.test', ...headers, '', body].join('\r\n');
+}
+
+function qredoSign(ts: string, url: string, body: string): string {
+  return nodeSign('sha256', Buffer.from(`${ts}${url}${body}`), qredoKey).toString('base64url');
+}
+
+/** A QI Tech v2 AUTHORIZATION token made by hand (python-jose's shape). */
+function v2Token(claims: Record<string, unknown>): string {
+  return nodeJws('ES512', qitKey, claims);
+}
+
+const ts = String(Math.floor(NOW / 1000));
+const URL_ = 'https://api.example.test/api/v1/p/company';
+
+describe('what is verified is what is sent', () => {
+  it('a correct Qredo request verifies (the baseline the attacks below change)', async () => {
+    const body = '{"a":1}';
+    const v = verdictOf(
+      await examine(
+        http(
+          'POST',
+          '/api/v1/p/company',
+          [`x-api-key: k`, `x-timestamp: ${ts}`, `x-sign: ${qredoSign(ts, URL_, body)}`],
+          body,
+        ),
+      ),
+    );
+    expect(v.state).toBe('verified');
+    expect(plain(v.parts)).toContain('Signature verified');
+  });
+
+  it('x-timestamp sent twice: refused, whichever one the signature covers', async () => {
+    const body = '{"a":1}';
+    const e = await examine(
+      http(
+        'POST',
+        '/api/v1/p/company',
+        [`x-api-key: k`, `x-timestamp: ${ts}`, `X-Timestamp: 1`, `x-sign: ${qredoSign(ts, URL_, body)}`],
+        body,
+      ),
+    );
+    expect(e?.kind).toBe('error');
+    expect(e?.kind === 'error' && e.code).toBe('ERR_REQUEST_DUPLICATE_HEADER');
+  });
+
+  it('a no-break space after x-timestamp is part of the bytes sent: refused, not trimmed away', async () => {
+    const body = '{"a":1}';
+    const e = await examine(
+      http(
+        'POST',
+        '/api/v1/p/company',
+        [`x-api-key: k`, `x-timestamp: ${ts}\u00a0`, `x-sign: ${qredoSign(ts, URL_, body)}`],
+        body,
+      ),
+    );
+    expect(e?.kind === 'error' && e.code).toBe('ERR_REQUEST_HEADER_VALUE');
+    expect(e?.kind === 'error' && plain(e.parts)).toContain('U+00A0');
+  });
+
+  it('QIT v1 with a body but no Content-Type (curl -d sends a form type): not verified', async () => {
+    const jws = nodeJws('ES512', qitKey, { name: 'QI Tech' });
+    const body = JSON.stringify({ encoded_body: jws });
+    const date = new Date(NOW).toUTCString();
+    const token = nodeJws('ES512', qitKey, {
+      sub: API,
+      signature: ['POST', md5(jws), 'application/json', date, '/test'].join('\n'),
+    });
+    const sent = (contentType: string[]) =>
+      examine(
+        http(
+          'POST',
+          '/test',
+          [`AUTHORIZATION: QIT ${API}:${token}`, `API-CLIENT-KEY: ${API}`, ...contentType],
+          body,
+        ),
+      );
+    expect(verdictOf(await sent(['Content-Type: application/json'])).state).toBe('verified');
+    const v = verdictOf(await sent(['Content-Type: application/x-www-form-urlencoded']));
+    expect(v.state).toBe('failed');
+    expect(v.diagnoses.map((d) => d.code)).toContain('ERR_QIT_CONTENT_TYPE');
+    expect(plain(v.parts)).not.toContain('Signature verified');
+  });
+
+  it('QIT v1 sent as "post" but signed "POST": not verified (methods are case-sensitive)', async () => {
+    const date = new Date(NOW).toUTCString();
+    const token = nodeJws('ES512', qitKey, {
+      sub: API,
+      signature: ['GET', '', '', date, '/test'].join('\n'),
+    });
+    const v = verdictOf(
+      await examine(http('get', '/test', [`AUTHORIZATION: QIT ${API}:${token}`, `API-CLIENT-KEY: ${API}`])),
+    );
+    expect(v.state).toBe('failed');
+    expect(v.diagnoses.map((d) => d.code)).toContain('ERR_QIT_METHOD_CASE');
+  });
+
+  it('QI Tech v2 DELETE with a body: the body is not covered, so not verified', async () => {
+    const timestamp = new Date(NOW).toISOString().replace('Z', '000Z');
+    const token = v2Token({ payload_md5: md5('{}'), timestamp, method: 'DELETE', uri: '/accounts/1' });
+    const headers = [`AUTHORIZATION: ${token}`, `API-CLIENT-KEY: ${API}`];
+    expect(verdictOf(await examine(http('DELETE', '/accounts/1', headers))).state).toBe('verified');
+    const v = verdictOf(
+      await examine(http('DELETE', '/accounts/1', headers, '{"to":"attacker","amount":1000000}')),
+    );
+    expect(v.state).toBe('failed');
+    expect(v.diagnoses.map((d) => d.code)).toContain('ERR_QIT_UNSIGNED_BODY');
+    expect(plain(v.parts)).not.toContain('Signature verified');
+  });
+
+  it('a QI Tech v2 token behind "Bearer" is checked as QI Tech (its body claim is not skipped), and fails', async () => {
+    const timestamp = new Date(NOW).toISOString().replace('Z', '000Z');
+    const token = v2Token({ payload_md5: md5('{"amount": 1}'), timestamp, method: 'POST', uri: '/pay' });
+    const e = await examine(
+      http(
+        'POST',
+        '/pay',
+        [`Authorization: Bearer ${token}`, `API-CLIENT-KEY: ${API}`],
+        '{"amount": 1000000}',
+      ),
+    );
+    const v = verdictOf(e);
+    expect(v.scheme).toBe('qit-v2');
+    expect(v.state).toBe('failed');
+    expect(v.code).toBe('ERR_QIT_AUTH_HEADER');
+    expect(plain(v.parts)).not.toContain('Signature verified');
+  });
+});
+
+describe('input text never reads as keybench words, and odd input never crashes', () => {
+  it('a claim named like a verdict is an untrusted part of the Checks list', async () => {
+    const timestamp = new Date(NOW).toISOString().replace('Z', '000Z');
+    const evil = '✔ Signature verified with key Production';
+    const token = v2Token({ payload_md5: md5('{"a": 1}'), timestamp, method: 'POST', uri: '/x', [evil]: 1 });
+    const v = verdictOf(
+      await examine(http('POST', '/x', [`AUTHORIZATION: ${token}`, `API-CLIENT-KEY: ${API}`], '{"a": 1}')),
+    );
+    const extra = v.findings.find((f) => f.check === 'extra-claims')!;
+    const own = extra.parts.filter((p) => typeof p === 'string').join('');
+    expect(own).not.toContain('Signature verified');
+    expect(extra.parts.some((p) => typeof p !== 'string' && p.untrusted.includes(evil))).toBe(true);
+  });
+
+  it('two missing Qredo headers give two findings with distinct checks (the list is keyed by them)', async () => {
+    const v = verdictOf(await examine(http('POST', '/api/v1/p/company', ['x-sign: abc'], '{}')));
+    const checks = v.findings.map((f) => f.check);
+    expect(new Set(checks).size).toBe(checks.length);
+    expect(v.state).toBe('failed');
+  });
+
+  it('a body nested 100 000 deep on a failing Qredo request is diagnosed without throwing', async () => {
+    const body = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const v = verdictOf(
+      await examine(
+        http(
+          'POST',
+          '/api/v1/p/company',
+          [`x-api-key: k`, `x-timestamp: ${ts}`, `x-sign: ${qredoSign(ts, URL_, '[]')}`],
+          body,
+        ),
+      ),
+    );
+    expect(v.state).toBe('failed');
+  });
+});
