@@ -157,7 +157,8 @@ async function requestDoctor() {
     {
       name: 'paste request → diagnosis, Qredo, pretty signed / compact sent',
       make: (/** @type {number} */ i) => curl(JSON.stringify(body, null, 2), JSON.stringify(body), i),
-      expected: 'explains it',
+      expected: 'ERR_QREDO_BODY_PRETTY',
+      where: '[data-testid="diagnoses"]',
       target: '≤ 300 ms',
     },
   ];
@@ -170,7 +171,7 @@ async function requestDoctor() {
     const box = await page.getByLabel(/^JWT/).elementHandle();
     const values = [];
     for (let i = 0; i < RUNS + 2; i++) {
-      const ms = await timeInput(page, box, c.make(i), c.expected);
+      const ms = await timeInput(page, box, c.make(i), c.expected, c.where);
       if (i >= 2) values.push(ms);
     }
     await context.close();
@@ -307,7 +308,8 @@ async function decodeLargeToken() {
   const values = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const marker = `end-of-run-${i}`;
-    const payload = b64u(JSON.stringify({ data: 'x'.repeat(750_000), marker }));
+    // The marker comes first: the pane shows the first 200 K characters of a long payload.
+    const payload = b64u(JSON.stringify({ marker, data: 'x'.repeat(750_000) }));
     const token = `${b64u(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${payload}.${b64u('sig')}`;
     const ms = await timeInput(page, box, token, marker, '[data-testid="payload-json"]');
     if (i > 0) values.push(ms);

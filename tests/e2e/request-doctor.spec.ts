@@ -169,3 +169,25 @@ test('a request without a known signature, and a curl command that cannot be rea
   expect(v.state).toBe('failed');
   expect(v.code).toBe('ERR_REQUEST_PARSE');
 });
+
+test('attacks through the page: a header sent twice is refused; two missing headers list both checks without a page error', async ({
+  page,
+}) => {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const compact = JSON.stringify(body);
+  const ts = nowSeconds();
+  const signed = qredoCurl(URL_, ts, opensslXSign(ts, URL_, compact), compact);
+  await page.getByLabel(/^JWT/).fill(`${signed} -H 'X-Timestamp: 1'`);
+  let v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.code).toBe('ERR_REQUEST_DUPLICATE_HEADER');
+  expect(v.text).not.toContain('Signature verified');
+  // Before the fix, two findings with the same check crashed the list (a keyed each).
+  await page.getByLabel(/^JWT/).fill(`curl -X POST '${URL_}' -H 'x-sign: abc' --data-raw '{}'`);
+  v = await settled(page);
+  expect(v.state).toBe('failed');
+  await expect(page.getByRole('heading', { name: 'Checks' })).toBeVisible();
+  await expect(page.getByText(/x-timestamp: The request has neither/)).toBeVisible();
+  await expect(page.getByText(/x-api-key: The request has no x-api-key/)).toBeVisible();
+});
