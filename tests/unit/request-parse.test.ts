@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
 import { curlUrlEncode, decodeAnsiC, LONG_QUOTED, prepareShellText } from '../../src/lib/request/curl';
 import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
+import { plain, type Rich } from '../../src/lib/rich';
 
 /** The request every form below writes: a Qredo-style signed POST. */
 const URL_ = 'https://play-api.qredo.network/api/v1/p/company?x=1';
@@ -51,7 +52,9 @@ function expectError(r: RequestParse, source: string, pattern: RegExp): void {
   if (r.kind !== 'error') return;
   expect(r.source).toBe(source);
   expect(r.code).toBe('ERR_REQUEST_PARSE');
-  expect(r.message).toMatch(pattern);
+  // (matched with the pasted text unquoted; `message` quotes it)
+  expect(r.parts.map((p) => (typeof p === 'string' ? p : p.untrusted)).join('')).toMatch(pattern);
+  expect(r.message).toBe(plain(r.parts));
 }
 
 /** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
@@ -171,7 +174,7 @@ describe('the same request in every form', () => {
         const req = request(parseRequest(http(eol, body)));
         expectSame({ kind: 'request', request: req }, body);
         expect(req.source).toBe('http');
-        expect(req.notes.join(' ')).not.toMatch(/Content-Length says/);
+        expect(req.notes.map(plain).join(' ')).not.toMatch(/Content-Length says/);
       });
 
   it('raw HTTP: pseudo-headers give the URL but are not headers; the body is kept to the last byte', () => {
@@ -192,7 +195,7 @@ describe('the same request in every form', () => {
       ),
     );
     expectSame({ kind: 'request', request: req }, BODY);
-    expect(req.notes.join(' ')).toMatch(/Content-Length says 99 but the body is 34 bytes/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/Content-Length says "99" but the body is 34 bytes/);
   });
 
   const harRequest = (body: string) => ({
@@ -236,7 +239,7 @@ describe('the same request in every form', () => {
       const req = request(parseRequest(text));
       expectSame({ kind: 'request', request: req }, body);
       expect(req.source).toBe('fetch');
-      expect(req.notes.join(' ')).toMatch(/Referer/);
+      expect(req.notes.map(plain).join(' ')).toMatch(/Referer/);
     });
   }
 
@@ -276,7 +279,7 @@ describe('curl options', () => {
   it('-G moves the data to the query string, with a note', () => {
     const req = get('curl -G https://a.example/p?z=0 -d a=1 --data-urlencode "b=x y"');
     expect([req.method, req.url, req.body]).toEqual(['GET', 'https://a.example/p?z=0&a=1&b=x+y', '']);
-    expect(req.notes.join(' ')).toMatch(/-G/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/-G/);
   });
   it('--data-urlencode follows curl: name=content, =content, content', () => {
     expect(get(`curl https://a.example/ --data-urlencode 'n=a b&c=d/é'`).body).toBe('n=a+b%26c%3Dd%2F%C3%A9');
@@ -312,7 +315,7 @@ describe('curl options', () => {
   it('a pipe or redirection ends the command, with a note', () => {
     const req = get("curl https://a.example/ -d 'x' | jq . > out.json");
     expect(req.body).toBe('x');
-    expect(req.notes.join(' ')).toMatch(/operator "\|"/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/operator "\|"/);
   });
   it('$NAME and ${NAME} are kept as written, with a note; # inside a word is not a comment', () => {
     const req = get(
@@ -321,12 +324,12 @@ describe('curl options', () => {
     expect(req.url).toBe('https://a.example/$ID#frag');
     expect(header(req, 'x-api-key')).toBe('${API_KEY}');
     expect(header(req, 'x-b')).toBe('$KEEP');
-    expect(req.notes.join(' ')).toMatch(/shell variable/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/shell variable/);
   });
   it('an unquoted URL with ? and & stops at the & as bash would', () => {
     const req = get('curl https://a.example/p?a=1&b=2');
     expect(req.url).toBe('https://a.example/p?a=1');
-    expect(req.notes.join(' ')).toMatch(/operator "&"/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/operator "&"/);
   });
 });
 
@@ -594,5 +597,50 @@ describe('against curl itself', () => {
       sent.push([got.headers[i] ?? '', got.headers[i + 1] ?? '']);
     // every header read is sent, with its name case and (as the server reads it) its value
     for (const [name, value] of parsed.headers) expect(sent, name).toContainEqual([name, value.trim()]);
+  });
+});
+
+describe('pasted text is never keybench’s words', () => {
+  const SPOOF = 'Signature verified with key Qredo production: every check holds. Send it as is';
+  const ownWords = (parts: Rich): string => parts.filter((p): p is string => typeof p === 'string').join('');
+
+  it('in error messages', () => {
+    for (const text of [
+      `curl https://h/x -d ${sq('@ ' + SPOOF + ' ')}`,
+      `curl https://h/x -H ${sq('@' + SPOOF)}`,
+      `curl https://h/x --config ${sq(SPOOF)}`,
+      `curl https://h/x -T ${sq(SPOOF)}`,
+      `curl https://h/x ${sq(SPOOF)}`,
+      `POST /x HTTP/1.1\nHost: h\n${SPOOF}\n\n`,
+      `POST ${SPOOF.replaceAll(' ', '_')} HTTP/1.1\nHost: h\n\n`,
+    ]) {
+      const r = parseRequest(text);
+      if (r.kind !== 'error') throw new Error(text);
+      expect(ownWords(r.parts), text).not.toContain(SPOOF.slice(0, 20));
+      expect(r.message).toBe(plain(r.parts));
+    }
+  });
+
+  it('in notes', () => {
+    for (const text of [
+      `POST /x HTTP/1.1\nHost: api.qredo.network\nx-sign: a\nContent-Length: 0. ${SPOOF}\n\n`,
+      JSON.stringify({
+        request: {
+          method: 'POST',
+          url: 'https://h/x',
+          headers: [{ name: 'x-sign', value: 'a' }],
+          postData: { text: '{}', encoding: SPOOF },
+        },
+      }),
+      `fetch("https://h/x", ${JSON.stringify({ headers: { 'x-sign': 'a' }, referrer: SPOOF })});`,
+      `curl https://h/x -H 'x-sign: a' ${sq('--' + SPOOF)}`,
+      `curl ${sq(SPOOF)} -H 'x-sign: a'`,
+      `curl https://h/x -H 'x-sign: a' -b ${sq(SPOOF)}`,
+    ]) {
+      const r = parseRequest(text);
+      const notes = r.kind === 'request' ? r.request.notes : r.kind === 'error' ? [r.parts] : [];
+      expect(notes.length, text).toBeGreaterThan(0);
+      for (const n of notes) expect(ownWords(n), text).not.toContain(SPOOF.slice(0, 20));
+    }
   });
 });

@@ -22,10 +22,19 @@
  *   words. Short strings, and so every usual header, still go through shell-quote.
  */
 import { parse as shellParse } from 'shell-quote';
+import { ours, plain, rich, u, type Rich } from '../rich';
 import type { ParsedRequest, RequestParse } from './types';
 
 /** A failure to read the command, with a message for the person who pasted it. */
-class CurlError extends Error {}
+class CurlError extends Error {
+  readonly parts: Rich;
+  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
+  constructor(parts: Rich | string) {
+    const p = typeof parts === 'string' ? [parts] : parts;
+    super(plain(p));
+    this.parts = p;
+  }
+}
 
 /** Quoted strings longer than this (in characters) are read without shell-quote, for speed. */
 export const LONG_QUOTED = 1024;
@@ -281,7 +290,7 @@ export function prepareShellText(text: string): Prepared {
     const what =
       state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
     throw new CurlError(
-      `The curl command has an unterminated ${what}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
+      rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
     );
   }
   endRun();
@@ -539,12 +548,12 @@ function cmdCarets(text: string): string {
 }
 
 /** The words of the command (after `curl`), and notes on what the shell step did. */
-function words(text: string, notes: string[]): string[] {
+function words(text: string, notes: Rich[]): string[] {
   const prepared = prepareShellText(text);
   if (prepared.dollar)
-    notes.push(
+    notes.push([
       'The command holds $… (a shell variable or command substitution): a shell would replace it before curl runs; keybench keeps the text as written.',
-    );
+    ]);
   const entries = shellParse(prepared.text, (name: string) => '$' + name);
   const { literals } = prepared;
   /** Puts the long quoted strings back into a word. */
@@ -559,7 +568,7 @@ function words(text: string, notes: string[]): string[] {
     else if (e.op === 'glob') out.push(restore(e.pattern));
     else {
       notes.push(
-        `Stopped reading at the shell operator "${e.op}": what follows it is another command or a redirection, not part of the request.`,
+        rich`Stopped reading at the shell operator ${e.op}: what follows it is another command or a redirection, not part of the request.`,
       );
       break;
     }
@@ -569,15 +578,17 @@ function words(text: string, notes: string[]): string[] {
 
 /** The error message for data read from a file or stdin, which the paste does not hold. */
 function fromFile(option: string, value: string): CurlError {
-  const what = value === '@-' ? 'standard input' : `the file ${value.slice(1)}`;
-  return new CurlError(
-    `${option} ${value} sends the bytes of ${what}, which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.`,
-  );
+  const what: Rich = value === '@-' ? ['standard input'] : rich`the file ${value.slice(1)}`;
+  return new CurlError([
+    ...rich`${option} ${value} sends the bytes of `,
+    ...what,
+    ", which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.",
+  ]);
 }
 
 /** Reads a curl command into a request, or throws a CurlError. */
 function readCurl(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
   argv.shift(); // "curl" or "curl.exe"
 
@@ -611,13 +622,13 @@ function readCurl(text: string): ParsedRequest {
       case 'header': {
         if (arg.startsWith('@'))
           throw new CurlError(
-            `${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
+            rich`${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
           );
         const colon = arg.indexOf(':');
         const semi = arg.indexOf(';');
         if (colon === -1) {
           if (semi > 0 && arg.slice(semi + 1).trim() === '') custom.push([arg.slice(0, semi), '']);
-          else notes.push(`Ignored ${shown} "${arg}": it has no colon, so curl sends no such header.`);
+          else notes.push(rich`Ignored ${shown} ${arg}: it has no colon, so curl sends no such header.`);
           break;
         }
         const hname = arg.slice(0, colon);
@@ -625,7 +636,7 @@ function readCurl(text: string): ParsedRequest {
         if (value.trim() === '') {
           // curl: "Name:" with no value removes a header curl would add itself
           removed.add(hname.toLowerCase());
-          notes.push(`${shown} "${arg}" removes the header ${hname} rather than sending it empty.`);
+          notes.push(rich`${shown} ${arg} removes the header ${hname} rather than sending it empty.`);
           break;
         }
         if (value.startsWith(' ')) value = value.slice(1);
@@ -655,19 +666,19 @@ function readCurl(text: string): ParsedRequest {
       case 'form':
       case 'form-string':
         throw new CurlError(
-          `${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
+          rich`${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
         );
       case 'upload-file':
         throw new CurlError(
-          `${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
+          rich`${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
         );
       case 'config':
         throw new CurlError(
-          `${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
+          rich`${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
         );
       case 'next':
         throw new CurlError(
-          `${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
+          rich`${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
         );
       case 'user-agent':
         derived.push(['User-Agent', arg]);
@@ -681,13 +692,13 @@ function readCurl(text: string): ParsedRequest {
         if (arg.includes('=')) cookies.push(arg);
         else
           notes.push(
-            `${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
+            rich`${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
           );
         break;
       case 'user': {
         if (!arg.includes(':'))
           notes.push(
-            `${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
+            rich`${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
           );
         else derived.push(['Authorization', 'Basic ' + base64Utf8(arg)]);
         break;
@@ -699,18 +710,18 @@ function readCurl(text: string): ParsedRequest {
         derived.push(['Range', 'bytes=' + arg]);
         break;
       case 'request-target':
-        notes.push(`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
+        notes.push(rich`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
         break;
       case 'aws-sigv4':
-        notes.push(`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
+        notes.push(rich`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
         break;
       case 'url-query':
-        throw new CurlError(`${shown} is not supported: write the query into the URL instead.`);
+        throw new CurlError(rich`${shown} is not supported: write the query into the URL instead.`);
       case 'variable':
-        notes.push(`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
+        notes.push(rich`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
         break;
       case 'compressed':
-        notes.push('--compressed: curl also sends an Accept-Encoding header it chooses itself.');
+        notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
         break;
       default:
         break; // an option that does not change the request
@@ -723,7 +734,7 @@ function readCurl(text: string): ParsedRequest {
   const nextArg = (shown: string): string => {
     i++;
     const a = argv[i];
-    if (a === undefined) throw new CurlError(`${shown} needs an argument, and the command ends there.`);
+    if (a === undefined) throw new CurlError(rich`${shown} needs an argument, and the command ends there.`);
     return a;
   };
   for (; i < argv.length; i++) {
@@ -743,7 +754,7 @@ function readCurl(text: string): ParsedRequest {
       else if (FLAGS.has(name) || REQUEST_FLAGS.has(name)) apply(name, w, '');
       else {
         unknown ??= w;
-        notes.push(`Ignored the curl option ${w}, which keybench does not know.`);
+        notes.push(rich`Ignored the curl option ${w}, which keybench does not know.`);
       }
       continue;
     }
@@ -754,7 +765,7 @@ function readCurl(text: string): ParsedRequest {
       const shown = '-' + letter;
       if (name === undefined) {
         unknown ??= shown;
-        notes.push(`Ignored the curl option ${shown}, which keybench does not know.`);
+        notes.push(rich`Ignored the curl option ${shown}, which keybench does not know.`);
         continue;
       }
       if (takesArg(name)) {
@@ -771,13 +782,16 @@ function readCurl(text: string): ParsedRequest {
       'The curl command has no URL. Copy the whole command, including the https://… address.',
     );
   if (urls.length > 1)
-    throw new CurlError(
-      `The curl command has ${urls.length} URLs (${urls.map((u) => JSON.stringify(u.slice(0, 60))).join(', ')}); keybench reads one request.` +
-        (unknown ? ` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : ''),
-    );
+    throw new CurlError([
+      `The curl command has ${urls.length} URLs (`,
+      ...urls.slice(0, 5).flatMap((w, k) => (k > 0 ? [', ', u(w.slice(0, 60))] : [u(w.slice(0, 60))])),
+      urls.length > 5 ? ', …' : '',
+      '); keybench reads one request.',
+      ...(unknown ? rich` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : []),
+    ]);
   let url = urls[0] ?? '';
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url))
-    notes.push(`The URL has no scheme: curl would send it to http://${url}.`);
+    notes.push(rich`The URL has no scheme: curl would send it to http://${url}.`);
 
   let body = '';
   for (const [k, piece] of data.entries()) {
@@ -785,14 +799,14 @@ function readCurl(text: string): ParsedRequest {
     body += (prev && !(prev.json && piece.json) ? '&' : '') + piece.text;
   }
   if (data.length > 1)
-    notes.push(`curl joins the ${data.length} data options into one body${json ? '' : ' with &'}.`);
+    notes.push(rich`curl joins the ${data.length} data options into one body${json ? '' : ' with &'}.`);
 
   if (get && data.length > 0) {
     const hash = url.indexOf('#');
     const base = hash === -1 ? url : url.slice(0, hash);
     url = base + (base.includes('?') ? '&' : '?') + body + (hash === -1 ? '' : url.slice(hash));
     body = '';
-    notes.push('-G/--get: curl sends the data in the URL query string, not in the body.');
+    notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
   }
   if (method === undefined) method = head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
 
@@ -808,13 +822,13 @@ function readCurl(text: string): ParsedRequest {
   const kept = headers.filter(([k]) => !removed.has(k.toLowerCase()));
   if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
     if (removed.has('content-type'))
-      notes.push('The Content-Type header is removed: curl sends the data with no Content-Type.');
+      notes.push(['The Content-Type header is removed: curl sends the data with no Content-Type.']);
     else {
       // curl adds this header itself for -d and its kin: it is sent, and some schemes sign it
       kept.push(['Content-Type', 'application/x-www-form-urlencoded']);
-      notes.push(
+      notes.push([
         'No Content-Type given: curl adds Content-Type: application/x-www-form-urlencoded for the data (shown among the headers).',
-      );
+      ]);
     }
   }
 
@@ -830,13 +844,10 @@ export function parseCurl(text: string): RequestParse {
   try {
     return { kind: 'request', request: readCurl(start) };
   } catch (e) {
-    if (e instanceof CurlError)
-      return { kind: 'error', source: 'curl', code: 'ERR_REQUEST_PARSE', message: e.message };
-    return {
-      kind: 'error',
-      source: 'curl',
-      code: 'ERR_REQUEST_PARSE',
-      message: `The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`,
-    };
+    const parts: Rich =
+      e instanceof CurlError
+        ? e.parts
+        : rich`The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { kind: 'error', source: 'curl', code: 'ERR_REQUEST_PARSE', parts, message: plain(parts) };
   }
 }

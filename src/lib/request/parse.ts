@@ -7,13 +7,31 @@
  * no regular expression over the whole paste that could backtrack.
  */
 import { CURL_START, parseCurl } from './curl';
+import { ours, plain, rich, type Rich } from '../rich';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 /** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
-class ReadError extends Error {}
+class ReadError extends Error {
+  readonly parts: Rich;
+  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
+  constructor(parts: Rich | string) {
+    const p = typeof parts === 'string' ? [parts] : parts;
+    super(plain(p));
+    this.parts = p;
+  }
+}
+
+/** An error result for a form. */
+export function parseError(
+  source: RequestSource,
+  parts: Rich,
+  code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
+): RequestParse {
+  return { kind: 'error', source, code, parts, message: plain(parts) };
+}
 
 /** UTF-8 length of a string, without building the bytes. */
 export function utf8Length(s: string): number {
@@ -61,14 +79,14 @@ function recognise(text: string): RequestSource | undefined {
 
 /** Reads a raw HTTP/1.x request: request line, headers to the first blank line, then the body. */
 function readHttp(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const m = REQUEST_LINE.exec(firstLine(text));
   if (!m) throw new ReadError('The first line is not an HTTP request line (METHOD target HTTP/1.1).');
   const method = m[1] ?? '';
   const target = m[2] ?? '';
   const version = m[3] ?? '';
   if (version !== '1.1' && version !== '1.0')
-    notes.push(`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
+    notes.push(rich`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
 
   const headers: [string, string][] = [];
   let pos = text.indexOf('\n');
@@ -89,19 +107,19 @@ function readHttp(text: string): ParsedRequest {
       const last = headers[headers.length - 1];
       if (!last) throw new ReadError('The first header line starts with a space: it continues nothing.');
       last[1] += ' ' + line.trim();
-      notes.push(`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+      notes.push(rich`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
     } else {
       const colon = line.indexOf(':', line.startsWith(':') ? 1 : 0);
       if (colon <= 0)
         throw new ReadError(
-          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") has no colon. Headers end at the first empty line; the body follows it.`,
+          rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) has no colon. Headers end at the first empty line; the body follows it.`,
         );
       const name = line.slice(0, colon);
       const value = line.slice(colon + 1).trim();
       if (name.startsWith(':')) pseudo.set(name, value);
       else if (!TOKEN.test(name))
         throw new ReadError(
-          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") is not "Name: value": is the empty line between the headers and the body missing?`,
+          rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) is not "Name: value": is the empty line between the headers and the body missing?`,
         );
       else headers.push([name, value]);
     }
@@ -113,22 +131,24 @@ function readHttp(text: string): ParsedRequest {
     const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
     if (!host)
       throw new ReadError(
-        `The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
+        rich`The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
       );
     const scheme = pseudo.get(':scheme') ?? 'https';
     url = `${scheme}://${host}${target}`;
     notes.push(
-      `The URL is built as ${scheme}:// + ${pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host'} + ${target.length > 40 ? 'the path' : target}.`,
+      rich`The URL is built as ${scheme}:// + ${ours(pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host')} + ${target.length > 40 ? ours('the path') : target}.`,
     );
   } else
-    throw new ReadError(`The request target "${target.slice(0, 60)}" is neither a path (/…) nor a full URL.`);
+    throw new ReadError(
+      rich`The request target ${target.slice(0, 60)} is neither a path (/…) nor a full URL.`,
+    );
 
   const cl = headers.find(([k]) => k.toLowerCase() === 'content-length')?.[1];
   if (cl !== undefined) {
     const bytes = utf8Length(body);
     if (String(bytes) !== cl.trim())
       notes.push(
-        `Content-Length says ${cl.trim()} but the body is ${bytes} bytes of UTF-8: the paste may have changed line ends or lost a trailing newline, or the body was edited.`,
+        rich`Content-Length says ${cl.trim()} but the body is ${bytes} bytes of UTF-8: the paste may have changed line ends or lost a trailing newline, or the body was edited.`,
       );
   }
   return { source: 'http', method, url, headers, body, notes };
@@ -142,32 +162,32 @@ type JsonObject = { [key: string]: unknown };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Headers from a HAR array of {name, value} (or an object of name → value), pseudo-headers skipped. */
-function harHeaders(raw: unknown, notes: string[], where: string): [string, string][] {
+function harHeaders(raw: unknown, notes: Rich[], where: string): [string, string][] {
   const out: [string, string][] = [];
   if (raw === undefined || raw === null) return out;
   if (Array.isArray(raw)) {
     for (const [k, h] of raw.entries()) {
       if (!isObject(h) || typeof h.name !== 'string' || typeof h.value !== 'string')
-        throw new ReadError(`${where} headers[${k}] is not {"name": …, "value": …}.`);
+        throw new ReadError(rich`${ours(where)} headers[${k}] is not {"name": …, "value": …}.`);
       if (h.name.startsWith(':')) continue;
       out.push([h.name, h.value]);
     }
   } else if (isObject(raw)) {
     for (const [k, v] of Object.entries(raw)) {
-      if (typeof v !== 'string') throw new ReadError(`${where} header "${k}" is not a string.`);
+      if (typeof v !== 'string') throw new ReadError(rich`${ours(where)} header ${k} is not a string.`);
       if (!k.startsWith(':')) out.push([k, v]);
     }
-  } else throw new ReadError(`${where} headers is neither a list nor an object.`);
+  } else throw new ReadError(rich`${ours(where)} headers is neither a list nor an object.`);
   if (out.length === 0 && Array.isArray(raw) && raw.length > 0)
-    notes.push('Only HTTP/2 pseudo-headers were given.');
+    notes.push(['Only HTTP/2 pseudo-headers were given.']);
   return out;
 }
 
 /** Reads a HAR request object ({method, url, headers, postData}). */
-function harRequest(req: JsonObject, notes: string[]): ParsedRequest {
+function harRequest(req: JsonObject, notes: Rich[]): ParsedRequest {
   if (typeof req.url !== 'string' || req.url === '') throw new ReadError('The HAR request has no "url".');
   const method = typeof req.method === 'string' && req.method !== '' ? req.method : 'GET';
-  if (typeof req.method !== 'string') notes.push('The HAR request has no "method": GET assumed.');
+  if (typeof req.method !== 'string') notes.push(['The HAR request has no "method": GET assumed.']);
   const headers = harHeaders(req.headers, notes, 'The HAR request');
   let body = '';
   const pd = req.postData;
@@ -178,7 +198,7 @@ function harRequest(req: JsonObject, notes: string[]): ParsedRequest {
         'The HAR request has form params but no postData.text, so the body bytes cannot be known. Export the HAR with content (Chrome: "Save all as HAR with content").',
       );
     if (pd.encoding !== undefined)
-      notes.push(`postData.encoding is "${String(pd.encoding)}": the text is used as written.`);
+      notes.push(rich`postData.encoding is ${String(pd.encoding)}: the text is used as written.`);
   } else if (pd !== undefined && pd !== null) throw new ReadError('postData is not an object.');
   return { source: 'har', method, url: req.url, headers, body, notes };
 }
@@ -193,12 +213,12 @@ function readHar(text: string): ParsedRequest | undefined {
     const head = text.slice(0, 4096);
     if (/"(?:log|entries|request)"\s*:/.test(head))
       throw new ReadError(
-        `The HAR is not valid JSON (${e instanceof Error ? e.message : String(e)}): the paste may be cut off.`,
+        rich`The HAR is not valid JSON (${e instanceof Error ? e.message : String(e)}): the paste may be cut off.`,
       );
     return undefined;
   }
   if (!isObject(doc)) return undefined;
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   if (isObject(doc.log)) {
     const entries = doc.log.entries;
     if (!Array.isArray(entries)) throw new ReadError('The HAR log has no "entries" list.');
@@ -206,7 +226,7 @@ function readHar(text: string): ParsedRequest | undefined {
       throw new ReadError('The HAR has no entries: record the request, then export it again.');
     if (entries.length > 1)
       throw new ReadError(
-        `The HAR has ${entries.length} entries; keybench reads one request and picks none of them. In the browser's Network panel, right-click the one request and use "Copy as HAR" (or "Copy as cURL").`,
+        rich`The HAR has ${entries.length} entries; keybench reads one request and picks none of them. In the browser's Network panel, right-click the one request and use "Copy as HAR" (or "Copy as cURL").`,
       );
     const entry: unknown = entries[0];
     if (!isObject(entry) || !isObject(entry.request))
@@ -233,7 +253,7 @@ function jsonStringEnd(text: string, start: number): number {
 
 /** Reads Chrome's `fetch("url", {…});`. The options object is strict JSON as Chrome writes it. */
 function readFetch(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const open = text.indexOf('(');
   let i = open + 1;
   while (i < text.length && /\s/.test(text[i] ?? '')) i++;
@@ -248,7 +268,7 @@ function readFetch(text: string): ParsedRequest {
   try {
     url = JSON.parse(text.slice(i, urlEnd));
   } catch (e) {
-    throw new ReadError(`The URL of the fetch call is not a valid string: ${(e as Error).message}`);
+    throw new ReadError(rich`The URL of the fetch call is not a valid string: ${(e as Error).message}`);
   }
   if (typeof url !== 'string' || url === '') throw new ReadError('The fetch call has an empty URL.');
 
@@ -269,7 +289,7 @@ function readFetch(text: string): ParsedRequest {
         parsed = JSON.parse(objText);
       } catch (e) {
         throw new ReadError(
-          `The options of the fetch call are not strict JSON as Chrome writes them (${(e as Error).message}). Use Chrome's "Copy as fetch" output unchanged.`,
+          rich`The options of the fetch call are not strict JSON as Chrome writes them (${(e as Error).message}). Use Chrome's "Copy as fetch" output unchanged.`,
         );
       }
       if (!isObject(parsed)) throw new ReadError('The options of the fetch call are not an object.');
@@ -278,17 +298,17 @@ function readFetch(text: string): ParsedRequest {
   }
   const method = typeof options.method === 'string' ? options.method : options.body != null ? 'POST' : 'GET';
   if (typeof options.method !== 'string' && options.body != null)
-    notes.push('fetch has a body but no method: fetch itself would refuse a GET with a body.');
+    notes.push(['fetch has a body but no method: fetch itself would refuse a GET with a body.']);
   const headers = harHeaders(options.headers, notes, 'The fetch');
   let body = '';
   if (typeof options.body === 'string') body = options.body;
   else if (options.body != null) throw new ReadError('The fetch body is not a string.');
   if (typeof options.referrer === 'string' && options.referrer !== '')
     notes.push(
-      `The browser also sends a Referer header (from "referrer": ${options.referrer.slice(0, 80)}) per its referrer policy.`,
+      rich`The browser also sends a Referer header (from "referrer": ${options.referrer.slice(0, 80)}) per its referrer policy.`,
     );
   if (options.credentials === 'include')
-    notes.push('"credentials": "include": the browser also sends its cookies for the site.');
+    notes.push(['"credentials": "include": the browser also sends its cookies for the site.']);
   return { source: 'fetch', method, url, headers, body, notes };
 }
 
@@ -306,12 +326,13 @@ export function parseRequest(text: string): RequestParse {
     start.length > MAX_REQUEST_BYTES ||
     (start.length * 3 > MAX_REQUEST_BYTES && utf8Length(start) > MAX_REQUEST_BYTES)
   )
-    return {
-      kind: 'error',
+    return parseError(
       source,
-      code: 'ERR_REQUEST_TOO_LARGE',
-      message: `The pasted request is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB: keybench reads requests up to that size.`,
-    };
+      [
+        `The pasted request is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB: keybench reads requests up to that size.`,
+      ],
+      'ERR_REQUEST_TOO_LARGE',
+    );
   if (source === 'curl') return parseCurl(start);
   try {
     if (source === 'http') return { kind: 'request', request: readHttp(start) };
@@ -319,10 +340,10 @@ export function parseRequest(text: string): RequestParse {
     const har = readHar(start);
     return har ? { kind: 'request', request: har } : { kind: 'not-request' };
   } catch (e) {
-    const message =
+    const parts: Rich =
       e instanceof ReadError
-        ? e.message
-        : `The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    return { kind: 'error', source, code: 'ERR_REQUEST_PARSE', message };
+        ? e.parts
+        : rich`The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return parseError(source, parts);
   }
 }

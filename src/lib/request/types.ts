@@ -22,7 +22,7 @@ export interface ParsedRequest {
   /** The body exactly as it would be sent, as text (UTF-8; "" for none). */
   body: string;
   /** Things the parser did or noticed that change the bytes sent (e.g. curl -d dropping newlines of @file). */
-  notes: string[];
+  notes: Rich[];
 }
 
 /** The first value of a header, by case-insensitive name. */
@@ -35,7 +35,15 @@ export function header(req: Pick<ParsedRequest, 'headers'>, name: string): strin
 export type RequestParse =
   | { kind: 'request'; request: ParsedRequest }
   | { kind: 'not-request' }
-  | { kind: 'error'; source: RequestSource; code: ErrorCode; message: string };
+  | {
+      kind: 'error';
+      source: RequestSource;
+      code: ErrorCode;
+      /** The message, keybench's words with the pasted text kept apart as untrusted parts. */
+      parts: Rich;
+      /** The same as one plain string (`plain(parts)`). */
+      message: string;
+    };
 
 /** The partner scheme a request's headers show. */
 export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm';
