@@ -298,10 +298,10 @@ describe('curl options', () => {
       ['User-Agent', 'mine'],
     ]);
   });
-  it('headers keep order and name case; the value loses one leading space only', () => {
-    const req = get(`curl https://a.example/ -H 'X-B:  two' -H 'x-a:one' -H 'X-Empty;' -H 'Accept:'`);
+  it('headers keep order and name case; the value loses the SP/HTAB around it, as a server reads it', () => {
+    const req = get(`curl https://a.example/ -H 'X-B:  two 	' -H 'x-a:one' -H 'X-Empty;' -H 'Accept:'`);
     expect(req.headers).toEqual([
-      ['X-B', ' two'],
+      ['X-B', 'two'],
       ['x-a', 'one'],
       ['X-Empty', ''],
     ]);
@@ -587,6 +587,7 @@ describe('against curl itself', () => {
     (u: string) => `curl ${u}/p -d a=1 -d 'b=2' --data-raw @not-a-file --data-urlencode "it's (*)"`,
     (u: string) => `curl -X PUT ${u}/p -A 'ua/1' -e ${u}/ref -b 'a=1' -b 'b=2' -u 'user:pä ss' -H 'x-empty;'`,
     (u: string) => `curl -sSLk -XPATCH ${u}/p -H 'X-Case:  two spaces' --data-raw ''`,
+    (u: string) => `curl ${u}/p -H 'X-T: A' -H 'X-T:' -H 'User-Agent:' -H 'X-Tab:\tv \t' -H 'X-E;'`,
   ])('curl sends what parseRequest reads (%#)', async (command) => {
     const { parsed, got } = await viaCurl(command);
     expect(parsed.method).toBe(got.method);
@@ -642,5 +643,70 @@ describe('pasted text is never keybench’s words', () => {
       expect(notes.length, text).toBeGreaterThan(0);
       for (const n of notes) expect(ownWords(n), text).not.toContain(SPOOF.slice(0, 20));
     }
+  });
+});
+
+describe('headers as sent', () => {
+  it("fetch combines same-name headers (any case) as the browser's Headers does", () => {
+    const req = request(
+      parseRequest(
+        `fetch("https://h/x", ${JSON.stringify({ headers: { 'x-timestamp': '1', 'X-Timestamp': '2', 'x-a': ' b\t' } })});`,
+      ),
+    );
+    expect(req.headers).toEqual([
+      ['x-timestamp', '1, 2'],
+      ['x-a', 'b'],
+    ]);
+    expect(req.notes.map(plain).join(' ')).toMatch(/one header/);
+  });
+  it('raw HTTP, HAR and curl keep both lines of a repeated header', () => {
+    const both = (r: RequestParse): void =>
+      expect(request(r).headers.filter(([k]) => k.toLowerCase() === 'x-timestamp')).toEqual([
+        ['x-timestamp', '1'],
+        ['X-Timestamp', '2'],
+      ]);
+    both(parseRequest('GET /x HTTP/1.1\nHost: h\nx-timestamp: 1\nX-Timestamp: 2\n\n'));
+    both(
+      parseRequest(
+        JSON.stringify({
+          request: {
+            method: 'GET',
+            url: 'https://h/x',
+            headers: [
+              { name: 'x-timestamp', value: '1' },
+              { name: 'X-Timestamp', value: '2' },
+            ],
+          },
+        }),
+      ),
+    );
+    both(parseRequest(`curl https://h/x -H 'x-timestamp: 1' -H 'X-Timestamp: 2'`));
+  });
+  it('only SP and HTAB are stripped around a header value, never other whitespace', () => {
+    for (const ws of ['\u00a0', '\f', '\v', '\u2028', '\u3000', '\ufeff']) {
+      const v = `${ws}1700000000${ws}`;
+      const http = request(parseRequest(`GET /x HTTP/1.1\nHost: h\nx-timestamp: \t${v} \n\n`));
+      expect(header(http, 'x-timestamp'), JSON.stringify(ws)).toBe(v);
+      const har = request(
+        parseRequest(
+          JSON.stringify({
+            request: { method: 'GET', url: 'https://h/x', headers: [{ name: 'x-t', value: v }] },
+          }),
+        ),
+      );
+      expect(header(har, 'x-t')).toBe(v);
+      const curl = request(parseRequest(`curl https://h/x -H ${ansi('x-t: ' + v + ' ')}`));
+      expect(header(curl, 'x-t'), JSON.stringify(ws)).toBe(v);
+    }
+  });
+  it("curl: an empty -H removes only curl's own header, never another -H; 'X-Foo;' sends it empty", () => {
+    for (const cmd of [
+      `curl https://h/x -H 'X-Timestamp: 1' -H 'X-Timestamp:'`,
+      `curl https://h/x -H 'X-Timestamp:' -H 'X-Timestamp: 1'`,
+    ])
+      expect(request(parseRequest(cmd)).headers).toEqual([['X-Timestamp', '1']]);
+    expect(request(parseRequest(`curl https://h/x -A ua -H 'User-Agent:' -H 'X-Foo;'`)).headers).toEqual([
+      ['X-Foo', ''],
+    ]);
   });
 });

@@ -23,6 +23,7 @@
  */
 import { parse as shellParse } from 'shell-quote';
 import { ours, plain, rich, u, type Rich } from '../rich';
+import { isCBlank, trimOws } from './text';
 import type { ParsedRequest, RequestParse } from './types';
 
 /** A failure to read the command, with a message for the person who pasted it. */
@@ -627,20 +628,23 @@ function readCurl(text: string): ParsedRequest {
         const colon = arg.indexOf(':');
         const semi = arg.indexOf(';');
         if (colon === -1) {
-          if (semi > 0 && arg.slice(semi + 1).trim() === '') custom.push([arg.slice(0, semi), '']);
+          if (semi > 0 && isCBlank(arg.slice(semi + 1))) custom.push([arg.slice(0, semi), '']);
           else notes.push(rich`Ignored ${shown} ${arg}: it has no colon, so curl sends no such header.`);
           break;
         }
         const hname = arg.slice(0, colon);
-        let value = arg.slice(colon + 1);
-        if (value.trim() === '') {
-          // curl: "Name:" with no value removes a header curl would add itself
+        const value = arg.slice(colon + 1);
+        if (isCBlank(value)) {
+          // curl: "Name:" with no value is not sent; it only stops curl adding a header of its own
+          // (Host, User-Agent, Accept, Content-Type…), never another -H of the same name
           removed.add(hname.toLowerCase());
-          notes.push(rich`${shown} ${arg} removes the header ${hname} rather than sending it empty.`);
+          notes.push(
+            rich`${shown} ${arg} is not sent: it only stops curl adding a ${hname} header of its own.`,
+          );
           break;
         }
-        if (value.startsWith(' ')) value = value.slice(1);
-        custom.push([hname, value]);
+        // curl sends the line as written; a server reads the value without the SP/HTAB around it
+        custom.push([hname, trimOws(value)]);
         break;
       }
       case 'data':
@@ -813,13 +817,13 @@ function readCurl(text: string): ParsedRequest {
   // headers curl derives from options come first, and a -H header of the same name replaces one
   const given = new Set(custom.map(([k]) => k.toLowerCase()));
   if (cookies.length > 0) derived.push(['Cookie', cookies.join(';')]); // as curl joins them
-  const headers: [string, string][] = derived.filter(([k]) => !given.has(k.toLowerCase()));
-  headers.push(...custom);
+  // an empty -H removes only the headers curl adds itself, never a -H header
+  const ownKept = ([k]: [string, string]): boolean =>
+    !given.has(k.toLowerCase()) && !removed.has(k.toLowerCase());
+  const kept: [string, string][] = [...derived.filter(ownKept), ...custom];
   if (json) {
-    for (const h of ['Content-Type', 'Accept'])
-      if (!given.has(h.toLowerCase())) headers.push([h, 'application/json']);
+    for (const h of ['Content-Type', 'Accept']) if (ownKept([h, ''])) kept.push([h, 'application/json']);
   }
-  const kept = headers.filter(([k]) => !removed.has(k.toLowerCase()));
   if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
     if (removed.has('content-type'))
       notes.push(['The Content-Type header is removed: curl sends the data with no Content-Type.']);

@@ -8,6 +8,7 @@
  */
 import { CURL_START, parseCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
+import { trimOws } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
@@ -106,7 +107,7 @@ function readHttp(text: string): ParsedRequest {
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = headers[headers.length - 1];
       if (!last) throw new ReadError('The first header line starts with a space: it continues nothing.');
-      last[1] += ' ' + line.trim();
+      last[1] += ' ' + trimOws(line);
       notes.push(rich`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
     } else {
       const colon = line.indexOf(':', line.startsWith(':') ? 1 : 0);
@@ -115,7 +116,7 @@ function readHttp(text: string): ParsedRequest {
           rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) has no colon. Headers end at the first empty line; the body follows it.`,
         );
       const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
+      const value = trimOws(line.slice(colon + 1));
       if (name.startsWith(':')) pseudo.set(name, value);
       else if (!TOKEN.test(name))
         throw new ReadError(
@@ -251,6 +252,44 @@ function jsonStringEnd(text: string, start: number): number {
   return -1;
 }
 
+/**
+ * Headers as the browser's `Headers` holds them: each value loses leading and trailing HTTP
+ * whitespace (HTAB, LF, CR, SP), and values of the same name (any case) are combined into one
+ * header, `A, B`, under the first name as written. A name or value fetch refuses is an error.
+ */
+function fetchHeaders(given: [string, string][], notes: Rich[]): [string, string][] {
+  const out: [string, string][] = [];
+  const at = new Map<string, number>();
+  for (const [name, raw] of given) {
+    if (!TOKEN.test(name))
+      throw new ReadError(
+        rich`The fetch header name ${name} is not a valid header name: fetch would refuse it.`,
+      );
+    let a = 0;
+    let b = raw.length;
+    const ws = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+    while (a < b && ws(raw.charCodeAt(a))) a++;
+    while (b > a && ws(raw.charCodeAt(b - 1))) b--;
+    const value = raw.slice(a, b);
+    if (/[\0\r\n]/.test(value))
+      throw new ReadError(rich`The fetch header ${name} holds a NUL, CR or LF: fetch would refuse it.`);
+    if (value !== raw) notes.push(rich`fetch strips the whitespace around the value of ${name}.`);
+    const k = name.toLowerCase();
+    const prev = at.get(k);
+    const entry = prev === undefined ? undefined : out[prev];
+    if (entry) {
+      entry[1] += ', ' + value;
+      notes.push(
+        rich`The fetch headers name ${entry[0]} and ${name}: the browser sends them as one header, the values joined with a comma.`,
+      );
+    } else {
+      at.set(k, out.length);
+      out.push([name, value]);
+    }
+  }
+  return out;
+}
+
 /** Reads Chrome's `fetch("url", {…});`. The options object is strict JSON as Chrome writes it. */
 function readFetch(text: string): ParsedRequest {
   const notes: Rich[] = [];
@@ -299,7 +338,7 @@ function readFetch(text: string): ParsedRequest {
   const method = typeof options.method === 'string' ? options.method : options.body != null ? 'POST' : 'GET';
   if (typeof options.method !== 'string' && options.body != null)
     notes.push(['fetch has a body but no method: fetch itself would refuse a GET with a body.']);
-  const headers = harHeaders(options.headers, notes, 'The fetch');
+  const headers = fetchHeaders(harHeaders(options.headers, notes, 'The fetch'), notes);
   let body = '';
   if (typeof options.body === 'string') body = options.body;
   else if (options.body != null) throw new ReadError('The fetch body is not a string.');
