@@ -526,6 +526,32 @@ describe('shell quoting against bash', () => {
     expect(body(long)).toBe(bash(long));
   });
 
+  it("$'\\xHH' and $'\\NNN' are bytes, read as UTF-8, short and long, as bash writes them", () => {
+    const bashBytes = (word: string): Buffer =>
+      execFileSync('bash', ['--norc', '-c', `printf %s ${word}`], {
+        env: { LANG: 'C.UTF-8', PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    for (const pad of ['', 'x'.repeat(LONG_QUOTED + 10)]) {
+      for (const word of [
+        `$'{"n":"caf\\xc3\\xa9${pad}"}'`,
+        `$'caf\\303\\251 \\xe2\\x82\\xac\\xF0\\x9F\\x98\\x80${pad}'`,
+        `x$'\\xc3\\xa9'"y"'${pad}'`,
+      ]) {
+        const sent = bashBytes(word);
+        const got = request(parseRequest(`curl https://a.example/ --data-raw ${word}`)).body;
+        expect(Buffer.from(got, 'utf8').equals(sent), word.slice(0, 40)).toBe(true);
+        const h = request(parseRequest(`curl https://a.example/ -H x-n:${word}`));
+        expect(Buffer.from(header(h, 'x-n') ?? '', 'utf8').equals(sent)).toBe(true);
+      }
+      // bytes that are not UTF-8: an error, never U+FFFD or Latin-1
+      for (const word of [`$'caf\\xe9${pad}'`, `$'\\303${pad}'`, `$'${pad}\\xc3\\x28'`]) {
+        expectError(parseRequest(`curl https://a.example/ --data-raw ${word}`), 'curl', /not UTF-8 text/);
+        expectError(parseRequest(`curl https://a.example/ -H ${word}`), 'curl', /not UTF-8 text/);
+      }
+    }
+  });
+
   it('decodeAnsiC reads the escapes bash reads', () => {
     expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
   });

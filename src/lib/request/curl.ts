@@ -97,22 +97,51 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The text inside bash `$'…'`, as bash (and shell-quote) read it: \a \b \e \E \f \n \r \t \v \\ \'
- * \" \?, \nnn octal, \xHH, \uHHHH, \UHHHHHHHH, \cX; any other `\X` stays as written; a NUL ends
- * the string. A plain loop over the backslashes: a regex replace with a callback took ~200 ms on a
- * 1 MB escape-heavy body.
+ * The text inside bash `$'…'`, as bash reads it: \a \b \e \E \f \n \r \t \v \\ \' \" \?,
+ * \cX, \uHHHH and \UHHHHHHHH (a character, UTF-8 in a UTF-8 locale), and \nnn octal and \xHH,
+ * which are BYTES: `$'caf\xc3\xa9'` is "café". Any other `\X` stays as written; a NUL ends the
+ * string. The bytes must be UTF-8 text (a run of byte escapes is decoded strictly), else a
+ * CurlError: the body or header would not be text, and keybench cannot show what is sent. A plain
+ * loop over the backslashes: a regex replace with a callback took ~200 ms on a 1 MB body.
  */
 export function decodeAnsiC(raw: string): string {
-  let out = '';
+  const out: string[] = [];
   let seg = 0;
   const n = raw.length;
+  /** Bytes from \xHH and \nnn not yet decoded (a character may take several escapes). */
+  let bytes: number[] = [];
+  const flush = (): void => {
+    if (bytes.length === 0) return;
+    {
+      try {
+        out.push(UTF8.decode(new Uint8Array(bytes)));
+      } catch {
+        throw new CurlError(
+          rich`A $'…' string in the command holds bytes that are not UTF-8 text (${bytes
+            .slice(0, 8)
+            .map((b) => '\\x' + b.toString(16).padStart(2, '0'))
+            .join(
+              '',
+            )}): the body or header curl would send is not text, so keybench cannot show exactly what would be sent.`,
+        );
+      }
+    }
+    bytes = [];
+  };
+  const push = (text: string): void => {
+    flush();
+    out.push(text);
+  };
   for (let i = raw.indexOf('\\'); i !== -1 && i + 1 < n; i = raw.indexOf('\\', i)) {
-    if (i > seg) out += raw.slice(seg, i);
+    if (i > seg) push(raw.slice(seg, i));
     const c = raw[i + 1] ?? '';
     const letter = ANSI_C_LETTERS[c];
     let len = 2;
-    if (letter !== undefined) out += letter;
+    if (letter !== undefined) push(letter);
     else if (c >= '0' && c <= '7') {
       let v = 0;
       len = 1;
@@ -122,7 +151,7 @@ export function decodeAnsiC(raw: string): string {
         v = v * 8 + d;
         len++;
       }
-      out += String.fromCharCode(v & 0xff);
+      bytes.push(v & 0xff);
     } else if (c === 'x' || c === 'u' || c === 'U') {
       const max = c === 'x' ? 2 : c === 'u' ? 4 : 8;
       let v = 0;
@@ -133,19 +162,25 @@ export function decodeAnsiC(raw: string): string {
         v = v * 16 + d;
       }
       len = 2 + k;
-      out += k === 0 || v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v);
+      if (k === 0) push(raw.slice(i, i + len));
+      else if (c === 'x') bytes.push(v);
+      else push(v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v));
     } else if (c === 'c' && i + 2 < n) {
       const ctrl = raw[i + 2] ?? '';
       len = ctrl === '\\' && raw[i + 3] === '\\' ? 4 : 3;
-      out += ctrl === '?' ? '\x7f' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1f);
-    } else out += raw.slice(i, i + 2);
+      push(ctrl === '?' ? '\x7f' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1f));
+    } else push(raw.slice(i, i + 2));
     i += len;
     seg = i;
   }
-  out += raw.slice(seg);
-  const nul = out.indexOf('\0');
-  return nul === -1 ? out : out.slice(0, nul);
+  push(raw.slice(seg));
+  const text = out.join('');
+  const nul = text.indexOf('\0');
+  return nul === -1 ? text : text.slice(0, nul);
 }
+
+/** A string as one bash single-quoted word (`'` written `'\\''`), read back as the same text. */
+const singleQuoted = (s: string): string => "'" + s.replaceAll("'", "'\\''") + "'";
 
 /**
  * One linear pass over the command that fixes what shell-quote does not handle (see the module
@@ -201,12 +236,18 @@ export function prepareShellText(text: string): Prepared {
   };
   /** The open quote closes at `close` (its last character). */
   const close = (close: number): void => {
+    // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
+    // decoded here (bytes, then UTF-8), as a single-quoted word
+    const ansi = state === 'ansi' ? decodeAnsiC(text.slice(contentStart, close)) : undefined;
     if (run) {
       const raw = text.slice(contentStart, close);
-      run.parts.push(state === 'single' ? raw : state === 'double' ? decodeDouble(raw) : decodeAnsiC(raw));
+      run.parts.push(ansi ?? (state === 'single' ? raw : decodeDouble(raw)));
       run.length += close + 1 - opened;
       run.end = close + 1;
     }
+    // (a run already long is taken out whole: no need to rewrite it)
+    if (ansi !== undefined && !(run && run.length > LONG_QUOTED))
+      replace(opened, singleQuoted(ansi), close + 1);
     state = 'none';
   };
   /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
