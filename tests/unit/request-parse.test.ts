@@ -319,9 +319,11 @@ describe('curl options', () => {
   });
   it('$NAME and ${NAME} are kept as written, with a note; # inside a word is not a comment', () => {
     const req = get(
-      'curl "https://a.example/$ID#frag" -H "x-api-key: ${API_KEY}" -H \'x-b: $KEEP\' # a comment',
+      'curl https://a.example/$ID?q#frag -H "x-api-key: ${API_KEY}" -H \'x-b: $KEEP\' # a comment',
     );
-    expect(req.url).toBe('https://a.example/$ID#frag');
+    // (the #frag stays in the word, and curl then drops it from the URL it sends)
+    expect(req.url).toBe('https://a.example/$ID?q');
+    expect(req.notes.map(plain).join(' ')).toContain('"https://a.example/$ID?q#frag"');
     expect(header(req, 'x-api-key')).toBe('${API_KEY}');
     expect(header(req, 'x-b')).toBe('$KEEP');
     expect(req.notes.map(plain).join(' ')).toMatch(/shell variable/);
@@ -613,6 +615,9 @@ describe('against curl itself', () => {
     (u: string) => `curl ${u}/p -d a=1 -d 'b=2' --data-raw @not-a-file --data-urlencode "it's (*)"`,
     (u: string) => `curl -X PUT ${u}/p -A 'ua/1' -e ${u}/ref -b 'a=1' -b 'b=2' -u 'user:pä ss' -H 'x-empty;'`,
     (u: string) => `curl -sSLk -XPATCH ${u}/p -H 'X-Case:  two spaces' --data-raw ''`,
+    (u: string) => `curl '${u}/a/../b/./c/.?q=1/../#frag'`,
+    (u: string) => `curl --path-as-is '${u}/a/../b?x#f' -G -d 'y=1'`,
+    (u: string) => `curl ${u.replace('http://', '')}/p/..`,
     (u: string) => `curl ${u}/p -H 'X-T: A' -H 'X-T:' -H 'User-Agent:' -H 'X-Tab:\tv \t' -H 'X-E;'`,
   ])('curl sends what parseRequest reads (%#)', async (command) => {
     const { parsed, got } = await viaCurl(command);
@@ -734,5 +739,46 @@ describe('headers as sent', () => {
     expect(request(parseRequest(`curl https://h/x -A ua -H 'User-Agent:' -H 'X-Foo;'`)).headers).toEqual([
       ['X-Foo', ''],
     ]);
+  });
+});
+
+describe('the URL as sent', () => {
+  const curlUrl = (cmd: string): ParsedRequest => request(parseRequest(cmd));
+  it('curl: no #fragment, no dot segments (unless --path-as-is), http:// when no scheme; a note has both', () => {
+    const cases: [string, string][] = [
+      ['curl https://h/x#frag', 'https://h/x'],
+      ['curl https://h/a/../b/./c?q=../x#f', 'https://h/b/c?q=../x'],
+      ['curl --path-as-is https://h/a/../b', 'https://h/a/../b'],
+      ['curl h.example/p', 'http://h.example/p'],
+      ['curl https://h', 'https://h/'],
+      ['curl https://h?x=1', 'https://h/?x=1'],
+      ['curl -G https://h/x#f -d a=1', 'https://h/x?a=1'],
+      // (curl rebuilds a -G URL with its URL parser, which removes dot segments even then)
+      ['curl -G --path-as-is https://h/a/../x -d a=1', 'https://h/x?a=1'],
+    ];
+    for (const [cmd, url] of cases) {
+      const req = curlUrl(cmd);
+      expect(req.url, cmd).toBe(url);
+      const written = cmd.split(' ').find((w) => w.startsWith('h'))!;
+      if (written !== url && !cmd.includes('-G')) {
+        const note = req.notes.find((n) => n.some((p) => typeof p !== 'string' && p.untrusted === url));
+        expect(note, cmd).toBeDefined();
+        expect(
+          note!.some((p) => typeof p !== 'string' && p.untrusted === written),
+          cmd,
+        ).toBe(true);
+      }
+    }
+    expect(curlUrl('curl https://h/x?y').notes).toEqual([]);
+  });
+  it('fetch and HAR: the WHATWG serialisation without the fragment', () => {
+    const f = request(parseRequest('fetch("HTTPS://H.example:443/a/../b c?x=é#frag");'));
+    expect(f.url).toBe('https://h.example/b%20c?x=%C3%A9');
+    expect(f.notes.map(plain).join(' ')).toMatch(/HTTPS:\/\/H\.example:443/);
+    const h = request(
+      parseRequest(JSON.stringify({ request: { method: 'GET', url: 'https://h/x#f', headers: [] } })),
+    );
+    expect(h.url).toBe('https://h/x');
+    expectError(parseRequest('fetch("/relative");'), 'fetch', /not a valid absolute URL/);
   });
 });

@@ -23,7 +23,7 @@
  */
 import { parse as shellParse } from 'shell-quote';
 import { ours, plain, rich, u, type Rich } from '../rich';
-import { isCBlank, trimOws } from './text';
+import { isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse } from './types';
 
 /** A failure to read the command, with a message for the person who pasted it. */
@@ -637,6 +637,7 @@ function readCurl(text: string): ParsedRequest {
   let method: string | undefined;
   let get = false;
   let head = false;
+  let pathAsIs = false;
   const urls: string[] = [];
   const custom: [string, string][] = [];
   const removed = new Set<string>();
@@ -765,6 +766,9 @@ function readCurl(text: string): ParsedRequest {
       case 'variable':
         notes.push(rich`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
         break;
+      case 'path-as-is':
+        pathAsIs = !shown.startsWith('--no-');
+        break;
       case 'compressed':
         notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
         break;
@@ -834,9 +838,14 @@ function readCurl(text: string): ParsedRequest {
       '); keybench reads one request.',
       ...(unknown ? rich` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : []),
     ]);
-  let url = urls[0] ?? '';
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url))
-    notes.push(rich`The URL has no scheme: curl would send it to http://${url}.`);
+  const written = urls[0] ?? '';
+  // (curl rebuilds a -G URL with its URL parser, which removes dot segments even with --path-as-is)
+  const sent = curlSentUrl(written, pathAsIs && !(get && data.length > 0));
+  let url = sent.url;
+  if (url !== written)
+    notes.push(
+      rich`curl sends the URL ${url}, not ${written} as written (${ours(sent.why.join('; '))}): the URL sent is the one read.`,
+    );
 
   let body = '';
   for (const [k, piece] of data.entries()) {
@@ -844,12 +853,10 @@ function readCurl(text: string): ParsedRequest {
     body += (prev && !(prev.json && piece.json) ? '&' : '') + piece.text;
   }
   if (data.length > 1)
-    notes.push(rich`curl joins the ${data.length} data options into one body${json ? '' : ' with &'}.`);
+    notes.push(rich`curl joins the ${data.length} data options into one body${ours(json ? '' : ' with &')}.`);
 
   if (get && data.length > 0) {
-    const hash = url.indexOf('#');
-    const base = hash === -1 ? url : url.slice(0, hash);
-    url = base + (base.includes('?') ? '&' : '?') + body + (hash === -1 ? '' : url.slice(hash));
+    url = url + (url.includes('?') ? '&' : '?') + body;
     body = '';
     notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
   }
@@ -878,6 +885,36 @@ function readCurl(text: string): ParsedRequest {
   }
 
   return { source: 'curl', method, url, headers: kept, body, notes };
+}
+
+/**
+ * The URL as curl sends it: http:// when there is no scheme, no #fragment, and (unless
+ * --path-as-is) the path without ./ and ../ segments, as curl 7.88+ does (checked against curl in
+ * the tests). An empty path is `/`.
+ */
+function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: string[] } {
+  const why: string[] = [];
+  let url = withoutFragment(written);
+  if (url !== written) why.push('curl never sends the #fragment');
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) {
+    url = 'http://' + url;
+    why.push('the URL has no scheme: curl uses http://');
+  }
+  const afterScheme = url.indexOf('//') + 2;
+  let pathStart = afterScheme;
+  while (pathStart < url.length && url[pathStart] !== '/' && url[pathStart] !== '?') pathStart++;
+  const q = url.indexOf('?', pathStart);
+  const pathEnd = q === -1 ? url.length : q;
+  const asWritten = url.slice(pathStart, pathEnd);
+  let path = asWritten;
+  if (path === '') {
+    path = '/';
+    why.push('an empty path is sent as /');
+  } else if (!pathAsIs) {
+    path = removeDotSegments(path);
+    if (path !== asWritten) why.push('curl removes ./ and ../ segments unless --path-as-is');
+  }
+  return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why };
 }
 
 /** The start of a curl command: `curl` or `curl.exe`, maybe after a `$ ` prompt. */

@@ -8,7 +8,7 @@
  */
 import { CURL_START, parseCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
-import { trimOws } from './text';
+import { trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
@@ -184,6 +184,27 @@ function harHeaders(raw: unknown, notes: Rich[], where: string): [string, string
   return out;
 }
 
+/**
+ * The URL as a browser sends it: the WHATWG URL serialisation (`new URL(url).href`) without the
+ * fragment. When it differs from the URL written, a note carries both.
+ */
+function browserSentUrl(written: string, notes: Rich[], form: 'HAR' | 'fetch'): string {
+  let href: string;
+  try {
+    href = new URL(written).href;
+  } catch {
+    throw new ReadError(
+      rich`The ${ours(form)} URL ${written} is not a valid absolute URL: the browser would not send it.`,
+    );
+  }
+  const sent = withoutFragment(href);
+  if (sent !== written)
+    notes.push(
+      rich`The browser sends the URL ${sent}, not ${written} as written (it normalises the URL and never sends the #fragment): the URL sent is the one read.`,
+    );
+  return sent;
+}
+
 /** Reads a HAR request object ({method, url, headers, postData}). */
 function harRequest(req: JsonObject, notes: Rich[]): ParsedRequest {
   if (typeof req.url !== 'string' || req.url === '') throw new ReadError('The HAR request has no "url".');
@@ -201,7 +222,7 @@ function harRequest(req: JsonObject, notes: Rich[]): ParsedRequest {
     if (pd.encoding !== undefined)
       notes.push(rich`postData.encoding is ${String(pd.encoding)}: the text is used as written.`);
   } else if (pd !== undefined && pd !== null) throw new ReadError('postData is not an object.');
-  return { source: 'har', method, url: req.url, headers, body, notes };
+  return { source: 'har', method, url: browserSentUrl(req.url, notes, 'HAR'), headers, body, notes };
 }
 
 /** Reads a HAR log, a single entry ({request}) or a bare request object. */
@@ -348,7 +369,7 @@ function readFetch(text: string): ParsedRequest {
     );
   if (options.credentials === 'include')
     notes.push(['"credentials": "include": the browser also sends its cookies for the site.']);
-  return { source: 'fetch', method, url, headers, body, notes };
+  return { source: 'fetch', method, url: browserSentUrl(url, notes, 'fetch'), headers, body, notes };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,3 +24,30 @@ export function isCBlank(s: string): boolean {
   }
   return true;
 }
+
+/**
+ * RFC 3986 §5.2.4 remove_dot_segments on an absolute path (`/a/../b/./c` → `/b/c`), as curl 7.88+
+ * does unless --path-as-is. One split and one pass: linear.
+ */
+export function removeDotSegments(path: string): string {
+  if (!path.includes('.')) return path;
+  const segs = path.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i] ?? '';
+    const last = i === segs.length - 1;
+    if (s === '.') {
+      if (last) out.push('');
+    } else if (s === '..') {
+      out.pop();
+      if (last) out.push('');
+    } else out.push(s);
+  }
+  return '/' + out.join('/');
+}
+
+/** The URL with its `#fragment` removed (no client sends it). */
+export function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
+}
