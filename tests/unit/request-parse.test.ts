@@ -188,14 +188,17 @@ describe('the same request in every form', () => {
     ]);
   });
 
-  it('raw HTTP with an absolute-form target keeps the URL; a wrong Content-Length is noted', () => {
+  it('raw HTTP with an absolute-form target keeps the URL; a Content-Length over the body is an error naming both', () => {
+    const r = parseRequest(
+      `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 99\n\n${BODY}`,
+    );
+    expectError(r, 'http', /Content-Length says 99 but the body is 34 bytes/);
     const req = request(
       parseRequest(
-        `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 99\n\n${BODY}`,
+        `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 34\n\n${BODY}`,
       ),
     );
     expectSame({ kind: 'request', request: req }, BODY);
-    expect(req.notes.map(plain).join(' ')).toMatch(/Content-Length says "99" but the body is 34 bytes/);
   });
 
   const harRequest = (body: string) => ({
@@ -780,5 +783,45 @@ describe('the URL as sent', () => {
     );
     expect(h.url).toBe('https://h/x');
     expectError(parseRequest('fetch("/relative");'), 'fetch', /not a valid absolute URL/);
+  });
+});
+
+describe('raw HTTP framing', () => {
+  const http = (head: string, body: string): RequestParse =>
+    parseRequest(`POST /x HTTP/1.1\r\nHost: h\r\n${head}\r\n${body}`);
+  it('a body longer than Content-Length is cut to what a server reads, with a note', () => {
+    const req = request(http('Content-Length: 4\r\n', '{}{"evil":1}'));
+    expect(req.body).toBe('{}{"');
+    expect(req.notes.map(plain).join(' ')).toMatch(/Content-Length says 4 but the body is 12 bytes/);
+    expect(request(http('Content-Length: 5\r\n', 'café')).body).toBe('café');
+  });
+  it('a shorter body, a cut inside a character, or a Content-Length that is not one number: errors', () => {
+    expectError(
+      http('Content-Length: 10\r\n', '{}'),
+      'http',
+      /Content-Length says 10 but the body is 2 bytes/,
+    );
+    expectError(http('Content-Length: 4\r\n', 'café'), 'http', /inside a character/);
+    expectError(http('Content-Length: 0. x\r\n', ''), 'http', /not one number/);
+    expectError(http('Content-Length: 2\r\nContent-Length: 3\r\n', '{}'), 'http', /not one number/);
+    expect(request(http('Content-Length: 2, 2\r\n', '{}')).body).toBe('{}');
+  });
+  it('a chunked body is decoded (CR LF or LF), with a note; one that does not decode is an error', () => {
+    const req = request(
+      http('Transfer-Encoding: chunked\r\n', '2\r\n{"\r\n7;ext=1\r\na":"é"\r\n1\r\n}\r\n0\r\n\r\n'),
+    );
+    expect(req.body).toBe('{"a":"é"}');
+    expect(req.notes.map(plain).join(' ')).toMatch(/chunked/);
+    expect(request(http('Transfer-Encoding: chunked\r\nContent-Length: 1\r\n', '3\nabc\n0\n')).body).toBe(
+      'abc',
+    );
+    expectError(http('Transfer-Encoding: chunked\r\n', '{"a":1}'), 'http', /does not decode/);
+    expectError(http('Transfer-Encoding: chunked\r\n', 'ff\r\nabc\r\n0\r\n\r\n'), 'http', /runs past/);
+    expectError(
+      http('Transfer-Encoding: chunked\r\n', '1\r\na\r\n0\r\n\r\nGET / HTTP/1.1\r\n'),
+      'http',
+      /follow the last chunk/,
+    );
+    expectError(http('Transfer-Encoding: gzip, chunked\r\n', '0\r\n\r\n'), 'http', /only "chunked"/);
   });
 });

@@ -144,15 +144,122 @@ function readHttp(text: string): ParsedRequest {
       rich`The request target ${target.slice(0, 60)} is neither a path (/…) nor a full URL.`,
     );
 
-  const cl = headers.find(([k]) => k.toLowerCase() === 'content-length')?.[1];
-  if (cl !== undefined) {
-    const bytes = utf8Length(body);
-    if (String(bytes) !== cl.trim())
-      notes.push(
-        rich`Content-Length says ${cl.trim()} but the body is ${bytes} bytes of UTF-8: the paste may have changed line ends or lost a trailing newline, or the body was edited.`,
-      );
-  }
+  body = framedBody(headers, body, notes);
   return { source: 'http', method, url, headers, body, notes };
+}
+
+/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body a server reads from a raw HTTP request, by its framing (RFC 9112 §6):
+ * - `Transfer-Encoding: chunked` (it wins over Content-Length): the chunks are decoded and the
+ *   body is their data, with a note; chunks that do not decode, or any other transfer coding, are
+ *   an error.
+ * - `Content-Length: N`: a server reads N bytes. A longer body is cut to N bytes, with a note (the
+ *   rest would be read as the next request); a shorter one is an error naming both numbers (the
+ *   server would wait for bytes the paste does not hold), as is a value that is not a number.
+ */
+function framedBody(headers: [string, string][], body: string, notes: Rich[]): string {
+  const te = headers.filter(([k]) => k.toLowerCase() === 'transfer-encoding').map(([, v]) => v);
+  if (te.length > 0) {
+    const codings = te
+      .join(',')
+      .split(',')
+      .map((c) => trimOws(c).toLowerCase())
+      .filter((c) => c !== '');
+    if (codings.length !== 1 || codings[0] !== 'chunked')
+      throw new ReadError(
+        rich`Transfer-Encoding is ${te.join(', ')}: keybench reads only "chunked", so the body bytes a server would read cannot be known.`,
+      );
+    const data = dechunk(body);
+    notes.push(
+      rich`The body is sent chunked (Transfer-Encoding: chunked): the body read is the data of its chunks, ${data.length} characters.`,
+    );
+    if (headers.some(([k]) => k.toLowerCase() === 'content-length'))
+      notes.push(['The request has both Transfer-Encoding and Content-Length: a server reads the chunks.']);
+    return data;
+  }
+  const cls = headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
+  if (cls.length === 0) return body;
+  const values = new Set(
+    cls
+      .join(',')
+      .split(',')
+      .map((v) => trimOws(v)),
+  );
+  const [cl] = values;
+  if (values.size !== 1 || cl === undefined || !/^\d{1,15}$/.test(cl))
+    throw new ReadError(
+      rich`Content-Length is ${cls.join(', ')}, which is not one number: a server would refuse the request or read a length keybench cannot know.`,
+    );
+  const want = Number(cl);
+  const bytes = utf8Length(body);
+  if (bytes === want) return body;
+  if (bytes < want)
+    throw new ReadError([
+      `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8: a server would wait for ${want - bytes} more bytes. The paste may have changed line ends (CR LF to LF) or lost a trailing newline, or the body was edited. Paste the request exactly as sent, or fix Content-Length.`,
+    ]);
+  let cut: string;
+  try {
+    cut = UTF8.decode(new TextEncoder().encode(body).subarray(0, want));
+  } catch {
+    throw new ReadError([
+      `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8, and byte ${want} falls inside a character: the body a server reads is not text.`,
+    ]);
+  }
+  notes.push([
+    `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8: a server reads the first ${want} bytes only, so the body read is cut there (the rest would be taken as the next request).`,
+  ]);
+  return cut;
+}
+
+/** The data of a chunked body (RFC 9112 §7.1); line ends CR LF or LF (a paste may lose the CRs). */
+function dechunk(body: string): string {
+  const bytes = new TextEncoder().encode(body);
+  const parts: Uint8Array[] = [];
+  let pos = 0;
+  const fail = (why: string): ReadError =>
+    new ReadError([`The body is sent chunked (Transfer-Encoding: chunked) but does not decode: ${why}.`]);
+  /** The line from pos (without its CR LF / LF); moves pos past it. */
+  const line = (): string => {
+    const nl = bytes.indexOf(0x0a, pos);
+    if (nl === -1) throw fail('a chunk-size line has no line end');
+    let end = nl;
+    if (end > pos && bytes[end - 1] === 0x0d) end--;
+    let text = '';
+    for (let k = pos; k < end && k < pos + 200; k++) text += String.fromCharCode(bytes[k] ?? 0);
+    pos = nl + 1;
+    return text;
+  };
+  for (;;) {
+    const sizeLine = line();
+    const m = /^([0-9A-Fa-f]{1,12})[ \t]*(?:;.*)?$/.exec(sizeLine);
+    if (!m) throw fail(`the chunk-size line at byte ${pos} is not a hex size`);
+    const size = parseInt(m[1] ?? '', 16);
+    if (size === 0) break;
+    if (pos + size > bytes.length) throw fail(`a chunk of ${size} bytes runs past the end of the body`);
+    parts.push(bytes.subarray(pos, pos + size));
+    pos += size;
+    if (bytes[pos] === 0x0d && bytes[pos + 1] === 0x0a) pos += 2;
+    else if (bytes[pos] === 0x0a) pos += 1;
+    else throw fail(`a chunk of ${size} bytes is not followed by a line end`);
+  }
+  // trailer fields, to the empty line
+  while (pos < bytes.length && line() !== '');
+  if (pos < bytes.length) throw fail(`${bytes.length - pos} bytes follow the last chunk`);
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  try {
+    return UTF8.decode(all);
+  } catch {
+    throw fail('its data is not UTF-8 text');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
