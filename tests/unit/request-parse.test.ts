@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
+import { sniffRequest } from '../../src/lib/request/sniff';
 import { curlUrlEncode, decodeAnsiC, LONG_QUOTED, prepareShellText } from '../../src/lib/request/curl';
 import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
 import { plain, type Rich } from '../../src/lib/rich';
@@ -823,5 +824,102 @@ describe('raw HTTP framing', () => {
       /follow the last chunk/,
     );
     expectError(http('Transfer-Encoding: gzip, chunked\r\n', '0\r\n\r\n'), 'http', /only "chunked"/);
+  });
+});
+
+describe('bounded work', () => {
+  const MB = 1024 * 1024;
+  /** Parses and times one paste. */
+  const timed = (text: string): [RequestParse, number] => {
+    const t0 = performance.now();
+    const r = parseRequest(text);
+    return [r, performance.now() - t0];
+  };
+  it.each([
+    ['a 7 MB unquoted word', () => `curl https://h/x -d ${'a'.repeat(7 * MB)}`, 'request'],
+    [
+      '1 M short quoted words',
+      () => `curl https://h/x -H 'x-sign: a' ${"-d 'a' ".repeat(1_000_000)}`,
+      'too-large',
+    ],
+    ['500 k "\\"" words', () => `curl https://h/x ${'-d "\\"" '.repeat(500_000)}`, 'too-large'],
+    ['2 M $', () => `curl https://h/x -d ${'$a'.repeat(2 * MB)}`, 'request'],
+    ['3 M #', () => `curl https://h/x -d a${'#'.repeat(3 * MB)}`, 'request'],
+    ['200 k -H', () => `curl https://h/x ${"-H 'a: b' ".repeat(200_000)}`, 'too-large'],
+    [
+      'a 6 MB URL with ?',
+      () => `curl https://h/${'a%2F'.repeat(1_500_000)}?q=${'+'.repeat(100)} -X P`,
+      'request',
+    ],
+    ['400 k folded lines', () => `POST /x HTTP/1.1\nHost: h\na: b\n${' c\n'.repeat(400_000)}\n`, 'request'],
+  ])('%s: read or refused quickly, never a stack overflow', (_name, make, want) => {
+    const [r, ms] = timed(make());
+    expect(ms).toBeLessThan(5000);
+    if (want === 'request') expect(r.kind, JSON.stringify(r).slice(0, 300)).toBe('request');
+    else {
+      expect(r.kind).toBe('error');
+      if (r.kind === 'error') {
+        expect(r.code).toBe('ERR_REQUEST_TOO_LARGE');
+        expect(r.message).toMatch(/more than 10000 words/);
+      }
+    }
+  });
+  it('the long word is read as written', () => {
+    expect(request(parseRequest(`curl https://h/x -d a${'#$'.repeat(3000)}`)).body).toBe(
+      `a${'#$'.repeat(3000)}`,
+    );
+    const url = `https://h/${'a?*['.repeat(3000)}`;
+    expect(request(parseRequest(`curl ${url}`)).url).toBe(url);
+  });
+});
+
+describe('the sniffer and the parser agree', () => {
+  it('text sniffed as a request is a request or an error naming that form, never not-request', () => {
+    const texts = [
+      '$\ncurl https://h/x',
+      '$ \n curl https://h/x',
+      '{"request": 1, "url": "x"}',
+      '{"log": {"entries": []}, "url": "x"}',
+      '{"entries": "x", "url": 1}',
+      'GET /x HTTP/1.1\n',
+      'GET /x HTTP/2\n',
+      'CURL https://h/x',
+      'curl.exe https://h/x',
+      'fetch ("x")',
+      'await fetch(1)',
+      '\ufeff  {"request":{"url":"https://h"}}',
+    ];
+    const chars = [
+      '$',
+      ' ',
+      '\n',
+      '\t',
+      'curl',
+      '{',
+      '"url":',
+      '"log":',
+      'fetch(',
+      'GET ',
+      ' HTTP/1.1',
+      '\r',
+      '"',
+      "'",
+      '\\',
+      '^',
+    ];
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let k = 0; k < 3000; k++) {
+      let t = '';
+      for (let j = rand(12); j >= 0; j--) t += chars[rand(chars.length)];
+      texts.push(t);
+    }
+    for (const t of texts) {
+      const sniffed = sniffRequest(t);
+      if (sniffed === null) continue;
+      const r = parseRequest(t);
+      expect(r.kind, JSON.stringify(t)).not.toBe('not-request');
+      if (r.kind === 'error' && r.message.startsWith('This looks like')) expect(r.source).toBe(sniffed);
+    }
   });
 });

@@ -29,13 +29,23 @@ import type { ParsedRequest, RequestParse } from './types';
 /** A failure to read the command, with a message for the person who pasted it. */
 class CurlError extends Error {
   readonly parts: Rich;
+  readonly code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE';
   /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
-  constructor(parts: Rich | string) {
+  constructor(
+    parts: Rich | string,
+    code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
+  ) {
     const p = typeof parts === 'string' ? [parts] : parts;
     super(plain(p));
     this.parts = p;
+    this.code = code;
   }
 }
+
+/** The most words read from a curl command (a real one has tens; shell-quote is slow on a million). */
+export const MAX_WORDS = 10_000;
+/** Plain unquoted word characters: nothing shell-quote or bash reads specially. */
+const BARE = /[^\s|&;<>()'"\\$#`]+/y;
 
 /** Quoted strings longer than this (in characters) are read without shell-quote, for speed. */
 export const LONG_QUOTED = 1024;
@@ -250,6 +260,18 @@ export function prepareShellText(text: string): Prepared {
       replace(opened, singleQuoted(ansi), close + 1);
     state = 'none';
   };
+  /** An unquoted character that must reach shell-quote escaped (`$`, `#`): part of a run. */
+  const literal = (i: number, c: string, escaped: string): void => {
+    runPart(i);
+    // (a run already long is taken out whole: no need to escape inside it)
+    if (!(run && run.length > LONG_QUOTED)) replace(i, escaped, i + 1);
+    if (run) {
+      run.parts.push(c);
+      run.length += 1;
+      run.end = i + 1;
+    }
+  };
+  let words = 0;
   /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
   const continuation = (i: number): number =>
     text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
@@ -320,12 +342,33 @@ export function prepareShellText(text: string): Prepared {
       i += 2;
     } else if (c === '$') {
       dollar ||= isNameStart(text[i + 1]);
-      replace(i, '\\$', i + 1);
+      literal(i, '$', '\\$');
       i++;
     } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
-      replace(i, '\\#', i + 1);
+      literal(i, '#', '\\#');
       i++;
-    } else i++;
+    } else {
+      // a run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
+      // body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack
+      BARE.lastIndex = i;
+      const m = extract && !isSpace(c) ? BARE.exec(text) : null;
+      if (m) {
+        runPart(i);
+        if (run) {
+          run.parts.push(m[0]);
+          run.length += m[0].length;
+          run.end = i + m[0].length;
+        }
+        i += m[0].length;
+      } else {
+        if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++words > MAX_WORDS)
+          throw new CurlError(
+            [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
+            'ERR_REQUEST_TOO_LARGE',
+          );
+        i++;
+      }
+    }
     if (state === 'none' && run && run.end < i) endRun();
   }
   if (state !== 'none') {
@@ -632,6 +675,11 @@ function fromFile(option: string, value: string): CurlError {
 function readCurl(text: string): ParsedRequest {
   const notes: Rich[] = [];
   const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
+  if (argv.length > MAX_WORDS)
+    throw new CurlError(
+      [`The curl command has ${argv.length} words: keybench reads commands of up to ${MAX_WORDS}.`],
+      'ERR_REQUEST_TOO_LARGE',
+    );
   argv.shift(); // "curl" or "curl.exe"
 
   let method: string | undefined;
@@ -930,6 +978,7 @@ export function parseCurl(text: string): RequestParse {
       e instanceof CurlError
         ? e.parts
         : rich`The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    return { kind: 'error', source: 'curl', code: 'ERR_REQUEST_PARSE', parts, message: plain(parts) };
+    const code = e instanceof CurlError ? e.code : 'ERR_REQUEST_PARSE';
+    return { kind: 'error', source: 'curl', code, parts, message: plain(parts) };
   }
 }

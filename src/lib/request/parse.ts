@@ -8,6 +8,7 @@
  */
 import { CURL_START, parseCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
+import { sniffRequest } from './sniff';
 import { trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
@@ -94,6 +95,7 @@ function readHttp(text: string): ParsedRequest {
   let body = '';
   /** HTTP/2 pseudo-headers as a browser shows them (:authority, :scheme), for the URL only. */
   const pseudo = new Map<string, string>();
+  const folded = new Set<[string, string]>();
   while (pos !== -1) {
     const start = pos + 1;
     const nl = text.indexOf('\n', start);
@@ -108,7 +110,11 @@ function readHttp(text: string): ParsedRequest {
       const last = headers[headers.length - 1];
       if (!last) throw new ReadError('The first header line starts with a space: it continues nothing.');
       last[1] += ' ' + trimOws(line);
-      notes.push(rich`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+      // (one note per header, however many lines it is folded over)
+      if (!folded.has(last)) {
+        folded.add(last);
+        notes.push(rich`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+      }
     } else {
       const colon = line.indexOf(':', line.startsWith(':') ? 1 : 0);
       if (colon <= 0)
@@ -481,8 +487,25 @@ function readFetch(text: string): ParsedRequest {
 
 // ---------------------------------------------------------------------------------------------
 
-/** What a paste is: a request, something else, or a request that cannot be read. Never throws. */
+/**
+ * What a paste is: a request, something else, or a request that cannot be read. Never throws.
+ * Agrees with {@link sniffRequest}: text it takes for a request is never 'not-request' here (the
+ * page would wait for a request that never comes), but an error naming the form it looks like.
+ */
 export function parseRequest(text: string): RequestParse {
+  const r = parseForms(text);
+  if (r.kind !== 'not-request') return r;
+  const sniffed = sniffRequest(text);
+  if (sniffed === null) return r;
+  const what = { curl: 'a curl command', http: 'a raw HTTP request', har: 'a HAR', fetch: 'a fetch call' }[
+    sniffed
+  ];
+  return parseError(sniffed, [
+    `This looks like ${what} but could not be read as one. Paste the request exactly as copied: a curl command starting with "curl", an HTTP request line such as "POST /path HTTP/1.1", a HAR (log, entry or request with "url"), or Chrome's "Copy as fetch".`,
+  ]);
+}
+
+function parseForms(text: string): RequestParse {
   const start =
     text.length > 0 && (text.charCodeAt(0) <= 0x20 || text.charCodeAt(0) === 0xfeff)
       ? text.replace(/^[\s\uFEFF]+/, '')
