@@ -558,6 +558,15 @@ describe('shell quoting against bash', () => {
     }
   });
 
+  it("a $'…' string cannot forge the placeholder of a long string", () => {
+    const long = sq('x'.repeat(LONG_QUOTED + 1));
+    expectError(
+      parseRequest(`curl https://h/ -d ${long} -H $'x: \\ue0000\\ue001'`),
+      'curl',
+      /private-use characters/,
+    );
+  });
+
   it('decodeAnsiC reads the escapes bash reads', () => {
     expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
   });

@@ -2,8 +2,10 @@
  * Reading a pasted curl command (issue 12): the words come from the `shell-quote` package, the
  * meaning of each option from curl's own rules. Nothing here runs a shell or reads a file.
  *
- * shell-quote (1.12) already reads single quotes, double quotes with backslash escapes and bash
- * `$'…'` ANSI-C strings. {@link prepareShellText} only does what it does not:
+ * shell-quote (1.12) already reads single quotes and double quotes with backslash escapes.
+ * {@link prepareShellText} does what it does not, or does differently from bash:
+ * - bash `$'…'` strings are decoded here ({@link decodeAnsiC}: `\xHH` and `\NNN` are bytes, read as
+ *   strict UTF-8; shell-quote made each a character) and handed on as single-quoted words;
  * - a `\` + newline continuation becomes an empty word (`curl x \⏎ -H y` → `['curl','x','','-H','y']`),
  *   and inside double quotes it keeps both characters, where bash drops them: we remove the pair
  *   outside single quotes and `$'…'` (where bash keeps it);
@@ -19,7 +21,11 @@
  *   `'it'\''s'`) longer than {@link LONG_QUOTED} is therefore read here (single quotes: as is;
  *   double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC}, checked against bash
  *   in the tests) and replaced by a placeholder that is put back after shell-quote has split the
- *   words. Short strings, and so every usual header, still go through shell-quote.
+ *   words. Plain unquoted word characters, `$` and `#` join such a run too: shell-quote's regular
+ *   expression overflows the stack on a word of megabytes. Short strings, and so every usual
+ *   header, still go through shell-quote.
+ * - a command of more than {@link MAX_WORDS} words is refused (shell-quote takes seconds on a
+ *   million).
  */
 import { parse as shellParse } from 'shell-quote';
 import { ours, plain, rich, u, type Rich } from '../rich';
@@ -249,6 +255,8 @@ export function prepareShellText(text: string): Prepared {
     // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
     // decoded here (bytes, then UTF-8), as a single-quoted word
     const ansi = state === 'ansi' ? decodeAnsiC(text.slice(contentStart, close)) : undefined;
+    if (ansi !== undefined && extract && (ansi.includes(MARK_OPEN) || ansi.includes(MARK_CLOSE)))
+      marked = true;
     if (run) {
       const raw = text.slice(contentStart, close);
       run.parts.push(ansi ?? (state === 'single' ? raw : decodeDouble(raw)));
@@ -272,6 +280,8 @@ export function prepareShellText(text: string): Prepared {
     }
   };
   let words = 0;
+  /** A $'…' string wrote a placeholder bracket (`\uE000`): the placeholders could not be told apart. */
+  let marked = false;
   /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
   const continuation = (i: number): number =>
     text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
@@ -379,6 +389,10 @@ export function prepareShellText(text: string): Prepared {
     );
   }
   endRun();
+  if (marked && literals.length > 0)
+    throw new CurlError(
+      "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
+    );
   out.push(text.slice(seg));
   return { text: out.join(''), dollar, literals };
 }
