@@ -631,6 +631,7 @@ describe('against curl itself', () => {
     (u: string) => `curl '${u}/a/../b/./c/.?q=1/../#frag'`,
     (u: string) => `curl --path-as-is '${u}/a/../b?x#f' -G -d 'y=1'`,
     (u: string) => `curl ${u.replace('http://', '')}/p/..`,
+    (u: string) => `curl ${u}/p -H 'X-T: A' -H 'x-t: B' --data-raw $'caf\\xc3\\xa9 \\303\\251'`,
     (u: string) => `curl ${u}/p -H 'X-T: A' -H 'X-T:' -H 'User-Agent:' -H 'X-Tab:\tv \t' -H 'X-E;'`,
   ])('curl sends what parseRequest reads (%#)', async (command) => {
     const { parsed, got } = await viaCurl(command);
