@@ -15,13 +15,17 @@ export interface ParsedRequest {
   source: RequestSource;
   /** The method as written (case kept: a lower-case method is itself a finding for some partners). */
   method: string;
-  /** The full URL as written (scheme, host, path, query), not normalised. */
+  /**
+   * The full URL as the client sends it (scheme, host, path, query): curl drops the #fragment and
+   * dot segments, a browser sends the WHATWG serialisation; a note says so when it differs from the
+   * URL as written.
+   */
   url: string;
   /** Header lines in order, names as written. */
   headers: [name: string, value: string][];
   /** The body exactly as it would be sent, as text (UTF-8; "" for none). */
   body: string;
-  /** Things the parser did or noticed that change the bytes sent (e.g. curl -d dropping newlines of @file). */
+  /** Things the parser did or noticed that change the bytes sent, with the pasted text kept apart. */
   notes: Rich[];
 }
 
