@@ -4,8 +4,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
+import { sniffRequest } from '../../src/lib/request/sniff';
 import { curlUrlEncode, decodeAnsiC, LONG_QUOTED, prepareShellText } from '../../src/lib/request/curl';
 import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
+import { plain, type Rich } from '../../src/lib/rich';
 
 /** The request every form below writes: a Qredo-style signed POST. */
 const URL_ = 'https://play-api.qredo.network/api/v1/p/company?x=1';
@@ -51,7 +53,9 @@ function expectError(r: RequestParse, source: string, pattern: RegExp): void {
   if (r.kind !== 'error') return;
   expect(r.source).toBe(source);
   expect(r.code).toBe('ERR_REQUEST_PARSE');
-  expect(r.message).toMatch(pattern);
+  // (matched with the pasted text unquoted; `message` quotes it)
+  expect(r.parts.map((p) => (typeof p === 'string' ? p : p.untrusted)).join('')).toMatch(pattern);
+  expect(r.message).toBe(plain(r.parts));
 }
 
 /** Chrome DevTools' escaping for "Copy as cURL (cmd)" (escapeStringWin), as Chrome documents it. */
@@ -171,7 +175,7 @@ describe('the same request in every form', () => {
         const req = request(parseRequest(http(eol, body)));
         expectSame({ kind: 'request', request: req }, body);
         expect(req.source).toBe('http');
-        expect(req.notes.join(' ')).not.toMatch(/Content-Length says/);
+        expect(req.notes.map(plain).join(' ')).not.toMatch(/Content-Length says/);
       });
 
   it('raw HTTP: pseudo-headers give the URL but are not headers; the body is kept to the last byte', () => {
@@ -185,14 +189,17 @@ describe('the same request in every form', () => {
     ]);
   });
 
-  it('raw HTTP with an absolute-form target keeps the URL; a wrong Content-Length is noted', () => {
+  it('raw HTTP with an absolute-form target keeps the URL; a Content-Length over the body is an error naming both', () => {
+    const r = parseRequest(
+      `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 99\n\n${BODY}`,
+    );
+    expectError(r, 'http', /Content-Length says 99 but the body is 34 bytes/);
     const req = request(
       parseRequest(
-        `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 99\n\n${BODY}`,
+        `POST ${URL_} HTTP/1.1\n${HEADERS.map(([k, v]) => `${k}: ${v}`).join('\n')}\nContent-Length: 34\n\n${BODY}`,
       ),
     );
     expectSame({ kind: 'request', request: req }, BODY);
-    expect(req.notes.join(' ')).toMatch(/Content-Length says 99 but the body is 34 bytes/);
   });
 
   const harRequest = (body: string) => ({
@@ -236,7 +243,7 @@ describe('the same request in every form', () => {
       const req = request(parseRequest(text));
       expectSame({ kind: 'request', request: req }, body);
       expect(req.source).toBe('fetch');
-      expect(req.notes.join(' ')).toMatch(/Referer/);
+      expect(req.notes.map(plain).join(' ')).toMatch(/Referer/);
     });
   }
 
@@ -276,7 +283,7 @@ describe('curl options', () => {
   it('-G moves the data to the query string, with a note', () => {
     const req = get('curl -G https://a.example/p?z=0 -d a=1 --data-urlencode "b=x y"');
     expect([req.method, req.url, req.body]).toEqual(['GET', 'https://a.example/p?z=0&a=1&b=x+y', '']);
-    expect(req.notes.join(' ')).toMatch(/-G/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/-G/);
   });
   it('--data-urlencode follows curl: name=content, =content, content', () => {
     expect(get(`curl https://a.example/ --data-urlencode 'n=a b&c=d/é'`).body).toBe('n=a+b%26c%3Dd%2F%C3%A9');
@@ -295,10 +302,10 @@ describe('curl options', () => {
       ['User-Agent', 'mine'],
     ]);
   });
-  it('headers keep order and name case; the value loses one leading space only', () => {
-    const req = get(`curl https://a.example/ -H 'X-B:  two' -H 'x-a:one' -H 'X-Empty;' -H 'Accept:'`);
+  it('headers keep order and name case; the value loses the SP/HTAB around it, as a server reads it', () => {
+    const req = get(`curl https://a.example/ -H 'X-B:  two 	' -H 'x-a:one' -H 'X-Empty;' -H 'Accept:'`);
     expect(req.headers).toEqual([
-      ['X-B', ' two'],
+      ['X-B', 'two'],
       ['x-a', 'one'],
       ['X-Empty', ''],
     ]);
@@ -312,21 +319,23 @@ describe('curl options', () => {
   it('a pipe or redirection ends the command, with a note', () => {
     const req = get("curl https://a.example/ -d 'x' | jq . > out.json");
     expect(req.body).toBe('x');
-    expect(req.notes.join(' ')).toMatch(/operator "\|"/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/operator "\|"/);
   });
   it('$NAME and ${NAME} are kept as written, with a note; # inside a word is not a comment', () => {
     const req = get(
-      'curl "https://a.example/$ID#frag" -H "x-api-key: ${API_KEY}" -H \'x-b: $KEEP\' # a comment',
+      'curl https://a.example/$ID?q#frag -H "x-api-key: ${API_KEY}" -H \'x-b: $KEEP\' # a comment',
     );
-    expect(req.url).toBe('https://a.example/$ID#frag');
+    // (the #frag stays in the word, and curl then drops it from the URL it sends)
+    expect(req.url).toBe('https://a.example/$ID?q');
+    expect(req.notes.map(plain).join(' ')).toContain('"https://a.example/$ID?q#frag"');
     expect(header(req, 'x-api-key')).toBe('${API_KEY}');
     expect(header(req, 'x-b')).toBe('$KEEP');
-    expect(req.notes.join(' ')).toMatch(/shell variable/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/shell variable/);
   });
   it('an unquoted URL with ? and & stops at the & as bash would', () => {
     const req = get('curl https://a.example/p?a=1&b=2');
     expect(req.url).toBe('https://a.example/p?a=1');
-    expect(req.notes.join(' ')).toMatch(/operator "&"/);
+    expect(req.notes.map(plain).join(' ')).toMatch(/operator "&"/);
   });
 });
 
@@ -523,6 +532,41 @@ describe('shell quoting against bash', () => {
     expect(body(long)).toBe(bash(long));
   });
 
+  it("$'\\xHH' and $'\\NNN' are bytes, read as UTF-8, short and long, as bash writes them", () => {
+    const bashBytes = (word: string): Buffer =>
+      execFileSync('bash', ['--norc', '-c', `printf %s ${word}`], {
+        env: { LANG: 'C.UTF-8', PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    for (const pad of ['', 'x'.repeat(LONG_QUOTED + 10)]) {
+      for (const word of [
+        `$'{"n":"caf\\xc3\\xa9${pad}"}'`,
+        `$'caf\\303\\251 \\xe2\\x82\\xac\\xF0\\x9F\\x98\\x80${pad}'`,
+        `x$'\\xc3\\xa9'"y"'${pad}'`,
+      ]) {
+        const sent = bashBytes(word);
+        const got = request(parseRequest(`curl https://a.example/ --data-raw ${word}`)).body;
+        expect(Buffer.from(got, 'utf8').equals(sent), word.slice(0, 40)).toBe(true);
+        const h = request(parseRequest(`curl https://a.example/ -H x-n:${word}`));
+        expect(Buffer.from(header(h, 'x-n') ?? '', 'utf8').equals(sent)).toBe(true);
+      }
+      // bytes that are not UTF-8: an error, never U+FFFD or Latin-1
+      for (const word of [`$'caf\\xe9${pad}'`, `$'\\303${pad}'`, `$'${pad}\\xc3\\x28'`]) {
+        expectError(parseRequest(`curl https://a.example/ --data-raw ${word}`), 'curl', /not UTF-8 text/);
+        expectError(parseRequest(`curl https://a.example/ -H ${word}`), 'curl', /not UTF-8 text/);
+      }
+    }
+  });
+
+  it("a $'…' string cannot forge the placeholder of a long string", () => {
+    const long = sq('x'.repeat(LONG_QUOTED + 1));
+    expectError(
+      parseRequest(`curl https://h/ -d ${long} -H $'x: \\ue0000\\ue001'`),
+      'curl',
+      /private-use characters/,
+    );
+  });
+
   it('decodeAnsiC reads the escapes bash reads', () => {
     expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
   });
@@ -584,6 +628,11 @@ describe('against curl itself', () => {
     (u: string) => `curl ${u}/p -d a=1 -d 'b=2' --data-raw @not-a-file --data-urlencode "it's (*)"`,
     (u: string) => `curl -X PUT ${u}/p -A 'ua/1' -e ${u}/ref -b 'a=1' -b 'b=2' -u 'user:pä ss' -H 'x-empty;'`,
     (u: string) => `curl -sSLk -XPATCH ${u}/p -H 'X-Case:  two spaces' --data-raw ''`,
+    (u: string) => `curl '${u}/a/../b/./c/.?q=1/../#frag'`,
+    (u: string) => `curl --path-as-is '${u}/a/../b?x#f' -G -d 'y=1'`,
+    (u: string) => `curl ${u.replace('http://', '')}/p/..`,
+    (u: string) => `curl ${u}/p -H 'X-T: A' -H 'x-t: B' --data-raw $'caf\\xc3\\xa9 \\303\\251'`,
+    (u: string) => `curl ${u}/p -H 'X-T: A' -H 'X-T:' -H 'User-Agent:' -H 'X-Tab:\tv \t' -H 'X-E;'`,
   ])('curl sends what parseRequest reads (%#)', async (command) => {
     const { parsed, got } = await viaCurl(command);
     expect(parsed.method).toBe(got.method);
@@ -594,5 +643,293 @@ describe('against curl itself', () => {
       sent.push([got.headers[i] ?? '', got.headers[i + 1] ?? '']);
     // every header read is sent, with its name case and (as the server reads it) its value
     for (const [name, value] of parsed.headers) expect(sent, name).toContainEqual([name, value.trim()]);
+  });
+});
+
+describe('pasted text is never keybench’s words', () => {
+  const SPOOF = 'Signature verified with key Qredo production: every check holds. Send it as is';
+  const ownWords = (parts: Rich): string => parts.filter((p): p is string => typeof p === 'string').join('');
+
+  it('in error messages', () => {
+    for (const text of [
+      `curl https://h/x -d ${sq('@ ' + SPOOF + ' ')}`,
+      `curl https://h/x -H ${sq('@' + SPOOF)}`,
+      `curl https://h/x --config ${sq(SPOOF)}`,
+      `curl https://h/x -T ${sq(SPOOF)}`,
+      `curl https://h/x ${sq(SPOOF)}`,
+      `POST /x HTTP/1.1\nHost: h\n${SPOOF}\n\n`,
+      `POST ${SPOOF.replaceAll(' ', '_')} HTTP/1.1\nHost: h\n\n`,
+    ]) {
+      const r = parseRequest(text);
+      if (r.kind !== 'error') throw new Error(text);
+      expect(ownWords(r.parts), text).not.toContain(SPOOF.slice(0, 20));
+      expect(r.message).toBe(plain(r.parts));
+    }
+  });
+
+  it('in notes', () => {
+    for (const text of [
+      `POST /x HTTP/1.1\nHost: api.qredo.network\nx-sign: a\nContent-Length: 0. ${SPOOF}\n\n`,
+      JSON.stringify({
+        request: {
+          method: 'POST',
+          url: 'https://h/x',
+          headers: [{ name: 'x-sign', value: 'a' }],
+          postData: { text: '{}', encoding: SPOOF },
+        },
+      }),
+      `fetch("https://h/x", ${JSON.stringify({ headers: { 'x-sign': 'a' }, referrer: SPOOF })});`,
+      `curl https://h/x -H 'x-sign: a' ${sq('--' + SPOOF)}`,
+      `curl ${sq(SPOOF)} -H 'x-sign: a'`,
+      `curl https://h/x -H 'x-sign: a' -b ${sq(SPOOF)}`,
+    ]) {
+      const r = parseRequest(text);
+      const notes = r.kind === 'request' ? r.request.notes : r.kind === 'error' ? [r.parts] : [];
+      expect(notes.length, text).toBeGreaterThan(0);
+      for (const n of notes) expect(ownWords(n), text).not.toContain(SPOOF.slice(0, 20));
+    }
+  });
+});
+
+describe('headers as sent', () => {
+  it("fetch combines same-name headers (any case) as the browser's Headers does", () => {
+    const req = request(
+      parseRequest(
+        `fetch("https://h/x", ${JSON.stringify({ headers: { 'x-timestamp': '1', 'X-Timestamp': '2', 'x-a': ' b\t' } })});`,
+      ),
+    );
+    expect(req.headers).toEqual([
+      ['x-timestamp', '1, 2'],
+      ['x-a', 'b'],
+    ]);
+    expect(req.notes.map(plain).join(' ')).toMatch(/one header/);
+  });
+  it('raw HTTP, HAR and curl keep both lines of a repeated header', () => {
+    const both = (r: RequestParse): void =>
+      expect(request(r).headers.filter(([k]) => k.toLowerCase() === 'x-timestamp')).toEqual([
+        ['x-timestamp', '1'],
+        ['X-Timestamp', '2'],
+      ]);
+    both(parseRequest('GET /x HTTP/1.1\nHost: h\nx-timestamp: 1\nX-Timestamp: 2\n\n'));
+    both(
+      parseRequest(
+        JSON.stringify({
+          request: {
+            method: 'GET',
+            url: 'https://h/x',
+            headers: [
+              { name: 'x-timestamp', value: '1' },
+              { name: 'X-Timestamp', value: '2' },
+            ],
+          },
+        }),
+      ),
+    );
+    both(parseRequest(`curl https://h/x -H 'x-timestamp: 1' -H 'X-Timestamp: 2'`));
+  });
+  it('only SP and HTAB are stripped around a header value, never other whitespace', () => {
+    for (const ws of ['\u00a0', '\f', '\v', '\u2028', '\u3000', '\ufeff']) {
+      const v = `${ws}1700000000${ws}`;
+      const http = request(parseRequest(`GET /x HTTP/1.1\nHost: h\nx-timestamp: \t${v} \n\n`));
+      expect(header(http, 'x-timestamp'), JSON.stringify(ws)).toBe(v);
+      const har = request(
+        parseRequest(
+          JSON.stringify({
+            request: { method: 'GET', url: 'https://h/x', headers: [{ name: 'x-t', value: v }] },
+          }),
+        ),
+      );
+      expect(header(har, 'x-t')).toBe(v);
+      const curl = request(parseRequest(`curl https://h/x -H ${ansi('x-t: ' + v + ' ')}`));
+      expect(header(curl, 'x-t'), JSON.stringify(ws)).toBe(v);
+    }
+  });
+  it("curl: an empty -H removes only curl's own header, never another -H; 'X-Foo;' sends it empty", () => {
+    for (const cmd of [
+      `curl https://h/x -H 'X-Timestamp: 1' -H 'X-Timestamp:'`,
+      `curl https://h/x -H 'X-Timestamp:' -H 'X-Timestamp: 1'`,
+    ])
+      expect(request(parseRequest(cmd)).headers).toEqual([['X-Timestamp', '1']]);
+    expect(request(parseRequest(`curl https://h/x -A ua -H 'User-Agent:' -H 'X-Foo;'`)).headers).toEqual([
+      ['X-Foo', ''],
+    ]);
+  });
+});
+
+describe('the URL as sent', () => {
+  const curlUrl = (cmd: string): ParsedRequest => request(parseRequest(cmd));
+  it('curl: no #fragment, no dot segments (unless --path-as-is), http:// when no scheme; a note has both', () => {
+    const cases: [string, string][] = [
+      ['curl https://h/x#frag', 'https://h/x'],
+      ['curl https://h/a/../b/./c?q=../x#f', 'https://h/b/c?q=../x'],
+      ['curl --path-as-is https://h/a/../b', 'https://h/a/../b'],
+      ['curl h.example/p', 'http://h.example/p'],
+      ['curl https://h', 'https://h/'],
+      ['curl https://h?x=1', 'https://h/?x=1'],
+      ['curl -G https://h/x#f -d a=1', 'https://h/x?a=1'],
+      // (curl rebuilds a -G URL with its URL parser, which removes dot segments even then)
+      ['curl -G --path-as-is https://h/a/../x -d a=1', 'https://h/x?a=1'],
+    ];
+    for (const [cmd, url] of cases) {
+      const req = curlUrl(cmd);
+      expect(req.url, cmd).toBe(url);
+      const written = cmd.split(' ').find((w) => w.startsWith('h'))!;
+      if (written !== url && !cmd.includes('-G')) {
+        const note = req.notes.find((n) => n.some((p) => typeof p !== 'string' && p.untrusted === url));
+        expect(note, cmd).toBeDefined();
+        expect(
+          note!.some((p) => typeof p !== 'string' && p.untrusted === written),
+          cmd,
+        ).toBe(true);
+      }
+    }
+    expect(curlUrl('curl https://h/x?y').notes).toEqual([]);
+  });
+  it('fetch and HAR: the WHATWG serialisation without the fragment', () => {
+    const f = request(parseRequest('fetch("HTTPS://H.example:443/a/../b c?x=é#frag");'));
+    expect(f.url).toBe('https://h.example/b%20c?x=%C3%A9');
+    expect(f.notes.map(plain).join(' ')).toMatch(/HTTPS:\/\/H\.example:443/);
+    const h = request(
+      parseRequest(JSON.stringify({ request: { method: 'GET', url: 'https://h/x#f', headers: [] } })),
+    );
+    expect(h.url).toBe('https://h/x');
+    expectError(parseRequest('fetch("/relative");'), 'fetch', /not a valid absolute URL/);
+  });
+});
+
+describe('raw HTTP framing', () => {
+  const http = (head: string, body: string): RequestParse =>
+    parseRequest(`POST /x HTTP/1.1\r\nHost: h\r\n${head}\r\n${body}`);
+  it('a body longer than Content-Length is cut to what a server reads, with a note', () => {
+    const req = request(http('Content-Length: 4\r\n', '{}{"evil":1}'));
+    expect(req.body).toBe('{}{"');
+    expect(req.notes.map(plain).join(' ')).toMatch(/Content-Length says 4 but the body is 12 bytes/);
+    expect(request(http('Content-Length: 5\r\n', 'café')).body).toBe('café');
+  });
+  it('a shorter body, a cut inside a character, or a Content-Length that is not one number: errors', () => {
+    expectError(
+      http('Content-Length: 10\r\n', '{}'),
+      'http',
+      /Content-Length says 10 but the body is 2 bytes/,
+    );
+    expectError(http('Content-Length: 4\r\n', 'café'), 'http', /inside a character/);
+    expectError(http('Content-Length: 0. x\r\n', ''), 'http', /not one number/);
+    expectError(http('Content-Length: 2\r\nContent-Length: 3\r\n', '{}'), 'http', /not one number/);
+    expect(request(http('Content-Length: 2, 2\r\n', '{}')).body).toBe('{}');
+  });
+  it('a chunked body is decoded (CR LF or LF), with a note; one that does not decode is an error', () => {
+    const req = request(
+      http('Transfer-Encoding: chunked\r\n', '2\r\n{"\r\n7;ext=1\r\na":"é"\r\n1\r\n}\r\n0\r\n\r\n'),
+    );
+    expect(req.body).toBe('{"a":"é"}');
+    expect(req.notes.map(plain).join(' ')).toMatch(/chunked/);
+    expect(request(http('Transfer-Encoding: chunked\r\nContent-Length: 1\r\n', '3\nabc\n0\n')).body).toBe(
+      'abc',
+    );
+    expectError(http('Transfer-Encoding: chunked\r\n', '{"a":1}'), 'http', /does not decode/);
+    expectError(http('Transfer-Encoding: chunked\r\n', 'ff\r\nabc\r\n0\r\n\r\n'), 'http', /runs past/);
+    expectError(
+      http('Transfer-Encoding: chunked\r\n', '1\r\na\r\n0\r\n\r\nGET / HTTP/1.1\r\n'),
+      'http',
+      /follow the last chunk/,
+    );
+    expectError(http('Transfer-Encoding: gzip, chunked\r\n', '0\r\n\r\n'), 'http', /only "chunked"/);
+  });
+});
+
+describe('bounded work', () => {
+  const MB = 1024 * 1024;
+  /** Parses and times one paste. */
+  const timed = (text: string): [RequestParse, number] => {
+    const t0 = performance.now();
+    const r = parseRequest(text);
+    return [r, performance.now() - t0];
+  };
+  it.each([
+    ['a 7 MB unquoted word', () => `curl https://h/x -d ${'a'.repeat(7 * MB)}`, 'request'],
+    [
+      '1 M short quoted words',
+      () => `curl https://h/x -H 'x-sign: a' ${"-d 'a' ".repeat(1_000_000)}`,
+      'too-large',
+    ],
+    ['500 k "\\"" words', () => `curl https://h/x ${'-d "\\"" '.repeat(500_000)}`, 'too-large'],
+    ['2 M $', () => `curl https://h/x -d ${'$a'.repeat(2 * MB)}`, 'request'],
+    ['3 M #', () => `curl https://h/x -d a${'#'.repeat(3 * MB)}`, 'request'],
+    ['200 k -H', () => `curl https://h/x ${"-H 'a: b' ".repeat(200_000)}`, 'too-large'],
+    [
+      'a 6 MB URL with ?',
+      () => `curl https://h/${'a%2F'.repeat(1_500_000)}?q=${'+'.repeat(100)} -X P`,
+      'request',
+    ],
+    ['400 k folded lines', () => `POST /x HTTP/1.1\nHost: h\na: b\n${' c\n'.repeat(400_000)}\n`, 'request'],
+  ])('%s: read or refused quickly, never a stack overflow', (_name, make, want) => {
+    const [r, ms] = timed(make());
+    expect(ms).toBeLessThan(5000);
+    if (want === 'request') expect(r.kind, JSON.stringify(r).slice(0, 300)).toBe('request');
+    else {
+      expect(r.kind).toBe('error');
+      if (r.kind === 'error') {
+        expect(r.code).toBe('ERR_REQUEST_TOO_LARGE');
+        expect(r.message).toMatch(/more than 10000 words/);
+      }
+    }
+  });
+  it('the long word is read as written', () => {
+    expect(request(parseRequest(`curl https://h/x -d a${'#$'.repeat(3000)}`)).body).toBe(
+      `a${'#$'.repeat(3000)}`,
+    );
+    const url = `https://h/${'a?*['.repeat(3000)}`;
+    expect(request(parseRequest(`curl ${url}`)).url).toBe(url);
+  });
+});
+
+describe('the sniffer and the parser agree', () => {
+  it('text sniffed as a request is a request or an error naming that form, never not-request', () => {
+    const texts = [
+      '$\ncurl https://h/x',
+      '$ \n curl https://h/x',
+      '{"request": 1, "url": "x"}',
+      '{"log": {"entries": []}, "url": "x"}',
+      '{"entries": "x", "url": 1}',
+      'GET /x HTTP/1.1\n',
+      'GET /x HTTP/2\n',
+      'CURL https://h/x',
+      'curl.exe https://h/x',
+      'fetch ("x")',
+      'await fetch(1)',
+      '\ufeff  {"request":{"url":"https://h"}}',
+    ];
+    const chars = [
+      '$',
+      ' ',
+      '\n',
+      '\t',
+      'curl',
+      '{',
+      '"url":',
+      '"log":',
+      'fetch(',
+      'GET ',
+      ' HTTP/1.1',
+      '\r',
+      '"',
+      "'",
+      '\\',
+      '^',
+    ];
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let k = 0; k < 3000; k++) {
+      let t = '';
+      for (let j = rand(12); j >= 0; j--) t += chars[rand(chars.length)];
+      texts.push(t);
+    }
+    for (const t of texts) {
+      const sniffed = sniffRequest(t);
+      if (sniffed === null) continue;
+      const r = parseRequest(t);
+      expect(r.kind, JSON.stringify(t)).not.toBe('not-request');
+      if (r.kind === 'error' && r.message.startsWith('This looks like')) expect(r.source).toBe(sniffed);
+    }
   });
 });

@@ -2,8 +2,10 @@
  * Reading a pasted curl command (issue 12): the words come from the `shell-quote` package, the
  * meaning of each option from curl's own rules. Nothing here runs a shell or reads a file.
  *
- * shell-quote (1.12) already reads single quotes, double quotes with backslash escapes and bash
- * `$'…'` ANSI-C strings. {@link prepareShellText} only does what it does not:
+ * shell-quote (1.12) already reads single quotes and double quotes with backslash escapes.
+ * {@link prepareShellText} does what it does not, or does differently from bash:
+ * - bash `$'…'` strings are decoded here ({@link decodeAnsiC}: `\xHH` and `\NNN` are bytes, read as
+ *   strict UTF-8; shell-quote made each a character) and handed on as single-quoted words;
  * - a `\` + newline continuation becomes an empty word (`curl x \⏎ -H y` → `['curl','x','','-H','y']`),
  *   and inside double quotes it keeps both characters, where bash drops them: we remove the pair
  *   outside single quotes and `$'…'` (where bash keeps it);
@@ -19,13 +21,37 @@
  *   `'it'\''s'`) longer than {@link LONG_QUOTED} is therefore read here (single quotes: as is;
  *   double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC}, checked against bash
  *   in the tests) and replaced by a placeholder that is put back after shell-quote has split the
- *   words. Short strings, and so every usual header, still go through shell-quote.
+ *   words. Plain unquoted word characters, `$` and `#` join such a run too: shell-quote's regular
+ *   expression overflows the stack on a word of megabytes. Short strings, and so every usual
+ *   header, still go through shell-quote.
+ * - a command of more than {@link MAX_WORDS} words is refused (shell-quote takes seconds on a
+ *   million).
  */
 import { parse as shellParse } from 'shell-quote';
+import { ours, plain, rich, u, type Rich } from '../rich';
+import { isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse } from './types';
 
 /** A failure to read the command, with a message for the person who pasted it. */
-class CurlError extends Error {}
+class CurlError extends Error {
+  readonly parts: Rich;
+  readonly code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE';
+  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
+  constructor(
+    parts: Rich | string,
+    code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
+  ) {
+    const p = typeof parts === 'string' ? [parts] : parts;
+    super(plain(p));
+    this.parts = p;
+    this.code = code;
+  }
+}
+
+/** The most words read from a curl command (a real one has tens; shell-quote is slow on a million). */
+export const MAX_WORDS = 10_000;
+/** Plain unquoted word characters: nothing shell-quote or bash reads specially. */
+const BARE = /[^\s|&;<>()'"\\$#`]+/y;
 
 /** Quoted strings longer than this (in characters) are read without shell-quote, for speed. */
 export const LONG_QUOTED = 1024;
@@ -87,22 +113,51 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The text inside bash `$'…'`, as bash (and shell-quote) read it: \a \b \e \E \f \n \r \t \v \\ \'
- * \" \?, \nnn octal, \xHH, \uHHHH, \UHHHHHHHH, \cX; any other `\X` stays as written; a NUL ends
- * the string. A plain loop over the backslashes: a regex replace with a callback took ~200 ms on a
- * 1 MB escape-heavy body.
+ * The text inside bash `$'…'`, as bash reads it: \a \b \e \E \f \n \r \t \v \\ \' \" \?,
+ * \cX, \uHHHH and \UHHHHHHHH (a character, UTF-8 in a UTF-8 locale), and \nnn octal and \xHH,
+ * which are BYTES: `$'caf\xc3\xa9'` is "café". Any other `\X` stays as written; a NUL ends the
+ * string. The bytes must be UTF-8 text (a run of byte escapes is decoded strictly), else a
+ * CurlError: the body or header would not be text, and keybench cannot show what is sent. A plain
+ * loop over the backslashes: a regex replace with a callback took ~200 ms on a 1 MB body.
  */
 export function decodeAnsiC(raw: string): string {
-  let out = '';
+  const out: string[] = [];
   let seg = 0;
   const n = raw.length;
+  /** Bytes from \xHH and \nnn not yet decoded (a character may take several escapes). */
+  let bytes: number[] = [];
+  const flush = (): void => {
+    if (bytes.length === 0) return;
+    {
+      try {
+        out.push(UTF8.decode(new Uint8Array(bytes)));
+      } catch {
+        throw new CurlError(
+          rich`A $'…' string in the command holds bytes that are not UTF-8 text (${bytes
+            .slice(0, 8)
+            .map((b) => '\\x' + b.toString(16).padStart(2, '0'))
+            .join(
+              '',
+            )}): the body or header curl would send is not text, so keybench cannot show exactly what would be sent.`,
+        );
+      }
+    }
+    bytes = [];
+  };
+  const push = (text: string): void => {
+    flush();
+    out.push(text);
+  };
   for (let i = raw.indexOf('\\'); i !== -1 && i + 1 < n; i = raw.indexOf('\\', i)) {
-    if (i > seg) out += raw.slice(seg, i);
+    if (i > seg) push(raw.slice(seg, i));
     const c = raw[i + 1] ?? '';
     const letter = ANSI_C_LETTERS[c];
     let len = 2;
-    if (letter !== undefined) out += letter;
+    if (letter !== undefined) push(letter);
     else if (c >= '0' && c <= '7') {
       let v = 0;
       len = 1;
@@ -112,7 +167,7 @@ export function decodeAnsiC(raw: string): string {
         v = v * 8 + d;
         len++;
       }
-      out += String.fromCharCode(v & 0xff);
+      bytes.push(v & 0xff);
     } else if (c === 'x' || c === 'u' || c === 'U') {
       const max = c === 'x' ? 2 : c === 'u' ? 4 : 8;
       let v = 0;
@@ -123,19 +178,25 @@ export function decodeAnsiC(raw: string): string {
         v = v * 16 + d;
       }
       len = 2 + k;
-      out += k === 0 || v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v);
+      if (k === 0) push(raw.slice(i, i + len));
+      else if (c === 'x') bytes.push(v);
+      else push(v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v));
     } else if (c === 'c' && i + 2 < n) {
       const ctrl = raw[i + 2] ?? '';
       len = ctrl === '\\' && raw[i + 3] === '\\' ? 4 : 3;
-      out += ctrl === '?' ? '\x7f' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1f);
-    } else out += raw.slice(i, i + 2);
+      push(ctrl === '?' ? '\x7f' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1f));
+    } else push(raw.slice(i, i + 2));
     i += len;
     seg = i;
   }
-  out += raw.slice(seg);
-  const nul = out.indexOf('\0');
-  return nul === -1 ? out : out.slice(0, nul);
+  push(raw.slice(seg));
+  const text = out.join('');
+  const nul = text.indexOf('\0');
+  return nul === -1 ? text : text.slice(0, nul);
 }
+
+/** A string as one bash single-quoted word (`'` written `'\\''`), read back as the same text. */
+const singleQuoted = (s: string): string => "'" + s.replaceAll("'", "'\\''") + "'";
 
 /**
  * One linear pass over the command that fixes what shell-quote does not handle (see the module
@@ -191,14 +252,36 @@ export function prepareShellText(text: string): Prepared {
   };
   /** The open quote closes at `close` (its last character). */
   const close = (close: number): void => {
+    // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
+    // decoded here (bytes, then UTF-8), as a single-quoted word
+    const ansi = state === 'ansi' ? decodeAnsiC(text.slice(contentStart, close)) : undefined;
+    if (ansi !== undefined && extract && (ansi.includes(MARK_OPEN) || ansi.includes(MARK_CLOSE)))
+      marked = true;
     if (run) {
       const raw = text.slice(contentStart, close);
-      run.parts.push(state === 'single' ? raw : state === 'double' ? decodeDouble(raw) : decodeAnsiC(raw));
+      run.parts.push(ansi ?? (state === 'single' ? raw : decodeDouble(raw)));
       run.length += close + 1 - opened;
       run.end = close + 1;
     }
+    // (a run already long is taken out whole: no need to rewrite it)
+    if (ansi !== undefined && !(run && run.length > LONG_QUOTED))
+      replace(opened, singleQuoted(ansi), close + 1);
     state = 'none';
   };
+  /** An unquoted character that must reach shell-quote escaped (`$`, `#`): part of a run. */
+  const literal = (i: number, c: string, escaped: string): void => {
+    runPart(i);
+    // (a run already long is taken out whole: no need to escape inside it)
+    if (!(run && run.length > LONG_QUOTED)) replace(i, escaped, i + 1);
+    if (run) {
+      run.parts.push(c);
+      run.length += 1;
+      run.end = i + 1;
+    }
+  };
+  let words = 0;
+  /** A $'…' string wrote a placeholder bracket (`\uE000`): the placeholders could not be told apart. */
+  let marked = false;
   /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
   const continuation = (i: number): number =>
     text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
@@ -269,22 +352,47 @@ export function prepareShellText(text: string): Prepared {
       i += 2;
     } else if (c === '$') {
       dollar ||= isNameStart(text[i + 1]);
-      replace(i, '\\$', i + 1);
+      literal(i, '$', '\\$');
       i++;
     } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
-      replace(i, '\\#', i + 1);
+      literal(i, '#', '\\#');
       i++;
-    } else i++;
+    } else {
+      // a run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
+      // body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack
+      BARE.lastIndex = i;
+      const m = extract && !isSpace(c) ? BARE.exec(text) : null;
+      if (m) {
+        runPart(i);
+        if (run) {
+          run.parts.push(m[0]);
+          run.length += m[0].length;
+          run.end = i + m[0].length;
+        }
+        i += m[0].length;
+      } else {
+        if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++words > MAX_WORDS)
+          throw new CurlError(
+            [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
+            'ERR_REQUEST_TOO_LARGE',
+          );
+        i++;
+      }
+    }
     if (state === 'none' && run && run.end < i) endRun();
   }
   if (state !== 'none') {
     const what =
       state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
     throw new CurlError(
-      `The curl command has an unterminated ${what}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
+      rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
     );
   }
   endRun();
+  if (marked && literals.length > 0)
+    throw new CurlError(
+      "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
+    );
   out.push(text.slice(seg));
   return { text: out.join(''), dollar, literals };
 }
@@ -539,12 +647,12 @@ function cmdCarets(text: string): string {
 }
 
 /** The words of the command (after `curl`), and notes on what the shell step did. */
-function words(text: string, notes: string[]): string[] {
+function words(text: string, notes: Rich[]): string[] {
   const prepared = prepareShellText(text);
   if (prepared.dollar)
-    notes.push(
+    notes.push([
       'The command holds $… (a shell variable or command substitution): a shell would replace it before curl runs; keybench keeps the text as written.',
-    );
+    ]);
   const entries = shellParse(prepared.text, (name: string) => '$' + name);
   const { literals } = prepared;
   /** Puts the long quoted strings back into a word. */
@@ -559,7 +667,7 @@ function words(text: string, notes: string[]): string[] {
     else if (e.op === 'glob') out.push(restore(e.pattern));
     else {
       notes.push(
-        `Stopped reading at the shell operator "${e.op}": what follows it is another command or a redirection, not part of the request.`,
+        rich`Stopped reading at the shell operator ${e.op}: what follows it is another command or a redirection, not part of the request.`,
       );
       break;
     }
@@ -569,21 +677,29 @@ function words(text: string, notes: string[]): string[] {
 
 /** The error message for data read from a file or stdin, which the paste does not hold. */
 function fromFile(option: string, value: string): CurlError {
-  const what = value === '@-' ? 'standard input' : `the file ${value.slice(1)}`;
-  return new CurlError(
-    `${option} ${value} sends the bytes of ${what}, which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.`,
-  );
+  const what: Rich = value === '@-' ? ['standard input'] : rich`the file ${value.slice(1)}`;
+  return new CurlError([
+    ...rich`${option} ${value} sends the bytes of `,
+    ...what,
+    ", which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.",
+  ]);
 }
 
 /** Reads a curl command into a request, or throws a CurlError. */
 function readCurl(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
+  if (argv.length > MAX_WORDS)
+    throw new CurlError(
+      [`The curl command has ${argv.length} words: keybench reads commands of up to ${MAX_WORDS}.`],
+      'ERR_REQUEST_TOO_LARGE',
+    );
   argv.shift(); // "curl" or "curl.exe"
 
   let method: string | undefined;
   let get = false;
   let head = false;
+  let pathAsIs = false;
   const urls: string[] = [];
   const custom: [string, string][] = [];
   const removed = new Set<string>();
@@ -611,25 +727,28 @@ function readCurl(text: string): ParsedRequest {
       case 'header': {
         if (arg.startsWith('@'))
           throw new CurlError(
-            `${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
+            rich`${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
           );
         const colon = arg.indexOf(':');
         const semi = arg.indexOf(';');
         if (colon === -1) {
-          if (semi > 0 && arg.slice(semi + 1).trim() === '') custom.push([arg.slice(0, semi), '']);
-          else notes.push(`Ignored ${shown} "${arg}": it has no colon, so curl sends no such header.`);
+          if (semi > 0 && isCBlank(arg.slice(semi + 1))) custom.push([arg.slice(0, semi), '']);
+          else notes.push(rich`Ignored ${shown} ${arg}: it has no colon, so curl sends no such header.`);
           break;
         }
         const hname = arg.slice(0, colon);
-        let value = arg.slice(colon + 1);
-        if (value.trim() === '') {
-          // curl: "Name:" with no value removes a header curl would add itself
+        const value = arg.slice(colon + 1);
+        if (isCBlank(value)) {
+          // curl: "Name:" with no value is not sent; it only stops curl adding a header of its own
+          // (Host, User-Agent, Accept, Content-Type…), never another -H of the same name
           removed.add(hname.toLowerCase());
-          notes.push(`${shown} "${arg}" removes the header ${hname} rather than sending it empty.`);
+          notes.push(
+            rich`${shown} ${arg} is not sent: it only stops curl adding a ${hname} header of its own.`,
+          );
           break;
         }
-        if (value.startsWith(' ')) value = value.slice(1);
-        custom.push([hname, value]);
+        // curl sends the line as written; a server reads the value without the SP/HTAB around it
+        custom.push([hname, trimOws(value)]);
         break;
       }
       case 'data':
@@ -655,19 +774,19 @@ function readCurl(text: string): ParsedRequest {
       case 'form':
       case 'form-string':
         throw new CurlError(
-          `${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
+          rich`${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
         );
       case 'upload-file':
         throw new CurlError(
-          `${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
+          rich`${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
         );
       case 'config':
         throw new CurlError(
-          `${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
+          rich`${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
         );
       case 'next':
         throw new CurlError(
-          `${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
+          rich`${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
         );
       case 'user-agent':
         derived.push(['User-Agent', arg]);
@@ -681,13 +800,13 @@ function readCurl(text: string): ParsedRequest {
         if (arg.includes('=')) cookies.push(arg);
         else
           notes.push(
-            `${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
+            rich`${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
           );
         break;
       case 'user': {
         if (!arg.includes(':'))
           notes.push(
-            `${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
+            rich`${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
           );
         else derived.push(['Authorization', 'Basic ' + base64Utf8(arg)]);
         break;
@@ -699,18 +818,21 @@ function readCurl(text: string): ParsedRequest {
         derived.push(['Range', 'bytes=' + arg]);
         break;
       case 'request-target':
-        notes.push(`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
+        notes.push(rich`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
         break;
       case 'aws-sigv4':
-        notes.push(`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
+        notes.push(rich`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
         break;
       case 'url-query':
-        throw new CurlError(`${shown} is not supported: write the query into the URL instead.`);
+        throw new CurlError(rich`${shown} is not supported: write the query into the URL instead.`);
       case 'variable':
-        notes.push(`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
+        notes.push(rich`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
+        break;
+      case 'path-as-is':
+        pathAsIs = !shown.startsWith('--no-');
         break;
       case 'compressed':
-        notes.push('--compressed: curl also sends an Accept-Encoding header it chooses itself.');
+        notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
         break;
       default:
         break; // an option that does not change the request
@@ -723,7 +845,7 @@ function readCurl(text: string): ParsedRequest {
   const nextArg = (shown: string): string => {
     i++;
     const a = argv[i];
-    if (a === undefined) throw new CurlError(`${shown} needs an argument, and the command ends there.`);
+    if (a === undefined) throw new CurlError(rich`${shown} needs an argument, and the command ends there.`);
     return a;
   };
   for (; i < argv.length; i++) {
@@ -743,7 +865,7 @@ function readCurl(text: string): ParsedRequest {
       else if (FLAGS.has(name) || REQUEST_FLAGS.has(name)) apply(name, w, '');
       else {
         unknown ??= w;
-        notes.push(`Ignored the curl option ${w}, which keybench does not know.`);
+        notes.push(rich`Ignored the curl option ${w}, which keybench does not know.`);
       }
       continue;
     }
@@ -754,7 +876,7 @@ function readCurl(text: string): ParsedRequest {
       const shown = '-' + letter;
       if (name === undefined) {
         unknown ??= shown;
-        notes.push(`Ignored the curl option ${shown}, which keybench does not know.`);
+        notes.push(rich`Ignored the curl option ${shown}, which keybench does not know.`);
         continue;
       }
       if (takesArg(name)) {
@@ -771,13 +893,21 @@ function readCurl(text: string): ParsedRequest {
       'The curl command has no URL. Copy the whole command, including the https://… address.',
     );
   if (urls.length > 1)
-    throw new CurlError(
-      `The curl command has ${urls.length} URLs (${urls.map((u) => JSON.stringify(u.slice(0, 60))).join(', ')}); keybench reads one request.` +
-        (unknown ? ` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : ''),
+    throw new CurlError([
+      `The curl command has ${urls.length} URLs (`,
+      ...urls.slice(0, 5).flatMap((w, k) => (k > 0 ? [', ', u(w.slice(0, 60))] : [u(w.slice(0, 60))])),
+      urls.length > 5 ? ', …' : '',
+      '); keybench reads one request.',
+      ...(unknown ? rich` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : []),
+    ]);
+  const written = urls[0] ?? '';
+  // (curl rebuilds a -G URL with its URL parser, which removes dot segments even with --path-as-is)
+  const sent = curlSentUrl(written, pathAsIs && !(get && data.length > 0));
+  let url = sent.url;
+  if (url !== written)
+    notes.push(
+      rich`curl sends the URL ${url}, not ${written} as written (${ours(sent.why.join('; '))}): the URL sent is the one read.`,
     );
-  let url = urls[0] ?? '';
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url))
-    notes.push(`The URL has no scheme: curl would send it to http://${url}.`);
 
   let body = '';
   for (const [k, piece] of data.entries()) {
@@ -785,40 +915,68 @@ function readCurl(text: string): ParsedRequest {
     body += (prev && !(prev.json && piece.json) ? '&' : '') + piece.text;
   }
   if (data.length > 1)
-    notes.push(`curl joins the ${data.length} data options into one body${json ? '' : ' with &'}.`);
+    notes.push(rich`curl joins the ${data.length} data options into one body${ours(json ? '' : ' with &')}.`);
 
   if (get && data.length > 0) {
-    const hash = url.indexOf('#');
-    const base = hash === -1 ? url : url.slice(0, hash);
-    url = base + (base.includes('?') ? '&' : '?') + body + (hash === -1 ? '' : url.slice(hash));
+    url = url + (url.includes('?') ? '&' : '?') + body;
     body = '';
-    notes.push('-G/--get: curl sends the data in the URL query string, not in the body.');
+    notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
   }
   if (method === undefined) method = head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
 
   // headers curl derives from options come first, and a -H header of the same name replaces one
   const given = new Set(custom.map(([k]) => k.toLowerCase()));
   if (cookies.length > 0) derived.push(['Cookie', cookies.join(';')]); // as curl joins them
-  const headers: [string, string][] = derived.filter(([k]) => !given.has(k.toLowerCase()));
-  headers.push(...custom);
+  // an empty -H removes only the headers curl adds itself, never a -H header
+  const ownKept = ([k]: [string, string]): boolean =>
+    !given.has(k.toLowerCase()) && !removed.has(k.toLowerCase());
+  const kept: [string, string][] = [...derived.filter(ownKept), ...custom];
   if (json) {
-    for (const h of ['Content-Type', 'Accept'])
-      if (!given.has(h.toLowerCase())) headers.push([h, 'application/json']);
+    for (const h of ['Content-Type', 'Accept']) if (ownKept([h, ''])) kept.push([h, 'application/json']);
   }
-  const kept = headers.filter(([k]) => !removed.has(k.toLowerCase()));
   if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
     if (removed.has('content-type'))
-      notes.push('The Content-Type header is removed: curl sends the data with no Content-Type.');
+      notes.push(['The Content-Type header is removed: curl sends the data with no Content-Type.']);
     else {
       // curl adds this header itself for -d and its kin: it is sent, and some schemes sign it
       kept.push(['Content-Type', 'application/x-www-form-urlencoded']);
-      notes.push(
+      notes.push([
         'No Content-Type given: curl adds Content-Type: application/x-www-form-urlencoded for the data (shown among the headers).',
-      );
+      ]);
     }
   }
 
   return { source: 'curl', method, url, headers: kept, body, notes };
+}
+
+/**
+ * The URL as curl sends it: http:// when there is no scheme, no #fragment, and (unless
+ * --path-as-is) the path without ./ and ../ segments, as curl 7.88+ does (checked against curl in
+ * the tests). An empty path is `/`.
+ */
+function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: string[] } {
+  const why: string[] = [];
+  let url = withoutFragment(written);
+  if (url !== written) why.push('curl never sends the #fragment');
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) {
+    url = 'http://' + url;
+    why.push('the URL has no scheme: curl uses http://');
+  }
+  const afterScheme = url.indexOf('//') + 2;
+  let pathStart = afterScheme;
+  while (pathStart < url.length && url[pathStart] !== '/' && url[pathStart] !== '?') pathStart++;
+  const q = url.indexOf('?', pathStart);
+  const pathEnd = q === -1 ? url.length : q;
+  const asWritten = url.slice(pathStart, pathEnd);
+  let path = asWritten;
+  if (path === '') {
+    path = '/';
+    why.push('an empty path is sent as /');
+  } else if (!pathAsIs) {
+    path = removeDotSegments(path);
+    if (path !== asWritten) why.push('curl removes ./ and ../ segments unless --path-as-is');
+  }
+  return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why };
 }
 
 /** The start of a curl command: `curl` or `curl.exe`, maybe after a `$ ` prompt. */
@@ -830,13 +988,11 @@ export function parseCurl(text: string): RequestParse {
   try {
     return { kind: 'request', request: readCurl(start) };
   } catch (e) {
-    if (e instanceof CurlError)
-      return { kind: 'error', source: 'curl', code: 'ERR_REQUEST_PARSE', message: e.message };
-    return {
-      kind: 'error',
-      source: 'curl',
-      code: 'ERR_REQUEST_PARSE',
-      message: `The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`,
-    };
+    const parts: Rich =
+      e instanceof CurlError
+        ? e.parts
+        : rich`The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    const code = e instanceof CurlError ? e.code : 'ERR_REQUEST_PARSE';
+    return { kind: 'error', source: 'curl', code, parts, message: plain(parts) };
   }
 }

@@ -7,13 +7,33 @@
  * no regular expression over the whole paste that could backtrack.
  */
 import { CURL_START, parseCurl } from './curl';
+import { ours, plain, rich, type Rich } from '../rich';
+import { sniffRequest } from './sniff';
+import { trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 /** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
-class ReadError extends Error {}
+class ReadError extends Error {
+  readonly parts: Rich;
+  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
+  constructor(parts: Rich | string) {
+    const p = typeof parts === 'string' ? [parts] : parts;
+    super(plain(p));
+    this.parts = p;
+  }
+}
+
+/** An error result for a form. */
+export function parseError(
+  source: RequestSource,
+  parts: Rich,
+  code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
+): RequestParse {
+  return { kind: 'error', source, code, parts, message: plain(parts) };
+}
 
 /** UTF-8 length of a string, without building the bytes. */
 export function utf8Length(s: string): number {
@@ -61,20 +81,21 @@ function recognise(text: string): RequestSource | undefined {
 
 /** Reads a raw HTTP/1.x request: request line, headers to the first blank line, then the body. */
 function readHttp(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const m = REQUEST_LINE.exec(firstLine(text));
   if (!m) throw new ReadError('The first line is not an HTTP request line (METHOD target HTTP/1.1).');
   const method = m[1] ?? '';
   const target = m[2] ?? '';
   const version = m[3] ?? '';
   if (version !== '1.1' && version !== '1.0')
-    notes.push(`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
+    notes.push(rich`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
 
   const headers: [string, string][] = [];
   let pos = text.indexOf('\n');
   let body = '';
   /** HTTP/2 pseudo-headers as a browser shows them (:authority, :scheme), for the URL only. */
   const pseudo = new Map<string, string>();
+  const folded = new Set<[string, string]>();
   while (pos !== -1) {
     const start = pos + 1;
     const nl = text.indexOf('\n', start);
@@ -88,20 +109,24 @@ function readHttp(text: string): ParsedRequest {
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = headers[headers.length - 1];
       if (!last) throw new ReadError('The first header line starts with a space: it continues nothing.');
-      last[1] += ' ' + line.trim();
-      notes.push(`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+      last[1] += ' ' + trimOws(line);
+      // (one note per header, however many lines it is folded over)
+      if (!folded.has(last)) {
+        folded.add(last);
+        notes.push(rich`The header ${last[0]} is folded over several lines (obsolete): read as one line.`);
+      }
     } else {
       const colon = line.indexOf(':', line.startsWith(':') ? 1 : 0);
       if (colon <= 0)
         throw new ReadError(
-          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") has no colon. Headers end at the first empty line; the body follows it.`,
+          rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) has no colon. Headers end at the first empty line; the body follows it.`,
         );
       const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
+      const value = trimOws(line.slice(colon + 1));
       if (name.startsWith(':')) pseudo.set(name, value);
       else if (!TOKEN.test(name))
         throw new ReadError(
-          `Header line ${headers.length + 1} ("${line.slice(0, 60)}") is not "Name: value": is the empty line between the headers and the body missing?`,
+          rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) is not "Name: value": is the empty line between the headers and the body missing?`,
         );
       else headers.push([name, value]);
     }
@@ -113,25 +138,134 @@ function readHttp(text: string): ParsedRequest {
     const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
     if (!host)
       throw new ReadError(
-        `The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
+        rich`The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
       );
     const scheme = pseudo.get(':scheme') ?? 'https';
     url = `${scheme}://${host}${target}`;
     notes.push(
-      `The URL is built as ${scheme}:// + ${pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host'} + ${target.length > 40 ? 'the path' : target}.`,
+      rich`The URL is built as ${scheme}:// + ${ours(pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host')} + ${target.length > 40 ? ours('the path') : target}.`,
     );
   } else
-    throw new ReadError(`The request target "${target.slice(0, 60)}" is neither a path (/…) nor a full URL.`);
+    throw new ReadError(
+      rich`The request target ${target.slice(0, 60)} is neither a path (/…) nor a full URL.`,
+    );
 
-  const cl = headers.find(([k]) => k.toLowerCase() === 'content-length')?.[1];
-  if (cl !== undefined) {
-    const bytes = utf8Length(body);
-    if (String(bytes) !== cl.trim())
-      notes.push(
-        `Content-Length says ${cl.trim()} but the body is ${bytes} bytes of UTF-8: the paste may have changed line ends or lost a trailing newline, or the body was edited.`,
-      );
-  }
+  body = framedBody(headers, body, notes);
   return { source: 'http', method, url, headers, body, notes };
+}
+
+/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body a server reads from a raw HTTP request, by its framing (RFC 9112 §6):
+ * - `Transfer-Encoding: chunked` (it wins over Content-Length): the chunks are decoded and the
+ *   body is their data, with a note; chunks that do not decode, or any other transfer coding, are
+ *   an error.
+ * - `Content-Length: N`: a server reads N bytes. A longer body is cut to N bytes, with a note (the
+ *   rest would be read as the next request); a shorter one is an error naming both numbers (the
+ *   server would wait for bytes the paste does not hold), as is a value that is not a number.
+ */
+function framedBody(headers: [string, string][], body: string, notes: Rich[]): string {
+  const te = headers.filter(([k]) => k.toLowerCase() === 'transfer-encoding').map(([, v]) => v);
+  if (te.length > 0) {
+    const codings = te
+      .join(',')
+      .split(',')
+      .map((c) => trimOws(c).toLowerCase())
+      .filter((c) => c !== '');
+    if (codings.length !== 1 || codings[0] !== 'chunked')
+      throw new ReadError(
+        rich`Transfer-Encoding is ${te.join(', ')}: keybench reads only "chunked", so the body bytes a server would read cannot be known.`,
+      );
+    const data = dechunk(body);
+    notes.push(
+      rich`The body is sent chunked (Transfer-Encoding: chunked): the body read is the data of its chunks, ${data.length} characters.`,
+    );
+    if (headers.some(([k]) => k.toLowerCase() === 'content-length'))
+      notes.push(['The request has both Transfer-Encoding and Content-Length: a server reads the chunks.']);
+    return data;
+  }
+  const cls = headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
+  if (cls.length === 0) return body;
+  const values = new Set(
+    cls
+      .join(',')
+      .split(',')
+      .map((v) => trimOws(v)),
+  );
+  const [cl] = values;
+  if (values.size !== 1 || cl === undefined || !/^\d{1,15}$/.test(cl))
+    throw new ReadError(
+      rich`Content-Length is ${cls.join(', ')}, which is not one number: a server would refuse the request or read a length keybench cannot know.`,
+    );
+  const want = Number(cl);
+  const bytes = utf8Length(body);
+  if (bytes === want) return body;
+  if (bytes < want)
+    throw new ReadError([
+      `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8: a server would wait for ${want - bytes} more bytes. The paste may have changed line ends (CR LF to LF) or lost a trailing newline, or the body was edited. Paste the request exactly as sent, or fix Content-Length.`,
+    ]);
+  let cut: string;
+  try {
+    cut = UTF8.decode(new TextEncoder().encode(body).subarray(0, want));
+  } catch {
+    throw new ReadError([
+      `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8, and byte ${want} falls inside a character: the body a server reads is not text.`,
+    ]);
+  }
+  notes.push([
+    `Content-Length says ${want} but the body is ${bytes} bytes of UTF-8: a server reads the first ${want} bytes only, so the body read is cut there (the rest would be taken as the next request).`,
+  ]);
+  return cut;
+}
+
+/** The data of a chunked body (RFC 9112 §7.1); line ends CR LF or LF (a paste may lose the CRs). */
+function dechunk(body: string): string {
+  const bytes = new TextEncoder().encode(body);
+  const parts: Uint8Array[] = [];
+  let pos = 0;
+  const fail = (why: string): ReadError =>
+    new ReadError([`The body is sent chunked (Transfer-Encoding: chunked) but does not decode: ${why}.`]);
+  /** The line from pos (without its CR LF / LF); moves pos past it. */
+  const line = (): string => {
+    const nl = bytes.indexOf(0x0a, pos);
+    if (nl === -1) throw fail('a chunk-size line has no line end');
+    let end = nl;
+    if (end > pos && bytes[end - 1] === 0x0d) end--;
+    let text = '';
+    for (let k = pos; k < end && k < pos + 200; k++) text += String.fromCharCode(bytes[k] ?? 0);
+    pos = nl + 1;
+    return text;
+  };
+  for (;;) {
+    const sizeLine = line();
+    const m = /^([0-9A-Fa-f]{1,12})[ \t]*(?:;.*)?$/.exec(sizeLine);
+    if (!m) throw fail(`the chunk-size line at byte ${pos} is not a hex size`);
+    const size = parseInt(m[1] ?? '', 16);
+    if (size === 0) break;
+    if (pos + size > bytes.length) throw fail(`a chunk of ${size} bytes runs past the end of the body`);
+    parts.push(bytes.subarray(pos, pos + size));
+    pos += size;
+    if (bytes[pos] === 0x0d && bytes[pos + 1] === 0x0a) pos += 2;
+    else if (bytes[pos] === 0x0a) pos += 1;
+    else throw fail(`a chunk of ${size} bytes is not followed by a line end`);
+  }
+  // trailer fields, to the empty line
+  while (pos < bytes.length && line() !== '');
+  if (pos < bytes.length) throw fail(`${bytes.length - pos} bytes follow the last chunk`);
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  try {
+    return UTF8.decode(all);
+  } catch {
+    throw fail('its data is not UTF-8 text');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,32 +276,53 @@ type JsonObject = { [key: string]: unknown };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Headers from a HAR array of {name, value} (or an object of name → value), pseudo-headers skipped. */
-function harHeaders(raw: unknown, notes: string[], where: string): [string, string][] {
+function harHeaders(raw: unknown, notes: Rich[], where: string): [string, string][] {
   const out: [string, string][] = [];
   if (raw === undefined || raw === null) return out;
   if (Array.isArray(raw)) {
     for (const [k, h] of raw.entries()) {
       if (!isObject(h) || typeof h.name !== 'string' || typeof h.value !== 'string')
-        throw new ReadError(`${where} headers[${k}] is not {"name": …, "value": …}.`);
+        throw new ReadError(rich`${ours(where)} headers[${k}] is not {"name": …, "value": …}.`);
       if (h.name.startsWith(':')) continue;
       out.push([h.name, h.value]);
     }
   } else if (isObject(raw)) {
     for (const [k, v] of Object.entries(raw)) {
-      if (typeof v !== 'string') throw new ReadError(`${where} header "${k}" is not a string.`);
+      if (typeof v !== 'string') throw new ReadError(rich`${ours(where)} header ${k} is not a string.`);
       if (!k.startsWith(':')) out.push([k, v]);
     }
-  } else throw new ReadError(`${where} headers is neither a list nor an object.`);
+  } else throw new ReadError(rich`${ours(where)} headers is neither a list nor an object.`);
   if (out.length === 0 && Array.isArray(raw) && raw.length > 0)
-    notes.push('Only HTTP/2 pseudo-headers were given.');
+    notes.push(['Only HTTP/2 pseudo-headers were given.']);
   return out;
 }
 
+/**
+ * The URL as a browser sends it: the WHATWG URL serialisation (`new URL(url).href`) without the
+ * fragment. When it differs from the URL written, a note carries both.
+ */
+function browserSentUrl(written: string, notes: Rich[], form: 'HAR' | 'fetch'): string {
+  let href: string;
+  try {
+    href = new URL(written).href;
+  } catch {
+    throw new ReadError(
+      rich`The ${ours(form)} URL ${written} is not a valid absolute URL: the browser would not send it.`,
+    );
+  }
+  const sent = withoutFragment(href);
+  if (sent !== written)
+    notes.push(
+      rich`The browser sends the URL ${sent}, not ${written} as written (it normalises the URL and never sends the #fragment): the URL sent is the one read.`,
+    );
+  return sent;
+}
+
 /** Reads a HAR request object ({method, url, headers, postData}). */
-function harRequest(req: JsonObject, notes: string[]): ParsedRequest {
+function harRequest(req: JsonObject, notes: Rich[]): ParsedRequest {
   if (typeof req.url !== 'string' || req.url === '') throw new ReadError('The HAR request has no "url".');
   const method = typeof req.method === 'string' && req.method !== '' ? req.method : 'GET';
-  if (typeof req.method !== 'string') notes.push('The HAR request has no "method": GET assumed.');
+  if (typeof req.method !== 'string') notes.push(['The HAR request has no "method": GET assumed.']);
   const headers = harHeaders(req.headers, notes, 'The HAR request');
   let body = '';
   const pd = req.postData;
@@ -178,9 +333,9 @@ function harRequest(req: JsonObject, notes: string[]): ParsedRequest {
         'The HAR request has form params but no postData.text, so the body bytes cannot be known. Export the HAR with content (Chrome: "Save all as HAR with content").',
       );
     if (pd.encoding !== undefined)
-      notes.push(`postData.encoding is "${String(pd.encoding)}": the text is used as written.`);
+      notes.push(rich`postData.encoding is ${String(pd.encoding)}: the text is used as written.`);
   } else if (pd !== undefined && pd !== null) throw new ReadError('postData is not an object.');
-  return { source: 'har', method, url: req.url, headers, body, notes };
+  return { source: 'har', method, url: browserSentUrl(req.url, notes, 'HAR'), headers, body, notes };
 }
 
 /** Reads a HAR log, a single entry ({request}) or a bare request object. */
@@ -193,12 +348,12 @@ function readHar(text: string): ParsedRequest | undefined {
     const head = text.slice(0, 4096);
     if (/"(?:log|entries|request)"\s*:/.test(head))
       throw new ReadError(
-        `The HAR is not valid JSON (${e instanceof Error ? e.message : String(e)}): the paste may be cut off.`,
+        rich`The HAR is not valid JSON (${e instanceof Error ? e.message : String(e)}): the paste may be cut off.`,
       );
     return undefined;
   }
   if (!isObject(doc)) return undefined;
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   if (isObject(doc.log)) {
     const entries = doc.log.entries;
     if (!Array.isArray(entries)) throw new ReadError('The HAR log has no "entries" list.');
@@ -206,7 +361,7 @@ function readHar(text: string): ParsedRequest | undefined {
       throw new ReadError('The HAR has no entries: record the request, then export it again.');
     if (entries.length > 1)
       throw new ReadError(
-        `The HAR has ${entries.length} entries; keybench reads one request and picks none of them. In the browser's Network panel, right-click the one request and use "Copy as HAR" (or "Copy as cURL").`,
+        rich`The HAR has ${entries.length} entries; keybench reads one request and picks none of them. In the browser's Network panel, right-click the one request and use "Copy as HAR" (or "Copy as cURL").`,
       );
     const entry: unknown = entries[0];
     if (!isObject(entry) || !isObject(entry.request))
@@ -231,9 +386,47 @@ function jsonStringEnd(text: string, start: number): number {
   return -1;
 }
 
+/**
+ * Headers as the browser's `Headers` holds them: each value loses leading and trailing HTTP
+ * whitespace (HTAB, LF, CR, SP), and values of the same name (any case) are combined into one
+ * header, `A, B`, under the first name as written. A name or value fetch refuses is an error.
+ */
+function fetchHeaders(given: [string, string][], notes: Rich[]): [string, string][] {
+  const out: [string, string][] = [];
+  const at = new Map<string, number>();
+  for (const [name, raw] of given) {
+    if (!TOKEN.test(name))
+      throw new ReadError(
+        rich`The fetch header name ${name} is not a valid header name: fetch would refuse it.`,
+      );
+    let a = 0;
+    let b = raw.length;
+    const ws = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+    while (a < b && ws(raw.charCodeAt(a))) a++;
+    while (b > a && ws(raw.charCodeAt(b - 1))) b--;
+    const value = raw.slice(a, b);
+    if (/[\0\r\n]/.test(value))
+      throw new ReadError(rich`The fetch header ${name} holds a NUL, CR or LF: fetch would refuse it.`);
+    if (value !== raw) notes.push(rich`fetch strips the whitespace around the value of ${name}.`);
+    const k = name.toLowerCase();
+    const prev = at.get(k);
+    const entry = prev === undefined ? undefined : out[prev];
+    if (entry) {
+      entry[1] += ', ' + value;
+      notes.push(
+        rich`The fetch headers name ${entry[0]} and ${name}: the browser sends them as one header, the values joined with a comma.`,
+      );
+    } else {
+      at.set(k, out.length);
+      out.push([name, value]);
+    }
+  }
+  return out;
+}
+
 /** Reads Chrome's `fetch("url", {…});`. The options object is strict JSON as Chrome writes it. */
 function readFetch(text: string): ParsedRequest {
-  const notes: string[] = [];
+  const notes: Rich[] = [];
   const open = text.indexOf('(');
   let i = open + 1;
   while (i < text.length && /\s/.test(text[i] ?? '')) i++;
@@ -248,7 +441,7 @@ function readFetch(text: string): ParsedRequest {
   try {
     url = JSON.parse(text.slice(i, urlEnd));
   } catch (e) {
-    throw new ReadError(`The URL of the fetch call is not a valid string: ${(e as Error).message}`);
+    throw new ReadError(rich`The URL of the fetch call is not a valid string: ${(e as Error).message}`);
   }
   if (typeof url !== 'string' || url === '') throw new ReadError('The fetch call has an empty URL.');
 
@@ -269,7 +462,7 @@ function readFetch(text: string): ParsedRequest {
         parsed = JSON.parse(objText);
       } catch (e) {
         throw new ReadError(
-          `The options of the fetch call are not strict JSON as Chrome writes them (${(e as Error).message}). Use Chrome's "Copy as fetch" output unchanged.`,
+          rich`The options of the fetch call are not strict JSON as Chrome writes them (${(e as Error).message}). Use Chrome's "Copy as fetch" output unchanged.`,
         );
       }
       if (!isObject(parsed)) throw new ReadError('The options of the fetch call are not an object.');
@@ -278,24 +471,41 @@ function readFetch(text: string): ParsedRequest {
   }
   const method = typeof options.method === 'string' ? options.method : options.body != null ? 'POST' : 'GET';
   if (typeof options.method !== 'string' && options.body != null)
-    notes.push('fetch has a body but no method: fetch itself would refuse a GET with a body.');
-  const headers = harHeaders(options.headers, notes, 'The fetch');
+    notes.push(['fetch has a body but no method: fetch itself would refuse a GET with a body.']);
+  const headers = fetchHeaders(harHeaders(options.headers, notes, 'The fetch'), notes);
   let body = '';
   if (typeof options.body === 'string') body = options.body;
   else if (options.body != null) throw new ReadError('The fetch body is not a string.');
   if (typeof options.referrer === 'string' && options.referrer !== '')
     notes.push(
-      `The browser also sends a Referer header (from "referrer": ${options.referrer.slice(0, 80)}) per its referrer policy.`,
+      rich`The browser also sends a Referer header (from "referrer": ${options.referrer.slice(0, 80)}) per its referrer policy.`,
     );
   if (options.credentials === 'include')
-    notes.push('"credentials": "include": the browser also sends its cookies for the site.');
-  return { source: 'fetch', method, url, headers, body, notes };
+    notes.push(['"credentials": "include": the browser also sends its cookies for the site.']);
+  return { source: 'fetch', method, url: browserSentUrl(url, notes, 'fetch'), headers, body, notes };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-/** What a paste is: a request, something else, or a request that cannot be read. Never throws. */
+/**
+ * What a paste is: a request, something else, or a request that cannot be read. Never throws.
+ * Agrees with {@link sniffRequest}: text it takes for a request is never 'not-request' here (the
+ * page would wait for a request that never comes), but an error naming the form it looks like.
+ */
 export function parseRequest(text: string): RequestParse {
+  const r = parseForms(text);
+  if (r.kind !== 'not-request') return r;
+  const sniffed = sniffRequest(text);
+  if (sniffed === null) return r;
+  const what = { curl: 'a curl command', http: 'a raw HTTP request', har: 'a HAR', fetch: 'a fetch call' }[
+    sniffed
+  ];
+  return parseError(sniffed, [
+    `This looks like ${what} but could not be read as one. Paste the request exactly as copied: a curl command starting with "curl", an HTTP request line such as "POST /path HTTP/1.1", a HAR (log, entry or request with "url"), or Chrome's "Copy as fetch".`,
+  ]);
+}
+
+function parseForms(text: string): RequestParse {
   const start =
     text.length > 0 && (text.charCodeAt(0) <= 0x20 || text.charCodeAt(0) === 0xfeff)
       ? text.replace(/^[\s\uFEFF]+/, '')
@@ -306,12 +516,13 @@ export function parseRequest(text: string): RequestParse {
     start.length > MAX_REQUEST_BYTES ||
     (start.length * 3 > MAX_REQUEST_BYTES && utf8Length(start) > MAX_REQUEST_BYTES)
   )
-    return {
-      kind: 'error',
+    return parseError(
       source,
-      code: 'ERR_REQUEST_TOO_LARGE',
-      message: `The pasted request is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB: keybench reads requests up to that size.`,
-    };
+      [
+        `The pasted request is over ${MAX_REQUEST_BYTES / 1024 / 1024} MB: keybench reads requests up to that size.`,
+      ],
+      'ERR_REQUEST_TOO_LARGE',
+    );
   if (source === 'curl') return parseCurl(start);
   try {
     if (source === 'http') return { kind: 'request', request: readHttp(start) };
@@ -319,10 +530,10 @@ export function parseRequest(text: string): RequestParse {
     const har = readHar(start);
     return har ? { kind: 'request', request: har } : { kind: 'not-request' };
   } catch (e) {
-    const message =
+    const parts: Rich =
       e instanceof ReadError
-        ? e.message
-        : `The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    return { kind: 'error', source, code: 'ERR_REQUEST_PARSE', message };
+        ? e.parts
+        : rich`The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return parseError(source, parts);
   }
 }

@@ -15,14 +15,18 @@ export interface ParsedRequest {
   source: RequestSource;
   /** The method as written (case kept: a lower-case method is itself a finding for some partners). */
   method: string;
-  /** The full URL as written (scheme, host, path, query), not normalised. */
+  /**
+   * The full URL as the client sends it (scheme, host, path, query): curl drops the #fragment and
+   * dot segments, a browser sends the WHATWG serialisation; a note says so when it differs from the
+   * URL as written.
+   */
   url: string;
   /** Header lines in order, names as written. */
   headers: [name: string, value: string][];
   /** The body exactly as it would be sent, as text (UTF-8; "" for none). */
   body: string;
-  /** Things the parser did or noticed that change the bytes sent (e.g. curl -d dropping newlines of @file). */
-  notes: string[];
+  /** Things the parser did or noticed that change the bytes sent, with the pasted text kept apart. */
+  notes: Rich[];
 }
 
 /** The first value of a header, by case-insensitive name. */
@@ -35,7 +39,15 @@ export function header(req: Pick<ParsedRequest, 'headers'>, name: string): strin
 export type RequestParse =
   | { kind: 'request'; request: ParsedRequest }
   | { kind: 'not-request' }
-  | { kind: 'error'; source: RequestSource; code: ErrorCode; message: string };
+  | {
+      kind: 'error';
+      source: RequestSource;
+      code: ErrorCode;
+      /** The message, keybench's words with the pasted text kept apart as untrusted parts. */
+      parts: Rich;
+      /** The same as one plain string (`plain(parts)`). */
+      message: string;
+    };
 
 /** The partner scheme a request's headers show. */
 export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm';
