@@ -96,7 +96,7 @@ export async function examineRequest(
 ): Promise<RequestExamination | null> {
   const parsed = parseRequest(text);
   if (parsed.kind === 'not-request') return null;
-  if (parsed.kind === 'error') return { kind: 'error', code: parsed.code, parts: [parsed.message] };
+  if (parsed.kind === 'error') return { kind: 'error', code: parsed.code, parts: parsed.parts };
   const request = parsed.request;
   const scheme = schemeOf(request);
   if (scheme === null) {
