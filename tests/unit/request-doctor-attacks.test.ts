@@ -201,3 +201,37 @@ describe('input text never reads as keybench words, and odd input never crashes'
     expect(v.state).toBe('failed');
   });
 });
+
+describe('second round: headers the server reads differently than the paste shows', () => {
+  const body = '{"a":1}';
+  const signedHeaders = () => [`x-api-key: k`, `x-timestamp: ${ts}`, `x-sign: ${qredoSign(ts, URL_, body)}`];
+
+  it('a bare CR inside an unsigned header value (a second header line on the wire) is refused', async () => {
+    const e = await examine(
+      http('POST', '/api/v1/p/company', [...signedHeaders(), 'X-Foo: a\rx-timestamp: 1'], body),
+    );
+    expect(e?.kind === 'error' && e.code).toBe('ERR_REQUEST_HEADER_VALUE');
+  });
+
+  it('a Host header that is not the URL host is refused; the same host (any case, default port) is fine', async () => {
+    const raw = (host: string) =>
+      [`POST ${URL_} HTTP/1.1`, `Host: ${host}`, ...signedHeaders(), '', body].join('\r\n');
+    const evil = await examine(raw('evil.test'));
+    expect(evil?.kind === 'error' && evil.code).toBe('ERR_REQUEST_HEADER_VALUE');
+    expect(verdictOf(await examine(raw('API.example.test:443'))).state).toBe('verified');
+  });
+
+  it('two Host lines are refused', async () => {
+    const e = await examine(
+      [
+        `POST /api/v1/p/company HTTP/1.1`,
+        'Host: api.example.test',
+        'Host: evil.test',
+        ...signedHeaders(),
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    expect(e?.kind === 'error' && e.code).toBe('ERR_REQUEST_DUPLICATE_HEADER');
+  });
+});

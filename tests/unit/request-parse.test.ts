@@ -879,7 +879,8 @@ describe('bounded work', () => {
       `a${'#$'.repeat(3000)}`,
     );
     const url = `https://h/${'a?*['.repeat(3000)}`;
-    expect(request(parseRequest(`curl ${url}`)).url).toBe(url);
+    // (-g: without it curl would expand [ ] into several requests; see the globbing test)
+    expect(request(parseRequest(`curl -g ${url}`)).url).toBe(url);
   });
 });
 
@@ -931,5 +932,54 @@ describe('the sniffer and the parser agree', () => {
       expect(r.kind, JSON.stringify(t)).not.toBe('not-request');
       if (r.kind === 'error' && r.message.startsWith('This looks like')) expect(r.source).toBe(sniffed);
     }
+  });
+});
+
+describe('what curl really sends, from an attacker review (second round)', () => {
+  const error = (text: string) => {
+    const r = parseRequest(text);
+    expect(r.kind, JSON.stringify(r).slice(0, 300)).toBe('error');
+    return r.kind === 'error' ? r.message : '';
+  };
+
+  it('--request-target replaces the path and query that are sent', () => {
+    const r = request(parseRequest(`curl https://h.test/api/a?x=1 --request-target /other?y=2 -d '{}'`));
+    expect(r.url).toBe('https://h.test/other?y=2');
+    expect(error(`curl https://h.test/a --request-target '*'`)).toMatch(/not a path/);
+  });
+
+  it('a header value with a line break or NUL is refused (it would smuggle another header line)', () => {
+    expect(error(`curl https://h.test/ -H $'X-Foo: a\\r\\nx-timestamp: 1'`)).toMatch(/line break or NUL/);
+  });
+
+  it('a header name that is not a token is refused', () => {
+    expect(error(`curl https://h.test/ -H 'x-timestamp : 1'`)).toMatch(/is not a header name/);
+  });
+
+  it('{ } and [ ] in the URL are curl globbing unless -g', () => {
+    expect(error(`curl 'https://h.test/p/{company,x}'`)).toMatch(/URL globbing/);
+    expect(error(`curl 'https://h.test/p/[1-2]'`)).toMatch(/URL globbing/);
+    expect(request(parseRequest(`curl -g 'https://h.test/p/[1-2]'`)).url).toBe('https://h.test/p/[1-2]');
+    expect(request(parseRequest(`curl --globoff 'https://h.test/p/{a}'`)).url).toBe('https://h.test/p/{a}');
+  });
+
+  it('user:password@ in the URL is sent as Authorization: Basic, not in the URL', () => {
+    const r = request(parseRequest(`curl 'https://u%40x:p@h.test/a'`));
+    expect(r.url).toBe('https://h.test/a');
+    expect(r.headers).toContainEqual(['Authorization', `Basic ${Buffer.from('u@x:p').toString('base64')}`]);
+    // -u wins over the URL's credentials
+    const withU = request(parseRequest(`curl -u a:b 'https://u:p@h.test/a'`));
+    expect(withU.headers.filter(([k]) => k === 'Authorization')).toEqual([
+      ['Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`],
+    ]);
+  });
+
+  it('a URL with a space or a backslash is refused, as curl refuses it', () => {
+    expect(error(`curl 'https://h.test/a b'`)).toMatch(/space or a backslash/);
+    expect(error(`curl 'https://h.test/a\\b'`)).toMatch(/space or a backslash/);
+  });
+
+  it("$'\\uD800' (a lone surrogate) is refused: bash sends bytes that are not UTF-8", () => {
+    expect(error(`curl https://h.test/ -d $'a\\uD800b'`)).toMatch(/lone UTF-16 surrogate/);
   });
 });

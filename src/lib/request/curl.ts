@@ -180,6 +180,11 @@ export function decodeAnsiC(raw: string): string {
       len = 2 + k;
       if (k === 0) push(raw.slice(i, i + len));
       else if (c === 'x') bytes.push(v);
+      else if (v >= 0xd800 && v <= 0xdfff)
+        // bash writes a lone surrogate as its 3-byte form (ED A0 80), which is not UTF-8 text
+        throw new CurlError(
+          rich`${raw.slice(i, i + len)} is a lone UTF-16 surrogate: bash sends bytes that are not UTF-8 text, so keybench cannot show exactly what would be sent.`,
+        );
       else push(v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v));
     } else if (c === 'c' && i + 2 < n) {
       const ctrl = raw[i + 2] ?? '';
@@ -700,6 +705,8 @@ function readCurl(text: string): ParsedRequest {
   let get = false;
   let head = false;
   let pathAsIs = false;
+  let globOff = false;
+  let requestTarget: string | undefined;
   const urls: string[] = [];
   const custom: [string, string][] = [];
   const removed = new Set<string>();
@@ -738,6 +745,14 @@ function readCurl(text: string): ParsedRequest {
         }
         const hname = arg.slice(0, colon);
         const value = arg.slice(colon + 1);
+        if (!HEADER_NAME.test(hname))
+          throw new CurlError(
+            rich`${shown} ${arg}: ${hname} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces). curl sends it as written and servers read it in different ways.`,
+          );
+        if (/[\r\n\0]/.test(value))
+          throw new CurlError(
+            rich`${shown} ${arg}: the value holds a line break or NUL. curl sends it as written, so the server reads more header lines than the paste shows.`,
+          );
         if (isCBlank(value)) {
           // curl: "Name:" with no value is not sent; it only stops curl adding a header of its own
           // (Host, User-Agent, Accept, Content-Type…), never another -H of the same name
@@ -818,7 +833,8 @@ function readCurl(text: string): ParsedRequest {
         derived.push(['Range', 'bytes=' + arg]);
         break;
       case 'request-target':
-        notes.push(rich`${shown} ${arg}: curl sends this as the request target instead of the URL's path.`);
+        // curl sends this in place of the URL's path and query: that is what the server reads
+        requestTarget = arg;
         break;
       case 'aws-sigv4':
         notes.push(rich`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
@@ -830,6 +846,9 @@ function readCurl(text: string): ParsedRequest {
         break;
       case 'path-as-is':
         pathAsIs = !shown.startsWith('--no-');
+        break;
+      case 'globoff':
+        globOff = !shown.startsWith('--no-');
         break;
       case 'compressed':
         notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
@@ -901,9 +920,32 @@ function readCurl(text: string): ParsedRequest {
       ...(unknown ? rich` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : []),
     ]);
   const written = urls[0] ?? '';
+  if (!globOff && /[{}[\]]/.test(written))
+    throw new CurlError(
+      rich`The URL ${written} holds { } or [ ]: curl expands them into several requests (URL globbing). Add -g (--globoff) to send it as written, or percent-encode them.`,
+    );
+  if (/[ \\]/.test(withoutFragment(written)))
+    throw new CurlError(
+      rich`The URL ${written} holds a space or a backslash: curl refuses it ("URL using bad/illegal format"). Percent-encode it (%20, %5C).`,
+    );
   // (curl rebuilds a -G URL with its URL parser, which removes dot segments even with --path-as-is)
   const sent = curlSentUrl(written, pathAsIs && !(get && data.length > 0));
   let url = sent.url;
+  if (sent.userinfo !== undefined) {
+    // curl sends credentials in the URL as an Authorization: Basic header, unless -u gives others
+    if (!derived.some(([k]) => k.toLowerCase() === 'authorization'))
+      derived.push(['Authorization', 'Basic ' + base64Utf8(decodeUserinfo(sent.userinfo))]);
+  }
+  if (requestTarget !== undefined) {
+    if (!requestTarget.startsWith('/'))
+      throw new CurlError(
+        rich`--request-target ${requestTarget} is not a path: keybench reads requests sent to a path (/…).`,
+      );
+    const slash = url.indexOf('/', url.indexOf('//') + 2);
+    const origin = slash === -1 ? url : url.slice(0, slash);
+    notes.push(rich`--request-target: curl sends ${requestTarget} in place of the URL's path and query.`);
+    url = origin + requestTarget;
+  }
   if (url !== written)
     notes.push(
       rich`curl sends the URL ${url}, not ${written} as written (${ours(sent.why.join('; '))}): the URL sent is the one read.`,
@@ -954,7 +996,7 @@ function readCurl(text: string): ParsedRequest {
  * --path-as-is) the path without ./ and ../ segments, as curl 7.88+ does (checked against curl in
  * the tests). An empty path is `/`.
  */
-function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: string[] } {
+function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: string[]; userinfo?: string } {
   const why: string[] = [];
   let url = withoutFragment(written);
   if (url !== written) why.push('curl never sends the #fragment');
@@ -965,6 +1007,15 @@ function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: st
   const afterScheme = url.indexOf('//') + 2;
   let pathStart = afterScheme;
   while (pathStart < url.length && url[pathStart] !== '/' && url[pathStart] !== '?') pathStart++;
+  // user:password@ is not part of the URL sent: curl sends it as an Authorization header
+  let userinfo: string | undefined;
+  const at = url.lastIndexOf('@', pathStart);
+  if (at >= afterScheme) {
+    userinfo = url.slice(afterScheme, at);
+    url = url.slice(0, afterScheme) + url.slice(at + 1);
+    pathStart -= at + 1 - afterScheme;
+    why.push('curl sends user:password@ as an Authorization header, not in the URL');
+  }
   const q = url.indexOf('?', pathStart);
   const pathEnd = q === -1 ? url.length : q;
   const asWritten = url.slice(pathStart, pathEnd);
@@ -976,7 +1027,19 @@ function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: st
     path = removeDotSegments(path);
     if (path !== asWritten) why.push('curl removes ./ and ../ segments unless --path-as-is');
   }
-  return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why };
+  return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why, userinfo };
+}
+
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** user:password from a URL, percent-decoded as curl does (undecodable text is kept as written). */
+function decodeUserinfo(userinfo: string): string {
+  try {
+    return decodeURIComponent(userinfo);
+  } catch {
+    return userinfo;
+  }
 }
 
 /** The start of a curl command: `curl` or `curl.exe`, maybe after a `$ ` prompt. */

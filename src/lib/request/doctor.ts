@@ -83,6 +83,40 @@ export function signedHeaderProblem(
   return null;
 }
 
+/**
+ * A header value holding CR, LF or NUL: sent as written, it makes more header lines than the paste
+ * shows (a second x-sign, say), so nothing about the request can be said for sure.
+ */
+function framingProblem(req: ParsedRequest): { code: ErrorCode; parts: Rich } | null {
+  const bad = req.headers.find(([, v]) => /[\r\n\0]/.test(v));
+  return bad
+    ? {
+        code: 'ERR_REQUEST_HEADER_VALUE',
+        parts: rich`The ${bad[0]} header holds a line break or NUL. Sent as written it starts another header line, so the server reads headers the paste does not show. Send each header on its own line.`,
+      }
+    : null;
+}
+
+/** A Host header that names another host than the URL: the server routes by Host, keybench verified the URL. */
+function hostProblem(req: ParsedRequest): { code: ErrorCode; parts: Rich } | null {
+  const host = header(req, 'host');
+  if (host === undefined) return null;
+  let urlHost: string;
+  try {
+    urlHost = new URL(req.url).host;
+  } catch {
+    return null;
+  }
+  const sent = host.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
+  // A default port may be written or not.
+  const bare = (h: string) => h.replace(/:(443|80)$/, '');
+  if (bare(sent) === bare(urlHost.toLowerCase())) return null;
+  return {
+    code: 'ERR_REQUEST_HEADER_VALUE',
+    parts: rich`The Host header says ${host}, but the URL's host is ${urlHost}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,
+  };
+}
+
 /** The key family a scheme's signatures use (to read the key box with). */
 export function algOfScheme(s: RequestScheme): 'RS256' | 'ES512' {
   return s === 'qredo' ? 'RS256' : 'ES512';
@@ -109,7 +143,10 @@ export async function examineRequest(
     };
   }
   if (typeof scheme === 'object') return { kind: 'bearer', request, token: scheme.bearer };
-  const refused = signedHeaderProblem(request, SIGNED_HEADERS[scheme]);
+  const refused =
+    framingProblem(request) ??
+    signedHeaderProblem(request, ['host', ...SIGNED_HEADERS[scheme]]) ??
+    hostProblem(request);
   if (refused) return { kind: 'error', ...refused, request };
   const keys = await keysFor(scheme);
   if (!Array.isArray(keys)) return { kind: 'error', code: keys.code, parts: keys.parts, request };
