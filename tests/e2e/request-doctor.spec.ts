@@ -53,14 +53,21 @@ async function settled(page: Page) {
   }));
 }
 
+/** Import the fixture key, open Inspect and paste a Qredo curl command signed over `signedBody`, sending `sentBody`. */
+async function pasteQredo(page: Page, signedBody: string, sentBody: string, extra = '') {
+  await importQredoKey(page);
+  await page.goto('./#/inspect');
+  const ts = nowSeconds();
+  await page
+    .getByLabel(/^JWT/)
+    .fill(`${qredoCurl(URL_, ts, opensslXSign(ts, URL_, signedBody), sentBody)}${extra}`);
+}
+
 test('a Qredo request signed by openssl, pasted as curl, verifies with the imported fixture key (empty key box)', async ({
   page,
 }) => {
-  await importQredoKey(page);
-  await page.goto('./#/inspect');
   const compact = JSON.stringify(body);
-  const ts = nowSeconds();
-  await page.getByLabel(/^JWT/).fill(qredoCurl(URL_, ts, opensslXSign(ts, URL_, compact), compact));
+  await pasteQredo(page, compact, compact);
   const v = await settled(page);
   expect(v.state, v.text).toBe('verified');
   expect(v.text).toContain('Signature verified');
@@ -73,12 +80,8 @@ test('a Qredo request signed by openssl, pasted as curl, verifies with the impor
 test('signed over the pretty body, sent compact: not verified, the diagnosis names the body and shows the bytes; "Sign it correctly" opens Sign', async ({
   page,
 }) => {
-  await importQredoKey(page);
-  await page.goto('./#/inspect');
-  const ts = nowSeconds();
-  const pretty = JSON.stringify(body, null, 2);
   const compact = JSON.stringify(body);
-  await page.getByLabel(/^JWT/).fill(qredoCurl(URL_, ts, opensslXSign(ts, URL_, pretty), compact));
+  await pasteQredo(page, JSON.stringify(body, null, 2), compact);
   const v = await settled(page);
   expect(v.state).toBe('failed');
   expect(v.text).not.toContain('Signature verified');
@@ -173,12 +176,8 @@ test('a request without a known signature, and a curl command that cannot be rea
 test('attacks through the page: a header sent twice is refused; two missing headers list both checks without a page error', async ({
   page,
 }) => {
-  await importQredoKey(page);
-  await page.goto('./#/inspect');
   const compact = JSON.stringify(body);
-  const ts = nowSeconds();
-  const signed = qredoCurl(URL_, ts, opensslXSign(ts, URL_, compact), compact);
-  await page.getByLabel(/^JWT/).fill(`${signed} -H 'X-Timestamp: 1'`);
+  await pasteQredo(page, compact, compact, ` -H 'X-Timestamp: 1'`);
   let v = await settled(page);
   expect(v.state).toBe('failed');
   expect(v.code).toBe('ERR_REQUEST_DUPLICATE_HEADER');
