@@ -189,6 +189,13 @@ describe('normaliseAccount (rules of PARTNERS.md)', () => {
     ]);
   });
 
+  it('pasted fragments in steps stay untrusted, invisible characters revealed', () => {
+    const n = normaliseAccount('https://xy12345.snowflakecomputing.com/\u202eevil');
+    expect(n.value).toBe('XY12345');
+    expect(n.stepParts[1]).toEqual(['removed the path ', { untrusted: '/\u202eevil' }, ' after the host']);
+    expect(n.steps[1]).toBe("removed the path '/⟨U+202E⟩evil' after the host");
+  });
+
   it.each([
     [''],
     ['   '],
@@ -205,8 +212,9 @@ describe('normaliseAccount (rules of PARTNERS.md)', () => {
     expect(normaliseUser('jsmith')).toEqual({
       value: 'JSMITH',
       steps: ["upper-cased ('jsmith' → 'JSMITH')"],
+      stepParts: [['upper-cased (', { untrusted: 'jsmith' }, ' → ', { untrusted: 'JSMITH' }, ')']],
     });
-    expect(normaliseUser('JSMITH')).toEqual({ value: 'JSMITH', steps: [] });
+    expect(normaliseUser('JSMITH')).toEqual({ value: 'JSMITH', steps: [], stepParts: [] });
     expect(normaliseUser(' j.smith@example.com ').value).toBe('J.SMITH@EXAMPLE.COM');
     expect(() => normaliseUser(' ')).toThrow(expect.objectContaining({ code: 'ERR_SNOWFLAKE_USER' }));
   });
@@ -352,6 +360,7 @@ describe('checkSnowflakeJwt', () => {
       'account-case',
       'user-case',
       'account-region',
+      'account-dot',
       'iss-sub',
       'fingerprint',
       'lifetime',
@@ -387,6 +396,15 @@ describe('checkSnowflakeJwt', () => {
       (fp: string) => ({ iss: `XY12345.US-EAST-1.JSMITH.${fp}`, sub: 'XY12345.US-EAST-1.JSMITH' }),
       ['ERR_SNOWFLAKE_REGION'],
       'account-region',
+    ],
+    [
+      "organisation.account with its '.' kept",
+      (fp: string) => ({
+        iss: `MYORG.MYACCOUNT.JSMITH.${fp}`,
+        sub: 'MYORG.MYACCOUNT.JSMITH',
+      }),
+      ['ERR_SNOWFLAKE_ACCOUNT'],
+      'account-dot',
     ],
     [
       'iss and sub name different users',
@@ -494,6 +512,19 @@ describe('checkSnowflakeJwt', () => {
     const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
     expect(byCheck(g, 'fingerprint')!.code).toBe('OK');
     expect(byCheck(g, 'fingerprint')!.detail).toContain('"Rotation key"');
+  });
+
+  it('a user name that is an e-mail address is not taken for organisation.account', async () => {
+    const { fp, keys } = await setup();
+    const claims = snowflakeClaims({
+      account: 'myorg-myaccount',
+      user: 'john.smith@example.com',
+      fingerprint: fp,
+      nowSec: now,
+    });
+    expect(claims.sub).toBe('MYORG-MYACCOUNT.JOHN.SMITH@EXAMPLE.COM');
+    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now });
+    expect(codesOf(f)).toEqual([]);
   });
 
   it('with no trusted key the fingerprint is a warning, not an error', async () => {

@@ -11,7 +11,7 @@
 import { bytesToBase64 } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
 import { signJws } from '../jwt/sign';
-import { ours, rich, type Rich } from '../rich';
+import { ours, rich, shownUntrusted, type Rich } from '../rich';
 import { ok, problem, type Finding } from './scheme';
 import { curlCommand, shellQuote } from './shell';
 
@@ -82,8 +82,25 @@ export function alterUserStatement(user: string, spki: Uint8Array, slot: 1 | 2):
 /** A value in the form a Snowflake key-pair JWT needs, and the steps that led there, in order. */
 export interface Normalised {
   value: string;
-  /** One human sentence per change made; empty when the input was already in the right form. */
+  /**
+   * One human sentence per change made; empty when the input was already in the right form. Pasted
+   * fragments appear in single quotes, invisible characters revealed, long ones elided.
+   */
   steps: string[];
+  /** The same sentences with pasted fragments kept apart as untrusted, for the page. */
+  stepParts: Rich[];
+}
+
+/** Collects steps as Rich and as plain sentences with untrusted fragments in single quotes. */
+class Steps {
+  readonly steps: string[] = [];
+  readonly stepParts: Rich[] = [];
+  add(parts: Rich): void {
+    this.stepParts.push(parts);
+    this.steps.push(
+      parts.map((p) => (typeof p === 'string' ? p : `'${shownUntrusted(p.untrusted)}'`)).join(''),
+    );
+  }
 }
 
 /**
@@ -121,28 +138,28 @@ export function regionQualifierLength(parts: readonly string[]): number {
  * @throws KeybenchError ERR_SNOWFLAKE_ACCOUNT when nothing usable remains or the form is unknown.
  */
 export function normaliseAccount(account: string): Normalised {
-  const steps: string[] = [];
+  const steps = new Steps();
   let s = account.trim();
-  if (s !== account) steps.push('removed spaces around the account identifier');
+  if (s !== account) steps.add(['removed spaces around the account identifier']);
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(s);
   if (scheme) {
     s = s.slice(scheme[0].length);
-    steps.push(`removed the scheme '${scheme[0]}' (a URL was pasted, not the account identifier)`);
+    steps.add(rich`removed the scheme ${scheme[0]} (a URL was pasted, not the account identifier)`);
   }
   const path = /[/?#].*$/s.exec(s);
   if (path) {
     s = s.slice(0, path.index);
-    steps.push(`removed the path '${path[0]}' after the host`);
+    steps.add(rich`removed the path ${path[0]} after the host`);
   }
   const port = /:\d+$/.exec(s);
   if (port) {
     s = s.slice(0, port.index);
-    steps.push(`removed the port '${port[0]}'`);
+    steps.add(rich`removed the port ${port[0]}`);
   }
   const host = HOST_SUFFIX.exec(s);
   if (host) {
     s = s.slice(0, host.index);
-    steps.push(`removed the host suffix '${host[0]}' (the account identifier is the part before it)`);
+    steps.add(rich`removed the host suffix ${host[0]} (the account identifier is the part before it)`);
   }
   const parts = s.split('.');
   if (parts.some((p) => p.toLowerCase() === 'global')) {
@@ -156,12 +173,12 @@ export function normaliseAccount(account: string): Normalised {
     const n = regionQualifierLength(rest);
     if (n > 0 && n === rest.length) {
       s = parts[0]!;
-      steps.push(
-        `removed the region/cloud suffix '.${rest.join('.')}' (an account locator goes into the JWT without its region)`,
+      steps.add(
+        rich`removed the region/cloud suffix ${'.' + rest.join('.')} (an account locator goes into the JWT without its region)`,
       );
     } else if (rest.length === 1 && n === 0) {
       s = `${parts[0]}-${rest[0]}`;
-      steps.push(`replaced '.' with '-' in the organisation-account form ('${parts.join('.')}' → '${s}')`);
+      steps.add(rich`replaced '.' with '-' in the organisation-account form (${parts.join('.')} → ${s})`);
     } else {
       throw new KeybenchError(
         'ERR_SNOWFLAKE_ACCOUNT',
@@ -178,8 +195,8 @@ export function normaliseAccount(account: string): Normalised {
     );
   }
   const upper = s.toUpperCase();
-  if (upper !== s) steps.push(`upper-cased ('${s}' → '${upper}')`);
-  return { value: upper, steps };
+  if (upper !== s) steps.add(rich`upper-cased (${s} → ${upper})`);
+  return { value: upper, steps: steps.steps, stepParts: steps.stepParts };
 }
 
 /**
@@ -188,13 +205,13 @@ export function normaliseAccount(account: string): Normalised {
  * @throws KeybenchError ERR_SNOWFLAKE_USER when the name is empty.
  */
 export function normaliseUser(user: string): Normalised {
-  const steps: string[] = [];
+  const steps = new Steps();
   const s = user.trim();
-  if (s !== user) steps.push('removed spaces around the user name');
+  if (s !== user) steps.add(['removed spaces around the user name']);
   if (s === '') throw new KeybenchError('ERR_SNOWFLAKE_USER', 'The user name is empty.');
   const upper = s.toUpperCase();
-  if (upper !== s) steps.push(`upper-cased ('${s}' → '${upper}')`);
-  return { value: upper, steps };
+  if (upper !== s) steps.add(rich`upper-cased (${s} → ${upper})`);
+  return { value: upper, steps: steps.steps, stepParts: steps.stepParts };
 }
 
 /** The claims of a Snowflake key-pair JWT. */
@@ -356,7 +373,7 @@ function age(sec: number): string {
 /**
  * Check a decoded payload against Snowflake's key-pair JWT rules, one finding per check (each
  * `check` name appears once): `iss-shape`, `sub-shape`, `account-case`, `user-case`,
- * `account-region`, `iss-sub`, `fingerprint`, `lifetime`, `exp`, `iat`. Claims and key labels
+ * `account-region`, `account-dot`, `iss-sub`, `fingerprint`, `lifetime`, `exp`, `iat`. Claims and key labels
  * are untrusted and kept apart in the messages.
  */
 export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: SnowflakeCheckOptions): Finding[] {
@@ -460,6 +477,24 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
     );
   } else if (principals.length) {
     out.push(ok('account-region', 'Account', 'No region qualifier is left in the account.'));
+  }
+
+  // An organisation-account identifier with its '.' kept reads as account ORG, user ACCOUNT.USER.
+  // A user name may hold dots too (e-mail addresses do, with an '@'), so this is a warning.
+  const dotted = principals.find((p) => p.region === '' && p.user.includes('.') && !p.user.includes('@'));
+  if (dotted) {
+    const [second] = dotted.user.split('.');
+    out.push(
+      problem(
+        'account-dot',
+        'ERR_SNOWFLAKE_ACCOUNT',
+        'warning',
+        'Account',
+        rich`The user part ${dotted.user} holds a '.'. If ${dotted.account} is the organisation and ${second ?? ''} the account, the '.' must be '-' (${`${dotted.account}-${second ?? ''}`.toUpperCase()}): ${ANSWER} If the user name really holds a '.', ignore this.`,
+      ),
+    );
+  } else if (principals.length) {
+    out.push(ok('account-dot', 'Account', "No '.' is left between organisation and account."));
   }
 
   // iss and sub name the same account and user.
