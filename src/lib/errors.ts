@@ -105,7 +105,19 @@ export type ErrorCode =
   | 'ERR_QIT_V2_EMPTY_PAYLOAD'
   | 'ERR_QIT_METHOD_CASE'
   | 'ERR_QIT_OTHER_KEY'
-  | 'ERR_QIT_UNSIGNED_BODY';
+  | 'ERR_QIT_UNSIGNED_BODY'
+  // Snowflake (issue 14)
+  | 'ERR_SNOWFLAKE_ACCOUNT'
+  | 'ERR_SNOWFLAKE_USER'
+  | 'ERR_SNOWFLAKE_LIFETIME'
+  | 'ERR_SNOWFLAKE_CLAIMS_SHAPE'
+  | 'ERR_SNOWFLAKE_CASE'
+  | 'ERR_SNOWFLAKE_REGION'
+  | 'ERR_SNOWFLAKE_ISS_SUB'
+  | 'ERR_SNOWFLAKE_FINGERPRINT'
+  | 'ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY'
+  | 'ERR_SNOWFLAKE_EXPIRED'
+  | 'ERR_SNOWFLAKE_IAT_FUTURE';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

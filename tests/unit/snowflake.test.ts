@@ -1,0 +1,555 @@
+import { execFileSync } from 'node:child_process';
+import { createPublicKey, generateKeyPairSync, verify as nodeVerify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parsePem } from '../../src/lib/encoding/pem';
+import { isKeybenchError } from '../../src/lib/errors';
+import { decodeToken } from '../../src/lib/jwt/decode';
+import { signJws } from '../../src/lib/jwt/sign';
+import type { Finding } from '../../src/lib/partners/scheme';
+import { plain } from '../../src/lib/rich';
+import {
+  alterUserStatement,
+  checkSnowflakeJwt,
+  looksLikeSnowflakeJwt,
+  normaliseAccount,
+  normaliseUser,
+  signSnowflakeJwt,
+  snowflakeClaims,
+  snowflakeCurl,
+  snowflakeFingerprint,
+  snowflakeHeaders,
+  snowflakeIdentifier,
+  type SnowflakeClaims,
+} from '../../src/lib/partners/snowflake';
+import { openssl, tempDir, vector, vectorPath, writeTemp } from './helpers';
+
+/** The pipeline Snowflake's docs give, run by the shell on a public key PEM file. */
+function opensslFingerprint(publicPemPath: string): string {
+  const b64 = execFileSync(
+    'sh',
+    [
+      '-c',
+      'openssl pkey -pubin -in "$1" -outform DER | openssl dgst -sha256 -binary | base64',
+      'sh',
+      publicPemPath,
+    ],
+    { encoding: 'utf8' },
+  ).trim();
+  return `SHA256:${b64}`;
+}
+
+function spkiOf(pem: string): Uint8Array<ArrayBuffer> {
+  const block = parsePem(pem).find((b) => b.label === 'PUBLIC KEY');
+  if (!block) throw new Error('no PUBLIC KEY block');
+  return block.der;
+}
+
+function pkcs8Of(pem: string): Uint8Array<ArrayBuffer> {
+  const block = parsePem(pem).find((b) => b.label === 'PRIVATE KEY');
+  if (!block) throw new Error('no PRIVATE KEY block');
+  return block.der;
+}
+
+/** A non-extractable RS256 signing key from PKCS#8 PEM, as keybench holds stored keys. */
+async function importRs256(pkcs8Pem: string): Promise<CryptoKey> {
+  const key = await crypto.subtle.importKey(
+    'pkcs8',
+    pkcs8Of(pkcs8Pem),
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  expect(key.extractable).toBe(false);
+  return key;
+}
+
+const qredoPublic = vector('qredo', 'public.pem');
+const qredoPrivate = vector('qredo', 'private.pkcs8.pem');
+
+/** A second RSA pair made by node:crypto. */
+const other = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+function codesOf(findings: Finding[]): string[] {
+  return findings.map((f) => f.code).filter((c) => c !== 'OK');
+}
+
+function byCheck(findings: Finding[], check: string): Finding | undefined {
+  return findings.find((f) => f.check === check);
+}
+
+describe('snowflakeFingerprint equals the openssl pipeline', () => {
+  it('the shared Qredo fixture', async () => {
+    expect(await snowflakeFingerprint(spkiOf(qredoPublic))).toBe(
+      opensslFingerprint(vectorPath('qredo', 'public.pem')),
+    );
+  });
+
+  it('a key made by openssl genrsa', async () => {
+    const dir = tempDir();
+    const priv = writeTemp(dir, 'rsa.pem', openssl(['genrsa', '2048']));
+    const pubPem = openssl(['pkey', '-in', priv, '-pubout']);
+    const pub = writeTemp(dir, 'rsa.pub', pubPem);
+    const fp = await snowflakeFingerprint(spkiOf(pubPem));
+    expect(fp).toBe(opensslFingerprint(pub));
+    expect(fp).toMatch(/^SHA256:[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('a key made by node:crypto', async () => {
+    const pub = writeTemp(tempDir(), 'node.pub', other.publicKey);
+    expect(await snowflakeFingerprint(spkiOf(other.publicKey))).toBe(opensslFingerprint(pub));
+  });
+});
+
+describe('alterUserStatement', () => {
+  const spki = spkiOf(qredoPublic);
+  const body = qredoPublic.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
+
+  it('slot 1 and slot 2 carry the SPKI base64 body, no armour, no newlines', () => {
+    expect(alterUserStatement('jsmith', spki, 1)).toBe(`ALTER USER jsmith SET RSA_PUBLIC_KEY='${body}';`);
+    expect(alterUserStatement('jsmith', spki, 2)).toBe(`ALTER USER jsmith SET RSA_PUBLIC_KEY_2='${body}';`);
+    expect(alterUserStatement('jsmith', spki, 1)).not.toMatch(/\n|-----/);
+  });
+
+  it.each([
+    ['jsmith', 'jsmith'],
+    ['J_Smith$2', 'J_Smith$2'],
+    ['_svc', '_svc'],
+    ['john.smith@example.com', '"john.smith@example.com"'],
+    ['2fast', '"2fast"'],
+    ['with space', '"with space"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['élodie', '"élodie"'],
+  ])('user %j is written as %s', (user, ident) => {
+    expect(snowflakeIdentifier(user)).toBe(ident);
+    expect(alterUserStatement(user, spki, 1).startsWith(`ALTER USER ${ident} SET `)).toBe(true);
+  });
+
+  it('refuses an empty user', () => {
+    expect(() => alterUserStatement('', spki, 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_SNOWFLAKE_USER' }),
+    );
+  });
+});
+
+describe('normaliseAccount (rules of PARTNERS.md)', () => {
+  it.each([
+    ['xy12345.us-east-1', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.us-east-1.aws', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.us-east-2.aws', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.eu-west-1', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.ap-southeast-2', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.us-gov-west-1.aws', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.east-us-2.azure', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.west-europe.azure', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.us-central1.gcp', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.europe-west2.gcp', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['xy12345.us-east-1.privatelink', 'XY12345', ['region/cloud suffix', 'upper-cased']],
+    ['XY12345.US-EAST-1', 'XY12345', ['region/cloud suffix']],
+    ['myorg.myaccount', 'MYORG-MYACCOUNT', ["replaced '.' with '-'", 'upper-cased']],
+    ['MyOrg.My_Account', 'MYORG-MY_ACCOUNT', ["replaced '.' with '-'", 'upper-cased']],
+    ['myorg-myaccount', 'MYORG-MYACCOUNT', ['upper-cased']],
+    ['xY12345', 'XY12345', ['upper-cased']],
+    [
+      'xy12345.us-east-1.snowflakecomputing.com',
+      'XY12345',
+      ['host suffix', 'region/cloud suffix', 'upper-cased'],
+    ],
+    [
+      'https://xy12345.us-east-1.snowflakecomputing.com/',
+      'XY12345',
+      ['scheme', 'path', 'host suffix', 'region/cloud suffix', 'upper-cased'],
+    ],
+    [
+      'https://myorg-myaccount.snowflakecomputing.com',
+      'MYORG-MYACCOUNT',
+      ['scheme', 'host suffix', 'upper-cased'],
+    ],
+    [
+      ' https://XY12345.east-us-2.azure.snowflakecomputing.com:443/console#/ ',
+      'XY12345',
+      ['spaces', 'scheme', 'path', 'port', 'host suffix', 'region/cloud suffix'],
+    ],
+    ['XY12345', 'XY12345', []],
+    ['MYORG-MYACCOUNT', 'MYORG-MYACCOUNT', []],
+  ])('%j → %s', (input, value, stepWords) => {
+    const n = normaliseAccount(input);
+    expect(n.value).toBe(value);
+    expect(n.steps).toHaveLength(stepWords.length);
+    stepWords.forEach((w, i) => expect(n.steps[i]).toContain(w));
+  });
+
+  it('each step says what was removed', () => {
+    expect(normaliseAccount('xy12345.us-east-1').steps).toEqual([
+      "removed the region/cloud suffix '.us-east-1' (an account locator goes into the JWT without its region)",
+      "upper-cased ('xy12345' → 'XY12345')",
+    ]);
+  });
+
+  it('pasted fragments in steps stay untrusted, invisible characters revealed', () => {
+    const n = normaliseAccount('https://xy12345.snowflakecomputing.com/\u202eevil');
+    expect(n.value).toBe('XY12345');
+    expect(n.stepParts[1]).toEqual(['removed the path ', { untrusted: '/\u202eevil' }, ' after the host']);
+    expect(n.steps[1]).toBe("removed the path '/⟨U+202E⟩evil' after the host");
+  });
+
+  it.each([
+    [''],
+    ['   '],
+    ['a.b.c'],
+    ['xy12345.us-east-1.extra'],
+    ['xy12345.global'],
+    ['my org'],
+    ['https://'],
+  ])('refuses %j with ERR_SNOWFLAKE_ACCOUNT', (input) => {
+    expect(() => normaliseAccount(input)).toThrow(expect.objectContaining({ code: 'ERR_SNOWFLAKE_ACCOUNT' }));
+  });
+
+  it('the user is trimmed and upper-cased', () => {
+    expect(normaliseUser('jsmith')).toEqual({
+      value: 'JSMITH',
+      steps: ["upper-cased ('jsmith' → 'JSMITH')"],
+      stepParts: [['upper-cased (', { untrusted: 'jsmith' }, ' → ', { untrusted: 'JSMITH' }, ')']],
+    });
+    expect(normaliseUser('JSMITH')).toEqual({ value: 'JSMITH', steps: [], stepParts: [] });
+    expect(normaliseUser(' j.smith@example.com ').value).toBe('J.SMITH@EXAMPLE.COM');
+    expect(() => normaliseUser(' ')).toThrow(expect.objectContaining({ code: 'ERR_SNOWFLAKE_USER' }));
+  });
+});
+
+describe('snowflakeClaims', () => {
+  const fingerprint = 'SHA256:' + 'A'.repeat(43) + '=';
+
+  it('iss/sub from the normalised account and user; exp = iat + 3600 by default', () => {
+    expect(
+      snowflakeClaims({ account: 'xy12345.us-east-1', user: 'jsmith', fingerprint, nowSec: 1000.7 }),
+    ).toEqual({
+      iss: `XY12345.JSMITH.${fingerprint}`,
+      sub: 'XY12345.JSMITH',
+      iat: 1000,
+      exp: 4600,
+    });
+    expect(
+      snowflakeClaims({
+        account: 'myorg.myaccount',
+        user: 'svc_loader',
+        fingerprint,
+        nowSec: 0,
+        lifetimeSec: 60,
+      }),
+    ).toMatchObject({ sub: 'MYORG-MYACCOUNT.SVC_LOADER', exp: 60 });
+  });
+
+  it.each([3601, 7200, 0, -1, 1.5])('refuses a lifetime of %s s', (lifetimeSec) => {
+    try {
+      snowflakeClaims({ account: 'a', user: 'b', fingerprint, nowSec: 0, lifetimeSec });
+      expect.unreachable();
+    } catch (e) {
+      expect(isKeybenchError(e, 'ERR_SNOWFLAKE_LIFETIME')).toBe(true);
+    }
+  });
+
+  it('accepts exactly 3600 s and refuses a fingerprint in another form', () => {
+    expect(snowflakeClaims({ account: 'a', user: 'b', fingerprint, nowSec: 0, lifetimeSec: 3600 }).exp).toBe(
+      3600,
+    );
+    expect(() => snowflakeClaims({ account: 'a', user: 'b', fingerprint: 'ab:cd', nowSec: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_SNOWFLAKE_FINGERPRINT' }),
+    );
+  });
+});
+
+describe('a key-pair JWT signed by keybench', () => {
+  it('verifies with node:crypto and carries the exact iss/sub', async () => {
+    const key = await importRs256(qredoPrivate);
+    const fp = await snowflakeFingerprint(spkiOf(qredoPublic));
+    const claims = snowflakeClaims({
+      account: 'https://MyOrg-MyAccount.snowflakecomputing.com',
+      user: 'jsmith',
+      fingerprint: fp,
+      nowSec: 1_700_000_000,
+    });
+    const jwt = await signSnowflakeJwt(key, claims);
+    const [h, p, s] = jwt.split('.');
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from(`${h}.${p}`),
+        createPublicKey(qredoPublic),
+        Buffer.from(s!, 'base64url'),
+      ),
+    ).toBe(true);
+    expect(JSON.parse(Buffer.from(h!, 'base64url').toString())).toEqual({
+      alg: 'RS256',
+      typ: 'JWT',
+    });
+    expect(JSON.parse(Buffer.from(p!, 'base64url').toString())).toEqual({
+      iss: `MYORG-MYACCOUNT.JSMITH.${fp}`,
+      sub: 'MYORG-MYACCOUNT.JSMITH',
+      iat: 1_700_000_000,
+      exp: 1_700_003_600,
+    });
+    expect(fp).toBe(opensslFingerprint(vectorPath('qredo', 'public.pem')));
+  });
+
+  it('headers and the SQL API curl', () => {
+    expect(snowflakeHeaders('a.b.c')).toEqual({
+      Authorization: 'Bearer a.b.c',
+      'X-Snowflake-Authorization-Token-Type': 'KEYPAIR_JWT',
+    });
+    const curl = snowflakeCurl('myorg-myaccount', 'a.b.c', "select 'it''s' as x");
+    expect(curl).toBe(
+      [
+        "curl -X POST 'https://myorg-myaccount.snowflakecomputing.com/api/v2/statements'",
+        "  -H 'Content-Type: application/json'",
+        "  -H 'Accept: application/json'",
+        "  -H 'Authorization: Bearer a.b.c'",
+        "  -H 'X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT'",
+        `  --data-raw '{"statement":"select '\\''it'\\'''\\''s'\\'' as x","timeout":60}'`,
+      ].join(' \\\n'),
+    );
+    // The shell gives back the JSON body exactly.
+    const args = execFileSync('sh', ['-c', `printf '%s' ${curl.split('--data-raw ')[1]}`], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(args)).toEqual({ statement: "select 'it''s' as x", timeout: 60 });
+    expect(() => snowflakeCurl('evil.com/x?', 'a', 'b')).toThrow(
+      expect.objectContaining({ code: 'ERR_SNOWFLAKE_ACCOUNT' }),
+    );
+  });
+});
+
+describe('checkSnowflakeJwt', () => {
+  const now = 1_700_000_000;
+
+  async function setup() {
+    const key = await importRs256(qredoPrivate);
+    const fp = await snowflakeFingerprint(spkiOf(qredoPublic));
+    const otherFp = await snowflakeFingerprint(spkiOf(other.publicKey));
+    const keys = [
+      { label: 'Qredo key', fingerprint: fp },
+      { label: 'Rotation key', fingerprint: otherFp },
+    ];
+    return { key, fp, otherFp, keys };
+  }
+
+  /** Sign arbitrary claims with keybench, then decode them back as the inspector does. */
+  async function roundTrip(key: CryptoKey, claims: Record<string, unknown>) {
+    const jwt = await signJws({ typ: 'JWT' }, claims, key, 'RS256');
+    const decoded = decodeToken(jwt);
+    if (decoded.payload?.kind !== 'json') throw new Error('payload not JSON');
+    return decoded.payload.value as Record<string, unknown>;
+  }
+
+  function good(fp: string): SnowflakeClaims {
+    return snowflakeClaims({ account: 'xy12345', user: 'jsmith', fingerprint: fp, nowSec: now });
+  }
+
+  it('a correct token: recognised, every check OK, check names unique', async () => {
+    const { key, fp, keys } = await setup();
+    const claims = await roundTrip(key, { ...good(fp) });
+    expect(looksLikeSnowflakeJwt(claims)).toBe(true);
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now + 10 });
+    expect(codesOf(f)).toEqual([]);
+    expect(f.map((x) => x.check)).toEqual([
+      'iss-shape',
+      'sub-shape',
+      'account-case',
+      'user-case',
+      'account-region',
+      'account-dot',
+      'iss-sub',
+      'fingerprint',
+      'lifetime',
+      'exp',
+      'iat',
+    ]);
+    expect(plain(byCheck(f, 'fingerprint')!.parts)).toContain('"Qredo key"');
+  });
+
+  it('looksLikeSnowflakeJwt is false for other tokens', () => {
+    expect(looksLikeSnowflakeJwt({ iss: 'https://issuer.example', sub: 'x' })).toBe(false);
+    expect(looksLikeSnowflakeJwt({ iss: 'A.B.C' })).toBe(false);
+    expect(looksLikeSnowflakeJwt({ iss: 42 })).toBe(false);
+    expect(looksLikeSnowflakeJwt({})).toBe(false);
+    expect(looksLikeSnowflakeJwt({ iss: 'XY12345.US-EAST-1.JSMITH.SHA256:x' })).toBe(true);
+  });
+
+  it.each([
+    [
+      'lower-case account',
+      (fp: string) => ({ iss: `xy12345.JSMITH.${fp}`, sub: 'xy12345.JSMITH' }),
+      ['ERR_SNOWFLAKE_CASE'],
+      'account-case',
+    ],
+    [
+      'lower-case user',
+      (fp: string) => ({ iss: `XY12345.jsmith.${fp}`, sub: 'XY12345.jsmith' }),
+      ['ERR_SNOWFLAKE_CASE'],
+      'user-case',
+    ],
+    [
+      'region left in the account',
+      (fp: string) => ({ iss: `XY12345.US-EAST-1.JSMITH.${fp}`, sub: 'XY12345.US-EAST-1.JSMITH' }),
+      ['ERR_SNOWFLAKE_REGION'],
+      'account-region',
+    ],
+    [
+      "organisation.account with its '.' kept",
+      (fp: string) => ({
+        iss: `MYORG.MYACCOUNT.JSMITH.${fp}`,
+        sub: 'MYORG.MYACCOUNT.JSMITH',
+      }),
+      ['ERR_SNOWFLAKE_ACCOUNT'],
+      'account-dot',
+    ],
+    [
+      'iss and sub name different users',
+      (fp: string) => ({ iss: `XY12345.JSMITH.${fp}`, sub: 'XY12345.JDOE' }),
+      ['ERR_SNOWFLAKE_ISS_SUB'],
+      'iss-sub',
+    ],
+    [
+      'iss without the fingerprint',
+      () => ({ iss: 'XY12345.JSMITH', sub: 'XY12345.JSMITH' }),
+      ['ERR_SNOWFLAKE_CLAIMS_SHAPE'],
+      'iss-shape',
+    ],
+    [
+      'fingerprint as hex',
+      () => ({ iss: 'XY12345.JSMITH.SHA256:ab12', sub: 'XY12345.JSMITH' }),
+      ['ERR_SNOWFLAKE_CLAIMS_SHAPE'],
+      'iss-shape',
+    ],
+    [
+      'no sub',
+      (fp: string) => ({ iss: `XY12345.JSMITH.${fp}`, sub: undefined }),
+      ['ERR_SNOWFLAKE_CLAIMS_SHAPE'],
+      'sub-shape',
+    ],
+    [
+      'fingerprint of no trusted key',
+      () => ({ iss: `XY12345.JSMITH.SHA256:${'Z'.repeat(43)}=`, sub: 'XY12345.JSMITH' }),
+      ['ERR_SNOWFLAKE_FINGERPRINT'],
+      'fingerprint',
+    ],
+    [
+      'lifetime over an hour',
+      (fp: string) => ({ exp: now + 3601, iss: `XY12345.JSMITH.${fp}` }),
+      ['ERR_SNOWFLAKE_LIFETIME'],
+      'lifetime',
+    ],
+    [
+      'exp before iat',
+      (fp: string) => ({ exp: now - 1, iss: `XY12345.JSMITH.${fp}` }),
+      ['ERR_SNOWFLAKE_LIFETIME', 'ERR_SNOWFLAKE_EXPIRED'],
+      'lifetime',
+    ],
+    [
+      'expired',
+      (fp: string) => ({ iat: now - 7200, exp: now - 3600, iss: `XY12345.JSMITH.${fp}` }),
+      ['ERR_SNOWFLAKE_EXPIRED'],
+      'exp',
+    ],
+    [
+      'iat in the future',
+      (fp: string) => ({ iat: now + 600, exp: now + 1200, iss: `XY12345.JSMITH.${fp}` }),
+      ['ERR_SNOWFLAKE_IAT_FUTURE'],
+      'iat',
+    ],
+    [
+      'iat not a number',
+      (fp: string) => ({ iat: '1700000000', iss: `XY12345.JSMITH.${fp}` }),
+      ['ERR_SNOWFLAKE_CLAIMS_SHAPE'],
+      'lifetime',
+    ],
+  ])('%s → exact codes', async (_name, mistake, codes, check) => {
+    const { key, fp, keys } = await setup();
+    const claims = await roundTrip(key, {
+      ...good(fp),
+      sub: 'XY12345.JSMITH',
+      ...mistake(fp),
+    });
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
+    expect(codesOf(f)).toEqual(codes);
+    const finding = byCheck(f, check)!;
+    expect(finding.code).toBe(codes.find((c) => finding.code === c));
+    expect(finding.detail.length).toBeGreaterThan(20);
+    // Every check name appears once.
+    expect(new Set(f.map((x) => x.check)).size).toBe(f.length);
+  });
+
+  it('messages give the difference and what Snowflake answers', async () => {
+    const { key, fp, keys } = await setup();
+    const claims = await roundTrip(key, { ...good(fp), iat: now + 600, exp: now + 5000 });
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
+    expect(byCheck(f, 'iat')!.detail).toContain('10 min in the future');
+    expect(byCheck(f, 'lifetime')!.detail).toContain('4400 s');
+    expect(byCheck(f, 'lifetime')!.detail).toContain('JWT token is invalid');
+    const region = checkSnowflakeJwt(
+      { ...good(fp), iss: `XY12345.us-east-1.JSMITH.${fp}`, sub: 'XY12345.us-east-1.JSMITH' },
+      { keyFingerprints: keys, nowSec: now },
+    );
+    expect(byCheck(region, 'account-region')!.detail).toContain('".us-east-1"');
+  });
+
+  it('a fingerprint of another trusted key than the signer is named', async () => {
+    const { key, otherFp, fp, keys } = await setup();
+    const claims = await roundTrip(key, { ...good(otherFp) });
+    const f = checkSnowflakeJwt(claims, {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy: { label: 'Qredo key', fingerprint: fp },
+    });
+    expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY']);
+    expect(byCheck(f, 'fingerprint')!.detail).toContain(
+      'the fingerprint of "Rotation key", but the token was signed by "Qredo key"',
+    );
+    // Without knowing the signer, the fingerprint of a trusted key is OK and named.
+    const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
+    expect(byCheck(g, 'fingerprint')!.code).toBe('OK');
+    expect(byCheck(g, 'fingerprint')!.detail).toContain('"Rotation key"');
+  });
+
+  it('a user name that is an e-mail address is not taken for organisation.account', async () => {
+    const { fp, keys } = await setup();
+    const claims = snowflakeClaims({
+      account: 'myorg-myaccount',
+      user: 'john.smith@example.com',
+      fingerprint: fp,
+      nowSec: now,
+    });
+    expect(claims.sub).toBe('MYORG-MYACCOUNT.JOHN.SMITH@EXAMPLE.COM');
+    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now });
+    expect(codesOf(f)).toEqual([]);
+  });
+
+  it('with no trusted key the fingerprint is a warning, not an error', async () => {
+    const { fp } = await setup();
+    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now });
+    expect(byCheck(f, 'fingerprint')).toMatchObject({
+      code: 'ERR_SNOWFLAKE_FINGERPRINT',
+      severity: 'warning',
+    });
+  });
+
+  it('key labels and claims stay untrusted', async () => {
+    const { fp } = await setup();
+    const label = 'Trusted by keybench\u202e – ok';
+    const f = checkSnowflakeJwt(
+      { ...good(fp), iss: `xy12345.JSMITH.${fp}`, sub: 'xy12345.JSMITH' },
+      { keyFingerprints: [{ label, fingerprint: fp }], nowSec: now },
+    );
+    const fpParts = byCheck(f, 'fingerprint')!.parts;
+    expect(fpParts).toContainEqual({ untrusted: label });
+    expect(fpParts.filter((p) => typeof p === 'string').join('')).not.toContain(label);
+    expect(byCheck(f, 'fingerprint')!.detail).toContain('⟨U+202E⟩');
+    const caseParts = byCheck(f, 'account-case')!.parts;
+    expect(caseParts).toContainEqual({ untrusted: 'xy12345' });
+    // keybench's own remedy text is not marked untrusted.
+    expect(caseParts.some((p) => typeof p === 'string' && p.includes('JWT token is invalid'))).toBe(true);
+  });
+});
