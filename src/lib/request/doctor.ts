@@ -51,6 +51,7 @@ const SIGNED_HEADERS: Record<RequestScheme, readonly string[]> = {
   'qit-v1': ['authorization', 'api-client-key', 'content-type'],
   'qit-v2': ['authorization', 'api-client-key'],
   'qi-dtvm': ['authorization', 'api-client-key'],
+  binance: ['x-mbx-apikey'],
 };
 
 /**
