@@ -164,7 +164,7 @@ describe('keybench signatures verify with node:crypto', () => {
       expect(get.headers).toEqual([['X-MBX-APIKEY', API_KEY]]);
       expect(get.signature).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
       expect(get.encoded).toBe(encodeURIComponent(get.signature));
-      expect(nodeOk(get.payload, get.signature, pair.publicKey)).toBe(true);
+      expect(nodeOk(get.payload.payload, get.signature, pair.publicKey)).toBe(true);
       expect(get.curl).toContain("-H 'X-MBX-APIKEY: ");
 
       const post = await binanceRequest({
@@ -179,11 +179,11 @@ describe('keybench signatures verify with node:crypto', () => {
         ],
         timestampMs: TS,
       });
-      expect(post.payload).toBe(
+      expect(post.payload.payload).toBe(
         `symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96side=SELL&newClientOrderId=ordre+%C3%A9t%C3%A9+1&timestamp=${TS}`,
       );
-      expect(post.sentBody).toBe(`${post.body}&signature=${post.encoded}`);
-      expect(nodeOk(post.payload, post.signature, pair.publicKey)).toBe(true);
+      expect(post.body).toBe(`${post.payload.body}&signature=${post.encoded}`);
+      expect(nodeOk(post.payload.payload, post.signature, pair.publicKey)).toBe(true);
       expect(post.curl).toContain('--data-raw');
 
       // The same requests go through the doctor.
@@ -194,7 +194,7 @@ describe('keybench signatures verify with node:crypto', () => {
             method: r.method,
             url: r.url,
             headers: r.headers,
-            body: r.sentBody,
+            body: r.body,
             notes: [],
           },
           keys,

@@ -155,15 +155,19 @@ export interface BinanceRequestInput extends BinancePayloadInput {
 }
 
 /** A signed request, ready to send. */
-export interface BinanceRequest extends BinancePayload {
+export interface BinanceRequest {
   method: string;
+  /** The full URL as sent (query included; `signature=` last when there is no form body). */
   url: string;
   headers: [string, string][];
-  /** The body as sent, `signature=` last when there is a form body ("" for none). */
-  sentBody: string;
+  /** The form body as sent, `signature=` last ("" for none). */
+  body: string;
+  curl: string;
+  /** What was signed: query string ‖ body (without the signature), and its parts. */
+  payload: BinancePayload;
+  /** Standard base64 with padding, and the same percent-encoded as sent. */
   signature: string;
   encoded: string;
-  curl: string;
 }
 
 /**
@@ -193,14 +197,14 @@ export async function binanceRequest(input: BinanceRequestInput): Promise<Binanc
     ? [`  -H 'Content-Type: application/x-www-form-urlencoded'`, `  --data-raw ${shellQuote(sentBody)}`]
     : [];
   return {
-    ...p,
     method,
     url: full,
     headers,
-    sentBody,
+    body: sentBody,
+    curl: curlCommand(method, shellQuote(full), Object.fromEntries(headers), extra),
+    payload: p,
     signature,
     encoded,
-    curl: curlCommand(method, shellQuote(full), Object.fromEntries(headers), extra),
   };
 }
 
