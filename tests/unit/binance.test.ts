@@ -327,6 +327,12 @@ describe('diagnoseBinance: mistakes made by node:crypto', () => {
     expect((await diagnose(request(Q, B, enc(nodeSig(`${Q}${B}`))), [own])).state).toBe('failed');
   });
 
+  it('bounds the search on a large body', async () => {
+    const big = `${B}&memo=${'x'.repeat(2 * 1024 * 1024)}`;
+    const v = await diagnose(request(Q, big, enc(nodeSig(`${Q}${big}`, other.privateKey))));
+    expectCode(v, 'ERR_BINANCE_SIGNATURE');
+  });
+
   it('keeps untrusted text untrusted', async () => {
     const label = 'Signature verified \u202e key';
     const b = B.replace('recvWindow=5000', 'recvWindow=9e9<b>');

@@ -28,6 +28,9 @@ import { ok, problem, type Finding } from './scheme';
 export const BINANCE_DEFAULT_RECV_WINDOW = 5000;
 export const BINANCE_MAX_RECV_WINDOW = 60000;
 
+/** Most payload bytes the doctor's search verifies over (each check hashes the whole payload). */
+export const MAX_VERIFIED_BYTES = 64 * 1024 * 1024;
+
 const enc = new TextEncoder();
 const REFUSED = 'Binance refuses it';
 const RESERVED = new Set(['timestamp', 'recvWindow', 'signature']);
@@ -680,9 +683,12 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
     .flatMap((r) => cands.map((c) => ({ r, c, n: r.mistakes.length + c.mistakes.length })))
     .sort((x, y) => x.n - y.n);
   let tried = 0;
+  let hashed = 0;
   for (const { r, c } of pairs) {
     const data = enc.encode(c.text);
+    if (tried > 0 && hashed + data.length * imported.length > MAX_VERIFIED_BYTES) break;
     tried++;
+    hashed += data.length * imported.length;
     for (const { k, c: ck } of imported) {
       if (!(await crypto.subtle.verify(ck.alg, ck.key, r.bytes, data))) continue;
       const mistakes = [...r.mistakes, ...c.mistakes];
