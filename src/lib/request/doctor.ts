@@ -10,6 +10,7 @@ import { ours, rich, type Rich } from '../rich';
 import { recogniseQitScheme } from '../partners/qitech-request';
 import { diagnoseQredo } from '../partners/qredo-doctor';
 import { diagnoseQitech } from '../partners/qitech-doctor';
+import { diagnoseBinance } from '../partners/binance';
 import { parseRequest } from './parse';
 import { header, type ParsedRequest, type RequestScheme, type RequestVerdict } from './types';
 
@@ -51,6 +52,7 @@ const SIGNED_HEADERS: Record<RequestScheme, readonly string[]> = {
   'qit-v1': ['authorization', 'api-client-key', 'content-type'],
   'qit-v2': ['authorization', 'api-client-key'],
   'qi-dtvm': ['authorization', 'api-client-key'],
+  binance: ['x-mbx-apikey'],
 };
 
 /**
@@ -152,6 +154,9 @@ export async function examineRequest(
   if (!Array.isArray(keys)) return { kind: 'error', code: keys.code, parts: keys.parts, request };
   if (scheme === 'qredo')
     return { kind: 'verdict', request, verdict: await diagnoseQredo({ request, keys, nowMs }) };
+  // Not reached until schemeOf recognises X-MBX-APIKEY (the dispatch is wired with the UI).
+  if (scheme === 'binance')
+    return { kind: 'verdict', request, verdict: await diagnoseBinance({ request, keys, nowMs }) };
   // QI Tech v2 sends the bare JWT: with a "Bearer " prefix the server cannot decode it (GDF000014).
   const auth = header(request, 'authorization') ?? '';
   const bearer = /^[ \t]*Bearer[ \t]+/i.exec(auth);

@@ -50,7 +50,7 @@ export type RequestParse =
     };
 
 /** The partner scheme a request's headers show. */
-export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm';
+export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance';
 
 /**
  * One mistake that explains a failure: the request verifies (`confirmed`) when the signed bytes are
