@@ -168,7 +168,7 @@ export class Inspector {
   }
 
   /** The trusted keys for a request's scheme: the key box's public keys, or every stored key. */
-  async #requestKeys(alg: string, run: number) {
+  async #requestKeys(alg: string | undefined, run: number) {
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
     const box = await keysFromText(this.#keyText, alg, 'text');
     // Only the current run may say what the key box was read as.

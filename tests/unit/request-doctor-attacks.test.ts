@@ -235,3 +235,22 @@ describe('second round: headers the server reads differently than the paste show
     expect(e?.kind === 'error' && e.code).toBe('ERR_REQUEST_DUPLICATE_HEADER');
   });
 });
+
+describe('Binance requests reach their doctor (issue 14)', () => {
+  it('a GET signed by node:crypto with Ed25519, pasted as curl, verifies with the pasted public key; another key does not', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const ed = generateKeyPairSync('ed25519');
+    const pem = String(ed.publicKey.export({ type: 'spki', format: 'pem' }));
+    const key = (await pastedPublicKey(pem, 'Binance Ed25519')).key!;
+    const query = `symbol=BTCUSDT&timestamp=${NOW}`;
+    const sig = nodeSign(null, Buffer.from(query), ed.privateKey).toString('base64');
+    const curl = `curl -H 'X-MBX-APIKEY: abc' 'https://api.binance.com/api/v3/account?${query}&signature=${encodeURIComponent(sig)}'`;
+    const ok = verdictOf(await examineRequest(curl, async () => [key], NOW));
+    expect(ok.scheme).toBe('binance');
+    expect(ok.state).toBe('verified');
+    expect(plain(ok.parts)).toContain('Signature verified');
+    const other = verdictOf(await examineRequest(curl, async () => keys, NOW));
+    expect(other.state).toBe('failed');
+    expect(plain(other.parts)).not.toContain('Signature verified');
+  });
+});

@@ -28,6 +28,9 @@ const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** The partner scheme a request's headers show, a bearer JWT, or null. */
 export function schemeOf(req: ParsedRequest): RequestScheme | { bearer: string } | null {
   if (header(req, 'x-sign') !== undefined) return 'qredo';
+  // Binance: the API key header and a signature parameter in the query or the form body.
+  if (header(req, 'x-mbx-apikey') !== undefined && /(?:^|[?&])signature=/.test(`${req.url}&${req.body}`))
+    return 'binance';
   const auth = header(req, 'authorization')?.trim();
   if (auth) {
     if (/^QIT\s/i.test(auth)) return 'qit-v1';
@@ -119,9 +122,9 @@ function hostProblem(req: ParsedRequest): { code: ErrorCode; parts: Rich } | nul
   };
 }
 
-/** The key family a scheme's signatures use (to read the key box with). */
-export function algOfScheme(s: RequestScheme): 'RS256' | 'ES512' {
-  return s === 'qredo' ? 'RS256' : 'ES512';
+/** The algorithm to read the key box for (Binance takes Ed25519 or RSA: the box says which). */
+export function algOfScheme(s: RequestScheme): 'RS256' | 'ES512' | undefined {
+  return s === 'qredo' ? 'RS256' : s === 'binance' ? undefined : 'ES512';
 }
 
 /** Read the pasted text as a request and, when it is one, examine it with the given trusted keys. */
@@ -154,7 +157,6 @@ export async function examineRequest(
   if (!Array.isArray(keys)) return { kind: 'error', code: keys.code, parts: keys.parts, request };
   if (scheme === 'qredo')
     return { kind: 'verdict', request, verdict: await diagnoseQredo({ request, keys, nowMs }) };
-  // Not reached until schemeOf recognises X-MBX-APIKEY (the dispatch is wired with the UI).
   if (scheme === 'binance')
     return { kind: 'verdict', request, verdict: await diagnoseBinance({ request, keys, nowMs }) };
   // QI Tech v2 sends the bare JWT: with a "Bearer " prefix the server cannot decode it (GDF000014).
