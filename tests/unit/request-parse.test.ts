@@ -454,7 +454,7 @@ describe('1 MB bodies', () => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`;
     const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it.each([
     ['$…', ansi],
@@ -463,19 +463,19 @@ describe('1 MB bodies', () => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${quote(big)}`;
     const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it('curl for Windows cmd', () => {
     const text = `curl ${win(URL_)} ^\n  ${HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`).join(' ^\n  ')} ^\n  --data-raw ${win(big.replaceAll('\r\n', '\n').replaceAll('\\', ''))}`;
     const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big.replaceAll('\r\n', '\n').replaceAll('\\', ''));
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it('raw HTTP', () => {
     const text = `POST /api/v1/p/company?x=1 HTTP/1.1\r\nHost: play-api.qredo.network\r\n${HEADERS.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${big}`;
     const [r, ms] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
 });
 
