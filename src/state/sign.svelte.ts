@@ -27,9 +27,8 @@ import { keyTypeOf } from '../lib/keys/key-type';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {
-  normaliseAccount,
-  regionQualifierLength,
   signSnowflakeJwt,
+  snowflakeAccountHost,
   snowflakeClaims,
   snowflakeCurl,
   snowflakeFingerprint,
@@ -43,25 +42,6 @@ export interface SnowflakeSigned {
   claims: SnowflakeClaims;
   headers: Record<string, string>;
   curl: string;
-}
-
-/**
- * The host's first label(s) for the SQL API URL, from the account as typed: a locator keeps its
- * region (`xy12345.us-east-1`), an organisation-account identifier takes its `-` form.
- * @throws KeybenchError ERR_SNOWFLAKE_ACCOUNT from the normalisation.
- */
-export function snowflakeAccountHost(account: string): string {
-  const normalised = normaliseAccount(account).value;
-  const s = account
-    .trim()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-    .replace(/[/?#].*$/s, '')
-    .replace(/:\d+$/, '')
-    .replace(/\.snowflakecomputing\.(?:com|cn)$/i, '');
-  const parts = s.split('.');
-  const rest = parts.slice(1);
-  if (rest.length && regionQualifierLength(rest) === rest.length) return s.toLowerCase();
-  return normalised.toLowerCase();
 }
 
 const REMEMBER_KEY = 'keybench.qredo.apiKey';
