@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, generateKey, readClipboard } from './fixtures';
+import { test, expect, expectNoAxeViolations, generateKey, readClipboard } from './fixtures';
 
 const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
@@ -86,6 +86,8 @@ test('Snowflake: statement, fingerprint and key-pair JWT for a stored RSA pair; 
   await expect(curl).toContainText('https://xy12345.us-east-1.snowflakecomputing.com/api/v2/statements');
   await expect(curl).toContainText(`Authorization: Bearer ${jwt}`);
 
+  await expectNoAxeViolations(page, 'Sign, Snowflake tab with a JWT');
+
   // The inspector recognises it and every Snowflake check passes.
   await inspect(page, jwt);
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
@@ -111,6 +113,7 @@ test('Snowflake: statement, fingerprint and key-pair JWT for a stored RSA pair; 
   await expect(page.getByTestId('verdict')).not.toContainText('Signature verified');
   await expect(sf.locator('li.error').filter({ hasText: 'Account' }).first()).toContainText('not upper-case');
   await expect(sf.getByTestId('snowflake-summary')).toContainText('fail');
+  await expectNoAxeViolations(page, 'Inspect, Snowflake card');
 });
 
 test('Snowflake: a bad account and a missing RSA pair are shown as alerts', async ({ page }) => {
