@@ -1,4 +1,4 @@
-import { messageOf } from '../lib/errors';
+import { KeybenchError, messageOf } from '../lib/errors';
 import { signJws } from '../lib/jwt/sign';
 import {
   inspectQredoApiKey,
@@ -25,6 +25,24 @@ import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
 import { keyring } from './keyring.svelte';
+import type { Rich } from '../lib/rich';
+import {
+  signSnowflakeJwt,
+  snowflakeAccountHost,
+  snowflakeClaims,
+  snowflakeCurl,
+  snowflakeFingerprint,
+  snowflakeHeaders,
+  type SnowflakeClaims,
+} from '../lib/partners/snowflake';
+
+/** A Snowflake key-pair JWT as made in the Sign view, with what it travels in. */
+export interface SnowflakeSigned {
+  jwt: string;
+  claims: SnowflakeClaims;
+  headers: Record<string, string>;
+  curl: string;
+}
 
 const REMEMBER_KEY = 'keybench.qredo.apiKey';
 
@@ -39,7 +57,7 @@ function storedApiKey(): string {
 /** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
  * unless the user ticks "remember" for the Qredo API key. */
 export class SignForms {
-  tab = $state<'jwt' | 'qredo' | 'qitech'>('jwt');
+  tab = $state<'jwt' | 'qredo' | 'qitech' | 'snowflake'>('jwt');
 
   // Test JWT
   jwtKeyId = $state('');
@@ -93,6 +111,16 @@ export class SignForms {
   qitCheckKeyText = $state('');
   qitCheckResult = $state.raw<QitRequestVerdict | null>(null);
   qitCheckError = $state('');
+
+  // Snowflake key-pair JWT
+  snowflakeKeyId = $state('');
+  snowflakeAccount = $state('');
+  snowflakeUser = $state('');
+  /** Minutes until exp; Snowflake accepts at most 60. */
+  snowflakeLifetimeMin = $state(60);
+  snowflakeSlot = $state<1 | 2>(1);
+  snowflakeResult = $state.raw<SnowflakeSigned | null>(null);
+  snowflakeError = $state.raw<Rich | null>(null);
 
   /** Key pairs that can sign the given family. */
   pairsFor(kind: 'any' | 'rsa' | 'p521') {
@@ -267,6 +295,40 @@ export class SignForms {
       });
     } catch (e) {
       this.qredoError = messageOf(e);
+    }
+  }
+
+  /** The RSA pair the Snowflake signer uses: the chosen one, else the first. */
+  get snowflakeKey() {
+    return this.#key(this.snowflakeKeyId, 'rsa');
+  }
+
+  async signSnowflake(): Promise<void> {
+    this.snowflakeError = null;
+    this.snowflakeResult = null;
+    const key = this.snowflakeKey;
+    if (!key?.privateKey) {
+      this.snowflakeError = ['Generate or import an RSA-2048 key pair first (Keys).'];
+      return;
+    }
+    try {
+      const minutes = Number(this.snowflakeLifetimeMin);
+      const claims = snowflakeClaims({
+        account: this.snowflakeAccount,
+        user: this.snowflakeUser,
+        fingerprint: await snowflakeFingerprint(key.spki),
+        nowSec: Math.floor(Date.now() / 1000),
+        lifetimeSec: Math.round(minutes * 60),
+      });
+      const jwt = await signSnowflakeJwt(key.privateKey, claims);
+      this.snowflakeResult = {
+        jwt,
+        claims,
+        headers: snowflakeHeaders(jwt),
+        curl: snowflakeCurl(snowflakeAccountHost(this.snowflakeAccount), jwt, 'SELECT CURRENT_USER()'),
+      };
+    } catch (e) {
+      this.snowflakeError = e instanceof KeybenchError ? e.parts : [messageOf(e)];
     }
   }
 

@@ -14,6 +14,7 @@ import {
   normaliseAccount,
   normaliseUser,
   signSnowflakeJwt,
+  snowflakeAccountHost,
   snowflakeClaims,
   snowflakeCurl,
   snowflakeFingerprint,
@@ -551,5 +552,20 @@ describe('checkSnowflakeJwt', () => {
     expect(caseParts).toContainEqual({ untrusted: 'xy12345' });
     // keybench's own remedy text is not marked untrusted.
     expect(caseParts.some((p) => typeof p === 'string' && p.includes('JWT token is invalid'))).toBe(true);
+  });
+});
+
+describe('snowflakeAccountHost (the SQL API host from the account as typed)', () => {
+  it('a locator keeps its region; organisation.account takes its - form; a URL loses the rest', () => {
+    expect(snowflakeAccountHost('xy12345.us-east-1')).toBe('xy12345.us-east-1');
+    expect(snowflakeAccountHost('XY12345')).toBe('xy12345');
+    expect(snowflakeAccountHost('myorg.myaccount')).toBe('myorg-myaccount');
+    expect(snowflakeAccountHost('MyOrg-MyAccount')).toBe('myorg-myaccount');
+    expect(snowflakeAccountHost('https://xy12345.east-us-2.azure.snowflakecomputing.com/console')).toBe(
+      'xy12345.east-us-2.azure',
+    );
+  });
+  it('refuses what normaliseAccount refuses', () => {
+    expect(() => snowflakeAccountHost('a.b.c')).toThrow();
   });
 });

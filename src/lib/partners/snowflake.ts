@@ -292,6 +292,25 @@ export function snowflakeHeaders(jwt: string): Record<string, string> {
 }
 
 /**
+ * The host's first label(s) for the SQL API URL, from the account as typed: a locator keeps its
+ * region (`xy12345.us-east-1`), an organisation-account identifier takes its `-` form.
+ * @throws KeybenchError ERR_SNOWFLAKE_ACCOUNT from the normalisation.
+ */
+export function snowflakeAccountHost(account: string): string {
+  const normalised = normaliseAccount(account).value;
+  const s = account
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/[/?#].*$/s, '')
+    .replace(/:\d+$/, '')
+    .replace(/\.snowflakecomputing\.(?:com|cn)$/i, '');
+  const parts = s.split('.');
+  const rest = parts.slice(1);
+  if (rest.length && regionQualifierLength(rest) === rest.length) return s.toLowerCase();
+  return normalised.toLowerCase();
+}
+
+/**
  * A curl for the SQL API: POST `https://<accountHost>.snowflakecomputing.com/api/v2/statements`
  * with `{"statement": …, "timeout": 60}`, JSON content headers and the two key-pair headers.
  * `accountHost` is the host's first label(s) as in the account URL (`myorg-myaccount`,
