@@ -30,6 +30,7 @@ import {
   binanceRequest,
   type BinanceRequest,
 } from '../lib/partners/binance';
+import { parseBinanceParams } from '../lib/partners/binance-form';
 import { KeybenchError } from '../lib/errors';
 import { keyring } from './keyring.svelte';
 
@@ -428,28 +429,6 @@ export class SignForms {
       this.qitResponseError = messageOf(e);
     }
   }
-}
-
-/**
- * Parameters typed one `name=value` a line (blank lines skipped; the first `=` splits, so values
- * may hold `=`). Names and values are taken as typed: keybench percent-encodes them.
- * @throws KeybenchError ERR_PARTNER_INPUT for a line without `=` or with an empty name.
- */
-export function parseBinanceParams(text: string, what: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [i, line] of text.split('\n').entries()) {
-    const l = line.replace(/\r$/, '');
-    if (!l.trim()) continue;
-    const eq = l.indexOf('=');
-    if (eq <= 0) {
-      throw new KeybenchError(
-        'ERR_PARTNER_INPUT',
-        `${what}, line ${i + 1}: write one name=value a line (got "${l.slice(0, 40)}").`,
-      );
-    }
-    out.push([l.slice(0, eq).trim(), l.slice(eq + 1)]);
-  }
-  return out;
 }
 
 /** The Sign view's forms. */
