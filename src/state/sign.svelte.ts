@@ -24,6 +24,13 @@ import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../l
 import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
+import {
+  BINANCE_DEFAULT_RECV_WINDOW,
+  BINANCE_MAX_RECV_WINDOW,
+  binanceRequest,
+  type BinanceRequest,
+} from '../lib/partners/binance';
+import { parseBinanceParams } from '../lib/partners/binance-form';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {
@@ -57,7 +64,7 @@ function storedApiKey(): string {
 /** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
  * unless the user ticks "remember" for the Qredo API key. */
 export class SignForms {
-  tab = $state<'jwt' | 'qredo' | 'qitech' | 'snowflake'>('jwt');
+  tab = $state<'jwt' | 'qredo' | 'qitech' | 'snowflake' | 'binance'>('jwt');
 
   // Test JWT
   jwtKeyId = $state('');
@@ -122,10 +129,24 @@ export class SignForms {
   snowflakeResult = $state.raw<SnowflakeSigned | null>(null);
   snowflakeError = $state.raw<Rich | null>(null);
 
-  /** Key pairs that can sign the given family. */
-  pairsFor(kind: 'any' | 'rsa' | 'p521') {
+  // Binance Spot API
+  binanceKeyId = $state('');
+  binanceMethod = $state<'GET' | 'POST' | 'DELETE'>('POST');
+  binanceUrl = $state('https://api.binance.com/api/v3/order');
+  binanceQuery = $state('symbol=BTCUSDT');
+  binanceBody = $state('side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2');
+  binanceApiKey = $state('');
+  binanceMicro = $state(false);
+  binanceRecvWindow = $state<number | null>(BINANCE_DEFAULT_RECV_WINDOW);
+  binanceResult = $state.raw<BinanceRequest | null>(null);
+  binanceError = $state('');
+
+  /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
+  pairsFor(kind: 'any' | 'rsa' | 'p521' | 'binance') {
     return keyring.pairs.filter((k) => {
       if (kind === 'any') return true;
+      if (kind === 'binance')
+        return k.publicKey.algorithm.name === 'Ed25519' || keyTypeOf(k.publicKey).kty === 'RSA';
       const t = keyTypeOf(k.publicKey);
       return kind === 'rsa' ? t.kty === 'RSA' : t.kty === 'EC' && t.curve === 'P-521';
     });
@@ -221,7 +242,7 @@ export class SignForms {
     else this.qitTimestamp = (this.qitScheme === 'v2' ? V2 : QI_DTVM).timestamp(Date.now());
   }
 
-  #key(id: string, kind: 'any' | 'rsa' | 'p521') {
+  #key(id: string, kind: 'any' | 'rsa' | 'p521' | 'binance') {
     const list = this.pairsFor(kind);
     return list.find((k) => k.id === id) ?? list[0];
   }
@@ -329,6 +350,46 @@ export class SignForms {
       };
     } catch (e) {
       this.snowflakeError = e instanceof KeybenchError ? e.parts : [messageOf(e)];
+    }
+  }
+
+  /** Sign a Binance Spot API request with the chosen pair; `timestamp` is now, in ms or µs. */
+  async signBinance(): Promise<void> {
+    this.binanceError = '';
+    this.binanceResult = null;
+    const key = this.#key(this.binanceKeyId, 'binance');
+    if (!key?.privateKey) {
+      this.binanceError = 'Generate or import an Ed25519 or RSA key pair first (Keys).';
+      return;
+    }
+    try {
+      const params = parseBinanceParams(this.binanceQuery, 'Query parameters');
+      const bodyParams = parseBinanceParams(this.binanceBody, 'Body parameters');
+      // A GET has no body; an empty body list sends everything in the query (Binance's curl examples).
+      const body = this.binanceMethod === 'GET' || bodyParams.length === 0 ? undefined : bodyParams;
+      const rw = this.binanceRecvWindow;
+      if (rw !== null && (typeof rw !== 'number' || !Number.isFinite(rw))) {
+        throw new KeybenchError('ERR_PARTNER_INPUT', 'recvWindow must be a number of milliseconds.');
+      }
+      if (rw !== null && (rw <= 0 || rw > BINANCE_MAX_RECV_WINDOW)) {
+        throw new KeybenchError(
+          'ERR_PARTNER_INPUT',
+          `recvWindow must be more than 0 and at most ${BINANCE_MAX_RECV_WINDOW} ms (Binance's maximum).`,
+        );
+      }
+      this.binanceResult = await binanceRequest({
+        privateKey: key.privateKey,
+        apiKey: this.binanceApiKey,
+        method: this.binanceMethod,
+        url: this.binanceUrl.trim(),
+        params,
+        body,
+        timestampMs: Date.now(),
+        micro: this.binanceMicro,
+        recvWindow: rw ?? undefined,
+      });
+    } catch (e) {
+      this.binanceError = messageOf(e);
     }
   }
 
