@@ -1,8 +1,8 @@
-import { KeybenchError, messageOf } from '../lib/errors';
+import { messageOf } from '../lib/errors';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
-import { profileById, type ProfileId, type SigningAlg } from '../lib/keys/profiles';
+import { profileById, type ProfileId } from '../lib/keys/profiles';
 import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
 import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
@@ -252,12 +252,6 @@ export class Keyring {
     const parsed = await parseKeyText(text);
     const now = Date.now();
     const kindName = describeKeyType(parsed.type);
-    if (parsed.type.kty === 'OKP') {
-      throw new KeybenchError(
-        'ERR_KEY_UNSUPPORTED',
-        'keybench keeps RSA and ECDSA keys; Ed25519 keys can be pasted in the inspector to verify tokens.',
-      );
-    }
     const base = {
       id: crypto.randomUUID(),
       profile: null,
@@ -275,7 +269,7 @@ export class Keyring {
         ...base,
         kind: 'pair',
         label: label.trim() || defaultLabel(`Imported ${kindName}`, now),
-        jwsAlg: imported.jwsAlg as SigningAlg,
+        jwsAlg: imported.jwsAlg,
         publicKey: imported.publicKey,
         privateKey: imported.privateKey,
       };
@@ -288,7 +282,7 @@ export class Keyring {
       ...base,
       kind: 'public',
       label: label.trim() || defaultLabel(`Trusted ${kindName} public key`, now),
-      jwsAlg: defaultAlgFor(parsed.type) as SigningAlg,
+      jwsAlg: defaultAlgFor(parsed.type),
       publicKey,
     };
     await this.add(key);

@@ -104,11 +104,11 @@ export const test = base.extend<{ guard: void; policyViolations: PolicyViolation
 export { expect };
 
 /** Generate a key of a profile from the Keys view and wait for its card; returns the card. */
-export async function generateKey(page: Page, keyName: 'RSA-2048' | 'P-521') {
+export async function generateKey(page: Page, keyName: 'RSA-2048' | 'P-521' | 'Ed25519') {
   const before = await page.getByRole('article').count();
   await page.getByRole('button', { name: new RegExp(`Generate.*${keyName}`) }).click();
   await expect(page.getByRole('article')).toHaveCount(before + 1, { timeout: 20_000 });
-  const partner = keyName === 'RSA-2048' ? 'Qredo Partner API' : 'QI Tech';
+  const partner = { 'RSA-2048': 'Qredo Partner API', 'P-521': 'QI Tech', Ed25519: 'Ed25519' }[keyName];
   const card = page.getByRole('article', { name: new RegExp(partner) }).last();
   await expect(card.getByTestId('fingerprint')).toContainText(':');
   return card;

@@ -69,6 +69,7 @@ describe('key files for a server', () => {
     ['qredo', 'pkcs8', 'rsa'],
     ['qitech', 'sec1', 'ec'],
     ['qitech', 'pkcs8', 'ec'],
+    ['ed25519', 'pkcs8', 'pkey'],
   ] as const) {
     it(`${profile} ${format}: openssl pkey -check accepts it and \`openssl ${tool} -pubout\` gives the public file`, async () => {
       const files = await generateServerKeyFiles(profile, format);
@@ -78,7 +79,9 @@ describe('key files for a server', () => {
       const priv = writeTemp(dir, files.privateFile.name, files.privateFile.text);
       expect(openssl(['pkey', '-in', priv, '-check', '-noout'])).toMatch(/valid/i);
       expect(openssl([tool, '-in', priv, '-pubout'])).toBe(files.publicFile.text);
-      expect(files.publicFile.name).toBe(profile === 'qredo' ? 'public.pem' : 'jwtECDSASHA512.key.pub');
+      expect(files.publicFile.name).toBe(
+        { qredo: 'public.pem', qitech: 'jwtECDSASHA512.key.pub', ed25519: 'ed25519.pub.pem' }[profile],
+      );
     });
   }
 });

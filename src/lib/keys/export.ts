@@ -26,6 +26,8 @@ export async function publicJwk(publicKey: CryptoKey, alg: SigningAlg): Promise<
   const pub: JWK =
     full.kty === 'RSA'
       ? { kty: 'RSA', n: full.n, e: full.e }
-      : { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
+      : full.kty === 'OKP'
+        ? { kty: 'OKP', crv: full.crv, x: full.x }
+        : { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
   return { ...pub, kid, alg, use: 'sig' };
 }

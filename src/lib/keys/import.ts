@@ -5,7 +5,7 @@ import type { KeyType } from './key-type';
 import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
 
 /** The JWS algorithm an imported key signs with: RS256 for RSA, ES256/384/512 by curve, EdDSA. */
-export function defaultAlgFor(type: KeyType): SigningAlg | 'EdDSA' {
+export function defaultAlgFor(type: KeyType): SigningAlg {
   if (type.kty === 'RSA') return 'RS256';
   if (type.kty === 'OKP') return 'EdDSA';
   return (esAlgForCurve(type.curve) as SigningAlg | undefined) ?? 'ES512';
@@ -39,7 +39,7 @@ export async function importPublicKey(parsed: ParsedPublicKey): Promise<{ public
  */
 export async function importPrivateKey(
   parsed: ParsedPrivateKey,
-): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey; jwsAlg: SigningAlg | 'EdDSA' }> {
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey; jwsAlg: SigningAlg }> {
   const params = importParams(parsed.type);
   try {
     const privateKey = parsed.pkcs8

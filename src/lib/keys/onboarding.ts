@@ -63,4 +63,18 @@ export const ONBOARDING: Record<ProfileId, readonly OnboardingStep[]> = {
       action: 'sign',
     },
   ],
+  ed25519: [
+    {
+      title: 'Generate an Ed25519 key pair',
+      detail:
+        'keybench replaces openssl genpkey -algorithm ed25519 and openssl pkey -pubout. The private key stays in this browser.',
+      action: 'generate',
+    },
+    {
+      title: 'Register the public key PEM',
+      detail:
+        'Binance: API Management → Create API → Self-generated → paste the public key PEM (ed25519.pub.pem). Binance shows the API key to send as X-MBX-APIKEY. Other Ed25519 APIs ask for the same SPKI PEM, or the JWK.',
+      action: 'upload',
+    },
+  ],
 };

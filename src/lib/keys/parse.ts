@@ -240,10 +240,20 @@ function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
     const outerCurve = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters).namedCurve : undefined;
     return { ...fromSec1(inner, outerCurve), source: 'PKCS#8', pkcs8: der };
   }
+  if (alg.algorithm === ID_ED25519) {
+    // OpenSSL's Ed25519 PKCS#8 (v1) holds only the seed: `parseKeySetText` derives the public key.
+    return {
+      kind: 'private',
+      source: 'PKCS#8',
+      pkcs8: der,
+      spki: new Uint8Array(0),
+      type: { kty: 'OKP', curve: 'Ed25519' },
+    };
+  }
   keyTypeOfAlgorithm(alg, () => 0);
   throw new KeybenchError(
     'ERR_KEY_UNSUPPORTED',
-    `keybench imports RSA and ECDSA private keys; this PKCS#8 key is ${alg.algorithm === ID_ED25519 ? 'Ed25519' : `OID ${alg.algorithm}`}.`,
+    `keybench imports RSA, ECDSA and Ed25519 private keys; this PKCS#8 key is OID ${alg.algorithm}.`,
   );
 }
 
@@ -430,6 +440,33 @@ export async function parseKeyText(text: string): Promise<ParsedKey> {
  * @throws as `parseKeyText`
  */
 export async function parseKeySetText(text: string): Promise<ParsedKey[]> {
+  const keys = await parseKeySetTextOnly(text);
+  return Promise.all(keys.map(withEd25519Public));
+}
+
+/**
+ * The public half of an Ed25519 PKCS#8 key, which (as OpenSSL writes it) holds only the seed:
+ * WebCrypto derives it. The seed is imported into a short-lived key that is only asked for its
+ * public `x` and then dropped; what keybench keeps is imported again, non-extractable.
+ */
+async function withEd25519Public(k: ParsedKey): Promise<ParsedKey> {
+  if (k.kind !== 'private' || k.type.kty !== 'OKP' || k.spki.length > 0 || !k.pkcs8) return k;
+  let x: string | undefined;
+  try {
+    const temp = await crypto.subtle.importKey('pkcs8', k.pkcs8, { name: 'Ed25519' }, true, ['sign']);
+    x = ((await crypto.subtle.exportKey('jwk', temp)) as JsonWebKey).x;
+  } catch (e) {
+    throw new KeybenchError(
+      'ERR_KEY_INVALID',
+      `This browser could not read the Ed25519 private key${e instanceof Error && e.name === 'NotSupportedError' ? ': Ed25519 is not supported by this browser' : ''}.`,
+      { cause: e },
+    );
+  }
+  if (!x) throw new KeybenchError('ERR_KEY_INVALID', 'The browser did not give the Ed25519 public key.');
+  return { ...k, spki: await jwkToSpki({ kty: 'OKP', crv: 'Ed25519', x }) };
+}
+
+async function parseKeySetTextOnly(text: string): Promise<ParsedKey[]> {
   const trimmed = text.trim();
   if (!trimmed) throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'Nothing to read: the key text is empty.');
   if (looksLikePem(trimmed)) {

@@ -37,6 +37,9 @@ export const SERVER_FORMATS: Record<ProfileId, { format: PrivateFormat; label: s
     { format: 'sec1', label: 'SEC1 EC PRIVATE KEY (what ssh-keygen -m PEM writes)' },
     { format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY' },
   ],
+  ed25519: [
+    { format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY (what openssl genpkey -algorithm ed25519 writes)' },
+  ],
 };
 
 /**
@@ -55,7 +58,9 @@ export async function generateServerKeyFiles(
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
   try {
-    const privateName = profileId === 'qredo' ? 'private.pem' : 'jwtECDSASHA512.key';
+    const privateName = { qredo: 'private.pem', qitech: 'jwtECDSASHA512.key', ed25519: 'ed25519.pem' }[
+      profileId
+    ];
     let text: string;
     if (format === 'pkcs8') {
       text = toPem(pkcs8, 'PRIVATE KEY');
