@@ -20,7 +20,7 @@ import { KeybenchError, type ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header } from '../request/types';
+import { header, verdictFrom } from '../request/types';
 import { curlCommand, shellQuote } from './shell';
 import { ok, problem, type Finding } from './scheme';
 
@@ -491,21 +491,13 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   }
   const sentText = `${join(q)}${join(b)}`;
 
-  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict => {
-    const firstError = findings.find((f) => f.severity === 'error');
-    const verified = signatureVerified && !firstError;
-    return {
-      scheme: 'binance',
-      state: verified ? 'verified' : 'failed',
+  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict =>
+    verdictFrom(
+      { scheme: 'binance', findings, diagnoses, signInput, fallback: 'ERR_BINANCE_SIGNATURE' },
       signatureVerified,
-      code: verified ? 'OK' : (firstError?.code ?? diagnoses[0]?.code ?? 'ERR_BINANCE_SIGNATURE'),
       parts,
-      ...(keyLabel !== undefined ? { keyLabel } : {}),
-      findings,
-      diagnoses,
-      signInput,
-    };
-  };
+      keyLabel,
+    );
 
   // The API key header.
   if (!apiKey?.trim()) {

@@ -16,7 +16,7 @@ import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header } from '../request/types';
+import { header, verdictFrom } from '../request/types';
 import { pythonJsonDumps } from './body-bytes';
 import { inspectQredoApiKey } from './qredo';
 import { ok, problem, type Finding } from './scheme';
@@ -836,21 +836,13 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
       (k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks'),
   );
 
-  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict => {
-    const firstError = findings.find((f) => f.severity === 'error');
-    const verified = signatureVerified && !firstError;
-    return {
-      scheme: 'qredo',
-      state: verified ? 'verified' : 'failed',
+  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict =>
+    verdictFrom(
+      { scheme: 'qredo', findings, diagnoses, signInput, fallback: 'ERR_QREDO_SIGNATURE' },
       signatureVerified,
-      code: verified ? 'OK' : (firstError?.code ?? diagnoses[0]?.code ?? 'ERR_QREDO_SIGNATURE'),
       parts,
-      ...(keyLabel !== undefined ? { keyLabel } : {}),
-      findings,
-      diagnoses,
-      signInput,
-    };
-  };
+      keyLabel,
+    );
 
   if (!trusted.length) {
     findings.push(

@@ -98,3 +98,27 @@ export interface DoctorInput {
   keys: VerificationKey[];
   nowMs: number;
 }
+
+/**
+ * A scheme's verdict from its findings: `verified` only when the signature verified with a trusted
+ * key and no finding is an error; the code is the first error's, else the first diagnosis's, else
+ * `fallback`.
+ */
+export function verdictFrom(
+  common: Pick<RequestVerdict, 'scheme' | 'findings' | 'diagnoses' | 'signInput'> & { fallback: ErrorCode },
+  signatureVerified: boolean,
+  parts: Rich,
+  keyLabel?: string,
+): RequestVerdict {
+  const { fallback, ...rest } = common;
+  const firstError = rest.findings.find((f) => f.severity === 'error');
+  const verified = signatureVerified && !firstError;
+  return {
+    ...rest,
+    state: verified ? 'verified' : 'failed',
+    signatureVerified,
+    code: verified ? 'OK' : (firstError?.code ?? rest.diagnoses[0]?.code ?? fallback),
+    parts,
+    ...(keyLabel !== undefined ? { keyLabel } : {}),
+  };
+}
