@@ -180,17 +180,44 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm',
+    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
     const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'rsa' | 'p521') => {
+    const pick = (kind: 'rsa' | 'p521' | 'binance') => {
       const pairs = this.pairsFor(kind);
       return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
     };
+    if (scheme === 'binance') {
+      // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
+      // and signature itself when it signs.
+      const lines = (text: string) =>
+        text
+          .split('&')
+          .filter((p) => p && !/^(timestamp|recvWindow|signature)=/.test(p))
+          .map((p) => {
+            try {
+              return decodeURIComponent(p.replace(/\+/g, ' '));
+            } catch {
+              return p;
+            }
+          })
+          .join('\n');
+      const q = input.url.indexOf('?');
+      this.tab = 'binance';
+      this.binanceMethod = method === 'GET' || method === 'DELETE' ? method : 'POST';
+      this.binanceUrl = q === -1 ? input.url : input.url.slice(0, q);
+      this.binanceQuery = q === -1 ? '' : lines(input.url.slice(q + 1));
+      this.binanceBody = lines(input.body);
+      if (input.apiKey) this.binanceApiKey = input.apiKey;
+      this.binanceKeyId = pick('binance');
+      this.binanceResult = null;
+      this.binanceError = '';
+      return;
+    }
     if (scheme === 'qredo') {
       this.tab = 'qredo';
       this.qredoMethod = method;

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations, pasteInto } from './fixtures';
+import { test, expect, expectNoAxeViolations, generateKey, pasteInto } from './fixtures';
 import { vector, vectorPath } from '../unit/helpers';
 import { nodeJws, toolKey } from '../unit/jwt-helpers';
 
@@ -189,4 +189,27 @@ test('attacks through the page: a header sent twice is refused; two missing head
   await expect(page.getByRole('heading', { name: 'Checks' })).toBeVisible();
   await expect(page.getByText(/x-timestamp: The request has neither/)).toBeVisible();
   await expect(page.getByText(/x-api-key: The request has no x-api-key/)).toBeVisible();
+});
+
+test('a Binance request signed with another key fails; "Sign it correctly" opens the Binance signer with its parameters', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  await generateKey(page, 'Ed25519');
+  await page.goto('./#/inspect');
+  const other = generateKeyPairSync('ed25519');
+  const query = `symbol=BTCUSDT&side=BUY&timestamp=${Date.now()}&recvWindow=5000`;
+  const sig = nodeSign(null, Buffer.from(query), other.privateKey).toString('base64');
+  const url = 'https://api.binance.com/api/v3/order';
+  await page
+    .getByLabel(/^JWT/)
+    .fill(`curl -X POST -H 'X-MBX-APIKEY: abc' '${url}?${query}&signature=${encodeURIComponent(sig)}'`);
+  const v = await settled(page);
+  expect(v.state).toBe('failed');
+  expect(v.text).not.toContain('Signature verified');
+  await page.getByRole('button', { name: 'Sign it correctly' }).click();
+  await expect(page).toHaveURL(/#\/sign$/);
+  await expect(page.getByLabel('URL')).toHaveValue(url);
+  await expect(page.getByLabel('Query parameters')).toHaveValue('symbol=BTCUSDT\nside=BUY');
+  await expect(page.getByLabel('API key')).toHaveValue('abc');
 });
