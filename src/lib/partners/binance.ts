@@ -17,10 +17,9 @@
  */
 import { base64ToBytes, base64urlToBytes, bytesToBase64 } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header, verdictFrom } from '../request/types';
+import { header, verdictFrom, trustedKeysOf, type TrustedKey } from '../request/types';
 import { curlCommand, shellQuote } from './shell';
 import { ok, problem, type Finding } from './scheme';
 
@@ -213,8 +212,6 @@ export async function binanceRequest(input: BinanceRequestInput): Promise<Binanc
 
 // ---------------------------------------------------------------------------------------------
 // The request doctor
-
-type TrustedKey = VerificationKey & { kind: 'public' };
 
 interface Mistake {
   code: ErrorCode;
@@ -612,12 +609,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   }
 
   // Keys.
-  const trusted = input.keys.filter(
-    (k): k is TrustedKey =>
-      k.kind === 'public' &&
-      (k.type.kty === 'OKP' || k.type.kty === 'RSA') &&
-      (k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks'),
-  );
+  const trusted = trustedKeysOf(input.keys, ['OKP', 'RSA']);
   if (!trusted.length) {
     findings.push(
       problem(

@@ -13,10 +13,9 @@ import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import { base64ToBytes, base64urlToBytes, toHex } from '../encoding/base64url';
 import type { ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header, verdictFrom } from '../request/types';
+import { header, verdictFrom, trustedKeysOf, type TrustedKey } from '../request/types';
 import { pythonJsonDumps } from './body-bytes';
 import { inspectQredoApiKey } from './qredo';
 import { ok, problem, type Finding } from './scheme';
@@ -32,7 +31,6 @@ const REFUSED = 'Qredo answers 401 {"code":401,"msg":"errPartnerAuth"}';
 const enc = new TextEncoder();
 
 type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
-type TrustedKey = VerificationKey & { kind: 'public' };
 type SigEncoding = 'base64url' | 'base64url-padded' | 'base64' | 'hex';
 
 /** DigestInfo prefixes of EMSA-PKCS1-v1_5 (RFC 8017 §9.2, note 1). */
@@ -829,12 +827,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   }
 
   // Keys.
-  const trusted = input.keys.filter(
-    (k): k is TrustedKey =>
-      k.kind === 'public' &&
-      k.type.kty === 'RSA' &&
-      (k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks'),
-  );
+  const trusted = trustedKeysOf(input.keys, ['RSA']);
 
   const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict =>
     verdictFrom(

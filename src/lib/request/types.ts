@@ -122,3 +122,19 @@ export function verdictFrom(
     ...(keyLabel !== undefined ? { keyLabel } : {}),
   };
 }
+
+/** A public key the user trusts: stored, pasted, or one key of a pasted JWKS. */
+export type TrustedKey = VerificationKey & { kind: 'public' };
+
+/**
+ * The keys a request doctor may verify with: public keys of the given types that the user trusts,
+ * never one a request or token carries itself (`x5c`, `jwk` header). One rule for every scheme.
+ */
+export function trustedKeysOf(keys: readonly VerificationKey[], ktys: readonly string[]): TrustedKey[] {
+  return keys.filter(
+    (k): k is TrustedKey =>
+      k.kind === 'public' &&
+      ktys.includes(k.type.kty) &&
+      (k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks'),
+  );
+}
