@@ -2,8 +2,9 @@ import { messageOf } from '../lib/errors';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
-import { profileById, type ProfileId } from '../lib/keys/profiles';
-import { defaultLabel, type OnboardingProgress, type StoredKey } from '../lib/keys/stored-key';
+import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
+import type { PartnerId } from '../lib/partner-profile';
+import { defaultLabel, type StoredKey } from '../lib/keys/stored-key';
 import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
@@ -19,7 +20,7 @@ export type Persistence = 'checking' | 'persistent' | 'best-effort' | 'asking';
 export class Keyring {
   #keys = $state.raw<StoredKey[]>([]);
   #details = $state.raw<Record<string, KeyDetails>>({});
-  #generating = $state<ProfileId | null>(null);
+  #generating = $state<KeySpecId | null>(null);
   #error = $state<string | null>(null);
   #storageProblem = $state<string | null>(null);
   #persistence = $state<Persistence>('checking');
@@ -41,7 +42,7 @@ export class Keyring {
   get details() {
     return this.#details;
   }
-  /** The profile whose key is being generated, if any. */
+  /** The key spec being generated, if any. */
   get generating() {
     return this.#generating;
   }
@@ -151,28 +152,31 @@ export class Keyring {
     this.#channel?.postMessage('changed');
   }
 
-  /** Generate and store a non-extractable key pair for a profile; returns it, or null on failure. */
-  async generate(profileId: ProfileId): Promise<StoredKey | null> {
+  /**
+   * Generate and store a non-extractable key pair, for a partner (named after it, serving it) or for
+   * none; returns it, or null on failure.
+   */
+  async generate(specId: KeySpecId, partner: { id: PartnerId; name: string } | null = null): Promise<StoredKey | null> {
     if (this.#generating) return null;
-    this.#generating = profileId;
+    this.#generating = specId;
     this.#error = null;
     try {
-      const profile = profileById(profileId);
-      const pair = await generateKeyPair(profileId);
+      const spec = keySpecById(specId);
+      const pair = await generateKeyPair(specId);
       const now = Date.now();
       const key: StoredKey = {
         id: crypto.randomUUID(),
         kind: 'pair',
-        label: defaultLabel(profile.partner, now),
-        profile: profileId,
+        label: defaultLabel(partner ? `${partner.name} ${spec.keyName}` : `${spec.keyName} key`, now),
+        partners: partner ? [partner.id] : [],
         algorithm: describeKeyType(keyTypeOf(pair.publicKey)),
-        jwsAlg: profile.jwsAlg,
+        jwsAlg: spec.jwsAlg,
         createdAt: now,
         origin: 'generated',
         spki: pair.spki,
         publicKey: pair.publicKey,
         privateKey: pair.privateKey,
-        progress: { publicKeyExported: false, uploaded: false },
+        progress: { publicKeyExported: false, uploaded: {} },
       };
       await this.add(key);
       this.#requestPersistence();
@@ -210,8 +214,13 @@ export class Keyring {
    * Record onboarding progress for a key. Only the given steps are written, merged into the
    * stored record, so two steps recorded at once both stay.
    */
-  async markProgress(id: string, patch: Partial<OnboardingProgress>): Promise<void> {
+  async markProgress(id: string, patch: KeyMetadataPatch['progress']): Promise<void> {
     await this.#update(id, { progress: patch });
+  }
+
+  /** Start or stop using a key pair for a partner. */
+  async serve(id: string, partner: PartnerId, on: boolean): Promise<void> {
+    await this.#update(id, { partners: { [partner]: on } });
   }
 
   /** Write a metadata change, then show the record as stored (the write's result, not the wish). */
@@ -254,12 +263,12 @@ export class Keyring {
     const kindName = describeKeyType(parsed.type);
     const base = {
       id: crypto.randomUUID(),
-      profile: null,
+      partners: [],
       algorithm: kindName,
       createdAt: now,
       origin: 'imported' as const,
       spki: parsed.spki,
-      progress: { publicKeyExported: false, uploaded: false },
+      progress: { publicKeyExported: false, uploaded: {} },
     };
     let key: StoredKey;
     if (parsed.kind === 'private') {

@@ -1,3 +1,4 @@
+import type { SignerId } from '../lib/partner-profile';
 import { KeybenchError, messageOf } from '../lib/errors';
 import { signJws } from '../lib/jwt/sign';
 import {
@@ -64,7 +65,7 @@ function storedApiKey(): string {
 /** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
  * unless the user ticks "remember" for the Qredo API key. */
 export class SignForms {
-  tab = $state<'jwt' | 'qredo' | 'qitech' | 'snowflake' | 'binance'>('jwt');
+  tab = $state<'jwt' | SignerId>('jwt');
 
   // Test JWT
   jwtKeyId = $state('');

@@ -4,7 +4,8 @@
  */
 import { createStore, del, set, update, values, type UseStore } from 'idb-keyval';
 import { KeybenchError } from '../lib/errors';
-import type { OnboardingProgress, StoredKey } from '../lib/keys/stored-key';
+import type { PartnerId } from '../lib/partner-profile';
+import { upgradeStoredKey, type StoredKey } from '../lib/keys/stored-key';
 
 let store: UseStore | undefined;
 
@@ -40,7 +41,7 @@ export async function listKeys(): Promise<StoredKey[]> {
     // to the first key. (Browsers without indexedDB.databases() just open it.)
     const existing = await indexedDB.databases?.();
     if (existing && !existing.some((d) => d.name === 'keybench')) return [];
-    const all = await values<StoredKey>(store);
+    const all = (await values<Parameters<typeof upgradeStoredKey>[0]>(store)).map(upgradeStoredKey);
     return all.sort((a, b) => a.createdAt - b.createdAt);
   } catch (e) {
     throw wrap('ERR_STORAGE_UNAVAILABLE', 'The key store could not be read', e);
@@ -69,14 +70,35 @@ export async function putKey(key: StoredKey): Promise<void> {
   }
 }
 
-/** A change to a stored key's metadata: a new label, and/or some onboarding steps. */
+/**
+ * A change to a stored key's metadata: a new label, some onboarding steps, partners it starts or
+ * stops serving. Per-partner entries are merged one by one, so two changes at once both land.
+ */
 export interface KeyMetadataPatch {
   label?: string;
-  progress?: Partial<OnboardingProgress>;
+  progress?: { publicKeyExported?: boolean; uploaded?: Partial<Record<PartnerId, boolean>> };
+  partners?: Partial<Record<PartnerId, boolean>>;
+}
+
+/** The record with the patch applied (pure: the caller runs it inside the write transaction). */
+export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredKey {
+  let partners = current.partners;
+  for (const [id, on] of Object.entries(patch.partners ?? {}) as [PartnerId, boolean][]) {
+    partners = on ? (partners.includes(id) ? partners : [...partners, id]) : partners.filter((p) => p !== id);
+  }
+  return {
+    ...current,
+    ...(patch.label === undefined ? {} : { label: patch.label }),
+    partners,
+    progress: {
+      publicKeyExported: patch.progress?.publicKeyExported ?? current.progress.publicKeyExported,
+      uploaded: { ...current.progress.uploaded, ...patch.progress?.uploaded },
+    },
+  };
 }
 
 /**
- * Change a stored key's metadata (label, progress) and return the record as stored. The read and
+ * Change a stored key's metadata (label, progress, partners) and return the record as stored. The read and
  * the write are one IndexedDB transaction, and the patch is merged into the record read there, so
  * concurrent changes (a rename while a step is ticked, two steps at once) all land. The key
  * material cannot be changed this way.
@@ -85,7 +107,7 @@ export interface KeyMetadataPatch {
 export async function updateKey(id: string, patch: KeyMetadataPatch): Promise<StoredKey> {
   let next: StoredKey | undefined;
   try {
-    await update<StoredKey>(
+    await update<Parameters<typeof upgradeStoredKey>[0]>(
       id,
       (current) => {
         if (!current)
@@ -93,11 +115,7 @@ export async function updateKey(id: string, patch: KeyMetadataPatch): Promise<St
             'ERR_STORAGE_NOT_FOUND',
             'That key is no longer stored (deleted in another tab?).',
           );
-        next = {
-          ...current,
-          ...(patch.label === undefined ? {} : { label: patch.label }),
-          progress: { ...current.progress, ...patch.progress },
-        };
+        next = applyPatch(upgradeStoredKey(current), patch);
         return next;
       },
       keyStore(),

@@ -60,8 +60,9 @@ for (const mode of [
     await generateKey(page, 'RSA-2048');
     await page.getByLabel('Key to import').fill(vector('qitech', 'qitech-side.key.pub'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect(page.getByRole('heading', { name: 'Imported and trusted keys' })).toBeVisible();
-    await page.getByText('Onboarding steps for QI Tech').click();
+    await expect(page.getByRole('heading', { name: 'Trusted public keys' })).toBeVisible();
+    await page.getByText('Onboarding steps for Qredo Partner API').click();
+    await page.getByText('Mistakes keybench recognises for Qredo Partner API').click();
     await card.getByRole('button', { name: 'Create CSR' }).click();
     await expect(card.getByLabel('Common name (CN)')).toBeVisible();
     await check('Keys, with keys, onboarding steps and the CSR form open');

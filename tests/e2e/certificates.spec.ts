@@ -49,8 +49,8 @@ for (const keyName of ['RSA-2048', 'P-521'] as const) {
 }
 
 for (const [profile, format, tool, privName, pubName] of [
-  ['Qredo Partner API', 'PKCS#1', 'rsa', 'private.pem', 'public.pem'],
-  ['QI Tech', 'SEC1', 'ec', 'jwtECDSASHA512.key', 'jwtECDSASHA512.key.pub'],
+  ['RSA-2048', 'PKCS#1', 'rsa', 'private.pem', 'public.pem'],
+  ['P-521', 'SEC1', 'ec', 'jwtECDSASHA512.key', 'jwtECDSASHA512.key.pub'],
 ] as const) {
   test(`server key files (${profile}, ${format}): openssl accepts them; nothing is stored`, async ({
     page,

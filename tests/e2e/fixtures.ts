@@ -103,13 +103,30 @@ export const test = base.extend<{ guard: void; policyViolations: PolicyViolation
 });
 export { expect };
 
-/** Generate a key of a profile from the Keys view and wait for its card; returns the card. */
-export async function generateKey(page: Page, keyName: 'RSA-2048' | 'P-521' | 'Ed25519') {
+/** The partner profile each key type is generated for unless a test says otherwise. */
+const PARTNER_OF = { 'RSA-2048': 'Qredo Partner API', 'P-521': 'QI Tech', Ed25519: 'Binance' } as const;
+
+/**
+ * Generate a key pair from the Keys view, for a partner profile (by default the usual one for the
+ * key type; null for none), and wait for its card; returns the card.
+ */
+export async function generateKey(
+  page: Page,
+  keyName: 'RSA-2048' | 'P-521' | 'Ed25519',
+  partner: string | null = PARTNER_OF[keyName],
+) {
   const before = await page.getByRole('article').count();
-  await page.getByRole('button', { name: new RegExp(`Generate.*${keyName}`) }).click();
+  const picker = page.getByLabel('Partner profile');
+  // The profiles load just after first paint: wait for the option before choosing it.
+  if (partner) await expect(picker.getByRole('option', { name: partner })).toHaveCount(1);
+  await picker.selectOption(partner ? { label: partner } : { value: '' });
+  await page
+    .getByRole('button', {
+      name: new RegExp(`Generate ${keyName} key pair${partner ? ` for ${partner}` : ''}`),
+    })
+    .click();
   await expect(page.getByRole('article')).toHaveCount(before + 1, { timeout: 20_000 });
-  const partner = { 'RSA-2048': 'Qredo Partner API', 'P-521': 'QI Tech', Ed25519: 'Ed25519' }[keyName];
-  const card = page.getByRole('article', { name: new RegExp(partner) }).last();
+  const card = page.getByRole('article', { name: new RegExp(`${partner ?? ''}.*${keyName}`) }).last();
   await expect(card.getByTestId('fingerprint')).toContainText(':');
   return card;
 }

@@ -5,7 +5,7 @@ import { jwkThumbprint, publicJwk, spkiFingerprint, spkiToPem } from '../../src/
 import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
 import { defaultAlgFor, importPrivateKey, importPublicKey } from '../../src/lib/keys/import';
 import { parseKeyText } from '../../src/lib/keys/parse';
-import { profileById, webCryptoSignParams } from '../../src/lib/keys/profiles';
+import { keySpecById, webCryptoSignParams } from '../../src/lib/keys/key-specs';
 import { ed25519Supported } from '../../src/lib/keys/support';
 import { signJws } from '../../src/lib/jwt/sign';
 import { openssl, tempDir, writeTemp } from './helpers';
@@ -25,7 +25,7 @@ function nodeVerifies(jws: string, spki: Uint8Array): boolean {
 
 describe('Ed25519 profile', () => {
   it('signs EdDSA with WebCrypto Ed25519', () => {
-    const p = profileById('ed25519');
+    const p = keySpecById('ed25519');
     expect(p.jwsAlg).toBe('EdDSA');
     expect(p.generateParams).toEqual({ name: 'Ed25519' });
     expect(webCryptoSignParams('EdDSA')).toEqual({ name: 'Ed25519' });

@@ -5,7 +5,7 @@ import { jwkThumbprint, publicJwk, spkiFingerprint, spkiToPem } from '../../src/
 import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
 import { defaultAlgFor } from '../../src/lib/keys/import';
 import { defaultLabel } from '../../src/lib/keys/stored-key';
-import { PROFILES } from '../../src/lib/keys/profiles';
+import { KEY_SPECS } from '../../src/lib/keys/key-specs';
 import { openssl, tempDir, writeTemp } from './helpers';
 
 /** RFC 7638 computed independently of jose: required members, lexicographic order, no whitespace. */
@@ -16,8 +16,8 @@ function rfc7638(jwk: Record<string, unknown>): string {
 }
 
 describe.each([
-  { id: 'qredo' as const, nodeType: 'rsa', detail: { modulusLength: 2048, publicExponent: 65537n } },
-  { id: 'qitech' as const, nodeType: 'ec', detail: { namedCurve: 'secp521r1' } },
+  { id: 'rsa-2048' as const, nodeType: 'rsa', detail: { modulusLength: 2048, publicExponent: 65537n } },
+  { id: 'p-521' as const, nodeType: 'ec', detail: { namedCurve: 'secp521r1' } },
 ])('generated $id key pair', ({ id, nodeType, detail }) => {
   const made = generateKeyPair(id);
 
@@ -57,12 +57,12 @@ describe.each([
     }) as Record<string, unknown>;
     const thumb = await jwkThumbprint(publicKey);
     expect(thumb).toBe(rfc7638(nodeJwk));
-    const profile = PROFILES.find((p) => p.id === id)!;
+    const profile = KEY_SPECS.find((p) => p.id === id)!;
     const jwk = await publicJwk(publicKey, profile.jwsAlg);
     expect(jwk).toEqual({ ...nodeJwk, kid: thumb, alg: profile.jwsAlg, use: 'sig' });
     expect(jwk).not.toHaveProperty('d');
     expect(defaultAlgFor(keyTypeOf(publicKey))).toBe(profile.jwsAlg);
-    expect(describeKeyType(keyTypeOf(publicKey))).toBe(id === 'qredo' ? 'RSA-2048' : 'ECDSA P-521');
+    expect(describeKeyType(keyTypeOf(publicKey))).toBe(id === 'rsa-2048' ? 'RSA-2048' : 'ECDSA P-521');
   });
 });
 

@@ -11,12 +11,12 @@ async function fresh() {
 }
 
 async function makeKey(createdAt: number, label = 'k'): Promise<StoredKey> {
-  const pair = await generateKeyPair('qitech');
+  const pair = await generateKeyPair('p-521');
   return {
     id: crypto.randomUUID(),
     kind: 'pair',
     label,
-    profile: 'qitech',
+    partners: ['qitech'],
     algorithm: 'ECDSA P-521',
     jwsAlg: 'ES512',
     createdAt,
@@ -24,7 +24,7 @@ async function makeKey(createdAt: number, label = 'k'): Promise<StoredKey> {
     spki: pair.spki,
     publicKey: pair.publicKey,
     privateKey: pair.privateKey,
-    progress: { publicKeyExported: false, uploaded: false },
+    progress: { publicKeyExported: false, uploaded: {} },
   };
 }
 
@@ -68,12 +68,12 @@ describe('keystore', () => {
     await store.putKey(k);
     const next = await store.updateKey(k.id, {
       label: 'renamed',
-      progress: { publicKeyExported: true, uploaded: true },
+      progress: { publicKeyExported: true, uploaded: { qitech: true } },
     });
     expect(next.label).toBe('renamed');
     const [stored] = await store.listKeys();
     expect(stored?.label).toBe('renamed');
-    expect(stored?.progress.uploaded).toBe(true);
+    expect(stored?.progress.uploaded).toEqual({ qitech: true });
   });
 
   it('concurrent changes to different metadata of one key all survive (one transaction each)', async () => {
@@ -84,19 +84,26 @@ describe('keystore', () => {
     // would let the last one put back the fields the others changed.
     const results = await Promise.all([
       store.updateKey(k.id, { label: 'after' }),
-      store.updateKey(k.id, { progress: { uploaded: true } }),
+      store.updateKey(k.id, { progress: { uploaded: { qitech: true } } }),
       store.updateKey(k.id, { progress: { publicKeyExported: true } }),
+      store.updateKey(k.id, { partners: { qredo: true } }),
+      store.updateKey(k.id, { partners: { snowflake: true } }),
+      store.updateKey(k.id, { progress: { uploaded: { snowflake: true } } }),
     ]);
     const [stored] = await (await fresh()).listKeys();
-    expect({ label: stored?.label, progress: stored?.progress }).toEqual({
+    expect({ label: stored?.label, partners: stored?.partners, progress: stored?.progress }).toEqual({
       label: 'after',
-      progress: { publicKeyExported: true, uploaded: true },
+      partners: ['qitech', 'qredo', 'snowflake'],
+      progress: { publicKeyExported: true, uploaded: { qitech: true, snowflake: true } },
     });
     // Each call returns the record its own transaction stored, the last one everything.
     expect(results.map((r) => [r.label, r.progress])).toEqual([
-      ['after', { publicKeyExported: false, uploaded: false }],
-      ['after', { publicKeyExported: false, uploaded: true }],
-      ['after', { publicKeyExported: true, uploaded: true }],
+      ['after', { publicKeyExported: false, uploaded: {} }],
+      ['after', { publicKeyExported: false, uploaded: { qitech: true } }],
+      ['after', { publicKeyExported: true, uploaded: { qitech: true } }],
+      ['after', { publicKeyExported: true, uploaded: { qitech: true } }],
+      ['after', { publicKeyExported: true, uploaded: { qitech: true } }],
+      ['after', { publicKeyExported: true, uploaded: { qitech: true, snowflake: true } }],
     ]);
     // The key material is untouched and still signs.
     const data = new TextEncoder().encode('hello');
@@ -107,13 +114,61 @@ describe('keystore', () => {
   it('a progress change keeps the steps it does not name', async () => {
     const store = await fresh();
     const k = await makeKey(1);
-    await store.putKey({ ...k, progress: { publicKeyExported: true, uploaded: false } });
-    const next = await store.updateKey(k.id, { progress: { uploaded: true } });
-    expect(next.progress).toEqual({ publicKeyExported: true, uploaded: true });
-    await store.updateKey(k.id, { progress: { uploaded: false } });
+    await store.putKey({ ...k, progress: { publicKeyExported: true, uploaded: { qredo: true } } });
+    const next = await store.updateKey(k.id, { progress: { uploaded: { qitech: true } } });
+    expect(next.progress).toEqual({ publicKeyExported: true, uploaded: { qredo: true, qitech: true } });
+    await store.updateKey(k.id, { progress: { uploaded: { qitech: false } } });
     const [stored] = await store.listKeys();
-    expect(stored?.progress).toEqual({ publicKeyExported: true, uploaded: false });
+    expect(stored?.progress).toEqual({ publicKeyExported: true, uploaded: { qredo: true, qitech: false } });
   });
+
+  it('a partner can be served and let go; the others stay', async () => {
+    const store = await fresh();
+    const k = await makeKey(1);
+    await store.putKey(k);
+    expect((await store.updateKey(k.id, { partners: { snowflake: true } })).partners).toEqual([
+      'qitech',
+      'snowflake',
+    ]);
+    expect((await store.updateKey(k.id, { partners: { snowflake: true } })).partners).toEqual([
+      'qitech',
+      'snowflake',
+    ]);
+    expect((await store.updateKey(k.id, { partners: { qitech: false } })).partners).toEqual(['snowflake']);
+    const [stored] = await store.listKeys();
+    expect(stored?.partners).toEqual(['snowflake']);
+  });
+
+  it.each([
+    ['qredo', true, ['qredo'], { qredo: true }],
+    ['qitech', false, ['qitech'], { qitech: false }],
+    ['ed25519', true, ['binance'], { binance: true }],
+    [null, false, [], {}],
+  ] as const)(
+    'a record stored before partner profiles (profile %s, uploaded %s) is read as serving %j',
+    async (profile, uploaded, partners, progress) => {
+      const store = await fresh();
+      const k = await makeKey(1);
+      const { partners: _drop, ...rest } = k;
+      void _drop;
+      // Written as keybench 0.1 wrote it, straight through idb-keyval.
+      const { createStore, set } = await import('idb-keyval');
+      await set(
+        k.id,
+        { ...rest, profile, progress: { publicKeyExported: false, uploaded } },
+        createStore('keybench', 'keys'),
+      );
+      const [read] = await store.listKeys();
+      expect(read?.partners).toEqual(partners);
+      expect(read?.progress).toEqual({ publicKeyExported: false, uploaded: progress });
+      expect(read).not.toHaveProperty('profile');
+      // A change to the old record writes it in the new shape.
+      await store.updateKey(k.id, { label: 'x' });
+      const { get } = await import('idb-keyval');
+      expect(await get(k.id, createStore('keybench', 'keys'))).toMatchObject({ partners, label: 'x' });
+      expect(await get(k.id, createStore('keybench', 'keys'))).not.toHaveProperty('profile');
+    },
+  );
 
   it('deletes', async () => {
     const store = await fresh();

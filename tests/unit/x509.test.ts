@@ -5,7 +5,7 @@ import { createCsr, createSelfSignedCertificate } from '../../src/lib/x509/certi
 import { generateServerKeyFiles } from '../../src/lib/keys/server-files';
 import { openssl, tempDir, writeTemp } from './helpers';
 
-describe.each(['qredo', 'qitech'] as const)('certificates from a stored %s key', (profile) => {
+describe.each(['rsa-2048', 'p-521'] as const)('certificates from a stored %s key', (profile) => {
   const subject = {
     commonName: 'api-client.example.com',
     organization: 'Acme, Ltd.',
@@ -65,10 +65,10 @@ describe.each(['qredo', 'qitech'] as const)('certificates from a stored %s key',
 
 describe('key files for a server', () => {
   for (const [profile, format, tool] of [
-    ['qredo', 'pkcs1', 'rsa'],
-    ['qredo', 'pkcs8', 'rsa'],
-    ['qitech', 'sec1', 'ec'],
-    ['qitech', 'pkcs8', 'ec'],
+    ['rsa-2048', 'pkcs1', 'rsa'],
+    ['rsa-2048', 'pkcs8', 'rsa'],
+    ['p-521', 'sec1', 'ec'],
+    ['p-521', 'pkcs8', 'ec'],
     ['ed25519', 'pkcs8', 'pkey'],
   ] as const) {
     it(`${profile} ${format}: openssl pkey -check accepts it and \`openssl ${tool} -pubout\` gives the public file`, async () => {
@@ -80,7 +80,7 @@ describe('key files for a server', () => {
       expect(openssl(['pkey', '-in', priv, '-check', '-noout'])).toMatch(/valid/i);
       expect(openssl([tool, '-in', priv, '-pubout'])).toBe(files.publicFile.text);
       expect(files.publicFile.name).toBe(
-        { qredo: 'public.pem', qitech: 'jwtECDSASHA512.key.pub', ed25519: 'ed25519.pub.pem' }[profile],
+        { 'rsa-2048': 'public.pem', 'p-521': 'jwtECDSASHA512.key.pub', ed25519: 'ed25519.pub.pem' }[profile],
       );
     });
   }

@@ -1,6 +1,6 @@
 import { bytesToBase64url, textToBase64url } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
-import { webCryptoSignParams, type SigningAlg } from '../keys/profiles';
+import { webCryptoSignParams, type SigningAlg } from '../keys/key-specs';
 
 /**
  * Sign a compact JWS with a (non-extractable) private key. The payload is used exactly as given:

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { toPem } from '../encoding/pem';
-import { toHex } from '../encoding/base64url';
-import type { SigningAlg } from './profiles';
+import { bytesToBase64, toHex } from '../encoding/base64url';
+import type { SigningAlg } from './key-specs';
 
 /** The public key as PEM, byte for byte what `openssl pkey -pubin -pubout` prints. */
 export function spkiToPem(spki: Uint8Array): string {
@@ -11,6 +11,14 @@ export function spkiToPem(spki: Uint8Array): string {
 /** SHA-256 of the SPKI DER as lowercase hex pairs joined by ":" (`openssl dgst -sha256 -c`). */
 export async function spkiFingerprint(spki: Uint8Array<ArrayBuffer>): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', spki)), ':');
+}
+
+/**
+ * SHA-256 of the SPKI DER as `SHA256:` + standard base64 with padding: what Snowflake's DESCRIBE USER
+ * prints as RSA_PUBLIC_KEY_FP (`openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64`).
+ */
+export async function spkiSha256Base64(spki: Uint8Array): Promise<string> {
+  return `SHA256:${bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(spki))))}`;
 }
 
 /** The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key. */

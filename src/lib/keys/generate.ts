@@ -1,5 +1,5 @@
 import { KeybenchError } from '../errors';
-import { profileById, type ProfileId } from './profiles';
+import { keySpecById, type KeySpecId } from './key-specs';
 
 /** A freshly generated key pair with its public key's SPKI DER. */
 export interface GeneratedKeyPair {
@@ -9,14 +9,14 @@ export interface GeneratedKeyPair {
 }
 
 /**
- * Generate a key pair for a profile. The private key is non-extractable from birth: nothing,
+ * Generate a key pair of a spec. The private key is non-extractable from birth: nothing,
  * keybench included, can read its bytes. (WebCrypto always keeps the public half extractable.)
  * @throws KeybenchError ERR_GENERATION_FAILED when the browser refuses (e.g. no P-521 support).
  */
-export async function generateKeyPair(profileId: ProfileId): Promise<GeneratedKeyPair> {
-  const profile = profileById(profileId);
+export async function generateKeyPair(specId: KeySpecId): Promise<GeneratedKeyPair> {
+  const spec = keySpecById(specId);
   try {
-    const pair = (await crypto.subtle.generateKey(profile.generateParams, false, [
+    const pair = (await crypto.subtle.generateKey(spec.generateParams, false, [
       'sign',
       'verify',
     ])) as CryptoKeyPair;
@@ -25,7 +25,7 @@ export async function generateKeyPair(profileId: ProfileId): Promise<GeneratedKe
   } catch (e) {
     throw new KeybenchError(
       'ERR_GENERATION_FAILED',
-      `This browser could not generate a ${profile.keyName} key: ${e instanceof Error ? e.message : String(e)}`,
+      `This browser could not generate a ${spec.keyName} key: ${e instanceof Error ? e.message : String(e)}`,
       { cause: e },
     );
   }

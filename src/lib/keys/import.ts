@@ -1,6 +1,6 @@
 import { KeybenchError } from '../errors';
 import { esAlgForCurve } from '../jwt/algorithms';
-import type { SigningAlg } from './profiles';
+import type { SigningAlg } from './key-specs';
 import type { KeyType } from './key-type';
 import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
 

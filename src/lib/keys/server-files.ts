@@ -7,7 +7,7 @@ import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { ECParameters, ECPrivateKey, id_secp521r1 } from '@peculiar/asn1-ecc';
 import { toPem } from '../encoding/pem';
 import { spkiToPem } from './export';
-import { profileById, type ProfileId } from './profiles';
+import { keySpecById, type KeySpecId } from './key-specs';
 
 /** Which private-key file format to write. */
 export type PrivateFormat = 'pkcs1' | 'pkcs8' | 'sec1';
@@ -24,16 +24,16 @@ export interface ServerKeyFiles {
   publicFile: KeyFile;
 }
 
-/** Formats each profile offers, the partner tool's own first. */
-export const SERVER_FORMATS: Record<ProfileId, { format: PrivateFormat; label: string }[]> = {
-  qredo: [
+/** Formats each key spec offers, the partner tool's own first. */
+export const SERVER_FORMATS: Record<KeySpecId, { format: PrivateFormat; label: string }[]> = {
+  'rsa-2048': [
     {
       format: 'pkcs1',
       label: 'PKCS#1 RSA PRIVATE KEY (what Qredo’s signing client reads; openssl genrsa -traditional)',
     },
     { format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY' },
   ],
-  qitech: [
+  'p-521': [
     { format: 'sec1', label: 'SEC1 EC PRIVATE KEY (what ssh-keygen -m PEM writes)' },
     { format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY' },
   ],
@@ -47,20 +47,17 @@ export const SERVER_FORMATS: Record<ProfileId, { format: PrivateFormat; label: s
  * caller offers the files and drops them.
  */
 export async function generateServerKeyFiles(
-  profileId: ProfileId,
+  specId: KeySpecId,
   format: PrivateFormat,
 ): Promise<ServerKeyFiles> {
-  const profile = profileById(profileId);
-  const pair = (await crypto.subtle.generateKey(profile.generateParams, true, [
+  const spec = keySpecById(specId);
+  const pair = (await crypto.subtle.generateKey(spec.generateParams, true, [
     'sign',
     'verify',
   ])) as CryptoKeyPair;
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
   try {
-    const privateName = { qredo: 'private.pem', qitech: 'jwtECDSASHA512.key', ed25519: 'ed25519.pem' }[
-      profileId
-    ];
     let text: string;
     if (format === 'pkcs8') {
       text = toPem(pkcs8, 'PRIVATE KEY');
@@ -80,8 +77,8 @@ export async function generateServerKeyFiles(
       inner.fill(0);
     }
     return {
-      privateFile: { name: privateName, text },
-      publicFile: { name: profile.publicFileName, text: spkiToPem(spki) },
+      privateFile: { name: spec.privateFileName, text },
+      publicFile: { name: spec.publicFileName, text: spkiToPem(spki) },
     };
   } finally {
     pkcs8.fill(0);

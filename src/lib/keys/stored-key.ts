@@ -1,11 +1,12 @@
-import type { ProfileId, SigningAlg } from './profiles';
+import type { PartnerId } from '../partner-profile';
+import type { SigningAlg } from './key-specs';
 
 /** Where a user is in a partner's onboarding checklist for one key. */
 export interface OnboardingProgress {
   /** The public key was downloaded or copied at least once. */
   publicKeyExported: boolean;
-  /** The user said they uploaded it to the partner. */
-  uploaded: boolean;
+  /** The partners the user said they uploaded it to. */
+  uploaded: Partial<Record<PartnerId, boolean>>;
 }
 
 /**
@@ -17,8 +18,8 @@ export interface StoredKey {
   /** 'pair' can sign; 'public' is a trusted public key (verify only). */
   kind: 'pair' | 'public';
   label: string;
-  /** The partner profile it was generated for, or null for imported keys. */
-  profile: ProfileId | null;
+  /** The partner profiles this key serves (a pair can serve several: one RSA-2048 pair for Qredo and Snowflake). */
+  partners: PartnerId[];
   /** Human description, e.g. "RSA-2048", "ECDSA P-521". */
   algorithm: string;
   jwsAlg: SigningAlg;
@@ -36,4 +37,25 @@ export function defaultLabel(prefix: string, time: number): string {
   const when = new Date(time);
   const d = `${when.getFullYear()}-${String(when.getMonth() + 1).padStart(2, '0')}-${String(when.getDate()).padStart(2, '0')}`;
   return `${prefix} ${d}`;
+}
+
+/** A record as keybench 0.1 stored it: one profile per key, one "uploaded" flag. */
+interface LegacyFields {
+  profile?: 'qredo' | 'qitech' | 'ed25519' | null;
+  partners?: PartnerId[];
+  progress: { publicKeyExported: boolean; uploaded: boolean | Partial<Record<PartnerId, boolean>> };
+}
+
+/** What the old per-key profiles became (the Ed25519 profile was made for Binance). */
+const LEGACY_PARTNER: Record<string, PartnerId> = { qredo: 'qredo', qitech: 'qitech', ed25519: 'binance' };
+
+/** A stored record in today's shape: records written before partner profiles are read as the profile they had. */
+export function upgradeStoredKey(record: Omit<StoredKey, 'partners' | 'progress'> & LegacyFields): StoredKey {
+  const { profile, partners, progress, ...rest } = record;
+  const served = partners ?? (profile && LEGACY_PARTNER[profile] ? [LEGACY_PARTNER[profile]] : []);
+  const uploaded =
+    typeof progress.uploaded === 'boolean'
+      ? Object.fromEntries(served.map((p) => [p, progress.uploaded]))
+      : progress.uploaded;
+  return { ...rest, partners: served, progress: { publicKeyExported: progress.publicKeyExported, uploaded } };
 }

@@ -9,6 +9,7 @@
  * the SQL API; and the checks the inspector runs on a Snowflake key-pair JWT.
  */
 import { bytesToBase64 } from '../encoding/base64url';
+import { spkiSha256Base64 } from '../keys/export';
 import { KeybenchError } from '../errors';
 import { signJws } from '../jwt/sign';
 import { ours, rich, shownUntrusted, type Rich } from '../rich';
@@ -53,8 +54,7 @@ const FINGERPRINT_SHAPE = /^SHA256:[A-Za-z0-9+/]{43}=$/;
  * `openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64`.
  */
 export async function snowflakeFingerprint(spki: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(spki));
-  return `SHA256:${bytesToBase64(new Uint8Array(digest))}`;
+  return spkiSha256Base64(spki);
 }
 
 /**

@@ -11,6 +11,7 @@ import { recogniseQitScheme } from '../partners/qitech-request';
 import { diagnoseQredo } from '../partners/qredo-doctor';
 import { diagnoseQitech } from '../partners/qitech-doctor';
 import { diagnoseBinance } from '../partners/binance';
+import { PARTNER_PROFILES } from '../partners/profiles';
 import { parseRequest } from './parse';
 import { header, type ParsedRequest, type RequestScheme, type RequestVerdict } from './types';
 
@@ -57,6 +58,11 @@ const SIGNED_HEADERS: Record<RequestScheme, readonly string[]> = {
   'qi-dtvm': ['authorization', 'api-client-key'],
   binance: ['x-mbx-apikey'],
 };
+
+/** What the partner profiles' schemes are recognised by, for the message when none is found. */
+const KNOWN_SCHEMES = PARTNER_PROFILES.map(
+  (p) => `${p.name}: ${[...new Set(p.schemes.map((s) => s.recognisedBy))].join(' or ')}`,
+).join('; ');
 
 /**
  * A signed header the doctor cannot read one way only: sent twice (servers pick the first, the
@@ -143,7 +149,7 @@ export async function examineRequest(
     return {
       kind: 'error',
       code: 'ERR_REQUEST_NO_SCHEME',
-      parts: rich`This request carries no signature keybench knows. It looks for Qredo's x-sign, QI Tech's AUTHORIZATION (QIT … or a JWT with payload_md5/uri) or an Authorization: Bearer JWT. Headers seen: ${names}.`,
+      parts: rich`This request carries no signature keybench knows. It looks for ${ours(KNOWN_SCHEMES)}, or an Authorization: Bearer JWT. Headers seen: ${names}.`,
       request,
     };
   }

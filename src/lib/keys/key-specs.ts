@@ -1,31 +1,38 @@
-/** The partner profiles keybench generates keys for. */
-export type ProfileId = 'qredo' | 'qitech' | 'ed25519';
+import type { KeyType } from './key-type';
+
+/**
+ * The key pairs keybench generates. Which partner a pair serves is not part of the key: a partner
+ * profile (src/lib/partners/*.profile.ts) says which of these it accepts.
+ */
+export type KeySpecId = 'rsa-2048' | 'p-521' | 'ed25519';
 
 /** JWS algorithms keybench can sign with using a stored key. */
 export type SigningAlg =
   'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
-/** A partner profile: which key to generate, how it signs, and the file name the partner asks for. */
-export interface Profile {
-  id: ProfileId;
-  partner: string;
+/** A key pair keybench generates: its parameters, how it signs, and its public file's usual name. */
+export interface KeySpec {
+  id: KeySpecId;
   /** Short key description used in button names and cards, e.g. "RSA-2048". */
   keyName: string;
   jwsAlg: SigningAlg;
+  /** The public file's name when no partner profile names it (what the usual openssl recipe writes). */
   publicFileName: string;
+  /** The private file's name in that recipe (server key files). */
+  privateFileName: string;
   generateParams: RsaHashedKeyGenParams | EcKeyGenParams | Algorithm;
   /** What the partner's docs tell you to run instead; shown so users know what keybench replaces. */
   replaces: string;
 }
 
-/** The profiles, in the order they are offered. */
-export const PROFILES: readonly Profile[] = [
+/** The key specs, in the order they are offered. */
+export const KEY_SPECS: readonly KeySpec[] = [
   {
-    id: 'qredo',
-    partner: 'Qredo Partner API',
+    id: 'rsa-2048',
     keyName: 'RSA-2048',
     jwsAlg: 'RS256',
     publicFileName: 'public.pem',
+    privateFileName: 'private.pem',
     generateParams: {
       name: 'RSASSA-PKCS1-v1_5',
       modulusLength: 2048,
@@ -36,33 +43,38 @@ export const PROFILES: readonly Profile[] = [
       'openssl genrsa -traditional -out private.pem 2048 && openssl rsa -in private.pem -pubout -out public.pem',
   },
   {
-    id: 'qitech',
-    partner: 'QI Tech',
+    id: 'p-521',
     keyName: 'P-521',
     jwsAlg: 'ES512',
     publicFileName: 'jwtECDSASHA512.key.pub',
+    privateFileName: 'jwtECDSASHA512.key',
     generateParams: { name: 'ECDSA', namedCurve: 'P-521' },
     replaces:
       'ssh-keygen -t ecdsa -b 521 -m PEM -f jwtECDSASHA512.key && openssl ec -in jwtECDSASHA512.key -pubout -out jwtECDSASHA512.key.pub',
   },
   {
-    // Binance registers the public key PEM (SPKI) of a self-generated Ed25519 key (PARTNERS.md).
     id: 'ed25519',
-    partner: 'Binance and other Ed25519 APIs',
     keyName: 'Ed25519',
     jwsAlg: 'EdDSA',
     publicFileName: 'ed25519.pub.pem',
+    privateFileName: 'ed25519.pem',
     generateParams: { name: 'Ed25519' },
     replaces:
       'openssl genpkey -algorithm ed25519 -out ed25519.pem && openssl pkey -in ed25519.pem -pubout -out ed25519.pub.pem',
   },
 ];
 
-/** The profile with this id. */
-export function profileById(id: ProfileId): Profile {
-  const p = PROFILES.find((x) => x.id === id);
-  if (!p) throw new Error(`unknown profile ${id}`);
+/** The key spec with this id. */
+export function keySpecById(id: KeySpecId): KeySpec {
+  const p = KEY_SPECS.find((x) => x.id === id);
+  if (!p) throw new Error(`unknown key spec ${id}`);
   return p;
+}
+
+/** The spec a key of this type matches, if keybench generates that type (RSA of another size: none). */
+export function keySpecOfType(type: KeyType): KeySpec | undefined {
+  const name = type.kty === 'RSA' ? `RSA-${type.bits}` : type.curve;
+  return KEY_SPECS.find((s) => s.keyName === name);
 }
 
 /** WebCrypto parameters for signing and verifying with a JWS algorithm. */

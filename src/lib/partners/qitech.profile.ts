@@ -1,0 +1,87 @@
+import { definePartner } from '../partner-profile';
+
+/** QI Tech: QIT v1, v2 and the QI DTVM variant (PARTNERS.md, "QI Tech"). */
+export default definePartner({
+  id: 'qitech',
+  name: 'QI Tech',
+  order: 2,
+  accepts: [{ kty: 'EC', curve: 'P-521' }],
+  generate: ['p-521'],
+  upload: {
+    format: 'spki-pem',
+    fileName: 'jwtECDSASHA512.key.pub',
+    where: 'QI Tech sandbox → My Profile → Integration tab → the first field → SAVE KEY.',
+  },
+  fingerprint: {
+    format: 'none',
+    where: 'The Integration tab shows the saved key text, not a fingerprint: compare the public key itself.',
+  },
+  checklist: [
+    {
+      title: 'Generate an ECDSA P-521 key pair',
+      detail: 'keybench replaces ssh-keygen and openssl ec -pubout. The private key stays in this browser.',
+      action: 'generate',
+    },
+    {
+      title: 'Upload jwtECDSASHA512.key.pub',
+      detail:
+        'Log in to the QI Tech sandbox → My Profile (left menu) → Integration tab → paste your public key in the first field → SAVE KEY.',
+      action: 'upload',
+    },
+    {
+      title: "Keep QI Tech's public key and your integration key",
+      detail:
+        "Copy QI Tech's public key and your integration key (UUID) from the fields below it. Import QI Tech's public key into keybench as a trusted public key to verify its responses.",
+      action: 'import-partner-key',
+    },
+    {
+      title: 'Keep secrets secret',
+      detail:
+        "Never share your private key, and do not share QI Tech's public key or your integration key either.",
+      action: 'sign',
+    },
+  ],
+  schemes: [
+    {
+      id: 'qit-v2',
+      name: 'v2: ES512 JWT in AUTHORIZATION with payload_md5 (current)',
+      signer: 'qitech',
+      recognisedBy: 'an AUTHORIZATION JWT with payload_md5 or uri',
+      source: 'QI Tech docs, "Autenticação v2"; their Python, PHP, Node.js, Java and C# samples',
+    },
+    {
+      id: 'qit-v1',
+      name: 'QIT (v1): AUTHORIZATION: QIT <api key>:<signature>',
+      signer: 'qitech',
+      recognisedBy: 'AUTHORIZATION: QIT …',
+      source: 'QI Tech docs, "Autenticação"; qitech-wrapper, the Elixir client',
+    },
+    {
+      id: 'qi-dtvm',
+      name: 'QI DTVM: v2 with whole-second timestamps, payload_md5 only with a body',
+      signer: 'qitech',
+      recognisedBy: 'an AUTHORIZATION JWT in the QI DTVM form',
+      source: 'QI DTVM docs',
+    },
+  ],
+  mistakes: [
+    { code: 'ERR_QIT_MD5_RAW_JSON', title: 'md5 over the raw JSON instead of the encoded_body JWS' },
+    { code: 'ERR_QIT_GET_CONTENT_TYPE', title: 'GET signed with a content-type line' },
+    { code: 'ERR_QIT_CONTENT_TYPE', title: 'Content-Type sent differs from the one signed' },
+    { code: 'ERR_QIT_ENDPOINT_QUERY', title: 'Endpoint signed with or without its query string' },
+    { code: 'ERR_QIT_DATE', title: 'Date line in another format' },
+    { code: 'ERR_QIT_METHOD_CASE', title: 'Method signed in lower case' },
+    { code: 'ERR_QIT_SUB_API_KEY', title: 'sub is not the API key sent' },
+    { code: 'ERR_QIT_DER_SIGNATURE', title: 'DER-encoded ECDSA signature instead of raw r‖s' },
+    { code: 'ERR_QIT_BODY_OTHER_KEY', title: 'encoded_body signed by another key' },
+    { code: 'ERR_QIT_OTHER_KEY', title: 'Signed by a key that is not trusted here' },
+    { code: 'ERR_QIT_TOKEN_SIGNATURE', title: 'The AUTHORIZATION token does not verify' },
+    { code: 'ERR_QIT_V2_SERIALISATION', title: 'Body hashed in another serialisation than sent' },
+    { code: 'ERR_QIT_V2_EMPTY_PAYLOAD', title: 'md5("") and md5("{}") confused' },
+    { code: 'ERR_QIT_TIMESTAMP_FORMAT', title: 'Timestamp in another form' },
+    { code: 'ERR_QIT_URI', title: 'uri with host or query, or another path' },
+    { code: 'ERR_QIT_UNSIGNED_BODY', title: 'A body sent on GET/DELETE that is not signed' },
+    { code: 'ERR_QIT_AUTH_HEADER', title: 'AUTHORIZATION with a "Bearer " prefix' },
+  ],
+  source: 'PARTNERS.md, "QI Tech" and "QI Tech v2"',
+});

@@ -1,0 +1,118 @@
+// Partner profiles are data: these tests hold every profile file to the same rules, and hold the
+// rest of keybench (key generation, the request doctor, the Sign view's schemes) to the profiles.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PARTNER_PROFILES, partnerById, schemeById } from '../../src/lib/partners/profiles';
+import { profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
+import { generateKeyPair } from '../../src/lib/keys/generate';
+import { KEY_SPECS } from '../../src/lib/keys/key-specs';
+import { keyTypeOf } from '../../src/lib/keys/key-type';
+import { examineRequest } from '../../src/lib/request/doctor';
+import type { RequestScheme } from '../../src/lib/request/types';
+import { plain } from '../../src/lib/rich';
+
+const partnersDir = join(import.meta.dirname, '../../src/lib/partners');
+
+describe('the profile registry', () => {
+  it('holds every *.profile.ts file of src/lib/partners, in order, with unique ids, names and orders', () => {
+    const files = readdirSync(partnersDir).filter((f) => f.endsWith('.profile.ts'));
+    expect(PARTNER_PROFILES.map((p) => `${p.id}.profile.ts`).sort()).toEqual(files.sort());
+    expect(PARTNER_PROFILES.map((p) => p.id)).toEqual(['qredo', 'qitech', 'binance', 'snowflake']);
+    for (const key of ['id', 'name', 'order'] as const)
+      expect(new Set(PARTNER_PROFILES.map((p) => p[key])).size).toBe(PARTNER_PROFILES.length);
+    expect(partnerById('snowflake')?.name).toBe('Snowflake');
+    expect(partnerById('nobody')).toBeUndefined();
+  });
+
+  it('every scheme the request doctor recognises belongs to exactly one profile', () => {
+    const doctorSchemes: RequestScheme[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance'];
+    for (const id of doctorSchemes) expect(schemeById(id).scheme.id).toBe(id);
+    const all = PARTNER_PROFILES.flatMap((p) => p.schemes.map((s) => s.id));
+    expect(new Set(all).size).toBe(all.length);
+    expect(() => schemeById('nope' as RequestScheme)).toThrow(/no profile/);
+  });
+});
+
+describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
+  'profile %s',
+  (_name, profile: PartnerProfile) => {
+    it('generates only key types it accepts (real WebCrypto keys), the suggested one first', async () => {
+      expect(profile.generate.length).toBeGreaterThan(0);
+      for (const spec of profile.generate) {
+        expect(KEY_SPECS.map((s) => s.id)).toContain(spec);
+        const pair = await generateKeyPair(spec);
+        expect(profileAccepts(profile, keyTypeOf(pair.publicKey)), spec).toBe(true);
+      }
+    });
+
+    it('has a checklist with a generate and an upload step, and says where the key goes', () => {
+      const actions = profile.checklist.map((s) => s.action);
+      expect(actions).toContain('generate');
+      expect(actions).toContain('upload');
+      expect(profile.upload.where.length).toBeGreaterThan(10);
+      expect(profile.fingerprint.where.length).toBeGreaterThan(10);
+      if (profile.upload.fileName !== null) expect(profile.upload.fileName).toMatch(/^[A-Za-z0-9._-]+$/);
+    });
+
+    it("lists exactly the partner's mistakes the doctor or checker can name (no more, no fewer)", () => {
+      // Which module names this partner's mistakes, and the prefix of their codes.
+      const where = {
+        qredo: [['qredo-doctor.ts'], 'ERR_QREDO_'],
+        qitech: [['qitech-doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
+        binance: [['binance.ts'], 'ERR_BINANCE_'],
+        snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],
+      } as const;
+      const [files, prefix] = where[profile.id];
+      const named = new Set(
+        files.flatMap((f) =>
+          [
+            ...readFileSync(join(partnersDir, f), 'utf8').matchAll(
+              new RegExp(`'(${prefix}[A-Z0-9_]+)'`, 'g'),
+            ),
+          ].map((m) => m[1]!),
+        ),
+      );
+      const codes = profile.mistakes.map((m) => m.code);
+      expect(new Set(codes).size).toBe(codes.length);
+      expect([...codes].sort()).toEqual([...named].sort());
+      for (const m of profile.mistakes) expect(m.title.length, m.code).toBeGreaterThan(5);
+    });
+  },
+);
+
+describe('which partners a key pair can serve', () => {
+  it.each([
+    ['rsa-2048', ['qredo', 'binance', 'snowflake']],
+    ['p-521', ['qitech']],
+    ['ed25519', ['binance']],
+  ] as const)('a %s pair serves %j', async (spec, partners) => {
+    const pair = await generateKeyPair(spec);
+    const type = keyTypeOf(pair.publicKey);
+    expect(PARTNER_PROFILES.filter((p) => profileAccepts(p, type)).map((p) => p.id)).toEqual(partners);
+  });
+
+  it('an RSA-4096 key serves Binance and Snowflake, not Qredo (RSA-2048 only); a P-256 key serves none', () => {
+    const served = (type: Parameters<typeof profileAccepts>[1]) =>
+      PARTNER_PROFILES.filter((p) => profileAccepts(p, type)).map((p) => p.id);
+    expect(served({ kty: 'RSA', bits: 4096 })).toEqual(['binance', 'snowflake']);
+    expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
+    expect(served({ kty: 'EC', curve: 'P-256' })).toEqual([]);
+  });
+});
+
+describe('the request doctor lists the profiles when a request carries no known signature', () => {
+  it('names each profile and what it looks for', async () => {
+    const exam = await examineRequest(
+      "curl -H 'x-foo: 1' https://api.example.com/v1/x",
+      async () => [],
+      Date.now(),
+    );
+    expect(exam?.kind).toBe('error');
+    const text = exam && 'parts' in exam ? plain(exam.parts) : '';
+    for (const p of PARTNER_PROFILES) {
+      expect(text).toContain(p.name);
+      for (const s of p.schemes) expect(text).toContain(s.recognisedBy);
+    }
+  });
+});
