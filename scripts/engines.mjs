@@ -43,7 +43,7 @@ function withTimeout(promise, ms, what) {
 /** Run every check in one engine; never throws. @param {keyof typeof ADAPTERS} id */
 async function runEngine(id) {
   const started = performance.now();
-  /** @type {{ name: string, ok: boolean, ms: number, error?: string }[]} */
+  /** @type {{ name: string, ok: boolean, ms: number, error?: string, note?: string }[]} */
   const results = [];
   const server = await engineServer('dist');
   /** @type {import('../tests/engines/checks.mjs').Engine | undefined} */
@@ -82,8 +82,10 @@ async function runEngine(id) {
       const t0 = performance.now();
       /** @type {string | undefined} */
       let error;
+      /** @type {string | void} */
+      let note = undefined;
       try {
-        await withTimeout(check.run(ctx), CHECK_TIMEOUT, check.name);
+        note = await withTimeout(check.run(ctx), CHECK_TIMEOUT, check.name);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -93,10 +95,14 @@ async function runEngine(id) {
       driverSeen = driverErrors.length;
       if (!error && trouble.length) error = `during this check:\n    ${trouble.join('\n    ')}`;
       const ms = Math.round(performance.now() - t0);
-      results.push(error ? { name: check.name, ok: false, ms, error } : { name: check.name, ok: true, ms });
+      results.push(
+        error
+          ? { name: check.name, ok: false, ms, error }
+          : { name: check.name, ok: true, ms, ...(note ? { note } : {}) },
+      );
       const r = /** @type {(typeof results)[number]} */ (results.at(-1));
       console.log(
-        `${r.ok ? '✓' : '✘'} [${engine.name}] ${r.name} (${r.ms} ms)${r.ok ? '' : `\n    ${r.error}`}`,
+        `${r.ok ? '✓' : '✘'} [${engine.name}] ${r.name} (${r.ms} ms)${r.ok ? (r.note ? `\n    note: ${r.note}` : '') : `\n    ${r.error}`}`,
       );
     }
     const closing = performance.now();

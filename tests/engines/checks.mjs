@@ -222,7 +222,10 @@ async function downloaded(dir, name, timeout = 20_000) {
   }
 }
 
-/** The checks, in the order they run; later ones use what earlier ones made. @type {{ name: string, run(ctx: Context): Promise<void> }[]} */
+/**
+ * The checks, in the order they run; later ones use what earlier ones made. A check that passes may
+ * return a note (a fact about the engine, such as an API it lacks), which the report keeps.
+ * @type {{ name: string, run(ctx: Context): Promise<void | string> }[]} */
 export const CHECKS = [
   {
     name: 'loads Keys, Inspect and Sign with no page error and no securitypolicyviolation',
@@ -529,6 +532,165 @@ export const CHECKS = [
     },
   },
   {
+    name: 'Ed25519: the Generate button says whether this browser has it; where it does, the pair is non-extractable, ed25519.pub.pem matches openssl, and a Binance request signed in the page verifies with node:crypto',
+    async run(ctx) {
+      const { engine } = ctx;
+      await goToView(engine, 'Keys');
+      const supported = await inPage(
+        engine,
+        `() => crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']).then(() => true, () => false)`,
+      );
+      const UNSUPPORTED = 'not supported by this browser';
+      if (!supported) {
+        // The page asks once, before any click: wait for its answer on the button.
+        await until(
+          engine,
+          `the Ed25519 Generate button to say "${UNSUPPORTED}" and be disabled`,
+          `(lib, text) => { const b = lib.find('button', 'Generate.*Ed25519'); return b && b.disabled && lib.norm(b.textContent).includes(text); }`,
+          UNSUPPORTED,
+        );
+        return `Ed25519 is not supported by this browser's WebCrypto (generateKey rejects); the Generate button says so and is disabled`;
+      }
+      // Every stored key's card is complete (fingerprint shown) before the click: the new card is the one
+      // whose fingerprint was not there.
+      const before = /** @type {string[]} */ (
+        await until(
+          engine,
+          'the stored keys with their fingerprints',
+          `(lib) => { const a = lib.articles(); return a.length > 0 && a.every((k) => k.fingerprint.includes(':')) && a.map((k) => k.fingerprint); }`,
+        )
+      );
+      const button = await inPage(
+        engine,
+        `(lib) => lib.norm(lib.find('button', 'Generate.*Ed25519')?.textContent) || null`,
+      );
+      assert(button, 'no visible button named Generate … Ed25519');
+      assert(
+        !String(button).includes(UNSUPPORTED),
+        `this browser generates Ed25519 keys, but the button says: ${button}`,
+      );
+      await clickOn(engine, 'button', /Generate.*Ed25519/);
+      const fingerprint = /** @type {string} */ (
+        await until(
+          engine,
+          'the new Ed25519 key stored and shown',
+          `(lib, before) => { const a = lib.articles(); if (a.length !== before.length + 1 || !a.every((k) => k.fingerprint.includes(':') && k.label)) return null; const fresh = a.filter((k) => !before.includes(k.fingerprint)); return fresh.length === 1 && fresh[0].fingerprint; }`,
+          before,
+          40_000,
+        )
+      );
+      ctx.labels = /** @type {{ label: string }[]} */ (await inPage(engine, `(lib) => lib.articles()`)).map(
+        (a) => a.label,
+      );
+
+      // The stored pair: exactly one Ed25519 private key, non-extractable, and it signs.
+      const stored =
+        /** @type {{ extractable: boolean, pkcs8Rejected: boolean, jwkRejected: boolean, canSign: boolean, spki: string }[]} */ (
+          await inPage(
+            engine,
+            `async () => {
+            const db = await new Promise((res, rej) => { const r = indexedDB.open('keybench'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+            const all = await new Promise((res, rej) => { const r = db.transaction('keys').objectStore('keys').getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+            db.close();
+            return Promise.all(all.filter((k) => k.privateKey?.algorithm.name === 'Ed25519').map(async (k) => {
+              const priv = k.privateKey;
+              const rejects = (format) => crypto.subtle.exportKey(format, priv).then(() => false, () => true);
+              return {
+                extractable: priv.extractable,
+                pkcs8Rejected: await rejects('pkcs8'),
+                jwkRejected: await rejects('jwk'),
+                canSign: await crypto.subtle.sign({ name: 'Ed25519' }, priv, new Uint8Array([1])).then(() => true, () => false),
+                spki: btoa(String.fromCharCode(...new Uint8Array(k.spki))),
+              };
+            }));
+          }`,
+          )
+        );
+      equal(stored.length, 1, 'stored Ed25519 key pairs');
+      const [pair] = /** @type {[(typeof stored)[number]]} */ (stored);
+      equal(
+        { ...pair, spki: undefined },
+        { extractable: false, pkcs8Rejected: true, jwkRejected: true, canSign: true, spki: undefined },
+        'the stored Ed25519 private key',
+      );
+
+      // Its public key file, from the new card.
+      const file = 'ed25519.pub.pem';
+      const target = await until(
+        engine,
+        `the new key's Download public key button`,
+        `(lib, fp) => { const a = [...document.querySelectorAll('article')].find((x) => lib.norm(x.querySelector('[data-testid="fingerprint"]')?.textContent) === fp); const el = a && [...a.querySelectorAll('button')].find((x) => lib.norm(x.textContent) === 'Download public key'); return el ? lib.mark(el) : null; }`,
+        fingerprint,
+      );
+      await engine.click(/** @type {string} */ (target));
+      const pem = await downloaded(engine.downloadDir, file);
+      const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], {
+        input: pem,
+        encoding: 'utf8',
+      });
+      assert(pem === viaOpenssl, `${file} differs from openssl's output:\n${pem}\n---\n${viaOpenssl}`);
+      const publicKey = createPublicKey(pem);
+      equal(publicKey.asymmetricKeyType, 'ed25519', `${file} key type`);
+      equal(
+        /** @type {Buffer} */ (publicKey.export({ type: 'spki', format: 'der' })).toString('base64'),
+        pair.spki,
+        `${file} against the stored key's SPKI`,
+      );
+      ctx.pems[file] = pem;
+
+      // A Binance request signed in the page with that key.
+      await goToView(engine, 'Sign');
+      await clickOn(engine, '[aria-label="Signer"] button', /^Binance$/);
+      await until(
+        engine,
+        'the Ed25519 key chosen for Binance',
+        `(lib) => { const s = lib.control('^Key pair'); const o = s && [...s.options].find((x) => /EdDSA/.test(x.textContent)); if (!o) return false; s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true })); return /EdDSA/.test(s.selectedOptions[0]?.textContent ?? ''); }`,
+      );
+      const apiKey = 'engines-binance-api-key';
+      const endpoint = 'https://api.binance.com/api/v3/order';
+      const params = 'symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=0.1';
+      await fill(engine, '^URL', endpoint);
+      await fill(engine, '^Query parameters', params.split('&').join('\n'));
+      // No body parameters: timestamp, recvWindow and signature go in the query (Binance's curl examples).
+      await fill(engine, '^Body parameters', '');
+      await fill(engine, '^API key', apiKey);
+      await clickOn(engine, 'button', /^Sign Binance request$/);
+      const out =
+        /** @type {{ url: string, payload: string, signature: string, apiKey: string, curl: string }} */ (
+          await until(
+            engine,
+            'the signed Binance request',
+            `(lib) => { const url = lib.raw('binance-url'); const payload = lib.raw('binance-payload'); const signature = lib.raw('binance-signature'); return url && payload && signature && { url, payload, signature, apiKey: lib.raw('binance-apikey'), curl: lib.raw('binance-curl') ?? '' }; }`,
+          )
+        );
+      equal(out.apiKey, apiKey, 'X-MBX-APIKEY');
+      // What is sent: the endpoint, the payload as the query, and the percent-encoded signature last.
+      const sent = `${endpoint}?${out.payload}&signature=`;
+      assert(out.url.startsWith(sent), `URL ${out.url} is not ${sent}…`);
+      const encoded = out.url.slice(sent.length);
+      equal(decodeURIComponent(encoded), out.signature, 'the signature in the URL, decoded');
+      assert(!/[+/=]/.test(encoded), `the signature is not percent-encoded in the URL: ${encoded}`);
+      assert(out.curl.includes(out.url), `the shell command does not send ${out.url}:\n${out.curl}`);
+      assert(
+        new RegExp(`^${params.replace(/\./g, '\\.')}&timestamp=\\d{13}(&recvWindow=\\d+)?$`).test(
+          out.payload,
+        ),
+        `payload ${out.payload}`,
+      );
+      const signature = Buffer.from(out.signature, 'base64');
+      equal(signature.length, 64, 'Ed25519 signature bytes');
+      const payload = Buffer.from(out.payload);
+      assert(
+        nodeVerify(null, payload, publicKey, signature),
+        `node:crypto does not verify the page's Binance signature over ${out.payload}`,
+      );
+      const altered = Buffer.from(payload);
+      altered[altered.length - 1] = /** @type {number} */ (altered.at(-1)) ^ 1;
+      assert(!nodeVerify(null, altered, publicKey, signature), 'a payload with one byte changed verified');
+      return undefined; // nothing to note: this engine has Ed25519
+    },
+  },
+  {
     name: 'with the server gone, a reload after the service worker is ready shows the stored keys',
     async run({ engine, server, labels }) {
       await goToView(engine, 'Keys');
@@ -551,7 +713,7 @@ export const CHECKS = [
         await engine.reload();
         await until(
           engine,
-          'both keys offline',
+          'the stored keys offline',
           `(lib, labels) => JSON.stringify(lib.articles().map((a) => a.label)) === JSON.stringify(labels)`,
           labels,
         );
