@@ -156,7 +156,10 @@ export class Keyring {
    * Generate and store a non-extractable key pair, for a partner (named after it, serving it) or for
    * none; returns it, or null on failure.
    */
-  async generate(specId: KeySpecId, partner: { id: PartnerId; name: string } | null = null): Promise<StoredKey | null> {
+  async generate(
+    specId: KeySpecId,
+    partner: { id: PartnerId; name: string } | null = null,
+  ): Promise<StoredKey | null> {
     if (this.#generating) return null;
     this.#generating = specId;
     this.#error = null;

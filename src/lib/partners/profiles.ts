@@ -7,7 +7,9 @@ import type { PartnerProfile, SigningScheme } from '../partner-profile';
 const files = import.meta.glob<PartnerProfile>('./*.profile.ts', { eager: true, import: 'default' });
 
 /** The profiles, in their `order`. */
-export const PARTNER_PROFILES: readonly PartnerProfile[] = Object.values(files).sort((a, b) => a.order - b.order);
+export const PARTNER_PROFILES: readonly PartnerProfile[] = Object.values(files).sort(
+  (a, b) => a.order - b.order,
+);
 
 /** The profile with this id, if there is one. */
 export function partnerById(id: string): PartnerProfile | undefined {

@@ -10,7 +10,8 @@ export default definePartner({
   upload: {
     format: 'spki-pem',
     fileName: 'public.pem',
-    where: 'Qredo Web App → Settings → Partner API → Upload Public Key (the whole file, armour lines included).',
+    where:
+      'Qredo Web App → Settings → Partner API → Upload Public Key (the whole file, armour lines included).',
   },
   fingerprint: {
     format: 'none',

@@ -42,7 +42,8 @@ export default definePartner({
       id: 'snowflake-jwt',
       name: 'Key-pair JWT (RS256, iss/sub from account and user)',
       signer: 'snowflake',
-      recognisedBy: 'an Authorization: Bearer JWT whose iss ends in .SHA256:<fingerprint> (the token inspector checks it)',
+      recognisedBy:
+        'an Authorization: Bearer JWT whose iss ends in .SHA256:<fingerprint> (the token inspector checks it)',
       source: 'docs.snowflake.com: user-guide/key-pair-auth; developer-guide/sql-api/authenticating',
     },
   ],
