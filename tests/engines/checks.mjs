@@ -226,6 +226,12 @@ async function downloaded(dir, name, timeout = 20_000) {
  * The checks, in the order they run; later ones use what earlier ones made. A check that passes may
  * return a note (a fact about the engine, such as an API it lacks), which the report keeps.
  * @type {{ name: string, run(ctx: Context): Promise<void | string> }[]} */
+/** A downloaded public key must be byte for byte what `openssl pkey -pubin -pubout` prints for it. */
+function assertOpensslRoundTrip(/** @type {string} */ pem, /** @type {string} */ file) {
+  const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], { input: pem, encoding: 'utf8' });
+  assert(pem === viaOpenssl, `${file} differs from openssl's output:\n${pem}\n---\n${viaOpenssl}`);
+}
+
 export const CHECKS = [
   {
     name: 'loads Keys, Inspect and Sign with no page error and no securitypolicyviolation',
@@ -367,11 +373,7 @@ export const CHECKS = [
         );
         await engine.click(/** @type {string} */ (target));
         const pem = await downloaded(engine.downloadDir, file);
-        const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], {
-          input: pem,
-          encoding: 'utf8',
-        });
-        assert(pem === viaOpenssl, `${file} differs from openssl's output:\n${pem}\n---\n${viaOpenssl}`);
+        assertOpensslRoundTrip(pem, file);
         const shown = await inPage(
           engine,
           `(lib, i) => [...document.querySelectorAll('article')][i]?.querySelector('[data-testid="public-pem"]')?.textContent ?? null`,
@@ -624,11 +626,7 @@ export const CHECKS = [
       );
       await engine.click(/** @type {string} */ (target));
       const pem = await downloaded(engine.downloadDir, file);
-      const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], {
-        input: pem,
-        encoding: 'utf8',
-      });
-      assert(pem === viaOpenssl, `${file} differs from openssl's output:\n${pem}\n---\n${viaOpenssl}`);
+      assertOpensslRoundTrip(pem, file);
       const publicKey = createPublicKey(pem);
       equal(publicKey.asymmetricKeyType, 'ed25519', `${file} key type`);
       equal(
