@@ -222,16 +222,16 @@ async function downloaded(dir, name, timeout = 20_000) {
   }
 }
 
-/**
- * The checks, in the order they run; later ones use what earlier ones made. A check that passes may
- * return a note (a fact about the engine, such as an API it lacks), which the report keeps.
- * @type {{ name: string, run(ctx: Context): Promise<void | string> }[]} */
 /** A downloaded public key must be byte for byte what `openssl pkey -pubin -pubout` prints for it. */
 function assertOpensslRoundTrip(/** @type {string} */ pem, /** @type {string} */ file) {
   const viaOpenssl = execFileSync('openssl', ['pkey', '-pubin', '-pubout'], { input: pem, encoding: 'utf8' });
   assert(pem === viaOpenssl, `${file} differs from openssl's output:\n${pem}\n---\n${viaOpenssl}`);
 }
 
+/**
+ * The checks, in the order they run; later ones use what earlier ones made. A check that passes may
+ * return a note (a fact about the engine, such as an API it lacks), which the report keeps.
+ * @type {{ name: string, run(ctx: Context): Promise<void | string> }[]} */
 export const CHECKS = [
   {
     name: 'loads Keys, Inspect and Sign with no page error and no securitypolicyviolation',
