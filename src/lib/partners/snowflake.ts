@@ -453,33 +453,24 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
   const principals = [issPrincipal, subPrincipal].filter((p): p is Principal => !!p);
 
   // Upper case.
-  const badAccount = principals.find((p) => p.account !== p.account.toUpperCase());
-  if (badAccount) {
-    out.push(
-      problem(
-        'account-case',
-        'ERR_SNOWFLAKE_CASE',
-        'error',
-        'Account',
-        rich`The account ${badAccount.account} is not upper-case; Snowflake compares it as ${badAccount.account.toUpperCase()}. ${ANSWER} Upper-case the account in iss and sub.`,
-      ),
-    );
-  } else if (principals.length) {
-    out.push(ok('account-case', 'Account', 'The account is upper-case.'));
-  }
-  const badUser = principals.find((p) => p.user !== p.user.toUpperCase());
-  if (badUser) {
-    out.push(
-      problem(
-        'user-case',
-        'ERR_SNOWFLAKE_CASE',
-        'error',
-        'User',
-        rich`The user ${badUser.user} is not upper-case; Snowflake compares it as ${badUser.user.toUpperCase()}. ${ANSWER} Upper-case the user in iss and sub.`,
-      ),
-    );
-  } else if (principals.length) {
-    out.push(ok('user-case', 'User', 'The user is upper-case.'));
+  for (const [part, title] of [
+    ['account', 'Account'],
+    ['user', 'User'],
+  ] as const) {
+    const bad = principals.find((p) => p[part] !== p[part].toUpperCase());
+    if (bad) {
+      out.push(
+        problem(
+          `${part}-case`,
+          'ERR_SNOWFLAKE_CASE',
+          'error',
+          title,
+          rich`The ${ours(part)} ${bad[part]} is not upper-case; Snowflake compares it as ${bad[part].toUpperCase()}. ${ANSWER} Upper-case the ${ours(part)} in iss and sub.`,
+        ),
+      );
+    } else if (principals.length) {
+      out.push(ok(`${part}-case`, title, `The ${part} is upper-case.`));
+    }
   }
 
   // Region qualifier left in the account.
