@@ -8,9 +8,14 @@ import { defaultLabel } from '../../src/lib/keys/stored-key';
 import { KEY_SPECS } from '../../src/lib/keys/key-specs';
 import { openssl, tempDir, writeTemp } from './helpers';
 
-/** RFC 7638 computed independently of jose: required members, lexicographic order, no whitespace. */
+/**
+ * RFC 7638 computed independently of jose: required members, lexicographic order, no whitespace
+ * (for OKP, RFC 8037 §2: crv, kty, x).
+ */
 function rfc7638(jwk: Record<string, unknown>): string {
-  const members = jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : ['crv', 'kty', 'x', 'y'];
+  const members = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] }[
+    String(jwk.kty) as 'RSA' | 'EC' | 'OKP'
+  ];
   const json = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
   return createHash('sha256').update(json).digest('base64url');
 }
@@ -18,6 +23,7 @@ function rfc7638(jwk: Record<string, unknown>): string {
 describe.each([
   { id: 'rsa-2048' as const, nodeType: 'rsa', detail: { modulusLength: 2048, publicExponent: 65537n } },
   { id: 'p-521' as const, nodeType: 'ec', detail: { namedCurve: 'secp521r1' } },
+  { id: 'ed25519' as const, nodeType: 'ed25519', detail: {} },
 ])('generated $id key pair', ({ id, nodeType, detail }) => {
   const made = generateKeyPair(id);
 
@@ -62,7 +68,9 @@ describe.each([
     expect(jwk).toEqual({ ...nodeJwk, kid: thumb, alg: profile.jwsAlg, use: 'sig' });
     expect(jwk).not.toHaveProperty('d');
     expect(defaultAlgFor(keyTypeOf(publicKey))).toBe(profile.jwsAlg);
-    expect(describeKeyType(keyTypeOf(publicKey))).toBe(id === 'rsa-2048' ? 'RSA-2048' : 'ECDSA P-521');
+    expect(describeKeyType(keyTypeOf(publicKey))).toBe(
+      { 'rsa-2048': 'RSA-2048', 'p-521': 'ECDSA P-521', ed25519: 'Ed25519' }[id],
+    );
   });
 });
 
