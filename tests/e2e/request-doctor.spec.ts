@@ -53,6 +53,13 @@ async function settled(page: Page) {
   }));
 }
 
+/** Empty the first box (so no verdict about the last input can be read), then paste. */
+async function pasteAfresh(page: Page, text: string) {
+  await page.getByLabel(/^JWT/).fill('');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'empty');
+  await page.getByLabel(/^JWT/).fill(text);
+}
+
 /** Import the fixture key, open Inspect and paste a Qredo curl command signed over `signedBody`, sending `sentBody`. */
 async function pasteQredo(page: Page, signedBody: string, sentBody: string, extra = '') {
   await importQredoKey(page);
@@ -212,4 +219,38 @@ test('a Binance request signed with another key fails; "Sign it correctly" opens
   await expect(page.getByLabel('URL')).toHaveValue(url);
   await expect(page.getByLabel('Query parameters')).toHaveValue('symbol=BTCUSDT\nside=BUY');
   await expect(page.getByLabel('API key')).toHaveValue('abc');
+});
+
+test('attacks through the page: Binance requests whose signature holds over the text but not over what Binance reads', async ({
+  page,
+}) => {
+  await page.goto('./#/inspect');
+  const ed = generateKeyPairSync('ed25519');
+  await page
+    .getByLabel('Verification key')
+    .fill(String(ed.publicKey.export({ type: 'spki', format: 'pem' })));
+  const sig = (p: string) =>
+    encodeURIComponent(nodeSign(null, Buffer.from(p), ed.privateKey).toString('base64'));
+  const url = 'https://api.binance.com/api/v3/order';
+  const p = `symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1&timestamp=${Date.now()}`;
+  for (const [text, code] of [
+    [
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${url}?${p}&signature=AAAA&signature=${sig(`${p}&signature=AAAA`)}'`,
+      'ERR_BINANCE_DUPLICATE_PARAM',
+    ],
+    [
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${url}?${p}&signature=${sig(`${p}&x=1`)}&x=1'`,
+      'ERR_BINANCE_SIGNATURE_NOT_LAST',
+    ],
+    [`curl -H 'X-MBX-APIKEY: k' --json '${p}&signature=${sig(p)}' '${url}'`, 'ERR_BINANCE_BODY_NOT_READ'],
+  ] as const) {
+    await pasteAfresh(page, text);
+    const v = await settled(page);
+    expect([v.state, v.code], text).toEqual(['failed', code]);
+    expect(v.text).not.toContain('Signature verified');
+  }
+  // The same bytes sent as Binance reads them verify: the refusals above are about the reading.
+  await pasteAfresh(page, `curl -X POST -H 'X-MBX-APIKEY: k' '${url}?${p}&signature=${sig(p)}'`);
+  const ok = await settled(page);
+  expect([ok.state, ok.code]).toEqual(['verified', 'OK']);
 });

@@ -87,12 +87,13 @@ describe('keybench agrees with node:crypto on pasted requests', () => {
         const sentQuery = t.where === 'timestamp' ? `symbol=${symbol}&timestamp=${NOW + 1}` : query;
         const path = t.where === 'path' ? `/api/v3/order${t.text}` : '/api/v3/order';
         const raw = [
-          `POST ${path}?${sentQuery}&signature=${encodeURIComponent(sig)} HTTP/1.1`,
+          // The signature ends the request, as Binance requires (its "mixed query string and body" example).
+          `POST ${path}?${sentQuery} HTTP/1.1`,
           'Host: api.binance.com',
           'X-MBX-APIKEY: k',
           'Content-Type: application/x-www-form-urlencoded',
           '',
-          sentBody,
+          `${sentBody}&signature=${encodeURIComponent(sig)}`,
         ].join('\r\n');
         const e = await examineRequest(raw, async () => keys, NOW);
         const node = nodeVerify(

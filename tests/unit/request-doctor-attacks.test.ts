@@ -3,7 +3,7 @@
  * read by the parser and judged by the doctor, where what is verified could differ from what is
  * sent, or where input text could pass for keybench's words. Signed by node:crypto, not keybench.
  */
-import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { examineRequest, type RequestExamination } from '../../src/lib/request/doctor';
 import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
@@ -252,5 +252,90 @@ describe('Binance requests reach their doctor (issue 14)', () => {
     const other = verdictOf(await examineRequest(curl, async () => keys, NOW));
     expect(other.state).toBe('failed');
     expect(plain(other.parts)).not.toContain('Signature verified');
+  });
+});
+
+/**
+ * Binance reads a request in ways its text does not show (attacker's review, issue 14): each request
+ * below carries a signature that node:crypto verifies over the text keybench would check, yet
+ * Binance checks other bytes or refuses the request. None may be "verified"; each names its code.
+ */
+describe('Binance: a signature over the text is not enough when Binance reads other bytes', () => {
+  const ed = generateKeyPairSync('ed25519');
+  let edKey: VerificationKey;
+  beforeAll(async () => {
+    edKey = (
+      await pastedPublicKey(String(ed.publicKey.export({ type: 'spki', format: 'pem' })), 'Binance key')
+    ).key!;
+  });
+  const sig = (p: string) =>
+    encodeURIComponent(nodeSign(null, Buffer.from(p), ed.privateKey).toString('base64'));
+  const U = 'https://api.binance.com/api/v3/order';
+  const P = `symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1&timestamp=${NOW}`;
+  const judge = async (text: string) => verdictOf(await examineRequest(text, async () => [edKey], NOW));
+
+  // Binance's payload is query ‖ body, joined with nothing between them.
+  it('the baseline verifies: query then form body, signature last, form Content-Type', async () => {
+    const v = await judge(
+      `curl -H 'X-MBX-APIKEY: k' '${U}?symbol=BTCUSDT&side=BUY' --data-raw 'type=MARKET&quantity=1&timestamp=${NOW}&signature=${sig(`symbol=BTCUSDT&side=BUYtype=MARKET&quantity=1&timestamp=${NOW}`)}'`,
+    );
+    expect([v.state, v.code]).toEqual(['verified', 'OK']);
+  });
+
+  it.each([
+    [
+      'two signature parameters',
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${U}?${P}&signature=AAAA&signature=${sig(`${P}&signature=AAAA`)}'`,
+      'ERR_BINANCE_DUPLICATE_PARAM',
+    ],
+    [
+      'a signature in the query and another in the body',
+      `curl -H 'X-MBX-APIKEY: k' '${U}?${P}&signature=AAAA' --data-raw 'signature=${sig(`${P}&signature=AAAA`)}'`,
+      'ERR_BINANCE_DUPLICATE_PARAM',
+    ],
+    [
+      'a second timestamp (in seconds) after the first',
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${U}?${P}&timestamp=1600000000&signature=${sig(`${P}&timestamp=1600000000`)}'`,
+      'ERR_BINANCE_DUPLICATE_PARAM',
+    ],
+    [
+      'a second recvWindow over the maximum',
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${U}?${P}&recvWindow=5000&recvWindow=99999999&signature=${sig(`${P}&recvWindow=5000&recvWindow=99999999`)}'`,
+      'ERR_BINANCE_DUPLICATE_PARAM',
+    ],
+    [
+      'a parameter after the signature',
+      `curl -X POST -H 'X-MBX-APIKEY: k' '${U}?${P}&signature=${sig(`${P}&newClientOrderId=x`)}&newClientOrderId=x'`,
+      'ERR_BINANCE_SIGNATURE_NOT_LAST',
+    ],
+    [
+      'the signature in the query while the body carries parameters',
+      `curl -H 'X-MBX-APIKEY: k' '${U}?symbol=BTCUSDT&signature=${sig(P)}' --data-raw 'side=BUY&type=MARKET&quantity=1&timestamp=${NOW}'`,
+      'ERR_BINANCE_SIGNATURE_NOT_LAST',
+    ],
+    [
+      'parameters in the body of a GET',
+      `curl -X GET -H 'X-MBX-APIKEY: k' '${U}' --data-raw '${P}&signature=${sig(P)}'`,
+      'ERR_BINANCE_BODY_NOT_READ',
+    ],
+    [
+      'a form body sent as JSON',
+      `curl -H 'X-MBX-APIKEY: k' -H 'Content-Type: application/json' '${U}' --data-raw '${P}&signature=${sig(P)}'`,
+      'ERR_BINANCE_BODY_NOT_READ',
+    ],
+    [
+      'curl --json',
+      `curl -H 'X-MBX-APIKEY: k' --json '${P}&signature=${sig(P)}' '${U}'`,
+      'ERR_BINANCE_BODY_NOT_READ',
+    ],
+    [
+      'a raw POST with no Content-Type',
+      `POST /api/v3/order HTTP/1.1\r\nHost: api.binance.com\r\nX-MBX-APIKEY: k\r\n\r\n${P}&signature=${sig(P)}`,
+      'ERR_BINANCE_BODY_NOT_READ',
+    ],
+  ])('%s → failed, %s', async (_what, text, code) => {
+    const v = await judge(text);
+    expect([v.state, v.code]).toEqual(['failed', code]);
+    expect(plain(v.parts)).not.toContain('Signature verified');
   });
 });

@@ -61,6 +61,12 @@ export default definePartner({
     { code: 'ERR_BINANCE_SIGNATURE_NOT_ENCODED', title: 'Signature sent without percent-encoding' },
     { code: 'ERR_BINANCE_BASE64URL', title: 'Signature in base64url instead of base64' },
     { code: 'ERR_BINANCE_NON_ASCII', title: 'Non-ASCII text signed without percent-encoding' },
+    { code: 'ERR_BINANCE_DUPLICATE_PARAM', title: 'A parameter sent twice' },
+    { code: 'ERR_BINANCE_SIGNATURE_NOT_LAST', title: 'signature not the last parameter' },
+    {
+      code: 'ERR_BINANCE_BODY_NOT_READ',
+      title: 'Parameters in a body Binance does not read (GET, or not form-encoded)',
+    },
   ],
   source: 'PARTNERS.md, "Binance Spot API"',
 });

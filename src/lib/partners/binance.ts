@@ -18,7 +18,7 @@
 import { base64ToBytes, base64urlToBytes, bytesToBase64 } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
-import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
+import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
 import { header, verdictFrom, trustedKeysOf, type TrustedKey } from '../request/types';
 import { curlCommand, shellQuote } from './shell';
 import { ok, problem, type Finding } from './scheme';
@@ -194,10 +194,12 @@ export async function binanceRequest(input: BinanceRequestInput): Promise<Binanc
   const query = hasBody ? p.query : `${p.query}&signature=${encoded}`;
   const sentBody = hasBody ? `${p.body ? `${p.body}&` : ''}signature=${encoded}` : '';
   const full = query ? `${url}?${query}` : url;
-  const headers: [string, string][] = [['X-MBX-APIKEY', apiKey.trim()]];
-  const extra = hasBody
-    ? [`  -H 'Content-Type: application/x-www-form-urlencoded'`, `  --data-raw ${shellQuote(sentBody)}`]
-    : [];
+  // Binance reads a body only as a form (rest-api "Request security"): the header goes with it.
+  const headers: [string, string][] = [
+    ['X-MBX-APIKEY', apiKey.trim()],
+    ...(hasBody ? [['Content-Type', 'application/x-www-form-urlencoded'] as [string, string]] : []),
+  ];
+  const extra = hasBody ? [`  --data-raw ${shellQuote(sentBody)}`] : [];
   return {
     method,
     url: full,
@@ -451,6 +453,55 @@ function arrangements(q: Segment[], b: Segment[]): Candidate[] {
 }
 
 /**
+ * What makes Binance read a request otherwise than its text suggests (binance-spot-api-docs,
+ * rest-api "Request security" and errors.md): a GET's body and a body that is not
+ * application/x-www-form-urlencoded are not read (-1102: the parameters in them are missing); a
+ * parameter sent twice is refused (-1101), so the doctor cannot say which value was checked; the
+ * signature must be the last parameter of the request (else -1022). Each is an error: a signature
+ * that holds over the text pasted would not hold over what Binance reads.
+ */
+function readingProblems(request: ParsedRequest, q: readonly Segment[], b: readonly Segment[]): Finding[] {
+  const out: Finding[] = [];
+  if (request.body !== '') {
+    const type = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const fix =
+      'To Binance they are missing (-1102), signature included. Send them in the query string, or as a form body with Content-Type: application/x-www-form-urlencoded.';
+    const why: Rich | null =
+      request.method === 'GET' || request.method === 'HEAD'
+        ? rich`Binance does not read the parameters in this body: it is the body of a ${request.method}, and Binance reads a GET's parameters from the query string only. ${ours(fix)}`
+        : type !== 'application/x-www-form-urlencoded'
+          ? rich`Binance does not read the parameters in this body: its Content-Type is ${type || 'missing'}, and Binance reads a body only as application/x-www-form-urlencoded. ${ours(fix)}`
+          : null;
+    if (why) out.push(problem('body-read', 'ERR_BINANCE_BODY_NOT_READ', 'error', 'Body', why));
+  }
+  const seen = new Map<string, number>();
+  for (const s of [...q, ...b]) seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
+  const twice = [...seen].filter(([, n]) => n > 1).map(([name]) => name);
+  if (twice.length)
+    out.push(
+      problem(
+        'duplicates',
+        'ERR_BINANCE_DUPLICATE_PARAM',
+        'error',
+        'Parameters',
+        rich`${twice.join(', ')} ${ours(twice.length > 1 ? 'are' : 'is')} sent more than once (query string and body together). Binance refuses duplicate parameters (-1101), and keybench cannot say which value a server would check. Send each parameter once.`,
+      ),
+    );
+  const last = b.length ? b.at(-1) : q.at(-1);
+  if (seen.has('signature') && last?.name !== 'signature')
+    out.push(
+      problem(
+        'signature-last',
+        'ERR_BINANCE_SIGNATURE_NOT_LAST',
+        'error',
+        'signature',
+        rich`signature is not the last parameter of the request (${last?.name ?? ''} comes after it). Binance takes the signature as the end of the query string or body and refuses it elsewhere (-1022). Append signature= last, after every parameter it signs.`,
+      ),
+    );
+  return out;
+}
+
+/**
  * Examine a pasted Binance Spot API request: verify its `signature` with the keys the user trusts
  * over the payload as sent (query ‖ body, minus the signature) and, when it does not hold, find the
  * mistake, each confirmed by a signature check over the mistaken bytes.
@@ -470,6 +521,8 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   const query = qi < 0 ? '' : request.url.slice(qi + 1).replace(/#.*$/, '');
   const q = segments(query);
   const b = segments(request.body);
+  // How Binance reads a request, before any signature: the checks below are over the bytes it reads.
+  findings.push(...readingProblems(request, q, b));
 
   // Where the signature is: the last `signature` parameter, in the body first.
   let sigRaw: string | undefined;
