@@ -1,5 +1,6 @@
 import {
   createHash,
+  createHmac,
   createPublicKey,
   generateKeyPairSync,
   sign as nodeSign,
@@ -124,4 +125,30 @@ test('Snowflake: a bad account and a missing RSA pair are shown as alerts', asyn
   await expect(page.getByRole('alert').filter({ hasText: 'cannot read' })).toBeVisible();
   await page.getByRole('button', { name: 'Create Snowflake JWT' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Generate or import an RSA-2048' })).toBeVisible();
+});
+
+test('attack: an HS256 token verified with a secret cannot borrow a stored key fingerprint for the Snowflake card', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  const card = await generateKey(page, 'RSA-2048', 'Snowflake');
+  const fingerprint = (await card.getByTestId('partner-fingerprint').textContent())!.trim();
+  expect(fingerprint).toMatch(/^SHA256:/);
+  const now = Math.floor(Date.now() / 1000);
+  const secret = 'a shared secret the attacker also knows';
+  const input = `${b64u(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64u(
+    JSON.stringify({ iss: `XY12345.JSMITH.${fingerprint}`, sub: 'XY12345.JSMITH', iat: now, exp: now + 600 }),
+  )}`;
+  const token = `${input}.${b64u(createHmac('sha256', secret).update(input).digest())}`;
+  await inspect(page, token);
+  await page.getByLabel('Verification key').fill(secret);
+  // The token does verify, with the secret, and the verdict says so; the card must not vouch for it.
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+  await expect(page.getByTestId('verdict')).toContainText('pasted secret');
+  const sf = page.getByTestId('snowflake-card');
+  await expect(sf.getByTestId('snowflake-summary')).toHaveText('1 Snowflake check fails.');
+  await expect(sf.locator('li.error').filter({ hasText: 'alg' })).toContainText('RS256 only');
+  await expect(sf.locator('li.warning').filter({ hasText: 'Fingerprint' })).toContainText(
+    'says nothing about who signed the token',
+  );
 });

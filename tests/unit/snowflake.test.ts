@@ -345,6 +345,9 @@ describe('checkSnowflakeJwt', () => {
     return decoded.payload.value as Record<string, unknown>;
   }
 
+  /** The options for a token that the stored "Qredo key" verified (RS256). */
+  const verifiedBy = (fp: string) => ({ alg: 'RS256', signedBy: { label: 'Qredo key', fingerprint: fp } });
+
   function good(fp: string): SnowflakeClaims {
     return snowflakeClaims({ account: 'xy12345', user: 'jsmith', fingerprint: fp, nowSec: now });
   }
@@ -353,9 +356,10 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     expect(looksLikeSnowflakeJwt(claims)).toBe(true);
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now + 10 });
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now + 10, ...verifiedBy(fp) });
     expect(codesOf(f)).toEqual([]);
     expect(f.map((x) => x.check)).toEqual([
+      'alg',
       'iss-shape',
       'sub-shape',
       'account-case',
@@ -436,6 +440,7 @@ describe('checkSnowflakeJwt', () => {
       () => ({ iss: `XY12345.JSMITH.SHA256:${'Z'.repeat(43)}=`, sub: 'XY12345.JSMITH' }),
       ['ERR_SNOWFLAKE_FINGERPRINT'],
       'fingerprint',
+      'not verified by a trusted key',
     ],
     [
       'lifetime over an hour',
@@ -467,14 +472,15 @@ describe('checkSnowflakeJwt', () => {
       ['ERR_SNOWFLAKE_CLAIMS_SHAPE'],
       'lifetime',
     ],
-  ])('%s → exact codes', async (_name, mistake, codes, check) => {
+  ])('%s → exact codes', async (_name, mistake, codes, check, unverified?: string) => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, {
       ...good(fp),
       sub: 'XY12345.JSMITH',
       ...mistake(fp),
     });
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
+    const signer = unverified ? { alg: 'RS256' } : verifiedBy(fp);
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...signer });
     expect(codesOf(f)).toEqual(codes);
     const finding = byCheck(f, check)!;
     expect(finding.code).toBe(codes.find((c) => finding.code === c));
@@ -486,13 +492,13 @@ describe('checkSnowflakeJwt', () => {
   it('messages give the difference and what Snowflake answers', async () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp), iat: now + 600, exp: now + 5000 });
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
+    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
     expect(byCheck(f, 'iat')!.detail).toContain('10 min in the future');
     expect(byCheck(f, 'lifetime')!.detail).toContain('4400 s');
     expect(byCheck(f, 'lifetime')!.detail).toContain('JWT token is invalid');
     const region = checkSnowflakeJwt(
       { ...good(fp), iss: `XY12345.us-east-1.JSMITH.${fp}`, sub: 'XY12345.us-east-1.JSMITH' },
-      { keyFingerprints: keys, nowSec: now },
+      { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) },
     );
     expect(byCheck(region, 'account-region')!.detail).toContain('".us-east-1"');
   });
@@ -503,16 +509,41 @@ describe('checkSnowflakeJwt', () => {
     const f = checkSnowflakeJwt(claims, {
       keyFingerprints: keys,
       nowSec: now,
-      signedBy: { label: 'Qredo key', fingerprint: fp },
+      ...verifiedBy(fp),
     });
     expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY']);
     expect(byCheck(f, 'fingerprint')!.detail).toContain(
       'the fingerprint of "Rotation key", but the token was signed by "Qredo key"',
     );
-    // Without knowing the signer, the fingerprint of a trusted key is OK and named.
-    const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now });
-    expect(byCheck(g, 'fingerprint')!.code).toBe('OK');
+    // With no trusted key having verified the token (a secret did, or none), a fingerprint that
+    // matches a stored key proves nothing: a warning that names the key, never OK.
+    const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, alg: 'RS256' });
+    expect(byCheck(g, 'fingerprint')).toMatchObject({
+      code: 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED',
+      severity: 'warning',
+    });
     expect(byCheck(g, 'fingerprint')!.detail).toContain('"Rotation key"');
+  });
+
+  it('only RS256 is a Snowflake key-pair JWT: another alg fails, whatever key verified it', async () => {
+    const { key, fp, keys } = await setup();
+    const claims = await roundTrip(key, { ...good(fp) });
+    for (const alg of ['HS256', 'PS256', 'RS512', 'EdDSA', 'ES256', undefined, { x: 1 }]) {
+      const f = checkSnowflakeJwt(claims, {
+        keyFingerprints: keys,
+        nowSec: now,
+        signedBy: verifiedBy(fp).signedBy,
+        alg,
+      });
+      expect(codesOf(f), String(alg)).toEqual(['ERR_SNOWFLAKE_ALG']);
+    }
+  });
+
+  it('an HS256 token verified with a secret, naming a stored key in iss: the alg fails and the fingerprint proves nothing', async () => {
+    const { fp, keys } = await setup();
+    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: keys, nowSec: now, alg: 'HS256' });
+    expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_ALG', 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED']);
+    expect(f.filter((x) => x.code === 'OK' && x.check === 'fingerprint')).toEqual([]);
   });
 
   it('a user name that is an e-mail address is not taken for organisation.account', async () => {
@@ -524,13 +555,13 @@ describe('checkSnowflakeJwt', () => {
       nowSec: now,
     });
     expect(claims.sub).toBe('MYORG-MYACCOUNT.JOHN.SMITH@EXAMPLE.COM');
-    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now });
+    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
     expect(codesOf(f)).toEqual([]);
   });
 
   it('with no trusted key the fingerprint is a warning, not an error', async () => {
     const { fp } = await setup();
-    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now });
+    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now, alg: 'RS256' });
     expect(byCheck(f, 'fingerprint')).toMatchObject({
       code: 'ERR_SNOWFLAKE_FINGERPRINT',
       severity: 'warning',
@@ -542,7 +573,12 @@ describe('checkSnowflakeJwt', () => {
     const label = 'Trusted by keybench\u202e – ok';
     const f = checkSnowflakeJwt(
       { ...good(fp), iss: `xy12345.JSMITH.${fp}`, sub: 'xy12345.JSMITH' },
-      { keyFingerprints: [{ label, fingerprint: fp }], nowSec: now },
+      {
+        keyFingerprints: [{ label, fingerprint: fp }],
+        nowSec: now,
+        alg: 'RS256',
+        signedBy: { label, fingerprint: fp },
+      },
     );
     const fpParts = byCheck(f, 'fingerprint')!.parts;
     expect(fpParts).toContainEqual({ untrusted: label });

@@ -55,6 +55,11 @@ export default definePartner({
     { code: 'ERR_SNOWFLAKE_ISS_SUB', title: 'iss and sub name different users' },
     { code: 'ERR_SNOWFLAKE_FINGERPRINT', title: 'Fingerprint not in the SHA256:… form' },
     { code: 'ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY', title: 'Fingerprint of another key than the signing one' },
+    {
+      code: 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED',
+      title: 'Fingerprint of a stored key that did not verify the token',
+    },
+    { code: 'ERR_SNOWFLAKE_ALG', title: 'Signed with another algorithm than RS256' },
     { code: 'ERR_SNOWFLAKE_LIFETIME', title: 'Lifetime over one hour' },
     { code: 'ERR_SNOWFLAKE_EXPIRED', title: 'Token expired' },
     { code: 'ERR_SNOWFLAKE_IAT_FUTURE', title: 'iat in the future' },

@@ -357,8 +357,13 @@ export interface SnowflakeCheckOptions {
   /** The keys the user trusts (stored or pasted), with {@link snowflakeFingerprint}s. */
   keyFingerprints: SnowflakeKeyFingerprint[];
   nowSec: number;
-  /** The key whose signature verified, when known: `iss` must carry its fingerprint. */
+  /**
+   * The trusted public key whose signature verified the token, if one did: `iss` must carry its
+   * fingerprint. Without it, a fingerprint that matches a stored key proves nothing about the signer.
+   */
   signedBy?: SnowflakeKeyFingerprint;
+  /** The token header's `alg` (untrusted): Snowflake takes RS256 only. */
+  alg: unknown;
 }
 
 /** `ACCOUNT.USER` split: the account, a region qualifier left in it (if any), and the user. */
@@ -391,13 +396,24 @@ function age(sec: number): string {
 
 /**
  * Check a decoded payload against Snowflake's key-pair JWT rules, one finding per check (each
- * `check` name appears once): `iss-shape`, `sub-shape`, `account-case`, `user-case`,
+ * `check` name appears once): `alg`, `iss-shape`, `sub-shape`, `account-case`, `user-case`,
  * `account-region`, `account-dot`, `iss-sub`, `fingerprint`, `lifetime`, `exp`, `iat`. Claims and key labels
  * are untrusted and kept apart in the messages.
  */
 export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: SnowflakeCheckOptions): Finding[] {
   const out: Finding[] = [];
   const { iss, sub } = claims;
+  if (opts.alg === 'RS256') out.push(ok('alg', 'alg', 'RS256, the one algorithm Snowflake takes.'));
+  else
+    out.push(
+      problem(
+        'alg',
+        'ERR_SNOWFLAKE_ALG',
+        'error',
+        'alg',
+        rich`The header's alg is ${String(opts.alg)}; Snowflake takes key-pair JWTs signed with RS256 only. ${ANSWER} Sign with RS256 (RSASSA-PKCS1-v1_5, SHA-256).`,
+      ),
+    );
 
   // iss: <ACCOUNT>.<USER>.SHA256:<fingerprint>
   let issPrincipal: Principal | undefined;
@@ -538,12 +554,22 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
           `Snowflake looks up the key by this fingerprint, so the signature will not verify. ${SNOWFLAKE_ANSWER} Put the fingerprint of the signing key in iss.`,
         ]),
       );
-    } else if (match) {
+    } else if (match && opts.signedBy) {
       out.push(
         ok(
           'fingerprint',
           'Fingerprint',
-          rich`The fingerprint in iss is that of ${match.label}; compare with RSA_PUBLIC_KEY_FP or RSA_PUBLIC_KEY_2_FP in DESCRIBE USER.`,
+          rich`The fingerprint in iss is that of ${match.label}, which verified the signature; compare with RSA_PUBLIC_KEY_FP or RSA_PUBLIC_KEY_2_FP in DESCRIBE USER.`,
+        ),
+      );
+    } else if (match) {
+      out.push(
+        problem(
+          'fingerprint',
+          'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED',
+          'warning',
+          'Fingerprint',
+          rich`iss carries the fingerprint of ${match.label}, but ${match.label} did not verify this token's signature. Anyone can write a fingerprint into iss: it says nothing about who signed the token.`,
         ),
       );
     } else {
