@@ -144,6 +144,8 @@ describe('keystore', () => {
     ['qitech', false, ['qitech'], { qitech: false }],
     ['ed25519', true, ['binance'], { binance: true }],
     [null, false, [], {}],
+    ['constructor', true, [], {}],
+    ['__proto__', true, [], {}],
   ] as const)(
     'a record stored before partner profiles (profile %s, uploaded %s) is read as serving %j',
     async (profile, uploaded, partners, progress) => {

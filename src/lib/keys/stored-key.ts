@@ -52,7 +52,9 @@ const LEGACY_PARTNER: Record<string, PartnerId> = { qredo: 'qredo', qitech: 'qit
 /** A stored record in today's shape: records written before partner profiles are read as the profile they had. */
 export function upgradeStoredKey(record: Omit<StoredKey, 'partners' | 'progress'> & LegacyFields): StoredKey {
   const { profile, partners, progress, ...rest } = record;
-  const served = partners ?? (profile && LEGACY_PARTNER[profile] ? [LEGACY_PARTNER[profile]] : []);
+  // Own keys only: a stored record is data, and `constructor` is not a profile.
+  const legacy = profile && Object.hasOwn(LEGACY_PARTNER, profile) ? LEGACY_PARTNER[profile] : undefined;
+  const served = partners ?? (legacy ? [legacy] : []);
   const uploaded =
     typeof progress.uploaded === 'boolean'
       ? Object.fromEntries(served.map((p) => [p, progress.uploaded]))
