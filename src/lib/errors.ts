@@ -106,6 +106,8 @@ export type ErrorCode =
   | 'ERR_QIT_METHOD_CASE'
   | 'ERR_QIT_OTHER_KEY'
   | 'ERR_QIT_UNSIGNED_BODY'
+  // key roles (issue 17): a key whose owner does not fit what is checked
+  | 'ERR_TRUST_KEY_ROLE'
   // Snowflake (issue 14)
   | 'ERR_SNOWFLAKE_ACCOUNT'
   | 'ERR_SNOWFLAKE_USER'

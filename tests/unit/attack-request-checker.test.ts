@@ -22,7 +22,14 @@ const attacker = toolKey('p521');
 
 async function storedClientKey(): Promise<VerificationKey> {
   const parsed = (await parseKeyText(clientPem)) as ParsedPublicKey;
-  return { kind: 'public', label: 'my server key', origin: 'stored', spki: parsed.spki, type: parsed.type };
+  return {
+    kind: 'public',
+    label: 'my server key',
+    origin: 'stored',
+    owner: 'mine',
+    spki: parsed.spki,
+    type: parsed.type,
+  };
 }
 
 function withHeader(header: string, key = clientPrivate): string {

@@ -35,6 +35,7 @@ function trusted(
     kind: 'public',
     label,
     origin: 'stored',
+    owner: 'mine',
     spki: der(pub, 'spki'),
     type: kind === 'ed' ? { kty: 'OKP', curve: 'Ed25519' } : { kty: 'RSA', bits: 2048 },
   };

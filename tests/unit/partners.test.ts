@@ -20,7 +20,7 @@ async function signingKey(pem: string) {
 
 async function verificationKey(pem: string, label: string): Promise<VerificationKey & { kind: 'public' }> {
   const parsed = (await parseKeyText(pem)) as ParsedPublicKey;
-  return { kind: 'public', label, origin: 'stored', spki: parsed.spki, type: parsed.type };
+  return { kind: 'public', label, origin: 'stored', owner: 'mine', spki: parsed.spki, type: parsed.type };
 }
 
 describe('Qredo x-sign', () => {
@@ -192,7 +192,7 @@ describe('QI Tech QIT v1', () => {
       authorization: r.headers.Authorization,
       body: JSON.stringify(r.received_body),
       apiKey: qit.request_post.api_key,
-      keyring: [{ kind: 'public', label: side.label, spki: side.spki, type: side.type }],
+      keyring: [{ kind: 'public', label: side.label, spki: side.spki, type: side.type, owner: 'qitech' }],
       request: { method: 'POST', endpoint: '/test' },
     });
     expect(v.checks.map((c) => [c.label, c.severity])).toEqual([
@@ -213,7 +213,7 @@ describe('QI Tech QIT v1', () => {
     const side = await verificationKey(vector('qitech', 'qitech-side.key.pub'), 'QI Tech');
     const client = await verificationKey(vector('qitech', 'jwtECDSASHA512.key.pub'), 'not QI Tech');
     const asTrusted = (k: VerificationKey & { kind: 'public' }) => [
-      { kind: 'public' as const, label: k.label, spki: k.spki, type: k.type },
+      { kind: 'public' as const, label: k.label, spki: k.spki, type: k.type, owner: 'qitech' as const },
     ];
     const r = qit.response_post;
     const base = {

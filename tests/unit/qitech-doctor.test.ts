@@ -43,7 +43,7 @@ function es512(
 
 async function publicKey(file: string, label: string): Promise<VerificationKey> {
   const parsed = (await parseKeyText(vector('qitech', file))) as ParsedPublicKey;
-  return { kind: 'public', label, origin: 'stored', spki: parsed.spki, type: parsed.type };
+  return { kind: 'public', label, origin: 'stored', owner: 'mine', spki: parsed.spki, type: parsed.type };
 }
 const clientKey = () => publicKey('jwtECDSASHA512.key.pub', 'my server key');
 const sideKey = () => publicKey('qitech-side.key.pub', 'qitech side key');
@@ -325,6 +325,7 @@ describe('QI Tech doctor: v1 mistakes', () => {
       kind: 'public',
       label: 'an RSA key',
       origin: 'stored',
+      owner: 'mine',
       spki: parsed.spki,
       type: parsed.type,
     };

@@ -8,13 +8,19 @@ const qit = JSON.parse(vector('qitech', 'vectors.json'));
 const r = qit.response_post;
 const API_KEY = qit.request_post.api_key as string;
 
-async function entry(pem: string, kind: 'pair' | 'public', label: string): Promise<QitKeyringEntry> {
+async function entry(
+  pem: string,
+  kind: 'pair' | 'public',
+  label: string,
+  owner?: QitKeyringEntry['owner'],
+): Promise<QitKeyringEntry> {
   const parsed = (await parseKeyText(pem)) as ParsedPublicKey | ParsedPrivateKey;
-  return { kind, label, spki: parsed.spki, type: parsed.type };
+  return { kind, label, spki: parsed.spki, type: parsed.type, ...(owner ? { owner } : {}) };
 }
 
-const ownPair = () => entry(vector('qitech', 'jwtECDSASHA512.key.pub'), 'pair', 'my P-521 pair');
-const qitechKey = () => entry(vector('qitech', 'qitech-side.key.pub'), 'public', 'QI Tech public key');
+const ownPair = () => entry(vector('qitech', 'jwtECDSASHA512.key.pub'), 'pair', 'my P-521 pair', 'mine');
+const qitechKey = () =>
+  entry(vector('qitech', 'qitech-side.key.pub'), 'public', 'QI Tech public key', 'qitech');
 
 /** The user's own signed request, as an attacker would reflect it back as a "response". */
 async function reflectedRequest() {

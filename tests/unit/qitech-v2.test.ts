@@ -23,7 +23,14 @@ const CASES = ['v2_post', 'v2_get', 'dtvm_post', 'dtvm_get'] as const;
 
 async function clientKey(): Promise<VerificationKey> {
   const parsed = (await parseKeyText(vector('qitech', 'jwtECDSASHA512.key.pub'))) as ParsedPublicKey;
-  return { kind: 'public', label: 'my server key', origin: 'stored', spki: parsed.spki, type: parsed.type };
+  return {
+    kind: 'public',
+    label: 'my server key',
+    origin: 'stored',
+    owner: 'mine',
+    spki: parsed.spki,
+    type: parsed.type,
+  };
 }
 async function privateKey(): Promise<CryptoKey> {
   const parsed = (await parseKeyText(vector('qitech', 'jwtECDSASHA512.key'))) as ParsedPrivateKey;

@@ -15,6 +15,7 @@ async function rsaPublic() {
     kind: 'public' as const,
     label: 'Qredo key',
     origin: 'stored' as const,
+    owner: 'mine' as const,
     spki: p.spki,
     type: p.type,
   };

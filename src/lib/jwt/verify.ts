@@ -8,6 +8,7 @@ import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algorithms';
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
+import type { KeyOwner } from '../trust/roles';
 
 /** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
 export type VerificationKey =
@@ -25,6 +26,8 @@ export type VerificationKey =
       /** The `use` and `key_ops` a JWK declares, if any. */
       use?: string;
       keyOps?: string[];
+      /** Whose key a stored key is (unset: stored before keys had roles). See trust/roles. */
+      owner?: KeyOwner;
     }
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 

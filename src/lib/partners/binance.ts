@@ -19,9 +19,15 @@ import { base64ToBytes, base64urlToBytes, bytesToBase64 } from '../encoding/base
 import { KeybenchError, type ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
-import { header, verdictFrom, trustedKeysOf, type TrustedKey } from '../request/types';
+import { header, trustedKeysOf, type TrustedKey } from '../request/types';
+import { decideRequest } from '../trust/verdict';
+import type { VerificationContext } from '../trust/roles';
+import type { VerificationKey } from '../jwt/verify';
 import { curlCommand, shellQuote } from './shell';
 import { ok, problem, type Finding } from './scheme';
+
+/** A pasted request is one sent to Binance: the user's own keys verify it (trust/roles.ts). */
+const REQUEST_TO_BINANCE: VerificationContext = { direction: 'request-to', partner: 'binance' };
 
 /** Binance's default and largest `recvWindow`, in ms ("Timing security"). */
 export const BINANCE_DEFAULT_RECV_WINDOW = 5000;
@@ -541,13 +547,18 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   }
   const sentText = `${join(q)}${join(b)}`;
 
-  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict =>
-    verdictFrom(
-      { scheme: 'binance', findings, diagnoses, signInput, fallback: 'ERR_BINANCE_SIGNATURE' },
-      signatureVerified,
+  // The scheme reports what it found; only the one rule (trust/verdict.ts) decides "verified".
+  const finish = (signedBy: VerificationKey | undefined, parts: Rich, keyLabel?: string): RequestVerdict =>
+    decideRequest(REQUEST_TO_BINANCE, {
+      scheme: 'binance',
+      findings,
+      diagnoses,
+      signInput,
+      fallback: 'ERR_BINANCE_SIGNATURE',
       parts,
-      keyLabel,
-    );
+      ...(signedBy ? { signedBy } : {}),
+      ...(keyLabel !== undefined ? { keyLabel } : {}),
+    });
 
   // The API key header.
   if (!apiKey?.trim()) {
@@ -673,7 +684,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
         'No trusted Ed25519 or RSA public key to check the signature with: add the public key registered with Binance (or the key pair that made it).',
       ),
     );
-    return finish(false, [
+    return finish(undefined, [
       'Cannot check this Binance request: keybench has no trusted Ed25519 or RSA public key. Add the public key registered in Binance API Management, or select the key pair that signs these requests.',
     ]);
   }
@@ -687,7 +698,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
         `The request has no signature parameter. ${REFUSED}.`,
       ),
     );
-    return finish(false, [
+    return finish(undefined, [
       'Cannot check this Binance request: it has no signature parameter (query string or form body).',
     ]);
   }
@@ -702,7 +713,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
         'The signature parameter is not base64.',
       ),
     );
-    return finish(false, [
+    return finish(undefined, [
       'The signature cannot be read: it is not base64 (what Binance expects), nor base64url.',
     ]);
   }
@@ -752,7 +763,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
         const refused = findings.find((f) => f.severity === 'error');
         if (!refused) {
           return finish(
-            true,
+            k,
             rich`Signature verified with key ${k.label}: ${ours(algName)} over the query string ‖ body, exactly as sent.`,
             k.label,
           );
@@ -773,7 +784,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
           });
         }
         return finish(
-          true,
+          k,
           [
             ...rich`The signature holds (key ${k.label}) but Binance would refuse the request: `,
             ...refused.parts,
@@ -787,7 +798,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
         problem('signature', first.code, 'error', 'signature', [first.title, '. ', ...first.explanation]),
       );
       return finish(
-        false,
+        undefined,
         rich`The signature does not verify as Binance reads the request. Key ${k.label} made it; it verifies when: ${ours(first.title)}.`,
         k.label,
       );
@@ -805,7 +816,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   };
   diagnoses.push({ ...m, sent: sentText, confirmed: false });
   findings.push(problem('signature', m.code, 'error', 'signature', m.explanation));
-  return finish(false, [
+  return finish(undefined, [
     `The signature does not verify: none of the ${n} trusted key${n === 1 ? '' : 's'} made it over the payload as sent or any of ${tried - 1} mistaken variants.`,
   ]);
 }

@@ -18,8 +18,10 @@ import {
   describeSkew,
   md5Hex,
   SKEW_WARN_MINUTES,
+  REQUEST_TO_QITECH,
   type QitRequestInput,
 } from './qitech-shared';
+import { decideRequest, type SchemeResult } from '../trust/verdict';
 import { V2, verifyV2Request, type V2Variant } from './qitech-v2';
 import { QI_DTVM } from './qi-dtvm';
 import type { Finding } from './scheme';
@@ -631,12 +633,11 @@ function firstCode(pre: Found[], findings: Finding[], found: Found[]): ErrorCode
 }
 
 /**
- * Diagnose a pasted QI Tech request under `scheme`: the existing checker's findings (signature
- * with `input.keys` only, claims, md5, endpoint, date) plus the mistakes that explain a failure.
- * `state` is `verified` only when the AUTHORIZATION token verifies with a trusted key and nothing
- * is wrong; only then does the headline say "Signature verified".
+ * What the QI Tech doctor finds in a pasted request under `scheme`: the existing checker's findings
+ * (signature with `input.keys` only, claims, md5, endpoint, date) plus the mistakes that explain a
+ * failure. It proposes a headline but sets no state: {@link diagnoseQitech} hands it to the one rule.
  */
-export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme): Promise<RequestVerdict> {
+export async function qitechResult(input: DoctorInput, scheme: QitDoctorScheme): Promise<SchemeResult> {
   const req = input.request;
   const authorization = header(req, 'AUTHORIZATION');
   const apiKey = header(req, 'API-CLIENT-KEY');
@@ -646,9 +647,9 @@ export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme
   if (authorization === undefined) {
     return {
       scheme,
-      state: 'failed',
-      signatureVerified: false,
-      code: pre[0]!.code,
+      fallback: pre[0]!.code,
+      failCode: pre[0]!.code,
+      refusal: pre[0]!.code,
       parts: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
       findings: [],
       diagnoses: pre.map(strip),
@@ -677,15 +678,14 @@ export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme
   const findings = verdict.findings;
   const diagnoses = [...pre, ...found];
   // Clock skew is worth a look but not a failure (as for Qredo): a request pasted from a log is old,
-  // and QI Tech does not document its tolerance.
-  const verified =
-    verdict.signatureVerified &&
-    verdict.verified &&
-    diagnoses.every((d) => d.code === 'ERR_REQUEST_CLOCK_SKEW');
-  const code = verified ? 'OK' : (firstCode(pre, findings, found) ?? 'ERR_QIT_TOKEN_SIGNATURE');
+  // and QI Tech does not document its tolerance. Any other mistake found is one QI Tech refuses.
+  const refusal = diagnoses.find((d) => d.code !== 'ERR_REQUEST_CLOCK_SKEW')?.code;
+  const code = firstCode(pre, findings, found) ?? 'ERR_QIT_TOKEN_SIGNATURE';
+  // The headline the checks suggest; the rule (trust/verdict.ts) replaces it if it refuses.
+  const looksVerified = verdict.signatureVerified && verdict.verified && refusal === undefined;
   const label = verdict.keyLabel;
   let parts: Rich;
-  if (verified) {
+  if (looksVerified) {
     parts = diagnoses.length
       ? [
           'Signature verified with ',
@@ -705,15 +705,25 @@ export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme
   }
   return {
     scheme,
-    state: verified ? 'verified' : 'failed',
-    signatureVerified: verdict.signatureVerified,
-    code,
+    fallback: 'ERR_QIT_TOKEN_SIGNATURE',
+    failCode: code,
+    ...(refusal !== undefined ? { refusal } : {}),
+    ...(verdict.signedBy ? { signedBy: verdict.signedBy } : {}),
+    ...(label !== undefined ? { keyLabel: label } : {}),
     parts,
-    keyLabel: label,
     findings,
     diagnoses: diagnoses.map(strip),
     signInput,
   };
+}
+
+/**
+ * Diagnose a pasted QI Tech request under `scheme`. `state` is `verified` only when the one rule
+ * says so: the AUTHORIZATION token verifies with the user's own key and nothing is wrong; only then
+ * does the headline say "Signature verified".
+ */
+export async function diagnoseQitech(input: DoctorInput, scheme: QitDoctorScheme): Promise<RequestVerdict> {
+  return decideRequest(REQUEST_TO_QITECH, await qitechResult(input, scheme));
 }
 
 /** A diagnosis without the internal link to the finding it explains. */

@@ -12,6 +12,8 @@ import { own } from '../json';
 import { rich } from '../rich';
 import type { ErrorCode } from '../errors';
 import { ok, problem, type Finding } from './scheme';
+import { isVerified, roleFinding } from '../trust/verdict';
+import type { VerificationContext } from '../trust/roles';
 
 /** The JWS header every QI Tech token carries. */
 export const ES512_HEADER = { alg: 'ES512', typ: 'JWT' } as const;
@@ -92,11 +94,40 @@ export interface QitRequestVerdict {
   scheme: 'v1' | 'v2' | 'qi-dtvm';
   /** The signature was checked against a key the user trusts, and holds. */
   signatureVerified: boolean;
-  /** The signature holds and no finding is an error. */
+  /** The signature holds with a key whose role fits and no finding is an error (trust/verdict.ts decides). */
   verified: boolean;
+  /** The key whose signature holds, if one does. */
+  signedBy?: VerificationKey;
   keyLabel?: string;
   claims?: Record<string, unknown>;
   findings: Finding[];
+}
+
+/** A request checked here is one sent to QI Tech: the user's own keys (or the pasted one) verify it. */
+export const REQUEST_TO_QITECH: VerificationContext = { direction: 'request-to', partner: 'qitech' };
+
+/**
+ * A request checker's verdict from what it found: `verified` by the one rule (trust/verdict.ts),
+ * never by the checker. A key whose role does not fit a request adds an error finding.
+ */
+export function qitRequestVerdict(
+  scheme: QitRequestVerdict['scheme'],
+  verdict: { verified: boolean; key?: VerificationKey },
+  findings: Finding[],
+  claims?: Record<string, unknown>,
+): QitRequestVerdict {
+  const signedBy = verdict.verified ? verdict.key : undefined;
+  const role = roleFinding(REQUEST_TO_QITECH, signedBy);
+  if (role && !findings.includes(role)) findings.push(role);
+  return {
+    scheme,
+    signatureVerified: signedBy !== undefined && !role,
+    verified: isVerified(REQUEST_TO_QITECH, signedBy, findings),
+    ...(signedBy ? { signedBy } : {}),
+    keyLabel: verdict.key?.label,
+    claims,
+    findings,
+  };
 }
 
 /** Input to the request checkers. */

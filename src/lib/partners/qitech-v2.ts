@@ -15,12 +15,13 @@ import {
   md5Hex,
   requireP521,
   signatureFinding,
+  qitRequestVerdict,
   signEs512,
   SKEW_WARN_MINUTES,
   type QitRequestInput,
   type QitRequestVerdict,
 } from './qitech-shared';
-import { noErrors, ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
+import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
 
 /** What an "empty payload" (GET, DELETE, no body) hashes: "{}" (QI Tech's complete sample) or "". */
 export type EmptyPayload = '{}' | '';
@@ -250,14 +251,7 @@ export async function verifyV2Request(
   const text = input.authorization.replace(/^\s*AUTHORIZATION:\s*/i, '');
   const { decoded, verdict } = await checkEs512(text, input.keys);
   const claims = claimsOf(decoded);
-  const out = (): QitRequestVerdict => ({
-    scheme: variant.id,
-    signatureVerified: verdict.verified,
-    verified: verdict.verified && noErrors(findings),
-    keyLabel: verdict.key?.label,
-    claims,
-    findings,
-  });
+  const out = (): QitRequestVerdict => qitRequestVerdict(variant.id, verdict, findings, claims);
   if (decoded.form !== 'jws') {
     findings.push(
       problem(

@@ -6,12 +6,15 @@ import { KeybenchError, type ErrorCode } from '../errors';
 import { ours, rich } from '../rich';
 import type { KeyType } from '../keys/key-type';
 import type { VerificationKey } from '../jwt/verify';
+import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../trust/roles';
+import { isVerified } from '../trust/verdict';
 import { curlCommand, shellQuote } from './shell';
 import {
   checkEs512,
   claimsOf,
   endpointFinding,
   signatureFinding,
+  qitRequestVerdict,
   type QitRequestInput,
   type QitRequestVerdict,
   describeSkew,
@@ -20,7 +23,7 @@ import {
   signEs512,
   SKEW_WARN_MINUTES,
 } from './qitech-shared';
-import { noErrors, ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
+import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
 
 export { md5Hex, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
 
@@ -131,23 +134,52 @@ export function describeQitRequest(s: QitSigned): SignedPart[] {
 // ---------------------------------------------------------------------------------------------
 // Responses: only against trusted public keys.
 
-/** A keyring entry as the response verifier sees it: whether it is a pair or a trusted public key. */
+/** A keyring entry as the response verifier sees it: whether it is a pair or a trusted public key, and whose. */
 export interface QitKeyringEntry {
   kind: 'pair' | 'public';
   label: string;
   spki: Uint8Array<ArrayBuffer>;
   type: KeyType;
+  /** Whose key it is (unset: stored before keys had roles). */
+  owner?: KeyOwner;
+}
+
+/** A response is checked as one coming from QI Tech: QI Tech's keys only (trust/roles.ts). */
+export const RESPONSE_FROM_QITECH: VerificationContext = { direction: 'response-from', partner: 'qitech' };
+
+function asCandidate(k: QitKeyringEntry): VerificationKey {
+  return {
+    kind: 'public',
+    label: k.label,
+    origin: 'stored',
+    spki: k.spki,
+    type: k.type,
+    ...(k.owner ? { owner: k.owner } : {}),
+  };
 }
 
 /**
- * The keys that may verify a QI Tech response: trusted P-521 public keys (imported, verify only).
- * Never a key pair: the user's own pair verifying a "response" proves only that the user signed
- * it — a reflected request would pass.
+ * The keys that may verify a QI Tech response: stored P-521 public keys whose owner is QI Tech.
+ * Never the user's own key (a pair, or the public key of the user's server): it verifying a
+ * "response" proves only that the user signed it — a reflected request would pass.
  */
 export function qitechResponseKeys(keyring: readonly QitKeyringEntry[]): VerificationKey[] {
-  return keyring
-    .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
-    .map((k) => ({ kind: 'public', label: k.label, origin: 'stored', spki: k.spki, type: k.type }));
+  return keysFor(
+    RESPONSE_FROM_QITECH,
+    keyring
+      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
+      .map(asCandidate),
+  );
+}
+
+/** Stored P-521 public keys with no owner set: not tried for responses until the user says whose they are. */
+export function qitechUnownedKeys(keyring: readonly QitKeyringEntry[]): string[] {
+  return skippedKeys(
+    RESPONSE_FROM_QITECH,
+    keyring
+      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
+      .map(asCandidate),
+  ).unowned;
 }
 
 /** The response verdict: `verified` when the token's signature, the API key and the md5 line hold. */
@@ -170,6 +202,13 @@ export interface QitResponseInput {
   keyring: readonly QitKeyringEntry[];
   /** The request this answers; its method, endpoint and date lines are compared (warnings). */
   request: { method: string; endpoint: string; date?: string };
+}
+
+/** What to say about stored P-521 public keys that were not tried because nobody said whose they are. */
+function unownedNote(keyring: readonly QitKeyringEntry[]): string {
+  const n = qitechUnownedKeys(keyring).length;
+  if (!n) return '';
+  return ` ${n} stored P-521 public key${n === 1 ? ' has' : 's have'} no owner set, so ${n === 1 ? 'it was' : 'they were'} not tried: in Keys, use "Set whose key" on ${n === 1 ? 'it' : 'each'}.`;
 }
 
 /** The Authorization header's `QIT <api_key>:<token>`, if it is one. */
@@ -201,8 +240,7 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
     return {
       verified: false,
       code: 'ERR_QIT_NO_TRUSTED_KEY',
-      message:
-        "Not verified: there is no trusted QI Tech public key. Import QI Tech's public key in Keys (it becomes a trusted, verify-only key). Your own key pairs are never used for responses: they would accept your own request sent back to you.",
+      message: `Not verified: there is no QI Tech public key in your keyring. Import QI Tech's public key (Keys → Import, Whose key: QI Tech). Your own keys are never used for responses: they would accept your own request sent back to you.${unownedNote(input.keyring)}`,
       checks: [],
     };
   }
@@ -309,13 +347,14 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
     checks.push(b.finding);
     if (b.decoded.payload?.kind === 'json') decodedBody = b.decoded.payload.value;
   }
-  const verified = noErrors(checks);
+  // The one rule: the token's signature holds with QI Tech's key, and no check is an error.
+  const verified = isVerified(RESPONSE_FROM_QITECH, verdict.verified ? verdict.key : undefined, checks);
   const warnings = checks.filter((c) => c.severity === 'warning').length;
   return {
     verified,
     message: verified
       ? `Signature verified with "${verdict.key!.label}": token, API key and body MD5 hold${body.jws ? ', and encoded_body is signed' : ''}.${warnings ? ` ${warnings} warning${warnings > 1 ? 's' : ''} below.` : ''}`
-      : `Not verified: ${checks.find((c) => c.severity === 'error')!.label} failed.`,
+      : `Not verified: ${checks.find((c) => c.severity === 'error')!.label} failed.${unownedNote(input.keyring)}`,
     checks,
     decodedBody,
   };
@@ -333,14 +372,8 @@ const RFC1123 =
  */
 export async function verifyQitRequest(input: QitRequestInput): Promise<QitRequestVerdict> {
   const findings: Finding[] = [];
-  const out = (signatureVerified: boolean, keyLabel?: string, claims?: Record<string, unknown>) => ({
-    scheme: 'v1' as const,
-    signatureVerified,
-    verified: signatureVerified && noErrors(findings),
-    keyLabel,
-    claims,
-    findings,
-  });
+  const out = (verdict: { verified: boolean; key?: VerificationKey }, claims?: Record<string, unknown>) =>
+    qitRequestVerdict('v1', verdict, findings, claims);
   const qit = splitQit(input.authorization);
   if (!qit) {
     findings.push(
@@ -352,7 +385,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         'Expected "QIT <api_key>:<token>".',
       ),
     );
-    return out(false);
+    return out({ verified: false });
   }
   const { decoded, verdict } = await checkEs512(qit.token, input.keys);
   findings.push(signatureFinding(verdict, input.keys.length));
@@ -368,7 +401,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
         'The token needs {"sub": api_key, "signature": five lines (method, md5, content type, date, endpoint)}.',
       ),
     );
-    return out(verdict.verified, verdict.key?.label, claims);
+    return out(verdict, claims);
   }
   const extra = Object.keys(claims).filter((k) => k !== 'sub' && k !== 'signature');
   if (extra.length) {
@@ -493,7 +526,7 @@ export async function verifyQitRequest(input: QitRequestInput): Promise<QitReque
   if (body.jws) {
     findings.push((await bodySignature(body.jws, input.keys)).finding);
   }
-  return out(verdict.verified, verdict.key?.label, claims);
+  return out(verdict, claims);
 }
 
 /** QIT v1 behind the partner interface. */

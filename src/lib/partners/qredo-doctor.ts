@@ -15,10 +15,16 @@ import { base64ToBytes, base64urlToBytes, toHex } from '../encoding/base64url';
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header, verdictFrom, trustedKeysOf, type TrustedKey } from '../request/types';
+import { header, trustedKeysOf, type TrustedKey } from '../request/types';
+import { decideRequest } from '../trust/verdict';
+import type { VerificationContext } from '../trust/roles';
+import type { VerificationKey } from '../jwt/verify';
 import { pythonJsonDumps } from './body-bytes';
 import { inspectQredoApiKey } from './qredo';
 import { ok, problem, type Finding } from './scheme';
+
+/** A pasted request is one sent to Qredo: the user's own keys verify it (trust/roles.ts). */
+const REQUEST_TO_QREDO: VerificationContext = { direction: 'request-to', partner: 'qredo' };
 
 /** Most candidate messages hashed in one diagnosis (the ±300 s search alone is 600 of them). */
 export const MAX_CANDIDATES = 2500;
@@ -829,13 +835,18 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   // Keys.
   const trusted = trustedKeysOf(input.keys, ['RSA']);
 
-  const finish = (signatureVerified: boolean, parts: Rich, keyLabel?: string): RequestVerdict =>
-    verdictFrom(
-      { scheme: 'qredo', findings, diagnoses, signInput, fallback: 'ERR_QREDO_SIGNATURE' },
-      signatureVerified,
+  // The scheme reports what it found; only the one rule (trust/verdict.ts) decides "verified".
+  const finish = (signedBy: VerificationKey | undefined, parts: Rich, keyLabel?: string): RequestVerdict =>
+    decideRequest(REQUEST_TO_QREDO, {
+      scheme: 'qredo',
+      findings,
+      diagnoses,
+      signInput,
+      fallback: 'ERR_QREDO_SIGNATURE',
       parts,
-      keyLabel,
-    );
+      ...(signedBy ? { signedBy } : {}),
+      ...(keyLabel !== undefined ? { keyLabel } : {}),
+    });
 
   if (!trusted.length) {
     findings.push(
@@ -847,12 +858,12 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
         'No trusted RSA public key to check x-sign with: add the public.pem uploaded to Qredo (or the key pair that made it).',
       ),
     );
-    return finish(false, [
+    return finish(undefined, [
       'Cannot check this Qredo request: keybench has no trusted RSA public key. Add the public key uploaded to Qredo (public.pem), or select the RSA key pair that signs these requests.',
     ]);
   }
   if (!xSign || !value) {
-    return finish(false, [
+    return finish(undefined, [
       `Cannot check this Qredo request: the ${!xSign ? 'x-sign' : 'x-timestamp (or x-nonce)'} header is missing. ${REFUSED}.`,
     ]);
   }
@@ -869,7 +880,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
         'x-sign is neither base64url, base64 nor hex.',
       ),
     );
-    return finish(false, [
+    return finish(undefined, [
       'x-sign cannot be read: it is neither base64url (what Qredo expects), base64 nor hex. Qredo answers 401 errPartnerAuth.',
     ]);
   }
@@ -903,7 +914,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
         const refused = findings.find((f) => f.severity === 'error');
         if (!refused) {
           return finish(
-            true,
+            key,
             rich`Signature verified with key ${key.label}: x-sign is RSASSA-PKCS1-v1_5 SHA-256 over ${ours(valueHeader)} ‖ URL ‖ body, exactly as sent.`,
             key.label,
           );
@@ -928,7 +939,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
           }
         }
         return finish(
-          true,
+          key,
           rich`The signature holds (key ${key.label}) but Qredo would refuse the request: ${ours(refused.detail)}`,
           key.label,
         );
@@ -963,7 +974,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
     };
     diagnoses.push({ ...m, sent: sentText, confirmed: false });
     findings.push(problem('signature', m.code, 'error', 'x-sign', m.explanation));
-    return finish(false, [
+    return finish(undefined, [
       `x-sign does not verify: none of the ${n} trusted RSA key${n === 1 ? '' : 's'} made this signature.${lengthNote}`,
     ]);
   }
@@ -1015,7 +1026,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
       problem('signature', first.code, 'error', 'x-sign', [first.title, '. ', ...first.explanation]),
     );
     return finish(
-      false,
+      undefined,
       confirmed
         ? rich`x-sign does not verify over the bytes sent. Key ${label} signed other bytes; it verifies when: ${ours(first.title)}.`
         : rich`x-sign does not verify over the bytes sent. Key ${label} made it: ${ours(first.title)}.`,
@@ -1074,7 +1085,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   diagnoses.unshift({ ...nothing, sent: sentText, confirmed: false });
   findings.push(problem('signature', nothing.code, 'error', 'x-sign', nothing.explanation));
   return finish(
-    false,
+    undefined,
     rich`x-sign does not verify over the bytes sent. Key ${key.label} made it, over other bytes: keybench tried ${tried} variants; none matched.`,
     key.label,
   );

@@ -9,7 +9,16 @@ import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
 import { recogniseQitScheme } from '../partners/qitech-request';
 import { diagnoseQredo } from '../partners/qredo-doctor';
-import { diagnoseQitech } from '../partners/qitech-doctor';
+import { qitechResult } from '../partners/qitech-doctor';
+import { REQUEST_TO_QITECH } from '../partners/qitech-shared';
+import { decideRequest } from '../trust/verdict';
+import {
+  keysFor as keysOf,
+  partnerOfScheme,
+  skippedKeys,
+  type SkippedKeys,
+  type VerificationContext,
+} from '../trust/roles';
 import { diagnoseBinance } from '../partners/binance';
 import { PARTNER_PROFILES } from '../partners/profiles';
 import { parseRequest } from './parse';
@@ -22,7 +31,8 @@ export type RequestExamination =
   | { kind: 'error'; code: ErrorCode; parts: Rich; request?: ParsedRequest }
   /** A plain bearer JWT: it goes to the token inspector. */
   | { kind: 'bearer'; request: ParsedRequest; token: string }
-  | { kind: 'verdict'; request: ParsedRequest; verdict: RequestVerdict };
+  /** `skipped`: stored keys not tried because their role does not fit a request (a partner's, or no owner set). */
+  | { kind: 'verdict'; request: ParsedRequest; verdict: RequestVerdict; skipped?: SkippedKeys };
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -159,12 +169,23 @@ export async function examineRequest(
     signedHeaderProblem(request, ['host', ...SIGNED_HEADERS[scheme]]) ??
     hostProblem(request);
   if (refused) return { kind: 'error', ...refused, request };
-  const keys = await keysFor(scheme);
-  if (!Array.isArray(keys)) return { kind: 'error', code: keys.code, parts: keys.parts, request };
+  const offered = await keysFor(scheme);
+  if (!Array.isArray(offered)) return { kind: 'error', code: offered.code, parts: offered.parts, request };
+  // A request sent to a partner is verified with the user's own keys (or the pasted one), never a
+  // partner's: QI Tech's key "verifying" a request means QI Tech signed it.
+  const context: VerificationContext = { direction: 'request-to', partner: partnerOfScheme(scheme) };
+  const keys = keysOf(context, offered);
+  const skipped = skippedKeys(context, offered);
+  const notTried = skipped.unowned.length || skipped.otherOwner.length ? { skipped } : {};
   if (scheme === 'qredo')
-    return { kind: 'verdict', request, verdict: await diagnoseQredo({ request, keys, nowMs }) };
+    return { kind: 'verdict', request, verdict: await diagnoseQredo({ request, keys, nowMs }), ...notTried };
   if (scheme === 'binance')
-    return { kind: 'verdict', request, verdict: await diagnoseBinance({ request, keys, nowMs }) };
+    return {
+      kind: 'verdict',
+      request,
+      verdict: await diagnoseBinance({ request, keys, nowMs }),
+      ...notTried,
+    };
   // QI Tech v2 sends the bare JWT: with a "Bearer " prefix the server cannot decode it (GDF000014).
   const auth = header(request, 'authorization') ?? '';
   const bearer = /^[ \t]*Bearer[ \t]+/i.exec(auth);
@@ -176,8 +197,9 @@ export async function examineRequest(
         ),
       }
     : request;
-  const verdict = await diagnoseQitech({ request: checked, keys, nowMs }, scheme);
-  if (!bearer) return { kind: 'verdict', request, verdict };
+  const found = await qitechResult({ request: checked, keys, nowMs }, scheme);
+  if (!bearer)
+    return { kind: 'verdict', request, verdict: decideRequest(REQUEST_TO_QITECH, found), ...notTried };
   const prefix: RequestVerdict['diagnoses'][number] = {
     code: 'ERR_QIT_AUTH_HEADER',
     title: 'AUTHORIZATION carries a "Bearer " prefix',
@@ -187,21 +209,19 @@ export async function examineRequest(
     remedy: 'Send AUTHORIZATION: <jwt>, without "Bearer ".',
     confirmed: false,
   };
-  return {
-    kind: 'verdict',
-    request,
-    verdict: {
-      ...verdict,
-      state: 'failed',
-      code: 'ERR_QIT_AUTH_HEADER',
-      parts: verdict.signatureVerified
-        ? [
-            'The token verifies, but QI Tech would refuse the request: AUTHORIZATION carries a "Bearer " prefix.',
-          ]
-        : [
-            'Not verified: AUTHORIZATION carries a "Bearer " prefix, and the token behind it does not verify either.',
-          ],
-      diagnoses: [prefix, ...verdict.diagnoses],
-    },
-  };
+  // The prefix is something QI Tech refuses: it can only fail the verdict, which the rule decides.
+  const verdict = decideRequest(REQUEST_TO_QITECH, {
+    ...found,
+    refusal: 'ERR_QIT_AUTH_HEADER',
+    failCode: 'ERR_QIT_AUTH_HEADER',
+    parts: found.signedBy
+      ? [
+          'The token verifies, but QI Tech would refuse the request: AUTHORIZATION carries a "Bearer " prefix.',
+        ]
+      : [
+          'Not verified: AUTHORIZATION carries a "Bearer " prefix, and the token behind it does not verify either.',
+        ],
+    diagnoses: [prefix, ...found.diagnoses],
+  });
+  return { kind: 'verdict', request, verdict, ...notTried };
 }

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
 import type { Rich } from '../rich';
 import type { Finding } from '../partners/scheme';
+import type { Verified } from '../trust/verdict';
 
 /** Where a pasted request came from. */
 export type RequestSource = 'curl' | 'http' | 'har' | 'fetch';
@@ -74,9 +75,12 @@ export interface Diagnosis {
 /** The doctor's verdict on one request. */
 export interface RequestVerdict {
   scheme: RequestScheme;
-  /** `verified`: the request's own signature verifies with a key the user trusts and no check fails. */
-  state: 'verified' | 'failed';
-  /** The signature verified with a trusted key (even if another check, e.g. the timestamp, fails). */
+  /**
+   * `verified`: the request's own signature verifies with a key whose role fits (the user's own, for
+   * a request to a partner) and no check fails. Only trust/verdict.ts makes it (`decideRequest`).
+   */
+  state: Verified | 'failed';
+  /** The signature verified with a trusted key whose role fits (even if another check, e.g. the timestamp, fails). */
   signatureVerified: boolean;
   /** 'OK' when verified, else the code of the first error. */
   code: ErrorCode | 'OK';
@@ -94,33 +98,12 @@ export interface RequestVerdict {
 /** Input to a scheme's doctor. */
 export interface DoctorInput {
   request: ParsedRequest;
-  /** Keys the user trusts: stored key pairs and trusted public keys, or the pasted key. Never one the request carries. */
+  /**
+   * Keys the user trusts for this request: the user's own stored keys, or the pasted key. Never one
+   * the request carries. (The verdict re-checks the role of the key that verifies: trust/verdict.ts.)
+   */
   keys: VerificationKey[];
   nowMs: number;
-}
-
-/**
- * A scheme's verdict from its findings: `verified` only when the signature verified with a trusted
- * key and no finding is an error; the code is the first error's, else the first diagnosis's, else
- * `fallback`.
- */
-export function verdictFrom(
-  common: Pick<RequestVerdict, 'scheme' | 'findings' | 'diagnoses' | 'signInput'> & { fallback: ErrorCode },
-  signatureVerified: boolean,
-  parts: Rich,
-  keyLabel?: string,
-): RequestVerdict {
-  const { fallback, ...rest } = common;
-  const firstError = rest.findings.find((f) => f.severity === 'error');
-  const verified = signatureVerified && !firstError;
-  return {
-    ...rest,
-    state: verified ? 'verified' : 'failed',
-    signatureVerified,
-    code: verified ? 'OK' : (firstError?.code ?? rest.diagnoses[0]?.code ?? fallback),
-    parts,
-    ...(keyLabel !== undefined ? { keyLabel } : {}),
-  };
 }
 
 /** A public key the user trusts: stored, pasted, or one key of a pasted JWKS. */
