@@ -108,6 +108,7 @@ export type ErrorCode =
   | 'ERR_QIT_UNSIGNED_BODY'
   // key roles (issue 17): a key whose owner does not fit what is checked
   | 'ERR_TRUST_KEY_ROLE'
+  | 'ERR_TRUST_NO_OWNER'
   // Snowflake (issue 14)
   | 'ERR_SNOWFLAKE_ACCOUNT'
   | 'ERR_SNOWFLAKE_USER'

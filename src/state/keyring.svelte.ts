@@ -1,4 +1,5 @@
-import { messageOf } from '../lib/errors';
+import { KeybenchError, messageOf } from '../lib/errors';
+import { PARTNER_NAMES, type KeyOwner } from '../lib/trust/roles';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
@@ -226,6 +227,11 @@ export class Keyring {
     await this.#update(id, { partners: { [partner]: on } });
   }
 
+  /** Say whose key a stored public key is (a key pair is always the user's own). */
+  async setOwner(id: string, owner: KeyOwner): Promise<void> {
+    await this.#update(id, { owner });
+  }
+
   /** Write a metadata change, then show the record as stored (the write's result, not the wish). */
   async #update(id: string, patch: KeyMetadataPatch) {
     try {
@@ -250,10 +256,11 @@ export class Keyring {
 
   /**
    * Import key text: a private key becomes a non-extractable signing pair, a public key (or
-   * certificate) a trusted verify-only key. Returns a sentence saying what was imported.
-   * @throws KeybenchError from parsing or importing; nothing is stored then.
+   * certificate) a trusted verify-only key whose owner is `owner` (required for a public key: whose
+   * key it is decides what it may verify). Returns a sentence saying what was imported.
+   * @throws KeybenchError from parsing or importing, or ERR_TRUST_NO_OWNER; nothing is stored then.
    */
-  async importKey(text: string, label: string): Promise<string> {
+  async importKey(text: string, label: string, owner?: KeyOwner): Promise<string> {
     // The ASN.1 code is only needed here and in the inspector's key box: load it on demand.
     const [{ parseKeyText }, { importPrivateKey, importPublicKey, defaultAlgFor }, { describeKeyType }] =
       await Promise.all([
@@ -284,10 +291,17 @@ export class Keyring {
         jwsAlg: imported.jwsAlg,
         publicKey: imported.publicKey,
         privateKey: imported.privateKey,
+        owner: 'mine',
       };
       await this.add(key);
       this.#requestPersistence();
       return `Imported "${key.label}" (${source}, ${kindName}) as a non-extractable signing key. The text box was cleared; the private key's bytes are no longer held by this page.`;
+    }
+    if (owner === undefined) {
+      throw new KeybenchError(
+        'ERR_TRUST_NO_OWNER',
+        "Say whose key this is (Whose key: Mine, or the partner's name). keybench verifies your requests only with your own keys and a partner's responses only with that partner's keys, so a public key needs an owner.",
+      );
     }
     const { publicKey } = await importPublicKey(parsed);
     key = {
@@ -296,10 +310,15 @@ export class Keyring {
       label: label.trim() || defaultLabel(`Trusted ${kindName} public key`, now),
       jwsAlg: defaultAlgFor(parsed.type),
       publicKey,
+      owner,
     };
     await this.add(key);
     this.#requestPersistence();
-    return `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key: it verifies, it cannot sign.`;
+    const whose =
+      owner === 'mine'
+        ? 'your own key: it verifies your requests'
+        : `${PARTNER_NAMES[owner]}'s key: it verifies ${PARTNER_NAMES[owner]}'s responses`;
+    return `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key, ${whose}. It verifies, it cannot sign.`;
   }
 }
 

@@ -18,7 +18,8 @@ import {
   type QitResponseVerdict,
   type QitSigned,
 } from '../lib/partners/qitech';
-import type { QitRequestVerdict } from '../lib/partners/qitech-shared';
+import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/partners/qitech-shared';
+import { keysFor } from '../lib/trust/roles';
 import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/partners/qitech-v2';
 import { QI_DTVM } from '../lib/partners/qi-dtvm';
 import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/partners/qitech-request';
@@ -153,11 +154,19 @@ export class SignForms {
     });
   }
 
-  /** Trusted P-521 public keys (verify only): the only keys that may verify QI Tech's responses. */
+  /** Trusted P-521 public keys whose owner is QI Tech: the only keys that may verify QI Tech's responses. */
   get qitechTrustedKeys() {
     return keyring.keys.filter((k) => {
       const t = keyTypeOf(k.publicKey);
-      return k.kind === 'public' && t.kty === 'EC' && t.curve === 'P-521';
+      return k.kind === 'public' && k.owner === 'qitech' && t.kty === 'EC' && t.curve === 'P-521';
+    });
+  }
+
+  /** Stored P-521 public keys with no owner set: not tried for QI Tech's responses until the user says whose. */
+  get qitechUnownedKeys() {
+    return keyring.keys.filter((k) => {
+      const t = keyTypeOf(k.publicKey);
+      return k.kind === 'public' && !k.owner && t.kty === 'EC' && t.curve === 'P-521';
     });
   }
 
@@ -472,13 +481,23 @@ export class SignForms {
       }
       keys = [pasted.key];
     } else {
-      keys = this.pairsFor('p521').map((k) => ({
-        kind: 'public',
-        label: k.label,
-        origin: 'stored',
-        spki: k.spki,
-        type: keyTypeOf(k.publicKey),
-      }));
+      // A request sent to QI Tech: the user's own P-521 keys (pairs, and public keys of the user's servers).
+      keys = keysFor(
+        REQUEST_TO_QITECH,
+        keyring.keys
+          .filter((k) => {
+            const t = keyTypeOf(k.publicKey);
+            return t.kty === 'EC' && t.curve === 'P-521';
+          })
+          .map((k) => ({
+            kind: 'public' as const,
+            label: k.label,
+            origin: 'stored' as const,
+            spki: k.spki,
+            type: keyTypeOf(k.publicKey),
+            ...(k.owner ? { owner: k.owner } : {}),
+          })),
+      );
     }
     try {
       this.qitCheckResult = await verifyQitechRequest(this.qitCheckScheme, {
@@ -511,6 +530,7 @@ export class SignForms {
           label: k.label,
           spki: k.spki,
           type: keyTypeOf(k.publicKey),
+          ...(k.owner ? { owner: k.owner } : {}),
         })),
         request: { method: this.qitMethod, endpoint: this.qitEndpoint.trim(), date: this.qitDate.trim() },
       });

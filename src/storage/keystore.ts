@@ -6,6 +6,7 @@ import { createStore, del, set, update, values, type UseStore } from 'idb-keyval
 import { KeybenchError } from '../lib/errors';
 import type { PartnerId } from '../lib/partner-profile';
 import { upgradeStoredKey, type StoredKey } from '../lib/keys/stored-key';
+import type { KeyOwner } from '../lib/trust/roles';
 
 let store: UseStore | undefined;
 
@@ -60,6 +61,9 @@ export async function putKey(key: StoredKey): Promise<void> {
       'Refusing to store a private key that can be exported.',
     );
   }
+  if (key.kind === 'pair' && key.owner !== undefined && key.owner !== 'mine') {
+    throw new KeybenchError('ERR_STORAGE_WRITE', "A key pair is always your own key, never a partner's.");
+  }
   if (key.kind === 'public' && key.privateKey) {
     throw new KeybenchError('ERR_STORAGE_WRITE', 'A trusted public key must not carry a private key.');
   }
@@ -78,10 +82,19 @@ export interface KeyMetadataPatch {
   label?: string;
   progress?: { publicKeyExported?: boolean; uploaded?: Partial<Record<PartnerId, boolean>> };
   partners?: Partial<Record<PartnerId, boolean>>;
+  /** Whose key a trusted public key is. A key pair is always the user's own: setting a partner throws. */
+  owner?: KeyOwner;
 }
 
 /** The record with the patch applied (pure: the caller runs it inside the write transaction). */
+/** @throws KeybenchError ERR_STORAGE_WRITE when the patch would make a key pair a partner's key. */
 export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredKey {
+  if (patch.owner !== undefined && current.kind === 'pair' && patch.owner !== 'mine') {
+    throw new KeybenchError(
+      'ERR_STORAGE_WRITE',
+      "A key pair is always your own key: only a trusted public key can be a partner's.",
+    );
+  }
   let partners = current.partners;
   for (const [id, on] of Object.entries(patch.partners ?? {}) as [PartnerId, boolean][]) {
     partners = on ? (partners.includes(id) ? partners : [...partners, id]) : partners.filter((p) => p !== id);
@@ -89,6 +102,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
   return {
     ...current,
     ...(patch.label === undefined ? {} : { label: patch.label }),
+    ...(patch.owner === undefined ? {} : { owner: patch.owner }),
     partners,
     progress: {
       publicKeyExported: patch.progress?.publicKeyExported ?? current.progress.publicKeyExported,
@@ -98,7 +112,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
 }
 
 /**
- * Change a stored key's metadata (label, progress, partners) and return the record as stored. The read and
+ * Change a stored key's metadata (label, progress, partners, whose key) and return the record as stored. The read and
  * the write are one IndexedDB transaction, and the patch is merged into the record read there, so
  * concurrent changes (a rename while a step is ticked, two steps at once) all land. The key
  * material cannot be changed this way.

@@ -41,7 +41,7 @@ export interface PrivateKeyPasted {
 /** The key parser pulls in the ASN.1 libraries: load it only when a key is pasted or carried by a token. */
 const loadParser = () => import('../keys/parse');
 
-/** Candidates from the keyring: every key pair's and trusted key's public half. */
+/** Candidates from the keyring: every key pair's and trusted key's public half, with whose key it is. */
 export function candidatesFromStored(
   keys: readonly StoredKey[],
   thumbprints: Record<string, string | undefined>,
@@ -53,6 +53,7 @@ export function candidatesFromStored(
     spki: k.spki,
     type: keyTypeOf(k.publicKey),
     thumbprint: thumbprints[k.id],
+    ...(k.owner ? { owner: k.owner } : {}),
   }));
 }
 

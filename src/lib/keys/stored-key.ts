@@ -1,5 +1,6 @@
 import type { PartnerId } from '../partner-profile';
 import type { SigningAlg } from './key-specs';
+import { isKeyOwner, type KeyOwner } from '../trust/roles';
 
 /** Where a user is in a partner's onboarding checklist for one key. */
 export interface OnboardingProgress {
@@ -30,6 +31,12 @@ export interface StoredKey {
   publicKey: CryptoKey;
   privateKey?: CryptoKey;
   progress: OnboardingProgress;
+  /**
+   * Whose key it is (trust/roles.ts): a pair is always 'mine'; a trusted public key is the user's own
+   * (a server's or client's) or a partner's. Unset on public keys stored before keys had roles: they
+   * fit no partner's request or response until the user says whose they are.
+   */
+  owner?: KeyOwner;
 }
 
 /** The label a new key gets: profile or kind, and the local date (YYYY-MM-DD). */
@@ -50,8 +57,10 @@ interface LegacyFields {
 const LEGACY_PARTNER: Record<string, PartnerId> = { qredo: 'qredo', qitech: 'qitech', ed25519: 'binance' };
 
 /** A stored record in today's shape: records written before partner profiles are read as the profile they had. */
-export function upgradeStoredKey(record: Omit<StoredKey, 'partners' | 'progress'> & LegacyFields): StoredKey {
-  const { profile, partners, progress, ...rest } = record;
+export function upgradeStoredKey(
+  record: Omit<StoredKey, 'partners' | 'progress' | 'owner'> & LegacyFields & { owner?: unknown },
+): StoredKey {
+  const { profile, partners, progress, owner, ...rest } = record;
   // Own keys only: a stored record is data, and `constructor` is not a profile.
   const legacy = profile && Object.hasOwn(LEGACY_PARTNER, profile) ? LEGACY_PARTNER[profile] : undefined;
   const served = partners ?? (legacy ? [legacy] : []);
@@ -59,5 +68,13 @@ export function upgradeStoredKey(record: Omit<StoredKey, 'partners' | 'progress'
     typeof progress.uploaded === 'boolean'
       ? Object.fromEntries(served.map((p) => [p, progress.uploaded]))
       : progress.uploaded;
-  return { ...rest, partners: served, progress: { publicKeyExported: progress.publicKeyExported, uploaded } };
+  // A pair signs for the user, so it is the user's own; a public key keeps the owner it was given, if
+  // that is one keybench knows (a stored record is data).
+  const whose = rest.kind === 'pair' ? 'mine' : isKeyOwner(owner) ? owner : undefined;
+  return {
+    ...rest,
+    partners: served,
+    progress: { publicKeyExported: progress.publicKeyExported, uploaded },
+    ...(whose ? { owner: whose } : {}),
+  };
 }

@@ -10,7 +10,7 @@ import type { VerificationKey } from '../jwt/verify';
 import type { Finding } from '../partners/scheme';
 import type { Diagnosis, RequestScheme, RequestVerdict } from '../request/types';
 import { plain, rich, u, type Rich } from '../rich';
-import { keyFits, type KeyOwner, type VerificationContext } from './roles';
+import { PARTNER_NAMES, keyFits, type KeyOwner, type VerificationContext } from './roles';
 
 declare const RULED: unique symbol;
 /**
@@ -25,24 +25,16 @@ const VERIFIED = 'verified' as Verified;
 function whose(owner: KeyOwner | undefined): string {
   if (owner === undefined) return 'a key with no owner set';
   if (owner === 'mine') return 'one of your own keys';
-  return `${PARTNER_WORDS[owner]}'s key`;
+  return `${PARTNER_NAMES[owner]}'s key`;
 }
-
-/** Partner names for messages (the profiles are not loaded here: this module sits below them). */
-const PARTNER_WORDS: Record<Exclude<KeyOwner, 'mine'>, string> = {
-  qredo: 'Qredo',
-  qitech: 'QI Tech',
-  binance: 'Binance',
-  snowflake: 'Snowflake',
-};
 
 /** Whose keys the context wants, in words. */
 function wanted(context: VerificationContext): string {
   switch (context.direction) {
     case 'request-to':
-      return `a request sent to ${PARTNER_WORDS[context.partner]} is signed with your own key`;
+      return `a request sent to ${PARTNER_NAMES[context.partner]} is signed with your own key`;
     case 'response-from':
-      return `a response from ${PARTNER_WORDS[context.partner]} is signed with ${PARTNER_WORDS[context.partner]}'s key`;
+      return `a response from ${PARTNER_NAMES[context.partner]} is signed with ${PARTNER_NAMES[context.partner]}'s key`;
     case 'none':
       return 'only a key you trust verifies';
   }
