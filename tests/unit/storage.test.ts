@@ -172,6 +172,33 @@ describe('keystore', () => {
     },
   );
 
+  it('whose key (issue 17): a public key keeps its owner, can be given one, and a pair stays mine', async () => {
+    const store = await fresh();
+    const pair = await makeKey(1, 'pair');
+    const { privateKey: _p, ...pub } = await makeKey(2, 'public');
+    void _p;
+    // Both written as keybench wrote them before keys had owners, straight through idb-keyval.
+    const { createStore, set, get } = await import('idb-keyval');
+    const idb = createStore('keybench', 'keys');
+    await set(pair.id, pair, idb);
+    await set(pub.id, { ...pub, kind: 'public', partners: [] }, idb);
+    const [p0, q0] = await store.listKeys();
+    expect(p0?.owner).toBe('mine');
+    expect(q0).not.toHaveProperty('owner');
+    // The one step that sets it; it persists.
+    expect((await store.updateKey(pub.id, { owner: 'qitech' })).owner).toBe('qitech');
+    const [, q1] = await (await fresh()).listKeys();
+    expect(q1?.owner).toBe('qitech');
+    expect(await get(pub.id, idb)).toMatchObject({ owner: 'qitech' });
+    // A pair can never be a partner's key, by update or by put; nothing changes.
+    expect(await codeOf(store.updateKey(pair.id, { owner: 'qitech' }))).toBe('ERR_STORAGE_WRITE');
+    expect(await codeOf(store.putKey({ ...pair, owner: 'qitech' }))).toBe('ERR_STORAGE_WRITE');
+    expect((await store.listKeys())[0]?.owner).toBe('mine');
+    // An owner keybench does not know (a record is data) reads as none.
+    await set(pub.id, { ...pub, kind: 'public', partners: [], owner: 'constructor' }, idb);
+    expect((await store.listKeys())[1]).not.toHaveProperty('owner');
+  });
+
   it('deletes', async () => {
     const store = await fresh();
     const k = await makeKey(1);
