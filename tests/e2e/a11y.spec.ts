@@ -59,6 +59,7 @@ for (const mode of [
     const card = await generateKey(page, 'P-521');
     await generateKey(page, 'RSA-2048');
     await page.getByLabel('Key to import').fill(vector('qitech', 'qitech-side.key.pub'));
+    await page.getByRole('radio', { name: 'QI Tech' }).check();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Trusted public keys' })).toBeVisible();
     await page.getByText('Onboarding steps for Qredo Partner API').click();

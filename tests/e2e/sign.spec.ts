@@ -9,10 +9,13 @@ const qredo = JSON.parse(vector('qredo', 'vectors.json'));
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
 const qitV2 = JSON.parse(vector('qitech', 'vectors-v2.json'));
 
-async function importKey(page: Page, text: string, name: string) {
+async function importKey(page: Page, text: string, name: string, owner?: 'Mine' | 'QI Tech') {
   await page.goto('./#/keys');
   await page.getByLabel('Key to import').fill(text);
   await page.getByLabel('Name (optional)').fill(name);
+  // A public key needs an answer to "Whose key" (issue 17): QI Tech's key verifies its responses.
+  if (owner)
+    await page.getByRole('radiogroup', { name: 'Whose key' }).getByRole('radio', { name: owner }).check();
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `Imported "${name}"` })).toBeVisible();
   await expect(page.getByLabel('Key to import')).toHaveValue('');
@@ -24,7 +27,7 @@ test('fixture keys import through the UI: private ones non-extractable, public o
 }) => {
   await importKey(page, vector('qredo', 'private.pem'), 'Qredo fixture');
   await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
-  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key', 'QI Tech');
   const stored = await storedKeysInPage(page);
   const rows = stored.map((k) => [k.label, k.kind, k.extractable, k.exportRejected]);
   expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
@@ -77,7 +80,7 @@ test('QI Tech: a request signed in the page verifies with node:crypto; the respo
   page,
 }) => {
   await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
-  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key');
+  await importKey(page, vector('qitech', 'qitech-side.key.pub'), 'QI Tech public key', 'QI Tech');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'QI Tech' }).click();
   // The key the signer will use is the one shown, before anyone picks one.
