@@ -9,6 +9,7 @@ import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algo
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
 import type { KeyOwner } from '../trust/roles';
+import { isVerified } from '../trust/verdict';
 
 /** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
 export type VerificationKey =
@@ -357,7 +358,8 @@ export async function verifyToken(
     failures.push(outcome);
   }
 
-  if (verifiedBy) {
+  // The one rule (trust/verdict.ts): a plain JWT has no direction, so any key the user trusts fits.
+  if (verifiedBy && isVerified({ direction: 'none' }, verifiedBy, [])) {
     const key = verifiedBy;
     if (key.kind === 'public' && (key.kid !== undefined || typeof kid === 'string')) {
       if (key.kid !== undefined && key.kid !== kid) {
