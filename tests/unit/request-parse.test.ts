@@ -571,8 +571,11 @@ describe('shell quoting against bash', () => {
     expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
   });
 
-  it('prepareShellText only escapes $ and inner # and drops continuations', () => {
-    expect(prepareShellText('a\\\n b$X "$Y" \'$Z\' c#d #e').text).toBe('a b\\$X "\\$Y" \'$Z\' c\\#d #e');
+  it('prepareShellText only escapes $ and inner # and drops continuations; a comment ends the command', () => {
+    // (issue 17: the text stops at a comment or a newline, where bash's command ends)
+    const p = prepareShellText('a\\\n b$X "$Y" \'$Z\' c#d #e\n-H x');
+    expect(p.text).toBe('a b\\$X "\\$Y" \'$Z\' c\\#d ');
+    expect(p.ended).toBe(true);
   });
 });
 
