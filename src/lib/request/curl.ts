@@ -1159,7 +1159,7 @@ function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: st
     path = removeDotSegments(path);
     if (path !== asWritten) why.push('curl removes ./ and ../ segments unless --path-as-is');
   }
-  if (/[^\x00-\x7f]/.test(path)) {
+  if (/[\u0080-\u{10ffff}]/u.test(path)) {
     // curl 7.88 percent-encodes the UTF-8 bytes of a non-ASCII path, lower-case hex (not the query)
     path = [...new TextEncoder().encode(path)]
       .map((b) => (b < 0x80 ? String.fromCharCode(b) : '%' + b.toString(16).padStart(2, '0')))
