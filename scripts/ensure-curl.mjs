@@ -3,7 +3,11 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-/** Whether a program runs (found on PATH). */
+/**
+ * Whether a program runs (found on PATH).
+ * @param {string} program
+ * @param {string[]} args
+ */
 function runs(program, args) {
   try {
     execFileSync(program, args, { stdio: 'ignore' });
