@@ -66,7 +66,7 @@ const v2 = (method: string, uri: string, body = '{}') =>
 const QI = 'https://api-auth.sandbox.qitech.app';
 
 /** A QIT v1 signed POST: its encoded_body JWS, and the AUTHORIZATION token over it. */
-function v1(payload: unknown, encoded?: string) {
+function v1(payload: Record<string, unknown>, encoded?: string) {
   const jws = nodeJws('ES512', qitKey, payload);
   const sent = encoded ?? jws;
   const token = nodeJws('ES512', qitKey, {
