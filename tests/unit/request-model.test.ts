@@ -100,3 +100,11 @@ describe('curl as bash and curl read it', () => {
     expect(parseRequest('curl --ntlm -u a:b https://h/x').kind).toBe('error');
   });
 });
+
+describe('the end of the command', () => {
+  it('a trailing newline or a last comment ends nothing: no note', () => {
+    for (const text of ['curl https://h/x -d a\n\n', 'curl https://h/x -d a # sent as is\n'])
+      expect(notes(read(parseRequest(text))), text).not.toMatch(/end of the line/);
+    expect(notes(read(parseRequest('curl https://h/x -d a\ncurl https://h/y')))).toMatch(/end of the line/);
+  });
+});

@@ -414,8 +414,8 @@ export function prepareShellText(text: string): Prepared {
       i++;
     } else if (c === '#' || c === '\n') {
       // a comment runs to the end of the line, and a newline ends the command: what follows is
-      // another command for bash, never curl's arguments
-      ended = true;
+      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
+      ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
       break;
     } else if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
       throw new CurlError(
