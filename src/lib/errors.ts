@@ -72,6 +72,8 @@ export type ErrorCode =
   | 'ERR_REQUEST_CLOCK_SKEW'
   | 'ERR_REQUEST_NO_KEY'
   | 'ERR_REQUEST_DUPLICATE_HEADER'
+  | 'ERR_REQUEST_DUPLICATE_MEMBER'
+  | 'ERR_REQUEST_UNSIGNED_MEMBER'
   | 'ERR_REQUEST_HEADER_VALUE'
   // request doctor: Qredo mistakes, each confirmed by a signature check over the mistaken bytes
   | 'ERR_QREDO_TIMESTAMP_UNIT'

@@ -145,6 +145,8 @@ test('a QI Tech v2 request as raw HTTP verifies with the pasted public key', asy
     `AUTHORIZATION: ${v2.headers.AUTHORIZATION}`,
     `API-CLIENT-KEY: ${v2.headers['API-CLIENT-KEY']}`,
     'Content-Type: application/json',
+    // (without Content-Length a raw HTTP/1.1 request has no body: RFC 9112 §6.3)
+    `Content-Length: ${Buffer.byteLength(v2.sent_body)}`,
     '',
     v2.sent_body,
   ].join('\r\n');

@@ -59,6 +59,7 @@ describe('keybench agrees with node:crypto on pasted requests', () => {
           'x-api-key: k',
           `x-timestamp: ${sentTs}`,
           `x-sign: ${xSign}`,
+          `Content-Length: ${Buffer.byteLength(sentBody)}`,
           '',
           sentBody,
         ].join('\r\n');
@@ -92,6 +93,7 @@ describe('keybench agrees with node:crypto on pasted requests', () => {
           'Host: api.binance.com',
           'X-MBX-APIKEY: k',
           'Content-Type: application/x-www-form-urlencoded',
+          `Content-Length: ${Buffer.byteLength(`${sentBody}&signature=${encodeURIComponent(sig)}`)}`,
           '',
           `${sentBody}&signature=${encodeURIComponent(sig)}`,
         ].join('\r\n');

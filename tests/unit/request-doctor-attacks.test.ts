@@ -34,9 +34,20 @@ function verdictOf(e: RequestExamination | null): RequestVerdict {
   return e.verdict;
 }
 
+/** Content-Length for a body (issue 17: without it, a raw HTTP/1.1 request has no body). */
+const length = (body: string): string[] =>
+  body === '' ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
+
 /** A raw HTTP/1.1 request, CRLF line ends. */
 function http(method: string, target: string, headers: string[], body = ''): string {
-  return [`${method} ${target} HTTP/1.1`, 'Host: api.example.test', ...headers, '', body].join('\r\n');
+  return [
+    `${method} ${target} HTTP/1.1`,
+    'Host: api.example.test',
+    ...headers,
+    ...length(body),
+    '',
+    body,
+  ].join('\r\n');
 }
 
 function qredoSign(ts: string, url: string, body: string): string {
@@ -215,7 +226,7 @@ describe('second round: headers the server reads differently than the paste show
 
   it('a Host header that is not the URL host is refused; the same host (any case, default port) is fine', async () => {
     const raw = (host: string) =>
-      [`POST ${URL_} HTTP/1.1`, `Host: ${host}`, ...signedHeaders(), '', body].join('\r\n');
+      [`POST ${URL_} HTTP/1.1`, `Host: ${host}`, ...signedHeaders(), ...length(body), '', body].join('\r\n');
     const evil = await examine(raw('evil.test'));
     expect(evil?.kind === 'error' && evil.code).toBe('ERR_REQUEST_HEADER_VALUE');
     expect(verdictOf(await examine(raw('API.example.test:443'))).state).toBe('verified');
@@ -228,6 +239,7 @@ describe('second round: headers the server reads differently than the paste show
         'Host: api.example.test',
         'Host: evil.test',
         ...signedHeaders(),
+        ...length(body),
         '',
         body,
       ].join('\r\n'),
@@ -330,7 +342,7 @@ describe('Binance: a signature over the text is not enough when Binance reads ot
     ],
     [
       'a raw POST with no Content-Type',
-      `POST /api/v3/order HTTP/1.1\r\nHost: api.binance.com\r\nX-MBX-APIKEY: k\r\n\r\n${P}&signature=${sig(P)}`,
+      `POST /api/v3/order HTTP/1.1\r\nHost: api.binance.com\r\nX-MBX-APIKEY: k\r\nContent-Length: ${Buffer.byteLength(`${P}&signature=${sig(P)}`)}\r\n\r\n${P}&signature=${sig(P)}`,
       'ERR_BINANCE_BODY_NOT_READ',
     ],
   ])('%s → failed, %s', async (_what, text, code) => {

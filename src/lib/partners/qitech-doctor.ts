@@ -52,7 +52,7 @@ export function endpointOfUrl(url: string): string {
 
 /** The token of a QIT v1 AUTHORIZATION value, and the API key it names. */
 function splitQit(text: string): { apiKey: string; token: string } | null {
-  const m = /^\s*(?:Authorization:\s*)?QIT\s+([^:\s]+):(\S+)\s*$/i.exec(text);
+  const m = /^QIT[ \t]+([^:\s]+):(\S+)$/i.exec(text);
   return m ? { apiKey: m[1]!, token: m[2]! } : null;
 }
 
@@ -116,12 +116,13 @@ function missingHeaders(req: ParsedRequest): Found[] {
       confirmed: false,
     });
   }
-  if (header(req, 'API-CLIENT-KEY') === undefined) {
+  // (an empty value is no key either: issue 17)
+  if (!header(req, 'API-CLIENT-KEY')) {
     out.push({
       code: 'ERR_REQUEST_MISSING_HEADER',
       title: 'No API-CLIENT-KEY header',
       explanation: [
-        'The request has no API-CLIENT-KEY header. QI Tech answers GDF000003 (400) before it looks at the signature.',
+        'The request has no API-CLIENT-KEY header, or an empty one. QI Tech answers GDF000003 (400) before it looks at the signature.',
       ],
       remedy: 'Send API-CLIENT-KEY: <the integration key QI Tech gave you> with every request.',
       confirmed: false,
@@ -488,7 +489,8 @@ async function v2Diagnoses(
   endpoint: string,
 ): Promise<Found[]> {
   const found: Found[] = [];
-  const auth = (header(req, 'AUTHORIZATION') ?? '').replace(/^\s*AUTHORIZATION:\s*/i, '');
+  // (the value as sent: a header value is bytes, nothing is cleaned away: issue 17)
+  const auth = header(req, 'AUTHORIZATION') ?? '';
   const t = await tokenCheck(auth, input.keys);
   found.push(...keyDiagnoses(t, input.keys, 'AUTHORIZATION token'));
   const claims = claimsOf(t.decoded);

@@ -60,7 +60,7 @@ const MARK_OPEN = '\uE000';
 const MARK_CLOSE = '\uE001';
 const MARK = /\uE000(\d+)\uE001/g;
 /** The characters that mean something inside double quotes. */
-const SPECIAL_IN_DOUBLE = /[\\"$]/g;
+const SPECIAL_IN_DOUBLE = /[\\"$`]/g;
 
 /** The command text made ready for shell-quote. */
 interface Prepared {
@@ -69,6 +69,8 @@ interface Prepared {
   dollar: boolean;
   /** The long quoted strings taken out, by placeholder number. */
   literals: string[];
+  /** A newline or a comment ended the command before the end of the text. */
+  ended: boolean;
 }
 
 const isSpace = (c: string | undefined): boolean =>
@@ -80,6 +82,13 @@ function lineOf(text: string, at: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/** The refusal for a command substitution (`$(…)`, backticks) or a process substitution (`<(…)`). */
+function substitution(text: string, at: number): CurlError {
+  return new CurlError(
+    rich`The command runs another command inside it (${text.slice(at, at + 24)}…): bash replaces that with its output before curl runs, so the bytes sent cannot be known from the paste. Paste the command with the value written out.`,
+  );
 }
 
 /** The text inside bash double quotes: `\` + newline vanishes, `\` before `\ " $ `` is dropped. */
@@ -291,6 +300,41 @@ export function prepareShellText(text: string): Prepared {
   const continuation = (i: number): number =>
     text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
 
+  /** A comment or an unquoted newline ended the command before the end of the text. */
+  let ended = false;
+  /** Unquoted braces in the current word, for bash's brace expansion ({a,b}, {1..3}). */
+  let brace = { depth: 0, sep: false };
+  /** Whether a word starts at i (bash's tilde expansion applies there). */
+  const wordStart = (i: number): boolean =>
+    i === 0 || isSpace(text[i - 1]) || ';|&()<>'.includes(text[i - 1] ?? '');
+  /**
+   * Refuses what bash would expand in an unquoted run of word characters at `at`: a `~` that
+   * starts a word or follows `=` or `:` (the home directory), and braces with a `,` or `..` inside
+   * (one word becomes several).
+   */
+  const expansions = (w: string, at: number): void => {
+    for (let k = 0; k < w.length; k++) {
+      const ch = w[k];
+      const before = k === 0 ? undefined : w[k - 1];
+      if (
+        ch === '~' &&
+        ((k === 0 && wordStart(at)) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
+      )
+        throw new CurlError(
+          rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
+        );
+      if (ch === '{') brace.depth++;
+      else if (brace.depth > 0 && (ch === ',' || (ch === '.' && w[k + 1] === '.'))) brace.sep = true;
+      else if (ch === '}' && brace.depth > 0) {
+        if (brace.sep)
+          throw new CurlError(
+            rich`The unquoted braces in ${w} are expanded by bash into several words ({a,b} becomes a b) before curl runs, so curl does not get the text written. Quote the word ('…').`,
+          );
+        brace.depth--;
+      }
+    }
+  };
+
   let i = 0;
   while (i < n) {
     const c = text[i];
@@ -324,9 +368,12 @@ export function prepareShellText(text: string): Prepared {
         else if (text[i + 1] === '`') replace(i, '', i + 1); // bash reads \` as `
         i += k || 2;
       } else if (d === '$') {
+        if (text[i + 1] === '(') throw substitution(text, i);
         dollar ||= isNameStart(text[i + 1]);
         replace(i, '\\$', i + 1);
         i++;
+      } else if (d === '`') {
+        throw substitution(text, i);
       } else {
         if (d === '"') close(i);
         i++;
@@ -356,18 +403,39 @@ export function prepareShellText(text: string): Prepared {
       replace(i, '', i + 1);
       i += 2;
     } else if (c === '$') {
+      if (text[i + 1] === '(') throw substitution(text, i);
       dollar ||= isNameStart(text[i + 1]);
       literal(i, '$', '\\$');
       i++;
+    } else if (c === '`' || ((c === '<' || c === '>') && text[i + 1] === '(')) {
+      throw substitution(text, i);
     } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
       literal(i, '#', '\\#');
+      i++;
+    } else if (c === '#' || c === '\n') {
+      // a comment runs to the end of the line, and a newline ends the command: what follows is
+      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
+      ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
+      break;
+    } else if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
+      throw new CurlError(
+        rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
+      );
+    } else if (c === '&' && text[i + 1] === '>') {
+      // bash's &>file (stdout and stderr to a file) is a redirection like >file
+      replace(i, '', i + 1);
       i++;
     } else {
       // a run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
       // body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack
       BARE.lastIndex = i;
-      const m = extract && !isSpace(c) ? BARE.exec(text) : null;
-      if (m) {
+      const m = !isSpace(c) ? BARE.exec(text) : null;
+      if (m) expansions(m[0], i);
+      if (m && /^\d+$/.test(m[0]) && wordStart(i) && /[<>]/.test(text[i + m[0].length] ?? '')) {
+        // a file descriptor before a redirection (2>/dev/null): not a word curl sees
+        replace(i, '', i + m[0].length);
+        i += m[0].length;
+      } else if (m && extract) {
         runPart(i);
         if (run) {
           run.parts.push(m[0]);
@@ -375,7 +443,10 @@ export function prepareShellText(text: string): Prepared {
           run.end = i + m[0].length;
         }
         i += m[0].length;
+      } else if (m) {
+        i += m[0].length;
       } else {
+        if (c !== undefined && (isSpace(c) || ';|&()<>'.includes(c))) brace = { depth: 0, sep: false };
         if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++words > MAX_WORDS)
           throw new CurlError(
             [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
@@ -398,8 +469,8 @@ export function prepareShellText(text: string): Prepared {
     throw new CurlError(
       "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
     );
-  out.push(text.slice(seg));
-  return { text: out.join(''), dollar, literals };
+  out.push(text.slice(seg, ended ? i : n));
+  return { text: out.join(''), dollar, literals, ended };
 }
 
 /** Options that do not change the request and take no argument (long names, without `--`). */
@@ -427,9 +498,9 @@ const IGNORED_WITH_ARG = new Set(
     'capath cert key cert-type key-type pass resolve connect-to interface dns-servers cookie-jar dump-header ' +
     'trace trace-ascii stderr limit-rate speed-limit speed-time max-redirs ciphers tls13-ciphers tls-max ' +
     'noproxy output-dir unix-socket abstract-unix-socket expect100-timeout keepalive-time local-port proto ' +
-    'proto-redir proto-default proxy-header max-filesize continue-at ftp-port quote telnet-option time-cond ' +
+    'proto-redir proto-default proxy-header max-filesize ftp-port quote telnet-option ' +
     'happy-eyeballs-timeout-ms pinnedpubkey crlfile egd-file random-file netrc-file dns-interface ' +
-    'dns-ipv4-addr dns-ipv6-addr etag-save etag-compare hsts alt-svc parallel-max rate sasl-authzid ' +
+    'dns-ipv4-addr dns-ipv6-addr etag-save hsts alt-svc parallel-max rate sasl-authzid ' +
     'login-options mail-from mail-rcpt mail-auth proxy-cacert proxy-capath proxy-cert proxy-key proxy-pass ' +
     'proxy-ciphers proxy-cert-type proxy-key-type socks4 socks4a socks5 socks5-hostname preproxy ' +
     'create-file-mode doh-url ip-tos vlan-priority curves engine delegation service-name krb ftp-account ' +
@@ -507,7 +578,7 @@ const REQUEST_WITH_ARG = new Set(
   (
     'request header data data-ascii data-raw data-binary data-urlencode json url user-agent referer ' +
     'cookie user oauth2-bearer form form-string upload-file config range request-target aws-sigv4 url-query ' +
-    'variable'
+    'variable time-cond etag-compare continue-at'
   ).split(' '),
 );
 /** Options that change the request and take no argument. */
@@ -666,19 +737,36 @@ function words(text: string, notes: Rich[]): string[] {
       ? w.replace(MARK, (_m, k: string) => literals[Number(k)] ?? '')
       : w;
   const out: string[] = [];
-  for (const e of entries) {
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k];
+    if (e === undefined) break;
     if (typeof e === 'string') out.push(restore(e));
     else if ('comment' in e) break;
     else if (e.op === 'glob') out.push(restore(e.pattern));
-    else {
+    else if (REDIRECTIONS.has(e.op)) {
+      // bash takes the word after a redirection as its file; the words after it are still curl's
+      const target = entries[k + 1];
+      if (target === undefined || (typeof target === 'object' && 'op' in target && target.op !== 'glob'))
+        throw new CurlError(
+          rich`The redirection ${e.op} has no file after it: bash would refuse the command.`,
+        );
       notes.push(
-        rich`Stopped reading at the shell operator ${e.op}: what follows it is another command or a redirection, not part of the request.`,
+        rich`The redirection ${e.op} is bash's, not curl's: the words after its file are still read.`,
+      );
+      k++;
+    } else {
+      notes.push(
+        rich`Stopped reading at the shell operator ${e.op}: what follows it is another command, not part of the request.`,
       );
       break;
     }
   }
+  if (prepared.ended) notes.push(['Stopped reading at the end of the line: a newline ends a bash command.']);
   return out;
 }
+
+/** The shell-quote operators that redirect a file, not end the command (`2>` is read in prepareShellText). */
+const REDIRECTIONS = new Set(['>', '>>', '<', '>&', '<&', '>|', '<>', '<<<']);
 
 /** The error message for data read from a file or stdin, which the paste does not hold. */
 function fromFile(option: string, value: string): CurlError {
@@ -715,6 +803,12 @@ function readCurl(text: string): ParsedRequest {
   const data: DataPiece[] = [];
   let json = false;
   let unknown: string | undefined;
+  let user: string | undefined;
+  /** -C N (N > 0) and else the last -r: the Range header curl sends. */
+  let range: string | undefined;
+  let resume = 0;
+  /** curl's --basic/--digest/… choices (`authtype`); none chosen means Basic. */
+  const auth = new Set<string>();
 
   /** Handles one option by its long name, with its argument if it takes one. */
   const apply = (name: string, shown: string, arg: string): void => {
@@ -823,21 +917,37 @@ function readCurl(text: string): ParsedRequest {
           notes.push(
             rich`${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
           );
-        else derived.push(['Authorization', 'Basic ' + base64Utf8(arg)]);
+        else user = arg;
         break;
       }
       case 'oauth2-bearer':
         derived.push(['Authorization', 'Bearer ' + arg]);
         break;
       case 'range':
-        derived.push(['Range', 'bytes=' + arg]);
+        range = arg;
         break;
       case 'request-target':
         // curl sends this in place of the URL's path and query: that is what the server reads
         requestTarget = arg;
         break;
       case 'aws-sigv4':
-        notes.push(rich`${shown}: curl adds AWS signature headers when it runs; they are not in the paste.`);
+        throw new CurlError(
+          rich`${shown}: curl computes an AWS signature (Authorization, X-Amz-Date) when it runs, from the clock: the headers sent are not in the paste. Paste the request as raw HTTP (curl -v shows it).`,
+        );
+      case 'time-cond':
+        throw new CurlError(
+          rich`${shown} ${arg}: curl adds an If-Modified-Since or If-Unmodified-Since header it computes from a date or a file's time, which keybench does not model. Write the header out with -H.`,
+        );
+      case 'etag-compare':
+        throw new CurlError(
+          rich`${shown} ${arg} sends an If-None-Match header read from a file, which is not in the paste. Write the header out with -H.`,
+        );
+      case 'continue-at':
+        if (!/^\d{1,15}$/.test(arg))
+          throw new CurlError(
+            rich`${shown} ${arg}: curl computes the Range header from the size of the output file, which is not in the paste.`,
+          );
+        resume = Number(arg);
         break;
       case 'url-query':
         throw new CurlError(rich`${shown} is not supported: write the query into the URL instead.`);
@@ -849,6 +959,17 @@ function readCurl(text: string): ParsedRequest {
         break;
       case 'globoff':
         globOff = !shown.startsWith('--no-');
+        break;
+      case 'basic':
+      case 'digest':
+      case 'ntlm':
+      case 'ntlm-wb':
+      case 'negotiate':
+        if (shown.startsWith('--no-')) auth.delete(name);
+        else auth.add(name);
+        break;
+      case 'anyauth':
+        for (const a of ['basic', 'digest', 'ntlm', 'negotiate']) auth.add(a);
         break;
       case 'compressed':
         notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
@@ -931,11 +1052,11 @@ function readCurl(text: string): ParsedRequest {
   // (curl rebuilds a -G URL with its URL parser, which removes dot segments even with --path-as-is)
   const sent = curlSentUrl(written, pathAsIs && !(get && data.length > 0));
   let url = sent.url;
-  if (sent.userinfo !== undefined) {
-    // curl sends credentials in the URL as an Authorization: Basic header, unless -u gives others
-    if (!derived.some(([k]) => k.toLowerCase() === 'authorization'))
-      derived.push(['Authorization', 'Basic ' + base64Utf8(decodeUserinfo(sent.userinfo))]);
-  }
+  // curl sends credentials (-u, else user:password@ in the URL) as Authorization: Basic, unless
+  // -u or oauth2-bearer says otherwise
+  const credentials = user ?? (sent.userinfo !== undefined ? decodeUserinfo(sent.userinfo) : undefined);
+  if (credentials !== undefined && !derived.some(([k]) => k.toLowerCase() === 'authorization'))
+    derived.push(...authorization(credentials, auth, notes));
   if (requestTarget !== undefined) {
     if (!requestTarget.startsWith('/'))
       throw new CurlError(
@@ -954,7 +1075,8 @@ function readCurl(text: string): ParsedRequest {
   let body = '';
   for (const [k, piece] of data.entries()) {
     const prev = data[k - 1];
-    body += (prev && !(prev.json && piece.json) ? '&' : '') + piece.text;
+    // (curl appends --json data with no separator, even after -d: `-d a --json b` sends `ab`)
+    body += (prev && !piece.json ? '&' : '') + piece.text;
   }
   if (data.length > 1)
     notes.push(rich`curl joins the ${data.length} data options into one body${ours(json ? '' : ' with &')}.`);
@@ -964,8 +1086,18 @@ function readCurl(text: string): ParsedRequest {
     body = '';
     notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
   }
+  if (head && data.length > 0 && !get)
+    throw new CurlError(
+      '-I (HEAD) with data to post: curl refuses the command ("You can only select one HTTP request method!") and sends nothing.',
+    );
   if (method === undefined) method = head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
+  else if (!HTTP_TOKEN.test(method))
+    throw new CurlError(
+      rich`-X ${method} is not an HTTP method (letters, digits and !#$%&'*+.^_\`|~- only): curl writes it into the request line as it is, so a space, a line break or a path in it sends another request than the one the paste shows.`,
+    );
 
+  if (resume > 0) derived.push(['Range', `bytes=${resume}-`]);
+  else if (range !== undefined) derived.push(['Range', 'bytes=' + range]);
   // headers curl derives from options come first, and a -H header of the same name replaces one
   const given = new Set(custom.map(([k]) => k.toLowerCase()));
   if (cookies.length > 0) derived.push(['Cookie', cookies.join(';')]); // as curl joins them
@@ -1027,11 +1159,39 @@ function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: st
     path = removeDotSegments(path);
     if (path !== asWritten) why.push('curl removes ./ and ../ segments unless --path-as-is');
   }
+  if (/[\u0080-\u{10ffff}]/u.test(path)) {
+    // curl 7.88 percent-encodes the UTF-8 bytes of a non-ASCII path, lower-case hex (not the query)
+    path = [...new TextEncoder().encode(path)]
+      .map((b) => (b < 0x80 ? String.fromCharCode(b) : '%' + b.toString(16).padStart(2, '0')))
+      .join('');
+    why.push('curl percent-encodes the non-ASCII characters of the path');
+  }
   return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why, userinfo };
 }
 
-/** An HTTP header name (RFC 9110 token). */
+/** An HTTP header name or method (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An RFC 9110 token: what a method must be. */
+export const HTTP_TOKEN = HEADER_NAME;
+
+/**
+ * The Authorization header curl sends on its FIRST request for these credentials: Basic when
+ * Basic is the only scheme allowed (the default); none when curl waits for the server's challenge
+ * (--digest, --negotiate, --anyauth, or several schemes), and a note says so. NTLM writes a
+ * handshake message of its own: refused.
+ */
+function authorization(credentials: string, auth: Set<string>, notes: Rich[]): [string, string][] {
+  if (auth.size === 0 || (auth.size === 1 && auth.has('basic')))
+    return [['Authorization', 'Basic ' + base64Utf8(credentials)]];
+  if (auth.size === 1 && (auth.has('ntlm') || auth.has('ntlm-wb')))
+    throw new CurlError(
+      '--ntlm: curl writes an NTLM handshake as the Authorization header, which keybench does not model. Paste the request as raw HTTP (curl -v shows it).',
+    );
+  notes.push([
+    `--${[...auth].join('/--')}: curl sends no Authorization header on its first request; it answers the server's challenge with one it computes then. The request read is the first one.`,
+  ]);
+  return [];
+}
 
 /** user:password from a URL, percent-decoded as curl does (undecodable text is kept as written). */
 function decodeUserinfo(userinfo: string): string {

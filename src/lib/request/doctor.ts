@@ -3,7 +3,7 @@
  * headers, verify it with keys the user trusts, and diagnose why it fails. Loaded lazily.
  */
 import { decodeToken } from '../jwt/decode';
-import { own } from '../json';
+import { duplicateMembers, own } from '../json';
 import type { VerificationKey } from '../jwt/verify';
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
@@ -21,6 +21,7 @@ import {
 } from '../trust/roles';
 import { diagnoseBinance } from '../partners/binance';
 import { PARTNER_PROFILES } from '../partners/profiles';
+import { problem } from '../partners/scheme';
 import { parseRequest } from './parse';
 import { header, type ParsedRequest, type RequestScheme, type RequestVerdict } from './types';
 
@@ -66,8 +67,75 @@ const SIGNED_HEADERS: Record<RequestScheme, readonly string[]> = {
   'qit-v1': ['authorization', 'api-client-key', 'content-type'],
   'qit-v2': ['authorization', 'api-client-key'],
   'qi-dtvm': ['authorization', 'api-client-key'],
-  binance: ['x-mbx-apikey'],
+  binance: ['x-mbx-apikey', 'content-type'],
 };
+
+/** A JWS in compact form, as a server splits and base64url-decodes it: nothing around it. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * A token the server cannot decode as sent (issue 17): header values are bytes, so quotes,
+ * backticks, a `Bearer ` or `Authorization:` prefix or spaces around a QIT v1 token are not
+ * cleaned away and verified, they are refused. The v2 and QI DTVM token is recognised only as a
+ * bare compact JWS ({@link schemeOf}); its `Bearer ` prefix is a diagnosis of its own.
+ */
+export function tokenProblem(
+  req: ParsedRequest,
+  scheme: RequestScheme,
+): { code: ErrorCode; parts: Rich } | null {
+  if (scheme !== 'qit-v1') return null;
+  const auth = header(req, 'authorization') ?? '';
+  const m = /^QIT[ \t]+([^:\s]+):([\s\S]*)$/i.exec(auth);
+  if (m && COMPACT_JWS.test(m[2] ?? '')) return null;
+  return {
+    code: 'ERR_QIT_AUTH_HEADER',
+    parts: rich`AUTHORIZATION is ${auth}. QI Tech reads it as "QIT <api_key>:<token>" with the token a bare JWS (three base64url parts joined by dots): quotes, backticks, a prefix or spaces around the token are sent as they are, and the server cannot decode it (GDF000014). Send the token alone after "QIT <api_key>:".`,
+  };
+}
+
+/**
+ * The body a scheme's verdict depends on, read one way only (issue 17): the QIT v1 body is JSON
+ * whose `encoded_body` member appears once (JSON parsers keep the first or the last of two, so
+ * keybench cannot say which one the server verifies) and holds a bare compact JWS.
+ */
+export function signedBodyProblem(
+  req: ParsedRequest,
+  scheme: RequestScheme,
+): { code: ErrorCode; parts: Rich } | null {
+  if (scheme !== 'qit-v1' || req.body.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(req.body);
+  } catch {
+    return null; // not JSON: the QI Tech doctor explains what the body should be
+  }
+  if (duplicateMembers(req.body).includes('encoded_body'))
+    return {
+      code: 'ERR_REQUEST_DUPLICATE_MEMBER',
+      parts: [
+        'The body sends encoded_body more than once. JSON parsers disagree on which one counts (the first or the last), so keybench cannot say which was verified: send it once.',
+      ],
+    };
+  const encoded = own(value, 'encoded_body');
+  if (typeof encoded === 'string' && !COMPACT_JWS.test(encoded))
+    return {
+      code: 'ERR_QIT_AUTH_HEADER',
+      parts: rich`encoded_body is ${encoded.slice(0, 80)}${ours(encoded.length > 80 ? '…' : '')}, not a bare JWS (three base64url parts joined by dots): the server cannot decode it as sent. Send the JWS alone as the value of encoded_body.`,
+    };
+  return null;
+}
+
+/** Top-level members of a QIT v1 body besides encoded_body: sent, but covered by no signature. */
+export function uncoveredMembers(req: ParsedRequest, scheme: RequestScheme): string[] {
+  if (scheme !== 'qit-v1') return [];
+  try {
+    const value: unknown = JSON.parse(req.body);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+    return Object.keys(value).filter((k) => k !== 'encoded_body');
+  } catch {
+    return [];
+  }
+}
 
 /** What the partner profiles' schemes are recognised by, for the message when none is found. */
 const KNOWN_SCHEMES = PARTNER_PROFILES.map(
@@ -167,7 +235,9 @@ export async function examineRequest(
   const refused =
     framingProblem(request) ??
     signedHeaderProblem(request, ['host', ...SIGNED_HEADERS[scheme]]) ??
-    hostProblem(request);
+    hostProblem(request) ??
+    tokenProblem(request, scheme) ??
+    signedBodyProblem(request, scheme);
   if (refused) return { kind: 'error', ...refused, request };
   const offered = await keysFor(scheme);
   if (!Array.isArray(offered)) return { kind: 'error', code: offered.code, parts: offered.parts, request };
@@ -197,7 +267,24 @@ export async function examineRequest(
         ),
       }
     : request;
-  const found = await qitechResult({ request: checked, keys, nowMs }, scheme);
+  const examined = await qitechResult({ request: checked, keys, nowMs }, scheme);
+  const extra = uncoveredMembers(request, scheme);
+  const found =
+    extra.length === 0
+      ? examined
+      : {
+          ...examined,
+          findings: [
+            ...examined.findings,
+            problem(
+              'body:uncovered',
+              'ERR_REQUEST_UNSIGNED_MEMBER',
+              'warning',
+              'Body members',
+              rich`The body also sends ${extra.slice(0, 10).join(', ')}${ours(extra.length > 10 ? ', …' : '')} beside encoded_body: no signature covers them, so anyone on the way could change them. The server should read only encoded_body.`,
+            ),
+          ],
+        };
   if (!bearer)
     return { kind: 'verdict', request, verdict: decideRequest(REQUEST_TO_QITECH, found), ...notTried };
   const prefix: RequestVerdict['diagnoses'][number] = {

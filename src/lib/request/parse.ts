@@ -85,7 +85,6 @@ function readHttp(text: string): ParsedRequest {
   const m = REQUEST_LINE.exec(firstLine(text));
   if (!m) throw new ReadError('The first line is not an HTTP request line (METHOD target HTTP/1.1).');
   const method = m[1] ?? '';
-  const target = m[2] ?? '';
   const version = m[3] ?? '';
   if (version !== '1.1' && version !== '1.0')
     notes.push(rich`The request line says HTTP/${version}: it is read as HTTP/1.1 text.`);
@@ -133,6 +132,11 @@ function readHttp(text: string): ParsedRequest {
     pos = nl;
   }
   let url: string;
+  const target = withoutFragment(m[2] ?? '');
+  if (target !== m[2])
+    notes.push(
+      rich`The request target ${m[2] ?? ''} holds a #fragment: a server never receives one, so the target read is ${target}.`,
+    );
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) url = target;
   else if (target.startsWith('/')) {
     const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
@@ -150,7 +154,7 @@ function readHttp(text: string): ParsedRequest {
       rich`The request target ${target.slice(0, 60)} is neither a path (/…) nor a full URL.`,
     );
 
-  body = framedBody(headers, body, notes);
+  body = framedBody(headers, body, notes, version);
   return { source: 'http', method, url, headers, body, notes };
 }
 
@@ -166,9 +170,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  *   rest would be read as the next request); a shorter one is an error naming both numbers (the
  *   server would wait for bytes the paste does not hold), as is a value that is not a number.
  */
-function framedBody(headers: [string, string][], body: string, notes: Rich[]): string {
+function framedBody(headers: [string, string][], body: string, notes: Rich[], version: string): string {
   const te = headers.filter(([k]) => k.toLowerCase() === 'transfer-encoding').map(([, v]) => v);
   if (te.length > 0) {
+    if (version === '1.0')
+      throw new ReadError(
+        rich`Transfer-Encoding: ${te.join(', ')} on an HTTP/1.0 request is faulty framing (RFC 9112 §6.1): HTTP/1.0 has no chunked coding, so servers disagree on where the body ends. Send Content-Length, or HTTP/1.1.`,
+      );
     const codings = te
       .join(',')
       .split(',')
@@ -187,7 +195,16 @@ function framedBody(headers: [string, string][], body: string, notes: Rich[]): s
     return data;
   }
   const cls = headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
-  if (cls.length === 0) return body;
+  if (cls.length === 0) {
+    // RFC 9112 §6.3: an HTTP/1.x request with neither has no body; the bytes after the blank line
+    // would be read as the next request (HTTP/2 and 3 frame the body themselves)
+    if (!version.startsWith('1')) return body;
+    if (body !== '')
+      notes.push([
+        `The request has no Content-Length and no Transfer-Encoding, so it has no body (RFC 9112 §6.3): a server reads the ${utf8Length(body)} bytes after the blank line as the start of another request. The body read is empty; add Content-Length if the body is meant to be sent.`,
+      ]);
+    return '';
+  }
   const values = new Set(
     cls
       .join(',')
@@ -318,21 +335,51 @@ function browserSentUrl(written: string, notes: Rich[], form: 'HAR' | 'fetch'): 
   return sent;
 }
 
+/** Refuses a method that is not an RFC 9110 token: it goes into the request line as written. */
+function methodToken(method: string, form: 'HAR' | 'fetch'): void {
+  if (!TOKEN.test(method))
+    throw new ReadError(
+      rich`The ${ours(form)} method ${method} is not an HTTP method (letters, digits and !#$%&'*+.^_\`|~- only): written into the request line, a space or a line break in it makes another request than the one shown.`,
+    );
+}
+
+/** The body of a HAR postData.text in base64: its bytes, which must be UTF-8 text. */
+function fromBase64(text: string): string {
+  const clean = text.replace(/[\r\n]/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean))
+    throw new ReadError(
+      'postData.encoding is base64 but postData.text is not base64: the body bytes cannot be known.',
+    );
+  const bin = atob(clean);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new ReadError(
+      'postData is base64 of bytes that are not UTF-8 text: keybench reads text bodies only, so it cannot show the bytes sent.',
+    );
+  }
+}
+
 /** Reads a HAR request object ({method, url, headers, postData}). */
 function harRequest(req: JsonObject, notes: Rich[]): ParsedRequest {
   if (typeof req.url !== 'string' || req.url === '') throw new ReadError('The HAR request has no "url".');
   const method = typeof req.method === 'string' && req.method !== '' ? req.method : 'GET';
   if (typeof req.method !== 'string') notes.push(['The HAR request has no "method": GET assumed.']);
+  methodToken(method, 'HAR');
   const headers = harHeaders(req.headers, notes, 'The HAR request');
   let body = '';
   const pd = req.postData;
   if (isObject(pd)) {
-    if (typeof pd.text === 'string') body = pd.text;
+    if (typeof pd.text === 'string') body = pd.encoding === 'base64' ? fromBase64(pd.text) : pd.text;
     else if (Array.isArray(pd.params) && pd.params.length > 0)
       throw new ReadError(
         'The HAR request has form params but no postData.text, so the body bytes cannot be known. Export the HAR with content (Chrome: "Save all as HAR with content").',
       );
-    if (pd.encoding !== undefined)
+    if (pd.encoding === 'base64')
+      notes.push(['postData.encoding is base64: the body sent is the decoded bytes.']);
+    else if (pd.encoding !== undefined)
       notes.push(rich`postData.encoding is ${String(pd.encoding)}: the text is used as written.`);
   } else if (pd !== undefined && pd !== null) throw new ReadError('postData is not an object.');
   return { source: 'har', method, url: browserSentUrl(req.url, notes, 'HAR'), headers, body, notes };
@@ -470,6 +517,7 @@ function readFetch(text: string): ParsedRequest {
     }
   }
   const method = typeof options.method === 'string' ? options.method : options.body != null ? 'POST' : 'GET';
+  methodToken(method, 'fetch');
   if (typeof options.method !== 'string' && options.body != null)
     notes.push(['fetch has a body but no method: fetch itself would refuse a GET with a body.']);
   const headers = fetchHeaders(harHeaders(options.headers, notes, 'The fetch'), notes);
