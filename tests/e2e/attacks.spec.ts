@@ -26,7 +26,7 @@ const uiCases = attackCorpus().filter((c) => c.ui);
 test.describe('attack corpus through the page', () => {
   test('has UI cases for each kind of attack', () => {
     const items = new Set(uiCases.map((c) => c.item));
-    for (const item of ['#10.1', '#10.2', '#10.6', '#10.7', '#10.8', '#10.9', 'classic'])
+    for (const item of ['#10.1', '#10.2', '#10.6', '#10.7', '#10.8', '#10.9', '#17.5', 'classic'])
       expect(items).toContain(item);
   });
 
