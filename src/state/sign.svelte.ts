@@ -32,7 +32,7 @@ import {
   binanceRequest,
   type BinanceRequest,
 } from '../lib/partners/binance';
-import { parseBinanceParams } from '../lib/partners/binance-form';
+import { binanceFormFromRequest, parseBinanceParams } from '../lib/partners/binance-form';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {
@@ -86,6 +86,8 @@ export class SignForms {
   qredoAuthHeader = $state<QredoAuthHeader>('x-timestamp');
   qredoApiKey = $state(storedApiKey());
   qredoRemember = $state(storedApiKey() !== '');
+  /** Why "Remember" is unticked after "Sign it correctly" filled in another request's API key. */
+  qredoKeyNote = $state('');
   qredoResult = $state.raw<QredoSigned | null>(null);
   qredoError = $state('');
 
@@ -138,6 +140,8 @@ export class SignForms {
   binanceQuery = $state('symbol=BTCUSDT');
   binanceBody = $state('side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2');
   binanceApiKey = $state('');
+  /** The parameter boxes hold percent-encoded lines, as sent (set when a value holds a line break). */
+  binanceEncoded = $state(false);
   binanceMicro = $state(false);
   binanceRecvWindow = $state<number | null>(BINANCE_DEFAULT_RECV_WINDOW);
   binanceResult = $state.raw<BinanceRequest | null>(null);
@@ -203,25 +207,15 @@ export class SignForms {
     };
     if (scheme === 'binance') {
       // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
-      // and signature itself when it signs.
-      const lines = (text: string) =>
-        text
-          .split('&')
-          .filter((p) => p && !/^(timestamp|recvWindow|signature)=/.test(p))
-          .map((p) => {
-            try {
-              return decodeURIComponent(p.replace(/\+/g, ' '));
-            } catch {
-              return p;
-            }
-          })
-          .join('\n');
+      // and signature itself when it signs. A value holding a line break keeps the lines encoded.
       const q = input.url.indexOf('?');
+      const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
       this.tab = 'binance';
       this.binanceMethod = method === 'GET' || method === 'DELETE' ? method : 'POST';
       this.binanceUrl = q === -1 ? input.url : input.url.slice(0, q);
-      this.binanceQuery = q === -1 ? '' : lines(input.url.slice(q + 1));
-      this.binanceBody = lines(input.body);
+      this.binanceQuery = form.query;
+      this.binanceBody = form.body;
+      this.binanceEncoded = form.encoded;
       if (input.apiKey) this.binanceApiKey = input.apiKey;
       this.binanceKeyId = pick('binance');
       this.binanceResult = null;
@@ -235,7 +229,15 @@ export class SignForms {
       // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
       this.qredoBodyCrlf = input.body.endsWith('\r\n');
       this.qredoBody = input.body.replace(/\r\n/g, '\n');
-      if (input.apiKey) this.qredoApiKey = input.apiKey;
+      if (input.apiKey && input.apiKey !== this.qredoApiKey) {
+        this.qredoApiKey = input.apiKey;
+        // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
+        if (this.qredoRemember) {
+          this.qredoRemember = false;
+          this.qredoKeyNote =
+            'This API key comes from the request you pasted; your remembered key stays remembered. Tick "Remember" to replace it with this one.';
+        }
+      }
       this.qredoTimestamp = this.qredoAuthHeader === 'x-nonce' ? qredoNonce(now) : qredoTimestamp(now);
       this.qredoKeyId = pick('rsa');
       this.qredoResult = null;
@@ -324,6 +326,7 @@ export class SignForms {
 
   rememberQredoKey(remember: boolean): void {
     this.qredoRemember = remember;
+    this.qredoKeyNote = '';
     try {
       if (remember) localStorage.setItem(REMEMBER_KEY, this.qredoApiKey);
       else localStorage.removeItem(REMEMBER_KEY);
@@ -400,8 +403,8 @@ export class SignForms {
       return;
     }
     try {
-      const params = parseBinanceParams(this.binanceQuery, 'Query parameters');
-      const bodyParams = parseBinanceParams(this.binanceBody, 'Body parameters');
+      const params = parseBinanceParams(this.binanceQuery, 'Query parameters', this.binanceEncoded);
+      const bodyParams = parseBinanceParams(this.binanceBody, 'Body parameters', this.binanceEncoded);
       // A GET has no body; an empty body list sends everything in the query (Binance's curl examples).
       const body = this.binanceMethod === 'GET' || bodyParams.length === 0 ? undefined : bodyParams;
       const rw = this.binanceRecvWindow;

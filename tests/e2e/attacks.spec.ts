@@ -26,7 +26,7 @@ const uiCases = attackCorpus().filter((c) => c.ui);
 test.describe('attack corpus through the page', () => {
   test('has UI cases for each kind of attack', () => {
     const items = new Set(uiCases.map((c) => c.item));
-    for (const item of ['#10.1', '#10.2', '#10.6', '#10.7', '#10.8', '#10.9', 'classic'])
+    for (const item of ['#10.1', '#10.2', '#10.6', '#10.7', '#10.8', '#10.9', '#17.5', 'classic'])
       expect(items).toContain(item);
   });
 
@@ -202,4 +202,35 @@ test('a kid that reads like a verdict is shown as code, apart from keybench word
   await expect(page.getByTestId('verdict').locator('code.untrusted').first()).toContainText(
     '✔ Signature verified',
   );
+});
+
+test('JWKS: a key that verifies under another kid is amber and names the key a server would pick; keys for encryption are named as not used', async ({
+  page,
+}) => {
+  const k = toolKey('p256');
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  await page.goto('./#/inspect');
+  await page.getByLabel('Verification key').fill(
+    JSON.stringify({
+      keys: [
+        { ...publicKey.export({ format: 'jwk' }), kid: 'current' },
+        nodeJwk(k, { kid: 'enc-key', use: 'enc' }),
+        nodeJwk(k, { kid: 'old' }),
+      ],
+    }),
+  );
+  await page.getByLabel('JWT').fill(nodeJws('ES256', k.privateKey, { sub: 'x' }, { kid: 'current' }));
+  const v = await shownVerdict(page);
+  expect(v.state).toBe('kid-mismatch');
+  expect(v.code).toBe('ERR_JWKS_KID_MISMATCH');
+  expect(v.ownWords).not.toContain('Signature verified');
+  expect(v.ownWords).toContain('a server that picks keys by kid would pick');
+  const status = page.getByTestId('verdict');
+  await expect(status).toHaveClass(/verdict-warn/);
+  await expect(
+    status.locator('code.untrusted').filter({ hasText: 'key 1 of 3 (kid current)' }),
+  ).not.toHaveCount(0);
+  await expect(status.getByTestId('keys-excluded')).toContainText('key 2 of 3 (kid enc-key)');
+  await expect(status.getByTestId('keys-excluded')).toContainText('"use": enc');
+  await expect(status.getByText(/^Keys tried:/)).not.toContainText('enc-key');
 });

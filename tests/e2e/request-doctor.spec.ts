@@ -223,6 +223,33 @@ test('a Binance request signed with another key fails; "Sign it correctly" opens
   await expect(page.getByLabel('API key')).toHaveValue('abc');
 });
 
+test('"Sign it correctly" keeps a Binance value holding %0A as one parameter, and signs it encoded as sent', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  await generateKey(page, 'Ed25519');
+  await page.goto('./#/inspect');
+  const other = generateKeyPairSync('ed25519');
+  const body = `symbol=BTCUSDT&newClientOrderId=line1%0Aline2&timestamp=${Date.now()}`;
+  const sig = nodeSign(null, Buffer.from(body), other.privateKey).toString('base64');
+  await page
+    .getByLabel(/^JWT/)
+    .fill(
+      `curl -X POST -H 'X-MBX-APIKEY: abc' -H 'Content-Type: application/x-www-form-urlencoded' https://api.binance.com/api/v3/order --data-raw '${body}&signature=${encodeURIComponent(sig)}'`,
+    );
+  expect((await settled(page)).state).toBe('failed');
+  await page.getByRole('button', { name: 'Sign it correctly' }).click();
+  await expect(page).toHaveURL(/#\/sign$/);
+  await expect(page.getByLabel('Body parameters')).toHaveValue(
+    'symbol=BTCUSDT\nnewClientOrderId=line1%0Aline2',
+  );
+  await expect(page.getByLabel(/Lines are percent-encoded/)).toBeChecked();
+  await page.getByRole('button', { name: 'Sign Binance request' }).click();
+  await expect(page.getByTestId('binance-payload')).toContainText(
+    /^symbol=BTCUSDT&newClientOrderId=line1%0Aline2&timestamp=\d{13}&recvWindow=5000$/,
+  );
+});
+
 test('attacks through the page: Binance requests whose signature holds over the text but not over what Binance reads', async ({
   page,
 }) => {

@@ -152,3 +152,64 @@ test('attack: an HS256 token verified with a secret cannot borrow a stored key f
     'says nothing about who signed the token',
   );
 });
+
+/** A Snowflake key-pair JWT for `key`, issued at `iatSec`, with the key's fingerprint in iss. */
+function snowflakeToken(key: { privateKey: KeyObject; publicKey: KeyObject }, iatSec: number): string {
+  const der = key.publicKey.export({ type: 'spki', format: 'der' });
+  const fp = `SHA256:${createHash('sha256').update(der).digest('base64')}`;
+  return nodeJwt(key.privateKey, {
+    iss: `XY12345.JSMITH.${fp}`,
+    sub: 'XY12345.JSMITH',
+    iat: iatSec,
+    exp: iatSec + 3600,
+  });
+}
+
+test('Snowflake card: the clock is read when a token is pasted, and the skew setting is honoured', async ({
+  page,
+}) => {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const t0 = Date.parse('2026-06-01T12:00:00Z');
+  await page.clock.install({ time: t0 });
+  await page.goto('./#/inspect');
+  // Timers stop here: the page's 15 s tick cannot refresh the clock behind the test's back.
+  const t1 = t0 + 120_000;
+  await page.clock.pauseAt(t1);
+  const pem = key.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  await page.getByLabel('Verification key').fill(pem);
+  await page.getByRole('textbox', { name: /^JWT/ }).fill(snowflakeToken(key, t1 / 1000 - 120));
+  await page.getByLabel('Clock-skew tolerance (seconds)').fill('0');
+  const summary = page.getByTestId('snowflake-card').getByTestId('snowflake-summary');
+  await expect(summary).toHaveText('All Snowflake checks pass.');
+  // Ten minutes later (no tick since), a token signed just now is pasted: it is not "in the future".
+  const t2 = t1 + 600_000;
+  await page.clock.setSystemTime(t2);
+  await page.getByRole('textbox', { name: /^JWT/ }).fill(snowflakeToken(key, t2 / 1000));
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+  await expect(summary).toHaveText('All Snowflake checks pass.');
+  await expect(summary).toHaveAttribute('data-tone', 'ok');
+  await expect(page.getByTestId('time-status')).not.toContainText('future');
+  // A token 30 s ahead of this clock fails with no tolerance, and passes within 60 s.
+  await page.getByRole('textbox', { name: /^JWT/ }).fill(snowflakeToken(key, t2 / 1000 + 30));
+  await expect(summary).toHaveText('1 Snowflake check fails.');
+  await expect(page.getByTestId('snowflake-card').locator('li.error')).toContainText('in the future');
+  await page.getByLabel('Clock-skew tolerance (seconds)').fill('60');
+  await expect(summary).toHaveText('All Snowflake checks pass.');
+  // The inspector's own time check reads the same clock.
+  await expect(page.getByTestId('time-status')).not.toContainText('future');
+  await page.clock.resume();
+});
+
+test('Snowflake card: beside a signature no trusted key verified, the summary is not green', async ({
+  page,
+}) => {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await inspect(page, snowflakeToken(key, Math.floor(Date.now() / 1000)));
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'failed');
+  const summary = page.getByTestId('snowflake-card').getByTestId('snowflake-summary');
+  await expect(summary).toContainText('No Snowflake check fails');
+  await expect(summary).toContainText('no key you trust verified the signature');
+  await expect(summary).toHaveAttribute('data-tone', 'warn');
+  await expect(summary).not.toHaveClass(/\bok\b/);
+  await expect(summary).toHaveClass(/\bwarn\b/);
+});

@@ -25,6 +25,10 @@ export interface TrustedForNode {
   use?: string;
   keyOps?: string[];
   alg?: string;
+  /** The JWK's kid, when the key is one of a JWKS. */
+  kid?: string;
+  /** One key of a JWKS: a verifier selects among the set's keys by kid (as jose's createLocalJWKSet). */
+  inSet?: boolean;
 }
 
 /** One attack and its exact expected outcome. */
@@ -348,15 +352,81 @@ function jwksSelection(): AttackCase[] {
   const a = toolKey('p256');
   const b = toolKey('rsa2048');
   const token = nodeJws('ES256', a.privateKey, { sub: 'x' }, { kid: 'expected' });
+  const noKid = nodeJws('ES256', a.privateKey, { sub: 'x' });
+  // A second P-256 key, for a set in which two keys fit ES256.
+  const c = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+  const cJwk = (extra: Record<string, unknown>) => ({ ...c.export({ format: 'jwk' }), ...extra });
+  const pub = (k: ToolKey) => createPublicKey(k.publicPem);
   return [
     {
-      name: 'JWKS key with another kid verifies: verified, with the kid mismatch noted',
-      item: '#10.8',
+      name: 'JWKS key with another kid verifies: amber, a server selecting by kid finds no key',
+      item: '#17.5',
       token,
       keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'other' })] }),
-      expect: { state: 'verified', notes: [/kid mismatch/] },
-      trusted: [{ key: createPublicKey(a.publicPem) }],
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_MISMATCH' },
+      trusted: [{ key: pub(a), kid: 'other', inSet: true }],
       ui: true,
+    },
+    {
+      name: "JWKS key with another kid verifies, and the token's kid names a key that does not: amber",
+      item: '#17.5',
+      token,
+      keyText: JSON.stringify({ keys: [cJwk({ kid: 'expected' }), nodeJwk(a, { kid: 'other' })] }),
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_MISMATCH' },
+      trusted: [
+        { key: c, kid: 'expected', inSet: true },
+        { key: pub(a), kid: 'other', inSet: true },
+      ],
+    },
+    {
+      name: 'JWKS key without a kid verifies a token with a kid: amber',
+      item: '#17.5',
+      token,
+      keyText: JSON.stringify({ keys: [nodeJwk(a)] }),
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_MISMATCH' },
+      trusted: [{ key: pub(a), inSet: true }],
+    },
+    {
+      name: 'token without kid, two JWKS keys fit ES256: amber, a server cannot choose',
+      item: '#17.5',
+      token: noKid,
+      keyText: JSON.stringify({ keys: [cJwk({ kid: 'k1' }), nodeJwk(a, { kid: 'k2' })] }),
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_AMBIGUOUS' },
+      trusted: [
+        { key: c, kid: 'k1', inSet: true },
+        { key: pub(a), kid: 'k2', inSet: true },
+      ],
+      ui: true,
+    },
+    {
+      name: 'token without kid, one JWKS key fits ES256 (the other is RSA): verified',
+      item: '#17.5',
+      token: noKid,
+      keyText: JSON.stringify({ keys: [nodeJwk(b, { kid: 'k1' }), nodeJwk(a, { kid: 'k2' })] }),
+      expect: { state: 'verified' },
+      trusted: [
+        { key: pub(b), kid: 'k1', inSet: true },
+        { key: pub(a), kid: 'k2', inSet: true },
+      ],
+    },
+    {
+      name: 'token without kid, the other ES256 key of the set is for encryption: verified',
+      item: '#17.5',
+      token: noKid,
+      keyText: JSON.stringify({ keys: [cJwk({ kid: 'k1', use: 'enc' }), nodeJwk(a, { kid: 'k2' })] }),
+      expect: { state: 'verified' },
+      trusted: [
+        { key: c, kid: 'k1', use: 'enc', inSet: true },
+        { key: pub(a), kid: 'k2', inSet: true },
+      ],
+    },
+    {
+      name: 'a single pasted JWK with another kid verifies: verified, the kid mismatch noted',
+      item: '#17.5',
+      token,
+      keyText: JSON.stringify(nodeJwk(a, { kid: 'other' })),
+      expect: { state: 'verified', notes: [/kid mismatch/] },
+      trusted: [{ key: pub(a) }],
     },
     {
       name: 'JWKS key with use "enc" is not used to verify',
@@ -364,7 +434,8 @@ function jwksSelection(): AttackCase[] {
       token,
       keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'expected', use: 'enc' })] }),
       expect: { state: 'failed', code: 'ERR_JWK_NOT_FOR_VERIFYING' },
-      trusted: [{ key: createPublicKey(a.publicPem), use: 'enc' }],
+      trusted: [{ key: pub(a), kid: 'expected', use: 'enc', inSet: true }],
+      ui: true,
     },
     {
       name: 'JWKS key with key_ops ["encrypt"] is not used to verify',
@@ -372,7 +443,7 @@ function jwksSelection(): AttackCase[] {
       token,
       keyText: JSON.stringify({ keys: [nodeJwk(a, { kid: 'expected', key_ops: ['encrypt'] })] }),
       expect: { state: 'failed', code: 'ERR_JWK_NOT_FOR_VERIFYING' },
-      trusted: [{ key: createPublicKey(a.publicPem), keyOps: ['encrypt'] }],
+      trusted: [{ key: pub(a), kid: 'expected', keyOps: ['encrypt'], inSet: true }],
     },
     {
       name: 'JWKS with two keys of one kid: the right one verifies',
@@ -382,7 +453,10 @@ function jwksSelection(): AttackCase[] {
         keys: [nodeJwk(b, { kid: 'expected' }), nodeJwk(a, { kid: 'expected' })],
       }),
       expect: { state: 'verified' },
-      trusted: [{ key: createPublicKey(b.publicPem) }, { key: createPublicKey(a.publicPem) }],
+      trusted: [
+        { key: pub(b), kid: 'expected', inSet: true },
+        { key: pub(a), kid: 'expected', inSet: true },
+      ],
     },
   ];
 }

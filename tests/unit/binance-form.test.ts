@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseBinanceParams } from '../../src/lib/partners/binance-form';
+import {
+  binanceFormFromRequest,
+  parseBinanceParams,
+  type BinanceFormLines,
+} from '../../src/lib/partners/binance-form';
 import { binancePayload } from '../../src/lib/partners/binance';
 
 describe('parseBinanceParams', () => {
@@ -27,5 +31,42 @@ describe('parseBinanceParams', () => {
       recvWindow: 5000,
     });
     expect(p.payload).toBe('symbol=BTCUSDTside=BUY&note=caf%C3%A9&timestamp=1700000000000&recvWindow=5000');
+  });
+});
+
+describe('binanceFormFromRequest ("Sign it correctly", issue 17 §5)', () => {
+  const payload = (f: BinanceFormLines) =>
+    binancePayload({
+      params: parseBinanceParams(f.query, 'Q', f.encoded),
+      body: f.body ? parseBinanceParams(f.body, 'B', f.encoded) : undefined,
+      timestampMs: 1_700_000_000_000,
+    });
+
+  it('decodes values for the boxes and leaves out what keybench adds', () => {
+    const f = binanceFormFromRequest(
+      'symbol=BTCUSDT&note=caf%C3%A9+au+lait&timestamp=1&signature=x',
+      'side=BUY&recvWindow=5000',
+    );
+    expect(f).toEqual({ query: 'symbol=BTCUSDT\nnote=café au lait', body: 'side=BUY', encoded: false });
+    expect(payload(f).payload).toBe('symbol=BTCUSDT&note=caf%C3%A9+au+laitside=BUY&timestamp=1700000000000');
+  });
+
+  it('a value holding %0A stays one parameter, encoded as sent', () => {
+    const f = binanceFormFromRequest('symbol=BTCUSDT&note=line1%0Aline2%0D%0A&timestamp=1', '');
+    expect(f).toEqual({ query: 'symbol=BTCUSDT\nnote=line1%0Aline2%0D%0A', body: '', encoded: true });
+    const params = parseBinanceParams(f.query, 'Q', f.encoded);
+    expect(params).toEqual([
+      ['symbol', 'BTCUSDT'],
+      ['note', 'line1\nline2\r\n'],
+    ]);
+    expect(payload(f).query).toBe('symbol=BTCUSDT&note=line1%0Aline2%0D%0A&timestamp=1700000000000');
+  });
+
+  it('encoded lines with a malformed escape are refused, naming the line', () => {
+    expect(() => parseBinanceParams('symbol=BTCUSDT\nnote=100%', 'Query parameters', true)).toThrow(
+      /Query parameters, line 2: not valid percent-encoding/,
+    );
+    // Typed as they are, the same text is a value with a literal %.
+    expect(parseBinanceParams('note=100%', 'Q')).toEqual([['note', '100%']]);
   });
 });

@@ -298,6 +298,32 @@ describe('diagnoseBinance: mistakes made by node:crypto', () => {
     expectCode(rsaV, 'ERR_BINANCE_NON_ASCII');
   });
 
+  it('python-binance: values signed as they are, sent percent-encoded (issue 17 §5)', async () => {
+    // python-binance: '&'.join(f'{k}={v}') signed, then requests form-encodes the dict it sends.
+    const values: [string, string][] = [
+      ['symbol', 'BTCUSDT'],
+      ['side', 'BUY'],
+      ['newClientOrderId', 'my order:1/a@b,c'],
+      ['timestamp', String(TS)],
+    ];
+    const signed = values.map(([k, v]) => `${k}=${v}`).join('&');
+    const sent = new URLSearchParams(values).toString();
+    expect(sent).toContain('newClientOrderId=my+order%3A1%2Fa%40b%2Cc');
+    const v = await diagnose(request('', sent, enc(nodeSig(signed))));
+    expectCode(v, 'ERR_BINANCE_SIGNED_DECODED');
+    expect(v.diagnoses[0]).toMatchObject({ confirmed: true, signed, sent });
+    expect(v.diagnoses[0]!.title).toBe('Values signed as they are, sent percent-encoded');
+    expect(ourWords(v.diagnoses[0]!.explanation)).toContain('python-binance');
+    // The same with RSA, the values in the query string.
+    const r = await diagnose(request(sent, '', enc(nodeSig(signed, rsa.privateKey)), 'query'), [
+      trusted(rsa.publicKey, 'rsa'),
+    ]);
+    expectCode(r, 'ERR_BINANCE_SIGNED_DECODED');
+    // A value that needs no encoding is not this mistake: the request verifies.
+    const plainValues = `symbol=BTCUSDT&side=BUY&timestamp=${TS}`;
+    expect((await diagnose(request('', plainValues, enc(nodeSig(plainValues))))).state).toBe('verified');
+  });
+
   it('a stale timestamp is a warning that keeps the signature verdict', async () => {
     const v = await diagnose(request(Q, B, enc(nodeSig(`${Q}${B}`))), undefined, TS + 10 * 60_000);
     expect(v.state).toBe('verified');

@@ -3,7 +3,7 @@
  * code with keybench (nor with jose). It follows RFC 7515/7518 strictly: alg "none" never verifies,
  * a critical header it does not know fails, duplicate member names fail, ES signatures are raw r‖s
  * of the curve's size on the curve the alg names, HS needs a secret key, and JWK metadata that
- * limits a key (use, key_ops, alg) is honoured.
+ * limits a key (use, key_ops, alg) is honoured; a JWKS's keys are selected by kid, as jose does.
  */
 import { createHmac, timingSafeEqual, verify, constants, type KeyObject } from 'node:crypto';
 import type { TrustedForNode } from './attack-corpus';
@@ -65,12 +65,28 @@ export function nodeJoseVerify(token: string, trusted: TrustedForNode[]): boolea
   if (Object.hasOwn(header, 'b64')) return false;
   const data = Buffer.from(`${h}.${p}`);
   const sig = Buffer.from(s, 'base64url');
-  return trusted.some((t) => {
-    if (t.use !== undefined && t.use !== 'sig') return false;
-    if (t.keyOps !== undefined && t.keyOps.length > 0 && !t.keyOps.includes('verify')) return false;
-    if (t.alg !== undefined && t.alg !== alg) return false;
-    return verifyOne(alg, t.key, data, sig);
-  });
+  const usable = (t: TrustedForNode) =>
+    (t.use === undefined || t.use === 'sig') &&
+    (t.keyOps === undefined || t.keyOps.length === 0 || t.keyOps.includes('verify')) &&
+    (t.alg === undefined || t.alg === alg);
+  // Keys of a JWKS are selected as a kid-selecting server (and jose's createLocalJWKSet) does: the
+  // keys that fit the alg and, when the token names a kid, have that kid; without a kid, a single
+  // such key or none at all (several: the server cannot choose).
+  const inSet = trusted.filter((t) => t.inSet);
+  const loose = trusted.filter((t) => !t.inSet);
+  const kid = Object.hasOwn(header, 'kid') ? header.kid : undefined;
+  const selected = inSet.filter((t) => usable(t) && fits(alg, t.key) && (kid === undefined || t.kid === kid));
+  const fromSet = kid === undefined && selected.length > 1 ? [] : selected;
+  return [...fromSet, ...loose].some((t) => usable(t) && verifyOne(alg, t.key, data, sig));
+}
+
+/** Is `key` of the type (and curve) `alg` needs? */
+function fits(alg: string, key: KeyObject): boolean {
+  if (alg === 'EdDSA' || alg === 'Ed25519') return key.asymmetricKeyType === 'ed25519';
+  if (/^(RS|PS)/.test(alg)) return key.asymmetricKeyType === 'rsa';
+  const curve = CURVES[alg]?.[0];
+  if (curve) return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === curve;
+  return key.type === 'secret';
 }
 
 function verifyOne(alg: string, key: KeyObject, data: Buffer, sig: Buffer): boolean {

@@ -20,6 +20,7 @@ import {
   snowflakeFingerprint,
   snowflakeHeaders,
   snowflakeIdentifier,
+  snowflakeSummary,
   type SnowflakeClaims,
 } from '../../src/lib/partners/snowflake';
 import { openssl, tempDir, vector, vectorPath, writeTemp } from './helpers';
@@ -525,10 +526,10 @@ describe('checkSnowflakeJwt', () => {
     expect(byCheck(g, 'fingerprint')!.detail).toContain('"Rotation key"');
   });
 
-  it('only RS256 is a Snowflake key-pair JWT: another alg fails, whatever key verified it', async () => {
+  it('only RS256 and ECDSA are Snowflake key-pair JWTs: another alg fails, whatever key verified it', async () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
-    for (const alg of ['HS256', 'PS256', 'RS512', 'EdDSA', 'ES256', undefined, { x: 1 }]) {
+    for (const alg of ['HS256', 'PS256', 'RS512', 'EdDSA', 'ES256K', 'es256', undefined, { x: 1 }]) {
       const f = checkSnowflakeJwt(claims, {
         keyFingerprints: keys,
         nowSec: now,
@@ -603,5 +604,129 @@ describe('snowflakeAccountHost (the SQL API host from the account as typed)', ()
   });
   it('refuses what normaliseAccount refuses', () => {
     expect(() => snowflakeAccountHost('a.b.c')).toThrow();
+  });
+});
+
+describe('issue 17 §5: the Snowflake card agrees with what the drivers do', () => {
+  const now = 1_700_000_000;
+  const fp = `SHA256:${'A'.repeat(43)}=`;
+  const keys = [{ label: 'Mine', fingerprint: fp }];
+  const signedBy = keys[0]!;
+  const claims = (iat: number, exp: number) => ({
+    iss: `XY12345.JSMITH.${fp}`,
+    sub: 'XY12345.JSMITH',
+    iat,
+    exp,
+  });
+
+  it('ES256/384/512 pass, labelled with snowflake-connector-python >= 4.5.0 as the source', () => {
+    for (const alg of ['ES256', 'ES384', 'ES512']) {
+      const f = checkSnowflakeJwt(claims(now, now + 60), {
+        keyFingerprints: keys,
+        nowSec: now,
+        signedBy,
+        alg,
+      });
+      expect(codesOf(f), alg).toEqual([]);
+      expect(byCheck(f, 'alg')!.detail).toMatch(/snowflake-connector-python ≥ 4\.5\.0/);
+      expect(byCheck(f, 'alg')!.detail).toMatch(/documentation still names RSA/);
+    }
+  });
+
+  it('iat/exp in milliseconds (the Node driver) are named as such and checked as milliseconds', () => {
+    const ms = now * 1000 + 123;
+    const f = checkSnowflakeJwt(claims(ms, ms + 3_600_000), {
+      keyFingerprints: keys,
+      nowSec: now + 5,
+      signedBy,
+      alg: 'RS256',
+    });
+    expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_TIME_UNIT']);
+    expect(byCheck(f, 'time-unit')).toMatchObject({ severity: 'warning' });
+    expect(byCheck(f, 'time-unit')!.detail).toMatch(
+      /milliseconds \(13 digits\), as the Node driver snowflake-sdk/,
+    );
+    expect(byCheck(f, 'iat')!.detail).toBe('iat is 5 s ago, read as milliseconds.');
+    expect(byCheck(f, 'lifetime')!.detail).toContain('3600 s after iat, read as milliseconds');
+    expect(f.map((x) => x.detail).join(' ')).not.toMatch(/in the future|hours|\d{4,} ?h/);
+  });
+
+  it('a lifetime over an hour in milliseconds is still refused, in seconds', () => {
+    const ms = now * 1000;
+    const f = checkSnowflakeJwt(claims(ms, ms + 7_200_000), {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy,
+      alg: 'RS256',
+    });
+    expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_TIME_UNIT', 'ERR_SNOWFLAKE_LIFETIME']);
+    expect(byCheck(f, 'lifetime')!.detail).toMatch(
+      /^exp is 7200 s \(2\.0 h\) after iat, read as milliseconds/,
+    );
+  });
+
+  it('iat in milliseconds and exp in seconds: an error naming both', () => {
+    const f = checkSnowflakeJwt(claims(now * 1000, now + 60), {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy,
+      alg: 'RS256',
+    });
+    expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_TIME_UNIT']);
+    expect(byCheck(f, 'time-unit')).toMatchObject({ severity: 'error' });
+    expect(byCheck(f, 'time-unit')!.detail).toMatch(/^iat is in milliseconds .* but exp in seconds/);
+  });
+
+  it('the clock-skew setting: iat a little ahead and exp a little behind pass within it, fail outside it', () => {
+    const ahead = claims(now + 30, now + 90);
+    const opts = { keyFingerprints: keys, nowSec: now, signedBy, alg: 'RS256' };
+    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(byCheck(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }), 'iat')!.detail).toContain(
+      'within the 60 s clock-skew tolerance',
+    );
+    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 10 }))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
+    expect(codesOf(checkSnowflakeJwt(ahead, opts))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
+    const expired = claims(now - 100, now - 30);
+    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual(['ERR_SNOWFLAKE_EXPIRED']);
+  });
+
+  it('the summary is green only beside a verified signature', () => {
+    const pass = checkSnowflakeJwt(claims(now, now + 60), {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy,
+      alg: 'RS256',
+    });
+    expect(snowflakeSummary(pass, true)).toEqual({ text: 'All Snowflake checks pass.', tone: 'ok' });
+    const unverified = snowflakeSummary(pass, false);
+    expect(unverified.tone).toBe('warn');
+    expect(unverified.text).toMatch(
+      /^All Snowflake checks pass\. But no key you trust verified the signature/,
+    );
+    const warned = checkSnowflakeJwt(claims(now, now + 60), {
+      keyFingerprints: keys,
+      nowSec: now,
+      alg: 'RS256',
+    });
+    expect(snowflakeSummary(warned, false)).toMatchObject({ tone: 'warn' });
+    expect(snowflakeSummary(warned, false).text).toMatch(/^No Snowflake check fails; 1 warning\./);
+    const failing = checkSnowflakeJwt(claims(now, now + 60), {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy,
+      alg: 'PS256',
+    });
+    expect(snowflakeSummary(failing, true)).toEqual({ text: '1 Snowflake check fails.', tone: 'bad' });
+  });
+
+  it('organisation.account: says the drivers would put the organisation alone in the JWT', () => {
+    const n = normaliseAccount('myorg.myaccount');
+    expect(n.value).toBe('MYORG-MYACCOUNT');
+    expect(n.steps[0]).toContain(
+      "snowflake-connector-python and snowflake-sdk take everything after the first '.' as a region and would put 'MYORG' alone in the JWT, so give them 'myorg-myaccount' instead",
+    );
+    // A locator with a region reads the same for keybench and the drivers: nothing to say.
+    expect(normaliseAccount('xy12345.us-east-1').steps.join(' ')).not.toContain('drivers');
   });
 });

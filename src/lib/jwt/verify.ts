@@ -33,11 +33,12 @@ export type VerificationKey =
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 
 /**
- * The three outcomes: `verified` (a key the user trusts checked the signature), `embedded` (only a
- * key the token carries itself verifies it: consistent, but it says nothing about who signed), and
- * `failed`.
+ * The outcomes: `verified` (a key the user trusts checked the signature), `embedded` (only a key the
+ * token carries itself verifies it: consistent, but it says nothing about who signed),
+ * `kid-mismatch` (a key of a pasted JWKS verifies it, but not the key a verifier that selects by
+ * `kid` would pick, as jose's createLocalJWKSet does: such a server refuses the token), and `failed`.
  */
-export type VerdictState = 'verified' | 'embedded' | 'failed';
+export type VerdictState = 'verified' | 'embedded' | 'kid-mismatch' | 'failed';
 
 /** The signature verdict. `verified` is true only when a trusted key checked a valid signature. */
 export interface Verdict {
@@ -55,6 +56,8 @@ export interface Verdict {
   remedy?: string;
   /** Labels of the keys tried, in order. */
   tried: string[];
+  /** Keys not tried because their JWK says they are not for verifying (`use`, `key_ops`), and why. */
+  excluded?: { label: string; why: string }[];
   /** For DER-encoded ECDSA signatures: the same token with the signature converted to raw r‖s. */
   fixedToken?: string;
   /** Things worth knowing even when verified (kid mismatch, b64:false, weak secret…). */
@@ -227,6 +230,95 @@ async function otherRsaPaddingVerifies(
   return crypto.subtle.verify(verifyParams, k, decoded.signature, data);
 }
 
+/** Why a JWK's own metadata (`use`, `key_ops`) rules it out for verifying, or null. */
+function notForVerifying(key: VerificationKey): string | null {
+  if (key.kind !== 'public') return null;
+  if (key.use !== undefined && key.use !== 'sig') return `"use": ${key.use}`;
+  if (key.keyOps !== undefined && key.keyOps.length > 0 && !key.keyOps.includes('verify')) {
+    return `"key_ops": ${key.keyOps.join(', ')}`;
+  }
+  return null;
+}
+
+/**
+ * When a key of a pasted JWKS verified the token, is it the key a verifier that selects by `kid`
+ * would pick? jose's createLocalJWKSet (the reference) keeps the set's keys that fit the alg (kty,
+ * crv, the JWK's alg, use, key_ops) and, when the token has a kid, whose kid equals it; no key left
+ * is JWKSNoMatchingKey, more than one JWKSMultipleMatchingKeys. Returns the amber verdict, or null
+ * when such a verifier would pick this very key.
+ */
+function kidSelection(
+  alg: string,
+  info: AlgInfo,
+  kid: unknown,
+  key: VerificationKey & { kind: 'public' },
+  candidates: readonly VerificationKey[],
+  tried: string[],
+  notes: Rich[],
+): Verdict | null {
+  if (key.origin !== 'jwks') return null;
+  const usable = candidates.filter(
+    (k) => k.kind === 'public' && k.origin === 'jwks' && !compatibility(alg, info, k),
+  );
+  const valid = rich`Signature valid (${ours(alg)}) with ${key.label}, but `;
+  let parts: Rich;
+  let code: ErrorCode;
+  let remedy: string;
+  if (typeof kid === 'string') {
+    if (key.kid === kid) return null;
+    const picked = usable.filter((k) => k.kind === 'public' && k.kid === kid);
+    const named = candidates.filter((k) => k.kind === 'public' && k.origin === 'jwks' && k.kid === kid);
+    code = 'ERR_JWKS_KID_MISMATCH';
+    const its = key.kid === undefined ? ['it has no kid'] : rich`its kid is ${key.kid}`;
+    parts = [
+      ...valid,
+      ...its,
+      ...rich` and the token's kid is ${kid}: a server that picks keys by kid `,
+      ...(picked.length === 0
+        ? named.length === 0
+          ? rich`would refuse the token, because no key in the JWKS has kid ${kid} (jose: JWKSNoMatchingKey).`
+          : rich`would refuse the token: the key with kid ${kid} (${named[0]!.label}) does not fit ${ours(alg)} or is not for verifying (jose: JWKSNoMatchingKey).`
+        : picked.length === 1
+          ? rich`would pick ${picked[0]!.label}, which does not verify it.`
+          : [
+              `would pick one of the ${picked.length} keys with that kid (`,
+              ...labels(picked),
+              '), none of which verifies it.',
+            ]),
+    ];
+    remedy =
+      'The token names another key than the one that signed it: the issuer labels its keys inconsistently, or rotated a key without its kid. Make the kid in the header equal the kid of the signing key in the JWKS the server reads.';
+  } else {
+    if (usable.length <= 1) return null;
+    code = 'ERR_JWKS_KID_AMBIGUOUS';
+    parts = [
+      ...valid,
+      `the token has no kid and ${usable.length} keys of the JWKS fit ${alg} (`,
+      ...labels(usable),
+      '): ',
+      'a server that picks keys by kid cannot choose, and jose refuses the token (JWKSMultipleMatchingKeys).',
+    ];
+    remedy =
+      'Put the kid of the signing key in the token header, or publish only one key that fits this alg.';
+  }
+  return {
+    state: 'kid-mismatch',
+    verified: false,
+    key,
+    code,
+    parts,
+    message: plain(parts),
+    remedy,
+    tried,
+    notes,
+  };
+}
+
+/** Key labels (the user's or the JWKS's: untrusted), comma-separated. */
+function labels(keys: readonly VerificationKey[]): Rich {
+  return keys.flatMap((k, i) => (i ? [', ', u(k.label)] : [u(k.label)]));
+}
+
 function order(keys: readonly VerificationKey[], kid: unknown): VerificationKey[] {
   if (typeof kid !== 'string') return [...keys];
   const matches = (k: VerificationKey) => k.kind === 'public' && (k.kid === kid || k.thumbprint === kid);
@@ -312,7 +404,13 @@ export async function verifyToken(
   }
   const kid = own(header, 'kid');
   const candidates = order(keys, kid);
-  const tried = candidates.map((k) => k.label);
+  // A JWK whose own use/key_ops rules out verifying is not tried: it is named as excluded.
+  const excluded = candidates.flatMap((k) => {
+    const why = notForVerifying(k);
+    return why === null ? [] : [{ label: k.label, why }];
+  });
+  const tried = candidates.filter((k) => notForVerifying(k) === null).map((k) => k.label);
+  const ex = excluded.length ? { excluded } : {};
   const ownKeys = [...embedded];
 
   if (candidates.length === 0 && ownKeys.length === 0) {
@@ -329,7 +427,7 @@ export async function verifyToken(
 
   // ECDSA signatures in JWS are raw r‖s of a fixed length; check the shape before any key.
   if (info.family === 'ES' && decoded.signature && decoded.signature.length !== info.size! * 2) {
-    return ecdsaShape(decoded, alg, info, candidates, tried);
+    return { ...(await ecdsaShape(decoded, alg, info, candidates, tried)), ...ex };
   }
   if (info.family === 'ES' && decoded.signature) {
     const shape = ecdsaSignatureNotes(decoded.signature, info.curve!);
@@ -341,7 +439,7 @@ export async function verifyToken(
         ],
         tried,
         'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
-        { notes },
+        { notes, ...ex },
       );
     }
     if (shape.highS) notes.push([shape.highS]);
@@ -350,7 +448,8 @@ export async function verifyToken(
   const failures: Failure[] = [];
   let verifiedBy: VerificationKey | undefined;
   for (const key of candidates) {
-    const outcome = await tryKey(decoded, alg, info, key);
+    const outcome =
+      notForVerifying(key) === null ? await tryKey(decoded, alg, info, key) : compatibility(alg, info, key)!;
     if (outcome === true) {
       verifiedBy = key;
       break;
@@ -361,6 +460,10 @@ export async function verifyToken(
   // The one rule (trust/verdict.ts): a plain JWT has no direction, so any key the user trusts fits.
   if (verifiedBy && isVerified({ direction: 'none' }, verifiedBy, [])) {
     const key = verifiedBy;
+    if (key.kind === 'public') {
+      const amber = kidSelection(alg, info, kid, key, candidates, tried, notes);
+      if (amber) return { ...amber, ...ex };
+    }
     if (key.kind === 'public' && (key.kid !== undefined || typeof kid === 'string')) {
       if (key.kid !== undefined && key.kid !== kid) {
         notes.push(
@@ -376,7 +479,7 @@ export async function verifyToken(
       ]);
     }
     const parts: Rich = [`Signature verified (${alg}) with `, ...describeSource(key), '.'];
-    return { state: 'verified', verified: true, key, parts, message: plain(parts), tried, notes };
+    return { state: 'verified', verified: true, key, parts, message: plain(parts), tried, notes, ...ex };
   }
 
   // No trusted key verifies it. A key the token carries can show it is self-consistent, no more.
@@ -395,11 +498,12 @@ export async function verifyToken(
       parts,
       message: plain(parts),
       remedy:
-        candidates.length === 0
+        tried.length === 0
           ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
-          : `None of the ${candidates.length} trusted key${candidates.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`,
+          : `None of the ${tried.length} trusted key${tried.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`,
       tried,
       notes,
+      ...ex,
     };
   }
 
@@ -411,7 +515,7 @@ export async function verifyToken(
       ],
       [],
       "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
-      { notes },
+      { notes, ...ex },
     );
   }
   const best =
@@ -428,14 +532,14 @@ export async function verifyToken(
         rich`No key in the JWKS has kid ${kid}, and none of its keys verifies the token.`,
         tried,
         'The issuer may have rotated its keys: fetch its current JWKS and paste it again.',
-        { notes },
+        { notes, ...ex },
       );
     }
     const signatureFailures = failures.filter((f) => f.code === 'ERR_JWT_SIGNATURE').length;
     const wrongKey: Rich =
-      signatureFailures > 1 || candidates.length > 1
+      signatureFailures > 1 || tried.length > 1
         ? [
-            `Wrong key: none of the ${candidates.length} keys tried verifies this signature (`,
+            `Wrong key: none of the ${tried.length} keys tried verifies this signature (`,
             ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
             ').',
           ]
@@ -445,10 +549,10 @@ export async function verifyToken(
       wrongKey,
       tried,
       'Either the token was signed with a different key, or its header or payload was changed after signing (even one character, or re-serialised JSON). Check which key the issuer used (kid), and that the token was copied whole.',
-      { notes },
+      { notes, ...ex },
     );
   }
-  return fail(top.code, top.parts, tried, top.remedy, { notes });
+  return fail(top.code, top.parts, tried, top.remedy, { notes, ...ex });
 }
 
 /** Check one key: true when it verifies, otherwise why not. */

@@ -61,6 +61,10 @@ export default definePartner({
     { code: 'ERR_BINANCE_SIGNATURE_NOT_ENCODED', title: 'Signature sent without percent-encoding' },
     { code: 'ERR_BINANCE_BASE64URL', title: 'Signature in base64url instead of base64' },
     { code: 'ERR_BINANCE_NON_ASCII', title: 'Non-ASCII text signed without percent-encoding' },
+    {
+      code: 'ERR_BINANCE_SIGNED_DECODED',
+      title: 'Values signed as they are, sent percent-encoded (python-binance)',
+    },
     { code: 'ERR_BINANCE_DUPLICATE_PARAM', title: 'A parameter sent twice' },
     { code: 'ERR_BINANCE_SIGNATURE_NOT_LAST', title: 'signature not the last parameter' },
     {

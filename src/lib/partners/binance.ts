@@ -401,6 +401,31 @@ function segmentVariants(q: Segment[], b: Segment[]): { q: Segment[]; b: Segment
     for (const base of [...out])
       out.push({ q: base.q.map(dec), b: base.b.map(dec), mistakes: [...base.mistakes, m] });
   }
+  // python-binance (and Binance's own signature examples) join name=value with the values as they
+  // are, sign that, and let requests percent-encode what it sends: the payload signed is decoded.
+  const raw = (s: Segment): Segment => {
+    const eq = s.raw.indexOf('=');
+    return {
+      raw:
+        eq < 0 ? formDecode(s.raw) : `${formDecode(s.raw.slice(0, eq))}=${formDecode(s.raw.slice(eq + 1))}`,
+      name: s.name,
+    };
+  };
+  const decoded = join([...q, ...b].map(raw));
+  if (decoded !== all && decoded !== decodeNonAscii(all)) {
+    const m: Mistake = {
+      code: 'ERR_BINANCE_SIGNED_DECODED',
+      title: 'Values signed as they are, sent percent-encoded',
+      explanation: [
+        "The signature was made over the parameters with their values not percent-encoded (a space, ':', '@', '/', ',' … as they are), while the request sends them percent-encoded. python-binance does this: it joins name=value with the raw values, signs that, and lets requests encode what it sends. Binance verifies the percent-encoded bytes it receives (-1022).",
+      ],
+      remedy:
+        'Percent-encode the parameters first (urllib.parse.urlencode(params) in Python), sign exactly that string, and send that same string as the query or body (not the dict, which requests encodes again).',
+    };
+    // The non-ASCII variants are already decoded where they differ: only the others are decoded whole.
+    for (const base of out.filter((o) => !o.mistakes.some((x) => x.code === 'ERR_BINANCE_NON_ASCII')))
+      out.push({ q: base.q.map(raw), b: base.b.map(raw), mistakes: [...base.mistakes, m] });
+  }
   return out;
 }
 

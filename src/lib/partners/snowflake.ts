@@ -178,7 +178,10 @@ export function normaliseAccount(account: string): Normalised {
       );
     } else if (rest.length === 1 && n === 0) {
       s = `${parts[0]}-${rest[0]}`;
-      steps.add(rich`replaced '.' with '-' in the organisation-account form (${parts.join('.')} → ${s})`);
+      steps.add([
+        ...rich`replaced '.' with '-' in the organisation-account form (${parts.join('.')} → ${s}). `,
+        ...rich`Snowflake's drivers read it otherwise: snowflake-connector-python and snowflake-sdk take everything after the first '.' as a region and would put ${parts[0]!.toUpperCase()} alone in the JWT, so give them ${s} instead`,
+      ]);
     } else {
       throw new KeybenchError(
         'ERR_SNOWFLAKE_ACCOUNT',
@@ -362,8 +365,49 @@ export interface SnowflakeCheckOptions {
    * fingerprint. Without it, a fingerprint that matches a stored key proves nothing about the signer.
    */
   signedBy?: SnowflakeKeyFingerprint;
-  /** The token header's `alg` (untrusted): Snowflake takes RS256 only. */
+  /** The token header's `alg` (untrusted): RS256, or ES256/384/512 as snowflake-connector-python ≥ 4.5.0 signs. */
   alg: unknown;
+  /** Clock-skew tolerance in seconds (the inspector's setting): iat up to this far ahead, exp this far behind. */
+  skewSec?: number;
+}
+
+/** ECDSA algorithms snowflake-connector-python ≥ 4.5.0 signs with (PARTNERS.md). */
+const ECDSA_ALGS = new Set(['ES256', 'ES384', 'ES512']);
+
+/** Above this, a JWT time is not Unix seconds (year 5138) but milliseconds (since 1973). */
+const MS_THRESHOLD = 1e11;
+
+/** How a partner card's summary reads, and its tone. */
+export interface CardSummary {
+  text: string;
+  /** `ok` (green) only beside a signature a trusted key verified. */
+  tone: 'ok' | 'warn' | 'bad';
+}
+
+/**
+ * The summary of the Snowflake card: "All Snowflake checks pass" / "No Snowflake check fails" or
+ * how many fail. It is green only when `signatureVerified` (the one verdict rule): beside a
+ * signature no trusted key made, passing checks say nothing about the token, and it says so.
+ */
+export function snowflakeSummary(findings: readonly Finding[], signatureVerified: boolean): CardSummary {
+  const errors = findings.filter((x) => x.severity === 'error').length;
+  const warnings = findings.filter((x) => x.severity === 'warning').length;
+  if (errors > 0) {
+    return {
+      text: `${errors} Snowflake check${errors === 1 ? '' : 's'} fail${errors === 1 ? 's' : ''}.`,
+      tone: 'bad',
+    };
+  }
+  const head =
+    warnings > 0
+      ? `No Snowflake check fails; ${warnings} warning${warnings === 1 ? '' : 's'}.`
+      : 'All Snowflake checks pass.';
+  return signatureVerified
+    ? { text: head, tone: 'ok' }
+    : {
+        text: `${head} But no key you trust verified the signature, and Snowflake checks it first: this says nothing about whether Snowflake accepts the token.`,
+        tone: 'warn',
+      };
 }
 
 /** `ACCOUNT.USER` split: the account, a region qualifier left in it (if any), and the user. */
@@ -397,13 +441,22 @@ function age(sec: number): string {
 /**
  * Check a decoded payload against Snowflake's key-pair JWT rules, one finding per check (each
  * `check` name appears once): `alg`, `iss-shape`, `sub-shape`, `account-case`, `user-case`,
- * `account-region`, `account-dot`, `iss-sub`, `fingerprint`, `lifetime`, `exp`, `iat`. Claims and key labels
+ * `account-region`, `account-dot`, `iss-sub`, `fingerprint`, `time-unit` (only for times in
+ * milliseconds), `lifetime`, `exp`, `iat`. Claims and key labels
  * are untrusted and kept apart in the messages.
  */
 export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: SnowflakeCheckOptions): Finding[] {
   const out: Finding[] = [];
   const { iss, sub } = claims;
-  if (opts.alg === 'RS256') out.push(ok('alg', 'alg', 'RS256, the one algorithm Snowflake takes.'));
+  if (opts.alg === 'RS256') out.push(ok('alg', 'alg', 'RS256, the algorithm Snowflake documents.'));
+  else if (typeof opts.alg === 'string' && ECDSA_ALGS.has(opts.alg))
+    out.push(
+      ok(
+        'alg',
+        'alg',
+        rich`${ours(opts.alg)}: an ECDSA key, as snowflake-connector-python ≥ 4.5.0 signs ("Added ECDSA key support"). Snowflake's documentation still names RSA keys and RS256 only; the other drivers sign RS256.`,
+      ),
+    );
   else
     out.push(
       problem(
@@ -411,7 +464,7 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
         'ERR_SNOWFLAKE_ALG',
         'error',
         'alg',
-        rich`The header's alg is ${String(opts.alg)}; Snowflake takes key-pair JWTs signed with RS256 only. ${ANSWER} Sign with RS256 (RSASSA-PKCS1-v1_5, SHA-256).`,
+        rich`The header's alg is ${String(opts.alg)}; Snowflake's documentation names RS256 only (snowflake-connector-python ≥ 4.5.0 also signs ES256/384/512). ${ANSWER} Sign with RS256 (RSASSA-PKCS1-v1_5, SHA-256).`,
       ),
     );
 
@@ -587,10 +640,12 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
     }
   }
 
-  // Times.
-  const { iat, exp } = claims;
+  // Times. The Node driver (snowflake-sdk 3.4.0, auth_keypair.js) writes Date.now(): milliseconds.
+  const { iat: rawIat, exp: rawExp } = claims;
   const numeric = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  if (!numeric(iat) || !numeric(exp)) {
+  const skew = Math.max(0, Number.isFinite(opts.skewSec) ? opts.skewSec! : 0);
+  const withSkew = skew ? ` (with the ${skew} s clock-skew tolerance)` : '';
+  if (!numeric(rawIat) || !numeric(rawExp)) {
     out.push(
       problem(
         'lifetime',
@@ -600,49 +655,94 @@ export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: Snowfla
         `iat and exp must both be numbers (Unix seconds). ${SNOWFLAKE_ANSWER}`,
       ),
     );
+    return out;
+  }
+  const iatMs = rawIat > MS_THRESHOLD;
+  const expMs = rawExp > MS_THRESHOLD;
+  if (iatMs !== expMs) {
+    const [inMs, inSec] = iatMs ? ['iat', 'exp'] : ['exp', 'iat'];
+    out.push(
+      problem(
+        'time-unit',
+        'ERR_SNOWFLAKE_TIME_UNIT',
+        'error',
+        'iat / exp',
+        `${inMs} is in milliseconds (${iatMs ? rawIat : rawExp}) but ${inSec} in seconds (${iatMs ? rawExp : rawIat}): they cannot be compared. ${SNOWFLAKE_ANSWER} Write both in Unix seconds.`,
+      ),
+    );
+    return out;
+  }
+  const iat = iatMs ? Math.floor(rawIat / 1000) : rawIat;
+  const exp = expMs ? Math.floor(rawExp / 1000) : rawExp;
+  if (iatMs) {
+    out.push(
+      problem(
+        'time-unit',
+        'ERR_SNOWFLAKE_TIME_UNIT',
+        'warning',
+        'iat / exp',
+        `iat and exp are in milliseconds (${String(rawIat).length} digits), as the Node driver snowflake-sdk writes them (Date.now() in auth_keypair.js); JWT times are Unix seconds (RFC 7519). keybench checks them below read as milliseconds. Other verifiers read them as seconds, tens of thousands of years ahead.`,
+      ),
+    );
+  }
+  const unit = iatMs ? ', read as milliseconds' : '';
+  const life = exp - iat;
+  if (life > SNOWFLAKE_MAX_LIFETIME_SEC || life <= 0) {
+    out.push(
+      problem(
+        'lifetime',
+        'ERR_SNOWFLAKE_LIFETIME',
+        'error',
+        'iat / exp',
+        life > 0
+          ? `exp is ${life} s (${age(life)}) after iat${unit}; Snowflake accepts at most ${SNOWFLAKE_MAX_LIFETIME_SEC} s (one hour). ${SNOWFLAKE_ANSWER} Set exp to at most iat + 3600.`
+          : `exp is not after iat (exp − iat = ${life} s${unit}). ${SNOWFLAKE_ANSWER} Set exp to iat + 3600 at most.`,
+      ),
+    );
   } else {
-    const life = exp - iat;
-    if (life > SNOWFLAKE_MAX_LIFETIME_SEC || life <= 0) {
-      out.push(
-        problem(
-          'lifetime',
-          'ERR_SNOWFLAKE_LIFETIME',
-          'error',
-          'iat / exp',
-          life > 0
-            ? `exp is ${life} s (${age(life)}) after iat; Snowflake accepts at most ${SNOWFLAKE_MAX_LIFETIME_SEC} s (one hour). ${SNOWFLAKE_ANSWER} Set exp to at most iat + 3600.`
-            : `exp is not after iat (exp − iat = ${life} s). ${SNOWFLAKE_ANSWER} Set exp to iat + 3600 at most.`,
-        ),
-      );
-    } else {
-      out.push(ok('lifetime', 'iat / exp', `exp is ${life} s after iat (at most one hour).`));
-    }
-    if (exp <= opts.nowSec) {
-      out.push(
-        problem(
-          'exp',
-          'ERR_SNOWFLAKE_EXPIRED',
-          'error',
-          'exp',
-          `The token expired ${age(opts.nowSec - exp)} ago. ${SNOWFLAKE_ANSWER} Sign a fresh token just before the request.`,
-        ),
-      );
-    } else {
-      out.push(ok('exp', 'exp', `The token expires in ${age(exp - opts.nowSec)}.`));
-    }
-    if (iat > opts.nowSec) {
-      out.push(
-        problem(
-          'iat',
-          'ERR_SNOWFLAKE_IAT_FUTURE',
-          'error',
-          'iat',
-          `iat is ${age(iat - opts.nowSec)} in the future. ${SNOWFLAKE_ANSWER} Check the signing machine's clock (NTP) and set iat to now.`,
-        ),
-      );
-    } else {
-      out.push(ok('iat', 'iat', `iat is ${age(opts.nowSec - iat)} ago.`));
-    }
+    out.push(ok('lifetime', 'iat / exp', `exp is ${life} s after iat${unit} (at most one hour).`));
+  }
+  if (exp <= opts.nowSec - skew) {
+    out.push(
+      problem(
+        'exp',
+        'ERR_SNOWFLAKE_EXPIRED',
+        'error',
+        'exp',
+        `The token expired ${age(opts.nowSec - exp)} ago${unit}${withSkew}. ${SNOWFLAKE_ANSWER} Sign a fresh token just before the request.`,
+      ),
+    );
+  } else if (exp <= opts.nowSec) {
+    out.push(
+      ok(
+        'exp',
+        'exp',
+        `The token expired ${age(opts.nowSec - exp)} ago${unit}, within the ${skew} s clock-skew tolerance.`,
+      ),
+    );
+  } else {
+    out.push(ok('exp', 'exp', `The token expires in ${age(exp - opts.nowSec)}${unit}.`));
+  }
+  if (iat > opts.nowSec + skew) {
+    out.push(
+      problem(
+        'iat',
+        'ERR_SNOWFLAKE_IAT_FUTURE',
+        'error',
+        'iat',
+        `iat is ${age(iat - opts.nowSec)} in the future${unit}${withSkew}. ${SNOWFLAKE_ANSWER} Check the signing machine's clock (NTP) and set iat to now.`,
+      ),
+    );
+  } else if (iat > opts.nowSec) {
+    out.push(
+      ok(
+        'iat',
+        'iat',
+        `iat is ${age(iat - opts.nowSec)} ahead of this computer's clock${unit}, within the ${skew} s clock-skew tolerance.`,
+      ),
+    );
+  } else {
+    out.push(ok('iat', 'iat', `iat is ${age(opts.nowSec - iat)} ago${unit}.`));
   }
   return out;
 }

@@ -1,0 +1,78 @@
+/**
+ * "Sign it correctly" (issue 17 §5): the Sign view is filled from a pasted request without losing
+ * what the user keeps (the remembered Qredo API key) and without splitting a Binance value.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+class MemoryStorage {
+  #m = new Map<string, string>();
+  getItem(k: string) {
+    return this.#m.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.#m.set(k, String(v));
+  }
+  removeItem(k: string) {
+    this.#m.delete(k);
+  }
+}
+
+const REMEMBERED = 'eyJrZXlfaWQiOiJtaW5lIiwia2V5IjoibXkta2V5In0';
+const PASTED = 'eyJrZXlfaWQiOiJ0aGVpcnMiLCJrZXkiOiJ0aGVpci1rZXkifQ';
+
+describe('prefillFromRequest', () => {
+  let storage: MemoryStorage;
+  beforeEach(() => {
+    storage = new MemoryStorage();
+    storage.setItem('keybench.qredo.apiKey', REMEMBERED);
+    vi.stubGlobal('localStorage', storage);
+    vi.resetModules();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const load = async () => new (await import('../../src/state/sign.svelte')).SignForms();
+
+  it('a Qredo request with another API key never overwrites the remembered one unasked', async () => {
+    const f = await load();
+    expect(f.qredoApiKey).toBe(REMEMBERED);
+    expect(f.qredoRemember).toBe(true);
+    f.prefillFromRequest('qredo', {
+      method: 'GET',
+      url: 'https://play-api.qredo.network/api/v1/p/company',
+      body: '',
+      apiKey: PASTED,
+    });
+    expect(f.qredoApiKey).toBe(PASTED);
+    expect(f.qredoRemember).toBe(false);
+    expect(f.qredoKeyNote).toMatch(/your remembered key stays remembered/);
+    expect(storage.getItem('keybench.qredo.apiKey')).toBe(REMEMBERED);
+    // Asked: ticking "Remember" replaces it.
+    f.rememberQredoKey(true);
+    expect(storage.getItem('keybench.qredo.apiKey')).toBe(PASTED);
+    expect(f.qredoKeyNote).toBe('');
+  });
+
+  it('the same API key as the remembered one keeps "Remember" ticked', async () => {
+    const f = await load();
+    f.prefillFromRequest('qredo', {
+      method: 'GET',
+      url: 'https://x.example/p',
+      body: '',
+      apiKey: REMEMBERED,
+    });
+    expect(f.qredoRemember).toBe(true);
+    expect(f.qredoKeyNote).toBe('');
+  });
+
+  it('a Binance value holding %0A stays one parameter, the boxes marked percent-encoded', async () => {
+    const f = await load();
+    f.prefillFromRequest('binance', {
+      method: 'POST',
+      url: 'https://api.binance.com/api/v3/order?symbol=BTCUSDT',
+      body: 'side=BUY&newClientOrderId=a%0Ab&timestamp=1&signature=x',
+    });
+    expect(f.binanceQuery).toBe('symbol=BTCUSDT');
+    expect(f.binanceBody).toBe('side=BUY\nnewClientOrderId=a%0Ab');
+    expect(f.binanceEncoded).toBe(true);
+  });
+});
