@@ -97,7 +97,7 @@ describe('the Qredo doctor refuses RSA keys WebCrypto would not import, before a
     RSAPublicKey,
   ).modulus;
   /** The same modulus with a 17 KB odd public exponent. */
-  function hugeExponentKey(n: number): VerificationKey {
+  function hugeExponentKey(n: number): Extract<VerificationKey, { kind: 'public' }> {
     const e = new Uint8Array(17 * 1024).fill(0xa5 + n);
     e[e.length - 1] = 0x01;
     const pub = new RSAPublicKey({ modulus, publicExponent: e.buffer });
