@@ -47,7 +47,7 @@ export class Inspector {
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
 
   /** What the request doctor made of the first box, when it holds a signed request (curl, HTTP, HAR, fetch). */
-  #request = $state.raw<{ input: string; result: RequestExamination | null } | null>(null);
+  #request = $state.raw<{ input: string; result: RequestExamination | null; note?: string } | null>(null);
 
   /** The form of signed request the first box holds, or null when it holds a token (or nothing). */
   readonly requestForm = $derived(sniffRequest(this.#decodedInput));
@@ -164,6 +164,11 @@ export class Inspector {
     const r = this.#request;
     return r && r.input === this.#decodedInput ? r.result : null;
   }
+  /** Said beside the request's verdict when the doctor could not run in a worker. */
+  get requestNote(): string | undefined {
+    const r = this.#request;
+    return r && r.input === this.#decodedInput ? r.note : undefined;
+  }
   get keyBox() {
     return this.#keyBox;
   }
@@ -211,18 +216,22 @@ export class Inspector {
       // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
       this.#busy = true;
       let result: RequestExamination | null;
+      let note: string | undefined;
       try {
-        const { examineRequest, algOfScheme } = await import('../lib/request/doctor');
-        result = await examineRequest(
+        // Off the main thread (a worker; on the page where none can start): a newer run supersedes it.
+        const { doctorClient } = await import('./doctor-client');
+        const answer = await doctorClient.examine(
           input,
-          (scheme) => this.#requestKeys(algOfScheme(scheme), run),
+          (_scheme, alg) => this.#requestKeys(alg, run),
           Date.now(),
         );
+        if (answer.superseded) return;
+        ({ result, note } = answer);
       } catch (e) {
         result = { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [unexpectedFailure(e).message] };
       }
       if (run !== this.#run) return;
-      this.#request = { input, result };
+      this.#request = { input, result, note };
       if (result?.kind !== 'bearer') {
         this.#verdict = null;
         this.#verdictInput = null;
