@@ -30,8 +30,19 @@ export interface DoctorAnswer {
 export const MAIN_THREAD_NOTE =
   'This browser could not start the request doctor in a worker, so it ran on the page itself: the page may pause while a large request is examined.';
 
+/**
+ * A superseded job that has run this long is stopped with its worker (a 7 MB search could take
+ * seconds); a younger one is left to finish and its answer dropped, since starting a new worker
+ * (loading the doctor again) costs more than a small job.
+ */
+export const TERMINATE_AFTER_MS = 250;
+
+/** The answer given to a superseded job's request for keys: it ends at once. */
+const STALE: KeysAnswer = { code: 'ERR_REQUEST_PARSE', parts: ['Superseded by a newer paste.'] };
+
 interface Job {
   id: number;
+  started: number;
   keysFor: KeysFor;
   text: string;
   nowMs: number;
@@ -47,15 +58,18 @@ export class DoctorClient {
   /** Once a worker could not be made or failed to load, the page does the work. */
   #broken = false;
 
-  constructor(start: () => WorkerLike | null) {
+  #terminateAfterMs: number;
+
+  constructor(start: () => WorkerLike | null, terminateAfterMs = TERMINATE_AFTER_MS) {
     this.#start = start;
+    this.#terminateAfterMs = terminateAfterMs;
   }
 
   /** Examine `text`; supersedes (and stops) any job still running. */
   examine(text: string, keysFor: KeysFor, nowMs: number): Promise<DoctorAnswer> {
     this.#supersede();
     return new Promise<DoctorAnswer>((resolve) => {
-      const job: Job = { id: ++this.#ids, keysFor, text, nowMs, resolve };
+      const job: Job = { id: ++this.#ids, started: performance.now(), keysFor, text, nowMs, resolve };
       this.#job = job;
       const worker = this.#workerOrNull();
       if (!worker) {
@@ -71,9 +85,11 @@ export class DoctorClient {
     const old = this.#job;
     if (!old) return;
     this.#job = null;
-    // The worker is busy with a job whose answer could only be stale: stop it, start afresh.
-    this.#worker?.terminate();
-    this.#worker = null;
+    if (performance.now() - old.started >= this.#terminateAfterMs) {
+      // The worker has long been busy with a job whose answer could only be stale: stop it.
+      this.#worker?.terminate();
+      this.#worker = null;
+    }
     old.resolve({ result: null, superseded: true });
   }
 
@@ -106,7 +122,13 @@ export class DoctorClient {
 
   async #receive(worker: WorkerLike, data: FromDoctor): Promise<void> {
     const job = this.#job;
-    if (worker !== this.#worker || !job || data.id !== job.id) return; // about an older job
+    if (worker !== this.#worker) return; // a stopped worker
+    if (!job || data.id !== job.id) {
+      // About an older job: dropped. Its question for keys gets an answer that ends it at once.
+      if (data.type === 'keys')
+        worker.postMessage({ type: 'keys', id: data.id, scheme: data.scheme, keys: STALE });
+      return;
+    }
     if (data.type === 'keys') {
       const keys = await job.keysFor(data.scheme, data.alg);
       if (this.#job === job) worker.postMessage({ type: 'keys', id: job.id, scheme: data.scheme, keys });

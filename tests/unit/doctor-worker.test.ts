@@ -73,10 +73,10 @@ describe('the doctor client', () => {
     expect(log).toEqual(['→ examine 1', '← keys 1', '→ keys 1', '← done 1']);
   });
 
-  it('a new paste supersedes the job still running: the old worker is stopped, only the new answer counts', async () => {
+  it('a new paste supersedes a job running for a while: the old worker is stopped, only the new answer counts', async () => {
     const log: string[] = [];
     let made = 0;
-    const client = new DoctorClient(() => (made++, channelWorker(log)));
+    const client = new DoctorClient(() => (made++, channelWorker(log)), 0);
     const keys = await trusted();
     const first = client.examine(qredoCurl('{"old":1}'), async () => keys, Date.now());
     const second = client.examine(qredoCurl('{"new":2}'), async () => keys, Date.now());
@@ -87,6 +87,23 @@ describe('the doctor client', () => {
     expect(log.slice(0, 3)).toEqual(['→ examine 1', 'terminate', '→ examine 2']);
     // Nothing about job 1 ever reached the client after it was superseded.
     expect(log.filter((l) => l.startsWith('←') && l.endsWith(' 1'))).toEqual([]);
+  });
+
+  it('a new paste right after another: the same worker goes on, the older job ends at once and its answer is dropped', async () => {
+    const log: string[] = [];
+    let made = 0;
+    const client = new DoctorClient(() => (made++, channelWorker(log)), 60_000);
+    const keys = await trusted();
+    const asked: string[] = [];
+    const first = client.examine(qredoCurl('{"old":1}'), async () => (asked.push('old'), keys), Date.now());
+    const second = client.examine(qredoCurl('{"new":2}'), async () => (asked.push('new'), keys), Date.now());
+    expect(await first).toEqual({ result: null, superseded: true });
+    const s = await second;
+    expect(s.result?.kind === 'verdict' && s.result.request.body).toBe('{"new":2}');
+    expect(s.result?.kind === 'verdict' && s.result.verdict.state).toBe('verified');
+    expect(made).toBe(1);
+    expect(asked).toEqual(['new']); // the old job's question was answered "superseded", not with keys
+    expect(log).not.toContain('terminate');
   });
 
   it('an answer about another job is dropped', async () => {

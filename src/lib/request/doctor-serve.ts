@@ -22,10 +22,14 @@ export function serveDoctor(port: Port<ToDoctor, FromDoctor>): void {
         waiting.set(`${id} ${scheme}`, resolve);
         port.postMessage({ type: 'keys', id, scheme, alg: algOfScheme(scheme) });
       });
-    examineRequest(text, keysFor, nowMs).then(
-      (result) => port.postMessage({ type: 'done', id, result }),
-      (e: unknown) =>
-        port.postMessage({ type: 'failed', id, message: e instanceof Error ? e.name : 'error' }),
-    );
+    const fail = (e: unknown) =>
+      port.postMessage({ type: 'failed', id, message: e instanceof Error ? e.name : 'error' });
+    examineRequest(text, keysFor, nowMs).then((result) => {
+      try {
+        port.postMessage({ type: 'done', id, result });
+      } catch (e) {
+        fail(e); // a value that cannot be cloned: say so rather than leave the page waiting
+      }
+    }, fail);
   };
 }
