@@ -164,6 +164,10 @@ export class Inspector {
     const r = this.#request;
     return r && r.input === this.#decodedInput ? r.result : null;
   }
+  /** Why the text last pasted in the key box was cleared unread (too large), until the box changes. */
+  get keyTextRefused(): string | undefined {
+    return this.#tooLarge?.error?.message;
+  }
   /** Said beside the request's verdict when the doctor could not run in a worker. */
   get requestNote(): string | undefined {
     const r = this.#request;

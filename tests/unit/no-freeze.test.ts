@@ -19,6 +19,7 @@ import {
 import { parseKeySetText, parseKeyText } from '../../src/lib/keys/parse';
 import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
 import { diagnoseQredo } from '../../src/lib/partners/qredo-doctor';
+import { bodyCandidates } from '../../src/lib/partners/qitech-doctor';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { nodeJws, toolKey } from './jwt-helpers';
 
@@ -155,5 +156,30 @@ describe('the Qredo doctor refuses RSA keys WebCrypto would not import, before a
       message:
         "This RSA key's public exponent is 17408 bytes long: WebCrypto imports RSA keys whose exponent is odd, at least 3 and at most 2³²−1 (almost every key uses 65537). Generate or export the key again.",
     });
+  });
+});
+
+describe('the QI Tech doctor builds serialisations lazily and within a bound', () => {
+  it('a 7 MB JSON body: only the forms within 16 M characters are built, likeliest first', () => {
+    const body = JSON.stringify({
+      items: Array.from({ length: 150_000 }, (_, i) => ({ id: i, name: 'item', ok: true })),
+    });
+    expect(body.length).toBeGreaterThan(5_000_000);
+    // compact is the body itself (skipped); python fits; pretty2 would pass the bound, so the search stops.
+    expect([...bodyCandidates(body)].map((c) => c.id)).toEqual(['python']);
+    // A small body still gets every form.
+    expect([...bodyCandidates('{ "a" : 1 }  ')].map((c) => c.id)).toEqual([
+      'compact',
+      'python',
+      'pretty2',
+      'pretty4',
+      'trimmed',
+      'newline',
+    ]);
+  });
+
+  it('a long run of inner whitespace is trimmed in linear time (no /\\s+$/)', { timeout: 10_000 }, () => {
+    const body = `${' '.repeat(300_000)}x`;
+    expect([...bodyCandidates(body)].map((c) => c.id)).toEqual(['newline']);
   });
 });
