@@ -224,6 +224,8 @@ export class Inspector {
       try {
         // Off the main thread (a worker; on the page where none can start): a newer run supersedes it.
         const { doctorClient } = await import('./doctor-client');
+        // Runs waiting on the import resume in any order: only the newest may start a job.
+        if (run !== this.#run) return;
         const answer = await doctorClient.examine(
           input,
           (_scheme, alg) => this.#requestKeys(alg, run),
