@@ -11,10 +11,9 @@ import { nodeJws, toolKey } from '../unit/jwt-helpers';
 
 /**
  * A form-encoded Binance order of `size` characters, every parameter sent many times, signed by
- * another key (so the doctor's whole search runs). The bench times 7 MB; 2 MB here keeps the test
- * short on a shared machine while the doctor's work still far outlasts the paste on the main thread.
+ * another key (so the doctor's whole search runs), as in the bench.
  */
-function binanceCurl(size = 2_000_000): { curl: string; publicPem: string } {
+function binanceCurl(size = 7_000_000): { curl: string; publicPem: string } {
   const signer = generateKeyPairSync('ed25519');
   const other = generateKeyPairSync('ed25519');
   const params = `${'symbol=BTCUSDT&side=BUY&'.repeat(Math.floor(size / 24))}timestamp=${Date.now()}`;
@@ -25,25 +24,44 @@ function binanceCurl(size = 2_000_000): { curl: string; publicPem: string } {
   };
 }
 
-/** Start recording the page's long tasks (a fresh list). */
+/** Start recording the page's long tasks (a fresh list), and when the verdict's code changes. */
 async function watchLongTasks(page: Page) {
+  await page.getByTestId('verdict').waitFor();
   await page.evaluate(() => {
-    const w = window as unknown as { __longest: number; __observer?: PerformanceObserver };
-    w.__observer?.disconnect();
-    w.__longest = 0;
-    w.__observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
+    const w = window as unknown as {
+      __tasks: { end: number; duration: number }[];
+      __codeAt: number;
+      __observers?: { disconnect(): void }[];
+    };
+    for (const o of w.__observers ?? []) o.disconnect();
+    w.__tasks = [];
+    w.__codeAt = Infinity;
+    const tasks = new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        w.__tasks.push({ end: e.startTime + e.duration, duration: e.duration });
     });
-    w.__observer.observe({ type: 'longtask' });
+    tasks.observe({ type: 'longtask' });
+    const verdict = document.querySelector('[data-testid="verdict"]')!;
+    const code = new MutationObserver(() => {
+      if (verdict.getAttribute('data-code')) w.__codeAt = Math.min(w.__codeAt, performance.now());
+    });
+    code.observe(verdict, { attributes: true, attributeFilter: ['data-code'] });
+    w.__observers = [tasks, code];
   });
 }
 
-/** The longest task since `watchLongTasks`, once the tasks queued so far have been reported. */
+/**
+ * The longest task that ended before the verdict came (the paste's handling and any work of the
+ * doctor on the page; not the rendering of the verdict itself), once the tasks have been reported.
+ */
 async function longestTask(page: Page): Promise<number> {
   return page.evaluate(
     () =>
       new Promise<number>((resolve) =>
-        setTimeout(() => resolve((window as unknown as { __longest: number }).__longest), 200),
+        setTimeout(() => {
+          const w = window as unknown as { __tasks: { end: number; duration: number }[]; __codeAt: number };
+          resolve(Math.max(0, ...w.__tasks.filter((t) => t.end <= w.__codeAt).map((t) => t.duration)));
+        }, 200),
       ),
   );
 }
@@ -71,7 +89,7 @@ test('6 M characters in the key box: refused before any scan, a private key in t
   await expect(verdict).toContainText('Signature verified');
 });
 
-test('a 2 MB Binance body with repeated parameters: the doctor runs in a worker, the page stays responsive', async ({
+test('a 7 MB Binance body with repeated parameters: the doctor runs in a worker, the page stays responsive', async ({
   page,
 }) => {
   test.setTimeout(240_000);
@@ -94,7 +112,8 @@ test('a 2 MB Binance body with repeated parameters: the doctor runs in a worker,
   const longest = await longestTask(page);
   await expect(page.getByTestId('doctor-note')).toHaveCount(0); // it ran in the worker
   console.log(`longest task: plain text ${baseline.toFixed(0)} ms, Binance body ${longest.toFixed(0)} ms`);
-  expect(longest).toBeLessThan(baseline * 1.5 + 500);
+  // On the page the doctor's search made a task of 2.4 s beside a 1.05 s paste (checked with the worker off).
+  expect(longest).toBeLessThan(baseline * 1.25 + 250);
 });
 
 test('offline: the doctor worker comes from the service worker cache and examines a request', async ({
