@@ -93,6 +93,9 @@ const pwa = VitePWA({
 export default defineConfig({
   base: './',
   plugins: [svelte(), devWithoutCsp(), chunkModules(), pwa, previewWithHeaders()],
+  // The request doctor's worker (src/lib/request/doctor.worker.ts) is a module worker: it splits
+  // into chunks like the page (the key parser loads lazily inside it too).
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: false,

@@ -2,8 +2,10 @@
 // Chromium and prints medians (min–max) over repeated runs. Every time is taken inside the page
 // with performance.now()/performance marks, so Playwright's round trips are not in the figures.
 // A report, not a test: it fails only if the page does not do what is measured.
-// Options: --runs N (default 15), --write-readme (replace the table between the README's markers).
-import { generateKeyPairSync, sign } from 'node:crypto';
+// Options: --runs N (default 15), --write-readme (replace the table between the README's markers),
+// --only WORD (run only the groups of rows whose name contains WORD: navigation, paste, click,
+// decode, doctor, longtask), --port N (default 4199).
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chromium } from '@playwright/test';
@@ -14,7 +16,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 /** @type {(name: string) => string | undefined} */
 const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
 const RUNS = Number(arg('--runs') ?? 15);
-const PORT = 4199;
+const ONLY = arg('--only');
+const PORT = Number(arg('--port') ?? 4199);
 const BASE = `http://127.0.0.1:${PORT}/`;
 
 /** @type {(s: string | Buffer) => string} */
@@ -28,12 +31,20 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 /** @type {{ name: string, values: number[], target?: string }[]} */
 const rows = [];
 
+/** The groups of rows, by the word `--only` selects them with. */
+const GROUPS = {
+  navigation: () => navigation(),
+  paste: () => pasteToVerdict(),
+  click: () => clickToCard(),
+  decode: async () => [await decodeLargeToken()],
+  doctor: () => requestDoctor(),
+  longtask: () => longestTasks(),
+};
+
 try {
-  rows.push(...(await navigation()));
-  rows.push(...(await pasteToVerdict()));
-  rows.push(...(await clickToCard()));
-  rows.push(await decodeLargeToken());
-  rows.push(...(await requestDoctor()));
+  for (const [name, run] of Object.entries(GROUPS)) {
+    if (ONLY === undefined || name.includes(ONLY)) rows.push(...(await run()));
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -41,7 +52,10 @@ try {
 
 const table = render(rows);
 console.log(table);
-if (process.argv.includes('--write-readme')) await writeReadme(table);
+if (process.argv.includes('--write-readme')) {
+  if (ONLY !== undefined) throw new Error('--write-readme needs every row: drop --only');
+  await writeReadme(table);
+}
 
 /**
  * Navigation → interactive (page and buttons on screen) and → usable (stored keys shown too), on a
@@ -316,6 +330,147 @@ async function decodeLargeToken() {
   }
   await context.close();
   return { name: 'paste → decoded, 1 MB token', values };
+}
+
+/**
+ * The longest main-thread task (PerformanceObserver 'longtask') from a paste until the verdict
+ * settles, for inputs that froze the page (issue 17 §4), beside pasting as much plain text.
+ */
+async function longestTasks() {
+  const MB7 = 7_000_000;
+  const ed = generateKeyPairSync('ed25519');
+  const otherEd = generateKeyPairSync('ed25519');
+  const params = `${'symbol=BTCUSDT&side=BUY&'.repeat(Math.floor(MB7 / 24))}timestamp=${Date.now()}`;
+  const binance = `curl -X POST 'https://api.binance.com/api/v3/order' -H 'X-MBX-APIKEY: bench' -H 'Content-Type: application/x-www-form-urlencoded' --data-raw '${params}&signature=${encodeURIComponent(sign(null, Buffer.from(params), otherEd.privateKey).toString('base64'))}'`;
+
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+  const items = Array.from({ length: Math.floor(MB7 / 46) }, (_, i) => ({ id: i, name: 'item', ok: true }));
+  const body = JSON.stringify({ items });
+  // payload_md5 of no serialisation of the body: the doctor tries every one it may.
+  const claims = {
+    payload_md5: createHash('md5').update(`${body} `).digest('hex'),
+    timestamp: new Date().toISOString().replace('Z', '000Z'),
+    method: 'POST',
+    uri: '/bench',
+  };
+  const input = `${b64u(JSON.stringify({ typ: 'JWT', alg: 'ES512' }))}.${b64u(JSON.stringify(claims))}`;
+  const jws = `${input}.${b64u(sign('sha512', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }))}`;
+  const qitech = `curl -X POST 'https://api-auth.sandbox.qitech.app/bench' -H 'AUTHORIZATION: ${jws}' -H 'API-CLIENT-KEY: bench' -H 'Content-Type: application/json' --data-raw '${body}'`;
+
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // The same key with a 17 KB public exponent, three times (its DER: modulus then exponent, at the end).
+  const hugeExponentPem = (/** @type {number} */ n) => {
+    const jwk = rsa.publicKey.export({ format: 'jwk' });
+    const e = Buffer.alloc(17 * 1024, 0xa5 + n);
+    e[e.length - 1] = 1;
+    const der = rsaSpki(Buffer.from(String(jwk.n), 'base64url'), e);
+    return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+  };
+  const url = 'https://play-api.qredo.network/api/v1/p/company';
+  const ts = String(Math.floor(Date.now() / 1000));
+  const qBody = '{"name":"Acme"}';
+  const xSign = sign('sha256', Buffer.from(`${ts}${url}{"name": "Acme"}`), rsa.privateKey).toString(
+    'base64url',
+  );
+  const qredo = `curl -X POST '${url}' -H 'x-sign: ${xSign}' -H 'x-timestamp: ${ts}' -H 'x-api-key: bench' --data-raw '${qBody}'`;
+
+  const token = (() => {
+    const i = `${b64u(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64u(JSON.stringify({ sub: 'bench' }))}`;
+    return `${i}.${b64u(sign('sha256', Buffer.from(i), rsa.privateKey))}`;
+  })();
+  const rsaPem = String(rsa.publicKey.export({ type: 'spki', format: 'pem' }));
+
+  const cases = [
+    { name: '7 MB of plain text pasted (baseline)', box: '#jwt-input', text: 'x'.repeat(MB7) },
+    {
+      name: '7 MB Binance body, repeated parameters',
+      key: String(ed.publicKey.export({ type: 'spki', format: 'pem' })),
+      box: '#jwt-input',
+      text: binance,
+    },
+    {
+      name: '7 MB QI Tech v2 body',
+      key: String(ec.publicKey.export({ type: 'spki', format: 'pem' })),
+      box: '#jwt-input',
+      text: qitech,
+    },
+    {
+      name: '3 RSA keys with 17 KB exponents in the key box + a Qredo request',
+      key: [0, 1, 2].map(hugeExponentPem).join(''),
+      box: '#jwt-input',
+      text: qredo,
+    },
+    {
+      name: '6 M characters in the key box',
+      token,
+      key: rsaPem,
+      box: '#key-input',
+      text: 'AAAAAAAAAAAAAAAAAAAA\n'.repeat(300_000),
+      code: 'ERR_KEY_TOO_LARGE',
+    },
+  ];
+  const out = [];
+  for (const c of cases) {
+    const values = [];
+    const settle = [];
+    for (let i = 0; i < RUNS; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${BASE}#/inspect`);
+      if (c.token) await page.getByLabel(/^JWT/).fill(c.token);
+      if (c.key) await page.getByLabel('Verification key').fill(c.key);
+      if (c.token) await page.getByTestId('verdict').getByText('Signature verified').waitFor();
+      const box = await page.locator(c.box).elementHandle();
+      const [longest, ms] = await page.evaluate(
+        ([box, text, code]) =>
+          new Promise((resolve, reject) => {
+            const el = /** @type {HTMLTextAreaElement} */ (/** @type {unknown} */ (box));
+            let max = 0;
+            const observer = new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) max = Math.max(max, e.duration);
+            });
+            observer.observe({ type: 'longtask' });
+            const verdict = () => document.querySelector('[data-testid="verdict"]');
+            const t0 = performance.now();
+            el.value = String(text);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            const poll = () => {
+              const v = verdict();
+              const state = v?.getAttribute('data-state');
+              const done =
+                state !== 'pending' && state !== 'empty' && (!code || v?.getAttribute('data-code') === code);
+              if (!done) return void setTimeout(poll, 20);
+              const took = performance.now() - t0;
+              // Let the observer report the tasks queued so far.
+              setTimeout(() => (observer.disconnect(), resolve([max, took])), 100);
+            };
+            setTimeout(poll, 20);
+            setTimeout(() => reject(new Error(`no verdict after 300 s: ${verdict()?.textContent}`)), 300_000);
+          }),
+        [box, c.text, c.code],
+      );
+      values.push(longest);
+      settle.push(ms);
+      await context.close();
+    }
+    out.push({ name: `longest main-thread task, ${c.name}`, values });
+    out.push({ name: `paste → verdict settled, ${c.name}`, values: settle });
+  }
+  return out;
+}
+
+/** DER of an SPKI for an RSA key (n, e), written out by hand for an exponent no library would take. */
+/** @param {Buffer} n @param {Buffer} e */
+function rsaSpki(n, e) {
+  const len = (/** @type {number} */ k) =>
+    k < 0x80 ? Buffer.from([k]) : k < 0x100 ? Buffer.from([0x81, k]) : Buffer.from([0x82, k >> 8, k & 0xff]);
+  const tlv = (/** @type {number} */ tag, /** @type {Buffer} */ body) =>
+    Buffer.concat([Buffer.from([tag]), len(body.length), body]);
+  const int = (/** @type {Buffer} */ b) =>
+    tlv(0x02, (b[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+  const rsaKey = tlv(0x30, Buffer.concat([int(n), int(e)]));
+  const algorithm = Buffer.from('300d06092a864886f70d0101010500', 'hex');
+  return tlv(0x30, Buffer.concat([algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), rsaKey]))]));
 }
 
 /** @param {number[]} xs */

@@ -11,7 +11,7 @@ import {
 import { unexpectedFailure, verdictFor } from '../lib/jwt/inspect';
 import { algInfo } from '../lib/jwt/algorithms';
 import { own } from '../lib/json';
-import { holdsPrivateKey } from '../lib/keys/key-material';
+import { holdsPrivateKey, keyTextTooLarge } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
 import { sniffRequest } from '../lib/request/sniff';
 import type { RequestExamination } from '../lib/request/doctor';
@@ -33,6 +33,8 @@ export class Inspector {
   #verdictInput = $state<string | null>(null);
   #keyBox = $state.raw<KeyBoxResult | null>(null);
   #privatePasted = $state.raw<PrivateKeyPasted | null>(null);
+  /** The key box's answer when the text pasted there was too large to read (it was cleared, never scanned). */
+  #tooLarge = $state.raw<KeyBoxResult | null>(null);
   #fromLink = $state(false);
   #busy = $state(false);
   /** True while the public half of a pasted private key is being derived: no verdict is shown meanwhile. */
@@ -45,7 +47,7 @@ export class Inspector {
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
 
   /** What the request doctor made of the first box, when it holds a signed request (curl, HTTP, HAR, fetch). */
-  #request = $state.raw<{ input: string; result: RequestExamination | null } | null>(null);
+  #request = $state.raw<{ input: string; result: RequestExamination | null; note?: string } | null>(null);
 
   /** The form of signed request the first box holds, or null when it holds a token (or nothing). */
   readonly requestForm = $derived(sniffRequest(this.#decodedInput));
@@ -103,6 +105,20 @@ export class Inspector {
     // The text box echoes the value the page just put there (the cleared box): not a new edit.
     if (v === this.#keyText) return;
     const edit = ++this.#keyEdit;
+    const tooLarge = keyTextTooLarge(v);
+    if (tooLarge) {
+      // The size cap comes before any scan. Text this large is not read, so it may hold a private
+      // key: it is not kept either. The verdict says why (never one about the stored keys instead).
+      this.#keyText = '';
+      this.#lastBox = null;
+      this.#deriving = false;
+      this.#privatePasted = null;
+      const message = `${tooLarge} The box was cleared: keybench keeps no text it has not read, since it could hold a private key.`;
+      this.#tooLarge = { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message } };
+      void this.verify();
+      return;
+    }
+    this.#tooLarge = null;
     if (holdsPrivateKey(v)) {
       // Never keep a pasted private key, whatever else happens: clear the box at once, then put the
       // public half there if one can be derived — unless the box changed again meanwhile.
@@ -148,6 +164,15 @@ export class Inspector {
     const r = this.#request;
     return r && r.input === this.#decodedInput ? r.result : null;
   }
+  /** Why the text last pasted in the key box was cleared unread (too large), until the box changes. */
+  get keyTextRefused(): string | undefined {
+    return this.#tooLarge?.error?.message;
+  }
+  /** Said beside the request's verdict when the doctor could not run in a worker. */
+  get requestNote(): string | undefined {
+    const r = this.#request;
+    return r && r.input === this.#decodedInput ? r.note : undefined;
+  }
   get keyBox() {
     return this.#keyBox;
   }
@@ -160,6 +185,7 @@ export class Inspector {
   }
 
   #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {
+    if (this.#tooLarge) return Promise.resolve(this.#tooLarge);
     const input = JSON.stringify([this.#keyText, alg ?? null, this.#encoding]);
     if (this.#lastBox?.input !== input) {
       this.#lastBox = { input, result: keysFromText(this.#keyText, alg, this.#encoding) };
@@ -169,6 +195,11 @@ export class Inspector {
 
   /** The trusted keys for a request's scheme: the key box's public keys, or every stored key. */
   async #requestKeys(alg: string | undefined, run: number) {
+    const refused = this.#tooLarge;
+    if (refused?.error) {
+      if (run === this.#run) this.#keyBox = refused;
+      return { code: refused.error.code, parts: [refused.error.message] };
+    }
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
     const box = await keysFromText(this.#keyText, alg, 'text');
     // Only the current run may say what the key box was read as.
@@ -189,18 +220,24 @@ export class Inspector {
       // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
       this.#busy = true;
       let result: RequestExamination | null;
+      let note: string | undefined;
       try {
-        const { examineRequest, algOfScheme } = await import('../lib/request/doctor');
-        result = await examineRequest(
+        // Off the main thread (a worker; on the page where none can start): a newer run supersedes it.
+        const { doctorClient } = await import('./doctor-client');
+        // Runs waiting on the import resume in any order: only the newest may start a job.
+        if (run !== this.#run) return;
+        const answer = await doctorClient.examine(
           input,
-          (scheme) => this.#requestKeys(algOfScheme(scheme), run),
+          (_scheme, alg) => this.#requestKeys(alg, run),
           Date.now(),
         );
+        if (answer.superseded) return;
+        ({ result, note } = answer);
       } catch (e) {
         result = { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [unexpectedFailure(e).message] };
       }
       if (run !== this.#run) return;
-      this.#request = { input, result };
+      this.#request = { input, result, note };
       if (result?.kind !== 'bearer') {
         this.#verdict = null;
         this.#verdictInput = null;
@@ -223,7 +260,7 @@ export class Inspector {
     let verdict: Verdict;
     let box: KeyBoxResult | null = null;
     try {
-      if (this.#keyText.trim()) {
+      if (this.#keyText.trim() || this.#tooLarge) {
         const alg = own(decoded.header, 'alg');
         box = await this.#keysFromBox(typeof alg === 'string' ? alg : undefined);
         if (run !== this.#run) return;

@@ -1,4 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { test, expect, generateKey } from './fixtures';
+
+/** The request doctor's worker chunk in the build under test (its name carries a content hash). */
+const doctorWorkerFile = () => readdirSync('dist/assets').find((f) => /^doctor\.worker-.*\.js$/.test(f))!;
 
 /** The directive of each securitypolicyviolation event taken, in order. */
 const directives = (seen: { source: string; text: string }[]) =>
@@ -60,7 +64,7 @@ test('a string given to an HTML sink throws a Trusted Types error and changes no
   ]);
 });
 
-test("the service worker's policy vouches for sw.js and nothing else; a plain URL cannot register", async ({
+test("keybench's policy vouches for sw.js and the doctor's worker and nothing else; a plain URL cannot register or start a worker", async ({
   page,
   policyViolations,
 }) => {
@@ -77,7 +81,7 @@ test("the service worker's policy vouches for sw.js and nothing else; a plain UR
   await page.goto('./#/keys');
   await expect(page.getByText('works offline')).toBeVisible({ timeout: 30_000 });
 
-  const results = await page.evaluate(async () => {
+  const results = await page.evaluate(async (workerFile) => {
     const policy = (window as unknown as Record<string, { createScriptURL(u: string): unknown }>).__swPolicy!;
     const trusted = (window as unknown as { trustedTypes: { isScriptURL(v: unknown): boolean } })
       .trustedTypes;
@@ -90,9 +94,21 @@ test("the service worker's policy vouches for sw.js and nothing else; a plain UR
       }
     };
     const sw = new URL('sw.js', location.href).href;
+    const worker = new URL(`assets/${workerFile}`, location.href).href;
     const registration = await navigator.serviceWorker.ready;
     return {
       sw: attempt(sw),
+      worker: attempt(worker),
+      workerQuery: attempt(`${worker}?x`),
+      otherWorker: attempt(new URL('assets/doctor.worker-evil.js', location.href).href),
+      plainWorker: (() => {
+        try {
+          new Worker(worker, { type: 'module' }).terminate();
+          return 'started';
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      })(),
       relative: attempt('./sw.js'),
       query: attempt(`${sw}?v=2`),
       other: attempt(new URL('assets/evil.js', location.href).href),
@@ -104,19 +120,28 @@ test("the service worker's policy vouches for sw.js and nothing else; a plain UR
       active: registration.active?.scriptURL,
       origin: location.origin,
     };
-  });
+  }, doctorWorkerFile());
   const { origin, ...outcome } = results;
   const sw = `${origin}/sw.js`;
+  const worker = `${origin}/assets/${doctorWorkerFile()}`;
+  // Since issue 17 §4 the policy vouches for two URLs, and its refusals name both.
+  const only = `TypeError: keybench-sw vouches only for ${sw} and ${worker}, not`;
   expect(outcome).toEqual({
     sw: `trusted ${sw}`,
-    relative: `TypeError: keybench-sw vouches only for ${sw}, not ./sw.js`,
-    query: `TypeError: keybench-sw vouches only for ${sw}, not ${sw}?v=2`,
-    other: `TypeError: keybench-sw vouches only for ${sw}, not ${results.origin}/assets/evil.js`,
-    foreign: `TypeError: keybench-sw vouches only for ${sw}, not https://example.com/sw.js`,
+    worker: `trusted ${worker}`,
+    workerQuery: `${only} ${worker}?x`,
+    otherWorker: `${only} ${origin}/assets/doctor.worker-evil.js`,
+    plainWorker: expect.stringMatching(/^TypeError: .*requires 'TrustedScriptURL' assignment/),
+    relative: `${only} ./sw.js`,
+    query: `${only} ${sw}?v=2`,
+    other: `${only} ${results.origin}/assets/evil.js`,
+    foreign: `${only} https://example.com/sw.js`,
     plainRegister: expect.stringMatching(/^TypeError: .*requires 'TrustedScriptURL' assignment/),
     active: sw,
   });
   expect(directives(await policyViolations.take())).toEqual([
+    'require-trusted-types-for',
+    'require-trusted-types-for',
     'require-trusted-types-for',
     'require-trusted-types-for',
   ]);

@@ -3,7 +3,7 @@ import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { own } from '../json';
 import { describeKeyType, keyTypeOf } from '../keys/key-type';
-import { MAX_KEY_TEXT, findKeyMaterial, isOctJwkText, scanKeyMaterial } from '../keys/key-material';
+import { findKeyMaterial, isOctJwkText, keyTextTooLarge, scanKeyMaterial } from '../keys/key-material';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
@@ -142,6 +142,8 @@ function describeFound(kinds: readonly string[]): string {
  * the private key; or why it could not be derived. Never keeps the private key.
  */
 export async function publicHalfOf(text: string): Promise<PrivateKeyPasted> {
+  const tooLarge = keyTextTooLarge(text);
+  if (tooLarge) return { source: 'text too large to read', problem: tooLarge };
   const scan = scanKeyMaterial(text);
   const source = describeFound(scan.kinds.filter((k) => /private/i.test(k))) || 'private key';
   try {
@@ -168,15 +170,8 @@ export async function keysFromText(
   encoding: SecretEncoding,
 ): Promise<KeyBoxResult> {
   if (!text.trim()) return { candidates: [] };
-  if (text.length > MAX_KEY_TEXT) {
-    return {
-      candidates: [],
-      error: {
-        code: 'ERR_KEY_TOO_LARGE',
-        message: `The key text is ${Math.round(text.length / 1024)} KB; keybench reads key text up to ${MAX_KEY_TEXT / 1024} KB (a key, a certificate chain or a JWKS is far smaller). Paste only the key.`,
-      },
-    };
-  }
+  const tooLarge = keyTextTooLarge(text);
+  if (tooLarge) return { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message: tooLarge } };
   const info = alg !== undefined ? algInfo(alg) : null;
   const hmac = info?.family === 'HS';
   // For an HMAC token the scan also confirms raw EC points on their curve (async): one definition.

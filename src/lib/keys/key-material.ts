@@ -25,7 +25,8 @@ export type KeyMaterialKind =
   | 'openssl -text private key output'
   | 'DER (byte list)'
   | 'private key DER (byte list)'
-  | 'EC public key (raw point)';
+  | 'EC public key (raw point)'
+  | 'text too large to read';
 
 /** A DER structure found in armourless text. */
 export interface FoundDer {
@@ -47,6 +48,16 @@ export interface KeyMaterialScan {
 
 /** Key text larger than this is refused before any parsing (a key, a certificate chain, a JWKS fit easily). */
 export const MAX_KEY_TEXT = 256 * 1024;
+
+/**
+ * Why key text is refused before any scan, or null when its size is fine. Larger text is never
+ * searched (a regular expression over megabytes overflows its stack, and the text may be anything).
+ */
+export function keyTextTooLarge(text: string): string | null {
+  if (text.length <= MAX_KEY_TEXT) return null;
+  const kb = Math.round(text.length / 1024);
+  return `The key text is ${kb} KB; keybench reads key text up to ${MAX_KEY_TEXT / 1024} KB (a key, a certificate chain or a JWKS is far smaller) and did not read this text. Paste only the key.`;
+}
 
 // OIDs as DER (tag, length, value): the algorithms and curves of keys and certificates.
 const KEY_OIDS: number[][] = [
@@ -352,10 +363,14 @@ function scanText(text: string, scan: Scan): void {
  * Find every key, certificate or JWK in a text, wherever it stands, and in the forms key text takes
  * when it is stored elsewhere: JSON-escaped (`\u006bty`, `\/`, literal `\n`), percent-encoded, or
  * base64-encoded (a Kubernetes secret holding a PEM file or a JWK). Linear in the text's length
- * (call it on text up to `MAX_KEY_TEXT`). A symmetric JWK (`"kty":"oct"`) on its own is not key
- * material here: it is an HMAC secret written as JSON.
+ * (text over `MAX_KEY_TEXT` is not searched at all: it counts as unreadable, possibly private, key
+ * material — fail safe). A symmetric JWK (`"kty":"oct"`) on its own is not key material here: it is
+ * an HMAC secret written as JSON.
  */
 export function scanKeyMaterial(text: string): KeyMaterialScan {
+  // The cap comes before any regular expression: none runs over an unbounded run of input.
+  if (keyTextTooLarge(text))
+    return { kinds: ['text too large to read'], hasPrivate: true, der: [], points: [] };
   const scan: Scan = { kinds: [], der: [], points: [], budget: { left: OID_SEARCH_BUDGET } };
   const texts = [text];
   if (text.includes('\\')) texts.push(unescaped(text));
@@ -425,6 +440,7 @@ export async function findKeyMaterial(text: string): Promise<KeyMaterialScan> {
 
 /** True when the whole text is one JSON object with `"kty":"oct"` (an HMAC secret as a JWK). */
 export function isOctJwkText(text: string): boolean {
+  if (text.length > MAX_KEY_TEXT) return false;
   const t = text.trim();
   if (!t.startsWith('{')) return false;
   try {
@@ -440,7 +456,8 @@ export function isOctJwkText(text: string): boolean {
 /**
  * Cheap check, run on every change of the key box: does the text hold private key material?
  * (PEM `… PRIVATE KEY` armour, a JWK with private members, PuTTY/OpenSSH private keys, `openssl
- * -text` of a private key, armourless PKCS#8/PKCS#1/SEC1 DER.)
+ * -text` of a private key, armourless PKCS#8/PKCS#1/SEC1 DER.) Text over `MAX_KEY_TEXT` is not
+ * read and counts as holding one: the page must not keep what it could not check.
  */
 export function holdsPrivateKey(text: string): boolean {
   return scanKeyMaterial(text).hasPrivate;

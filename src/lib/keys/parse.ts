@@ -20,7 +20,7 @@ import { KeybenchError } from '../errors';
 import { ours, rich } from '../rich';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
 import type { KeyType } from './key-type';
-import { scanKeyMaterial } from './key-material';
+import { keyTextTooLarge, scanKeyMaterial } from './key-material';
 
 const ID_ED25519 = '1.3.101.112';
 const CURVES: Record<string, string> = {
@@ -98,7 +98,35 @@ function curveName(oid: string | undefined): string {
   return name;
 }
 
+/** WebCrypto's limits (Chromium's BoringSSL): a modulus of at most 16384 bits, an exponent of at most 2³²−1. */
+export const MAX_RSA_BITS = 16_384;
+
+/**
+ * Refuse an RSA public exponent WebCrypto would not import (over 2³²−1, or even), by its bytes,
+ * before any arithmetic: a 17 KB exponent made the Qredo doctor's modular exponentiation freeze the page.
+ * @throws KeybenchError ERR_KEY_UNSUPPORTED
+ */
+export function checkRsaExponent(publicExponent: ArrayBuffer): void {
+  const e = new Uint8Array(publicExponent);
+  let first = 0;
+  while (first < e.length && e[first] === 0) first++;
+  const bytes = e.length - first;
+  const last = e[e.length - 1] ?? 0;
+  if (bytes > 4 || (last & 1) === 0 || (bytes === 1 && last < 3)) {
+    throw new KeybenchError(
+      'ERR_KEY_UNSUPPORTED',
+      `This RSA key's public exponent is ${bytes > 4 ? `${bytes} bytes long` : 'not an odd number of at least 3'}: WebCrypto imports RSA keys whose exponent is odd, at least 3 and at most 2³²−1 (almost every key uses 65537). Generate or export the key again.`,
+    );
+  }
+}
+
 function checkRsaBits(bits: number): void {
+  if (bits > MAX_RSA_BITS) {
+    throw new KeybenchError(
+      'ERR_KEY_UNSUPPORTED',
+      `This RSA key has ${bits} bits: WebCrypto imports RSA keys of up to ${MAX_RSA_BITS} bits.`,
+    );
+  }
   if (bits < 2048) {
     throw new KeybenchError(
       'ERR_KEY_WEAK',
@@ -122,6 +150,7 @@ export function spkiKeyType(spki: Uint8Array): KeyType {
   }
   return keyTypeOfAlgorithm(info.algorithm, () => {
     const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+    checkRsaExponent(rsa.publicExponent);
     return unsignedLength(rsa.modulus) * 8;
   });
 }
@@ -187,6 +216,7 @@ function fromPkcs1Private(der: Uint8Array): ParsedPrivateKey {
   const rsa = AsnConvert.parse(der, RSAPrivateKey);
   const bits = unsignedLength(rsa.modulus) * 8;
   checkRsaBits(bits);
+  checkRsaExponent(rsa.publicExponent);
   const pkcs8 = AsnConvert.serialize(
     new PrivateKeyInfo({
       version: 0,
@@ -425,7 +455,7 @@ export function isJwksText(text: string): boolean {
  * Recognise one key in pasted or dropped text. A JWKS gives every usable key in it (see
  * `parseKeySetText`). Never keeps anything: the caller decides what to import.
  * @throws KeybenchError ERR_KEY_ENCRYPTED, ERR_KEY_UNSUPPORTED, ERR_KEY_WEAK, ERR_KEY_INVALID,
- *   ERR_KEY_UNRECOGNISED, ERR_PEM_ARMOUR, ERR_DER
+ *   ERR_KEY_UNRECOGNISED, ERR_KEY_TOO_LARGE, ERR_PEM_ARMOUR, ERR_DER
  */
 export async function parseKeyText(text: string): Promise<ParsedKey> {
   const keys = await parseKeySetText(text);
@@ -467,6 +497,9 @@ async function withEd25519Public(k: ParsedKey): Promise<ParsedKey> {
 }
 
 async function parseKeySetTextOnly(text: string): Promise<ParsedKey[]> {
+  // Before any scan: no regular expression runs over megabytes of pasted text.
+  const tooLarge = keyTextTooLarge(text);
+  if (tooLarge) throw new KeybenchError('ERR_KEY_TOO_LARGE', tooLarge);
   const trimmed = text.trim();
   if (!trimmed) throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'Nothing to read: the key text is empty.');
   if (looksLikePem(trimmed)) {

@@ -353,8 +353,32 @@ function sigReadings(raw: string): SigReading[] {
 }
 
 /** One candidate for the signed payload. */
+/**
+ * A payload the signature may have been made over. Lazy: `text()` builds it only when the search
+ * reaches it (each is megabytes for a large body), and gives null when it is no other payload.
+ */
 interface Candidate {
-  text: string;
+  text: () => string | null;
+  mistakes: Mistake[];
+}
+
+/** A function's value, computed on first call and kept. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v;
+  };
+}
+
+/** Segments, rewritten only when first asked for. */
+interface SegmentVariant {
+  q: () => Segment[];
+  b: () => Segment[];
   mistakes: Mistake[];
 }
 
@@ -373,10 +397,10 @@ function tsMistake(sentDigits: number, signedDigits: number): Mistake {
   };
 }
 
-/** Timestamp and non-ASCII variants of the segments (query and body together). */
-function segmentVariants(q: Segment[], b: Segment[]): { q: Segment[]; b: Segment[]; mistakes: Mistake[] }[] {
-  const out: { q: Segment[]; b: Segment[]; mistakes: Mistake[] }[] = [{ q, b, mistakes: [] }];
-  const ts = [...q, ...b].find((s) => s.name === 'timestamp');
+/** Timestamp and non-ASCII variants of the segments (query and body together), built lazily. */
+function segmentVariants(q: Segment[], b: Segment[]): SegmentVariant[] {
+  const out: SegmentVariant[] = [{ q: () => q, b: () => b, mistakes: [] }];
+  const ts = q.find((s) => s.name === 'timestamp') ?? b.find((s) => s.name === 'timestamp');
   const v = ts ? valueOf(ts) : '';
   const alts: { value: string; m: Mistake }[] = [];
   if (/^\d{10}$/.test(v)) alts.push({ value: `${v}000`, m: tsMistake(10, 13) });
@@ -384,10 +408,10 @@ function segmentVariants(q: Segment[], b: Segment[]): { q: Segment[]; b: Segment
   for (const a of alts) {
     const swap = (s: Segment): Segment =>
       s === ts ? { raw: `${s.raw.split('=')[0]}=${a.value}`, name: s.name } : s;
-    out.push({ q: q.map(swap), b: b.map(swap), mistakes: [a.m] });
+    out.push({ q: once(() => q.map(swap)), b: once(() => b.map(swap)), mistakes: [a.m] });
   }
-  const all = join([...q, ...b]);
-  if (decodeNonAscii(all) !== all) {
+  // Only segments holding a percent sign can decode to other text: no join of the whole payload.
+  if ([...q, ...b].some((s) => s.raw.includes('%') && decodeNonAscii(s.raw) !== s.raw)) {
     const m: Mistake = {
       code: 'ERR_BINANCE_NON_ASCII',
       title: 'Non-ASCII text signed without percent-encoding',
@@ -399,7 +423,11 @@ function segmentVariants(q: Segment[], b: Segment[]): { q: Segment[]; b: Segment
     };
     const dec = (s: Segment): Segment => ({ raw: decodeNonAscii(s.raw), name: s.name });
     for (const base of [...out])
-      out.push({ q: base.q.map(dec), b: base.b.map(dec), mistakes: [...base.mistakes, m] });
+      out.push({
+        q: once(() => base.q().map(dec)),
+        b: once(() => base.b().map(dec)),
+        mistakes: [...base.mistakes, m],
+      });
   }
   // python-binance (and Binance's own signature examples) join name=value with the values as they
   // are, sign that, and let requests percent-encode what it sends: the payload signed is decoded.
@@ -429,10 +457,10 @@ function segmentVariants(q: Segment[], b: Segment[]): { q: Segment[]; b: Segment
   return out;
 }
 
-function arrangements(q: Segment[], b: Segment[]): Candidate[] {
-  const Q = join(q);
-  const B = join(b);
-  const out: Candidate[] = [{ text: `${Q}${B}`, mistakes: [] }];
+function arrangements(sv: SegmentVariant): Candidate[] {
+  const Q = once(() => join(sv.q()));
+  const B = once(() => join(sv.b()));
+  const out: Candidate[] = [{ text: () => `${Q()}${B()}`, mistakes: [] }];
   const concat = (title: string, how: string): Mistake => ({
     code: 'ERR_BINANCE_CONCAT',
     title,
@@ -451,35 +479,35 @@ function arrangements(q: Segment[], b: Segment[]): Candidate[] {
     remedy:
       'Build the parameter string once and sign exactly that string; do not sort or rebuild the parameters for the request after signing.',
   });
-  if (Q && B) {
-    out.push({
-      text: `${Q}&${B}`,
-      mistakes: [
-        concat('Query and body joined with & before signing', 'query & body, with an & between them'),
-      ],
-    });
-    out.push({ text: `${B}${Q}`, mistakes: [concat('Body signed before the query', 'body ‖ query')] });
-    out.push({
-      text: Q,
-      mistakes: [concat('Only the query string signed', 'the query string alone, without the body')],
-    });
-    out.push({
-      text: B,
-      mistakes: [concat('Only the body signed', 'the body alone, without the query string')],
-    });
-    out.push({
-      text: `${B}&${Q}`,
-      mistakes: [order('Body parameters signed before the query parameters', 'body parameters first')],
-    });
-  }
-  const all = [...q, ...b];
-  const sorted = [...all].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  if (join(sorted) !== join(all) && join(sorted) !== `${Q}${B}`) {
-    out.push({
-      text: join(sorted),
-      mistakes: [order('Parameters signed in sorted order', 'sorted by name')],
-    });
-  }
+  const both = (f: () => string) => () => (Q() && B() ? f() : null);
+  out.push({
+    text: both(() => `${Q()}&${B()}`),
+    mistakes: [concat('Query and body joined with & before signing', 'query & body, with an & between them')],
+  });
+  out.push({
+    text: both(() => `${B()}${Q()}`),
+    mistakes: [concat('Body signed before the query', 'body ‖ query')],
+  });
+  out.push({
+    text: both(Q),
+    mistakes: [concat('Only the query string signed', 'the query string alone, without the body')],
+  });
+  out.push({
+    text: both(B),
+    mistakes: [concat('Only the body signed', 'the body alone, without the query string')],
+  });
+  out.push({
+    text: both(() => `${B()}&${Q()}`),
+    mistakes: [order('Body parameters signed before the query parameters', 'body parameters first')],
+  });
+  out.push({
+    text: () => {
+      const all = [...sv.q(), ...sv.b()];
+      const sorted = join([...all].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
+      return sorted !== join(all) && sorted !== `${Q()}${B()}` ? sorted : null;
+    },
+    mistakes: [order('Parameters signed in sorted order', 'sorted by name')],
+  });
   return out;
 }
 
@@ -749,16 +777,21 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
   // Every (signature reading, payload) pair, fewest mistakes first; the first is what was sent.
   const cands: Candidate[] = [];
   for (const sv of segmentVariants(q, b)) {
-    for (const a of arrangements(sv.q, sv.b))
-      cands.push({ text: a.text, mistakes: [...sv.mistakes, ...a.mistakes] });
+    for (const a of arrangements(sv)) cands.push({ text: a.text, mistakes: [...sv.mistakes, ...a.mistakes] });
   }
   const pairs = readings
     .flatMap((r) => cands.map((c) => ({ r, c, n: r.mistakes.length + c.mistakes.length })))
     .sort((x, y) => x.n - y.n);
   let tried = 0;
   let hashed = 0;
+  // Each payload is built when the search reaches it, once for every signature reading.
+  const texts = new Map<Candidate, string | null>();
   for (const { r, c } of pairs) {
-    const data = enc.encode(c.text);
+    if (tried > 0 && hashed >= MAX_VERIFIED_BYTES) break;
+    if (!texts.has(c)) texts.set(c, c.text());
+    const text = texts.get(c);
+    if (text === null || text === undefined) continue;
+    const data = enc.encode(text);
     if (tried > 0 && hashed + data.length * imported.length > MAX_VERIFIED_BYTES) break;
     tried++;
     hashed += data.length * imported.length;
@@ -817,7 +850,7 @@ export async function diagnoseBinance(input: DoctorInput): Promise<RequestVerdic
           k.label,
         );
       }
-      for (const m of mistakes) diagnoses.push({ ...m, signed: c.text, sent: sentText, confirmed: true });
+      for (const m of mistakes) diagnoses.push({ ...m, signed: text, sent: sentText, confirmed: true });
       const first = mistakes[0]!;
       findings.push(
         problem('signature', first.code, 'error', 'signature', [first.title, '. ', ...first.explanation]),

@@ -182,6 +182,21 @@ export function pythonJsonDumps(text: string): string {
  * @throws KeybenchError ERR_PARTNER_INPUT when the text is not JSON.
  */
 export function serialiseBody(text: string, how: BodySerialisation): string {
+  if (how === 'as-typed' || text.length < MEMO_FROM) return serialise(text, how);
+  // The doctor's search and the verifier both ask for a large body's forms: build each once.
+  const hit = memo.find((m) => m.how === how && m.text === text);
+  if (hit) return hit.bytes;
+  const bytes = serialise(text, how);
+  memo.unshift({ text, how, bytes });
+  memo.length = Math.min(memo.length, 2);
+  return bytes;
+}
+
+/** Bodies from this length on have their last serialisations kept (one per form, the latest body). */
+const MEMO_FROM = 64 * 1024;
+const memo: { text: string; how: BodySerialisation; bytes: string }[] = [];
+
+function serialise(text: string, how: BodySerialisation): string {
   try {
     JSON.parse(text);
   } catch (e) {
@@ -210,4 +225,32 @@ export function serialisationsOf(text: string): { id: BodySerialisation; bytes: 
       return [];
     }
   });
+}
+
+/**
+ * Most characters of other serialisations the doctors build for one body (a real JSON body is
+ * kilobytes): a 7 MB body gets its two likeliest forms, not six.
+ */
+export const MAX_SERIALISED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The compact and Python forms of a JSON body text, each built only when asked for (a generator),
+ * and none once `budget` characters of forms have been built: a 7 MB body is not serialised six ways.
+ */
+export function* serialisationsLazily(
+  text: string,
+  budget: number,
+): Generator<{ id: BodySerialisation; bytes: string }> {
+  let left = budget;
+  for (const id of ['compact', 'python'] as const) {
+    if (left <= 0) return;
+    let bytes: string;
+    try {
+      bytes = serialiseBody(text, id);
+    } catch {
+      return; // not JSON, or nested too deeply for a serialiser: no other forms
+    }
+    left -= bytes.length;
+    yield { id, bytes };
+  }
 }

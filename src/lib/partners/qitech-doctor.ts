@@ -10,7 +10,7 @@ import type { VerificationKey } from '../jwt/verify';
 import { ours, rich, u, type Rich } from '../rich';
 import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
 import { header } from '../request/types';
-import { serialisationsOf } from './body-bytes';
+import { MAX_SERIALISED_BYTES, serialiseBody, serialisationsOf } from './body-bytes';
 import { rfc1123Date, verifyQitRequest } from './qitech';
 import {
   checkEs512,
@@ -457,11 +457,26 @@ const SERIALISATION_NAMES: Record<string, string> = {
   newline: 'the body with a trailing newline',
 };
 
-/** Other serialisations of a JSON body that servers hash, lazily and without repeats. */
-function* bodyCandidates(body: string): Generator<{ id: string; bytes: string }> {
+/**
+ * Other serialisations of a JSON body that servers hash, likeliest first, without repeats. Lazy:
+ * each is built only when the one before did not match, and none past `MAX_SERIALISED_BYTES`.
+ */
+export function* bodyCandidates(
+  body: string,
+  budget = MAX_SERIALISED_BYTES,
+): Generator<{ id: string; bytes: string }> {
   const seen = new Set<string>([body]);
-  const one = function* (id: string, bytes: string) {
-    if (seen.has(bytes)) return;
+  let left = budget;
+  const one = function* (id: string, make: () => string) {
+    if (left <= 0) return;
+    let bytes: string;
+    try {
+      bytes = make();
+    } catch {
+      return; // a body nested too deeply for a serialiser just has fewer forms
+    }
+    left -= bytes.length;
+    if (left < 0 || seen.has(bytes)) return;
     seen.add(bytes);
     yield { id, bytes };
   };
@@ -473,12 +488,14 @@ function* bodyCandidates(body: string): Generator<{ id: string; bytes: string }>
     isJson = false;
   }
   if (isJson) {
-    for (const s of serialisationsOf(body)) if (s.id !== 'as-typed') yield* one(s.id, s.bytes);
-    yield* one('pretty2', JSON.stringify(parsed, null, 2));
-    yield* one('pretty4', JSON.stringify(parsed, null, 4));
+    yield* one('compact', () => serialiseBody(body, 'compact'));
+    yield* one('python', () => serialiseBody(body, 'python'));
+    yield* one('pretty2', () => JSON.stringify(parsed, null, 2));
+    yield* one('pretty4', () => JSON.stringify(parsed, null, 4));
   }
-  yield* one('trimmed', body.replace(/\s+$/, ''));
-  yield* one('newline', `${body}\n`);
+  // trimEnd, not /\s+$/: that regular expression is quadratic on a long run of inner whitespace.
+  yield* one('trimmed', () => body.trimEnd());
+  yield* one('newline', () => `${body}\n`);
 }
 
 /** The v2 / QI DTVM diagnoses read from the claims and the request as sent. */

@@ -3,7 +3,7 @@
  * bare JWT whose timestamp has no fraction and no Z is QI DTVM, any other bare JWT is v2.
  */
 import { decodeToken } from '../jwt/decode';
-import { holdsPrivateKey } from '../keys/key-material';
+import { holdsPrivateKey, keyTextTooLarge } from '../keys/key-material';
 import type { VerificationKey } from '../jwt/verify';
 import { verifyQitRequest } from './qitech';
 import { claimsOf, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
@@ -43,6 +43,9 @@ export interface PastedKey {
  * parsed bytes zeroed): only the public key belongs here. The key parser loads on first use.
  */
 export async function pastedPublicKey(text: string, label = 'pasted public key'): Promise<PastedKey> {
+  // Before any scan: too much text is not read, and is cleared (it could hold a private key).
+  const tooLarge = keyTextTooLarge(text);
+  if (tooLarge) return { refused: { message: `${tooLarge} The box was cleared.`, privateKey: true } };
   const { parseKeyText } = await import('../keys/parse');
   const { forgetPrivate } = await import('../keys/import');
   // The same test as the inspector's key box: private material anywhere, even where the parser fails.

@@ -133,15 +133,33 @@ async function digest(hash: HashName, data: Uint8Array<ArrayBuffer>): Promise<Ui
   return new Uint8Array(await crypto.subtle.digest(hash, data));
 }
 
-/** The RSA public key (n, e) inside an SPKI, or null when it is not an rsaEncryption key. */
+/** WebCrypto's largest RSA modulus (16384 bits), in bytes. */
+const MAX_RSA_BYTES = 16_384 / 8;
+
+/** The length of a big-endian unsigned integer without its leading zero bytes. */
+function significantBytes(bytes: ArrayBuffer): number {
+  const b = new Uint8Array(bytes);
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.length - i;
+}
+
+/**
+ * The RSA public key (n, e) inside an SPKI, or null when it is not an rsaEncryption key WebCrypto
+ * would import (e odd, 3 ≤ e ≤ 2³²−1; n of at most 16384 bits).
+ */
 function rsaNumbers(spki: Uint8Array): { n: bigint; e: bigint; bits: number; bytes: number } | null {
   try {
     const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
     if (info.algorithm.algorithm !== id_rsaEncryption) return null;
     const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+    // What WebCrypto would not import is refused before any arithmetic: modPow with a 17 KB
+    // exponent froze the page for seconds per key. These bounds keep each recovery to ~32 steps.
+    if (significantBytes(rsa.publicExponent) > 4 || significantBytes(rsa.modulus) > MAX_RSA_BYTES)
+      return null;
     const n = bytesToBigInt(new Uint8Array(rsa.modulus));
     const e = bytesToBigInt(new Uint8Array(rsa.publicExponent));
-    if (n <= 0n || e <= 0n) return null;
+    if (n <= 0n || e < 3n || e % 2n === 0n) return null;
     const bits = n.toString(2).length;
     return { n, e, bits, bytes: Math.ceil(bits / 8) };
   } catch {
@@ -833,7 +851,22 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
   }
 
   // Keys.
-  const trusted = trustedKeysOf(input.keys, ['RSA']);
+  const rsaKeys = trustedKeysOf(input.keys, ['RSA']);
+  // Keys WebCrypto would not import (a huge exponent, a giant modulus) are set aside before any
+  // arithmetic on them, and named.
+  const trusted = rsaKeys.filter((k) => rsaNumbers(k.spki) !== null);
+  const unusable = rsaKeys.filter((k) => !trusted.includes(k));
+  if (unusable.length) {
+    findings.push(
+      problem(
+        'keys',
+        'ERR_KEY_UNSUPPORTED',
+        'warning',
+        'Keys',
+        rich`${ours(`${unusable.length} trusted RSA key${unusable.length === 1 ? ' was' : 's were'}`)} not used: ${unusable.map((k) => k.label).join(', ')}. WebCrypto imports RSA keys whose public exponent is odd and at most 2³²−1 and whose modulus has at most 16384 bits; keybench does no arithmetic with any other.`,
+      ),
+    );
+  }
 
   // The scheme reports what it found; only the one rule (trust/verdict.ts) decides "verified".
   const finish = (signedBy: VerificationKey | undefined, parts: Rich, keyLabel?: string): RequestVerdict =>
@@ -859,7 +892,7 @@ export async function diagnoseQredo(input: DoctorInput): Promise<RequestVerdict>
       ),
     );
     return finish(undefined, [
-      'Cannot check this Qredo request: keybench has no trusted RSA public key. Add the public key uploaded to Qredo (public.pem), or select the RSA key pair that signs these requests.',
+      `Cannot check this Qredo request: keybench has no ${unusable.length ? 'usable ' : ''}trusted RSA public key${unusable.length ? ` (${unusable.length} with a public exponent or modulus WebCrypto refuses were not used)` : ''}. Add the public key uploaded to Qredo (public.pem), or select the RSA key pair that signs these requests.`,
     ]);
   }
   if (!xSign || !value) {

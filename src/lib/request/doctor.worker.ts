@@ -1,0 +1,8 @@
+/**
+ * The request doctor's module worker. Built as its own chunk (`?worker&url`), loaded only when a
+ * signed request is pasted, precached by the service worker like every file of the build.
+ */
+import type { FromDoctor, Port, ToDoctor } from './doctor-protocol';
+import { serveDoctor } from './doctor-serve';
+
+serveDoctor(globalThis as unknown as Port<ToDoctor, FromDoctor>);
