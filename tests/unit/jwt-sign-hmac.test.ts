@@ -61,3 +61,20 @@ describe('HMAC signing refuses what it cannot sign honestly', () => {
     expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-384' } });
   });
 });
+
+describe('a short secret is reported once (issue 18: two weak-secret warnings for one secret)', () => {
+  it('verified with a 6-byte secret: one note about its length', async () => {
+    const token = await signJwsHmac({}, { sub: 'x' }, utf8('secret'), 'HS256');
+    const v = await verdictFor(decodeToken(token), await keysFromText('secret', 'HS256', 'text'), []);
+    expect(v.state).toBe('verified');
+    const about = v.notes.filter((n) => /6 bytes/.test(n.join('')));
+    expect(about).toHaveLength(1);
+  });
+
+  it('not verified with a short secret: the key box still says it is short', async () => {
+    const token = await signJwsHmac({}, { sub: 'x' }, utf8('secret'), 'HS256');
+    const v = await verdictFor(decodeToken(token), await keysFromText('other', 'HS256', 'text'), []);
+    expect(v.state).toBe('failed');
+    expect(v.notes.filter((n) => /5 bytes/.test(n.join('')))).toHaveLength(1);
+  });
+});
