@@ -179,7 +179,10 @@ test('the Sign view opens on the form of the one partner the key pairs serve', a
   await page.goto('./#/keys');
   await generateKey(page, 'P-521');
   await page.getByRole('link', { name: 'Sign' }).click();
-  await expect(page.getByRole('button', { name: 'QI Tech', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'QI Tech', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   // A second partner: no single one, so Test JWT.
   await page.getByRole('link', { name: 'Keys' }).click();
   await generateKey(page, 'RSA-2048');
@@ -189,7 +192,10 @@ test('the Sign view opens on the form of the one partner the key pairs serve', a
   await page.getByRole('button', { name: 'Binance', exact: true }).click();
   await page.getByRole('link', { name: 'Keys' }).click();
   await page.getByRole('link', { name: 'Sign' }).click();
-  await expect(page.getByRole('button', { name: 'Binance', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Binance', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
 });
 
 test('axe: the new inspector states and the Secret signer, light and dark, at 360 px', async ({ page }) => {

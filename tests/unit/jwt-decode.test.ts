@@ -131,14 +131,30 @@ describe('a key or JSON pasted in the token box: what it is and where it goes (i
   const jwk = createPublicKey(k.publicPem).export({ format: 'jwk' });
   const privJwk = createPrivateKey(k.privatePem).export({ format: 'jwk' });
   const cases: [string, string, RegExp][] = [
-    ['public PEM', k.publicPem, /^This is a public key \(PEM\), not a token\. Paste it in Verification key below\.$/],
+    [
+      'public PEM',
+      k.publicPem,
+      /^This is a public key \(PEM\), not a token\. Paste it in Verification key below\.$/,
+    ],
     ['certificate', k.certPem, /certificate \(PEM\), not a token\. Paste it in Verification key below/],
     ['private PEM', k.privatePem, /^This is a private key: do not paste it here\./],
-    ['PKCS#1 private', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', /private key: do not paste/],
-    ['JWK', JSON.stringify(jwk), /^This is a JWK \(a key in JSON\), not a token\. Paste it in Verification key below\.$/],
+    [
+      'PKCS#1 private',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----',
+      /private key: do not paste/,
+    ],
+    [
+      'JWK',
+      JSON.stringify(jwk),
+      /^This is a JWK \(a key in JSON\), not a token\. Paste it in Verification key below\.$/,
+    ],
     ['private JWK', JSON.stringify(privJwk), /^This is a private JWK: do not paste it here/],
     ['JWKS', JSON.stringify({ keys: [jwk] }), /^This is a JWKS .* Paste it in Verification key below\.$/],
-    ['payload JSON', '{"sub":"alice","exp":2000000000}', /^This is JSON, not a token\..*payload alone is not a token/],
+    [
+      'payload JSON',
+      '{"sub":"alice","exp":2000000000}',
+      /^This is JSON, not a token\..*payload alone is not a token/,
+    ],
     ['broken JSON', '{"sub":', /^This looks like JSON, not a token\. A JWT is three base64url parts/],
     ['SSH key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA me@host', /SSH public key, not a token/],
   ];

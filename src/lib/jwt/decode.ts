@@ -150,9 +150,13 @@ export function recogniseNonToken(text: string): Diagnostic | null {
       : label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY'
         ? ['This is a public key (PEM), not a token. Paste it in Verification key below.']
         : label === 'CERTIFICATE'
-          ? ['This is a certificate (PEM), not a token. Paste it in Verification key below: its key checks the signature.']
+          ? [
+              'This is a certificate (PEM), not a token. Paste it in Verification key below: its key checks the signature.',
+            ]
           : label === 'CERTIFICATE REQUEST'
-            ? ['This is a certificate signing request (CSR), not a token: it goes to the certificate authority.']
+            ? [
+                'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.',
+              ]
             : rich`This is a PEM file (${label}), not a token. ${{ ours: SHAPE }}`;
     return diag('ERR_JWT_SEGMENTS', parts, 'token');
   }
