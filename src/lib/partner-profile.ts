@@ -97,6 +97,20 @@ export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean 
   });
 }
 
+/**
+ * The Sign view's first form: the signer of the one partner the user's key pairs serve, or null
+ * (the Test JWT form) when they serve none or several.
+ */
+export function defaultSigner(
+  keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
+  profiles: readonly PartnerProfile[],
+): SignerId | null {
+  const served = new Set(keys.filter((k) => k.kind === 'pair').flatMap((k) => k.partners));
+  if (served.size !== 1) return null;
+  const [id] = served;
+  return profiles.find((p) => p.id === id)?.schemes[0]?.signer ?? null;
+}
+
 /** A profile as written in its file (the identity function: it only checks the shape). */
 export function definePartner(profile: PartnerProfile): PartnerProfile {
   return profile;

@@ -1,6 +1,9 @@
-import type { SignerId } from '../lib/partner-profile';
+import { defaultSigner, type SignerId } from '../lib/partner-profile';
+import { profiles } from './profiles.svelte';
 import { KeybenchError, messageOf } from '../lib/errors';
-import { signJws } from '../lib/jwt/sign';
+import { signJws, signJwsHmac, type HmacAlg } from '../lib/jwt/sign';
+import { secretBytes, type SecretEncoding } from '../lib/jwt/candidates';
+import { algInfo } from '../lib/jwt/algorithms';
 import {
   inspectQredoApiKey,
   qredoBodyWarnings,
@@ -66,7 +69,15 @@ function storedApiKey(): string {
 /** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
  * unless the user ticks "remember" for the Qredo API key. */
 export class SignForms {
-  tab = $state<'jwt' | SignerId>('jwt');
+  /** The form the user chose; null until they choose one. */
+  #tab = $state<'jwt' | SignerId | null>(null);
+  /** The form shown: the one chosen, else that of the one partner the key pairs serve, else Test JWT. */
+  get tab(): 'jwt' | SignerId {
+    return this.#tab ?? defaultSigner(keyring.keys, profiles.list) ?? 'jwt';
+  }
+  set tab(v: 'jwt' | SignerId) {
+    this.#tab = v;
+  }
 
   // Test JWT
   jwtKeyId = $state('');
@@ -74,6 +85,11 @@ export class SignForms {
   jwtPayload = $state('{\n  "sub": "test-user"\n}');
   jwtToken = $state('');
   jwtError = $state('');
+  /** Sign with a stored key pair or a typed secret (HS*); null: a pair when there is one, else the secret. */
+  jwtWith = $state<'pair' | 'secret' | null>(null);
+  jwtSecret = $state('');
+  jwtSecretEncoding = $state<SecretEncoding>('text');
+  jwtHmacAlg = $state<HmacAlg>('HS256');
 
   // Qredo
   qredoKeyId = $state('');
@@ -286,9 +302,47 @@ export class SignForms {
     return list.find((k) => k.id === id) ?? list[0];
   }
 
+  /** What the Test JWT signer signs with now. */
+  get jwtUses(): 'pair' | 'secret' {
+    return this.jwtWith ?? (this.pairsFor('any').length > 0 ? 'pair' : 'secret');
+  }
+
+  /**
+   * Open a decoded token in the Test JWT signer to edit and re-sign it: its header (without alg, which
+   * the key sets) and payload as JSON, and an HMAC secret or the first stored pair that signs its alg.
+   */
+  editToken(header: Record<string, unknown>, payloadText: string, alg: unknown): void {
+    const { alg: _alg, ...rest } = header;
+    void _alg;
+    this.jwtHeader = JSON.stringify(rest, null, 2);
+    let payload = payloadText;
+    try {
+      payload = JSON.stringify(JSON.parse(payloadText), null, 2);
+    } catch {
+      // Not JSON: shown as it is, and signing says what is wrong with it.
+    }
+    this.jwtPayload = payload;
+    const info = typeof alg === 'string' ? algInfo(alg) : null;
+    if (info?.family === 'HS') {
+      this.jwtWith = 'secret';
+      this.jwtHmacAlg = alg as HmacAlg;
+    } else {
+      const pair = this.pairsFor('any').find((k) => k.jwsAlg === alg);
+      if (pair) this.jwtKeyId = pair.id;
+      this.jwtWith = null;
+    }
+    this.jwtToken = '';
+    this.jwtError = '';
+    this.tab = 'jwt';
+  }
+
   async signJwt(): Promise<void> {
     this.jwtError = '';
     this.jwtToken = '';
+    if (this.jwtUses === 'secret') {
+      await this.#signJwtWithSecret();
+      return;
+    }
     const key = this.#key(this.jwtKeyId, 'any');
     if (!key?.privateKey) {
       this.jwtError = 'Generate or import a key pair first (Keys).';
@@ -298,6 +352,25 @@ export class SignForms {
       const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
       const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
       this.jwtToken = await signJws({ ...header, alg: key.jwsAlg }, payload, key.privateKey, key.jwsAlg);
+    } catch (e) {
+      this.jwtError =
+        e instanceof SyntaxError ? `Header or payload is not valid JSON: ${e.message}` : messageOf(e);
+    }
+  }
+
+  async #signJwtWithSecret(): Promise<void> {
+    let secret: Uint8Array<ArrayBuffer>;
+    try {
+      secret = secretBytes(this.jwtSecret, this.jwtSecretEncoding);
+    } catch (e) {
+      this.jwtError = `The secret is not valid ${this.jwtSecretEncoding}: ${messageOf(e)}`;
+      return;
+    }
+    try {
+      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
+      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
+      const alg = this.jwtHmacAlg;
+      this.jwtToken = await signJwsHmac({ ...header, alg }, payload, secret, alg);
     } catch (e) {
       this.jwtError =
         e instanceof SyntaxError ? `Header or payload is not valid JSON: ${e.message}` : messageOf(e);

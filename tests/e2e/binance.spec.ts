@@ -84,4 +84,14 @@ test('Binance: a GET puts timestamp and signature in the query; a bad parameter 
     /^https:\/\/api\.binance\.com\/api\/v3\/order\?symbol=BTCUSDT&timestamp=\d{13}&recvWindow=5000&signature=[A-Za-z0-9%]+$/,
   );
   await expect(page.getByTestId('binance-body')).toHaveCount(0);
+  // The form Binance's docs show (issue 18): a query string, with or without "?", gives separate parameters.
+  await page.getByLabel('Query parameters').fill('?symbol=BTCUSDT&side=BUY');
+  await page.getByRole('button', { name: 'Sign Binance request' }).click();
+  await expect(page.getByTestId('binance-url')).toHaveText(
+    /\?symbol=BTCUSDT&side=BUY&timestamp=\d{13}&recvWindow=5000&signature=[A-Za-z0-9%]+$/,
+  );
+  // A query string among lines would make one parameter hold "&side=BUY": refused, saying why.
+  await page.getByLabel('Query parameters').fill('symbol=BTCUSDT&side=BUY\ntype=LIMIT');
+  await page.getByRole('button', { name: 'Sign Binance request' }).click();
+  await expect(page.getByRole('alert')).toContainText('line 1 holds "&"');
 });

@@ -42,6 +42,8 @@ test('after one visit, keybench reloads with the network cut: keys, inspector, s
 
   // Signer (another lazy chunk): a test JWT signed offline verifies in the inspector.
   await page.getByRole('link', { name: 'Sign' }).click();
+  // The one pair serves QI Tech alone, so Sign opens on its form (issue 18): choose Test JWT.
+  await page.getByRole('button', { name: 'Test JWT' }).click();
   await page.getByRole('button', { name: 'Sign JWT' }).click();
   await page.getByRole('button', { name: 'Open in inspector' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');

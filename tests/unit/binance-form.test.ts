@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   binanceFormFromRequest,
+  binanceParamsForm,
   parseBinanceParams,
   type BinanceFormLines,
 } from '../../src/lib/partners/binance-form';
@@ -68,5 +69,46 @@ describe('binanceFormFromRequest ("Sign it correctly", issue 17 §5)', () => {
     );
     // Typed as they are, the same text is a value with a literal %.
     expect(parseBinanceParams('note=100%', 'Q')).toEqual([['note', '100%']]);
+  });
+});
+
+describe('parseBinanceParams: the query-string form Binance documents (issue 18)', () => {
+  it('reads a=1&b=2 and ?a=1&b=2 as separate, percent-decoded parameters', () => {
+    const want: [string, string][] = [
+      ['symbol', 'BTCUSDT'],
+      ['side', 'BUY'],
+      ['note', 'café & co'],
+    ];
+    expect(parseBinanceParams('symbol=BTCUSDT&side=BUY&note=caf%C3%A9+%26+co', 'Q')).toEqual(want);
+    expect(parseBinanceParams('?symbol=BTCUSDT&side=BUY&note=caf%C3%A9%20%26%20co\n', 'Q')).toEqual(want);
+    expect(parseBinanceParams('  ?symbol=BTCUSDT  ', 'Q')).toEqual([['symbol', 'BTCUSDT']]);
+    expect(binanceParamsForm('symbol=BTCUSDT&side=BUY')).toBe('query');
+    expect(binanceParamsForm('symbol=BTCUSDT\nside=BUY')).toBe('lines');
+  });
+
+  it('signs the same bytes for both forms', () => {
+    const sign = (q: string) =>
+      binancePayload({ params: parseBinanceParams(q, 'Q'), timestampMs: 1, recvWindow: 5000 }).payload;
+    expect(sign('symbol=BTCUSDT&side=BUY&price=0.2')).toBe(sign('symbol=BTCUSDT\nside=BUY\nprice=0.2'));
+    expect(sign('symbol=BTCUSDT&side=BUY')).toBe('symbol=BTCUSDT&side=BUY&timestamp=1&recvWindow=5000');
+  });
+
+  it('never makes one parameter hold "&…": a line with & among several lines is refused', () => {
+    expect(() => parseBinanceParams('symbol=BTCUSDT&side=BUY\ntype=LIMIT', 'Query parameters')).toThrow(
+      /Query parameters, line 1 holds "&"/,
+    );
+    for (const q of ['symbol=BTCUSDT&side=BUY', 'symbol=BTCUSDT\nside=BUY', '?symbol=BTCUSDT&side=BUY']) {
+      for (const [, value] of parseBinanceParams(q, 'Q')) expect(value).not.toContain('&');
+    }
+  });
+
+  it('refuses a query-string part without a name or =, and a broken % escape, saying which', () => {
+    expect(() => parseBinanceParams('symbol=BTCUSDT&side', 'Q')).toThrow(/parameter 2 of the query string/);
+    expect(() => parseBinanceParams('a=1&=2', 'Q')).toThrow(/parameter 2/);
+    expect(() => parseBinanceParams('a=1&b=%E0%A4%A', 'Q')).toThrow(/broken % escape/);
+    expect(parseBinanceParams('a=1&&b=2&', 'Q')).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { claimRows, relativeTime, timeStatus } from '../../src/lib/jwt/claims';
 import { nodeJws, toolKey } from './jwt-helpers';
@@ -122,5 +123,57 @@ describe('claims', () => {
     expect(timeStatus({ iat: s + 3600, exp: s + 7200 }, now, 60).state).toBe('issued-in-future');
     expect(timeStatus({ sub: 'x' }, now, 60).state).toBe('no-times');
     expect(timeStatus({ exp: '2026' }, now, 60).state).toBe('invalid-times');
+  });
+});
+
+describe('a key or JSON pasted in the token box: what it is and where it goes (issue 18)', () => {
+  const k = toolKey('p256');
+  const jwk = createPublicKey(k.publicPem).export({ format: 'jwk' });
+  const privJwk = createPrivateKey(k.privatePem).export({ format: 'jwk' });
+  const cases: [string, string, RegExp][] = [
+    [
+      'public PEM',
+      k.publicPem,
+      /^This is a public key \(PEM\), not a token\. Paste it in Verification key below\.$/,
+    ],
+    ['certificate', k.certPem, /certificate \(PEM\), not a token\. Paste it in Verification key below/],
+    ['private PEM', k.privatePem, /^This is a private key: do not paste it here\./],
+    [
+      'PKCS#1 private',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----',
+      /private key: do not paste/,
+    ],
+    [
+      'JWK',
+      JSON.stringify(jwk),
+      /^This is a JWK \(a key in JSON\), not a token\. Paste it in Verification key below\.$/,
+    ],
+    ['private JWK', JSON.stringify(privJwk), /^This is a private JWK: do not paste it here/],
+    ['JWKS', JSON.stringify({ keys: [jwk] }), /^This is a JWKS .* Paste it in Verification key below\.$/],
+    [
+      'payload JSON',
+      '{"sub":"alice","exp":2000000000}',
+      /^This is JSON, not a token\..*payload alone is not a token/,
+    ],
+    ['broken JSON', '{"sub":', /^This looks like JSON, not a token\. A JWT is three base64url parts/],
+    ['SSH key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA me@host', /SSH public key, not a token/],
+  ];
+  it.each(cases)('%s', (_name, text, want) => {
+    const d = decodeToken(`\n${text}\n`);
+    expect(d.form).toBe('malformed');
+    expect(d.errors).toHaveLength(1);
+    // The code stays ERR_JWT_SEGMENTS; the words say what it is.
+    expect(d.errors[0]!.code).toBe('ERR_JWT_SEGMENTS');
+    expect(d.errors[0]!.message).toMatch(want);
+    expect(d.errors[0]!.message).not.toContain('three segments separated');
+  });
+
+  it('an unknown PEM label is shown as untrusted text', () => {
+    const d = decodeToken('-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----');
+    expect(d.errors[0]!.parts).toContainEqual({ untrusted: 'X509 CRL' });
+  });
+
+  it('a real token is still a token', () => {
+    expect(decodeToken(nodeJws('ES256', k.privateKey)).form).toBe('jws');
   });
 });

@@ -102,7 +102,11 @@ export async function candidatesFromHeader(
   return out;
 }
 
-function secretBytes(text: string, encoding: SecretEncoding): Uint8Array<ArrayBuffer> {
+/**
+ * The bytes of a secret as typed: UTF-8 text, or base64 / base64url.
+ * @throws on a character outside the chosen alphabet.
+ */
+export function secretBytes(text: string, encoding: SecretEncoding): Uint8Array<ArrayBuffer> {
   if (encoding === 'text') return new TextEncoder().encode(text);
   const t = text.trim();
   return encoding === 'base64' ? base64ToBytes(t) : base64urlToBytes(t.replace(/=+$/, ''));

@@ -132,6 +132,69 @@ function decodePayload(bytes: Uint8Array): DecodedPayload {
   return { kind: 'text', text };
 }
 
+const SHAPE = 'A JWT is three base64url parts separated by dots (header.payload.signature).';
+
+/**
+ * What a pasted text that is not a token is, and where it goes: a PEM key or certificate, an SSH
+ * key, a JWK, a JWKS, or other JSON. Null when it could be a token (no token starts with `-`, `{`, `[`).
+ */
+export function recogniseNonToken(text: string): Diagnostic | null {
+  const t = text.trim();
+  const pem = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(t);
+  if (pem) {
+    const label = pem[1]!;
+    const parts: Rich = /PRIVATE KEY/.test(label)
+      ? [
+          'This is a private key: do not paste it here. Verifying needs only its public key, in Verification key below; to sign with it, import it in Keys.',
+        ]
+      : label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY'
+        ? ['This is a public key (PEM), not a token. Paste it in Verification key below.']
+        : label === 'CERTIFICATE'
+          ? [
+              'This is a certificate (PEM), not a token. Paste it in Verification key below: its key checks the signature.',
+            ]
+          : label === 'CERTIFICATE REQUEST'
+            ? [
+                'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.',
+              ]
+            : rich`This is a PEM file (${label}), not a token. ${{ ours: SHAPE }}`;
+    return diag('ERR_JWT_SEGMENTS', parts, 'token');
+  }
+  if (/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+) AAAA/.test(t)) {
+    return diag(
+      'ERR_JWT_SEGMENTS',
+      [
+        'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
+      ],
+      'token',
+    );
+  }
+  if (!t.startsWith('{') && !t.startsWith('[')) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(t);
+  } catch {
+    return diag('ERR_JWT_SEGMENTS', [`This looks like JSON, not a token. ${SHAPE}`], 'token');
+  }
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+  let parts: Rich;
+  if (obj && Array.isArray(own(obj, 'keys'))) {
+    parts = ['This is a JWKS (a set of keys), not a token. Paste it in Verification key below.'];
+  } else if (obj && typeof own(obj, 'kty') === 'string') {
+    parts =
+      own(obj, 'd') !== undefined
+        ? [
+            'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.',
+          ]
+        : ['This is a JWK (a key in JSON), not a token. Paste it in Verification key below.'];
+  } else {
+    parts = [
+      "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).",
+    ];
+  }
+  return diag('ERR_JWT_SEGMENTS', parts, 'token');
+}
+
 /**
  * Decode a compact JWS/JWT (or recognise a JWE) for display. **Does not verify anything.**
  * Never throws: every problem is returned in `errors`, pointing at the segment and position.
@@ -141,6 +204,11 @@ export function decodeToken(input: string): DecodedToken {
   const out: DecodedToken = { token, cleaned, form: 'malformed', segments: token.split('.'), errors: [] };
   if (!token) {
     out.form = 'empty';
+    return out;
+  }
+  const notToken = recogniseNonToken(input);
+  if (notToken) {
+    out.errors.push(notToken);
     return out;
   }
   const n = out.segments.length;

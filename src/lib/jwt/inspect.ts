@@ -27,8 +27,11 @@ export async function verdictFor(
   } else {
     verdict = await verifyToken(decoded, box ? box.candidates : stored, embedded);
   }
-  if (box?.notes?.length) {
-    const extra: Rich[] = box.notes.map((n) => [n]);
+  // The verifier's "Weak secret" note and the key box's "short secret" note say one thing: keep one.
+  const weakSaid = verdict.notes.some((n) => typeof n[0] === 'string' && n[0].startsWith('Weak secret'));
+  const boxNotes = (box?.notes ?? []).filter((n) => !(weakSaid && n.startsWith('This secret is')));
+  if (boxNotes.length) {
+    const extra: Rich[] = boxNotes.map((n) => [n]);
     verdict = { ...verdict, notes: [...verdict.notes, ...extra] };
   }
   return verdict;

@@ -25,3 +25,43 @@ export async function signJws(
   const sig = new Uint8Array(await crypto.subtle.sign(webCryptoSignParams(alg), privateKey, input));
   return `${h}.${p}.${bytesToBase64url(sig)}`;
 }
+
+/** The HMAC algorithms the Test JWT signer offers besides the stored key pairs. */
+export const HMAC_ALGS = ['HS256', 'HS384', 'HS512'] as const;
+/** One of {@link HMAC_ALGS}. */
+export type HmacAlg = (typeof HMAC_ALGS)[number];
+
+/**
+ * An HMAC signing key for `alg` made from the secret's bytes (non-extractable, sign only).
+ * @throws KeybenchError ERR_JWT_NO_KEY for an empty secret (WebCrypto refuses a zero-length HMAC key).
+ */
+export async function hmacSigningKey(secret: Uint8Array<ArrayBuffer>, alg: HmacAlg): Promise<CryptoKey> {
+  if (secret.length === 0) {
+    throw new KeybenchError('ERR_JWT_NO_KEY', `Type a secret to sign ${alg} with.`);
+  }
+  const hash = `SHA-${alg.slice(2)}`;
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign']);
+}
+
+/**
+ * Sign a compact JWS with a shared secret (HS256/384/512). The payload is used as {@link signJws} uses it.
+ * @throws KeybenchError ERR_JWT_HEADER when the header's alg differs from `alg`; ERR_JWT_NO_KEY for an empty secret.
+ */
+export async function signJwsHmac(
+  header: Record<string, unknown>,
+  payload: string | Record<string, unknown>,
+  secret: Uint8Array<ArrayBuffer>,
+  alg: HmacAlg,
+): Promise<string> {
+  if (header.alg !== undefined && header.alg !== alg) {
+    throw new KeybenchError(
+      'ERR_JWT_HEADER',
+      `The header says alg ${String(header.alg)}, but you chose ${alg}.`,
+    );
+  }
+  const key = await hmacSigningKey(secret, alg);
+  const h = textToBase64url(JSON.stringify({ ...header, alg }));
+  const p = textToBase64url(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${h}.${p}`)));
+  return `${h}.${p}.${bytesToBase64url(sig)}`;
+}

@@ -171,7 +171,7 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
     case id_RSASSA_PSS:
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
-        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: re-export it with `openssl pkey -pubin -in key.pem -pubout` from a plain RSA key.',
+        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: make a plain RSA key and export its public key (openssl pkey -pubin -in key.pem -pubout).',
       );
     default:
       throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
@@ -207,7 +207,7 @@ function ecSpki(curveOid: string, point: ArrayBuffer): Uint8Array<ArrayBuffer> {
 function missingEcPublic(): KeybenchError {
   return new KeybenchError(
     'ERR_KEY_INVALID',
-    'This EC private key does not carry its public key. Rewrite it with `openssl ec -in key.pem -out full.pem` (OpenSSL adds the public key) and import that.',
+    'This EC private key does not carry its public key. Rewrite it with openssl ec -in key.pem -out full.pem (OpenSSL adds the public key) and import that.',
   );
 }
 
@@ -320,7 +320,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
     case 'ENCRYPTED PRIVATE KEY':
       throw new KeybenchError(
         'ERR_KEY_ENCRYPTED',
-        'This private key is encrypted with a passphrase. Decrypt it first: `openssl pkey -in encrypted.pem -out private.pem` (asks for the passphrase), then import private.pem.',
+        'This private key is encrypted with a passphrase. Decrypt it first with openssl pkey -in encrypted.pem -out private.pem (it asks for the passphrase), then import private.pem.',
       );
     case 'RSA PRIVATE KEY':
     case 'EC PRIVATE KEY':
@@ -328,7 +328,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
         const tool = block.label === 'RSA PRIVATE KEY' ? 'rsa' : 'ec';
         throw new KeybenchError(
           'ERR_KEY_ENCRYPTED',
-          `This private key is encrypted with a passphrase (Proc-Type: 4,ENCRYPTED). Decrypt it first: \`openssl ${tool} -in encrypted.pem -out private.pem\`, then import private.pem.`,
+          `This private key is encrypted with a passphrase (Proc-Type: 4,ENCRYPTED). Decrypt it first with openssl ${tool} -in encrypted.pem -out private.pem, then import private.pem.`,
         );
       }
       return wrapDer(block.label, () =>
