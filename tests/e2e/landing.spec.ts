@@ -92,3 +92,24 @@ test('after Generate the new card is in view, has the focus, and a status line s
   await expect(card).toBeInViewport();
   await expect(page.getByRole('status').filter({ hasText: /Created “P-521 key/ })).toBeVisible();
 });
+
+test('the first paint needs only the HTML and the stylesheet: the page paints text before its script runs', async ({
+  page,
+}) => {
+  // Hold the app's script back: what is painted meanwhile comes from index.html and its CSS.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('./', { waitUntil: 'commit' });
+  await expect
+    .poll(() => page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length))
+    .toBe(1);
+  await expect(page.getByText(/keybench is a browser-only workbench/)).toBeVisible();
+  release();
+  // Then the app takes over, and the static text is gone.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('#shell')).toHaveCount(0);
+});
