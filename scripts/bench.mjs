@@ -54,7 +54,11 @@ try {
 
 const table = render(rows);
 console.log(table);
-if (process.argv.includes('--write-docs') || process.argv.includes('--write-readme')) await writeDocs(table);
+if (process.argv.includes('--write-docs') || process.argv.includes('--write-readme')) {
+  // The table in the docs is one whole run: a partial one (--only) would drop the other rows.
+  if (ONLY) console.error('--write-docs needs every row: run it without --only');
+  else await writeDocs(table);
+}
 
 /**
  * Navigation → interactive (page and buttons on screen) and → usable (stored keys shown too), on a
