@@ -2,11 +2,11 @@
 // Chromium and prints medians (min–max) over repeated runs. Every time is taken inside the page
 // with performance.now()/performance marks, so Playwright's round trips are not in the figures.
 // A report, not a test: it fails only if the page does not do what is measured.
-// Options: --runs N (default 15), --write-readme (replace the table between the README's markers),
-// --only WORD (run only the groups of rows whose name contains WORD: navigation, paste, click,
-// decode, doctor, longtask), --port N (default 4199).
+// Options: --runs N (default 15); --only NAME[,NAME] (rows: navigation, fcp, paste, card, decode,
+// doctor, longtask); --port N (default 4199); --write-docs (replace the table between the markers in
+// docs/benchmarks.md; --write-readme is the old name).
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chromium } from '@playwright/test';
 import { format, resolveConfig } from 'prettier';
@@ -16,45 +16,50 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 /** @type {(name: string) => string | undefined} */
 const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
 const RUNS = Number(arg('--runs') ?? 15);
-const ONLY = arg('--only');
 const PORT = Number(arg('--port') ?? 4199);
+const ONLY = arg('--only')?.split(',');
+/** @type {(row: string) => boolean} */
+const wanted = (row) => !ONLY || ONLY.includes(row);
+/** The page the landing's first paint is compared with: served by the same server, from dist/. */
+const MINIMAL_PAGE = '__bench-minimal.html';
 const BASE = `http://127.0.0.1:${PORT}/`;
 
 /** @type {(s: string | Buffer) => string} */
 const b64u = (s) => Buffer.from(s).toString('base64url');
 
+writeFileSync(
+  `dist/${MINIMAL_PAGE}`,
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>minimal</title><p>Hello.</p></html>\n',
+);
 const server = await preview({
   preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
   logLevel: 'warn',
 });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-/** @type {{ name: string, values: number[], target?: string }[]} */
+/** @type {{ name: string, values: number[], target?: string, unit?: string }[]} */
 const rows = [];
 
 /** The groups of rows, by the word `--only` selects them with. */
-const GROUPS = {
-  navigation: () => navigation(),
-  paste: () => pasteToVerdict(),
-  click: () => clickToCard(),
-  decode: async () => [await decodeLargeToken()],
-  doctor: () => requestDoctor(),
-  longtask: () => longestTasks(),
-};
-
 try {
-  for (const [name, run] of Object.entries(GROUPS)) {
-    if (ONLY === undefined || name.includes(ONLY)) rows.push(...(await run()));
-  }
+  if (wanted('navigation')) rows.push(...(await navigation()));
+  if (wanted('fcp')) rows.push(...(await firstPaint()));
+  if (wanted('paste')) rows.push(...(await pasteToVerdict()));
+  if (wanted('card')) rows.push(...(await clickToCard()));
+  if (wanted('decode')) rows.push(await decodeLargeToken());
+  if (wanted('doctor')) rows.push(...(await requestDoctor()));
+  if (wanted('longtask')) rows.push(...(await longestTasks()));
 } finally {
   await browser.close();
   await server.close();
+  rmSync(`dist/${MINIMAL_PAGE}`, { force: true });
 }
 
 const table = render(rows);
 console.log(table);
-if (process.argv.includes('--write-readme')) {
-  if (ONLY !== undefined) throw new Error('--write-readme needs every row: drop --only');
-  await writeReadme(table);
+if (process.argv.includes('--write-docs') || process.argv.includes('--write-readme')) {
+  // The table in the docs is one whole run: a partial one (--only) would drop the other rows.
+  if (ONLY) console.error('--write-docs needs every row: run it without --only');
+  else await writeDocs(table);
 }
 
 /**
@@ -86,6 +91,53 @@ async function navigation() {
     { name: `navigation → interactive, ${visit} visit`, values: runs[visit].interactive, target: '≤ 100 ms' },
     { name: `navigation → stored keys shown, ${visit} visit`, values: runs[visit].usable },
   ]);
+}
+
+/**
+ * First contentful paint of the landing on a first visit (a new browser profile each run), against
+ * that of a minimal HTML page served by the same server in the same browser. The two alternate, so
+ * that a slow moment of the machine falls on both.
+ */
+async function firstPaint() {
+  /** @type {{ landing: number[], minimal: number[], ratio: number[] }} */
+  const runs = { landing: [], minimal: [], ratio: [] };
+  /** @param {string} url */
+  const fcp = async (url) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    const ms = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          new PerformanceObserver((list) => {
+            const entry = list.getEntriesByName('first-contentful-paint')[0];
+            if (entry) resolve(entry.startTime);
+          }).observe({ type: 'paint', buffered: true });
+        }),
+    );
+    await context.close();
+    return /** @type {number} */ (ms);
+  };
+  // One of each first, not counted: the server's and the browser's own first time.
+  await fcp(`${BASE}${MINIMAL_PAGE}`);
+  await fcp(BASE);
+  for (let i = 0; i < RUNS; i++) {
+    const minimal = await fcp(`${BASE}${MINIMAL_PAGE}`);
+    const landing = await fcp(BASE);
+    runs.minimal.push(minimal);
+    runs.landing.push(landing);
+    runs.ratio.push(landing / minimal);
+  }
+  return [
+    { name: 'first contentful paint, minimal HTML page, first visit', values: runs.minimal },
+    { name: 'first contentful paint, landing, first visit', values: runs.landing },
+    {
+      name: 'landing FCP ÷ minimal page FCP (per run pair)',
+      values: runs.ratio,
+      target: '≤ 1.6 ×',
+      unit: '×',
+    },
+  ];
 }
 
 /** @param {import('@playwright/test').Page} page @param {Record<'start' | 'interactive' | 'usable', number[]>} into */
@@ -480,10 +532,8 @@ function median(xs) {
   return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
 
-/** @param {{ name: string, values: number[], target?: string }[]} rows */
+/** @param {{ name: string, values: number[], target?: string, unit?: string }[]} rows */
 function render(rows) {
-  /** @param {number} n */
-  const f = (n) => `${n.toFixed(1)} ms`;
   const lines = [
     `Chromium ${browser.version()} headless, ${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, loopback; ${RUNS} runs each, ${new Date().toISOString().slice(0, 10)}.`,
     '',
@@ -491,6 +541,8 @@ function render(rows) {
     '| --- | ---: | ---: | --- |',
   ];
   for (const r of rows) {
+    /** @param {number} n */
+    const f = (n) => (r.unit === '×' ? `${n.toFixed(2)} ×` : `${n.toFixed(1)} ms`);
     const range = r.values.length > 1 ? `${f(Math.min(...r.values))} – ${f(Math.max(...r.values))}` : '';
     lines.push(`| ${r.name} | ${f(median(r.values))} | ${range} | ${r.target ?? ''} |`);
   }
@@ -498,14 +550,14 @@ function render(rows) {
 }
 
 /** @param {string} table */
-async function writeReadme(table) {
-  const readme = readFileSync('README.md', 'utf8');
+async function writeDocs(table) {
+  const file = 'docs/benchmarks.md';
+  const doc = readFileSync(file, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  if (!readme.includes(start) || !readme.includes(end))
-    throw new Error(`README.md has no ${start} … ${end} markers`);
-  const next = readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
-  const options = { ...(await resolveConfig('README.md')), filepath: 'README.md' };
-  writeFileSync('README.md', await format(next, options));
-  console.log('README.md: benchmark table updated');
+  if (!doc.includes(start) || !doc.includes(end)) throw new Error(`${file} has no ${start} … ${end} markers`);
+  const next = doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
+  const options = { ...(await resolveConfig(file)), filepath: file };
+  writeFileSync(file, await format(next, options));
+  console.log(`${file}: benchmark table updated`);
 }

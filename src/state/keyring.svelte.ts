@@ -262,12 +262,10 @@ export class Keyring {
    */
   async importKey(text: string, label: string, owner?: KeyOwner): Promise<string> {
     // The ASN.1 code is only needed here and in the inspector's key box: load it on demand.
-    const [{ parseKeyText }, { importPrivateKey, importPublicKey, defaultAlgFor }, { describeKeyType }] =
-      await Promise.all([
-        import('../lib/keys/parse'),
-        import('../lib/keys/import'),
-        import('../lib/keys/key-type'),
-      ]);
+    const [{ parseKeyText }, { importPrivateKey, importPublicKey, defaultAlgFor }] = await Promise.all([
+      import('../lib/keys/parse'),
+      import('../lib/keys/import'),
+    ]);
     const parsed = await parseKeyText(text);
     const now = Date.now();
     const kindName = describeKeyType(parsed.type);

@@ -4,7 +4,7 @@ export type { View };
 
 /** The current hash route (`#/keys`, `#/inspect`, `#/sign`), with parameters after `?` in the fragment. */
 export class Route {
-  #view = $state<View>('keys');
+  #view = $state<View>('home');
   #query = $state('');
 
   constructor() {
@@ -30,7 +30,7 @@ export class Route {
 
   /** Drop parameters from the address bar without a new history entry (e.g. a token in the fragment). */
   clearParams() {
-    history.replaceState(null, '', `#/${this.#view}`);
+    history.replaceState(null, '', this.#view === 'home' ? '#/' : `#/${this.#view}`);
     this.#query = '';
   }
 }

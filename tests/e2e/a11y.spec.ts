@@ -52,6 +52,13 @@ for (const mode of [
       if (mode.width <= 360) await expectNoSidewaysScroll(page, where);
     };
 
+    await page.goto('./');
+    await expect(page.getByRole('button', { name: /Generate.*P-521/ })).toBeVisible();
+    await check('Landing');
+    await page.getByText('Why non-extractable?').click();
+    await page.getByText('How storage works').click();
+    await check('Landing, notes open');
+
     await page.goto('./#/keys');
     await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeVisible();
     await check('Keys, empty');
@@ -152,7 +159,7 @@ test('keyboard only: skip link, generate a key, download its public key, paste a
   page,
 }) => {
   await page.goto('./');
-  await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /make a key pair/, level: 1 })).toBeVisible();
 
   // The first Tab shows the skip link; Enter moves focus to the content.
   const skip = page.getByRole('link', { name: 'Skip to content' });

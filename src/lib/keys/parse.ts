@@ -144,9 +144,13 @@ export function spkiKeyType(spki: Uint8Array): KeyType {
   try {
     info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
   } catch (e) {
-    throw new KeybenchError('ERR_DER', 'The public key is not a valid SubjectPublicKeyInfo (DER).', {
-      cause: e,
-    });
+    throw new KeybenchError(
+      'ERR_DER',
+      'This is not a public key keybench can read: its bytes are damaged or not a public key. Paste the whole PEM, from BEGIN to END.',
+      {
+        cause: e,
+      },
+    );
   }
   return keyTypeOfAlgorithm(info.algorithm, () => {
     const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
@@ -171,7 +175,7 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
     case id_RSASSA_PSS:
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
-        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: make a plain RSA key and export its public key (openssl pkey -pubin -in key.pem -pubout).',
+        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: re-export it from a plain RSA key with “openssl pkey -pubin -in key.pem -pubout”.',
       );
     default:
       throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
@@ -207,7 +211,7 @@ function ecSpki(curveOid: string, point: ArrayBuffer): Uint8Array<ArrayBuffer> {
 function missingEcPublic(): KeybenchError {
   return new KeybenchError(
     'ERR_KEY_INVALID',
-    'This EC private key does not carry its public key. Rewrite it with openssl ec -in key.pem -out full.pem (OpenSSL adds the public key) and import that.',
+    'This EC private key does not carry its public key. Rewrite it with “openssl ec -in key.pem -out full.pem” (OpenSSL adds the public key) and import that.',
   );
 }
 
@@ -320,7 +324,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
     case 'ENCRYPTED PRIVATE KEY':
       throw new KeybenchError(
         'ERR_KEY_ENCRYPTED',
-        'This private key is encrypted with a passphrase. Decrypt it first with openssl pkey -in encrypted.pem -out private.pem (it asks for the passphrase), then import private.pem.',
+        'This private key is encrypted with a passphrase. Decrypt it first with “openssl pkey -in encrypted.pem -out private.pem” (it asks for the passphrase), then import private.pem.',
       );
     case 'RSA PRIVATE KEY':
     case 'EC PRIVATE KEY':
@@ -328,7 +332,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
         const tool = block.label === 'RSA PRIVATE KEY' ? 'rsa' : 'ec';
         throw new KeybenchError(
           'ERR_KEY_ENCRYPTED',
-          `This private key is encrypted with a passphrase (Proc-Type: 4,ENCRYPTED). Decrypt it first with openssl ${tool} -in encrypted.pem -out private.pem, then import private.pem.`,
+          `This private key is encrypted with a passphrase (Proc-Type: 4,ENCRYPTED). Decrypt it first with “openssl ${tool} -in encrypted.pem -out private.pem” (it asks for the passphrase), then import private.pem.`,
         );
       }
       return wrapDer(block.label, () =>
@@ -351,7 +355,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
     case 'OPENSSH PRIVATE KEY':
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
-        'This is an OpenSSH-format private key. Convert a copy to PEM with `ssh-keygen -p -m PEM -f copy_of_key` (rewrites the file in place), then import it.',
+        'This is an OpenSSH-format private key. Convert a copy to PEM with “ssh-keygen -p -m PEM -f copy_of_key” (it rewrites that file in place), then import it.',
       );
     case 'EC PARAMETERS':
       return null; // `openssl ecparam -genkey` writes this before the key; the key block follows.

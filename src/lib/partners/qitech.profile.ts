@@ -36,8 +36,7 @@ export default definePartner({
     },
     {
       title: 'Keep secrets secret',
-      detail:
-        "Never share your private key, and do not share QI Tech's public key or your integration key either.",
+      detail: 'Never share your private key or your integration key (UUID).',
       action: 'sign',
     },
   ],

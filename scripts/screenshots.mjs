@@ -1,0 +1,115 @@
+// `node scripts/screenshots.mjs [--out DIR] [--port N]`: serves the production build (build it first
+// with `npx vite build`), drives Debian's Chromium and saves each view (landing, Keys, Inspect, Sign)
+// in light, dark and phone (390×844) to docs/screenshots/*.png, as a first-time visitor sees them
+// after one key pair was generated and one token pasted. The README shows them.
+import { mkdirSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './chromium.mjs';
+
+/** @type {(name: string) => string | undefined} */
+const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
+const OUT = arg('--out') ?? 'docs/screenshots';
+const PORT = Number(arg('--port') ?? E2E_PORT);
+const BASE = `http://127.0.0.1:${PORT}/`;
+
+const MODES = /** @type {const} */ ([
+  { name: 'light', viewport: { width: 1280, height: 800 }, colorScheme: 'light', isMobile: false },
+  { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark', isMobile: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, colorScheme: 'light', isMobile: true },
+]);
+
+mkdirSync(OUT, { recursive: true });
+const server = await preview({
+  preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+try {
+  for (const mode of MODES) {
+    const context = await browser.newContext({
+      viewport: mode.viewport,
+      colorScheme: mode.colorScheme,
+      isMobile: mode.isMobile,
+      hasTouch: mode.isMobile,
+      deviceScaleFactor: 1,
+    });
+    const page = await context.newPage();
+    /** @param {string} view */
+    const shot = async (view) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(300); // let smooth scrolling and fonts settle
+      await page.screenshot({ path: `${OUT}/${view}-${mode.name}.png` });
+    };
+
+    await page.goto(BASE);
+    await page
+      .getByRole('button', { name: /Generate/ })
+      .first()
+      .waitFor();
+    await shot('landing');
+
+    await page.goto(`${BASE}#/keys`);
+    const picker = page.getByLabel('Partner profile');
+    await picker.getByRole('option', { name: 'QI Tech' }).waitFor({ state: 'attached' });
+    await picker.selectOption({ label: 'QI Tech' });
+    await page.getByRole('button', { name: /Generate P-521 key pair for QI Tech/ }).click();
+    await page.getByRole('article').first().getByTestId('fingerprint').waitFor();
+    await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
+    await shot('keys');
+
+    const token = await signedToken(page);
+    await page.goto(`${BASE}#/inspect`);
+    await page.getByLabel('JWT').first().fill(token);
+    await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
+    await shot('inspect');
+
+    await page.goto(`${BASE}#/sign`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shot('sign');
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(`screenshots in ${OUT}/`);
+
+/**
+ * A JWT signed in the page with the stored key pair (ES512), straight from IndexedDB: the key
+ * stays non-extractable, only the token comes back.
+ * @param {import('@playwright/test').Page} page
+ */
+async function signedToken(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((res, rej) => {
+      const r = indexedDB.open('keybench');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const all = await new Promise((res, rej) => {
+      const r = /** @type {IDBDatabase} */ (db).transaction('keys').objectStore('keys').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    /** @type {IDBDatabase} */ (db).close();
+    const key = /** @type {{ privateKey?: CryptoKey }[]} */ (all).find((k) => k.privateKey)?.privateKey;
+    if (!key) throw new Error('no stored key pair');
+    /** @param {Uint8Array} b */
+    const b64u = (b) =>
+      btoa(String.fromCharCode(...b))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    /** @param {unknown} o */
+    const enc = (o) => b64u(new TextEncoder().encode(JSON.stringify(o)));
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${enc({ alg: 'ES512', typ: 'JWT' })}.${enc({ sub: 'demo', iat: now, exp: now + 3600 })}`;
+    const sig = await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-512' },
+      key,
+      new TextEncoder().encode(input),
+    );
+    return `${input}.${b64u(new Uint8Array(sig))}`;
+  });
+}
