@@ -80,14 +80,14 @@ export function parseComponentId(text: string): Item {
   }
 }
 
-/** The signature parameters as an sf Parameters map, in the RFC's customary order. */
+/** The signature parameters as an sf Parameters map, in the order of the RFC's examples (created, expires, keyid, nonce, alg, tag). */
 function paramsMap(p: SignParams, alg: HttpSigAlg): Parameters {
   const m: Parameters = new Map();
   if (p.created !== undefined) m.set('created', p.created);
   if (p.expires !== undefined) m.set('expires', p.expires);
+  if (p.keyid !== undefined) m.set('keyid', p.keyid);
   if (p.nonce !== undefined) m.set('nonce', p.nonce);
   if (p.alg) m.set('alg', alg);
-  if (p.keyid !== undefined) m.set('keyid', p.keyid);
   if (p.tag !== undefined) m.set('tag', p.tag);
   for (const k of ['created', 'expires'] as const) {
     const v = p[k];
