@@ -162,3 +162,19 @@ describe('bad Signature-Input and Signature: a specific code, no crash, nothing 
     expect(v.results[0]!.findings.map((f) => f.code)).toContain('ERR_HTTPSIG_ALG_KEY_MISMATCH');
   });
 });
+
+describe('a message with very many signatures', () => {
+  it('judges the first 16 and says the rest were not', async () => {
+    const head = V.TEST_REQUEST.split('\n\n')[0]!;
+    const labels = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const text = `${head}\nSignature-Input: ${labels.map((l) => `${l}=("@method");created=1618884473`).join(', ')}\nSignature: ${labels.map((l) => `${l}=:AAAA:`).join(', ')}\n\n{"hello": "world"}`;
+    const v = await verifyRequest({
+      request: request(text),
+      keys: [secretKey(V.TEST_SHARED_SECRET, 's')],
+      nowMs: 1618884473_000,
+    });
+    expect(v.results).toHaveLength(16);
+    expect(v.findings.map((f) => f.label)).toContain('Too many signatures');
+    expect(v.results.every((r) => !r.signatureHolds)).toBe(true);
+  });
+});

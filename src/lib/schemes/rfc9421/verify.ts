@@ -75,6 +75,9 @@ function readDictionary(req: RequestParts, name: string): Dictionary | Finding |
   }
 }
 
+/** Most signatures judged in one message (each may cost hundreds of signature checks when diagnosed). */
+export const MAX_SIGNATURES = 16;
+
 const isFinding = (x: unknown): x is Finding => typeof x === 'object' && x !== null && 'check' in x;
 
 /** Verify every signature of a request. Never throws for bad input: each problem is a finding. */
@@ -110,8 +113,18 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
         ),
       );
   const results: SignatureResult[] = [];
-  for (const [label, member] of sigInput)
+  for (const [label, member] of [...sigInput].slice(0, MAX_SIGNATURES))
     results.push(await verifyLabel(input, label, member, sigs.get(label)));
+  if (sigInput.size > MAX_SIGNATURES)
+    findings.push(
+      problem(
+        'rfc9421.headers',
+        'ERR_HTTPSIG_LABEL',
+        'error',
+        'Too many signatures',
+        `Signature-Input has ${sigInput.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
+      ),
+    );
   if (fieldLines(input.request, 'content-digest').length > 0 && !results.some((r) => coversDigest(r)))
     findings.push(
       problem(
