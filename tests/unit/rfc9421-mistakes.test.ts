@@ -177,6 +177,11 @@ describe('each mistake, made by hand, is diagnosed with exactly its code', () =>
       expect(r.findings.find((f) => f.check === 'rfc9421.signature')?.code).toBe('ERR_HTTPSIG_SIGNATURE');
       expect(r.diagnoses.map((d) => d.code)).toEqual([c.code]);
       expect(r.diagnoses[0]!.confirmed).toBe(true);
+      // it names the part that differs, and shows both bases
+      const d = r.diagnoses[0]!;
+      expect(d.sent).toBe(r.base!.text);
+      expect(d.signed).not.toBe(d.sent);
+      expect(d.explanation.some((p) => typeof p !== 'string')).toBe(true);
     });
   }
 

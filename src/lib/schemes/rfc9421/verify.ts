@@ -175,7 +175,7 @@ function readParams(params: Parameters, findings: Finding[]): SignatureParams {
           'rfc9421.params',
           'ERR_HTTPSIG_PARAM',
           'error',
-          `${k} has the wrong type`,
+          'A parameter has the wrong type',
           rich`The parameter ${k} must be ${want[key] === 'integer' ? 'an integer' : 'a string'}.`,
         ),
       );
