@@ -3,7 +3,6 @@
  * keybench computes and checks sha-256 and sha-512 (the two the RFC calls secure).
  */
 import { parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
-import { bytesToBase64 } from '../../encoding/base64url';
 import type { ErrorCode } from '../../errors';
 
 /** The digest algorithms of RFC 9530 that keybench computes. */
@@ -120,9 +119,4 @@ export async function digestOtherBytes(
     if (all) return v;
   }
   return null;
-}
-
-/** The digest as base64 (for messages). */
-export function digestBase64(bytes: Uint8Array): string {
-  return bytesToBase64(bytes);
 }
