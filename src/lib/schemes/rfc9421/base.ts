@@ -1,0 +1,87 @@
+/**
+ * RFC 9421 §2.5: the signature base, the exact bytes signed. One line per covered component
+ * (`"identifier": value`), then `"@signature-params": ` and the serialised inner list of covered
+ * components with the signature parameters. Lines are joined with LF; there is no final newline.
+ */
+import { serializeInnerList, serializeItem, type Item, type Parameters } from 'structured-headers';
+import type { ErrorCode } from '../../errors';
+import { rich, type Rich } from '../../rich';
+import { componentValue, type RequestParts } from './components';
+
+/** One line of the signature base: the serialised component identifier and its value. */
+export interface BaseLine {
+  /** The component identifier as serialised in the base, e.g. `"@query-param";name="Pet"`. */
+  id: string;
+  /** The component name alone (`@path`, `content-digest`). */
+  name: string;
+  value: string;
+}
+
+/** A signature base, part by part and as the text signed. */
+export interface SignatureBase {
+  /** The covered components' lines, in the order covered (not the last line). */
+  lines: BaseLine[];
+  /** The value of the `@signature-params` line. */
+  params: string;
+  /** The whole base as signed. */
+  text: string;
+}
+
+/** The base, or why it cannot be built (with the lines built so far). */
+export type BaseResult =
+  { ok: true; base: SignatureBase } | { ok: false; code: ErrorCode; parts: Rich; lines: BaseLine[] };
+
+/** The `@signature-params` value (§2.3): the covered components and parameters, serialised as an inner list. */
+export function signatureParamsValue(covered: readonly Item[], params: Parameters): string {
+  return serializeInnerList([[...covered], params]);
+}
+
+/** The text of a base from its lines and its `@signature-params` value. */
+export function baseText(lines: readonly Pick<BaseLine, 'id' | 'value'>[], params: string): string {
+  return [...lines.map((l) => `${l.id}: ${l.value}`), `"@signature-params": ${params}`].join('\n');
+}
+
+/**
+ * The signature base of a request for the given covered components and parameters (§2.5).
+ * `paramsText` overrides the `@signature-params` value (used by diagnoses; a verifier uses the
+ * canonical serialisation).
+ */
+export function buildBase(
+  req: RequestParts,
+  covered: readonly Item[],
+  params: Parameters,
+  paramsText?: string,
+): BaseResult {
+  const lines: BaseLine[] = [];
+  const seen = new Set<string>();
+  for (const item of covered) {
+    const id = serializeItem(item);
+    if (seen.has(id))
+      return {
+        ok: false,
+        code: 'ERR_HTTPSIG_DUPLICATE_COMPONENT',
+        parts: rich`${id} is covered twice.`,
+        lines,
+      };
+    seen.add(id);
+    const v = componentValue(req, item);
+    if (!v.ok) return { ok: false, code: v.code, parts: v.parts, lines };
+    for (const value of v.values) {
+      if (/[\r\n]/.test(value))
+        return {
+          ok: false,
+          code: 'ERR_HTTPSIG_COMPONENT',
+          parts: rich`The value of ${id} holds a line break, which no signature base may contain.`,
+          lines,
+        };
+      lines.push({ id, name: String(item[0]), value });
+    }
+  }
+  const p = paramsText ?? signatureParamsValue(covered, params);
+  return { ok: true, base: { lines, params: p, text: baseText(lines, p) } };
+}
+
+/** The base as display lines (each line as signed, the `@signature-params` line last). */
+export function baseLines(base: SignatureBase): string[] {
+  return base.text.split('\n');
+}

@@ -1,0 +1,122 @@
+/**
+ * RFC 9530 Content-Digest: a dictionary of `algorithm=:base64 digest:` over the content as sent.
+ * keybench computes and checks sha-256 and sha-512 (the two the RFC calls secure).
+ */
+import { parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
+import type { ErrorCode } from '../../errors';
+
+/** The digest algorithms of RFC 9530 that keybench computes. */
+export type DigestAlg = 'sha-256' | 'sha-512';
+
+const HASH: Record<DigestAlg, string> = { 'sha-256': 'SHA-256', 'sha-512': 'SHA-512' };
+
+function bytesOf(body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return typeof body === 'string' ? new TextEncoder().encode(body) : body;
+}
+
+/** The digest of the body (UTF-8 when text) with one algorithm. */
+export async function digestOf(
+  alg: DigestAlg,
+  body: string | Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest(HASH[alg], bytesOf(body)));
+}
+
+/** The Content-Digest field value for a body, e.g. `sha-512=:…:`. */
+export async function contentDigest(
+  body: string | Uint8Array<ArrayBuffer>,
+  algs: readonly DigestAlg[] = ['sha-512'],
+): Promise<string> {
+  const dict: Dictionary = new Map();
+  for (const a of algs) dict.set(a, [(await digestOf(a, body)).buffer, new Map() as Parameters]);
+  return serializeDictionary(dict);
+}
+
+/** How a Content-Digest field compares with a body. */
+export type DigestCheck =
+  { ok: true; algs: DigestAlg[] } | { ok: false; code: ErrorCode; message: string; algs: DigestAlg[] };
+
+/** The digests a Content-Digest value declares, by algorithm (those keybench computes), or an error message. */
+export function parseContentDigest(value: string): Map<DigestAlg, Uint8Array> | string {
+  let dict;
+  try {
+    dict = parseDictionary(value);
+  } catch (e) {
+    return `Content-Digest is not a structured-field dictionary: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const out = new Map<DigestAlg, Uint8Array>();
+  for (const [k, member] of dict) {
+    if (k !== 'sha-256' && k !== 'sha-512') continue;
+    const v = member[0];
+    if (!(v instanceof ArrayBuffer)) return `Content-Digest ${k} is not a byte sequence (:base64:).`;
+    out.set(k, new Uint8Array(v));
+  }
+  return out;
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Does the Content-Digest field match the body sent? Every sha-256/sha-512 member must. */
+export async function checkContentDigest(
+  value: string,
+  body: string | Uint8Array<ArrayBuffer>,
+): Promise<DigestCheck> {
+  const parsed = parseContentDigest(value);
+  if (typeof parsed === 'string')
+    return { ok: false, code: 'ERR_HTTPSIG_DIGEST_MALFORMED', message: parsed, algs: [] };
+  const algs = [...parsed.keys()];
+  if (algs.length === 0)
+    return {
+      ok: false,
+      code: 'ERR_HTTPSIG_DIGEST_UNSUPPORTED',
+      message: 'Content-Digest has no sha-256 or sha-512 member, the only algorithms RFC 9530 calls secure.',
+      algs,
+    };
+  for (const [alg, want] of parsed) {
+    if (!equal(await digestOf(alg, body), want))
+      return {
+        ok: false,
+        code: 'ERR_HTTPSIG_DIGEST_MISMATCH',
+        message: `Content-Digest ${alg} is not the digest of the body sent (${bytesOf(body).length} bytes): it was computed over other bytes, or the body was changed.`,
+        algs,
+      };
+  }
+  return { ok: true, algs };
+}
+
+/** Bodies a signer may have digested instead of the one sent, each with a name. */
+export function bodyVariants(body: string): { name: string; body: string }[] {
+  const out: { name: string; body: string }[] = [
+    { name: 'the body with a final newline', body: body + '\n' },
+    { name: 'the body without its final newline', body: body.replace(/\r?\n$/, '') },
+    { name: 'the body with CRLF line endings', body: body.replace(/\r?\n/g, '\r\n') },
+    { name: 'the body with LF line endings', body: body.replace(/\r\n/g, '\n') },
+    { name: 'an empty body', body: '' },
+  ];
+  try {
+    const json: unknown = JSON.parse(body);
+    out.push({ name: 'the JSON body compact', body: JSON.stringify(json) });
+    out.push({ name: 'the JSON body pretty-printed (2 spaces)', body: JSON.stringify(json, null, 2) });
+    out.push({ name: 'the JSON body pretty-printed (4 spaces)', body: JSON.stringify(json, null, 4) });
+  } catch {
+    // not JSON: no JSON variants
+  }
+  return out.filter((v, i, all) => v.body !== body && all.findIndex((w) => w.body === v.body) === i);
+}
+
+/** Which other bytes the Content-Digest was computed over, if one of the usual variants matches. */
+export async function digestOtherBytes(
+  value: string,
+  body: string,
+): Promise<{ name: string; body: string } | null> {
+  const parsed = parseContentDigest(value);
+  if (typeof parsed === 'string' || parsed.size === 0) return null;
+  for (const v of bodyVariants(body)) {
+    let all = true;
+    for (const [alg, want] of parsed) if (!equal(await digestOf(alg, v.body), want)) all = false;
+    if (all) return v;
+  }
+  return null;
+}

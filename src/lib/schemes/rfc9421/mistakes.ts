@@ -1,0 +1,399 @@
+/**
+ * The usual RFC 9421 mistakes, as data: each names one part of the signature base (or of the
+ * signature) that a signer commonly gets wrong, and gives the alternatives a signer who made it
+ * would have signed. verify tries them only after a signature fails, and a mistake is reported only
+ * when WebCrypto confirms that the signature verifies over one of its alternatives.
+ */
+import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
+import type { ErrorCode } from '../../errors';
+import { baseText, type BaseLine, type SignatureBase } from './base';
+import { fieldLines, formEncode, rawUrl, sfSerialise, targetUri, type RequestParts } from './components';
+
+/** What a mistake looks at. */
+export interface MistakeContext {
+  request: RequestParts;
+  /** The base keybench built (what RFC 9421 says the signer had to sign). */
+  base: SignatureBase;
+  covered: readonly Item[];
+  params: Parameters;
+  /** The Signature-Input member as sent (its text after `label=`), for serialisation mistakes. */
+  rawParams?: string;
+}
+
+/** One thing the signer may have signed instead. */
+export interface Alternative {
+  /** The part of the base (or signature) that differs, e.g. `"@authority"`. */
+  part: string;
+  /** What the signer signed (per this mistake) and what RFC 9421 says it had to sign. */
+  signed: string;
+  sent: string;
+  /** The whole alternative base; absent when only the signature check differs. */
+  text?: string;
+  /** RSA-PSS salt length to verify with instead of 64 ('max': the largest the key allows). */
+  saltLength?: number | 'max';
+  /** A DER-encoded ECDSA signature turned into raw r‖s of this many bytes per half. */
+  derToRaw?: number;
+}
+
+/** A named mistake: stable code, words, and the alternatives it produces. */
+export interface Mistake {
+  id: string;
+  code: ErrorCode;
+  title: string;
+  explanation: string;
+  remedy: string;
+  alternatives(ctx: MistakeContext): Alternative[];
+}
+
+/** The base with line `i` (a component line) replaced by `line`, or removed when `line` is null. */
+function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'value'> | null): string {
+  const lines: Pick<BaseLine, 'id' | 'value'>[] = base.lines.slice();
+  if (line) lines[i] = line;
+  else lines.splice(i, 1);
+  return baseText(lines, base.params);
+}
+
+/** Alternatives that change the value of each line whose component name matches. */
+function valueAlternatives(
+  ctx: MistakeContext,
+  match: (l: BaseLine) => boolean,
+  values: (l: BaseLine) => (string | undefined)[],
+): Alternative[] {
+  const out: Alternative[] = [];
+  ctx.base.lines.forEach((l, i) => {
+    if (!match(l)) return;
+    for (const v of new Set(values(l))) {
+      if (v === undefined || v === l.value || /[\r\n]/.test(v)) continue;
+      out.push({ part: l.id, signed: v, sent: l.value, text: withLine(ctx.base, i, { id: l.id, value: v }) });
+    }
+  });
+  return out;
+}
+
+const isField = (l: BaseLine): boolean => !l.name.startsWith('@');
+const plainField = (l: BaseLine): boolean => isField(l) && l.id === `"${l.name}"`;
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of the parameters with `created`/`expires` scaled. */
+function scaledParams(ctx: MistakeContext, f: (n: number) => number): string | undefined {
+  const p = new Map(ctx.params);
+  let changed = false;
+  for (const k of ['created', 'expires']) {
+    const v = p.get(k);
+    if (typeof v === 'number' && Number.isInteger(v)) {
+      const n = f(v);
+      if (Number.isInteger(n) && n !== v && n < 1e15) {
+        p.set(k, n);
+        changed = true;
+      }
+    }
+  }
+  return changed ? serializeInnerList([[...ctx.covered], p]) : undefined;
+}
+
+function paramsAlternative(ctx: MistakeContext, params: string | undefined): Alternative[] {
+  if (params === undefined || params === ctx.base.params) return [];
+  return [
+    {
+      part: '"@signature-params"',
+      signed: params,
+      sent: ctx.base.params,
+      text: baseText(ctx.base.lines, params),
+    },
+  ];
+}
+
+/** Every mistake keybench diagnoses, in the order tried. */
+export const MISTAKES: readonly Mistake[] = [
+  {
+    id: 'authority-default-port',
+    code: 'ERR_HTTPSIG_AUTHORITY_PORT',
+    title: '@authority signed with the default port',
+    explanation:
+      '@authority is the host as HTTP normalises it (RFC 9110 §4.2.3): lower case, and without the port when it is the default for the scheme (443 for https, 80 for http). The signer kept the port.',
+    remedy: 'Drop the default port from @authority (example.com, not example.com:443) before signing.',
+    alternatives: (ctx) => {
+      const scheme = rawUrl(ctx.request.url)?.scheme.toLowerCase();
+      const port = scheme === 'https' ? '443' : scheme === 'http' ? '80' : undefined;
+      return valueAlternatives(
+        ctx,
+        (l) => l.name === '@authority' || l.name === '@target-uri',
+        (l) => {
+          if (!port) return [];
+          if (l.name === '@authority') return /:\d+$/.test(l.value) ? [] : [`${l.value}:${port}`];
+          const r = rawUrl(l.value);
+          return r && !/:\d+$/.test(r.authority)
+            ? [targetUri({ ...r, authority: `${r.authority}:${port}` })]
+            : [];
+        },
+      );
+    },
+  },
+  {
+    id: 'authority-case',
+    code: 'ERR_HTTPSIG_AUTHORITY_CASE',
+    title: '@authority signed as written, not normalised',
+    explanation:
+      '@authority is normalised: the host in lower case (RFC 9110 §4.2.3). The signer signed the Host as written, with capitals.',
+    remedy: 'Lower-case the host (and drop a default port) before putting it in @authority.',
+    alternatives: (ctx) =>
+      valueAlternatives(
+        ctx,
+        (l) => l.name === '@authority',
+        () => [rawUrl(ctx.request.url)?.authority, ...fieldLines(ctx.request, 'host')],
+      ),
+  },
+  {
+    id: 'path-target-uri',
+    code: 'ERR_HTTPSIG_PATH_TARGET',
+    title: '@path, @request-target and @target-uri confused',
+    explanation:
+      '@path is the path alone (/foo), @request-target the path and query (/foo?a=1), @target-uri the full URL (https://example.com/foo?a=1). The signer put one in place of another, or left the query out.',
+    remedy: 'Sign each derived component with exactly the part of the URL RFC 9421 §2.2 gives it.',
+    alternatives: (ctx) => {
+      const r = rawUrl(ctx.request.url);
+      if (!r) return [];
+      const full = targetUri(r);
+      const rt = r.path + (r.query === undefined ? '' : `?${r.query}`);
+      const noQuery = targetUri({ ...r, query: undefined });
+      return valueAlternatives(
+        ctx,
+        (l) => ['@path', '@request-target', '@target-uri'].includes(l.name),
+        () => [r.path, rt, full, noQuery],
+      );
+    },
+  },
+  {
+    id: 'query-encoding',
+    code: 'ERR_HTTPSIG_QUERY_ENCODING',
+    title: 'Query signed with another encoding',
+    explanation:
+      '@query is the query as sent, with its leading "?"; @query-param values are decoded and re-encoded with percent-encoding (a space is %20, never +; RFC 9421 §2.2.8). The signer signed the query decoded, with + for spaces, or without the "?".',
+    remedy:
+      'Sign @query exactly as sent, starting with "?"; for @query-param, decode the value and percent-encode it again (space as %20).',
+    alternatives: (ctx) =>
+      valueAlternatives(
+        ctx,
+        (l) => l.name === '@query' || l.name === '@query-param',
+        (l) => {
+          if (l.name === '@query') {
+            const q = l.value.slice(1);
+            return [
+              q,
+              safeDecode(q) !== undefined ? `?${safeDecode(q)}` : undefined,
+              `?${q.replace(/%20/g, '+')}`,
+            ];
+          }
+          const decoded = safeDecode(l.value);
+          return [
+            decoded,
+            decoded === undefined ? undefined : formEncode(decoded).replace(/%20/g, '+'),
+            decoded === undefined ? undefined : encodeURIComponent(decoded),
+            ...rawQueryValues(ctx.request.url, l.id),
+          ];
+        },
+      ),
+  },
+  {
+    id: 'header-case',
+    code: 'ERR_HTTPSIG_HEADER_CASE',
+    title: 'Header name signed in its original case',
+    explanation:
+      'In the signature base, header names are lower case ("content-type"), whatever case the request writes them in. The signer used the name as written.',
+    remedy: 'Lower-case every header name in the component identifiers and the base.',
+    alternatives: (ctx) => {
+      const out: Alternative[] = [];
+      ctx.base.lines.forEach((l, i) => {
+        if (!isField(l)) return;
+        const written = ctx.request.headers.find(([k]) => k.toLowerCase() === l.name)?.[0];
+        if (!written || written === l.name) return;
+        const id = l.id.replace(`"${l.name}"`, `"${written}"`);
+        out.push({ part: l.id, signed: id, sent: l.id, text: withLine(ctx.base, i, { id, value: l.value }) });
+      });
+      return out;
+    },
+  },
+  {
+    id: 'header-whitespace',
+    code: 'ERR_HTTPSIG_HEADER_WHITESPACE',
+    title: 'Header value signed with other whitespace',
+    explanation:
+      'A header value is signed without leading or trailing whitespace and with its inner spaces as sent (RFC 9421 §2.1). The signer added, removed or collapsed spaces.',
+    remedy: 'Sign the header value exactly as sent, trimmed of leading and trailing spaces and tabs only.',
+    alternatives: (ctx) =>
+      valueAlternatives(ctx, plainField, (l) => [
+        `${l.value} `,
+        ` ${l.value}`,
+        l.value.replace(/[ \t]{2,}/g, ' '),
+        l.value.replace(/,[ \t]+/g, ','),
+        l.value.replace(/,(?=[^ ])/g, ', '),
+      ]),
+  },
+  {
+    id: 'header-combined',
+    code: 'ERR_HTTPSIG_HEADER_COMBINED',
+    title: 'Repeated header signed other than combined',
+    explanation:
+      'A header sent on several lines is signed as one value: the lines in order, joined with ", " (RFC 9421 §2.1). The signer signed only one line, or joined them another way.',
+    remedy: 'Join every line of a repeated header, in order, with a comma and a space.',
+    alternatives: (ctx) => {
+      const out: Alternative[] = [];
+      ctx.base.lines.forEach((l, i) => {
+        if (!plainField(l)) return;
+        const lines = fieldLines(ctx.request, l.name);
+        if (lines.length < 2) return;
+        for (const v of [lines[0]!, lines[lines.length - 1]!, lines.join(','), lines.join(' ')])
+          if (v !== l.value)
+            out.push({
+              part: l.id,
+              signed: v,
+              sent: l.value,
+              text: withLine(ctx.base, i, { id: l.id, value: v }),
+            });
+        const split = ctx.base.lines.slice();
+        split.splice(i, 1, ...lines.map((value) => ({ ...l, value })));
+        out.push({
+          part: l.id,
+          signed: lines.join(' | '),
+          sent: l.value,
+          text: baseText(split, ctx.base.params),
+        });
+      });
+      return out;
+    },
+  },
+  {
+    id: 'sf-serialisation',
+    code: 'ERR_HTTPSIG_SF_SERIALISATION',
+    title: 'Structured field signed as written, not re-serialised',
+    explanation:
+      'A component with ;sf or ;key, and the @signature-params line, are signed in their canonical structured-field serialisation (RFC 8941 §4.1), not as the text happens to be written. The signer signed the text as written (or re-serialised a field that was not covered with ;sf).',
+    remedy:
+      'Parse and re-serialise structured fields with a structured-field library, and sign @signature-params exactly as serialised in Signature-Input.',
+    alternatives: (ctx) => [
+      ...valueAlternatives(
+        ctx,
+        (l) => isField(l),
+        (l) => {
+          const raw = fieldLines(ctx.request, l.name).join(', ');
+          if (!plainField(l)) return [raw];
+          try {
+            return [sfSerialise(l.name, raw)];
+          } catch {
+            return [];
+          }
+        },
+      ),
+      ...paramsAlternative(ctx, ctx.rawParams),
+    ],
+  },
+  {
+    id: 'created-milliseconds',
+    code: 'ERR_HTTPSIG_CREATED_MS',
+    title: 'created or expires in milliseconds',
+    explanation:
+      'created and expires are UNIX times in whole seconds (RFC 9421 §2.3). The signer used milliseconds (JavaScript Date.now()) in one place and seconds in another.',
+    remedy:
+      'Use Math.floor(Date.now() / 1000) for created and expires, in the base and in Signature-Input alike.',
+    alternatives: (ctx) => [
+      ...paramsAlternative(
+        ctx,
+        scaledParams(ctx, (n) => n * 1000),
+      ),
+      ...paramsAlternative(
+        ctx,
+        scaledParams(ctx, (n) => n / 1000),
+      ),
+    ],
+  },
+  {
+    id: 'base-format',
+    code: 'ERR_HTTPSIG_BASE_FORMAT',
+    title: 'Signature base laid out differently',
+    explanation:
+      'The base is one line per component, `"name": value`, joined with a single LF, with no newline after the last line, and it always ends with the "@signature-params" line (RFC 9421 §2.5). The signer used CRLF, added a final newline, dropped the space after the colon or left out the last line.',
+    remedy:
+      "Build the base exactly as RFC 9421 §2.5 lays it out; compare it with keybench's base line by line.",
+    alternatives: (ctx) => {
+      const t = ctx.base.text;
+      const sent = 'the base as RFC 9421 §2.5 lays it out';
+      return [
+        { part: 'line endings', signed: 'CRLF between lines', sent, text: t.replace(/\n/g, '\r\n') },
+        { part: 'final newline', signed: 'a newline after the last line', sent, text: `${t}\n` },
+        {
+          part: 'separator',
+          signed: '"name":value (no space)',
+          sent,
+          text: [
+            ...ctx.base.lines.map((l) => `${l.id}:${l.value}`),
+            `"@signature-params":${ctx.base.params}`,
+          ].join('\n'),
+        },
+        {
+          part: '"@signature-params"',
+          signed: 'no @signature-params line',
+          sent,
+          text: ctx.base.lines.map((l) => `${l.id}: ${l.value}`).join('\n'),
+        },
+      ].filter((a) => a.text !== t && a.text !== '');
+    },
+  },
+  {
+    id: 'pss-salt',
+    code: 'ERR_HTTPSIG_PSS_SALT',
+    title: 'RSA-PSS salt length is not 64 bytes',
+    explanation:
+      'rsa-pss-sha512 uses a salt of exactly 64 bytes (RFC 9421 §3.3.1). The signer used another salt length (OpenSSL and Node.js default to the largest possible). Verifiers that detect the salt length accept it; strict ones (WebCrypto, Go, Java) do not.',
+    remedy:
+      'Sign with saltLength 64 (Node.js: saltLength: 64 in crypto.sign options; OpenSSL: -pkeyopt rsa_pss_saltlen:64).',
+    alternatives: (ctx) =>
+      [0, 32, 'max' as const].map((saltLength) => ({
+        part: 'signature',
+        signed: `salt length ${saltLength === 'max' ? 'the largest possible' : saltLength}`,
+        sent: 'salt length 64',
+        text: ctx.base.text,
+        saltLength,
+      })),
+  },
+  {
+    id: 'ecdsa-der',
+    code: 'ERR_HTTPSIG_ECDSA_DER',
+    title: 'ECDSA signature DER-encoded',
+    explanation:
+      'An ECDSA signature in RFC 9421 is r and s side by side, each the size of the curve (64 bytes for P-256, 96 for P-384; §3.3.4–3.3.5). The signer sent the DER (ASN.1) encoding that OpenSSL and Java produce by default.',
+    remedy: 'Convert the DER signature to raw r‖s (Node.js: dsaEncoding: "ieee-p1363").',
+    alternatives: (ctx) =>
+      [32, 48].map((n) => ({
+        part: 'signature',
+        signed: 'DER-encoded ECDSA signature',
+        sent: `raw r‖s, ${2 * n} bytes`,
+        text: ctx.base.text,
+        derToRaw: n,
+      })),
+  },
+];
+
+/** The raw (as sent) values of the query parameter a `@query-param` identifier names. */
+function rawQueryValues(url: string, id: string): string[] {
+  const q = rawUrl(url)?.query;
+  const m = /;name="((?:[^"\\]|\\.)*)"/.exec(id);
+  if (q === undefined || !m) return [];
+  const name = m[1]!.replace(/\\(.)/g, '$1');
+  return q
+    .split('&')
+    .map((pair) => pair.split('='))
+    .filter(([k]) => k !== undefined && safeDecode(k) !== undefined && formEncode(safeDecode(k)!) === name)
+    .map(([, ...v]) => v.join('='));
+}
+
+/** The mistake with this code. */
+export function mistakeByCode(code: ErrorCode): Mistake | undefined {
+  return MISTAKES.find((m) => m.code === code);
+}

@@ -1,0 +1,180 @@
+/**
+ * Signing a request with HTTP Message Signatures (RFC 9421): the chosen components and parameters,
+ * a (non-extractable) private key or an HMAC secret → Content-Digest (when covered),
+ * Signature-Input, Signature, the signature base and a curl command that sends exactly that.
+ */
+import { parseItem, serializeDictionary, type Item, type Parameters } from 'structured-headers';
+import { KeybenchError } from '../../errors';
+import { rich } from '../../rich';
+import { algorithmForCryptoKey, ALGORITHMS, signBytes, type HttpSigAlg } from './algorithms';
+import { baseLines, buildBase, type SignatureBase } from './base';
+import { fieldLines, type RequestParts } from './components';
+import { contentDigest, type DigestAlg } from './digest';
+
+/** The signature parameters to put in Signature-Input (§2.3). `alg: true` writes the algorithm name. */
+export interface SignParams {
+  created?: number;
+  expires?: number;
+  nonce?: string;
+  keyid?: string;
+  tag?: string;
+  alg?: boolean;
+}
+
+/** What to sign and with what. */
+export interface SignInput {
+  request: RequestParts;
+  /** Component identifiers, e.g. `@method`, `content-type`, `@query-param;name="Pet"`, `"example-dict";sf`. */
+  covered: readonly string[];
+  params: SignParams;
+  /** A private key (non-extractable is fine) or an HMAC key, or a shared secret's bytes. */
+  key: CryptoKey | { secret: Uint8Array<ArrayBuffer> };
+  /** The algorithm; by default the one the key's WebCrypto algorithm implies. */
+  alg?: HttpSigAlg;
+  /** The signature label (default `sig1`). */
+  label?: string;
+  /** Digest algorithm for a Content-Digest that keybench adds when it is covered and absent (default sha-512). */
+  digest?: DigestAlg;
+}
+
+/** What signing produces. */
+export interface SignOutput {
+  alg: HttpSigAlg;
+  label: string;
+  /** The headers added, in order: Content-Digest (if added), Signature-Input, Signature. */
+  added: [string, string][];
+  contentDigest?: string;
+  signatureInput: string;
+  signature: string;
+  base: SignatureBase;
+  /** The signature base, line by line. */
+  baseLines: string[];
+  /** The request as it is to be sent, with the headers added. */
+  request: RequestParts;
+  /** A curl command sending exactly this request. */
+  curl: string;
+}
+
+function bad(message: ReturnType<typeof rich> | string): KeybenchError {
+  return new KeybenchError('ERR_HTTPSIG_SIGN_INPUT', message);
+}
+
+/**
+ * A component identifier from what a person types: `@path`, `content-type`, `@query-param;name="x"`
+ * or an already quoted `"content-type";sf`.
+ * @throws KeybenchError ERR_HTTPSIG_SIGN_INPUT when it does not parse.
+ */
+export function parseComponentId(text: string): Item {
+  const t = text.trim();
+  const quoted = t.startsWith('"')
+    ? t
+    : `"${t.replace(/;.*$/s, '').toLowerCase()}"${t.includes(';') ? t.slice(t.indexOf(';')) : ''}`;
+  try {
+    const item = parseItem(quoted);
+    if (typeof item[0] !== 'string') throw new Error('not a string');
+    return item;
+  } catch {
+    throw bad(
+      rich`${text} is not a component identifier (e.g. @method, content-type, @query-param;name="id").`,
+    );
+  }
+}
+
+/** The signature parameters as an sf Parameters map, in the order of the RFC's examples (created, expires, keyid, nonce, alg, tag). */
+function paramsMap(p: SignParams, alg: HttpSigAlg): Parameters {
+  const m: Parameters = new Map();
+  if (p.created !== undefined) m.set('created', p.created);
+  if (p.expires !== undefined) m.set('expires', p.expires);
+  if (p.keyid !== undefined) m.set('keyid', p.keyid);
+  if (p.nonce !== undefined) m.set('nonce', p.nonce);
+  if (p.alg) m.set('alg', alg);
+  if (p.tag !== undefined) m.set('tag', p.tag);
+  for (const k of ['created', 'expires'] as const) {
+    const v = p[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1e11))
+      throw bad(`${k} must be a UNIX time in whole seconds (not milliseconds).`);
+  }
+  return m;
+}
+
+async function keyAndAlg(input: SignInput): Promise<{ key: CryptoKey; alg: HttpSigAlg }> {
+  if (!('type' in input.key)) {
+    const secret = input.key.secret;
+    if (secret.length === 0) throw bad('The HMAC secret is empty.');
+    const key = await crypto.subtle.importKey('raw', secret, ALGORITHMS['hmac-sha256'].importParams, false, [
+      'sign',
+    ]);
+    return { key, alg: 'hmac-sha256' };
+  }
+  const implied = algorithmForCryptoKey(input.key);
+  const alg = input.alg ?? implied;
+  if (!alg || (implied !== undefined && implied !== alg))
+    throw bad(
+      `This key signs ${implied ?? 'with no RFC 9421 algorithm'}, not ${input.alg ?? 'an algorithm keybench knows'}.`,
+    );
+  const hash = (input.key.algorithm as Partial<RsaHashedKeyAlgorithm>).hash?.name;
+  const want = (ALGORITHMS[alg].importParams as Partial<RsaHashedImportParams>).hash;
+  if (hash !== undefined && want !== undefined && hash !== want)
+    throw bad(`${alg} needs a key made for ${String(want)}, this one is for ${hash}.`);
+  if (!input.key.usages.includes('sign'))
+    throw bad('This key cannot sign (it is a public key or a verify-only key).');
+  return { key: input.key, alg };
+}
+
+/**
+ * Sign a request.
+ * @throws KeybenchError ERR_HTTPSIG_SIGN_INPUT (bad component, parameter or key) or the component's
+ * own code when the request lacks a covered component.
+ */
+export async function signRequest(input: SignInput): Promise<SignOutput> {
+  const label = input.label ?? 'sig1';
+  if (!/^[a-z*][a-z0-9_.*-]*$/.test(label))
+    throw bad(rich`${label} is not a valid label (lower case, e.g. sig1).`);
+  const { key, alg } = await keyAndAlg(input);
+  const covered = input.covered.map(parseComponentId);
+  const params = paramsMap(input.params, alg);
+  const added: [string, string][] = [];
+  let request = input.request;
+  let digest: string | undefined;
+  if (covered.some((c) => c[0] === 'content-digest') && fieldLines(request, 'content-digest').length === 0) {
+    digest = await contentDigest(request.body, [input.digest ?? 'sha-512']);
+    added.push(['Content-Digest', digest]);
+    request = { ...request, headers: [...request.headers, ['Content-Digest', digest]] };
+  }
+  const built = buildBase(request, covered, params);
+  if (!built.ok) throw new KeybenchError(built.code, built.parts);
+  const sig = await signBytes(alg, key, new TextEncoder().encode(built.base.text));
+  const signatureInput = serializeDictionary(new Map([[label, [covered, params]]]));
+  const signature = serializeDictionary(new Map([[label, [sig.buffer, new Map() as Parameters]]]));
+  added.push(['Signature-Input', signatureInput], ['Signature', signature]);
+  request = {
+    ...request,
+    headers: [...request.headers, ['Signature-Input', signatureInput], ['Signature', signature]],
+  };
+  return {
+    alg,
+    label,
+    added,
+    ...(digest !== undefined ? { contentDigest: digest } : {}),
+    signatureInput,
+    signature,
+    base: built.base,
+    baseLines: baseLines(built.base),
+    request,
+    curl: curlOf(request),
+  };
+}
+
+/** Single-quote a word for a POSIX shell. */
+function q(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A curl command that sends exactly this request (method, URL, header lines in order, body bytes). */
+export function curlOf(req: RequestParts): string {
+  return [
+    `curl -X ${q(req.method)} ${q(req.url)}`,
+    ...req.headers.map(([k, v]) => `  -H ${q(`${k}: ${v}`)}`),
+    ...(req.body !== '' ? [`  --data-raw ${q(req.body)}`] : []),
+  ].join(' \\\n');
+}

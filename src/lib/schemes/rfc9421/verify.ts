@@ -1,0 +1,531 @@
+/**
+ * Verifying the HTTP Message Signatures (RFC 9421) of a request: every label of Signature-Input is
+ * judged on its own. For each: the signature base as RFC 9421 §2.5 builds it, whether the signature
+ * holds with a key the user trusts, the checks on its parameters and Content-Digest, and, when it
+ * does not hold, the mistakes that explain it (each confirmed by WebCrypto). This module never says
+ * "verified": the central rule decides that from `signatureHolds`, the key and the findings.
+ */
+import { parseDictionary, type Dictionary, type Item, type Parameters } from 'structured-headers';
+import type { VerificationKey } from '../../jwt/verify';
+import { ok, problem, type Finding } from '../../partners/scheme';
+import type { Diagnosis } from '../../request/types';
+import { rich } from '../../rich';
+import { ALGORITHMS, algorithmsForKey, isHttpSigAlg, type HttpSigAlg } from './algorithms';
+import { buildBase, baseLines, type SignatureBase } from './base';
+import { fieldLines, type RequestParts } from './components';
+import { checkContentDigest, digestOtherBytes } from './digest';
+import { diagnose, tryKeys, type Candidate } from './diagnose';
+
+/** What verify needs: the request, the keys the user trusts, and the time. */
+export interface VerifyInput {
+  request: RequestParts;
+  /** Stored key pairs, trusted public keys, the pasted key or secret. Never a key the request names. */
+  keys: readonly VerificationKey[];
+  nowMs: number;
+  /** How far in the future `created` may be, for clock skew (default 60 s). */
+  skewSeconds?: number;
+}
+
+/** The signature parameters of §2.3 that keybench reads. */
+export interface SignatureParams {
+  created?: number;
+  expires?: number;
+  nonce?: string;
+  alg?: string;
+  keyid?: string;
+  tag?: string;
+}
+
+/** One signature of the message, judged. */
+export interface SignatureResult {
+  label: string;
+  /** The signature base, line by line (partial when a component is missing). */
+  signatureBase: string[];
+  base?: SignatureBase;
+  params: SignatureParams;
+  /** The algorithm the signature held with (or the one `alg` names). */
+  alg?: HttpSigAlg;
+  /** The signature is valid over the base with `verifyingKey`, a key the user trusts. */
+  signatureHolds: boolean;
+  verifyingKey?: VerificationKey;
+  findings: Finding[];
+  diagnoses: Diagnosis[];
+}
+
+/** Every signature of the message, and what concerns the message as a whole. */
+export interface Rfc9421Verification {
+  findings: Finding[];
+  results: SignatureResult[];
+}
+
+/** Read one signature-input dictionary, or the reason it cannot be read. */
+function readDictionary(req: RequestParts, name: string): Dictionary | Finding | null {
+  const lines = fieldLines(req, name);
+  if (lines.length === 0) return null;
+  try {
+    return parseDictionary(lines.join(', '));
+  } catch (e) {
+    return problem(
+      'rfc9421.headers',
+      'ERR_HTTPSIG_MALFORMED',
+      'error',
+      `${name} is not a dictionary`,
+      rich`${name} is not a structured-field dictionary (RFC 8941): ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/** Most signatures judged in one message (each may cost hundreds of signature checks when diagnosed). */
+export const MAX_SIGNATURES = 16;
+
+const isFinding = (x: unknown): x is Finding => typeof x === 'object' && x !== null && 'check' in x;
+
+/** Verify every signature of a request. Never throws for bad input: each problem is a finding. */
+export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verification> {
+  const findings: Finding[] = [];
+  const sigInput = readDictionary(input.request, 'signature-input');
+  const sigs = readDictionary(input.request, 'signature');
+  if (sigInput === null || sigs === null) {
+    findings.push(
+      problem(
+        'rfc9421.headers',
+        'ERR_HTTPSIG_NO_SIGNATURE',
+        'error',
+        'No HTTP message signature',
+        `The request has no ${sigInput === null ? 'Signature-Input' : 'Signature'} header: an RFC 9421 signature needs both.`,
+      ),
+    );
+    return { findings, results: [] };
+  }
+  if (isFinding(sigInput) || isFinding(sigs)) {
+    for (const f of [sigInput, sigs]) if (isFinding(f)) findings.push(f);
+    return { findings, results: [] };
+  }
+  for (const label of sigs.keys())
+    if (!sigInput.has(label))
+      findings.push(
+        problem(
+          'rfc9421.headers',
+          'ERR_HTTPSIG_LABEL',
+          'error',
+          'Signature without Signature-Input',
+          rich`Signature has a label ${label} that Signature-Input does not: it cannot be checked.`,
+        ),
+      );
+  const results: SignatureResult[] = [];
+  for (const [label, member] of [...sigInput].slice(0, MAX_SIGNATURES))
+    results.push(await verifyLabel(input, label, member, sigs.get(label)));
+  if (sigInput.size > MAX_SIGNATURES)
+    findings.push(
+      problem(
+        'rfc9421.headers',
+        'ERR_HTTPSIG_LABEL',
+        'error',
+        'Too many signatures',
+        `Signature-Input has ${sigInput.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
+      ),
+    );
+  if (fieldLines(input.request, 'content-digest').length > 0 && !results.some((r) => coversDigest(r)))
+    findings.push(
+      problem(
+        'rfc9421.content-digest',
+        'ERR_HTTPSIG_DIGEST_NOT_COVERED',
+        'warning',
+        'Content-Digest not signed',
+        'The request sends Content-Digest, but no signature covers it: anyone on the way could change the body and its digest together.',
+      ),
+    );
+  return { findings, results };
+}
+
+function coversDigest(r: SignatureResult): boolean {
+  return r.base?.lines.some((l) => l.name === 'content-digest') ?? false;
+}
+
+/** The §2.3 parameters, type-checked. */
+function readParams(params: Parameters, findings: Finding[]): SignatureParams {
+  const out: SignatureParams = {};
+  const want: Record<keyof SignatureParams, 'integer' | 'string'> = {
+    created: 'integer',
+    expires: 'integer',
+    nonce: 'string',
+    alg: 'string',
+    keyid: 'string',
+    tag: 'string',
+  };
+  for (const [k, v] of params) {
+    if (!Object.hasOwn(want, k)) {
+      findings.push(
+        problem(
+          'rfc9421.params',
+          'ERR_HTTPSIG_PARAM',
+          'info',
+          'Unknown parameter',
+          rich`The parameter ${k} is not one of RFC 9421 §2.3; it is signed, but keybench does not check it.`,
+        ),
+      );
+      continue;
+    }
+    const key = k as keyof SignatureParams;
+    const good =
+      want[key] === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string';
+    if (!good) {
+      findings.push(
+        problem(
+          'rfc9421.params',
+          'ERR_HTTPSIG_PARAM',
+          'error',
+          'A parameter has the wrong type',
+          rich`The parameter ${k} must be ${want[key] === 'integer' ? 'an integer' : 'a string'}.`,
+        ),
+      );
+      continue;
+    }
+    (out as Record<string, unknown>)[key] = v;
+  }
+  return out;
+}
+
+/** Judge one label. */
+async function verifyLabel(
+  input: VerifyInput,
+  label: string,
+  member: Item | [Item[], Parameters],
+  sigMember: Item | [Item[], Parameters] | undefined,
+): Promise<SignatureResult> {
+  const findings: Finding[] = [];
+  const result: SignatureResult = {
+    label,
+    signatureBase: [],
+    params: {},
+    signatureHolds: false,
+    findings,
+    diagnoses: [],
+  };
+  if (!Array.isArray(member[0])) {
+    findings.push(
+      problem(
+        'rfc9421.input',
+        'ERR_HTTPSIG_MALFORMED',
+        'error',
+        'Signature-Input member is not a list',
+        rich`Signature-Input ${label} must be an inner list of components, e.g. ("@method" "@path").`,
+      ),
+    );
+    return result;
+  }
+  const covered = member[0];
+  const params = member[1];
+  result.params = readParams(params, findings);
+  const built = buildBase(input.request, covered, params);
+  if (!built.ok) {
+    result.signatureBase = built.lines.map((l) => `${l.id}: ${l.value}`);
+    findings.push(
+      problem('rfc9421.base', built.code, 'error', 'Signature base cannot be built', built.parts),
+    );
+    return result;
+  }
+  result.base = built.base;
+  result.signatureBase = baseLines(built.base);
+  const signature = sigMember?.[0];
+  if (!(signature instanceof ArrayBuffer)) {
+    findings.push(
+      sigMember === undefined
+        ? problem(
+            'rfc9421.signature',
+            'ERR_HTTPSIG_LABEL',
+            'error',
+            'No signature for this label',
+            rich`Signature has no member ${label}.`,
+          )
+        : problem(
+            'rfc9421.signature',
+            'ERR_HTTPSIG_MALFORMED',
+            'error',
+            'Signature is not a byte sequence',
+            rich`Signature ${label} must be a byte sequence, :base64:.`,
+          ),
+    );
+    return result;
+  }
+  const candidates = selectKeys(input.keys, result.params, findings);
+  if (result.params.alg !== undefined && isHttpSigAlg(result.params.alg)) result.alg = result.params.alg;
+  const sig = new Uint8Array(signature);
+  const held = await tryKeys(candidates, built.base.text, sig);
+  if (held) {
+    Object.assign(result, { signatureHolds: true, verifyingKey: held.key, alg: held.alg });
+    findings.push(
+      ok(
+        'rfc9421.signature',
+        'Signature holds',
+        rich`The signature verifies with ${held.alg} and the key ${held.key.label}.`,
+      ),
+    );
+    if (result.params.keyid !== undefined && !keyMatches(held.key, result.params.keyid))
+      findings.push(
+        problem(
+          'rfc9421.keyid',
+          'ERR_HTTPSIG_KEYID_UNKNOWN',
+          'warning',
+          'keyid names another key',
+          rich`keyid is ${result.params.keyid}, but the key that verified it is ${held.key.label}.`,
+        ),
+      );
+  } else if (candidates.length > 0) {
+    findings.push(
+      problem(
+        'rfc9421.signature',
+        'ERR_HTTPSIG_SIGNATURE',
+        'error',
+        'Signature does not verify',
+        rich`The signature does not verify over this base with any of ${candidates.length} key and algorithm pairs tried.`,
+      ),
+    );
+    result.diagnoses.push(
+      ...(await diagnose(candidates, sig, {
+        request: input.request,
+        base: built.base,
+        covered,
+        params,
+        rawParams: rawMember(input.request, label),
+      })),
+    );
+  }
+  findings.push(...timeFindings(result.params, input.nowMs, input.skewSeconds ?? 60, result.diagnoses));
+  findings.push(...coverageFindings(covered, input.request));
+  if (covered.some((c) => c[0] === 'content-digest'))
+    findings.push(...(await digestFindings(input.request, result.diagnoses)));
+  return result;
+}
+
+function keyMatches(key: VerificationKey, keyid: string): boolean {
+  return key.label === keyid || (key.kind === 'public' && key.kid === keyid);
+}
+
+/**
+ * The (key, algorithm) pairs to try: keys the user trusts only. `keyid` selects among them (when
+ * it names none, all are tried and that is said); `alg` restricts to the keys it fits.
+ */
+export function selectKeys(
+  keys: readonly VerificationKey[],
+  params: SignatureParams,
+  findings: Finding[],
+): Candidate[] {
+  const trusted = keys.filter(
+    (k) => k.kind === 'secret' || k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks',
+  );
+  const alg = params.alg;
+  if (alg !== undefined && !isHttpSigAlg(alg)) {
+    findings.push(
+      problem(
+        'rfc9421.alg',
+        'ERR_HTTPSIG_ALG_UNKNOWN',
+        'error',
+        'Unknown algorithm',
+        rich`alg is ${alg}, which is not an algorithm of RFC 9421 §3.3 that keybench checks.`,
+      ),
+    );
+    return [];
+  }
+  let pairs: Candidate[] = trusted.flatMap((key) =>
+    alg
+      ? algorithmsForKey(key).includes(alg)
+        ? [{ key, alg }]
+        : []
+      : algorithmsForKey(key).map((a) => ({ key, alg: a })),
+  );
+  if (pairs.length === 0) {
+    findings.push(
+      trusted.length > 0 && alg
+        ? problem(
+            'rfc9421.key',
+            'ERR_HTTPSIG_ALG_KEY_MISMATCH',
+            'error',
+            'No key fits the algorithm',
+            rich`alg is ${alg}, which needs ${ALGORITHMS[alg].needs}; none of your ${trusted.length} trusted keys is one.`,
+          )
+        : problem(
+            'rfc9421.key',
+            'ERR_HTTPSIG_NO_KEY',
+            'error',
+            'No key to verify with',
+            "There is no key you trust to verify with. Paste the signer's public key (or the shared secret), or store it as a trusted key. A keyid in the request never brings a key.",
+          ),
+    );
+    return [];
+  }
+  if (params.keyid !== undefined) {
+    const named = pairs.filter((p) => keyMatches(p.key, params.keyid!));
+    if (named.length > 0) pairs = named;
+    else
+      findings.push(
+        problem(
+          'rfc9421.keyid',
+          'ERR_HTTPSIG_KEYID_UNKNOWN',
+          'info',
+          'keyid names none of your keys',
+          rich`keyid is ${params.keyid}, which is the label or kid of none of your trusted keys: every trusted key that fits was tried.`,
+        ),
+      );
+  }
+  if (alg === undefined)
+    findings.push(
+      ok(
+        'rfc9421.alg',
+        'No alg parameter',
+        'The signature has no alg parameter: the algorithm was taken from the key, as RFC 9421 §3.2 allows.',
+      ),
+    );
+  return pairs;
+}
+
+/** The text of one Signature-Input member as sent (for serialisation mistakes), if it can be found. */
+function rawMember(req: RequestParts, label: string): string | undefined {
+  for (const line of fieldLines(req, 'signature-input')) {
+    for (const part of line.split(/,(?=\s*[a-z*][a-z0-9_.*-]*=)/)) {
+      const t = part.trim();
+      if (t.startsWith(`${label}=`)) return t.slice(label.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** created and expires against the clock. */
+function timeFindings(
+  p: SignatureParams,
+  nowMs: number,
+  skewSeconds: number,
+  diagnoses: Diagnosis[],
+): Finding[] {
+  const out: Finding[] = [];
+  const now = nowMs / 1000;
+  const ms = [p.created, p.expires].some((t) => t !== undefined && t > 1e11);
+  if (ms) {
+    out.push(
+      problem(
+        'rfc9421.created',
+        'ERR_HTTPSIG_CREATED_MS',
+        'error',
+        'Timestamp in milliseconds',
+        `created or expires is ${p.created ?? p.expires}, a time in milliseconds: RFC 9421 uses seconds, so a server reads a date thousands of years away.`,
+      ),
+    );
+    diagnoses.push({
+      code: 'ERR_HTTPSIG_CREATED_MS',
+      title: 'created or expires in milliseconds',
+      explanation: ['The timestamps are in milliseconds (Date.now()); RFC 9421 §2.3 wants whole seconds.'],
+      remedy: 'Use Math.floor(Date.now() / 1000).',
+      confirmed: false,
+    });
+    return out;
+  }
+  if (p.created === undefined)
+    out.push(
+      problem(
+        'rfc9421.created',
+        'ERR_HTTPSIG_NO_CREATED',
+        'warning',
+        'No created time',
+        'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
+      ),
+    );
+  else if (p.created > now + skewSeconds)
+    out.push(
+      problem(
+        'rfc9421.created',
+        'ERR_HTTPSIG_CREATED_FUTURE',
+        'error',
+        'created is in the future',
+        `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
+      ),
+    );
+  else out.push(ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`));
+  if (p.expires !== undefined) {
+    if (p.created !== undefined && p.expires <= p.created)
+      out.push(
+        problem(
+          'rfc9421.expires',
+          'ERR_HTTPSIG_PARAM',
+          'error',
+          'expires before created',
+          'expires is not after created: the signature was never valid.',
+        ),
+      );
+    else if (p.expires < now) {
+      out.push(
+        problem(
+          'rfc9421.expires',
+          'ERR_HTTPSIG_EXPIRED',
+          'error',
+          'Signature expired',
+          `The signature expired ${Math.round(now - p.expires)} s ago.`,
+        ),
+      );
+      diagnoses.push({
+        code: 'ERR_HTTPSIG_EXPIRED',
+        title: 'Signature expired',
+        explanation: [
+          'The expires parameter is in the past: a server refuses the request even though the signature itself may hold.',
+        ],
+        remedy: 'Sign the request again just before sending it, with expires a few minutes ahead.',
+        confirmed: false,
+      });
+    } else out.push(ok('rfc9421.expires', 'expires', `Expires in ${Math.round(p.expires - now)} s.`));
+  }
+  return out;
+}
+
+/** Warnings about what the signature leaves uncovered. */
+function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[] {
+  const out: Finding[] = [];
+  if (covered.length === 0)
+    out.push(
+      problem(
+        'rfc9421.coverage',
+        'ERR_HTTPSIG_EMPTY_COVERAGE',
+        'warning',
+        'Covers nothing of the request',
+        'The signature covers no component: it could be moved onto any other request (RFC 9421 §7.2.1).',
+      ),
+    );
+  if (req.body !== '' && !covered.some((c) => c[0] === 'content-digest'))
+    out.push(
+      problem(
+        'rfc9421.coverage',
+        'ERR_HTTPSIG_BODY_NOT_COVERED',
+        'warning',
+        'Body not signed',
+        'The request has a body but the signature does not cover Content-Digest: the body could be changed without breaking the signature.',
+      ),
+    );
+  return out;
+}
+
+/** A covered Content-Digest must match the body sent. */
+async function digestFindings(req: RequestParts, diagnoses: Diagnosis[]): Promise<Finding[]> {
+  const value = fieldLines(req, 'content-digest').join(', ');
+  const check = await checkContentDigest(value, req.body);
+  if (check.ok)
+    return [
+      ok(
+        'rfc9421.content-digest',
+        'Content-Digest matches',
+        `Content-Digest (${check.algs.join(', ')}) is the digest of the body sent.`,
+      ),
+    ];
+  const other = check.code === 'ERR_HTTPSIG_DIGEST_MISMATCH' ? await digestOtherBytes(value, req.body) : null;
+  if (other)
+    diagnoses.push({
+      code: 'ERR_HTTPSIG_DIGEST_OTHER_BYTES',
+      title: 'Content-Digest computed over other bytes',
+      explanation: [`Content-Digest is the digest of ${other.name}, not of the body sent.`],
+      remedy:
+        'Compute Content-Digest over the exact bytes sent, after any serialisation, just before sending.',
+      signed: other.body,
+      sent: req.body,
+      confirmed: true,
+    });
+  return [
+    problem('rfc9421.content-digest', check.code, 'error', 'Content-Digest does not match', check.message),
+  ];
+}
