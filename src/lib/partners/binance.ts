@@ -439,8 +439,14 @@ function segmentVariants(q: Segment[], b: Segment[]): SegmentVariant[] {
       name: s.name,
     };
   };
-  const decoded = join([...q, ...b].map(raw));
-  if (decoded !== all && decoded !== decodeNonAscii(all)) {
+  // Segment by segment (no join of a whole multi-megabyte payload): some value decodes to other text
+  // than the non-ASCII decoding above already tries.
+  const differs = (s: Segment) => {
+    if (!s.raw.includes('%') && !s.raw.includes('+')) return false;
+    const r = raw(s).raw;
+    return r !== s.raw && r !== decodeNonAscii(s.raw);
+  };
+  if ([...q, ...b].some(differs)) {
     const m: Mistake = {
       code: 'ERR_BINANCE_SIGNED_DECODED',
       title: 'Values signed as they are, sent percent-encoded',
@@ -452,7 +458,11 @@ function segmentVariants(q: Segment[], b: Segment[]): SegmentVariant[] {
     };
     // The non-ASCII variants are already decoded where they differ: only the others are decoded whole.
     for (const base of out.filter((o) => !o.mistakes.some((x) => x.code === 'ERR_BINANCE_NON_ASCII')))
-      out.push({ q: base.q.map(raw), b: base.b.map(raw), mistakes: [...base.mistakes, m] });
+      out.push({
+        q: once(() => base.q().map(raw)),
+        b: once(() => base.b().map(raw)),
+        mistakes: [...base.mistakes, m],
+      });
   }
   return out;
 }
