@@ -867,7 +867,9 @@ describe('bounded work', () => {
     ['400 k folded lines', () => `POST /x HTTP/1.1\nHost: h\na: b\n${' c\n'.repeat(400_000)}\n`, 'request'],
   ])('%s: read or refused quickly, never a stack overflow', (_name, make, want) => {
     const [r, ms] = timed(make());
-    expect(ms).toBeLessThan(5000);
+    // A guard against quadratic work (minutes), not a speed test (that is npm run bench): a loaded
+    // 2-core machine took 7 s for 4 MB of "$a".
+    expect(ms).toBeLessThan(15_000);
     if (want === 'request') expect(r.kind, JSON.stringify(r).slice(0, 300)).toBe('request');
     else {
       expect(r.kind).toBe('error');

@@ -159,6 +159,7 @@ describe('the one rule re-checks the role of the key that verified, whatever the
       'x-api-key: k',
       `x-timestamp: ${ts}`,
       `x-sign: ${sig}`,
+      'Content-Length: 2',
       '',
       '{}',
     ].join('\r\n');

@@ -54,9 +54,12 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 /** The time the requests below are "now" at (the vectors' date is years earlier: only a skew warning). */
 export const ROLE_NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** A raw HTTP/1.1 request, CRLF line ends. */
+/** A raw HTTP/1.1 request, CRLF line ends; a body is framed by its Content-Length (RFC 9112 §6). */
 export function http(method: string, target: string, headers: string[], body = ''): string {
-  return [`${method} ${target} HTTP/1.1`, 'Host: api.example.test', ...headers, '', body].join('\r\n');
+  const length = body ? [`Content-Length: ${new TextEncoder().encode(body).length}`] : [];
+  return [`${method} ${target} HTTP/1.1`, 'Host: api.example.test', ...headers, ...length, '', body].join(
+    '\r\n',
+  );
 }
 
 const userPair: StoredForCase = {
