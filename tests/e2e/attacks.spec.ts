@@ -234,5 +234,7 @@ test('JWKS: a key that verifies under another kid is amber and names the key a s
   ).not.toHaveCount(0);
   await expect(status.getByTestId('keys-excluded')).toContainText('key 2 of 3 (kid enc-key)');
   await expect(status.getByTestId('keys-excluded')).toContainText('"use": enc');
-  await expect(status.getByText(/^Keys tried:/)).not.toContainText('enc-key');
+  // Keys tried are listed on the verdict's details line (issue 18), never the excluded one.
+  await expect(status.getByTestId('verdict-details')).toContainText('Keys tried:');
+  await expect(status.getByTestId('verdict-details')).not.toContainText('enc-key');
 });

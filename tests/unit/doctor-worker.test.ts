@@ -26,7 +26,9 @@ async function trusted(): Promise<VerificationKey[]> {
   const p = (await parseKeyText(
     String(publicKey.export({ type: 'spki', format: 'pem' })),
   )) as ParsedPublicKey;
-  return [{ kind: 'public', label: 'Qredo key', origin: 'stored', owner: 'mine', spki: p.spki, type: p.type }];
+  return [
+    { kind: 'public', label: 'Qredo key', origin: 'stored', owner: 'mine', spki: p.spki, type: p.type },
+  ];
 }
 
 /** A "worker" whose other end is served by `serveDoctor` over a MessageChannel. */
