@@ -1,5 +1,5 @@
-import { KeybenchError, messageOf } from '../lib/errors';
-import { PARTNER_NAMES, type KeyOwner } from '../lib/trust/roles';
+import { messageOf } from '../lib/errors';
+import type { KeyOwner } from '../lib/trust/owner';
 import { generateKeyPair } from '../lib/keys/generate';
 import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
@@ -261,62 +261,12 @@ export class Keyring {
    * @throws KeybenchError from parsing or importing, or ERR_TRUST_NO_OWNER; nothing is stored then.
    */
   async importKey(text: string, label: string, owner?: KeyOwner): Promise<string> {
-    // The ASN.1 code is only needed here and in the inspector's key box: load it on demand.
-    const [{ parseKeyText }, { importPrivateKey, importPublicKey, defaultAlgFor }] = await Promise.all([
-      import('../lib/keys/parse'),
-      import('../lib/keys/import'),
-    ]);
-    const parsed = await parseKeyText(text);
-    const now = Date.now();
-    const kindName = describeKeyType(parsed.type);
-    const base = {
-      id: crypto.randomUUID(),
-      partners: [],
-      algorithm: kindName,
-      createdAt: now,
-      origin: 'imported' as const,
-      spki: parsed.spki,
-      progress: { publicKeyExported: false, uploaded: {} },
-    };
-    let key: StoredKey;
-    if (parsed.kind === 'private') {
-      const source = parsed.source;
-      const imported = await importPrivateKey(parsed);
-      key = {
-        ...base,
-        kind: 'pair',
-        label: label.trim() || defaultLabel(`Imported ${kindName}`, now),
-        jwsAlg: imported.jwsAlg,
-        publicKey: imported.publicKey,
-        privateKey: imported.privateKey,
-        owner: 'mine',
-      };
-      await this.add(key);
-      this.#requestPersistence();
-      return `Imported "${key.label}" (${source}, ${kindName}) as a non-extractable signing key. The text box was cleared; the private key's bytes are no longer held by this page.`;
-    }
-    if (owner === undefined) {
-      throw new KeybenchError(
-        'ERR_TRUST_NO_OWNER',
-        "Say whose key this is (Whose key: Mine, or the partner's name). keybench verifies your requests only with your own keys and a partner's responses only with that partner's keys, so a public key needs an owner.",
-      );
-    }
-    const { publicKey } = await importPublicKey(parsed);
-    key = {
-      ...base,
-      kind: 'public',
-      label: label.trim() || defaultLabel(`Trusted ${kindName} public key`, now),
-      jwsAlg: defaultAlgFor(parsed.type),
-      publicKey,
-      owner,
-    };
+    // The ASN.1 code and the import's words are only needed here: load them on demand.
+    const { storedKeyFromText } = await import('../lib/keys/import-stored');
+    const { key, message } = await storedKeyFromText(text, label, owner);
     await this.add(key);
     this.#requestPersistence();
-    const whose =
-      owner === 'mine'
-        ? 'your own key: it verifies your requests'
-        : `${PARTNER_NAMES[owner]}'s key: it verifies ${PARTNER_NAMES[owner]}'s responses`;
-    return `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key, ${whose}. It verifies, it cannot sign.`;
+    return message;
   }
 }
 

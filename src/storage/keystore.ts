@@ -6,7 +6,7 @@ import { createStore, del, set, update, values, type UseStore } from 'idb-keyval
 import { KeybenchError } from '../lib/errors';
 import type { PartnerId } from '../lib/partner-profile';
 import { upgradeStoredKey, type StoredKey } from '../lib/keys/stored-key';
-import type { KeyOwner } from '../lib/trust/roles';
+import type { KeyOwner } from '../lib/trust/owner';
 
 let store: UseStore | undefined;
 

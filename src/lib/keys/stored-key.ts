@@ -1,6 +1,6 @@
 import type { PartnerId } from '../partner-profile';
 import type { SigningAlg } from './key-specs';
-import { isKeyOwner, type KeyOwner } from '../trust/roles';
+import { isKeyOwner, type KeyOwner } from '../trust/owner';
 
 /** Where a user is in a partner's onboarding checklist for one key. */
 export interface OnboardingProgress {

@@ -8,22 +8,8 @@
 import type { PartnerId } from '../partner-profile';
 import type { VerificationKey } from '../jwt/verify';
 
-/** Whose key a stored key is: the user's own (key pairs, public keys of the user's servers) or a partner's. */
-export type KeyOwner = 'mine' | PartnerId;
-
-/**
- * Every partner's name, for messages (this module sits below the profiles and does not load them).
- * A Record over PartnerId: a new partner id does not compile until it is named here.
- */
-export const PARTNER_NAMES: Readonly<Record<PartnerId, string>> = {
-  qredo: 'Qredo',
-  qitech: 'QI Tech',
-  binance: 'Binance',
-  snowflake: 'Snowflake',
-};
-
-/** The partners a key may belong to. */
-export const PARTNER_OWNERS = Object.keys(PARTNER_NAMES) as PartnerId[];
+export { PARTNER_NAMES, PARTNER_OWNERS, isKeyOwner, type KeyOwner } from './owner';
+import { type KeyOwner } from './owner';
 
 /** What a signature is checked for, and so whose keys may verify it. */
 export type VerificationContext =
@@ -33,11 +19,6 @@ export type VerificationContext =
   | { direction: 'response-from'; partner: PartnerId }
   /** A plain JWT with no direction: every key the user trusts. */
   | { direction: 'none' };
-
-/** True when the value is a key owner keybench knows (stored records are data: check them). */
-export function isKeyOwner(value: unknown): value is KeyOwner {
-  return value === 'mine' || (typeof value === 'string' && Object.hasOwn(PARTNER_NAMES, value));
-}
 
 /** True for keys the user supplied for this check: the key box (or one key of a pasted JWKS). */
 function declared(key: VerificationKey): boolean {
