@@ -1,0 +1,236 @@
+/**
+ * The engine's contract (issue 19): what a signing scheme is, as data first and code only where
+ * data cannot say it. A scheme is one folder, `src/lib/schemes/<id>/`, holding:
+ *
+ * - `meta.ts`  — `export default defineMeta({...})`: id, name, kind, source. Tiny; loaded eagerly.
+ * - `check.ts` — `export default defineRequestCheck({...})` or `defineTokenCheck({...})`: how a
+ *                request (or token) is recognised, what it reads, the bytes it signs, its checks and
+ *                its mistakes as data. Loaded lazily (the doctor runs it in a worker).
+ * - `form.ts`  — `export default defineForm({...})`: the Sign form as fields (data) and `sign()`.
+ *                Loaded lazily by the Sign view.
+ *
+ * No scheme decides "verified": a check returns a SchemeResult (trust/verdict.ts) whose state only
+ * `decideRequest` / the token rule sets. The registry (engine/registry.ts) finds the folders with
+ * `import.meta.glob`; profiles (src/lib/partners/*.profile.ts) say which schemes a partner uses.
+ */
+import type { ErrorCode } from '../../errors';
+import type { Finding, SignedPart } from '../../partners/scheme';
+import type { DecodedToken } from '../../jwt/decode';
+import type { VerificationKey } from '../../jwt/verify';
+import type { Diagnosis, DoctorInput, ParsedRequest } from '../../request/types';
+import type { Rich } from '../../rich';
+import type { SchemeResult } from '../../trust/verdict';
+
+/** A scheme's stable id: its folder name (`qredo`, `qit-v2`, `rfc9421`, `snowflake-jwt`, …). */
+export type SchemeId = string;
+
+/** `request`: signs an HTTP request (the doctor reads it); `token`: a JWT the inspector checks (assertions). */
+export type SchemeKind = 'request' | 'token';
+
+/** What every scheme says about itself, cheap enough to load with the page. */
+export interface SchemeMeta {
+  id: SchemeId;
+  /** As the Sign view and the doctor name it ("QI Tech v2", "HTTP Message Signatures (RFC 9421)"). */
+  name: string;
+  kind: SchemeKind;
+  /** How a pasted request or token is recognised (shown when nothing matches). */
+  recognisedBy: string;
+  /** Where the scheme is specified (docs, SDK source). */
+  source: string;
+}
+
+/** Define a scheme's meta (identity function, for types). */
+export function defineMeta<const M extends SchemeMeta>(meta: M): M {
+  return meta;
+}
+
+// ─── Mistakes as data ──────────────────────────────────────────────────────────────────────────
+
+/** One thing a signer who made a mistake would have signed instead. */
+export interface Alternative {
+  /** The part of the signature base that differs (e.g. `timestamp`, `"@authority"`, `body`). */
+  part: string;
+  /** That part as the mistaken signer signed it, and as the scheme says it must be (as sent). */
+  signed: string;
+  sent: string;
+  /** The whole signed bytes under this mistake (the engine verifies the signature over them). */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Scheme-specific verification variant (e.g. RSA-PSS salt length), passed back to `verifyOver`. */
+  variant?: string;
+}
+
+/**
+ * A named mistake: a transformation of one part of the signature base, with a stable code, an
+ * explanation and a fix. The engine tries its alternatives only after the signature fails, and
+ * reports it only when WebCrypto confirms the signature over one of them.
+ */
+export interface Mistake<Ctx> {
+  id: string;
+  code: ErrorCode;
+  title: string;
+  /** What happened, in keybench's words. */
+  explanation: string;
+  /** What a developer changes to fix it. */
+  remedy: string;
+  /** The alternatives this mistake produces for one request (bounded: the engine also caps them). */
+  alternatives(ctx: Ctx): Alternative[];
+}
+
+/** A key to try, with whatever the scheme needs to verify with it (algorithm, imported CryptoKey). */
+export interface Candidate {
+  key: VerificationKey;
+  /** The scheme's algorithm name for this candidate (e.g. `RS256`, `ed25519`, `hmac-sha256`). */
+  alg: string;
+}
+
+// ─── Request schemes ───────────────────────────────────────────────────────────────────────────
+
+/** Something the scheme refuses before any key is tried (a token the server cannot decode, …). */
+export interface Refusal {
+  code: ErrorCode;
+  parts: Rich;
+}
+
+/**
+ * How a request scheme is checked. The engine (engine/doctor.ts) does, for every scheme alike:
+ * parse (request/), refuse framing problems, refuse a duplicate or non-ASCII value of any header in
+ * `signedHeaders` (plus Host), call `refuse`, ask the page for keys of `keyAlg`, filter them by
+ * role (trust/roles.ts, partner from the profile that lists this scheme), call `verify`, and hand
+ * each result to `decideRequest`. The mistake search (engine/search.ts) is generic.
+ */
+export interface RequestCheck {
+  id: SchemeId;
+  /**
+   * How sure it is that the request is this scheme: 0 = not this scheme; the highest wins
+   * (e.g. 2 for a scheme-specific header such as `x-sign`, 1 for a generic one).
+   */
+  recognise(req: ParsedRequest): number;
+  /** Header names (lower case) the signature depends on: each must be sent once, in visible ASCII. */
+  signedHeaders: readonly string[];
+  /** What the key box is read as, when a pasted key needs an algorithm hint (`undefined`: any). */
+  keyAlg?: 'RS256' | 'ES512';
+  /** A scheme-specific refusal read from the request alone; null when there is none. */
+  refuse?(req: ParsedRequest): Refusal | null;
+  /**
+   * Check the request with the keys the engine passes (already filtered by role). One result, or
+   * one per signature when a message carries several (RFC 9421 labels); never a state.
+   */
+  verify(input: DoctorInput): Promise<SchemeResult | SchemeResult[]>;
+}
+
+/** Define a request check (identity function, for types). */
+export function defineRequestCheck(check: RequestCheck): RequestCheck {
+  return check;
+}
+
+// ─── Token schemes (JWT assertions: Snowflake, client assertions) ──────────────────────────────
+
+/** What a token check is given: the decoded token, whether a trusted key verified it, and the time. */
+export interface TokenCheckInput {
+  token: DecodedToken;
+  /** The signature verified with a key the user trusts (the inspector's verdict, by the one rule). */
+  signatureVerified: boolean;
+  /** The key that verified it, when one did (for thumbprint / fingerprint checks). */
+  verifiedBy?: VerificationKey;
+  nowMs: number;
+  /** Values the user typed on the card (client id, tenant, account…), by field name. */
+  options: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a token scheme is checked: the inspector recognises a JWT as this scheme (or the user picks
+ * it under "Check as") and shows a partner card with its findings. The card's summary is made by
+ * the engine (engine/card.ts): "All <partner> checks pass" / "No <partner> check fails" / how many
+ * fail, green only beside `signatureVerified`.
+ */
+export interface TokenCheck {
+  id: SchemeId;
+  /** The partner name the card's summary uses ("Snowflake", "Microsoft Entra ID"). */
+  partnerName: string;
+  /** 0 = not this scheme; the highest wins. */
+  recognise(token: DecodedToken): number;
+  /** The fields the card asks for (client id, tenant…), as data. */
+  options: readonly FormField[];
+  /** One finding per rule, each `check` name once. */
+  check(input: TokenCheckInput): Finding[] | Promise<Finding[]>;
+}
+
+/** Define a token check (identity function, for types). */
+export function defineTokenCheck(check: TokenCheck): TokenCheck {
+  return check;
+}
+
+// ─── Forms (the Sign view) ─────────────────────────────────────────────────────────────────────
+
+/** How a field is entered. `key`: a stored key (or secret) picker, filtered by `keyTypes`. */
+export type FieldKind = 'text' | 'textarea' | 'choice' | 'multi' | 'integer' | 'checkbox' | 'key';
+
+/** A value of a form field. */
+export type FieldValue = string | number | boolean | readonly string[];
+
+/** One form field. */
+export interface FormField {
+  /** Stable name (the key of the form's values). */
+  name: string;
+  /** The accessible label shown to the user (a stable test hook: URL, Body, Timestamp, API key…). */
+  label: string;
+  kind: FieldKind;
+  /** The default; a function for values that depend on the time (timestamps). */
+  default: FieldValue | ((nowMs: number) => FieldValue);
+  help: string;
+  /** For choice and multi: the options offered (multi also accepts free text). */
+  options?: readonly string[];
+  /** Shown only when this returns true for the current values (e.g. a body only for POST). */
+  when?(values: FormValues): boolean;
+  /** Kept in localStorage across reloads (never a secret or a private key). */
+  remember?: boolean;
+}
+
+/** The values of a form, by field name. */
+export type FormValues = Record<string, FieldValue>;
+
+/** What signs: a stored key pair's private key (non-extractable), or an HMAC secret's bytes. */
+export type SignerKey =
+  | {
+      kind: 'pair';
+      label: string;
+      privateKey: CryptoKey;
+      publicKey: CryptoKey;
+      spki: Uint8Array<ArrayBuffer>;
+    }
+  | { kind: 'secret'; label: string; secret: Uint8Array<ArrayBuffer> };
+
+/** What signing produces; the one signer view shows every part of it. */
+export interface SignOutput {
+  /** The headers to send, each shown with a Copy button (name, value). */
+  headers: [name: string, value: string][];
+  /** The exact bytes signed, part by part (the signature base). */
+  base: SignedPart[];
+  /** The request as it is sent. */
+  request: Pick<ParsedRequest, 'method' | 'url' | 'headers' | 'body'>;
+  /** A curl command sending exactly that request (bash-quoted). */
+  curl: string;
+  /** For token schemes: the JWT, shown with its decoded header and payload. */
+  token?: string;
+  /** Warnings about the input (e.g. a body a partner re-serialises), keybench's words. */
+  notes?: Rich[];
+}
+
+/** A scheme's Sign form. */
+export interface SchemeForm {
+  id: SchemeId;
+  fields: readonly FormField[];
+  /** Key types the form can sign with (the key picker shows only these). */
+  keyTypes: readonly ('RSA' | 'EC' | 'OKP' | 'secret')[];
+  /** Values fixed by a partner profile (e.g. Visa TAP's required components and tag). */
+  fixed?: Readonly<FormValues>;
+  /** Sign. @throws KeybenchError with a stable code when the values cannot be signed. */
+  sign(values: FormValues, key: SignerKey, nowMs: number): Promise<SignOutput>;
+}
+
+/** Define a form (identity function, for types). */
+export function defineForm(form: SchemeForm): SchemeForm {
+  return form;
+}
+
+export type { Diagnosis };
