@@ -212,265 +212,371 @@ export function decodeAnsiC(raw: string): string {
 /** A string as one bash single-quoted word (`'` written `'\\''`), read back as the same text. */
 const singleQuoted = (s: string): string => "'" + s.replaceAll("'", "'\\''") + "'";
 
+/** Where the pass is: outside quotes, or inside '…', "…" or $'…'. */
+type QuoteState = 'none' | 'single' | 'double' | 'ansi';
+
+/**
+ * The run of adjacent quoted strings and `\X` escapes being read (one word part for bash, e.g.
+ * `'it'\''s'`): where it starts in `out`, its text, its length in the command, where it ends.
+ */
+interface Run {
+  outMark: number;
+  parts: string[];
+  length: number;
+  end: number;
+}
+
+/** {@link ShellPass.step}'s answer when the pass stops before the end of the text. */
+const STOP = -1;
+
+/** Characters that end a word for bash, apart from whitespace. */
+const OPERATORS = ';|&()<>';
+
+/**
+ * The state of one {@link prepareShellText} pass over a command, and its steps. Each step reads
+ * from a position in the current quote state and returns where to go on (or {@link STOP}).
+ */
+class ShellPass {
+  readonly out: string[] = [];
+  readonly literals: string[] = [];
+  /** Whether long runs may be taken out (the text holds no placeholder bracket of its own). */
+  readonly extract: boolean;
+  /** Start of the text not yet copied to `out`. */
+  seg = 0;
+  dollar = false;
+  state: QuoteState = 'none';
+  /** Where the open quote starts. */
+  opened = 0;
+  /** Where the open quote's text starts. */
+  contentStart = 0;
+  run: Run | undefined;
+  words = 0;
+  /** A $'…' string wrote a placeholder bracket (`\uE000`): the placeholders could not be told apart. */
+  marked = false;
+  /** A comment or an unquoted newline ended the command before the end of the text. */
+  ended = false;
+  /** Unquoted braces in the current word, for bash's brace expansion ({a,b}, {1..3}). */
+  brace = { depth: 0, sep: false };
+
+  constructor(readonly text: string) {
+    this.extract = !text.includes(MARK_OPEN) && !text.includes(MARK_CLOSE);
+  }
+
+  /** Copy text[seg, i), then add `replacement`, and continue copying from `next`. */
+  replace(i: number, replacement: string, next: number): void {
+    this.out.push(this.text.slice(this.seg, i), replacement);
+    this.seg = next;
+  }
+
+  /** A part of a run starts at i: the run goes on if it ended there, else a new one starts. */
+  runPart(i: number): void {
+    if (!this.extract) return;
+    if (this.run?.end !== i) {
+      this.endRun();
+      this.replace(i, '', i); // flush, so that the run can be taken out of `out` whole
+      this.run = { outMark: this.out.length, parts: [], length: 0, end: i };
+    }
+  }
+
+  /** Adds a part of `length` command characters, read as `part`, to the run; it now ends at `end`. */
+  extendRun(part: string, length: number, end: number): void {
+    if (!this.run) return;
+    this.run.parts.push(part);
+    this.run.length += length;
+    this.run.end = end;
+  }
+
+  /** Whether the current run is already long (it is taken out whole: nothing inside is rewritten). */
+  runIsLong(): boolean {
+    return this.run !== undefined && this.run.length > LONG_QUOTED;
+  }
+
+  /** The run ends: a long one is taken out and replaced by a placeholder. */
+  endRun(): void {
+    if (this.run && this.run.length > LONG_QUOTED) {
+      this.literals.push(this.run.parts.join(''));
+      this.out.length = this.run.outMark;
+      this.out.push(MARK_OPEN + String(this.literals.length - 1) + MARK_CLOSE);
+      this.seg = this.run.end;
+    }
+    this.run = undefined;
+  }
+
+  /** A quote opens at i; its text starts at `start`. */
+  open(i: number, to: QuoteState, start: number): void {
+    this.runPart(i);
+    this.opened = i;
+    this.contentStart = start;
+    this.state = to;
+  }
+
+  /** The open quote closes at `close` (its last character). */
+  close(close: number): void {
+    const raw = this.text.slice(this.contentStart, close);
+    // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
+    // decoded here (bytes, then UTF-8), as a single-quoted word
+    const ansi = this.state === 'ansi' ? decodeAnsiC(raw) : undefined;
+    if (ansi !== undefined && this.extract && (ansi.includes(MARK_OPEN) || ansi.includes(MARK_CLOSE)))
+      this.marked = true;
+    if (this.run)
+      this.extendRun(
+        ansi ?? (this.state === 'single' ? raw : decodeDouble(raw)),
+        close + 1 - this.opened,
+        close + 1,
+      );
+    if (ansi !== undefined && !this.runIsLong()) this.replace(this.opened, singleQuoted(ansi), close + 1);
+    this.state = 'none';
+  }
+
+  /** An unquoted character that must reach shell-quote escaped (`$`, `#`): part of a run. */
+  literal(i: number, c: string, escaped: string): void {
+    this.runPart(i);
+    if (!this.runIsLong()) this.replace(i, escaped, i + 1);
+    this.extendRun(c, 1, i + 1);
+  }
+
+  /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
+  continuation(i: number): number {
+    const { text } = this;
+    return text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
+  }
+
+  /** Whether a word starts at i (bash's tilde expansion applies there). */
+  wordStart(i: number): boolean {
+    return i === 0 || isSpace(this.text[i - 1]) || OPERATORS.includes(this.text[i - 1] ?? '');
+  }
+
+  /**
+   * Refuses what bash would expand in an unquoted run of word characters at `at`: a `~` that
+   * starts a word or follows `=` or `:` (the home directory), and braces with a `,` or `..` inside
+   * (one word becomes several).
+   */
+  expansions(w: string, at: number): void {
+    for (let k = 0; k < w.length; k++) {
+      const ch = w[k];
+      const before = k === 0 ? undefined : w[k - 1];
+      if (
+        ch === '~' &&
+        ((k === 0 && this.wordStart(at)) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
+      )
+        throw new CurlError(
+          rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
+        );
+      this.braceChar(w, k);
+    }
+  }
+
+  /** Follows bash's brace expansion through character k of an unquoted word; refuses `{a,b}`. */
+  braceChar(w: string, k: number): void {
+    const ch = w[k];
+    const { brace } = this;
+    if (ch === '{') brace.depth++;
+    else if (brace.depth > 0 && (ch === ',' || (ch === '.' && w[k + 1] === '.'))) brace.sep = true;
+    else if (ch === '}' && brace.depth > 0) {
+      if (brace.sep)
+        throw new CurlError(
+          rich`The unquoted braces in ${w} are expanded by bash into several words ({a,b} becomes a b) before curl runs, so curl does not get the text written. Quote the word ('…').`,
+        );
+      brace.depth--;
+    }
+  }
+
+  /** One step from i in the current quote state. */
+  step(i: number): number {
+    switch (this.state) {
+      case 'single':
+        return this.inSingle(i);
+      case 'ansi':
+        return this.inAnsi(i);
+      case 'double':
+        return this.inDouble(i);
+      default:
+        return this.unquoted(i);
+    }
+  }
+
+  /** Inside '…': to the closing quote. */
+  inSingle(i: number): number {
+    const end = this.text.indexOf("'", i);
+    if (end === -1) return STOP; // unterminated: reported by finish
+    this.close(end);
+    return end + 1;
+  }
+
+  /** Inside $'…': to the next ' that an odd number of backslashes does not escape. */
+  inAnsi(i: number): number {
+    const { text } = this;
+    let end = text.indexOf("'", i);
+    while (end !== -1) {
+      let slashes = 0;
+      while (end - slashes - 1 >= i && text[end - slashes - 1] === '\\') slashes++;
+      if (slashes % 2 === 0) break;
+      end = text.indexOf("'", end + 1);
+    }
+    if (end === -1) return STOP; // unterminated: reported by finish
+    this.close(end);
+    return end + 1;
+  }
+
+  /** Inside "…": jump to the next character that matters there, and handle it. */
+  inDouble(from: number): number {
+    const { text } = this;
+    SPECIAL_IN_DOUBLE.lastIndex = from;
+    const next = SPECIAL_IN_DOUBLE.exec(text);
+    if (!next) return STOP; // unterminated: reported by finish
+    const i = next.index;
+    const d = text[i];
+    if (d === '\\') {
+      const k = this.continuation(i);
+      if (k) this.replace(i, '', i + k);
+      else if (text[i + 1] === '`') this.replace(i, '', i + 1); // bash reads \` as `
+      return i + (k || 2);
+    }
+    if (d === '$') {
+      if (text[i + 1] === '(') throw substitution(text, i);
+      this.dollar ||= isNameStart(text[i + 1]);
+      this.replace(i, '\\$', i + 1);
+      return i + 1;
+    }
+    if (d === '`') throw substitution(text, i);
+    if (d === '"') this.close(i);
+    return i + 1;
+  }
+
+  /** Outside quotes: the character at i decides. */
+  unquoted(i: number): number {
+    const { text } = this;
+    const c = text[i];
+    if (c === '\\') return this.backslash(i);
+    if (c === "'" || c === '"') {
+      this.open(i, c === "'" ? 'single' : 'double', i + 1);
+      return i + 1;
+    }
+    if (c === '$') return this.dollarSign(i);
+    if (c === '`' || ((c === '<' || c === '>') && text[i + 1] === '(')) throw substitution(text, i);
+    if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !OPERATORS.includes(text[i - 1] ?? '')) {
+      this.literal(i, '#', '\\#');
+      return i + 1;
+    }
+    if (c === '#' || c === '\n') {
+      // a comment runs to the end of the line, and a newline ends the command: what follows is
+      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
+      this.ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
+      return STOP;
+    }
+    if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<')
+      throw new CurlError(
+        rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
+      );
+    if (c === '&' && text[i + 1] === '>') {
+      // bash's &>file (stdout and stderr to a file) is a redirection like >file
+      this.replace(i, '', i + 1);
+      return i + 1;
+    }
+    return this.bare(i);
+  }
+
+  /** An unquoted `\`: a line continuation (dropped), or an escaped character (part of a run). */
+  backslash(i: number): number {
+    const k = this.continuation(i);
+    if (k) this.replace(i, '', i + k);
+    else if (i + 1 < this.text.length) {
+      this.runPart(i);
+      this.extendRun(this.text[i + 1] ?? '', 2, i + 2);
+    }
+    return i + (k || 2);
+  }
+
+  /** An unquoted `$`: opens $'…' or $"…", else a literal `$` (a shell would expand it). */
+  dollarSign(i: number): number {
+    const { text } = this;
+    if (text[i + 1] === "'") {
+      this.open(i, 'ansi', i + 2);
+      return i + 2;
+    }
+    if (text[i + 1] === '"') {
+      // bash's $"…" (a translated string) is a plain double-quoted string here
+      this.open(i, 'double', i + 2);
+      this.replace(i, '', i + 1);
+      return i + 2;
+    }
+    if (text[i + 1] === '(') throw substitution(text, i);
+    this.dollar ||= isNameStart(text[i + 1]);
+    this.literal(i, '$', '\\$');
+    return i + 1;
+  }
+
+  /**
+   * A run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
+   * body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack.
+   * Else whitespace or an operator between words.
+   */
+  bare(i: number): number {
+    const { text } = this;
+    const c = text[i];
+    BARE.lastIndex = i;
+    const m = !isSpace(c) ? BARE.exec(text) : null;
+    if (!m) return this.between(i);
+    const w = m[0];
+    this.expansions(w, i);
+    if (/^\d+$/.test(w) && this.wordStart(i) && /[<>]/.test(text[i + w.length] ?? '')) {
+      // a file descriptor before a redirection (2>/dev/null): not a word curl sees
+      this.replace(i, '', i + w.length);
+    } else if (this.extract) {
+      this.runPart(i);
+      this.extendRun(w, w.length, i + w.length);
+    }
+    return i + w.length;
+  }
+
+  /** Whitespace or an operator at i: a new word starts after it (counted, up to MAX_WORDS). */
+  between(i: number): number {
+    const { text } = this;
+    const c = text[i];
+    if (c !== undefined && (isSpace(c) || OPERATORS.includes(c))) this.brace = { depth: 0, sep: false };
+    if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++this.words > MAX_WORDS)
+      throw new CurlError(
+        [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
+        'ERR_REQUEST_TOO_LARGE',
+      );
+    return i + 1;
+  }
+
+  /** The end of the pass at i: refuses an unterminated quote, and returns the prepared text. */
+  finish(i: number): Prepared {
+    const { text, state } = this;
+    if (state !== 'none') {
+      const what =
+        state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
+      throw new CurlError(
+        rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, this.opened)}: the paste may be cut off. Copy the whole command again.`,
+      );
+    }
+    this.endRun();
+    if (this.marked && this.literals.length > 0)
+      throw new CurlError(
+        "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
+      );
+    this.out.push(text.slice(this.seg, this.ended ? i : text.length));
+    return { text: this.out.join(''), dollar: this.dollar, literals: this.literals, ended: this.ended };
+  }
+}
+
 /**
  * One linear pass over the command that fixes what shell-quote does not handle (see the module
  * comment). It tracks the quote state only to know where each fix applies; the words themselves
  * are still split and unquoted by shell-quote.
  */
 export function prepareShellText(text: string): Prepared {
-  const out: string[] = [];
-  const literals: string[] = [];
-  const extract = !text.includes(MARK_OPEN) && !text.includes(MARK_CLOSE);
-  let seg = 0; // start of the text not yet copied to `out`
-  let dollar = false;
-  // (a cast: the closures below change it, which TypeScript's narrowing does not see)
-  let state = 'none' as 'none' | 'single' | 'double' | 'ansi';
-  let opened = 0; // where the open quote starts
-  let contentStart = 0; // where its text starts
-  /**
-   * The run of adjacent quoted strings and `\X` escapes being read (one word part for bash, e.g.
-   * `'it'\''s'`): where it starts in `out`, its text, its length in the command, where it ends.
-   */
-  let run: { outMark: number; parts: string[]; length: number; end: number } | undefined;
-  const n = text.length;
-  /** Copy text[seg, i), then add `replacement`, and continue copying from `next`. */
-  const replace = (i: number, replacement: string, next: number): void => {
-    out.push(text.slice(seg, i), replacement);
-    seg = next;
-  };
-  /** A part of a run starts at i: the run goes on if it ended there, else a new one starts. */
-  const runPart = (i: number): void => {
-    if (!extract) return;
-    if (run?.end !== i) {
-      endRun();
-      replace(i, '', i); // flush, so that the run can be taken out of `out` whole
-      run = { outMark: out.length, parts: [], length: 0, end: i };
-    }
-  };
-  /** The run ends: a long one is taken out and replaced by a placeholder. */
-  const endRun = (): void => {
-    if (run && run.length > LONG_QUOTED) {
-      literals.push(run.parts.join(''));
-      out.length = run.outMark;
-      out.push(MARK_OPEN + String(literals.length - 1) + MARK_CLOSE);
-      seg = run.end;
-    }
-    run = undefined;
-  };
-  /** A quote opens at i; its text starts at `start`. */
-  const open = (i: number, to: typeof state, start: number): void => {
-    runPart(i);
-    opened = i;
-    contentStart = start;
-    state = to;
-  };
-  /** The open quote closes at `close` (its last character). */
-  const close = (close: number): void => {
-    // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
-    // decoded here (bytes, then UTF-8), as a single-quoted word
-    const ansi = state === 'ansi' ? decodeAnsiC(text.slice(contentStart, close)) : undefined;
-    if (ansi !== undefined && extract && (ansi.includes(MARK_OPEN) || ansi.includes(MARK_CLOSE)))
-      marked = true;
-    if (run) {
-      const raw = text.slice(contentStart, close);
-      run.parts.push(ansi ?? (state === 'single' ? raw : decodeDouble(raw)));
-      run.length += close + 1 - opened;
-      run.end = close + 1;
-    }
-    // (a run already long is taken out whole: no need to rewrite it)
-    if (ansi !== undefined && !(run && run.length > LONG_QUOTED))
-      replace(opened, singleQuoted(ansi), close + 1);
-    state = 'none';
-  };
-  /** An unquoted character that must reach shell-quote escaped (`$`, `#`): part of a run. */
-  const literal = (i: number, c: string, escaped: string): void => {
-    runPart(i);
-    // (a run already long is taken out whole: no need to escape inside it)
-    if (!(run && run.length > LONG_QUOTED)) replace(i, escaped, i + 1);
-    if (run) {
-      run.parts.push(c);
-      run.length += 1;
-      run.end = i + 1;
-    }
-  };
-  let words = 0;
-  /** A $'…' string wrote a placeholder bracket (`\uE000`): the placeholders could not be told apart. */
-  let marked = false;
-  /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
-  const continuation = (i: number): number =>
-    text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
-
-  /** A comment or an unquoted newline ended the command before the end of the text. */
-  let ended = false;
-  /** Unquoted braces in the current word, for bash's brace expansion ({a,b}, {1..3}). */
-  let brace = { depth: 0, sep: false };
-  /** Whether a word starts at i (bash's tilde expansion applies there). */
-  const wordStart = (i: number): boolean =>
-    i === 0 || isSpace(text[i - 1]) || ';|&()<>'.includes(text[i - 1] ?? '');
-  /**
-   * Refuses what bash would expand in an unquoted run of word characters at `at`: a `~` that
-   * starts a word or follows `=` or `:` (the home directory), and braces with a `,` or `..` inside
-   * (one word becomes several).
-   */
-  const expansions = (w: string, at: number): void => {
-    for (let k = 0; k < w.length; k++) {
-      const ch = w[k];
-      const before = k === 0 ? undefined : w[k - 1];
-      if (
-        ch === '~' &&
-        ((k === 0 && wordStart(at)) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
-      )
-        throw new CurlError(
-          rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
-        );
-      if (ch === '{') brace.depth++;
-      else if (brace.depth > 0 && (ch === ',' || (ch === '.' && w[k + 1] === '.'))) brace.sep = true;
-      else if (ch === '}' && brace.depth > 0) {
-        if (brace.sep)
-          throw new CurlError(
-            rich`The unquoted braces in ${w} are expanded by bash into several words ({a,b} becomes a b) before curl runs, so curl does not get the text written. Quote the word ('…').`,
-          );
-        brace.depth--;
-      }
-    }
-  };
-
+  const pass = new ShellPass(text);
   let i = 0;
-  while (i < n) {
-    const c = text[i];
-    if (state === 'single') {
-      const end = text.indexOf("'", i);
-      if (end === -1) break; // unterminated: reported below
-      close(end);
-      i = end + 1;
-    } else if (state === 'ansi') {
-      // the next ' that an odd number of backslashes does not escape
-      let end = text.indexOf("'", i);
-      while (end !== -1) {
-        let slashes = 0;
-        while (end - slashes - 1 >= i && text[end - slashes - 1] === '\\') slashes++;
-        if (slashes % 2 === 0) break;
-        end = text.indexOf("'", end + 1);
-      }
-      if (end === -1) break; // unterminated: reported below
-      close(end);
-      i = end + 1;
-    } else if (state === 'double') {
-      // jump to the next character that matters inside double quotes
-      SPECIAL_IN_DOUBLE.lastIndex = i;
-      const next = SPECIAL_IN_DOUBLE.exec(text);
-      if (!next) break; // unterminated: reported below
-      i = next.index;
-      const d = text[i];
-      if (d === '\\') {
-        const k = continuation(i);
-        if (k) replace(i, '', i + k);
-        else if (text[i + 1] === '`') replace(i, '', i + 1); // bash reads \` as `
-        i += k || 2;
-      } else if (d === '$') {
-        if (text[i + 1] === '(') throw substitution(text, i);
-        dollar ||= isNameStart(text[i + 1]);
-        replace(i, '\\$', i + 1);
-        i++;
-      } else if (d === '`') {
-        throw substitution(text, i);
-      } else {
-        if (d === '"') close(i);
-        i++;
-      }
-    } else if (c === '\\') {
-      const k = continuation(i);
-      if (k) replace(i, '', i + k);
-      else if (i + 1 < n) {
-        // an escaped character outside quotes: part of a run
-        runPart(i);
-        if (run) {
-          run.parts.push(text[i + 1] ?? '');
-          run.length += 2;
-          run.end = i + 2;
-        }
-      }
-      i += k || 2;
-    } else if (c === "'" || c === '"') {
-      open(i, c === "'" ? 'single' : 'double', i + 1);
-      i++;
-    } else if (c === '$' && text[i + 1] === "'") {
-      open(i, 'ansi', i + 2);
-      i += 2;
-    } else if (c === '$' && text[i + 1] === '"') {
-      // bash's $"…" (a translated string) is a plain double-quoted string here
-      open(i, 'double', i + 2);
-      replace(i, '', i + 1);
-      i += 2;
-    } else if (c === '$') {
-      if (text[i + 1] === '(') throw substitution(text, i);
-      dollar ||= isNameStart(text[i + 1]);
-      literal(i, '$', '\\$');
-      i++;
-    } else if (c === '`' || ((c === '<' || c === '>') && text[i + 1] === '(')) {
-      throw substitution(text, i);
-    } else if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !';|&()<>'.includes(text[i - 1] ?? '')) {
-      literal(i, '#', '\\#');
-      i++;
-    } else if (c === '#' || c === '\n') {
-      // a comment runs to the end of the line, and a newline ends the command: what follows is
-      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
-      ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
-      break;
-    } else if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
-      throw new CurlError(
-        rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
-      );
-    } else if (c === '&' && text[i + 1] === '>') {
-      // bash's &>file (stdout and stderr to a file) is a redirection like >file
-      replace(i, '', i + 1);
-      i++;
-    } else {
-      // a run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
-      // body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack
-      BARE.lastIndex = i;
-      const m = !isSpace(c) ? BARE.exec(text) : null;
-      if (m) expansions(m[0], i);
-      if (m && /^\d+$/.test(m[0]) && wordStart(i) && /[<>]/.test(text[i + m[0].length] ?? '')) {
-        // a file descriptor before a redirection (2>/dev/null): not a word curl sees
-        replace(i, '', i + m[0].length);
-        i += m[0].length;
-      } else if (m && extract) {
-        runPart(i);
-        if (run) {
-          run.parts.push(m[0]);
-          run.length += m[0].length;
-          run.end = i + m[0].length;
-        }
-        i += m[0].length;
-      } else if (m) {
-        i += m[0].length;
-      } else {
-        if (c !== undefined && (isSpace(c) || ';|&()<>'.includes(c))) brace = { depth: 0, sep: false };
-        if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++words > MAX_WORDS)
-          throw new CurlError(
-            [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
-            'ERR_REQUEST_TOO_LARGE',
-          );
-        i++;
-      }
-    }
-    if (state === 'none' && run && run.end < i) endRun();
+  while (i < text.length) {
+    const next = pass.step(i);
+    if (next === STOP) break;
+    i = next;
+    if (pass.state === 'none' && pass.run && pass.run.end < i) pass.endRun();
   }
-  if (state !== 'none') {
-    const what =
-      state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
-    throw new CurlError(
-      rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, opened)}: the paste may be cut off. Copy the whole command again.`,
-    );
-  }
-  endRun();
-  if (marked && literals.length > 0)
-    throw new CurlError(
-      "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
-    );
-  out.push(text.slice(seg, ended ? i : n));
-  return { text: out.join(''), dollar, literals, ended };
+  return pass.finish(i);
 }
 
 /** Options that do not change the request and take no argument (long names, without `--`). */
@@ -778,211 +884,261 @@ function fromFile(option: string, value: string): CurlError {
   ]);
 }
 
-/** Reads a curl command into a request, or throws a CurlError. */
-function readCurl(text: string): ParsedRequest {
-  const notes: Rich[] = [];
-  const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
-  if (argv.length > MAX_WORDS)
-    throw new CurlError(
-      [`The curl command has ${argv.length} words: keybench reads commands of up to ${MAX_WORDS}.`],
-      'ERR_REQUEST_TOO_LARGE',
-    );
-  argv.shift(); // "curl" or "curl.exe"
-
-  let method: string | undefined;
-  let get = false;
-  let head = false;
-  let pathAsIs = false;
-  let globOff = false;
-  let requestTarget: string | undefined;
-  const urls: string[] = [];
-  const custom: [string, string][] = [];
-  const removed = new Set<string>();
-  const derived: [string, string][] = [];
-  const cookies: string[] = [];
-  const data: DataPiece[] = [];
-  let json = false;
-  let unknown: string | undefined;
-  let user: string | undefined;
+/** What the options of one curl command say about the request, gathered in order. */
+interface CurlOptions {
+  notes: Rich[];
+  method?: string;
+  get: boolean;
+  head: boolean;
+  pathAsIs: boolean;
+  globOff: boolean;
+  requestTarget?: string;
+  urls: string[];
+  /** -H headers, as sent. */
+  custom: [string, string][];
+  /** Headers an empty -H stops curl adding itself (lower case). */
+  removed: Set<string>;
+  /** Headers curl derives from other options (-A, -e, -b, -u…). */
+  derived: [string, string][];
+  cookies: string[];
+  data: DataPiece[];
+  json: boolean;
+  /** The first option keybench does not know (it may take an argument). */
+  unknown?: string;
+  user?: string;
   /** -C N (N > 0) and else the last -r: the Range header curl sends. */
-  let range: string | undefined;
-  let resume = 0;
+  range?: string;
+  resume: number;
   /** curl's --basic/--digest/… choices (`authtype`); none chosen means Basic. */
-  const auth = new Set<string>();
+  auth: Set<string>;
+}
 
-  /** Handles one option by its long name, with its argument if it takes one. */
-  const apply = (name: string, shown: string, arg: string): void => {
-    switch (name) {
-      case 'request':
-        method = arg;
-        break;
-      case 'get':
-        get = true;
-        break;
-      case 'head':
-        head = true;
-        break;
-      case 'url':
-        urls.push(arg);
-        break;
-      case 'header': {
-        if (arg.startsWith('@'))
-          throw new CurlError(
-            rich`${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
-          );
-        const colon = arg.indexOf(':');
-        const semi = arg.indexOf(';');
-        if (colon === -1) {
-          if (semi > 0 && isCBlank(arg.slice(semi + 1))) custom.push([arg.slice(0, semi), '']);
-          else notes.push(rich`Ignored ${shown} ${arg}: it has no colon, so curl sends no such header.`);
-          break;
-        }
-        const hname = arg.slice(0, colon);
-        const value = arg.slice(colon + 1);
-        if (!HEADER_NAME.test(hname))
-          throw new CurlError(
-            rich`${shown} ${arg}: ${hname} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces). curl sends it as written and servers read it in different ways.`,
-          );
-        if (/[\r\n\0]/.test(value))
-          throw new CurlError(
-            rich`${shown} ${arg}: the value holds a line break or NUL. curl sends it as written, so the server reads more header lines than the paste shows.`,
-          );
-        if (isCBlank(value)) {
-          // curl: "Name:" with no value is not sent; it only stops curl adding a header of its own
-          // (Host, User-Agent, Accept, Content-Type…), never another -H of the same name
-          removed.add(hname.toLowerCase());
-          notes.push(
-            rich`${shown} ${arg} is not sent: it only stops curl adding a ${hname} header of its own.`,
-          );
-          break;
-        }
-        // curl sends the line as written; a server reads the value without the SP/HTAB around it
-        custom.push([hname, trimOws(value)]);
-        break;
-      }
-      case 'data':
-      case 'data-ascii':
-      case 'data-binary':
-      case 'json':
-        if (arg.startsWith('@')) throw fromFile(shown, arg);
-        data.push({ text: arg, json: name === 'json' });
-        if (name === 'json') json = true;
-        break;
-      case 'data-raw':
-        data.push({ text: arg, json: false });
-        break;
-      case 'data-urlencode': {
-        let at = arg.indexOf('=');
-        if (at === -1) at = arg.indexOf('@');
-        if (at !== -1 && arg[at] === '@') throw fromFile(shown, arg);
-        const content = at === -1 ? arg : arg.slice(at + 1);
-        const prefix = at > 0 ? arg.slice(0, at) + '=' : '';
-        data.push({ text: prefix + curlUrlEncode(content), json: false });
-        break;
-      }
-      case 'form':
-      case 'form-string':
-        throw new CurlError(
-          rich`${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
-        );
-      case 'upload-file':
-        throw new CurlError(
-          rich`${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
-        );
-      case 'config':
-        throw new CurlError(
-          rich`${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
-        );
-      case 'next':
-        throw new CurlError(
-          rich`${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
-        );
-      case 'user-agent':
-        derived.push(['User-Agent', arg]);
-        break;
-      case 'referer': {
-        const ref = arg.endsWith(';auto') ? arg.slice(0, -5) : arg;
-        if (ref !== '') derived.push(['Referer', ref]);
-        break;
-      }
-      case 'cookie':
-        if (arg.includes('=')) cookies.push(arg);
-        else
-          notes.push(
-            rich`${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
-          );
-        break;
-      case 'user': {
-        if (!arg.includes(':'))
-          notes.push(
-            rich`${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
-          );
-        else user = arg;
-        break;
-      }
-      case 'oauth2-bearer':
-        derived.push(['Authorization', 'Bearer ' + arg]);
-        break;
-      case 'range':
-        range = arg;
-        break;
-      case 'request-target':
-        // curl sends this in place of the URL's path and query: that is what the server reads
-        requestTarget = arg;
-        break;
-      case 'aws-sigv4':
-        throw new CurlError(
-          rich`${shown}: curl computes an AWS signature (Authorization, X-Amz-Date) when it runs, from the clock: the headers sent are not in the paste. Paste the request as raw HTTP (curl -v shows it).`,
-        );
-      case 'time-cond':
-        throw new CurlError(
-          rich`${shown} ${arg}: curl adds an If-Modified-Since or If-Unmodified-Since header it computes from a date or a file's time, which keybench does not model. Write the header out with -H.`,
-        );
-      case 'etag-compare':
-        throw new CurlError(
-          rich`${shown} ${arg} sends an If-None-Match header read from a file, which is not in the paste. Write the header out with -H.`,
-        );
-      case 'continue-at':
-        if (!/^\d{1,15}$/.test(arg))
-          throw new CurlError(
-            rich`${shown} ${arg}: curl computes the Range header from the size of the output file, which is not in the paste.`,
-          );
-        resume = Number(arg);
-        break;
-      case 'url-query':
-        throw new CurlError(rich`${shown} is not supported: write the query into the URL instead.`);
-      case 'variable':
-        notes.push(rich`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`);
-        break;
-      case 'path-as-is':
-        pathAsIs = !shown.startsWith('--no-');
-        break;
-      case 'globoff':
-        globOff = !shown.startsWith('--no-');
-        break;
-      case 'basic':
-      case 'digest':
-      case 'ntlm':
-      case 'ntlm-wb':
-      case 'negotiate':
-        if (shown.startsWith('--no-')) auth.delete(name);
-        else auth.add(name);
-        break;
-      case 'anyauth':
-        for (const a of ['basic', 'digest', 'ntlm', 'negotiate']) auth.add(a);
-        break;
-      case 'compressed':
-        notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']);
-        break;
-      default:
-        break; // an option that does not change the request
-    }
+/** A fresh {@link CurlOptions}, writing its notes into `notes`. */
+function noOptions(notes: Rich[]): CurlOptions {
+  return {
+    notes,
+    get: false,
+    head: false,
+    pathAsIs: false,
+    globOff: false,
+    urls: [],
+    custom: [],
+    removed: new Set(),
+    derived: [],
+    cookies: [],
+    data: [],
+    json: false,
+    resume: 0,
+    auth: new Set(),
+  };
+}
+
+/** Handles one option: `arg` is its argument (or ''), `shown` the option as written, `name` its long name. */
+type OptionHandler = (o: CurlOptions, arg: string, shown: string, name: string) => void;
+
+/** -H: a header curl sends, removes (`Name:`) or sends empty (`Name;`); from a file: refused. */
+function headerOption(o: CurlOptions, arg: string, shown: string): void {
+  if (arg.startsWith('@'))
+    throw new CurlError(
+      rich`${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
+    );
+  const colon = arg.indexOf(':');
+  const semi = arg.indexOf(';');
+  if (colon === -1) {
+    if (semi > 0 && isCBlank(arg.slice(semi + 1))) o.custom.push([arg.slice(0, semi), '']);
+    else o.notes.push(rich`Ignored ${shown} ${arg}: it has no colon, so curl sends no such header.`);
+    return;
+  }
+  const hname = arg.slice(0, colon);
+  const value = arg.slice(colon + 1);
+  if (!HEADER_NAME.test(hname))
+    throw new CurlError(
+      rich`${shown} ${arg}: ${hname} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces). curl sends it as written and servers read it in different ways.`,
+    );
+  if (/[\r\n\0]/.test(value))
+    throw new CurlError(
+      rich`${shown} ${arg}: the value holds a line break or NUL. curl sends it as written, so the server reads more header lines than the paste shows.`,
+    );
+  if (isCBlank(value)) {
+    // curl: "Name:" with no value is not sent; it only stops curl adding a header of its own
+    // (Host, User-Agent, Accept, Content-Type…), never another -H of the same name
+    o.removed.add(hname.toLowerCase());
+    o.notes.push(rich`${shown} ${arg} is not sent: it only stops curl adding a ${hname} header of its own.`);
+    return;
+  }
+  // curl sends the line as written; a server reads the value without the SP/HTAB around it
+  o.custom.push([hname, trimOws(value)]);
+}
+
+/** -d, --data-ascii, --data-binary, --json: data as written; from a file (`@…`): refused. */
+const dataOption: OptionHandler = (o, arg, shown, name) => {
+  if (arg.startsWith('@')) throw fromFile(shown, arg);
+  o.data.push({ text: arg, json: name === 'json' });
+  if (name === 'json') o.json = true;
+};
+
+/** --data-urlencode: `content`, `=content`, `name=content` encoded; `name@file`: refused. */
+const urlencodeOption: OptionHandler = (o, arg, shown) => {
+  let at = arg.indexOf('=');
+  if (at === -1) at = arg.indexOf('@');
+  if (at !== -1 && arg[at] === '@') throw fromFile(shown, arg);
+  const content = at === -1 ? arg : arg.slice(at + 1);
+  const prefix = at > 0 ? arg.slice(0, at) + '=' : '';
+  o.data.push({ text: prefix + curlUrlEncode(content), json: false });
+};
+
+/** An option whose request keybench cannot know from the paste: refused with this message. */
+const refused =
+  (message: (shown: string, arg: string) => Rich): OptionHandler =>
+  (_o, arg, shown) => {
+    throw new CurlError(message(shown, arg));
   };
 
+/** -F, --form-string: a multipart body, whose boundary curl picks at random: refused. */
+const multipart = refused(
+  (shown) =>
+    rich`${shown} builds a multipart/form-data body whose boundary curl picks at random when it runs, so the bytes sent cannot be known from the paste. Paste the request as raw HTTP or HAR (from the browser or curl -v) instead.`,
+);
+
+/** --basic, --digest, --ntlm…: an authentication scheme curl may use (`--no-…` takes it back). */
+const authOption: OptionHandler = (o, _arg, shown, name) => {
+  if (shown.startsWith('--no-')) o.auth.delete(name);
+  else o.auth.add(name);
+};
+
+/** The options that change the request, by long name; every other known option changes nothing. */
+const REQUEST_OPTIONS: Record<string, OptionHandler> = {
+  request: (o, arg) => void (o.method = arg),
+  get: (o) => void (o.get = true),
+  head: (o) => void (o.head = true),
+  url: (o, arg) => void o.urls.push(arg),
+  header: headerOption,
+  data: dataOption,
+  'data-ascii': dataOption,
+  'data-binary': dataOption,
+  json: dataOption,
+  'data-raw': (o, arg) => void o.data.push({ text: arg, json: false }),
+  'data-urlencode': urlencodeOption,
+  form: multipart,
+  'form-string': multipart,
+  'upload-file': refused(
+    (shown, arg) =>
+      rich`${shown} ${arg} sends the bytes of a file, which are not in the paste, so the body cannot be known. Paste the request with the body written out.`,
+  ),
+  config: refused(
+    (shown, arg) =>
+      rich`${shown} ${arg} reads more options from a file, which is not in the paste. Paste the full command.`,
+  ),
+  next: refused(
+    (shown) =>
+      rich`${shown} starts a second request in the same command: keybench reads one request. Paste one at a time.`,
+  ),
+  'user-agent': (o, arg) => void o.derived.push(['User-Agent', arg]),
+  referer: (o, arg) => {
+    const ref = arg.endsWith(';auto') ? arg.slice(0, -5) : arg;
+    if (ref !== '') o.derived.push(['Referer', ref]);
+  },
+  cookie: (o, arg, shown) => {
+    if (arg.includes('=')) o.cookies.push(arg);
+    else
+      o.notes.push(
+        rich`${shown} ${arg} reads cookies from a file that is not in the paste: no Cookie header is shown.`,
+      );
+  },
+  user: (o, arg, shown) => {
+    if (!arg.includes(':'))
+      o.notes.push(
+        rich`${shown} ${arg} has no password: curl would ask for it, so the Authorization header is not known.`,
+      );
+    else o.user = arg;
+  },
+  'oauth2-bearer': (o, arg) => void o.derived.push(['Authorization', 'Bearer ' + arg]),
+  range: (o, arg) => void (o.range = arg),
+  // curl sends this in place of the URL's path and query: that is what the server reads
+  'request-target': (o, arg) => void (o.requestTarget = arg),
+  'aws-sigv4': refused(
+    (shown) =>
+      rich`${shown}: curl computes an AWS signature (Authorization, X-Amz-Date) when it runs, from the clock: the headers sent are not in the paste. Paste the request as raw HTTP (curl -v shows it).`,
+  ),
+  'time-cond': refused(
+    (shown, arg) =>
+      rich`${shown} ${arg}: curl adds an If-Modified-Since or If-Unmodified-Since header it computes from a date or a file's time, which keybench does not model. Write the header out with -H.`,
+  ),
+  'etag-compare': refused(
+    (shown, arg) =>
+      rich`${shown} ${arg} sends an If-None-Match header read from a file, which is not in the paste. Write the header out with -H.`,
+  ),
+  'continue-at': (o, arg, shown) => {
+    if (!/^\d{1,15}$/.test(arg))
+      throw new CurlError(
+        rich`${shown} ${arg}: curl computes the Range header from the size of the output file, which is not in the paste.`,
+      );
+    o.resume = Number(arg);
+  },
+  'url-query': refused((shown) => rich`${shown} is not supported: write the query into the URL instead.`),
+  variable: (o, arg, shown) =>
+    void o.notes.push(rich`${shown} ${arg}: curl variables ({{name}}) are not expanded by keybench.`),
+  'path-as-is': (o, _arg, shown) => void (o.pathAsIs = !shown.startsWith('--no-')),
+  globoff: (o, _arg, shown) => void (o.globOff = !shown.startsWith('--no-')),
+  basic: authOption,
+  digest: authOption,
+  ntlm: authOption,
+  'ntlm-wb': authOption,
+  negotiate: authOption,
+  anyauth: (o) => {
+    for (const a of ['basic', 'digest', 'ntlm', 'negotiate']) o.auth.add(a);
+  },
+  compressed: (o) =>
+    void o.notes.push(['--compressed: curl also sends an Accept-Encoding header it chooses itself.']),
+};
+
+/** Handles one option by its long name, with its argument if it takes one. */
+function applyOption(o: CurlOptions, name: string, shown: string, arg: string): void {
+  const handler = Object.hasOwn(REQUEST_OPTIONS, name) ? REQUEST_OPTIONS[name] : undefined;
+  handler?.(o, arg, shown, name);
+}
+
+/** An option keybench does not know: noted, and the first one kept for the many-URLs message. */
+function unknownOption(o: CurlOptions, shown: string): void {
+  o.unknown ??= shown;
+  o.notes.push(rich`Ignored the curl option ${shown}, which keybench does not know.`);
+}
+
+/** A `--long` option word; `next` takes its argument from the next word. */
+function longOption(o: CurlOptions, w: string, next: (shown: string) => string): void {
+  let name = w.slice(2);
+  if (name.startsWith('no-') && FLAGS.has(name.slice(3))) name = name.slice(3);
+  if (takesArg(name)) applyOption(o, name, w, next(w));
+  else if (FLAGS.has(name) || REQUEST_FLAGS.has(name)) applyOption(o, name, w, '');
+  else unknownOption(o, w);
+}
+
+/** Short options, possibly combined (-sSL) or with the argument attached (-XPOST). */
+function shortOptions(o: CurlOptions, w: string, next: (shown: string) => string): void {
+  for (let k = 1; k < w.length; k++) {
+    const letter = w[k] ?? '';
+    const name = Object.hasOwn(SHORT, letter) ? SHORT[letter] : undefined;
+    const shown = '-' + letter;
+    if (name === undefined) {
+      unknownOption(o, shown);
+      continue;
+    }
+    if (takesArg(name)) {
+      const rest = w.slice(k + 1);
+      applyOption(o, name, shown, rest !== '' ? rest : next(shown));
+      return;
+    }
+    applyOption(o, name, shown, '');
+  }
+}
+
+/** Reads the words after `curl` into {@link CurlOptions}: options, their arguments and URLs. */
+function readOptions(argv: string[], notes: Rich[]): CurlOptions {
+  const o = noOptions(notes);
   let i = 0;
   let endOfOptions = false;
   /** The argument of the option at argv[i], taken from the next word. */
-  const nextArg = (shown: string): string => {
+  const next = (shown: string): string => {
     i++;
     const a = argv[i];
     if (a === undefined) throw new CurlError(rich`${shown} needs an argument, and the command ends there.`);
@@ -991,43 +1147,17 @@ function readCurl(text: string): ParsedRequest {
   for (; i < argv.length; i++) {
     const w = argv[i] ?? '';
     if (endOfOptions || !w.startsWith('-') || w === '-') {
-      if (w !== '') urls.push(w);
-      continue;
-    }
-    if (w === '--') {
-      endOfOptions = true;
-      continue;
-    }
-    if (w.startsWith('--')) {
-      let name = w.slice(2);
-      if (name.startsWith('no-') && FLAGS.has(name.slice(3))) name = name.slice(3);
-      if (takesArg(name)) apply(name, w, nextArg(w));
-      else if (FLAGS.has(name) || REQUEST_FLAGS.has(name)) apply(name, w, '');
-      else {
-        unknown ??= w;
-        notes.push(rich`Ignored the curl option ${w}, which keybench does not know.`);
-      }
-      continue;
-    }
-    // short options, possibly combined (-sSL) or with the argument attached (-XPOST)
-    for (let k = 1; k < w.length; k++) {
-      const letter = w[k] ?? '';
-      const name = SHORT[letter];
-      const shown = '-' + letter;
-      if (name === undefined) {
-        unknown ??= shown;
-        notes.push(rich`Ignored the curl option ${shown}, which keybench does not know.`);
-        continue;
-      }
-      if (takesArg(name)) {
-        const rest = w.slice(k + 1);
-        apply(name, shown, rest !== '' ? rest : nextArg(shown));
-        break;
-      }
-      apply(name, shown, '');
-    }
+      if (w !== '') o.urls.push(w);
+    } else if (w === '--') endOfOptions = true;
+    else if (w.startsWith('--')) longOption(o, w, next);
+    else shortOptions(o, w, next);
   }
+  return o;
+}
 
+/** The one URL the command gives, as written; refused when there is none, several, or curl would refuse it. */
+function writtenUrl(o: CurlOptions): string {
+  const { urls, unknown } = o;
   if (urls.length === 0)
     throw new CurlError(
       'The curl command has no URL. Copy the whole command, including the https://… address.',
@@ -1041,7 +1171,7 @@ function readCurl(text: string): ParsedRequest {
       ...(unknown ? rich` (Perhaps ${unknown}, which keybench does not know, takes an argument.)` : []),
     ]);
   const written = urls[0] ?? '';
-  if (!globOff && /[{}[\]]/.test(written))
+  if (!o.globOff && /[{}[\]]/.test(written))
     throw new CurlError(
       rich`The URL ${written} holds { } or [ ]: curl expands them into several requests (URL globbing). Add -g (--globoff) to send it as written, or percent-encode them.`,
     );
@@ -1049,14 +1179,23 @@ function readCurl(text: string): ParsedRequest {
     throw new CurlError(
       rich`The URL ${written} holds a space or a backslash: curl refuses it ("URL using bad/illegal format"). Percent-encode it (%20, %5C).`,
     );
+  return written;
+}
+
+/**
+ * The URL curl sends for the written one (before -G adds the data), with --request-target applied;
+ * credentials in it (or -u) become a derived Authorization header.
+ */
+function urlSent(o: CurlOptions, written: string): string {
   // (curl rebuilds a -G URL with its URL parser, which removes dot segments even with --path-as-is)
-  const sent = curlSentUrl(written, pathAsIs && !(get && data.length > 0));
+  const sent = curlSentUrl(written, o.pathAsIs && !(o.get && o.data.length > 0));
   let url = sent.url;
   // curl sends credentials (-u, else user:password@ in the URL) as Authorization: Basic, unless
   // -u or oauth2-bearer says otherwise
-  const credentials = user ?? (sent.userinfo !== undefined ? decodeUserinfo(sent.userinfo) : undefined);
-  if (credentials !== undefined && !derived.some(([k]) => k.toLowerCase() === 'authorization'))
-    derived.push(...authorization(credentials, auth, notes));
+  const credentials = o.user ?? (sent.userinfo !== undefined ? decodeUserinfo(sent.userinfo) : undefined);
+  if (credentials !== undefined && !o.derived.some(([k]) => k.toLowerCase() === 'authorization'))
+    o.derived.push(...authorization(credentials, o.auth, o.notes));
+  const { requestTarget } = o;
   if (requestTarget !== undefined) {
     if (!requestTarget.startsWith('/'))
       throw new CurlError(
@@ -1064,14 +1203,19 @@ function readCurl(text: string): ParsedRequest {
       );
     const slash = url.indexOf('/', url.indexOf('//') + 2);
     const origin = slash === -1 ? url : url.slice(0, slash);
-    notes.push(rich`--request-target: curl sends ${requestTarget} in place of the URL's path and query.`);
+    o.notes.push(rich`--request-target: curl sends ${requestTarget} in place of the URL's path and query.`);
     url = origin + requestTarget;
   }
   if (url !== written)
-    notes.push(
+    o.notes.push(
       rich`curl sends the URL ${url}, not ${written} as written (${ours(sent.why.join('; '))}): the URL sent is the one read.`,
     );
+  return url;
+}
 
+/** The data options joined as curl joins them: `&` between pieces, none before a --json piece. */
+function joinedData(o: CurlOptions): string {
+  const { data } = o;
   let body = '';
   for (const [k, piece] of data.entries()) {
     const prev = data[k - 1];
@@ -1079,48 +1223,80 @@ function readCurl(text: string): ParsedRequest {
     body += (prev && !piece.json ? '&' : '') + piece.text;
   }
   if (data.length > 1)
-    notes.push(rich`curl joins the ${data.length} data options into one body${ours(json ? '' : ' with &')}.`);
+    o.notes.push(
+      rich`curl joins the ${data.length} data options into one body${ours(o.json ? '' : ' with &')}.`,
+    );
+  return body;
+}
 
-  if (get && data.length > 0) {
-    url = url + (url.includes('?') ? '&' : '?') + body;
-    body = '';
-    notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
-  }
+/** The method curl sends: -X as written (an HTTP token, else refused), else from -I, -G and the data. */
+function methodSent(o: CurlOptions): string {
+  const { method, head, get, data } = o;
   if (head && data.length > 0 && !get)
     throw new CurlError(
       '-I (HEAD) with data to post: curl refuses the command ("You can only select one HTTP request method!") and sends nothing.',
     );
-  if (method === undefined) method = head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
-  else if (!HTTP_TOKEN.test(method))
+  if (method === undefined) return head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
+  if (!HTTP_TOKEN.test(method))
     throw new CurlError(
       rich`-X ${method} is not an HTTP method (letters, digits and !#$%&'*+.^_\`|~- only): curl writes it into the request line as it is, so a space, a line break or a path in it sends another request than the one the paste shows.`,
     );
+  return method;
+}
 
-  if (resume > 0) derived.push(['Range', `bytes=${resume}-`]);
-  else if (range !== undefined) derived.push(['Range', 'bytes=' + range]);
-  // headers curl derives from options come first, and a -H header of the same name replaces one
+/**
+ * The headers curl sends: those it derives from options first (Range, Cookie…), unless a -H of
+ * the same name replaces one or an empty -H removes it; then the -H headers; then the
+ * Content-Type and Accept curl adds for --json and the data.
+ */
+function headersSent(o: CurlOptions): [string, string][] {
+  const { derived, custom, removed, data } = o;
+  if (o.resume > 0) derived.push(['Range', `bytes=${o.resume}-`]);
+  else if (o.range !== undefined) derived.push(['Range', 'bytes=' + o.range]);
   const given = new Set(custom.map(([k]) => k.toLowerCase()));
-  if (cookies.length > 0) derived.push(['Cookie', cookies.join(';')]); // as curl joins them
+  if (o.cookies.length > 0) derived.push(['Cookie', o.cookies.join(';')]); // as curl joins them
   // an empty -H removes only the headers curl adds itself, never a -H header
   const ownKept = ([k]: [string, string]): boolean =>
     !given.has(k.toLowerCase()) && !removed.has(k.toLowerCase());
   const kept: [string, string][] = [...derived.filter(ownKept), ...custom];
-  if (json) {
+  if (o.json) {
     for (const h of ['Content-Type', 'Accept']) if (ownKept([h, ''])) kept.push([h, 'application/json']);
   }
-  if (data.length > 0 && !get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
+  if (data.length > 0 && !o.get && !kept.some(([k]) => k.toLowerCase() === 'content-type')) {
     if (removed.has('content-type'))
-      notes.push(['The Content-Type header is removed: curl sends the data with no Content-Type.']);
+      o.notes.push(['The Content-Type header is removed: curl sends the data with no Content-Type.']);
     else {
       // curl adds this header itself for -d and its kin: it is sent, and some schemes sign it
       kept.push(['Content-Type', 'application/x-www-form-urlencoded']);
-      notes.push([
+      o.notes.push([
         'No Content-Type given: curl adds Content-Type: application/x-www-form-urlencoded for the data (shown among the headers).',
       ]);
     }
   }
+  return kept;
+}
 
-  return { source: 'curl', method, url, headers: kept, body, notes };
+/** Reads a curl command into a request, or throws a CurlError. */
+function readCurl(text: string): ParsedRequest {
+  const notes: Rich[] = [];
+  const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
+  if (argv.length > MAX_WORDS)
+    throw new CurlError(
+      [`The curl command has ${argv.length} words: keybench reads commands of up to ${MAX_WORDS}.`],
+      'ERR_REQUEST_TOO_LARGE',
+    );
+  argv.shift(); // "curl" or "curl.exe"
+  const o = readOptions(argv, notes);
+  const written = writtenUrl(o);
+  let url = urlSent(o, written);
+  let body = joinedData(o);
+  if (o.get && o.data.length > 0) {
+    url = url + (url.includes('?') ? '&' : '?') + body;
+    body = '';
+    notes.push(['-G/--get: curl sends the data in the URL query string, not in the body.']);
+  }
+  const method = methodSent(o);
+  return { source: 'curl', method, url, headers: headersSent(o), body, notes };
 }
 
 /**
