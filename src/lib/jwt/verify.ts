@@ -325,62 +325,77 @@ function order(keys: readonly VerificationKey[], kid: unknown): VerificationKey[
   return [...keys.filter(matches), ...keys.filter((k) => !matches(k))];
 }
 
-/**
- * Verify a decoded compact JWS against the keys the user trusts (`keys`: stored keys, or what the
- * user pasted), and explain precisely why not when it does not verify. Keys the token carries itself
- * (`embedded`: its `jwk` header, its `x5c` certificate) are tried only after every trusted key
- * failed, and can only give the `embedded` state, never `verified`. Never reports success for
- * `alg: none`, a malformed token, or a key that did not check the signature.
- */
-export async function verifyToken(
-  decoded: DecodedToken,
-  keys: readonly VerificationKey[],
-  embedded: readonly VerificationKey[] = [],
-): Promise<Verdict> {
-  if (decoded.form === 'empty') return fail('ERR_JWT_MALFORMED', ['Paste a token to verify it.'], []);
+/** A token's header, once it is a JWS whose alg keybench verifies. */
+interface SignedHeader {
+  header: Record<string, unknown>;
+  alg: string;
+  info: AlgInfo;
+}
+
+/** The header and alg of a compact JWS, or the verdict refusing it (no token, not a JWS, alg none, unknown alg). */
+function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
+  if (decoded.form === 'empty')
+    return { refused: fail('ERR_JWT_MALFORMED', ['Paste a token to verify it.'], []) };
   if (decoded.form !== 'jws' || !decoded.header) {
     const first = decoded.errors[0];
-    return fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.parts ?? ['This is not a compact JWS.'], []);
+    return {
+      refused: fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.parts ?? ['This is not a compact JWS.'], []),
+    };
   }
   const header = decoded.header;
   const alg = own(header, 'alg') as string;
   if (alg.trim().toLowerCase() === 'none') {
-    return fail(
-      'ERR_JWT_UNSECURED',
-      ['Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.'],
-      [],
-      'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
-    );
+    return {
+      refused: fail(
+        'ERR_JWT_UNSECURED',
+        ['Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.'],
+        [],
+        'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
+      ),
+    };
   }
   const info = algInfo(alg);
   if (!info) {
-    return fail(
-      'ERR_JWT_ALG_UNSUPPORTED',
-      rich`Algorithm ${alg} is not one keybench verifies.`,
-      [],
-      'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
-    );
-  }
-  const notes: Rich[] = [];
-  const crit = own(header, 'crit');
-  if (crit !== undefined) {
-    const list: unknown[] = Array.isArray(crit) ? crit : [];
-    const unknown = list.filter((c) => c !== 'b64');
-    if (!Array.isArray(crit) || list.length === 0 || unknown.length > 0) {
-      return fail(
-        'ERR_JWT_CRIT',
-        unknown.length
-          ? [
-              'The header marks ',
-              ...unknown.flatMap((c, i) => (i ? [', ', u(String(c))] : [u(String(c))])),
-              ` as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
-            ]
-          : ['The header has a malformed "crit" (it must be a non-empty array of header names).'],
+    return {
+      refused: fail(
+        'ERR_JWT_ALG_UNSUPPORTED',
+        rich`Algorithm ${alg} is not one keybench verifies.`,
         [],
-        'RFC 7515 §4.1.11: a verifier that does not understand a critical header must reject the token. Verify it with software that implements the extension.',
-      );
-    }
+        'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
+      ),
+    };
   }
+  return { header, alg, info };
+}
+
+/** The verdict refusing a `crit` header keybench does not implement (RFC 7515 §4.1.11), or null. */
+function critRefusal(crit: unknown): Verdict | null {
+  if (crit === undefined) return null;
+  const list: unknown[] = Array.isArray(crit) ? crit : [];
+  const unknown = list.filter((c) => c !== 'b64');
+  if (Array.isArray(crit) && list.length > 0 && unknown.length === 0) return null;
+  return fail(
+    'ERR_JWT_CRIT',
+    unknown.length
+      ? [
+          'The header marks ',
+          ...unknown.flatMap((c, i) => (i ? [', ', u(String(c))] : [u(String(c))])),
+          ` as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
+        ]
+      : ['The header has a malformed "crit" (it must be a non-empty array of header names).'],
+    [],
+    'RFC 7515 §4.1.11: a verifier that does not understand a critical header must reject the token. Verify it with software that implements the extension.',
+  );
+}
+
+/**
+ * The verdict refusing the header's extensions (`crit`, `b64` without it), or null; notes what
+ * keybench accepts but the reader should know (b64:false, a key URL it never fetches).
+ */
+function headerRefusal(header: Record<string, unknown>, notes: Rich[]): Verdict | null {
+  const crit = own(header, 'crit');
+  const refused = critRefusal(crit);
+  if (refused) return refused;
   if (own(header, 'b64') === false) {
     if (!Array.isArray(crit) || !crit.includes('b64')) {
       return fail(
@@ -402,7 +417,30 @@ export async function verifyToken(
       );
     }
   }
-  const kid = own(header, 'kid');
+  return null;
+}
+
+/** What every step of {@link verifyToken} reads: the token, its alg, the trusted keys in order, the notes. */
+interface Attempt extends SignedHeader {
+  decoded: DecodedToken;
+  kid: unknown;
+  /** The trusted keys, those whose kid or thumbprint matches the token's kid first. */
+  candidates: VerificationKey[];
+  /** Labels of the candidates tried (not excluded by their own use/key_ops). */
+  tried: string[];
+  /** `{ excluded }` when a JWK was not tried (spread into every verdict), else nothing. */
+  ex: Partial<Verdict>;
+  notes: Rich[];
+}
+
+/** The keys to try for a token, in order, and the JWKs ruled out by their own `use`/`key_ops`. */
+function attempt(
+  decoded: DecodedToken,
+  signed: SignedHeader,
+  keys: readonly VerificationKey[],
+  notes: Rich[],
+): Attempt {
+  const kid = own(signed.header, 'kid');
   const candidates = order(keys, kid);
   // A JWK whose own use/key_ops rules out verifying is not tried: it is named as excluded.
   const excluded = candidates.flatMap((k) => {
@@ -411,79 +449,95 @@ export async function verifyToken(
   });
   const tried = candidates.filter((k) => notForVerifying(k) === null).map((k) => k.label);
   const ex = excluded.length ? { excluded } : {};
-  const ownKeys = [...embedded];
+  return { ...signed, decoded, kid, candidates, tried, ex, notes };
+}
 
-  if (candidates.length === 0 && ownKeys.length === 0) {
-    return fail(
-      'ERR_JWT_NO_KEY',
-      ['Not verified: there is no key to check the signature with.'],
-      [],
-      info.family === 'HS'
-        ? `Paste the shared ${alg} secret in the Verification key box.`
-        : "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
-      { notes },
-    );
-  }
+/** The verdict when there is no key at all to try. */
+function noKeyVerdict({ alg, info, notes }: Attempt): Verdict {
+  return fail(
+    'ERR_JWT_NO_KEY',
+    ['Not verified: there is no key to check the signature with.'],
+    [],
+    info.family === 'HS'
+      ? `Paste the shared ${alg} secret in the Verification key box.`
+      : "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+    { notes },
+  );
+}
 
-  // ECDSA signatures in JWS are raw r‖s of a fixed length; check the shape before any key.
-  if (info.family === 'ES' && decoded.signature && decoded.signature.length !== info.size! * 2) {
+/**
+ * ECDSA signatures in JWS are raw r‖s of a fixed length: the verdict refusing one of another
+ * length (DER, dropped zeros) or with r or s zero, before any key is tried; else null (a high S
+ * is noted).
+ */
+async function ecdsaRefusal(a: Attempt): Promise<Verdict | null> {
+  const { decoded, alg, info, candidates, tried, notes, ex } = a;
+  if (info.family !== 'ES' || !decoded.signature) return null;
+  if (decoded.signature.length !== info.size! * 2) {
     return { ...(await ecdsaShape(decoded, alg, info, candidates, tried)), ...ex };
   }
-  if (info.family === 'ES' && decoded.signature) {
-    const shape = ecdsaSignatureNotes(decoded.signature, info.curve!);
-    if (shape.zero) {
-      return fail(
-        'ERR_JWT_SIGNATURE',
-        [
-          'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
-        ],
-        tried,
-        'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
-        { notes, ...ex },
-      );
-    }
-    if (shape.highS) notes.push([shape.highS]);
+  const shape = ecdsaSignatureNotes(decoded.signature, info.curve!);
+  if (shape.zero) {
+    return fail(
+      'ERR_JWT_SIGNATURE',
+      [
+        'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
+      ],
+      tried,
+      'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
+      { notes, ...ex },
+    );
   }
+  if (shape.highS) notes.push([shape.highS]);
+  return null;
+}
 
+/** Tries the trusted keys in order: the first that verifies, and why each one before it did not. */
+async function firstVerifying(a: Attempt): Promise<{ verifiedBy?: VerificationKey; failures: Failure[] }> {
+  const { decoded, alg, info } = a;
   const failures: Failure[] = [];
-  let verifiedBy: VerificationKey | undefined;
-  for (const key of candidates) {
+  for (const key of a.candidates) {
     const outcome =
       notForVerifying(key) === null ? await tryKey(decoded, alg, info, key) : compatibility(alg, info, key)!;
-    if (outcome === true) {
-      verifiedBy = key;
-      break;
-    }
+    if (outcome === true) return { verifiedBy: key, failures };
     failures.push(outcome);
   }
+  return { failures };
+}
 
-  // The one rule (trust/verdict.ts): a plain JWT has no direction, so any key the user trusts fits.
-  if (verifiedBy && isVerified({ direction: 'none' }, verifiedBy, [])) {
-    const key = verifiedBy;
-    if (key.kind === 'public') {
-      const amber = kidSelection(alg, info, kid, key, candidates, tried, notes);
-      if (amber) return { ...amber, ...ex };
-    }
-    if (key.kind === 'public' && (key.kid !== undefined || typeof kid === 'string')) {
-      if (key.kid !== undefined && key.kid !== kid) {
-        notes.push(
-          typeof kid === 'string'
-            ? rich`kid mismatch: the token says kid ${kid}, but the key that verifies it has kid ${key.kid}. The issuer may label its keys inconsistently — or this is not the key the issuer meant.`
-            : rich`The token has no kid; the key that verifies it has kid ${key.kid}.`,
-        );
-      }
-    }
-    if (key.kind === 'secret' && key.secret.length < Number(info.hash.slice(4)) / 8) {
-      notes.push([
-        `Weak secret: ${key.secret.length} bytes, shorter than the ${info.hash} output (${Number(info.hash.slice(4)) / 8} bytes). RFC 7518 §3.2 requires an HMAC key at least as long as the hash output; a short secret can be guessed offline from any token.`,
-      ]);
-    }
-    const parts: Rich = [`Signature verified (${alg}) with `, ...describeSource(key), '.'];
-    return { state: 'verified', verified: true, key, parts, message: plain(parts), tried, notes, ...ex };
+/**
+ * The verdict for a token a trusted key verified: `verified`, unless a verifier selecting by kid
+ * would pick another key of the JWKS (`kid-mismatch`); notes a kid that differs and a weak secret.
+ */
+function verifiedVerdict(a: Attempt, key: VerificationKey): Verdict {
+  const { alg, info, kid, candidates, tried, notes, ex } = a;
+  if (key.kind === 'public') {
+    const amber = kidSelection(alg, info, kid, key, candidates, tried, notes);
+    if (amber) return { ...amber, ...ex };
   }
+  if (key.kind === 'public' && key.kid !== undefined && key.kid !== kid) {
+    notes.push(
+      typeof kid === 'string'
+        ? rich`kid mismatch: the token says kid ${kid}, but the key that verifies it has kid ${key.kid}. The issuer may label its keys inconsistently — or this is not the key the issuer meant.`
+        : rich`The token has no kid; the key that verifies it has kid ${key.kid}.`,
+    );
+  }
+  if (key.kind === 'secret' && key.secret.length < Number(info.hash.slice(4)) / 8) {
+    notes.push([
+      `Weak secret: ${key.secret.length} bytes, shorter than the ${info.hash} output (${Number(info.hash.slice(4)) / 8} bytes). RFC 7518 §3.2 requires an HMAC key at least as long as the hash output; a short secret can be guessed offline from any token.`,
+    ]);
+  }
+  const parts: Rich = [`Signature verified (${alg}) with `, ...describeSource(key), '.'];
+  return { state: 'verified', verified: true, key, parts, message: plain(parts), tried, notes, ...ex };
+}
 
-  // No trusted key verifies it. A key the token carries can show it is self-consistent, no more.
-  for (const key of ownKeys) {
+/**
+ * No trusted key verifies the token: the `embedded` verdict when a key the token carries does
+ * (self-consistent, no more), else null.
+ */
+async function embeddedVerdict(a: Attempt, embedded: readonly VerificationKey[]): Promise<Verdict | null> {
+  const { decoded, alg, info, tried, notes, ex } = a;
+  for (const key of embedded) {
     if ((await tryKey(decoded, alg, info, key)) !== true) continue;
     const what =
       key.origin === 'x5c' ? 'the certificate in its own x5c header' : 'the key in its own jwk header';
@@ -506,7 +560,12 @@ export async function verifyToken(
       ...ex,
     };
   }
+  return null;
+}
 
+/** The failed verdict: the most telling of the keys' failures (see PRIORITY), or no key at all. */
+function failedVerdict(a: Attempt, failures: Failure[]): Verdict {
+  const { tried, notes, ex } = a;
   if (failures.length === 0) {
     return fail(
       'ERR_JWT_NO_KEY',
@@ -521,38 +580,69 @@ export async function verifyToken(
   const best =
     PRIORITY.map((c) => failures.filter((f) => f.code === c)).find((list) => list.length > 0) ?? failures;
   const top = best[0]!;
-  if (top.code === 'ERR_JWT_SIGNATURE') {
-    const jwksNoKid =
-      typeof kid === 'string' &&
-      candidates.some((k) => k.origin === 'jwks') &&
-      !candidates.some((k) => k.kind === 'public' && k.kid === kid);
-    if (jwksNoKid) {
-      return fail(
-        'ERR_JWKS_NO_MATCH',
-        rich`No key in the JWKS has kid ${kid}, and none of its keys verifies the token.`,
-        tried,
-        'The issuer may have rotated its keys: fetch its current JWKS and paste it again.',
-        { notes, ...ex },
-      );
-    }
-    const signatureFailures = failures.filter((f) => f.code === 'ERR_JWT_SIGNATURE').length;
-    const wrongKey: Rich =
-      signatureFailures > 1 || tried.length > 1
-        ? [
-            `Wrong key: none of the ${tried.length} keys tried verifies this signature (`,
-            ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
-            ').',
-          ]
-        : ['Wrong key or altered token: ', ...top.parts];
+  if (top.code === 'ERR_JWT_SIGNATURE') return signatureFailure(a, failures, top);
+  return fail(top.code, top.parts, tried, top.remedy, { notes, ...ex });
+}
+
+/** The failed verdict when the keys fit but none verifies: no JWKS key with that kid, or the wrong key. */
+function signatureFailure(a: Attempt, failures: Failure[], top: Failure): Verdict {
+  const { kid, candidates, tried, notes, ex } = a;
+  const jwksNoKid =
+    typeof kid === 'string' &&
+    candidates.some((k) => k.origin === 'jwks') &&
+    !candidates.some((k) => k.kind === 'public' && k.kid === kid);
+  if (jwksNoKid) {
     return fail(
-      'ERR_JWT_SIGNATURE',
-      wrongKey,
+      'ERR_JWKS_NO_MATCH',
+      rich`No key in the JWKS has kid ${kid}, and none of its keys verifies the token.`,
       tried,
-      'Either the token was signed with a different key, or its header or payload was changed after signing (even one character, or re-serialised JSON). Check which key the issuer used (kid), and that the token was copied whole.',
+      'The issuer may have rotated its keys: fetch its current JWKS and paste it again.',
       { notes, ...ex },
     );
   }
-  return fail(top.code, top.parts, tried, top.remedy, { notes, ...ex });
+  const signatureFailures = failures.filter((f) => f.code === 'ERR_JWT_SIGNATURE').length;
+  const wrongKey: Rich =
+    signatureFailures > 1 || tried.length > 1
+      ? [
+          `Wrong key: none of the ${tried.length} keys tried verifies this signature (`,
+          ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
+          ').',
+        ]
+      : ['Wrong key or altered token: ', ...top.parts];
+  return fail(
+    'ERR_JWT_SIGNATURE',
+    wrongKey,
+    tried,
+    'Either the token was signed with a different key, or its header or payload was changed after signing (even one character, or re-serialised JSON). Check which key the issuer used (kid), and that the token was copied whole.',
+    { notes, ...ex },
+  );
+}
+
+/**
+ * Verify a decoded compact JWS against the keys the user trusts (`keys`: stored keys, or what the
+ * user pasted), and explain precisely why not when it does not verify. Keys the token carries itself
+ * (`embedded`: its `jwk` header, its `x5c` certificate) are tried only after every trusted key
+ * failed, and can only give the `embedded` state, never `verified`. Never reports success for
+ * `alg: none`, a malformed token, or a key that did not check the signature.
+ */
+export async function verifyToken(
+  decoded: DecodedToken,
+  keys: readonly VerificationKey[],
+  embedded: readonly VerificationKey[] = [],
+): Promise<Verdict> {
+  const signed = readAlg(decoded);
+  if ('refused' in signed) return signed.refused;
+  const notes: Rich[] = [];
+  const refused = headerRefusal(signed.header, notes);
+  if (refused) return refused;
+  const a = attempt(decoded, signed, keys, notes);
+  if (a.candidates.length === 0 && embedded.length === 0) return noKeyVerdict(a);
+  const shape = await ecdsaRefusal(a);
+  if (shape) return shape;
+  const { verifiedBy, failures } = await firstVerifying(a);
+  // The one rule (trust/verdict.ts): a plain JWT has no direction, so any key the user trusts fits.
+  if (verifiedBy && isVerified({ direction: 'none' }, verifiedBy, [])) return verifiedVerdict(a, verifiedBy);
+  return (await embeddedVerdict(a, embedded)) ?? failedVerdict(a, failures);
 }
 
 /** Check one key: true when it verifies, otherwise why not. */
