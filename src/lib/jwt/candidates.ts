@@ -3,7 +3,13 @@ import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { own } from '../json';
 import { describeKeyType, keyTypeOf } from '../keys/key-type';
-import { findKeyMaterial, isOctJwkText, keyTextTooLarge, scanKeyMaterial } from '../keys/key-material';
+import {
+  findKeyMaterial,
+  isOctJwkText,
+  keyTextTooLarge,
+  scanKeyMaterial,
+  type KeyMaterialScan,
+} from '../keys/key-material';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
@@ -161,72 +167,64 @@ export async function publicHalfOf(text: string): Promise<PrivateKeyPasted> {
   }
 }
 
-/**
- * Read the Verification key box for a token with algorithm `alg`: PEM (SPKI, PKCS#1, certificate),
- * armourless DER, JWK, JWKS, or an HMAC secret. For an HMAC token, text that holds any key,
- * certificate or JWK anywhere (`scanKeyMaterial`) is refused, never used as the secret: that is the
- * algorithm-confusion attack. Private key material is reported in `privateKeyPasted`, whatever else
- * the text holds, and never kept.
- */
-export async function keysFromText(
+/** An oct JWK (an HMAC secret written as JSON): its `k` as the secret, or why it is not base64url. */
+function octJwkResult(
+  text: string,
+  alg: string | undefined,
+  privateKeyPasted: PrivateKeyPasted | undefined,
+): KeyBoxResult {
+  const j = JSON.parse(text) as JWK;
+  try {
+    const secret = base64urlToBytes(String(own(j, 'k') ?? ''));
+    return secretResult(secret, `HMAC secret from an oct JWK, ${secret.length} bytes`, alg, privateKeyPasted);
+  } catch (e) {
+    return {
+      candidates: [],
+      error: {
+        code: 'ERR_BASE64',
+        message: `The oct JWK's "k" is not base64url: ${e instanceof Error ? e.message : e}`,
+      },
+    };
+  }
+}
+
+/** The box for an HMAC token: the secret in `encoding`; key material anywhere in it is refused. */
+function hmacSecretResult(
   text: string,
   alg: string | undefined,
   encoding: SecretEncoding,
-): Promise<KeyBoxResult> {
-  if (!text.trim()) return { candidates: [] };
-  const tooLarge = keyTextTooLarge(text);
-  if (tooLarge) return { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message: tooLarge } };
-  const info = alg !== undefined ? algInfo(alg) : null;
-  const hmac = info?.family === 'HS';
-  // For an HMAC token the scan also confirms raw EC points on their curve (async): one definition.
-  const scan = hmac ? await findKeyMaterial(text) : scanKeyMaterial(text);
-  const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
+  scan: KeyMaterialScan,
+  privateKeyPasted: PrivateKeyPasted | undefined,
+): KeyBoxResult {
+  if (scan.kinds.length > 0) {
+    return {
+      candidates: [],
+      privateKeyPasted,
+      error: {
+        code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
+        message: `Refused: the token says ${alg} (a shared secret), but the key box holds key material (${describeFound(scan.kinds)}), not a secret.`,
+      },
+    };
+  }
+  try {
+    const secret = secretBytes(text, encoding);
+    return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
+  } catch (e) {
+    return {
+      candidates: [],
+      error: {
+        code: 'ERR_BASE64',
+        message: `The secret is not valid ${encoding}: ${e instanceof Error ? e.message : e}`,
+      },
+    };
+  }
+}
 
-  // A JWK of kty "oct" is an HMAC secret written as JSON.
-  if (isOctJwkText(text)) {
-    const j = JSON.parse(text) as JWK;
-    try {
-      const secret = base64urlToBytes(String(own(j, 'k') ?? ''));
-      return secretResult(
-        secret,
-        `HMAC secret from an oct JWK, ${secret.length} bytes`,
-        alg,
-        privateKeyPasted,
-      );
-    } catch (e) {
-      return {
-        candidates: [],
-        error: {
-          code: 'ERR_BASE64',
-          message: `The oct JWK's "k" is not base64url: ${e instanceof Error ? e.message : e}`,
-        },
-      };
-    }
-  }
-  if (hmac) {
-    if (scan.kinds.length > 0) {
-      return {
-        candidates: [],
-        privateKeyPasted,
-        error: {
-          code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
-          message: `Refused: the token says ${alg} (a shared secret), but the key box holds key material (${describeFound(scan.kinds)}), not a secret.`,
-        },
-      };
-    }
-    try {
-      const secret = secretBytes(text, encoding);
-      return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
-    } catch (e) {
-      return {
-        candidates: [],
-        error: {
-          code: 'ERR_BASE64',
-          message: `The secret is not valid ${encoding}: ${e instanceof Error ? e.message : e}`,
-        },
-      };
-    }
-  }
+/** The public keys in the box (one key, or a JWKS), or why it holds none keybench reads. */
+async function publicKeysResult(
+  text: string,
+  privateKeyPasted: PrivateKeyPasted | undefined,
+): Promise<KeyBoxResult> {
   let parsed: ParsedKey[];
   try {
     parsed = await (await loadParser()).parseKeySetText(text);
@@ -248,6 +246,32 @@ export async function keysFromText(
     privateKeyPasted,
     understood: isSet ? `${parsed.length} keys` : `${parsed[0]!.source}, ${describeKeyType(parsed[0]!.type)}`,
   };
+}
+
+/**
+ * Read the Verification key box for a token with algorithm `alg`: PEM (SPKI, PKCS#1, certificate),
+ * armourless DER, JWK, JWKS, or an HMAC secret. For an HMAC token, text that holds any key,
+ * certificate or JWK anywhere (`scanKeyMaterial`) is refused, never used as the secret: that is the
+ * algorithm-confusion attack. Private key material is reported in `privateKeyPasted`, whatever else
+ * the text holds, and never kept.
+ */
+export async function keysFromText(
+  text: string,
+  alg: string | undefined,
+  encoding: SecretEncoding,
+): Promise<KeyBoxResult> {
+  if (!text.trim()) return { candidates: [] };
+  const tooLarge = keyTextTooLarge(text);
+  if (tooLarge) return { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message: tooLarge } };
+  const info = alg !== undefined ? algInfo(alg) : null;
+  const hmac = info?.family === 'HS';
+  // For an HMAC token the scan also confirms raw EC points on their curve (async): one definition.
+  const scan = hmac ? await findKeyMaterial(text) : scanKeyMaterial(text);
+  const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
+  // A JWK of kty "oct" is an HMAC secret written as JSON.
+  if (isOctJwkText(text)) return octJwkResult(text, alg, privateKeyPasted);
+  if (hmac) return hmacSecretResult(text, alg, encoding, scan, privateKeyPasted);
+  return publicKeysResult(text, privateKeyPasted);
 }
 
 function secretResult(
