@@ -11,17 +11,17 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
-import { base64ToBytes, base64urlToBytes, toHex } from '../encoding/base64url';
-import type { ErrorCode } from '../errors';
-import { ours, rich, type Rich } from '../rich';
-import type { Diagnosis, DoctorInput, RequestVerdict } from '../request/types';
-import { header, trustedKeysOf, type TrustedKey } from '../request/types';
-import { decideRequest } from '../trust/verdict';
-import type { VerificationContext } from '../trust/roles';
-import type { VerificationKey } from '../jwt/verify';
-import { pythonJsonDumps } from './body-bytes';
-import { inspectQredoApiKey } from './qredo';
-import { ok, problem, type Finding } from './scheme';
+import { base64ToBytes, base64urlToBytes, toHex } from '../../encoding/base64url';
+import type { ErrorCode } from '../../errors';
+import { ours, rich, type Rich } from '../../rich';
+import type { Diagnosis, DoctorInput, RequestVerdict } from '../../request/types';
+import { header, trustedKeysOf, type TrustedKey } from '../../request/types';
+import { decideRequest } from '../../trust/verdict';
+import type { VerificationContext } from '../../trust/roles';
+import type { VerificationKey } from '../../jwt/verify';
+import { pythonJsonDumps } from '../../partners/body-bytes';
+import { inspectQredoApiKey } from './sign';
+import { ok, problem, type Finding } from '../../partners/scheme';
 
 /** A pasted request is one sent to Qredo: the user's own keys verify it (trust/roles.ts). */
 const REQUEST_TO_QREDO: VerificationContext = { direction: 'request-to', partner: 'qredo' };

@@ -2,12 +2,12 @@
  * Qredo Partner API request signing (PARTNERS.md): x-sign = base64url-nopad(RS256 over
  * timestamp ‖ URL ‖ body), with the exact bytes sent.
  */
-import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
-import { rich } from '../rich';
-import { KeybenchError } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
-import { curlCommand, shellQuote } from './shell';
-import { ok, problem, type Finding, type PartnerScheme } from './scheme';
+import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
+import { rich } from '../../rich';
+import { KeybenchError } from '../../errors';
+import type { VerificationKey } from '../../jwt/verify';
+import { curlCommand, shellQuote } from '../../partners/shell';
+import { ok, problem, type Finding, type PartnerScheme } from '../../partners/scheme';
 
 /** Which header carries the value that leads the signed message (Qredo's docs allow either). */
 export type QredoAuthHeader = 'x-timestamp' | 'x-nonce';
