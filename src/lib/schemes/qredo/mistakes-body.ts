@@ -20,7 +20,7 @@ const LINE_ENDING_MISTAKES: readonly QredoMistake[] = [
   mistake({
     id: 'body-trailing-crlf-as-lf',
     code: 'ERR_QREDO_BODY_LINE_ENDINGS',
-    title: 'Body signed with LF line endings, sent with CRLF',
+    title: 'Body signed ending in LF, sent ending in CRLF',
     explanation:
       "The signed body ends in \\n where the body sent ends in \\r\\n. Qredo's interactive signing client turns a trailing \\r\\n into \\n before signing.",
     remedy: LINE_ENDINGS_REMEDY,

@@ -54,12 +54,14 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return r;
 }
 
+/** Whether two byte strings are equal. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
+/** The byte strings joined, in a new buffer. */
 export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -120,6 +122,7 @@ async function importRsa(
   }
 }
 
+/** RSASSA-PKCS1-v1_5 verification with `hash`; false for a key WebCrypto refuses. */
 export async function verifyPkcs1(
   key: TrustedKey,
   hash: HashName,
@@ -130,6 +133,7 @@ export async function verifyPkcs1(
   return k ? crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, k, sig, data) : false;
 }
 
+/** RSA-PSS verification with `hash` and `saltLength`; false for a key WebCrypto refuses. */
 export async function verifyPss(
   key: TrustedKey,
   hash: HashName,
