@@ -12,7 +12,7 @@ import {
   signQredoRequest,
   type QredoAuthHeader,
   type QredoSigned,
-} from '../lib/partners/qredo';
+} from '../lib/schemes/qredo/sign';
 import {
   QIT_DEFAULTS,
   rfc1123Date,

@@ -2,7 +2,7 @@ import { createPublicKey, verify as nodeVerify, createPrivateKey, sign as nodeSi
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { inspectQredoApiKey, qredoTimestamp, signQredoRequest } from '../../src/lib/partners/qredo';
+import { inspectQredoApiKey, qredoTimestamp, signQredoRequest } from '../../src/lib/schemes/qredo/sign';
 import { md5Hex, signQitRequest, verifyQitResponse } from '../../src/lib/partners/qitech';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';

@@ -58,7 +58,11 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
     it("lists exactly the partner's mistakes the doctor or checker can name (no more, no fewer)", () => {
       // Which module names this partner's mistakes, and the prefix of their codes.
       const where = {
-        qredo: [['qredo-doctor.ts'], 'ERR_QREDO_'],
+        // Qredo's scheme is one folder (issue 19): every file in it.
+        qredo: [
+          readdirSync(join(partnersDir, '../schemes/qredo')).map((f) => `../schemes/qredo/${f}`),
+          'ERR_QREDO_',
+        ],
         qitech: [['qitech-doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
         binance: [['binance.ts'], 'ERR_BINANCE_'],
         snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { diagnoseQredo } from '../../src/lib/partners/qredo-doctor';
+import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
 import { vector } from './helpers';

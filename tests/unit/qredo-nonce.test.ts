@@ -2,7 +2,12 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { qredo, qredoBodyWarnings, signQredoRequest, verifyQredoRequest } from '../../src/lib/partners/qredo';
+import {
+  qredo,
+  qredoBodyWarnings,
+  signQredoRequest,
+  verifyQredoRequest,
+} from '../../src/lib/schemes/qredo/sign';
 import { vector } from './helpers';
 
 async function rsaKey() {

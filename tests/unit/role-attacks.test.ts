@@ -15,7 +15,7 @@ import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { upgradeStoredKey, type StoredKey } from '../../src/lib/keys/stored-key';
 import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/partners/qitech';
 import { diagnoseQitech } from '../../src/lib/partners/qitech-doctor';
-import { diagnoseQredo } from '../../src/lib/partners/qredo-doctor';
+import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
 import { ok, problem } from '../../src/lib/partners/scheme';
 import { examineRequest, parseRequest } from '../../src/lib/request/doctor';
 import type { ParsedRequest } from '../../src/lib/request/types';

@@ -8,7 +8,7 @@ import type { VerificationKey } from '../jwt/verify';
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
 import { recogniseQitScheme } from '../partners/qitech-request';
-import { diagnoseQredo } from '../partners/qredo-doctor';
+import { diagnoseQredo } from '../schemes/qredo/doctor';
 import { qitechResult } from '../partners/qitech-doctor';
 import { REQUEST_TO_QITECH } from '../partners/qitech-shared';
 import { decideRequest } from '../trust/verdict';

@@ -2,12 +2,15 @@
  * Qredo Partner API request signing (PARTNERS.md): x-sign = base64url-nopad(RS256 over
  * timestamp ‖ URL ‖ body), with the exact bytes sent.
  */
-import { base64urlToBytes, bytesToBase64url } from '../encoding/base64url';
-import { rich } from '../rich';
-import { KeybenchError } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
-import { curlCommand, shellQuote } from './shell';
-import { ok, problem, type Finding, type PartnerScheme } from './scheme';
+import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
+import { rich } from '../../rich';
+import { KeybenchError } from '../../errors';
+import type { VerificationKey } from '../../jwt/verify';
+import { curlCommand, shellQuote } from '../../partners/shell';
+import { qredoMessage } from './base';
+import { ok, problem, type Finding, type PartnerScheme } from '../../partners/scheme';
+
+export { qredoMessage };
 
 /** Which header carries the value that leads the signed message (Qredo's docs allow either). */
 export type QredoAuthHeader = 'x-timestamp' | 'x-nonce';
@@ -44,11 +47,6 @@ export interface QredoSignInput {
 export interface ApiKeyInfo {
   keyId?: string;
   warning?: string;
-}
-
-/** The message Qredo signs: timestamp, URL and body bytes, concatenated with no separators. */
-export function qredoMessage(timestamp: string, url: string, body: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(`${timestamp}${url}${body}`);
 }
 
 /** A fresh nonce for x-nonce: the time in milliseconds, so successive nonces increase. */

@@ -1,0 +1,233 @@
+/**
+ * RSA arithmetic for Qredo's doctor: RSA's public operation (m = s^e mod n) recovers the encoded
+ * message a signature carries. For RSASSA-PKCS1-v1_5 that is the DigestInfo (the hash algorithm and
+ * the digest of the bytes signed); for RSA-PSS the hash and salt. The mistake search then compares
+ * digests, so each guess costs one hash, not one RSA operation; a match is confirmed with
+ * `crypto.subtle.verify` (engine/search.ts reports only confirmed mistakes).
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
+import { toHex } from '../../encoding/base64url';
+import type { TrustedKey } from '../../request/types';
+
+/** A hash a recovered signature names. */
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** DigestInfo prefixes of EMSA-PKCS1-v1_5 (RFC 8017 §9.2, note 1). */
+const DIGEST_INFO: readonly { hash: HashName; prefix: string; length: number }[] = [
+  { hash: 'SHA-256', prefix: '3031300d060960864801650304020105000420', length: 32 },
+  { hash: 'SHA-512', prefix: '3051300d060960864801650304020305000440', length: 64 },
+  { hash: 'SHA-384', prefix: '3041300d060960864801650304020205000430', length: 48 },
+  { hash: 'SHA-1', prefix: '3021300906052b0e03021a05000414', length: 20 },
+];
+const HASH_LENGTH: Record<HashName, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+/** What the public-key operation recovered from a signature under one key. */
+export type Recovered =
+  | { kind: 'pkcs1'; hash: HashName; digest: Uint8Array }
+  | { kind: 'pss'; hash: HashName; h: Uint8Array; salt: Uint8Array };
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length ? BigInt(`0x${toHex(bytes)}`) : 0n;
+}
+
+/** I2OSP: a non-negative integer as exactly `len` big-endian bytes, or null when it does not fit. */
+function bigIntToBytes(x: bigint, len: number): Uint8Array | null {
+  const hex = x.toString(16);
+  if (hex.length > len * 2) return null;
+  const padded = hex.padStart(len * 2, '0');
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) out[i] = parseInt(padded.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let r = 1n;
+  let b = base % mod;
+  let e = exp;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % mod;
+    e >>= 1n;
+    b = (b * b) % mod;
+  }
+  return r;
+}
+
+/** Whether two byte strings are equal. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The byte strings joined, in a new buffer. */
+export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function digest(hash: HashName, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest(hash, data));
+}
+
+/** WebCrypto's largest RSA modulus (16384 bits), in bytes. */
+const MAX_RSA_BYTES = 16_384 / 8;
+
+/** The length of a big-endian unsigned integer without its leading zero bytes. */
+function significantBytes(bytes: ArrayBuffer): number {
+  const b = new Uint8Array(bytes);
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.length - i;
+}
+
+/**
+ * The RSA public key (n, e) inside an SPKI, or null when it is not an rsaEncryption key WebCrypto
+ * would import (e odd, 3 ≤ e ≤ 2³²−1; n of at most 16384 bits).
+ */
+export function rsaNumbers(spki: Uint8Array): { n: bigint; e: bigint; bits: number; bytes: number } | null {
+  try {
+    const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+    if (info.algorithm.algorithm !== id_rsaEncryption) return null;
+    const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+    // What WebCrypto would not import is refused before any arithmetic: modPow with a 17 KB
+    // exponent froze the page for seconds per key. These bounds keep each recovery to ~32 steps.
+    if (significantBytes(rsa.publicExponent) > 4 || significantBytes(rsa.modulus) > MAX_RSA_BYTES)
+      return null;
+    const n = bytesToBigInt(new Uint8Array(rsa.modulus));
+    const e = bytesToBigInt(new Uint8Array(rsa.publicExponent));
+    if (n <= 0n || e < 3n || e % 2n === 0n) return null;
+    const bits = n.toString(2).length;
+    return { n, e, bits, bytes: Math.ceil(bits / 8) };
+  } catch {
+    return null;
+  }
+}
+
+async function importRsa(
+  key: TrustedKey,
+  name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS',
+  hash: HashName,
+): Promise<CryptoKey | null> {
+  try {
+    return await crypto.subtle.importKey('spki', key.spki, { name, hash }, false, ['verify']);
+  } catch {
+    return null;
+  }
+}
+
+/** RSASSA-PKCS1-v1_5 verification with `hash`; false for a key WebCrypto refuses. */
+export async function verifyPkcs1(
+  key: TrustedKey,
+  hash: HashName,
+  sig: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+) {
+  const k = await importRsa(key, 'RSASSA-PKCS1-v1_5', hash);
+  return k ? crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, k, sig, data) : false;
+}
+
+/** RSA-PSS verification with `hash` and `saltLength`; false for a key WebCrypto refuses. */
+export async function verifyPss(
+  key: TrustedKey,
+  hash: HashName,
+  saltLength: number,
+  sig: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+) {
+  const k = await importRsa(key, 'RSA-PSS', hash);
+  if (!k) return false;
+  try {
+    return await crypto.subtle.verify({ name: 'RSA-PSS', saltLength }, k, sig, data);
+  } catch {
+    return false;
+  }
+}
+
+async function mgf1(hash: HashName, seed: Uint8Array, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (let counter = 0; at < length; counter++) {
+    const c = new Uint8Array([
+      (counter >>> 24) & 255,
+      (counter >>> 16) & 255,
+      (counter >>> 8) & 255,
+      counter & 255,
+    ]);
+    const block = await digest(hash, concat(seed, c));
+    out.set(block.subarray(0, Math.min(block.length, length - at)), at);
+    at += block.length;
+  }
+  return out;
+}
+
+/** Recover what a signature carries under one key: a PKCS#1 v1.5 DigestInfo, or a PSS encoding. */
+export async function recover(key: TrustedKey, sig: Uint8Array): Promise<Recovered | null> {
+  const rsa = rsaNumbers(key.spki);
+  if (!rsa || sig.length !== rsa.bytes) return null;
+  const s = bytesToBigInt(sig);
+  if (s >= rsa.n) return null;
+  const em = bigIntToBytes(modPow(s, rsa.e, rsa.n), rsa.bytes);
+  if (!em) return null;
+  return pkcs1Of(em) ?? (await pssOf(em, rsa.bits));
+}
+
+/** EMSA-PKCS1-v1_5: 00 01 FF…FF 00 DigestInfo. */
+function pkcs1Of(em: Uint8Array): Recovered | null {
+  if (em[0] !== 0 || em[1] !== 1) return null;
+  let i = 2;
+  while (i < em.length && em[i] === 0xff) i++;
+  if (i - 2 < 8 || em[i] !== 0) return null;
+  const t = toHex(em.subarray(i + 1));
+  for (const d of DIGEST_INFO) {
+    if (t.startsWith(d.prefix) && t.length === d.prefix.length + d.length * 2)
+      return { kind: 'pkcs1', hash: d.hash, digest: em.slice(em.length - d.length) };
+  }
+  return null;
+}
+
+/** EMSA-PSS (RFC 8017 §9.1.2): maskedDB ‖ H ‖ BC, emLen = ceil((modBits - 1) / 8). */
+async function pssOf(em: Uint8Array, bits: number): Promise<Recovered | null> {
+  const emBits = bits - 1;
+  const emLen = Math.ceil(emBits / 8);
+  const pss = emLen < em.length ? (em[0] === 0 ? em.subarray(1) : null) : em;
+  if (!pss || pss[pss.length - 1] !== 0xbc) return null;
+  for (const hash of ['SHA-256', 'SHA-384', 'SHA-512', 'SHA-1'] as const) {
+    const hLen = HASH_LENGTH[hash];
+    if (emLen < hLen + 2) continue;
+    const masked = pss.subarray(0, emLen - hLen - 1);
+    const h = pss.slice(emLen - hLen - 1, emLen - 1);
+    const mask = await mgf1(hash, h, masked.length);
+    const db = masked.map((b, j) => b ^ mask[j]!);
+    db[0] = db[0]! & (0xff >>> (8 * emLen - emBits));
+    let j = 0;
+    while (j < db.length && db[j] === 0) j++;
+    if (db[j] === 1) return { kind: 'pss', hash, h, salt: db.slice(j + 1) };
+  }
+  return null;
+}
+
+/** Whether `data` hashes to what the signature carries (one hash; the caller confirms with WebCrypto). */
+export async function carries(rec: Recovered, data: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  const d = await digest(rec.hash, data);
+  if (rec.kind === 'pkcs1') return equalBytes(d, rec.digest);
+  return equalBytes(await digest(rec.hash, concat(new Uint8Array(8), d, rec.salt)), rec.h);
+}
+
+/** Whether the signature verifies over `data` with the key, as it was made (PKCS#1 v1.5 or PSS). */
+export function verifyAs(
+  rec: Recovered,
+  key: TrustedKey,
+  sig: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
+  return rec.kind === 'pss'
+    ? verifyPss(key, rec.hash, rec.salt.length, sig, data)
+    : verifyPkcs1(key, rec.hash, sig, data);
+}
