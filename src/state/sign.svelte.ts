@@ -34,8 +34,8 @@ import {
   BINANCE_MAX_RECV_WINDOW,
   binanceRequest,
   type BinanceRequest,
-} from '../lib/partners/binance';
-import { binanceFormFromRequest, parseBinanceParams } from '../lib/partners/binance-form';
+} from '../lib/schemes/binance/check';
+import { binanceFormFromRequest, parseBinanceParams } from '../lib/schemes/binance/params';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {

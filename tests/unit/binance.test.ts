@@ -11,7 +11,7 @@ import {
   binanceRequest,
   diagnoseBinance,
   signBinance,
-} from '../../src/lib/partners/binance';
+} from '../../src/lib/schemes/binance/check';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
 

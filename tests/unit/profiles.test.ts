@@ -60,7 +60,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
       const where = {
         qredo: [['qredo-doctor.ts'], 'ERR_QREDO_'],
         qitech: [['qitech-doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
-        binance: [['binance.ts'], 'ERR_BINANCE_'],
+        binance: [['../schemes/binance/check.ts'], 'ERR_BINANCE_'],
         snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],
       } as const;
       const [files, prefix] = where[profile.id];

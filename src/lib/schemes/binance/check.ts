@@ -15,16 +15,16 @@
  *   the UTF-8 payload) encode parameters as application/x-www-form-urlencoded: unreserved
  *   `A-Z a-z 0-9 - _ . ~` kept, space as `+`, everything else `%XX` (upper-case hex) of UTF-8.
  */
-import { base64ToBytes, base64urlToBytes, bytesToBase64 } from '../encoding/base64url';
-import { KeybenchError, type ErrorCode } from '../errors';
-import { ours, rich, type Rich } from '../rich';
-import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
-import { header, trustedKeysOf, type TrustedKey } from '../request/types';
-import { decideRequest } from '../trust/verdict';
-import type { VerificationContext } from '../trust/roles';
-import type { VerificationKey } from '../jwt/verify';
-import { curlCommand, shellQuote } from './shell';
-import { ok, problem, type Finding } from './scheme';
+import { base64ToBytes, base64urlToBytes, bytesToBase64 } from '../../encoding/base64url';
+import { KeybenchError, type ErrorCode } from '../../errors';
+import { ours, rich, type Rich } from '../../rich';
+import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../../request/types';
+import { header, trustedKeysOf, type TrustedKey } from '../../request/types';
+import { decideRequest } from '../../trust/verdict';
+import type { VerificationContext } from '../../trust/roles';
+import type { VerificationKey } from '../../jwt/verify';
+import { curlCommand, shellQuote } from '../../partners/shell';
+import { ok, problem, type Finding } from '../../partners/scheme';
 
 /** A pasted request is one sent to Binance: the user's own keys verify it (trust/roles.ts). */
 const REQUEST_TO_BINANCE: VerificationContext = { direction: 'request-to', partner: 'binance' };
