@@ -5,7 +5,7 @@ import {
   parseBinanceParams,
   type BinanceFormLines,
 } from '../../src/lib/schemes/binance/params';
-import { binancePayload } from '../../src/lib/schemes/binance/check';
+import { binancePayload } from '../../src/lib/schemes/binance/payload';
 
 describe('parseBinanceParams', () => {
   it('reads one name=value a line, skipping blank lines, splitting at the first =', () => {
