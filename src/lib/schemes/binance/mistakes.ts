@@ -203,14 +203,11 @@ const CONCAT_REMEDY =
 const ORDER_REMEDY =
   'Build the parameter string once and sign exactly that string; do not sort or rebuild the parameters for the request after signing.';
 
-/** A join mistake: the payload made from the query Q and body B (null: no other payload here). */
-function joinMistake(
-  id: string,
-  code: ErrorCode,
-  title: string,
-  how: string,
-  make: (Q: string, B: string, d: Draft) => string | null,
-): BinanceMistake {
+/** How a join mistake makes the payload from the query Q and body B (null: no other payload here). */
+type Make = (Q: string, B: string, d: Draft) => string | null;
+
+/** A join mistake from its row in {@link JOINS}. */
+function joinMistake([id, code, title, how, make]: readonly [string, ErrorCode, string, string, Make]) {
   const concat = code === 'ERR_BINANCE_CONCAT';
   return define({
     id,
@@ -230,58 +227,54 @@ function joinMistake(
 }
 
 /** Only when the request has both a query and a body. */
-const both = (f: (Q: string, B: string) => string) => (Q: string, B: string) => (Q && B ? f(Q, B) : null);
+const both =
+  (f: (Q: string, B: string) => string): Make =>
+  (Q, B) =>
+    Q && B ? f(Q, B) : null;
 
-function sortedPayload(Q: string, B: string, d: Draft): string | null {
+const sortedPayload: Make = (Q, B, d) => {
   const all = [...d.q, ...d.b];
   const sorted = joinSegments([...all].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
   return sorted !== joinSegments(all) && sorted !== `${Q}${B}` ? sorted : null;
-}
+};
 
-const JOINS: BinanceMistake[] = [
-  joinMistake(
-    'concat-amp',
-    'ERR_BINANCE_CONCAT',
-    'Query and body joined with & before signing',
-    'query & body, with an & between them',
-    both((Q, B) => `${Q}&${B}`),
-  ),
-  joinMistake(
-    'concat-body-first',
-    'ERR_BINANCE_CONCAT',
-    'Body signed before the query',
-    'body ‖ query',
-    both((Q, B) => `${B}${Q}`),
-  ),
-  joinMistake(
-    'concat-query-only',
-    'ERR_BINANCE_CONCAT',
-    'Only the query string signed',
-    'the query string alone, without the body',
-    both((Q) => Q),
-  ),
-  joinMistake(
-    'concat-body-only',
-    'ERR_BINANCE_CONCAT',
-    'Only the body signed',
-    'the body alone, without the query string',
-    both((_Q, B) => B),
-  ),
-  joinMistake(
-    'order-body-first',
-    'ERR_BINANCE_PARAM_ORDER',
-    'Body parameters signed before the query parameters',
-    'body parameters first',
-    both((Q, B) => `${B}&${Q}`),
-  ),
-  joinMistake(
-    'order-sorted',
-    'ERR_BINANCE_PARAM_ORDER',
-    'Parameters signed in sorted order',
-    'sorted by name',
-    sortedPayload,
-  ),
-];
+const C = 'ERR_BINANCE_CONCAT';
+const O = 'ERR_BINANCE_PARAM_ORDER';
+/** id, code, title, what was signed instead, how it is made. */
+const JOINS: BinanceMistake[] = (
+  [
+    [
+      'concat-amp',
+      C,
+      'Query and body joined with & before signing',
+      'query & body, with an & between them',
+      both((Q, B) => `${Q}&${B}`),
+    ],
+    ['concat-body-first', C, 'Body signed before the query', 'body ‖ query', both((Q, B) => `${B}${Q}`)],
+    [
+      'concat-query-only',
+      C,
+      'Only the query string signed',
+      'the query string alone, without the body',
+      both((Q) => Q),
+    ],
+    [
+      'concat-body-only',
+      C,
+      'Only the body signed',
+      'the body alone, without the query string',
+      both((_Q, B) => B),
+    ],
+    [
+      'order-body-first',
+      O,
+      'Body parameters signed before the query parameters',
+      'body parameters first',
+      both((Q, B) => `${B}&${Q}`),
+    ],
+    ['order-sorted', O, 'Parameters signed in sorted order', 'sorted by name', sortedPayload],
+  ] as const
+).map(joinMistake);
 
 // ─── How the signature is read (rank 4) ────────────────────────────────────────────────────────
 
