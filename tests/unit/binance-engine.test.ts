@@ -9,7 +9,7 @@ import type { VerificationKey } from '../../src/lib/jwt/verify';
 import binanceProfile from '../../src/lib/partners/binance.profile';
 import type { ParsedRequest } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
-import { readSent, sigReadings } from '../../src/lib/schemes/binance/base';
+import { readSent, sentParts, sigReadings } from '../../src/lib/schemes/binance/base';
 import check, { diagnoseBinance } from '../../src/lib/schemes/binance/check';
 import {
   BINANCE_MISTAKES,
@@ -17,6 +17,7 @@ import {
   SINGLE_MISTAKES,
   type BinanceCtx,
 } from '../../src/lib/schemes/binance/mistakes';
+import { binancePayload, payloadParts } from '../../src/lib/schemes/binance/payload';
 import { signBinance } from '../../src/lib/schemes/binance/sign';
 import { loadRequestChecks } from '../../src/lib/schemes/engine/registry';
 
@@ -126,6 +127,20 @@ describe('HMAC-SHA256 with the pasted API secret', () => {
     const s = await signBinance(key, `${Q}${B}`);
     expect(s.signature).toBe(hmacSig(`${Q}${B}`));
     expect(s.encoded).toBe(s.signature);
+  });
+});
+
+describe('the signature base, part by part', () => {
+  it('the payload a signer builds and the one a request sends are shown as query string and body', () => {
+    const p = binancePayload({ params: [['symbol', 'BTCUSDT']], body: [['side', 'BUY']], timestampMs: TS });
+    expect(
+      payloadParts(p)
+        .map((x) => x.text)
+        .join(''),
+    ).toBe(p.payload);
+    const sent = readSent(request('symbol=BTCUSDT', `side=BUY&timestamp=${TS}`, 'abc'));
+    expect(sentParts(sent).map((x) => x.text)).toEqual(['symbol=BTCUSDT', `side=BUY&timestamp=${TS}`]);
+    expect(sent.text).toBe(p.payload);
   });
 });
 

@@ -143,15 +143,15 @@ function decodedSegment(s: Segment): Segment {
 }
 
 /**
- * Every segment rewritten by `rewrite` when one of them changes (checked segment by segment: no
+ * Every segment rewritten by `rewrite`, when one of them `changes` (checked segment by segment: no
  * join of a whole multi-megabyte payload); the first that changes is shown.
  */
-function segmentStep(part: string, rewrite: (s: Segment) => Segment, changes: (s: Segment) => boolean) {
+function segmentStep(rewrite: (s: Segment) => Segment, changes: (s: Segment) => boolean) {
   return (d: Draft): Draft[] => {
     const first = [...d.q, ...d.b].find(changes);
     if (!first) return [];
-    const map = (s: Segment) => (changes(s) ? rewrite(s) : s);
-    return [step(d, { q: d.q.map(map), b: d.b.map(map) }, part, rewrite(first).raw, first.raw)];
+    const q = d.q.map(rewrite);
+    return [step(d, { q, b: d.b.map(rewrite) }, 'a parameter', rewrite(first).raw, first.raw)];
   };
 }
 
@@ -165,7 +165,6 @@ const NON_ASCII = define({
   remedy:
     'Percent-encode every parameter (urlencode / URLSearchParams-style, UTF-8) first, then sign exactly the encoded string you send.',
   apply: segmentStep(
-    'a parameter',
     (s) => ({ raw: decodeNonAscii(s.raw), name: s.name }),
     (s) => s.raw.includes('%') && decodeNonAscii(s.raw) !== s.raw,
   ),
@@ -183,17 +182,11 @@ const SIGNED_DECODED = define({
   remedy:
     'Percent-encode the parameters first (urllib.parse.urlencode(params) in Python), sign exactly that string, and send that same string as the query or body (not the dict, which requests encodes again).',
   // Only where it differs from the non-ASCII decoding, which NON_ASCII already tries.
-  apply: (d) => {
-    const changes = (s: Segment) => {
-      if (!s.raw.includes('%') && !s.raw.includes('+')) return false;
-      const r = decodedSegment(s).raw;
-      return r !== s.raw && r !== decodeNonAscii(s.raw);
-    };
-    if (![...d.q, ...d.b].some(changes)) return [];
-    const first = [...d.q, ...d.b].find(changes)!;
-    const all = (s: Segment) => decodedSegment(s);
-    return [step(d, { q: d.q.map(all), b: d.b.map(all) }, 'a parameter', all(first).raw, first.raw)];
-  },
+  apply: segmentStep(decodedSegment, (s) => {
+    if (!s.raw.includes('%') && !s.raw.includes('+')) return false;
+    const r = decodedSegment(s).raw;
+    return r !== s.raw && r !== decodeNonAscii(s.raw);
+  }),
 });
 
 // ─── How query and body are joined (rank 3) ────────────────────────────────────────────────────

@@ -13,6 +13,7 @@
  *   everything else `%XX` (upper-case hex) of UTF-8.
  */
 import { KeybenchError } from '../../errors';
+import type { SignedPart } from '../../partners/scheme';
 import { rich } from '../../rich';
 
 /** Binance's default and largest `recvWindow`, in ms ("Timing security"). */
@@ -105,4 +106,12 @@ export function binancePayload(input: BinancePayloadInput): BinancePayload {
   const bodyText = encodePairs(b);
   // "the query string concatenated without separator to the HTTP body" (rest-api.md).
   return { query, body: bodyText, payload: `${query}${bodyText}` };
+}
+
+/** The payload signed, part by part, as the signer shows it (query string, then form body). */
+export function payloadParts(p: BinancePayload): SignedPart[] {
+  return [
+    { label: 'query string', text: p.query },
+    { label: 'form body', text: p.body },
+  ];
 }
