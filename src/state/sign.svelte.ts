@@ -29,13 +29,9 @@ import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../l
 import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
-import {
-  BINANCE_DEFAULT_RECV_WINDOW,
-  BINANCE_MAX_RECV_WINDOW,
-  binanceRequest,
-  type BinanceRequest,
-} from '../lib/partners/binance';
-import { binanceFormFromRequest, parseBinanceParams } from '../lib/partners/binance-form';
+import { BINANCE_DEFAULT_RECV_WINDOW, BINANCE_MAX_RECV_WINDOW } from '../lib/schemes/binance/payload';
+import { binanceRequest, type BinanceRequest } from '../lib/schemes/binance/sign';
+import { binanceFormFromRequest, parseBinanceParams } from '../lib/schemes/binance/params';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {

@@ -4,8 +4,8 @@ import {
   binanceParamsForm,
   parseBinanceParams,
   type BinanceFormLines,
-} from '../../src/lib/partners/binance-form';
-import { binancePayload } from '../../src/lib/partners/binance';
+} from '../../src/lib/schemes/binance/params';
+import { binancePayload } from '../../src/lib/schemes/binance/payload';
 
 describe('parseBinanceParams', () => {
   it('reads one name=value a line, skipping blank lines, splitting at the first =', () => {

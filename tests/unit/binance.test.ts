@@ -5,13 +5,9 @@
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import {
-  binanceEncode,
-  binancePayload,
-  binanceRequest,
-  diagnoseBinance,
-  signBinance,
-} from '../../src/lib/partners/binance';
+import { binanceEncode, binancePayload } from '../../src/lib/schemes/binance/payload';
+import { binanceRequest, signBinance } from '../../src/lib/schemes/binance/sign';
+import { diagnoseBinance } from '../../src/lib/schemes/binance/check';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
 

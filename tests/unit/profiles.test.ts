@@ -64,7 +64,10 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           'ERR_QREDO_',
         ],
         qitech: [['qitech-doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
-        binance: [['binance.ts'], 'ERR_BINANCE_'],
+        binance: [
+          ['../schemes/binance/check.ts', '../schemes/binance/checks.ts', '../schemes/binance/mistakes.ts'],
+          'ERR_BINANCE_',
+        ],
         snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],
       } as const;
       const [files, prefix] = where[profile.id];

@@ -19,7 +19,7 @@ import {
   type SkippedKeys,
   type VerificationContext,
 } from '../trust/roles';
-import { diagnoseBinance } from '../partners/binance';
+import { diagnoseBinance } from '../schemes/binance/check';
 import { PARTNER_PROFILES } from '../partners/profiles';
 import { problem } from '../partners/scheme';
 import { parseRequest } from './parse';

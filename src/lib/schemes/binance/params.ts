@@ -1,5 +1,5 @@
 /** The Binance signer's form input (issue 14; both forms of issue 18). */
-import { KeybenchError } from '../errors';
+import { KeybenchError } from '../../errors';
 
 /** How a parameter box was written: one `name=value` a line, or a query string (`a=1&b=2`, `?a=1`). */
 export type BinanceParamsForm = 'lines' | 'query';
