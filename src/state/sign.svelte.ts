@@ -42,7 +42,7 @@ import {
   snowflakeFingerprint,
   snowflakeHeaders,
   type SnowflakeClaims,
-} from '../lib/partners/snowflake';
+} from '../lib/schemes/snowflake-jwt/sign';
 
 /** A Snowflake key-pair JWT as made in the Sign view, with what it travels in. */
 export interface SnowflakeSigned {

@@ -68,7 +68,12 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           ['../schemes/binance/check.ts', '../schemes/binance/checks.ts', '../schemes/binance/mistakes.ts'],
           'ERR_BINANCE_',
         ],
-        snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],
+        snowflake: [
+          ['account.ts', 'check.ts', 'rules.ts', 'sign.ts', 'times.ts'].map(
+            (f) => `../schemes/snowflake-jwt/${f}`,
+          ),
+          'ERR_SNOWFLAKE_',
+        ],
       } as const;
       const [files, prefix] = where[profile.id];
       const named = new Set(

@@ -8,21 +8,25 @@ import { signJws } from '../../src/lib/jwt/sign';
 import type { Finding } from '../../src/lib/partners/scheme';
 import { plain } from '../../src/lib/rich';
 import {
-  alterUserStatement,
-  checkSnowflakeJwt,
-  looksLikeSnowflakeJwt,
   normaliseAccount,
   normaliseUser,
+  snowflakeIdentifier,
+} from '../../src/lib/schemes/snowflake-jwt/account';
+import {
+  checkSnowflakeJwt,
+  looksLikeSnowflakeJwt,
+  snowflakeSummary,
+} from '../../src/lib/schemes/snowflake-jwt/rules';
+import {
+  alterUserStatement,
   signSnowflakeJwt,
   snowflakeAccountHost,
   snowflakeClaims,
   snowflakeCurl,
   snowflakeFingerprint,
   snowflakeHeaders,
-  snowflakeIdentifier,
-  snowflakeSummary,
   type SnowflakeClaims,
-} from '../../src/lib/partners/snowflake';
+} from '../../src/lib/schemes/snowflake-jwt/sign';
 import { openssl, tempDir, vector, vectorPath, writeTemp } from './helpers';
 
 /** The pipeline Snowflake's docs give, run by the shell on a public key PEM file. */

@@ -65,6 +65,7 @@ export default definePartner({
     { code: 'ERR_SNOWFLAKE_IAT_FUTURE', title: 'iat in the future' },
     { code: 'ERR_SNOWFLAKE_TIME_UNIT', title: 'iat and exp in milliseconds (snowflake-sdk for Node)' },
     { code: 'ERR_SNOWFLAKE_CLAIMS_SHAPE', title: 'iss, sub, iat or exp missing or of the wrong type' },
+    { code: 'ERR_SNOWFLAKE_OTHER_PRINCIPAL', title: 'Another account or user than the one expected' },
   ],
   source: 'PARTNERS.md, "Snowflake key-pair authentication"',
 });

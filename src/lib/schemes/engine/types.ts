@@ -135,6 +135,19 @@ export interface TokenCheckInput {
   nowMs: number;
   /** Values the user typed on the card (client id, tenant, account…), by field name. */
   options: Readonly<Record<string, string>>;
+  /** The inspector's clock-skew tolerance in seconds (0 when unset). */
+  skewSec?: number;
+  /**
+   * The public keys the user trusts (stored ones, and the key that verified it), for rules that
+   * name a key by fingerprint or thumbprint. Never a key the token carries (`x5c`, `jwk`).
+   */
+  trustedKeys?: readonly TrustedKeyInfo[];
+}
+
+/** A trusted public key as a token check sees it. `label` is the user's and untrusted. */
+export interface TrustedKeyInfo {
+  label: string;
+  spki: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -147,6 +160,10 @@ export interface TokenCheck {
   id: SchemeId;
   /** The partner name the card's summary uses ("Snowflake", "Microsoft Entra ID"). */
   partnerName: string;
+  /** The card's heading (default: "<partnerName> checks"), e.g. "Snowflake key-pair JWT". */
+  title?: string;
+  /** One or two sentences under the heading: what the card checks, in keybench's words. */
+  about?: string;
   /** 0 = not this scheme; the highest wins. */
   recognise(token: DecodedToken): number;
   /** The fields the card asks for (client id, tenant…), as data. */

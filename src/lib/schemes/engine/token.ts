@@ -1,0 +1,155 @@
+/**
+ * The token half of the engine (issues 19, 20): given a decoded JWT and the inspector's verdict,
+ * find the token scheme that recognises it (or the one the user chose under "Check as"), run its
+ * rules and make the partner card. Every token scheme (Snowflake, each client-assertion partner)
+ * goes through here, so the one rule holds for all: the card is green only beside a signature a
+ * key the user trusts verified, and a key the token carries (`x5c`, `jwk`) is never such a key.
+ */
+import type { DecodedToken } from '../../jwt/decode';
+import type { Verdict, VerificationKey } from '../../jwt/verify';
+import type { Finding } from '../../partners/scheme';
+import { cardSummary, type CardSummary } from './card';
+import { loadTokenChecks } from './registry';
+import type { SchemeId, TokenCheck, TrustedKeyInfo } from './types';
+
+/** The "Check as" value that lets recognition choose. */
+export const AUTO = 'auto';
+
+/** The decoded payload when it is a JSON object (claims), else null. Untrusted. */
+export function claimsOf(token: DecodedToken): Record<string, unknown> | null {
+  const p = token.payload;
+  return p?.kind === 'json' && p.value !== null && typeof p.value === 'object' && !Array.isArray(p.value)
+    ? (p.value as Record<string, unknown>)
+    : null;
+}
+
+/** A check's recognition score, 0 when it throws or answers anything but a positive finite number. */
+function score(check: TokenCheck, token: DecodedToken): number {
+  try {
+    const n = check.recognise(token);
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Which check runs: the one named by `choice` when it is not {@link AUTO} (the user's "Check as"
+ * overrides recognition, even for a token no check recognises); else the highest `recognise`
+ * above 0, the first in list order on a tie; null when none recognises the token.
+ */
+export function pickTokenCheck(
+  checks: readonly TokenCheck[],
+  token: DecodedToken,
+  choice: SchemeId = AUTO,
+): { check: TokenCheck; chosen: boolean } | null {
+  if (choice !== AUTO) {
+    const chosen = checks.find((c) => c.id === choice);
+    if (chosen) return { check: chosen, chosen: true };
+  }
+  let best: TokenCheck | null = null;
+  let bestScore = 0;
+  for (const c of checks) {
+    const s = score(c, token);
+    if (s > bestScore) [best, bestScore] = [c, s];
+  }
+  return best ? { check: best, chosen: false } : null;
+}
+
+/**
+ * What the inspector's verdict says a token check may rely on: `signatureVerified` only in the
+ * `verified` state (never `embedded`, `kid-mismatch` or `failed`), and the key that verified it
+ * only then and only when it is not one the token carries.
+ */
+export function signatureFacts(verdict: Verdict | null): {
+  signatureVerified: boolean;
+  verifiedBy?: VerificationKey;
+} {
+  if (verdict?.state !== 'verified' || !verdict.key) return { signatureVerified: false };
+  const key = verdict.key;
+  const carried = key.kind === 'public' && (key.origin === 'x5c' || key.origin === 'jwk-header');
+  return carried ? { signatureVerified: false } : { signatureVerified: true, verifiedBy: key };
+}
+
+/** What the card is made from. */
+export interface TokenCardInput {
+  token: DecodedToken;
+  /** The inspector's verdict about this token (null: none yet, or no key could be tried). */
+  verdict: Verdict | null;
+  nowMs: number;
+  skewSec?: number;
+  /** The user's stored public keys (never one the token carries). */
+  trustedKeys?: readonly TrustedKeyInfo[];
+  /** Values typed on the card, by check id and field name. */
+  options?: Readonly<Record<SchemeId, Readonly<Record<string, string>>>>;
+  /** The "Check as" choice; {@link AUTO} or unset: recognition decides. */
+  choice?: SchemeId;
+}
+
+/** A partner card: which check ran, whether the user chose it, its findings and summary. */
+export interface TokenCard {
+  check: TokenCheck;
+  /** True when "Check as" chose the check (else recognition did). */
+  chosen: boolean;
+  findings: Finding[];
+  summary: CardSummary;
+}
+
+/** The values of a check's option fields: the typed ones, else the fields' defaults (as text). */
+export function optionValues(check: TokenCheck, typed: Readonly<Record<string, string>> = {}) {
+  const out: Record<string, string> = {};
+  for (const f of check.options) {
+    const d = typeof f.default === 'function' ? '' : f.default;
+    out[f.name] = typed[f.name] ?? (Array.isArray(d) ? d.join(',') : String(d));
+  }
+  return out;
+}
+
+/**
+ * Run the card for `input` with `checks` (as {@link loadTokenChecks} gives them): null when no check
+ * recognises the token and none was chosen. The summary's tone follows the verdict alone.
+ */
+export async function runTokenCard(
+  checks: readonly TokenCheck[],
+  input: TokenCardInput,
+): Promise<TokenCard | null> {
+  const picked = pickTokenCheck(checks, input.token, input.choice);
+  if (!picked) return null;
+  const { check } = picked;
+  const facts = signatureFacts(input.verdict);
+  const trustedKeys = [...(input.trustedKeys ?? [])];
+  const by = facts.verifiedBy;
+  if (by?.kind === 'public' && !trustedKeys.some((k) => sameBytes(k.spki, by.spki))) {
+    trustedKeys.push({ label: by.label, spki: by.spki });
+  }
+  const findings = await check.check({
+    token: input.token,
+    ...facts,
+    nowMs: input.nowMs,
+    skewSec: input.skewSec ?? 0,
+    options: optionValues(check, input.options?.[check.id]),
+    trustedKeys,
+  });
+  return {
+    check,
+    chosen: picked.chosen,
+    findings,
+    summary: cardSummary(check.partnerName, findings, facts.signatureVerified),
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Every token check, loaded lazily once (Snowflake's, each client-assertion partner's…). */
+let all: Promise<TokenCheck[]> | null = null;
+
+/** The token checks for "Check as" and recognition, in registry order; loaded on first use. */
+export function tokenChecks(): Promise<TokenCheck[]> {
+  all ??= loadTokenChecks().catch((e: unknown) => {
+    all = null;
+    throw e;
+  });
+  return all;
+}
