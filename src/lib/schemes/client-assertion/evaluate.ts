@@ -314,3 +314,38 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
   return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
 }
 
+
+/** The codes one rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
+function ruleCodes(r: Rule): ErrorCode[] {
+  switch (r.kind) {
+    case 'alg':
+      return ['ERR_ASSERT_ALG'];
+    case 'header':
+      return r.equalsOption ? ['ERR_ASSERT_HEADER_MISSING', 'ERR_ASSERT_KID'] : ['ERR_ASSERT_HEADER_MISSING'];
+    case 'same':
+      return ['ERR_ASSERT_ISS_SUB'];
+    case 'claim':
+      return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
+    case 'lifetime':
+      return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
+    case 'clock':
+      return ['ERR_ASSERT_TIME_UNIT', r.claim === 'exp' ? 'ERR_ASSERT_EXPIRED' : r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE'];
+    case 'thumbprint':
+      return [
+        'ERR_ASSERT_X5C_ONLY',
+        'ERR_ASSERT_THUMBPRINT_MISSING',
+        'ERR_ASSERT_THUMBPRINT_SHA1',
+        'ERR_ASSERT_THUMBPRINT_SHA256',
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        'ERR_ASSERT_THUMBPRINT_ALG',
+        'ERR_ASSERT_CERTIFICATE',
+      ];
+  }
+}
+
+/** Every mistake code a partner's card can name, sorted (the profile lists exactly these). */
+export function codesOf(p: PartnerRules): ErrorCode[] {
+  const all = new Set<ErrorCode>(['ERR_ASSERT_UNVERIFIED', 'ERR_ASSERT_CLAIM_TYPE']);
+  for (const r of p.rules) for (const c of ruleCodes(r)) all.add(c);
+  return [...all].sort();
+}
