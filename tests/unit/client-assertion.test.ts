@@ -223,3 +223,15 @@ describe('the form signs each partner’s assertion with a stored (non-extractab
     expect(gh.headers).toEqual([['Authorization', `Bearer ${gh.token}`]]);
   });
 });
+
+describe('certificate thumbprints (x509/thumbprint.ts)', () => {
+  it('are the base64url SHA-1 and SHA-256 of the DER, as node:crypto computes them; a non-certificate is refused', async () => {
+    const { certificateDer, thumbprints, certificatePem } = await import('../../src/lib/x509/thumbprint');
+    const k = rsa();
+    const t = await thumbprints(certificateDer(k.certPem));
+    expect(t.x5t).toBe(nodeThumbprints(k.certPem).x5t);
+    expect(t.x5tS256).toBe(nodeThumbprints(k.certPem).x5tS256);
+    expect(certificatePem(certificateDer(k.certPem))).toBe(k.certPem);
+    expect(() => certificateDer(k.publicPem)).toThrow(expect.objectContaining({ code: 'ERR_ASSERT_CERTIFICATE' }));
+  });
+});
