@@ -51,7 +51,8 @@ export function recogniseScore(r: Recognise, token: DecodedToken): number {
   if (r.noAud && payload.aud !== undefined) return 0;
   let score = 0;
   if (r.aud && auds.some((a) => r.aud!.test(a))) score += 3;
-  if (r.iss && typeof payload.iss === 'string' && r.iss.test(payload.iss)) score += 2;
+  const iss = typeof payload.iss === 'number' ? String(payload.iss) : payload.iss;
+  if (r.iss && typeof iss === 'string' && r.iss.test(iss)) score += 2;
   if (score === 0) return 0;
   score += (r.header ?? []).filter((p) => header[p] !== undefined).length;
   score += (r.claims ?? []).filter((c) => payload[c] !== undefined).length;
@@ -130,6 +131,7 @@ function sameRule(r: SameRule, c: Ctx): Finding {
 /** The claim's values as strings, or null when it has the wrong type. */
 function claimStrings(r: ClaimRule, v: unknown): string[] | null {
   const type = r.type ?? 'string';
+  if (type === 'id' && Number.isSafeInteger(v)) return [String(v)];
   if (type === 'number') return typeof v === 'number' && Number.isFinite(v) ? [String(v)] : null;
   if (type === 'string[]') {
     return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : null;

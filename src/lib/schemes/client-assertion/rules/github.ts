@@ -40,6 +40,7 @@ export default defineRules({
       words: "iss is the app's client id or its app id.",
       claim: 'iss',
       presence: 'required',
+      type: 'id',
       equals: '{clientId}',
       pattern: /^(?:\d+|Iv[0-9A-Za-z]+(?:\.[0-9a-f]+)?)$/,
       code: 'ERR_ASSERT_CLIENT_ID',

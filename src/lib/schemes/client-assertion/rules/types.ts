@@ -71,7 +71,8 @@ export interface ClaimRule extends RuleBase {
   claim: string;
   /** `required`: missing fails; `optional`: checked only when present; `absent`: must not be there. */
   presence: 'required' | 'optional' | 'absent';
-  type?: 'string' | 'number' | 'string[]';
+  /** `id`: a string or an integer (GitHub's numeric app id). Default `string`. */
+  type?: 'string' | 'number' | 'string[]' | 'id';
   /** The value must equal this template (`{clientId}` → the option), when its options are typed. */
   equals?: string;
   /** Else (or when the options are not typed) the value (each value, for string[]) must match. */
