@@ -14,7 +14,10 @@ export async function webKey(k: ToolKey, alg: string): Promise<CryptoKey> {
     alg === 'EdDSA'
       ? { name: 'Ed25519' }
       : alg.startsWith('ES')
-        ? { name: 'ECDSA', namedCurve: ({ ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as const)[alg as 'ES256'] }
+        ? {
+            name: 'ECDSA',
+            namedCurve: ({ ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as const)[alg as 'ES256'],
+          }
         : { name: alg.startsWith('PS') ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: `SHA-${alg.slice(2)}` };
   return crypto.subtle.importKey('pkcs8', der, params, false, ['sign']);
 }

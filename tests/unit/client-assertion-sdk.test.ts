@@ -30,30 +30,58 @@ const ENTRA_AUD = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token
 async function keybench(token: string, trusted: string) {
   const parsed = await parseKeyText(trusted);
   if (parsed.kind !== 'public') throw new Error('expected a public key');
-  const key: VerificationKey = { kind: 'public', label: 'uploaded', origin: 'pasted', spki: parsed.spki, type: parsed.type };
+  const key: VerificationKey = {
+    kind: 'public',
+    label: 'uploaded',
+    origin: 'pasted',
+    spki: parsed.spki,
+    type: parsed.type,
+  };
   const decoded = decodeToken(token);
   const verdict = await verifyToken(decoded, [key]);
   return { decoded, verdict };
 }
 
 /** keybench verifies the token with the uploaded key, and the partner's card passes it. */
-async function passesKeybench(partner: string, token: string, trusted: string, options: Record<string, string>) {
+async function passesKeybench(
+  partner: string,
+  token: string,
+  trusted: string,
+  options: Record<string, string>,
+) {
   const { decoded, verdict } = await keybench(token, trusted);
   expect(verdict.state, verdict.message).toBe('verified');
-  const findings = await card(partner).check({ token: decoded, signatureVerified: verdict.verified, verifiedBy: verdict.key, nowMs: Date.now(), options });
+  const findings = await card(partner).check({
+    token: decoded,
+    signatureVerified: verdict.verified,
+    verifiedBy: verdict.key,
+    nowMs: Date.now(),
+    options,
+  });
   expect(findings[0]).toMatchObject({ check: 'signature', code: 'OK' });
   expect(failing(findings)).toEqual({});
   expect(recognised(token)).toBe(partner);
 }
 
 /** Sign with keybench's form (a non-extractable WebCrypto key). */
-async function keybenchSigns(partner: string, options: Record<string, string>, alg: string, k: ReturnType<typeof toolKey>) {
+async function keybenchSigns(
+  partner: string,
+  options: Record<string, string>,
+  alg: string,
+  k: ReturnType<typeof toolKey>,
+) {
   const p = rulesFor(partner)!;
   const values: Record<string, string> = { partner };
   for (const [n, v] of Object.entries(options)) values[fieldName(p, n)] = v;
   const privateKey = await webKey(k, alg);
   expect(privateKey.extractable).toBe(false);
-  const key: SignerKey = { kind: 'pair', label: 'stored', privateKey, publicKey: privateKey, spki: new Uint8Array() };
+  const key: SignerKey = {
+    kind: 'pair',
+    label: 'stored',
+    privateKey,
+    publicKey: privateKey,
+    spki: new Uint8Array(),
+  };
   return (await form.sign(values, key, Date.now())).token!;
 }
 
@@ -67,7 +95,9 @@ describe('@azure/msal-node client assertions', () => {
   const msal = (a: ClientAssertion, aud = ENTRA_AUD) => a.getJwt(new CryptoProvider(), CLIENT, aud);
 
   it('fromCertificateWithSha256Thumbprint (PS256 + x5t#S256) verifies in keybench and passes the Entra card', async () => {
-    const token = msal(ClientAssertion.fromCertificateWithSha256Thumbprint(hex(x509.fingerprint256), k.privatePem));
+    const token = msal(
+      ClientAssertion.fromCertificateWithSha256Thumbprint(hex(x509.fingerprint256), k.privatePem),
+    );
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'PS256' });
     await passesKeybench('Microsoft Entra ID', token, k.certPem, options);
   });
@@ -79,25 +109,48 @@ describe('@azure/msal-node client assertions', () => {
   });
 
   it('names the MSAL mistakes: a SHA-1 thumbprint given as the SHA-256 one, the v1 token endpoint as aud', async () => {
-    const sha1AsS256 = msal(ClientAssertion.fromCertificateWithSha256Thumbprint(hex(x509.fingerprint), k.privatePem));
-    const f1 = await card('Microsoft Entra ID').check({ token: decodeToken(sha1AsS256), signatureVerified: true, nowMs: Date.now(), options });
+    const sha1AsS256 = msal(
+      ClientAssertion.fromCertificateWithSha256Thumbprint(hex(x509.fingerprint), k.privatePem),
+    );
+    const f1 = await card('Microsoft Entra ID').check({
+      token: decodeToken(sha1AsS256),
+      signatureVerified: true,
+      nowMs: Date.now(),
+      options,
+    });
     expect(failing(f1)).toEqual({ thumbprint: 'ERR_ASSERT_THUMBPRINT_SHA1' });
-    const v1 = msal(ClientAssertion.fromCertificate(hex(x509.fingerprint), k.privatePem), `https://login.microsoftonline.com/${TENANT}/oauth2/token`);
-    const f2 = await card('Microsoft Entra ID').check({ token: decodeToken(v1), signatureVerified: true, nowMs: Date.now(), options });
+    const v1 = msal(
+      ClientAssertion.fromCertificate(hex(x509.fingerprint), k.privatePem),
+      `https://login.microsoftonline.com/${TENANT}/oauth2/token`,
+    );
+    const f2 = await card('Microsoft Entra ID').check({
+      token: decodeToken(v1),
+      signatureVerified: true,
+      nowMs: Date.now(),
+      options,
+    });
     expect(failing(f2)).toEqual({ aud: 'ERR_ASSERT_AUD' });
   });
 
   it.each([
     ['RS256', 'x5t', x509.fingerprint],
     ['PS256', 'x5t#S256', x509.fingerprint256],
-  ] as const)('what keybench signs (%s) jsonwebtoken (MSAL’s JWT library) verifies with the certificate; its %s is MSAL’s', async (alg, param, fp) => {
-    const token = await keybenchSigns('Microsoft Entra ID', options, alg, k);
-    const claims = jsonwebtoken.verify(token, k.certPem, { algorithms: [alg], audience: ENTRA_AUD, issuer: CLIENT, subject: CLIENT }) as jsonwebtoken.JwtPayload;
-    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
-    expect(claims.exp! - claims.nbf!).toBe(600); // MSAL's lifetime
-    // MSAL writes the thumbprint as EncodingUtils.base64EncodeUrl(hex thumbprint, 'hex').
-    expect(decodeProtectedHeader(token)[param]).toBe(Buffer.from(hex(fp), 'hex').toString('base64url'));
-  });
+  ] as const)(
+    'what keybench signs (%s) jsonwebtoken (MSAL’s JWT library) verifies with the certificate; its %s is MSAL’s',
+    async (alg, param, fp) => {
+      const token = await keybenchSigns('Microsoft Entra ID', options, alg, k);
+      const claims = jsonwebtoken.verify(token, k.certPem, {
+        algorithms: [alg],
+        audience: ENTRA_AUD,
+        issuer: CLIENT,
+        subject: CLIENT,
+      }) as jsonwebtoken.JwtPayload;
+      expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+      expect(claims.exp! - claims.nbf!).toBe(600); // MSAL's lifetime
+      // MSAL writes the thumbprint as EncodingUtils.base64EncodeUrl(hex thumbprint, 'hex').
+      expect(decodeProtectedHeader(token)[param]).toBe(Buffer.from(hex(fp), 'hex').toString('base64url'));
+    },
+  );
 });
 
 describe('universal-github-app-jwt', () => {
@@ -112,13 +165,21 @@ describe('universal-github-app-jwt', () => {
 
   it('names a JWT made on a machine whose clock is ahead (iat in the future)', async () => {
     const { token } = await githubAppJwt({ id: 1, privateKey: k.privatePem, now: nowSec() + 300 });
-    const f = await card('GitHub App').check({ token: decodeToken(token), signatureVerified: true, nowMs: Date.now(), options: {} });
+    const f = await card('GitHub App').check({
+      token: decodeToken(token),
+      signatureVerified: true,
+      nowMs: Date.now(),
+      options: {},
+    });
     expect(failing(f)).toMatchObject({ 'iat-skew': 'ERR_ASSERT_IAT_FUTURE' });
   });
 
   it('what keybench signs verifies with node:crypto (jsonwebtoken) under GitHub’s rules', async () => {
     const token = await keybenchSigns('GitHub App', { clientId: 'Iv23liABCDEFGH' }, 'RS256', k);
-    const c = jsonwebtoken.verify(token, k.publicPem, { algorithms: ['RS256'], issuer: 'Iv23liABCDEFGH' }) as jsonwebtoken.JwtPayload;
+    const c = jsonwebtoken.verify(token, k.publicPem, {
+      algorithms: ['RS256'],
+      issuer: 'Iv23liABCDEFGH',
+    }) as jsonwebtoken.JwtPayload;
     expect(c.iat!).toBeLessThanOrEqual(nowSec() - 59); // 60 s in the past, against clock drift
     expect(c.exp! - nowSec()).toBeLessThanOrEqual(600); // no more than 10 minutes into the future
   });
@@ -131,21 +192,57 @@ describe('google-auth-library self-signed JWTs', () => {
 
   it('JWTAccess (aud = API URL, and scope instead of aud) verifies in keybench and passes the Google card', async () => {
     const access = new JWTAccess(email, k.privatePem, keyId);
-    const withAud = access.getRequestHeaders('https://pubsub.googleapis.com/').get('authorization')!.replace(/^Bearer /, '');
-    await passesKeybench('Google service account', withAud, k.certPem, { email, keyId, audience: 'https://pubsub.googleapis.com/' });
-    const withScope = access.getRequestHeaders(undefined, undefined, ['https://www.googleapis.com/auth/pubsub']).get('authorization')!.replace(/^Bearer /, '');
-    expect(decodeToken(withScope).payload).toMatchObject({ value: { scope: 'https://www.googleapis.com/auth/pubsub' } });
+    const withAud = access
+      .getRequestHeaders('https://pubsub.googleapis.com/')
+      .get('authorization')!
+      .replace(/^Bearer /, '');
+    await passesKeybench('Google service account', withAud, k.certPem, {
+      email,
+      keyId,
+      audience: 'https://pubsub.googleapis.com/',
+    });
+    const withScope = access
+      .getRequestHeaders(undefined, undefined, ['https://www.googleapis.com/auth/pubsub'])
+      .get('authorization')!
+      .replace(/^Bearer /, '');
+    expect(decodeToken(withScope).payload).toMatchObject({
+      value: { scope: 'https://www.googleapis.com/auth/pubsub' },
+    });
     await passesKeybench('Google service account', withScope, k.certPem, { email, keyId });
   });
 
   it('what keybench signs passes OAuth2Client.verifySignedJwtWithCertsAsync (Google’s own check)', async () => {
     const audience = 'https://pubsub.googleapis.com/';
-    const token = await keybenchSigns('Google service account', { email, keyId, audience, subject: email }, 'RS256', k);
-    const ticket = await new OAuth2Client().verifySignedJwtWithCertsAsync(token, { [keyId]: k.certPem }, audience, [email], 3600);
+    const token = await keybenchSigns(
+      'Google service account',
+      { email, keyId, audience, subject: email },
+      'RS256',
+      k,
+    );
+    const ticket = await new OAuth2Client().verifySignedJwtWithCertsAsync(
+      token,
+      { [keyId]: k.certPem },
+      audience,
+      [email],
+      3600,
+    );
     expect(ticket.getPayload()).toMatchObject({ iss: email, sub: email, aud: audience });
     // Signed for another key id, Google finds no certificate for it.
-    const other = await keybenchSigns('Google service account', { email, keyId: 'another', audience }, 'RS256', k);
-    await expect(new OAuth2Client().verifySignedJwtWithCertsAsync(other, { [keyId]: k.certPem }, audience, [email], 3600)).rejects.toThrow(/No pem found/);
+    const other = await keybenchSigns(
+      'Google service account',
+      { email, keyId: 'another', audience },
+      'RS256',
+      k,
+    );
+    await expect(
+      new OAuth2Client().verifySignedJwtWithCertsAsync(
+        other,
+        { [keyId]: k.certPem },
+        audience,
+        [email],
+        3600,
+      ),
+    ).rejects.toThrow(/No pem found/);
   });
 });
 
@@ -154,13 +251,27 @@ describe('@coinbase/cdp-sdk generateJwt', () => {
   const ed = toolKey('ed25519');
   const edSecret = () => {
     const jwk = ed.privateKey.export({ format: 'jwk' });
-    return Buffer.concat([Buffer.from(jwk.d!, 'base64url'), Buffer.from(jwk.x!, 'base64url')]).toString('base64');
+    return Buffer.concat([Buffer.from(jwk.d!, 'base64url'), Buffer.from(jwk.x!, 'base64url')]).toString(
+      'base64',
+    );
   };
-  const req = { requestMethod: 'GET', requestHost: 'api.cdp.coinbase.com', requestPath: '/platform/v2/evm/accounts' };
-  const options = { keyName: 'organizations/o/apiKeys/k', method: 'GET', url: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts' };
+  const req = {
+    requestMethod: 'GET',
+    requestHost: 'api.cdp.coinbase.com',
+    requestPath: '/platform/v2/evm/accounts',
+  };
+  const options = {
+    keyName: 'organizations/o/apiKeys/k',
+    method: 'GET',
+    url: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts',
+  };
 
   it.each([
-    ['ES256 (PEM key)', () => createPrivateKey(ec.privatePem).export({ type: 'pkcs8', format: 'pem' }) as string, ec],
+    [
+      'ES256 (PEM key)',
+      () => createPrivateKey(ec.privatePem).export({ type: 'pkcs8', format: 'pem' }) as string,
+      ec,
+    ],
     ['EdDSA (base64 seed + public key)', edSecret, ed],
   ] as const)('%s: verifies in keybench and passes the Coinbase card', async (_n, secret, k) => {
     const token = await generateJwt({ apiKeyId: options.keyName, apiKeySecret: secret(), ...req });
@@ -168,14 +279,27 @@ describe('@coinbase/cdp-sdk generateJwt', () => {
   });
 
   it('names a JWT whose uris carries the scheme (https://) ERR_ASSERT_URIS', async () => {
-    const token = await generateJwt({ apiKeyId: options.keyName, apiKeySecret: edSecret(), ...req, requestHost: 'https://api.cdp.coinbase.com' });
-    const f = await card('Coinbase CDP').check({ token: decodeToken(token), signatureVerified: true, nowMs: Date.now(), options: { keyName: options.keyName } });
+    const token = await generateJwt({
+      apiKeyId: options.keyName,
+      apiKeySecret: edSecret(),
+      ...req,
+      requestHost: 'https://api.cdp.coinbase.com',
+    });
+    const f = await card('Coinbase CDP').check({
+      token: decodeToken(token),
+      signatureVerified: true,
+      nowMs: Date.now(),
+      options: { keyName: options.keyName },
+    });
     expect(failing(f)).toEqual({ uris: 'ERR_ASSERT_URIS' });
   });
 
   it('what keybench signs jose (the SDK’s JWT library) verifies; header and claims are the SDK’s', async () => {
     const token = await keybenchSigns('Coinbase CDP', options, 'EdDSA', ed);
-    const { payload, protectedHeader } = await jwtVerify(token, await importSPKI(ed.publicPem, 'EdDSA'), { issuer: 'cdp', subject: options.keyName });
+    const { payload, protectedHeader } = await jwtVerify(token, await importSPKI(ed.publicPem, 'EdDSA'), {
+      issuer: 'cdp',
+      subject: options.keyName,
+    });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: options.keyName, typ: 'JWT' });
     expect(protectedHeader.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(payload.uris).toEqual([`${req.requestMethod} ${req.requestHost}${req.requestPath}`]);
@@ -190,14 +314,24 @@ describe('@apple/app-store-server-library', () => {
   const options = { issuerId, keyId: '2X9R4HXF34', api: APPLE_SERVER, bundleId: 'com.example.app' };
 
   it('createBearerToken (App Store Server API) verifies in keybench and passes the Apple card', async () => {
-    const client = new AppStoreServerAPIClient(p8, options.keyId, issuerId, options.bundleId, Environment.SANDBOX);
+    const client = new AppStoreServerAPIClient(
+      p8,
+      options.keyId,
+      issuerId,
+      options.bundleId,
+      Environment.SANDBOX,
+    );
     const token = (client as unknown as { createBearerToken(): string }).createBearerToken();
     await passesKeybench('Apple App Store Connect', token, k.publicPem, options);
   });
 
   it('what keybench signs jsonwebtoken (the library’s JWT library) verifies with Apple’s claims', async () => {
     const token = await keybenchSigns('Apple App Store Connect', options, 'ES256', k);
-    const c = jsonwebtoken.verify(token, k.publicPem, { algorithms: ['ES256'], audience: 'appstoreconnect-v1', issuer: issuerId }) as jsonwebtoken.JwtPayload;
+    const c = jsonwebtoken.verify(token, k.publicPem, {
+      algorithms: ['ES256'],
+      audience: 'appstoreconnect-v1',
+      issuer: issuerId,
+    }) as jsonwebtoken.JwtPayload;
     expect(c.bid).toBe('com.example.app');
     expect(jsonwebtoken.decode(token, { complete: true })?.header.kid).toBe(options.keyId);
   });

@@ -117,7 +117,14 @@ describe('which partners a key pair can serve', () => {
   it('an RSA-4096 key serves Binance and Snowflake, not Qredo (RSA-2048 only); a P-256 key serves only Okta', () => {
     const served = (type: Parameters<typeof profileAccepts>[1]) =>
       PARTNER_PROFILES.filter((p) => profileAccepts(p, type)).map((p) => p.id);
-    expect(served({ kty: 'RSA', bits: 4096 })).toEqual(['binance', 'snowflake', 'entra', 'okta', 'auth0', 'salesforce']);
+    expect(served({ kty: 'RSA', bits: 4096 })).toEqual([
+      'binance',
+      'snowflake',
+      'entra',
+      'okta',
+      'auth0',
+      'salesforce',
+    ]);
     expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
     expect(served({ kty: 'EC', curve: 'P-256' })).toEqual(['okta']);
   });

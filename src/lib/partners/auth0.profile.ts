@@ -16,11 +16,20 @@ export default definePartner({
   },
   fingerprint: { format: 'none', where: 'Auth0 shows the kid it generated for the credential.' },
   checklist: [
-    { title: 'Generate an RSA-2048 key pair', detail: 'The private key stays in this browser.', action: 'generate' },
-    { title: 'Add the credential', detail: 'Paste the public key PEM and pick its algorithm (RS256 for this key).', action: 'upload' },
+    {
+      title: 'Generate an RSA-2048 key pair',
+      detail: 'The private key stays in this browser.',
+      action: 'generate',
+    },
+    {
+      title: 'Add the credential',
+      detail: 'Paste the public key PEM and pick its algorithm (RS256 for this key).',
+      action: 'upload',
+    },
     {
       title: 'Sign a client assertion',
-      detail: 'iss = sub = client id; aud = https://<tenant domain>/ (trailing slash); a fresh jti; lifetime at most 5 minutes.',
+      detail:
+        'iss = sub = client id; aud = https://<tenant domain>/ (trailing slash); a fresh jti; lifetime at most 5 minutes.',
       action: 'sign',
     },
   ],
@@ -42,5 +51,6 @@ export default definePartner({
     'ERR_ASSERT_TIME_UNIT',
     'ERR_ASSERT_UNVERIFIED',
   ]),
-  source: 'auth0.com/docs/get-started/authentication-and-authorization-flow/authenticate-with-private-key-jwt',
+  source:
+    'auth0.com/docs/get-started/authentication-and-authorization-flow/authenticate-with-private-key-jwt',
 });

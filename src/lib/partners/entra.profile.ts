@@ -20,7 +20,11 @@ export default definePartner({
       "Entra lists the certificate's Thumbprint (SHA-1, hex); the certificate card shows it with x5t and x5t#S256.",
   },
   checklist: [
-    { title: 'Generate an RSA-2048 key pair', detail: 'The private key stays in this browser, non-extractable.', action: 'generate' },
+    {
+      title: 'Generate an RSA-2048 key pair',
+      detail: 'The private key stays in this browser, non-extractable.',
+      action: 'generate',
+    },
     {
       title: 'Make a certificate of the key and upload it',
       detail:
@@ -57,5 +61,6 @@ export default definePartner({
     'ERR_ASSERT_UNVERIFIED',
     'ERR_ASSERT_X5C_ONLY',
   ]),
-  source: 'learn.microsoft.com/entra/identity-platform/certificate-credentials; @azure/msal-node ClientAssertion',
+  source:
+    'learn.microsoft.com/entra/identity-platform/certificate-credentials; @azure/msal-node ClientAssertion',
 });

@@ -14,17 +14,26 @@ export default definePartner({
     where:
       'IAM & Admin → Service accounts → your account → Keys → Add key → Upload existing key: the RSA-2048 public key wrapped in an X.509 certificate (PEM).',
   },
-  fingerprint: { format: 'none', where: 'Google shows the key id (private_key_id): send it as the kid header.' },
+  fingerprint: {
+    format: 'none',
+    where: 'Google shows the key id (private_key_id): send it as the kid header.',
+  },
   checklist: [
-    { title: 'Generate an RSA-2048 key pair', detail: 'The private key stays in this browser.', action: 'generate' },
+    {
+      title: 'Generate an RSA-2048 key pair',
+      detail: 'The private key stays in this browser.',
+      action: 'generate',
+    },
     {
       title: 'Upload a certificate of the key',
-      detail: 'Keys → Create self-signed certificate; upload the .pem under the service account’s Keys; note the key id.',
+      detail:
+        'Keys → Create self-signed certificate; upload the .pem under the service account’s Keys; note the key id.',
       action: 'upload',
     },
     {
       title: 'Sign a self-signed JWT',
-      detail: 'RS256, kid = key id, iss = the account email, aud = the API (or the token endpoint with scope), at most one hour.',
+      detail:
+        'RS256, kid = key id, iss = the account email, aud = the API (or the token endpoint with scope), at most one hour.',
       action: 'sign',
     },
   ],
@@ -44,5 +53,6 @@ export default definePartner({
     'ERR_ASSERT_TIME_UNIT',
     'ERR_ASSERT_UNVERIFIED',
   ]),
-  source: 'developers.google.com/identity/protocols/oauth2/service-account; cloud.google.com/iam/docs/keys-upload',
+  source:
+    'developers.google.com/identity/protocols/oauth2/service-account; cloud.google.com/iam/docs/keys-upload',
 });

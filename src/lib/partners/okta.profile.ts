@@ -21,11 +21,20 @@ export default definePartner({
   },
   fingerprint: { format: 'none', where: 'Okta shows the kid it gave the key (send it as the kid header).' },
   checklist: [
-    { title: 'Generate a key pair (RSA-2048 or P-521)', detail: 'The private key stays in this browser.', action: 'generate' },
-    { title: 'Add the public key to the app', detail: 'Paste the public key PEM under Client Credentials; note the kid Okta shows.', action: 'upload' },
+    {
+      title: 'Generate a key pair (RSA-2048 or P-521)',
+      detail: 'The private key stays in this browser.',
+      action: 'generate',
+    },
+    {
+      title: 'Add the public key to the app',
+      detail: 'Paste the public key PEM under Client Credentials; note the kid Okta shows.',
+      action: 'upload',
+    },
     {
       title: 'Sign a client assertion',
-      detail: 'iss = sub = client id; aud = the full token endpoint URL; exp at most one hour ahead; a fresh jti; kid.',
+      detail:
+        'iss = sub = client id; aud = the full token endpoint URL; exp at most one hour ahead; a fresh jti; kid.',
       action: 'sign',
     },
   ],

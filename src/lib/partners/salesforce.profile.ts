@@ -11,11 +11,19 @@ export default definePartner({
   upload: {
     format: 'certificate-pem',
     fileName: 'certificate.crt',
-    where: 'Setup → App Manager → your connected app → Enable OAuth Settings → Use digital signatures → upload the certificate.',
+    where:
+      'Setup → App Manager → your connected app → Enable OAuth Settings → Use digital signatures → upload the certificate.',
   },
-  fingerprint: { format: 'none', where: 'Salesforce shows no fingerprint; it checks with the uploaded certificate.' },
+  fingerprint: {
+    format: 'none',
+    where: 'Salesforce shows no fingerprint; it checks with the uploaded certificate.',
+  },
   checklist: [
-    { title: 'Generate an RSA-2048 key pair', detail: 'The private key stays in this browser.', action: 'generate' },
+    {
+      title: 'Generate an RSA-2048 key pair',
+      detail: 'The private key stays in this browser.',
+      action: 'generate',
+    },
     {
       title: 'Upload a certificate of the key',
       detail: 'Keys → Create self-signed certificate; upload the file under Use digital signatures.',
@@ -23,7 +31,8 @@ export default definePartner({
     },
     {
       title: 'Sign a JWT bearer assertion',
-      detail: 'RS256; iss = consumer key, sub = username, aud = https://login.salesforce.com (test. for a sandbox), exp within 3 minutes.',
+      detail:
+        'RS256; iss = consumer key, sub = username, aud = https://login.salesforce.com (test. for a sandbox), exp within 3 minutes.',
       action: 'sign',
     },
   ],

@@ -53,6 +53,8 @@ export async function thumbprints(der: Uint8Array<ArrayBuffer>): Promise<Thumbpr
 
 /** The certificate's DER wrapped as PEM (the upload file for Entra and Google: .pem / .cer). */
 export function certificatePem(der: Uint8Array): string {
-  const body = bytesToBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = bytesToBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }

@@ -19,14 +19,19 @@ export function algOfKey(key: CryptoKey): SigningAlg | null {
   const bits = a.hash?.name.replace('SHA-', '');
   if (a.name === 'RSASSA-PKCS1-v1_5') return `RS${bits}` as SigningAlg;
   if (a.name === 'RSA-PSS') return `PS${bits}` as SigningAlg;
-  if (a.name === 'ECDSA') return ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[a.namedCurve as 'P-256'] ?? null;
+  if (a.name === 'ECDSA')
+    return (
+      ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[a.namedCurve as 'P-256'] ?? null
+    );
   if (a.name === 'Ed25519') return 'EdDSA';
   return null;
 }
 
 /** The algorithms the partner accepts with these options (its applying alg rule). */
 function allowedAlgs(p: PartnerRules, vars: Vars): readonly string[] {
-  const rule = p.rules.find((r) => r.kind === 'alg' && (!r.when || r.when.is.includes(vars[r.when.option] ?? '')));
+  const rule = p.rules.find(
+    (r) => r.kind === 'alg' && (!r.when || r.when.is.includes(vars[r.when.option] ?? '')),
+  );
   return rule?.kind === 'alg' ? rule.allowed : [];
 }
 
@@ -71,7 +76,11 @@ function claimsOf(p: PartnerRules, vars: Vars): Record<string, unknown> {
 }
 
 /** The token request: a form post with the assertion, or the API call with it as a Bearer token. */
-function requestOf(p: PartnerRules, vars: Vars, token: string): Pick<SignOutput, 'headers' | 'request' | 'curl'> {
+function requestOf(
+  p: PartnerRules,
+  vars: Vars,
+  token: string,
+): Pick<SignOutput, 'headers' | 'request' | 'curl'> {
   const url = fill(p.make.request.url, vars) ?? '';
   const method = fill(p.make.request.method ?? 'POST', vars) ?? 'POST';
   const entries = Object.entries(p.make.request.form);
@@ -80,9 +89,16 @@ function requestOf(p: PartnerRules, vars: Vars, token: string): Pick<SignOutput,
     const curl = curlCommand(method, shellQuote(url), Object.fromEntries(headers));
     return { headers, request: { method, url, headers, body: '' }, curl };
   }
-  const form = new URLSearchParams(entries.map(([k, t]) => [k, t === '{assertion}' ? token : (fill(t, vars) ?? '')]));
+  const form = new URLSearchParams(
+    entries.map(([k, t]) => [k, t === '{assertion}' ? token : (fill(t, vars) ?? '')]),
+  );
   const headers: [string, string][] = [['Content-Type', 'application/x-www-form-urlencoded']];
-  const curl = curlCommand(method, shellQuote(url), {}, entries.map(([k]) => `  --data-urlencode ${shellQuote(`${k}=${form.get(k) ?? ''}`)}`));
+  const curl = curlCommand(
+    method,
+    shellQuote(url),
+    {},
+    entries.map(([k]) => `  --data-urlencode ${shellQuote(`${k}=${form.get(k) ?? ''}`)}`),
+  );
   return { headers, request: { method, url, headers, body: form.toString() }, curl };
 }
 

@@ -34,7 +34,9 @@ interface Ctx {
 
 /** A plain JSON object, or undefined. */
 function objectOf(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** The token's payload as an object (undefined when it is not a JSON object). */
@@ -60,7 +62,10 @@ export function recogniseScore(r: Recognise, token: DecodedToken): number {
 }
 
 /** The options with each field's default where the user typed nothing. */
-export function withDefaults(p: PartnerRules, options: Readonly<Record<string, string>>): Record<string, string> {
+export function withDefaults(
+  p: PartnerRules,
+  options: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of p.options) {
     const typed = options[f.name]?.trim();
@@ -78,9 +83,14 @@ function applies(rule: Rule, vars: Vars): boolean {
 /** The signature, as the inspector judged it: the card says so first. */
 function signatureFinding(input: TokenCheckInput, header: Record<string, unknown>): Finding {
   if (input.signatureVerified) {
-    return ok('signature', 'signature', rich`verified with a key you trust: ${input.verifiedBy?.label ?? 'a stored key'}.`);
+    return ok(
+      'signature',
+      'signature',
+      rich`verified with a key you trust: ${input.verifiedBy?.label ?? 'a stored key'}.`,
+    );
   }
-  const x5c = header.x5c !== undefined ? ' The certificate the token carries in x5c is not a key you trust.' : '';
+  const x5c =
+    header.x5c !== undefined ? ' The certificate the token carries in x5c is not a key you trust.' : '';
   return problem(
     'signature',
     'ERR_ASSERT_UNVERIFIED',
@@ -105,7 +115,13 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
   if (v === undefined && r.severity === 'optional') return ok(r.check, r.label, `No ${r.param} (optional).`);
   if (typeof v !== 'string' || v === '') {
     const sev = r.severity === 'optional' ? 'error' : r.severity;
-    return problem(r.check, 'ERR_ASSERT_HEADER_MISSING', sev, r.label, `The header has no ${r.param}: ${r.words}`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_HEADER_MISSING',
+      sev,
+      r.label,
+      `The header has no ${r.param}: ${r.words}`,
+    );
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
   if (want && v !== want) {
@@ -121,7 +137,8 @@ function sameRule(r: SameRule, c: Ctx): Finding {
   const [a, b] = r.claims;
   const va = c.payload[a];
   const vb = c.payload[b];
-  if (typeof va === 'string' && va !== '' && va === vb) return ok(r.check, r.label, rich`${a} = ${b} = ${va}.`);
+  if (typeof va === 'string' && va !== '' && va === vb)
+    return ok(r.check, r.label, rich`${a} = ${b} = ${va}.`);
   return problem(r.check, 'ERR_ASSERT_ISS_SUB', 'error', r.label, [
     ...rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
     r.words,
@@ -196,17 +213,41 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   const exp = seconds(c.payload.exp);
   const from = seconds(c.payload[r.from]);
   if (exp === 'ms' || from === 'ms') {
-    return problem(r.check, 'ERR_ASSERT_TIME_UNIT', 'error', r.label, `exp or ${r.from} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_TIME_UNIT',
+      'error',
+      r.label,
+      `exp or ${r.from} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
+    );
   }
   if (exp === undefined || from === undefined) {
-    return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, `exp and ${r.from} must both be numbers: ${r.words}`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_CLAIM_MISSING',
+      'error',
+      r.label,
+      `exp and ${r.from} must both be numbers: ${r.words}`,
+    );
   }
   const life = exp - from;
   if (life > r.maxLifetimeSec) {
-    return problem(r.check, 'ERR_ASSERT_LIFETIME', 'error', r.label, `exp is ${life} s after ${r.from}; at most ${r.maxLifetimeSec} s: ${r.words}`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_LIFETIME',
+      'error',
+      r.label,
+      `exp is ${life} s after ${r.from}; at most ${r.maxLifetimeSec} s: ${r.words}`,
+    );
   }
   if (r.maxAheadSec !== undefined && exp - c.nowSec > r.maxAheadSec) {
-    return problem(r.check, 'ERR_ASSERT_LIFETIME', 'error', r.label, `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_LIFETIME',
+      'error',
+      r.label,
+      `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
+    );
   }
   return ok(r.check, r.label, `exp is ${life} s after ${r.from} (at most ${r.maxLifetimeSec} s).`);
 }
@@ -215,7 +256,13 @@ function clockRule(r: ClockRule, c: Ctx): Finding {
   const v = seconds(c.payload[r.claim]);
   if (v === undefined) return ok(r.check, r.label, `No ${r.claim} to compare with the clock.`);
   if (v === 'ms') {
-    return problem(r.check, 'ERR_ASSERT_TIME_UNIT', 'error', r.label, `${r.claim} is in milliseconds; JWT times are seconds since 1970.`);
+    return problem(
+      r.check,
+      'ERR_ASSERT_TIME_UNIT',
+      'error',
+      r.label,
+      `${r.claim} is in milliseconds; JWT times are seconds since 1970.`,
+    );
   }
   if (r.claim === 'exp') {
     return v > c.nowSec
@@ -224,7 +271,13 @@ function clockRule(r: ClockRule, c: Ctx): Finding {
   }
   if (v - c.nowSec > r.skewSec) {
     const code = r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE';
-    return problem(r.check, code, 'error', r.label, `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
+    return problem(
+      r.check,
+      code,
+      'error',
+      r.label,
+      `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`,
+    );
   }
   return ok(r.check, r.label, `${r.claim} is ${c.nowSec - v} s ago.`);
 }
@@ -247,18 +300,33 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
     problem(r.check, code, sev, r.label, `${detail} ${r.words}`);
   if (present.length === 0) {
     return c.header.x5c !== undefined
-      ? fail('ERR_ASSERT_X5C_ONLY', 'The token carries its certificate in x5c but no thumbprint: the partner looks the key up by thumbprint, and never trusts a certificate a token brings.')
+      ? fail(
+          'ERR_ASSERT_X5C_ONLY',
+          'The token carries its certificate in x5c but no thumbprint: the partner looks the key up by thumbprint, and never trusts a certificate a token brings.',
+        )
       : fail('ERR_ASSERT_THUMBPRINT_MISSING', 'The header has no x5t#S256 and no x5t.');
   }
   const pair = present.find((p) => pairs.includes(p)) ?? present[0]!;
   const value = c.header[pair.param];
   const len = digestLength(value);
-  if (len !== 20 && len !== 32) return fail('ERR_ASSERT_THUMBPRINT_MISSING', `${pair.param} is not a base64url SHA-1 or SHA-256 digest.`);
-  if (pair.param === 'x5t#S256' && len === 20) return fail('ERR_ASSERT_THUMBPRINT_SHA1', 'x5t#S256 holds a SHA-1 thumbprint (20 bytes); it must be the SHA-256 one (32 bytes).');
-  if (pair.param === 'x5t' && len === 32) return fail('ERR_ASSERT_THUMBPRINT_SHA256', 'x5t holds a SHA-256 thumbprint (32 bytes); x5t is the SHA-1 one, the SHA-256 one goes in x5t#S256.');
+  if (len !== 20 && len !== 32)
+    return fail('ERR_ASSERT_THUMBPRINT_MISSING', `${pair.param} is not a base64url SHA-1 or SHA-256 digest.`);
+  if (pair.param === 'x5t#S256' && len === 20)
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_SHA1',
+      'x5t#S256 holds a SHA-1 thumbprint (20 bytes); it must be the SHA-256 one (32 bytes).',
+    );
+  if (pair.param === 'x5t' && len === 32)
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_SHA256',
+      'x5t holds a SHA-256 thumbprint (32 bytes); x5t is the SHA-1 one, the SHA-256 one goes in x5t#S256.',
+    );
   if (!pairs.includes(pair)) {
     const code = pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA1' : 'ERR_ASSERT_THUMBPRINT_SHA256';
-    return fail(code, `The token sends ${pair.param}, but you chose ${pairs.map((p) => p.param).join(' or ')}.`);
+    return fail(
+      code,
+      `The token sends ${pair.param}, but you chose ${pairs.map((p) => p.param).join(' or ')}.`,
+    );
   }
   const pem = c.vars[r.certificateOption]?.trim();
   if (pem) {
@@ -266,13 +334,23 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
     const want = pair.param === 'x5t' ? t.x5t : t.x5tS256;
     if (value !== want) {
       if (value === t.x5t || value === t.x5tS256) {
-        return fail(pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1', `${pair.param} holds the certificate's other thumbprint.`);
+        return fail(
+          pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1',
+          `${pair.param} holds the certificate's other thumbprint.`,
+        );
       }
-      return fail('ERR_ASSERT_THUMBPRINT_OTHER_CERT', `${pair.param} is not the thumbprint of the certificate you pasted (${want}).`);
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        `${pair.param} is not the thumbprint of the certificate you pasted (${want}).`,
+      );
     }
   }
   if (c.header.alg !== pair.alg) {
-    return fail('ERR_ASSERT_THUMBPRINT_ALG', `${pair.param} goes with ${pair.alg} (${pair.source}); the token is ${String(c.header.alg)}.`, 'warning');
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_ALG',
+      `${pair.param} goes with ${pair.alg} (${pair.source}); the token is ${String(c.header.alg)}.`,
+      'warning',
+    );
   }
   const cert = pem ? ', the thumbprint of the certificate you pasted' : '';
   return ok(r.check, r.label, rich`${pair.param} is ${String(value)} (${ours(pair.alg)}${ours(cert)}).`);
@@ -297,7 +375,13 @@ async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
       try {
         return await thumbprintRule(rule, c);
       } catch (e) {
-        return problem(rule.check, 'ERR_ASSERT_CERTIFICATE', 'error', rule.label, e instanceof Error ? e.message : String(e));
+        return problem(
+          rule.check,
+          'ERR_ASSERT_CERTIFICATE',
+          'error',
+          rule.label,
+          e instanceof Error ? e.message : String(e),
+        );
       }
   }
 }
@@ -308,14 +392,22 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
   const payload = payloadOf(input.token);
   const first = signatureFinding(input, header);
   if (!payload) {
-    return [first, problem('claims', 'ERR_ASSERT_CLAIM_TYPE', 'error', 'claims', 'The payload is not a JSON object of claims.')];
+    return [
+      first,
+      problem(
+        'claims',
+        'ERR_ASSERT_CLAIM_TYPE',
+        'error',
+        'claims',
+        'The payload is not a JSON object of claims.',
+      ),
+    ];
   }
   const vars = deriveVars(withDefaults(p, input.options));
   const c: Ctx = { header, payload, vars, nowSec: Math.floor(input.nowMs / 1000) };
   const rules = p.rules.filter((r) => applies(r, vars));
   return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
 }
-
 
 /** The codes one rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
 function ruleCodes(r: Rule): ErrorCode[] {
@@ -331,7 +423,14 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'lifetime':
       return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
     case 'clock':
-      return ['ERR_ASSERT_TIME_UNIT', r.claim === 'exp' ? 'ERR_ASSERT_EXPIRED' : r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE'];
+      return [
+        'ERR_ASSERT_TIME_UNIT',
+        r.claim === 'exp'
+          ? 'ERR_ASSERT_EXPIRED'
+          : r.claim === 'iat'
+            ? 'ERR_ASSERT_IAT_FUTURE'
+            : 'ERR_ASSERT_NBF_FUTURE',
+      ];
     case 'thumbprint':
       return [
         'ERR_ASSERT_X5C_ONLY',

@@ -56,7 +56,10 @@ export default defineForm({
     const p = chosen(values);
     if (!p) throw new KeybenchError('ERR_ASSERT_INPUT', 'Choose a partner.');
     if (key.kind !== 'pair') {
-      throw new KeybenchError('ERR_ASSERT_KEY_ALG', 'A client assertion is signed with a stored key pair, not a secret.');
+      throw new KeybenchError(
+        'ERR_ASSERT_KEY_ALG',
+        'A client assertion is signed with a stored key pair, not a secret.',
+      );
     }
     return makeAssertion(p, optionValues(p, values), key.privateKey, nowMs);
   },

@@ -5,10 +5,12 @@
 import { KEY_ID, clock } from './common';
 import { defineRules } from './types';
 
-const CONNECT = 'https://developer.apple.com/documentation/appstoreconnectapi/generating-tokens-for-api-requests';
+const CONNECT =
+  'https://developer.apple.com/documentation/appstoreconnectapi/generating-tokens-for-api-requests';
 const SERVER =
   'https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests';
-const SDK = '@apple/app-store-server-library: jws_verification / AppStoreServerAPIClient.createBearerToken (bid, aud, exp 5 min)';
+const SDK =
+  '@apple/app-store-server-library: jws_verification / AppStoreServerAPIClient.createBearerToken (bid, aud, exp 5 min)';
 
 /** The API choices. */
 export const APPLE_CONNECT = 'App Store Connect API (exp ≤ 20 min)';

@@ -3,7 +3,8 @@ import { clock } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://docs.cdp.coinbase.com/get-started/authentication/jwt-authentication';
-const SDK = '@coinbase/cdp-sdk: auth/utils/jwt (generateJwt: iss cdp, sub = key name, nbf, exp = +120, uris, nonce header)';
+const SDK =
+  '@coinbase/cdp-sdk: auth/utils/jwt (generateJwt: iss cdp, sub = key name, nbf, exp = +120, uris, nonce header)';
 
 export default defineRules({
   id: 'client-assertion/coinbase',

@@ -76,7 +76,8 @@ export default defineRules({
       presence: 'required',
       type: 'string',
       equals: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
-      pattern: /^https:\/\/login\.(?:microsoftonline\.(?:com|us)|partner\.microsoftonline\.cn)\/[^/]+\/oauth2\/v2\.0\/token$/,
+      pattern:
+        /^https:\/\/login\.(?:microsoftonline\.(?:com|us)|partner\.microsoftonline\.cn)\/[^/]+\/oauth2\/v2\.0\/token$/,
       code: 'ERR_ASSERT_AUD',
       source: DOCS,
     },

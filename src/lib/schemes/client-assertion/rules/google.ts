@@ -7,7 +7,8 @@ import { defineRules } from './types';
 
 const DOCS = 'https://developers.google.com/identity/protocols/oauth2/service-account#jwt-auth';
 const GRANT = 'https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests';
-const SDK = 'google-auth-library: src/auth/jwtaccess.ts (iss = sub = email, aud = url or scope, kid, exp = iat + 3600)';
+const SDK =
+  'google-auth-library: src/auth/jwtaccess.ts (iss = sub = email, aud = url or scope, kid, exp = iat + 3600)';
 
 export default defineRules({
   id: 'client-assertion/google',

@@ -23,7 +23,5 @@ export const PARTNER_RULES: readonly PartnerRules[] = [
 
 /** The rules of the partner with this name (the form's Partner choice) or id. */
 export function rulesFor(nameOrId: string): PartnerRules | undefined {
-  return PARTNER_RULES.find(
-    (r) => r.partnerName === nameOrId || r.id === nameOrId || r.profile === nameOrId,
-  );
+  return PARTNER_RULES.find((r) => r.partnerName === nameOrId || r.id === nameOrId || r.profile === nameOrId);
 }

@@ -2,8 +2,7 @@
 import { clock } from './common';
 import { defineRules } from './types';
 
-const DOCS =
-  'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm&type=5';
+const DOCS = 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm&type=5';
 
 /** The login URLs Salesforce documents for aud. */
 export const SF_LOGIN = 'https://login.salesforce.com';
@@ -39,7 +38,9 @@ export default defineRules({
       help: 'aud: login.salesforce.com for production, test.salesforce.com for a sandbox (an Experience Cloud site URL also works).',
     },
   ],
-  recognise: { aud: /^https:\/\/(?:login|test)\.salesforce\.com\/?$|\.my\.salesforce\.com\/?$|\.force\.com(?:\/.*)?$/ },
+  recognise: {
+    aud: /^https:\/\/(?:login|test)\.salesforce\.com\/?$|\.my\.salesforce\.com\/?$|\.force\.com(?:\/.*)?$/,
+  },
   rules: [
     {
       kind: 'alg',
@@ -77,7 +78,8 @@ export default defineRules({
       kind: 'claim',
       check: 'aud',
       label: 'aud = login URL',
-      words: 'aud is https://login.salesforce.com, https://test.salesforce.com or the Experience Cloud site URL.',
+      words:
+        'aud is https://login.salesforce.com, https://test.salesforce.com or the Experience Cloud site URL.',
       claim: 'aud',
       presence: 'required',
       type: 'string',
