@@ -10,7 +10,7 @@ const CONNECT =
 const SERVER =
   'https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests';
 const SDK =
-  '@apple/app-store-server-library: jws_verification / AppStoreServerAPIClient.createBearerToken (bid, aud, exp 5 min)';
+  '@apple/app-store-server-library: AppStoreServerAPIClient.createBearerToken (ES256, kid, iss, aud, bid, exp 5 min)';
 
 /** The API choices. */
 export const APPLE_CONNECT = 'App Store Connect API (exp ≤ 20 min)';
