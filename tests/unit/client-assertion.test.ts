@@ -352,7 +352,7 @@ describe('the form signs each partner’s assertion with a stored (non-extractab
   ];
 
   it.each(signCases)(
-    '%s (%s… %s): node:crypto verifies it and the card passes it',
+    '%s: node:crypto verifies what the form signs, and the card passes it',
     async (partner, options, alg, k) => {
       const out = await signWithForm(partner, options, alg, k());
       expect(nodeVerifies(out.token!, alg, k())).toBe(true);
@@ -456,5 +456,26 @@ describe('certificate thumbprints (x509/thumbprint.ts)', () => {
     expect(() => certificateDer(k.publicPem)).toThrow(
       expect.objectContaining({ code: 'ERR_ASSERT_CERTIFICATE' }),
     );
+  });
+});
+
+describe('the engine finds the scheme', () => {
+  it('as a token scheme whose check is one TokenCheck per partner and whose form starts with Partner', async () => {
+    const { SCHEMES, loadTokenChecks, loadForm } = await import('../../src/lib/schemes/engine/registry');
+    expect(SCHEMES.get('client-assertion')?.kind).toBe('token');
+    const ids = (await loadTokenChecks()).map((c) => c.id).filter((id) => id.startsWith('client-assertion/'));
+    expect(ids).toEqual(
+      ['entra', 'okta', 'auth0', 'google', 'github', 'apple', 'salesforce', 'coinbase'].map(
+        (p) => `client-assertion/${p}`,
+      ),
+    );
+    const f = await loadForm('client-assertion');
+    expect(f?.fields[0]).toMatchObject({ name: 'partner', label: 'Partner', kind: 'choice' });
+    // Each partner's fields show only when that partner is chosen.
+    const shown = (partner: string) =>
+      f!.fields.filter((x) => !x.when || x.when({ partner })).map((x) => x.label);
+    expect(shown('Okta')).toEqual(['Partner', 'Client ID', 'Token endpoint', 'Key ID']);
+    expect(shown('Apple App Store Connect')).toEqual(['Partner', 'Issuer ID', 'Key ID', 'API']);
+    expect(shown('Apple App Store Connect')).not.toContain('Bundle ID');
   });
 });
