@@ -336,3 +336,27 @@ describe('@apple/app-store-server-library', () => {
     expect(jsonwebtoken.decode(token, { complete: true })?.header.kid).toBe(options.keyId);
   });
 });
+
+describe('the Entra card compares the pasted certificate with the key that verified', () => {
+  it('names a certificate of another key ERR_ASSERT_THUMBPRINT_OTHER_CERT even when the thumbprint is that certificate’s', async () => {
+    const signer = toolKey('rsa2048');
+    const other = toolKey('rsa3072');
+    const x509 = new X509Certificate(other.certPem);
+    // The thumbprint of the other certificate, but signed with the signer's key (and verified with it).
+    const token = ClientAssertion.fromCertificateWithSha256Thumbprint(
+      hex(x509.fingerprint256),
+      signer.privatePem,
+    ).getJwt(new CryptoProvider(), CLIENT, ENTRA_AUD);
+    const { decoded, verdict } = await keybench(token, signer.publicPem);
+    expect(verdict.verified).toBe(true);
+    const options = { clientId: CLIENT, tenant: TENANT, certificate: other.certPem };
+    const f = await card('Microsoft Entra ID').check({
+      token: decoded,
+      signatureVerified: true,
+      verifiedBy: verdict.key,
+      nowMs: Date.now(),
+      options,
+    });
+    expect(failing(f)).toEqual({ thumbprint: 'ERR_ASSERT_THUMBPRINT_OTHER_CERT' });
+  });
+});

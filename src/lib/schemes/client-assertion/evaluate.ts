@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../errors';
 import type { DecodedToken } from '../../jwt/decode';
 import { ok, problem, type Finding } from '../../partners/scheme';
 import { ours, rich } from '../../rich';
+import { parseKeyText } from '../../keys/parse';
 import { certificateDer, thumbprints } from '../../x509/thumbprint';
 import type { TokenCheckInput } from '../engine/types';
 import type {
@@ -30,6 +31,8 @@ interface Ctx {
   payload: Record<string, unknown>;
   vars: Vars;
   nowSec: number;
+  /** The SPKI of the trusted key that verified the signature, if one did. */
+  verifiedSpki?: Uint8Array;
 }
 
 /** A plain JSON object, or undefined. */
@@ -282,6 +285,13 @@ function clockRule(r: ClockRule, c: Ctx): Finding {
   return ok(r.check, r.label, `${r.claim} is ${c.nowSec - v} s ago.`);
 }
 
+/** Whether a certificate PEM holds this public key (SPKI bytes equal). */
+async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boolean> {
+  const parsed = await parseKeyText(pem);
+  if (parsed.kind !== 'public') return false;
+  return parsed.spki.length === spki.length && parsed.spki.every((b, i) => b === spki[i]);
+}
+
 /** The digest length a thumbprint header holds (20: SHA-1, 32: SHA-256), or 0 when it is not base64url. */
 function digestLength(v: unknown): number {
   if (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v)) return 0;
@@ -344,6 +354,12 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
         `${pair.param} is not the thumbprint of the certificate you pasted (${want}).`,
       );
     }
+    if (c.verifiedSpki && !(await certificateHoldsKey(pem, c.verifiedSpki))) {
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
+      );
+    }
   }
   if (c.header.alg !== pair.alg) {
     return fail(
@@ -404,7 +420,9 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
     ];
   }
   const vars = deriveVars(withDefaults(p, input.options));
-  const c: Ctx = { header, payload, vars, nowSec: Math.floor(input.nowMs / 1000) };
+  const verifiedSpki =
+    input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
+  const c: Ctx = { header, payload, vars, nowSec: Math.floor(input.nowMs / 1000), verifiedSpki };
   const rules = p.rules.filter((r) => applies(r, vars));
   return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
 }
