@@ -18,7 +18,12 @@ export type AcceptedKey =
  * What the partner wants uploaded: the SPKI PEM file as openssl writes it, or the base64 body of
  * that PEM without its armour lines (Snowflake's RSA_PUBLIC_KEY).
  */
-export type UploadFormat = 'spki-pem' | 'spki-base64';
+export type UploadFormat =
+  | 'spki-pem'
+  | 'spki-base64'
+  // issue 20: a certificate made from the key (Keys → Create self-signed certificate), or a public JWK
+  | 'certificate-pem'
+  | 'jwk';
 
 /**
  * The fingerprint the partner's console shows for the uploaded key, so a user can check that the key
@@ -61,7 +66,17 @@ export interface Mistake {
 
 /** One partner, described. */
 export interface PartnerProfile {
-  id: 'qredo' | 'qitech' | 'binance' | 'snowflake';
+  id:
+    | 'qredo'
+    | 'qitech'
+    | 'binance'
+    | 'snowflake'
+    // client assertions (issue 20)
+    | 'entra'
+    | 'okta'
+    | 'auth0'
+    | 'google'
+    | 'salesforce';
   /** The partner's name as keybench shows it (Sign view tab, Keys view). */
   name: string;
   /** Position in lists. */

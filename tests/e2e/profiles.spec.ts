@@ -16,6 +16,12 @@ test('the partner profile picker offers the key types each partner takes, the su
     'QI Tech',
     'Binance',
     'Snowflake',
+    // client assertions (issue 20)
+    'Microsoft Entra ID',
+    'Okta',
+    'Auth0',
+    'Google Cloud',
+    'Salesforce',
   ]);
   const names = async () =>
     (await generateButtons(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
@@ -30,6 +36,7 @@ test('the partner profile picker offers the key types each partner takes, the su
     ['QI Tech', ['Generate P-521 key pair for QI Tech']],
     ['Binance', ['Generate Ed25519 key pair for Binance', 'Generate RSA-2048 key pair for Binance']],
     ['Snowflake', ['Generate RSA-2048 key pair for Snowflake']],
+    ['Okta', ['Generate RSA-2048 key pair for Okta', 'Generate P-521 key pair for Okta']],
   ] as const) {
     await picker.selectOption({ label: partner });
     await expect.poll(names).toEqual(expected);

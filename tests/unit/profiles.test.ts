@@ -11,6 +11,8 @@ import { keyTypeOf } from '../../src/lib/keys/key-type';
 import { examineRequest } from '../../src/lib/request/doctor';
 import type { RequestScheme } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
+import { codesOf } from '../../src/lib/schemes/client-assertion/evaluate';
+import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
 
 const partnersDir = join(import.meta.dirname, '../../src/lib/partners');
 
@@ -18,7 +20,18 @@ describe('the profile registry', () => {
   it('holds every *.profile.ts file of src/lib/partners, in order, with unique ids, names and orders', () => {
     const files = readdirSync(partnersDir).filter((f) => f.endsWith('.profile.ts'));
     expect(PARTNER_PROFILES.map((p) => `${p.id}.profile.ts`).sort()).toEqual(files.sort());
-    expect(PARTNER_PROFILES.map((p) => p.id)).toEqual(['qredo', 'qitech', 'binance', 'snowflake']);
+    expect(PARTNER_PROFILES.map((p) => p.id)).toEqual([
+      'qredo',
+      'qitech',
+      'binance',
+      'snowflake',
+      // client assertions (issue 20)
+      'entra',
+      'okta',
+      'auth0',
+      'google',
+      'salesforce',
+    ]);
     for (const key of ['id', 'name', 'order'] as const)
       expect(new Set(PARTNER_PROFILES.map((p) => p[key])).size).toBe(PARTNER_PROFILES.length);
     expect(partnerById('snowflake')?.name).toBe('Snowflake');
@@ -75,7 +88,17 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           'ERR_SNOWFLAKE_',
         ],
       } as const;
-      const [files, prefix] = where[profile.id];
+      const codes = profile.mistakes.map((m) => m.code);
+      if (!(profile.id in where)) {
+        // Client-assertion partners (issue 20): exactly the codes their card's rules can name.
+        const rules = rulesFor(profile.id);
+        expect(rules, profile.id).toBeDefined();
+        expect(new Set(codes).size).toBe(codes.length);
+        expect([...codes].sort()).toEqual(codesOf(rules!));
+        for (const m of profile.mistakes) expect(m.title.length, m.code).toBeGreaterThan(5);
+        return;
+      }
+      const [files, prefix] = where[profile.id as keyof typeof where];
       const named = new Set(
         files.flatMap((f) =>
           [
@@ -85,7 +108,6 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           ].map((m) => m[1]!),
         ),
       );
-      const codes = profile.mistakes.map((m) => m.code);
       expect(new Set(codes).size).toBe(codes.length);
       expect([...codes].sort()).toEqual([...named].sort());
       for (const m of profile.mistakes) expect(m.title.length, m.code).toBeGreaterThan(5);
@@ -95,8 +117,8 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
 
 describe('which partners a key pair can serve', () => {
   it.each([
-    ['rsa-2048', ['qredo', 'binance', 'snowflake']],
-    ['p-521', ['qitech']],
+    ['rsa-2048', ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce']],
+    ['p-521', ['qitech', 'okta']],
     ['ed25519', ['binance']],
   ] as const)('a %s pair serves %j', async (spec, partners) => {
     const pair = await generateKeyPair(spec);
@@ -104,12 +126,19 @@ describe('which partners a key pair can serve', () => {
     expect(PARTNER_PROFILES.filter((p) => profileAccepts(p, type)).map((p) => p.id)).toEqual(partners);
   });
 
-  it('an RSA-4096 key serves Binance and Snowflake, not Qredo (RSA-2048 only); a P-256 key serves none', () => {
+  it('an RSA-4096 key serves Binance and Snowflake, not Qredo (RSA-2048 only); a P-256 key serves only Okta', () => {
     const served = (type: Parameters<typeof profileAccepts>[1]) =>
       PARTNER_PROFILES.filter((p) => profileAccepts(p, type)).map((p) => p.id);
-    expect(served({ kty: 'RSA', bits: 4096 })).toEqual(['binance', 'snowflake']);
+    expect(served({ kty: 'RSA', bits: 4096 })).toEqual([
+      'binance',
+      'snowflake',
+      'entra',
+      'okta',
+      'auth0',
+      'salesforce',
+    ]);
     expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
-    expect(served({ kty: 'EC', curve: 'P-256' })).toEqual([]);
+    expect(served({ kty: 'EC', curve: 'P-256' })).toEqual(['okta']);
   });
 });
 

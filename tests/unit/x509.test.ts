@@ -1,9 +1,9 @@
-import { createPublicKey, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/lib/keys/generate';
 import { createCsr, createSelfSignedCertificate } from '../../src/lib/x509/certificates';
 import { generateServerKeyFiles } from '../../src/lib/keys/server-files';
-import { openssl, tempDir, writeTemp } from './helpers';
+import { openssl, opensslBytes, tempDir, writeTemp } from './helpers';
 
 describe.each(['rsa-2048', 'p-521'] as const)('certificates from a stored %s key', (profile) => {
   const subject = {
@@ -43,6 +43,11 @@ describe.each(['rsa-2048', 'p-521'] as const)('certificates from a stored %s key
     expect(x.publicKey.export({ type: 'spki', format: 'der' }).equals(Buffer.from(pair.spki))).toBe(true);
     expect(x.fingerprint256).toBe(cert.sha256);
     expect(x.fingerprint).toBe(cert.sha1);
+    // The JOSE thumbprints (issue 20), as openssl computes them over the DER.
+    const der = opensslBytes(['x509', '-in', file, '-outform', 'DER']);
+    expect(cert.x5t).toBe(createHash('sha1').update(der).digest('base64url'));
+    expect(cert.x5tS256).toBe(createHash('sha256').update(der).digest('base64url'));
+    expect(Buffer.from(x.fingerprint256.replace(/:/g, ''), 'hex').toString('base64url')).toBe(cert.x5tS256);
     const days = (Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86_400_000;
     expect(Math.round(days)).toBe(365);
     expect(x.serialNumber).toMatch(/^[0-9A-F]{30,32}$/);

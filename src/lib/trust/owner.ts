@@ -16,6 +16,11 @@ export const PARTNER_NAMES: Readonly<Record<PartnerId, string>> = {
   qitech: 'QI Tech',
   binance: 'Binance',
   snowflake: 'Snowflake',
+  entra: 'Microsoft Entra ID',
+  okta: 'Okta',
+  auth0: 'Auth0',
+  google: 'Google Cloud',
+  salesforce: 'Salesforce',
 };
 
 /** The partners a key may belong to. */

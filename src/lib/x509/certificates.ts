@@ -17,6 +17,7 @@ import {
 } from '@peculiar/x509';
 import { toHex } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
+import { thumbprints } from './thumbprint';
 
 /** The subject and SANs a user fills in. */
 export interface SubjectInput {
@@ -37,10 +38,14 @@ export interface CreatedPem {
   text: string;
 }
 
-/** A created certificate, with its fingerprints. */
+/** A created certificate, with its fingerprints (hex, colon-separated) and JOSE thumbprints. */
 export interface CreatedCertificate extends CreatedPem {
   sha256: string;
   sha1: string;
+  /** base64url SHA-1 of the DER: the `x5t` header (Entra's older docs). */
+  x5t: string;
+  /** base64url SHA-256 of the DER: the `x5t#S256` header (Entra's current docs). */
+  x5tS256: string;
 }
 
 const ID_EMAIL = '1.2.840.113549.1.9.1';
@@ -156,5 +161,13 @@ export async function createSelfSignedCertificate(
       toHex(new Uint8Array(await crypto.subtle.digest(h, der)), ':').toUpperCase(),
     ),
   );
-  return { pem: `${cert.toString('pem')}\n`, text: cert.toString('text'), sha256: sha256!, sha1: sha1! };
+  const { x5t, x5tS256 } = await thumbprints(der);
+  return {
+    pem: `${cert.toString('pem')}\n`,
+    text: cert.toString('text'),
+    sha256: sha256!,
+    sha1: sha1!,
+    x5t,
+    x5tS256,
+  };
 }

@@ -1,0 +1,470 @@
+/**
+ * The one generic evaluator of client-assertion rules (issue 20): every partner's card is made by
+ * these functions from its data in rules/. One finding per rule; a rule never decides "verified"
+ * (the signature finding only reports the inspector's verdict, which the one trust rule made).
+ */
+import { base64urlToBytes } from '../../encoding/base64url';
+import type { ErrorCode } from '../../errors';
+import type { DecodedToken } from '../../jwt/decode';
+import { ok, problem, type Finding } from '../../partners/scheme';
+import { ours, rich } from '../../rich';
+import { parseKeyText } from '../../keys/parse';
+import { certificateDer, thumbprints } from '../../x509/thumbprint';
+import type { TokenCheckInput } from '../engine/types';
+import type {
+  AlgRule,
+  ClaimRule,
+  ClockRule,
+  HeaderRule,
+  LifetimeRule,
+  PartnerRules,
+  Recognise,
+  Rule,
+  SameRule,
+  ThumbprintRule,
+} from './rules/types';
+import { deriveVars, fill, optionsUsed, type Vars } from './template';
+
+/** The parts of a token a rule reads. */
+interface Ctx {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  vars: Vars;
+  nowSec: number;
+  /** The SPKI of the trusted key that verified the signature, if one did. */
+  verifiedSpki?: Uint8Array;
+}
+
+/** A plain JSON object, or undefined. */
+function objectOf(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/** The token's payload as an object (undefined when it is not a JSON object). */
+export function payloadOf(token: DecodedToken): Record<string, unknown> | undefined {
+  return token.payload?.kind === 'json' ? objectOf(token.payload.value) : undefined;
+}
+
+/** How well a token fits a partner (0: not at all), from the data in `recognise`. */
+export function recogniseScore(r: Recognise, token: DecodedToken): number {
+  const payload = payloadOf(token);
+  const header = token.header ?? {};
+  if (!payload) return 0;
+  const auds = [payload.aud].flat().filter((a): a is string => typeof a === 'string');
+  if (r.noAud && payload.aud !== undefined) return 0;
+  let score = 0;
+  if (r.aud && auds.some((a) => r.aud!.test(a))) score += 3;
+  const iss = typeof payload.iss === 'number' ? String(payload.iss) : payload.iss;
+  if (r.iss && typeof iss === 'string' && r.iss.test(iss)) score += 2;
+  if (score === 0) return 0;
+  score += (r.header ?? []).filter((p) => header[p] !== undefined).length;
+  score += (r.claims ?? []).filter((c) => payload[c] !== undefined).length;
+  return score;
+}
+
+/** The options with each field's default where the user typed nothing. */
+export function withDefaults(
+  p: PartnerRules,
+  options: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of p.options) {
+    const typed = options[f.name]?.trim();
+    const d = typeof f.default === 'function' ? '' : String(f.default);
+    out[f.name] = typed ? typed : d;
+  }
+  return { ...options, ...out };
+}
+
+/** Whether a rule applies with these options. */
+function applies(rule: Rule, vars: Vars): boolean {
+  return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
+}
+
+/** The signature, as the inspector judged it: the card says so first. */
+function signatureFinding(input: TokenCheckInput, header: Record<string, unknown>): Finding {
+  if (input.signatureVerified) {
+    return ok(
+      'signature',
+      'signature',
+      rich`verified with a key you trust: ${input.verifiedBy?.label ?? 'a stored key'}.`,
+    );
+  }
+  const x5c =
+    header.x5c !== undefined ? ' The certificate the token carries in x5c is not a key you trust.' : '';
+  return problem(
+    'signature',
+    'ERR_ASSERT_UNVERIFIED',
+    'warning',
+    'signature',
+    `No key you trust verified this signature, so these checks say nothing about who made it.${x5c} Add the public key or certificate you uploaded to the partner (Keys → Key to import) or paste it as the verification key.`,
+  );
+}
+
+function algRule(r: AlgRule, c: Ctx): Finding {
+  const alg = c.header.alg;
+  if (typeof alg === 'string' && r.allowed.includes(alg)) return ok(r.check, r.label, rich`alg is ${alg}.`);
+  return problem(r.check, 'ERR_ASSERT_ALG', 'error', r.label, [
+    ...rich`alg is ${String(alg)}; expected `,
+    r.allowed.join(', '),
+    ` (${r.words})`,
+  ]);
+}
+
+function headerRule(r: HeaderRule, c: Ctx): Finding {
+  const v = c.header[r.param];
+  if (v === undefined && r.severity === 'optional') return ok(r.check, r.label, `No ${r.param} (optional).`);
+  if (typeof v !== 'string' || v === '') {
+    const sev = r.severity === 'optional' ? 'error' : r.severity;
+    return problem(
+      r.check,
+      'ERR_ASSERT_HEADER_MISSING',
+      sev,
+      r.label,
+      `The header has no ${r.param}: ${r.words}`,
+    );
+  }
+  const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
+  if (want && v !== want) {
+    return problem(r.check, 'ERR_ASSERT_KID', 'error', r.label, [
+      ...rich`${r.param} is ${v}, but the key id you typed is ${want}: `,
+      r.words,
+    ]);
+  }
+  return ok(r.check, r.label, rich`${r.param} is ${v}.`);
+}
+
+function sameRule(r: SameRule, c: Ctx): Finding {
+  const [a, b] = r.claims;
+  const va = c.payload[a];
+  const vb = c.payload[b];
+  if (typeof va === 'string' && va !== '' && va === vb)
+    return ok(r.check, r.label, rich`${a} = ${b} = ${va}.`);
+  return problem(r.check, 'ERR_ASSERT_ISS_SUB', 'error', r.label, [
+    ...rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
+    r.words,
+  ]);
+}
+
+/** The claim's values as strings, or null when it has the wrong type. */
+function claimStrings(r: ClaimRule, v: unknown): string[] | null {
+  const type = r.type ?? 'string';
+  if (type === 'id' && Number.isSafeInteger(v)) return [String(v)];
+  if (type === 'number') return typeof v === 'number' && Number.isFinite(v) ? [String(v)] : null;
+  if (type === 'string[]') {
+    return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  }
+  return typeof v === 'string' ? [v] : null;
+}
+
+function missingCode(r: ClaimRule): ErrorCode {
+  return r.code.endsWith('_MISSING') ? r.code : 'ERR_ASSERT_CLAIM_MISSING';
+}
+
+function claimRule(r: ClaimRule, c: Ctx): Finding {
+  const sev = r.severity ?? 'error';
+  const v = c.payload[r.claim];
+  if (r.presence === 'absent') {
+    return v === undefined
+      ? ok(r.check, r.label, `No ${r.claim}.`)
+      : problem(r.check, r.code, sev, r.label, `The token has ${r.claim}: ${r.words}`);
+  }
+  if (v === undefined) {
+    return r.presence === 'optional'
+      ? ok(r.check, r.label, `No ${r.claim} (optional).`)
+      : problem(r.check, missingCode(r), sev, r.label, `The token has no ${r.claim}: ${r.words}`);
+  }
+  const values = claimStrings(r, v);
+  if (!values) {
+    return problem(r.check, 'ERR_ASSERT_CLAIM_TYPE', sev, r.label, [
+      ...rich`${r.claim} is ${JSON.stringify(v)}, not a ${ours(r.type ?? 'string')}: `,
+      r.words,
+    ]);
+  }
+  const want = r.equals === undefined ? null : fill(r.equals, c.vars);
+  if (want !== null) {
+    if (values.includes(want)) return ok(r.check, r.label, rich`${r.claim} is ${want}.`);
+    return problem(r.check, r.code, sev, r.label, [
+      ...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`,
+    ]);
+  }
+  if (r.pattern) {
+    const bad = values.find((x) => !r.pattern!.test(x));
+    if (bad !== undefined) {
+      return problem(r.check, r.code, sev, r.label, [...rich`${r.claim} is ${bad}: `, r.words]);
+    }
+  }
+  if (r.equals !== undefined) {
+    const names = optionsUsed(r.equals).join(', ');
+    return problem(r.check, 'ERR_ASSERT_OPTION_MISSING', 'info', r.label, [
+      ...rich`${r.claim} is ${values.join(', ')}. `,
+      `Type ${names} on the card to compare it exactly.`,
+    ]);
+  }
+  return ok(r.check, r.label, rich`${r.claim} is ${values.join(', ')}.`);
+}
+
+/** A time claim as seconds, `ms` when it looks like milliseconds, or undefined. */
+function seconds(v: unknown): number | 'ms' | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  return v > 1e11 ? 'ms' : v;
+}
+
+function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
+  const exp = seconds(c.payload.exp);
+  const from = seconds(c.payload[r.from]);
+  if (exp === 'ms' || from === 'ms') {
+    return problem(
+      r.check,
+      'ERR_ASSERT_TIME_UNIT',
+      'error',
+      r.label,
+      `exp or ${r.from} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
+    );
+  }
+  if (exp === undefined || from === undefined) {
+    return problem(
+      r.check,
+      'ERR_ASSERT_CLAIM_MISSING',
+      'error',
+      r.label,
+      `exp and ${r.from} must both be numbers: ${r.words}`,
+    );
+  }
+  const life = exp - from;
+  if (life > r.maxLifetimeSec) {
+    return problem(
+      r.check,
+      'ERR_ASSERT_LIFETIME',
+      'error',
+      r.label,
+      `exp is ${life} s after ${r.from}; at most ${r.maxLifetimeSec} s: ${r.words}`,
+    );
+  }
+  if (r.maxAheadSec !== undefined && exp - c.nowSec > r.maxAheadSec) {
+    return problem(
+      r.check,
+      'ERR_ASSERT_LIFETIME',
+      'error',
+      r.label,
+      `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
+    );
+  }
+  return ok(r.check, r.label, `exp is ${life} s after ${r.from} (at most ${r.maxLifetimeSec} s).`);
+}
+
+function clockRule(r: ClockRule, c: Ctx): Finding {
+  const v = seconds(c.payload[r.claim]);
+  if (v === undefined) return ok(r.check, r.label, `No ${r.claim} to compare with the clock.`);
+  if (v === 'ms') {
+    return problem(
+      r.check,
+      'ERR_ASSERT_TIME_UNIT',
+      'error',
+      r.label,
+      `${r.claim} is in milliseconds; JWT times are seconds since 1970.`,
+    );
+  }
+  if (r.claim === 'exp') {
+    return v > c.nowSec
+      ? ok(r.check, r.label, `Expires in ${v - c.nowSec} s.`)
+      : problem(r.check, 'ERR_ASSERT_EXPIRED', 'error', r.label, `Expired ${c.nowSec - v} s ago.`);
+  }
+  if (v - c.nowSec > r.skewSec) {
+    const code = r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE';
+    return problem(
+      r.check,
+      code,
+      'error',
+      r.label,
+      `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`,
+    );
+  }
+  return ok(r.check, r.label, `${r.claim} is ${c.nowSec - v} s ago.`);
+}
+
+/** Whether a certificate PEM holds this public key (SPKI bytes equal). */
+async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boolean> {
+  const parsed = await parseKeyText(pem);
+  if (parsed.kind !== 'public') return false;
+  return parsed.spki.length === spki.length && parsed.spki.every((b, i) => b === spki[i]);
+}
+
+/** The digest length a thumbprint header holds (20: SHA-1, 32: SHA-256), or 0 when it is not base64url. */
+function digestLength(v: unknown): number {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v)) return 0;
+  try {
+    return base64urlToBytes(v).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
+  const chosen = r.pairs.filter((p) => p.choice === c.vars[r.choiceOption]);
+  const pairs = chosen.length ? chosen : r.pairs;
+  const present = r.pairs.filter((p) => c.header[p.param] !== undefined);
+  const fail = (code: ErrorCode, detail: string, sev: 'error' | 'warning' = 'error') =>
+    problem(r.check, code, sev, r.label, `${detail} ${r.words}`);
+  if (present.length === 0) {
+    return c.header.x5c !== undefined
+      ? fail(
+          'ERR_ASSERT_X5C_ONLY',
+          'The token carries its certificate in x5c but no thumbprint: the partner looks the key up by thumbprint, and never trusts a certificate a token brings.',
+        )
+      : fail('ERR_ASSERT_THUMBPRINT_MISSING', 'The header has no x5t#S256 and no x5t.');
+  }
+  const pair = present.find((p) => pairs.includes(p)) ?? present[0]!;
+  const value = c.header[pair.param];
+  const len = digestLength(value);
+  if (len !== 20 && len !== 32)
+    return fail('ERR_ASSERT_THUMBPRINT_MISSING', `${pair.param} is not a base64url SHA-1 or SHA-256 digest.`);
+  if (pair.param === 'x5t#S256' && len === 20)
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_SHA1',
+      'x5t#S256 holds a SHA-1 thumbprint (20 bytes); it must be the SHA-256 one (32 bytes).',
+    );
+  if (pair.param === 'x5t' && len === 32)
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_SHA256',
+      'x5t holds a SHA-256 thumbprint (32 bytes); x5t is the SHA-1 one, the SHA-256 one goes in x5t#S256.',
+    );
+  if (!pairs.includes(pair)) {
+    const code = pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA1' : 'ERR_ASSERT_THUMBPRINT_SHA256';
+    return fail(
+      code,
+      `The token sends ${pair.param}, but you chose ${pairs.map((p) => p.param).join(' or ')}.`,
+    );
+  }
+  const pem = c.vars[r.certificateOption]?.trim();
+  if (pem) {
+    const t = await thumbprints(certificateDer(pem));
+    const want = pair.param === 'x5t' ? t.x5t : t.x5tS256;
+    if (value !== want) {
+      if (value === t.x5t || value === t.x5tS256) {
+        return fail(
+          pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1',
+          `${pair.param} holds the certificate's other thumbprint.`,
+        );
+      }
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        `${pair.param} is not the thumbprint of the certificate you pasted (${want}).`,
+      );
+    }
+    if (c.verifiedSpki && !(await certificateHoldsKey(pem, c.verifiedSpki))) {
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
+      );
+    }
+  }
+  if (c.header.alg !== pair.alg) {
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_ALG',
+      `${pair.param} goes with ${pair.alg} (${pair.source}); the token is ${String(c.header.alg)}.`,
+      'warning',
+    );
+  }
+  const cert = pem ? ', the thumbprint of the certificate you pasted' : '';
+  return ok(r.check, r.label, rich`${pair.param} is ${String(value)} (${ours(pair.alg)}${ours(cert)}).`);
+}
+
+/** One rule's finding (a certificate that does not parse is a finding, not a crash). */
+async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
+  switch (rule.kind) {
+    case 'alg':
+      return algRule(rule, c);
+    case 'header':
+      return headerRule(rule, c);
+    case 'same':
+      return sameRule(rule, c);
+    case 'claim':
+      return claimRule(rule, c);
+    case 'lifetime':
+      return lifetimeRule(rule, c);
+    case 'clock':
+      return clockRule(rule, c);
+    case 'thumbprint':
+      try {
+        return await thumbprintRule(rule, c);
+      } catch (e) {
+        return problem(
+          rule.check,
+          'ERR_ASSERT_CERTIFICATE',
+          'error',
+          rule.label,
+          e instanceof Error ? e.message : String(e),
+        );
+      }
+  }
+}
+
+/** Every finding of a partner's rules for one token: the signature first, then one per rule. */
+export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise<Finding[]> {
+  const header = input.token.header ?? {};
+  const payload = payloadOf(input.token);
+  const first = signatureFinding(input, header);
+  if (!payload) {
+    return [
+      first,
+      problem(
+        'claims',
+        'ERR_ASSERT_CLAIM_TYPE',
+        'error',
+        'claims',
+        'The payload is not a JSON object of claims.',
+      ),
+    ];
+  }
+  const vars = deriveVars(withDefaults(p, input.options));
+  const verifiedSpki =
+    input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
+  const c: Ctx = { header, payload, vars, nowSec: Math.floor(input.nowMs / 1000), verifiedSpki };
+  const rules = p.rules.filter((r) => applies(r, vars));
+  return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
+}
+
+/** The codes one rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
+function ruleCodes(r: Rule): ErrorCode[] {
+  switch (r.kind) {
+    case 'alg':
+      return ['ERR_ASSERT_ALG'];
+    case 'header':
+      return r.equalsOption ? ['ERR_ASSERT_HEADER_MISSING', 'ERR_ASSERT_KID'] : ['ERR_ASSERT_HEADER_MISSING'];
+    case 'same':
+      return ['ERR_ASSERT_ISS_SUB'];
+    case 'claim':
+      return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
+    case 'lifetime':
+      return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
+    case 'clock':
+      return [
+        'ERR_ASSERT_TIME_UNIT',
+        r.claim === 'exp'
+          ? 'ERR_ASSERT_EXPIRED'
+          : r.claim === 'iat'
+            ? 'ERR_ASSERT_IAT_FUTURE'
+            : 'ERR_ASSERT_NBF_FUTURE',
+      ];
+    case 'thumbprint':
+      return [
+        'ERR_ASSERT_X5C_ONLY',
+        'ERR_ASSERT_THUMBPRINT_MISSING',
+        'ERR_ASSERT_THUMBPRINT_SHA1',
+        'ERR_ASSERT_THUMBPRINT_SHA256',
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        'ERR_ASSERT_THUMBPRINT_ALG',
+        'ERR_ASSERT_CERTIFICATE',
+      ];
+  }
+}
+
+/** Every mistake code a partner's card can name, sorted (the profile lists exactly these). */
+export function codesOf(p: PartnerRules): ErrorCode[] {
+  const all = new Set<ErrorCode>(['ERR_ASSERT_UNVERIFIED', 'ERR_ASSERT_CLAIM_TYPE']);
+  for (const r of p.rules) for (const c of ruleCodes(r)) all.add(c);
+  return [...all].sort();
+}

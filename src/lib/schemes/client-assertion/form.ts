@@ -1,0 +1,66 @@
+/**
+ * The client-assertion Sign form (issue 20): a Partner choice first, then that partner's fields
+ * (shown by `when`), all as data from rules/. sign() makes the assertion with the stored key.
+ */
+import { KeybenchError } from '../../errors';
+import { defineForm, type FormField, type FormValues } from '../engine/types';
+import { makeAssertion } from './build';
+import { PARTNER_RULES, rulesFor } from './rules';
+import type { PartnerRules } from './rules/types';
+
+/** The form field name of a partner's option (options of different partners never share state). */
+export function fieldName(p: PartnerRules, option: string): string {
+  return `${p.profile}.${option}`;
+}
+
+/** The partner a form's values chose. */
+function chosen(values: FormValues): PartnerRules | undefined {
+  return rulesFor(String(values.partner ?? ''));
+}
+
+const PARTNER: FormField = {
+  name: 'partner',
+  label: 'Partner',
+  kind: 'choice',
+  default: PARTNER_RULES[0]!.partnerName,
+  options: PARTNER_RULES.map((p) => p.partnerName),
+  help: 'Whose assertion to make: each partner has its own rules (aud, lifetime, thumbprint…).',
+  remember: true,
+};
+
+/** One partner's option as a form field, shown only when that partner is chosen. */
+function fieldOf(p: PartnerRules, f: FormField): FormField {
+  const own = f.when;
+  return {
+    ...f,
+    name: fieldName(p, f.name),
+    when: (v) => chosen(v) === p && (own ? own(optionValues(p, v)) : true),
+  };
+}
+
+/** The chosen partner's options, by their own names, from the form's values. */
+export function optionValues(p: PartnerRules, values: FormValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of p.options) {
+    const v = values[fieldName(p, f.name)];
+    if (v !== undefined) out[f.name] = String(v);
+  }
+  return out;
+}
+
+export default defineForm({
+  id: 'client-assertion',
+  fields: [PARTNER, ...PARTNER_RULES.flatMap((p) => p.options.map((f) => fieldOf(p, f)))],
+  keyTypes: ['RSA', 'EC', 'OKP'],
+  async sign(values, key, nowMs) {
+    const p = chosen(values);
+    if (!p) throw new KeybenchError('ERR_ASSERT_INPUT', 'Choose a partner.');
+    if (key.kind !== 'pair') {
+      throw new KeybenchError(
+        'ERR_ASSERT_KEY_ALG',
+        'A client assertion is signed with a stored key pair, not a secret.',
+      );
+    }
+    return makeAssertion(p, optionValues(p, values), key.privateKey, nowMs);
+  },
+});

@@ -1,0 +1,122 @@
+/** Coinbase Developer Platform (CDP) API key JWTs: one short JWT per request, bound to its URI. */
+import { clock } from './common';
+import { defineRules } from './types';
+
+const DOCS = 'https://docs.cdp.coinbase.com/get-started/authentication/jwt-authentication';
+const SDK =
+  '@coinbase/cdp-sdk: auth/utils/jwt (generateJwt: iss cdp, sub = key name, nbf, exp = +120, uris, nonce header)';
+
+export default defineRules({
+  id: 'client-assertion/coinbase',
+  profile: 'coinbase',
+  partnerName: 'Coinbase CDP',
+  options: [
+    {
+      name: 'keyName',
+      label: 'API key name',
+      kind: 'text',
+      default: '',
+      help: 'The API key id (or organizations/<org>/apiKeys/<id> for older ES256 keys): kid and sub.',
+      remember: true,
+    },
+    {
+      name: 'method',
+      label: 'Method',
+      kind: 'choice',
+      default: 'GET',
+      options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      help: 'The method of the request the JWT is for.',
+    },
+    {
+      name: 'url',
+      label: 'URL',
+      kind: 'text',
+      default: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts',
+      help: 'The URL of the request the JWT is for: uris is "<METHOD> <host><path>".',
+      remember: true,
+    },
+  ],
+  recognise: { iss: /^(?:cdp|coinbase-cloud)$/, header: ['nonce'], claims: ['uris'] },
+  rules: [
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg ES256 or EdDSA',
+      words: 'ES256 (P-256 keys) or EdDSA (Ed25519 keys, the default for new keys).',
+      allowed: ['ES256', 'EdDSA'],
+      source: DOCS,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid = key name',
+      words: 'kid is the API key name.',
+      param: 'kid',
+      severity: 'error',
+      equalsOption: 'keyName',
+      source: `${DOCS}; ${SDK}`,
+    },
+    {
+      kind: 'header',
+      check: 'nonce',
+      label: 'nonce header',
+      words: 'a random nonce header (the SDK: 16 random bytes as hex) makes each JWT unique.',
+      param: 'nonce',
+      severity: 'error',
+      source: SDK,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = cdp',
+      words: 'iss is "cdp" (older keys: "coinbase-cloud").',
+      claim: 'iss',
+      presence: 'required',
+      pattern: /^(?:cdp|coinbase-cloud)$/,
+      code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: SDK,
+    },
+    {
+      kind: 'claim',
+      check: 'sub',
+      label: 'sub = key name',
+      words: 'sub is the API key name.',
+      claim: 'sub',
+      presence: 'required',
+      type: 'string',
+      equals: '{keyName}',
+      code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: SDK,
+    },
+    {
+      kind: 'claim',
+      check: 'uris',
+      label: 'uris = METHOD host/path',
+      words: 'uris holds "<METHOD> <host><path>" of the request: no scheme, no query.',
+      claim: 'uris',
+      presence: 'required',
+      type: 'string[]',
+      equals: '{uri}',
+      pattern: /^(?:GET|POST|PUT|PATCH|DELETE) [a-z0-9.-]+(?::\d+)?\/[^\s?#]*$/,
+      code: 'ERR_ASSERT_URIS',
+      source: `${DOCS}; ${SDK}`,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 120 s after nbf',
+      words: 'exp at most 120 seconds after nbf (the SDK default).',
+      from: 'nbf',
+      maxLifetimeSec: 120,
+      source: `${DOCS}; ${SDK}`,
+    },
+    ...clock(DOCS),
+  ],
+  make: {
+    header: { typ: 'JWT', kid: '{keyName}', nonce: '{nonce}' },
+    claims: { sub: '{keyName}', iss: 'cdp', nbf: '{now}', exp: '{now+120}', uris: ['{uri}'] },
+    request: { url: '{url}', method: '{method}', form: {} },
+    requires: ['keyName', 'url'],
+  },
+  sources: [DOCS, SDK],
+});

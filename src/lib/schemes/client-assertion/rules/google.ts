@@ -1,0 +1,140 @@
+/**
+ * Google service account JWTs: the self-signed JWT an API accepts directly (aud = the API, or
+ * `scope` instead of aud) and the JWT bearer grant at the token endpoint (aud = token endpoint, scope).
+ */
+import { clock } from './common';
+import { defineRules } from './types';
+
+const DOCS = 'https://developers.google.com/identity/protocols/oauth2/service-account#jwt-auth';
+const GRANT = 'https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests';
+const SDK =
+  'google-auth-library: src/auth/jwtaccess.ts (iss = sub = email, aud = url or scope, kid, exp = iat + 3600)';
+
+export default defineRules({
+  id: 'client-assertion/google',
+  profile: 'google',
+  partnerName: 'Google service account',
+  options: [
+    {
+      name: 'email',
+      label: 'Service account email',
+      kind: 'text',
+      default: '',
+      help: 'client_email of the service account (iss, and sub for a self-signed JWT).',
+      remember: true,
+    },
+    {
+      name: 'keyId',
+      label: 'Key ID',
+      kind: 'text',
+      default: '',
+      help: 'private_key_id of the key (the console lists it under the service account’s Keys): the kid header.',
+      remember: true,
+    },
+    {
+      name: 'audience',
+      label: 'Audience',
+      kind: 'text',
+      default: 'https://oauth2.googleapis.com/token',
+      help: 'The API URL for a self-signed JWT (https://<service>.googleapis.com/), or the token endpoint for the JWT bearer grant.',
+      remember: true,
+    },
+    {
+      name: 'subject',
+      label: 'Subject (sub)',
+      kind: 'text',
+      default: '',
+      help: 'A self-signed JWT for an API: the account email again. At the token endpoint: empty, or the user to impersonate (domain-wide delegation).',
+      remember: true,
+    },
+    {
+      name: 'scope',
+      label: 'Scope',
+      kind: 'text',
+      default: 'https://www.googleapis.com/auth/cloud-platform',
+      help: 'Space-separated scopes (needed at the token endpoint).',
+      remember: true,
+    },
+  ],
+  recognise: {
+    iss: /@[a-z0-9-]+\.iam\.gserviceaccount\.com$/,
+    aud: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
+  },
+  rules: [
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS256',
+      words: 'RS256 (service account keys are RSA).',
+      allowed: ['RS256'],
+      source: DOCS,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid = key id',
+      words: 'kid is the private_key_id of the service account key.',
+      param: 'kid',
+      severity: 'error',
+      equalsOption: 'keyId',
+      source: `${DOCS}; ${SDK}`,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = account email',
+      words: "iss is the service account's email.",
+      claim: 'iss',
+      presence: 'required',
+      type: 'string',
+      equals: '{email}',
+      pattern: /^[^@\s]+@[^@\s]+$/,
+      code: 'ERR_ASSERT_CLIENT_ID',
+      source: DOCS,
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = API or token endpoint',
+      words:
+        'aud is the API URL (https://<service>.googleapis.com/) or https://oauth2.googleapis.com/token; a self-signed JWT may carry scope instead.',
+      claim: 'aud',
+      presence: 'optional',
+      type: 'string',
+      equals: '{audience}',
+      pattern: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
+      code: 'ERR_ASSERT_AUD',
+      source: `${DOCS}; ${SDK}`,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 1 hour after iat',
+      words: 'exp at most one hour after iat.',
+      from: 'iat',
+      maxLifetimeSec: 3600,
+      source: `${GRANT}; ${SDK}`,
+    },
+    ...clock(GRANT),
+  ],
+  make: {
+    header: { typ: 'JWT', kid: '{keyId}' },
+    claims: {
+      iss: '{email}',
+      sub: '{subject?}',
+      aud: '{audience}',
+      scope: '{scope?}',
+      iat: '{now}',
+      exp: '{now+3600}',
+    },
+    request: {
+      url: 'https://oauth2.googleapis.com/token',
+      form: {
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: '{assertion}',
+      },
+    },
+    requires: ['email', 'keyId', 'audience'],
+  },
+  sources: [DOCS, GRANT, SDK],
+});

@@ -1,0 +1,113 @@
+/** Salesforce OAuth 2.0 JWT bearer flow (a certificate uploaded on the connected app). */
+import { clock } from './common';
+import { defineRules } from './types';
+
+const DOCS = 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm&type=5';
+
+/** The login URLs Salesforce documents for aud. */
+export const SF_LOGIN = 'https://login.salesforce.com';
+export const SF_TEST = 'https://test.salesforce.com';
+
+export default defineRules({
+  id: 'client-assertion/salesforce',
+  profile: 'salesforce',
+  partnerName: 'Salesforce',
+  options: [
+    {
+      name: 'clientId',
+      label: 'Consumer key',
+      kind: 'text',
+      default: '',
+      help: "The connected app's consumer key: iss.",
+      remember: true,
+    },
+    {
+      name: 'username',
+      label: 'Username',
+      kind: 'text',
+      default: '',
+      help: 'The Salesforce username the token is for: sub.',
+      remember: true,
+    },
+    {
+      name: 'loginUrl',
+      label: 'Login URL',
+      kind: 'choice',
+      default: SF_LOGIN,
+      options: [SF_LOGIN, SF_TEST],
+      help: 'aud: login.salesforce.com for production, test.salesforce.com for a sandbox (an Experience Cloud site URL also works).',
+    },
+  ],
+  recognise: {
+    aud: /^https:\/\/(?:login|test)\.salesforce\.com\/?$|\.my\.salesforce\.com\/?$|\.force\.com(?:\/.*)?$/,
+  },
+  rules: [
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS256',
+      words: 'RS256 with the key of the certificate on the connected app.',
+      allowed: ['RS256'],
+      source: DOCS,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = consumer key',
+      words: "iss is the connected app's consumer key.",
+      claim: 'iss',
+      presence: 'required',
+      type: 'string',
+      equals: '{clientId}',
+      code: 'ERR_ASSERT_CLIENT_ID',
+      source: DOCS,
+    },
+    {
+      kind: 'claim',
+      check: 'sub',
+      label: 'sub = username',
+      words: 'sub is the username (not the consumer key).',
+      claim: 'sub',
+      presence: 'required',
+      type: 'string',
+      equals: '{username}',
+      code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: DOCS,
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = login URL',
+      words:
+        'aud is https://login.salesforce.com, https://test.salesforce.com or the Experience Cloud site URL.',
+      claim: 'aud',
+      presence: 'required',
+      type: 'string',
+      equals: '{loginUrl}',
+      pattern: /^https:\/\/(?:login|test)\.salesforce\.com$|\.force\.com(?:\/.*)?$/,
+      code: 'ERR_ASSERT_AUD',
+      source: DOCS,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp within 3 minutes',
+      words: 'exp is within 3 minutes of now.',
+      from: 'iat',
+      maxLifetimeSec: 180,
+      maxAheadSec: 180,
+      source: DOCS,
+    },
+    ...clock(DOCS).filter((r) => r.check === 'expired'),
+  ],
+  make: {
+    header: {},
+    claims: { iss: '{clientId}', sub: '{username}', aud: '{loginUrl}', iat: '{now}', exp: '{now+180}' },
+    request: {
+      url: '{loginUrl}/services/oauth2/token',
+      form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: '{assertion}' },
+    },
+    requires: ['clientId', 'username', 'loginUrl'],
+  },
+  sources: [DOCS],
+});

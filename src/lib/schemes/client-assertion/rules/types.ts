@@ -1,0 +1,161 @@
+/**
+ * Client-assertion rules as data (issue 20): each partner is one file under rules/ holding what its
+ * documentation and its SDK say an assertion must be. One generic evaluator (../evaluate.ts) checks
+ * a token against them and one builder (../build.ts) signs from them; no partner has code of its own.
+ */
+import type { ErrorCode } from '../../../errors';
+import type { FormField } from '../../engine/types';
+import type { PartnerId } from '../../../partner-profile';
+
+/** Where a rule comes from: a documentation page or an SDK file, as a URL or `package/path`. */
+export type Source = string;
+
+/** A rule applies only when a card/form option has one of these values (e.g. Apple's API). */
+export interface When {
+  option: string;
+  is: readonly string[];
+}
+
+interface RuleBase {
+  /** Stable check name (the finding's `check`); never changes. */
+  check: string;
+  /** Short label shown on the card. */
+  label: string;
+  /** keybench's words: what the rule requires, and why. */
+  words: string;
+  source: Source;
+  when?: When;
+}
+
+/** `alg` must be one of `allowed`. */
+export interface AlgRule extends RuleBase {
+  kind: 'alg';
+  allowed: readonly string[];
+}
+
+/** A header parameter must be present (a non-empty string); optionally equal to a typed option. */
+export interface HeaderRule extends RuleBase {
+  kind: 'header';
+  param: string;
+  /**
+   * `error`: the partner refuses without it; `warning`: recommended (e.g. kid with several keys);
+   * `optional`: fine without, checked when present.
+   */
+  severity: 'error' | 'warning' | 'optional';
+  /** The option the value must equal when the user typed it (e.g. `keyId`). */
+  equalsOption?: string;
+}
+
+/** The certificate thumbprint a partner looks the key up by: `x5t` (SHA-1) or `x5t#S256` (SHA-256). */
+export interface ThumbprintPair {
+  param: 'x5t' | 'x5t#S256';
+  alg: string;
+  /** The option value choosing this pair. */
+  choice: string;
+  source: Source;
+}
+
+/** The thumbprint header: present, of the right hash, paired with its alg, equal to the certificate's. */
+export interface ThumbprintRule extends RuleBase {
+  kind: 'thumbprint';
+  pairs: readonly ThumbprintPair[];
+  /** Option holding the user's choice among `pairs` (any pair when empty or another value). */
+  choiceOption: string;
+  /** Option holding the uploaded certificate (PEM), to compare the thumbprint with. */
+  certificateOption: string;
+}
+
+/** What a claim must be. */
+export interface ClaimRule extends RuleBase {
+  kind: 'claim';
+  claim: string;
+  /** `required`: missing fails; `optional`: checked only when present; `absent`: must not be there. */
+  presence: 'required' | 'optional' | 'absent';
+  /** `id`: a string or an integer (GitHub's numeric app id). Default `string`. */
+  type?: 'string' | 'number' | 'string[]' | 'id';
+  /** The value must equal this template (`{clientId}` → the option), when its options are typed. */
+  equals?: string;
+  /** Else (or when the options are not typed) the value (each value, for string[]) must match. */
+  pattern?: RegExp;
+  /** The code when it is missing or wrong. */
+  code: ErrorCode;
+  severity?: 'error' | 'warning';
+}
+
+/** Two claims must be equal (`iss` = `sub`). */
+export interface SameRule extends RuleBase {
+  kind: 'same';
+  claims: readonly [string, string];
+}
+
+/** `exp` at most `maxLifetimeSec` after `from` (and, if set, at most `maxAheadSec` after now). */
+export interface LifetimeRule extends RuleBase {
+  kind: 'lifetime';
+  from: 'iat' | 'nbf';
+  maxLifetimeSec: number;
+  maxAheadSec?: number;
+}
+
+/** `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec`. */
+export interface ClockRule extends RuleBase {
+  kind: 'clock';
+  claim: 'exp' | 'iat' | 'nbf';
+  skewSec: number;
+}
+
+/** One rule of a partner. */
+export type Rule = AlgRule | HeaderRule | ThumbprintRule | ClaimRule | SameRule | LifetimeRule | ClockRule;
+
+/** How a token is recognised as this partner's (the highest score wins; 0: not this partner). */
+export interface Recognise {
+  /** +3 when `aud` (any of an array) matches. */
+  aud?: RegExp;
+  /** +2 when `iss` matches. */
+  iss?: RegExp;
+  /** +1 for each header parameter present. */
+  header?: readonly string[];
+  /** +1 for each claim present. */
+  claims?: readonly string[];
+  /** Required for any score: the token has no `aud` (GitHub App JWTs). */
+  noAud?: boolean;
+}
+
+/** How keybench makes this partner's assertion (values are templates: `{now+600}`, `{clientId}`, `{jti}`…). */
+export interface Make {
+  header: Readonly<Record<string, string>>;
+  claims: Readonly<Record<string, string | readonly string[]>>;
+  /** The token request the assertion is sent in. */
+  request: {
+    url: string;
+    /** Form parameters (templates); `{assertion}` is the token. Empty: sent as `Authorization: Bearer`. */
+    form: Readonly<Record<string, string>>;
+    method?: string;
+  };
+  /** Options that must be typed to sign. */
+  requires: readonly string[];
+}
+
+/** One partner's assertion rules. */
+export interface PartnerRules {
+  /** The TokenCheck's id: `client-assertion/<partner>`. */
+  id: string;
+  /**
+   * The partner's short id: its profile's id where keybench has a profile (partners whose users
+   * upload a key or certificate), else the same kind of slug (GitHub, Apple and Coinbase generate
+   * the key themselves: the user imports it).
+   */
+  profile: PartnerId | 'github' | 'apple' | 'coinbase';
+  partnerName: string;
+  /** The card's and the form's fields for this partner (names shared across partners mean the same). */
+  options: readonly FormField[];
+  recognise: Recognise;
+  rules: readonly Rule[];
+  make: Make;
+  /** The documentation and SDK the rules follow. */
+  sources: readonly Source[];
+}
+
+/** Define a partner's rules (identity function, for types). */
+export function defineRules(rules: PartnerRules): PartnerRules {
+  return rules;
+}
