@@ -20,12 +20,12 @@ import {
   verifyQitResponse,
   type QitResponseVerdict,
   type QitSigned,
-} from '../lib/partners/qitech';
-import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/partners/qitech-shared';
+} from '../lib/schemes/qit-v1/sign';
+import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/schemes/qitech/shared';
 import { keysFor } from '../lib/trust/roles';
-import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/partners/qitech-v2';
-import { QI_DTVM } from '../lib/partners/qi-dtvm';
-import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/partners/qitech-request';
+import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/schemes/qit-v2/sign';
+import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
+import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/schemes/qitech/request';
 import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';

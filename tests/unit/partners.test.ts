@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
 import { inspectQredoApiKey, qredoTimestamp, signQredoRequest } from '../../src/lib/partners/qredo';
-import { md5Hex, signQitRequest, verifyQitResponse } from '../../src/lib/partners/qitech';
+import { md5Hex, signQitRequest, verifyQitResponse } from '../../src/lib/schemes/qit-v1/sign';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
 import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp } from './helpers';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { signQitRequest, verifyQitResponse, type QitKeyringEntry } from '../../src/lib/partners/qitech';
+import { signQitRequest, verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qit-v1/sign';
 import { vector } from './helpers';
 
 const qit = JSON.parse(vector('qitech', 'vectors.json'));

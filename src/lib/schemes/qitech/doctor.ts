@@ -5,13 +5,13 @@
  * body sent, the endpoint with and without its query, the date's form, the key that signed).
  * Only `input.keys` (keys the user trusts) can verify: never a key the request carries.
  */
-import type { ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
-import { ours, rich, u, type Rich } from '../rich';
-import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../request/types';
-import { header } from '../request/types';
-import { MAX_SERIALISED_BYTES, serialiseBody, serialisationsOf } from './body-bytes';
-import { rfc1123Date, verifyQitRequest } from './qitech';
+import type { ErrorCode } from '../../errors';
+import type { VerificationKey } from '../../jwt/verify';
+import { ours, rich, u, type Rich } from '../../rich';
+import type { Diagnosis, DoctorInput, ParsedRequest, RequestVerdict } from '../../request/types';
+import { header } from '../../request/types';
+import { MAX_SERIALISED_BYTES, serialiseBody, serialisationsOf } from '../../partners/body-bytes';
+import { rfc1123Date, verifyQitRequest } from '../qit-v1/sign';
 import {
   checkEs512,
   claimsOf,
@@ -20,11 +20,11 @@ import {
   SKEW_WARN_MINUTES,
   REQUEST_TO_QITECH,
   type QitRequestInput,
-} from './qitech-shared';
-import { decideRequest, type SchemeResult } from '../trust/verdict';
-import { V2, verifyV2Request, type V2Variant } from './qitech-v2';
-import { QI_DTVM } from './qi-dtvm';
-import type { Finding } from './scheme';
+} from './shared';
+import { decideRequest, type SchemeResult } from '../../trust/verdict';
+import { V2, verifyV2Request, type V2Variant } from '../qit-v2/sign';
+import { QI_DTVM } from '../qi-dtvm/sign';
+import type { Finding } from '../../partners/scheme';
 
 /** The QI Tech schemes the doctor knows. */
 export type QitDoctorScheme = 'qit-v1' | 'qit-v2' | 'qi-dtvm';

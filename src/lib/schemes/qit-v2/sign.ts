@@ -3,15 +3,15 @@
  * timestamp, method and uri; the body is sent as plain JSON. The md5 covers the body bytes sent.
  * The QI DTVM variant (qi-dtvm.ts) differs only in its {@link V2Variant}.
  */
-import { KeybenchError } from '../errors';
-import { ours, rich } from '../rich';
-import { curlCommand, shellQuote } from './shell';
+import { KeybenchError } from '../../errors';
+import { ours, rich } from '../../rich';
+import { curlCommand, shellQuote } from '../../partners/shell';
 import {
   MAX_SERIALISED_BYTES,
   serialiseBody,
   serialisationsLazily,
   type BodySerialisation,
-} from './body-bytes';
+} from '../../partners/body-bytes';
 import {
   checkEs512,
   claimsOf,
@@ -25,8 +25,8 @@ import {
   SKEW_WARN_MINUTES,
   type QitRequestInput,
   type QitRequestVerdict,
-} from './qitech-shared';
-import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
+} from '../qitech/shared';
+import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from '../../partners/scheme';
 
 /** What an "empty payload" (GET, DELETE, no body) hashes: "{}" (QI Tech's complete sample) or "". */
 export type EmptyPayload = '{}' | '';

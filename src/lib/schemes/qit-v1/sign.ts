@@ -2,13 +2,13 @@
  * QI Tech "QIT" v1 request signing, request checking, and response verification (PARTNERS.md).
  * Every JWS is {"alg":"ES512","typ":"JWT"} with a raw r‖s P-521 signature.
  */
-import { KeybenchError, type ErrorCode } from '../errors';
-import { ours, rich } from '../rich';
-import type { KeyType } from '../keys/key-type';
-import type { VerificationKey } from '../jwt/verify';
-import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../trust/roles';
-import { isVerified } from '../trust/verdict';
-import { curlCommand, shellQuote } from './shell';
+import { KeybenchError, type ErrorCode } from '../../errors';
+import { ours, rich } from '../../rich';
+import type { KeyType } from '../../keys/key-type';
+import type { VerificationKey } from '../../jwt/verify';
+import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../../trust/roles';
+import { isVerified } from '../../trust/verdict';
+import { curlCommand, shellQuote } from '../../partners/shell';
 import {
   checkEs512,
   claimsOf,
@@ -22,10 +22,10 @@ import {
   requireP521,
   signEs512,
   SKEW_WARN_MINUTES,
-} from './qitech-shared';
-import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from './scheme';
+} from '../qitech/shared';
+import { ok, problem, type Finding, type PartnerScheme, type SignedPart } from '../../partners/scheme';
 
-export { md5Hex, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
+export { md5Hex, type QitRequestInput, type QitRequestVerdict } from '../qitech/shared';
 
 /** A time as RFC 1123 GMT, the form QI Tech's date line takes (e.g. "Thu, 23 Nov 2023 22:13:20 GMT"). */
 export function rfc1123Date(ms: number): string {
