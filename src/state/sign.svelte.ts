@@ -13,14 +13,8 @@ import {
   type QredoAuthHeader,
   type QredoSigned,
 } from '../lib/partners/qredo';
-import {
-  QIT_DEFAULTS,
-  rfc1123Date,
-  signQitRequest,
-  verifyQitResponse,
-  type QitResponseVerdict,
-  type QitSigned,
-} from '../lib/schemes/qit-v1/sign';
+import { QIT_DEFAULTS, rfc1123Date, signQitRequest, type QitSigned } from '../lib/schemes/qit-v1/sign';
+import { verifyQitResponse, type QitResponseVerdict } from '../lib/schemes/qitech/response';
 import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/schemes/qitech/shared';
 import { keysFor } from '../lib/trust/roles';
 import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/schemes/qit-v2/sign';

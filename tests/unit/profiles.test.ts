@@ -59,7 +59,18 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
       // Which module names this partner's mistakes, and the prefix of their codes.
       const where = {
         qredo: [['qredo-doctor.ts'], 'ERR_QREDO_'],
-        qitech: [['../schemes/qitech/doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
+        qitech: [
+          [
+            '../schemes/qitech/doctor.ts',
+            '../schemes/qitech/diagnoses.ts',
+            '../schemes/qit-v1/diagnoses.ts',
+            '../schemes/qit-v1/mistakes.ts',
+            '../schemes/qit-v2/diagnoses.ts',
+            '../schemes/qit-v2/mistakes.ts',
+            '../request/doctor.ts',
+          ],
+          'ERR_QIT_',
+        ],
         binance: [['binance.ts'], 'ERR_BINANCE_'],
         snowflake: [['snowflake.ts'], 'ERR_SNOWFLAKE_'],
       } as const;

@@ -13,7 +13,7 @@ import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { importPublicKey } from '../../src/lib/keys/import';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { upgradeStoredKey, type StoredKey } from '../../src/lib/keys/stored-key';
-import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qit-v1/sign';
+import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
 import { diagnoseQitech } from '../../src/lib/schemes/qitech/doctor';
 import { diagnoseQredo } from '../../src/lib/partners/qredo-doctor';
 import { ok, problem } from '../../src/lib/partners/scheme';

@@ -5,9 +5,10 @@
 import { decodeToken } from '../../jwt/decode';
 import { holdsPrivateKey, keyTextTooLarge } from '../../keys/key-material';
 import type { VerificationKey } from '../../jwt/verify';
-import { verifyQitRequest } from '../qit-v1/sign';
+import { verifyQitRequest } from '../qit-v1/verify';
 import { claimsOf, type QitRequestInput, type QitRequestVerdict } from './shared';
-import { V2, verifyV2Request } from '../qit-v2/sign';
+import { V2 } from '../qit-v2/sign';
+import { verifyV2Request } from '../qit-v2/verify';
 import { QI_DTVM } from '../qi-dtvm/sign';
 
 /** Which scheme to check a request against. */
