@@ -62,6 +62,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
         qitech: [
           [
             '../schemes/qitech/doctor.ts',
+            '../schemes/qitech/refuse.ts',
             '../schemes/qitech/diagnoses.ts',
             '../schemes/qit-v1/diagnoses.ts',
             '../schemes/qit-v1/mistakes.ts',

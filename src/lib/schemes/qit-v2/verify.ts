@@ -1,3 +1,34 @@
+/** The timestamp claim's form, and how far it is from this computer's clock (warnings). */
+function timestampFindings(ts: string, variant: V2Variant, nowMs: number): Finding[] {
+  const out: Finding[] = [];
+  const wrong = variant.timestampPattern.test(ts) ? '' : timestampFormat(ts, variant);
+  out.push(
+    wrong
+      ? problem(
+          'timestamp-format',
+          'ERR_QIT_TIMESTAMP_FORMAT',
+          'warning',
+          'timestamp',
+          rich`${ts} has ${ours(wrong)}; ${ours(variant.label)} writes e.g. ${ours(variant.timestampExample)}.`,
+        )
+      : ok('timestamp-format', 'timestamp', rich`${ts}: the ${ours(variant.label)} form.`),
+  );
+  // The v2 form says Z; the QI DTVM form is UTC without saying so.
+  const when = Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(ts) ? ts : `${ts}Z`);
+  if (Number.isFinite(when) && Math.abs(when - nowMs) > SKEW_WARN_MINUTES * 60_000) {
+    out.push(
+      problem(
+        'clock-skew',
+        'ERR_QIT_CLOCK_SKEW',
+        'warning',
+        'Clock',
+        rich`The timestamp is ${ours(describeSkew(when, nowMs))} this computer's clock (UTC). QI Tech does not document its tolerance; a fresh request should be within seconds.`,
+      ),
+    );
+  }
+  return out;
+}
+
 /**
  * Check a v2 / QI DTVM request signed elsewhere (the user's server) against keys the user trusts:
  * the JWT, payload_md5 over the body as pasted, the method and uri claims, the timestamp, the clock.
@@ -201,32 +232,6 @@ export async function verifyV2Request(
   );
   if (uri) findings.push(uri);
   const ts = typeof claims.timestamp === 'string' ? claims.timestamp : '';
-  if (ts) {
-    const wrong = variant.timestampPattern.test(ts) ? '' : timestampFormat(ts, variant);
-    findings.push(
-      wrong
-        ? problem(
-            'timestamp-format',
-            'ERR_QIT_TIMESTAMP_FORMAT',
-            'warning',
-            'timestamp',
-            rich`${ts} has ${ours(wrong)}; ${ours(variant.label)} writes e.g. ${ours(variant.timestampExample)}.`,
-          )
-        : ok('timestamp-format', 'timestamp', rich`${ts}: the ${ours(variant.label)} form.`),
-    );
-    // The v2 form says Z; the QI DTVM form is UTC without saying so.
-    const when = Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(ts) ? ts : `${ts}Z`);
-    if (Number.isFinite(when) && Math.abs(when - input.nowMs) > SKEW_WARN_MINUTES * 60_000) {
-      findings.push(
-        problem(
-          'clock-skew',
-          'ERR_QIT_CLOCK_SKEW',
-          'warning',
-          'Clock',
-          rich`The timestamp is ${ours(describeSkew(when, input.nowMs))} this computer's clock (UTC). QI Tech does not document its tolerance; a fresh request should be within seconds.`,
-        ),
-      );
-    }
-  }
+  if (ts) findings.push(...timestampFindings(ts, variant, input.nowMs));
   return out();
 }

@@ -96,6 +96,52 @@ function splitQit(text: string): { apiKey: string; token: string } | null {
 }
 
 /**
+ * The method, date and endpoint lines against the request this answers: warnings only (no QI Tech
+ * client checks them; servers may sign with their own clock).
+ */
+function requestLines(lines: readonly string[], request: QitResponseInput['request']): Finding[] {
+  const { method, endpoint, date } = request;
+  const out: Finding[] = [];
+  const line = (i: number) => lines[i] ?? '(nothing)';
+  out.push(
+    lines[0] === method
+      ? ok('method', 'Method line', rich`${method}, as requested.`)
+      : problem(
+          'method',
+          'ERR_QIT_METHOD',
+          'warning',
+          'Method line',
+          rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
+        ),
+  );
+  out.push(
+    date === undefined
+      ? { ...ok('date', 'Date line', rich`${line(3)} (not compared: no request date).`), severity: 'info' }
+      : lines[3] === date
+        ? ok('date', 'Date line', rich`${date}, as requested.`)
+        : problem(
+            'date',
+            'ERR_QIT_DATE',
+            'warning',
+            'Date line',
+            rich`Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
+          ),
+  );
+  out.push(
+    lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
+      ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
+      : problem(
+          'endpoint',
+          'ERR_QIT_ENDPOINT',
+          'warning',
+          'Endpoint line',
+          rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
+        ),
+  );
+  return out;
+}
+
+/**
  * Verify a QI Tech response: the Authorization token with a trusted QI Tech public key, the API
  * key, its md5 line against the body's encoded_body (all required), the method, date and endpoint
  * lines against the request (warnings: no client checks them), then encoded_body itself.
@@ -170,43 +216,7 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
                 rich`The token signs md5 ${lines[1] || ours('(empty)')}, but md5(encoded_body) is ${expectedMd5 || ours('(empty)')}: the body is not the one that was signed.`),
         ),
   );
-  const { method, endpoint, date } = input.request;
-  const line = (i: number) => lines[i] ?? '(nothing)';
-  checks.push(
-    lines[0] === method
-      ? ok('method', 'Method line', rich`${method}, as requested.`)
-      : problem(
-          'method',
-          'ERR_QIT_METHOD',
-          'warning',
-          'Method line',
-          rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
-        ),
-  );
-  checks.push(
-    date === undefined
-      ? { ...ok('date', 'Date line', rich`${line(3)} (not compared: no request date).`), severity: 'info' }
-      : lines[3] === date
-        ? ok('date', 'Date line', rich`${date}, as requested.`)
-        : problem(
-            'date',
-            'ERR_QIT_DATE',
-            'warning',
-            'Date line',
-            rich`Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
-          ),
-  );
-  checks.push(
-    lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
-      ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
-      : problem(
-          'endpoint',
-          'ERR_QIT_ENDPOINT',
-          'warning',
-          'Endpoint line',
-          rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
-        ),
-  );
+  checks.push(...requestLines(lines, input.request));
   let decodedBody: unknown;
   if (body.jws) {
     const b = await bodySignature(body.jws, keys);
