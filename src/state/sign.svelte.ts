@@ -13,19 +13,13 @@ import {
   type QredoAuthHeader,
   type QredoSigned,
 } from '../lib/schemes/qredo/sign';
-import {
-  QIT_DEFAULTS,
-  rfc1123Date,
-  signQitRequest,
-  verifyQitResponse,
-  type QitResponseVerdict,
-  type QitSigned,
-} from '../lib/partners/qitech';
-import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/partners/qitech-shared';
+import { QIT_DEFAULTS, rfc1123Date, signQitRequest, type QitSigned } from '../lib/schemes/qit-v1/sign';
+import { verifyQitResponse, type QitResponseVerdict } from '../lib/schemes/qitech/response';
+import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/schemes/qitech/shared';
 import { keysFor } from '../lib/trust/roles';
-import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/partners/qitech-v2';
-import { QI_DTVM } from '../lib/partners/qi-dtvm';
-import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/partners/qitech-request';
+import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/schemes/qit-v2/sign';
+import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
+import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/schemes/qitech/request';
 import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';

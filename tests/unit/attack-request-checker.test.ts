@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { pastedPublicKey, verifyQitechRequest } from '../../src/lib/partners/qitech-request';
+import { pastedPublicKey, verifyQitechRequest } from '../../src/lib/schemes/qitech/request';
 import { b64u, segment, tamper, type TrustedForNode } from './attack-corpus';
 import { vector } from './helpers';
 import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';

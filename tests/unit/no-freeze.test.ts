@@ -17,9 +17,9 @@ import {
   scanKeyMaterial,
 } from '../../src/lib/keys/key-material';
 import { parseKeySetText, parseKeyText } from '../../src/lib/keys/parse';
-import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
+import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
-import { bodyCandidates } from '../../src/lib/partners/qitech-doctor';
+import { bodyCandidates } from '../../src/lib/schemes/qitech/doctor';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { nodeJws, toolKey } from './jwt-helpers';
 

@@ -76,7 +76,19 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           readdirSync(join(partnersDir, '../schemes/qredo')).map((f) => `../schemes/qredo/${f}`),
           'ERR_QREDO_',
         ],
-        qitech: [['qitech-doctor.ts', '../request/doctor.ts'], 'ERR_QIT_'],
+        qitech: [
+          [
+            '../schemes/qitech/doctor.ts',
+            '../schemes/qitech/refuse.ts',
+            '../schemes/qitech/diagnoses.ts',
+            '../schemes/qit-v1/diagnoses.ts',
+            '../schemes/qit-v1/mistakes.ts',
+            '../schemes/qit-v2/diagnoses.ts',
+            '../schemes/qit-v2/mistakes.ts',
+            '../request/doctor.ts',
+          ],
+          'ERR_QIT_',
+        ],
         binance: [
           ['../schemes/binance/check.ts', '../schemes/binance/checks.ts', '../schemes/binance/mistakes.ts'],
           'ERR_BINANCE_',

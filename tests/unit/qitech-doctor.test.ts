@@ -8,7 +8,7 @@ import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { plain } from '../../src/lib/rich';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import { diagnoseQitech, endpointOfUrl } from '../../src/lib/partners/qitech-doctor';
+import { diagnoseQitech, endpointOfUrl } from '../../src/lib/schemes/qitech/doctor';
 import { vector } from './helpers';
 import { nodeJwk, toolKey } from './jwt-helpers';
 

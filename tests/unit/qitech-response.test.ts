@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { signQitRequest, verifyQitResponse, type QitKeyringEntry } from '../../src/lib/partners/qitech';
+import { signQitRequest } from '../../src/lib/schemes/qit-v1/sign';
+import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
 import { vector } from './helpers';
 
 const qit = JSON.parse(vector('qitech', 'vectors.json'));

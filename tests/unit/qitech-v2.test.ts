@@ -4,16 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { md5Hex } from '../../src/lib/partners/qitech-shared';
-import { V2, signV2Request, type V2SignInput } from '../../src/lib/partners/qitech-v2';
-import { QI_DTVM } from '../../src/lib/partners/qi-dtvm';
+import { md5Hex } from '../../src/lib/schemes/qitech/shared';
+import { V2, signV2Request, type V2SignInput } from '../../src/lib/schemes/qit-v2/sign';
+import { QI_DTVM } from '../../src/lib/schemes/qi-dtvm/sign';
 import {
   pastedPublicKey,
   recogniseQitScheme,
   verifyQitechRequest,
-} from '../../src/lib/partners/qitech-request';
+} from '../../src/lib/schemes/qitech/request';
 import { pythonJsonDumps, serialiseBody, pythonFloatRepr } from '../../src/lib/partners/body-bytes';
-import { QIT_DEFAULTS, signQitRequest } from '../../src/lib/partners/qitech';
+import { QIT_DEFAULTS, signQitRequest } from '../../src/lib/schemes/qit-v1/sign';
 import { vector } from './helpers';
 import { nodeJws, nodeVerifiesJws } from './jwt-helpers';
 

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { examineRequest } from '../../src/lib/request/doctor';
 import { parseRequest } from '../../src/lib/request/parse';
 import { header } from '../../src/lib/request/types';
-import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
+import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { plain } from '../../src/lib/rich';
 import { vector } from './helpers';

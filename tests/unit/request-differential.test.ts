@@ -14,7 +14,7 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { examineRequest } from '../../src/lib/request/doctor';
-import { pastedPublicKey } from '../../src/lib/partners/qitech-request';
+import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { vector } from './helpers';
 

@@ -7,10 +7,10 @@ import { duplicateMembers, own } from '../json';
 import type { VerificationKey } from '../jwt/verify';
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
-import { recogniseQitScheme } from '../partners/qitech-request';
+import { recogniseQitScheme } from '../schemes/qitech/request';
 import { diagnoseQredo } from '../schemes/qredo/doctor';
-import { qitechResult } from '../partners/qitech-doctor';
-import { REQUEST_TO_QITECH } from '../partners/qitech-shared';
+import { qitechResult } from '../schemes/qitech/doctor';
+import { REQUEST_TO_QITECH } from '../schemes/qitech/shared';
 import { decideRequest } from '../trust/verdict';
 import {
   keysFor as keysOf,

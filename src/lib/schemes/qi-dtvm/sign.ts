@@ -2,7 +2,7 @@
  * QI DTVM's variant of QI Tech v2 (PARTNERS.md): timestamp `%Y-%m-%dT%H:%M:%S` in UTC (no fraction,
  * no Z) and payload_md5 only when there is a body.
  */
-import type { QitRequestInput, QitRequestVerdict } from './qitech-shared';
+import type { QitRequestInput, QitRequestVerdict } from '../qitech/shared';
 import {
   describeV2Request,
   signV2Request,
@@ -10,8 +10,8 @@ import {
   type V2SignInput,
   type V2Signed,
   type V2Variant,
-} from './qitech-v2';
-import type { PartnerScheme } from './scheme';
+} from '../qit-v2/sign';
+import type { PartnerScheme } from '../../partners/scheme';
 
 /** The QI DTVM variant's differences from v2. */
 export const QI_DTVM: V2Variant = {

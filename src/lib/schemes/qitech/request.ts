@@ -2,13 +2,14 @@
  * Check a QI Tech request signed elsewhere, by scheme or by recognising it: "QIT …" is v1, a
  * bare JWT whose timestamp has no fraction and no Z is QI DTVM, any other bare JWT is v2.
  */
-import { decodeToken } from '../jwt/decode';
-import { holdsPrivateKey, keyTextTooLarge } from '../keys/key-material';
-import type { VerificationKey } from '../jwt/verify';
-import { verifyQitRequest } from './qitech';
-import { claimsOf, type QitRequestInput, type QitRequestVerdict } from './qitech-shared';
-import { V2, verifyV2Request } from './qitech-v2';
-import { QI_DTVM } from './qi-dtvm';
+import { decodeToken } from '../../jwt/decode';
+import { holdsPrivateKey, keyTextTooLarge } from '../../keys/key-material';
+import type { VerificationKey } from '../../jwt/verify';
+import { verifyQitRequest } from '../qit-v1/verify';
+import { claimsOf, type QitRequestInput, type QitRequestVerdict } from './shared';
+import { V2 } from '../qit-v2/sign';
+import { verifyV2Request } from '../qit-v2/verify';
+import { QI_DTVM } from '../qi-dtvm/sign';
 
 /** Which scheme to check a request against. */
 export type QitSchemeChoice = 'auto' | 'v1' | 'v2' | 'qi-dtvm';
@@ -46,8 +47,8 @@ export async function pastedPublicKey(text: string, label = 'pasted public key')
   // Before any scan: too much text is not read, and is cleared (it could hold a private key).
   const tooLarge = keyTextTooLarge(text);
   if (tooLarge) return { refused: { message: `${tooLarge} The box was cleared.`, privateKey: true } };
-  const { parseKeyText } = await import('../keys/parse');
-  const { forgetPrivate } = await import('../keys/import');
+  const { parseKeyText } = await import('../../keys/parse');
+  const { forgetPrivate } = await import('../../keys/import');
   // The same test as the inspector's key box: private material anywhere, even where the parser fails.
   if (holdsPrivateKey(text)) {
     return {

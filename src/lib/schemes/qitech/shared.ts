@@ -3,17 +3,17 @@
  * JWS signing with a P-521 key, and checking one against candidate keys.
  */
 import { md5 } from '@noble/hashes/legacy.js';
-import { toHex } from '../encoding/base64url';
-import { KeybenchError } from '../errors';
-import { signJws } from '../jwt/sign';
-import { decodeToken, type DecodedToken } from '../jwt/decode';
-import { fail, verifyToken, type Verdict, type VerificationKey } from '../jwt/verify';
-import { own } from '../json';
-import { rich } from '../rich';
-import type { ErrorCode } from '../errors';
-import { ok, problem, type Finding } from './scheme';
-import { isVerified, roleFinding } from '../trust/verdict';
-import type { VerificationContext } from '../trust/roles';
+import { toHex } from '../../encoding/base64url';
+import { KeybenchError } from '../../errors';
+import { signJws } from '../../jwt/sign';
+import { decodeToken, type DecodedToken } from '../../jwt/decode';
+import { fail, verifyToken, type Verdict, type VerificationKey } from '../../jwt/verify';
+import { own } from '../../json';
+import { rich } from '../../rich';
+import type { ErrorCode } from '../../errors';
+import { ok, problem, type Finding } from '../../partners/scheme';
+import { isVerified, roleFinding } from '../../trust/verdict';
+import type { VerificationContext } from '../../trust/roles';
 
 /** The JWS header every QI Tech token carries. */
 export const ES512_HEADER = { alg: 'ES512', typ: 'JWT' } as const;

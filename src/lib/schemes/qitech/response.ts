@@ -1,0 +1,237 @@
+/**
+ * The QI Tech response check (for the Sign view's panel): a response's AUTHORIZATION token verified
+ * only with QI Tech's trusted public keys, never the user's own (a reflected request would pass).
+ */
+import type { ErrorCode } from '../../errors';
+import { ours, rich } from '../../rich';
+import type { KeyType } from '../../keys/key-type';
+import type { VerificationKey } from '../../jwt/verify';
+import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../../trust/roles';
+import { isVerified } from '../../trust/verdict';
+import { ok, problem, type Finding } from '../../partners/scheme';
+import { checkEs512, claimsOf, md5Hex } from './shared';
+import { bodySignature, encodedBodyOf } from './encoded-body';
+
+/** A keyring entry as the response verifier sees it: whether it is a pair or a trusted public key, and whose. */
+export interface QitKeyringEntry {
+  kind: 'pair' | 'public';
+  label: string;
+  spki: Uint8Array<ArrayBuffer>;
+  type: KeyType;
+  /** Whose key it is (unset: stored before keys had roles). */
+  owner?: KeyOwner;
+}
+
+/** A response is checked as one coming from QI Tech: QI Tech's keys only (trust/roles.ts). */
+export const RESPONSE_FROM_QITECH: VerificationContext = { direction: 'response-from', partner: 'qitech' };
+
+function asCandidate(k: QitKeyringEntry): VerificationKey {
+  return {
+    kind: 'public',
+    label: k.label,
+    origin: 'stored',
+    spki: k.spki,
+    type: k.type,
+    ...(k.owner ? { owner: k.owner } : {}),
+  };
+}
+
+/**
+ * The keys that may verify a QI Tech response: stored P-521 public keys whose owner is QI Tech.
+ * Never the user's own key (a pair, or the public key of the user's server): it verifying a
+ * "response" proves only that the user signed it — a reflected request would pass.
+ */
+export function qitechResponseKeys(keyring: readonly QitKeyringEntry[]): VerificationKey[] {
+  return keysFor(
+    RESPONSE_FROM_QITECH,
+    keyring
+      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
+      .map(asCandidate),
+  );
+}
+
+/** Stored P-521 public keys with no owner set: not tried for responses until the user says whose they are. */
+export function qitechUnownedKeys(keyring: readonly QitKeyringEntry[]): string[] {
+  return skippedKeys(
+    RESPONSE_FROM_QITECH,
+    keyring
+      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
+      .map(asCandidate),
+  ).unowned;
+}
+
+/** The response verdict: `verified` when the token's signature, the API key and the md5 line hold. */
+export interface QitResponseVerdict {
+  verified: boolean;
+  /** Why nothing was checked, when nothing could be (e.g. ERR_QIT_NO_TRUSTED_KEY). */
+  code?: ErrorCode;
+  message: string;
+  checks: Finding[];
+  decodedBody?: unknown;
+}
+
+/** Input to {@link verifyQitResponse}. */
+export interface QitResponseInput {
+  authorization: string;
+  body: string;
+  /** The user's API key (integration key). */
+  apiKey: string;
+  /** The whole keyring; only its trusted P-521 public keys are used. */
+  keyring: readonly QitKeyringEntry[];
+  /** The request this answers; its method, endpoint and date lines are compared (warnings). */
+  request: { method: string; endpoint: string; date?: string };
+}
+
+/** What to say about stored P-521 public keys that were not tried because nobody said whose they are. */
+function unownedNote(keyring: readonly QitKeyringEntry[]): string {
+  const n = qitechUnownedKeys(keyring).length;
+  if (!n) return '';
+  return ` ${n} stored P-521 public key${n === 1 ? ' has' : 's have'} no owner set, so ${n === 1 ? 'it was' : 'they were'} not tried: in Keys, use "Set whose key" on ${n === 1 ? 'it' : 'each'}.`;
+}
+
+/** The Authorization header's `QIT <api_key>:<token>`, if it is one. */
+function splitQit(text: string): { apiKey: string; token: string } | null {
+  const m = /^\s*(?:Authorization:\s*)?QIT\s+([^:\s]+):(\S+)\s*$/i.exec(text);
+  return m ? { apiKey: m[1]!, token: m[2]! } : null;
+}
+
+/**
+ * The method, date and endpoint lines against the request this answers: warnings only (no QI Tech
+ * client checks them; servers may sign with their own clock).
+ */
+function requestLines(lines: readonly string[], request: QitResponseInput['request']): Finding[] {
+  const { method, endpoint, date } = request;
+  const out: Finding[] = [];
+  const line = (i: number) => lines[i] ?? '(nothing)';
+  out.push(
+    lines[0] === method
+      ? ok('method', 'Method line', rich`${method}, as requested.`)
+      : problem(
+          'method',
+          'ERR_QIT_METHOD',
+          'warning',
+          'Method line',
+          rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
+        ),
+  );
+  out.push(
+    date === undefined
+      ? { ...ok('date', 'Date line', rich`${line(3)} (not compared: no request date).`), severity: 'info' }
+      : lines[3] === date
+        ? ok('date', 'Date line', rich`${date}, as requested.`)
+        : problem(
+            'date',
+            'ERR_QIT_DATE',
+            'warning',
+            'Date line',
+            rich`Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
+          ),
+  );
+  out.push(
+    lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
+      ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
+      : problem(
+          'endpoint',
+          'ERR_QIT_ENDPOINT',
+          'warning',
+          'Endpoint line',
+          rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
+        ),
+  );
+  return out;
+}
+
+/**
+ * Verify a QI Tech response: the Authorization token with a trusted QI Tech public key, the API
+ * key, its md5 line against the body's encoded_body (all required), the method, date and endpoint
+ * lines against the request (warnings: no client checks them), then encoded_body itself.
+ */
+export async function verifyQitResponse(input: QitResponseInput): Promise<QitResponseVerdict> {
+  const keys = qitechResponseKeys(input.keyring);
+  if (keys.length === 0) {
+    return {
+      verified: false,
+      code: 'ERR_QIT_NO_TRUSTED_KEY',
+      message: `Not verified: there is no QI Tech public key in your keyring. Import QI Tech's public key (Keys → Import, Whose key: QI Tech). Your own keys are never used for responses: they would accept your own request sent back to you.${unownedNote(input.keyring)}`,
+      checks: [],
+    };
+  }
+  const checks: Finding[] = [];
+  const qit = splitQit(input.authorization);
+  if (!qit) {
+    checks.push(
+      problem(
+        'authorization',
+        'ERR_QIT_AUTH_HEADER',
+        'error',
+        'Authorization header',
+        'Expected "QIT <api_key>:<token>".',
+      ),
+    );
+    return { verified: false, message: 'Not verified: Authorization header failed.', checks };
+  }
+  const yours = input.apiKey.trim();
+  checks.push(
+    qit.apiKey === yours
+      ? ok('api-key', 'API key', 'The header names your API key.')
+      : problem(
+          'api-key',
+          'ERR_QIT_API_KEY',
+          'error',
+          'API key',
+          rich`The header names ${qit.apiKey}, not your API key ${yours || ours('(empty)')}.`,
+        ),
+  );
+  const { decoded, verdict } = await checkEs512(qit.token, keys);
+  checks.push(
+    verdict.verified
+      ? ok('signature', 'Authorization token signature', rich`Signed by ${verdict.key!.label}.`)
+      : problem(
+          'signature',
+          'ERR_QIT_TOKEN_SIGNATURE',
+          'error',
+          'Authorization token signature',
+          verdict.message,
+        ),
+  );
+  const claims = claimsOf(decoded);
+  const lines = typeof claims?.signature === 'string' ? claims.signature.split('\n') : [];
+  const body = encodedBodyOf(input.body);
+  const expectedMd5 = body.jws ? md5Hex(body.jws) : '';
+  checks.push(
+    lines.length === 5 && lines[1] === expectedMd5 && !body.problem
+      ? ok(
+          'md5',
+          'Body MD5',
+          rich`md5(encoded_body) = ${expectedMd5 || ours('(empty: no body)')}, as signed.`,
+        )
+      : problem(
+          'md5',
+          'ERR_QIT_MD5',
+          'error',
+          'Body MD5',
+          lines.length !== 5
+            ? 'The token has no five-line "signature" claim.'
+            : (body.problem ??
+                rich`The token signs md5 ${lines[1] || ours('(empty)')}, but md5(encoded_body) is ${expectedMd5 || ours('(empty)')}: the body is not the one that was signed.`),
+        ),
+  );
+  checks.push(...requestLines(lines, input.request));
+  let decodedBody: unknown;
+  if (body.jws) {
+    const b = await bodySignature(body.jws, keys);
+    checks.push(b.finding);
+    if (b.decoded.payload?.kind === 'json') decodedBody = b.decoded.payload.value;
+  }
+  // The one rule: the token's signature holds with QI Tech's key, and no check is an error.
+  const verified = isVerified(RESPONSE_FROM_QITECH, verdict.verified ? verdict.key : undefined, checks);
+  const warnings = checks.filter((c) => c.severity === 'warning').length;
+  return {
+    verified,
+    message: verified
+      ? `Signature verified with "${verdict.key!.label}": token, API key and body MD5 hold${body.jws ? ', and encoded_body is signed' : ''}.${warnings ? ` ${warnings} warning${warnings > 1 ? 's' : ''} below.` : ''}`
+      : `Not verified: ${checks.find((c) => c.severity === 'error')!.label} failed.${unownedNote(input.keyring)}`,
+    checks,
+    decodedBody,
+  };
+}
