@@ -18,6 +18,7 @@ import {
   type KeysFor,
   type RequestExamination,
 } from '../../src/lib/schemes/engine/doctor';
+import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
 import { loadCheck, loadRequestChecks, SCHEMES } from '../../src/lib/schemes/engine/registry';
 import { defineRequestCheck, type RequestCheck } from '../../src/lib/schemes/engine/types';
 import { vector } from './helpers';
@@ -65,6 +66,8 @@ describe('the registry', () => {
     expect(request.map((c) => c.id).sort()).toEqual(
       ['binance', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort(),
     );
+    // The doctor's own (eager) list is the registry's.
+    expect(REQUEST_CHECKS.map((c) => c.id)).toEqual(request.map((c) => c.id));
   });
 });
 

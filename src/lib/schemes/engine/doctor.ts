@@ -14,7 +14,8 @@ import { header, type ParsedRequest, type RequestVerdict } from '../../request/t
 import { ours, rich, type Rich } from '../../rich';
 import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } from '../../trust/roles';
 import { decideRequest } from '../../trust/verdict';
-import { loadRequestChecks, schemesOfKind, SCHEMES } from './registry';
+import { REQUEST_CHECKS } from './doctor-checks';
+import { schemesOfKind, SCHEMES } from './registry';
 import type { RequestCheck, SchemeId } from './types';
 
 export { parseRequest };
@@ -32,6 +33,8 @@ export type RequestExamination =
   | {
       kind: 'verdict';
       request: ParsedRequest;
+      /** The scheme it was checked as: its name, and the partner whose profile lists it (if one does). */
+      scheme: { id: SchemeId; name: string; partner?: string };
       verdict: RequestVerdict;
       verdicts: RequestVerdict[];
       skipped?: SkippedKeys;
@@ -114,6 +117,12 @@ async function judge(
   // A request sent to a partner is verified with the user's own keys (or the pasted one), never a
   // partner's: QI Tech's key "verifying" a request means QI Tech signed it.
   const context = contextOfScheme(check.id, PARTNER_PROFILES);
+  const partner = PARTNER_PROFILES.find((p) => p.schemes.includes(check.id))?.name;
+  const scheme = {
+    id: check.id,
+    name: SCHEMES.get(check.id)?.name ?? check.id,
+    ...(partner !== undefined ? { partner } : {}),
+  };
   const keys = keysOf(context, offered);
   const skipped = skippedKeys(context, offered);
   const notTried = skipped.unowned.length || skipped.otherOwner.length ? { skipped } : {};
@@ -128,12 +137,13 @@ async function judge(
       parts: ['The request carries no signature to check.'],
       request,
     };
-  return { kind: 'verdict', request, verdict, verdicts, ...notTried };
+  return { kind: 'verdict', request, scheme, verdict, verdicts, ...notTried };
 }
 
 /**
  * Read the pasted text as a request and, when it is one, examine it with the trusted keys the page
- * gives (`keysFor`). Null when the text is not a request (a JWT, say).
+ * gives (`keysFor`). Null when the text is not a request (a JWT, say). `checks`: the request checks
+ * to recognise it among (default: every scheme's; tests pass their own).
  */
 export async function examineRequest(
   text: string,
@@ -145,7 +155,7 @@ export async function examineRequest(
   if (parsed.kind === 'not-request') return null;
   if (parsed.kind === 'error') return { kind: 'error', code: parsed.code, parts: parsed.parts };
   const request = parsed.request;
-  const check = pickCheck(request, checks ?? (await loadRequestChecks()));
+  const check = pickCheck(request, checks ?? REQUEST_CHECKS);
   if (check === null) {
     const token = bearerOf(request);
     return token === null ? unrecognised(request) : { kind: 'bearer', request, token };
