@@ -49,6 +49,7 @@ test('B.2.6 verifies with the RFC key stored (key box empty)', async ({ page }) 
   const v = await settled(page);
   expect(v.state, v.text).toBe('verified');
   expect(v.text).toContain('Signature verified');
+  await expect(page.getByText(/^Trying every stored key \(1\)/)).toBeVisible();
 });
 
 test('a tampered @authority fails, and the signature base names the component as sent', async ({ page }) => {
