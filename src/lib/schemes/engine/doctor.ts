@@ -15,7 +15,7 @@ import { ours, rich, type Rich } from '../../rich';
 import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } from '../../trust/roles';
 import { decideRequest } from '../../trust/verdict';
 import { REQUEST_CHECKS } from './doctor-checks';
-import { schemesOfKind, SCHEMES } from './registry';
+import { schemesOfKind, SCHEMES } from './metas';
 import type { RequestCheck, SchemeId } from './types';
 
 export { parseRequest };
