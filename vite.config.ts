@@ -115,7 +115,7 @@ const pwa = VitePWA({
 export default defineConfig({
   base: './',
   plugins: [svelte(), devWithoutCsp(), stylesheetFirst(), chunkModules(), pwa, previewWithHeaders()],
-  // The request doctor's worker (src/lib/request/doctor.worker.ts) is a module worker: it splits
+  // The request doctor's worker (src/lib/schemes/engine/doctor.worker.ts) is a module worker: it splits
   // into chunks like the page (the key parser loads lazily inside it too).
   worker: { format: 'es' },
   build: {

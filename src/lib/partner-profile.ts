@@ -7,6 +7,7 @@
 import type { ErrorCode } from './errors';
 import type { KeySpecId } from './keys/key-specs';
 import type { KeyType } from './keys/key-type';
+import type { SchemeId } from './schemes/engine/types';
 
 /** A key type the partner accepts for signing. */
 export type AcceptedKey =
@@ -43,19 +44,24 @@ export interface OnboardingStep {
   action?: StepAction;
 }
 
-/** The Sign view's forms. A scheme names the one that signs it. */
+/** The Sign view's forms (one per partner before forms were per scheme; QI Tech's three share one). */
 export type SignerId = 'qredo' | 'qitech' | 'snowflake' | 'binance';
 
-/** A signing scheme of the partner. */
-export interface SigningScheme {
-  id: 'qredo' | 'qit-v2' | 'qit-v1' | 'qi-dtvm' | 'binance' | 'snowflake-jwt';
-  /** As the Sign view and the request doctor name it. */
-  name: string;
-  signer: SignerId;
-  /** How a pasted request or token is recognised as this scheme (shown when nothing matches). */
-  recognisedBy: string;
-  /** Where the scheme is specified. */
-  source: string;
+/** The Sign view's form that signs a scheme, or null when it has none of these (e.g. rfc9421). */
+export function signerOf(scheme: SchemeId): SignerId | null {
+  switch (scheme) {
+    case 'qredo':
+    case 'binance':
+      return scheme;
+    case 'qit-v1':
+    case 'qit-v2':
+    case 'qi-dtvm':
+      return 'qitech';
+    case 'snowflake-jwt':
+      return 'snowflake';
+    default:
+      return null;
+  }
 }
 
 /** A mistake the request doctor (or the inspector's partner check) recognises and names. */
@@ -94,7 +100,12 @@ export interface PartnerProfile {
   };
   fingerprint: { format: FingerprintFormat; where: string };
   checklist: readonly OnboardingStep[];
-  schemes: readonly SigningScheme[];
+  /**
+   * The schemes the partner uses, by id (folders under src/lib/schemes/; their names, how they are
+   * recognised and their sources are in each scheme's meta.ts). A request signed with one of them is
+   * sent TO this partner, so it is verified with the user's own keys.
+   */
+  schemes: readonly SchemeId[];
   /** What keybench's doctor or inspector recognises as this partner's typical mistakes. */
   mistakes: readonly Mistake[];
   /** The partner documentation the profile follows. */
@@ -123,7 +134,8 @@ export function defaultSigner(
   const served = new Set(keys.filter((k) => k.kind === 'pair').flatMap((k) => k.partners));
   if (served.size !== 1) return null;
   const [id] = served;
-  return profiles.find((p) => p.id === id)?.schemes[0]?.signer ?? null;
+  const first = profiles.find((p) => p.id === id)?.schemes[0];
+  return first === undefined ? null : signerOf(first);
 }
 
 /** A profile as written in its file (the identity function: it only checks the shape). */

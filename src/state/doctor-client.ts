@@ -5,9 +5,9 @@
  * answers about any other job are dropped. Where no worker can be started (or it fails to load),
  * the doctor runs on the page itself, with a note saying so: never a blank verdict.
  */
-import type { RequestExamination } from '../lib/request/doctor';
-import type { FromDoctor, KeysAnswer, Port, ToDoctor } from '../lib/request/doctor-protocol';
-import type { RequestScheme } from '../lib/request/types';
+import type { RequestExamination } from '../lib/schemes/engine/doctor';
+import type { FromDoctor, KeysAnswer, Port, ToDoctor } from '../lib/schemes/engine/doctor-protocol';
+import type { SchemeId } from '../lib/schemes/engine/types';
 import { doctorWorkerUrl, serviceWorkerPolicy } from './sw-policy';
 
 /** A worker, as far as the client uses one. */
@@ -17,7 +17,7 @@ export interface WorkerLike extends Port<FromDoctor, ToDoctor> {
 }
 
 /** The trusted keys for a scheme, read for the given algorithm. */
-export type KeysFor = (scheme: RequestScheme, alg: 'RS256' | 'ES512' | undefined) => Promise<KeysAnswer>;
+export type KeysFor = (scheme: SchemeId, alg: 'RS256' | 'ES512' | undefined) => Promise<KeysAnswer>;
 
 /** What a job gave: the examination, a note when it ran on the page, or `superseded` by a newer job. */
 export interface DoctorAnswer {
@@ -152,8 +152,8 @@ export class DoctorClient {
 /** The doctor on the page itself (loaded on first use). */
 async function onMainThread(job: Job): Promise<DoctorAnswer> {
   try {
-    const { examineRequest, algOfScheme } = await import('../lib/request/doctor');
-    const result = await examineRequest(job.text, (s) => job.keysFor(s, algOfScheme(s)), job.nowMs);
+    const { examineRequest } = await import('../lib/schemes/engine/doctor');
+    const result = await examineRequest(job.text, job.keysFor, job.nowMs);
     return { result, note: MAIN_THREAD_NOTE };
   } catch (e) {
     const message = `Could not examine the request: ${e instanceof Error ? e.name : 'error'}.`;

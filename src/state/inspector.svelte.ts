@@ -14,7 +14,7 @@ import { own } from '../lib/json';
 import { holdsPrivateKey, keyTextTooLarge } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
 import { sniffRequest } from '../lib/request/sniff';
-import type { RequestExamination } from '../lib/request/doctor';
+import type { RequestExamination } from '../lib/schemes/engine/doctor';
 
 /** Tokens longer than this are decoded once typing pauses, so each keystroke stays fast. */
 const DECODE_AT_ONCE = 100_000;

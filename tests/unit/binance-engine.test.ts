@@ -71,8 +71,8 @@ describe('the Binance check on the engine', () => {
     expect(loaded.find((c) => c.id === 'binance')).toBe(check);
     expect(check.signedHeaders).toEqual(['x-mbx-apikey', 'content-type']);
     const req = request(Q, B, 'abc');
-    expect(check.recognise(req)).toBe(2);
-    expect(check.recognise({ ...req, body: B, url: `${API}?${Q}&signature=abc` })).toBe(2);
+    expect(check.recognise(req)).toBe(3);
+    expect(check.recognise({ ...req, body: B, url: `${API}?${Q}&signature=abc` })).toBe(3);
     expect(check.recognise({ ...req, body: B })).toBe(0);
     expect(check.recognise({ ...req, headers: [] })).toBe(0);
   });

@@ -9,8 +9,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { FromDoctor, Port, ToDoctor } from '../../src/lib/request/doctor-protocol';
-import { serveDoctor } from '../../src/lib/request/doctor-serve';
+import type { FromDoctor, Port, ToDoctor } from '../../src/lib/schemes/engine/doctor-protocol';
+import { serveDoctor } from '../../src/lib/schemes/engine/doctor-serve';
 import { DoctorClient, MAIN_THREAD_NOTE, type WorkerLike } from '../../src/state/doctor-client';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

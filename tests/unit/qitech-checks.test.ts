@@ -6,7 +6,7 @@
  */
 import { createHash, createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest } from '../../src/lib/request/doctor';
+import { examineRequest } from '../../src/lib/schemes/engine/doctor';
 import { parseRequest } from '../../src/lib/request/parse';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import type { VerificationKey } from '../../src/lib/jwt/verify';

@@ -13,7 +13,7 @@ import {
 } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { examineRequest } from '../../src/lib/request/doctor';
+import { examineRequest } from '../../src/lib/schemes/engine/doctor';
 import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { vector } from './helpers';

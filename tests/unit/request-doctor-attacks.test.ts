@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest, type RequestExamination } from '../../src/lib/request/doctor';
+import { examineRequest, type RequestExamination } from '../../src/lib/schemes/engine/doctor';
 import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import type { RequestVerdict } from '../../src/lib/request/types';

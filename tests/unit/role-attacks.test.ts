@@ -17,7 +17,7 @@ import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/q
 import { diagnoseQitech } from '../../src/lib/schemes/qitech/doctor';
 import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
 import { ok, problem } from '../../src/lib/partners/scheme';
-import { examineRequest, parseRequest } from '../../src/lib/request/doctor';
+import { examineRequest, parseRequest } from '../../src/lib/schemes/engine/doctor';
 import type { ParsedRequest } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
 import { keyFits, keysFor, skippedKeys, type VerificationContext } from '../../src/lib/trust/roles';

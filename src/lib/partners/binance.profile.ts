@@ -39,15 +39,7 @@ export default definePartner({
       action: 'sign',
     },
   ],
-  schemes: [
-    {
-      id: 'binance',
-      name: 'SIGNED endpoints: Ed25519 or RSA over the query and form body, signature= parameter',
-      signer: 'binance',
-      recognisedBy: 'X-MBX-APIKEY with a signature= parameter',
-      source: 'binance-spot-api-docs, rest-api "Request security"; Binance connectors\' signature.py',
-    },
-  ],
+  schemes: ['binance'],
   mistakes: [
     { code: 'ERR_BINANCE_SIGNATURE', title: 'No trusted key verifies the signature' },
     { code: 'ERR_BINANCE_NO_SIGNATURE', title: 'No signature= parameter' },

@@ -2,7 +2,8 @@
  * Every partner profile keybench has: each `*.profile.ts` file in this folder, found at build time,
  * so adding a partner is adding its file (and its tests).
  */
-import type { PartnerProfile, SigningScheme } from '../partner-profile';
+import type { PartnerProfile } from '../partner-profile';
+import type { SchemeId } from '../schemes/engine/types';
 
 const files = import.meta.glob<PartnerProfile>('./*.profile.ts', { eager: true, import: 'default' });
 
@@ -16,11 +17,7 @@ export function partnerById(id: string): PartnerProfile | undefined {
   return PARTNER_PROFILES.find((p) => p.id === id);
 }
 
-/** The profile that owns a signing scheme, and the scheme. */
-export function schemeById(id: SigningScheme['id']): { profile: PartnerProfile; scheme: SigningScheme } {
-  for (const profile of PARTNER_PROFILES) {
-    const scheme = profile.schemes.find((s) => s.id === id);
-    if (scheme) return { profile, scheme };
-  }
-  throw new Error(`no profile has the scheme ${id}`);
+/** The profile that lists a scheme (a request in it is sent to that partner), if any. */
+export function profileOfScheme(id: SchemeId): PartnerProfile | undefined {
+  return PARTNER_PROFILES.find((p) => p.schemes.includes(id));
 }

@@ -40,29 +40,7 @@ export default definePartner({
       action: 'sign',
     },
   ],
-  schemes: [
-    {
-      id: 'qit-v2',
-      name: 'v2: ES512 JWT in AUTHORIZATION with payload_md5 (current)',
-      signer: 'qitech',
-      recognisedBy: 'an AUTHORIZATION JWT with payload_md5 or uri',
-      source: 'QI Tech docs, "Autenticação v2"; their Python, PHP, Node.js, Java and C# samples',
-    },
-    {
-      id: 'qit-v1',
-      name: 'QIT (v1): AUTHORIZATION: QIT <api key>:<signature>',
-      signer: 'qitech',
-      recognisedBy: 'AUTHORIZATION: QIT …',
-      source: 'QI Tech docs, "Autenticação"; qitech-wrapper, the Elixir client',
-    },
-    {
-      id: 'qi-dtvm',
-      name: 'QI DTVM: v2 with whole-second timestamps, payload_md5 only with a body',
-      signer: 'qitech',
-      recognisedBy: 'an AUTHORIZATION JWT in the QI DTVM form',
-      source: 'QI DTVM docs',
-    },
-  ],
+  schemes: ['qit-v2', 'qit-v1', 'qi-dtvm'],
   mistakes: [
     { code: 'ERR_QIT_MD5_RAW_JSON', title: 'md5 over the raw JSON instead of the encoded_body JWS' },
     { code: 'ERR_QIT_GET_CONTENT_TYPE', title: 'GET signed with a content-type line' },

@@ -42,15 +42,7 @@ export default definePartner({
       action: 'sign',
     },
   ],
-  schemes: [
-    {
-      id: 'qredo',
-      name: 'x-sign (RSA PKCS#1 v1.5 SHA-256 over timestamp + URL + body)',
-      signer: 'qredo',
-      recognisedBy: "Qredo's x-sign header",
-      source: 'Qredo Partner API docs, "Sign requests"; qredo-partner-api-client',
-    },
-  ],
+  schemes: ['qredo'],
   mistakes: [
     { code: 'ERR_QREDO_SIGNATURE', title: 'x-sign does not verify' },
     { code: 'ERR_QREDO_TIMESTAMP_UNIT', title: 'Timestamp signed in ms or ns instead of seconds' },

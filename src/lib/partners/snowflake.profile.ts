@@ -37,16 +37,7 @@ export default definePartner({
       action: 'sign',
     },
   ],
-  schemes: [
-    {
-      id: 'snowflake-jwt',
-      name: 'Key-pair JWT (RS256, iss/sub from account and user)',
-      signer: 'snowflake',
-      recognisedBy:
-        'an Authorization: Bearer JWT whose iss ends in .SHA256:<fingerprint> (the token inspector checks it)',
-      source: 'docs.snowflake.com: user-guide/key-pair-auth; developer-guide/sql-api/authenticating',
-    },
-  ],
+  schemes: ['snowflake-jwt'],
   mistakes: [
     { code: 'ERR_SNOWFLAKE_CASE', title: 'Account or user not in upper case' },
     { code: 'ERR_SNOWFLAKE_REGION', title: 'Region or cloud left in the account locator' },

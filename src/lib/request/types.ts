@@ -5,7 +5,7 @@
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
 import type { Rich } from '../rich';
-import type { Finding } from '../partners/scheme';
+import type { Finding, SignedPart } from '../trust/finding';
 import type { Verified } from '../trust/verdict';
 
 /** Where a pasted request came from. */
@@ -50,8 +50,14 @@ export type RequestParse =
       message: string;
     };
 
-/** The partner scheme a request's headers show. */
-export type RequestScheme = 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance';
+/**
+ * A signing scheme's id: its folder under src/lib/schemes/ (`qredo`, `qit-v2`, `rfc9421`, …). Here
+ * a plain string, since request/ knows no scheme; the registry (schemes/engine) knows which exist.
+ */
+export type SchemeId = string;
+
+/** The scheme a request is checked as (the name before schemes had folders). */
+export type RequestScheme = SchemeId;
 
 /**
  * One mistake that explains a failure: the request verifies (`confirmed`) when the signed bytes are
@@ -72,9 +78,13 @@ export interface Diagnosis {
   confirmed: boolean;
 }
 
-/** The doctor's verdict on one request. */
+/** The doctor's verdict on one request (on one of its signatures, when it carries several). */
 export interface RequestVerdict {
-  scheme: RequestScheme;
+  scheme: SchemeId;
+  /** The signature's label when a message carries several (RFC 9421: `sig1`, `sig-b26`, …). */
+  label?: string;
+  /** The signature base as sent, part by part (RFC 9421: one line per covered component). */
+  base?: SignedPart[];
   /**
    * `verified`: the request's own signature verifies with a key whose role fits (the user's own, for
    * a request to a partner) and no check fails. Only trust/verdict.ts makes it (`decideRequest`).

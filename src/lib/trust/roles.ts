@@ -73,7 +73,15 @@ export function skippedKeys(context: VerificationContext, keys: readonly Verific
   return out;
 }
 
-/** The partner a request scheme sends to. */
-export function partnerOfScheme(scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance'): PartnerId {
-  return scheme === 'qredo' ? 'qredo' : scheme === 'binance' ? 'binance' : 'qitech';
+/**
+ * Whose keys may verify a request signed with `scheme`: a scheme a partner's profile lists is sent
+ * TO that partner (the user's own keys); a scheme no profile lists (a standard such as RFC 9421)
+ * has no direction, so every key the user trusts may verify it.
+ */
+export function contextOfScheme(
+  scheme: string,
+  profiles: readonly { id: PartnerId; schemes: readonly string[] }[],
+): VerificationContext {
+  const partner = profiles.find((p) => p.schemes.includes(scheme));
+  return partner ? { direction: 'request-to', partner: partner.id } : { direction: 'none' };
 }

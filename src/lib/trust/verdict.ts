@@ -7,8 +7,8 @@
  */
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import type { Finding } from '../partners/scheme';
-import type { Diagnosis, RequestScheme, RequestVerdict } from '../request/types';
+import type { Diagnosis, RequestVerdict, SchemeId } from '../request/types';
+import type { Finding, SignedPart } from './finding';
 import { plain, rich, u, type Rich } from '../rich';
 import { PARTNER_NAMES, keyFits, type KeyOwner, type VerificationContext } from './roles';
 
@@ -74,7 +74,11 @@ export function isVerified(
 
 /** What a request scheme found: everything but the state, which only {@link decideRequest} sets. */
 export interface SchemeResult {
-  scheme: RequestScheme;
+  scheme: SchemeId;
+  /** The signature's label, when the message carries several (each is judged on its own). */
+  label?: string;
+  /** The signature base as sent, part by part, for the report. */
+  base?: SignedPart[];
   /** Every check made, in order. */
   findings: Finding[];
   diagnoses: Diagnosis[];
@@ -127,6 +131,8 @@ export function decideRequest(context: VerificationContext, r: SchemeResult): Re
   const keyLabel = r.keyLabel ?? r.signedBy?.label;
   return {
     scheme: r.scheme,
+    ...(r.label !== undefined ? { label: r.label } : {}),
+    ...(r.base !== undefined ? { base: r.base } : {}),
     state: verified ? VERIFIED : 'failed',
     signatureVerified,
     code,

@@ -265,10 +265,13 @@ export async function verifyBinance(input: DoctorInput): Promise<SchemeResult> {
   return searchResult(run, keyed, readings);
 }
 
-/** A Binance SIGNED request: the API key header and a signature parameter in the query or the form body. */
+/**
+ * A Binance SIGNED request: the API key header and a signature parameter in the query or the form
+ * body. Scored below Qredo's x-sign (4) and above QI Tech's AUTHORIZATION (2) and RFC 9421 (1).
+ */
 function recognise(req: ParsedRequest): number {
   return header(req, 'x-mbx-apikey') !== undefined && /(?:^|[?&])signature=/.test(`${req.url}&${req.body}`)
-    ? 2
+    ? 3
     : 0;
 }
 

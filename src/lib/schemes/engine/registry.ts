@@ -3,28 +3,15 @@
  * found at build time. Metas load with the page (they are tiny); a scheme's check and form load when
  * first needed, so the Sign view never pulls verification code and the first load stays small.
  */
-import type { RequestCheck, SchemeForm, SchemeId, SchemeMeta, TokenCheck } from './types';
+import { schemesOfKind } from './metas';
+import type { RequestCheck, SchemeForm, SchemeId, TokenCheck } from './types';
 
-const metas = import.meta.glob<SchemeMeta>('../*/meta.ts', { eager: true, import: 'default' });
+// The metas live in metas.ts (the page needs them without these loaders); re-exported here.
+export { SCHEMES, schemesOfKind } from './metas';
 /** A check.ts exports one check, or (a token scheme with rules per partner) several token checks. */
 type CheckExport = RequestCheck | TokenCheck | readonly TokenCheck[];
 const checks = import.meta.glob<CheckExport>('../*/check.ts', { import: 'default' });
 const forms = import.meta.glob<SchemeForm>('../*/form.ts', { import: 'default' });
-
-/** `../qredo/meta.ts` → `qredo`. */
-function folderOf(path: string): string {
-  return path.split('/')[1] ?? '';
-}
-
-/** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */
-export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map(
-  Object.entries(metas).map(([path, meta]) => [folderOf(path), meta]),
-);
-
-/** The metas of one kind, in id order. */
-export function schemesOfKind(kind: SchemeMeta['kind']): SchemeMeta[] {
-  return [...SCHEMES.values()].filter((m) => m.kind === kind).sort((a, b) => a.id.localeCompare(b.id));
-}
 
 /** Load a scheme's check; undefined when the scheme has none. */
 export async function loadCheck(id: SchemeId): Promise<CheckExport | undefined> {

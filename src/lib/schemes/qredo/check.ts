@@ -9,7 +9,7 @@ import { verifyQredo } from './verify';
 
 export default defineRequestCheck({
   id: 'qredo',
-  recognise: (req) => (header(req, 'x-sign') !== undefined ? 2 : 0),
+  recognise: (req) => (header(req, 'x-sign') !== undefined ? 4 : 0),
   signedHeaders: ['x-sign', 'x-timestamp', 'x-nonce', 'x-api-key'],
   keyAlg: 'RS256',
   verify: verifyQredo,

@@ -1,11 +1,13 @@
 /**
- * Trying keys over a base, and, after a failure, trying each mistake's alternatives: a mistake is
- * reported only when WebCrypto confirms the signature over what the mistaken signer signed.
+ * Trying keys over a base, and, after a failure, trying each mistake's alternatives with the
+ * engine's one search: a mistake is reported only when WebCrypto confirms the signature over what
+ * the mistaken signer signed.
  */
 import { parseDerEcdsaSignature, rawEcdsaSignature } from '../../encoding/der';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
-import { ours, rich } from '../../rich';
+import { searchMistakes } from '../engine/search';
+import type { Mistake as EngineMistake } from '../engine/types';
 import { importVerifyKey, verifyBytes, type HttpSigAlg } from './algorithms';
 import { MISTAKES, type Alternative, type MistakeContext } from './mistakes';
 
@@ -14,9 +16,6 @@ export interface Candidate {
   key: VerificationKey;
   alg: HttpSigAlg;
 }
-
-/** Most alternatives tried per failed signature (each is one WebCrypto verify per candidate). */
-const MAX_ALTERNATIVES = 200;
 
 const encoder = new TextEncoder();
 
@@ -52,55 +51,69 @@ function maxSalt(key: VerificationKey): number {
   return Math.ceil((bits - 1) / 8) - 64 - 2;
 }
 
-/** Does the alternative hold with this candidate? */
+/** How a scheme variant (RSA-PSS salt, DER-encoded ECDSA) is passed through the engine's search. */
+function variantOf(alt: Alternative): string | undefined {
+  if (alt.saltLength !== undefined) return `salt:${alt.saltLength}`;
+  if (alt.derToRaw !== undefined) return `der:${alt.derToRaw}`;
+  return undefined;
+}
+
+/** RFC 9421's mistakes as the engine's: each alternative as the whole bytes signed, and its variant. */
+const ENGINE_MISTAKES: EngineMistake<MistakeContext>[] = MISTAKES.map((m) => ({
+  ...m,
+  alternatives: (ctx) =>
+    m.alternatives(ctx).map((alt) => {
+      const variant = variantOf(alt);
+      return {
+        part: alt.part,
+        signed: alt.signed,
+        sent: alt.sent,
+        bytes: encoder.encode(alt.text ?? ctx.base.text),
+        ...(variant !== undefined ? { variant } : {}),
+      };
+    }),
+}));
+
+/** Does the signature hold over `data` with this candidate, under the variant? */
 async function holds(
   c: Candidate & { crypto: CryptoKey },
-  alt: Alternative,
-  base: string,
+  data: Uint8Array<ArrayBuffer>,
   signature: Uint8Array<ArrayBuffer>,
+  variant: string | undefined,
 ): Promise<boolean> {
-  const data = encoder.encode(alt.text ?? base);
-  if (alt.saltLength !== undefined) {
+  const [kind, arg] = variant?.split(':') ?? [];
+  if (kind === 'salt') {
     if (c.alg !== 'rsa-pss-sha512') return false;
-    const salt = alt.saltLength === 'max' ? maxSalt(c.key) : alt.saltLength;
+    const salt = arg === 'max' ? maxSalt(c.key) : Number(arg);
     return verifyBytes(c.alg, c.crypto, signature, data, salt);
   }
-  if (alt.derToRaw !== undefined) {
+  if (kind === 'der') {
     if (!c.alg.startsWith('ecdsa-')) return false;
     const der = parseDerEcdsaSignature(signature);
     if (!der) return false;
-    const raw = rawEcdsaSignature(der.r, der.s, alt.derToRaw);
+    const raw = rawEcdsaSignature(der.r, der.s, Number(arg));
     return raw !== null && verifyBytes(c.alg, c.crypto, raw, data);
   }
   return verifyBytes(c.alg, c.crypto, signature, data);
 }
 
-/** The mistakes that explain a signature that does not hold, each confirmed by a signature check. */
+/**
+ * The mistakes that explain a signature that does not hold, each confirmed by a signature check:
+ * the engine's one bounded search (engine/search.ts) over RFC 9421's mistakes.
+ */
 export async function diagnose(
   candidates: readonly Candidate[],
   signature: Uint8Array<ArrayBuffer>,
   ctx: MistakeContext,
 ): Promise<Diagnosis[]> {
   const keys = await imported(candidates);
-  const out: Diagnosis[] = [];
-  let budget = MAX_ALTERNATIVES;
-  for (const m of MISTAKES) {
-    found: for (const alt of m.alternatives(ctx)) {
-      if (budget-- <= 0) return out;
-      for (const c of keys) {
-        if (!(await holds(c, alt, ctx.base.text, signature))) continue;
-        out.push({
-          code: m.code,
-          title: m.title,
-          explanation: rich`${ours(m.explanation)} It verifies with the key ${c.key.label} when ${alt.part} is taken as ${alt.signed} instead of ${alt.sent}.`,
-          remedy: m.remedy,
-          signed: alt.text ?? alt.signed,
-          sent: ctx.base.text,
-          confirmed: true,
-        });
-        break found;
-      }
-    }
-  }
-  return out;
+  return searchMistakes({
+    mistakes: ENGINE_MISTAKES,
+    ctx,
+    candidates: keys,
+    signature,
+    sentText: ctx.base.text,
+    verifyOver: (c, bytes, sig, variant) =>
+      holds(c as Candidate & { crypto: CryptoKey }, bytes, sig, variant),
+  });
 }

@@ -15,6 +15,7 @@ import { buildBase, baseLines, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { checkContentDigest, digestOtherBytes } from './digest';
 import { diagnose, tryKeys, type Candidate } from './diagnose';
+import type { MistakeContext } from './mistakes';
 
 /** What verify needs: the request, the keys the user trusts, and the time. */
 export interface VerifyInput {
@@ -227,31 +228,63 @@ async function verifyLabel(
   }
   result.base = built.base;
   result.signatureBase = baseLines(built.base);
-  const signature = sigMember?.[0];
-  if (!(signature instanceof ArrayBuffer)) {
-    findings.push(
-      sigMember === undefined
-        ? problem(
-            'rfc9421.signature',
-            'ERR_HTTPSIG_LABEL',
-            'error',
-            'No signature for this label',
-            rich`Signature has no member ${label}.`,
-          )
-        : problem(
-            'rfc9421.signature',
-            'ERR_HTTPSIG_MALFORMED',
-            'error',
-            'Signature is not a byte sequence',
-            rich`Signature ${label} must be a byte sequence, :base64:.`,
-          ),
-    );
+  const sig = signatureBytes(label, sigMember);
+  if (!(sig instanceof Uint8Array)) {
+    findings.push(sig);
     return result;
   }
+  await checkSignature(input, result, sig, {
+    request: input.request,
+    base: built.base,
+    covered,
+    params,
+    rawParams: rawMember(input.request, label),
+  });
+  findings.push(...timeFindings(result.params, input.nowMs, input.skewSeconds ?? 60, result.diagnoses));
+  findings.push(...coverageFindings(covered, input.request));
+  if (covered.some((c) => c[0] === 'content-digest'))
+    findings.push(...(await digestFindings(input.request, result.diagnoses)));
+  return result;
+}
+
+/** The signature bytes of a label, or the finding that says why there are none. */
+function signatureBytes(
+  label: string,
+  sigMember: Item | [Item[], Parameters] | undefined,
+): Uint8Array<ArrayBuffer> | Finding {
+  const signature = sigMember?.[0];
+  if (signature instanceof ArrayBuffer) return new Uint8Array(signature);
+  return sigMember === undefined
+    ? problem(
+        'rfc9421.signature',
+        'ERR_HTTPSIG_LABEL',
+        'error',
+        'No signature for this label',
+        rich`Signature has no member ${label}.`,
+      )
+    : problem(
+        'rfc9421.signature',
+        'ERR_HTTPSIG_MALFORMED',
+        'error',
+        'Signature is not a byte sequence',
+        rich`Signature ${label} must be a byte sequence, :base64:.`,
+      );
+}
+
+/**
+ * Try the trusted keys `keyid` and `alg` select over the base; when none holds, search the
+ * mistakes that explain it. Fills `result` (never a verified state: the rule decides that).
+ */
+async function checkSignature(
+  input: VerifyInput,
+  result: SignatureResult,
+  sig: Uint8Array<ArrayBuffer>,
+  ctx: MistakeContext,
+): Promise<void> {
+  const findings = result.findings;
   const candidates = selectKeys(input.keys, result.params, findings);
   if (result.params.alg !== undefined && isHttpSigAlg(result.params.alg)) result.alg = result.params.alg;
-  const sig = new Uint8Array(signature);
-  const held = await tryKeys(candidates, built.base.text, sig);
+  const held = await tryKeys(candidates, ctx.base.text, sig);
   if (held) {
     Object.assign(result, { signatureHolds: true, verifyingKey: held.key, alg: held.alg });
     findings.push(
@@ -281,21 +314,8 @@ async function verifyLabel(
         rich`The signature does not verify over this base with any of ${candidates.length} key and algorithm pairs tried.`,
       ),
     );
-    result.diagnoses.push(
-      ...(await diagnose(candidates, sig, {
-        request: input.request,
-        base: built.base,
-        covered,
-        params,
-        rawParams: rawMember(input.request, label),
-      })),
-    );
+    result.diagnoses.push(...(await diagnose(candidates, sig, ctx)));
   }
-  findings.push(...timeFindings(result.params, input.nowMs, input.skewSeconds ?? 60, result.diagnoses));
-  findings.push(...coverageFindings(covered, input.request));
-  if (covered.some((c) => c[0] === 'content-digest'))
-    findings.push(...(await digestFindings(input.request, result.diagnoses)));
-  return result;
 }
 
 function keyMatches(key: VerificationKey, keyid: string): boolean {

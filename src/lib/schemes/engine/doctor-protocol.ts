@@ -2,25 +2,22 @@
  * The messages between the page and the request doctor's worker (issue 17 §4: the doctor's heavy
  * work, hashing and re-serialising megabytes, runs off the main thread so the page stays
  * responsive). Every value is structured-cloneable: text, numbers, plain objects, Uint8Arrays.
+ * Schemes are named by id (their folder), so the protocol knows none of them.
  */
-import type { ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
-import type { Rich } from '../rich';
-import type { RequestExamination } from './doctor';
-import type { RequestScheme } from './types';
+import type { KeysAnswer, RequestExamination } from './doctor';
+import type { SchemeId } from './types';
 
-/** The trusted keys for a scheme, or why there are none (the key box could not be read). */
-export type KeysAnswer = VerificationKey[] | { code: ErrorCode; parts: Rich };
+export type { KeysAnswer };
 
 /** Page → worker. `id` names the job: answers about another job are dropped. */
 export type ToDoctor =
   | { type: 'examine'; id: number; text: string; nowMs: number }
-  | { type: 'keys'; id: number; scheme: RequestScheme; keys: KeysAnswer };
+  | { type: 'keys'; id: number; scheme: SchemeId; keys: KeysAnswer };
 
 /** Worker → page. */
 export type FromDoctor =
   /** The doctor needs the keys for a scheme (and says which algorithm the key box is read for). */
-  | { type: 'keys'; id: number; scheme: RequestScheme; alg: 'RS256' | 'ES512' | undefined }
+  | { type: 'keys'; id: number; scheme: SchemeId; alg: 'RS256' | 'ES512' | undefined }
   | { type: 'done'; id: number; result: RequestExamination | null }
   | { type: 'failed'; id: number; message: string };
 

@@ -2,9 +2,9 @@
  * The worker's side of the request doctor: examine each request the page sends, asking the page
  * for the trusted keys of the scheme found (the page owns the key box, the keyring and key roles).
  */
-import { algOfScheme, examineRequest } from './doctor';
+import { examineRequest } from './doctor';
 import type { FromDoctor, KeysAnswer, Port, ToDoctor } from './doctor-protocol';
-import type { RequestScheme } from './types';
+import type { SchemeId } from './types';
 
 /** Answer the page's `examine` messages on `port`, one job at a time per id. */
 export function serveDoctor(port: Port<ToDoctor, FromDoctor>): void {
@@ -17,10 +17,10 @@ export function serveDoctor(port: Port<ToDoctor, FromDoctor>): void {
       return;
     }
     const { id, text, nowMs } = data;
-    const keysFor = (scheme: RequestScheme) =>
+    const keysFor = (scheme: SchemeId, alg: 'RS256' | 'ES512' | undefined) =>
       new Promise<KeysAnswer>((resolve) => {
         waiting.set(`${id} ${scheme}`, resolve);
-        port.postMessage({ type: 'keys', id, scheme, alg: algOfScheme(scheme) });
+        port.postMessage({ type: 'keys', id, scheme, alg });
       });
     const fail = (e: unknown) =>
       port.postMessage({ type: 'failed', id, message: e instanceof Error ? e.name : 'error' });

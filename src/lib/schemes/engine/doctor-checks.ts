@@ -1,0 +1,17 @@
+/**
+ * Every request scheme's check, for the doctor. Eager on purpose: recognising a request needs every
+ * check's `recognise()`, and the doctor runs in its own worker chunk, so one chunk holding them all
+ * costs nothing on the page (lazy chunks per check only added preload lists to the first load).
+ */
+import type { RequestCheck } from './types';
+
+const all = import.meta.glob<unknown>('../*/check.ts', { eager: true, import: 'default' });
+
+/** The request checks (token checks are the inspector's), in folder order. */
+export const REQUEST_CHECKS: readonly RequestCheck[] = Object.keys(all)
+  .sort()
+  .map((path) => all[path])
+  .filter(
+    (c): c is RequestCheck =>
+      typeof c === 'object' && c !== null && !Array.isArray(c) && 'signedHeaders' in c && 'recognise' in c,
+  );

@@ -1,0 +1,23 @@
+/**
+ * Every scheme's meta, found at build time (`import.meta.glob`, eager: they are tiny). Apart from the
+ * registry's lazy loaders so that code needing only names and `recognisedBy` (the Keys view's guide,
+ * the Sign view's tabs, the doctor's messages) does not bring the loaders of every check and form.
+ */
+import type { SchemeId, SchemeMeta } from './types';
+
+const metas = import.meta.glob<SchemeMeta>('../*/meta.ts', { eager: true, import: 'default' });
+
+/** `../qredo/meta.ts` → `qredo`. */
+function folderOf(path: string): string {
+  return path.split('/')[1] ?? '';
+}
+
+/** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */
+export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map(
+  Object.entries(metas).map(([path, meta]) => [folderOf(path), meta]),
+);
+
+/** The metas of one kind, in id order. */
+export function schemesOfKind(kind: SchemeMeta['kind']): SchemeMeta[] {
+  return [...SCHEMES.values()].filter((m) => m.kind === kind).sort((a, b) => a.id.localeCompare(b.id));
+}
