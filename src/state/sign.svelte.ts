@@ -70,12 +70,12 @@ function storedApiKey(): string {
  * unless the user ticks "remember" for the Qredo API key. */
 export class SignForms {
   /** The form the user chose; null until they choose one. */
-  #tab = $state<'jwt' | SignerId | null>(null);
+  #tab = $state<'jwt' | SignerId | string | null>(null);
   /** The form shown: the one chosen, else that of the one partner the key pairs serve, else Test JWT. */
-  get tab(): 'jwt' | SignerId {
+  get tab(): 'jwt' | SignerId | string {
     return this.#tab ?? defaultSigner(keyring.keys, profiles.list) ?? 'jwt';
   }
-  set tab(v: 'jwt' | SignerId) {
+  set tab(v: 'jwt' | SignerId | string) {
     this.#tab = v;
   }
 
