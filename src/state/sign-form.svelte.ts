@@ -126,14 +126,37 @@ class SignFormStates {
   /** HMAC secrets by scheme id: kept in memory only, never in values (values may be remembered). */
   secrets = $state<Record<SchemeId, { text: string; encoding: 'text' | 'base64' | 'base64url' }>>({});
 
+  /** Values to put in a form not loaded yet (the forms load lazily), applied when it is made. */
+  #pending = new Map<SchemeId, FormValues>();
+
   /** The state of a form, made on first use. */
   of(form: SchemeForm): SchemeFormState {
     let s = this.#states.get(form.id);
     if (!s) {
       s = new SchemeFormState(form);
       this.#states.set(form.id, s);
+      const pending = this.#pending.get(form.id);
+      this.#pending.delete(form.id);
+      if (pending) for (const [k, v] of Object.entries(pending)) s.set(k, v);
     }
     return s;
+  }
+
+  /** Fill a scheme's form ("Sign it correctly"), now or when it loads; its last output is cleared. */
+  fill(id: SchemeId, values: FormValues): void {
+    const s = this.#states.get(id);
+    if (!s) {
+      this.#pending.set(id, { ...this.#pending.get(id), ...values });
+      return;
+    }
+    for (const [k, v] of Object.entries(values)) s.set(k, v);
+    s.output = null;
+    s.error = '';
+  }
+
+  /** A value of a scheme's form as it is or will be (for checks before the form loads). */
+  valueOf(id: SchemeId, name: string): FieldValue | undefined {
+    return this.#states.get(id)?.values[name] ?? this.#pending.get(id)?.[name];
   }
 
   /** The state of a form already opened (for prefill before the form loads: undefined). */

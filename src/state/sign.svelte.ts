@@ -4,15 +4,7 @@ import { KeybenchError, messageOf } from '../lib/errors';
 import { signJws, signJwsHmac, type HmacAlg } from '../lib/jwt/sign';
 import { secretBytes, type SecretEncoding } from '../lib/jwt/candidates';
 import { algInfo } from '../lib/jwt/algorithms';
-import {
-  inspectQredoApiKey,
-  qredoBodyWarnings,
-  qredoNonce,
-  qredoTimestamp,
-  signQredoRequest,
-  type QredoAuthHeader,
-  type QredoSigned,
-} from '../lib/partners/qredo';
+import { qredoNonce, qredoTimestamp } from '../lib/partners/qredo';
 import {
   QIT_DEFAULTS,
   rfc1123Date,
@@ -29,13 +21,9 @@ import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../l
 import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
-import {
-  BINANCE_DEFAULT_RECV_WINDOW,
-  BINANCE_MAX_RECV_WINDOW,
-  binanceRequest,
-  type BinanceRequest,
-} from '../lib/partners/binance';
-import { binanceFormFromRequest, parseBinanceParams } from '../lib/partners/binance-form';
+import { binanceFormFromRequest } from '../lib/partners/binance-form';
+import { signStates } from './sign-form.svelte';
+import { qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
 import { keyring } from './keyring.svelte';
 import type { Rich } from '../lib/rich';
 import {
@@ -54,16 +42,6 @@ export interface SnowflakeSigned {
   claims: SnowflakeClaims;
   headers: Record<string, string>;
   curl: string;
-}
-
-const REMEMBER_KEY = 'keybench.qredo.apiKey';
-
-function storedApiKey(): string {
-  try {
-    return localStorage.getItem(REMEMBER_KEY) ?? '';
-  } catch {
-    return '';
-  }
 }
 
 /** Form state of the Sign view, kept while the user moves between tabs. Nothing secret is persisted
@@ -90,22 +68,6 @@ export class SignForms {
   jwtSecret = $state('');
   jwtSecretEncoding = $state<SecretEncoding>('text');
   jwtHmacAlg = $state<HmacAlg>('HS256');
-
-  // Qredo
-  qredoKeyId = $state('');
-  qredoMethod = $state('GET');
-  qredoUrl = $state('https://play-api.qredo.network/api/v1/p/company');
-  qredoBody = $state('');
-  /** A textarea's value never holds \r (HTML normalises line breaks), so a CRLF ending is a choice. */
-  qredoBodyCrlf = $state(false);
-  qredoTimestamp = $state(qredoTimestamp(Date.now()));
-  qredoAuthHeader = $state<QredoAuthHeader>('x-timestamp');
-  qredoApiKey = $state(storedApiKey());
-  qredoRemember = $state(storedApiKey() !== '');
-  /** Why "Remember" is unticked after "Sign it correctly" filled in another request's API key. */
-  qredoKeyNote = $state('');
-  qredoResult = $state.raw<QredoSigned | null>(null);
-  qredoError = $state('');
 
   // QI Tech: v2 is QI Tech's current scheme, so it comes first.
   qitScheme = $state<'v2' | 'v1' | 'qi-dtvm'>('v2');
@@ -149,20 +111,6 @@ export class SignForms {
   snowflakeResult = $state.raw<SnowflakeSigned | null>(null);
   snowflakeError = $state.raw<Rich | null>(null);
 
-  // Binance Spot API
-  binanceKeyId = $state('');
-  binanceMethod = $state<'GET' | 'POST' | 'DELETE'>('POST');
-  binanceUrl = $state('https://api.binance.com/api/v3/order');
-  binanceQuery = $state('symbol=BTCUSDT');
-  binanceBody = $state('side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2');
-  binanceApiKey = $state('');
-  /** The parameter boxes hold percent-encoded lines, as sent (set when a value holds a line break). */
-  binanceEncoded = $state(false);
-  binanceMicro = $state(false);
-  binanceRecvWindow = $state<number | null>(BINANCE_DEFAULT_RECV_WINDOW);
-  binanceResult = $state.raw<BinanceRequest | null>(null);
-  binanceError = $state('');
-
   /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
   pairsFor(kind: 'any' | 'rsa' | 'p521' | 'binance') {
     return keyring.pairs.filter((k) => {
@@ -190,21 +138,6 @@ export class SignForms {
     });
   }
 
-  get qredoApiKeyInfo() {
-    return inspectQredoApiKey(this.qredoApiKey);
-  }
-
-  /** Warnings about the Qredo body bytes as typed (e.g. a trailing \r\n). */
-  get qredoBodyWarnings() {
-    return qredoBodyWarnings(this.qredoBodyBytes);
-  }
-
-  /** The Qredo body exactly as signed and sent. */
-  get qredoBodyBytes(): string {
-    if (this.qredoMethod === 'GET') return '';
-    return this.qredoBodyCrlf ? `${this.qredoBody.replace(/\n$/, '')}\r\n` : this.qredoBody;
-  }
-
   /**
    * Fill a signer from a request the request doctor examined, to sign it correctly: same method, URL
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
@@ -227,37 +160,33 @@ export class SignForms {
       const q = input.url.indexOf('?');
       const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
       this.tab = 'binance';
-      this.binanceMethod = method === 'GET' || method === 'DELETE' ? method : 'POST';
-      this.binanceUrl = q === -1 ? input.url : input.url.slice(0, q);
-      this.binanceQuery = form.query;
-      this.binanceBody = form.body;
-      this.binanceEncoded = form.encoded;
-      if (input.apiKey) this.binanceApiKey = input.apiKey;
-      this.binanceKeyId = pick('binance');
-      this.binanceResult = null;
-      this.binanceError = '';
+      signStates.fill('binance', {
+        method: method === 'GET' || method === 'DELETE' ? method : 'POST',
+        url: q === -1 ? input.url : input.url.slice(0, q),
+        query: form.query,
+        body: form.body,
+        encoded: form.encoded,
+        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+        key: pick('binance'),
+      });
       return;
     }
     if (scheme === 'qredo') {
       this.tab = 'qredo';
-      this.qredoMethod = method;
-      this.qredoUrl = input.url;
-      // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
-      this.qredoBodyCrlf = input.body.endsWith('\r\n');
-      this.qredoBody = input.body.replace(/\r\n/g, '\n');
-      if (input.apiKey && input.apiKey !== this.qredoApiKey) {
-        this.qredoApiKey = input.apiKey;
-        // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
-        if (this.qredoRemember) {
-          this.qredoRemember = false;
-          this.qredoKeyNote =
-            'This API key comes from the request you pasted; your remembered key stays remembered. Tick "Remember" to replace it with this one.';
-        }
-      }
-      this.qredoTimestamp = this.qredoAuthHeader === 'x-nonce' ? qredoNonce(now) : qredoTimestamp(now);
-      this.qredoKeyId = pick('rsa');
-      this.qredoResult = null;
-      this.qredoError = '';
+      const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();
+      signStates.fill('qredo', {
+        method,
+        url: input.url,
+        // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
+        crlf: input.body.endsWith('\r\n'),
+        body: input.body.replace(/\r\n/g, '\n'),
+        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+        timestamp: qredoTimestamp(now),
+        nonce: qredoNonce(now),
+        key: pick('rsa'),
+      });
+      // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
+      if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');
       return;
     }
     this.tab = 'qitech';
@@ -274,12 +203,6 @@ export class SignForms {
     this.qitResult = null;
     this.qitV2Result = null;
     this.qitError = '';
-  }
-
-  /** Switch the Qredo value header; the field then holds a fresh value of that kind. */
-  setQredoAuthHeader(h: QredoAuthHeader): void {
-    this.qredoAuthHeader = h;
-    this.qredoTimestamp = h === 'x-nonce' ? qredoNonce(Date.now()) : qredoTimestamp(Date.now());
   }
 
   /** Switch the QI Tech scheme; results of the other scheme are cleared, the timestamp takes its form. */
@@ -397,41 +320,6 @@ export class SignForms {
     }
   }
 
-  rememberQredoKey(remember: boolean): void {
-    this.qredoRemember = remember;
-    this.qredoKeyNote = '';
-    try {
-      if (remember) localStorage.setItem(REMEMBER_KEY, this.qredoApiKey);
-      else localStorage.removeItem(REMEMBER_KEY);
-    } catch {
-      // Storage refused (private mode): the key simply stays in memory.
-    }
-  }
-
-  async signQredo(): Promise<void> {
-    this.qredoError = '';
-    this.qredoResult = null;
-    const key = this.#key(this.qredoKeyId, 'rsa');
-    if (!key?.privateKey) {
-      this.qredoError = 'Generate or import an RSA-2048 key pair first (Keys).';
-      return;
-    }
-    if (this.qredoRemember) this.rememberQredoKey(true);
-    try {
-      this.qredoResult = await signQredoRequest({
-        privateKey: key.privateKey,
-        method: this.qredoMethod,
-        url: this.qredoUrl.trim(),
-        body: this.qredoBodyBytes,
-        timestamp: this.qredoTimestamp.trim(),
-        apiKey: this.qredoApiKey,
-        authHeader: this.qredoAuthHeader,
-      });
-    } catch (e) {
-      this.qredoError = messageOf(e);
-    }
-  }
-
   /** The RSA pair the Snowflake signer uses: the chosen one, else the first. */
   get snowflakeKey() {
     return this.#key(this.snowflakeKeyId, 'rsa');
@@ -463,46 +351,6 @@ export class SignForms {
       };
     } catch (e) {
       this.snowflakeError = e instanceof KeybenchError ? e.parts : [messageOf(e)];
-    }
-  }
-
-  /** Sign a Binance Spot API request with the chosen pair; `timestamp` is now, in ms or µs. */
-  async signBinance(): Promise<void> {
-    this.binanceError = '';
-    this.binanceResult = null;
-    const key = this.#key(this.binanceKeyId, 'binance');
-    if (!key?.privateKey) {
-      this.binanceError = 'Generate or import an Ed25519 or RSA key pair first (Keys).';
-      return;
-    }
-    try {
-      const params = parseBinanceParams(this.binanceQuery, 'Query parameters', this.binanceEncoded);
-      const bodyParams = parseBinanceParams(this.binanceBody, 'Body parameters', this.binanceEncoded);
-      // A GET has no body; an empty body list sends everything in the query (Binance's curl examples).
-      const body = this.binanceMethod === 'GET' || bodyParams.length === 0 ? undefined : bodyParams;
-      const rw = this.binanceRecvWindow;
-      if (rw !== null && (typeof rw !== 'number' || !Number.isFinite(rw))) {
-        throw new KeybenchError('ERR_PARTNER_INPUT', 'recvWindow must be a number of milliseconds.');
-      }
-      if (rw !== null && (rw <= 0 || rw > BINANCE_MAX_RECV_WINDOW)) {
-        throw new KeybenchError(
-          'ERR_PARTNER_INPUT',
-          `recvWindow must be more than 0 and at most ${BINANCE_MAX_RECV_WINDOW} ms (Binance's maximum).`,
-        );
-      }
-      this.binanceResult = await binanceRequest({
-        privateKey: key.privateKey,
-        apiKey: this.binanceApiKey,
-        method: this.binanceMethod,
-        url: this.binanceUrl.trim(),
-        params,
-        body,
-        timestampMs: Date.now(),
-        micro: this.binanceMicro,
-        recvWindow: rw ?? undefined,
-      });
-    } catch (e) {
-      this.binanceError = messageOf(e);
     }
   }
 
