@@ -5,20 +5,12 @@ import { signJws, signJwsHmac, type HmacAlg } from '../lib/jwt/sign';
 import { secretBytes, type SecretEncoding } from '../lib/jwt/candidates';
 import { algInfo } from '../lib/jwt/algorithms';
 import { qredoNonce, qredoTimestamp } from '../lib/partners/qredo';
-import {
-  QIT_DEFAULTS,
-  rfc1123Date,
-  signQitRequest,
-  verifyQitResponse,
-  type QitResponseVerdict,
-  type QitSigned,
-} from '../lib/partners/qitech';
+import { rfc1123Date, verifyQitResponse, type QitResponseVerdict } from '../lib/partners/qitech';
 import { REQUEST_TO_QITECH, type QitRequestVerdict } from '../lib/partners/qitech-shared';
 import { keysFor } from '../lib/trust/roles';
-import { V2, signV2Request, type EmptyPayload, type V2Signed } from '../lib/partners/qitech-v2';
+import { V2 } from '../lib/partners/qitech-v2';
 import { QI_DTVM } from '../lib/partners/qi-dtvm';
 import { pastedPublicKey, verifyQitechRequest, type QitSchemeChoice } from '../lib/partners/qitech-request';
-import type { BodySerialisation } from '../lib/partners/body-bytes';
 import type { VerificationKey } from '../lib/jwt/verify';
 import { keyTypeOf } from '../lib/keys/key-type';
 import { binanceFormFromRequest } from '../lib/partners/binance-form';
@@ -69,22 +61,7 @@ export class SignForms {
   jwtSecretEncoding = $state<SecretEncoding>('text');
   jwtHmacAlg = $state<HmacAlg>('HS256');
 
-  // QI Tech: v2 is QI Tech's current scheme, so it comes first.
-  qitScheme = $state<'v2' | 'v1' | 'qi-dtvm'>('v2');
-  qitKeyId = $state('');
-  qitMethod = $state('POST');
-  qitEndpoint = $state('/test');
-  qitBody = $state('{"name":"QI Tech"}');
-  qitDate = $state(rfc1123Date(Date.now()));
-  qitTimestamp = $state(V2.timestamp(Date.now()));
-  qitSerialisation = $state<BodySerialisation>('python');
-  qitEmptyPayload = $state<EmptyPayload>('{}');
-  qitV2Result = $state.raw<V2Signed | null>(null);
-  qitApiKey = $state('');
-  qitGetContentType = $state<'' | 'application/json'>(QIT_DEFAULTS.getContentType);
-  qitEndpointWithQuery = $state(QIT_DEFAULTS.endpointWithQuery);
-  qitResult = $state.raw<QitSigned | null>(null);
-  qitError = $state('');
+  // QI Tech: checks of a response, and of a request signed elsewhere (the signing is the forms').
   qitResponseOpen = $state(false);
   qitResponseAuth = $state('');
   qitResponseBody = $state('');
@@ -190,34 +167,19 @@ export class SignForms {
       return;
     }
     this.tab = 'qitech';
-    this.qitScheme = scheme === 'qit-v1' ? 'v1' : scheme === 'qit-v2' ? 'v2' : 'qi-dtvm';
-    this.qitMethod = method;
+    signStates.chosen['qitech'] = scheme;
     // The endpoint is the URL's path and query, as written (no scheme, host or fragment).
     const endpoint = input.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '') || '/';
-    this.qitEndpoint = endpoint;
-    this.qitBody = input.body;
-    if (input.apiKey) this.qitApiKey = input.apiKey;
-    this.qitDate = rfc1123Date(now);
-    this.qitTimestamp = (this.qitScheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now);
-    this.qitKeyId = pick('p521');
-    this.qitResult = null;
-    this.qitV2Result = null;
-    this.qitError = '';
-  }
-
-  /** Switch the QI Tech scheme; results of the other scheme are cleared, the timestamp takes its form. */
-  setQitScheme(s: 'v2' | 'v1' | 'qi-dtvm'): void {
-    this.qitScheme = s;
-    this.qitResult = null;
-    this.qitV2Result = null;
-    this.qitError = '';
-    if (s !== 'v1') this.qitTimestamp = (s === 'v2' ? V2 : QI_DTVM).timestamp(Date.now());
-  }
-
-  /** Now, in the chosen scheme's form. */
-  qitNow(): void {
-    if (this.qitScheme === 'v1') this.qitDate = rfc1123Date(Date.now());
-    else this.qitTimestamp = (this.qitScheme === 'v2' ? V2 : QI_DTVM).timestamp(Date.now());
+    signStates.fill(scheme, {
+      method,
+      endpoint,
+      body: input.body,
+      ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+      ...(scheme === 'qit-v1'
+        ? { date: rfc1123Date(now) }
+        : { timestamp: (scheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now) }),
+      key: pick('p521'),
+    });
   }
 
   #key(id: string, kind: 'any' | 'rsa' | 'p521' | 'binance') {
@@ -354,45 +316,8 @@ export class SignForms {
     }
   }
 
-  async signQit(): Promise<void> {
-    this.qitError = '';
-    this.qitResult = null;
-    this.qitV2Result = null;
-    const key = this.#key(this.qitKeyId, 'p521');
-    if (!key?.privateKey) {
-      this.qitError = 'Generate or import a P-521 key pair first (Keys).';
-      return;
-    }
-    try {
-      if (this.qitScheme === 'v1') {
-        this.qitResult = await signQitRequest({
-          privateKey: key.privateKey,
-          apiKey: this.qitApiKey.trim(),
-          method: this.qitMethod,
-          endpoint: this.qitEndpoint.trim(),
-          body: this.qitMethod === 'GET' ? '' : this.qitBody,
-          date: this.qitDate.trim(),
-          options: { getContentType: this.qitGetContentType, endpointWithQuery: this.qitEndpointWithQuery },
-        });
-      } else {
-        this.qitV2Result = await signV2Request(this.qitScheme === 'v2' ? V2 : QI_DTVM, {
-          privateKey: key.privateKey,
-          apiKey: this.qitApiKey,
-          method: this.qitMethod,
-          endpoint: this.qitEndpoint.trim(),
-          body: this.qitBody,
-          serialisation: this.qitSerialisation,
-          emptyPayload: this.qitEmptyPayload,
-          timestamp: this.qitTimestamp.trim(),
-        });
-      }
-    } catch (e) {
-      this.qitError = messageOf(e);
-    }
-  }
-
   /** Check a QI Tech request signed elsewhere against a pasted public key, or the stored P-521 pairs. */
-  async checkQitRequest(): Promise<void> {
+  async checkQitRequest(apiKey: string): Promise<void> {
     this.qitCheckError = '';
     this.qitCheckResult = null;
     let keys: VerificationKey[];
@@ -431,7 +356,7 @@ export class SignForms {
         expected: {
           method: this.qitCheckMethod,
           endpoint: this.qitCheckEndpoint,
-          apiKey: this.qitApiKey,
+          apiKey,
         },
         nowMs: Date.now(),
       });
@@ -440,7 +365,13 @@ export class SignForms {
     }
   }
 
-  async verifyQitResponse(): Promise<void> {
+  /** Verify a QI Tech response to the request in the form (its method, endpoint, date and API key). */
+  async verifyQitResponse(request: {
+    method: string;
+    endpoint: string;
+    date: string;
+    apiKey: string;
+  }): Promise<void> {
     this.qitResponseError = '';
     this.qitResponse = null;
     try {
@@ -448,7 +379,7 @@ export class SignForms {
       this.qitResponse = await verifyQitResponse({
         authorization: this.qitResponseAuth,
         body: this.qitResponseBody,
-        apiKey: this.qitApiKey,
+        apiKey: request.apiKey,
         keyring: keyring.keys.map((k) => ({
           kind: k.kind,
           label: k.label,
@@ -456,7 +387,7 @@ export class SignForms {
           type: keyTypeOf(k.publicKey),
           ...(k.owner ? { owner: k.owner } : {}),
         })),
-        request: { method: this.qitMethod, endpoint: this.qitEndpoint.trim(), date: this.qitDate.trim() },
+        request: { method: request.method, endpoint: request.endpoint.trim(), date: request.date.trim() },
       });
     } catch (e) {
       this.qitResponseError = messageOf(e);
