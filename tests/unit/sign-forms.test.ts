@@ -189,3 +189,13 @@ describe('rfc9421/form.ts', () => {
     await expect(f.sign(values(f, { covered: [] }), secret, NOW)).rejects.toThrow('at least one');
   });
 });
+
+describe('rfc9421/form.ts and a key RFC 9421 has no algorithm for', () => {
+  it('a P-521 pair is refused by name, before anything is signed', async () => {
+    const f = await form('rfc9421');
+    const key = await pair(vector('qitech', 'jwtECDSASHA512.key'));
+    await expect(f.sign(values(f, {}), key, NOW)).rejects.toThrow(
+      'RFC 9421 defines no algorithm for the key "fixture"',
+    );
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { KeybenchError } from '../../errors';
 import { defineForm, type FieldValue, type FormValues, type SignerKey } from '../engine/types';
-import { isHttpSigAlg, type HttpSigAlg } from './algorithms';
+import { algorithmForCryptoKey, isHttpSigAlg, type HttpSigAlg } from './algorithms';
 import type { DigestAlg } from './digest';
 import { FIELDS } from './fields';
 import { signRequest, type SignParams } from './sign';
@@ -73,6 +73,11 @@ export default defineForm({
     const covered = Array.isArray(values['covered']) ? (values['covered'] as readonly string[]) : [];
     if (covered.length === 0)
       throw new KeybenchError('ERR_HTTPSIG_SIGN_INPUT', 'Choose at least one covered component.');
+    if (key.kind === 'pair' && !algorithmForCryptoKey(key.privateKey))
+      throw new KeybenchError(
+        'ERR_HTTPSIG_SIGN_INPUT',
+        `RFC 9421 defines no algorithm for the key "${key.label}": choose an Ed25519, ECDSA P-256 or P-384, or RSA key pair, or an HMAC secret.`,
+      );
     const chosen = text(values['alg']);
     const alg: HttpSigAlg | undefined = isHttpSigAlg(chosen) ? chosen : undefined;
     const out = await signRequest({
