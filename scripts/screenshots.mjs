@@ -67,6 +67,15 @@ try {
     await page.goto(`${BASE}#/sign`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     await shot('sign');
+
+    // The HTTP Message Signatures (RFC 9421) tab, signed with an HMAC secret.
+    await page.getByRole('button', { name: 'HTTP Message Signatures (RFC 9421)' }).click();
+    await page.getByLabel('Key pair').selectOption('secret');
+    await page.getByLabel('Secret', { exact: true }).fill('a demo shared secret');
+    await page.getByRole('button', { name: 'Sign request' }).click();
+    await page.getByTestId('sign-curl').waitFor();
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await shot('sign-rfc9421');
     await context.close();
   }
 } finally {

@@ -3,7 +3,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import type { Finding } from '../../src/lib/partners/scheme';
-import checks from '../../src/lib/schemes/client-assertion/check';
+import checks from '../../src/lib/schemes/client-assertion/token-check';
 import type { TokenCheck } from '../../src/lib/schemes/engine/types';
 import { toolKey, type ToolKey } from './jwt-helpers';
 

@@ -19,7 +19,7 @@ import {
   type RequestExamination,
 } from '../../src/lib/schemes/engine/doctor';
 import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
-import { loadCheck, loadRequestChecks, SCHEMES } from '../../src/lib/schemes/engine/registry';
+import { loadTokenChecks, SCHEMES } from '../../src/lib/schemes/engine/registry';
 import { defineRequestCheck, type RequestCheck } from '../../src/lib/schemes/engine/types';
 import { vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
@@ -44,30 +44,27 @@ describe('the registry', () => {
     expect(folders).toContain('rfc9421');
   });
 
-  it('every check.ts default-exports a check of its meta kind, with the folder as id', async () => {
-    for (const id of folders) {
-      const check = await loadCheck(id);
-      if (check === undefined) continue;
-      const kind = SCHEMES.get(id)!.kind;
-      if (kind === 'request') {
-        expect(Array.isArray(check), id).toBe(false);
-        const c = check as RequestCheck;
-        expect(c.id, id).toBe(id);
-        expect(typeof c.recognise, id).toBe('function');
-        expect(typeof c.verify, id).toBe('function');
-        expect(Array.isArray(c.signedHeaders), id).toBe(true);
-        for (const h of c.signedHeaders) expect(h, id).toBe(h.toLowerCase());
-      } else {
-        for (const c of Array.isArray(check) ? check : [check])
-          expect('partnerName' in c && typeof c.check === 'function', id).toBe(true);
-      }
+  it("request schemes have a check.ts (the doctor's), token schemes a token-check.ts (the cards'), with the folder as id", async () => {
+    const request = folders.filter((id) => SCHEMES.get(id)!.kind === 'request');
+    const token = folders.filter((id) => SCHEMES.get(id)!.kind === 'token');
+    // The doctor's eager list holds exactly the request schemes' checks, each with its folder's id.
+    expect(REQUEST_CHECKS.map((c) => c.id).sort()).toEqual(request.sort());
+    expect(request.sort()).toEqual(['binance', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort());
+    for (const c of REQUEST_CHECKS) {
+      expect(typeof c.recognise, c.id).toBe('function');
+      expect(typeof c.verify, c.id).toBe('function');
+      expect(Array.isArray(c.signedHeaders), c.id).toBe(true);
+      for (const h of c.signedHeaders) expect(h, c.id).toBe(h.toLowerCase());
     }
-    const request = await loadRequestChecks();
-    expect(request.map((c) => c.id).sort()).toEqual(
-      ['binance', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort(),
-    );
-    // The doctor's own (eager) list is the registry's.
-    expect(REQUEST_CHECKS.map((c) => c.id)).toEqual(request.map((c) => c.id));
+    for (const id of token) expect(existsSync(join(schemesDir, id, 'check.ts')), id).toBe(false);
+    const cards = await loadTokenChecks();
+    for (const c of cards) expect('partnerName' in c && typeof c.check === 'function', c.id).toBe(true);
+    // Every token scheme brings at least one card check, named after its folder.
+    for (const id of token)
+      expect(
+        cards.some((c) => c.id === id || c.id.startsWith(`${id}/`)),
+        id,
+      ).toBe(true);
   });
 });
 

@@ -97,7 +97,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           'ERR_BINANCE_',
         ],
         snowflake: [
-          ['account.ts', 'check.ts', 'rules.ts', 'sign.ts', 'times.ts'].map(
+          ['account.ts', 'token-check.ts', 'rules.ts', 'sign.ts', 'times.ts'].map(
             (f) => `../schemes/snowflake-jwt/${f}`,
           ),
           'ERR_SNOWFLAKE_',

@@ -30,7 +30,39 @@ describe('prefillFromRequest', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  const load = async () => new (await import('../../src/state/sign.svelte')).SignForms();
+  // The forms' state lives per scheme (issue 19): the Qredo and Binance values are their forms' values,
+  // the Qredo API key's "Remember" choice the Qredo memory's.
+  const load = async () => {
+    const { SignForms } = await import('../../src/state/sign.svelte');
+    const { signStates } = await import('../../src/state/sign-form.svelte');
+    const memory = (await import('../../src/state/sign-qredo.svelte')).qredoApiKey;
+    const qredo = (await import('../../src/lib/schemes/qredo/form')).default;
+    const binance = (await import('../../src/lib/schemes/binance/form')).default;
+    const stored = (await import('../../src/state/sign-qredo.svelte')).storedQredoApiKey;
+    const f = new SignForms();
+    return {
+      prefillFromRequest: f.prefillFromRequest.bind(f),
+      get qredoApiKey() {
+        return signStates.valueOf('qredo', 'apiKey') ?? stored();
+      },
+      get qredoRemember() {
+        return memory.remember;
+      },
+      get qredoKeyNote() {
+        return memory.note;
+      },
+      rememberQredoKey: (on: boolean) => memory.set(on, String(signStates.of(qredo).values['apiKey'])),
+      get binanceQuery() {
+        return signStates.of(binance).values['query'];
+      },
+      get binanceBody() {
+        return signStates.of(binance).values['body'];
+      },
+      get binanceEncoded() {
+        return signStates.of(binance).values['encoded'];
+      },
+    };
+  };
 
   it('a Qredo request with another API key never overwrites the remembered one unasked', async () => {
     const f = await load();

@@ -33,7 +33,7 @@ export default definePartner({
       action: 'sign',
     },
   ],
-  schemes: [],
+  schemes: ['client-assertion'],
   mistakes: assertionMistakes([
     'ERR_ASSERT_ALG',
     'ERR_ASSERT_AUD',

@@ -3,7 +3,7 @@ import { defineMeta } from '../engine/types';
 
 export default defineMeta({
   id: 'client-assertion',
-  name: 'JWT client assertion (private_key_jwt, JWT bearer grants)',
+  name: 'JWT client assertion',
   kind: 'token',
   recognisedBy:
     "a JWT whose aud, iss and header fit one partner's assertion (Entra ID, Okta, Auth0, Google, GitHub App, Apple, Salesforce, Coinbase CDP), or one chosen under Check as",

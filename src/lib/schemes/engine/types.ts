@@ -3,9 +3,11 @@
  * data cannot say it. A scheme is one folder, `src/lib/schemes/<id>/`, holding:
  *
  * - `meta.ts`  — `export default defineMeta({...})`: id, name, kind, source. Tiny; loaded eagerly.
- * - `check.ts` — `export default defineRequestCheck({...})` or `defineTokenCheck({...})`: how a
- *                request (or token) is recognised, what it reads, the bytes it signs, its checks and
- *                its mistakes as data. Loaded lazily (the doctor runs it in a worker).
+ * - `check.ts` — a request scheme's `export default defineRequestCheck({...})`: how a request is
+ *                recognised, what it reads, the bytes it signs, its checks and its mistakes as data.
+ *                All of them load with the doctor, which runs in a worker (engine/doctor-checks.ts).
+ * - `token-check.ts` — a token scheme's `export default defineTokenCheck({...})` (or an array of
+ *                them, one per partner): loaded when the inspector first shows a partner card.
  * - `form.ts`  — `export default defineForm({...})`: the Sign form as fields (data) and `sign()`.
  *                Loaded lazily by the Sign view.
  *

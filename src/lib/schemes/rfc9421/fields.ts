@@ -2,23 +2,10 @@
  * The Sign form of RFC 9421, as data: each field's name, kind, default and help. The UI renders
  * the form from this list; nothing here knows the DOM.
  */
+import type { FormField } from '../engine/types';
 import { DERIVED_COMPONENTS } from './components';
 
-/** How a field is entered. */
-export type FieldKind = 'text' | 'textarea' | 'choice' | 'multi' | 'integer' | 'checkbox' | 'key';
-
-/** One form field. */
-export interface FormField {
-  /** Stable name (the key of the form's values). */
-  name: string;
-  /** The accessible label shown to the user. */
-  label: string;
-  kind: FieldKind;
-  default: string | number | boolean | readonly string[];
-  help: string;
-  /** For choice and multi: the options offered (multi also accepts free text). */
-  options?: readonly string[];
-}
+export type { FieldKind, FormField } from '../engine/types';
 
 /** Headers commonly covered besides the derived components. */
 const COMMON_HEADERS = ['content-type', 'content-digest', 'content-length', 'date', 'authorization'] as const;
@@ -39,6 +26,7 @@ export const FIELDS: readonly FormField[] = [
     kind: 'text',
     default: 'https://example.com/foo?param=Value&Pet=dog',
     help: 'The full URL sent. @authority, @path, @query and the other derived components come from it.',
+    remember: true,
   },
   {
     name: 'headers',
@@ -53,6 +41,7 @@ export const FIELDS: readonly FormField[] = [
     kind: 'textarea',
     default: '{"hello": "world"}',
     help: 'The body exactly as sent. Cover content-digest to sign it: keybench adds the Content-Digest header.',
+    when: (v) => v['method'] !== 'GET',
   },
   {
     name: 'covered',
@@ -68,7 +57,7 @@ export const FIELDS: readonly FormField[] = [
   },
   {
     name: 'key',
-    label: 'Signing key',
+    label: 'Key pair',
     kind: 'key',
     default: '',
     help: 'A stored key (Ed25519, ECDSA P-256 or P-384, RSA) or a shared secret for hmac-sha256.',
@@ -77,8 +66,9 @@ export const FIELDS: readonly FormField[] = [
     name: 'alg',
     label: 'Algorithm',
     kind: 'choice',
-    default: '',
+    default: 'from the key',
     options: [
+      'from the key',
       'rsa-pss-sha512',
       'rsa-v1_5-sha256',
       'ecdsa-p256-sha256',
@@ -86,7 +76,7 @@ export const FIELDS: readonly FormField[] = [
       'ed25519',
       'hmac-sha256',
     ],
-    help: 'Taken from the key; for an RSA key choose rsa-pss-sha512 or rsa-v1_5-sha256.',
+    help: 'Taken from the key (RSA: rsa-pss-sha512); choose rsa-v1_5-sha256 for an RSA key made for it.',
   },
   {
     name: 'includeAlg',
@@ -100,7 +90,7 @@ export const FIELDS: readonly FormField[] = [
     label: 'Created',
     kind: 'integer',
     default: 0,
-    help: 'UNIX time in seconds (not milliseconds) when the signature is made; 0 means now.',
+    help: 'UNIX time in seconds (not milliseconds) when the signature is made; 0 means the moment you sign.',
   },
   {
     name: 'expiresIn',

@@ -1,0 +1,23 @@
+/** The stored key pairs each signer can use (a plain module: the keyring is the state). */
+import { keyTypeOf } from '../lib/keys/key-type';
+import { keyring } from './keyring.svelte';
+
+/** Which pairs: any, RSA, P-521, or Binance's (RSA or Ed25519). */
+export type PairKind = 'any' | 'rsa' | 'p521' | 'binance';
+
+/** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
+export function pairsFor(kind: PairKind) {
+  return keyring.pairs.filter((k) => {
+    if (kind === 'any') return true;
+    if (kind === 'binance')
+      return k.publicKey.algorithm.name === 'Ed25519' || keyTypeOf(k.publicKey).kty === 'RSA';
+    const t = keyTypeOf(k.publicKey);
+    return kind === 'rsa' ? t.kty === 'RSA' : t.kty === 'EC' && t.curve === 'P-521';
+  });
+}
+
+/** The pair with this id among those of a kind, else the first of them. */
+export function pairOf(id: string, kind: PairKind) {
+  const list = pairsFor(kind);
+  return list.find((k) => k.id === id) ?? list[0];
+}
