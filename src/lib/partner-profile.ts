@@ -49,19 +49,9 @@ export type SignerId = 'qredo' | 'qitech' | 'snowflake' | 'binance';
 
 /** The Sign view's form that signs a scheme, or null when it has none of these (e.g. rfc9421). */
 export function signerOf(scheme: SchemeId): SignerId | null {
-  switch (scheme) {
-    case 'qredo':
-    case 'binance':
-      return scheme;
-    case 'qit-v1':
-    case 'qit-v2':
-    case 'qi-dtvm':
-      return 'qitech';
-    case 'snowflake-jwt':
-      return 'snowflake';
-    default:
-      return null;
-  }
+  // qit-v1, qit-v2, qi-dtvm: QI Tech's three schemes share one tab (kept short: it is in the first load).
+  if (scheme === 'qredo' || scheme === 'binance') return scheme;
+  return /^qi/.test(scheme) ? 'qitech' : scheme === 'snowflake-jwt' ? 'snowflake' : null;
 }
 
 /** A mistake the request doctor (or the inspector's partner check) recognises and names. */

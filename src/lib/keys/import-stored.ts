@@ -4,7 +4,8 @@
  * owner must be said. Loaded on demand, with the ASN.1 code.
  */
 import { KeybenchError } from '../errors';
-import { PARTNER_NAMES, type KeyOwner } from '../trust/owner';
+import type { KeyOwner } from '../trust/owner';
+import { PARTNER_NAMES } from '../trust/partner-names';
 import { describeKeyType } from './key-type';
 import { parseKeyText } from './parse';
 import { defaultAlgFor, importPrivateKey, importPublicKey } from './import';

@@ -8,7 +8,8 @@
 import type { PartnerId } from '../partner-profile';
 import type { VerificationKey } from '../jwt/verify';
 
-export { PARTNER_NAMES, PARTNER_OWNERS, isKeyOwner, type KeyOwner } from './owner';
+export { PARTNER_OWNERS, isKeyOwner, type KeyOwner } from './owner';
+export { PARTNER_NAMES } from './partner-names';
 import { type KeyOwner } from './owner';
 
 /** What a signature is checked for, and so whose keys may verify it. */
