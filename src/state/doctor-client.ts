@@ -5,6 +5,7 @@
  * answers about any other job are dropped. Where no worker can be started (or it fails to load),
  * the doctor runs on the page itself, with a note saying so: never a blank verdict.
  */
+import type { KeyAlgHint } from '../lib/schemes/engine/types';
 import type { RequestExamination } from '../lib/schemes/engine/doctor';
 import type { FromDoctor, KeysAnswer, Port, ToDoctor } from '../lib/schemes/engine/doctor-protocol';
 import type { SchemeId } from '../lib/schemes/engine/types';
@@ -17,7 +18,7 @@ export interface WorkerLike extends Port<FromDoctor, ToDoctor> {
 }
 
 /** The trusted keys for a scheme, read for the given algorithm. */
-export type KeysFor = (scheme: SchemeId, alg: 'RS256' | 'ES512' | undefined) => Promise<KeysAnswer>;
+export type KeysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) => Promise<KeysAnswer>;
 
 /** What a job gave: the examination, a note when it ran on the page, or `superseded` by a newer job. */
 export interface DoctorAnswer {

@@ -201,11 +201,15 @@ export class Inspector {
       return { code: refused.error.code, parts: [refused.error.message] };
     }
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
-    const box = await keysFromText(this.#keyText, alg, 'text');
+    let box = await keysFromText(this.#keyText, alg === 'HS256' ? undefined : alg, 'text');
+    // A scheme that verifies HMAC (RFC 9421, Binance): text that holds no public key is its secret.
+    const publicKeys = box.candidates.some((k) => k.kind === 'public');
+    if (alg === 'HS256' && !publicKeys && !box.privateKeyPasted)
+      box = await keysFromText(this.#keyText, alg, 'text');
     // Only the current run may say what the key box was read as.
     if (run === this.#run) this.#keyBox = box;
     if (box.error) return { code: box.error.code, parts: box.error.parts ?? [box.error.message] };
-    return box.candidates.filter((k) => k.kind === 'public');
+    return box.candidates.filter((k) => k.kind === 'public' || alg === 'HS256');
   }
 
   #thumbprints() {

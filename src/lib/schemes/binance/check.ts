@@ -279,6 +279,8 @@ export default defineRequestCheck({
   id: 'binance',
   recognise,
   signedHeaders: ['x-mbx-apikey', 'content-type'],
+  // The key box may hold the Ed25519 or RSA public key, or the API secret (HMAC-SHA256).
+  keyAlg: 'HS256',
   verify: verifyBinance,
 });
 

@@ -4,6 +4,7 @@
  * responsive). Every value is structured-cloneable: text, numbers, plain objects, Uint8Arrays.
  * Schemes are named by id (their folder), so the protocol knows none of them.
  */
+import type { KeyAlgHint } from './types';
 import type { KeysAnswer, RequestExamination } from './doctor';
 import type { SchemeId } from './types';
 
@@ -17,7 +18,7 @@ export type ToDoctor =
 /** Worker → page. */
 export type FromDoctor =
   /** The doctor needs the keys for a scheme (and says which algorithm the key box is read for). */
-  | { type: 'keys'; id: number; scheme: SchemeId; alg: 'RS256' | 'ES512' | undefined }
+  | { type: 'keys'; id: number; scheme: SchemeId; alg: KeyAlgHint | undefined }
   | { type: 'done'; id: number; result: RequestExamination | null }
   | { type: 'failed'; id: number; message: string };
 

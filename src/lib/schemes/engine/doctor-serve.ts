@@ -2,6 +2,7 @@
  * The worker's side of the request doctor: examine each request the page sends, asking the page
  * for the trusted keys of the scheme found (the page owns the key box, the keyring and key roles).
  */
+import type { KeyAlgHint } from './types';
 import { examineRequest } from './doctor';
 import type { FromDoctor, KeysAnswer, Port, ToDoctor } from './doctor-protocol';
 import type { SchemeId } from './types';
@@ -17,7 +18,7 @@ export function serveDoctor(port: Port<ToDoctor, FromDoctor>): void {
       return;
     }
     const { id, text, nowMs } = data;
-    const keysFor = (scheme: SchemeId, alg: 'RS256' | 'ES512' | undefined) =>
+    const keysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) =>
       new Promise<KeysAnswer>((resolve) => {
         waiting.set(`${id} ${scheme}`, resolve);
         port.postMessage({ type: 'keys', id, scheme, alg });

@@ -5,6 +5,7 @@
  * to the one rule (`decideRequest`). It knows no partner: schemes are folders, and profiles say which
  * partner a scheme sends to. Loaded lazily (normally in the doctor's worker).
  */
+import type { KeyAlgHint } from './types';
 import type { ErrorCode } from '../../errors';
 import type { VerificationKey } from '../../jwt/verify';
 import { PARTNER_PROFILES } from '../../partners/profiles';
@@ -44,7 +45,7 @@ export type RequestExamination =
 export type KeysAnswer = VerificationKey[] | { code: ErrorCode; parts: Rich };
 
 /** Asks the page for the keys to try on a scheme; `alg` says how to read the key box (`undefined`: any). */
-export type KeysFor = (scheme: SchemeId, alg: 'RS256' | 'ES512' | undefined) => Promise<KeysAnswer>;
+export type KeysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) => Promise<KeysAnswer>;
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 

@@ -87,6 +87,9 @@ export interface Candidate {
 
 // ─── Request schemes ───────────────────────────────────────────────────────────────────────────
 
+/** How the page reads the key box for a scheme (see {@link RequestCheck.keyAlg}). */
+export type KeyAlgHint = 'RS256' | 'ES512' | 'HS256';
+
 /** Something the scheme refuses before any key is tried (a token the server cannot decode, …). */
 export interface Refusal {
   code: ErrorCode;
@@ -109,8 +112,11 @@ export interface RequestCheck {
   recognise(req: ParsedRequest): number;
   /** Header names (lower case) the signature depends on: each must be sent once, in visible ASCII. */
   signedHeaders: readonly string[];
-  /** What the key box is read as, when a pasted key needs an algorithm hint (`undefined`: any). */
-  keyAlg?: 'RS256' | 'ES512';
+  /**
+   * What the key box is read as, when a pasted key needs an algorithm hint (`undefined`: any public
+   * key). `HS256`: a public key, or else an HMAC secret (schemes that verify HMAC: RFC 9421, Binance).
+   */
+  keyAlg?: KeyAlgHint;
   /** A scheme-specific refusal read from the request alone; null when there is none. */
   refuse?(req: ParsedRequest): Refusal | null;
   /**

@@ -54,6 +54,8 @@ export default defineRequestCheck({
     fieldLines(req, 'signature-input').length > 0 && fieldLines(req, 'signature').length > 0 ? 1 : 0,
   // Each sent once: RFC 9421 combines repeated lines, but servers that read one line pick either.
   signedHeaders: ['signature-input', 'signature'],
+  // The key box may hold a public key or an HMAC secret (hmac-sha256).
+  keyAlg: 'HS256',
   async verify({ request, keys, nowMs }) {
     const v = await verifyRequest({ request, keys, nowMs });
     if (v.results.length > 0) return v.results.map((r) => resultOf(request, r, v.findings));
