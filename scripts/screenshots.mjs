@@ -76,6 +76,30 @@ try {
     await page.getByTestId('sign-curl').waitFor();
     await page.locator('body').click({ position: { x: 1, y: 1 } });
     await shot('sign-rfc9421');
+
+    // That request, verified in Inspect with the secret: each signature, its base line by line.
+    const curl = await page.getByTestId('sign-curl').textContent();
+    await page.goto(`${BASE}#/inspect`);
+    await page
+      .getByLabel('JWT')
+      .first()
+      .fill(curl ?? '');
+    await page.getByLabel('Verification key').fill('a demo shared secret');
+    await page.getByRole('checkbox', { name: /Shared secret \(HMAC\)/ }).check();
+    await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('signature-base').first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}/inspect-rfc9421-${mode.name}.png` });
+
+    // The JWT client assertion form.
+    await page.goto(`${BASE}#/sign`);
+    await page.getByRole('button', { name: 'JWT client assertion' }).click();
+    await page
+      .getByRole('button', { name: 'Sign' })
+      .or(page.getByText('Partner', { exact: true }))
+      .first()
+      .waitFor();
+    await shot('sign-assertion');
     await context.close();
   }
 } finally {

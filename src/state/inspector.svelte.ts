@@ -27,6 +27,13 @@ export class Inspector {
   #decodedInput = $state('');
   #keyText = $state('');
   #encoding = $state<SecretEncoding>('text');
+  /**
+   * The user says the key box holds a shared secret, for a request scheme that verifies HMAC (RFC 9421,
+   * Binance). Never guessed: text that is not a public key keybench can read may still be a public
+   * key (raw bytes, a JWK without kty), and an HMAC keyed with a public key is a forgery anyone can
+   * make (issue 19 review).
+   */
+  #requestSecret = $state(false);
   #skew = $state(60);
   #verdict = $state.raw<Verdict | null>(null);
   /** The token text the verdict is about: a verdict is shown only beside its own token. */
@@ -145,6 +152,13 @@ export class Inspector {
   get encoding() {
     return this.#encoding;
   }
+  get requestSecret() {
+    return this.#requestSecret;
+  }
+  set requestSecret(v: boolean) {
+    this.#requestSecret = v;
+    void this.verify();
+  }
   set encoding(v: SecretEncoding) {
     this.#encoding = v;
     void this.verify();
@@ -201,15 +215,19 @@ export class Inspector {
       return { code: refused.error.code, parts: [refused.error.message] };
     }
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
-    let box = await keysFromText(this.#keyText, alg === 'HS256' ? undefined : alg, 'text');
-    // A scheme that verifies HMAC (RFC 9421, Binance): text that holds no public key is its secret.
-    const publicKeys = box.candidates.some((k) => k.kind === 'public');
-    if (alg === 'HS256' && !publicKeys && !box.privateKeyPasted)
-      box = await keysFromText(this.#keyText, alg, 'text');
+    // A secret only when the user says so, and only for a scheme that verifies HMAC.
+    const secret = alg === 'HS256' && this.#requestSecret;
+    const box = secret
+      ? await keysFromText(this.#keyText, 'HS256', this.#encoding)
+      : await keysFromText(this.#keyText, alg === 'HS256' ? undefined : alg, 'text');
     // Only the current run may say what the key box was read as.
     if (run === this.#run) this.#keyBox = box;
-    if (box.error) return { code: box.error.code, parts: box.error.parts ?? [box.error.message] };
-    return box.candidates.filter((k) => k.kind === 'public' || alg === 'HS256');
+    if (box.error) {
+      const parts = box.error.parts ?? [box.error.message];
+      const hint = ' If it is a shared secret (HMAC), tick "Shared secret (HMAC)" under the key box.';
+      return { code: box.error.code, parts: alg === 'HS256' && !secret ? [...parts, hint] : parts };
+    }
+    return box.candidates.filter((k) => (secret ? k.kind === 'secret' : k.kind === 'public'));
   }
 
   #thumbprints() {

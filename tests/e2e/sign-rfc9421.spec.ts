@@ -159,5 +159,31 @@ test('the curl an HMAC secret signed, pasted in Inspect with that secret, verifi
   await page.getByLabel(/^JWT/).fill(curl);
   await page.getByLabel('Verification key').fill('a shared secret of 32 bytes, ok?');
   const status = page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));
+  // Text that is not a public key is never taken for a secret unasked (an HMAC keyed with a public
+  // key in a form keybench cannot read would be a forgery anyone can make): the user says so.
+  await expect(page.getByRole('main')).toContainText('Shared secret (HMAC)', { timeout: 30_000 });
+  await expect(status).not.toContainText('Signature verified');
+  await page.getByRole('checkbox', { name: /Shared secret \(HMAC\)/ }).check();
   await expect(status).toContainText('Signature verified', { timeout: 30_000 });
+});
+
+test('attack: an HMAC keyed with a public key written as raw base64 is not verified unless the user says the box holds a secret', async ({
+  page,
+}) => {
+  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/check.ts is merged');
+  // The partner's Ed25519 public key as 32 raw bytes in base64: keybench cannot read it as a key.
+  const raw = '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=';
+  await page.goto('./');
+  await openTab(page);
+  await fillRequest(page);
+  await page.getByLabel('Secret', { exact: true }).fill(raw);
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  const curl = (await page.getByTestId('sign-curl').textContent())!;
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  await page.getByLabel(/^JWT/).fill(curl);
+  await page.getByLabel('Verification key').fill(raw);
+  const status = page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));
+  await expect(status).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('main')).toContainText('tick "Shared secret (HMAC)"', { timeout: 30_000 });
+  await expect(status).not.toContainText('Signature verified');
 });
