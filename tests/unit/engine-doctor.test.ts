@@ -280,3 +280,45 @@ describe('what nothing recognises', () => {
     expect(text).toContain('HTTP Message Signatures (RFC 9421)');
   });
 });
+
+describe('RFC 9421: a covered field sent in several lines (review of issue 19)', () => {
+  it('is a warning, and a repeated Content-Digest fails the verdict', async () => {
+    const { default: check } = await import('../../src/lib/schemes/rfc9421/check');
+    const req = (headers: [string, string][]): ParsedRequest => ({
+      source: 'http',
+      method: 'POST',
+      url: 'https://example.com/foo',
+      headers: [
+        ['Signature-Input', 'sig1=("@method" "x-amount" "content-digest");created=1618884473'],
+        ['Signature', 'sig1=:AAAA:'],
+        ...headers,
+      ],
+      body: '{}',
+      notes: [],
+    });
+    const found = async (headers: [string, string][]) => {
+      const r = await check.verify({ request: req(headers), keys: [], nowMs: 1618884473_000 });
+      return (Array.isArray(r) ? r[0]! : r).findings
+        .filter((f) => f.check.startsWith('rfc9421.repeated:'))
+        .map((f) => [f.check, f.severity]);
+    };
+    expect(
+      await found([
+        ['X-Amount', '10'],
+        ['Content-Digest', 'sha-256=:RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=:'],
+      ]),
+    ).toEqual([]);
+    expect(
+      await found([
+        ['X-Amount', '10'],
+        ['X-Amount', '1000'],
+      ]),
+    ).toEqual([['rfc9421.repeated:x-amount', 'warning']]);
+    expect(
+      await found([
+        ['Content-Digest', 'sha-256=:AAAA:'],
+        ['Content-Digest', 'sha-256=:RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=:'],
+      ]),
+    ).toEqual([['rfc9421.repeated:content-digest', 'error']]);
+  });
+});

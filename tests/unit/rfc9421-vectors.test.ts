@@ -106,6 +106,25 @@ describe('RFC 9421 Appendix B.2 requests', () => {
     expect(v.results[0]!.findings.map((f) => f.code)).toContain('ERR_HTTPSIG_EMPTY_COVERAGE');
   });
 
+  it('a signature that does not cover the method, path or host says so (it could be replayed on another target)', async () => {
+    const k = await keys();
+    const codes = async (signed: string, key: Parameters<typeof verifyRequest>[0]['keys'][number]) =>
+      (
+        await verifyRequest({ request: request(signed), keys: [key], nowMs: NOW })
+      ).results[0]!.findings.filter((f) => f.check === 'rfc9421.coverage-target').map((f) => [
+        f.code,
+        f.severity,
+        f.detail.includes('@method'),
+        f.detail.includes('@path'),
+      ]);
+    // B.2.2 covers @authority, content-digest and @query-param only: no method, no path.
+    expect(await codes(V.B22_SIGNED, k.pss)).toEqual([
+      ['ERR_HTTPSIG_TARGET_NOT_COVERED', 'warning', true, true],
+    ]);
+    // B.2.3 covers @method, @path and @authority: nothing to say.
+    expect(await codes(V.B23_SIGNED, k.pss)).toEqual([]);
+  });
+
   it('all five signatures in one message: each judged and labelled', async () => {
     const k = await keys();
     const lines = [V.B21_SIGNED, V.B22_SIGNED, V.B23_SIGNED, V.B25_SIGNED, V.B26_SIGNED].map((t) =>

@@ -6,8 +6,10 @@
  */
 import type { Finding, SignedPart } from '../../trust/finding';
 import type { ParsedRequest } from '../../request/types';
-import { u, type Rich } from '../../rich';
+import { ours, rich, u, type Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
+import { parseDictionary } from 'structured-headers';
+import { problem } from '../../trust/finding';
 import { defineRequestCheck } from '../engine/types';
 import type { SignatureBase } from './base';
 import { fieldLines } from './components';
@@ -47,6 +49,43 @@ function resultOf(req: ParsedRequest, r: SignatureResult, message: readonly Find
   };
 }
 
+/** The header fields any signature covers (lower case). */
+function coveredFields(req: ParsedRequest): string[] {
+  try {
+    const dict = parseDictionary(fieldLines(req, 'signature-input').join(', '));
+    const names = [...dict.values()].flatMap(([list]) =>
+      Array.isArray(list) ? list.map(([name]) => name).filter((n) => typeof n === 'string') : [],
+    );
+    return [...new Set(names.map((n) => String(n).toLowerCase()).filter((n) => !n.startsWith('@')))];
+  } catch {
+    return []; // unreadable: verify says so
+  }
+}
+
+/**
+ * A covered field sent in several lines: RFC 9421 signs the values joined with ", ", but a server
+ * that reads one line (the first or the last) sees something else. A warning; for Content-Digest an
+ * error, since a server reading the first line checks the body against another digest than keybench.
+ */
+function repeatedFields(req: ParsedRequest): Finding[] {
+  return coveredFields(req).flatMap((name) => {
+    const n = req.headers.filter(([h]) => h.toLowerCase() === name).length;
+    if (n < 2) return [];
+    const digest = name === 'content-digest';
+    return [
+      problem(
+        `rfc9421.repeated:${name}`,
+        'ERR_REQUEST_DUPLICATE_HEADER',
+        digest ? 'error' : 'warning',
+        'Covered field sent more than once',
+        digest
+          ? rich`Content-Digest is sent in ${ours(String(n))} lines. A server that reads one of them may check the body against another digest than the one keybench checked: send it once.`
+          : rich`${name} is sent in ${ours(String(n))} lines. RFC 9421 signs them joined with ", ", but a server that reads only the first or the last line sees another value than the one signed: send it once unless the server joins them.`,
+      ),
+    ];
+  });
+}
+
 export default defineRequestCheck({
   id: 'rfc9421',
   // A standard's generic headers: any partner scheme's own header outranks them.
@@ -58,6 +97,7 @@ export default defineRequestCheck({
   keyAlg: 'HS256',
   async verify({ request, keys, nowMs }) {
     const v = await verifyRequest({ request, keys, nowMs });
+    v.findings.push(...repeatedFields(request));
     if (v.results.length > 0) return v.results.map((r) => resultOf(request, r, v.findings));
     // Nothing to judge per label (the headers cannot be read): one result for the message.
     const none: SignatureResult = {

@@ -508,6 +508,23 @@ function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[
         'The signature covers no component: it could be moved onto any other request (RFC 9421 §7.2.1).',
       ),
     );
+  const names = new Set(covered.map((c) => c[0]));
+  const any = (...n: string[]) => n.some((x) => names.has(x));
+  const missing = [
+    any('@method') ? '' : 'the method (@method)',
+    any('@target-uri', '@path', '@request-target') ? '' : 'the path (@path or @target-uri)',
+    any('@target-uri', '@authority') ? '' : 'the host (@authority or @target-uri)',
+  ].filter(Boolean);
+  if (covered.length > 0 && missing.length > 0)
+    out.push(
+      problem(
+        'rfc9421.coverage-target',
+        'ERR_HTTPSIG_TARGET_NOT_COVERED',
+        'warning',
+        'Does not say which request',
+        `The signature does not cover ${missing.join(', ')}: anyone who sees this request can send the same signature with another ${missing.length === 1 ? 'value there' : 'request target'}, and it still verifies (RFC 9421 §7.2.1). Cover @method, @authority and @path (or @target-uri) unless the API says otherwise.`,
+      ),
+    );
   if (req.body !== '' && !covered.some((c) => c[0] === 'content-digest'))
     out.push(
       problem(
