@@ -119,6 +119,23 @@ describe('runTokenCard with the registry (Snowflake)', () => {
     expect(c?.findings.find((f) => f.check === 'fingerprint')?.severity).not.toBe('ok');
   });
 
+  it("a stored key that is a partner's, or has no owner set, does not make the card green: the token is made with your own key", async () => {
+    const decoded = decodeToken(snowflakeToken(k));
+    const box = await keysFromText(k.publicPem, 'RS256', 'text');
+    const pasted = await verdictFor(decoded, box, []);
+    const key = pasted.key!;
+    expect(key.kind).toBe('public');
+    const as = (owner: 'mine' | 'snowflake' | undefined): Verdict => ({
+      ...pasted,
+      key: { ...(key as Extract<typeof key, { kind: 'public' }>), origin: 'stored', owner },
+    });
+    expect(signatureFacts(as('mine')).signatureVerified).toBe(true);
+    expect(signatureFacts(as('snowflake'))).toEqual({ signatureVerified: false });
+    expect(signatureFacts(as(undefined))).toEqual({ signatureVerified: false });
+    expect((await card(decoded, as('snowflake')))?.summary.tone).toBe('warn');
+    expect((await card(decoded, as('mine')))?.summary.tone).toBe('ok');
+  });
+
   it('a key of a pasted JWKS that a kid-selecting server would not pick (kid-mismatch): never green', async () => {
     const decoded = decodeToken(snowflakeToken(k, { kid: 'the-one-in-the-token' }));
     const jwks = JSON.stringify({ keys: [nodeJwk(k, { kid: 'another-kid', alg: 'RS256' })] });

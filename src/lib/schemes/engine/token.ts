@@ -68,7 +68,10 @@ export function signatureFacts(verdict: Verdict | null): {
   if (verdict?.state !== 'verified' || !verdict.key) return { signatureVerified: false };
   const key = verdict.key;
   const carried = key.kind === 'public' && (key.origin === 'x5c' || key.origin === 'jwk-header');
-  return carried ? { signatureVerified: false } : { signatureVerified: true, verifiedBy: key };
+  // A partner's token (a key-pair JWT, a client assertion) is made with the user's own key: a stored
+  // key of a partner's, or one with no owner set, verifying it proves nothing here (issue 17 roles).
+  const otherRole = key.kind === 'public' && key.origin === 'stored' && key.owner !== 'mine';
+  return carried || otherRole ? { signatureVerified: false } : { signatureVerified: true, verifiedBy: key };
 }
 
 /** What the card is made from. */
