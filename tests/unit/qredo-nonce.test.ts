@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
 import {
-  qredo,
+  describeQredoRequest,
   qredoBodyWarnings,
   signQredoRequest,
   verifyQredoRequest,
@@ -52,7 +52,7 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
     ).toBe(true);
     expect(out.curl).toContain(`-H 'x-nonce: 1700000000123'`);
     expect(out.curl).not.toContain('x-timestamp');
-    expect(qredo.describe(out)).toEqual([{ label: expect.any(String), text: out.message }]);
+    expect(describeQredoRequest(out)).toEqual([{ label: expect.any(String), text: out.message }]);
     await expect(
       signQredoRequest({
         ...{ privateKey: await rsaKey(), method: 'GET', url, body: '', apiKey: '' },

@@ -2,16 +2,7 @@
  * QI DTVM's variant of QI Tech v2 (PARTNERS.md): timestamp `%Y-%m-%dT%H:%M:%S` in UTC (no fraction,
  * no Z) and payload_md5 only when there is a body.
  */
-import type { QitRequestInput, QitRequestVerdict } from '../qitech/shared';
-import {
-  describeV2Request,
-  signV2Request,
-  verifyV2Request,
-  type V2SignInput,
-  type V2Signed,
-  type V2Variant,
-} from '../qit-v2/sign';
-import type { PartnerScheme } from '../../partners/scheme';
+import type { V2Variant } from '../qit-v2/sign';
 
 /** The QI DTVM variant's differences from v2. */
 export const QI_DTVM: V2Variant = {
@@ -22,13 +13,4 @@ export const QI_DTVM: V2Variant = {
   timestampExample: '2023-06-26T19:48:32',
   md5WithoutBody: false,
   claimOrder: ['timestamp', 'method', 'uri', 'payload_md5'],
-};
-
-/** QI DTVM behind the partner interface. */
-export const qiDtvm: PartnerScheme<V2SignInput, V2Signed, QitRequestInput, QitRequestVerdict> = {
-  id: 'qi-dtvm',
-  label: 'QI DTVM',
-  sign: (input) => signV2Request(QI_DTVM, input),
-  verify: (input) => verifyV2Request(QI_DTVM, input),
-  describe: describeV2Request,
 };

@@ -4,18 +4,10 @@
  */
 import { KeybenchError } from '../../errors';
 import { curlCommand, shellQuote } from '../../partners/shell';
-import {
-  md5Hex,
-  requireP521,
-  signEs512,
-  type QitRequestInput,
-  type QitRequestVerdict,
-} from '../qitech/shared';
-import type { PartnerScheme, SignedPart } from '../../partners/scheme';
-import { verifyQitRequest } from './verify';
+import { md5Hex, requireP521, signEs512 } from '../qitech/shared';
+import type { SignedPart } from '../../partners/scheme';
 
 export { md5Hex, type QitRequestInput, type QitRequestVerdict } from '../qitech/shared';
-export { verifyQitRequest } from './verify';
 
 /** A time as RFC 1123 GMT, the form QI Tech's date line takes (e.g. "Thu, 23 Nov 2023 22:13:20 GMT"). */
 export function rfc1123Date(ms: number): string {
@@ -120,12 +112,3 @@ export function describeQitRequest(s: QitSigned): SignedPart[] {
   parts.push({ label: 'string_to_sign', text: s.stringToSign });
   return parts;
 }
-
-/** QIT v1 behind the partner interface. */
-export const qitechV1: PartnerScheme<QitSignInput, QitSigned, QitRequestInput, QitRequestVerdict> = {
-  id: 'qitech-v1',
-  label: 'QIT (v1)',
-  sign: signQitRequest,
-  verify: verifyQitRequest,
-  describe: describeQitRequest,
-};

@@ -7,17 +7,8 @@
 import { KeybenchError } from '../../errors';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import { serialiseBody, type BodySerialisation } from '../../partners/body-bytes';
-import {
-  md5Hex,
-  requireP521,
-  signEs512,
-  type QitRequestInput,
-  type QitRequestVerdict,
-} from '../qitech/shared';
-import type { PartnerScheme, SignedPart } from '../../partners/scheme';
-import { verifyV2Request } from './verify';
-
-export { verifyV2Request } from './verify';
+import { md5Hex, requireP521, signEs512 } from '../qitech/shared';
+import type { SignedPart } from '../../partners/scheme';
 
 /** What an "empty payload" (GET, DELETE, no body) hashes: "{}" (QI Tech's complete sample) or "". */
 export type EmptyPayload = '{}' | '';
@@ -146,12 +137,3 @@ export function describeV2Request(s: V2Signed): SignedPart[] {
   parts.push({ label: 'JWT claims', text: JSON.stringify(s.claims) });
   return parts;
 }
-
-/** QI Tech v2 behind the partner interface. */
-export const qitechV2: PartnerScheme<V2SignInput, V2Signed, QitRequestInput, QitRequestVerdict> = {
-  id: 'qitech-v2',
-  label: 'v2',
-  sign: (input) => signV2Request(V2, input),
-  verify: (input) => verifyV2Request(V2, input),
-  describe: describeV2Request,
-};

@@ -8,7 +8,7 @@ import { KeybenchError } from '../../errors';
 import type { VerificationKey } from '../../jwt/verify';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import { qredoMessage } from './base';
-import { ok, problem, type Finding, type PartnerScheme } from '../../partners/scheme';
+import { ok, problem, type Finding, type SignedPart } from '../../partners/scheme';
 
 export { qredoMessage };
 
@@ -172,11 +172,7 @@ export async function verifyQredoRequest(input: QredoVerifyInput): Promise<Findi
   );
 }
 
-/** The Qredo Partner API behind the partner interface. */
-export const qredo: PartnerScheme<QredoSignInput, QredoSigned, QredoVerifyInput, Finding> = {
-  id: 'qredo',
-  label: 'Qredo Partner API',
-  sign: signQredoRequest,
-  verify: verifyQredoRequest,
-  describe: (s) => [{ label: 'Signed message (value ‖ URL ‖ body)', text: s.message }],
-};
+/** The signed message as one part (value ‖ URL ‖ body), for comparison with a server's. */
+export function describeQredoRequest(s: QredoSigned): SignedPart[] {
+  return [{ label: 'Signed message (value ‖ URL ‖ body)', text: s.message }];
+}
