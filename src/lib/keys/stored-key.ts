@@ -10,6 +10,24 @@ export interface OnboardingProgress {
   uploaded: Partial<Record<PartnerId, boolean>>;
 }
 
+/** A certificate kept with the key it certifies (made by keybench or imported), as read from its DER. */
+export interface StoredCertificate {
+  /** The certificate, DER. Public data: safe to store. */
+  der: Uint8Array<ArrayBuffer>;
+  subject: string;
+  issuer: string;
+  /** Validity, ms since 1970. */
+  notBefore: number;
+  notAfter: number;
+  /** Serial number, lowercase hex. */
+  serial: string;
+  /** base64url SHA-1 and SHA-256 of the DER (JOSE x5t, x5t#S256). */
+  x5t: string;
+  x5tS256: string;
+  origin: 'generated' | 'imported';
+  addedAt: number;
+}
+
 /**
  * One entry of the keyring as it is kept in IndexedDB: the CryptoKey objects themselves (the private
  * one non-extractable) plus metadata. Never any private key bytes.
@@ -37,6 +55,8 @@ export interface StoredKey {
    * fit no partner's request or response until the user says whose they are.
    */
   owner?: KeyOwner;
+  /** Certificates whose public key is this key, oldest first (absent on keys stored before they were kept). */
+  certificates?: StoredCertificate[];
 }
 
 /** The label a new key gets: profile or kind, and the local date (YYYY-MM-DD). */

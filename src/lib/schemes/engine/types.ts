@@ -156,6 +156,11 @@ export interface TokenCheckInput {
 export interface TrustedKeyInfo {
   label: string;
   spki: Uint8Array<ArrayBuffer>;
+  /**
+   * The DER of every stored certificate whose public key is this key (made or imported), so a card
+   * can compare a thumbprint with known values instead of asking for a paste.
+   */
+  certificates?: readonly Uint8Array<ArrayBuffer>[];
 }
 
 /**
