@@ -33,9 +33,10 @@ describe('PartnerCards', () => {
     const cards = new PartnerCards();
     const inputs = { token: snowflake, verdict, nowMs: Date.now(), skewSec: 0, trustedKeys: [] };
     await cards.update(inputs);
+    // Nothing typed on the card: the account and user are not compared, so amber (never green).
     expect(cards.cardFor(snowflake, verdict)?.card?.summary).toEqual({
-      text: 'All Snowflake checks pass.',
-      tone: 'ok',
+      text: 'No Snowflake check fails, but 2 checks were not compared (Account, User): type or paste what the card asks for below.',
+      tone: 'warn',
     });
     expect(cards.checks?.map((c) => c.id)).toContain('snowflake-jwt');
     // Another token, or another verdict about the same token: nothing (never the green of another).

@@ -79,8 +79,15 @@ const other = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
 
+/**
+ * The codes of the findings that are not OK. The account and user nobody typed are `unchecked`
+ * (they keep the card amber; tested on their own below), so they are left out here.
+ */
 function codesOf(findings: Finding[]): string[] {
-  return findings.map((f) => f.code).filter((c) => c !== 'OK');
+  return findings
+    .filter((f) => f.severity !== 'unchecked')
+    .map((f) => f.code)
+    .filter((c) => c !== 'OK');
 }
 
 function byCheck(findings: Finding[], check: string): Finding | undefined {
@@ -361,8 +368,13 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     expect(looksLikeSnowflakeJwt(claims)).toBe(true);
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now + 10, ...verifiedBy(fp) });
-    expect(codesOf(f)).toEqual([]);
+    const f = checkSnowflakeJwt(claims, {
+      keyFingerprints: keys,
+      nowSec: now + 10,
+      ...verifiedBy(fp),
+      expected: { account: 'xy12345', user: 'jsmith' },
+    });
+    expect(f.map((x) => x.code).filter((c) => c !== 'OK')).toEqual([]);
     expect(f.map((x) => x.check)).toEqual([
       'alg',
       'iss-shape',
@@ -372,6 +384,8 @@ describe('checkSnowflakeJwt', () => {
       'account-region',
       'account-dot',
       'iss-sub',
+      'account-expected',
+      'user-expected',
       'fingerprint',
       'lifetime',
       'exp',
@@ -695,12 +709,31 @@ describe('issue 17 §5: the Snowflake card agrees with what the drivers do', () 
     expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual(['ERR_SNOWFLAKE_EXPIRED']);
   });
 
+  it('the account and user nobody typed are not compared: never green, and the card says what to type', () => {
+    const open = checkSnowflakeJwt(claims(now, now + 60), {
+      keyFingerprints: keys,
+      nowSec: now,
+      signedBy,
+      alg: 'RS256',
+    });
+    expect(open.filter((f) => f.severity === 'unchecked').map((f) => f.check)).toEqual([
+      'account-expected',
+      'user-expected',
+    ]);
+    expect(byCheck(open, 'account-expected')?.detail).toContain('type the Expected account');
+    const s = snowflakeSummary(open, true);
+    expect(s.tone).toBe('warn');
+    expect(s.text).toMatch(/^No Snowflake check fails, but 2 checks were not compared \(Account, User\)/);
+  });
+
   it('the summary is green only beside a verified signature', () => {
+    // Green needs the account and user compared (typed on the card), as every deciding rule.
     const pass = checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
       alg: 'RS256',
+      expected: { account: 'xy12345', user: 'jsmith' },
     });
     expect(snowflakeSummary(pass, true)).toEqual({ text: 'All Snowflake checks pass.', tone: 'ok' });
     const unverified = snowflakeSummary(pass, false);
@@ -712,6 +745,7 @@ describe('issue 17 §5: the Snowflake card agrees with what the drivers do', () 
       keyFingerprints: keys,
       nowSec: now,
       alg: 'RS256',
+      expected: { account: 'xy12345', user: 'jsmith' },
     });
     expect(snowflakeSummary(warned, false)).toMatchObject({ tone: 'warn' });
     expect(snowflakeSummary(warned, false).text).toMatch(/^No Snowflake check fails; 1 warning\./);

@@ -10,7 +10,7 @@ import { keysFromText } from '../../src/lib/jwt/candidates';
 import { verdictFor } from '../../src/lib/jwt/inspect';
 import type { Verdict } from '../../src/lib/jwt/verify';
 import { ok, problem } from '../../src/lib/partners/scheme';
-import { cardSummary } from '../../src/lib/schemes/engine/card';
+import { cardSummary } from '../../src/lib/trust/card';
 import {
   AUTO,
   pickTokenCheck,
@@ -74,8 +74,17 @@ function certBase64(pem: string): string {
     .join('');
 }
 
+/** The account and user typed on the card: without them the card is amber (not compared). */
+const TYPED = { 'snowflake-jwt': { account: 'xy12345', user: 'jsmith' } };
+
 async function card(decoded: DecodedToken, verdict: Verdict | null, choice?: string) {
-  return runTokenCard(await tokenChecks(), { token: decoded, verdict, nowMs: Date.now(), choice });
+  return runTokenCard(await tokenChecks(), {
+    token: decoded,
+    verdict,
+    nowMs: Date.now(),
+    choice,
+    options: TYPED,
+  });
 }
 
 describe('runTokenCard with the registry (Snowflake)', () => {
@@ -187,8 +196,17 @@ describe('runTokenCard with the registry (Snowflake)', () => {
     const account = other?.findings.find((f) => f.check === 'account-expected');
     expect(account?.code).toBe('ERR_SNOWFLAKE_OTHER_PRINCIPAL');
     expect(account?.detail).toContain('MYORG-OTHER');
+    // Nothing typed: not compared, so never green even beside a verified signature.
     const none = await run('', '');
-    expect(none?.findings.some((f) => f.check.endsWith('-expected'))).toBe(false);
+    expect(none?.findings.filter((f) => f.check.endsWith('-expected')).map((f) => f.severity)).toEqual([
+      'unchecked',
+      'unchecked',
+    ]);
+    const box = await keysFromText(k.publicPem, 'RS256', 'text');
+    const verified = await verdictFor(decoded, box, []);
+    const open = await runTokenCard(checks, { token: decoded, verdict: verified, nowMs: Date.now() });
+    expect(open?.summary.tone).toBe('warn');
+    expect(open?.summary.text).toContain('not compared (Account, User)');
   });
 });
 

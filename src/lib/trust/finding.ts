@@ -5,8 +5,12 @@
 import type { ErrorCode } from '../errors';
 import { plain, type Rich } from '../rich';
 
-/** How a finding weighs: `error` fails the verdict, `warning` is worth a look, `ok`/`info` are fine. */
-export type Severity = 'ok' | 'info' | 'warning' | 'error';
+/**
+ * How a finding weighs: `error` fails the verdict, `warning` is worth a look, `ok`/`info` are fine.
+ * `unchecked`: a rule that decides whether the partner accepts could not be compared with a known
+ * value (nothing typed, no stored certificate): never a pass, the card stays amber (trust/card.ts).
+ */
+export type Severity = 'ok' | 'info' | 'warning' | 'error' | 'unchecked';
 
 /**
  * One finding of a verification, independent of any UI. `check` names what was checked and never
@@ -45,6 +49,12 @@ export function problem(
 ): Finding {
   const parts = typeof detail === 'string' ? [detail] : detail;
   return { check, code, severity, label, detail: plain(parts), parts };
+}
+
+/** A deciding rule that could not be compared: `detail` says what to type or paste to compare it. */
+export function unchecked(check: string, label: string, detail: string | Rich): Finding {
+  const parts = typeof detail === 'string' ? [detail] : detail;
+  return { check, code: 'ERR_ASSERT_OPTION_MISSING', severity: 'unchecked', label, detail: plain(parts), parts };
 }
 
 /** True when no finding is an error. */

@@ -6,13 +6,14 @@
 import { base64urlToBytes } from '../../encoding/base64url';
 import type { ErrorCode } from '../../errors';
 import type { DecodedToken } from '../../jwt/decode';
-import { ok, problem, type Finding } from '../../partners/scheme';
-import { ours, rich } from '../../rich';
+import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
+import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
-import { certificateDer, thumbprints } from '../../x509/thumbprint';
+import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';
 import type { TokenCheckInput } from '../engine/types';
 import type {
   AlgRule,
+  AudienceRule,
   ClaimRule,
   ClockRule,
   HeaderRule,
@@ -33,6 +34,10 @@ interface Ctx {
   nowSec: number;
   /** The SPKI of the trusted key that verified the signature, if one did. */
   verifiedSpki?: Uint8Array;
+  /** The stored certificates (DER) of the key that verified the signature: known thumbprints. */
+  certificates: readonly Uint8Array<ArrayBuffer>[];
+  /** The card's labels of the option fields, by name (to say what to type). */
+  labels: Readonly<Record<string, string>>;
 }
 
 /** A plain JSON object, or undefined. */
@@ -133,16 +138,24 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
       r.words,
     ]);
   }
+  if (!want && r.equalsOption && r.decides) return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
   return ok(r.check, r.label, rich`${r.param} is ${v}.`);
+}
+
+/** A deciding rule the card could not compare: what the token holds, and what to type. */
+function notCompared(r: Rule, c: Ctx, seen: Rich, options: readonly string[]): Finding {
+  const names = options.map((o) => c.labels[o] ?? o).join(' and ');
+  return unchecked(r.check, r.label, [...seen, `Not compared: type ${names} on the card to compare it.`]);
 }
 
 function sameRule(r: SameRule, c: Ctx): Finding {
   const [a, b] = r.claims;
-  const va = c.payload[a];
-  const vb = c.payload[b];
+  const [ina, inb] = r.in ?? ['payload', 'payload'];
+  const va = (ina === 'header' ? c.header : c.payload)[a];
+  const vb = (inb === 'header' ? c.header : c.payload)[b];
   if (typeof va === 'string' && va !== '' && va === vb)
     return ok(r.check, r.label, rich`${a} = ${b} = ${va}.`);
-  return problem(r.check, 'ERR_ASSERT_ISS_SUB', 'error', r.label, [
+  return problem(r.check, r.code ?? 'ERR_ASSERT_ISS_SUB', 'error', r.label, [
     ...rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
     r.words,
   ]);
@@ -197,10 +210,11 @@ function claimRule(r: ClaimRule, c: Ctx): Finding {
     }
   }
   if (r.equals !== undefined) {
-    const names = optionsUsed(r.equals).join(', ');
+    const used = optionsUsed(r.equals);
+    if (r.decides) return notCompared(r, c, rich`${r.claim} is ${values.join(', ')}. `, used);
     return problem(r.check, 'ERR_ASSERT_OPTION_MISSING', 'info', r.label, [
       ...rich`${r.claim} is ${values.join(', ')}. `,
-      `Type ${names} on the card to compare it exactly.`,
+      `Type ${used.map((o) => c.labels[o] ?? o).join(' and ')} on the card to compare it exactly.`,
     ]);
   }
   return ok(r.check, r.label, rich`${r.claim} is ${values.join(', ')}.`);
@@ -214,33 +228,30 @@ function seconds(v: unknown): number | 'ms' | undefined {
 
 function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   const exp = seconds(c.payload.exp);
-  const from = seconds(c.payload[r.from]);
+  const name = r.from.find((f) => c.payload[f] !== undefined) ?? r.from[0]!;
+  const from = seconds(c.payload[name]);
   if (exp === 'ms' || from === 'ms') {
     return problem(
       r.check,
       'ERR_ASSERT_TIME_UNIT',
       'error',
       r.label,
-      `exp or ${r.from} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
+      `exp or ${name} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
     );
   }
-  if (exp === undefined || from === undefined) {
-    return problem(
-      r.check,
-      'ERR_ASSERT_CLAIM_MISSING',
-      'error',
-      r.label,
-      `exp and ${r.from} must both be numbers: ${r.words}`,
-    );
+  const fromMissing = from === undefined && !(r.fromOptional && c.payload[name] === undefined);
+  if (exp === undefined || fromMissing) {
+    const need = r.fromOptional ? 'exp must be a number' : `exp and ${r.from.join(' or ')} must both be numbers`;
+    return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, `${need}: ${r.words}`);
   }
-  const life = exp - from;
-  if (life > r.maxLifetimeSec) {
+  const life = from === undefined ? undefined : exp - from;
+  if (life !== undefined && r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec) {
     return problem(
       r.check,
       'ERR_ASSERT_LIFETIME',
       'error',
       r.label,
-      `exp is ${life} s after ${r.from}; at most ${r.maxLifetimeSec} s: ${r.words}`,
+      `exp is ${life} s after ${name}; at most ${r.maxLifetimeSec} s: ${r.words}`,
     );
   }
   if (r.maxAheadSec !== undefined && exp - c.nowSec > r.maxAheadSec) {
@@ -252,7 +263,10 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
       `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
     );
   }
-  return ok(r.check, r.label, `exp is ${life} s after ${r.from} (at most ${r.maxLifetimeSec} s).`);
+  if (life === undefined || r.maxLifetimeSec === undefined) {
+    return ok(r.check, r.label, `exp is ${exp - c.nowSec} s from now (at most ${r.maxAheadSec ?? '∞'} s).`);
+  }
+  return ok(r.check, r.label, `exp is ${life} s after ${name} (at most ${r.maxLifetimeSec} s).`);
 }
 
 function clockRule(r: ClockRule, c: Ctx): Finding {
@@ -292,14 +306,30 @@ async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boole
   return parsed.spki.length === spki.length && parsed.spki.every((b, i) => b === spki[i]);
 }
 
-/** The digest length a thumbprint header holds (20: SHA-1, 32: SHA-256), or 0 when it is not base64url. */
-function digestLength(v: unknown): number {
-  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v)) return 0;
+/**
+ * A thumbprint header as base64url without padding, and whether it was padded (MSAL for Python
+ * sends `=` padding; Entra accepts it), or null when it is not base64url.
+ */
+function unpadded(v: unknown): { text: string; padded: boolean } | null {
+  if (typeof v !== 'string') return null;
+  const m = /^([A-Za-z0-9_-]+)(={0,2})$/.exec(v);
+  return m ? { text: m[1]!, padded: m[2] !== '' } : null;
+}
+
+/** The digest length a thumbprint (unpadded base64url) holds (20: SHA-1, 32: SHA-256), or 0. */
+function digestLength(v: string): number {
   try {
     return base64urlToBytes(v).length;
   } catch {
     return 0;
   }
+}
+
+/** The known certificates to compare a thumbprint with: the one typed, else the stored ones. */
+function knownCertificates(r: ThumbprintRule, c: Ctx): { ders: Uint8Array<ArrayBuffer>[]; typed: boolean } {
+  const pem = c.vars[r.certificateOption]?.trim();
+  if (pem) return { ders: [certificateDer(pem)], typed: true };
+  return { ders: [...c.certificates], typed: false };
 }
 
 async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
@@ -317,10 +347,11 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       : fail('ERR_ASSERT_THUMBPRINT_MISSING', 'The header has no x5t#S256 and no x5t.');
   }
   const pair = present.find((p) => pairs.includes(p)) ?? present[0]!;
-  const value = c.header[pair.param];
-  const len = digestLength(value);
-  if (len !== 20 && len !== 32)
+  const read = unpadded(c.header[pair.param]);
+  const len = read ? digestLength(read.text) : 0;
+  if (!read || (len !== 20 && len !== 32))
     return fail('ERR_ASSERT_THUMBPRINT_MISSING', `${pair.param} is not a base64url SHA-1 or SHA-256 digest.`);
+  const value = read.text;
   if (pair.param === 'x5t#S256' && len === 20)
     return fail(
       'ERR_ASSERT_THUMBPRINT_SHA1',
@@ -338,28 +369,25 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       `The token sends ${pair.param}, but you chose ${pairs.map((p) => p.param).join(' or ')}.`,
     );
   }
-  const pem = c.vars[r.certificateOption]?.trim();
-  if (pem) {
-    const t = await thumbprints(certificateDer(pem));
-    const want = pair.param === 'x5t' ? t.x5t : t.x5tS256;
-    if (value !== want) {
-      if (value === t.x5t || value === t.x5tS256) {
-        return fail(
-          pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1',
-          `${pair.param} holds the certificate's other thumbprint.`,
-        );
-      }
+  const known = knownCertificates(r, c);
+  const prints = await Promise.all(known.ders.map((d) => thumbprints(d)));
+  const match = prints.findIndex((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256) === value);
+  const whose = known.typed ? 'the certificate you pasted' : "the stored certificates of the key that verified";
+  if (prints.length > 0 && match < 0) {
+    if (prints.some((t) => value === t.x5t || value === t.x5tS256)) {
       return fail(
-        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
-        `${pair.param} is not the thumbprint of the certificate you pasted (${want}).`,
+        pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1',
+        `${pair.param} holds the certificate's other thumbprint.`,
       );
     }
-    if (c.verifiedSpki && !(await certificateHoldsKey(pem, c.verifiedSpki))) {
-      return fail(
-        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
-        'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
-      );
-    }
+    const want = prints.map((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256)).join(', ');
+    return fail('ERR_ASSERT_THUMBPRINT_OTHER_CERT', `${pair.param} is not the thumbprint of ${whose} (${want}).`);
+  }
+  if (known.typed && c.verifiedSpki && !(await certificateHoldsKey(certificatePem(known.ders[0]!), c.verifiedSpki))) {
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+      'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
+    );
   }
   if (c.header.alg !== pair.alg) {
     return fail(
@@ -368,8 +396,46 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       'warning',
     );
   }
-  const cert = pem ? ', the thumbprint of the certificate you pasted' : '';
-  return ok(r.check, r.label, rich`${pair.param} is ${String(value)} (${ours(pair.alg)}${ours(cert)}).`);
+  const pad = read.padded ? " It is padded with '=' (as MSAL for Python sends it): Entra accepts that." : '';
+  const seen = rich`${pair.param} is ${String(c.header[pair.param])}`;
+  if (match < 0) {
+    if (r.decides) {
+      return unchecked(r.check, r.label, [
+        ...seen,
+        `.${pad} Not compared: no certificate of the key that verified is stored. Paste the certificate you uploaded in ${c.labels[r.certificateOption] ?? r.certificateOption} on the card, or import it on the key.`,
+      ]);
+    }
+    return ok(r.check, r.label, [...seen, ` (${pair.alg}).${pad}`]);
+  }
+  return ok(r.check, r.label, [...seen, ` (${pair.alg}, the thumbprint of ${whose}).${pad}`]);
+}
+
+function audienceRule(r: AudienceRule, c: Ctx): Finding {
+  const v = c.payload.aud;
+  const other = r.orClaim ? c.payload[r.orClaim] : undefined;
+  if (v === undefined) {
+    if (typeof other === 'string' && other.trim() !== '')
+      return ok(r.check, r.label, rich`No aud; ${r.orClaim ?? ''} is ${other}.`);
+    const or = r.orClaim ? ` and no ${r.orClaim}` : '';
+    return problem(r.check, r.code, 'error', r.label, `The token has no aud${or}: ${r.words}`);
+  }
+  if (typeof v !== 'string') {
+    return problem(r.check, 'ERR_ASSERT_CLAIM_TYPE', 'error', r.label, [
+      ...rich`aud is ${JSON.stringify(v)}, not a string: `,
+      r.words,
+    ]);
+  }
+  if (r.fixed.includes(v)) return ok(r.check, r.label, rich`aud is ${v}.`);
+  const typed = c.vars[r.option]?.trim() ?? '';
+  if (typed !== '' && !r.fixed.includes(typed)) {
+    return v === typed
+      ? ok(r.check, r.label, rich`aud is ${v}, as you typed.`)
+      : problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}; expected ${typed} (${ours(r.words)})`]);
+  }
+  if (!r.pattern.test(v)) return problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}: `, r.words]);
+  return r.decides
+    ? notCompared(r, c, rich`aud is ${v}. `, [r.option])
+    : ok(r.check, r.label, rich`aud is ${v}.`);
 }
 
 /** One rule's finding (a certificate that does not parse is a finding, not a crash). */
@@ -387,6 +453,8 @@ async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
       return lifetimeRule(rule, c);
     case 'clock':
       return clockRule(rule, c);
+    case 'audience':
+      return audienceRule(rule, c);
     case 'thumbprint':
       try {
         return await thumbprintRule(rule, c);
@@ -400,6 +468,10 @@ async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
         );
       }
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Every finding of a partner's rules for one token: the signature first, then one per rule. */
@@ -422,7 +494,21 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
   const vars = deriveVars(withDefaults(p, input.options));
   const verifiedSpki =
     input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
-  const c: Ctx = { header, payload, vars, nowSec: Math.floor(input.nowMs / 1000), verifiedSpki };
+  const certificates = verifiedSpki
+    ? (input.trustedKeys ?? [])
+        .filter((k) => sameBytes(k.spki, verifiedSpki))
+        .flatMap((k) => k.certificates ?? [])
+    : [];
+  const labels = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
+  const c: Ctx = {
+    header,
+    payload,
+    vars,
+    nowSec: Math.floor(input.nowMs / 1000),
+    verifiedSpki,
+    certificates,
+    labels,
+  };
   const rules = p.rules.filter((r) => applies(r, vars));
   return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
 }
@@ -435,7 +521,9 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'header':
       return r.equalsOption ? ['ERR_ASSERT_HEADER_MISSING', 'ERR_ASSERT_KID'] : ['ERR_ASSERT_HEADER_MISSING'];
     case 'same':
-      return ['ERR_ASSERT_ISS_SUB'];
+      return [r.code ?? 'ERR_ASSERT_ISS_SUB'];
+    case 'audience':
+      return [r.code];
     case 'claim':
       return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
     case 'lifetime':

@@ -6,9 +6,9 @@
  * key the user trusts verified, and a key the token carries (`x5c`, `jwk`) is never such a key.
  */
 import type { DecodedToken } from '../../jwt/decode';
-import type { Verdict, VerificationKey } from '../../jwt/verify';
+import type { Verdict } from '../../jwt/verify';
 import type { Finding } from '../../partners/scheme';
-import { cardSummary, type CardSummary } from './card';
+import { decideCard, signatureFacts, type CardSummary } from '../../trust/card';
 import { loadTokenChecks } from './registry';
 import type { SchemeId, TokenCheck, TrustedKeyInfo } from './types';
 
@@ -56,23 +56,8 @@ export function pickTokenCheck(
   return best ? { check: best, chosen: false } : null;
 }
 
-/**
- * What the inspector's verdict says a token check may rely on: `signatureVerified` only in the
- * `verified` state (never `embedded`, `kid-mismatch` or `failed`), and the key that verified it
- * only then and only when it is not one the token carries.
- */
-export function signatureFacts(verdict: Verdict | null): {
-  signatureVerified: boolean;
-  verifiedBy?: VerificationKey;
-} {
-  if (verdict?.state !== 'verified' || !verdict.key) return { signatureVerified: false };
-  const key = verdict.key;
-  const carried = key.kind === 'public' && (key.origin === 'x5c' || key.origin === 'jwk-header');
-  // A partner's token (a key-pair JWT, a client assertion) is made with the user's own key: a stored
-  // key of a partner's, or one with no owner set, verifying it proves nothing here (issue 17 roles).
-  const otherRole = key.kind === 'public' && key.origin === 'stored' && key.owner !== 'mine';
-  return carried || otherRole ? { signatureVerified: false } : { signatureVerified: true, verifiedBy: key };
-}
+/** What a verdict lets a card rely on (decided in trust/card.ts). */
+export { signatureFacts };
 
 /** What the card is made from. */
 export interface TokenCardInput {
@@ -110,7 +95,7 @@ export function optionValues(check: TokenCheck, typed: Readonly<Record<string, s
 
 /**
  * Run the card for `input` with `checks` (as {@link loadTokenChecks} gives them): null when no check
- * recognises the token and none was chosen. The summary's tone follows the verdict alone.
+ * recognises the token and none was chosen. The summary's tone is trust/card.ts's rule.
  */
 export async function runTokenCard(
   checks: readonly TokenCheck[],
@@ -137,7 +122,7 @@ export async function runTokenCard(
     check,
     chosen: picked.chosen,
     findings,
-    summary: cardSummary(check.partnerName, findings, facts.signatureVerified),
+    summary: decideCard(check.partnerName, findings, input.verdict),
   };
 }
 

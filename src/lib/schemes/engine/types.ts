@@ -166,7 +166,7 @@ export interface TrustedKeyInfo {
 /**
  * How a token scheme is checked: the inspector recognises a JWT as this scheme (or the user picks
  * it under "Check as") and shows a partner card with its findings. The card's summary is made by
- * the engine (engine/card.ts): "All <partner> checks pass" / "No <partner> check fails" / how many
+ * the engine (trust/card.ts): "All <partner> checks pass" / "No <partner> check fails" / how many
  * fail, green only beside `signatureVerified`.
  */
 export interface TokenCheck {

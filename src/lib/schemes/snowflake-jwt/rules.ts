@@ -9,8 +9,8 @@
  * the SQL API; and the checks the inspector runs on a Snowflake key-pair JWT.
  */
 import { ours, rich, type Rich } from '../../rich';
-import { ok, problem, type Finding } from '../../partners/scheme';
-import { cardSummary, type CardSummary } from '../engine/card';
+import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
+import { cardSummary, type CardSummary } from '../../trust/card';
 import {
   ANSWER,
   FINGERPRINT_SHAPE,
@@ -65,7 +65,7 @@ const ECDSA_ALGS = new Set(['ES256', 'ES384', 'ES512']);
 
 /**
  * The summary of the Snowflake card: "All Snowflake checks pass" / "No Snowflake check fails" or
- * how many fail (engine/card.ts, the same for every partner card). Green only when
+ * how many fail (trust/card.ts, the same for every partner card). Green only when
  * `signatureVerified` (the one verdict rule).
  */
 export function snowflakeSummary(findings: readonly Finding[], signatureVerified: boolean): CardSummary {
@@ -240,7 +240,7 @@ function checkIssSub(iss: string, sub: string): Finding {
 }
 
 /**
- * `account-expected`, `user-expected` (only for the values the user typed on the card): the account
+ * `account-expected`, `user-expected` (unchecked when nothing is typed on the card): the account
  * and user in sub are the ones expected, once normalised as the signer normalises them.
  */
 function checkExpected(sub: Principal, expected: SnowflakeCheckOptions['expected'], out: Finding[]): void {
@@ -249,7 +249,18 @@ function checkExpected(sub: Principal, expected: SnowflakeCheckOptions['expected
     ['user', 'User'],
   ] as const) {
     const typed = expected?.[part]?.trim();
-    if (!typed) continue;
+    if (!typed) {
+      // Snowflake accepts the token only for the account and user it names: unless the user says
+      // which they expect, that was not compared, and the card cannot be green.
+      out.push(
+        unchecked(
+          `${part}-expected`,
+          title,
+          rich`sub names the ${ours(part)} ${sub[part]}. Not compared: type the Expected ${ours(part)} on the card to compare it.`,
+        ),
+      );
+      continue;
+    }
     let want: string;
     try {
       want = part === 'account' ? normaliseAccount(typed).value : normaliseUser(typed).value;
@@ -321,8 +332,8 @@ function checkFingerprint(fingerprint: string, opts: SnowflakeCheckOptions): Fin
 /**
  * Check a decoded payload against Snowflake's key-pair JWT rules, one finding per check (each
  * `check` name appears once): `alg`, `iss-shape`, `sub-shape`, `account-case`, `user-case`,
- * `account-region`, `account-dot`, `iss-sub`, `account-expected` and `user-expected` (only for
- * values typed on the card), `fingerprint`, `time-unit` (only for times in milliseconds),
+ * `account-region`, `account-dot`, `iss-sub`, `account-expected` and `user-expected` (`unchecked`
+ * when nothing is typed on the card), `fingerprint`, `time-unit` (only for times in milliseconds),
  * `lifetime`, `exp`, `iat`. Claims and key labels are untrusted and kept apart in the messages.
  */
 export function checkSnowflakeJwt(claims: Record<string, unknown>, opts: SnowflakeCheckOptions): Finding[] {

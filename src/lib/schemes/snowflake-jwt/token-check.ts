@@ -2,7 +2,7 @@
  * The Snowflake key-pair JWT as a token scheme on the engine (engine/token.ts): recognised by an
  * `iss` ending in `.SHA256:<fingerprint>`, checked with Snowflake's rules (rules.ts, times.ts)
  * against the fingerprints of the keys the user trusts. The card's summary and tone are the
- * engine's (engine/card.ts).
+ * engine's (trust/card.ts).
  */
 import { own } from '../../json';
 import { claimsOf } from '../engine/token';

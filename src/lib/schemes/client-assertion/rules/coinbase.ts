@@ -5,6 +5,8 @@ import { defineRules } from './types';
 const DOCS = 'https://docs.cdp.coinbase.com/get-started/authentication/jwt-authentication';
 const SDK =
   '@coinbase/cdp-sdk: auth/utils/jwt (generateJwt: iss cdp, sub = key name, nbf, exp = +120, uris, nonce header)';
+const PY_SDK =
+  'cdp-sdk (Python): cdp/auth/utils/jwt.py generate_jwt (kid = sub = api key id, iss cdp, nbf, exp = nbf + 120, uris, nonce)';
 
 export default defineRules({
   id: 'client-assertion/coinbase',
@@ -45,6 +47,7 @@ export default defineRules({
       words: 'ES256 (P-256 keys) or EdDSA (Ed25519 keys, the default for new keys).',
       allowed: ['ES256', 'EdDSA'],
       source: DOCS,
+      decides: false,
     },
     {
       kind: 'header',
@@ -55,6 +58,7 @@ export default defineRules({
       severity: 'error',
       equalsOption: 'keyName',
       source: `${DOCS}; ${SDK}`,
+      decides: true,
     },
     {
       kind: 'header',
@@ -64,6 +68,7 @@ export default defineRules({
       param: 'nonce',
       severity: 'error',
       source: SDK,
+      decides: false,
     },
     {
       kind: 'claim',
@@ -75,6 +80,7 @@ export default defineRules({
       pattern: /^(?:cdp|coinbase-cloud)$/,
       code: 'ERR_ASSERT_CLAIM_VALUE',
       source: SDK,
+      decides: false,
     },
     {
       kind: 'claim',
@@ -87,6 +93,18 @@ export default defineRules({
       equals: '{keyName}',
       code: 'ERR_ASSERT_CLAIM_VALUE',
       source: SDK,
+      decides: true,
+    },
+    {
+      kind: 'same',
+      check: 'kid-sub',
+      label: 'kid = sub',
+      words: 'kid and sub are both the API key name: Coinbase refuses a JWT whose kid names another key.',
+      claims: ['kid', 'sub'],
+      in: ['header', 'payload'],
+      code: 'ERR_ASSERT_KID',
+      source: `${DOCS}; ${SDK}; ${PY_SDK}`,
+      decides: false,
     },
     {
       kind: 'claim',
@@ -100,15 +118,17 @@ export default defineRules({
       pattern: /^(?:GET|POST|PUT|PATCH|DELETE) [a-z0-9.-]+(?::\d+)?\/[^\s?#]*$/,
       code: 'ERR_ASSERT_URIS',
       source: `${DOCS}; ${SDK}`,
+      decides: true,
     },
     {
       kind: 'lifetime',
       check: 'lifetime',
       label: 'exp ≤ 120 s after nbf',
       words: 'exp at most 120 seconds after nbf (the SDK default).',
-      from: 'nbf',
+      from: ['nbf'],
       maxLifetimeSec: 120,
       source: `${DOCS}; ${SDK}`,
+      decides: false,
     },
     ...clock(DOCS),
   ],
@@ -118,5 +138,5 @@ export default defineRules({
     request: { url: '{url}', method: '{method}', form: {} },
     requires: ['keyName', 'url'],
   },
-  sources: [DOCS, SDK],
+  sources: [DOCS, SDK, PY_SDK],
 });

@@ -43,6 +43,7 @@ export function issIsSub(source: string): SameRule {
     words: 'iss and sub are both the client id.',
     claims: ['iss', 'sub'],
     source,
+    decides: false,
   };
 }
 
@@ -59,6 +60,7 @@ export function issIsClientId(source: string, option = 'clientId', label = 'clie
     equals: `{${option}}`,
     code: 'ERR_ASSERT_CLIENT_ID',
     source,
+    decides: true,
   };
 }
 
@@ -75,6 +77,7 @@ export function jtiRequired(source: string, severity: 'error' | 'warning' = 'err
     code: 'ERR_ASSERT_JTI_MISSING',
     severity,
     source,
+    decides: false,
   };
 }
 
@@ -89,6 +92,7 @@ export function clock(source: string, skewSec = 60): ClockRule[] {
       claim: 'exp',
       skewSec: 0,
       source,
+      decides: false,
     },
     {
       kind: 'clock',
@@ -98,6 +102,7 @@ export function clock(source: string, skewSec = 60): ClockRule[] {
       claim: 'iat',
       skewSec,
       source,
+      decides: false,
     },
     {
       kind: 'clock',
@@ -107,6 +112,7 @@ export function clock(source: string, skewSec = 60): ClockRule[] {
       claim: 'nbf',
       skewSec,
       source,
+      decides: false,
     },
   ];
 }

@@ -32,6 +32,7 @@ export default defineRules({
       words: 'RS256, with the private key GitHub generated for the app.',
       allowed: ['RS256'],
       source: DOCS,
+      decides: false,
     },
     {
       kind: 'claim',
@@ -45,6 +46,7 @@ export default defineRules({
       pattern: /^(?:\d+|Iv[0-9A-Za-z]+(?:\.[0-9a-f]+)?)$/,
       code: 'ERR_ASSERT_CLIENT_ID',
       source: DOCS,
+      decides: true,
     },
     {
       kind: 'lifetime',
@@ -52,10 +54,11 @@ export default defineRules({
       label: 'exp ≤ 10 minutes ahead',
       words:
         'exp no more than 10 minutes into the future; with iat 60 s in the past that is at most 660 s after iat.',
-      from: 'iat',
+      from: ['iat'],
       maxLifetimeSec: 660,
       maxAheadSec: 600,
       source: `${DOCS}; ${SDK}`,
+      decides: false,
     },
     ...clock(DOCS, 0).map((r) =>
       r.check === 'iat-skew'

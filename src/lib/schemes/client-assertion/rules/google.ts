@@ -8,7 +8,16 @@ import { defineRules } from './types';
 const DOCS = 'https://developers.google.com/identity/protocols/oauth2/service-account#jwt-auth';
 const GRANT = 'https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests';
 const SDK =
-  'google-auth-library: src/auth/jwtaccess.ts (iss = sub = email, aud = url or scope, kid, exp = iat + 3600)';
+  'google-auth-library (Node): src/auth/jwtaccess.ts (iss = sub = email, aud = url or scope, kid, exp = iat + 3600)';
+const PY_SDK =
+  'google-auth (Python): google/auth/jwt.py Credentials (self-signed: aud = API URL) and google/oauth2/service_account.py (grant: aud = token URI, scope)';
+
+/** The token endpoints a JWT bearer grant is sent to (today's, and the older ones SDKs still use). */
+const TOKEN_ENDPOINTS = [
+  'https://oauth2.googleapis.com/token',
+  'https://www.googleapis.com/oauth2/v4/token',
+  'https://accounts.google.com/o/oauth2/token',
+];
 
 export default defineRules({
   id: 'client-assertion/google',
@@ -68,6 +77,7 @@ export default defineRules({
       words: 'RS256 (service account keys are RSA).',
       allowed: ['RS256'],
       source: DOCS,
+      decides: false,
     },
     {
       kind: 'header',
@@ -78,6 +88,7 @@ export default defineRules({
       severity: 'error',
       equalsOption: 'keyId',
       source: `${DOCS}; ${SDK}`,
+      decides: true,
     },
     {
       kind: 'claim',
@@ -91,29 +102,31 @@ export default defineRules({
       pattern: /^[^@\s]+@[^@\s]+$/,
       code: 'ERR_ASSERT_CLIENT_ID',
       source: DOCS,
+      decides: true,
     },
     {
-      kind: 'claim',
+      kind: 'audience',
       check: 'aud',
-      label: 'aud = API or token endpoint',
+      label: 'aud = token endpoint, API or scope',
       words:
-        'aud is the API URL (https://<service>.googleapis.com/) or https://oauth2.googleapis.com/token; a self-signed JWT may carry scope instead.',
-      claim: 'aud',
-      presence: 'optional',
-      type: 'string',
-      equals: '{audience}',
+        'aud is the token endpoint (the JWT bearer grant) or the URL of the API the JWT is sent to (a self-signed JWT, https://<service>.googleapis.com/); a self-signed JWT may carry scope instead of aud. Google refuses a token with neither.',
+      fixed: TOKEN_ENDPOINTS,
+      option: 'audience',
       pattern: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
+      orClaim: 'scope',
       code: 'ERR_ASSERT_AUD',
-      source: `${DOCS}; ${SDK}`,
+      source: `${DOCS}; ${GRANT}; ${SDK}; ${PY_SDK}`,
+      decides: true,
     },
     {
       kind: 'lifetime',
       check: 'lifetime',
       label: 'exp ≤ 1 hour after iat',
       words: 'exp at most one hour after iat.',
-      from: 'iat',
+      from: ['iat'],
       maxLifetimeSec: 3600,
       source: `${GRANT}; ${SDK}`,
+      decides: false,
     },
     ...clock(GRANT),
   ],
@@ -136,5 +149,5 @@ export default defineRules({
     },
     requires: ['email', 'keyId', 'audience'],
   },
-  sources: [DOCS, GRANT, SDK],
+  sources: [DOCS, GRANT, SDK, PY_SDK],
 });

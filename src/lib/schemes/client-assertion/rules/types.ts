@@ -25,6 +25,12 @@ interface RuleBase {
   words: string;
   source: Source;
   when?: When;
+  /**
+   * True when the rule decides whether the partner accepts and its value is the user's (a client id,
+   * a tenant, a certificate): the card is green only when it was compared with a known value (typed
+   * on the card, or a stored certificate); otherwise its finding is `unchecked` and the card amber.
+   */
+  decides: boolean;
 }
 
 /** `alg` must be one of `allowed`. */
@@ -82,17 +88,25 @@ export interface ClaimRule extends RuleBase {
   severity?: 'error' | 'warning';
 }
 
-/** Two claims must be equal (`iss` = `sub`). */
+/** Two claims must be equal (`iss` = `sub`); `in` says where each is (default: both in the payload). */
 export interface SameRule extends RuleBase {
   kind: 'same';
   claims: readonly [string, string];
+  in?: readonly ['header' | 'payload', 'header' | 'payload'];
+  /** The code when they differ (default ERR_ASSERT_ISS_SUB). */
+  code?: ErrorCode;
 }
 
-/** `exp` at most `maxLifetimeSec` after `from` (and, if set, at most `maxAheadSec` after now). */
+/**
+ * `exp` at most `maxLifetimeSec` after the first of `from` present (`nbf`, else `iat`, as MSAL
+ * sends no nbf), and, if set, at most `maxAheadSec` after now. With `fromOptional`, a token with
+ * none of `from` is judged by `maxAheadSec` alone (Salesforce asks for no iat).
+ */
 export interface LifetimeRule extends RuleBase {
   kind: 'lifetime';
-  from: 'iat' | 'nbf';
-  maxLifetimeSec: number;
+  from: readonly ('iat' | 'nbf')[];
+  fromOptional?: boolean;
+  maxLifetimeSec?: number;
   maxAheadSec?: number;
 }
 
@@ -103,8 +117,30 @@ export interface ClockRule extends RuleBase {
   skewSec: number;
 }
 
+/**
+ * `aud` is one of `fixed` (an endpoint everyone shares, so known), or else equals the typed
+ * `option` (an API URL only the user knows; matching `pattern` but untyped: unchecked); a token
+ * without aud passes only when it carries `orClaim` (Google's self-signed JWT with scope).
+ */
+export interface AudienceRule extends RuleBase {
+  kind: 'audience';
+  fixed: readonly string[];
+  option: string;
+  pattern: RegExp;
+  orClaim?: string;
+  code: ErrorCode;
+}
+
 /** One rule of a partner. */
-export type Rule = AlgRule | HeaderRule | ThumbprintRule | ClaimRule | SameRule | LifetimeRule | ClockRule;
+export type Rule =
+  | AlgRule
+  | HeaderRule
+  | ThumbprintRule
+  | ClaimRule
+  | SameRule
+  | LifetimeRule
+  | ClockRule
+  | AudienceRule;
 
 /** How a token is recognised as this partner's (the highest score wins; 0: not this partner). */
 export interface Recognise {
