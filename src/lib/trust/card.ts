@@ -71,6 +71,10 @@ export function cardSummary(
 }
 
 /** The card's summary from the inspector's verdict itself (the signature facts are read here). */
-export function decideCard(partner: string, findings: readonly Finding[], verdict: Verdict | null): CardSummary {
+export function decideCard(
+  partner: string,
+  findings: readonly Finding[],
+  verdict: Verdict | null,
+): CardSummary {
   return cardSummary(partner, findings, signatureFacts(verdict).signatureVerified);
 }

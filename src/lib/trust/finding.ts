@@ -54,7 +54,14 @@ export function problem(
 /** A deciding rule that could not be compared: `detail` says what to type or paste to compare it. */
 export function unchecked(check: string, label: string, detail: string | Rich): Finding {
   const parts = typeof detail === 'string' ? [detail] : detail;
-  return { check, code: 'ERR_ASSERT_OPTION_MISSING', severity: 'unchecked', label, detail: plain(parts), parts };
+  return {
+    check,
+    code: 'ERR_ASSERT_OPTION_MISSING',
+    severity: 'unchecked',
+    label,
+    detail: plain(parts),
+    parts,
+  };
 }
 
 /** True when no finding is an error. */

@@ -138,7 +138,8 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
       r.words,
     ]);
   }
-  if (!want && r.equalsOption && r.decides) return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
+  if (!want && r.equalsOption && r.decides)
+    return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
   return ok(r.check, r.label, rich`${r.param} is ${v}.`);
 }
 
@@ -241,7 +242,9 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   }
   const fromMissing = from === undefined && !(r.fromOptional && c.payload[name] === undefined);
   if (exp === undefined || fromMissing) {
-    const need = r.fromOptional ? 'exp must be a number' : `exp and ${r.from.join(' or ')} must both be numbers`;
+    const need = r.fromOptional
+      ? 'exp must be a number'
+      : `exp and ${r.from.join(' or ')} must both be numbers`;
     return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, `${need}: ${r.words}`);
   }
   const life = from === undefined ? undefined : exp - from;
@@ -372,7 +375,9 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
   const known = knownCertificates(r, c);
   const prints = await Promise.all(known.ders.map((d) => thumbprints(d)));
   const match = prints.findIndex((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256) === value);
-  const whose = known.typed ? 'the certificate you pasted' : "the stored certificates of the key that verified";
+  const whose = known.typed
+    ? 'the certificate you pasted'
+    : 'the stored certificates of the key that verified';
   if (prints.length > 0 && match < 0) {
     if (prints.some((t) => value === t.x5t || value === t.x5tS256)) {
       return fail(
@@ -381,9 +386,16 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       );
     }
     const want = prints.map((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256)).join(', ');
-    return fail('ERR_ASSERT_THUMBPRINT_OTHER_CERT', `${pair.param} is not the thumbprint of ${whose} (${want}).`);
+    return fail(
+      'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+      `${pair.param} is not the thumbprint of ${whose} (${want}).`,
+    );
   }
-  if (known.typed && c.verifiedSpki && !(await certificateHoldsKey(certificatePem(known.ders[0]!), c.verifiedSpki))) {
+  if (
+    known.typed &&
+    c.verifiedSpki &&
+    !(await certificateHoldsKey(certificatePem(known.ders[0]!), c.verifiedSpki))
+  ) {
     return fail(
       'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
       'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
@@ -430,9 +442,12 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
   if (typed !== '' && !r.fixed.includes(typed)) {
     return v === typed
       ? ok(r.check, r.label, rich`aud is ${v}, as you typed.`)
-      : problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}; expected ${typed} (${ours(r.words)})`]);
+      : problem(r.check, r.code, 'error', r.label, [
+          ...rich`aud is ${v}; expected ${typed} (${ours(r.words)})`,
+        ]);
   }
-  if (!r.pattern.test(v)) return problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}: `, r.words]);
+  if (!r.pattern.test(v))
+    return problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}: `, r.words]);
   return r.decides
     ? notCompared(r, c, rich`aud is ${v}. `, [r.option])
     : ok(r.check, r.label, rich`aud is ${v}.`);

@@ -31,7 +31,7 @@ export const CERTIFICATE: FormField = {
   label: 'Certificate (PEM)',
   kind: 'textarea',
   default: '',
-  help: 'The certificate you uploaded (the one keybench made on the key card, or yours): its thumbprint goes in x5t / x5t#S256.',
+  help: 'The certificate you uploaded (the one keybench made on the key card, or yours): its thumbprint goes in x5t / x5t#S256. Empty: the certificates stored with the key that verified are used.',
 };
 
 /** `iss` = `sub`. */

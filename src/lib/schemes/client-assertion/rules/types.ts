@@ -133,14 +133,7 @@ export interface AudienceRule extends RuleBase {
 
 /** One rule of a partner. */
 export type Rule =
-  | AlgRule
-  | HeaderRule
-  | ThumbprintRule
-  | ClaimRule
-  | SameRule
-  | LifetimeRule
-  | ClockRule
-  | AudienceRule;
+  AlgRule | HeaderRule | ThumbprintRule | ClaimRule | SameRule | LifetimeRule | ClockRule | AudienceRule;
 
 /** How a token is recognised as this partner's (the highest score wins; 0: not this partner). */
 export interface Recognise {
