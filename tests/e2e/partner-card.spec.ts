@@ -105,8 +105,15 @@ test('the card asks for what the user expects, and names a different account', a
   await inspect(page, jwt(k.privateKey, snowflakeClaims(k.publicPem)), k.publicPem);
   const card = page.getByTestId('snowflake-card');
   const summary = card.getByTestId('snowflake-summary');
-  await expect(summary).toHaveText('All Snowflake checks pass.');
-  await expect(summary).toHaveAttribute('data-tone', 'ok');
+  // Nothing typed: the account and user decide whether Snowflake accepts, so the card is amber
+  // and each is marked "Not compared", never ✔.
+  await expect(summary).toHaveText(
+    'No Snowflake check fails, but 2 checks were not compared (Account, User): type or paste what the card asks for below.',
+  );
+  await expect(summary).toHaveAttribute('data-tone', 'warn');
+  await expect(card.locator('li.unchecked')).toHaveCount(2);
+  await expect(card.locator('li.unchecked').first()).toContainText('Not compared');
+  await expect(card.locator('li.unchecked').first()).not.toContainText('✔');
   await expect(card).toContainText("reads as Snowflake's");
   await card.getByRole('textbox', { name: 'Expected account' }).fill('myorg.other');
   await expect(summary).toHaveText('1 Snowflake check fails.');
@@ -118,6 +125,7 @@ test('the card asks for what the user expects, and names a different account', a
     .fill('https://xy12345.us-east-1.snowflakecomputing.com');
   await card.getByRole('textbox', { name: 'Expected user' }).fill('jsmith');
   await expect(summary).toHaveText('All Snowflake checks pass.');
+  await expect(summary).toHaveAttribute('data-tone', 'ok');
   await expect(card.locator('li.ok').filter({ hasText: 'as expected' })).toHaveCount(2);
 });
 

@@ -94,6 +94,9 @@ test('Snowflake: statement, fingerprint and key-pair JWT for a stored RSA pair; 
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
   const sf = page.getByTestId('snowflake-card');
   await expect(sf.getByRole('heading', { name: 'Snowflake key-pair JWT' })).toBeVisible();
+  // Green needs the account and user the token names compared with the ones expected.
+  await sf.getByRole('textbox', { name: 'Expected account' }).fill('xy12345.us-east-1');
+  await sf.getByRole('textbox', { name: 'Expected user' }).fill('jsmith');
   await expect(sf.getByTestId('snowflake-summary')).toHaveText('All Snowflake checks pass.');
   await expect(sf.locator('li.error, li.warning')).toHaveCount(0);
 
@@ -180,6 +183,9 @@ test('Snowflake card: the clock is read when a token is pasted, and the skew set
   await page.getByRole('textbox', { name: /^JWT/ }).fill(snowflakeToken(key, t1 / 1000 - 120));
   await page.getByLabel('Clock-skew tolerance (seconds)').fill('0');
   const summary = page.getByTestId('snowflake-card').getByTestId('snowflake-summary');
+  const sf = page.getByTestId('snowflake-card');
+  await sf.getByRole('textbox', { name: 'Expected account' }).fill('XY12345');
+  await sf.getByRole('textbox', { name: 'Expected user' }).fill('JSMITH');
   await expect(summary).toHaveText('All Snowflake checks pass.');
   // Ten minutes later (no tick since), a token signed just now is pasted: it is not "in the future".
   const t2 = t1 + 600_000;

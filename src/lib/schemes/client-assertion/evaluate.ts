@@ -146,7 +146,7 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
 /** A deciding rule the card could not compare: what the token holds, and what to type. */
 function notCompared(r: Rule, c: Ctx, seen: Rich, options: readonly string[]): Finding {
   const names = options.map((o) => c.labels[o] ?? o).join(' and ');
-  return unchecked(r.check, r.label, [...seen, `Not compared: type ${names} on the card to compare it.`]);
+  return unchecked(r.check, r.label, [...seen, `To compare it, type ${names} on the card.`]);
 }
 
 function sameRule(r: SameRule, c: Ctx): Finding {
@@ -414,7 +414,7 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
     if (r.decides) {
       return unchecked(r.check, r.label, [
         ...seen,
-        `.${pad} Not compared: no certificate of the key that verified is stored. Paste the certificate you uploaded in ${c.labels[r.certificateOption] ?? r.certificateOption} on the card, or import it on the key.`,
+        `.${pad} No certificate of the key that verified is stored: paste the certificate you uploaded in ${c.labels[r.certificateOption] ?? r.certificateOption} on the card, or import it on the key.`,
       ]);
     }
     return ok(r.check, r.label, [...seen, ` (${pair.alg}).${pad}`]);

@@ -256,7 +256,7 @@ function checkExpected(sub: Principal, expected: SnowflakeCheckOptions['expected
         unchecked(
           `${part}-expected`,
           title,
-          rich`sub names the ${ours(part)} ${sub[part]}. Not compared: type the Expected ${ours(part)} on the card to compare it.`,
+          rich`sub names the ${ours(part)} ${sub[part]}. To compare it, type the Expected ${ours(part)} on the card.`,
         ),
       );
       continue;
