@@ -121,15 +121,22 @@ function algRule(r: AlgRule, c: Ctx): Finding {
 function headerRule(r: HeaderRule, c: Ctx): Finding {
   const v = c.header[r.param];
   if (v === undefined && r.severity === 'optional') return ok(r.check, r.label, `No ${r.param} (optional).`);
-  if (typeof v !== 'string' || v === '') {
-    const sev = r.severity === 'optional' ? 'error' : r.severity;
+  if (v === undefined) {
     return problem(
       r.check,
       'ERR_ASSERT_HEADER_MISSING',
-      sev,
+      r.severity === 'optional' ? 'error' : r.severity,
       r.label,
       `The header has no ${r.param}: ${r.words}`,
     );
+  }
+  // Present but not a usable string (a number, an empty string): no key is named so, whatever
+  // the rule's severity for a missing one.
+  if (typeof v !== 'string' || v === '') {
+    return problem(r.check, 'ERR_ASSERT_HEADER_MISSING', 'error', r.label, [
+      ...rich`${r.param} is ${JSON.stringify(v)}, not a key id: `,
+      r.words,
+    ]);
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
   if (want && v !== want) {
@@ -264,6 +271,16 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
       'error',
       r.label,
       `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
+    );
+  }
+  const ahead = exp - c.nowSec;
+  if (r.warnAheadSec !== undefined && ahead > r.warnAheadSec) {
+    return problem(
+      r.check,
+      'ERR_ASSERT_LIFETIME',
+      'warning',
+      r.label,
+      `exp is ${ahead} s from now; the docs say at most ${r.warnAheadSec} s: ${r.words}`,
     );
   }
   if (life === undefined || r.maxLifetimeSec === undefined) {

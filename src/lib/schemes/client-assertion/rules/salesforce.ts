@@ -3,6 +3,10 @@ import { clock } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm&type=5';
+const NODE_SDK =
+  'salesforce-jwt-bearer-token-flow (npm): lib/index.js getToken (iss, sub, aud, exp = now + 300; no iat)';
+const APEX_SDK =
+  'Apex Auth.JWT / cropredyHelix/jwt (JWT.cls: exp = now + validFor, 300 s by default; no iat needed)';
 
 /** The login URLs Salesforce documents for aud. */
 export const SF_LOGIN = 'https://login.salesforce.com';
@@ -96,10 +100,12 @@ export default defineRules({
       kind: 'lifetime',
       check: 'lifetime',
       label: 'exp within 3 minutes',
-      words: 'exp is within 3 minutes from now (Salesforce asks for no iat).',
+      words:
+        "exp within 3 minutes from now, as the docs say (Salesforce asks for no iat); Salesforce's own Java sample and salesforce-jwt-bearer-token-flow send 5 minutes, so up to 300 s is a warning, beyond it a failure.",
       from: ['iat'],
       fromOptional: true,
-      maxAheadSec: 180,
+      warnAheadSec: 180,
+      maxAheadSec: 300,
       source: DOCS,
       decides: false,
     },
@@ -114,5 +120,5 @@ export default defineRules({
     },
     requires: ['clientId', 'username', 'loginUrl'],
   },
-  sources: [DOCS],
+  sources: [DOCS, NODE_SDK, APEX_SDK],
 });

@@ -108,6 +108,8 @@ export interface LifetimeRule extends RuleBase {
   fromOptional?: boolean;
   maxLifetimeSec?: number;
   maxAheadSec?: number;
+  /** A warning (not a failure) when exp is further ahead than this but within `maxAheadSec`. */
+  warnAheadSec?: number;
 }
 
 /** `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec`. */
