@@ -1,7 +1,12 @@
 /**
  * Snowflake key-pair authentication (PARTNERS.md, "Snowflake key-pair authentication"; sources:
  * docs.snowflake.com user-guide/key-pair-auth, developer-guide/sql-api/authenticating,
- * sql-reference/identifiers-syntax, user-guide/key-pair-auth-troubleshooting).
+ * sql-reference/identifiers-syntax, user-guide/key-pair-auth-troubleshooting). Checked against two
+ * drivers: snowflake-connector-python (src/snowflake/connector/auth/keypair.py: account and user
+ * upper-cased, iss = ACCOUNT.USER.SHA256:<base64 SHA-256 of the SPKI>, sub = ACCOUNT.USER, iat,
+ * exp = iat + LIFETIME) and snowflake-connector-nodejs (lib/authentication/auth_keypair.js: the same
+ * claims, upper-cased, SHA256: fingerprint). Whether Snowflake accepts depends on the account and
+ * user the token names: the card compares them only with what is typed, else they stay unchecked.
  *
  * For a stored RSA pair: the `ALTER USER … SET RSA_PUBLIC_KEY='…'` statement, the `SHA256:…`
  * fingerprint `DESCRIBE USER` prints as RSA_PUBLIC_KEY_FP, the key-pair JWT (`iss`/`sub` from the

@@ -9,6 +9,8 @@ const CONNECT =
   'https://developer.apple.com/documentation/appstoreconnectapi/generating-tokens-for-api-requests';
 const SERVER =
   'https://developer.apple.com/documentation/appstoreserverapi/generating-json-web-tokens-for-api-requests';
+const PY_SDK =
+  'app-store-server-library-python: appstoreserverlibrary/api_client.py (ES256, kid header, iss, iat, aud appstoreconnect-v1, bid, exp = +5 min)';
 const SDK =
   '@apple/app-store-server-library: AppStoreServerAPIClient.createBearerToken (ES256, kid, iss, aud, bid, exp 5 min)';
 
@@ -106,7 +108,7 @@ export default defineRules({
       type: 'string',
       equals: '{bundleId}',
       code: 'ERR_ASSERT_CLAIM_MISSING',
-      source: `${SERVER}; ${SDK}`,
+      source: `${SERVER}; ${SDK}; ${PY_SDK}`,
       when: { option: 'api', is: [APPLE_SERVER] },
       decides: true,
     },
@@ -146,5 +148,5 @@ export default defineRules({
     request: { url: 'https://api.appstoreconnect.apple.com/v1/apps', method: 'GET', form: {} },
     requires: ['issuerId', 'keyId'],
   },
-  sources: [CONNECT, SERVER, SDK],
+  sources: [CONNECT, SERVER, SDK, PY_SDK],
 });

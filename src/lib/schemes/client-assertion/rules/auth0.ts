@@ -4,6 +4,10 @@ import { defineRules } from './types';
 
 const DOCS =
   'https://auth0.com/docs/get-started/authentication-and-authorization-flow/authenticate-with-private-key-jwt';
+const PY_SDK =
+  'auth0-python: src/auth0/authentication/client_authentication.py create_client_assertion_jwt (iss = sub = client id, aud = https://<domain>/, iat, exp = +180 s, jti; RS256 by default)';
+const NODE_SDK =
+  'auth0 (node-auth0): its client assertion (iss = sub = client id, aud = https://<domain>/, jti), checked by the SDK fixtures';
 
 export default defineRules({
   id: 'client-assertion/auth0',
@@ -95,5 +99,5 @@ export default defineRules({
     },
     requires: ['clientId', 'domain'],
   },
-  sources: [DOCS],
+  sources: [DOCS, PY_SDK, NODE_SDK],
 });

@@ -10,6 +10,8 @@ const DOCS = 'https://learn.microsoft.com/entra/identity-platform/certificate-cr
 const OLD_DOCS =
   'https://learn.microsoft.com/previous-versions/azure/active-directory/develop/certificate-credentials';
 const MSAL = '@azure/msal-node: src/client/ClientAssertion.ts (createJwt: exp = iat + 600, nbf, jti)';
+const MSAL_PY =
+  "msal (Python): msal/oauth2cli/assertion.py (x5t / x5t#S256 as base64.urlsafe_b64encode, so '=' padded; exp = now + 600; iat, jti; no nbf) and msal/application.py (PS256 + x5t#S256, else RS256 + x5t)";
 
 /** The thumbprint choices, as the Thumbprint option offers them. */
 export const ENTRA_S256 = 'x5t#S256 + PS256 (current docs; MSAL fromCertificateWithSha256Thumbprint)';
@@ -66,7 +68,7 @@ export default defineRules({
       ],
       choiceOption: 'thumbprint',
       certificateOption: 'certificate',
-      source: `${DOCS}; ${MSAL}`,
+      source: `${DOCS}; ${MSAL}; ${MSAL_PY}`,
       decides: true,
     },
     {
@@ -95,7 +97,7 @@ export default defineRules({
         'exp at most 10 minutes after nbf, or after iat when there is no nbf (MSAL for Python sends none); the docs: 5–10 minutes, Entra sets no hard limit, MSAL uses 600 s.',
       from: ['nbf', 'iat'],
       maxLifetimeSec: 600,
-      source: `${DOCS}; ${MSAL}`,
+      source: `${DOCS}; ${MSAL}; ${MSAL_PY}`,
       decides: false,
     },
     ...clock(DOCS, 300),
@@ -123,5 +125,5 @@ export default defineRules({
     },
     requires: ['clientId', 'tenant', 'certificate'],
   },
-  sources: [DOCS, OLD_DOCS, MSAL],
+  sources: [DOCS, OLD_DOCS, MSAL, MSAL_PY],
 });

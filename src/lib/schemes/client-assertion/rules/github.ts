@@ -5,6 +5,8 @@ import { defineRules } from './types';
 const DOCS =
   'https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app';
 const SDK = 'universal-github-app-jwt: index.js (iat = now − 30, exp = iat + 600, iss = id)';
+const PY_SDK =
+  'PyGithub: github/Auth.py AppAuth.create_jwt (RS256, iat = now − 60, exp = now + 300 by default, at most 600; iss = app id or client id)';
 
 export default defineRules({
   id: 'client-assertion/github',
@@ -57,7 +59,7 @@ export default defineRules({
       from: ['iat'],
       maxLifetimeSec: 660,
       maxAheadSec: 600,
-      source: `${DOCS}; ${SDK}`,
+      source: `${DOCS}; ${SDK}; ${PY_SDK}`,
       decides: false,
     },
     ...clock(DOCS, 0).map((r) =>
@@ -79,5 +81,5 @@ export default defineRules({
     },
     requires: ['clientId'],
   },
-  sources: [DOCS, SDK],
+  sources: [DOCS, SDK, PY_SDK],
 });

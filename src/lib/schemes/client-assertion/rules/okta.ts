@@ -4,6 +4,10 @@ import { defineRules } from './types';
 
 const DOCS = 'https://developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth/';
 const GUIDE = 'https://developer.okta.com/docs/guides/build-self-signed-jwt/';
+const PY_SDK =
+  'okta-sdk-python: okta/jwt.py JWT.create_token (RS256; aud = org URL + /oauth2/v1/token; iss = sub = client id; iat, exp = iat + 3000, jti; kid only when given)';
+const NODE_SDK =
+  '@okta/okta-sdk-nodejs: its private-key client (aud = org URL + /oauth2/v1/token, iss = sub = client id, jti; kid from the JWK), checked by the SDK fixtures';
 
 export default defineRules({
   id: 'client-assertion/okta',
@@ -96,5 +100,5 @@ export default defineRules({
     },
     requires: ['clientId', 'tokenEndpoint'],
   },
-  sources: [DOCS, GUIDE],
+  sources: [DOCS, GUIDE, PY_SDK, NODE_SDK],
 });
