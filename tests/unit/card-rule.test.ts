@@ -316,6 +316,20 @@ describe('property: no card is green with a deciding rule it could not compare',
     }
   });
 
+  it('every rule that compares with a value only the user knows declares that it decides', () => {
+    // Without this, a rule marked non-deciding would make the property below vacuous for it.
+    for (const p of PARTNER_RULES) {
+      for (const r of p.rules) {
+        const userValue =
+          (r.kind === 'claim' && r.equals !== undefined && optionsUsed(r.equals).length > 0) ||
+          (r.kind === 'header' && r.equalsOption !== undefined) ||
+          r.kind === 'thumbprint' ||
+          r.kind === 'audience';
+        if (userValue) expect(r.decides, `${p.partnerName} ${r.check}`).toBe(true);
+      }
+    }
+  });
+
   it('every partner’s own token is green with everything typed (the property is not vacuous)', async () => {
     for (const p of PARTNER_RULES) {
       const opts = { ...FULL[p.profile], ...(p.profile === 'entra' ? { certificate: cert } : {}) };
