@@ -105,7 +105,9 @@ test('Entra card: amber with nothing to compare (each deciding rule "Not compare
     await expect(line).toContainText('Not compared');
     await expect(line).not.toContainText('✔');
   }
-  await expect(open.filter({ hasText: 'certificate thumbprint' })).toContainText('paste the certificate you uploaded');
+  await expect(open.filter({ hasText: 'certificate thumbprint' })).toContainText(
+    'paste the certificate you uploaded',
+  );
   await expectNoAxeViolations(page, 'Inspect, an amber Entra card');
 
   await typeExpected(page);
