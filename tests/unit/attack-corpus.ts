@@ -756,7 +756,6 @@ function misleadingText(): AttackCase[] {
   ];
 }
 
-
 /** A public JWK without its "kty" (and its metadata), as an attacker would hand it over. */
 function ktyLess(k: ToolKey): Record<string, string> {
   const { kty: _kty, ...rest } = nodeJwk(k) as Record<string, string>;
@@ -832,7 +831,10 @@ function keyBoxShapes(): AttackCase[] {
 /** An RSA JWK whose modulus carries a leading zero byte (a signed-integer encoding). */
 export function leadingZeroJwk(k: ToolKey): Record<string, string> {
   const jwk = nodeJwk(k) as Record<string, string>;
-  return { ...jwk, n: Buffer.concat([Buffer.from([0]), Buffer.from(jwk.n!, 'base64url')]).toString('base64url') };
+  return {
+    ...jwk,
+    n: Buffer.concat([Buffer.from([0]), Buffer.from(jwk.n!, 'base64url')]).toString('base64url'),
+  };
 }
 
 /** The smaller JWT findings: malformed b64/crit, a numeric kid, one kid twice, two PEMs, n with a zero byte. */

@@ -37,10 +37,20 @@ describe('decideKeyBox: tokens and requests read the box by one rule', () => {
     ['RSA JWK without kty, request unticked', ktyLess(rsa), request, { read: 'keys' }],
     ['RSA JWK without kty, request ticked', ktyLess(rsa), requestTicked, { read: 'secret' }],
     ['SPKI PEM, HS token', rsa.publicPem, token, { read: 'refused', tickHelps: false }],
-    ['SPKI PEM, ticked: key material is never a secret', rsa.publicPem, ticked, { read: 'refused', tickHelps: false }],
+    [
+      'SPKI PEM, ticked: key material is never a secret',
+      rsa.publicPem,
+      ticked,
+      { read: 'refused', tickHelps: false },
+    ],
     ['JWK with kty, ticked', JSON.stringify(nodeJwk(p256)), ticked, { read: 'refused', tickHelps: false }],
     ['a plain secret, HS token', 'correct horse battery staple', token, { read: 'secret' }],
-    ['a plain secret, request unticked: never guessed', 'correct horse battery staple', request, { read: 'keys' }],
+    [
+      'a plain secret, request unticked: never guessed',
+      'correct horse battery staple',
+      request,
+      { read: 'keys' },
+    ],
     ['a plain secret, request ticked', 'correct horse battery staple', requestTicked, { read: 'secret' }],
     ['JSON that is no key shape, HS token', '{"secret":"abc","x":"1"}', token, { read: 'secret' }],
     ['anything, not an HMAC check', 'correct horse battery staple', notHmac, { read: 'keys' }],
@@ -148,7 +158,9 @@ describe('the smaller JWT findings, each with its words and code', () => {
   it('b64 that is not a boolean, not in crit: ignored as verifiers do, and said', async () => {
     const v = await verdict(nodeJws('ES256', p256.privateKey, { sub: 'x' }, { b64: 0 }), pem);
     expect(v.verified).toBe(true);
-    expect(v.notes.map((n) => n.join(''))).toContainEqual(expect.stringContaining('verifiers ignore it (RFC 7797 §6)'));
+    expect(v.notes.map((n) => n.join(''))).toContainEqual(
+      expect.stringContaining('verifiers ignore it (RFC 7797 §6)'),
+    );
   });
 
   it('crit lists b64 that the header lacks', async () => {
@@ -213,6 +225,29 @@ describe('the smaller JWT findings, each with its words and code', () => {
 
   it('the same key in a JWKS: the set says why it has no usable key', async () => {
     const box = await keysFromText(JSON.stringify({ keys: [leadingZeroJwk(rsa)] }), 'RS256', 'text');
-    expect(box.error?.message).toMatch(/^This JWKS holds no usable signature key\. The first key: This JWK's modulus "n" starts with a zero byte\./);
+    expect(box.error?.message).toMatch(
+      /^This JWKS holds no usable signature key\. The first key: This JWK's modulus "n" starts with a zero byte\./,
+    );
+  });
+});
+
+describe('a key imported for a partner is named for whose it is', () => {
+  const day = (() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  })();
+  const cases: [KeyOwner, string][] = [
+    ['qitech', `QI Tech public key ${day}`],
+    ['entra', `Microsoft Entra ID public key ${day}`],
+    ['mine', `Trusted ECDSA P-256 public key ${day}`],
+  ];
+  it.each(cases)('%s', async (owner, want) => {
+    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { key } = await storedKeyFromText(p256.publicPem, '', owner);
+    expect(key.label).toBe(want);
+  });
+  it('a name the user typed is kept', async () => {
+    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    expect((await storedKeyFromText(p256.publicPem, ' Prod ', 'qitech')).key.label).toBe('Prod');
   });
 });

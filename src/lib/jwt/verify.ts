@@ -102,7 +102,8 @@ export function fail(
 }
 
 /** What to do about a kid that is not a string. */
-const KID_NOT_STRING_REMEDY = 'A kid is a string: make the signer write it in quotes (for example "42", not 42).';
+const KID_NOT_STRING_REMEDY =
+  'A kid is a string: make the signer write it in quotes (for example "42", not 42).';
 
 /** The remedy for the algorithm-confusion attack (an HMAC token checked with public key material). */
 export const HMAC_CONFUSION_REMEDY =
