@@ -38,8 +38,12 @@ test('a public key pasted in the token box is a calm hint to move it, not a red 
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
   const status = page.getByTestId('verdict');
+  // Whatever the key box holds, the hint is about the token box.
+  await page.getByLabel('Verification key').fill('{"n":"not a key"}');
   await page.getByLabel('JWT').fill(pem);
   await expect(status).toHaveAttribute('data-kind', 'key-in-token-box');
+  await expect(status).toHaveAttribute('data-code', 'ERR_JWT_SEGMENTS');
+  await expect(page.getByTestId('problems')).toHaveCount(0);
   await expect(status).toContainText(
     'This is a public key (PEM), not a token. Paste it in Verification key below.',
   );

@@ -99,9 +99,11 @@ describe('an HS256 token keyed with a kty-less JWK: what the page says', () => {
     expect(v.verified).toBe(false);
     expect(v.code).toBe('ERR_JWT_HMAC_WITH_PUBLIC_KEY');
     expect(v.message).toBe(
-      'Not verified: the token says HS256 (a shared secret), but the key box holds a public key written as JSON (RSA members n, e). Checking an HMAC with a public key is the algorithm-confusion attack (RFC 8725 §2.1), so keybench did not use it as the secret.',
+      'Not verified: the token says HS256 (a shared secret), but the key box holds a public key written as JSON (RSA members n, e), so keybench did not use it as the secret.',
     );
-    expect(v.remedy).toContain('RFC 8725 §2.1');
+    expect(v.remedy).toMatch(
+      /^Using a public key as an HMAC secret is the algorithm-confusion attack \(RFC 8725 §2\.1\)/,
+    );
     expect(v.remedy).toMatch(/tick "Shared secret \(HMAC\)" under the key box\.$/);
     expect(v.message).not.toContain('Signature verified');
   });

@@ -47,15 +47,19 @@ export function candidatesFromStored(
   keys: readonly StoredKey[],
   thumbprints: Record<string, string | undefined>,
 ): VerificationKey[] {
-  return keys.map((k) => ({
-    kind: 'public',
-    label: k.label,
-    origin: 'stored',
-    spki: k.spki,
-    type: keyTypeOf(k.publicKey),
-    thumbprint: thumbprints[k.id],
-    ...(k.owner ? { owner: k.owner } : {}),
-  }));
+  return keys.map((k) => {
+    // A pair is always the user's own (stored-key.ts), even before its record says so.
+    const owner = k.owner ?? (k.kind === 'pair' ? 'mine' : undefined);
+    return {
+      kind: 'public',
+      label: k.label,
+      origin: 'stored',
+      spki: k.spki,
+      type: keyTypeOf(k.publicKey),
+      thumbprint: thumbprints[k.id],
+      ...(owner ? { owner } : {}),
+    };
+  });
 }
 
 /** Candidates the token carries itself: an `x5c` leaf certificate, an embedded `jwk`. Integrity only. */
@@ -223,7 +227,7 @@ function refusedSecretResult(
   privateKeyPasted: PrivateKeyPasted | undefined,
 ): KeyBoxResult {
   const message = tickHelps
-    ? `Not verified: the token says ${alg} (a shared secret), but the key box holds ${found}. Checking an HMAC with a public key is the algorithm-confusion attack (RFC 8725 §2.1), so keybench did not use it as the secret.`
+    ? `Not verified: the token says ${alg} (a shared secret), but the key box holds ${found}, so keybench did not use it as the secret.`
     : `Refused: the token says ${alg} (a shared secret), but the key box holds ${found}, not a secret.`;
   return {
     candidates: [],
