@@ -253,3 +253,21 @@ describe('a key imported for a partner is named for whose it is', () => {
     expect((await storedKeyFromText(p256.publicPem, ' Prod ', 'qitech')).key.label).toBe('Prod');
   });
 });
+
+describe('the inspector applies the rule, with the tick, for tokens', () => {
+  it('a kty-less JWK as an HS256 secret: refused until ticked, verified while ticked, refused again when unticked', async () => {
+    const { Inspector } = await import('../../src/state/inspector.svelte');
+    const text = ktyLess(p256);
+    const i = new Inspector();
+    i.token = nodeJws('HS256', Buffer.from(text), { sub: 'attacker' });
+    i.keyText = text;
+    await i.verify();
+    expect(i.verdict?.code).toBe('ERR_JWT_HMAC_WITH_PUBLIC_KEY');
+    i.secretTicked = true;
+    await i.verify();
+    expect(i.verdict?.state).toBe('verified');
+    i.secretTicked = false;
+    await i.verify();
+    expect(i.verdict?.verified).toBe(false);
+  });
+});
