@@ -1,7 +1,8 @@
 // `node scripts/screenshots-keybox.mjs [--out DIR] [--port N]`: serves the production build (build it
 // first with `npx vite build`) and saves, in light, dark and phone (390×844), the Inspect states of
 // the key box: an HS256 token keyed with a public key written as JSON without "kty" (refused, with
-// the Shared secret (HMAC) tick offered), and a public key pasted in the token box (a calm hint).
+// the Shared secret (HMAC) tick offered), a public key pasted in the token box (a calm hint), and
+// the Keys view's certificate form with its required name marked.
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -65,6 +66,24 @@ try {
     await page.locator('[data-kind="key-in-token-box"]').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('inspect-key-in-token-box');
+
+    // The certificate form, its required name marked.
+    await page.goto(`${BASE}#/keys`);
+    const picker = page.getByLabel('Partner profile');
+    await picker.getByRole('option', { name: 'Microsoft Entra ID' }).waitFor({ state: 'attached' });
+    await picker.selectOption({ label: 'Microsoft Entra ID' });
+    await page
+      .getByRole('button', { name: /Generate .* key pair for Microsoft Entra ID/ })
+      .first()
+      .click();
+    const card = page.getByRole('article').first();
+    await card.getByRole('button', { name: 'Create self-signed certificate' }).click();
+    const name = card.getByLabel('Common name (CN) (required)');
+    await name.waitFor();
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await name.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}/keys-certificate-form-${mode.name}.png` });
     await context.close();
   }
 } finally {

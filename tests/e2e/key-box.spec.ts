@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { test, expect } from './fixtures';
+import { test, expect, generateKey } from './fixtures';
 import { nodeJws } from '../unit/jwt-helpers';
 
 /** A public key written as a JWK without its "kty", and an HS256 token whose secret is that text. */
@@ -70,4 +70,13 @@ test('words: no "Trying 0 stored keys", and a pasted key is "the public key you 
   const status = page.getByTestId('verdict');
   await expect(status).toContainText('Signature verified (ES256) with the public key you pasted.');
   await expect(status).not.toContainText('SPKI PEM');
+});
+
+test('words: the certificate form marks its name required', async ({ page }) => {
+  await page.goto('./#/keys');
+  const card = await generateKey(page, 'RSA-2048');
+  await card.getByRole('button', { name: 'Create self-signed certificate' }).click();
+  const name = card.getByLabel('Common name (CN) (required)');
+  await expect(name).toHaveAttribute('required', '');
+  await expect(card.getByLabel('Organization (O)')).not.toHaveAttribute('required', '');
 });
