@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
   | 'ERR_JWT_CRIT'
   | 'ERR_JWT_B64_FALSE'
+  | 'ERR_JWT_B64_INVALID'
   | 'ERR_JWT_SIGNATURE'
   | 'ERR_JWT_NO_KEY'
   | 'ERR_JWKS_NO_MATCH'

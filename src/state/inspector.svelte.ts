@@ -28,12 +28,11 @@ export class Inspector {
   #keyText = $state('');
   #encoding = $state<SecretEncoding>('text');
   /**
-   * The user says the key box holds a shared secret, for a request scheme that verifies HMAC (RFC 9421,
-   * Binance). Never guessed: text that is not a public key keybench can read may still be a public
-   * key (raw bytes, a JWK without kty), and an HMAC keyed with a public key is a forgery anyone can
-   * make (issue 19 review).
+   * The user says the key box holds a shared secret (the **Shared secret (HMAC)** tick), for an HS*
+   * token or a request scheme that verifies HMAC. What the box is read as is decided in one place,
+   * keys/key-box.ts: a request never guesses; an HS* token takes un-key-like text as the secret.
    */
-  #requestSecret = $state(false);
+  #secretTicked = $state(false);
   #skew = $state(60);
   #verdict = $state.raw<Verdict | null>(null);
   /** The token text the verdict is about: a verdict is shown only beside its own token. */
@@ -152,12 +151,20 @@ export class Inspector {
   get encoding() {
     return this.#encoding;
   }
+  /** The **Shared secret (HMAC)** tick: the key box holds a secret (see keys/key-box.ts). */
+  get secretTicked() {
+    return this.#secretTicked;
+  }
+  set secretTicked(v: boolean) {
+    this.#secretTicked = v;
+    void this.verify();
+  }
+  /** The same tick, by its older name (requests had it first). */
   get requestSecret() {
-    return this.#requestSecret;
+    return this.#secretTicked;
   }
   set requestSecret(v: boolean) {
-    this.#requestSecret = v;
-    void this.verify();
+    this.secretTicked = v;
   }
   set encoding(v: SecretEncoding) {
     this.#encoding = v;
@@ -200,9 +207,10 @@ export class Inspector {
 
   #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {
     if (this.#tooLarge) return Promise.resolve(this.#tooLarge);
-    const input = JSON.stringify([this.#keyText, alg ?? null, this.#encoding]);
+    const ticked = this.#secretTicked;
+    const input = JSON.stringify([this.#keyText, alg ?? null, this.#encoding, ticked]);
     if (this.#lastBox?.input !== input) {
-      this.#lastBox = { input, result: keysFromText(this.#keyText, alg, this.#encoding) };
+      this.#lastBox = { input, result: keysFromText(this.#keyText, alg, this.#encoding, { ticked }) };
     }
     return this.#lastBox.result;
   }
@@ -215,11 +223,12 @@ export class Inspector {
       return { code: refused.error.code, parts: [refused.error.message] };
     }
     if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
-    // A secret only when the user says so, and only for a scheme that verifies HMAC.
-    const secret = alg === 'HS256' && this.#requestSecret;
-    const box = secret
-      ? await keysFromText(this.#keyText, 'HS256', this.#encoding)
-      : await keysFromText(this.#keyText, alg === 'HS256' ? undefined : alg, 'text');
+    // A secret only when the user says so (a request never guesses), and only for a scheme that verifies HMAC.
+    const secret = alg === 'HS256' && this.#secretTicked;
+    const box = await keysFromText(this.#keyText, alg, secret ? this.#encoding : 'text', {
+      ticked: secret,
+      guess: false,
+    });
     // Only the current run may say what the key box was read as.
     if (run === this.#run) this.#keyBox = box;
     if (box.error) {

@@ -26,7 +26,9 @@ async function keybench(c: AttackCase) {
   const box =
     c.keyText === undefined
       ? null
-      : await keysFromText(c.keyText, typeof alg === 'string' ? alg : undefined, c.encoding ?? 'text');
+      : await keysFromText(c.keyText, typeof alg === 'string' ? alg : undefined, c.encoding ?? 'text', {
+          ticked: c.ticked ?? false,
+        });
   return { verdict: await verdictFor(decoded, box, storedCandidates(c.stored)), box };
 }
 
@@ -44,7 +46,18 @@ const corpus = attackCorpus();
 describe('attack corpus: every input gets exactly its expected outcome', () => {
   it('has entries for every item of the trust issue and the classics', () => {
     const items = new Set(corpus.map((c) => c.item));
-    for (const item of ['#10.1', '#10.2', '#10.6', '#10.7', '#10.8', '#10.9', '#10.12', '#17.5', 'classic']) {
+    for (const item of [
+      '#10.1',
+      '#10.2',
+      '#10.6',
+      '#10.7',
+      '#10.8',
+      '#10.9',
+      '#10.12',
+      '#17.5',
+      '#24.6',
+      'classic',
+    ]) {
       expect(items, item).toContain(item);
     }
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);

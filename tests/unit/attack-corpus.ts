@@ -40,6 +40,8 @@ export interface AttackCase {
   /** Key box text; absent: the box is empty and the stored keys (and nothing else) are trusted. */
   keyText?: string;
   encoding?: SecretEncoding;
+  /** The user ticked **Shared secret (HMAC)**. */
+  ticked?: boolean;
   /** Stored keys (public PEM), for cases with an empty key box. */
   stored?: { label: string; publicPem: string }[];
   expect: {
@@ -754,6 +756,155 @@ function misleadingText(): AttackCase[] {
   ];
 }
 
+/** A public JWK without its "kty" (and its metadata), as an attacker would hand it over. */
+function ktyLess(k: ToolKey): Record<string, string> {
+  const { kty: _kty, ...rest } = nodeJwk(k) as Record<string, string>;
+  return rest;
+}
+
+/**
+ * HS* tokens whose secret is a public key written as JSON without "kty": a key shape, so never the
+ * secret unless the user ticks Shared secret (HMAC) (RFC 8725 §2.1), and text that is no key shape
+ * still is the secret of an HS* token.
+ */
+function keyBoxShapes(): AttackCase[] {
+  const cases: AttackCase[] = [];
+  const keys: [ToolKey, string][] = [
+    [toolKey('rsa2048'), 'RSA (n, e)'],
+    [toolKey('p256'), 'EC P-256 (crv, x, y)'],
+    [toolKey('ed25519'), 'OKP Ed25519 (crv, x)'],
+  ];
+  for (const [k, name] of keys) {
+    const jwk = ktyLess(k);
+    const texts: [string, string][] = [
+      ['JWK without kty', JSON.stringify(jwk)],
+      ['JWK without kty, pretty-printed', JSON.stringify(jwk, null, 2)],
+      ['JWKS whose key has no kty', JSON.stringify({ keys: [{ ...jwk, kid: 'k1' }] })],
+      ['JWK without kty inside other JSON', JSON.stringify({ issuer: 'https://id.example', key: jwk })],
+    ];
+    for (const [label, text] of texts) {
+      for (const alg of ['HS256', 'HS512']) {
+        cases.push({
+          name: `${alg} forged with a ${name} ${label} as the secret, unticked: refused`,
+          item: '#24.6',
+          token: hmacToken(Buffer.from(text), alg),
+          keyText: text,
+          expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+          trusted: [{ key: createPublicKey(k.publicPem) }],
+        });
+      }
+    }
+    const text = JSON.stringify(jwk);
+    cases.push({
+      name: `HS256 keyed with a ${name} JWK without kty, ticked Shared secret (HMAC): the user said so, verified`,
+      item: '#24.6',
+      token: hmacToken(Buffer.from(text)),
+      keyText: text,
+      ticked: true,
+      expect: { state: 'verified' },
+      trusted: [{ key: createSecretKey(Buffer.from(text)) }],
+    });
+  }
+  const plainJson = '{"secret":"correct horse battery staple, long enough"}';
+  cases.push(
+    {
+      name: 'HS256 keyed with JSON that is no key shape, unticked: the secret, verified',
+      item: '#24.6',
+      token: hmacToken(Buffer.from(plainJson)),
+      keyText: plainJson,
+      expect: { state: 'verified' },
+      trusted: [{ key: createSecretKey(Buffer.from(plainJson)) }],
+    },
+    {
+      name: 'HS256 keyed with an RSA SPKI PEM, ticked: key material is never a secret',
+      item: '#24.6',
+      token: hmacToken(Buffer.from(toolKey('rsa2048').publicPem)),
+      keyText: toolKey('rsa2048').publicPem,
+      ticked: true,
+      expect: { state: 'failed', code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY' },
+      trusted: [{ key: createPublicKey(toolKey('rsa2048').publicPem) }],
+    },
+  );
+  return cases;
+}
+
+/** An RSA JWK whose modulus carries a leading zero byte (a signed-integer encoding). */
+export function leadingZeroJwk(k: ToolKey): Record<string, string> {
+  const jwk = nodeJwk(k) as Record<string, string>;
+  return {
+    ...jwk,
+    n: Buffer.concat([Buffer.from([0]), Buffer.from(jwk.n!, 'base64url')]).toString('base64url'),
+  };
+}
+
+/** The smaller JWT findings: malformed b64/crit, a numeric kid, one kid twice, two PEMs, n with a zero byte. */
+function jwtFindings(): AttackCase[] {
+  const p = toolKey('p256');
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+  const otherPem = other.export({ type: 'spki', format: 'pem' }) as string;
+  const pub = createPublicKey(p.publicPem);
+  const rsa = toolKey('rsa2048');
+  return [
+    {
+      name: 'b64 written as the string "false", listed in crit: malformed b64, named',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, 'raw', { b64: 'false', crit: ['b64'] }),
+      ...pasted(p),
+      expect: { state: 'failed', code: 'ERR_JWT_B64_INVALID' },
+    },
+    {
+      name: 'crit lists b64 but the header has none: malformed crit, named',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, { sub: 'x' }, { crit: ['b64'] }),
+      ...pasted(p),
+      expect: { state: 'failed', code: 'ERR_JWT_CRIT' },
+    },
+    {
+      name: 'a numeric kid, one pasted key: verified, the kid named as not a string',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, { sub: 'x' }, { kid: 42 }),
+      ...pasted(p),
+      expect: { state: 'verified', notes: [/kid is , not a string \(RFC 7515/] },
+    },
+    {
+      name: 'a numeric kid, a JWKS whose key has kid "42": amber, a kid-selecting server finds no key',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, { sub: 'x' }, { kid: 42 }),
+      keyText: JSON.stringify({ keys: [nodeJwk(p, { kid: '42' })] }),
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_MISMATCH' },
+      trusted: [{ key: pub, kid: '42', inSet: true }],
+    },
+    {
+      name: 'a JWKS with two ES256 keys of one kid: amber, jose refuses it (JWKSMultipleMatchingKeys)',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, { sub: 'x' }, { kid: 'k1' }),
+      keyText: JSON.stringify({
+        keys: [{ ...other.export({ format: 'jwk' }), kid: 'k1' }, nodeJwk(p, { kid: 'k1' })],
+      }),
+      expect: { state: 'kid-mismatch', code: 'ERR_JWKS_KID_AMBIGUOUS' },
+      trusted: [
+        { key: other, kid: 'k1', inSet: true },
+        { key: pub, kid: 'k1', inSet: true },
+      ],
+    },
+    {
+      name: 'two pasted PEMs, the second signed it, no kid: verified (two keys, not a JWKS)',
+      item: '#24.6',
+      token: nodeJws('ES256', p.privateKey, { sub: 'x' }),
+      keyText: `${otherPem}\n${p.publicPem}`,
+      expect: { state: 'verified' },
+      trusted: [{ key: other }, { key: pub }],
+    },
+    {
+      name: 'an RSA JWK whose n has a leading zero byte: refused, named',
+      item: '#24.6',
+      token: nodeJws('RS256', rsa.privateKey, { sub: 'x' }),
+      keyText: JSON.stringify(leadingZeroJwk(rsa)),
+      expect: { state: 'failed', code: 'ERR_KEY_INVALID' },
+    },
+  ];
+}
+
 let cached: AttackCase[] | undefined;
 
 /** The whole corpus (made once per process: it runs openssl). */
@@ -767,6 +918,8 @@ export function attackCorpus(): AttackCase[] {
     ...notes(),
     ...misleadingText(),
     ...classics(),
+    ...keyBoxShapes(),
+    ...jwtFindings(),
   ];
   return cached;
 }

@@ -289,6 +289,8 @@ describe('every failure has its own code and an explanation', () => {
         label: 'mine',
         origin: 'stored',
         thumbprint: 'thumb-a',
+        // "your key" is said only of a key whose owner is Mine.
+        owner: 'mine',
       },
     ];
     const v = await verifyToken(decodeToken(token), keys);

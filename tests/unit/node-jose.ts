@@ -75,8 +75,11 @@ export function nodeJoseVerify(token: string, trusted: TrustedForNode[]): boolea
   const inSet = trusted.filter((t) => t.inSet);
   const loose = trusted.filter((t) => !t.inSet);
   const kid = Object.hasOwn(header, 'kid') ? header.kid : undefined;
-  const selected = inSet.filter((t) => usable(t) && fits(alg, t.key) && (kid === undefined || t.kid === kid));
-  const fromSet = kid === undefined && selected.length > 1 ? [] : selected;
+  // As jose: a kid that is not a string selects no key; more than one key selected is refused.
+  const selected = inSet.filter(
+    (t) => usable(t) && fits(alg, t.key) && (kid === undefined || (typeof kid === 'string' && t.kid === kid)),
+  );
+  const fromSet = selected.length > 1 ? [] : selected;
   return [...fromSet, ...loose].some((t) => usable(t) && verifyOne(alg, t.key, data, sig));
 }
 

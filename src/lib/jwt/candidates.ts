@@ -3,13 +3,8 @@ import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { own } from '../json';
 import { describeKeyType, keyTypeOf } from '../keys/key-type';
-import {
-  findKeyMaterial,
-  isOctJwkText,
-  keyTextTooLarge,
-  scanKeyMaterial,
-  type KeyMaterialScan,
-} from '../keys/key-material';
+import { isOctJwkText, keyTextTooLarge, scanKeyMaterial } from '../keys/key-material';
+import { decideKeyBox } from '../keys/key-box';
 import { spkiToPem } from '../keys/export';
 import { forgetPrivate } from '../keys/import';
 import type { ParsedKey } from '../keys/parse';
@@ -30,7 +25,7 @@ export interface KeyBoxResult {
    */
   privateKeyPasted?: PrivateKeyPasted;
   /** Why no key could be read; `parts` keeps untrusted text (a JWK member, a PEM label) apart. */
-  error?: { code: ErrorCode; message: string; parts?: Rich };
+  error?: { code: ErrorCode; message: string; parts?: Rich; remedy?: string };
   /** Worth knowing about the key text (a short HMAC secret…). */
   notes?: string[];
   /** What was understood, for the user ("JWKS with 3 keys", "HMAC secret, 32 bytes"). */
@@ -52,15 +47,19 @@ export function candidatesFromStored(
   keys: readonly StoredKey[],
   thumbprints: Record<string, string | undefined>,
 ): VerificationKey[] {
-  return keys.map((k) => ({
-    kind: 'public',
-    label: k.label,
-    origin: 'stored',
-    spki: k.spki,
-    type: keyTypeOf(k.publicKey),
-    thumbprint: thumbprints[k.id],
-    ...(k.owner ? { owner: k.owner } : {}),
-  }));
+  return keys.map((k) => {
+    // A pair is always the user's own (stored-key.ts), even before its record says so.
+    const owner = k.owner ?? (k.kind === 'pair' ? 'mine' : undefined);
+    return {
+      kind: 'public',
+      label: k.label,
+      origin: 'stored',
+      spki: k.spki,
+      type: keyTypeOf(k.publicKey),
+      thumbprint: thumbprints[k.id],
+      ...(owner ? { owner } : {}),
+    };
+  });
 }
 
 /** Candidates the token carries itself: an `x5c` leaf certificate, an embedded `jwk`. Integrity only. */
@@ -133,13 +132,25 @@ function fromParsed(parsed: ParsedKey, label: string, origin: 'pasted' | 'jwks')
   };
 }
 
-function labelsFor(parsed: ParsedKey[], isSet: boolean): string[] {
+/** What a pasted key is, in plain words ("the public key you pasted"). */
+const SOURCE_WORDS: Record<string, string> = {
+  'SPKI PEM': 'public key',
+  'PKCS#1 RSA PUBLIC KEY': 'RSA public key',
+  'X.509 certificate': 'certificate',
+  JWK: 'JWK',
+  'DER without armour': 'public key',
+};
+
+function labelsFor(parsed: ParsedKey[], jwks: boolean): string[] {
   const kids = parsed.map((p) => (p.kind === 'public' ? p.kid : undefined));
   return parsed.map((p, i) => {
     const kid = kids[i];
-    if (isSet) return `key ${i + 1} of ${parsed.length}${kid !== undefined ? ` (kid ${kid})` : ''}`;
-    if (p.kind === 'private') return 'the public half of the pasted private key';
-    return kid !== undefined ? `the pasted ${p.source} (kid ${kid})` : `the pasted ${p.source}`;
+    const ofKid = kid !== undefined ? ` (kid ${kid})` : '';
+    if (jwks) return `key ${i + 1} of ${parsed.length}${ofKid}`;
+    if (p.kind === 'private') return 'the public half of the private key you pasted';
+    const what = SOURCE_WORDS[p.source] ?? 'key';
+    const nth = parsed.length > 1 ? ` (${i + 1} of ${parsed.length})` : '';
+    return `the ${what} you pasted${nth}${ofKid}`;
   });
 }
 
@@ -188,24 +199,8 @@ function octJwkResult(
   }
 }
 
-/** The box for an HMAC token: the secret in `encoding`; key material anywhere in it is refused. */
-function hmacSecretResult(
-  text: string,
-  alg: string | undefined,
-  encoding: SecretEncoding,
-  scan: KeyMaterialScan,
-  privateKeyPasted: PrivateKeyPasted | undefined,
-): KeyBoxResult {
-  if (scan.kinds.length > 0) {
-    return {
-      candidates: [],
-      privateKeyPasted,
-      error: {
-        code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY',
-        message: `Refused: the token says ${alg} (a shared secret), but the key box holds key material (${describeFound(scan.kinds)}), not a secret.`,
-      },
-    };
-  }
+/** The box read as a secret (see keys/key-box.ts): its bytes in `encoding`. */
+function hmacSecretResult(text: string, alg: string | undefined, encoding: SecretEncoding): KeyBoxResult {
   try {
     const secret = secretBytes(text, encoding);
     return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
@@ -218,6 +213,27 @@ function hmacSecretResult(
       },
     };
   }
+}
+
+/** The remedy when a key shape was refused as a secret but the tick would take it: say how. */
+export const TICK_REMEDY =
+  'If this text really is your shared secret, tick "Shared secret (HMAC)" under the key box.';
+
+/** The box refused as a secret: it holds key material, or a key shape the user did not tick. */
+function refusedSecretResult(
+  alg: string | undefined,
+  found: string,
+  tickHelps: boolean,
+  privateKeyPasted: PrivateKeyPasted | undefined,
+): KeyBoxResult {
+  const message = tickHelps
+    ? `Not verified: the token says ${alg} (a shared secret), but the key box holds ${found}, so keybench did not use it as the secret.`
+    : `Refused: the token says ${alg} (a shared secret), but the key box holds ${found}, not a secret.`;
+  return {
+    candidates: [],
+    privateKeyPasted,
+    error: { code: 'ERR_JWT_HMAC_WITH_PUBLIC_KEY', message, ...(tickHelps ? { remedy: TICK_REMEDY } : {}) },
+  };
 }
 
 /** The public keys in the box (one key, or a JWKS), or why it holds none keybench reads. */
@@ -237,40 +253,60 @@ async function publicKeysResult(
       error: { code, message, parts: e instanceof KeybenchError ? e.parts : [message] },
     };
   }
-  const isSet = parsed.length > 1 || text.includes('"keys"');
-  const labels = labelsFor(parsed, isSet);
-  const candidates = parsed.map((p, i) => fromParsed(p, labels[i]!, isSet ? 'jwks' : 'pasted'));
+  // Only a JWKS is a set a server picks from by kid; several PEM blocks are just several keys.
+  const jwks = text.trim().startsWith('{') && text.includes('"keys"');
+  const labels = labelsFor(parsed, jwks);
+  const candidates = parsed.map((p, i) => fromParsed(p, labels[i]!, jwks ? 'jwks' : 'pasted'));
   for (const p of parsed) if (p.kind === 'private') forgetPrivate(p);
   return {
     candidates,
     privateKeyPasted,
-    understood: isSet ? `${parsed.length} keys` : `${parsed[0]!.source}, ${describeKeyType(parsed[0]!.type)}`,
+    understood: jwks
+      ? `a JWKS with ${parsed.length} key${parsed.length === 1 ? '' : 's'}`
+      : parsed.length > 1
+        ? `${parsed.length} keys, each tried in turn`
+        : `${parsed[0]!.source}, ${describeKeyType(parsed[0]!.type)}`,
   };
+}
+
+/** How the user set the key box: the **Shared secret (HMAC)** tick, and whether a secret may be guessed. */
+export interface KeyBoxOptions {
+  /** The user ticked **Shared secret (HMAC)**. */
+  ticked?: boolean;
+  /** Un-key-like text may be the secret without the tick (HS* tokens: yes, the default; requests: no). */
+  guess?: boolean;
 }
 
 /**
  * Read the Verification key box for a token with algorithm `alg`: PEM (SPKI, PKCS#1, certificate),
- * armourless DER, JWK, JWKS, or an HMAC secret. For an HMAC token, text that holds any key,
- * certificate or JWK anywhere (`scanKeyMaterial`) is refused, never used as the secret: that is the
- * algorithm-confusion attack. Private key material is reported in `privateKeyPasted`, whatever else
- * the text holds, and never kept.
+ * armourless DER, JWK, JWKS, or an HMAC secret. Whether the text is a secret is decided by the one
+ * rule in keys/key-box.ts: key material is never a secret, a key shape without `kty` only when
+ * ticked (that is the algorithm-confusion attack). Private key material is reported in
+ * `privateKeyPasted`, whatever else the text holds, and never kept.
  */
 export async function keysFromText(
   text: string,
   alg: string | undefined,
   encoding: SecretEncoding,
+  options: KeyBoxOptions = {},
 ): Promise<KeyBoxResult> {
   if (!text.trim()) return { candidates: [] };
   const tooLarge = keyTextTooLarge(text);
   if (tooLarge) return { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message: tooLarge } };
   const info = alg !== undefined ? algInfo(alg) : null;
-  const hmac = info?.family === 'HS';
-  // For an HMAC token the scan also confirms raw EC points on their curve (async): one definition.
-  const scan = hmac ? await findKeyMaterial(text) : scanKeyMaterial(text);
+  const scan = scanKeyMaterial(text);
   const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
   // A JWK of kty "oct" is an HMAC secret written as JSON.
   if (isOctJwkText(text)) return octJwkResult(text, alg, privateKeyPasted);
-  if (hmac) return hmacSecretResult(text, alg, encoding, scan, privateKeyPasted);
+  const decision = await decideKeyBox(text, {
+    hmac: info?.family === 'HS',
+    ticked: options.ticked ?? false,
+    guess: options.guess ?? true,
+  });
+  if (decision.read === 'secret') return hmacSecretResult(text, alg, encoding);
+  if (decision.read === 'refused') {
+    return refusedSecretResult(alg, decision.found, decision.tickHelps, privateKeyPasted);
+  }
   return publicKeysResult(text, privateKeyPasted);
 }
 

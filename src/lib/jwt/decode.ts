@@ -13,6 +13,8 @@ export interface Diagnostic {
   segment?: 'header' | 'payload' | 'signature' | 'token';
   /** 1-based character position inside the segment, when known. */
   position?: number;
+  /** Set when the text is a public key that belongs in the Verification key box: a hint, not a failure. */
+  belongs?: 'key-box';
 }
 
 /** The payload, as JSON when it is, otherwise text, otherwise hex. */
@@ -158,16 +160,20 @@ export function recogniseNonToken(text: string): Diagnostic | null {
                 'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.',
               ]
             : rich`This is a PEM file (${label}), not a token. ${{ ours: SHAPE }}`;
-    return diag('ERR_JWT_SEGMENTS', parts, 'token');
+    const publicKey = label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY' || label === 'CERTIFICATE';
+    return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(publicKey ? { belongs: 'key-box' } : {}) };
   }
   if (/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+) AAAA/.test(t)) {
-    return diag(
-      'ERR_JWT_SEGMENTS',
-      [
-        'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
-      ],
-      'token',
-    );
+    return {
+      ...diag(
+        'ERR_JWT_SEGMENTS',
+        [
+          'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
+        ],
+        'token',
+      ),
+      belongs: 'key-box',
+    };
   }
   if (!t.startsWith('{') && !t.startsWith('[')) return null;
   let value: unknown;
@@ -178,21 +184,23 @@ export function recogniseNonToken(text: string): Diagnostic | null {
   }
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? value : null;
   let parts: Rich;
+  let belongs = false;
   if (obj && Array.isArray(own(obj, 'keys'))) {
     parts = ['This is a JWKS (a set of keys), not a token. Paste it in Verification key below.'];
+    belongs = true;
   } else if (obj && typeof own(obj, 'kty') === 'string') {
-    parts =
-      own(obj, 'd') !== undefined
-        ? [
-            'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.',
-          ]
-        : ['This is a JWK (a key in JSON), not a token. Paste it in Verification key below.'];
+    belongs = own(obj, 'd') === undefined;
+    parts = !belongs
+      ? [
+          'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.',
+        ]
+      : ['This is a JWK (a key in JSON), not a token. Paste it in Verification key below.'];
   } else {
     parts = [
       "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).",
     ];
   }
-  return diag('ERR_JWT_SEGMENTS', parts, 'token');
+  return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(belongs ? { belongs: 'key-box' as const } : {}) };
 }
 
 /**

@@ -18,7 +18,12 @@ export async function verdictFor(
   if (box?.error && box.candidates.length === 0) {
     verdict =
       box.error.code === 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
-        ? fail(box.error.code, [box.error.message], [], HMAC_CONFUSION_REMEDY)
+        ? fail(
+            box.error.code,
+            [box.error.message],
+            [],
+            box.error.remedy ? `${HMAC_CONFUSION_REMEDY} ${box.error.remedy}` : HMAC_CONFUSION_REMEDY,
+          )
         : fail(
             box.error.code,
             ['The verification key was not understood: ', ...(box.error.parts ?? [box.error.message])],

@@ -9,6 +9,7 @@ import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algo
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
 import type { KeyOwner } from '../trust/roles';
+import { PARTNER_NAMES } from '../trust/partner-names';
 import { isVerified } from '../trust/verdict';
 
 /** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
@@ -100,9 +101,13 @@ export function fail(
   };
 }
 
+/** What to do about a kid that is not a string. */
+const KID_NOT_STRING_REMEDY =
+  'A kid is a string: make the signer write it in quotes (for example "42", not 42).';
+
 /** The remedy for the algorithm-confusion attack (an HMAC token checked with public key material). */
 export const HMAC_CONFUSION_REMEDY =
-  "Using a public key as an HMAC secret is the algorithm-confusion attack: anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.";
+  "Using a public key as an HMAC secret is the algorithm-confusion attack (RFC 8725 §2.1): anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.";
 
 function familyNeeds(info: AlgInfo, alg: string): string {
   switch (info.family) {
@@ -264,8 +269,28 @@ function kidSelection(
   let parts: Rich;
   let code: ErrorCode;
   let remedy: string;
-  if (typeof kid === 'string') {
-    if (key.kid === kid) return null;
+  if (typeof kid === 'string' && key.kid === kid) {
+    const same = usable.filter((k) => k.kind === 'public' && k.kid === kid);
+    if (same.length <= 1) return null;
+    // jose refuses a set in which two keys that fit share the kid: refuse as it does (no guess).
+    code = 'ERR_JWKS_KID_AMBIGUOUS';
+    parts = [
+      ...valid,
+      ...rich`${ours(String(same.length))} keys of the JWKS have kid ${kid} (`,
+      ...labels(same),
+      '): a server that picks keys by kid cannot choose, and jose refuses the token (JWKSMultipleMatchingKeys).',
+    ];
+    remedy = 'Give each key of the JWKS its own kid: this set names two keys the same.';
+  } else if (kid !== undefined && typeof kid !== 'string') {
+    code = 'ERR_JWKS_KID_MISMATCH';
+    parts = [
+      ...valid,
+      "the token's kid is ",
+      u(JSON.stringify(kid)),
+      ', not a string: a server that picks keys by kid matches it to no key and refuses the token (jose: JWKSNoMatchingKey).',
+    ];
+    remedy = KID_NOT_STRING_REMEDY;
+  } else if (typeof kid === 'string') {
     const picked = usable.filter((k) => k.kind === 'public' && k.kid === kid);
     const named = candidates.filter((k) => k.kind === 'public' && k.origin === 'jwks' && k.kid === kid);
     code = 'ERR_JWKS_KID_MISMATCH';
@@ -389,12 +414,45 @@ function critRefusal(crit: unknown): Verdict | null {
 }
 
 /**
+ * The verdict refusing a malformed `b64` (RFC 7797): listed in `crit` but absent, or not a boolean
+ * while `crit` lists it (as jose refuses it); else null. A non-boolean `b64` that `crit` does not
+ * list is ignored by verifiers (RFC 7797 §6): noted, not refused.
+ */
+function b64Refusal(header: Record<string, unknown>, crit: unknown, notes: Rich[]): Verdict | null {
+  const b64 = own(header, 'b64');
+  const critical = Array.isArray(crit) && crit.includes('b64');
+  if (critical && b64 === undefined) {
+    return fail(
+      'ERR_JWT_CRIT',
+      ['Malformed header: "crit" lists "b64", but the header has no "b64" member.'],
+      [],
+      'RFC 7515 §4.1.11: every name in "crit" must be in the header. Fix the signer: add "b64": false, or drop "b64" from "crit".',
+    );
+  }
+  if (b64 === undefined || typeof b64 === 'boolean') return null;
+  if (!critical) {
+    notes.push([
+      'The header\'s "b64" is ',
+      u(JSON.stringify(b64)),
+      ', not a boolean, and "crit" does not list it: verifiers ignore it (RFC 7797 §6), so keybench reads the payload as base64url.',
+    ]);
+    return null;
+  }
+  return fail(
+    'ERR_JWT_B64_INVALID',
+    ['Malformed header: "b64" is ', u(JSON.stringify(b64)), ', but it must be true or false (RFC 7797 §3).'],
+    [],
+    'Fix the signer: write "b64": false as a JSON boolean, not as a string or a number.',
+  );
+}
+
+/**
  * The verdict refusing the header's extensions (`crit`, `b64` without it), or null; notes what
  * keybench accepts but the reader should know (b64:false, a key URL it never fetches).
  */
 function headerRefusal(header: Record<string, unknown>, notes: Rich[]): Verdict | null {
   const crit = own(header, 'crit');
-  const refused = critRefusal(crit);
+  const refused = critRefusal(crit) ?? b64Refusal(header, crit, notes);
   if (refused) return refused;
   if (own(header, 'b64') === false) {
     if (!Array.isArray(crit) || !crit.includes('b64')) {
@@ -515,7 +573,13 @@ function verifiedVerdict(a: Attempt, key: VerificationKey): Verdict {
     const amber = kidSelection(alg, info, kid, key, candidates, tried, notes);
     if (amber) return { ...amber, ...ex };
   }
-  if (key.kind === 'public' && key.kid !== undefined && key.kid !== kid) {
+  if (kid !== undefined && typeof kid !== 'string') {
+    notes.push([
+      "The token's kid is ",
+      u(JSON.stringify(kid)),
+      `, not a string (RFC 7515 §4.1.4): a server that picks keys by kid matches it to no key. ${KID_NOT_STRING_REMEDY}`,
+    ]);
+  } else if (key.kind === 'public' && key.kid !== undefined && key.kid !== kid) {
     notes.push(
       typeof kid === 'string'
         ? rich`kid mismatch: the token says kid ${kid}, but the key that verifies it has kid ${key.kid}. The issuer may label its keys inconsistently — or this is not the key the issuer meant.`
@@ -673,10 +737,18 @@ async function tryKey(
   return { code: 'ERR_JWT_SIGNATURE', parts: rich`The signature does not match ${key.label}.` };
 }
 
+/** A stored key in words: "your key" only for a key whose owner is Mine, a partner's by name. */
+function storedKeyWords(key: VerificationKey): Rich {
+  const owner = key.kind === 'public' ? key.owner : undefined;
+  if (owner === 'mine') return rich`your key ${key.label}`;
+  if (owner === undefined) return rich`the stored key ${key.label}`;
+  return [`${PARTNER_NAMES[owner]}'s key `, u(key.label)];
+}
+
 function describeSource(key: VerificationKey): Rich {
   switch (key.origin) {
     case 'stored':
-      return rich`your key ${key.label}`;
+      return storedKeyWords(key);
     case 'x5c':
       return ["the token's x5c certificate"];
     case 'jwk-header':

@@ -60,7 +60,13 @@ export async function storedKeyFromText(
   key = {
     ...base,
     kind: 'public',
-    label: label.trim() || defaultLabel(`Trusted ${kindName} public key`, now),
+    // A partner's key is named for whose it is: "QI Tech public key 2026-12-07".
+    label:
+      label.trim() ||
+      defaultLabel(
+        owner === 'mine' ? `Trusted ${kindName} public key` : `${PARTNER_NAMES[owner]} public key`,
+        now,
+      ),
     jwsAlg: defaultAlgFor(parsed.type),
     publicKey,
     owner,

@@ -424,11 +424,29 @@ export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.exportKey('spki', key));
 }
 
+/**
+ * An RSA JWK's `n` with a leading zero byte is refused by name: RFC 7518 §6.3.1.1 forbids it,
+ * browsers refuse it (DataError) while Node accepts it, so naming it is the only steady answer.
+ */
+function refuseLeadingZeroModulus(jwk: JWK): void {
+  // The first byte is zero exactly when the first character is "A" (6 zero bits) and the second
+  // is A–P (its top 2 bits zero).
+  if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || !/^A[A-P]/.test(jwk.n)) return;
+  throw new KeybenchError(
+    'ERR_KEY_INVALID',
+    'This JWK\'s modulus "n" starts with a zero byte. RFC 7518 §6.3.1.1 says n has no leading zero bytes, and browsers refuse such a key. Ask the issuer to encode n without it (the library wrote a signed integer).',
+  );
+}
+
 async function fromJwk(jwk: JWK): Promise<ParsedKey> {
   if (typeof jwk.kty !== 'string') {
-    throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'This JSON has no "kty": it is not a JWK.');
+    throw new KeybenchError(
+      'ERR_KEY_UNRECOGNISED',
+      'This JSON has no "kty": it is not a JWK. If it is a public key, add its "kty" ("RSA", "EC" or "OKP").',
+    );
   }
   if (jwk.kty === 'oct') jwkImportParams(jwk); // throws the explanation
+  refuseLeadingZeroModulus(jwk);
   const spki = await jwkToSpki(jwk);
   const type = spkiKeyType(spki);
   if (typeof jwk.d === 'string') return { kind: 'private', source: 'private JWK', jwk, spki, type };
@@ -526,15 +544,21 @@ async function parseKeySetTextOnly(text: string): Promise<ParsedKey[]> {
     const set = json as { keys?: unknown };
     if (Array.isArray(set.keys)) {
       const out: ParsedKey[] = [];
+      let firstWhy: KeybenchError | undefined;
       for (const k of set.keys as JWK[]) {
         try {
           out.push(await fromJwk(k));
-        } catch {
+        } catch (e) {
           // A JWKS may hold keys for other uses (encryption, unsupported curves); skip those.
+          if (e instanceof KeybenchError) firstWhy ??= e;
         }
       }
-      if (out.length === 0)
-        throw new KeybenchError('ERR_KEY_UNRECOGNISED', 'This JWKS holds no usable signature key.');
+      if (out.length === 0) {
+        throw new KeybenchError('ERR_KEY_UNRECOGNISED', [
+          'This JWKS holds no usable signature key.',
+          ...(firstWhy ? [' The first key: ', ...firstWhy.parts] : []),
+        ]);
+      }
       return out;
     }
     return [await fromJwk(json as JWK)];
