@@ -44,8 +44,25 @@ describe('decodeToken (does not verify; never throws)', () => {
     const d = decodeToken(`${h}.${p!.slice(0, 3)}+${p!.slice(4)}.${s}`);
     expect(d.errors[0]).toMatchObject({ code: 'ERR_JWT_BASE64URL', segment: 'payload', position: 4 });
     expect(d.errors[0]!.message).toContain('standard base64 alphabet');
-    const padded = decodeToken(`${h}.${p}.${s}==`);
+    // Padding that is not what base64 adds (here one = too many) is not base64url.
+    const s2 = s!.length % 4 === 2 ? `${s}===` : `${s}=`;
+    const padded = decodeToken(`${h}.${p}.${s2}`);
     expect(padded.errors[0]).toMatchObject({ code: 'ERR_JWT_BASE64URL', segment: 'signature' });
+    const middle = decodeToken(`${h}.${p!.slice(0, 4)}=${p!.slice(4)}.${s}`);
+    expect(middle.errors[0]).toMatchObject({ code: 'ERR_JWT_BASE64URL', segment: 'payload' });
+  });
+
+  it('exact = padding (what google-auth for Python sent) decodes, with a note; the signed text keeps it', () => {
+    const pad = (x: string) => x + '='.repeat((4 - (x.length % 4)) % 4);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const padded = `${pad(h)}.${pad(p)}.${pad(s)}`;
+    expect(padded).not.toBe(token); // the fixture's segments need padding, or this proves nothing
+    const d = decodeToken(padded);
+    expect(d.errors).toEqual([]);
+    expect(d.form).toBe('jws');
+    expect(d.header).toEqual(decodeToken(token).header);
+    expect(d.segments[0]).toBe(pad(h));
+    expect(d.cleaned.join(' ')).toContain('= padding');
   });
 
   it('ERR_JWT_JSON: points at the JSON position in the header', () => {

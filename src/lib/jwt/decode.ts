@@ -83,7 +83,27 @@ function jsonError(segment: 'header' | 'payload', text: string, e: unknown): Dia
   );
 }
 
-function decodeSegment(segment: string, name: SegmentName): Uint8Array<ArrayBuffer> | Diagnostic {
+/**
+ * The segment without its `=` padding when the padding is exactly what base64 would add (1 or 2
+ * characters making a multiple of 4), else the segment as it is. RFC 7515 says a JWS has none, but
+ * SDKs sent it (google-auth for Python before 1.6, MSAL for Python's x5t) and the partners' servers
+ * took it; the signature still covers the padded text, which verification keeps.
+ */
+function unpadded(segment: string): string {
+  const m = /^([A-Za-z0-9_-]*[A-Za-z0-9_-])(={1,2})$/.exec(segment);
+  return m && segment.length % 4 === 0 && (m[1]!.length % 4) + m[2]!.length === 4 ? m[1]! : segment;
+}
+
+function decodeSegment(
+  segment: string,
+  name: SegmentName,
+  padded?: SegmentName[],
+): Uint8Array<ArrayBuffer> | Diagnostic {
+  const bare = unpadded(segment);
+  if (bare !== segment) {
+    padded?.push(name);
+    segment = bare;
+  }
   const bad = firstNonBase64urlChar(segment);
   if (bad >= 0) {
     const ch = segment[bad]!;
@@ -253,7 +273,8 @@ export function decodeToken(input: string): DecodedToken {
     return out;
   }
   const [hSeg, pSeg, sSeg] = out.segments as [string, string, string];
-  const h = decodeSegment(hSeg, 'header');
+  const padded: SegmentName[] = [];
+  const h = decodeSegment(hSeg, 'header', padded);
   if (h instanceof Uint8Array) parseHeader(out, h);
   else out.errors.push(h);
 
@@ -262,7 +283,7 @@ export function decodeToken(input: string): DecodedToken {
     // RFC 7797: the payload segment is the raw payload, not base64url.
     out.payload = decodePayload(new TextEncoder().encode(pSeg));
   } else {
-    const p = decodeSegment(pSeg, 'payload');
+    const p = decodeSegment(pSeg, 'payload', padded);
     if (p instanceof Uint8Array) out.payload = decodePayload(p);
     else out.errors.push(p);
   }
@@ -270,9 +291,14 @@ export function decodeToken(input: string): DecodedToken {
     const dups = duplicateMembers(out.payload.text);
     if (dups.length) out.errors.push(duplicateError('payload', dups));
   }
-  const s = decodeSegment(sSeg, 'signature');
+  const s = decodeSegment(sSeg, 'signature', padded);
   if (s instanceof Uint8Array) out.signature = s;
   else out.errors.push(s);
+  if (padded.length) {
+    out.cleaned.push(
+      `= padding at the end of the ${padded.join(' and ')} (RFC 7515 says a JWT has none; older SDKs sent it, and the signature still covers it)`,
+    );
+  }
   out.form = out.errors.length === 0 ? 'jws' : 'malformed';
   return out;
 }
