@@ -19,6 +19,7 @@ import type { VerificationContext } from '../../trust/roles';
 import { decideRequest, type SchemeResult } from '../../trust/verdict';
 import { MAX_ALTERNATIVES, searchMistakes } from '../engine/search';
 import { defineRequestCheck, type Candidate } from '../engine/types';
+import { whoMadeIt, type Authorship } from '../engine/who-made';
 import { readSent, sigReadings, type BinanceSent, type SigReadings } from './base';
 import { requestFindings } from './checks';
 import { BINANCE_MISTAKES, type BinanceCtx } from './mistakes';
@@ -190,28 +191,64 @@ async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigRead
       label,
     );
   }
-  return noMatch(run, keyed.length, tried);
+  return noMatch(run, keyed, readings, tried);
+}
+
+/** How to find bytes that differ in a way keybench does not know. */
+const COMPARE_REMEDY =
+  'Log the exact string your code signs (query string ‖ body) and compare it with the one sent, shown below: the parameters, their order and their encoding must be the same characters.';
+
+/** What the doctor can say when no known mistake explains the signature, by what the key tells. */
+function unexplained(made: Authorship, tried: number): Omit<Diagnosis, 'sent' | 'confirmed'> & { head: Rich } {
+  const searched = `keybench tried ${tried} usual mistakes (timestamp units, parameter order, query/body joins, encoding) and none matched.`;
+  if (made.kind === 'made-by')
+    return {
+      code: 'ERR_BINANCE_OTHER_BYTES',
+      title: 'Your RSA key made this signature, over other bytes than the ones sent',
+      explanation: rich`Key ${made.key.label} made this signature (RSA tells which key did), but over other bytes than the ones sent; ${searched}`,
+      remedy: COMPARE_REMEDY,
+      head: rich`The signature does not match what is sent. Key ${made.key.label} made this signature, but over other bytes: compare the string your code signs with the one sent.`,
+    };
+  if (made.kind === 'not-made')
+    return {
+      code: 'ERR_BINANCE_OTHER_KEY',
+      title: 'Another key made this signature',
+      explanation: [
+        'None of your RSA keys here made this signature: RSA tells which key did, whatever the bytes. Another private key signed it, or the signature was damaged on the way.',
+      ],
+      remedy:
+        'Sign with the private key whose public key is registered in Binance API Management, and add that public key here.',
+      head: [
+        'The signature does not match: another key made this signature, not your RSA key here. Sign with the key registered in Binance.',
+      ],
+    };
+  return {
+    code: 'ERR_BINANCE_SIGNATURE',
+    title: 'The key or the signed bytes differ',
+    explanation: [
+      `Either another key made this signature, or the key here signed other bytes than the ones sent: Ed25519 and HMAC cannot tell which. ${searched}`,
+    ],
+    remedy: `${COMPARE_REMEDY} If they are the same, check that the key here belongs to the private key (or secret) your code signs with.`,
+    head: [
+      'The signature does not match: the key or the signed bytes differ, and none of the usual mistakes explains it. Compare the string your code signs with the one sent.',
+    ],
+  };
 }
 
 /** Neither the bytes sent nor any mistaken variant verifies with any trusted key. */
-function noMatch(run: Run, n: number, tried: number): SchemeResult {
-  const keys = `${n} trusted key${n === 1 ? '' : 's'}`;
-  const explanation = [
-    `None of the ${keys} verifies the signature over the payload as sent, nor over ${tried - 1} mistaken variants (timestamp units, parameter order, query/body concatenation, non-ASCII, signature encoding). Another private key signed it, or the signed bytes differ in a way keybench does not know.`,
-  ];
-  run.diagnoses.push({
-    code: 'ERR_BINANCE_SIGNATURE',
-    title: `No trusted key verifies this signature (keybench tried ${tried} variants)`,
-    explanation,
-    remedy:
-      'Sign with the private key whose public key is registered in Binance API Management, and log the exact payload your code signs (query string ‖ body) to compare with what is sent.',
-    sent: run.sent.text,
-    confirmed: false,
-  });
-  run.findings.push(problem('signature', 'ERR_BINANCE_SIGNATURE', 'error', 'signature', explanation));
-  return result(run, [
-    `The signature does not verify: none of the ${keys} made it over the payload as sent or any of ${tried - 1} mistaken variants.`,
-  ]);
+async function noMatch(run: Run, keyed: readonly Keyed[], readings: SigReadings, tried: number): Promise<SchemeResult> {
+  const hmac = (k: VerificationKey) => keyed.some((x) => x.candidate.key === k && x.candidate.alg === 'hmac-sha256');
+  const signature = readings.server ?? new Uint8Array(0);
+  const made = await whoMadeIt(
+    keyed.map((k) => k.candidate.key),
+    signature,
+    (k) => !hmac(k),
+  );
+  const { head, ...d } = unexplained(made, tried - 1);
+  run.diagnoses.push({ ...d, sent: run.sent.text, confirmed: false });
+  run.findings.push(problem('signature', d.code, 'error', 'signature', [d.title, '. ', ...d.explanation]));
+  const label = made.kind === 'made-by' ? made.key.label : undefined;
+  return result(run, head, undefined, label);
 }
 
 /** The request's findings and signature, checked with the keys the engine passes (already by role). */

@@ -1,0 +1,36 @@
+/**
+ * What a signature that no known mistake explains still says about its key. RSA PKCS#1 v1.5 can
+ * tell: the public operation on the signature gives a valid padding with a DigestInfo only under
+ * the key that made it, so the key made it over other bytes, or another key made it. Ed25519,
+ * ECDSA, RSA-PSS and HMAC cannot: the key or the signed bytes differ, and nothing tells which.
+ */
+import type { VerificationKey } from '../../jwt/verify';
+import { recover } from '../qredo/rsa';
+
+/** `made-by`: that key made the signature, over other bytes; `not-made`: none of the keys did; `unknown`: cannot tell. */
+export type Authorship =
+  | { kind: 'made-by'; key: VerificationKey }
+  | { kind: 'not-made' }
+  | { kind: 'unknown' };
+
+/**
+ * Who made `signature`, as far as the keys tell. `pkcs1`: the keys verify RSASSA-PKCS1-v1_5 (so an
+ * RSA key whose public operation gives no PKCS#1 padding did not make it). `not-made` only when
+ * every key is such an RSA key.
+ */
+export async function whoMadeIt(
+  keys: readonly VerificationKey[],
+  signature: Uint8Array,
+  pkcs1: (key: VerificationKey) => boolean,
+): Promise<Authorship> {
+  let allRsa = keys.length > 0;
+  for (const key of keys) {
+    if (key.kind !== 'public' || key.type.kty !== 'RSA' || !pkcs1(key)) {
+      allRsa = false;
+      continue;
+    }
+    const r = await recover(key, signature);
+    if (r?.kind === 'pkcs1') return { kind: 'made-by', key };
+  }
+  return allRsa ? { kind: 'not-made' } : { kind: 'unknown' };
+}
