@@ -28,6 +28,8 @@ export class TokenEditor {
   problem = $state('');
   /** `WITH_SECRET`, `WITH_EXAMPLE`, a stored pair's id, or '' for none. */
   signWith = $state('');
+  /** Why "Try an example" could not make its token (shown in Inspect). */
+  exampleProblem = $state('');
   #example = $state.raw<Example | null>(null);
   /** The token this editor last put in the box (another one there means the user pasted anew). */
   #made = '';
@@ -41,6 +43,7 @@ export class TokenEditor {
   /** Show the example in the inspector: its token, and its public key in the key box. */
   showExample(example: Example): void {
     this.#example = example;
+    this.exampleProblem = '';
     this.open = false;
     inspector.keyText = example.publicPem;
     inspector.token = example.token;

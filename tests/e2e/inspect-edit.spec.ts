@@ -5,7 +5,13 @@
  * signature shown always belongs to the text shown. Also the doctor's Binance diagnosis of a
  * request signed with timestamp moved first. Every re-signed token is checked with node:crypto.
  */
-import { createHmac, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
 
@@ -56,7 +62,9 @@ test('the token is shown once: its box is coloured, with no second copy', async 
   const [a, b] = [await box.boundingBox(), await colours.boundingBox()];
   expect(b).toEqual(a);
   expect(await box.evaluate((e) => getComputedStyle(e).color)).toBe('rgba(0, 0, 0, 0)');
-  const seen = await page.locator('main').evaluate((m, sig) => m.innerText.split(sig).length - 1, s!);
+  const seen = await page
+    .locator('main')
+    .evaluate((m, sig) => (m as HTMLElement).innerText.split(sig).length - 1, s!);
   expect(seen).toBe(1);
 });
 
@@ -142,7 +150,9 @@ test('Binance: a request signed with timestamp moved first is diagnosed as that,
   const signed = `timestamp=${ts}&symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1&recvWindow=5000`;
   const sig = nodeSign(null, Buffer.from(signed), ed.privateKey).toString('base64');
   await page.goto('./#/inspect');
-  await page.getByLabel('Verification key').fill(ed.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  await page
+    .getByLabel('Verification key')
+    .fill(ed.publicKey.export({ type: 'spki', format: 'pem' }) as string);
   await page
     .getByLabel(/^JWT/)
     .fill(

@@ -156,9 +156,7 @@ test('Test JWT with a Secret (HS384): signs what createHmac computes, and verifi
 
   // Edit and re-sign, in place: the payload changes, the token is signed again with the secret
   // in the key box (typed there once), and it verifies.
-  await page
-    .getByLabel('Verification key')
-    .fill('a test secret of at least forty-eight bytes, for HS384!');
+  await page.getByLabel('Verification key').fill('a test secret of at least forty-eight bytes, for HS384!');
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
   await page.getByRole('button', { name: 'Edit and re-sign' }).click();
   await page.getByLabel('Payload (JSON)').fill('{"sub":"edited","admin":false}');

@@ -78,7 +78,9 @@ describe('Binance: common parameter orders are confirmed mistakes', () => {
   });
 
   it('the same with an RSA key', async () => {
-    const v = await diagnose(request(PARAMS, sig(first, rsa.privateKey)), [trusted(rsa.publicKey, 'rsa key')]);
+    const v = await diagnose(request(PARAMS, sig(first, rsa.privateKey)), [
+      trusted(rsa.publicKey, 'rsa key'),
+    ]);
     expect(v.code).toBe('ERR_BINANCE_PARAM_ORDER');
   });
 });
@@ -88,9 +90,10 @@ describe('Binance: no known mistake confirmed', () => {
 
   it('Ed25519: says the key or the signed bytes differ, and does not blame the key', async () => {
     for (const signer of [ed.privateKey, edOther.privateKey]) {
-      const v = await diagnose(request(PARAMS, sig(signer === ed.privateKey ? unknownBytes : PARAMS, signer)), [
-        trusted(ed.publicKey, 'my key'),
-      ]);
+      const v = await diagnose(
+        request(PARAMS, sig(signer === ed.privateKey ? unknownBytes : PARAMS, signer)),
+        [trusted(ed.publicKey, 'my key')],
+      );
       expect(v.state).toBe('failed');
       expect(v.code).toBe('ERR_BINANCE_SIGNATURE');
       expect(headline(v)).toMatch(/the key or the signed bytes differ/i);
@@ -113,7 +116,9 @@ describe('Binance: no known mistake confirmed', () => {
   });
 
   it('RSA, none of the keys made it → ERR_BINANCE_OTHER_KEY, and only then the key is named as the problem', async () => {
-    const v = await diagnose(request(PARAMS, sig(PARAMS, rsaOther.privateKey)), [trusted(rsa.publicKey, 'rsa key')]);
+    const v = await diagnose(request(PARAMS, sig(PARAMS, rsaOther.privateKey)), [
+      trusted(rsa.publicKey, 'rsa key'),
+    ]);
     expect(v.code).toBe('ERR_BINANCE_OTHER_KEY');
     expect(headline(v)).toMatch(/another key made this signature/i);
     expect(headline(v)).not.toMatch(JARGON);

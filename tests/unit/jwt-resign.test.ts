@@ -15,8 +15,17 @@ describe('the example token', () => {
     const ex = await makeExample(Date.UTC(2026, 0, 1));
     const [h, p, s] = ex.token.split('.');
     expect(JSON.parse(part(ex.token, 0))).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(JSON.parse(part(ex.token, 1))).toMatchObject({ sub: '1234567890', iat: 1767225600, exp: 1767229200 });
-    const ok = nodeVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(ex.publicPem), Buffer.from(s!, 'base64url'));
+    expect(JSON.parse(part(ex.token, 1))).toMatchObject({
+      sub: '1234567890',
+      iat: 1767225600,
+      exp: 1767229200,
+    });
+    const ok = nodeVerify(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      createPublicKey(ex.publicPem),
+      Buffer.from(s!, 'base64url'),
+    );
     expect(ok).toBe(true);
     expect(ex.signer.privateKey.extractable).toBe(false);
     expect(ex.signer.label).toBe(EXAMPLE_KEY_LABEL);
@@ -27,12 +36,23 @@ describe('the example token', () => {
 describe('resignToken', () => {
   it('signs the edited header and payload with the key pair, as compact JSON', async () => {
     const ex = await makeExample(Date.now());
-    const r = await resignToken('{\n  "alg": "RS256",\n  "typ": "JWT"\n}', '{\n  "sub": "edited"\n}', ex.signer);
+    const r = await resignToken(
+      '{\n  "alg": "RS256",\n  "typ": "JWT"\n}',
+      '{\n  "sub": "edited"\n}',
+      ex.signer,
+    );
     expect(r.signed).toBe(true);
     const [h, p, s] = r.token.split('.');
     expect(part(r.token, 0)).toBe('{"alg":"RS256","typ":"JWT"}');
     expect(part(r.token, 1)).toBe('{"sub":"edited"}');
-    expect(nodeVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(ex.publicPem), Buffer.from(s!, 'base64url'))).toBe(true);
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from(`${h}.${p}`),
+        createPublicKey(ex.publicPem),
+        Buffer.from(s!, 'base64url'),
+      ),
+    ).toBe(true);
   });
 
   it('signs HS256 with the secret', async () => {

@@ -23,7 +23,12 @@ export async function makeExample(nowMs: number): Promise<Example> {
   const pair = await generateKeyPair('rsa-2048');
   const iat = Math.floor(nowMs / 1000);
   const payload = { sub: '1234567890', name: 'Sample User', admin: true, iat, exp: iat + 3600 };
-  const token = await signJws({ alg: 'RS256', typ: 'JWT' }, JSON.stringify(payload), pair.privateKey, 'RS256');
+  const token = await signJws(
+    { alg: 'RS256', typ: 'JWT' },
+    JSON.stringify(payload),
+    pair.privateKey,
+    'RS256',
+  );
   return {
     token,
     publicPem: spkiToPem(pair.spki),

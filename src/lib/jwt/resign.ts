@@ -50,7 +50,8 @@ export async function resignToken(
   if (!isObject(h.value)) return unsigned('Not signed: the header must be a JSON object ({ … }).');
   if (p.error !== undefined) return unsigned(`Not signed: the payload is not valid JSON (${p.error}).`);
   const alg = h.value.alg;
-  if (typeof alg !== 'string') return unsigned('Not signed: the header has no "alg". Add one, e.g. "alg": "RS256".');
+  if (typeof alg !== 'string')
+    return unsigned('Not signed: the header has no "alg". Add one, e.g. "alg": "RS256".');
   if (signer === null) return unsigned('Not signed: choose a key to sign with under "Sign with".');
   try {
     if (signer.kind === 'pair') {

@@ -199,7 +199,10 @@ const COMPARE_REMEDY =
   'Log the exact string your code signs (query string ‖ body) and compare it with the one sent, shown below: the parameters, their order and their encoding must be the same characters.';
 
 /** What the doctor can say when no known mistake explains the signature, by what the key tells. */
-function unexplained(made: Authorship, tried: number): Omit<Diagnosis, 'sent' | 'confirmed'> & { head: Rich } {
+function unexplained(
+  made: Authorship,
+  tried: number,
+): Omit<Diagnosis, 'sent' | 'confirmed'> & { head: Rich } {
   const searched = `keybench tried ${tried} usual mistakes (timestamp units, parameter order, query/body joins, encoding) and none matched.`;
   if (made.kind === 'made-by')
     return {
@@ -236,8 +239,14 @@ function unexplained(made: Authorship, tried: number): Omit<Diagnosis, 'sent' | 
 }
 
 /** Neither the bytes sent nor any mistaken variant verifies with any trusted key. */
-async function noMatch(run: Run, keyed: readonly Keyed[], readings: SigReadings, tried: number): Promise<SchemeResult> {
-  const hmac = (k: VerificationKey) => keyed.some((x) => x.candidate.key === k && x.candidate.alg === 'hmac-sha256');
+async function noMatch(
+  run: Run,
+  keyed: readonly Keyed[],
+  readings: SigReadings,
+  tried: number,
+): Promise<SchemeResult> {
+  const hmac = (k: VerificationKey) =>
+    keyed.some((x) => x.candidate.key === k && x.candidate.alg === 'hmac-sha256');
   const signature = readings.server ?? new Uint8Array(0);
   const made = await whoMadeIt(
     keyed.map((k) => k.candidate.key),

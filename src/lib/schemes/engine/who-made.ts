@@ -9,9 +9,7 @@ import { recover } from '../qredo/rsa';
 
 /** `made-by`: that key made the signature, over other bytes; `not-made`: none of the keys did; `unknown`: cannot tell. */
 export type Authorship =
-  | { kind: 'made-by'; key: VerificationKey }
-  | { kind: 'not-made' }
-  | { kind: 'unknown' };
+  { kind: 'made-by'; key: VerificationKey } | { kind: 'not-made' } | { kind: 'unknown' };
 
 /**
  * Who made `signature`, as far as the keys tell. `pkcs1`: the keys verify RSASSA-PKCS1-v1_5 (so an

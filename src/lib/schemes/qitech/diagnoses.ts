@@ -159,9 +159,7 @@ export function keyDiagnoses(
           u(bodyKey.label),
           '. ECDSA cannot tell whether another key made the token or its bytes changed after signing.',
         ]
-      : [
-          ' ECDSA cannot tell which: either another key made it, or it was changed after it was signed.',
-        ]),
+      : [' ECDSA cannot tell which: either another key made it, or it was changed after it was signed.']),
   ];
   // With no P-521 key at all the key is known to be wrong; otherwise ECDSA cannot tell the key
   // from the bytes, so the advice does not blame the key.
