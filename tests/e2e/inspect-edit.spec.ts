@@ -160,7 +160,7 @@ test('Binance: a request signed with timestamp moved first is diagnosed as that,
     );
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-code', 'ERR_BINANCE_PARAM_ORDER', { timeout: 20_000 });
-  await expect(verdict).toContainText('timestamp moved first');
+  await expect(verdict).toContainText('made it, with this mistake: parameters signed with timestamp moved first');
   await expect(page.locator('main')).not.toContainText('Sign with the private key');
 
   // Signed over other bytes with no known mistake: the key or the signed bytes differ.

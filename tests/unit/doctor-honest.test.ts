@@ -68,6 +68,9 @@ describe('Binance: common parameter orders are confirmed mistakes', () => {
     expect(v.code).toBe('ERR_BINANCE_PARAM_ORDER');
     expect(v.diagnoses[0]).toMatchObject({ confirmed: true, signed: first });
     expect(v.diagnoses[0]!.title).toMatch(/timestamp/i);
+    expect(headline(v)).toBe(
+      'The signature does not match what is sent. Key "my key" made it, with this mistake: parameters signed with timestamp moved first. The fix is below.',
+    );
     expect(advice(v)).not.toMatch(BLAMES_KEY);
   });
 

@@ -150,6 +150,8 @@ function heldResult(run: Run, k: Keyed): SchemeResult {
   );
 }
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** No key verifies over the bytes sent: search the mistakes (engine/search.ts), bounded by bytes hashed. */
 async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigReadings): Promise<SchemeResult> {
   const { sent } = run;
@@ -186,7 +188,7 @@ async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigRead
     const label = matched.candidate.key.label;
     return result(
       run,
-      rich`The signature does not verify as Binance reads the request. Key ${label} made it; it verifies when: ${ours(first.title)}.`,
+      rich`The signature does not match what is sent. Key ${label} made it, with this mistake: ${ours(lowerFirst(first.title))}. The fix is below.`,
       undefined,
       label,
     );
