@@ -150,7 +150,8 @@ function heldResult(run: Run, k: Keyed): SchemeResult {
   );
 }
 
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** A title inside a sentence: its first letter lower case, unless it starts an acronym (URL, RSA). */
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 /** No key verifies over the bytes sent: search the mistakes (engine/search.ts), bounded by bytes hashed. */
 async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigReadings): Promise<SchemeResult> {
