@@ -141,9 +141,8 @@ test('a token signed with a stored key pair re-signs with that pair, and verifie
   await expect(page.getByTestId('payload-json')).toContainText('"sub": "stored"');
 });
 
-test('Binance: a request signed with timestamp moved first is diagnosed as that, not as a wrong key', async ({
-  page,
-}) => {
+/** A Binance request signed by node:crypto with `timestamp` moved first, pasted with its public key. */
+async function pasteBinanceTimestampFirst(page: Page) {
   const ed = generateKeyPairSync('ed25519');
   const ts = Date.now();
   const sent = `symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1&recvWindow=5000&timestamp=${ts}`;
@@ -158,9 +157,18 @@ test('Binance: a request signed with timestamp moved first is diagnosed as that,
     .fill(
       `curl -H 'X-MBX-APIKEY: abc' 'https://api.binance.com/api/v3/order?${sent}&signature=${encodeURIComponent(sig)}'`,
     );
+  return { ed, sent };
+}
+
+test('Binance: a request signed with timestamp moved first is diagnosed as that, not as a wrong key', async ({
+  page,
+}) => {
+  const { ed, sent } = await pasteBinanceTimestampFirst(page);
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-code', 'ERR_BINANCE_PARAM_ORDER', { timeout: 20_000 });
-  await expect(verdict).toContainText('made it, with this mistake: parameters signed with timestamp moved first');
+  await expect(verdict).toContainText(
+    'made it, with this mistake: parameters signed with timestamp moved first',
+  );
   await expect(page.locator('main')).not.toContainText('Sign with the private key');
 
   // Signed over other bytes with no known mistake: the key or the signed bytes differ.
@@ -197,5 +205,18 @@ for (const mode of [
     // Nothing overflows sideways.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide).toBeLessThanOrEqual(mode.viewport.width);
+
+    // The landing with its button, and the doctor's Binance diagnosis.
+    await page.goto('./');
+    await expect(page.getByRole('button', { name: 'Try an example' })).toBeInViewport();
+    await page.screenshot({ path: `docs/screenshots/landing-example-${mode.name}.png` });
+    await pasteBinanceTimestampFirst(page);
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'ERR_BINANCE_PARAM_ORDER', {
+      timeout: 20_000,
+    });
+    await expectNoAxeViolations(page, `Binance diagnosis, ${mode.name}`);
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `docs/screenshots/inspect-binance-order-${mode.name}.png` });
   });
 }
