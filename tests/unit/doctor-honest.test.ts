@@ -4,7 +4,7 @@
  * cannot, and says the key or the signed bytes differ. It never tells the user to change a key it
  * does not know is wrong. Signatures are made with node:crypto.
  */
-import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
@@ -126,6 +126,31 @@ describe('Binance: no known mistake confirmed', () => {
     expect(headline(v)).toMatch(/another key made this signature/i);
     expect(headline(v)).not.toMatch(JARGON);
     expect(v.diagnoses[0]!.remedy).toMatch(/registered/);
+  });
+
+  it('RSA, the key made it with RSA-PSS → ERR_BINANCE_RSA_PSS, not "another key"', async () => {
+    const pss = nodeSign('sha256', Buffer.from(PARAMS), {
+      key: rsa.privateKey,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 32,
+    }).toString('base64');
+    const v = await diagnose(request(PARAMS, encodeURIComponent(pss)), [trusted(rsa.publicKey, 'rsa key')]);
+    expect(v.code).toBe('ERR_BINANCE_RSA_PSS');
+    expect(v.keyLabel).toBe('rsa key');
+    expect(headline(v)).toMatch(/"rsa key" made this signature, but with RSA-PSS/);
+    expect(advice(v)).not.toMatch(BLAMES_KEY);
+  });
+
+  it('RSA, a signature sent with a raw + (not encoded) over other bytes: still "your key made it"', async () => {
+    let bytes = unknownBytes;
+    let raw = nodeSign('sha256', Buffer.from(bytes), rsa.privateKey).toString('base64');
+    for (let i = 3; !raw.includes('+'); i++) {
+      bytes = PARAMS.replace('quantity=1', `quantity=${i}`);
+      raw = nodeSign('sha256', Buffer.from(bytes), rsa.privateKey).toString('base64');
+    }
+    const v = await diagnose(request(PARAMS, raw), [trusted(rsa.publicKey, 'rsa key')]);
+    expect(v.code).toBe('ERR_BINANCE_OTHER_BYTES');
+    expect(v.keyLabel).toBe('rsa key');
   });
 
   it('an RSA key that did not make it, beside an Ed25519 key: the key or the bytes differ', async () => {

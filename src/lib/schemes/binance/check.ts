@@ -207,6 +207,15 @@ function unexplained(
   tried: number,
 ): Omit<Diagnosis, 'sent' | 'confirmed'> & { head: Rich } {
   const searched = `keybench tried ${tried} usual mistakes (timestamp units, parameter order, query/body joins, encoding) and none matched.`;
+  if (made.kind === 'made-by' && made.padding === 'pss')
+    return {
+      code: 'ERR_BINANCE_RSA_PSS',
+      title: 'Your RSA key signed with RSA-PSS instead of PKCS#1 v1.5',
+      explanation: rich`Key ${made.key.label} made this signature with RSA-PSS padding. Binance verifies RSA signatures as RSASSA-PKCS1-v1_5 with SHA-256, so it refuses it.`,
+      remedy:
+        'Sign with PKCS#1 v1.5 padding and SHA-256 (openssl dgst -sha256 -sign, PKCS1v15() in Python cryptography, RSA_PKCS1_PADDING in Node).',
+      head: rich`The signature does not match what Binance checks. Key ${made.key.label} made this signature, but with RSA-PSS: Binance wants PKCS#1 v1.5 with SHA-256.`,
+    };
   if (made.kind === 'made-by')
     return {
       code: 'ERR_BINANCE_OTHER_BYTES',
@@ -250,10 +259,12 @@ async function noMatch(
 ): Promise<SchemeResult> {
   const hmac = (k: VerificationKey) =>
     keyed.some((x) => x.candidate.key === k && x.candidate.alg === 'hmac-sha256');
-  const signature = readings.server ?? new Uint8Array(0);
+  const signatures = [readings.server, readings.literal, readings.base64url].filter(
+    (x): x is Uint8Array<ArrayBuffer> => x !== undefined,
+  );
   const made = await whoMadeIt(
     keyed.map((k) => k.candidate.key),
-    signature,
+    signatures,
     (k) => !hmac(k),
   );
   const { head, ...d } = unexplained(made, tried - 1);

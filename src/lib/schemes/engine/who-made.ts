@@ -1,7 +1,8 @@
 /**
  * What a signature that no known mistake explains still says about its key. RSA PKCS#1 v1.5 can
  * tell: the public operation on the signature gives a valid padding with a DigestInfo only under
- * the key that made it, so the key made it over other bytes, or another key made it. Ed25519,
+ * the key that made it, so the key made it over other bytes, or another key made it (an RSA-PSS
+ * encoding under the key says it made it with the wrong padding). Ed25519,
  * ECDSA, RSA-PSS and HMAC cannot: the key or the signed bytes differ, and nothing tells which.
  */
 import type { VerificationKey } from '../../jwt/verify';
@@ -12,23 +13,26 @@ export type Authorship =
   { kind: 'made-by'; key: VerificationKey } | { kind: 'not-made' } | { kind: 'unknown' };
 
 /**
- * Who made `signature`, as far as the keys tell. `pkcs1`: the keys verify RSASSA-PKCS1-v1_5 (so an
+ * Who made the signature, as far as the keys tell; `signatures`: every reading of it as bytes (a
+ * damaged encoding must not pass for another key). `pkcs1`: the keys verify RSASSA-PKCS1-v1_5 (so an
  * RSA key whose public operation gives no PKCS#1 padding did not make it). `not-made` only when
  * every key is such an RSA key.
  */
 export async function whoMadeIt(
   keys: readonly VerificationKey[],
-  signature: Uint8Array,
+  signatures: readonly Uint8Array[],
   pkcs1: (key: VerificationKey) => boolean,
 ): Promise<Authorship> {
-  let allRsa = keys.length > 0;
+  let allRsa = keys.length > 0 && signatures.length > 0;
   for (const key of keys) {
     if (key.kind !== 'public' || key.type.kty !== 'RSA' || !pkcs1(key)) {
       allRsa = false;
       continue;
     }
-    const r = await recover(key, signature);
-    if (r?.kind === 'pkcs1') return { kind: 'made-by', key };
+    for (const signature of signatures) {
+      const r = await recover(key, signature);
+      if (r) return { kind: 'made-by', key, padding: r.kind };
+    }
   }
   return allRsa ? { kind: 'not-made' } : { kind: 'unknown' };
 }
