@@ -1,16 +1,21 @@
 /**
- * What a signature that no known mistake explains still says about its key. RSA PKCS#1 v1.5 can
- * tell: the public operation on the signature gives a valid padding with a DigestInfo only under
- * the key that made it, so the key made it over other bytes, or another key made it (an RSA-PSS
- * encoding under the key says it made it with the wrong padding). Ed25519,
- * ECDSA, RSA-PSS and HMAC cannot: the key or the signed bytes differ, and nothing tells which.
+ * What a signature that no known mistake explains still says about its key. RSA can tell: the
+ * public operation on the signature gives a valid encoding (PKCS#1 v1.5 with a DigestInfo, or
+ * PSS) only under the key that made it, so that key made it over other bytes (or with the other
+ * padding), or another key made it. Ed25519, ECDSA and HMAC cannot: the key or the signed bytes
+ * differ, and nothing tells which.
  */
 import type { VerificationKey } from '../../jwt/verify';
 import { recover } from '../qredo/rsa';
 
-/** `made-by`: that key made the signature, over other bytes; `not-made`: none of the keys did; `unknown`: cannot tell. */
+/**
+ * `made-by`: that key made the signature (`padding`: PKCS#1 v1.5, over other bytes, or RSA-PSS);
+ * `not-made`: none of the keys did; `unknown`: cannot tell.
+ */
 export type Authorship =
-  { kind: 'made-by'; key: VerificationKey } | { kind: 'not-made' } | { kind: 'unknown' };
+  | { kind: 'made-by'; key: VerificationKey; padding: 'pkcs1' | 'pss' }
+  | { kind: 'not-made' }
+  | { kind: 'unknown' };
 
 /**
  * Who made the signature, as far as the keys tell; `signatures`: every reading of it as bytes (a
