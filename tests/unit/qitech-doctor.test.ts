@@ -316,6 +316,12 @@ describe('QI Tech doctor: v1 mistakes', () => {
     expectFailed(v, 'ERR_QIT_OTHER_KEY');
     expect(v.signatureVerified).toBe(false);
     expect(plain(v.diagnoses[0]!.explanation)).toContain('none of the 1 trusted P-521 key');
+    // ECDSA cannot tell another key from other bytes: it says so, and does not blame the key.
+    expect(v.diagnoses[0]!.title).toMatch(/the key or the signed bytes differ/);
+    expect(headline(v)).toMatch(/the key or the signed bytes differ/);
+    expect(`${v.diagnoses[0]!.remedy} ${plain(v.diagnoses[0]!.explanation)}`).not.toMatch(
+      /sign with the private key|signed with another key|you do not trust/i,
+    );
   });
 
   it('no trusted P-521 key at all (only an RSA key) → ERR_QIT_OTHER_KEY, failed', async () => {
@@ -332,6 +338,9 @@ describe('QI Tech doctor: v1 mistakes', () => {
     const v = await diagnose(v1Request({ json: '{"a":1}' }), 'qit-v1', [key]);
     expectFailed(v, 'ERR_QIT_OTHER_KEY');
     expect(plain(v.diagnoses[0]!.explanation)).toContain('none of the 0 trusted P-521 keys');
+    // Here the key is known to be wrong: no trusted key can make ES512.
+    expect(v.diagnoses[0]!.title).toMatch(/no P-521 key/i);
+    expect(v.diagnoses[0]!.remedy).toMatch(/jwtECDSASHA512\.key\.pub/);
   });
 
   it("no key at all: the checker's ERR_QIT_NO_KEY, no diagnosis", async () => {

@@ -41,7 +41,10 @@ export default definePartner({
   ],
   schemes: ['binance'],
   mistakes: [
-    { code: 'ERR_BINANCE_SIGNATURE', title: 'No trusted key verifies the signature' },
+    { code: 'ERR_BINANCE_SIGNATURE', title: 'The key or the signed bytes differ' },
+    { code: 'ERR_BINANCE_OTHER_BYTES', title: 'Your RSA key signed other bytes than the ones sent' },
+    { code: 'ERR_BINANCE_OTHER_KEY', title: 'Another key made the signature' },
+    { code: 'ERR_BINANCE_RSA_PSS', title: 'Your RSA key signed with RSA-PSS, not PKCS#1 v1.5' },
     { code: 'ERR_BINANCE_NO_SIGNATURE', title: 'No signature= parameter' },
     { code: 'ERR_BINANCE_TIMESTAMP', title: 'timestamp missing or not a number' },
     { code: 'ERR_BINANCE_TIMESTAMP_SECONDS', title: 'timestamp in seconds instead of milliseconds' },

@@ -51,7 +51,7 @@ export default definePartner({
     { code: 'ERR_QIT_SUB_API_KEY', title: 'sub is not the API key sent' },
     { code: 'ERR_QIT_DER_SIGNATURE', title: 'DER-encoded ECDSA signature instead of raw r‖s' },
     { code: 'ERR_QIT_BODY_OTHER_KEY', title: 'encoded_body signed by another key' },
-    { code: 'ERR_QIT_OTHER_KEY', title: 'Signed by a key that is not trusted here' },
+    { code: 'ERR_QIT_OTHER_KEY', title: 'The key or the signed bytes differ' },
     { code: 'ERR_QIT_TOKEN_SIGNATURE', title: 'The AUTHORIZATION token does not verify' },
     { code: 'ERR_QIT_V2_SERIALISATION', title: 'Body hashed in another serialisation than sent' },
     { code: 'ERR_QIT_V2_EMPTY_PAYLOAD', title: 'md5("") and md5("{}") confused' },

@@ -19,6 +19,7 @@ import type { VerificationContext } from '../../trust/roles';
 import { decideRequest, type SchemeResult } from '../../trust/verdict';
 import { MAX_ALTERNATIVES, searchMistakes } from '../engine/search';
 import { defineRequestCheck, type Candidate } from '../engine/types';
+import { whoMadeIt, type Authorship } from '../engine/who-made';
 import { readSent, sigReadings, type BinanceSent, type SigReadings } from './base';
 import { requestFindings } from './checks';
 import { BINANCE_MISTAKES, type BinanceCtx } from './mistakes';
@@ -149,6 +150,9 @@ function heldResult(run: Run, k: Keyed): SchemeResult {
   );
 }
 
+/** A title inside a sentence: its first letter lower case, unless it starts an acronym (URL, RSA). */
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
 /** No key verifies over the bytes sent: search the mistakes (engine/search.ts), bounded by bytes hashed. */
 async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigReadings): Promise<SchemeResult> {
   const { sent } = run;
@@ -185,33 +189,89 @@ async function searchResult(run: Run, keyed: readonly Keyed[], readings: SigRead
     const label = matched.candidate.key.label;
     return result(
       run,
-      rich`The signature does not verify as Binance reads the request. Key ${label} made it; it verifies when: ${ours(first.title)}.`,
+      rich`The signature does not match what is sent. Key ${label} made it, with this mistake: ${ours(lowerFirst(first.title))}. The fix is below.`,
       undefined,
       label,
     );
   }
-  return noMatch(run, keyed.length, tried);
+  return noMatch(run, keyed, readings, tried);
+}
+
+/** How to find bytes that differ in a way keybench does not know. */
+const COMPARE_REMEDY =
+  'Log the exact string your code signs (query string ‖ body) and compare it with the one sent, shown below: the parameters, their order and their encoding must be the same characters.';
+
+/** What the doctor can say when no known mistake explains the signature, by what the key tells. */
+function unexplained(
+  made: Authorship,
+  tried: number,
+): Omit<Diagnosis, 'sent' | 'confirmed'> & { head: Rich } {
+  const searched = `keybench tried ${tried} usual mistakes (timestamp units, parameter order, query/body joins, encoding) and none matched.`;
+  if (made.kind === 'made-by' && made.padding === 'pss')
+    return {
+      code: 'ERR_BINANCE_RSA_PSS',
+      title: 'Your RSA key signed with RSA-PSS instead of PKCS#1 v1.5',
+      explanation: rich`Key ${made.key.label} made this signature with RSA-PSS padding. Binance verifies RSA signatures as RSASSA-PKCS1-v1_5 with SHA-256, so it refuses it.`,
+      remedy:
+        'Sign with PKCS#1 v1.5 padding and SHA-256 (openssl dgst -sha256 -sign, PKCS1v15() in Python cryptography, RSA_PKCS1_PADDING in Node).',
+      head: rich`The signature does not match what Binance checks. Key ${made.key.label} made this signature, but with RSA-PSS: Binance wants PKCS#1 v1.5 with SHA-256.`,
+    };
+  if (made.kind === 'made-by')
+    return {
+      code: 'ERR_BINANCE_OTHER_BYTES',
+      title: 'Your RSA key made this signature, over other bytes than the ones sent',
+      explanation: rich`Key ${made.key.label} made this signature (RSA tells which key did), but over other bytes than the ones sent; ${searched}`,
+      remedy: COMPARE_REMEDY,
+      head: rich`The signature does not match what is sent. Key ${made.key.label} made this signature, but over other bytes: compare the string your code signs with the one sent.`,
+    };
+  if (made.kind === 'not-made')
+    return {
+      code: 'ERR_BINANCE_OTHER_KEY',
+      title: 'Another key made this signature',
+      explanation: [
+        'None of your RSA keys here made this signature: RSA tells which key did, whatever the bytes. Another private key signed it, or the signature was damaged on the way.',
+      ],
+      remedy:
+        'Sign with the private key whose public key is registered in Binance API Management, and add that public key here.',
+      head: [
+        'The signature does not match: another key made this signature, not your RSA key here. Sign with the key registered in Binance.',
+      ],
+    };
+  return {
+    code: 'ERR_BINANCE_SIGNATURE',
+    title: 'The key or the signed bytes differ',
+    explanation: [
+      `Either another key made this signature, or the key here signed other bytes than the ones sent: Ed25519 and HMAC cannot tell which. ${searched}`,
+    ],
+    remedy: `${COMPARE_REMEDY} If they are the same, check that the key here belongs to the private key (or secret) your code signs with.`,
+    head: [
+      'The signature does not match: the key or the signed bytes differ, and none of the usual mistakes explains it. Compare the string your code signs with the one sent.',
+    ],
+  };
 }
 
 /** Neither the bytes sent nor any mistaken variant verifies with any trusted key. */
-function noMatch(run: Run, n: number, tried: number): SchemeResult {
-  const keys = `${n} trusted key${n === 1 ? '' : 's'}`;
-  const explanation = [
-    `None of the ${keys} verifies the signature over the payload as sent, nor over ${tried - 1} mistaken variants (timestamp units, parameter order, query/body concatenation, non-ASCII, signature encoding). Another private key signed it, or the signed bytes differ in a way keybench does not know.`,
-  ];
-  run.diagnoses.push({
-    code: 'ERR_BINANCE_SIGNATURE',
-    title: `No trusted key verifies this signature (keybench tried ${tried} variants)`,
-    explanation,
-    remedy:
-      'Sign with the private key whose public key is registered in Binance API Management, and log the exact payload your code signs (query string ‖ body) to compare with what is sent.',
-    sent: run.sent.text,
-    confirmed: false,
-  });
-  run.findings.push(problem('signature', 'ERR_BINANCE_SIGNATURE', 'error', 'signature', explanation));
-  return result(run, [
-    `The signature does not verify: none of the ${keys} made it over the payload as sent or any of ${tried - 1} mistaken variants.`,
-  ]);
+async function noMatch(
+  run: Run,
+  keyed: readonly Keyed[],
+  readings: SigReadings,
+  tried: number,
+): Promise<SchemeResult> {
+  const hmac = (k: VerificationKey) =>
+    keyed.some((x) => x.candidate.key === k && x.candidate.alg === 'hmac-sha256');
+  const signatures = [readings.server, readings.literal, readings.base64url].filter(
+    (x): x is Uint8Array<ArrayBuffer> => x !== undefined,
+  );
+  const made = await whoMadeIt(
+    keyed.map((k) => k.candidate.key),
+    signatures,
+    (k) => !hmac(k),
+  );
+  const { head, ...d } = unexplained(made, tried - 1);
+  run.diagnoses.push({ ...d, sent: run.sent.text, confirmed: false });
+  run.findings.push(problem('signature', d.code, 'error', 'signature', [d.title, '. ', ...d.explanation]));
+  const label = made.kind === 'made-by' ? made.key.label : undefined;
+  return result(run, head, undefined, label);
 }
 
 /** The request's findings and signature, checked with the keys the engine passes (already by role). */

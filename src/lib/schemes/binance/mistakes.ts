@@ -231,6 +231,21 @@ const sortedPayload: Make = (Q, B, d) => {
   return sorted !== joinSegments(all) && sorted !== `${Q}${B}` ? sorted : null;
 };
 
+/**
+ * The payload with `timestamp` moved to the front or the end of all parameters: code that adds the
+ * timestamp to a parameter map signs it first or last, and the HTTP client sends the map's order.
+ */
+const timestampMoved =
+  (where: 'first' | 'last'): Make =>
+  (Q, B, d) => {
+    const all = [...d.q, ...d.b];
+    const ts = all.find((s) => s.name === 'timestamp');
+    if (!ts) return null;
+    const rest = all.filter((s) => s !== ts);
+    const moved = joinSegments(where === 'first' ? [ts, ...rest] : [...rest, ts]);
+    return moved !== joinSegments(all) && moved !== `${Q}${B}` ? moved : null;
+  };
+
 const C = 'ERR_BINANCE_CONCAT';
 const O = 'ERR_BINANCE_PARAM_ORDER';
 /** id, code, title, what was signed instead, how it is made. */
@@ -264,6 +279,20 @@ const JOINS: BinanceMistake[] = (
       'Body parameters signed before the query parameters',
       'body parameters first',
       both((Q, B) => `${B}&${Q}`),
+    ],
+    [
+      'order-timestamp-first',
+      O,
+      'Parameters signed with timestamp moved first',
+      'timestamp moved first',
+      timestampMoved('first'),
+    ],
+    [
+      'order-timestamp-last',
+      O,
+      'Parameters signed with timestamp moved last',
+      'timestamp moved last',
+      timestampMoved('last'),
     ],
     ['order-sorted', O, 'Parameters signed in sorted order', 'sorted by name', sortedPayload],
   ] as const

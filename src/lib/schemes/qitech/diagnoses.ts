@@ -157,17 +157,23 @@ export function keyDiagnoses(
       ? [
           ' encoded_body verifies with ',
           u(bodyKey.label),
-          ': the token was signed with another key than the body.',
+          '. ECDSA cannot tell whether another key made the token or its bytes changed after signing.',
         ]
-      : [' It was signed with another key, or changed after signing.']),
+      : [' ECDSA cannot tell which: either another key made it, or it was changed after it was signed.']),
   ];
+  // With no P-521 key at all the key is known to be wrong; otherwise ECDSA cannot tell the key
+  // from the bytes, so the advice does not blame the key.
+  const known = p521.length === 0;
   return [
     {
       code: 'ERR_QIT_OTHER_KEY',
-      title: `The ${what} is signed by a key you do not trust`,
+      title: known
+        ? `No P-521 key here can check the ${what}`
+        : `The ${what} does not verify: the key or the signed bytes differ`,
       explanation,
-      remedy:
-        'Sign with the private key whose public key you uploaded to QI Tech (jwtECDSASHA512.key), and make sure the trusted key here is its public half (jwtECDSASHA512.key.pub).',
+      remedy: known
+        ? 'Add the public key QI Tech has for you (jwtECDSASHA512.key.pub, P-521), or select the key pair that signs these requests.'
+        : `Compare the ${what} your code signs with the one sent: it must be sent exactly as signed. If it is the same, check that the key here is the public half of the key your code signs with (jwtECDSASHA512.key.pub).`,
       confirmed: false,
       explains: 'signature',
     },

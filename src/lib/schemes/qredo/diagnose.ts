@@ -122,13 +122,16 @@ function expand(d: Diagnosis, mistakes: readonly QredoMistake[]): Diagnosis[] {
   }));
 }
 
+/** A title inside a sentence: its first letter lower case, unless it starts an acronym (URL, RSA). */
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
 /** The result for a diagnosed mistake: not verified, the first mistake named in the headline. */
 function report(r: QredoRequest, findings: Finding[], diagnoses: Diagnosis[], key: TrustedKey): SchemeResult {
   const first = diagnoses[0]!;
   findings.push(
     problem('signature', first.code, 'error', 'x-sign', [first.title, '. ', ...first.explanation]),
   );
-  const parts = rich`x-sign does not verify over the bytes sent. Key ${key.label} signed other bytes; it verifies when: ${ours(first.title)}.`;
+  const parts = rich`x-sign does not match what is sent. Key ${key.label} made it, with this mistake: ${ours(lowerFirst(first.title))}. The fix is below.`;
   return resultOf(r, findings, diagnoses, parts, undefined, key.label);
 }
 
