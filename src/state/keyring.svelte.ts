@@ -5,8 +5,15 @@ import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
 import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
 import type { PartnerId } from '../lib/partner-profile';
-import { defaultLabel, type StoredKey } from '../lib/keys/stored-key';
-import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
+import { defaultLabel, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
+import {
+  addCertificates,
+  deleteKey,
+  listKeys,
+  putKey,
+  updateKey,
+  type KeyMetadataPatch,
+} from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
 
@@ -262,11 +269,32 @@ export class Keyring {
    */
   async importKey(text: string, label: string, owner?: KeyOwner): Promise<string> {
     // The ASN.1 code and the import's words are only needed here: load them on demand.
-    const { storedKeyFromText } = await import('../lib/keys/import-stored');
-    const { key, message } = await storedKeyFromText(text, label, owner);
-    await this.add(key);
-    this.#requestPersistence();
-    return message;
+    const { importPlanFromText } = await import('../lib/keys/import-stored');
+    await this.#firstRead;
+    const plan = await importPlanFromText(text, label, owner, this.#keys);
+    if (plan.kind === 'certificates') {
+      await this.#keep(plan.keyId, plan.certificates);
+    } else {
+      await this.add(plan.key);
+      this.#requestPersistence();
+    }
+    return plan.message;
+  }
+
+  /**
+   * Keep a certificate made from a stored key (Create self-signed certificate) with that key, so
+   * the key card, partner cards and the assertion form offer it.
+   * @throws KeybenchError when the certificate cannot be read or saved.
+   */
+  async keepCertificate(id: string, der: Uint8Array<ArrayBuffer>): Promise<void> {
+    const { readCertificate } = await import('../lib/x509/stored');
+    await this.#keep(id, [await readCertificate(der, 'generated')]);
+  }
+
+  async #keep(id: string, certificates: StoredCertificate[]): Promise<void> {
+    const stored = await addCertificates(id, certificates);
+    this.#keys = this.#keys.map((k) => (k.id === id ? stored : k));
+    this.#announce();
   }
 }
 

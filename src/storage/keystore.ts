@@ -5,7 +5,8 @@
 import { createStore, del, set, update, values, type UseStore } from 'idb-keyval';
 import { KeybenchError } from '../lib/errors';
 import type { PartnerId } from '../lib/partner-profile';
-import { upgradeStoredKey, type StoredKey } from '../lib/keys/stored-key';
+import { upgradeStoredKey, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
+import { mergeCertificates } from '../lib/keys/certificates';
 import type { KeyOwner } from '../lib/trust/owner';
 
 let store: UseStore | undefined;
@@ -55,7 +56,7 @@ export async function listKeys(): Promise<StoredKey[]> {
  * @throws KeybenchError ERR_STORAGE_EXTRACTABLE, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
  */
 export async function putKey(key: StoredKey): Promise<void> {
-  if (key.privateKey && key.privateKey.extractable) {
+  if ([key.privateKey, key.pssPrivateKey].some((k) => k?.extractable)) {
     throw new KeybenchError(
       'ERR_STORAGE_EXTRACTABLE',
       'Refusing to store a private key that can be exported.',
@@ -64,7 +65,7 @@ export async function putKey(key: StoredKey): Promise<void> {
   if (key.kind === 'pair' && key.owner !== undefined && key.owner !== 'mine') {
     throw new KeybenchError('ERR_STORAGE_WRITE', "A key pair is always your own key, never a partner's.");
   }
-  if (key.kind === 'public' && key.privateKey) {
+  if (key.kind === 'public' && (key.privateKey || key.pssPrivateKey)) {
     throw new KeybenchError('ERR_STORAGE_WRITE', 'A trusted public key must not carry a private key.');
   }
   try {
@@ -136,6 +137,34 @@ export async function updateKey(id: string, patch: KeyMetadataPatch): Promise<St
     );
   } catch (e) {
     throw wrap('ERR_STORAGE_WRITE', 'The key could not be saved', e);
+  }
+  return next!;
+}
+
+/**
+ * Keep certificates with a stored key (made from it, or imported with its public key); one already
+ * kept is not added again. The read and the write are one transaction. Returns the record as stored.
+ * @throws KeybenchError ERR_STORAGE_NOT_FOUND, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
+ */
+export async function addCertificates(id: string, certificates: readonly StoredCertificate[]): Promise<StoredKey> {
+  let next: StoredKey | undefined;
+  try {
+    await update<Parameters<typeof upgradeStoredKey>[0]>(
+      id,
+      (current) => {
+        if (!current)
+          throw new KeybenchError(
+            'ERR_STORAGE_NOT_FOUND',
+            'That key is no longer stored (deleted in another tab?).',
+          );
+        const key = upgradeStoredKey(current);
+        next = { ...key, certificates: mergeCertificates(key.certificates, certificates) };
+        return next;
+      },
+      keyStore(),
+    );
+  } catch (e) {
+    throw wrap('ERR_STORAGE_WRITE', 'The certificate could not be saved', e);
   }
   return next!;
 }

@@ -4,7 +4,7 @@ import type { KeyType } from './key-type';
  * The key pairs keybench generates. Which partner a pair serves is not part of the key: a partner
  * profile (src/lib/partners/*.profile.ts) says which of these it accepts.
  */
-export type KeySpecId = 'rsa-2048' | 'p-521' | 'ed25519';
+export type KeySpecId = 'rsa-2048' | 'p-521' | 'ed25519' | 'rsa-pss-2048';
 
 /** JWS algorithms keybench can sign with using a stored key. */
 export type SigningAlg =
@@ -64,9 +64,32 @@ export const KEY_SPECS: readonly KeySpec[] = [
   },
 ];
 
+/**
+ * Key pairs only a partner profile offers (not in the general list): an RSA-2048 key that signs
+ * RSA-PSS (PS256), what Entra ID's current docs ask for. WebCrypto ties a key to one algorithm, so
+ * this key signs PS256 only.
+ */
+export const PROFILE_KEY_SPECS: readonly KeySpec[] = [
+  {
+    id: 'rsa-pss-2048',
+    keyName: 'RSA-2048 PSS',
+    jwsAlg: 'PS256',
+    publicFileName: 'public.pem',
+    privateFileName: 'private.pem',
+    generateParams: {
+      name: 'RSA-PSS',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    replaces:
+      'openssl req -x509 -newkey rsa:2048 -sha256 -sigopt rsa_padding_mode:pss -keyout private.pem -out certificate.pem',
+  },
+];
+
 /** The key spec with this id. */
 export function keySpecById(id: KeySpecId): KeySpec {
-  const p = KEY_SPECS.find((x) => x.id === id);
+  const p = [...KEY_SPECS, ...PROFILE_KEY_SPECS].find((x) => x.id === id);
   if (!p) throw new Error(`unknown key spec ${id}`);
   return p;
 }

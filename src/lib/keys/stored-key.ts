@@ -48,6 +48,11 @@ export interface StoredKey {
   spki: Uint8Array<ArrayBuffer>;
   publicKey: CryptoKey;
   privateKey?: CryptoKey;
+  /**
+   * An imported RSA private key imported a second time for RSA-PSS (non-extractable too), so one
+   * stored key signs PS256 as well as RS256 (`privateKey`): WebCrypto ties a key to one algorithm.
+   */
+  pssPrivateKey?: CryptoKey;
   progress: OnboardingProgress;
   /**
    * Whose key it is (trust/roles.ts): a pair is always 'mine'; a trusted public key is the user's own
@@ -91,8 +96,14 @@ export function upgradeStoredKey(
   // A pair signs for the user, so it is the user's own; a public key keeps the owner it was given, if
   // that is one keybench knows (a stored record is data).
   const whose = rest.kind === 'pair' ? 'mine' : isKeyOwner(owner) ? owner : undefined;
+  // Certificates are public data read from the store: anything but a list of them is dropped.
+  const { certificates, ...others } = rest;
+  const kept = Array.isArray(certificates)
+    ? certificates.filter((c) => c?.der instanceof Uint8Array && typeof c.x5tS256 === 'string')
+    : [];
   return {
-    ...rest,
+    ...others,
+    ...(kept.length ? { certificates: kept } : {}),
     partners: served,
     progress: { publicKeyExported: progress.publicKeyExported, uploaded },
     ...(whose ? { owner: whose } : {}),
