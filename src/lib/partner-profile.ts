@@ -128,15 +128,6 @@ export function defaultSigner(
   return first === undefined ? null : signerOf(first);
 }
 
-/** What a partner wants uploaded, in a few words ("wants …"). */
-export function uploadWords(upload: PartnerProfile['upload']): string {
-  if (upload.format === 'spki-pem')
-    return `the public key PEM${upload.fileName ? ` (${upload.fileName})` : ''}`;
-  if (upload.format === 'certificate-pem')
-    return 'a certificate of the key, as a .cer or .pem file (after Generate, use Create self-signed certificate on the key card)';
-  return upload.format === 'jwk' ? 'the public key as a JWK' : 'the public key without its armour lines';
-}
-
 /** A profile as written in its file (the identity function: it only checks the shape). */
 export function definePartner(profile: PartnerProfile): PartnerProfile {
   return profile;

@@ -6,14 +6,7 @@ import type { KeyDetails } from '../lib/keys/details';
 import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
 import type { PartnerId } from '../lib/partner-profile';
 import { defaultLabel, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
-import {
-  addCertificates,
-  deleteKey,
-  listKeys,
-  putKey,
-  updateKey,
-  type KeyMetadataPatch,
-} from '../storage/keystore';
+import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
 
@@ -272,29 +265,14 @@ export class Keyring {
     const { importPlanFromText } = await import('../lib/keys/import-stored');
     await this.#firstRead;
     const plan = await importPlanFromText(text, label, owner, this.#keys);
-    if (plan.kind === 'certificates') {
-      await this.#keep(plan.keyId, plan.certificates);
-    } else {
-      await this.add(plan.key);
-      this.#requestPersistence();
-    }
+    await (plan.kind === 'new' ? this.add(plan.key) : this.keepCertificates(plan.keyId, plan.certificates));
+    this.#requestPersistence();
     return plan.message;
   }
 
-  /**
-   * Keep a certificate made from a stored key (Create self-signed certificate) with that key, so
-   * the key card, partner cards and the assertion form offer it.
-   * @throws KeybenchError when the certificate cannot be read or saved.
-   */
-  async keepCertificate(id: string, der: Uint8Array<ArrayBuffer>): Promise<void> {
-    const { readCertificate } = await import('../lib/x509/stored');
-    await this.#keep(id, [await readCertificate(der, 'generated')]);
-  }
-
-  async #keep(id: string, certificates: StoredCertificate[]): Promise<void> {
-    const stored = await addCertificates(id, certificates);
-    this.#keys = this.#keys.map((k) => (k.id === id ? stored : k));
-    this.#announce();
+  /** Keep certificates with a stored key (made from it, or imported with its public key). */
+  async keepCertificates(id: string, certificates: StoredCertificate[]): Promise<void> {
+    await this.#update(id, { certificates });
   }
 }
 

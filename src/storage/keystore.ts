@@ -6,7 +6,6 @@ import { createStore, del, set, update, values, type UseStore } from 'idb-keyval
 import { KeybenchError } from '../lib/errors';
 import type { PartnerId } from '../lib/partner-profile';
 import { upgradeStoredKey, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
-import { mergeCertificates } from '../lib/keys/certificates';
 import type { KeyOwner } from '../lib/trust/owner';
 
 let store: UseStore | undefined;
@@ -85,6 +84,18 @@ export interface KeyMetadataPatch {
   partners?: Partial<Record<PartnerId, boolean>>;
   /** Whose key a trusted public key is. A key pair is always the user's own: setting a partner throws. */
   owner?: KeyOwner;
+  /** Certificates of the key to keep with it (one already kept is not added again). */
+  certificates?: readonly StoredCertificate[];
+}
+
+/** The key's certificates with `added` merged in: one entry per certificate (by SHA-256), oldest first. */
+export function mergeCertificates(
+  current: readonly StoredCertificate[] | undefined,
+  added: readonly StoredCertificate[],
+): StoredCertificate[] {
+  const out = [...(current ?? [])];
+  for (const c of added) if (!out.some((o) => o.x5tS256 === c.x5tS256)) out.push(c);
+  return out;
 }
 
 /** The record with the patch applied (pure: the caller runs it inside the write transaction). */
@@ -104,6 +115,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
     ...current,
     ...(patch.label === undefined ? {} : { label: patch.label }),
     ...(patch.owner === undefined ? {} : { owner: patch.owner }),
+    ...(patch.certificates && { certificates: mergeCertificates(current.certificates, patch.certificates) }),
     partners,
     progress: {
       publicKeyExported: patch.progress?.publicKeyExported ?? current.progress.publicKeyExported,
@@ -113,7 +125,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
 }
 
 /**
- * Change a stored key's metadata (label, progress, partners, whose key) and return the record as stored. The read and
+ * Change a stored key's metadata (label, progress, partners, whose key, certificates) and return the record as stored. The read and
  * the write are one IndexedDB transaction, and the patch is merged into the record read there, so
  * concurrent changes (a rename while a step is ticked, two steps at once) all land. The key
  * material cannot be changed this way.
@@ -137,34 +149,6 @@ export async function updateKey(id: string, patch: KeyMetadataPatch): Promise<St
     );
   } catch (e) {
     throw wrap('ERR_STORAGE_WRITE', 'The key could not be saved', e);
-  }
-  return next!;
-}
-
-/**
- * Keep certificates with a stored key (made from it, or imported with its public key); one already
- * kept is not added again. The read and the write are one transaction. Returns the record as stored.
- * @throws KeybenchError ERR_STORAGE_NOT_FOUND, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
- */
-export async function addCertificates(id: string, certificates: readonly StoredCertificate[]): Promise<StoredKey> {
-  let next: StoredKey | undefined;
-  try {
-    await update<Parameters<typeof upgradeStoredKey>[0]>(
-      id,
-      (current) => {
-        if (!current)
-          throw new KeybenchError(
-            'ERR_STORAGE_NOT_FOUND',
-            'That key is no longer stored (deleted in another tab?).',
-          );
-        const key = upgradeStoredKey(current);
-        next = { ...key, certificates: mergeCertificates(key.certificates, certificates) };
-        return next;
-      },
-      keyStore(),
-    );
-  } catch (e) {
-    throw wrap('ERR_STORAGE_WRITE', 'The certificate could not be saved', e);
   }
   return next!;
 }

@@ -11,10 +11,10 @@ import { importPlanFromText } from '../../src/lib/keys/import-stored';
 import {
   certificateChoiceName,
   chosenCertificate,
-  mergeCertificates,
   PASTE_CERTIFICATE,
-  trustedKeyInfo,
-} from '../../src/lib/keys/certificates';
+} from '../../src/lib/keys/certificate-choice';
+import { trustedKeyInfo } from '../../src/lib/keys/certificates';
+import { mergeCertificates } from '../../src/storage/keystore';
 import { generateKeyPair } from '../../src/lib/keys/generate';
 import { createSelfSignedCertificate } from '../../src/lib/x509/certificates';
 import { certificateDer } from '../../src/lib/x509/thumbprint';

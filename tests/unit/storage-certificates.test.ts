@@ -56,8 +56,8 @@ describe('keystore: certificates', () => {
     await store.putKey(key);
     const a = await certOf(key, 'a');
     const b = await certOf(key, 'b');
-    await store.addCertificates(key.id, [a]);
-    const after = await store.addCertificates(key.id, [a, b]);
+    await store.updateKey(key.id, { certificates: [a] });
+    const after = await store.updateKey(key.id, { certificates: [a, b] });
     expect(after.certificates?.map((c) => c.subject)).toEqual(['CN=a', 'CN=b']);
     const [again] = await (await fresh()).listKeys();
     expect(again!.certificates?.map((c) => c.x5tS256)).toEqual([a.x5tS256, b.x5tS256]);
@@ -66,21 +66,23 @@ describe('keystore: certificates', () => {
     expect(again!.jwsAlg).toBe('PS256');
   });
 
-  it('a record stored before certificates were kept still loads (no certificates); a damaged list is dropped', async () => {
+  it('a record stored before certificates were kept still loads, and takes a certificate', async () => {
     const store = await fresh();
     const key = await entraKey();
     await store.putKey(key);
-    const other = { ...(await entraKey()), id: 'x', createdAt: 2, certificates: 'junk' as unknown as [] };
-    await store.putKey(other);
-    const keys = await (await fresh()).listKeys();
-    expect(keys.map((k) => k.certificates)).toEqual([undefined, undefined]);
+    const [old] = await (await fresh()).listKeys();
+    expect(old!.certificates).toBeUndefined();
+    const cert = await certOf(key, 'later');
+    await (await fresh()).updateKey(key.id, { certificates: [cert] });
+    const [now] = await (await fresh()).listKeys();
+    expect(now!.certificates?.map((c) => c.subject)).toEqual(['CN=later']);
   });
 
   it('adding to a key no longer stored fails with ERR_STORAGE_NOT_FOUND', async () => {
     const store = await fresh();
     const key = await entraKey();
     const cert = await certOf(key, 'gone');
-    await expect(store.addCertificates('nope', [cert])).rejects.toMatchObject({ code: 'ERR_STORAGE_NOT_FOUND' });
+    await expect(store.updateKey('nope', { certificates: [cert] })).rejects.toMatchObject({ code: 'ERR_STORAGE_NOT_FOUND' });
   });
 
   it('refuses a pair whose PSS twin private key is extractable', async () => {

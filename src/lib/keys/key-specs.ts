@@ -21,8 +21,6 @@ export interface KeySpec {
   /** The private file's name in that recipe (server key files). */
   privateFileName: string;
   generateParams: RsaHashedKeyGenParams | EcKeyGenParams | Algorithm;
-  /** What the partner's docs tell you to run instead; shown so users know what keybench replaces. */
-  replaces: string;
 }
 
 /** The key specs, in the order they are offered. */
@@ -39,8 +37,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
       publicExponent: new Uint8Array([1, 0, 1]),
       hash: 'SHA-256',
     },
-    replaces:
-      'openssl genrsa -traditional -out private.pem 2048 && openssl rsa -in private.pem -pubout -out public.pem',
   },
   {
     id: 'p-521',
@@ -49,8 +45,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
     publicFileName: 'jwtECDSASHA512.key.pub',
     privateFileName: 'jwtECDSASHA512.key',
     generateParams: { name: 'ECDSA', namedCurve: 'P-521' },
-    replaces:
-      'ssh-keygen -t ecdsa -b 521 -m PEM -f jwtECDSASHA512.key && openssl ec -in jwtECDSASHA512.key -pubout -out jwtECDSASHA512.key.pub',
   },
   {
     id: 'ed25519',
@@ -59,8 +53,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
     publicFileName: 'ed25519.pub.pem',
     privateFileName: 'ed25519.pem',
     generateParams: { name: 'Ed25519' },
-    replaces:
-      'openssl genpkey -algorithm ed25519 -out ed25519.pem && openssl pkey -in ed25519.pem -pubout -out ed25519.pub.pem',
   },
 ];
 
@@ -71,19 +63,11 @@ export const KEY_SPECS: readonly KeySpec[] = [
  */
 export const PROFILE_KEY_SPECS: readonly KeySpec[] = [
   {
+    ...KEY_SPECS[0]!,
     id: 'rsa-pss-2048',
     keyName: 'RSA-2048 PSS',
     jwsAlg: 'PS256',
-    publicFileName: 'public.pem',
-    privateFileName: 'private.pem',
-    generateParams: {
-      name: 'RSA-PSS',
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: 'SHA-256',
-    },
-    replaces:
-      'openssl req -x509 -newkey rsa:2048 -sha256 -sigopt rsa_padding_mode:pss -keyout private.pem -out certificate.pem',
+    generateParams: { ...(KEY_SPECS[0]!.generateParams as RsaHashedKeyGenParams), name: 'RSA-PSS' },
   },
 ];
 

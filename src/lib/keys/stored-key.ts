@@ -96,14 +96,8 @@ export function upgradeStoredKey(
   // A pair signs for the user, so it is the user's own; a public key keeps the owner it was given, if
   // that is one keybench knows (a stored record is data).
   const whose = rest.kind === 'pair' ? 'mine' : isKeyOwner(owner) ? owner : undefined;
-  // Certificates are public data read from the store: anything but a list of them is dropped.
-  const { certificates, ...others } = rest;
-  const kept = Array.isArray(certificates)
-    ? certificates.filter((c) => c?.der instanceof Uint8Array && typeof c.x5tS256 === 'string')
-    : [];
   return {
-    ...others,
-    ...(kept.length ? { certificates: kept } : {}),
+    ...rest,
     partners: served,
     progress: { publicKeyExported: progress.publicKeyExported, uploaded },
     ...(whose ? { owner: whose } : {}),

@@ -3,7 +3,7 @@
  * (shown by `when`), all as data from rules/. sign() makes the assertion with the stored key.
  */
 import { KeybenchError } from '../../errors';
-import { certificateChoiceName, chosenCertificate } from '../../keys/certificates';
+import { certificateChoiceName, chosenCertificate } from '../../keys/certificate-choice';
 import { certificatePem } from '../../x509/thumbprint';
 import { defineForm, type FormField, type FormValues } from '../engine/types';
 import { makeAssertion } from './build';
