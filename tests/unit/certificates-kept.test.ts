@@ -6,7 +6,6 @@ import { createPublicKey, verify as nodeVerify, X509Certificate } from 'node:cry
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCertificate } from '../../src/lib/x509/stored';
 import { importPlanFromText } from '../../src/lib/keys/import-stored';
 import {
   certificateChoiceName,
@@ -16,7 +15,7 @@ import {
 import { trustedKeyInfo } from '../../src/lib/keys/certificates';
 import { mergeCertificates } from '../../src/storage/keystore';
 import { generateKeyPair } from '../../src/lib/keys/generate';
-import { createSelfSignedCertificate } from '../../src/lib/x509/certificates';
+import { createSelfSignedCertificate, readCertificate } from '../../src/lib/x509/certificates';
 import { certificateDer } from '../../src/lib/x509/thumbprint';
 import form, { fieldName } from '../../src/lib/schemes/client-assertion/form';
 import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';

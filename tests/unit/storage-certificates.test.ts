@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateKeyPair } from '../../src/lib/keys/generate';
 import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { createSelfSignedCertificate } from '../../src/lib/x509/certificates';
-import { readCertificate } from '../../src/lib/x509/stored';
+import { createSelfSignedCertificate, readCertificate } from '../../src/lib/x509/certificates';
 import { certificateDer } from '../../src/lib/x509/thumbprint';
 import { tempDir } from './helpers';
 

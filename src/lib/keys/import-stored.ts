@@ -48,7 +48,7 @@ function oneKey(parsed: ParsedKey[]): { key: ParsedKey; certificates: Uint8Array
 async function readAll(ders: Uint8Array<ArrayBuffer>[], now: number): Promise<StoredCertificate[]> {
   if (ders.length === 0) return [];
   // @peculiar/x509 is large: it loads only when a certificate is imported.
-  const { readCertificate } = await import('../x509/stored');
+  const { readCertificate } = await import('../x509/certificates');
   return Promise.all(ders.map((d) => readCertificate(d, 'imported', now)));
 }
 
