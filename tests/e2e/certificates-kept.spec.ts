@@ -10,7 +10,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, storedKeysInPage } from './fixtures';
+import { test, expect, expectNoAxeViolations, storedKeysInPage } from './fixtures';
 import { tempDir } from '../unit/helpers';
 
 /** A CA and a leaf certificate it signed, made with openssl. */
@@ -41,6 +41,27 @@ async function expectCertificateShown(card: Locator, x: X509Certificate) {
   await expect(card.getByTestId('cert-sha1')).toHaveText(x.fingerprint.replace(/:/g, ''));
   await expect(card.getByRole('button', { name: 'Copy x5t#S256' })).toBeVisible();
   await expect(card.getByRole('button', { name: 'Copy x5t', exact: true })).toBeVisible();
+}
+
+/**
+ * With SCREENSHOTS=1, a picture of `what` in light, dark and phone under docs/screenshots/ (the
+ * page is re-laid out for each and put back).
+ */
+async function shoot(page: Page, what: Locator, name: string) {
+  if (!process.env.SCREENSHOTS) return;
+  const size = page.viewportSize()!;
+  for (const [mode, viewport, scheme] of [
+    ['light', size, 'light'],
+    ['dark', size, 'dark'],
+    ['phone', { width: 390, height: 844 }, 'light'],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await what.screenshot({ path: `docs/screenshots/${name}-${mode}.png`, animations: 'disabled' });
+  }
+  await page.setViewportSize(size);
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function importAsMine(page: Page) {
@@ -100,6 +121,8 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   // (The fixture's sign probe passes no PSS salt length: signing is shown by the assertion below.)
   expect(keys).toMatchObject([{ kind: 'pair', extractable: false, exportRejected: true }]);
   expect(keys[0]!.fields).toContain('certificates');
+  await expectNoAxeViolations(page, 'key card with a certificate');
+  await shoot(page, card, 'keys-certificate');
 
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'JWT client assertion' }).click();
@@ -110,6 +133,8 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   await expect(page.getByLabel('Certificate (PEM)')).toHaveCount(0);
   await page.getByLabel('Client ID').fill('11111111-2222-3333-4444-555555555555');
   await page.getByLabel('Tenant ID').fill('contoso.onmicrosoft.com');
+  await expectNoAxeViolations(page, 'assertion form with a stored certificate');
+  await shoot(page, page.getByRole('region', { name: 'JWT client assertion' }), 'sign-assertion-certificate');
   await page.getByRole('button', { name: 'Sign request' }).click();
   const token = (await page.getByTestId('signed-token').textContent())!.trim();
   const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, string>;
