@@ -18,9 +18,48 @@ function opensslLeaf(): { pem: string; der: Buffer; x: X509Certificate } {
   const dir = tempDir();
   const f = (n: string) => join(dir, n);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30']);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf.example.com/O=Acme', '-keyout', f('l.key'), '-out', f('l.csr')]);
-  run(['x509', '-req', '-in', f('l.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('l.pem'), '-days', '20']);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=Test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '30',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=leaf.example.com/O=Acme',
+    '-keyout',
+    f('l.key'),
+    '-out',
+    f('l.csr'),
+  ]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    f('l.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('l.pem'),
+    '-days',
+    '20',
+  ]);
   const pem = readFileSync(f('l.pem'), 'utf8');
   const x = new X509Certificate(pem);
   return { pem, der: x.raw, x };
@@ -106,6 +145,9 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   const card = page.getByRole('article', { name: /Microsoft Entra ID RSA-2048 PSS/ });
   await expect(card.getByTestId('fingerprint')).toContainText(':');
   await expect(card).toContainText('PS256');
+  // It signs PS256 only: no partner that needs RS256 is offered for it.
+  await expect(card.getByRole('checkbox', { name: 'Use for Microsoft Entra ID' })).toBeChecked();
+  await expect(card.getByRole('checkbox', { name: 'Use for Qredo Partner API' })).toHaveCount(0);
 
   await card.getByRole('button', { name: 'Create self-signed certificate' }).click();
   await card.getByLabel('Common name (CN)').fill('my-app.example.com');
@@ -127,7 +169,9 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'JWT client assertion' }).click();
   await page.getByLabel('Partner').selectOption('Microsoft Entra ID');
-  await expect(page.getByLabel('Key pair').locator('option:checked')).toContainText('Microsoft Entra ID RSA-2048 PSS');
+  await expect(page.getByLabel('Key pair').locator('option:checked')).toContainText(
+    'Microsoft Entra ID RSA-2048 PSS',
+  );
   await page.getByRole('radio', { name: /x5t#S256 \+ PS256/ }).check();
   await expect(page.getByLabel('Stored certificate')).toHaveValue(x5tS256);
   await expect(page.getByLabel('Certificate (PEM)')).toHaveCount(0);
@@ -137,7 +181,10 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   await shoot(page, page.getByRole('region', { name: 'JWT client assertion' }), 'sign-assertion-certificate');
   await page.getByRole('button', { name: 'Sign request' }).click();
   const token = (await page.getByTestId('signed-token').textContent())!.trim();
-  const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, string>;
+  const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<
+    string,
+    string
+  >;
   expect(header).toMatchObject({ alg: 'PS256', 'x5t#S256': x5tS256 });
 
   await page.getByRole('link', { name: 'Inspect' }).click();

@@ -33,9 +33,48 @@ function chain(): { leaf: string; ca: string; leafKey: string } {
   const dir = tempDir();
   const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const f = (n: string) => join(dir, n);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30']);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf.example.com/O=Acme', '-keyout', f('leaf.key'), '-out', f('leaf.csr')]);
-  openssl(['x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('leaf.pem'), '-days', '20']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=Test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '30',
+  ]);
+  openssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=leaf.example.com/O=Acme',
+    '-keyout',
+    f('leaf.key'),
+    '-out',
+    f('leaf.csr'),
+  ]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    f('leaf.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('leaf.pem'),
+    '-days',
+    '20',
+  ]);
   const read = (n: string) => readFileSync(f(n), 'utf8');
   return { leaf: read('leaf.pem'), ca: read('ca.pem'), leafKey: read('leaf.key') };
 }
@@ -107,7 +146,8 @@ describe('importing a certificate keeps it with its key', () => {
     if (first.kind !== 'new') throw new Error('expected a new key');
     const plan = await importPlanFromText(CHAIN.leaf, '', undefined, [first.key]);
     expect(plan).toMatchObject({ kind: 'certificates', keyId: first.key.id });
-    if (plan.kind === 'certificates') expect(plan.certificates[0]!.x5tS256).toBe(nodeView(CHAIN.leaf).x5tS256);
+    if (plan.kind === 'certificates')
+      expect(plan.certificates[0]!.x5tS256).toBe(nodeView(CHAIN.leaf).x5tS256);
   });
 
   it('a private key pasted with its certificate becomes a pair with the certificate; another key’s is refused', async () => {
@@ -123,7 +163,9 @@ describe('importing a certificate keeps it with its key', () => {
   it('two unrelated public keys are still refused', async () => {
     const a = toolKey('p256').publicPem;
     const b = toolKey('rsa2048').publicPem;
-    await expect(importPlanFromText(a + b, '', 'mine', [])).rejects.toMatchObject({ code: 'ERR_KEY_UNRECOGNISED' });
+    await expect(importPlanFromText(a + b, '', 'mine', [])).rejects.toMatchObject({
+      code: 'ERR_KEY_UNRECOGNISED',
+    });
   });
 });
 
@@ -142,7 +184,9 @@ describe('an imported RSA private key signs RS256 and PS256, never extractable',
     expect(pssPrivateKey!.algorithm.name).toBe('RSA-PSS');
     const data = new TextEncoder().encode('x');
     const pub = createPublicKey(toolKey('rsa2048').publicPem);
-    const pss = Buffer.from(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pssPrivateKey!, data));
+    const pss = Buffer.from(
+      await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pssPrivateKey!, data),
+    );
     expect(nodeVerify('sha256', data, { key: pub, padding: 6, saltLength: 32 }, pss)).toBe(true);
     expect(plan.message).toContain('It signs RS256 and PS256.');
   });
@@ -178,7 +222,12 @@ describe('Entra end to end: the profile’s key, its self-signed certificate, PS
     const [h, c, s] = out.token!.split('.');
     const pub = new X509Certificate(made.pem).publicKey;
     expect(
-      nodeVerify('sha256', Buffer.from(`${h}.${c}`), { key: pub, padding: 6, saltLength: 32 }, Buffer.from(s!, 'base64url')),
+      nodeVerify(
+        'sha256',
+        Buffer.from(`${h}.${c}`),
+        { key: pub, padding: 6, saltLength: 32 },
+        Buffer.from(s!, 'base64url'),
+      ),
     ).toBe(true);
   });
 
@@ -247,8 +296,20 @@ describe('certificate helpers', () => {
     expect(chosenCertificate('unknown', merged)).toBe(b);
     expect(chosenCertificate(PASTE_CERTIFICATE, merged)).toBeNull();
     expect(chosenCertificate('', undefined)).toBeNull();
-    const key = { label: 'k', spki: new Uint8Array(3), certificates: merged } as Pick<StoredKey, 'label' | 'spki' | 'certificates'>;
+    const key = { label: 'k', spki: new Uint8Array(3), certificates: merged } as Pick<
+      StoredKey,
+      'label' | 'spki' | 'certificates'
+    >;
     expect(trustedKeyInfo(key).certificates).toEqual([a.der, b.der]);
     expect(trustedKeyInfo({ ...key, certificates: undefined })).not.toHaveProperty('certificates');
+  });
+});
+
+describe('fileAsText (Import → Choose file…)', () => {
+  it('reads a DER .cer as its base64 and a PEM file as its text', async () => {
+    const { fileAsText } = await import('../../src/lib/encoding/der-file');
+    const der = certificateDer(CHAIN.leaf);
+    expect(await fileAsText(new Blob([der]))).toBe(Buffer.from(der).toString('base64'));
+    expect(await fileAsText(new Blob([CHAIN.leaf]))).toBe(CHAIN.leaf);
   });
 });

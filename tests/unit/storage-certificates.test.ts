@@ -81,7 +81,9 @@ describe('keystore: certificates', () => {
     const store = await fresh();
     const key = await entraKey();
     const cert = await certOf(key, 'gone');
-    await expect(store.updateKey('nope', { certificates: [cert] })).rejects.toMatchObject({ code: 'ERR_STORAGE_NOT_FOUND' });
+    await expect(store.updateKey('nope', { certificates: [cert] })).rejects.toMatchObject({
+      code: 'ERR_STORAGE_NOT_FOUND',
+    });
   });
 
   it('refuses a pair whose PSS twin private key is extractable', async () => {
@@ -91,7 +93,9 @@ describe('keystore: certificates', () => {
     execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-out', join(dir, 'k.pem')], { stdio: 'pipe' });
     const pem = readFileSync(join(dir, 'k.pem'), 'utf8');
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    const pss = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, true, ['sign']);
+    const pss = await crypto.subtle.importKey('pkcs8', der, { name: 'RSA-PSS', hash: 'SHA-256' }, true, [
+      'sign',
+    ]);
     await expect(store.putKey({ ...key, pssPrivateKey: pss })).rejects.toMatchObject({
       code: 'ERR_STORAGE_EXTRACTABLE',
     });

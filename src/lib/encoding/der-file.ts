@@ -6,9 +6,9 @@
  */
 export async function fileAsText(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const text = new TextDecoder().decode(bytes);
-  const binary = text.includes('\u0000') || text.includes('\uFFFD') || /[\u0001-\u0008\u000e-\u001f]/.test(text);
-  if (!binary || bytes[0] !== 0x30) return text;
+  // Control bytes other than tab and line ends: not text.
+  const binary = bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20));
+  if (!binary || bytes[0] !== 0x30) return new TextDecoder().decode(bytes);
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);

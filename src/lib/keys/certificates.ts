@@ -10,4 +10,3 @@ export function trustedKeyInfo(key: Pick<StoredKey, 'label' | 'spki' | 'certific
   const certificates = (key.certificates ?? []).map((c) => c.der);
   return { label: key.label, spki: key.spki, ...(certificates.length ? { certificates } : {}) };
 }
-

@@ -26,7 +26,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * (leaf first, as servers and CAs send them) gives the leaf's key; a private key may come with its
  * certificate. Certificates of other keys (the chain's CAs) are counted, not kept.
  */
-function oneKey(parsed: ParsedKey[]): { key: ParsedKey; certificates: Uint8Array<ArrayBuffer>[]; others: number } {
+function oneKey(parsed: ParsedKey[]): {
+  key: ParsedKey;
+  certificates: Uint8Array<ArrayBuffer>[];
+  others: number;
+} {
   const key = parsed.find((k) => k.kind === 'private') ?? parsed[0]!;
   const rest = parsed.filter((k) => k !== key);
   const isCert = (k: ParsedKey): k is ParsedPublicKey & { certificate: Uint8Array<ArrayBuffer> } =>
@@ -76,7 +80,10 @@ export async function importPlanFromText(
   const { key: parsed, certificates: ders, others } = oneKey(await parseKeySetText(text));
   const now = Date.now();
   const certificates = await readAll(ders, now);
-  const match = parsed.kind === 'public' && ders.length > 0 ? stored.find((k) => sameBytes(k.spki, parsed.spki)) : undefined;
+  const match =
+    parsed.kind === 'public' && ders.length > 0
+      ? stored.find((k) => sameBytes(k.spki, parsed.spki))
+      : undefined;
   if (match) {
     return {
       kind: 'certificates',

@@ -64,7 +64,12 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
         'The private key does not match the public key stored inside it: the file is damaged.',
       );
     }
-    return { privateKey, publicKey, jwsAlg: defaultAlgFor(parsed.type), ...(pssPrivateKey ? { pssPrivateKey } : {}) };
+    return {
+      privateKey,
+      publicKey,
+      jwsAlg: defaultAlgFor(parsed.type),
+      ...(pssPrivateKey ? { pssPrivateKey } : {}),
+    };
   } catch (e) {
     if (e instanceof KeybenchError) throw e;
     throw new KeybenchError(

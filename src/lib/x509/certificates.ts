@@ -109,7 +109,8 @@ function signingAlgorithm(privateKey: CryptoKey): Algorithm | EcdsaParams | RsaH
   }
   const hash = (a.hash as KeyAlgorithm | undefined)?.name ?? 'SHA-256';
   // An RSA-PSS key (Entra's PS256 key) signs with a salt as long as its hash, as RFC 4055 advises.
-  if (a.name === 'RSA-PSS') return { name: 'RSA-PSS', hash, saltLength: Number(hash.slice(4)) / 8 } as Algorithm;
+  if (a.name === 'RSA-PSS')
+    return { name: 'RSA-PSS', hash, saltLength: Number(hash.slice(4)) / 8 } as Algorithm;
   return { name: a.name ?? 'RSASSA-PKCS1-v1_5', hash };
 }
 

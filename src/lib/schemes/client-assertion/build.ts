@@ -59,7 +59,9 @@ function pickKey(p: PartnerRules, vars: Vars, keys: readonly CryptoKey[]): Crypt
   const rule = p.rules.find((r): r is ThumbprintRule => r.kind === 'thumbprint');
   const wanted = rule?.pairs.filter((x) => x.choice === vars[rule.choiceOption]).map((x) => x.alg) ?? [];
   const signs = (k: CryptoKey, algs: readonly string[]) => algs.includes(algOfKey(k) ?? '');
-  return keys.find((k) => signs(k, wanted) && signs(k, allowed)) ?? keys.find((k) => signs(k, allowed)) ?? keys[0]!;
+  return (
+    keys.find((k) => signs(k, wanted) && signs(k, allowed)) ?? keys.find((k) => signs(k, allowed)) ?? keys[0]!
+  );
 }
 
 /** The header, with the thumbprint from the certificate when the partner looks keys up by one. */
