@@ -14,7 +14,7 @@ import { test, expect, expectNoAxeViolations, storedKeysInPage } from './fixture
 import { tempDir } from '../unit/helpers';
 
 /** A CA and a leaf certificate it signed, made with openssl. */
-function opensslLeaf(): { pem: string; der: Buffer; x: X509Certificate } {
+function opensslLeaf(): { pem: string; der: Buffer; x: X509Certificate; key: string } {
   const dir = tempDir();
   const f = (n: string) => join(dir, n);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -62,7 +62,7 @@ function opensslLeaf(): { pem: string; der: Buffer; x: X509Certificate } {
   ]);
   const pem = readFileSync(f('l.pem'), 'utf8');
   const x = new X509Certificate(pem);
-  return { pem, der: x.raw, x };
+  return { pem, der: x.raw, x, key: readFileSync(f('l.key'), 'utf8') };
 }
 
 const LEAF = opensslLeaf();
@@ -195,4 +195,45 @@ test('Entra by its current docs: the profile’s PSS key, its certificate kept o
   await entra.getByLabel('Client ID').fill('11111111-2222-3333-4444-555555555555');
   await entra.getByLabel('Tenant ID').fill('contoso.onmicrosoft.com');
   await expect(page.getByTestId('microsoft-entra-id-summary')).toHaveAttribute('data-tone', 'ok');
+});
+
+test('an imported RSA private key, then its certificate: one stored key that signs Entra’s PS256 + x5t#S256 and RS256 + x5t', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  await page.getByLabel('Key to import').fill(LEAF.key);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'It signs RS256 and PS256.' })).toBeVisible();
+  await page.getByLabel('Key to import').fill(LEAF.pem);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Kept the certificate' })).toBeVisible();
+  await expect(page.getByRole('article')).toHaveCount(1);
+  await expectCertificateShown(page.getByRole('article'), LEAF.x);
+  const keys = await storedKeysInPage(page);
+  expect(keys).toMatchObject([{ kind: 'pair', extractable: false, exportRejected: true }]);
+  expect(keys[0]!.fields).toEqual(expect.arrayContaining(['certificates', 'pssPrivateKey']));
+
+  for (const [choice, alg, param, value] of [
+    [/x5t#S256 \+ PS256/, 'PS256', 'x5t#S256', b64u(LEAF.x.fingerprint256)],
+    [/x5t \+ RS256/, 'RS256', 'x5t', b64u(LEAF.x.fingerprint)],
+  ] as const) {
+    await page.getByRole('link', { name: 'Sign' }).click();
+    await page.getByRole('button', { name: 'JWT client assertion' }).click();
+    await page.getByLabel('Partner').selectOption('Microsoft Entra ID');
+    await page.getByRole('radio', { name: choice }).check();
+    await expect(page.getByLabel('Stored certificate')).toHaveValue(b64u(LEAF.x.fingerprint256));
+    await page.getByLabel('Client ID').fill('cid-1');
+    await page.getByLabel('Tenant ID').fill('contoso.onmicrosoft.com');
+    await page.getByRole('button', { name: 'Sign request' }).click();
+    const token = (await page.getByTestId('signed-token').textContent())!.trim();
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as object;
+    expect(header).toMatchObject({ alg, [param]: value });
+    await page.getByRole('link', { name: 'Inspect' }).click();
+    await page.getByRole('textbox', { name: /^JWT/ }).fill(token);
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-state', 'verified');
+    const entra = page.getByTestId('microsoft-entra-id-card');
+    await entra.getByLabel('Client ID').fill('cid-1');
+    await entra.getByLabel('Tenant ID').fill('contoso.onmicrosoft.com');
+    await expect(page.getByTestId('microsoft-entra-id-summary')).toHaveAttribute('data-tone', 'ok');
+  }
 });
