@@ -313,3 +313,27 @@ describe('fileAsText (Import → Choose file…)', () => {
     expect(await fileAsText(new Blob([CHAIN.leaf]))).toBe(CHAIN.leaf);
   });
 });
+
+describe('the refusal for a key of the other algorithm says how to get one', () => {
+  it('an RS256-only key asked for x5t#S256 + PS256: ERR_ASSERT_KEY_ALG naming the profile key and the import', async () => {
+    const pair = await generateKeyPair('rsa-2048');
+    const made = await createSelfSignedCertificate(pair, { commonName: 'x' }, 3);
+    const cert = await readCertificate(certificateDer(made.pem), 'generated');
+    const p = rulesFor('Microsoft Entra ID')!;
+    const values = {
+      partner: 'Microsoft Entra ID',
+      [fieldName(p, 'clientId')]: 'cid',
+      [fieldName(p, 'tenant')]: 't',
+      [fieldName(p, 'thumbprint')]: ENTRA_S256,
+    };
+    const key: SignerKey = { kind: 'pair', label: 'k', ...pair, certificates: [cert] };
+    const e = await form.sign(values, key, Date.now()).then(
+      () => null,
+      (x: unknown) => x as { code: string; message: string },
+    );
+    expect(e?.code).toBe('ERR_ASSERT_KEY_ALG');
+    expect(e?.message).toContain(
+      "generate one with the partner's profile (Keys), or import your RSA private key",
+    );
+  });
+});

@@ -43,7 +43,7 @@ function pairFor(rule: ThumbprintRule, vars: Vars, alg: string): ThumbprintPair 
   if (!pair) {
     throw new KeybenchError(
       'ERR_ASSERT_KEY_ALG',
-      `${pairs.map((x) => `${x.param} goes with ${x.alg}`).join('; ')}, but this stored key signs ${alg} (WebCrypto ties a non-extractable key to one algorithm). Choose the other thumbprint, or use a key that signs ${pairs.map((x) => x.alg).join(' or ')}.`,
+      `${pairs.map((x) => `${x.param} goes with ${x.alg}`).join('; ')}, but this stored key signs ${alg} (WebCrypto ties a non-extractable key to one algorithm). Choose the other thumbprint, or use a key that signs ${pairs.map((x) => x.alg).join(' or ')}${pairs.some((x) => x.alg === 'PS256') ? ": generate one with the partner's profile (Keys), or import your RSA private key, which then signs both" : ''}.`,
     );
   }
   return pair;
