@@ -5,7 +5,7 @@ import { describeKeyType, keyTypeOf } from '../lib/keys/key-type';
 import type { KeyDetails } from '../lib/keys/details';
 import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
 import type { PartnerId } from '../lib/partner-profile';
-import { defaultLabel, type StoredKey } from '../lib/keys/stored-key';
+import { defaultLabel, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
 import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
@@ -262,11 +262,17 @@ export class Keyring {
    */
   async importKey(text: string, label: string, owner?: KeyOwner): Promise<string> {
     // The ASN.1 code and the import's words are only needed here: load them on demand.
-    const { storedKeyFromText } = await import('../lib/keys/import-stored');
-    const { key, message } = await storedKeyFromText(text, label, owner);
-    await this.add(key);
+    const { importPlanFromText } = await import('../lib/keys/import-stored');
+    await this.#firstRead;
+    const plan = await importPlanFromText(text, label, owner, this.#keys);
+    await (plan.kind === 'new' ? this.add(plan.key) : this.keepCertificates(plan.keyId, plan.certificates));
     this.#requestPersistence();
-    return message;
+    return plan.message;
+  }
+
+  /** Keep certificates with a stored key (made from it, or imported with its public key). */
+  async keepCertificates(id: string, certificates: StoredCertificate[]): Promise<void> {
+    await this.#update(id, { certificates });
   }
 }
 

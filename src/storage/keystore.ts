@@ -5,7 +5,7 @@
 import { createStore, del, set, update, values, type UseStore } from 'idb-keyval';
 import { KeybenchError } from '../lib/errors';
 import type { PartnerId } from '../lib/partner-profile';
-import { upgradeStoredKey, type StoredKey } from '../lib/keys/stored-key';
+import { upgradeStoredKey, type StoredCertificate, type StoredKey } from '../lib/keys/stored-key';
 import type { KeyOwner } from '../lib/trust/owner';
 
 let store: UseStore | undefined;
@@ -55,7 +55,7 @@ export async function listKeys(): Promise<StoredKey[]> {
  * @throws KeybenchError ERR_STORAGE_EXTRACTABLE, ERR_STORAGE_WRITE, ERR_STORAGE_UNAVAILABLE
  */
 export async function putKey(key: StoredKey): Promise<void> {
-  if (key.privateKey && key.privateKey.extractable) {
+  if ([key.privateKey, key.pssPrivateKey].some((k) => k?.extractable)) {
     throw new KeybenchError(
       'ERR_STORAGE_EXTRACTABLE',
       'Refusing to store a private key that can be exported.',
@@ -64,7 +64,7 @@ export async function putKey(key: StoredKey): Promise<void> {
   if (key.kind === 'pair' && key.owner !== undefined && key.owner !== 'mine') {
     throw new KeybenchError('ERR_STORAGE_WRITE', "A key pair is always your own key, never a partner's.");
   }
-  if (key.kind === 'public' && key.privateKey) {
+  if (key.kind === 'public' && (key.privateKey || key.pssPrivateKey)) {
     throw new KeybenchError('ERR_STORAGE_WRITE', 'A trusted public key must not carry a private key.');
   }
   try {
@@ -84,6 +84,18 @@ export interface KeyMetadataPatch {
   partners?: Partial<Record<PartnerId, boolean>>;
   /** Whose key a trusted public key is. A key pair is always the user's own: setting a partner throws. */
   owner?: KeyOwner;
+  /** Certificates of the key to keep with it (one already kept is not added again). */
+  certificates?: readonly StoredCertificate[];
+}
+
+/** The key's certificates with `added` merged in: one entry per certificate (by SHA-256), oldest first. */
+export function mergeCertificates(
+  current: readonly StoredCertificate[] | undefined,
+  added: readonly StoredCertificate[],
+): StoredCertificate[] {
+  const out = [...(current ?? [])];
+  for (const c of added) if (!out.some((o) => o.x5tS256 === c.x5tS256)) out.push(c);
+  return out;
 }
 
 /** The record with the patch applied (pure: the caller runs it inside the write transaction). */
@@ -103,6 +115,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
     ...current,
     ...(patch.label === undefined ? {} : { label: patch.label }),
     ...(patch.owner === undefined ? {} : { owner: patch.owner }),
+    ...(patch.certificates && { certificates: mergeCertificates(current.certificates, patch.certificates) }),
     partners,
     progress: {
       publicKeyExported: patch.progress?.publicKeyExported ?? current.progress.publicKeyExported,
@@ -112,7 +125,7 @@ export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredK
 }
 
 /**
- * Change a stored key's metadata (label, progress, partners, whose key) and return the record as stored. The read and
+ * Change a stored key's metadata (label, progress, partners, whose key, certificates) and return the record as stored. The read and
  * the write are one IndexedDB transaction, and the patch is merged into the record read there, so
  * concurrent changes (a rename while a step is ticked, two steps at once) all land. The key
  * material cannot be changed this way.

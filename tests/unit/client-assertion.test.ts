@@ -471,11 +471,11 @@ describe('the engine finds the scheme', () => {
     );
     const f = await loadForm('client-assertion');
     expect(f?.fields[0]).toMatchObject({ name: 'partner', label: 'Partner', kind: 'choice' });
-    // Each partner's fields show only when that partner is chosen.
+    // Each partner's fields show only when that partner is chosen; the key pair that signs is always visible.
     const shown = (partner: string) =>
       f!.fields.filter((x) => !x.when || x.when({ partner })).map((x) => x.label);
-    expect(shown('Okta')).toEqual(['Partner', 'Client ID', 'Token endpoint', 'Key ID']);
-    expect(shown('Apple App Store Connect')).toEqual(['Partner', 'Issuer ID', 'Key ID', 'API']);
+    expect(shown('Okta')).toEqual(['Partner', 'Key pair', 'Client ID', 'Token endpoint', 'Key ID']);
+    expect(shown('Apple App Store Connect')).toEqual(['Partner', 'Key pair', 'Issuer ID', 'Key ID', 'API']);
     expect(shown('Apple App Store Connect')).not.toContain('Bundle ID');
   });
 });

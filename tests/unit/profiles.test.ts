@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PARTNER_PROFILES, partnerById, profileOfScheme } from '../../src/lib/partners/profiles';
 import { profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
 import { generateKeyPair } from '../../src/lib/keys/generate';
-import { KEY_SPECS } from '../../src/lib/keys/key-specs';
+import { KEY_SPECS, PROFILE_KEY_SPECS } from '../../src/lib/keys/key-specs';
 import { keyTypeOf } from '../../src/lib/keys/key-type';
 import { examineRequest } from '../../src/lib/schemes/engine/doctor';
 import type { SchemeId } from '../../src/lib/request/types';
@@ -61,7 +61,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
     it('generates only key types it accepts (real WebCrypto keys), the suggested one first', async () => {
       expect(profile.generate.length).toBeGreaterThan(0);
       for (const spec of profile.generate) {
-        expect(KEY_SPECS.map((s) => s.id)).toContain(spec);
+        expect([...KEY_SPECS, ...PROFILE_KEY_SPECS].map((s) => s.id)).toContain(spec);
         const pair = await generateKeyPair(spec);
         expect(profileAccepts(profile, keyTypeOf(pair.publicKey)), spec).toBe(true);
       }

@@ -37,14 +37,24 @@ export async function importPublicKey(parsed: ParsedPublicKey): Promise<{ public
  * was given and drops the JWK's private members.
  * @throws KeybenchError ERR_KEY_INVALID when the browser refuses the key or the halves do not match.
  */
-export async function importPrivateKey(
-  parsed: ParsedPrivateKey,
-): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey; jwsAlg: SigningAlg }> {
+export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  jwsAlg: SigningAlg;
+  /** RSA only: the same key imported again for RSA-PSS (PS256), also non-extractable. */
+  pssPrivateKey?: CryptoKey;
+}> {
   const params = importParams(parsed.type);
+  const load = (p: RsaHashedImportParams | EcKeyImportParams | Algorithm) =>
+    parsed.pkcs8
+      ? crypto.subtle.importKey('pkcs8', parsed.pkcs8, p, false, ['sign'])
+      : crypto.subtle.importKey('jwk', jwkForImport(parsed), p, false, ['sign']);
   try {
-    const privateKey = parsed.pkcs8
-      ? await crypto.subtle.importKey('pkcs8', parsed.pkcs8, params, false, ['sign'])
-      : await crypto.subtle.importKey('jwk', jwkForImport(parsed), params, false, ['sign']);
+    const privateKey = await load(params);
+    // WebCrypto ties a key to one algorithm, and the bytes are forgotten below: an RSA key is
+    // imported a second time now, so it can sign PS256 (Entra's current docs) as well as RS256.
+    const pssPrivateKey =
+      parsed.type.kty === 'RSA' ? await load({ name: 'RSA-PSS', hash: 'SHA-256' }) : undefined;
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
     const probe = new TextEncoder().encode('keybench key pair check');
     const sig = await crypto.subtle.sign(signParams(parsed.type), privateKey, probe);
@@ -54,7 +64,12 @@ export async function importPrivateKey(
         'The private key does not match the public key stored inside it: the file is damaged.',
       );
     }
-    return { privateKey, publicKey, jwsAlg: defaultAlgFor(parsed.type) };
+    return {
+      privateKey,
+      publicKey,
+      jwsAlg: defaultAlgFor(parsed.type),
+      ...(pssPrivateKey ? { pssPrivateKey } : {}),
+    };
   } catch (e) {
     if (e instanceof KeybenchError) throw e;
     throw new KeybenchError(

@@ -4,7 +4,7 @@ import type { KeyType } from './key-type';
  * The key pairs keybench generates. Which partner a pair serves is not part of the key: a partner
  * profile (src/lib/partners/*.profile.ts) says which of these it accepts.
  */
-export type KeySpecId = 'rsa-2048' | 'p-521' | 'ed25519';
+export type KeySpecId = 'rsa-2048' | 'p-521' | 'ed25519' | 'rsa-pss-2048';
 
 /** JWS algorithms keybench can sign with using a stored key. */
 export type SigningAlg =
@@ -21,8 +21,6 @@ export interface KeySpec {
   /** The private file's name in that recipe (server key files). */
   privateFileName: string;
   generateParams: RsaHashedKeyGenParams | EcKeyGenParams | Algorithm;
-  /** What the partner's docs tell you to run instead; shown so users know what keybench replaces. */
-  replaces: string;
 }
 
 /** The key specs, in the order they are offered. */
@@ -39,8 +37,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
       publicExponent: new Uint8Array([1, 0, 1]),
       hash: 'SHA-256',
     },
-    replaces:
-      'openssl genrsa -traditional -out private.pem 2048 && openssl rsa -in private.pem -pubout -out public.pem',
   },
   {
     id: 'p-521',
@@ -49,8 +45,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
     publicFileName: 'jwtECDSASHA512.key.pub',
     privateFileName: 'jwtECDSASHA512.key',
     generateParams: { name: 'ECDSA', namedCurve: 'P-521' },
-    replaces:
-      'ssh-keygen -t ecdsa -b 521 -m PEM -f jwtECDSASHA512.key && openssl ec -in jwtECDSASHA512.key -pubout -out jwtECDSASHA512.key.pub',
   },
   {
     id: 'ed25519',
@@ -59,14 +53,27 @@ export const KEY_SPECS: readonly KeySpec[] = [
     publicFileName: 'ed25519.pub.pem',
     privateFileName: 'ed25519.pem',
     generateParams: { name: 'Ed25519' },
-    replaces:
-      'openssl genpkey -algorithm ed25519 -out ed25519.pem && openssl pkey -in ed25519.pem -pubout -out ed25519.pub.pem',
+  },
+];
+
+/**
+ * Key pairs only a partner profile offers (not in the general list): an RSA-2048 key that signs
+ * RSA-PSS (PS256), what Entra ID's current docs ask for. WebCrypto ties a key to one algorithm, so
+ * this key signs PS256 only.
+ */
+export const PROFILE_KEY_SPECS: readonly KeySpec[] = [
+  {
+    ...KEY_SPECS[0]!,
+    id: 'rsa-pss-2048',
+    keyName: 'RSA-2048 PSS',
+    jwsAlg: 'PS256',
+    generateParams: { ...(KEY_SPECS[0]!.generateParams as RsaHashedKeyGenParams), name: 'RSA-PSS' },
   },
 ];
 
 /** The key spec with this id. */
 export function keySpecById(id: KeySpecId): KeySpec {
-  const p = KEY_SPECS.find((x) => x.id === id);
+  const p = [...KEY_SPECS, ...PROFILE_KEY_SPECS].find((x) => x.id === id);
   if (!p) throw new Error(`unknown key spec ${id}`);
   return p;
 }

@@ -40,6 +40,7 @@ export const SERVER_FORMATS: Record<KeySpecId, { format: PrivateFormat; label: s
   ed25519: [
     { format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY (what openssl genpkey -algorithm ed25519 writes)' },
   ],
+  'rsa-pss-2048': [{ format: 'pkcs8', label: 'PKCS#8 PRIVATE KEY' }],
 };
 
 /**

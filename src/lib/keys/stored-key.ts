@@ -48,6 +48,11 @@ export interface StoredKey {
   spki: Uint8Array<ArrayBuffer>;
   publicKey: CryptoKey;
   privateKey?: CryptoKey;
+  /**
+   * An imported RSA private key imported a second time for RSA-PSS (non-extractable too), so one
+   * stored key signs PS256 as well as RS256 (`privateKey`): WebCrypto ties a key to one algorithm.
+   */
+  pssPrivateKey?: CryptoKey;
   progress: OnboardingProgress;
   /**
    * Whose key it is (trust/roles.ts): a pair is always 'mine'; a trusted public key is the user's own

@@ -7,7 +7,8 @@ export default definePartner({
   name: 'Microsoft Entra ID',
   order: 5,
   accepts: [{ kty: 'RSA', minBits: 2048, maxBits: 16384 }],
-  generate: ['rsa-2048'],
+  // The current docs sign PS256: a key made for RSA-PSS. The RS256 key serves the older docs' x5t.
+  generate: ['rsa-pss-2048', 'rsa-2048'],
   upload: {
     format: 'certificate-pem',
     fileName: 'certificate.pem',
@@ -21,14 +22,15 @@ export default definePartner({
   },
   checklist: [
     {
-      title: 'Generate an RSA-2048 key pair',
-      detail: 'The private key stays in this browser, non-extractable.',
+      title: 'Generate an RSA-2048 PSS key pair (signs PS256)',
+      detail:
+        'What the current docs use (PS256 + x5t#S256). The private key stays in this browser, non-extractable. An imported RSA private key signs both PS256 and RS256.',
       action: 'generate',
     },
     {
       title: 'Make a certificate of the key and upload it',
       detail:
-        'Keys → Create self-signed certificate; upload the downloaded .pem under Certificates & secrets. Entra shows its SHA-1 thumbprint.',
+        'Keys → Create self-signed certificate (it is kept with the key); upload the downloaded .cer or .pem under Certificates & secrets. Entra shows its SHA-1 thumbprint.',
       action: 'upload',
     },
     {

@@ -1,6 +1,7 @@
 /**
- * PKCS#10 requests and self-signed certificates signed by a stored (non-extractable) key, through
- * @peculiar/x509. This module is heavy (~50 KB gzip): import it dynamically, never on first paint.
+ * PKCS#10 requests and self-signed certificates signed by a stored (non-extractable) key, and
+ * certificates read for keeping with their key, through @peculiar/x509 (the only module that
+ * imports it, after reflect-metadata). This module is heavy (~50 KB gzip): import it dynamically, never on first paint.
  */
 import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) needs the Reflect API.
 import {
@@ -11,12 +12,14 @@ import {
   Pkcs10CertificateRequestGenerator,
   SubjectAlternativeNameExtension,
   SubjectKeyIdentifierExtension,
+  X509Certificate,
   X509CertificateGenerator,
   type Extension,
   type JsonName,
 } from '@peculiar/x509';
 import { toHex } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
+import type { StoredCertificate } from '../keys/stored-key';
 import { thumbprints } from './thumbprint';
 
 /** The subject and SANs a user fills in. */
@@ -104,10 +107,11 @@ function signingAlgorithm(privateKey: CryptoKey): Algorithm | EcdsaParams | RsaH
       { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' }[a.namedCurve ?? ''] ?? 'SHA-512';
     return { name: 'ECDSA', hash };
   }
-  return {
-    name: a.name ?? 'RSASSA-PKCS1-v1_5',
-    hash: (a.hash as KeyAlgorithm | undefined)?.name ?? 'SHA-256',
-  };
+  const hash = (a.hash as KeyAlgorithm | undefined)?.name ?? 'SHA-256';
+  // An RSA-PSS key (Entra's PS256 key) signs with a salt as long as its hash, as RFC 4055 advises.
+  if (a.name === 'RSA-PSS')
+    return { name: 'RSA-PSS', hash, saltLength: Number(hash.slice(4)) / 8 } as Algorithm;
+  return { name: a.name ?? 'RSASSA-PKCS1-v1_5', hash };
 }
 
 /**
@@ -169,5 +173,39 @@ export async function createSelfSignedCertificate(
     sha1: sha1!,
     x5t,
     x5tS256,
+  };
+}
+
+/**
+ * The record to keep for a certificate's DER.
+ * @throws KeybenchError ERR_DER when the bytes are not an X.509 certificate.
+ */
+export async function readCertificate(
+  der: Uint8Array<ArrayBuffer>,
+  origin: StoredCertificate['origin'],
+  now = Date.now(),
+): Promise<StoredCertificate> {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(der);
+  } catch (e) {
+    throw new KeybenchError(
+      'ERR_DER',
+      `This is not an X.509 certificate keybench can read (${e instanceof Error ? e.message : e}).`,
+      { cause: e },
+    );
+  }
+  const { x5t, x5tS256 } = await thumbprints(der);
+  return {
+    der: new Uint8Array(der),
+    subject: cert.subject,
+    issuer: cert.issuer,
+    notBefore: cert.notBefore.getTime(),
+    notAfter: cert.notAfter.getTime(),
+    serial: cert.serialNumber.toLowerCase(),
+    x5t,
+    x5tS256,
+    origin,
+    addedAt: now,
   };
 }

@@ -43,10 +43,25 @@ function pairFor(rule: ThumbprintRule, vars: Vars, alg: string): ThumbprintPair 
   if (!pair) {
     throw new KeybenchError(
       'ERR_ASSERT_KEY_ALG',
-      `${pairs.map((x) => `${x.param} goes with ${x.alg}`).join('; ')}, but this stored key signs ${alg} (WebCrypto ties a non-extractable key to one algorithm). Choose the other thumbprint, or use a key that signs ${pairs.map((x) => x.alg).join(' or ')}.`,
+      `${pairs.map((x) => `${x.param} goes with ${x.alg}`).join('; ')}, but this stored key signs ${alg} (WebCrypto ties a non-extractable key to one algorithm). Choose the other thumbprint, or use a key that signs ${pairs.map((x) => x.alg).join(' or ')}${pairs.some((x) => x.alg === 'PS256') ? ": generate one with the partner's profile (Keys), or import your RSA private key, which then signs both" : ''}.`,
     );
   }
   return pair;
+}
+
+/**
+ * Of one stored key's private keys (an imported RSA key has an RS256 and a PS256 one), the one to
+ * sign with: the first whose algorithm the chosen thumbprint goes with, else the first the partner
+ * accepts, else the first (whose refusal then explains itself).
+ */
+function pickKey(p: PartnerRules, vars: Vars, keys: readonly CryptoKey[]): CryptoKey {
+  const allowed = allowedAlgs(p, vars);
+  const rule = p.rules.find((r): r is ThumbprintRule => r.kind === 'thumbprint');
+  const wanted = rule?.pairs.filter((x) => x.choice === vars[rule.choiceOption]).map((x) => x.alg) ?? [];
+  const signs = (k: CryptoKey, algs: readonly string[]) => algs.includes(algOfKey(k) ?? '');
+  return (
+    keys.find((k) => signs(k, wanted) && signs(k, allowed)) ?? keys.find((k) => signs(k, allowed)) ?? keys[0]!
+  );
 }
 
 /** The header, with the thumbprint from the certificate when the partner looks keys up by one. */
@@ -110,7 +125,7 @@ function requestOf(
 export async function makeAssertion(
   p: PartnerRules,
   options: Readonly<Record<string, string>>,
-  privateKey: CryptoKey,
+  keys: CryptoKey | readonly CryptoKey[],
   nowMs: number,
 ): Promise<SignOutput> {
   const vars: Vars = { ...deriveVars(withDefaults(p, options)), ...freshVars(nowMs) };
@@ -119,6 +134,7 @@ export async function makeAssertion(
     const labels = missing.map((n) => p.options.find((f) => f.name === n)?.label ?? n);
     throw new KeybenchError('ERR_ASSERT_INPUT', `${p.partnerName} needs: ${labels.join(', ')}.`);
   }
+  const privateKey = pickKey(p, vars, Array.isArray(keys) ? keys : [keys as CryptoKey]);
   const alg = algOfKey(privateKey);
   const allowed = allowedAlgs(p, vars);
   if (!alg || !allowed.includes(alg)) {

@@ -3,6 +3,8 @@
  * (shown by `when`), all as data from rules/. sign() makes the assertion with the stored key.
  */
 import { KeybenchError } from '../../errors';
+import { certificateChoiceName, chosenCertificate } from '../../keys/certificate-choice';
+import { certificatePem } from '../../x509/thumbprint';
 import { defineForm, type FormField, type FormValues } from '../engine/types';
 import { makeAssertion } from './build';
 import { PARTNER_RULES, rulesFor } from './rules';
@@ -28,11 +30,29 @@ const PARTNER: FormField = {
   remember: true,
 };
 
-/** One partner's option as a form field, shown only when that partner is chosen. */
+/** The option that holds the partner's certificate (its thumbprint rule names it), if any. */
+function certificateOption(p: PartnerRules): string | undefined {
+  for (const r of p.rules) if (r.kind === 'thumbprint') return r.certificateOption;
+  return undefined;
+}
+
+const KEY: FormField = {
+  name: 'key',
+  label: 'Key pair',
+  kind: 'key',
+  default: '',
+  help: 'The stored key pair that signs; its certificates are offered below.',
+};
+
+/**
+ * One partner's option as a form field, shown only when that partner is chosen. The certificate
+ * option offers the chosen key's stored certificates, with the paste as the fallback.
+ */
 function fieldOf(p: PartnerRules, f: FormField): FormField {
   const own = f.when;
   return {
     ...f,
+    ...(f.name === certificateOption(p) ? { kind: 'certificate' as const } : {}),
     name: fieldName(p, f.name),
     when: (v) => chosen(v) === p && (own ? own(optionValues(p, v)) : true),
   };
@@ -50,7 +70,7 @@ export function optionValues(p: PartnerRules, values: FormValues): Record<string
 
 export default defineForm({
   id: 'client-assertion',
-  fields: [PARTNER, ...PARTNER_RULES.flatMap((p) => p.options.map((f) => fieldOf(p, f)))],
+  fields: [PARTNER, KEY, ...PARTNER_RULES.flatMap((p) => p.options.map((f) => fieldOf(p, f)))],
   keyTypes: ['RSA', 'EC', 'OKP'],
   async sign(values, key, nowMs) {
     const p = chosen(values);
@@ -61,6 +81,14 @@ export default defineForm({
         'A client assertion is signed with a stored key pair, not a secret.',
       );
     }
-    return makeAssertion(p, optionValues(p, values), key.privateKey, nowMs);
+    const options = optionValues(p, values);
+    const option = certificateOption(p);
+    if (option) {
+      const choice = values[certificateChoiceName(fieldName(p, option))];
+      const stored = chosenCertificate(choice, key.certificates);
+      if (stored) options[option] = certificatePem(stored.der);
+    }
+    const keys = key.pssPrivateKey ? [key.privateKey, key.pssPrivateKey] : [key.privateKey];
+    return makeAssertion(p, options, keys, nowMs);
   },
 });

@@ -22,6 +22,7 @@ import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis, DoctorInput, ParsedRequest } from '../../request/types';
 import type { Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
+import type { StoredCertificate } from '../../keys/stored-key';
 
 /** A scheme's stable id: its folder name (`qredo`, `qit-v2`, `rfc9421`, `snowflake-jwt`, …). */
 export type SchemeId = string;
@@ -192,8 +193,12 @@ export function defineTokenCheck(check: TokenCheck): TokenCheck {
 
 // ─── Forms (the Sign view) ─────────────────────────────────────────────────────────────────────
 
-/** How a field is entered. `key`: a stored key (or secret) picker, filtered by `keyTypes`. */
-export type FieldKind = 'text' | 'textarea' | 'choice' | 'multi' | 'integer' | 'checkbox' | 'key';
+/**
+ * How a field is entered. `key`: a stored key (or secret) picker, filtered by `keyTypes`.
+ * `certificate`: one of the chosen key's stored certificates, or a pasted PEM (the field's value).
+ */
+export type FieldKind =
+  'text' | 'textarea' | 'choice' | 'multi' | 'integer' | 'checkbox' | 'key' | 'certificate';
 
 /** A value of a form field. */
 export type FieldValue = string | number | boolean | readonly string[];
@@ -225,8 +230,12 @@ export type SignerKey =
       kind: 'pair';
       label: string;
       privateKey: CryptoKey;
+      /** The same key imported for RSA-PSS too (an imported RSA key signs RS* and PS*). */
+      pssPrivateKey?: CryptoKey;
       publicKey: CryptoKey;
       spki: Uint8Array<ArrayBuffer>;
+      /** The certificates stored with the key, oldest first. */
+      certificates?: readonly StoredCertificate[];
     }
   | { kind: 'secret'; label: string; secret: Uint8Array<ArrayBuffer> };
 
