@@ -1,8 +1,8 @@
-import { defineConfig } from 'vitest/config';
-import type { Plugin } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { headersForPath, readHeadersFile } from './scripts/headers.mjs';
+import { buildInputsHash, STAMP_FILE } from './scripts/build-inputs.mjs';
 
 /** The CSP in index.html is for production; the dev server needs inline styles and a websocket. */
 function devWithoutCsp(): Plugin {
@@ -83,6 +83,28 @@ function chunkModules(): Plugin {
   };
 }
 
+/**
+ * Writes the hash of the build's sources into the build (dist/.vite/build-inputs.txt), taken when the
+ * build starts: `npm start` serves dist/ without building again only if the sources still match it.
+ */
+function buildInputsStamp(): Plugin {
+  let root = process.cwd();
+  let hash = '';
+  return {
+    name: 'keybench:build-inputs-stamp',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+    },
+    buildStart() {
+      hash = buildInputsHash(root);
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: STAMP_FILE, source: `${hash}\n` });
+    },
+  };
+}
+
 /** Installable and offline after one visit: Workbox precaches every file of the build. */
 const pwa = VitePWA({
   registerType: 'prompt', // a new version waits for the user's "Reload", never swaps mid-task
@@ -114,7 +136,15 @@ const pwa = VitePWA({
 
 export default defineConfig({
   base: './',
-  plugins: [svelte(), devWithoutCsp(), stylesheetFirst(), chunkModules(), pwa, previewWithHeaders()],
+  plugins: [
+    svelte(),
+    devWithoutCsp(),
+    stylesheetFirst(),
+    chunkModules(),
+    buildInputsStamp(),
+    pwa,
+    previewWithHeaders(),
+  ],
   // The request doctor's worker (src/lib/schemes/engine/doctor.worker.ts) is a module worker: it splits
   // into chunks like the page (the key parser loads lazily inside it too).
   worker: { format: 'es' },
@@ -128,10 +158,4 @@ export default defineConfig({
     },
   },
   preview: { host: '127.0.0.1' },
-  test: {
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-  },
 });
