@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -32,23 +35,41 @@ function previewWithHeaders(): Plugin {
 }
 
 /**
- * The stylesheet is the one thing the first paint waits for (index.html's static first screen needs
- * no script): link it before the entry script, so the browser asks for it first and a busy server
- * answers it first.
+ * The entry stylesheet was the one request the first paint waited for (index.html's static first
+ * screen needs no script). It goes inline, as a <style> the CSP allows by its SHA-256 (never
+ * 'unsafe-inline'), in index.html's meta and in the built _headers. The file stays in the build: lazy
+ * chunks that share its styles still ask for it (after the first paint).
  */
-function stylesheetFirst(): Plugin {
+function inlineEntryStylesheet(): Plugin {
+  let outDir = 'dist';
+  let styleHash = '';
+  const withHash = (csp: string) => csp.replaceAll("style-src 'self';", `style-src 'self' ${styleHash};`);
   return {
-    name: 'keybench:stylesheet-first',
+    name: 'keybench:inline-entry-stylesheet',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     transformIndexHtml: {
       order: 'post',
-      handler(html) {
-        const links = html.match(/\s*<link rel="stylesheet"[^>]*>/g) ?? [];
-        if (links.length === 0) return html;
-        const rest = links.reduce((h, l) => h.replace(l, ''), html);
-        const at = rest.search(/\s*<script type="module"/);
-        return at < 0 ? html : rest.slice(0, at) + links.join('') + rest.slice(at);
+      handler(html, ctx) {
+        const links = html.match(/\s*<link rel="stylesheet"[^>]*href="\.\/([^"]+\.css)"[^>]*>/g) ?? [];
+        if (links.length !== 1 || !ctx.bundle) return html;
+        const file = /href="\.\/([^"]+)"/.exec(links[0]!)![1]!;
+        const asset = ctx.bundle[file];
+        if (!asset || asset.type !== 'asset') return html;
+        const css = String(asset.source);
+        styleHash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
+        const meta = /(http-equiv="Content-Security-Policy"\s+content=")([^"]+)(")/;
+        return html
+          .replace(links[0]!, `\n    <style>${css}</style>`)
+          .replace(meta, (_m, a: string, csp: string, b: string) => a + withHash(csp) + b);
       },
+    },
+    writeBundle() {
+      // public/_headers, as copied into the build: the page's CSP there must allow the same style.
+      const file = join(outDir, '_headers');
+      if (styleHash && existsSync(file)) writeFileSync(file, withHash(readFileSync(file, 'utf8')));
     },
   };
 }
@@ -139,7 +160,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     devWithoutCsp(),
-    stylesheetFirst(),
+    inlineEntryStylesheet(),
     chunkModules(),
     buildInputsStamp(),
     pwa,
