@@ -1,8 +1,11 @@
-import { defineConfig } from 'vitest/config';
-import type { Plugin } from 'vite';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { headersForPath, readHeadersFile } from './scripts/headers.mjs';
+import { buildInputsHash, STAMP_FILE } from './scripts/build-inputs.mjs';
 
 /** The CSP in index.html is for production; the dev server needs inline styles and a websocket. */
 function devWithoutCsp(): Plugin {
@@ -32,23 +35,41 @@ function previewWithHeaders(): Plugin {
 }
 
 /**
- * The stylesheet is the one thing the first paint waits for (index.html's static first screen needs
- * no script): link it before the entry script, so the browser asks for it first and a busy server
- * answers it first.
+ * The entry stylesheet was the one request the first paint waited for (index.html's static first
+ * screen needs no script). It goes inline, as a <style> the CSP allows by its SHA-256 (never
+ * 'unsafe-inline'), in index.html's meta and in the built _headers. The file stays in the build: lazy
+ * chunks that share its styles still ask for it (after the first paint).
  */
-function stylesheetFirst(): Plugin {
+function inlineEntryStylesheet(): Plugin {
+  let outDir = 'dist';
+  let styleHash = '';
+  const withHash = (csp: string) => csp.replaceAll("style-src 'self';", `style-src 'self' ${styleHash};`);
   return {
-    name: 'keybench:stylesheet-first',
+    name: 'keybench:inline-entry-stylesheet',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     transformIndexHtml: {
       order: 'post',
-      handler(html) {
-        const links = html.match(/\s*<link rel="stylesheet"[^>]*>/g) ?? [];
-        if (links.length === 0) return html;
-        const rest = links.reduce((h, l) => h.replace(l, ''), html);
-        const at = rest.search(/\s*<script type="module"/);
-        return at < 0 ? html : rest.slice(0, at) + links.join('') + rest.slice(at);
+      handler(html, ctx) {
+        const links = html.match(/\s*<link rel="stylesheet"[^>]*href="\.\/([^"]+\.css)"[^>]*>/g) ?? [];
+        if (links.length !== 1 || !ctx.bundle) return html;
+        const file = /href="\.\/([^"]+)"/.exec(links[0]!)![1]!;
+        const asset = ctx.bundle[file];
+        if (!asset || asset.type !== 'asset') return html;
+        const css = String(asset.source);
+        styleHash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
+        const meta = /(http-equiv="Content-Security-Policy"\s+content=")([^"]+)(")/;
+        return html
+          .replace(links[0]!, `\n    <style>${css}</style>`)
+          .replace(meta, (_m, a: string, csp: string, b: string) => a + withHash(csp) + b);
       },
+    },
+    writeBundle() {
+      // public/_headers, as copied into the build: the page's CSP there must allow the same style.
+      const file = join(outDir, '_headers');
+      if (styleHash && existsSync(file)) writeFileSync(file, withHash(readFileSync(file, 'utf8')));
     },
   };
 }
@@ -79,6 +100,28 @@ function chunkModules(): Plugin {
         fileName: '.vite/chunks.json',
         source: JSON.stringify(chunks, null, 1),
       });
+    },
+  };
+}
+
+/**
+ * Writes the hash of the build's sources into the build (dist/.vite/build-inputs.txt), taken when the
+ * build starts: `npm start` serves dist/ without building again only if the sources still match it.
+ */
+function buildInputsStamp(): Plugin {
+  let root = process.cwd();
+  let hash = '';
+  return {
+    name: 'keybench:build-inputs-stamp',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+    },
+    buildStart() {
+      hash = buildInputsHash(root);
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: STAMP_FILE, source: `${hash}\n` });
     },
   };
 }
@@ -114,7 +157,15 @@ const pwa = VitePWA({
 
 export default defineConfig({
   base: './',
-  plugins: [svelte(), devWithoutCsp(), stylesheetFirst(), chunkModules(), pwa, previewWithHeaders()],
+  plugins: [
+    svelte(),
+    devWithoutCsp(),
+    inlineEntryStylesheet(),
+    chunkModules(),
+    buildInputsStamp(),
+    pwa,
+    previewWithHeaders(),
+  ],
   // The request doctor's worker (src/lib/schemes/engine/doctor.worker.ts) is a module worker: it splits
   // into chunks like the page (the key parser loads lazily inside it too).
   worker: { format: 'es' },
@@ -128,10 +179,4 @@ export default defineConfig({
     },
   },
   preview: { host: '127.0.0.1' },
-  test: {
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-  },
 });

@@ -1,7 +1,7 @@
 // Renders public/favicon.svg's mark into the PNG icons the web manifest lists (run by hand when
 // the mark changes; the PNGs are committed). Uses the system Chromium, like the tests.
 import { readFileSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { chromium } from '../tests/tools.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const svg = readFileSync(new URL('../public/favicon.svg', import.meta.url), 'utf8');

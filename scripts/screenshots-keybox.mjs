@@ -5,7 +5,7 @@
 // the Keys view's certificate form with its required name marked.
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { chromium } from '../tests/tools.mjs';
 import { preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './chromium.mjs';
 

@@ -3,7 +3,7 @@
 // in light, dark and phone (390×844) to docs/screenshots/*.png, as a first-time visitor sees them
 // after one key pair was generated and one token pasted. The README shows them.
 import { mkdirSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { chromium } from '../tests/tools.mjs';
 import { preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './chromium.mjs';
 
@@ -111,7 +111,7 @@ console.log(`screenshots in ${OUT}/`);
 /**
  * A JWT signed in the page with the stored key pair (ES512), straight from IndexedDB: the key
  * stays non-extractable, only the token comes back.
- * @param {import('@playwright/test').Page} page
+ * @param {import('../tests/tools.mjs').Page} page
  */
 async function signedToken(page) {
   return page.evaluate(async () => {

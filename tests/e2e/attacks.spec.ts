@@ -147,9 +147,10 @@ test('a private key pasted before any token is cleared at once; one the parser r
 test('1 MB of BEGIN lines in the key box is refused without freezing the tab', async ({ page }) => {
   await page.goto('./#/inspect');
   await page.getByLabel('JWT').fill(nodeJws('ES256', toolKey('p256').privateKey));
-  // Before the fix the PEM scan alone blocked the tab for ~23 s on this text.
-  const handling = await pasteInto(page, '#key-input', '-----BEGIN A-----\n'.repeat(58_000));
-  expect(handling).toBeLessThan(5_000);
+  // Before the fix the PEM scan alone blocked the tab for ~23 s on this text: now text over the cap
+  // is refused by its length, before any scan (speed itself is measured by npm run bench).
+  await pasteInto(page, '#key-input', '-----BEGIN A-----\n'.repeat(58_000));
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'ERR_KEY_TOO_LARGE');
   await expect(page.getByTestId('verdict')).toContainText('keybench reads key text up to 256 KB');
   // The page still answers.
   await page.getByLabel('Verification key').fill(toolKey('p256').publicPem);
@@ -169,18 +170,15 @@ test('a 5 MB token does not stall typing: decoded when typing pauses', async ({ 
   const right = await page.evaluate(async () => {
     const box = document.querySelector<HTMLTextAreaElement>('#jwt-input')!;
     box.value = box.value.replace('.c2ln', '.c2lnA');
-    const t0 = performance.now();
     box.dispatchEvent(new Event('input', { bubbles: true }));
-    const handling = performance.now() - t0;
     // A zero-delay timer runs before the decode timer (due later): what the page shows meanwhile.
     await new Promise((r) => setTimeout(r, 0));
     return {
-      handling,
       notes: document.querySelector('#jwt-notes')!.textContent,
       state: document.querySelector('[data-testid="verdict"]')!.getAttribute('data-state'),
     };
   });
-  expect(right.handling).toBeLessThan(1000); // decoding 5 MB on the spot took far longer than that
+  // Not decoded in the input handler (that took seconds on 5 MB): pending, with a note.
   expect(right.notes).toContain('Decoding when you pause typing…');
   expect(right.state).toBe('pending');
   await expect(page.getByText('Decoding when you pause typing…')).toHaveCount(0, { timeout: 30_000 });

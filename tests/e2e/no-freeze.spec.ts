@@ -1,11 +1,12 @@
 /**
- * No freeze, whatever is pasted (issue 17 §4), through the page: a 6 M-character key box is
- * refused before any scan (the old verdict never stays beside it, a private key in it is cleared),
- * and the request doctor's search over a 7 MB body runs in a worker, so the page's longest task
- * stays near that of pasting 7 MB of plain text. Each failed before its fix.
+ * No freeze, whatever is pasted, through the page: a 6 M-character key box is refused before any
+ * scan (the old verdict never stays beside it, a private key in it is cleared), and the request
+ * doctor's search over a 7 MB body runs in a worker: the page hands it the job and shows its answer.
+ * Each failed before its fix. The page's task lengths are measured by npm run bench, not asserted here.
  */
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
-import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, pasteInto } from './fixtures';
 import { nodeJws, toolKey } from '../unit/jwt-helpers';
 
@@ -24,46 +25,40 @@ function binanceCurl(size = 7_000_000): { curl: string; publicPem: string } {
   };
 }
 
-/** Start recording the page's long tasks (a fresh list), and when the verdict's code changes. */
-async function watchLongTasks(page: Page) {
-  await page.getByTestId('verdict').waitFor();
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      __tasks: { end: number; duration: number }[];
-      __codeAt: number;
-      __observers?: { disconnect(): void }[];
-    };
-    for (const o of w.__observers ?? []) o.disconnect();
-    w.__tasks = [];
-    w.__codeAt = Infinity;
-    const tasks = new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        w.__tasks.push({ end: e.startTime + e.duration, duration: e.duration });
-    });
-    tasks.observe({ type: 'longtask' });
-    const verdict = document.querySelector('[data-testid="verdict"]')!;
-    const code = new MutationObserver(() => {
-      if (verdict.getAttribute('data-code')) w.__codeAt = Math.min(w.__codeAt, performance.now());
-    });
-    code.observe(verdict, { attributes: true, attributeFilter: ['data-code'] });
-    w.__observers = [tasks, code];
-  });
+/**
+ * Records, before the page's own scripts run, every message the page posts to a worker (its type and
+ * the length of its text) and every message a worker posts back (its type): what shows that a job
+ * went to the doctor's worker and its answer came from there.
+ */
+function recordWorkerMessages() {
+  const log: { dir: 'to' | 'from'; type: string; length?: number }[] = [];
+  (window as unknown as { __workerLog: typeof log }).__workerLog = log;
+  const Original = window.Worker;
+  window.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.addEventListener('message', (e) => log.push({ dir: 'from', type: String(e.data?.type) }));
+    }
+    override postMessage(message: unknown, transfer?: unknown) {
+      const m = message as { type?: unknown; text?: unknown };
+      log.push({
+        dir: 'to',
+        type: String(m?.type),
+        length: typeof m?.text === 'string' ? m.text.length : undefined,
+      });
+      super.postMessage(message, transfer as Transferable[]);
+    }
+  };
 }
 
-/**
- * The longest task that ended before the verdict came (the paste's handling and any work of the
- * doctor on the page; not the rendering of the verdict itself), once the tasks have been reported.
- */
-async function longestTask(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) =>
-        setTimeout(() => {
-          const w = window as unknown as { __tasks: { end: number; duration: number }[]; __codeAt: number };
-          resolve(Math.max(0, ...w.__tasks.filter((t) => t.end <= w.__codeAt).map((t) => t.duration)));
-        }, 200),
-      ),
+/** The page's own chunk of the request doctor (the one it loads only when no worker can run it). */
+function pageDoctorChunk(): string {
+  const chunks: { file: string; modules: string[] }[] = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../dist/.vite/chunks.json'), 'utf8'),
   );
+  const chunk = chunks.find((c) => c.modules.includes('src/lib/schemes/engine/doctor.ts'));
+  if (!chunk) throw new Error('No page chunk holds src/lib/schemes/engine/doctor.ts: has the build changed?');
+  return chunk.file.replace(/^assets\//, '');
 }
 
 test('6 M characters in the key box: refused before any scan, a private key in them cleared, the old "verified" gone', async ({
@@ -92,28 +87,40 @@ test('6 M characters in the key box: refused before any scan, a private key in t
 test('a 7 MB Binance body with repeated parameters: the doctor runs in a worker, the page stays responsive', async ({
   page,
 }) => {
+  // Structure, not timing (a timing fails on a busy machine): the paste's handler returns before any
+  // verdict, the whole request goes to the doctor's worker, the verdict is the worker's answer, and the
+  // page never loads its own copy of the doctor. How long the page's tasks take is in npm run bench.
   test.setTimeout(240_000);
   const { curl, publicPem } = binanceCurl();
+  await page.addInitScript(recordWorkerMessages);
   await page.goto('./#/inspect');
   const verdict = page.getByTestId('verdict');
-
-  // Baseline: as much plain text in the same box.
-  await watchLongTasks(page);
-  await pasteInto(page, '#jwt-input', 'x'.repeat(curl.length));
-  await expect(page.getByTestId('header-json').or(verdict)).toBeVisible();
-  await page.waitForTimeout(1_000);
-  const baseline = await longestTask(page);
-  await page.getByLabel(/^JWT/).fill('');
-
   await page.getByLabel('Verification key').fill(publicPem);
-  await watchLongTasks(page);
-  await pasteInto(page, '#jwt-input', curl);
+
+  const atOnce = await page.evaluate((text) => {
+    const box = document.querySelector<HTMLTextAreaElement>('#jwt-input')!;
+    box.value = text;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    // What the handler left when it returned: no examination yet.
+    return document.querySelector('[data-testid="verdict"]')?.getAttribute('data-code') ?? null;
+  }, curl);
+  expect(atOnce).not.toBe('ERR_BINANCE_DUPLICATE_PARAM');
+
   await expect(verdict).toHaveAttribute('data-code', 'ERR_BINANCE_DUPLICATE_PARAM', { timeout: 180_000 });
-  const longest = await longestTask(page);
-  await expect(page.getByTestId('doctor-note')).toHaveCount(0); // it ran in the worker
-  console.log(`longest task: plain text ${baseline.toFixed(0)} ms, Binance body ${longest.toFixed(0)} ms`);
-  // On the page the doctor's search made a task of 2.4 s beside a 1.05 s paste (checked with the worker off).
-  expect(longest).toBeLessThan(baseline * 1.25 + 250);
+  await expect(page.getByTestId('doctor-note')).toHaveCount(0); // the note says it ran on the page
+  const log = await page.evaluate(
+    () =>
+      (window as unknown as { __workerLog: { dir: string; type: string; length?: number }[] }).__workerLog,
+  );
+  const jobs = log.filter((m) => m.dir === 'to' && m.type === 'examine');
+  expect(jobs.map((m) => m.length)).toContain(curl.length); // the whole request went to the worker
+  expect(log.filter((m) => m.dir === 'from').map((m) => m.type)).toContain('done'); // and it answered
+  const doctorChunk = pageDoctorChunk();
+  const pageScripts = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()!),
+  );
+  expect(pageScripts.some((name) => /^doctor\.worker-.*\.js$/.test(name))).toBe(true);
+  expect(pageScripts).not.toContain(doctorChunk); // the page itself never loaded the doctor
 });
 
 test('offline: the doctor worker comes from the service worker cache and examines a request', async ({

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations, generateKey, pasteInto } from './fixtures';
+import { test, expect, expectNoAxeViolations, generateKey } from './fixtures';
 import { vector, vectorPath } from '../unit/helpers';
 import { nodeJws, toolKey } from '../unit/jwt-helpers';
 
@@ -124,8 +124,18 @@ test('a 1 MB body: the paste stays responsive and the verdict arrives', async ({
   await page.goto('./#/inspect');
   const big = JSON.stringify({ ...body, blob: 'x'.repeat(1_000_000) });
   const ts = nowSeconds();
-  const handling = await pasteInto(page, '#jwt-input', qredoCurl(URL_, ts, opensslXSign(ts, URL_, big), big));
-  expect(handling).toBeLessThan(5_000);
+  // The paste's handler returns before reading 1 MB (it is read when typing pauses): structure, not a
+  // clock (a clock fails on a busy machine; how long the page's tasks take is npm run bench's).
+  const atOnce = await page.evaluate(
+    (text) => {
+      const box = document.querySelector<HTMLTextAreaElement>('#jwt-input')!;
+      box.value = text;
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      return document.querySelector('[data-testid="verdict"]')?.getAttribute('data-state') ?? null;
+    },
+    qredoCurl(URL_, ts, opensslXSign(ts, URL_, big), big),
+  );
+  expect(atOnce).not.toBe('verified');
   const v = await settled(page);
   expect(v.state, v.text).toBe('verified');
   await expect(page.getByText(/Showing the first 20 K of 10\d\d K characters/)).toBeVisible();

@@ -129,21 +129,20 @@ describe('#10.7 duplicate member names', () => {
   });
 });
 
+// No clock in these tests (a busy machine makes any time limit flaky; speed is npm run bench): the
+// inputs are big enough that quadratic work could not finish within the test's timeout, while linear
+// work takes a small part of it.
 describe('#10.11 key text parsing is linear and capped', () => {
-  it('1 MB of BEGIN lines without END parses quickly (was ~23 s)', () => {
-    const text = '-----BEGIN A-----\n'.repeat((1024 * 1024) / 18);
-    const t0 = performance.now();
+  it('4 MB of BEGIN lines without END parse (1 MB took ~23 s when the scan was quadratic)', () => {
+    const text = '-----BEGIN A-----\n'.repeat((4 * 1024 * 1024) / 18);
     expect(parsePem(text)).toEqual([]);
     expect(looksLikePem(text)).toBe(true);
-    scanKeyMaterial(text);
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(scanKeyMaterial(text)).toBeDefined();
   });
 
-  it('2 MB of "M" and base64 noise scans in linear time', () => {
-    const text = 'MIH/'.repeat(512 * 1024);
-    const t0 = performance.now();
-    scanKeyMaterial(text);
-    expect(performance.now() - t0).toBeLessThan(3000);
+  it('8 MB of "M" and base64 noise are scanned', () => {
+    const text = 'MIH/'.repeat(2 * 1024 * 1024);
+    expect(scanKeyMaterial(text)).toBeDefined();
   });
 
   it('key text over the cap is refused with a message', async () => {

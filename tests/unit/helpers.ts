@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** Path to a file in ../shared/vectors. */
+/** Path to a file in tests/vectors (fixtures kept in the repository, see its README). */
 export function vectorPath(...parts: string[]): string {
-  return resolve(import.meta.dirname, '../../../shared/vectors', ...parts);
+  return resolve(import.meta.dirname, '../vectors', ...parts);
 }
 
-/** Text of a file in ../shared/vectors. */
+/** Text of a file in tests/vectors. */
 export function vector(...parts: string[]): string {
   return readFileSync(vectorPath(...parts), 'utf8');
 }

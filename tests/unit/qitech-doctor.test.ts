@@ -541,13 +541,10 @@ describe('QI Tech doctor: bounded work', () => {
     const compact = JSON.stringify({ items });
     const python = compact.replace(/,"/g, ', "').replace(/":/g, '": ').replace(/,\{/g, ', {');
     expect(compact.length).toBeGreaterThan(1_000_000);
-    const started = performance.now();
+    // Bounded: quadratic work would run past the test's timeout; speed itself is npm run bench's.
     const v = await diagnose(v2Request({ body: compact, md5Input: python }), 'qit-v2');
-    const ms = performance.now() - started;
     expect(v.code).toBe('ERR_QIT_V2_SERIALISATION');
     const ok = await diagnose(v2Request({ body: compact }), 'qit-v2');
     expectVerified(ok);
-    console.log(`qitech doctor, 1 MB v2 body with a serialisation mistake: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(30_000);
   });
 });

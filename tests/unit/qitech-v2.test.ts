@@ -206,10 +206,9 @@ describe('body bytes: every serialisation, against Python', () => {
 
   it('a body of 200 000 members is serialised in linear time (the quadratic repeat check did not finish in 2 min)', () => {
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, i])));
-    const started = performance.now();
+    // No clock (a busy machine makes one flaky): quadratic work runs past the test's timeout.
     const out = pythonJsonDumps(body);
     expect(out.startsWith('{"k0": 0, "k1": 1')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(20_000); // about 1 s here
   });
 
   it('the vectors agree: python, compact and as typed', () => {

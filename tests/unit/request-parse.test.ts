@@ -436,46 +436,31 @@ describe('never throws', () => {
 
 describe('1 MB bodies', () => {
   const big = Array.from({ length: 1 << 20 }, (_, i) => '{"a b\\\'\r\n\tz09é'[i % 16]).join('');
-  /**
-   * The result and the best time of 5 runs after a warm-up: the best run is what the code costs;
-   * the others measure the machine (the unit suite runs its files in parallel).
-   */
-  const time = (f: () => RequestParse): [RequestParse, number] => {
-    let r = f();
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      r = f();
-      best = Math.min(best, performance.now() - t);
-    }
-    return [r, best];
-  };
+  // Read exactly; how fast is npm run bench's (a clock here fails on a busy machine). Quadratic work
+  // on far larger inputs is caught by "bounded work" below.
+  const time = (f: () => RequestParse): [RequestParse] => [f()];
   it("curl --data-raw '…' (the body's quotes written '\\'')", () => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${sq(big)}`;
-    const [r, ms] = time(() => parseRequest(text));
+    const [r] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it.each([
     ['$…', ansi],
     ['"…"', dq],
   ])('curl --data-raw %s', (_name, quote) => {
     const text = `curl ${sq(URL_)} ${hs(sq)} --data-raw ${quote(big)}`;
-    const [r, ms] = time(() => parseRequest(text));
+    const [r] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it('curl for Windows cmd', () => {
     const text = `curl ${win(URL_)} ^\n  ${HEADERS.map(([k, v]) => `-H ${win(`${k}: ${v}`)}`).join(' ^\n  ')} ^\n  --data-raw ${win(big.replaceAll('\r\n', '\n').replaceAll('\\', ''))}`;
-    const [r, ms] = time(() => parseRequest(text));
+    const [r] = time(() => parseRequest(text));
     expectSame(r, big.replaceAll('\r\n', '\n').replaceAll('\\', ''));
-    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
   it('raw HTTP', () => {
     const text = `POST /api/v1/p/company?x=1 HTTP/1.1\r\nHost: play-api.qredo.network\r\n${HEADERS.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${Buffer.byteLength(big)}\r\n\r\n${big}`;
-    const [r, ms] = time(() => parseRequest(text));
+    const [r] = time(() => parseRequest(text));
     expectSame(r, big);
-    expect(ms).toBeLessThan(1000); // linear work; a quadratic reader takes seconds (speed itself: npm run bench)
   });
 });
 
@@ -842,12 +827,8 @@ describe('raw HTTP framing', () => {
 
 describe('bounded work', () => {
   const MB = 1024 * 1024;
-  /** Parses and times one paste. */
-  const timed = (text: string): [RequestParse, number] => {
-    const t0 = performance.now();
-    const r = parseRequest(text);
-    return [r, performance.now() - t0];
-  };
+  /** Parses one paste. */
+  const timed = (text: string): [RequestParse] => [parseRequest(text)];
   it.each([
     ['a 7 MB unquoted word', () => `curl https://h/x -d ${'a'.repeat(7 * MB)}`, 'request'],
     [
@@ -866,10 +847,9 @@ describe('bounded work', () => {
     ],
     ['400 k folded lines', () => `POST /x HTTP/1.1\nHost: h\na: b\n${' c\n'.repeat(400_000)}\n`, 'request'],
   ])('%s: read or refused quickly, never a stack overflow', (_name, make, want) => {
-    const [r, ms] = timed(make());
-    // A guard against quadratic work (minutes), not a speed test (that is npm run bench): a loaded
-    // 2-core machine took 7 s for 4 MB of "$a".
-    expect(ms).toBeLessThan(15_000);
+    // A guard against quadratic work (minutes, past the test's timeout), with no clock of its own:
+    // speed is npm run bench's (a loaded 2-core machine took 7 s for 4 MB of "$a").
+    const [r] = timed(make());
     if (want === 'request') expect(r.kind, JSON.stringify(r).slice(0, 300)).toBe('request');
     else {
       expect(r.kind).toBe('error');
