@@ -6,6 +6,7 @@ import type { KeyDetails } from '../lib/keys/details';
 import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
 import type { PartnerId } from '../lib/partner-profile';
 import { defaultLabel, type StoredKey } from '../lib/keys/stored-key';
+import { distinctKeyNames } from '../lib/keys/names';
 import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
@@ -42,6 +43,16 @@ export class Keyring {
   }
   get details() {
     return this.#details;
+  }
+  /** Each key's name where the user chooses among keys: its label, made unique among the stored keys. */
+  get names(): Record<string, string> {
+    return distinctKeyNames(
+      this.#keys.map((k) => ({ id: k.id, label: k.label, fingerprint: this.#details[k.id]?.fingerprint })),
+    );
+  }
+  /** A key's unique name (its label when it is not stored). */
+  nameOf(key: { id: string; label: string }): string {
+    return this.names[key.id] ?? key.label;
   }
   /** The key spec being generated, if any. */
   get generating() {
