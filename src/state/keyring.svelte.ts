@@ -188,6 +188,8 @@ export class Keyring {
         jwsAlg: spec.jwsAlg,
         createdAt: now,
         origin: 'generated',
+        // A pair is the user's own: said here too, not only when read back, so Inspect tries it at once.
+        owner: 'mine',
         spki: pair.spki,
         publicKey: pair.publicKey,
         privateKey: pair.privateKey,

@@ -152,7 +152,7 @@ test('Test JWT with a Secret (HS384): signs what createHmac computes, and verifi
       .update(`${h}.${p}`)
       .digest('base64url'),
   );
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
 
   // Edit and re-sign: change the payload, sign again with the same secret, and it verifies.
@@ -164,7 +164,7 @@ test('Test JWT with a Secret (HS384): signs what createHmac computes, and verifi
   await page.getByRole('button', { name: 'Sign JWT' }).click();
   const edited = (await page.getByTestId('signed-jwt').textContent())!.trim();
   expect(edited).not.toBe(token);
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('payload-json')).toContainText('"edited"');
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
 
