@@ -188,8 +188,6 @@ export class Keyring {
         jwsAlg: spec.jwsAlg,
         createdAt: now,
         origin: 'generated',
-        // A pair is the user's own: said here too, not only when read back, so Inspect tries it at once.
-        owner: 'mine',
         spki: pair.spki,
         publicKey: pair.publicKey,
         privateKey: pair.privateKey,
@@ -213,7 +211,9 @@ export class Keyring {
   async add(key: StoredKey): Promise<void> {
     await putKey(key);
     await this.#firstRead;
-    await this.#setKeys([...this.#keys, key]);
+    // A pair is the user's own, as reading it back says (upgradeStoredKey): shown so at once, so
+    // Inspect tries a key pair made a moment ago for the user's requests.
+    await this.#setKeys([...this.#keys, key.kind === 'pair' ? { ...key, owner: 'mine' } : key]);
     this.#announce();
   }
 

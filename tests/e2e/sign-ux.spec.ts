@@ -73,6 +73,7 @@ test('3. Sign opens on the form of the one partner the key pairs serve, Entra in
   await expect(page.getByLabel('Partner', { exact: true })).toHaveValue('Microsoft Entra ID');
   // A second partner served: the Test JWT form.
   await page.getByRole('link', { name: 'Keys' }).click();
+  await expect(page.getByRole('article')).toHaveCount(1);
   await generateKey(page, 'P-521', 'QI Tech');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.reload();
