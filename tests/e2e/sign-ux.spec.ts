@@ -160,6 +160,15 @@ test('7. every Sign form opens its result in Inspect, which verifies it with no 
   await copyButtonsSayWhat(page.getByRole('main'));
   await opensVerifiedInInspect(page, 'RFC 9421');
 
+  await sign('JWT client assertion');
+  await page.getByLabel('Partner', { exact: true }).selectOption('Okta');
+  await page.getByLabel('Client ID').fill('0oa1example');
+  await page.getByLabel('Token endpoint').fill('https://example.okta.com/oauth2/v1/token');
+  await page.getByLabel('Key ID').fill('kb-e2e-key');
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  await copyButtonsSayWhat(page.getByRole('main'));
+  await opensVerifiedInInspect(page, 'Okta client assertion');
+
   await sign('Snowflake');
   await page.getByRole('textbox', { name: 'Account' }).fill('xy12345.us-east-1');
   await page.getByRole('textbox', { name: 'User' }).fill('jsmith');
