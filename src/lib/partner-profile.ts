@@ -122,7 +122,8 @@ export function defaultSigner(
   keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
   profiles: readonly PartnerProfile[],
 ): SignerId | SchemeId | null {
-  return servedPartner(keys, profiles)?.schemes.map((s) => signerOf(s) ?? s)[0] ?? null;
+  const first = servedPartner(keys, profiles)?.schemes[0];
+  return first === undefined ? null : (signerOf(first) ?? first);
 }
 
 /** The one partner the user's key pairs serve, as its profile, or null when they serve none or several. */
@@ -131,9 +132,7 @@ export function servedPartner(
   profiles: readonly PartnerProfile[],
 ): PartnerProfile | null {
   const served = new Set(keys.filter((k) => k.kind === 'pair').flatMap((k) => k.partners));
-  if (served.size !== 1) return null;
-  const [id] = served;
-  return profiles.find((p) => p.id === id) ?? null;
+  return (served.size === 1 && profiles.find((p) => served.has(p.id))) || null;
 }
 
 /** A profile as written in its file (the identity function: it only checks the shape). */

@@ -6,7 +6,6 @@ import type { KeyDetails } from '../lib/keys/details';
 import { keySpecById, type KeySpecId } from '../lib/keys/key-specs';
 import type { PartnerId } from '../lib/partner-profile';
 import { defaultLabel, type StoredKey } from '../lib/keys/stored-key';
-import { distinctKeyNames } from '../lib/keys/names';
 import { deleteKey, listKeys, putKey, updateKey, type KeyMetadataPatch } from '../storage/keystore';
 
 const CHANNEL = 'keybench-keys';
@@ -22,6 +21,8 @@ export type Persistence = 'checking' | 'persistent' | 'best-effort' | 'asking';
 export class Keyring {
   #keys = $state.raw<StoredKey[]>([]);
   #details = $state.raw<Record<string, KeyDetails>>({});
+  /** Unique names by key id (see nameOf), made with the details. */
+  #names = $state.raw<Record<string, string>>({});
   #generating = $state<KeySpecId | null>(null);
   #error = $state<string | null>(null);
   #storageProblem = $state<string | null>(null);
@@ -44,15 +45,9 @@ export class Keyring {
   get details() {
     return this.#details;
   }
-  /** Each key's name where the user chooses among keys: its label, made unique among the stored keys. */
-  get names(): Record<string, string> {
-    return distinctKeyNames(
-      this.#keys.map((k) => ({ id: k.id, label: k.label, fingerprint: this.#details[k.id]?.fingerprint })),
-    );
-  }
-  /** A key's unique name (its label when it is not stored). */
+  /** A key's name where the user chooses among keys: its label, made unique among the stored keys. */
   nameOf(key: { id: string; label: string }): string {
-    return this.names[key.id] ?? key.label;
+    return this.#names[key.id] ?? key.label;
   }
   /** The key spec being generated, if any. */
   get generating() {
@@ -141,18 +136,15 @@ export class Keyring {
     if (keys.length === 0) {
       this.#keys = [];
       this.#details = {};
+      this.#names = {};
       return;
     }
     // Thumbprints and JWKs need jose: load it only once there is a key to describe (keeps first paint small).
-    const { keyDetails } = await import('../lib/keys/details');
-    const details: Record<string, KeyDetails> = {};
-    await Promise.all(
-      keys.map(async (k) => {
-        details[k.id] = this.#details[k.id] ?? (await keyDetails(k));
-      }),
-    );
+    const { describeKeys } = await import('../lib/keys/details');
+    const { details, names } = await describeKeys(keys, this.#details);
     this.#keys = keys;
     this.#details = details;
+    this.#names = names;
   }
 
   /** Load what the first Generate needs (jose, for thumbprints), so the click does not wait for it. */

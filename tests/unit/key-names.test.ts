@@ -4,7 +4,10 @@ import { spkiFingerprint } from '../../src/lib/keys/export';
 
 /** A real key's SPKI fingerprint (the card's "SHA-256 fingerprint", hex with colons). */
 async function fingerprintOfNewKey(): Promise<string> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ]);
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
   return spkiFingerprint(spki);
 }

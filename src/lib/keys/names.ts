@@ -15,7 +15,10 @@ export interface NamedKey {
 const SHORT = 6;
 
 function shortFingerprint(fingerprint: string | undefined): string {
-  return (fingerprint ?? '').replace(/[^0-9a-f]/gi, '').slice(0, SHORT).toLowerCase();
+  return (fingerprint ?? '')
+    .replace(/[^0-9a-f]/gi, '')
+    .slice(0, SHORT)
+    .toLowerCase();
 }
 
 /**

@@ -108,7 +108,11 @@ const DATE_SLACK_MS = 5 * 60_000;
 function dateLine(signed: string, date: string | undefined): Finding {
   if (date === undefined)
     return {
-      ...ok('date', 'Date line', rich`${signed} (not compared: paste the response's Date header to compare).`),
+      ...ok(
+        'date',
+        'Date line',
+        rich`${signed} (not compared: paste the response's Date header to compare).`,
+      ),
       severity: 'info',
     };
   const [a, b] = [Date.parse(signed), Date.parse(date)];
