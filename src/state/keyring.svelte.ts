@@ -147,6 +147,15 @@ export class Keyring {
     this.#names = names;
   }
 
+  /** The unique names again, after a label changed or a key went (the keys are already described). */
+  async #rename() {
+    const keys = this.#keys;
+    const { describeKeys } = await import('../lib/keys/details');
+    const { names } = await describeKeys(keys, this.#details);
+    // A later change has already started its own renaming.
+    if (keys === this.#keys) this.#names = names;
+  }
+
   /** Load what the first Generate needs (jose, for thumbprints), so the click does not wait for it. */
   async prepare(): Promise<void> {
     await import('../lib/keys/details');
@@ -242,6 +251,7 @@ export class Keyring {
     try {
       const stored = await updateKey(id, patch);
       this.#keys = this.#keys.map((k) => (k.id === id ? stored : k));
+      await this.#rename();
       this.#announce();
     } catch (e) {
       this.#error = messageOf(e);
@@ -253,6 +263,7 @@ export class Keyring {
     try {
       await deleteKey(id);
       this.#keys = this.#keys.filter((k) => k.id !== id);
+      await this.#rename();
       this.#announce();
     } catch (e) {
       this.#error = messageOf(e);

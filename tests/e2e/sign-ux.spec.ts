@@ -107,6 +107,16 @@ test('5. two keys made the same day for the same partner have different names, o
     const names = options.map((o) => o.split(' — ')[0]!.trim());
     expect(names.sort()).toEqual([a.trim(), b.trim()].sort());
   }
+
+  // Renamed, the other key's label is its own again: no suffix.
+  await page.getByRole('link', { name: 'Keys' }).click();
+  await second.getByRole('button', { name: 'Rename' }).click();
+  await second.getByLabel('New name').fill('Qredo production');
+  await second.getByRole('button', { name: 'Save name' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: 'Qredo production' })).toBeVisible();
+  await expect(first.getByRole('heading', { level: 3 })).toHaveText(
+    /^Qredo Partner API RSA-2048 \d{4}-\d{2}-\d{2}$/,
+  );
 });
 
 test('7. every Sign form opens its result in Inspect, which verifies it with no warning; Copy buttons say what', async ({
