@@ -114,18 +114,25 @@ export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean 
 }
 
 /**
- * The Sign view's first form: the signer of the one partner the user's key pairs serve, or null
- * (the Test JWT form) when they serve none or several.
+ * The Sign view's first form: the tab of the one partner the user's key pairs serve (its signer, or
+ * its first scheme's own tab, e.g. client-assertion for Entra), or null (the Test JWT form) when they
+ * serve none or several.
  */
 export function defaultSigner(
   keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
   profiles: readonly PartnerProfile[],
-): SignerId | null {
+): SignerId | SchemeId | null {
+  const first = servedPartner(keys, profiles)?.schemes[0];
+  return first === undefined ? null : (signerOf(first) ?? first);
+}
+
+/** The one partner the user's key pairs serve, as its profile, or null when they serve none or several. */
+export function servedPartner(
+  keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
+  profiles: readonly PartnerProfile[],
+): PartnerProfile | null {
   const served = new Set(keys.filter((k) => k.kind === 'pair').flatMap((k) => k.partners));
-  if (served.size !== 1) return null;
-  const [id] = served;
-  const first = profiles.find((p) => p.id === id)?.schemes[0];
-  return first === undefined ? null : signerOf(first);
+  return (served.size === 1 && profiles.find((p) => served.has(p.id))) || null;
 }
 
 /** A profile as written in its file (the identity function: it only checks the shape). */

@@ -21,6 +21,8 @@ export type Persistence = 'checking' | 'persistent' | 'best-effort' | 'asking';
 export class Keyring {
   #keys = $state.raw<StoredKey[]>([]);
   #details = $state.raw<Record<string, KeyDetails>>({});
+  /** Unique names by key id (see nameOf), made with the details. */
+  #names = $state.raw<Record<string, string>>({});
   #generating = $state<KeySpecId | null>(null);
   #error = $state<string | null>(null);
   #storageProblem = $state<string | null>(null);
@@ -42,6 +44,10 @@ export class Keyring {
   }
   get details() {
     return this.#details;
+  }
+  /** A key's name where the user chooses among keys: its label, made unique among the stored keys. */
+  nameOf(key: { id: string; label: string }): string {
+    return this.#names[key.id] ?? key.label;
   }
   /** The key spec being generated, if any. */
   get generating() {
@@ -130,18 +136,24 @@ export class Keyring {
     if (keys.length === 0) {
       this.#keys = [];
       this.#details = {};
+      this.#names = {};
       return;
     }
     // Thumbprints and JWKs need jose: load it only once there is a key to describe (keeps first paint small).
-    const { keyDetails } = await import('../lib/keys/details');
-    const details: Record<string, KeyDetails> = {};
-    await Promise.all(
-      keys.map(async (k) => {
-        details[k.id] = this.#details[k.id] ?? (await keyDetails(k));
-      }),
-    );
+    const { describeKeys } = await import('../lib/keys/details');
+    const { details, names } = await describeKeys(keys, this.#details);
     this.#keys = keys;
     this.#details = details;
+    this.#names = names;
+  }
+
+  /** The unique names again, after a label changed or a key went (the keys are already described). */
+  async #rename() {
+    const keys = this.#keys;
+    const { describeKeys } = await import('../lib/keys/details');
+    const { names } = await describeKeys(keys, this.#details);
+    // A later change has already started its own renaming.
+    if (keys === this.#keys) this.#names = names;
   }
 
   /** Load what the first Generate needs (jose, for thumbprints), so the click does not wait for it. */
@@ -200,7 +212,9 @@ export class Keyring {
   async add(key: StoredKey): Promise<void> {
     await putKey(key);
     await this.#firstRead;
-    await this.#setKeys([...this.#keys, key]);
+    // A pair is the user's own, as reading it back says (upgradeStoredKey): shown so at once, so
+    // Inspect tries a key pair made a moment ago for the user's requests.
+    await this.#setKeys([...this.#keys, key.kind === 'pair' ? { ...key, owner: 'mine' } : key]);
     this.#announce();
   }
 
@@ -237,6 +251,7 @@ export class Keyring {
     try {
       const stored = await updateKey(id, patch);
       this.#keys = this.#keys.map((k) => (k.id === id ? stored : k));
+      await this.#rename();
       this.#announce();
     } catch (e) {
       this.#error = messageOf(e);
@@ -248,6 +263,7 @@ export class Keyring {
     try {
       await deleteKey(id);
       this.#keys = this.#keys.filter((k) => k.id !== id);
+      await this.#rename();
       this.#announce();
     } catch (e) {
       this.#error = messageOf(e);

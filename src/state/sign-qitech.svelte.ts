@@ -17,6 +17,8 @@ export class QitechChecksState {
   qitResponseOpen = $state(false);
   qitResponseAuth = $state('');
   qitResponseBody = $state('');
+  /** The response's own Date header, if the user pastes it: the signed date line is compared with it. */
+  qitResponseDate = $state('');
   qitResponse = $state.raw<QitResponseVerdict | null>(null);
   qitResponseError = $state('');
   // QI Tech: a request signed elsewhere (the user's server)
@@ -97,11 +99,14 @@ export class QitechChecksState {
     }
   }
 
-  /** Verify a QI Tech response to the request in the form (its method, endpoint, date and API key). */
+  /**
+   * Verify a QI Tech response to the request in the form (its method, endpoint and API key); its
+   * date line is compared with the response's own date when one is given (never the form's "now").
+   */
   async verifyQitResponse(request: {
     method: string;
     endpoint: string;
-    date: string;
+    date?: string;
     apiKey: string;
   }): Promise<void> {
     this.qitResponseError = '';
@@ -119,7 +124,11 @@ export class QitechChecksState {
           type: keyTypeOf(k.publicKey),
           ...(k.owner ? { owner: k.owner } : {}),
         })),
-        request: { method: request.method, endpoint: request.endpoint.trim(), date: request.date.trim() },
+        request: {
+          method: request.method,
+          endpoint: request.endpoint.trim(),
+          ...(request.date?.trim() ? { date: request.date.trim() } : {}),
+        },
       });
     } catch (e) {
       this.qitResponseError = messageOf(e);

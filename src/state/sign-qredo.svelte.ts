@@ -1,22 +1,39 @@
 /**
- * What the Qredo form's data cannot say: the API key is remembered in this browser only when the
- * user ticks "Remember", and a key read from a pasted request never replaces the remembered one
- * unasked.
+ * What the partner forms' data cannot say about an API key (Qredo's, QI Tech's): it is remembered in
+ * this browser only when the user ticks "Remember", and a key read from a pasted request never
+ * replaces the remembered one unasked.
  */
 const REMEMBER_KEY = 'keybench.qredo.apiKey';
 
-/** The remembered Qredo API key ('' when none or when storage is refused). */
-export function storedQredoApiKey(): string {
+/** A remembered API key ('' when none or when storage is refused); Qredo's by default. */
+export function storedApiKey(where: string = REMEMBER_KEY): string {
   try {
-    return localStorage.getItem(REMEMBER_KEY) ?? '';
+    return localStorage.getItem(where) ?? '';
   } catch {
     return '';
   }
 }
 
-/** The "Remember" choice of the Qredo API key, and the note about a key from a pasted request. */
+/** The remembered Qredo API key ('' when none or when storage is refused). */
+export function storedQredoApiKey(): string {
+  return storedApiKey(REMEMBER_KEY);
+}
+
+/** The "Remember" choice of a partner's API key, and the note about a key from a pasted request. */
 export class QredoApiKeyMemory {
-  remember = $state(storedQredoApiKey() !== '');
+  /** The localStorage key it is kept under. */
+  readonly where: string;
+  remember = $state(false);
+
+  constructor(where: string = REMEMBER_KEY) {
+    this.where = where;
+    this.remember = storedApiKey(where) !== '';
+  }
+
+  /** The remembered key ('' when none). */
+  get stored(): string {
+    return storedApiKey(this.where);
+  }
   /** Why "Remember" is unticked after "Sign it correctly" filled in another request's API key. */
   note = $state('');
 
@@ -25,8 +42,8 @@ export class QredoApiKeyMemory {
     this.remember = remember;
     this.note = '';
     try {
-      if (remember) localStorage.setItem(REMEMBER_KEY, apiKey);
-      else localStorage.removeItem(REMEMBER_KEY);
+      if (remember) localStorage.setItem(this.where, apiKey);
+      else localStorage.removeItem(this.where);
     } catch {
       // Storage refused (private mode): the key simply stays in memory.
     }
@@ -43,3 +60,6 @@ export class QredoApiKeyMemory {
 
 /** The Qredo API key's memory. */
 export const qredoApiKey = new QredoApiKeyMemory();
+
+/** QI Tech's API key's memory (one key for its three schemes). */
+export const qitechApiKey = new QredoApiKeyMemory('keybench.qitech.apiKey');

@@ -3,7 +3,7 @@
  * from a pasted request; "Edit and re-sign" opens a token in the Test JWT signer. The forms' state
  * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt, sign-qitech; Snowflake's values live beside its form).
  */
-import { defaultSigner, type SignerId } from '../lib/partner-profile';
+import { defaultSigner, servedPartner, type SignerId } from '../lib/partner-profile';
 import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
 import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
 import { V2 } from '../lib/schemes/qit-v2/sign';
@@ -12,7 +12,7 @@ import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
-import { qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
+import { qitechApiKey, qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
 import { jwtSigner } from './sign-jwt.svelte';
 import { pairsFor, type PairKind } from './sign-keys';
 
@@ -26,6 +26,14 @@ export class SignForms {
   }
   set tab(v: 'jwt' | SignerId | string) {
     this.#tab = v;
+  }
+  /** Whether the tab shown is the user's choice (else it follows the stored key pairs). */
+  get tabChosen(): boolean {
+    return this.#tab !== null;
+  }
+  /** The one partner the stored key pairs serve, or null (its form's partner choice follows it). */
+  get servedPartner() {
+    return servedPartner(keyring.keys, profiles.list);
   }
 
   /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
@@ -86,6 +94,7 @@ export class SignForms {
     }
     this.tab = 'qitech';
     signStates.chosen['qitech'] = scheme;
+    const currentQit = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
     // The endpoint is the URL's path and query, as written (no scheme, host or fragment).
     const endpoint = input.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '') || '/';
     signStates.fill(scheme, {
@@ -98,6 +107,8 @@ export class SignForms {
         : { timestamp: (scheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now) }),
       key: pick('p521'),
     });
+    // As for Qredo: a key read from a pasted request never replaces the remembered one unasked.
+    if (input.apiKey) qitechApiKey.pasted(input.apiKey, typeof currentQit === 'string' ? currentQit : '');
   }
 
   /** Open a decoded token in the Test JWT signer to edit and re-sign it. */

@@ -50,7 +50,7 @@ test('generates a non-extractable Ed25519 pair; the downloaded PEM is ED25519 to
   const [h, p, s] = token.split('.');
   expect(JSON.parse(Buffer.from(h!, 'base64url').toString())).toMatchObject({ alg: 'EdDSA' });
   expect(verify(null, Buffer.from(`${h}.${p}`), key, Buffer.from(s!, 'base64url'))).toBe(true);
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
   await expect(page.getByTestId('verdict')).toContainText('EdDSA');
 });

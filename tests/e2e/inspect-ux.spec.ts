@@ -145,7 +145,7 @@ test('Test JWT with a Secret (HS384): signs what createHmac computes, and verifi
       .update(`${h}.${p}`)
       .digest('base64url'),
   );
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
 
   // Edit and re-sign, in place: the payload changes, the token is signed again with the secret

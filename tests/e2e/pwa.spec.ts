@@ -45,7 +45,7 @@ test('after one visit, keybench reloads with the network cut: keys, inspector, s
   // The one pair serves QI Tech alone, so Sign opens on its form (issue 18): choose Test JWT.
   await page.getByRole('button', { name: 'Test JWT' }).click();
   await page.getByRole('button', { name: 'Sign JWT' }).click();
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
 
   // Certificates (the @peculiar/x509 chunk, the largest): a CSR still downloads.

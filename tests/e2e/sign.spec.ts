@@ -144,7 +144,7 @@ test('test JWT: sign with a stored key, open in the inspector, and it verifies t
   await page.getByRole('button', { name: 'Sign JWT' }).click();
   const token = (await page.getByTestId('signed-jwt').textContent())!;
   expect(token.split('.')).toHaveLength(3);
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page).toHaveURL(/#\/inspect$/);
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
   await expect(page.getByTestId('verdict')).toContainText('RS256');

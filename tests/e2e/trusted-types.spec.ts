@@ -169,7 +169,7 @@ test('under the enforced policy every view renders, keys generate and it works o
   await expect(page.getByRole('textbox', { name: /^JWT/ })).toBeVisible();
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'Sign JWT' }).click();
-  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await page.getByRole('button', { name: 'Open in Inspect' }).click();
   await expect(page.getByTestId('verdict')).toContainText('Signature verified');
   await page.getByRole('link', { name: 'Keys' }).click();
   await page.getByRole('button', { name: 'Create CSR' }).first().click();

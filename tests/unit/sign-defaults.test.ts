@@ -11,6 +11,9 @@ describe('defaultSigner: the Sign view opens on the form of the one partner the 
     expect(defaultSigner([pair('qredo'), pair('qredo'), pair()], PARTNER_PROFILES)).toBe('qredo');
     expect(defaultSigner([pair('binance')], PARTNER_PROFILES)).toBe('binance');
     expect(defaultSigner([pair('snowflake')], PARTNER_PROFILES)).toBe('snowflake');
+    // A partner with no signer of its own opens on its scheme's tab: Entra's client assertion.
+    expect(defaultSigner([pair('entra')], PARTNER_PROFILES)).toBe('client-assertion');
+    expect(defaultSigner([pair('okta'), pair('okta')], PARTNER_PROFILES)).toBe('client-assertion');
   });
 
   it('no partner, several partners, or only trusted public keys: Test JWT (null)', () => {

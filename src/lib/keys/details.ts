@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { jwkThumbprint, publicJwk, spkiFingerprint, spkiSha256Base64, spkiToPem } from './export';
 import type { StoredKey } from './stored-key';
+import { distinctKeyNames } from './names';
 
 /** What a key card shows and exports, all derived from the public key. */
 export interface KeyDetails {
@@ -21,4 +22,18 @@ export async function keyDetails(key: StoredKey): Promise<KeyDetails> {
     publicJwk(key.publicKey, key.jwsAlg),
   ]);
   return { pem: spkiToPem(key.spki), fingerprint, fingerprintBase64, thumbprint, jwk };
+}
+
+/**
+ * The details of every key (reusing those already `known` by id), and each key's unique name
+ * (distinctKeyNames): what the keyring shows, computed off the first load.
+ */
+export async function describeKeys(
+  keys: readonly StoredKey[],
+  known: Readonly<Record<string, KeyDetails>>,
+): Promise<{ details: Record<string, KeyDetails>; names: Record<string, string> }> {
+  const details: Record<string, KeyDetails> = {};
+  await Promise.all(keys.map(async (k) => (details[k.id] = known[k.id] ?? (await keyDetails(k)))));
+  const names = distinctKeyNames(keys.map((k) => ({ ...k, fingerprint: details[k.id]?.fingerprint })));
+  return { details, names };
 }

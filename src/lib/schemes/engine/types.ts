@@ -253,6 +253,8 @@ export interface SignOutput {
   token?: string;
   /** Warnings about the input (e.g. a body a partner re-serialises), keybench's words. */
   notes?: Rich[];
+  /** Information about the output, not a warning (e.g. which bytes a hash covers). */
+  info?: Rich[];
 }
 
 /** A scheme's Sign form. */

@@ -130,7 +130,8 @@ export function v2Form(id: 'qit-v2' | 'qi-dtvm', variant: V2Variant): SchemeForm
           body: r.sentBody ?? '',
         },
         curl: r.curl,
-        notes: r.notes.map((n) => [n]),
+        // The bytes shown are the bytes signed: that a server sending others fails is information.
+        info: r.notes.map((n) => [n]),
       };
     },
   });

@@ -78,7 +78,10 @@ export interface QitResponseInput {
   apiKey: string;
   /** The whole keyring; only its trusted P-521 public keys are used. */
   keyring: readonly QitKeyringEntry[];
-  /** The request this answers; its method, endpoint and date lines are compared (warnings). */
+  /**
+   * The request this answers; its method and endpoint lines are compared (warnings), and the date
+   * line with `date`, the response's own Date header, when given.
+   */
   request: { method: string; endpoint: string; date?: string };
 }
 
@@ -93,6 +96,35 @@ function unownedNote(keyring: readonly QitKeyringEntry[]): string {
 function splitQit(text: string): { apiKey: string; token: string } | null {
   const m = /^\s*(?:Authorization:\s*)?QIT\s+([^:\s]+):(\S+)\s*$/i.exec(text);
   return m ? { apiKey: m[1]!, token: m[2]! } : null;
+}
+
+/** How far the signed date may be from the response's Date header and still be the same moment. */
+const DATE_SLACK_MS = 5 * 60_000;
+
+/**
+ * The signed date line against the response's own date (its Date header), when given: the same
+ * moment (to within minutes) holds; another is a warning. With no date to compare, it is shown.
+ */
+function dateLine(signed: string, date: string | undefined): Finding {
+  if (date === undefined)
+    return {
+      ...ok(
+        'date',
+        'Date line',
+        rich`${signed} (not compared: paste the response's Date header to compare).`,
+      ),
+      severity: 'info',
+    };
+  const [a, b] = [Date.parse(signed), Date.parse(date)];
+  return signed === date || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= DATE_SLACK_MS)
+    ? ok('date', 'Date line', rich`${signed}, the response's date.`)
+    : problem(
+        'date',
+        'ERR_QIT_DATE',
+        'warning',
+        'Date line',
+        rich`Signed with ${signed}, but the response's Date is ${date}.`,
+      );
 }
 
 /**
@@ -114,19 +146,7 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
           rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
         ),
   );
-  out.push(
-    date === undefined
-      ? { ...ok('date', 'Date line', rich`${line(3)} (not compared: no request date).`), severity: 'info' }
-      : lines[3] === date
-        ? ok('date', 'Date line', rich`${date}, as requested.`)
-        : problem(
-            'date',
-            'ERR_QIT_DATE',
-            'warning',
-            'Date line',
-            rich`Signed with ${line(3)}, the request's date was ${date}. Servers may sign with their own clock.`,
-          ),
-  );
+  out.push(dateLine(line(3), date));
   out.push(
     lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
       ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
@@ -179,7 +199,9 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
           'ERR_QIT_API_KEY',
           'error',
           'API key',
-          rich`The header names ${qit.apiKey}, not your API key ${yours || ours('(empty)')}.`,
+          yours
+            ? rich`The header names ${qit.apiKey}, not your API key ${yours}.`
+            : rich`The header names ${qit.apiKey}; type your API key in the form above to check it is yours.`,
         ),
   );
   const { decoded, verdict } = await checkEs512(qit.token, keys);

@@ -104,7 +104,7 @@ export const FIELDS: readonly FormField[] = [
     label: 'keyid',
     kind: 'text',
     default: '',
-    help: 'The key name the verifier knows your key by.',
+    help: "The key name the verifier knows your key by. Empty: the key pair's name in keybench.",
   },
   {
     name: 'nonce',

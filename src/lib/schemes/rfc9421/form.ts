@@ -40,8 +40,11 @@ export function headerLines(textValue: string): [string, string][] {
   return out;
 }
 
-/** The signature parameters the values ask for; created 0 is the signing time. */
-function paramsOf(values: FormValues, nowMs: number): SignParams {
+/**
+ * The signature parameters the values ask for; created 0 is the signing time. An empty keyid is the
+ * key pair's label: what keybench's Inspect knows a stored key by, so what keybench signed names its key.
+ */
+function paramsOf(values: FormValues, nowMs: number, keyLabel: string | undefined): SignParams {
   const created = whole(values['created'], 'Created') || Math.floor(nowMs / 1000);
   const expiresIn = whole(values['expiresIn'], 'Expires in');
   const optional = (name: 'keyid' | 'nonce' | 'tag') => {
@@ -51,7 +54,7 @@ function paramsOf(values: FormValues, nowMs: number): SignParams {
   return {
     created,
     ...(expiresIn > 0 ? { expires: created + expiresIn } : {}),
-    ...optional('keyid'),
+    ...(text(values['keyid']).trim() || !keyLabel ? optional('keyid') : { keyid: keyLabel }),
     ...optional('nonce'),
     ...optional('tag'),
     alg: values['includeAlg'] !== false,
@@ -88,7 +91,12 @@ export default defineForm({
         body: method === 'GET' ? '' : text(values['body']),
       },
       covered,
-      params: paramsOf(values, nowMs),
+      // A structured-field string holds printable ASCII only: another label names no keyid.
+      params: paramsOf(
+        values,
+        nowMs,
+        key.kind === 'pair' && /^[\x20-\x7e]+$/.test(key.label) ? key.label : undefined,
+      ),
       key: key.kind === 'secret' ? { secret: key.secret } : key.privateKey,
       ...(alg && key.kind === 'pair' ? { alg } : {}),
       label: text(values['label']).trim() || 'sig1',
