@@ -9,6 +9,8 @@ export type PairKind = 'any' | 'rsa' | 'p521' | 'binance';
 export function pairsFor(kind: PairKind) {
   return keyring.pairs.filter((k) => {
     if (kind === 'any') return true;
+    // A key generated for RSA-PSS (Entra's PS256) cannot sign PKCS#1 v1.5, which these schemes use.
+    if (k.privateKey?.algorithm.name === 'RSA-PSS') return false;
     if (kind === 'binance')
       return k.publicKey.algorithm.name === 'Ed25519' || keyTypeOf(k.publicKey).kty === 'RSA';
     const t = keyTypeOf(k.publicKey);
