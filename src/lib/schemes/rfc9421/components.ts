@@ -97,12 +97,76 @@ export function queryParamValues(query: string, name: string): string[] {
   return out;
 }
 
+/**
+ * An authority as HTTP normalises it (RFC 9110 §4.2.3): lower case, and without the port only when
+ * it is the default of this scheme (80 for http, 443 for https; http://host:443 keeps :443).
+ */
+export function normaliseAuthority(scheme: string, authority: string): string {
+  const lower = authority.toLowerCase();
+  if (!/^[a-z0-9.\-_~%]*(?::\d*)?$|^\[[0-9a-f:.]+\](?::\d*)?$/.test(lower)) return lower;
+  try {
+    return new URL(`${scheme.toLowerCase()}://${lower}/`).host;
+  } catch {
+    return lower;
+  }
+}
+
+/**
+ * §2.2.3: the authority of the target URI. An HTTP/1.1 server takes it from the Host header, so a
+ * Host sent besides the URL (curl -H 'Host: …') is what it signs over; otherwise the URL's.
+ */
+function authorityOf(req: RequestParts, raw: RawUrl): string {
+  const host = req.headers.find(([k]) => k.toLowerCase() === 'host');
+  return normaliseAuthority(raw.scheme, host ? trimOws(host[1]) : raw.authority);
+}
+
 function fail(code: ErrorCode, parts: Rich): ComponentValue {
   return { ok: false, code, parts };
 }
 
 function one(value: string): ComponentValue {
   return { ok: true, values: [value] };
+}
+
+/** The component parameters of §2.1 (fields) and §2.2 (derived), with the type each takes. */
+const FIELD_PARAMS: ReadonlySet<string> = new Set(['sf', 'key', 'bs', 'req', 'tr']);
+const DERIVED_PARAMS: ReadonlySet<string> = new Set(['req', 'name']);
+
+/**
+ * Why a request's component identifier has parameters RFC 9421 does not allow there (§2.1, §2.2,
+ * §2.5: a verifier refuses an unknown parameter), or null. `;req` belongs to a response's signature
+ * only: on a request's own component it would make a signed response pass as a signed request.
+ */
+export function parameterProblem(name: string, params: Parameters): ComponentValue | null {
+  const derived = name.startsWith('@');
+  const allowed = derived ? DERIVED_PARAMS : FIELD_PARAMS;
+  for (const [p, v] of params) {
+    if (!allowed.has(p))
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        p === 'name'
+          ? rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`
+          : rich`${name} has the parameter ;${p}, which RFC 9421 does not define for ${derived ? 'a derived component' : 'a header field'}: a verifier refuses it (§2.5).`,
+      );
+    if (p === 'req')
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        rich`${name};req names a component of the request a response answers: it belongs in a response's signature, never in a request's (RFC 9421 §2.4).`,
+      );
+    if (p === 'name' && name !== '@query-param')
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`,
+      );
+    if (p === 'name' ? typeof v !== 'string' : p === 'key' ? typeof v !== 'string' : v !== true)
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        p === 'name' || p === 'key'
+          ? rich`${name};${p} needs a quoted string, e.g. ;${p}="value" (RFC 9421 §2.1).`
+          : rich`${name};${p} is a flag: write ;${p} alone, without a value (RFC 9421 §2.1).`,
+      );
+  }
+  return null;
 }
 
 /** The value of a derived component (§2.2) for a request. */
@@ -115,14 +179,8 @@ export function derivedValue(req: RequestParts, name: string, params: Parameters
       return one(req.method);
     case '@target-uri':
       return one(targetUri(raw));
-    case '@authority': {
-      // HTTP §4.2.3 normalisation: lower-case host, no default port.
-      try {
-        return one(new URL(req.url).host);
-      } catch {
-        return one(raw.authority.toLowerCase());
-      }
-    }
+    case '@authority':
+      return one(authorityOf(req, raw));
     case '@scheme':
       return one(raw.scheme.toLowerCase());
     case '@request-target':
@@ -232,6 +290,8 @@ export function componentValue(req: RequestParts, id: Item): ComponentValue {
   const [name, params] = id;
   if (typeof name !== 'string')
     return fail('ERR_HTTPSIG_COMPONENT', rich`A component identifier must be a string, not ${String(name)}.`);
+  const bad = parameterProblem(name, params);
+  if (bad) return bad;
   return name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params);
 }
 
