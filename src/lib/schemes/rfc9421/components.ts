@@ -205,10 +205,41 @@ export function derivedValue(req: RequestParts, name: string, params: Parameters
   }
 }
 
+/** A request's header lines by lower-case name: the trimmed values in order, and the name as first written. */
+interface HeaderIndex {
+  size: number;
+  lines: Map<string, { written: string; values: string[] }>;
+}
+
+const INDEXES = new WeakMap<readonly (readonly [string, string])[], HeaderIndex>();
+
+/**
+ * The header lines indexed once per request, so that a signature covering thousands of fields reads
+ * each in constant time rather than scanning every header for each (quadratic in the request).
+ */
+function headerIndex(headers: readonly (readonly [string, string])[]): HeaderIndex {
+  const cached = INDEXES.get(headers);
+  if (cached && cached.size === headers.length) return cached;
+  const lines: HeaderIndex['lines'] = new Map();
+  for (const [k, v] of headers) {
+    const n = k.toLowerCase();
+    const entry = lines.get(n);
+    if (entry) entry.values.push(trimOws(v));
+    else lines.set(n, { written: k, values: [trimOws(v)] });
+  }
+  const index = { size: headers.length, lines };
+  INDEXES.set(headers, index);
+  return index;
+}
+
 /** The field lines of a header, by case-insensitive name, each without surrounding whitespace. */
 export function fieldLines(req: Pick<RequestParts, 'headers'>, name: string): string[] {
-  const n = name.toLowerCase();
-  return req.headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => trimOws(v));
+  return [...(headerIndex(req.headers).lines.get(name.toLowerCase())?.values ?? [])];
+}
+
+/** The name of a header as the request first writes it (any case), or undefined when it is absent. */
+export function writtenName(req: Pick<RequestParts, 'headers'>, name: string): string | undefined {
+  return headerIndex(req.headers).lines.get(name.toLowerCase())?.written;
 }
 
 /** The canonical serialisation of a structured field (§2.1.1), by its known type or, failing that, the first that parses. */
