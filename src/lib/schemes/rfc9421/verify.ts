@@ -331,15 +331,16 @@ async function checkSignature(
         rich`The signature verifies with ${held.alg} and the key ${held.key.label}.`,
       ),
     );
-    if (result.params.keyid !== undefined && !keyMatches(held.key, result.params.keyid))
-      findings.push(
-        problem(
-          'rfc9421.keyid',
-          'ERR_HTTPSIG_KEYID_UNKNOWN',
-          'warning',
-          'keyid names another key',
-          rich`keyid is ${result.params.keyid}, but the key that verified it is ${held.key.label}.`,
-        ),
+    // keyid named none of the keys (selectKeys said so): one finding, now saying which key held.
+    const keyid = result.params.keyid;
+    const said = findings.findIndex((f) => f.check === 'rfc9421.keyid');
+    if (keyid !== undefined && said >= 0 && !keyMatches(held.key, keyid))
+      findings[said] = problem(
+        'rfc9421.keyid',
+        'ERR_HTTPSIG_KEYID_UNKNOWN',
+        'info',
+        'keyid is not a name keybench knows',
+        rich`keyid is ${keyid}, the name the server knows the key by; it is the label or kid of none of your keys. The signature verifies with the key ${held.key.label}: make sure the server gives ${keyid} to that key.`,
       );
   } else if (candidates.length > 0) {
     findings.push(
