@@ -87,7 +87,8 @@ describe('the mistake search is bounded', () => {
     explanation: 'x',
     remedy: 'x',
     *alternatives() {
-      for (let i = 0; ; i++) yield { part: 'p', signed: String(i), sent: 's', bytes: new Uint8Array([i & 255]) };
+      for (let i = 0; ; i++)
+        yield { part: 'p', signed: String(i), sent: 's', bytes: new Uint8Array([i & 255]) };
     },
   };
   const last: Mistake<null, Iterable<Alternative>> = {

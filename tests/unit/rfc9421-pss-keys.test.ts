@@ -3,7 +3,13 @@
  * generateKeyPairSync('rsa-pss') and RFC 9421's own test-key-rsa-pss are. keybench reads them,
  * verifies RSA-PSS with them, never PKCS#1 v1.5, and honours the hash and minimum salt they name.
  */
-import { constants, createPrivateKey, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPrivateKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  type KeyObject,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { decodeToken } from '../../src/lib/jwt/decode';
@@ -77,7 +83,11 @@ describe('id-RSASSA-PSS public keys', () => {
   });
 
   it('SPKI and PKCS#8 with the PSS OID are read, with their parameters', async () => {
-    expect((await parseKeyText(pem(plain.publicKey, 'spki'))).type).toEqual({ kty: 'RSA', bits: 2048, pss: {} });
+    expect((await parseKeyText(pem(plain.publicKey, 'spki'))).type).toEqual({
+      kty: 'RSA',
+      bits: 2048,
+      pss: {},
+    });
     expect((await parseKeyText(pem(sha512.publicKey, 'spki'))).type).toEqual({
       kty: 'RSA',
       bits: 2048,
@@ -112,7 +122,11 @@ describe('id-RSASSA-PSS public keys', () => {
   it('rsa-pss-sha512 verifies with a PSS key without parameters and with SHA-512 ones', async () => {
     for (const k of [plain, sha512]) {
       const key = await asKey(pem(k.publicKey, 'spki'), 'pss');
-      const v = await verifyRequest({ request: signedWith(k.privateKey, 'rsa-pss-sha512'), keys: [key], nowMs: NOW });
+      const v = await verifyRequest({
+        request: signedWith(k.privateKey, 'rsa-pss-sha512'),
+        keys: [key],
+        nowMs: NOW,
+      });
       expect(v.results[0]?.signatureHolds).toBe(true);
     }
   });
@@ -122,7 +136,11 @@ describe('id-RSASSA-PSS public keys', () => {
     // The same modulus as a PSS-only key: the v1.5 signature is genuine, the key refuses the padding.
     const pssOnly = await asKey(pem(k.publicKey, 'spki'), 'rsa');
     pssOnly.kind === 'public' && pssOnly.type.kty === 'RSA' && (pssOnly.type.pss = {});
-    const named = await verifyRequest({ request: signedWith(k.privateKey, 'rsa-v1_5-sha256'), keys: [pssOnly], nowMs: NOW });
+    const named = await verifyRequest({
+      request: signedWith(k.privateKey, 'rsa-v1_5-sha256'),
+      keys: [pssOnly],
+      nowMs: NOW,
+    });
     expect(named.results[0]?.signatureHolds).toBe(false);
     expect(named.results[0]?.findings.map((f) => f.code)).toContain('ERR_HTTPSIG_ALG_KEY_MISMATCH');
     const unnamed = await verifyRequest({
@@ -141,7 +159,11 @@ describe('id-RSASSA-PSS public keys', () => {
       if (parsed.kind !== 'private' || !parsed.pkcs8) throw new Error('not a private key');
       const unrestricted = createPrivateKey({ key: Buffer.from(parsed.pkcs8), format: 'der', type: 'pkcs8' });
       expect(unrestricted.asymmetricKeyType).toBe('rsa');
-      const v = await verifyRequest({ request: signedWith(unrestricted, 'rsa-pss-sha512'), keys: [key], nowMs: NOW });
+      const v = await verifyRequest({
+        request: signedWith(unrestricted, 'rsa-pss-sha512'),
+        keys: [key],
+        nowMs: NOW,
+      });
       expect(v.results[0]?.signatureHolds).toBe(false);
       expect(v.results[0]?.findings.map((f) => f.code)).toContain('ERR_HTTPSIG_ALG_KEY_MISMATCH');
     }

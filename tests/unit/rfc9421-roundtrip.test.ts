@@ -14,9 +14,18 @@ const NOW = 1_760_000_000_000;
 
 async function signedBack(patch: FormValues, keyid?: string) {
   const f = (await loadForm('rfc9421')) as SchemeForm;
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
-  const key: SignerKey = { kind: 'pair', label: 'My signing key', privateKey: pair.privateKey, publicKey: pair.publicKey, spki };
+  const key: SignerKey = {
+    kind: 'pair',
+    label: 'My signing key',
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    spki,
+  };
   const values = { ...initialValues(f, NOW), ...patch, ...(keyid !== undefined ? { keyid } : {}) };
   const out = await f.sign(values, key, NOW);
   const stored: VerificationKey = {
@@ -37,7 +46,9 @@ describe('signed in the Sign tab, pasted back', () => {
   it('with the defaults: verified, and no warning or error', async () => {
     const { v, findings } = await signedBack({});
     expect(v.verdict.code).toBe('OK');
-    expect(findings.filter((f) => f.severity !== 'ok' && f.severity !== 'info').map((f) => f.code)).toEqual([]);
+    expect(findings.filter((f) => f.severity !== 'ok' && f.severity !== 'info').map((f) => f.code)).toEqual(
+      [],
+    );
   });
 
   it('with a keyid the server knows the key by: verified, one keyid finding, never a warning', async () => {
@@ -57,7 +68,10 @@ describe('signed in the Sign tab, pasted back', () => {
   });
 
   it('a GET without a body: verified, and no warning or error', async () => {
-    const { v, findings } = await signedBack({ method: 'GET', covered: ['@method', '@authority', '@path', '@query'] });
+    const { v, findings } = await signedBack({
+      method: 'GET',
+      covered: ['@method', '@authority', '@path', '@query'],
+    });
     expect(v.verdict.code).toBe('OK');
     expect(findings.filter((f) => f.severity === 'warning' || f.severity === 'error')).toEqual([]);
   });
