@@ -318,32 +318,29 @@ async function rfc9421Doctor() {
  * @param {number} timeoutMs
  */
 async function timeInput(page, box, text, expected, where = '[data-testid="verdict"]', timeoutMs = 10_000) {
-  return page.evaluate(
-    ([el, text, expected, where, timeoutMs]) => {
-      /** @param {string} v */
-      const set = (v) => {
-        el.value = v;
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-      };
-      const has = () => document.querySelector(where)?.textContent?.includes(expected) ?? false;
-      return new Promise((resolve, reject) => {
-        set('');
-        requestAnimationFrame(() => {
-          if (has()) return reject(new Error('the old verdict is still shown after clearing'));
-          const observer = new MutationObserver(() => {
-            if (!has()) return;
-            observer.disconnect();
-            resolve(performance.now() - t0);
-          });
-          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-          const t0 = performance.now();
-          set(text);
-          setTimeout(() => reject(new Error(`no "${expected}" after ${timeoutMs / 1000} s`)), timeoutMs);
+  return page.evaluate(([el, text, expected, where, timeoutMs]) => {
+    /** @param {string} v */
+    const set = (v) => {
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    const has = () => document.querySelector(where)?.textContent?.includes(expected) ?? false;
+    return new Promise((resolve, reject) => {
+      set('');
+      requestAnimationFrame(() => {
+        if (has()) return reject(new Error('the old verdict is still shown after clearing'));
+        const observer = new MutationObserver(() => {
+          if (!has()) return;
+          observer.disconnect();
+          resolve(performance.now() - t0);
         });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        const t0 = performance.now();
+        set(text);
+        setTimeout(() => reject(new Error(`no "${expected}" after ${timeoutMs / 1000} s`)), timeoutMs);
       });
-    },
-    /** @type {const} */ ([box, text, expected, where, timeoutMs]),
-  );
+    });
+  }, /** @type {const} */ ([box, text, expected, where, timeoutMs]));
 }
 
 /** Click → key card, next to crypto.subtle.generateKey with the same parameters in the same page. */

@@ -9,6 +9,7 @@ import {
   generateKeyPairSync,
   sign as nodeSign,
   type KeyObject,
+  type RSAPSSKeyPairKeyObjectOptions,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
@@ -26,6 +27,14 @@ async function asKey(text: string, label: string): Promise<VerificationKey> {
   const parsed = await parseKeyText(text);
   return { kind: 'public', label, origin: 'pasted', spki: parsed.spki, type: parsed.type };
 }
+
+/** An id-RSASSA-PSS key pair from Node (its types call saltLength a string; Node takes a number). */
+const pssPair = (o: { hashAlgorithm?: string; saltLength?: number }) =>
+  generateKeyPairSync('rsa-pss', {
+    modulusLength: 2048,
+    ...o,
+    ...(o.hashAlgorithm ? { mgf1HashAlgorithm: o.hashAlgorithm } : {}),
+  } as unknown as RSAPSSKeyPairKeyObjectOptions);
 
 const pem = (k: KeyObject, type: 'spki' | 'pkcs8') => String(k.export({ type, format: 'pem' }));
 
@@ -62,25 +71,10 @@ describe('RFC 9421 B.2 with test-key-rsa-pss as the RFC prints it (PKCS#8, id-RS
 });
 
 describe('id-RSASSA-PSS public keys', () => {
-  const plain = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
-  const sha512 = generateKeyPairSync('rsa-pss', {
-    modulusLength: 2048,
-    hashAlgorithm: 'sha512',
-    mgf1HashAlgorithm: 'sha512',
-    saltLength: 64,
-  });
-  const sha256 = generateKeyPairSync('rsa-pss', {
-    modulusLength: 2048,
-    hashAlgorithm: 'sha256',
-    mgf1HashAlgorithm: 'sha256',
-    saltLength: 32,
-  });
-  const bigSalt = generateKeyPairSync('rsa-pss', {
-    modulusLength: 2048,
-    hashAlgorithm: 'sha512',
-    mgf1HashAlgorithm: 'sha512',
-    saltLength: 100,
-  });
+  const plain = pssPair({});
+  const sha512 = pssPair({ hashAlgorithm: 'sha512', saltLength: 64 });
+  const sha256 = pssPair({ hashAlgorithm: 'sha256', saltLength: 32 });
+  const bigSalt = pssPair({ hashAlgorithm: 'sha512', saltLength: 100 });
 
   it('SPKI and PKCS#8 with the PSS OID are read, with their parameters', async () => {
     expect((await parseKeyText(pem(plain.publicKey, 'spki'))).type).toEqual({
@@ -135,7 +129,7 @@ describe('id-RSASSA-PSS public keys', () => {
     const k = generateKeyPairSync('rsa', { modulusLength: 2048 });
     // The same modulus as a PSS-only key: the v1.5 signature is genuine, the key refuses the padding.
     const pssOnly = await asKey(pem(k.publicKey, 'spki'), 'rsa');
-    pssOnly.kind === 'public' && pssOnly.type.kty === 'RSA' && (pssOnly.type.pss = {});
+    if (pssOnly.kind === 'public' && pssOnly.type.kty === 'RSA') pssOnly.type.pss = {};
     const named = await verifyRequest({
       request: signedWith(k.privateKey, 'rsa-v1_5-sha256'),
       keys: [pssOnly],

@@ -144,7 +144,11 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
     return mismatch(alg, info, key);
   }
   // An id-RSASSA-PSS key verifies PSS only, with its own hash and at least its salt (JWS: the hash's length).
-  if (t.kty === 'RSA' && t.pss && (info.family === 'RS' || !pssAllows(t, info.hash, Number(info.hash.slice(4)) / 8)))
+  if (
+    t.kty === 'RSA' &&
+    t.pss &&
+    (info.family === 'RS' || !pssAllows(t, info.hash, Number(info.hash.slice(4)) / 8))
+  )
     return {
       code: 'ERR_JWT_ALG_KEY_MISMATCH',
       parts: rich`Algorithm and key do not fit: ${key.label} is an RSASSA-PSS-only key${t.pss.hash ? ` for ${t.pss.hash}` : ''}, and the token says ${ours(alg)}.`,

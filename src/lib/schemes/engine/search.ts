@@ -74,10 +74,15 @@ function step<Ctx>(c: Cursor<Ctx>): Alternative | null {
 /** The confirmed mistakes, in the order the scheme lists them; at most one diagnosis per mistake. */
 export async function searchMistakes<Ctx>(input: SearchInput<Ctx>): Promise<Diagnosis[]> {
   const found = new Map<number, Diagnosis>();
-  const budget = { alternatives: input.budget ?? MAX_ALTERNATIVES, bytes: input.maxBytes ?? MAX_BYTES_VERIFIED };
+  const budget = {
+    alternatives: input.budget ?? MAX_ALTERNATIVES,
+    bytes: input.maxBytes ?? MAX_BYTES_VERIFIED,
+  };
   const limit = input.limit ?? Infinity;
   const cursors = input.mistakes.map((m) => cursorOf(m, input.ctx));
-  const share = input.fair ? Math.max(1, Math.floor(budget.alternatives / Math.max(1, cursors.length))) : Infinity;
+  const share = input.fair
+    ? Math.max(1, Math.floor(budget.alternatives / Math.max(1, cursors.length)))
+    : Infinity;
   const passes = input.fair ? [share, Infinity] : [Infinity];
   for (const perMistake of passes) {
     for (const [i, c] of cursors.entries()) {
