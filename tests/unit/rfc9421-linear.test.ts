@@ -150,3 +150,21 @@ describe('the mistake search is bounded', () => {
     expect(tried).toBe(10);
   });
 });
+
+describe('many @query-param components', () => {
+  it('each reads its own values from one reading of the query', async () => {
+    const { componentValue } = await import('../../src/lib/schemes/rfc9421/components');
+    const n = 20_000;
+    const query = Array.from({ length: n }, (_, i) => `p${i}=v%20${i}`).join('&') + '&p7=again';
+    const r = req('GET', `https://example.com/?${query}`, []);
+    for (const i of [0, 7, n - 1]) {
+      const v = componentValue(r, parseItem(`"@query-param";name="p${i}"`));
+      expect(v).toEqual({ ok: true, values: i === 7 ? ['v%207', 'again'] : [`v%20${i}`] });
+    }
+    const other = req('GET', 'https://example.com/?p7=x', []);
+    expect(componentValue(other, parseItem('"@query-param";name="p7"'))).toEqual({ ok: true, values: ['x'] });
+    const covered = Array.from({ length: n }, (_, i) => parseItem(`"@query-param";name="p${i}"`));
+    const built = buildBase(r, covered, new Map());
+    expect(built.ok && built.base.lines.length).toBe(n + 1);
+  });
+});

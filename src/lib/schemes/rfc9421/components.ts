@@ -67,11 +67,16 @@ export interface RawUrl {
 
 const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/;
 
+/** The last URL split, so that each derived component of a long list does not split it again. */
+let lastUrl: { url: string; raw: RawUrl | null } | undefined;
+
 /** The URL split as sent (the path is "/" when empty), or null when it is not an absolute URL. */
 export function rawUrl(url: string): RawUrl | null {
+  if (lastUrl?.url === url) return lastUrl.raw && { ...lastUrl.raw };
   const m = URL_PARTS.exec(url);
-  if (!m) return null;
-  return { scheme: m[1] ?? '', authority: m[2] ?? '', path: m[3] || '/', query: m[4] };
+  const raw = m ? { scheme: m[1] ?? '', authority: m[2] ?? '', path: m[3] || '/', query: m[4] } : null;
+  lastUrl = { url, raw };
+  return raw && { ...raw };
 }
 
 /** The target URI as sent (§2.2.2), without a fragment. */
@@ -90,11 +95,22 @@ export function formEncode(text: string): string {
   );
 }
 
+/** The last query read, by re-encoded name: a signature covering many @query-param reads it once. */
+let lastQuery: { query: string; values: Map<string, string[]> } | undefined;
+
 /** §2.2.8: the re-encoded values of every query parameter whose re-encoded name is `name`, in order. */
 export function queryParamValues(query: string, name: string): string[] {
-  const out: string[] = [];
-  for (const [k, v] of new URLSearchParams(query)) if (formEncode(k) === name) out.push(formEncode(v));
-  return out;
+  if (lastQuery?.query !== query) {
+    const values = new Map<string, string[]>();
+    for (const [k, v] of new URLSearchParams(query)) {
+      const key = formEncode(k);
+      const list = values.get(key);
+      if (list) list.push(formEncode(v));
+      else values.set(key, [formEncode(v)]);
+    }
+    lastQuery = { query, values };
+  }
+  return [...(lastQuery.values.get(name) ?? [])];
 }
 
 /**
