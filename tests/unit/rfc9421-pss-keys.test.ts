@@ -13,7 +13,9 @@ import {
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
+import { candidatesFromStored } from '../../src/lib/jwt/candidates';
 import { decodeToken } from '../../src/lib/jwt/decode';
+import type { StoredKey } from '../../src/lib/keys/stored-key';
 import { verifyToken } from '../../src/lib/jwt/verify';
 import { importPrivateKey } from '../../src/lib/keys/import';
 import { parseKeyText } from '../../src/lib/keys/parse';
@@ -183,5 +185,33 @@ describe('id-RSASSA-PSS public keys', () => {
     const refused = await verifyToken(decodeToken(`${rs}.${rsSig.toString('base64url')}`), [rsPss]);
     expect(refused.state).not.toBe('verified');
     expect(refused.code).toBe('ERR_JWT_ALG_KEY_MISMATCH');
+  });
+});
+
+describe('stored keys', () => {
+  async function stored(origin: 'imported' | 'generated', name: 'RSA-PSS' | 'RSASSA-PKCS1-v1_5') {
+    const pair = (await crypto.subtle.generateKey(
+      { name, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-512' },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
+    const key = {
+      id: origin + name,
+      label: `${origin} ${name}`,
+      kind: 'public',
+      origin,
+      spki,
+      publicKey: pair.publicKey,
+    };
+    return candidatesFromStored([key as unknown as StoredKey], {})[0]!;
+  }
+
+  it('an imported RSA-PSS key (only an id-RSASSA-PSS key imports so) stays PSS-only; a generated one does not', async () => {
+    expect(await stored('imported', 'RSA-PSS')).toMatchObject({
+      type: { kty: 'RSA', pss: { hash: 'SHA-512' } },
+    });
+    expect((await stored('generated', 'RSA-PSS')).type).not.toHaveProperty('pss');
+    expect((await stored('imported', 'RSASSA-PKCS1-v1_5')).type).not.toHaveProperty('pss');
   });
 });
