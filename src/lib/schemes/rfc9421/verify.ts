@@ -518,7 +518,7 @@ function timeFindings(
         'ERR_HTTPSIG_CREATED_OLD',
         'warning',
         'Signature is old',
-        `created is ${age(now - p.created)} ago, more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows (servers often allow less). A server that limits the age refuses it: sign again just before sending.`,
+        `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
       ),
     );
   else out.push(ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`));
