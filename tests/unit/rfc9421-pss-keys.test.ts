@@ -204,7 +204,9 @@ describe('stored keys', () => {
       spki,
       publicKey: pair.publicKey,
     };
-    return candidatesFromStored([key as unknown as StoredKey], {})[0]!;
+    const [c] = candidatesFromStored([key as unknown as StoredKey], {});
+    if (c?.kind !== 'public') throw new Error('not a public key');
+    return c;
   }
 
   it('an imported RSA-PSS key (only an id-RSASSA-PSS key imports so) stays PSS-only; a generated one does not', async () => {
