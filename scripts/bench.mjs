@@ -3,7 +3,7 @@
 // with performance.now()/performance marks, so Playwright's round trips are not in the figures.
 // A report, not a test: it fails only if the page does not do what is measured.
 // Options: --runs N (default 15); --only NAME[,NAME] (rows: navigation, fcp, paste, card, decode,
-// doctor, longtask); --port N (default 4199); --write-docs (replace the table between the markers in
+// doctor, rfc9421, longtask); --port N (default 4199); --write-docs (replace the table between the markers in
 // docs/benchmarks.md; --write-readme is the old name).
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +46,7 @@ try {
   if (wanted('card')) rows.push(...(await clickToCard()));
   if (wanted('decode')) rows.push(await decodeLargeToken());
   if (wanted('doctor')) rows.push(...(await requestDoctor()));
+  if (wanted('rfc9421')) rows.push(...(await rfc9421Doctor()));
   if (wanted('longtask')) rows.push(...(await longestTasks()));
 } finally {
   await browser.close();
@@ -246,6 +247,66 @@ async function requestDoctor() {
 }
 
 /**
+ * RFC 9421 requests covering 6 000 and 20 000 header fields (about 106 KB and 378 KB), pasted →
+ * verdict: the doctor's work must grow linearly with the request (it took 56 s, and 20 000 fields
+ * crashed the tab, when each covered field scanned every header). Fewer runs: each is large.
+ */
+async function rfc9421Doctor() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  /** @param {number} n @param {number} i */
+  const request = (n, i) => {
+    const names = Array.from({ length: n }, (_, k) => `x-f${k}`);
+    const created = Math.floor(Date.now() / 1000) - i;
+    const covered = ['"@method"', '"@authority"', '"@path"', ...names.map((x) => `"${x}"`)].join(' ');
+    const params = `(${covered});created=${created}`;
+    const base = [
+      '"@method": POST',
+      '"@authority": example.com',
+      '"@path": /foo',
+      ...names.map((x, k) => `"${x}": v${k}`),
+      `"@signature-params": ${params}`,
+    ].join('\n');
+    const sig = sign(null, Buffer.from(base), privateKey).toString('base64');
+    return [
+      'POST https://example.com/foo HTTP/1.1',
+      'Host: example.com',
+      ...names.map((x, k) => `${x}: v${k}`),
+      `Signature-Input: sig1=${params}`,
+      `Signature: sig1=:${sig}:`,
+      '',
+      '',
+    ].join('\n');
+  };
+  const runs = Math.min(RUNS, 5);
+  const out = [];
+  for (const [n, target] of /** @type {const} */ ([
+    [6000, '≤ 2 000 ms'],
+    [20_000, '≤ 5 000 ms'],
+  ])) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('crash', () => {
+      throw new Error(`the tab crashed on ${n} covered fields`);
+    });
+    await page.goto(`${BASE}#/inspect`);
+    await page.getByLabel('Verification key').fill(String(publicKey.export({ type: 'spki', format: 'pem' })));
+    const box = await page.getByLabel(/^JWT/).elementHandle();
+    const values = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const ms = await timeInput(page, box, request(n, i), 'Signature verified', undefined, 60_000);
+      if (i >= 1) values.push(ms);
+    }
+    await context.close();
+    out.push({
+      name: `paste request → verdict, RFC 9421 covering ${n.toLocaleString('en')} header fields`,
+      values,
+      target,
+    });
+  }
+  return out;
+}
+
+/**
  * Clear the box, then put the text in as a paste does and time, in the page, until `expected`
  * appears in the verdict (or, for the large token, in the payload).
  * @param {import('../tests/tools.mjs').Page} page
@@ -253,34 +314,32 @@ async function requestDoctor() {
  * @param {string} text
  * @param {string} expected
  * @param {string} where
+ * @param {number} timeoutMs
  */
-async function timeInput(page, box, text, expected, where = '[data-testid="verdict"]') {
-  return page.evaluate(
-    ([el, text, expected, where]) => {
-      /** @param {string} v */
-      const set = (v) => {
-        el.value = v;
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-      };
-      const has = () => document.querySelector(where)?.textContent?.includes(expected) ?? false;
-      return new Promise((resolve, reject) => {
-        set('');
-        requestAnimationFrame(() => {
-          if (has()) return reject(new Error('the old verdict is still shown after clearing'));
-          const observer = new MutationObserver(() => {
-            if (!has()) return;
-            observer.disconnect();
-            resolve(performance.now() - t0);
-          });
-          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-          const t0 = performance.now();
-          set(text);
-          setTimeout(() => reject(new Error(`no "${expected}" after 10 s`)), 10_000);
+async function timeInput(page, box, text, expected, where = '[data-testid="verdict"]', timeoutMs = 10_000) {
+  return page.evaluate(([el, text, expected, where, timeoutMs]) => {
+    /** @param {string} v */
+    const set = (v) => {
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    const has = () => document.querySelector(where)?.textContent?.includes(expected) ?? false;
+    return new Promise((resolve, reject) => {
+      set('');
+      requestAnimationFrame(() => {
+        if (has()) return reject(new Error('the old verdict is still shown after clearing'));
+        const observer = new MutationObserver(() => {
+          if (!has()) return;
+          observer.disconnect();
+          resolve(performance.now() - t0);
         });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        const t0 = performance.now();
+        set(text);
+        setTimeout(() => reject(new Error(`no "${expected}" after ${timeoutMs / 1000} s`)), timeoutMs);
       });
-    },
-    [box, text, expected, where],
-  );
+    });
+  }, /** @type {const} */ ([box, text, expected, where, timeoutMs]));
 }
 
 /** Click → key card, next to crypto.subtle.generateKey with the same parameters in the same page. */

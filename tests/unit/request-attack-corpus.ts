@@ -341,5 +341,91 @@ export function requestAttacks(): RequestAttack[] {
       expect: { kind: 'error', code: 'ERR_QIT_AUTH_HEADER' },
     },
   );
+  out.push(...rfc9421Attacks());
   return out;
+}
+
+/**
+ * An RFC 9421 request signed with the Binance test key (Ed25519, trusted as pasted) over a base a
+ * lenient verifier builds from `covered` exactly as written: `"id": value` lines, then
+ * `@signature-params`. `extra` are more header lines; `url` the target.
+ */
+function httpSig(
+  covered: [string, string][],
+  options: { url?: string; extra?: string[]; inputPrefix?: string } = {},
+): string {
+  const url = options.url ?? `https://${HOST}/orders`;
+  const params = `(${covered.map(([id]) => id).join(' ')});created=${ts}`;
+  const base = [...covered.map(([id, v]) => `${id}: ${v}`), `"@signature-params": ${params}`].join('\n');
+  const sig = nodeSign(null, Buffer.from(base), binanceKey.privateKey).toString('base64');
+  const u = new URL(url);
+  return [
+    `GET ${u.pathname} HTTP/1.1`,
+    `Host: ${u.host}`,
+    ...(options.extra ?? []),
+    `Signature-Input: ${options.inputPrefix ?? ''}sig1=${params}`,
+    `Signature: sig1=:${sig}:`,
+    '',
+    '',
+  ].join('\n');
+}
+
+/** RFC 9421 read to the letter (§2.1, §2.2.3, §2.5, RFC 9651 §4.2.2): what a lenient verifier accepts. */
+function rfc9421Attacks(): RequestAttack[] {
+  const target: [string, string][] = [
+    ['"@method"', 'GET'],
+    ['"@authority"', HOST],
+    ['"@path"', '/orders'],
+  ];
+  return [
+    {
+      name: 'RFC 9421: a control, the same construction with nothing wrong, verifies',
+      mechanism: 'RFC 9421: component parameters as §2.1 defines them',
+      text: httpSig(target),
+      expect: { kind: 'verdict', state: 'verified', code: 'OK' },
+    },
+    {
+      name: 'RFC 9421: a signed response’s ;req components pasted as a request are refused',
+      mechanism: 'RFC 9421: ;req belongs to a response’s signature',
+      text: httpSig([
+        ['"@method";req', 'GET'],
+        ['"@authority";req', HOST],
+        ['"@path";req', '/orders'],
+      ]),
+      expect: { kind: 'verdict', state: 'failed', code: 'ERR_HTTPSIG_COMPONENT' },
+    },
+    {
+      name: 'RFC 9421: an unknown parameter on a derived component ("@path";foo) is refused',
+      mechanism: 'RFC 9421: an unknown component parameter is an error',
+      text: httpSig([...target.slice(0, 2), ['"@path";foo', '/orders']]),
+      expect: { kind: 'verdict', state: 'failed', code: 'ERR_HTTPSIG_COMPONENT' },
+    },
+    {
+      name: 'RFC 9421: ;name on @authority is refused',
+      mechanism: 'RFC 9421: an unknown component parameter is an error',
+      text: httpSig([target[0]!, ['"@authority";name="x"', HOST], target[2]!]),
+      expect: { kind: 'verdict', state: 'failed', code: 'ERR_HTTPSIG_COMPONENT' },
+    },
+    {
+      name: 'RFC 9421: Host example:443 on an http URL is not the URL’s host (443 is https’s default only)',
+      mechanism: 'RFC 9421: @authority drops only its own scheme’s default port',
+      text: httpSig(
+        [
+          ['"@method"', 'GET'],
+          ['"@authority"', HOST],
+          ['"@path"', '/orders'],
+        ],
+        { url: `http://${HOST}/orders` },
+      )
+        .replace(`Host: ${HOST}`, `Host: ${HOST}:443`)
+        .replace('GET /orders', `GET http://${HOST}/orders`),
+      expect: { kind: 'error', code: 'ERR_REQUEST_HEADER_VALUE' },
+    },
+    {
+      name: 'RFC 9421: the label sig1 given twice in Signature-Input is refused',
+      mechanism: 'RFC 9421: a repeated dictionary key is refused',
+      text: httpSig(target, { inputPrefix: `sig1=("@method");created=${ts}, ` }),
+      expect: { kind: 'verdict', state: 'failed', code: 'ERR_HTTPSIG_DUPLICATE_LABEL' },
+    },
+  ];
 }

@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../errors';
 import { own } from '../json';
-import { describeKeyType, keyTypeOf } from '../keys/key-type';
+import { describeKeyType, keyTypeOf, type KeyType } from '../keys/key-type';
 import { isOctJwkText, keyTextTooLarge, scanKeyMaterial } from '../keys/key-material';
 import { decideKeyBox } from '../keys/key-box';
 import { spkiToPem } from '../keys/export';
@@ -42,6 +42,19 @@ export interface PrivateKeyPasted {
 /** The key parser pulls in the ASN.1 libraries: load it only when a key is pasted or carried by a token. */
 const loadParser = () => import('../keys/parse');
 
+/**
+ * A stored key's type. keybench imports a plain RSA key for PKCS#1 v1.5, so an imported RSA-PSS key
+ * was an id-RSASSA-PSS key: it stays PSS-only, with the hash it was imported for. (A key keybench
+ * generated for PS256 has a plain RSA public key, and stays plain.)
+ */
+function storedKeyType(k: StoredKey): KeyType {
+  const t = keyTypeOf(k.publicKey);
+  const a = k.publicKey.algorithm as Partial<RsaHashedKeyAlgorithm>;
+  if (t.kty !== 'RSA' || k.origin !== 'imported' || a.name !== 'RSA-PSS') return t;
+  const hash = a.hash?.name;
+  return { ...t, pss: hash === 'SHA-256' || hash === 'SHA-384' || hash === 'SHA-512' ? { hash } : {} };
+}
+
 /** Candidates from the keyring: every key pair's and trusted key's public half, with whose key it is. */
 export function candidatesFromStored(
   keys: readonly StoredKey[],
@@ -55,7 +68,7 @@ export function candidatesFromStored(
       label: k.label,
       origin: 'stored',
       spki: k.spki,
-      type: keyTypeOf(k.publicKey),
+      type: storedKeyType(k),
       thumbprint: thumbprints[k.id],
       ...(owner ? { owner } : {}),
     };

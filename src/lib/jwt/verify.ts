@@ -2,7 +2,7 @@ import { compactVerify, errors as joseErrors } from 'jose';
 import { bytesToBase64url } from '../encoding/base64url';
 import { parseDerEcdsaSignature, rawEcdsaSignature } from '../encoding/der';
 import type { ErrorCode } from '../errors';
-import { describeKeyType, type KeyType } from '../keys/key-type';
+import { describeKeyType, pssAllows, type KeyType } from '../keys/key-type';
 import { own } from '../json';
 import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algorithms';
@@ -148,6 +148,17 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
   if ((info.family === 'RS' || info.family === 'PS') && t.kty !== 'RSA') {
     return mismatch(alg, info, key);
   }
+  // An id-RSASSA-PSS key verifies PSS only, with its own hash and at least its salt (JWS: the hash's length).
+  if (
+    t.kty === 'RSA' &&
+    t.pss &&
+    (info.family === 'RS' || !pssAllows(t, info.hash, Number(info.hash.slice(4)) / 8))
+  )
+    return {
+      code: 'ERR_JWT_ALG_KEY_MISMATCH',
+      parts: rich`Algorithm and key do not fit: ${key.label} is an RSASSA-PSS-only key${t.pss.hash ? ` for ${t.pss.hash}` : ''}, and the token says ${ours(alg)}.`,
+      remedy: `This key verifies ${t.pss.hash ? `PS${t.pss.hash.slice(4)}` : 'PS256, PS384 and PS512'} tokens only. Use the key that matches the token, or check the signer's alg.`,
+    };
   if (info.family === 'EdDSA' && t.kty !== 'OKP') return mismatch(alg, info, key);
   if (info.family === 'ES') {
     if (t.kty !== 'EC') return mismatch(alg, info, key);

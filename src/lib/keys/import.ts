@@ -6,18 +6,23 @@ import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
 
 /** The JWS algorithm an imported key signs with: RS256 for RSA, ES256/384/512 by curve, EdDSA. */
 export function defaultAlgFor(type: KeyType): SigningAlg {
+  if (type.kty === 'RSA' && type.pss) return `PS${(type.pss.hash ?? 'SHA-512').slice(4)}` as SigningAlg;
   if (type.kty === 'RSA') return 'RS256';
   if (type.kty === 'OKP') return 'EdDSA';
   return (esAlgForCurve(type.curve) as SigningAlg | undefined) ?? 'ES512';
 }
 
 function importParams(type: KeyType): RsaHashedImportParams | EcKeyImportParams | Algorithm {
+  // An id-RSASSA-PSS key stays PSS-only in WebCrypto too; without a hash of its own, RFC 9421's SHA-512.
+  if (type.kty === 'RSA' && type.pss) return { name: 'RSA-PSS', hash: type.pss.hash ?? 'SHA-512' };
   if (type.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (type.kty === 'EC') return { name: 'ECDSA', namedCurve: type.curve };
   return { name: 'Ed25519' };
 }
 
-function signParams(type: KeyType): AlgorithmIdentifier | EcdsaParams {
+function signParams(type: KeyType): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
+  if (type.kty === 'RSA' && type.pss)
+    return { name: 'RSA-PSS', saltLength: Math.max(32, type.pss.saltLength ?? 0) } as RsaPssParams;
   if (type.kty === 'EC')
     return { name: 'ECDSA', hash: { 'P-256': 'SHA-256', 'P-384': 'SHA-384' }[type.curve] ?? 'SHA-512' };
   return importParams(type);

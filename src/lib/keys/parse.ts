@@ -5,7 +5,18 @@
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { RSAPrivateKey, RSAPublicKey, id_rsaEncryption, id_RSASSA_PSS } from '@peculiar/asn1-rsa';
+import {
+  RSAPrivateKey,
+  RSAPublicKey,
+  RsaSaPssParams,
+  id_mgf1,
+  id_rsaEncryption,
+  id_RSASSA_PSS,
+  id_sha1,
+  id_sha256,
+  id_sha384,
+  id_sha512,
+} from '@peculiar/asn1-rsa';
 import {
   ECParameters,
   ECPrivateKey,
@@ -19,7 +30,7 @@ import type { JWK } from 'jose';
 import { KeybenchError } from '../errors';
 import { ours, rich } from '../rich';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
-import type { KeyType } from './key-type';
+import type { KeyType, PssOnly } from './key-type';
 import { keyTextTooLarge, scanKeyMaterial } from './key-material';
 
 const ID_ED25519 = '1.3.101.112';
@@ -159,6 +170,52 @@ export function spkiKeyType(spki: Uint8Array): KeyType {
   });
 }
 
+const PSS_HASHES: Record<string, PssOnly['hash']> = {
+  [id_sha1]: 'SHA-1',
+  [id_sha256]: 'SHA-256',
+  [id_sha384]: 'SHA-384',
+  [id_sha512]: 'SHA-512',
+};
+
+/**
+ * The restriction an id-RSASSA-PSS AlgorithmIdentifier puts on its key (RFC 4055 §3.1): none beyond
+ * PSS when it has no parameters; else its hash (MGF1 must use the same, as WebCrypto does) and
+ * minimum salt length.
+ * @throws KeybenchError ERR_KEY_UNSUPPORTED for a hash or mask WebCrypto cannot verify with.
+ */
+function pssRestriction(alg: AlgorithmIdentifier): PssOnly {
+  if (!alg.parameters || alg.parameters.byteLength === 0) return {};
+  const p = AsnConvert.parse(alg.parameters, RsaSaPssParams);
+  const hash = PSS_HASHES[p.hashAlgorithm.algorithm];
+  const mgfHash =
+    p.maskGenAlgorithm.algorithm === id_mgf1 && p.maskGenAlgorithm.parameters
+      ? PSS_HASHES[AsnConvert.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier).algorithm]
+      : undefined;
+  if (!hash || mgfHash !== hash)
+    throw new KeybenchError(
+      'ERR_KEY_UNSUPPORTED',
+      `This RSASSA-PSS key names a hash or mask (${p.hashAlgorithm.algorithm}, ${p.maskGenAlgorithm.algorithm}) WebCrypto cannot verify with: it needs SHA-1, SHA-256, SHA-384 or SHA-512 with MGF1 of the same hash.`,
+    );
+  return { hash, saltLength: p.saltLength };
+}
+
+/**
+ * An SPKI WebCrypto imports: an id-RSASSA-PSS key rewrapped as rsaEncryption (the same modulus and
+ * exponent; its PSS-only restriction is kept in its KeyType), any other as it is.
+ */
+export function webCryptoSpki(spki: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+  if (info.algorithm.algorithm !== id_RSASSA_PSS) return spki;
+  const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+  return rsaSpki(rsa.modulus, rsa.publicExponent);
+}
+
+/** A public key from an SPKI: WebCrypto's SPKI and the key type (a PSS key keeps its restriction). */
+function fromSpki(der: Uint8Array<ArrayBuffer>): { spki: Uint8Array<ArrayBuffer>; type: KeyType } {
+  const type = spkiKeyType(der);
+  return { spki: webCryptoSpki(der), type };
+}
+
 function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): KeyType {
   switch (alg.algorithm) {
     case id_rsaEncryption: {
@@ -172,11 +229,12 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
     }
     case ID_ED25519:
       return { kty: 'OKP', curve: 'Ed25519' };
-    case id_RSASSA_PSS:
-      throw new KeybenchError(
-        'ERR_KEY_UNSUPPORTED',
-        'This is an RSASSA-PSS-only key (id-RSASSA-PSS). WebCrypto imports RSA keys as rsaEncryption: re-export it from a plain RSA key with “openssl pkey -pubin -in key.pem -pubout”.',
-      );
+    case id_RSASSA_PSS: {
+      const pss = pssRestriction(alg);
+      const bits = rsaBits();
+      checkRsaBits(bits);
+      return { kty: 'RSA', bits, pss };
+    }
     default:
       throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
   }
@@ -270,6 +328,13 @@ function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
   if (alg.algorithm === id_rsaEncryption) {
     return { ...fromPkcs1Private(inner), source: 'PKCS#8', pkcs8: der };
   }
+  if (alg.algorithm === id_RSASSA_PSS) {
+    // WebCrypto imports rsaEncryption PKCS#8 only: the same RSAPrivateKey, rewrapped; PSS-only by its type.
+    const pss = pssRestriction(alg);
+    const rsa = fromPkcs1Private(inner);
+    if (rsa.type.kty !== 'RSA') throw new KeybenchError('ERR_KEY_INVALID', 'Not an RSA key.');
+    return { ...rsa, source: 'PKCS#8', type: { ...rsa.type, pss } };
+  }
   if (alg.algorithm === id_ecPublicKey) {
     const outerCurve = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters).namedCurve : undefined;
     return { ...fromSec1(inner, outerCurve), source: 'PKCS#8', pkcs8: der };
@@ -294,7 +359,7 @@ function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
 function fromCertificate(der: Uint8Array<ArrayBuffer>): ParsedPublicKey {
   const cert = AsnConvert.parse(der, Certificate);
   const spki = buf(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo));
-  return { kind: 'public', source: 'X.509 certificate', spki, type: spkiKeyType(spki), certificate: der };
+  return { kind: 'public', source: 'X.509 certificate', ...fromSpki(spki), certificate: der };
 }
 
 function fromPkcs1Public(der: Uint8Array): ParsedPublicKey {
@@ -344,8 +409,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
       return wrapDer('PUBLIC KEY', () => ({
         kind: 'public',
         source: 'SPKI PEM',
-        spki: block.der,
-        type: spkiKeyType(block.der),
+        ...fromSpki(block.der),
       }));
     case 'RSA PUBLIC KEY':
       return wrapDer('RSA PUBLIC KEY', () => fromPkcs1Public(block.der));
@@ -573,8 +637,7 @@ async function parseKeySetTextOnly(text: string): Promise<ParsedKey[]> {
           (): ParsedKey => ({
             kind: 'public',
             source: 'DER without armour',
-            spki: der,
-            type: spkiKeyType(der),
+            ...fromSpki(der),
           }),
           (): ParsedKey => ({ ...fromCertificate(der), source: 'DER without armour' }),
           (): ParsedKey => ({ ...fromPkcs1Public(der), source: 'DER without armour' }),

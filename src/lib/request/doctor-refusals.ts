@@ -58,16 +58,19 @@ export function framingProblem(req: ParsedRequest): RequestRefusal | null {
 export function hostProblem(req: ParsedRequest): RequestRefusal | null {
   const host = header(req, 'host');
   if (host === undefined) return null;
-  let urlHost: string;
+  let url: URL;
   try {
-    urlHost = new URL(req.url).host;
+    url = new URL(req.url);
   } catch {
     return null;
   }
   const sent = host.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
-  // A default port may be written or not.
-  const bare = (h: string) => h.replace(/:(443|80)$/, '');
-  if (bare(sent) === bare(urlHost.toLowerCase())) return null;
+  // A default port may be written or not, but only the URL's own scheme's (http:80, https:443).
+  const defaultPort = url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : undefined;
+  const bare = (h: string) =>
+    defaultPort && h.endsWith(`:${defaultPort}`) ? h.slice(0, -defaultPort.length - 1) : h;
+  if (bare(sent) === bare(url.host.toLowerCase())) return null;
+  const urlHost = url.host;
   return {
     code: 'ERR_REQUEST_HEADER_VALUE',
     parts: rich`The Host header says ${host}, but the URL's host is ${urlHost}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,

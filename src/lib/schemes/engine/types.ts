@@ -67,7 +67,7 @@ export interface Alternative {
  * explanation and a fix. The engine tries its alternatives only after the signature fails, and
  * reports it only when WebCrypto confirms the signature over one of them.
  */
-export interface Mistake<Ctx> {
+export interface Mistake<Ctx, Alts extends Iterable<Alternative> = Alternative[]> {
   id: string;
   code: ErrorCode;
   title: string;
@@ -75,8 +75,11 @@ export interface Mistake<Ctx> {
   explanation: string;
   /** What a developer changes to fix it. */
   remedy: string;
-  /** The alternatives this mistake produces for one request (bounded: the engine also caps them). */
-  alternatives(ctx: Ctx): Alternative[];
+  /**
+   * The alternatives this mistake produces for one request, best made lazily (a generator): the
+   * engine takes only as many as its budget allows, so a request of any size costs the same.
+   */
+  alternatives(ctx: Ctx): Alts;
 }
 
 /** A key to try, with whatever the scheme needs to verify with it (algorithm, imported CryptoKey). */

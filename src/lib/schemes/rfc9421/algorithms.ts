@@ -3,7 +3,7 @@
  * WebCrypto makes); RSASSA-PSS uses SHA-512, MGF1-SHA-512 and a 64-byte salt.
  */
 import type { VerificationKey } from '../../jwt/verify';
-import type { KeyType } from '../../keys/key-type';
+import { pssAllows, type KeyType } from '../../keys/key-type';
 
 /** The algorithm names of the HTTP Signature Algorithms registry that keybench handles. */
 export type HttpSigAlg =
@@ -36,14 +36,16 @@ export const ALGORITHMS: Record<HttpSigAlg, AlgSpec> = {
     needs: 'an RSA key',
     importParams: { name: 'RSA-PSS', hash: 'SHA-512' },
     signParams: { name: 'RSA-PSS', saltLength: 64 } as RsaPssParams,
-    fits: (t) => t?.kty === 'RSA',
+    // An id-RSASSA-PSS key fits when its own hash and minimum salt allow SHA-512 with 64 bytes.
+    fits: (t) => t !== null && pssAllows(t, 'SHA-512', 64),
   },
   'rsa-v1_5-sha256': {
     id: 'rsa-v1_5-sha256',
     needs: 'an RSA key',
     importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     signParams: { name: 'RSASSA-PKCS1-v1_5' },
-    fits: (t) => t?.kty === 'RSA',
+    // Never with an id-RSASSA-PSS key: it is PSS-only.
+    fits: (t) => t?.kty === 'RSA' && !t.pss,
   },
   'hmac-sha256': {
     id: 'hmac-sha256',

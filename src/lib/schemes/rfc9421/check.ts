@@ -69,7 +69,7 @@ function coveredFields(req: ParsedRequest): string[] {
  */
 function repeatedFields(req: ParsedRequest): Finding[] {
   return coveredFields(req).flatMap((name) => {
-    const n = req.headers.filter(([h]) => h.toLowerCase() === name).length;
+    const n = fieldLines(req, name).length;
     if (n < 2) return [];
     const digest = name === 'content-digest';
     return [

@@ -67,11 +67,16 @@ export interface RawUrl {
 
 const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/;
 
+/** The last URL split, so that each derived component of a long list does not split it again. */
+let lastUrl: { url: string; raw: RawUrl | null } | undefined;
+
 /** The URL split as sent (the path is "/" when empty), or null when it is not an absolute URL. */
 export function rawUrl(url: string): RawUrl | null {
+  if (lastUrl?.url === url) return lastUrl.raw && { ...lastUrl.raw };
   const m = URL_PARTS.exec(url);
-  if (!m) return null;
-  return { scheme: m[1] ?? '', authority: m[2] ?? '', path: m[3] || '/', query: m[4] };
+  const raw = m ? { scheme: m[1] ?? '', authority: m[2] ?? '', path: m[3] || '/', query: m[4] } : null;
+  lastUrl = { url, raw };
+  return raw && { ...raw };
 }
 
 /** The target URI as sent (§2.2.2), without a fragment. */
@@ -90,11 +95,45 @@ export function formEncode(text: string): string {
   );
 }
 
+/** The last query read, by re-encoded name: a signature covering many @query-param reads it once. */
+let lastQuery: { query: string; values: Map<string, string[]> } | undefined;
+
 /** §2.2.8: the re-encoded values of every query parameter whose re-encoded name is `name`, in order. */
 export function queryParamValues(query: string, name: string): string[] {
-  const out: string[] = [];
-  for (const [k, v] of new URLSearchParams(query)) if (formEncode(k) === name) out.push(formEncode(v));
-  return out;
+  if (lastQuery?.query !== query) {
+    const values = new Map<string, string[]>();
+    for (const [k, v] of new URLSearchParams(query)) {
+      const key = formEncode(k);
+      const list = values.get(key);
+      if (list) list.push(formEncode(v));
+      else values.set(key, [formEncode(v)]);
+    }
+    lastQuery = { query, values };
+  }
+  return [...(lastQuery.values.get(name) ?? [])];
+}
+
+/**
+ * An authority as HTTP normalises it (RFC 9110 §4.2.3): lower case, and without the port only when
+ * it is the default of this scheme (80 for http, 443 for https; http://host:443 keeps :443).
+ */
+export function normaliseAuthority(scheme: string, authority: string): string {
+  const lower = authority.toLowerCase();
+  if (!/^[a-z0-9.\-_~%]*(?::\d*)?$|^\[[0-9a-f:.]+\](?::\d*)?$/.test(lower)) return lower;
+  try {
+    return new URL(`${scheme.toLowerCase()}://${lower}/`).host;
+  } catch {
+    return lower;
+  }
+}
+
+/**
+ * §2.2.3: the authority of the target URI. An HTTP/1.1 server takes it from the Host header, so a
+ * Host sent besides the URL (curl -H 'Host: …') is what it signs over; otherwise the URL's.
+ */
+function authorityOf(req: RequestParts, raw: RawUrl): string {
+  const host = req.headers.find(([k]) => k.toLowerCase() === 'host');
+  return normaliseAuthority(raw.scheme, host ? trimOws(host[1]) : raw.authority);
 }
 
 function fail(code: ErrorCode, parts: Rich): ComponentValue {
@@ -103,6 +142,47 @@ function fail(code: ErrorCode, parts: Rich): ComponentValue {
 
 function one(value: string): ComponentValue {
   return { ok: true, values: [value] };
+}
+
+/** The component parameters of §2.1 (fields) and §2.2 (derived), with the type each takes. */
+const FIELD_PARAMS: ReadonlySet<string> = new Set(['sf', 'key', 'bs', 'req', 'tr']);
+const DERIVED_PARAMS: ReadonlySet<string> = new Set(['req', 'name']);
+
+/**
+ * Why a request's component identifier has parameters RFC 9421 does not allow there (§2.1, §2.2,
+ * §2.5: a verifier refuses an unknown parameter), or null. `;req` belongs to a response's signature
+ * only: on a request's own component it would make a signed response pass as a signed request.
+ */
+export function parameterProblem(name: string, params: Parameters): ComponentValue | null {
+  const derived = name.startsWith('@');
+  const allowed = derived ? DERIVED_PARAMS : FIELD_PARAMS;
+  for (const [p, v] of params) {
+    if (!allowed.has(p))
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        p === 'name'
+          ? rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`
+          : rich`${name} has the parameter ;${p}, which RFC 9421 does not define for ${derived ? 'a derived component' : 'a header field'}: a verifier refuses it (§2.5).`,
+      );
+    if (p === 'req')
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        rich`${name};req names a component of the request a response answers: it belongs in a response's signature, never in a request's (RFC 9421 §2.4).`,
+      );
+    if (p === 'name' && name !== '@query-param')
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`,
+      );
+    if (p === 'name' ? typeof v !== 'string' : p === 'key' ? typeof v !== 'string' : v !== true)
+      return fail(
+        'ERR_HTTPSIG_COMPONENT',
+        p === 'name' || p === 'key'
+          ? rich`${name};${p} needs a quoted string, e.g. ;${p}="value" (RFC 9421 §2.1).`
+          : rich`${name};${p} is a flag: write ;${p} alone, without a value (RFC 9421 §2.1).`,
+      );
+  }
+  return null;
 }
 
 /** The value of a derived component (§2.2) for a request. */
@@ -115,14 +195,8 @@ export function derivedValue(req: RequestParts, name: string, params: Parameters
       return one(req.method);
     case '@target-uri':
       return one(targetUri(raw));
-    case '@authority': {
-      // HTTP §4.2.3 normalisation: lower-case host, no default port.
-      try {
-        return one(new URL(req.url).host);
-      } catch {
-        return one(raw.authority.toLowerCase());
-      }
-    }
+    case '@authority':
+      return one(authorityOf(req, raw));
     case '@scheme':
       return one(raw.scheme.toLowerCase());
     case '@request-target':
@@ -147,10 +221,41 @@ export function derivedValue(req: RequestParts, name: string, params: Parameters
   }
 }
 
+/** A request's header lines by lower-case name: the trimmed values in order, and the name as first written. */
+interface HeaderIndex {
+  size: number;
+  lines: Map<string, { written: string; values: string[] }>;
+}
+
+const INDEXES = new WeakMap<readonly (readonly [string, string])[], HeaderIndex>();
+
+/**
+ * The header lines indexed once per request, so that a signature covering thousands of fields reads
+ * each in constant time rather than scanning every header for each (quadratic in the request).
+ */
+function headerIndex(headers: readonly (readonly [string, string])[]): HeaderIndex {
+  const cached = INDEXES.get(headers);
+  if (cached && cached.size === headers.length) return cached;
+  const lines: HeaderIndex['lines'] = new Map();
+  for (const [k, v] of headers) {
+    const n = k.toLowerCase();
+    const entry = lines.get(n);
+    if (entry) entry.values.push(trimOws(v));
+    else lines.set(n, { written: k, values: [trimOws(v)] });
+  }
+  const index = { size: headers.length, lines };
+  INDEXES.set(headers, index);
+  return index;
+}
+
 /** The field lines of a header, by case-insensitive name, each without surrounding whitespace. */
 export function fieldLines(req: Pick<RequestParts, 'headers'>, name: string): string[] {
-  const n = name.toLowerCase();
-  return req.headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => trimOws(v));
+  return [...(headerIndex(req.headers).lines.get(name.toLowerCase())?.values ?? [])];
+}
+
+/** The name of a header as the request first writes it (any case), or undefined when it is absent. */
+export function writtenName(req: Pick<RequestParts, 'headers'>, name: string): string | undefined {
+  return headerIndex(req.headers).lines.get(name.toLowerCase())?.written;
 }
 
 /** The canonical serialisation of a structured field (§2.1.1), by its known type or, failing that, the first that parses. */
@@ -186,13 +291,11 @@ export function fieldValue(req: RequestParts, name: string, params: Parameters):
       'ERR_HTTPSIG_COMPONENT',
       rich`The component name ${name} is not lower case, as RFC 9421 §2.1 requires.`,
     );
-  for (const p of ['req', 'tr']) {
-    if (params.has(p))
-      return fail(
-        'ERR_HTTPSIG_COMPONENT',
-        rich`The ;${p} parameter does not apply to a request's own fields.`,
-      );
-  }
+  if (params.has('tr'))
+    return fail(
+      'ERR_HTTPSIG_COMPONENT',
+      rich`${name};tr names a trailer field, sent after a chunked body: a pasted request has no trailers, so keybench cannot read it.`,
+    );
   const lines = fieldLines(req, name);
   if (lines.length === 0)
     return fail(
@@ -232,6 +335,8 @@ export function componentValue(req: RequestParts, id: Item): ComponentValue {
   const [name, params] = id;
   if (typeof name !== 'string')
     return fail('ERR_HTTPSIG_COMPONENT', rich`A component identifier must be a string, not ${String(name)}.`);
+  const bad = parameterProblem(name, params);
+  if (bad) return bad;
   return name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params);
 }
 

@@ -7,7 +7,7 @@ import { parseDerEcdsaSignature, rawEcdsaSignature } from '../../encoding/der';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
 import { searchMistakes } from '../engine/search';
-import type { Mistake as EngineMistake } from '../engine/types';
+import type { Alternative as EngineAlternative, Mistake as EngineMistake } from '../engine/types';
 import { importVerifyKey, verifyBytes, type HttpSigAlg } from './algorithms';
 import { MISTAKES, type Alternative, type MistakeContext } from './mistakes';
 
@@ -59,19 +59,20 @@ function variantOf(alt: Alternative): string | undefined {
 }
 
 /** RFC 9421's mistakes as the engine's: each alternative as the whole bytes signed, and its variant. */
-const ENGINE_MISTAKES: EngineMistake<MistakeContext>[] = MISTAKES.map((m) => ({
+const ENGINE_MISTAKES: EngineMistake<MistakeContext, Iterable<EngineAlternative>>[] = MISTAKES.map((m) => ({
   ...m,
-  alternatives: (ctx) =>
-    m.alternatives(ctx).map((alt) => {
+  *alternatives(ctx) {
+    for (const alt of m.alternatives(ctx)) {
       const variant = variantOf(alt);
-      return {
+      yield {
         part: alt.part,
         signed: alt.signed,
         sent: alt.sent,
         bytes: encoder.encode(alt.text ?? ctx.base.text),
         ...(variant !== undefined ? { variant } : {}),
       };
-    }),
+    }
+  },
 }));
 
 /** Does the signature hold over `data` with this candidate, under the variant? */
@@ -113,6 +114,7 @@ export async function diagnose(
     candidates: keys,
     signature,
     sentText: ctx.base.text,
+    fair: true,
     verifyOver: (c, bytes, sig, variant) =>
       holds(c as Candidate & { crypto: CryptoKey }, bytes, sig, variant),
   });

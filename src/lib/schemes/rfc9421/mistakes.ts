@@ -7,7 +7,15 @@
 import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
 import { baseText, type BaseLine, type SignatureBase } from './base';
-import { fieldLines, formEncode, rawUrl, sfSerialise, targetUri, type RequestParts } from './components';
+import {
+  fieldLines,
+  formEncode,
+  rawUrl,
+  sfSerialise,
+  targetUri,
+  writtenName,
+  type RequestParts,
+} from './components';
 
 /** What a mistake looks at. */
 export interface MistakeContext {
@@ -42,7 +50,8 @@ export interface Mistake {
   title: string;
   explanation: string;
   remedy: string;
-  alternatives(ctx: MistakeContext): Alternative[];
+  /** Made lazily: the search takes a bounded number, whatever the size of the request. */
+  alternatives(ctx: MistakeContext): Iterable<Alternative>;
 }
 
 /** The base with line `i` (a component line) replaced by `line`, or removed when `line` is null. */
@@ -53,21 +62,19 @@ function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'v
   return baseText(lines, base.params);
 }
 
-/** Alternatives that change the value of each line whose component name matches. */
-function valueAlternatives(
+/** Alternatives that change the value of each line whose component name matches, made one at a time. */
+function* valueAlternatives(
   ctx: MistakeContext,
   match: (l: BaseLine) => boolean,
   values: (l: BaseLine) => (string | undefined)[],
-): Alternative[] {
-  const out: Alternative[] = [];
-  ctx.base.lines.forEach((l, i) => {
-    if (!match(l)) return;
+): Generator<Alternative> {
+  for (const [i, l] of ctx.base.lines.entries()) {
+    if (!match(l)) continue;
     for (const v of new Set(values(l))) {
       if (v === undefined || v === l.value || /[\r\n]/.test(v)) continue;
-      out.push({ part: l.id, signed: v, sent: l.value, text: withLine(ctx.base, i, { id: l.id, value: v }) });
+      yield { part: l.id, signed: v, sent: l.value, text: withLine(ctx.base, i, { id: l.id, value: v }) };
     }
-  });
-  return out;
+  }
 }
 
 const isField = (l: BaseLine): boolean => !l.name.startsWith('@');
@@ -208,16 +215,14 @@ export const MISTAKES: readonly Mistake[] = [
     explanation:
       'In the signature base, header names are lower case ("content-type"), whatever case the request writes them in. The signer used the name as written.',
     remedy: 'Lower-case every header name in the component identifiers and the base.',
-    alternatives: (ctx) => {
-      const out: Alternative[] = [];
-      ctx.base.lines.forEach((l, i) => {
-        if (!isField(l)) return;
-        const written = ctx.request.headers.find(([k]) => k.toLowerCase() === l.name)?.[0];
-        if (!written || written === l.name) return;
+    *alternatives(ctx) {
+      for (const [i, l] of ctx.base.lines.entries()) {
+        if (!isField(l)) continue;
+        const written = writtenName(ctx.request, l.name);
+        if (!written || written === l.name) continue;
         const id = l.id.replace(`"${l.name}"`, `"${written}"`);
-        out.push({ part: l.id, signed: id, sent: l.id, text: withLine(ctx.base, i, { id, value: l.value }) });
-      });
-      return out;
+        yield { part: l.id, signed: id, sent: l.id, text: withLine(ctx.base, i, { id, value: l.value }) };
+      }
     },
   },
   {
@@ -243,30 +248,28 @@ export const MISTAKES: readonly Mistake[] = [
     explanation:
       'A header sent on several lines is signed as one value: the lines in order, joined with ", " (RFC 9421 §2.1). The signer signed only one line, or joined them another way.',
     remedy: 'Join every line of a repeated header, in order, with a comma and a space.',
-    alternatives: (ctx) => {
-      const out: Alternative[] = [];
-      ctx.base.lines.forEach((l, i) => {
-        if (!plainField(l)) return;
+    *alternatives(ctx) {
+      for (const [i, l] of ctx.base.lines.entries()) {
+        if (!plainField(l)) continue;
         const lines = fieldLines(ctx.request, l.name);
-        if (lines.length < 2) return;
+        if (lines.length < 2) continue;
         for (const v of [lines[0]!, lines[lines.length - 1]!, lines.join(','), lines.join(' ')])
           if (v !== l.value)
-            out.push({
+            yield {
               part: l.id,
               signed: v,
               sent: l.value,
               text: withLine(ctx.base, i, { id: l.id, value: v }),
-            });
+            };
         const split = ctx.base.lines.slice();
         split.splice(i, 1, ...lines.map((value) => ({ ...l, value })));
-        out.push({
+        yield {
           part: l.id,
           signed: lines.join(' | '),
           sent: l.value,
           text: baseText(split, ctx.base.params),
-        });
-      });
-      return out;
+        };
+      }
     },
   },
   {
@@ -277,8 +280,10 @@ export const MISTAKES: readonly Mistake[] = [
       'A component with ;sf or ;key, and the @signature-params line, are signed in their canonical structured-field serialisation (RFC 8941 §4.1), not as the text happens to be written. The signer signed the text as written (or re-serialised a field that was not covered with ;sf).',
     remedy:
       'Parse and re-serialise structured fields with a structured-field library, and sign @signature-params exactly as serialised in Signature-Input.',
-    alternatives: (ctx) => [
-      ...valueAlternatives(
+    *alternatives(ctx) {
+      // The parameters line first: one alternative, where a long list of fields would use the share.
+      yield* paramsAlternative(ctx, ctx.rawParams);
+      yield* valueAlternatives(
         ctx,
         (l) => isField(l),
         (l) => {
@@ -290,9 +295,8 @@ export const MISTAKES: readonly Mistake[] = [
             return [];
           }
         },
-      ),
-      ...paramsAlternative(ctx, ctx.rawParams),
-    ],
+      );
+    },
   },
   {
     id: 'created-milliseconds',

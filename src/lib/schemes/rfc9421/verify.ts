@@ -59,12 +59,49 @@ export interface Rfc9421Verification {
   results: SignatureResult[];
 }
 
+/**
+ * A dictionary (RFC 9651 §4.2.2) parsed by structured-headers, with the first key given twice:
+ * structured-headers keeps the last, other parsers the first. Once the text parses as a dictionary,
+ * a comma outside a quoted string can only separate two members, so the members' keys are the
+ * text after each such comma, up to the first character a key cannot hold.
+ * @throws Error when the text is not a dictionary.
+ */
+export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
+  const dictionary = parseDictionary(text);
+  const starts = [0];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') starts.push(i + 1);
+  }
+  if (starts.length === dictionary.size) return { dictionary };
+  const seen = new Set<string>();
+  for (const start of starts) {
+    const key = /^[ \t]*([a-z*][a-z0-9_.*-]*)/.exec(text.slice(start, start + 300))?.[1] ?? '';
+    if (seen.has(key)) return { dictionary, repeated: key };
+    seen.add(key);
+  }
+  return { dictionary, repeated: '' };
+}
+
 /** Read one signature-input dictionary, or the reason it cannot be read. */
 function readDictionary(req: RequestParts, name: string): Dictionary | Finding | null {
   const lines = fieldLines(req, name);
   if (lines.length === 0) return null;
   try {
-    return parseDictionary(lines.join(', '));
+    const { dictionary, repeated } = parseDictionaryOnce(lines.join(', '));
+    if (repeated === undefined) return dictionary;
+    return problem(
+      'rfc9421.headers',
+      'ERR_HTTPSIG_DUPLICATE_LABEL',
+      'error',
+      `A label is given twice in ${name}`,
+      rich`${name} gives the label ${repeated} twice. Servers disagree on which one counts (the first or the last), so keybench checks neither: send each label once.`,
+    );
   } catch (e) {
     return problem(
       'rfc9421.headers',
@@ -294,15 +331,16 @@ async function checkSignature(
         rich`The signature verifies with ${held.alg} and the key ${held.key.label}.`,
       ),
     );
-    if (result.params.keyid !== undefined && !keyMatches(held.key, result.params.keyid))
-      findings.push(
-        problem(
-          'rfc9421.keyid',
-          'ERR_HTTPSIG_KEYID_UNKNOWN',
-          'warning',
-          'keyid names another key',
-          rich`keyid is ${result.params.keyid}, but the key that verified it is ${held.key.label}.`,
-        ),
+    // keyid named none of the keys (selectKeys said so): one finding, now saying which key held.
+    const keyid = result.params.keyid;
+    const said = findings.findIndex((f) => f.check === 'rfc9421.keyid');
+    if (keyid !== undefined && said >= 0 && !keyMatches(held.key, keyid))
+      findings[said] = problem(
+        'rfc9421.keyid',
+        'ERR_HTTPSIG_KEYID_UNKNOWN',
+        'info',
+        'keyid is not a name keybench knows',
+        rich`keyid is ${keyid}, the name the server knows the key by; it is the label or kid of none of your keys. The signature verifies with the key ${held.key.label}: make sure the server gives ${keyid} to that key.`,
       );
   } else if (candidates.length > 0) {
     findings.push(
@@ -410,6 +448,20 @@ function rawMember(req: RequestParts, label: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The age past which `created` is a warning: RFC 9421 §3.2.1 leaves the bound to the verifier, and
+ * 5 minutes is what common verifiers use by default (a signature is made just before sending).
+ */
+export const MAX_CREATED_AGE_SECONDS = 300;
+
+/** A duration in words: seconds, minutes, hours or days. */
+function age(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} hours`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
+
 /** created and expires against the clock. */
 function timeFindings(
   p: SignatureParams,
@@ -457,6 +509,16 @@ function timeFindings(
         'error',
         'created is in the future',
         `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
+      ),
+    );
+  else if (now - p.created > MAX_CREATED_AGE_SECONDS)
+    out.push(
+      problem(
+        'rfc9421.created',
+        'ERR_HTTPSIG_CREATED_OLD',
+        'warning',
+        'Signature is old',
+        `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
       ),
     );
   else out.push(ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`));
