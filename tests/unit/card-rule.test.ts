@@ -197,6 +197,22 @@ describe('Google: aud is the token endpoint, the API, or a scope instead', () =>
     ).toEqual({});
   });
 
+  it('the token grant (aud = token endpoint) without scope or target_audience is red: Google answers invalid_scope', async () => {
+    const grant = token({ aud: 'https://oauth2.googleapis.com/token' });
+    const f = await runCard(GOOGLE, grant, typed);
+    expect(failing(f)).toEqual({ aud: 'ERR_ASSERT_CLAIM_MISSING' });
+    expect(green(GOOGLE, f).tone).toBe('bad');
+    // An ID token request names its audience in target_audience instead of scope.
+    const idToken = token({
+      aud: 'https://oauth2.googleapis.com/token',
+      target_audience: 'https://svc.run.app',
+    });
+    expect(failing(await runCard(GOOGLE, idToken, typed))).toEqual({});
+    // An empty scope is no scope.
+    const empty = token({ aud: 'https://oauth2.googleapis.com/token', scope: ' ' });
+    expect(failing(await runCard(GOOGLE, empty, typed))).toEqual({ aud: 'ERR_ASSERT_CLAIM_MISSING' });
+  });
+
   it('neither aud nor scope: red, even with email, key id and audience typed', async () => {
     const f = await runCard(GOOGLE, token({}), { ...typed, audience: 'https://pubsub.googleapis.com/' });
     expect(failing(f)).toEqual({ aud: 'ERR_ASSERT_AUD' });

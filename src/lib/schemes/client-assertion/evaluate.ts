@@ -454,7 +454,17 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
       r.words,
     ]);
   }
-  if (r.fixed.includes(v)) return ok(r.check, r.label, rich`aud is ${v}.`);
+  if (r.fixed.includes(v)) {
+    const needs = r.fixedNeeds ?? [];
+    const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
+    if (needs.length > 0 && has === undefined) {
+      return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, [
+        ...rich`aud is the token endpoint ${v}, but the token has no ${needs.join(' or ')}: `,
+        r.words,
+      ]);
+    }
+    return ok(r.check, r.label, has ? rich`aud is ${v}; ${has} is set.` : rich`aud is ${v}.`);
+  }
   const typed = c.vars[r.option]?.trim() ?? '';
   if (typed !== '' && !r.fixed.includes(typed)) {
     return v === typed
@@ -555,7 +565,7 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'same':
       return [r.code ?? 'ERR_ASSERT_ISS_SUB'];
     case 'audience':
-      return [r.code];
+      return r.fixedNeeds?.length ? [r.code, 'ERR_ASSERT_CLAIM_MISSING'] : [r.code];
     case 'claim':
       return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
     case 'lifetime':

@@ -109,11 +109,12 @@ export default defineRules({
       check: 'aud',
       label: 'aud = token endpoint, API or scope',
       words:
-        'aud is the token endpoint (the JWT bearer grant) or the URL of the API the JWT is sent to (a self-signed JWT, https://<service>.googleapis.com/); a self-signed JWT may carry scope instead of aud. Google refuses a token with neither.',
+        'aud is the token endpoint (the JWT bearer grant) or the URL of the API the JWT is sent to (a self-signed JWT, https://<service>.googleapis.com/); a self-signed JWT may carry scope instead of aud. Google refuses a token with neither, and a grant at the token endpoint without scope (or target_audience, for an ID token).',
       fixed: TOKEN_ENDPOINTS,
       option: 'audience',
       pattern: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
       orClaim: 'scope',
+      fixedNeeds: ['scope', 'target_audience'],
       code: 'ERR_ASSERT_AUD',
       source: `${DOCS}; ${GRANT}; ${SDK}; ${PY_SDK}`,
       decides: true,

@@ -130,6 +130,11 @@ export interface AudienceRule extends RuleBase {
   option: string;
   pattern: RegExp;
   orClaim?: string;
+  /**
+   * When aud is one of `fixed` (a token endpoint), the token must also carry one of these claims,
+   * non-empty (Google's grant: `scope`, or `target_audience` for an ID token).
+   */
+  fixedNeeds?: readonly string[];
   code: ErrorCode;
 }
 
