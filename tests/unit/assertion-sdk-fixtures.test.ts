@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/lib/errors';
 import { decodeToken } from '../../src/lib/jwt/decode';
+import { keysFromText } from '../../src/lib/jwt/candidates';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
 import { parseKeyText } from '../../src/lib/keys/parse';
 import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
@@ -138,5 +139,33 @@ describe('SDK fixtures the partner accepts: the inspector picks the partner by i
   it.each(accepted.map((f) => [f.name, f] as const))('%s', async (_name, f) => {
     const { card } = await inspect(f, AUTO);
     expect(card?.check.id).toBe(f.partner);
+  });
+});
+
+describe('a certificate pasted as the verification key is a known value, like a stored one', () => {
+  const withCert = fixtures.filter((f) => f.certificatePem && f.partner === 'client-assertion/entra');
+
+  it.each(withCert.map((f) => [f.name, f] as const))('%s', async (_name, f) => {
+    const token = decodeToken(f.token);
+    const box = await keysFromText(f.certificatePem!, token.header?.alg as string, 'text');
+    expect(box.candidates[0]?.kind === 'public' && box.candidates[0].certificate).toBeTruthy();
+    const verdict = await verifyToken(token, box.candidates);
+    expect(verdict.state, verdict.message).toBe('verified');
+    // No stored key at all: only the pasted certificate can give the thumbprint to compare.
+    const card = await runTokenCard(await tokenChecks(), {
+      token,
+      verdict,
+      nowMs: f.nowMs,
+      trustedKeys: [],
+      options: { [f.partner]: f.options },
+      choice: f.partner,
+    });
+    const thumb = card!.findings.find((x) => x.check === 'thumbprint');
+    if (f.expect === 'accept') {
+      expect(thumb?.severity, thumb?.detail).toBe('ok');
+      expect(card!.summary.tone).toBe('ok');
+    } else {
+      expect(card!.summary.tone).toBe('bad');
+    }
   });
 });

@@ -142,6 +142,7 @@ function fromParsed(parsed: ParsedKey, label: string, origin: 'pasted' | 'jwks')
     alg: pub?.alg,
     use: pub?.use,
     keyOps: pub?.keyOps,
+    ...(origin === 'pasted' && pub?.certificate ? { certificate: pub.certificate } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export type VerificationKey =
       keyOps?: string[];
       /** Whose key a stored key is (unset: stored before keys had roles). See trust/roles. */
       owner?: KeyOwner;
+      /** The certificate's DER when the user pasted a certificate (never one the token carries). */
+      certificate?: Uint8Array<ArrayBuffer>;
     }
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 

@@ -108,7 +108,9 @@ export async function runTokenCard(
   const trustedKeys = [...(input.trustedKeys ?? [])];
   const by = facts.verifiedBy;
   if (by?.kind === 'public' && !trustedKeys.some((k) => sameBytes(k.spki, by.spki))) {
-    trustedKeys.push({ label: by.label, spki: by.spki });
+    // A certificate the user pasted as the verification key is a known value, like a stored one.
+    const pasted = by.origin === 'pasted' && by.certificate ? { certificates: [by.certificate] } : {};
+    trustedKeys.push({ label: by.label, spki: by.spki, ...pasted });
   }
   const findings = await check.check({
     token: input.token,
