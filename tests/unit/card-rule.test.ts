@@ -116,6 +116,33 @@ describe('Entra: a thumbprint or tenant the card could not compare is never gree
     expect(failing(bad)).toEqual({ thumbprint: 'ERR_ASSERT_THUMBPRINT_OTHER_CERT' });
   });
 
+  it('a tenant typed as a domain against an aud naming the tenant id: not compared, never red', async () => {
+    const jwt = entraToken();
+    const f = await runCard(ENTRA, jwt, {
+      clientId: CLIENT,
+      tenant: 'contoso.onmicrosoft.com',
+      certificate: rsa().certPem,
+    });
+    const aud = f.find((x) => x.check === 'aud');
+    expect(aud?.severity).toBe('unchecked');
+    expect(aud?.detail).toContain('contoso.onmicrosoft.com');
+    expect(green(ENTRA, f).tone).toBe('warn');
+    // Two tenant ids that differ are two directories: red.
+    const other = await runCard(ENTRA, jwt, {
+      clientId: CLIENT,
+      tenant: '00000000-0000-4000-8000-000000000000',
+      certificate: rsa().certPem,
+    });
+    expect(failing(other)).toEqual({ aud: 'ERR_ASSERT_AUD' });
+    // Two domains that differ are two directories too.
+    const domains = await runCard(
+      ENTRA,
+      entraToken({ aud: 'https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token' }),
+      { clientId: CLIENT, tenant: 'contoso.onmicrosoft.com', certificate: rsa().certPem },
+    );
+    expect(failing(domains)).toEqual({ aud: 'ERR_ASSERT_AUD' });
+  });
+
   it('aud naming another tenant: amber with no tenant typed, red with it', async () => {
     const other = entraToken({ aud: ENTRA_AUD.replace(TENANT, '00000000-0000-4000-8000-000000000000') });
     const open = await runCard(ENTRA, other, { clientId: CLIENT, certificate: rsa().certPem });

@@ -207,6 +207,8 @@ function claimRule(r: ClaimRule, c: Ctx): Finding {
   const want = r.equals === undefined ? null : fill(r.equals, c.vars);
   if (want !== null) {
     if (values.includes(want)) return ok(r.check, r.label, rich`${r.claim} is ${want}.`);
+    const other = otherForm(r, c, values);
+    if (other) return other;
     return problem(r.check, r.code, sev, r.label, [
       ...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`,
     ]);
@@ -226,6 +228,36 @@ function claimRule(r: ClaimRule, c: Ctx): Finding {
     ]);
   }
   return ok(r.check, r.label, rich`${r.claim} is ${values.join(', ')}.`);
+}
+
+/**
+ * The unchecked finding when the claim differs from the typed value only in `twoForms.option`, and
+ * there in the other form (a tenant id against a domain): the same directory or not, offline
+ * nobody can tell. Null when that is not so.
+ */
+function otherForm(r: ClaimRule, c: Ctx, values: readonly string[]): Finding | null {
+  const f = r.twoForms;
+  const typed = f ? c.vars[f.option]?.trim() : undefined;
+  if (!f || !typed || r.equals === undefined) return null;
+  const [before, after] = r.equals.split(`{${f.option}}`) as [string, string | undefined];
+  if (after === undefined) return null;
+  const outside = new RegExp(`^${escapeRe(fill(before, c.vars))}([^/]+)${escapeRe(fill(after, c.vars))}$`);
+  for (const v of values) {
+    const got = outside.exec(v)?.[1];
+    const kind = (x: string) => (f.id.test(x) ? 'id' : f.name.test(x) ? 'name' : 'neither');
+    const [a, b] = got === undefined ? [] : [kind(got), kind(typed)];
+    if (a && b && a !== 'neither' && b !== 'neither' && a !== b) {
+      return unchecked(r.check, r.label, [
+        ...rich`${r.claim} names ${got} and you typed ${typed}: `,
+        `one is an id, the other a name, and keybench cannot tell offline whether they are the same. To compare it, type ${c.labels[f.option] ?? f.option} as the token writes it.`,
+      ]);
+    }
+  }
+  return null;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A time claim as seconds, `ms` when it looks like milliseconds, or undefined. */

@@ -80,6 +80,12 @@ export default defineRules({
       presence: 'required',
       type: 'string',
       equals: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
+      // The tenant is its id or one of its domains (contoso.onmicrosoft.com): the same directory.
+      twoForms: {
+        option: 'tenant',
+        id: /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+        name: /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i,
+      },
       pattern:
         /^https:\/\/login\.(?:microsoftonline\.(?:com|us)|partner\.microsoftonline\.cn)\/[^/]+\/oauth2\/v2\.0\/token$/,
       code: 'ERR_ASSERT_AUD',

@@ -84,6 +84,13 @@ export interface ClaimRule extends RuleBase {
   /** Else (or when the options are not typed) the value (each value, for string[]) must match. */
   pattern?: RegExp;
   /** The code when it is missing or wrong. */
+  /**
+   * An option the partner takes in two forms naming the same thing (Entra's tenant: its id, a GUID,
+   * or a domain), which keybench cannot map offline: a value that differs from the typed one only
+   * there, in the other form, is not compared (never red). A value of neither form (Entra's
+   * `common`) is compared as usual.
+   */
+  twoForms?: { option: string; id: RegExp; name: RegExp };
   code: ErrorCode;
   severity?: 'error' | 'warning';
 }
