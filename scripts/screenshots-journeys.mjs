@@ -46,7 +46,7 @@ try {
     /**
      * @param {import('../tests/tools.mjs').Page} page
      * @param {string} name
-     * @param {import('@playwright/test').Locator} [at] scrolled into view first
+     * @param {import('../tests/tools.mjs').Locator} [at] scrolled into view first
      */
     const shot = async (page, name, at) => {
       await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture

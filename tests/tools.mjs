@@ -4,3 +4,4 @@ export { chromium } from '@playwright/test';
 export { format, resolveConfig } from 'prettier';
 
 /** @typedef {import('@playwright/test').Page} Page */
+/** @typedef {import('@playwright/test').Locator} Locator */

@@ -4,4 +4,12 @@
  */
 
 // Findings live below request/ and every scheme (trust/finding.ts); re-exported for the partners.
-export { noErrors, ok, problem, unchecked, type Finding, type Severity, type SignedPart } from '../trust/finding';
+export {
+  noErrors,
+  ok,
+  problem,
+  unchecked,
+  type Finding,
+  type Severity,
+  type SignedPart,
+} from '../trust/finding';

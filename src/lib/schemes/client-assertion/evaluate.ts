@@ -240,13 +240,16 @@ function otherForm(r: ClaimRule, c: Ctx, values: readonly string[]): Finding | n
   const typed = f ? c.vars[f.option]?.trim() : undefined;
   if (!f || !typed || r.equals === undefined) return null;
   const [before, after] = r.equals.split(`{${f.option}}`) as [string, string | undefined];
-  if (after === undefined) return null;
-  const outside = new RegExp(`^${escapeRe(fill(before, c.vars))}([^/]+)${escapeRe(fill(after, c.vars))}$`);
+  const head = fill(before, c.vars);
+  const tail = after === undefined ? null : fill(after, c.vars);
+  if (head === null || tail === null) return null;
+  const outside = new RegExp(`^${escapeRe(head)}([^/]+)${escapeRe(tail)}$`);
+  const kind = (x: string) => (f.id.test(x) ? 'id' : f.name.test(x) ? 'name' : 'neither');
   for (const v of values) {
     const got = outside.exec(v)?.[1];
-    const kind = (x: string) => (f.id.test(x) ? 'id' : f.name.test(x) ? 'name' : 'neither');
-    const [a, b] = got === undefined ? [] : [kind(got), kind(typed)];
-    if (a && b && a !== 'neither' && b !== 'neither' && a !== b) {
+    if (got === undefined) continue;
+    const [a, b] = [kind(got), kind(typed)];
+    if (a !== 'neither' && b !== 'neither' && a !== b) {
       return unchecked(r.check, r.label, [
         ...rich`${r.claim} names ${got} and you typed ${typed}: `,
         `one is an id, the other a name, and keybench cannot tell offline whether they are the same. To compare it, type ${c.labels[f.option] ?? f.option} as the token writes it.`,
