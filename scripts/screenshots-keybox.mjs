@@ -4,22 +4,7 @@
 // the Shared secret (HMAC) tick offered), a public key pasted in the token box (a calm hint), and
 // the Keys view's certificate form with its required name marked.
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { chromium } from '../tests/tools.mjs';
-import { preview } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './chromium.mjs';
-
-/** @type {(name: string) => string | undefined} */
-const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
-const OUT = arg('--out') ?? 'docs/screenshots';
-const PORT = Number(arg('--port') ?? E2E_PORT);
-const BASE = `http://127.0.0.1:${PORT}/`;
-
-const MODES = /** @type {const} */ ([
-  { name: 'light', viewport: { width: 1280, height: 800 }, colorScheme: 'light', isMobile: false },
-  { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark', isMobile: false },
-  { name: 'phone', viewport: { width: 390, height: 844 }, colorScheme: 'light', isMobile: true },
-]);
+import { BASE, OUT, eachMode } from './screenshot-kit.mjs';
 
 const b64u = (/** @type {string | Buffer} */ v) => Buffer.from(v).toString('base64url');
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
@@ -31,63 +16,43 @@ const pem = /** @type {string} */ (
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' })
 );
 
-mkdirSync(OUT, { recursive: true });
-const server = await preview({
-  preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
-  logLevel: 'warn',
+await eachMode(async (newPage, mode) => {
+  const page = await newPage();
+  /** @param {string} view */
+  const shot = async (view) => {
+    await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
+    await page.waitForTimeout(300); // let smooth scrolling and fonts settle
+    await page.screenshot({ path: `${OUT}/${view}-${mode.name}.png` });
+  };
+
+  await page.goto(`${BASE}#/inspect`);
+  await page.getByLabel('JWT').first().fill(forged);
+  await page.getByLabel('Verification key').fill(keyText);
+  await page.locator('[data-code="ERR_JWT_HMAC_WITH_PUBLIC_KEY"]').waitFor();
+  await page.getByLabel('Verification key').scrollIntoViewIfNeeded();
+  await shot('inspect-keybox-confusion');
+
+  await page.getByLabel('Verification key').fill('');
+  await page.getByLabel('JWT').first().fill(pem);
+  await page.locator('[data-kind="key-in-token-box"]').waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot('inspect-key-in-token-box');
+
+  // The certificate form, its required name marked.
+  await page.goto(`${BASE}#/keys`);
+  const picker = page.getByLabel('Partner profile');
+  await picker.getByRole('option', { name: 'Microsoft Entra ID' }).waitFor({ state: 'attached' });
+  await picker.selectOption({ label: 'Microsoft Entra ID' });
+  await page
+    .getByRole('button', { name: /Generate .* key pair for Microsoft Entra ID/ })
+    .first()
+    .click();
+  const card = page.getByRole('article').first();
+  await card.getByRole('button', { name: 'Create self-signed certificate' }).click();
+  const name = card.getByLabel('Common name (CN) (required)');
+  await name.waitFor();
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await name.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${OUT}/keys-certificate-form-${mode.name}.png` });
 });
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-try {
-  for (const mode of MODES) {
-    const context = await browser.newContext({
-      viewport: mode.viewport,
-      colorScheme: mode.colorScheme,
-      isMobile: mode.isMobile,
-      hasTouch: mode.isMobile,
-      deviceScaleFactor: 1,
-    });
-    const page = await context.newPage();
-    /** @param {string} view */
-    const shot = async (view) => {
-      await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
-      await page.waitForTimeout(300); // let smooth scrolling and fonts settle
-      await page.screenshot({ path: `${OUT}/${view}-${mode.name}.png` });
-    };
-
-    await page.goto(`${BASE}#/inspect`);
-    await page.getByLabel('JWT').first().fill(forged);
-    await page.getByLabel('Verification key').fill(keyText);
-    await page.locator('[data-code="ERR_JWT_HMAC_WITH_PUBLIC_KEY"]').waitFor();
-    await page.getByLabel('Verification key').scrollIntoViewIfNeeded();
-    await shot('inspect-keybox-confusion');
-
-    await page.getByLabel('Verification key').fill('');
-    await page.getByLabel('JWT').first().fill(pem);
-    await page.locator('[data-kind="key-in-token-box"]').waitFor();
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await shot('inspect-key-in-token-box');
-
-    // The certificate form, its required name marked.
-    await page.goto(`${BASE}#/keys`);
-    const picker = page.getByLabel('Partner profile');
-    await picker.getByRole('option', { name: 'Microsoft Entra ID' }).waitFor({ state: 'attached' });
-    await picker.selectOption({ label: 'Microsoft Entra ID' });
-    await page
-      .getByRole('button', { name: /Generate .* key pair for Microsoft Entra ID/ })
-      .first()
-      .click();
-    const card = page.getByRole('article').first();
-    await card.getByRole('button', { name: 'Create self-signed certificate' }).click();
-    const name = card.getByLabel('Common name (CN) (required)');
-    await name.waitFor();
-    await page.locator('body').click({ position: { x: 1, y: 1 } });
-    await name.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `${OUT}/keys-certificate-form-${mode.name}.png` });
-    await context.close();
-  }
-} finally {
-  await browser.close();
-  await server.close();
-}
-console.log(`screenshots in ${OUT}/`);

@@ -2,111 +2,76 @@
 // with `npx vite build`), drives Debian's Chromium and saves each view (landing, Keys, Inspect, Sign)
 // in light, dark and phone (390×844) to docs/screenshots/*.png, as a first-time visitor sees them
 // after one key pair was generated and one token pasted. The README shows them.
-import { mkdirSync } from 'node:fs';
-import { chromium } from '../tests/tools.mjs';
-import { preview } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_PORT } from './chromium.mjs';
+import { BASE, OUT, eachMode } from './screenshot-kit.mjs';
 
-/** @type {(name: string) => string | undefined} */
-const arg = (name) => process.argv.find((_, i, a) => a[i - 1] === name);
-const OUT = arg('--out') ?? 'docs/screenshots';
-const PORT = Number(arg('--port') ?? E2E_PORT);
-const BASE = `http://127.0.0.1:${PORT}/`;
+await eachMode(async (newPage, mode) => {
+  const page = await newPage();
+  /** @param {string} view */
+  const shot = async (view) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300); // let smooth scrolling and fonts settle
+    await page.screenshot({ path: `${OUT}/${view}-${mode.name}.png` });
+  };
 
-const MODES = /** @type {const} */ ([
-  { name: 'light', viewport: { width: 1280, height: 800 }, colorScheme: 'light', isMobile: false },
-  { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark', isMobile: false },
-  { name: 'phone', viewport: { width: 390, height: 844 }, colorScheme: 'light', isMobile: true },
-]);
+  await page.goto(BASE);
+  await page
+    .getByRole('button', { name: /Generate/ })
+    .first()
+    .waitFor();
+  await shot('landing');
 
-mkdirSync(OUT, { recursive: true });
-const server = await preview({
-  preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
-  logLevel: 'warn',
+  await page.goto(`${BASE}#/keys`);
+  const picker = page.getByLabel('Partner profile');
+  await picker.getByRole('option', { name: 'QI Tech' }).waitFor({ state: 'attached' });
+  await picker.selectOption({ label: 'QI Tech' });
+  await page.getByRole('button', { name: /Generate P-521 key pair for QI Tech/ }).click();
+  await page.getByRole('article').first().getByTestId('fingerprint').waitFor();
+  await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
+  await shot('keys');
+
+  const token = await signedToken(page);
+  await page.goto(`${BASE}#/inspect`);
+  await page.getByLabel('JWT').first().fill(token);
+  await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
+  await shot('inspect');
+
+  await page.goto(`${BASE}#/sign`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await shot('sign');
+
+  // The HTTP Message Signatures (RFC 9421) tab, signed with an HMAC secret.
+  await page.getByRole('button', { name: 'HTTP Message Signatures (RFC 9421)' }).click();
+  await page.getByLabel('Key pair').selectOption('secret');
+  await page.getByLabel('Secret', { exact: true }).fill('a demo shared secret');
+  await page.getByRole('button', { name: 'Sign request' }).click();
+  await page.getByTestId('sign-curl').waitFor();
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await shot('sign-rfc9421');
+
+  // That request, verified in Inspect with the secret: each signature, its base line by line.
+  const curl = await page.getByTestId('sign-curl').textContent();
+  await page.goto(`${BASE}#/inspect`);
+  await page
+    .getByLabel('JWT')
+    .first()
+    .fill(curl ?? '');
+  await page.getByLabel('Verification key').fill('a demo shared secret');
+  await page.getByRole('checkbox', { name: /Shared secret \(HMAC\)/ }).check();
+  await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
+  await page.getByTestId('signature-base').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${OUT}/inspect-rfc9421-${mode.name}.png` });
+
+  // The JWT client assertion form.
+  await page.goto(`${BASE}#/sign`);
+  await page.getByRole('button', { name: 'JWT client assertion' }).click();
+  await page
+    .getByRole('button', { name: 'Sign' })
+    .or(page.getByText('Partner', { exact: true }))
+    .first()
+    .waitFor();
+  await shot('sign-assertion');
 });
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-try {
-  for (const mode of MODES) {
-    const context = await browser.newContext({
-      viewport: mode.viewport,
-      colorScheme: mode.colorScheme,
-      isMobile: mode.isMobile,
-      hasTouch: mode.isMobile,
-      deviceScaleFactor: 1,
-    });
-    const page = await context.newPage();
-    /** @param {string} view */
-    const shot = async (view) => {
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.waitForTimeout(300); // let smooth scrolling and fonts settle
-      await page.screenshot({ path: `${OUT}/${view}-${mode.name}.png` });
-    };
-
-    await page.goto(BASE);
-    await page
-      .getByRole('button', { name: /Generate/ })
-      .first()
-      .waitFor();
-    await shot('landing');
-
-    await page.goto(`${BASE}#/keys`);
-    const picker = page.getByLabel('Partner profile');
-    await picker.getByRole('option', { name: 'QI Tech' }).waitFor({ state: 'attached' });
-    await picker.selectOption({ label: 'QI Tech' });
-    await page.getByRole('button', { name: /Generate P-521 key pair for QI Tech/ }).click();
-    await page.getByRole('article').first().getByTestId('fingerprint').waitFor();
-    await page.locator('body').click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
-    await shot('keys');
-
-    const token = await signedToken(page);
-    await page.goto(`${BASE}#/inspect`);
-    await page.getByLabel('JWT').first().fill(token);
-    await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
-    await shot('inspect');
-
-    await page.goto(`${BASE}#/sign`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    await shot('sign');
-
-    // The HTTP Message Signatures (RFC 9421) tab, signed with an HMAC secret.
-    await page.getByRole('button', { name: 'HTTP Message Signatures (RFC 9421)' }).click();
-    await page.getByLabel('Key pair').selectOption('secret');
-    await page.getByLabel('Secret', { exact: true }).fill('a demo shared secret');
-    await page.getByRole('button', { name: 'Sign request' }).click();
-    await page.getByTestId('sign-curl').waitFor();
-    await page.locator('body').click({ position: { x: 1, y: 1 } });
-    await shot('sign-rfc9421');
-
-    // That request, verified in Inspect with the secret: each signature, its base line by line.
-    const curl = await page.getByTestId('sign-curl').textContent();
-    await page.goto(`${BASE}#/inspect`);
-    await page
-      .getByLabel('JWT')
-      .first()
-      .fill(curl ?? '');
-    await page.getByLabel('Verification key').fill('a demo shared secret');
-    await page.getByRole('checkbox', { name: /Shared secret \(HMAC\)/ }).check();
-    await page.getByText('Signature verified').first().waitFor({ timeout: 20_000 });
-    await page.getByTestId('signature-base').first().scrollIntoViewIfNeeded();
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `${OUT}/inspect-rfc9421-${mode.name}.png` });
-
-    // The JWT client assertion form.
-    await page.goto(`${BASE}#/sign`);
-    await page.getByRole('button', { name: 'JWT client assertion' }).click();
-    await page
-      .getByRole('button', { name: 'Sign' })
-      .or(page.getByText('Partner', { exact: true }))
-      .first()
-      .waitFor();
-    await shot('sign-assertion');
-    await context.close();
-  }
-} finally {
-  await browser.close();
-  await server.close();
-}
-console.log(`screenshots in ${OUT}/`);
 
 /**
  * A JWT signed in the page with the stored key pair (ES512), straight from IndexedDB: the key

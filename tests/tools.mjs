@@ -5,3 +5,4 @@ export { format, resolveConfig } from 'prettier';
 
 /** @typedef {import('@playwright/test').Page} Page */
 /** @typedef {import('@playwright/test').Locator} Locator */
+/** @typedef {import('@playwright/test').BrowserContext} BrowserContext */
