@@ -185,6 +185,9 @@ test('Binance: a request signed with timestamp moved first is diagnosed as that,
   await expect(page.locator('main')).not.toContainText('Sign with the private key');
 });
 
+// Pictures go to docs/screenshots with KB_SCREENSHOTS=1 (to refresh the docs), else beside the results.
+const SHOTS = process.env.KB_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots';
+
 for (const mode of [
   { name: 'light', viewport: { width: 1280, height: 800 }, colorScheme: 'light' as const },
   { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark' as const },
@@ -201,7 +204,7 @@ for (const mode of [
     await expectNoAxeViolations(page, `edited example, ${mode.name}`);
     await page.locator('body').click({ position: { x: 1, y: 1 } });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `docs/screenshots/inspect-example-edit-${mode.name}.png` });
+    await page.screenshot({ path: `${SHOTS}/inspect-example-edit-${mode.name}.png` });
     // Nothing overflows sideways.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide).toBeLessThanOrEqual(mode.viewport.width);
@@ -209,7 +212,7 @@ for (const mode of [
     // The landing with its button, and the doctor's Binance diagnosis.
     await page.goto('./');
     await expect(page.getByRole('button', { name: 'Try an example' })).toBeInViewport();
-    await page.screenshot({ path: `docs/screenshots/landing-example-${mode.name}.png` });
+    await page.screenshot({ path: `${SHOTS}/landing-example-${mode.name}.png` });
     await pasteBinanceTimestampFirst(page);
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'ERR_BINANCE_PARAM_ORDER', {
       timeout: 20_000,
@@ -217,6 +220,6 @@ for (const mode of [
     await expectNoAxeViolations(page, `Binance diagnosis, ${mode.name}`);
     await page.locator('body').click({ position: { x: 1, y: 1 } });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `docs/screenshots/inspect-binance-order-${mode.name}.png` });
+    await page.screenshot({ path: `${SHOTS}/inspect-binance-order-${mode.name}.png` });
   });
 }
