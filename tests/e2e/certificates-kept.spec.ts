@@ -83,11 +83,11 @@ async function expectCertificateShown(card: Locator, x: X509Certificate) {
 }
 
 /**
- * With SCREENSHOTS=1, a picture of `what` in light, dark and phone under docs/screenshots/ (the
+ * With KB_SCREENSHOTS=1, a picture of `what` in light, dark and phone under docs/screenshots/ (the
  * page is re-laid out for each and put back).
  */
 async function shoot(page: Page, what: Locator, name: string) {
-  if (!process.env.SCREENSHOTS) return;
+  if (!process.env.KB_SCREENSHOTS) return;
   const size = page.viewportSize()!;
   for (const [mode, viewport, scheme] of [
     ['light', size, 'light'],
