@@ -328,12 +328,15 @@ async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boole
 
 /**
  * A thumbprint header as base64url without padding, and whether it was padded (MSAL for Python
- * sends `=` padding; Entra accepts it), or null when it is not base64url.
+ * sends `=` padding; Entra accepts it), or null when it is not base64url. Padding counts only when
+ * it is exactly what base64 adds (a multiple of 4 characters): `==` after a SHA-1 thumbprint is no
+ * encoding any SDK sends, and nothing says Entra reads it.
  */
 function unpadded(v: unknown): { text: string; padded: boolean } | null {
   if (typeof v !== 'string') return null;
   const m = /^([A-Za-z0-9_-]+)(={0,2})$/.exec(v);
-  return m ? { text: m[1]!, padded: m[2] !== '' } : null;
+  if (!m || (m[2] !== '' && v.length % 4 !== 0)) return null;
+  return { text: m[1]!, padded: m[2] !== '' };
 }
 
 /** The digest length a thumbprint (unpadded base64url) holds (20: SHA-1, 32: SHA-256), or 0. */
@@ -454,7 +457,21 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
       r.words,
     ]);
   }
-  if (r.fixed.includes(v)) return ok(r.check, r.label, rich`aud is ${v}.`);
+  if (r.fixed.includes(v)) {
+    const needs = r.fixedNeeds ?? [];
+    const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
+    if (needs.length > 0 && has === undefined) {
+      return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, [
+        ...rich`aud is ${v}, but the token has no ${needs.join(' and no ')}: `,
+        r.fixedNeedsWords ?? r.words,
+      ]);
+    }
+    return ok(
+      r.check,
+      r.label,
+      has ? rich`aud is ${v}; ${has} is ${String(c.payload[has])}.` : rich`aud is ${v}.`,
+    );
+  }
   const typed = c.vars[r.option]?.trim() ?? '';
   if (typed !== '' && !r.fixed.includes(typed)) {
     return v === typed
@@ -555,7 +572,7 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'same':
       return [r.code ?? 'ERR_ASSERT_ISS_SUB'];
     case 'audience':
-      return [r.code];
+      return r.fixedNeeds?.length ? [r.code, 'ERR_ASSERT_CLAIM_MISSING'] : [r.code];
     case 'claim':
       return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
     case 'lifetime':

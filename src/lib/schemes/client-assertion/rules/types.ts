@@ -130,6 +130,10 @@ export interface AudienceRule extends RuleBase {
   option: string;
   pattern: RegExp;
   orClaim?: string;
+  /** With `aud` one of `fixed` (a token endpoint), the token must also carry one of these claims. */
+  fixedNeeds?: readonly string[];
+  /** What the card says when none of `fixedNeeds` is there. */
+  fixedNeedsWords?: string;
   code: ErrorCode;
 }
 

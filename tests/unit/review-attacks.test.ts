@@ -1,0 +1,178 @@
+/**
+ * An attacker's review of the verdict code after the eight merges: each test is an input that
+ * reached green (or a secret) where it must not, first written failing, then fixed. What held is
+ * in the report, not here.
+ */
+import { createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { keysFromText } from '../../src/lib/jwt/candidates';
+import type { VerificationKey } from '../../src/lib/jwt/verify';
+import { decideKeyBox } from '../../src/lib/keys/key-box';
+import { parseKeyText } from '../../src/lib/keys/parse';
+import type { ParsedRequest } from '../../src/lib/request/types';
+import binance from '../../src/lib/schemes/binance/check';
+import qredo from '../../src/lib/schemes/qredo/check';
+import { cardSummary } from '../../src/lib/trust/card';
+import { decideRequest, type SchemeResult } from '../../src/lib/trust/verdict';
+import { failing, nodeThumbprints, runCard, toolKey } from './client-assertion-helpers';
+import { nodeJwk, nodeJws } from './jwt-helpers';
+
+const NOW_S = Math.floor(Date.now() / 1000);
+
+/**
+ * An id-RSASSA-PSS key pair (what `openssl genpkey -algorithm RSA-PSS` makes), its public key as
+ * keybench reads it (stored, mine), and the same private key unrestricted, which can still make
+ * a PKCS#1 v1.5 signature: a key restricted to PSS must never verify one (RFC 4055 §3.1).
+ */
+async function pssOnlyKey() {
+  const k = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+  const parsed = await parseKeyText(String(k.publicKey.export({ type: 'spki', format: 'pem' })));
+  if (parsed.kind !== 'public' || parsed.type.kty !== 'RSA' || !parsed.type.pss) throw new Error('not PSS');
+  const priv = await parseKeyText(String(k.privateKey.export({ type: 'pkcs8', format: 'pem' })));
+  if (priv.kind !== 'private' || !priv.pkcs8) throw new Error('not a private key');
+  const unrestricted = createPrivateKey({ key: Buffer.from(priv.pkcs8), format: 'der', type: 'pkcs8' });
+  const key: VerificationKey = {
+    kind: 'public',
+    label: 'my PSS key',
+    origin: 'stored',
+    owner: 'mine',
+    spki: parsed.spki,
+    type: parsed.type,
+  };
+  return { key, unrestricted };
+}
+
+const one = (r: SchemeResult | SchemeResult[]) => {
+  if (Array.isArray(r)) throw new Error('one result expected');
+  return r;
+};
+
+describe('an id-RSASSA-PSS key never verifies PKCS#1 v1.5 in the partner schemes', () => {
+  it('Qredo: x-sign made with PKCS#1 v1.5 by the same modulus is not verified with the PSS-only key', async () => {
+    const { key, unrestricted } = await pssOnlyKey();
+    const ts = '1700000000';
+    const url = 'https://play-api.qredo.network/api/v1/p/company';
+    const body = '{"name":"Acme"}';
+    const sig = nodeSign('sha256', Buffer.from(`${ts}${url}${body}`), unrestricted).toString('base64url');
+    const request: ParsedRequest = {
+      source: 'curl',
+      method: 'POST',
+      url,
+      headers: [
+        ['X-Api-Key', Buffer.from('{"key_id":"k"}').toString('base64url')],
+        ['X-Timestamp', ts],
+        ['X-Sign', sig],
+      ],
+      body,
+      notes: [],
+    };
+    const r = one(await qredo.verify({ request, keys: [key], nowMs: 1700000000_000 + 20_000 }));
+    expect(r.signedBy).toBeUndefined();
+    expect(decideRequest({ direction: 'request-to', partner: 'qredo' }, r).state).toBe('failed');
+  });
+
+  it('Binance: an RSA signature made with PKCS#1 v1.5 by the same modulus is not verified with the PSS-only key', async () => {
+    const { key, unrestricted } = await pssOnlyKey();
+    const ts = 1668481559918;
+    const query = 'symbol=BTCUSDT&side=SELL&type=LIMIT';
+    const body = `timeInForce=GTC&quantity=1&price=0.2&timestamp=${ts}&recvWindow=5000`;
+    const sig = nodeSign('sha256', Buffer.from(`${query}${body}`), unrestricted).toString('base64');
+    const request: ParsedRequest = {
+      source: 'curl',
+      method: 'POST',
+      url: `https://api.binance.com/api/v3/order?${query}`,
+      headers: [
+        ['X-MBX-APIKEY', 'k'],
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+      ],
+      body: `${body}&signature=${encodeURIComponent(sig)}`,
+      notes: [],
+    };
+    const r = one(await binance.verify({ request, keys: [key], nowMs: ts + 1200 }));
+    expect(r.signedBy).toBeUndefined();
+    expect(decideRequest({ direction: 'none' }, r).state).toBe('failed');
+  });
+});
+
+describe('key box: a public key written as JSON without kty, pasted as it is often copied, is not a secret unticked', () => {
+  const { kty: _kty, ...bare } = nodeJwk(toolKey('rsa2048')) as Record<string, string>;
+  const { kty: _k2, ...bareEc } = nodeJwk(toolKey('p256')) as Record<string, string>;
+  const hs = { hmac: true, ticked: false, guess: true };
+  const shapes: [string, string][] = [
+    ['copied out of a JWKS with its trailing comma', `${JSON.stringify(bare, null, 2)},`],
+    ['the keys member of a JWKS without its braces', `"keys": [${JSON.stringify(bareEc)}]`],
+    ['a JSON string holding the JWK (an environment variable)', JSON.stringify(JSON.stringify(bare))],
+    ['e written as a number', JSON.stringify({ n: bare.n, e: 65537 })],
+  ];
+  for (const [name, text] of shapes) {
+    it(`${name}: refused, the tick helps`, async () => {
+      expect(await decideKeyBox(text, hs)).toMatchObject({ read: 'refused', tickHelps: true });
+      const box = await keysFromText(text, 'HS256', 'text');
+      expect(box.candidates).toEqual([]);
+      // Ticked, the user said it is the secret: it is.
+      expect(await decideKeyBox(text, { ...hs, ticked: true })).toEqual({ read: 'secret' });
+    });
+  }
+});
+
+describe('Entra: a thumbprint padded with = is accepted only with the padding base64 adds', () => {
+  const ENTRA = 'Microsoft Entra ID';
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const CLIENT = '6731de76-14a6-49ae-97bc-6eba6914391e';
+  const rsa = toolKey('rsa2048');
+  const t = nodeThumbprints(rsa.certPem);
+  const claims = {
+    aud: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
+    iss: CLIENT,
+    sub: CLIENT,
+    jti: 'j-1',
+    iat: NOW_S,
+    exp: NOW_S + 600,
+  };
+  const typed = { clientId: CLIENT, tenant: TENANT, certificate: rsa.certPem };
+
+  it("x5t + '=' (MSAL for Python) passes; x5t + '==' and x5t#S256 + '==' are not a thumbprint", async () => {
+    const good = nodeJws('RS256', rsa.privateKey, claims, { x5t: `${t.x5t}=` });
+    expect(failing(await runCard(ENTRA, good, typed))).toEqual({});
+    const odd = nodeJws('RS256', rsa.privateKey, claims, { x5t: `${t.x5t}==` });
+    const f = await runCard(ENTRA, odd, typed);
+    expect(failing(f)).toEqual({ thumbprint: 'ERR_ASSERT_THUMBPRINT_MISSING' });
+    expect(cardSummary(ENTRA, f, true).tone).toBe('bad');
+    const odd256 = nodeJws('PS256', rsa.privateKey, claims, { 'x5t#S256': `${t.x5tS256}==` }, { pss: true });
+    expect(failing(await runCard(ENTRA, odd256, typed))).toEqual({
+      thumbprint: 'ERR_ASSERT_THUMBPRINT_MISSING',
+    });
+  });
+});
+
+describe('Google: at the token endpoint the grant needs a scope (or target_audience for an ID token)', () => {
+  const GOOGLE = 'Google service account';
+  const email = 'sa@proj.iam.gserviceaccount.com';
+  const rsa = toolKey('rsa2048');
+  const token = (claims: Record<string, unknown>) =>
+    nodeJws(
+      'RS256',
+      rsa.privateKey,
+      { iss: email, aud: 'https://oauth2.googleapis.com/token', iat: NOW_S, exp: NOW_S + 3600, ...claims },
+      { kid: 'k1' },
+    );
+  const typed = { email, keyId: 'k1' };
+
+  it('aud = token endpoint with no scope and no target_audience: red', async () => {
+    const f = await runCard(GOOGLE, token({}), typed);
+    expect(failing(f)).toEqual({ aud: 'ERR_ASSERT_CLAIM_MISSING' });
+    expect(cardSummary(GOOGLE, f, true).tone).toBe('bad');
+    expect(failing(await runCard(GOOGLE, token({ scope: '  ' }), typed))).toEqual({
+      aud: 'ERR_ASSERT_CLAIM_MISSING',
+    });
+  });
+
+  it('with a scope, or a target_audience (an ID token), it passes', async () => {
+    expect(
+      failing(await runCard(GOOGLE, token({ scope: 'https://www.googleapis.com/auth/pubsub' }), typed)),
+    ).toEqual({});
+    expect(
+      failing(await runCard(GOOGLE, token({ target_audience: 'https://svc.example.com' }), typed)),
+    ).toEqual({});
+  });
+});
