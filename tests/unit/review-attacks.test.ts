@@ -176,3 +176,47 @@ describe('Google: at the token endpoint the grant needs a scope (or target_audie
     ).toEqual({});
   });
 });
+
+describe("the example's key is nobody's: no partner card trusts it", () => {
+  it(
+    'a token re-signed with the example key verifies, names the sample key, and its partner card is never green',
+    { timeout: 30_000 },
+    async () => {
+      const { makeExample, EXAMPLE_KEY_LABEL } = await import('../../src/lib/jwt/example');
+      const { resignToken } = await import('../../src/lib/jwt/resign');
+      const { inspector } = await import('../../src/state/inspector.svelte');
+      const { tokenEditor } = await import('../../src/state/token-editor.svelte');
+      const { runTokenCard, tokenChecks } = await import('../../src/lib/schemes/engine/token');
+      const ex = await makeExample(Date.now());
+      tokenEditor.showExample(ex);
+      const email = 'sa@proj.iam.gserviceaccount.com';
+      const claims = {
+        iss: email,
+        aud: 'https://oauth2.googleapis.com/token',
+        scope: 'https://www.googleapis.com/auth/cloud-platform',
+        iat: NOW_S,
+        exp: NOW_S + 3600,
+      };
+      const r = await resignToken(
+        JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'k1' }),
+        JSON.stringify(claims),
+        ex.signer,
+      );
+      inspector.token = r.token;
+      await inspector.verify();
+      expect(inspector.verdict?.state).toBe('verified');
+      expect(inspector.verdict?.key?.label).toBe(EXAMPLE_KEY_LABEL);
+      const card = await runTokenCard(await tokenChecks(), {
+        token: inspector.decoded,
+        verdict: inspector.verdict,
+        nowMs: Date.now(),
+        options: { 'client-assertion/google': { email, keyId: 'k1' } },
+      });
+      expect(card?.check.partnerName).toBe('Google service account');
+      expect(card?.findings.filter((f) => f.code !== 'OK').map((f) => f.code)).toEqual([
+        'ERR_ASSERT_UNVERIFIED',
+      ]);
+      expect(card?.summary.tone).toBe('warn');
+    },
+  );
+});

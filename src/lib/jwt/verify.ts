@@ -30,6 +30,8 @@ export type VerificationKey =
       keyOps?: string[];
       /** Whose key a stored key is (unset: stored before keys had roles). See trust/roles. */
       owner?: KeyOwner;
+      /** The key "Try an example" made: it verifies its own token, but it is nobody's, so no partner card trusts it. */
+      example?: true;
     }
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 
