@@ -145,6 +145,36 @@ describe('Entra: a thumbprint padded with = is accepted only with the padding ba
   });
 });
 
+describe('Entra: a token with both thumbprints is the certificate of each', () => {
+  const ENTRA = 'Microsoft Entra ID';
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const CLIENT = '6731de76-14a6-49ae-97bc-6eba6914391e';
+  const rsa = toolKey('rsa2048');
+  const t = nodeThumbprints(rsa.certPem);
+  const other = nodeThumbprints(toolKey('rsa3072').certPem);
+  const claims = {
+    aud: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
+    iss: CLIENT,
+    sub: CLIENT,
+    jti: 'j-1',
+    iat: NOW_S,
+    exp: NOW_S + 600,
+  };
+  const typed = { clientId: CLIENT, tenant: TENANT, certificate: rsa.certPem };
+  const sign = (header: Record<string, string>) =>
+    nodeJws('PS256', rsa.privateKey, claims, header, { pss: true });
+
+  it('x5t#S256 of the certificate with x5t of another: red, whichever one Entra reads', async () => {
+    const f = await runCard(ENTRA, sign({ 'x5t#S256': t.x5tS256, x5t: other.x5t }), typed);
+    expect(failing(f)).toEqual({ thumbprint: 'ERR_ASSERT_THUMBPRINT_OTHER_CERT' });
+    expect(cardSummary(ENTRA, f, true).tone).toBe('bad');
+  });
+
+  it('both of the same certificate (as some libraries send): passes', async () => {
+    expect(failing(await runCard(ENTRA, sign({ 'x5t#S256': t.x5tS256, x5t: t.x5t }), typed))).toEqual({});
+  });
+});
+
 describe('Google: at the token endpoint the grant needs a scope (or target_audience for an ID token)', () => {
   const GOOGLE = 'Google service account';
   const email = 'sa@proj.iam.gserviceaccount.com';

@@ -411,6 +411,16 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       `${pair.param} is not the thumbprint of ${whose} (${want}).`,
     );
   }
+  // A second thumbprint header must name the same certificate: the partner may read either one.
+  const second = present.find((p) => p !== pair);
+  if (second && match >= 0) {
+    const want = second.param === 'x5t' ? prints[match]!.x5t : prints[match]!.x5tS256;
+    if (unpadded(c.header[second.param])?.text !== want)
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        `${pair.param} is the thumbprint of ${whose}, but ${second.param} is not (${want}): send one thumbprint, or both of the same certificate.`,
+      );
+  }
   if (
     known.typed &&
     c.verifiedSpki &&
