@@ -250,3 +250,25 @@ describe("the example's key is nobody's: no partner card trusts it", () => {
     },
   );
 });
+
+describe('an imported id-RSASSA-PSS key signs only what its parameters allow', () => {
+  it('a PSS key bound to SHA-512 gets no PS256 (SHA-256) twin; a plain RSA key does, non-extractable', async () => {
+    const { importPrivateKey } = await import('../../src/lib/keys/import');
+    const bound = generateKeyPairSync('rsa-pss', {
+      modulusLength: 2048,
+      hashAlgorithm: 'sha512',
+      mgf1HashAlgorithm: 'sha512',
+      saltLength: 64,
+    });
+    const parsed = await parseKeyText(String(bound.privateKey.export({ type: 'pkcs8', format: 'pem' })));
+    if (parsed.kind !== 'private') throw new Error('not a private key');
+    const imported = await importPrivateKey(parsed);
+    expect(imported.jwsAlg).toBe('PS512');
+    expect(imported.pssPrivateKey).toBeUndefined();
+    const plain = await parseKeyText(toolKey('rsa2048').privatePem);
+    if (plain.kind !== 'private') throw new Error('not a private key');
+    const twin = (await importPrivateKey(plain)).pssPrivateKey;
+    expect(twin?.extractable).toBe(false);
+    expect(twin?.algorithm.name).toBe('RSA-PSS');
+  });
+});
