@@ -272,3 +272,26 @@ describe('an imported id-RSASSA-PSS key signs only what its parameters allow', (
     expect(twin?.algorithm.name).toBe('RSA-PSS');
   });
 });
+
+describe('re-sign in place signs the text shown, or nothing', () => {
+  const secret = {
+    kind: 'secret' as const,
+    secret: new Uint8Array(Buffer.from('a shared secret for this test, long enough')),
+  };
+  it('a payload naming a member twice is not signed (the token would hold only the last one)', async () => {
+    const { resignToken } = await import('../../src/lib/jwt/resign');
+    const r = await resignToken('{"alg":"HS256"}', '{"sub":"alice","admin":false,\n"admin":true}', secret);
+    expect(r.signed).toBe(false);
+    expect(r.token.endsWith('.')).toBe(true);
+    if (!r.signed) expect(r.problem).toContain('admin');
+    const h = await resignToken('{"alg":"HS256","alg":"none"}', '{"sub":"alice"}', secret);
+    expect(h.signed).toBe(false);
+  });
+
+  it('a number JSON cannot hold exactly is not signed as another number', async () => {
+    const { resignToken } = await import('../../src/lib/jwt/resign');
+    const r = await resignToken('{"alg":"HS256"}', '{"account":12345678901234567890}', secret);
+    expect(r.signed).toBe(false);
+    if (!r.signed) expect(r.problem).toContain('12345678901234567890');
+  });
+});
