@@ -71,6 +71,15 @@ describe('an id-RSASSA-PSS key never verifies PKCS#1 v1.5 in the partner schemes
     expect(decideRequest({ direction: 'request-to', partner: 'qredo' }, r).state).toBe('failed');
   });
 
+  it("Qredo's standalone verifyQredoRequest: the same signature, no finding says verified", async () => {
+    const { verifyQredoRequest } = await import('../../src/lib/schemes/qredo/sign');
+    const { key, unrestricted } = await pssOnlyKey();
+    const url = 'https://play-api.qredo.network/api/v1/p/company';
+    const xSign = nodeSign('sha256', Buffer.from(`1700000000${url}`), unrestricted).toString('base64url');
+    const f = await verifyQredoRequest({ url, body: '', timestamp: '1700000000', xSign, keys: [key] });
+    expect(f.code).toBe('ERR_QREDO_SIGNATURE');
+  });
+
   it('Binance: an RSA signature made with PKCS#1 v1.5 by the same modulus is not verified with the PSS-only key', async () => {
     const { key, unrestricted } = await pssOnlyKey();
     const ts = 1668481559918;
