@@ -3,7 +3,12 @@
  * reached green (or a secret) where it must not, first written failing, then fixed. What held is
  * in the report, not here.
  */
-import { createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import {
+  createPrivateKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  type RSAPSSKeyPairKeyObjectOptions,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keysFromText } from '../../src/lib/jwt/candidates';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
@@ -263,12 +268,13 @@ describe("the example's key is nobody's: no partner card trusts it", () => {
 describe('an imported id-RSASSA-PSS key signs only what its parameters allow', () => {
   it('a PSS key bound to SHA-512 gets no PS256 (SHA-256) twin; a plain RSA key does, non-extractable', async () => {
     const { importPrivateKey } = await import('../../src/lib/keys/import');
+    // Node's types call saltLength a string; Node takes a number.
     const bound = generateKeyPairSync('rsa-pss', {
       modulusLength: 2048,
       hashAlgorithm: 'sha512',
       mgf1HashAlgorithm: 'sha512',
       saltLength: 64,
-    });
+    } as unknown as RSAPSSKeyPairKeyObjectOptions);
     const parsed = await parseKeyText(String(bound.privateKey.export({ type: 'pkcs8', format: 'pem' })));
     if (parsed.kind !== 'private') throw new Error('not a private key');
     const imported = await importPrivateKey(parsed);
@@ -302,5 +308,47 @@ describe('re-sign in place signs the text shown, or nothing', () => {
     const r = await resignToken('{"alg":"HS256"}', '{"account":12345678901234567890}', secret);
     expect(r.signed).toBe(false);
     if (!r.signed) expect(r.problem).toContain('12345678901234567890');
+  });
+});
+
+describe("a card compares a deciding rule only with what the user typed, never with a field's example default", () => {
+  it('Coinbase: uris equal to the URL field’s default is not compared until a URL is typed', async () => {
+    const { runTokenCard, tokenChecks } = await import('../../src/lib/schemes/engine/token');
+    const { decodeToken } = await import('../../src/lib/jwt/decode');
+    const p256 = toolKey('p256');
+    const name = 'organizations/o/apiKeys/k';
+    const jwt = nodeJws(
+      'ES256',
+      p256.privateKey,
+      {
+        sub: name,
+        iss: 'cdp',
+        nbf: NOW_S,
+        exp: NOW_S + 120,
+        uris: ['GET api.cdp.coinbase.com/platform/v2/evm/accounts'],
+      },
+      { kid: name, nonce: '0123456789abcdef' },
+    );
+    const parsed = await parseKeyText(p256.publicPem);
+    const verdict = {
+      state: 'verified',
+      key: { kind: 'public', label: 'my key', origin: 'pasted', spki: parsed.spki, type: parsed.type },
+    } as never;
+    const run = (typed: Record<string, string>) =>
+      runTokenCard(PARTNER_CHECKS, {
+        token: decodeToken(jwt),
+        verdict,
+        nowMs: NOW_S * 1000,
+        options: { 'client-assertion/coinbase': typed },
+      });
+    const PARTNER_CHECKS = await tokenChecks();
+    const open = await run({ keyName: name });
+    expect(open?.check.partnerName).toBe('Coinbase CDP');
+    expect(open?.findings.find((f) => f.check === 'uris')?.severity).toBe('unchecked');
+    expect(open?.findings.find((f) => f.check === 'uris')?.detail).toContain('type URL on the card');
+    expect(open?.summary.tone).toBe('warn');
+    const typed = await run({ keyName: name, url: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts' });
+    expect(typed?.findings.filter((f) => f.code !== 'OK')).toEqual([]);
+    expect(typed?.summary.tone).toBe('ok');
   });
 });

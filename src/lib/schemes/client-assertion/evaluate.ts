@@ -83,6 +83,24 @@ export function withDefaults(
   return { ...options, ...out };
 }
 
+/**
+ * The options a card compares with: what was typed, else a choice's default. A text field's
+ * default is the Sign form's example (Coinbase's URL), not the user's value: untyped, it is empty,
+ * so a deciding rule that needs it stays unchecked.
+ */
+export function cardOptions(
+  p: PartnerRules,
+  options: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of p.options) {
+    const typed = options[f.name]?.trim();
+    const choice = f.kind === 'choice' && typeof f.default === 'string' ? f.default : '';
+    out[f.name] = typed ? typed : choice;
+  }
+  return { ...options, ...out };
+}
+
 /** Whether a rule applies with these options. */
 function applies(rule: Rule, vars: Vars): boolean {
   return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
@@ -550,7 +568,7 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
       ),
     ];
   }
-  const vars = deriveVars(withDefaults(p, input.options));
+  const vars = deriveVars(cardOptions(p, input.options));
   const verifiedSpki =
     input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
   const certificates = verifiedSpki
@@ -558,7 +576,9 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
         .filter((k) => sameBytes(k.spki, verifiedSpki))
         .flatMap((k) => k.certificates ?? [])
     : [];
-  const labels = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
+  const labels: Record<string, string> = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
+  // `{uri}` is made from the URL field (and the method choice): say to type the URL.
+  if (labels.url) labels.uri = labels.url;
   const c: Ctx = {
     header,
     payload,
