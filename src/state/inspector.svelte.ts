@@ -9,6 +9,7 @@ import {
   type SecretEncoding,
 } from '../lib/jwt/candidates';
 import { unexpectedFailure, verdictFor } from '../lib/jwt/inspect';
+import { EXAMPLE_KEY_LABEL } from '../lib/jwt/example-label';
 import { algInfo } from '../lib/jwt/algorithms';
 import { own } from '../lib/json';
 import { holdsPrivateKey, keyTextTooLarge } from '../lib/keys/key-material';
@@ -42,6 +43,8 @@ export class Inspector {
   /** The key box's answer when the text pasted there was too large to read (it was cleared, never scanned). */
   #tooLarge = $state.raw<KeyBoxResult | null>(null);
   #fromLink = $state(false);
+  /** The SPKI of the key "Try an example" made, while this tab lives: that key is named as the example's. */
+  #exampleSpki = $state.raw<Uint8Array | null>(null);
   #busy = $state(false);
   /** True while the public half of a pasted private key is being derived: no verdict is shown meanwhile. */
   #deriving = $state(false);
@@ -205,6 +208,25 @@ export class Inspector {
     return this.#busy || this.#deriving || this.pending;
   }
 
+  /** The key "Try an example" made (set by the token editor), so the verdict names it as the example's. */
+  get exampleSpki(): Uint8Array | null {
+    return this.#exampleSpki;
+  }
+  set exampleSpki(v: Uint8Array | null) {
+    this.#exampleSpki = v;
+  }
+
+  /** The box's keys with the example's key named as such: it verifies, but it is not the user's. */
+  #withExample(box: KeyBoxResult): KeyBoxResult {
+    const ex = this.#exampleSpki;
+    if (!ex) return box;
+    const same = (a: Uint8Array) => a.length === ex.length && a.every((b, i) => b === ex[i]);
+    const candidates = box.candidates.map((k) =>
+      k.kind === 'public' && same(k.spki) ? { ...k, label: EXAMPLE_KEY_LABEL, example: true as const } : k,
+    );
+    return { ...box, candidates };
+  }
+
   #keysFromBox(alg: string | undefined): Promise<KeyBoxResult> {
     if (this.#tooLarge) return Promise.resolve(this.#tooLarge);
     const ticked = this.#secretTicked;
@@ -293,7 +315,7 @@ export class Inspector {
     try {
       if (this.#keyText.trim() || this.#tooLarge) {
         const alg = own(decoded.header, 'alg');
-        box = await this.#keysFromBox(typeof alg === 'string' ? alg : undefined);
+        box = this.#withExample(await this.#keysFromBox(typeof alg === 'string' ? alg : undefined));
         if (run !== this.#run) return;
       }
       verdict = await verdictFor(decoded, box, candidatesFromStored(keyring.keys, this.#thumbprints()));

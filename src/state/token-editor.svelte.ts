@@ -45,6 +45,7 @@ export class TokenEditor {
     this.#example = example;
     this.exampleProblem = '';
     this.open = false;
+    inspector.exampleSpki = example.spki;
     inspector.keyText = example.publicPem;
     inspector.token = example.token;
   }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { makeAssertion } from '../../src/lib/schemes/client-assertion/build';
-import { withDefaults } from '../../src/lib/schemes/client-assertion/evaluate';
+import { cardOptions } from '../../src/lib/schemes/client-assertion/evaluate';
 import { PARTNER_RULES } from '../../src/lib/schemes/client-assertion/rules';
 import type { PartnerRules, Rule } from '../../src/lib/schemes/client-assertion/rules/types';
 import { deriveVars, optionsUsed } from '../../src/lib/schemes/client-assertion/template';
@@ -311,7 +311,10 @@ const FULL: Record<string, Record<string, string>> = {
   github: { clientId: 'Iv23liAbCdEf' },
   apple: { issuerId: '57246542-96fe-1a63-e053-0824d011072a', keyId: '2X9R4HXF34' },
   salesforce: { clientId: '3MVG9abc', username: 'me@example.com' },
-  coinbase: { keyName: 'organizations/o/apiKeys/k' },
+  coinbase: {
+    keyName: 'organizations/o/apiKeys/k',
+    url: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts',
+  },
 };
 
 /** Whether a deciding rule had a known value to be compared with (independent of the evaluator). */
@@ -440,7 +443,7 @@ describe('property: no card is green with a deciding rule it could not compare',
           const tone = cardSummary(p.partnerName, findings, true).tone;
           if (tone !== 'ok') return;
           greens++;
-          const vars = deriveVars(withDefaults(p, options));
+          const vars = deriveVars(cardOptions(p, options));
           const applying = p.rules.filter((r) => !r.when || r.when.is.includes(vars[r.when.option] ?? ''));
           for (const r of applying.filter((x) => x.decides)) {
             expect(known(r, vars, header, payload, storeCert), `${p.partnerName} ${r.check}`).toBe(true);

@@ -222,7 +222,8 @@ describe('the other partners’ cards on hand-made assertions', () => {
         uris: ['GET api.cdp.coinbase.com/platform/v2/evm/accounts'],
       },
       { kid: 'key-1', nonce: 'ab12' },
-      { keyName: 'key-1' },
+      // The URL typed: the field's default is only an example, never compared.
+      { keyName: 'key-1', url: 'https://api.cdp.coinbase.com/platform/v2/evm/accounts' },
     ],
   ];
 

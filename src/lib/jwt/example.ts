@@ -7,16 +7,19 @@ import { spkiToPem } from '../keys/export';
 import { generateKeyPair } from '../keys/generate';
 import type { Resigner } from './resign';
 import { signJws } from './sign';
+import { EXAMPLE_KEY_LABEL } from './example-label';
 
 /** The example: its token, the public key to verify it with, and what re-signs it when edited. */
 export interface Example {
   token: string;
   publicPem: string;
+  /** The example key's SPKI, so the inspector names it as the example's wherever it is pasted. */
+  spki: Uint8Array<ArrayBuffer>;
   signer: Resigner & { kind: 'pair' };
 }
 
 /** The example's label wherever keybench names its key. */
-export const EXAMPLE_KEY_LABEL = 'sample key (made for this example, not stored)';
+export { EXAMPLE_KEY_LABEL };
 
 /** A fresh example token, issued now and valid for an hour. */
 export async function makeExample(nowMs: number): Promise<Example> {
@@ -32,6 +35,7 @@ export async function makeExample(nowMs: number): Promise<Example> {
   return {
     token,
     publicPem: spkiToPem(pair.spki),
+    spki: pair.spki,
     signer: { kind: 'pair', label: EXAMPLE_KEY_LABEL, privateKey: pair.privateKey, alg: 'RS256' },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { textToBase64url } from '../encoding/base64url';
 import { messageOf } from '../errors';
+import { duplicateMembers } from '../json';
 import type { SigningAlg } from '../keys/key-specs';
 import { HMAC_ALGS, signJws, signJwsHmac, type HmacAlg } from './sign';
 
@@ -17,14 +18,39 @@ export type Resigner =
 /** The token made from the edited text: signed, or with an empty signature and why. */
 export type Resigned = { token: string; signed: true } | { token: string; signed: false; problem: string };
 
-/** JSON text as one line, or the text as it is when it is not JSON. */
-function compact(text: string): { text: string; value?: unknown; error?: string } {
+/** Integers in JSON text (outside strings) that a JavaScript number cannot hold exactly. */
+function inexactIntegers(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    const t = m[0];
+    if (/^-?\d+$/.test(t) && !Number.isSafeInteger(Number(t))) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * JSON text as one line, or the text as it is when it is not JSON or when its one line would say
+ * something else (`problem`): a member named twice (only the last would be signed) or an integer a
+ * number cannot hold (another number would be signed).
+ */
+function compact(text: string): { text: string; value?: unknown; error?: string; problem?: string } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return { text: JSON.stringify(value), value };
+    value = JSON.parse(text);
   } catch (e) {
     return { text, error: messageOf(e) };
   }
+  const dups = duplicateMembers(text);
+  if (dups.length)
+    return { text, value, problem: `names ${dups.join(', ')} twice: keep one (only the last would count)` };
+  const inexact = inexactIntegers(text);
+  if (inexact.length)
+    return {
+      text,
+      value,
+      problem: `holds ${inexact.join(', ')}, too large for a JSON number to keep exactly: write it as a string`,
+    };
+  return { text: JSON.stringify(value), value };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -49,6 +75,8 @@ export async function resignToken(
   if (h.error !== undefined) return unsigned(`Not signed: the header is not valid JSON (${h.error}).`);
   if (!isObject(h.value)) return unsigned('Not signed: the header must be a JSON object ({ … }).');
   if (p.error !== undefined) return unsigned(`Not signed: the payload is not valid JSON (${p.error}).`);
+  if (h.problem !== undefined) return unsigned(`Not signed: the header ${h.problem}.`);
+  if (p.problem !== undefined) return unsigned(`Not signed: the payload ${p.problem}.`);
   const alg = h.value.alg;
   if (typeof alg !== 'string')
     return unsigned('Not signed: the header has no "alg". Add one, e.g. "alg": "RS256".');

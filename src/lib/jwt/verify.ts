@@ -32,6 +32,8 @@ export type VerificationKey =
       owner?: KeyOwner;
       /** The certificate's DER when the user pasted a certificate (never one the token carries). */
       certificate?: Uint8Array<ArrayBuffer>;
+      /** The key "Try an example" made: it verifies its own token, but it is nobody's, so no partner card trusts it. */
+      example?: true;
     }
   | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
 

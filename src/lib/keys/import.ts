@@ -1,7 +1,7 @@
 import { KeybenchError } from '../errors';
 import { esAlgForCurve } from '../jwt/algorithms';
 import type { SigningAlg } from './key-specs';
-import type { KeyType } from './key-type';
+import { pssAllows, type KeyType } from './key-type';
 import type { ParsedPrivateKey, ParsedPublicKey } from './parse';
 
 /** The JWS algorithm an imported key signs with: RS256 for RSA, ES256/384/512 by curve, EdDSA. */
@@ -58,8 +58,11 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     const privateKey = await load(params);
     // WebCrypto ties a key to one algorithm, and the bytes are forgotten below: an RSA key is
     // imported a second time now, so it can sign PS256 (Entra's current docs) as well as RS256.
+    // Not for an id-RSASSA-PSS key whose parameters forbid PS256 (another hash, a larger salt).
     const pssPrivateKey =
-      parsed.type.kty === 'RSA' ? await load({ name: 'RSA-PSS', hash: 'SHA-256' }) : undefined;
+      parsed.type.kty === 'RSA' && pssAllows(parsed.type, 'SHA-256', 32)
+        ? await load({ name: 'RSA-PSS', hash: 'SHA-256' })
+        : undefined;
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
     const probe = new TextEncoder().encode('keybench key pair check');
     const sig = await crypto.subtle.sign(signParams(parsed.type), privateKey, probe);

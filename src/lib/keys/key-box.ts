@@ -49,17 +49,17 @@ function shapeOf(obj: Record<string, unknown>): string | null {
 
 /**
  * The public-key members of the first JSON object in `text` (the whole text, or any object nested
- * in it: a JWKS, a config) that has them, with or without `kty`: "RSA members n, e". Null when the
- * text is not JSON or holds no such object.
+ * in it: a JWKS, a config) that has them, with or without `kty`: "RSA members n, e"; or such members
+ * written in text that is not clean JSON. Null when the text holds none.
  */
 export function jsonKeyShape(text: string): string | null {
   const t = text.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return null;
   let value: unknown;
   try {
+    if (!t.startsWith('{') && !t.startsWith('[')) throw new SyntaxError('not an object');
     value = JSON.parse(t);
   } catch {
-    return null;
+    return keyMembersInText(t);
   }
   // Breadth-first, bounded: JSON nesting is attacker-controlled.
   const queue: unknown[] = [value];
@@ -72,6 +72,19 @@ export function jsonKeyShape(text: string): string | null {
     }
     queue.push(...Object.values(v as object));
   }
+  return keyMembersInText(t);
+}
+
+/**
+ * Key members written as JSON in text that is not one clean JSON key: a JWK copied out of a JWKS
+ * with its trailing comma, a `"keys": [...]` line, a JWK inside a JSON string (`\"n\"`), `e` as a
+ * number. Each is still the public key, and an HMAC keyed with it is forgeable by anyone.
+ */
+function keyMembersInText(text: string): string | null {
+  const t = text.replace(/\\"/g, '"');
+  const member = (name: string, value: string) => new RegExp(`"${name}"\\s*:\\s*${value}`).test(t);
+  if (member('n', '"[A-Za-z0-9_-]{64,}"') && member('e', '')) return 'RSA members n, e';
+  if (member('crv', '"') && member('x', '"[A-Za-z0-9_-]{20,}"')) return 'EC or OKP members crv, x';
   return null;
 }
 

@@ -22,7 +22,8 @@ function plural(n: number, one: string, many: string): string {
 /**
  * What the inspector's verdict lets a card rely on: `signatureVerified` only in the `verified`
  * state (never `embedded`, `kid-mismatch` or `failed`), with a key the token does not carry, and
- * not a stored key of a partner's or of no owner (a partner's token is made with your own key).
+ * not a stored key of a partner's or of no owner (a partner's token is made with your own key), and
+ * not the example's key (made for "Try an example": no partner knows it).
  */
 export function signatureFacts(verdict: Verdict | null): {
   signatureVerified: boolean;
@@ -32,7 +33,10 @@ export function signatureFacts(verdict: Verdict | null): {
   const key = verdict.key;
   const carried = key.kind === 'public' && (key.origin === 'x5c' || key.origin === 'jwk-header');
   const otherRole = key.kind === 'public' && key.origin === 'stored' && key.owner !== 'mine';
-  return carried || otherRole ? { signatureVerified: false } : { signatureVerified: true, verifiedBy: key };
+  const example = key.kind === 'public' && key.example === true;
+  return carried || otherRole || example
+    ? { signatureVerified: false }
+    : { signatureVerified: true, verifiedBy: key };
 }
 
 /**

@@ -83,6 +83,24 @@ export function withDefaults(
   return { ...options, ...out };
 }
 
+/**
+ * The options a card compares with: what was typed, else a choice's default. A text field's
+ * default is the Sign form's example (Coinbase's URL), not the user's value: untyped, it is empty,
+ * so a deciding rule that needs it stays unchecked.
+ */
+export function cardOptions(
+  p: PartnerRules,
+  options: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of p.options) {
+    const typed = options[f.name]?.trim();
+    const choice = f.kind === 'choice' && typeof f.default === 'string' ? f.default : '';
+    out[f.name] = typed ? typed : choice;
+  }
+  return { ...options, ...out };
+}
+
 /** Whether a rule applies with these options. */
 function applies(rule: Rule, vars: Vars): boolean {
   return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
@@ -363,12 +381,15 @@ async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boole
 
 /**
  * A thumbprint header as base64url without padding, and whether it was padded (MSAL for Python
- * sends `=` padding; Entra accepts it), or null when it is not base64url.
+ * sends `=` padding; Entra accepts it), or null when it is not base64url. Padding counts only when
+ * it is exactly what base64 adds (a multiple of 4 characters): `==` after a SHA-1 thumbprint is no
+ * encoding any SDK sends, and nothing says Entra reads it.
  */
 function unpadded(v: unknown): { text: string; padded: boolean } | null {
   if (typeof v !== 'string') return null;
   const m = /^([A-Za-z0-9_-]+)(={0,2})$/.exec(v);
-  return m ? { text: m[1]!, padded: m[2] !== '' } : null;
+  if (!m || (m[2] !== '' && v.length % 4 !== 0)) return null;
+  return { text: m[1]!, padded: m[2] !== '' };
 }
 
 /** The digest length a thumbprint (unpadded base64url) holds (20: SHA-1, 32: SHA-256), or 0. */
@@ -443,6 +464,16 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       `${pair.param} is not the thumbprint of ${whose} (${want}).`,
     );
   }
+  // A second thumbprint header must name the same certificate: the partner may read either one.
+  const second = present.find((p) => p !== pair);
+  if (second && match >= 0) {
+    const want = second.param === 'x5t' ? prints[match]!.x5t : prints[match]!.x5tS256;
+    if (unpadded(c.header[second.param])?.text !== want)
+      return fail(
+        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+        `${pair.param} is the thumbprint of ${whose}, but ${second.param} is not (${want}): send one thumbprint, or both of the same certificate.`,
+      );
+  }
   if (
     known.typed &&
     c.verifiedSpki &&
@@ -494,11 +525,15 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
     const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
     if (needs.length > 0 && has === undefined) {
       return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, [
-        ...rich`aud is the token endpoint ${v}, but the token has no ${needs.join(' or ')}: `,
-        r.words,
+        ...rich`aud is ${v}, but the token has no ${needs.join(' and no ')}: `,
+        r.fixedNeedsWords ?? r.words,
       ]);
     }
-    return ok(r.check, r.label, has ? rich`aud is ${v}; ${has} is set.` : rich`aud is ${v}.`);
+    return ok(
+      r.check,
+      r.label,
+      has ? rich`aud is ${v}; ${has} is ${String(c.payload[has])}.` : rich`aud is ${v}.`,
+    );
   }
   const typed = c.vars[r.option]?.trim() ?? '';
   if (typed !== '' && !r.fixed.includes(typed)) {
@@ -568,7 +603,7 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
       ),
     ];
   }
-  const vars = deriveVars(withDefaults(p, input.options));
+  const vars = deriveVars(cardOptions(p, input.options));
   const verifiedSpki =
     input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
   const certificates = verifiedSpki
@@ -576,7 +611,9 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
         .filter((k) => sameBytes(k.spki, verifiedSpki))
         .flatMap((k) => k.certificates ?? [])
     : [];
-  const labels = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
+  const labels: Record<string, string> = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
+  // `{uri}` is made from the URL field (and the method choice): say to type the URL.
+  if (labels.url) labels.uri = labels.url;
   const c: Ctx = {
     header,
     payload,

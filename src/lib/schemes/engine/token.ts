@@ -10,7 +10,7 @@ import type { Verdict } from '../../jwt/verify';
 import type { Finding } from '../../partners/scheme';
 import { decideCard, signatureFacts, type CardSummary } from '../../trust/card';
 import { loadTokenChecks } from './registry';
-import type { SchemeId, TokenCheck, TrustedKeyInfo } from './types';
+import type { FormField, SchemeId, TokenCheck, TrustedKeyInfo } from './types';
 
 /** The "Check as" value that lets recognition choose. */
 export const AUTO = 'auto';
@@ -83,14 +83,23 @@ export interface TokenCard {
   summary: CardSummary;
 }
 
-/** The values of a check's option fields: the typed ones, else the fields' defaults (as text). */
+/**
+ * The values of a check's option fields: the typed ones, else a choice's default. A text field's
+ * default is an example (it shows as the field's placeholder), never a value a deciding rule is
+ * compared with: untyped, it stays empty.
+ */
 export function optionValues(check: TokenCheck, typed: Readonly<Record<string, string>> = {}) {
   const out: Record<string, string> = {};
   for (const f of check.options) {
-    const d = typeof f.default === 'function' ? '' : f.default;
+    const d = typeof f.default === 'function' || !isChoice(f) ? '' : f.default;
     out[f.name] = typed[f.name] ?? (Array.isArray(d) ? d.join(',') : String(d));
   }
   return out;
+}
+
+/** A field whose value is picked from a list (its default is a real choice, not an example). */
+function isChoice(f: FormField): boolean {
+  return f.kind === 'choice' || f.kind === 'multi' || f.kind === 'checkbox';
 }
 
 /**

@@ -6,6 +6,7 @@ import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
 import { rich } from '../../rich';
 import { KeybenchError } from '../../errors';
 import type { VerificationKey } from '../../jwt/verify';
+import { trustedKeysOf } from '../../request/types';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import { qredoMessage } from './base';
 import { ok, problem, type Finding, type SignedPart } from '../../partners/scheme';
@@ -150,8 +151,8 @@ export async function verifyQredoRequest(input: QredoVerifyInput): Promise<Findi
     return problem('signature', 'ERR_QREDO_SIGNATURE', 'error', 'x-sign', 'x-sign is not base64url.');
   }
   const message = qredoMessage(input.timestamp, input.url, input.body);
-  for (const k of input.keys) {
-    if (k.kind !== 'public' || k.type.kty !== 'RSA') continue;
+  // The one choice of keys for PKCS#1 v1.5: trusted RSA keys, never an id-RSASSA-PSS one.
+  for (const k of trustedKeysOf(input.keys, ['RSA'])) {
     const key = await crypto.subtle.importKey(
       'spki',
       k.spki,

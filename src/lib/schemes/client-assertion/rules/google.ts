@@ -115,6 +115,8 @@ export default defineRules({
       pattern: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
       orClaim: 'scope',
       fixedNeeds: ['scope', 'target_audience'],
+      fixedNeedsWords:
+        'at the token endpoint Google grants an access token for the scope, or an ID token for target_audience; with neither it refuses the grant (invalid_scope). Add "scope".',
       code: 'ERR_ASSERT_AUD',
       source: `${DOCS}; ${GRANT}; ${SDK}; ${PY_SDK}`,
       decides: true,

@@ -137,11 +137,10 @@ export interface AudienceRule extends RuleBase {
   option: string;
   pattern: RegExp;
   orClaim?: string;
-  /**
-   * When aud is one of `fixed` (a token endpoint), the token must also carry one of these claims,
-   * non-empty (Google's grant: `scope`, or `target_audience` for an ID token).
-   */
+  /** With `aud` one of `fixed` (a token endpoint), the token must also carry one of these claims. */
   fixedNeeds?: readonly string[];
+  /** What the card says when none of `fixedNeeds` is there. */
+  fixedNeedsWords?: string;
   code: ErrorCode;
 }
 
