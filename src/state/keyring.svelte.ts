@@ -39,8 +39,13 @@ export class Keyring {
     return this.#keys;
   }
   /** Key pairs that can sign. */
+  /** The key pairs that sign (an encryption key pair decrypts only: it is in {@link encryptionPairs}). */
   get pairs() {
-    return this.#keys.filter((k) => k.kind === 'pair');
+    return this.#keys.filter((k) => k.kind === 'pair' && k.jwsAlg !== 'RSA-OAEP-256');
+  }
+  /** The key pairs that decrypt JWEs (RSA-OAEP-256). */
+  get encryptionPairs() {
+    return this.#keys.filter((k) => k.kind === 'pair' && k.jwsAlg === 'RSA-OAEP-256');
   }
   get details() {
     return this.#details;

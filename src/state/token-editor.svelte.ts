@@ -101,7 +101,7 @@ export class TokenEditor {
       }
     }
     const pair = keyring.pairs.find((k) => k.id === this.signWith);
-    if (!pair?.privateKey) return { signer: null };
+    if (!pair?.privateKey || pair.jwsAlg === 'RSA-OAEP-256') return { signer: null };
     return { signer: { kind: 'pair', label: pair.label, privateKey: pair.privateKey, alg: pair.jwsAlg } };
   }
 

@@ -413,3 +413,37 @@ describe('mastercard-client-encryption (JWE mode), both ways', () => {
     expect(sdk(me).decryptData(JSON.parse(out.body).encryptedValue)).toEqual(JSON.parse(PAYLOAD));
   });
 });
+
+describe('the encryption key pair keybench generates', () => {
+  it('is a non-extractable RSA-OAEP-256 2048 key that decrypts and never signs, exported as an enc JWK', async () => {
+    const { generateKeyPair } = await import('../../src/lib/keys/generate');
+    const { keyTypeOf } = await import('../../src/lib/keys/key-type');
+    const { publicJwk } = await import('../../src/lib/keys/export');
+    const pair = await generateKeyPair('rsa-oaep-2048');
+    expect(pair.privateKey.extractable).toBe(false);
+    expect(pair.privateKey.algorithm).toMatchObject({
+      name: 'RSA-OAEP',
+      modulusLength: 2048,
+      hash: { name: 'SHA-256' },
+    });
+    expect(pair.privateKey.usages).toEqual(['decrypt']);
+    expect(keyTypeOf(pair.publicKey)).toEqual({ kty: 'RSA', bits: 2048, oaep: true });
+    expect(await publicJwk(pair.publicKey, 'RSA-OAEP-256')).toMatchObject({
+      alg: 'RSA-OAEP-256',
+      use: 'enc',
+      kty: 'RSA',
+    });
+    const stored: StoredKey = {
+      ...me.stored,
+      id: 'gen',
+      label: 'Generated',
+      spki: pair.spki,
+      publicKey: pair.publicKey,
+      privateKey: pair.privateKey,
+    };
+    const out = await encryptFor({ partner: 'mastercard', spki: pair.spki, payload: PAYLOAD, now: 0 });
+    const r = await inspectJwe(out.body, [me.stored, stored]);
+    expect(r.state).toBe('decrypted');
+    expect(r.keyLabel).toBe('Generated');
+  });
+});
