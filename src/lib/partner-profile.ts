@@ -9,7 +9,7 @@ import type { KeySpecId } from './keys/key-specs';
 import type { KeyType } from './keys/key-type';
 import type { SchemeId } from './schemes/engine/types';
 
-/** A key type the partner accepts for signing (or, with `oaep`, for message-level encryption). */
+/** A key type the partner accepts for signing (or, with `oaep`, for message-level encryption: only an RSA-OAEP key fits). */
 export type AcceptedKey =
   | { kty: 'RSA'; minBits: number; maxBits: number; oaep?: true }
   | { kty: 'EC'; curve: 'P-256' | 'P-384' | 'P-521' }
@@ -113,9 +113,7 @@ export type PartnerId = PartnerProfile['id'];
 export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean {
   return profile.accepts.some((a) => {
     if (a.kty === 'RSA')
-      return (
-        type.kty === 'RSA' && !!a.oaep === !!type.oaep && type.bits >= a.minBits && type.bits <= a.maxBits
-      );
+      return type.kty === 'RSA' && a.oaep === type.oaep && type.bits >= a.minBits && type.bits <= a.maxBits;
     return a.kty === type.kty && a.curve === (type as { curve?: string }).curve;
   });
 }

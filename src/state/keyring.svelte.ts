@@ -39,13 +39,9 @@ export class Keyring {
     return this.#keys;
   }
   /** Key pairs that can sign. */
-  /** The key pairs that sign (an encryption key pair decrypts only: it is in {@link encryptionPairs}). */
+  /** The key pairs that sign (an encryption key pair, RSA-OAEP-256, decrypts only: never offered to a signer). */
   get pairs() {
     return this.#keys.filter((k) => k.kind === 'pair' && k.jwsAlg !== 'RSA-OAEP-256');
-  }
-  /** The key pairs that decrypt JWEs (RSA-OAEP-256). */
-  get encryptionPairs() {
-    return this.#keys.filter((k) => k.kind === 'pair' && k.jwsAlg === 'RSA-OAEP-256');
   }
   get details() {
     return this.#details;

@@ -83,14 +83,9 @@ export const ENCRYPTION_KEY_SPEC: KeySpec = {
   id: 'rsa-oaep-2048',
   keyName: 'RSA-OAEP-256 encryption',
   jwsAlg: 'RSA-OAEP-256',
-  publicFileName: 'encryption-public.pem',
-  privateFileName: 'encryption-private.pem',
-  generateParams: {
-    name: 'RSA-OAEP',
-    modulusLength: 2048,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: 'SHA-256',
-  },
+  publicFileName: 'public.pem',
+  privateFileName: 'private.pem',
+  generateParams: { ...(KEY_SPECS[0]!.generateParams as RsaHashedKeyGenParams), name: 'RSA-OAEP' },
 };
 
 /** The key spec with this id. */

@@ -22,7 +22,7 @@ export function pssAllows(t: KeyType, hash: string, saltLength: number): boolean
 
 /** A short description: "RSA-2048", "RSA-PSS-2048" (a PSS-only key), "ECDSA P-521", "Ed25519". */
 export function describeKeyType(t: KeyType): string {
-  if (t.kty === 'RSA') return t.oaep ? `RSA-OAEP-${t.bits}` : t.pss ? `RSA-PSS-${t.bits}` : `RSA-${t.bits}`;
+  if (t.kty === 'RSA') return t.pss ? `RSA-PSS-${t.bits}` : `RSA-${t.bits}`;
   if (t.kty === 'EC') return `ECDSA ${t.curve}`;
   return 'Ed25519';
 }
@@ -31,10 +31,8 @@ export function describeKeyType(t: KeyType): string {
 export function keyTypeOf(key: CryptoKey): KeyType {
   const a = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm>;
   // An RSA-OAEP key decrypts only: told apart so no signing partner is offered it.
-  if (a.modulusLength)
-    return a.name === 'RSA-OAEP'
-      ? { kty: 'RSA', bits: a.modulusLength, oaep: true }
-      : { kty: 'RSA', bits: a.modulusLength };
+  if (a.name === 'RSA-OAEP') return { kty: 'RSA', bits: a.modulusLength!, oaep: true };
+  if (a.modulusLength) return { kty: 'RSA', bits: a.modulusLength };
   if (a.namedCurve) return { kty: 'EC', curve: a.namedCurve };
   return { kty: 'OKP', curve: 'Ed25519' };
 }

@@ -1,0 +1,58 @@
+// Message-level encryption end to end: generate an encryption key pair, encrypt to it on Sign →
+// Encrypt (JWE), paste the partner body into Inspect → Decrypted; a changed byte → the tag fails.
+import { test, expect } from './fixtures';
+
+const PAYLOAD = '{"acctNumber":"4111111111111111","amount":"10.00"}';
+
+/** Change one character in the middle of the ciphertext (part 4) of the compact JWE in a body. */
+function tamper(body: string): string {
+  const { encData } = JSON.parse(body) as { encData: string };
+  const parts = encData.split('.');
+  const c = parts[3]!;
+  const at = Math.floor(c.length / 2);
+  parts[3] = c.slice(0, at) + (c[at] === 'A' ? 'B' : 'A') + c.slice(at + 1);
+  return JSON.stringify({ encData: parts.join('.') });
+}
+
+test('encrypt to a generated encryption key, then Inspect decrypts it; a changed byte fails the tag', async ({
+  page,
+}) => {
+  await page.goto('./#/keys');
+  const picker = page.getByLabel('Partner profile');
+  await expect(picker.getByRole('option', { name: 'Visa MLE' })).toHaveCount(1);
+  await picker.selectOption({ label: 'Visa MLE' });
+  await expect(page.locator('#profile-summary')).toContainText('Visa MLE takes');
+  await page.getByRole('button', { name: /Generate.*encryption/ }).click();
+  const card = page.getByRole('article', { name: /Visa MLE/ });
+  await expect(card.getByTestId('fingerprint')).toContainText(':', { timeout: 20_000 });
+  await expect(card).toContainText('Encryption key pair');
+  // It decrypts only: no CSR or certificate from it.
+  await expect(card.getByRole('button', { name: 'Create CSR' })).toHaveCount(0);
+  await expect(card.getByRole('button', { name: 'Download public key' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'Encrypt (JWE)' }).click();
+  await page.getByLabel('Partner').selectOption({ label: 'Visa MLE' });
+  await page.getByLabel(/Key-ID/).fill('visa-key-id-1');
+  await page.getByLabel('Payload').fill(PAYLOAD);
+  await page.getByRole('button', { name: 'Encrypt', exact: true }).click();
+  const body = (await page.getByTestId('jwe-body').textContent())!;
+  expect(JSON.parse(body)).toHaveProperty('encData');
+  await expect(page.getByTestId('jwe-header-out')).toContainText('"enc": "A128GCM"');
+  await expect(page.getByTestId('jwe-curl')).toContainText('keyId: visa-key-id-1');
+
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  const box = page.getByRole('textbox', { name: /^JWT/ });
+  await box.fill(body);
+  const status = page.locator('main').getByRole('status').filter({ hasText: /crypt/ });
+  await expect(status).toContainText('Decrypted', { timeout: 20_000 });
+  await expect(page.getByTestId('jwe-plaintext')).toHaveText(PAYLOAD);
+  await expect(page.getByTestId('jwe-header')).toContainText('milliseconds');
+  await expect(page.getByTestId('jwe-sender-note')).toContainText('proves nothing about who sent');
+
+  await box.fill(tamper(body));
+  await expect(status).toHaveAttribute('data-code', 'ERR_JWE_TAG', { timeout: 20_000 });
+  await expect(status).toContainText('authentication tag');
+  await expect(status).not.toContainText('Decrypted');
+  await expect(page.getByTestId('jwe-plaintext')).toHaveCount(0);
+});
