@@ -1,6 +1,6 @@
 // Message-level encryption end to end: generate an encryption key pair, encrypt to it on Sign →
 // Encrypt (JWE), paste the partner body into Inspect → Decrypted; a changed byte → the tag fails.
-import { test, expect } from './fixtures';
+import { test, expect, expectNoAxeViolations } from './fixtures';
 
 const PAYLOAD = '{"acctNumber":"4111111111111111","amount":"10.00"}';
 
@@ -40,6 +40,7 @@ test('encrypt to a generated encryption key, then Inspect decrypts it; a changed
   expect(JSON.parse(body)).toHaveProperty('encData');
   await expect(page.getByTestId('jwe-header-out')).toContainText('"enc": "A128GCM"');
   await expect(page.getByTestId('jwe-curl')).toContainText('keyId: visa-key-id-1');
+  await expectNoAxeViolations(page, 'Sign, Encrypt (JWE)');
 
   await page.getByRole('link', { name: 'Inspect' }).click();
   const box = page.getByRole('textbox', { name: /^JWT/ });
@@ -49,6 +50,7 @@ test('encrypt to a generated encryption key, then Inspect decrypts it; a changed
   await expect(page.getByTestId('jwe-plaintext')).toHaveText(PAYLOAD);
   await expect(page.getByTestId('jwe-header')).toContainText('milliseconds');
   await expect(page.getByTestId('jwe-sender-note')).toContainText('proves nothing about who sent');
+  await expectNoAxeViolations(page, 'Inspect, decrypted JWE');
 
   await box.fill(tamper(body));
   await expect(status).toHaveAttribute('data-code', 'ERR_JWE_TAG', { timeout: 20_000 });
