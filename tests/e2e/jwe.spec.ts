@@ -1,5 +1,10 @@
 // Message-level encryption end to end: generate an encryption key pair, encrypt to it on Sign →
 // Encrypt (JWE), paste the partner body into Inspect → Decrypted; a changed byte → the tag fails.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compactDecrypt, importPKCS8 } from 'jose';
 import { test, expect, expectNoAxeViolations } from './fixtures';
 
 const PAYLOAD = '{"acctNumber":"4111111111111111","amount":"10.00"}';
@@ -57,4 +62,55 @@ test('encrypt to a generated encryption key, then Inspect decrypts it; a changed
   await expect(status).toContainText('authentication tag');
   await expect(status).not.toContainText('Decrypted');
   await expect(page.getByTestId('jwe-plaintext')).toHaveCount(0);
+});
+
+test("CyberSource's certificate imported as CyberSource's key: Encrypt picks it, kid = its serial, and its private key decrypts", async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keybench-jwe-'));
+  const keyPath = join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'genpkey',
+    '-algorithm',
+    'RSA',
+    '-pkeyopt',
+    'rsa_keygen_bits:2048',
+    '-out',
+    keyPath,
+  ]);
+  const cert = execFileSync(
+    'openssl',
+    ['req', '-new', '-x509', '-key', keyPath, '-subj', '/CN=CyberSource MLE test', '-days', '2'],
+    { encoding: 'utf8' },
+  );
+  const serial = execFileSync('openssl', ['x509', '-noout', '-serial'], { input: cert, encoding: 'utf8' })
+    .trim()
+    .replace(/^serial=/, '')
+    .toLowerCase();
+
+  await page.goto('./#/keys');
+  await page.getByLabel('Key to import').fill(cert);
+  await page.getByLabel('Name (optional)').fill('CyberSource MLE certificate');
+  await page
+    .getByRole('radiogroup', { name: 'Whose key' })
+    .getByRole('radio', { name: 'CyberSource' })
+    .check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('article', { name: 'CyberSource MLE certificate' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'Encrypt (JWE)' }).click();
+  await page.getByLabel('Partner').selectOption({ label: 'CyberSource MLE' });
+  await expect(page.getByLabel('Recipient key')).toHaveValue(/.+/);
+  await expect(page.getByLabel(/Serial number/)).not.toHaveValue('');
+  await page.getByLabel('Payload').fill(PAYLOAD);
+  await page.getByRole('button', { name: 'Encrypt', exact: true }).click();
+  const body = JSON.parse((await page.getByTestId('jwe-body').textContent())!) as {
+    encryptedRequest: string;
+  };
+  const key = await importPKCS8(readFileSync(keyPath, 'utf8'), 'RSA-OAEP-256');
+  const { plaintext, protectedHeader } = await compactDecrypt(body.encryptedRequest, key);
+  expect(new TextDecoder().decode(plaintext)).toBe(PAYLOAD);
+  expect(protectedHeader).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+  expect(BigInt(`0x${String(protectedHeader.kid)}`)).toBe(BigInt(`0x${serial}`));
 });
