@@ -114,3 +114,35 @@ test("CyberSource's certificate imported as CyberSource's key: Encrypt picks it,
   expect(protectedHeader).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
   expect(BigInt(`0x${String(protectedHeader.kid)}`)).toBe(BigInt(`0x${serial}`));
 });
+
+test('a signed token inside a decrypted JWE is inspected in turn, on its own', async ({ page }) => {
+  const b64u = (s: string) => Buffer.from(s).toString('base64url');
+  const jws = `${b64u('{"alg":"RS256","typ":"JWT"}')}.${b64u('{"sub":"inner"}')}.${b64u('not a signature')}`;
+  await page.goto('./#/keys');
+  const picker = page.getByLabel('Partner profile');
+  await expect(picker.getByRole('option', { name: 'Mastercard encryption' })).toHaveCount(1);
+  await picker.selectOption({ label: 'Mastercard encryption' });
+  await page.getByRole('button', { name: /Generate.*encryption/ }).click();
+  await expect(page.getByRole('article', { name: /Mastercard/ }).getByTestId('fingerprint')).toContainText(
+    ':',
+    {
+      timeout: 20_000,
+    },
+  );
+  await page.getByRole('link', { name: 'Sign' }).click();
+  await page.getByRole('button', { name: 'Encrypt (JWE)' }).click();
+  await page.getByLabel('Partner').selectOption({ label: 'Mastercard encryption' });
+  await page.getByLabel('Payload').fill(jws);
+  await page.getByRole('button', { name: 'Encrypt', exact: true }).click();
+  const body = (await page.getByTestId('jwe-body').textContent())!;
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  const box = page.getByRole('textbox', { name: /^JWT/ });
+  await box.fill(body);
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toContainText('Decrypted', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Inspect the signed token inside' }).click();
+  await expect(box).toHaveValue(jws);
+  // The inner token is judged as a token: its bad signature is never "Decrypted" nor verified.
+  await expect(verdict).not.toContainText('Decrypted');
+  await expect(verdict).not.toContainText('Signature verified');
+});
