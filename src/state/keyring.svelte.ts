@@ -39,9 +39,12 @@ export class Keyring {
     return this.#keys;
   }
   /** Key pairs that can sign. */
-  /** The key pairs that sign (an encryption key pair, RSA-OAEP-256, decrypts only: never offered to a signer). */
+  /**
+   * The key pairs, encryption pairs included (RSA-OAEP-256, jwsAlg 'RSA-OAEP-256': they decrypt
+   * only, so each signer leaves them out).
+   */
   get pairs() {
-    return this.#keys.filter((k) => k.kind === 'pair' && k.jwsAlg !== 'RSA-OAEP-256');
+    return this.#keys.filter((k) => k.kind === 'pair');
   }
   get details() {
     return this.#details;

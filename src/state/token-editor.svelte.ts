@@ -70,7 +70,7 @@ export class TokenEditor {
     this.payloadText = payloadText;
     this.problem = '';
     this.#made = inspector.token;
-    const pairs = keyring.pairs.filter((k) => k.privateKey);
+    const pairs = keyring.pairs.filter((k) => k.privateKey && k.jwsAlg !== 'RSA-OAEP-256');
     const ex = this.#example;
     if (typeof alg === 'string' && alg.startsWith('HS')) this.signWith = WITH_SECRET;
     else if (ex && inspector.token === ex.token) this.signWith = WITH_EXAMPLE;

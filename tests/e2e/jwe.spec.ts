@@ -31,11 +31,17 @@ test('encrypt to a generated encryption key, then Inspect decrypts it; a changed
   const card = page.getByRole('article', { name: /Visa MLE/ });
   await expect(card.getByTestId('fingerprint')).toContainText(':', { timeout: 20_000 });
   await expect(card).toContainText('Encryption key pair');
-  // It decrypts only: no CSR or certificate from it.
-  await expect(card.getByRole('button', { name: 'Create CSR' })).toHaveCount(0);
+  // It decrypts only: a CSR, which needs a signature, is refused with the reason.
+  await card.getByRole('button', { name: 'Create CSR' }).click();
+  await card.getByLabel(/Common name/).fill('keybench test');
+  await card.getByRole('button', { name: 'Create and download CSR' }).click();
+  await expect(card.getByRole('alert')).toContainText('decrypts only, so it cannot sign a CSR');
   await expect(card.getByRole('button', { name: 'Download public key' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Sign' }).click();
+  // It never signs: the Test JWT signer does not offer it.
+  await page.getByRole('button', { name: 'Test JWT' }).click();
+  await expect(page.locator('main')).not.toContainText('RSA-OAEP-256');
   await page.getByRole('button', { name: 'Encrypt (JWE)' }).click();
   await page.getByLabel('Partner').selectOption({ label: 'Visa MLE' });
   await page.getByLabel(/Key-ID/).fill('visa-key-id-1');

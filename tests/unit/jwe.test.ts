@@ -447,3 +447,30 @@ describe('the encryption key pair keybench generates', () => {
     expect(r.keyLabel).toBe('Generated');
   });
 });
+
+describe('importing a private key for message-level encryption', () => {
+  it('an RSA private key with an encryption partner chosen becomes a non-extractable decryption key that decrypts', async () => {
+    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { key, message } = await storedKeyFromText(me.pkcs8Pem, '', 'visa');
+    expect(key).toMatchObject({ kind: 'pair', owner: 'mine', partners: ['visa'], jwsAlg: 'RSA-OAEP-256' });
+    expect(key.label).toMatch(/^Visa encryption key /);
+    expect(key.privateKey!.extractable).toBe(false);
+    expect(key.privateKey!.algorithm.name).toBe('RSA-OAEP');
+    expect(key.privateKey!.usages).toEqual(['decrypt']);
+    expect(message).toMatch(/cannot sign/);
+    const r = await inspectJwe(await joseEncrypt(me, { kid: 'x' }), [key]);
+    expect(r.state).toBe('decrypted');
+    // The same text with Mine is a signing key, as before: never tried for decryption.
+    const signing = (await storedKeyFromText(me.pkcs8Pem, '', 'mine')).key;
+    expect(signing.jwsAlg).toBe('RS256');
+    expect((await inspectJwe(await joseEncrypt(me, {}), [signing])).code).toBe('ERR_JWE_NO_KEY');
+  });
+
+  it('refuses a key that is not RSA', async () => {
+    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const ec = openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
+    await expect(storedKeyFromText(ec, '', 'mastercard')).rejects.toMatchObject({
+      code: 'ERR_KEY_UNSUPPORTED',
+    });
+  });
+});
