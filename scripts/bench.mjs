@@ -3,13 +3,14 @@
 // with performance.now()/performance marks, so Playwright's round trips are not in the figures.
 // A report, not a test: it fails only if the page does not do what is measured.
 // Options: --runs N (default 15); --only NAME[,NAME] (rows: navigation, fcp, paste, card, decode,
-// doctor, rfc9421, longtask); --port N (default 4199); --write-docs (replace the table between the markers in
+// doctor, rfc9421, longtask, jwe); --port N (default 4199); --write-docs (replace the table between the markers in
 // docs/benchmarks.md; --write-readme is the old name).
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chromium, format, resolveConfig } from '../tests/tools.mjs';
 import { preview } from 'vite';
+import { CompactEncrypt, importSPKI } from 'jose';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /** @type {(name: string) => string | undefined} */
@@ -45,6 +46,7 @@ try {
   if (wanted('paste')) rows.push(...(await pasteToVerdict()));
   if (wanted('card')) rows.push(...(await clickToCard()));
   if (wanted('decode')) rows.push(await decodeLargeToken());
+  if (wanted('jwe')) rows.push(await decryptLargeJwe());
   if (wanted('doctor')) rows.push(...(await requestDoctor()));
   if (wanted('rfc9421')) rows.push(...(await rfc9421Doctor()));
   if (wanted('longtask')) rows.push(...(await longestTasks()));
@@ -440,6 +442,37 @@ async function decodeLargeToken() {
   }
   await context.close();
   return { name: 'paste → decoded, 1 MB token', values };
+}
+
+/**
+ * Paste → Decrypted for a Mastercard body around a JWE of a 1 MB payload, encrypted (by jose in
+ * Node) to an encryption key pair generated in the page.
+ */
+async function decryptLargeJwe() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}#/keys`);
+  const picker = page.getByLabel('Partner profile');
+  await picker.getByRole('option', { name: 'Mastercard encryption' }).waitFor({ state: 'attached' });
+  await picker.selectOption({ label: 'Mastercard encryption' });
+  await page.getByRole('button', { name: /Generate.*encryption/ }).click();
+  const pem = page.getByTestId('public-pem').first();
+  await pem.waitFor({ state: 'attached', timeout: 20_000 });
+  const key = await importSPKI(/** @type {string} */ (await pem.textContent()), 'RSA-OAEP-256');
+  await page.goto(`${BASE}#/inspect`);
+  const box = await page.getByLabel(/^JWT/).elementHandle();
+  const values = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const payload = JSON.stringify({ run: i, data: 'x'.repeat(1_000_000) });
+    const compact = await new CompactEncrypt(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'application/json' })
+      .encrypt(key);
+    const body = JSON.stringify({ encryptedValue: compact });
+    const ms = await timeInput(page, box, body, 'Decrypted', '[data-testid="verdict"]', 30_000);
+    if (i > 0) values.push(ms);
+  }
+  await context.close();
+  return { name: 'paste → decrypted, 1 MB JWE (Mastercard body)', values };
 }
 
 /**

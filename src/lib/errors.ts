@@ -216,7 +216,22 @@ export type ErrorCode =
   | 'ERR_ASSERT_OPTION_MISSING'
   | 'ERR_ASSERT_INPUT'
   | 'ERR_ASSERT_KEY_ALG'
-  | 'ERR_ASSERT_CERTIFICATE';
+  | 'ERR_ASSERT_CERTIFICATE'
+  // message-level encryption (JWE)
+  | 'ERR_JWE_NOT_FOUND'
+  | 'ERR_JWE_TOO_LARGE'
+  | 'ERR_JWE_SEGMENTS'
+  | 'ERR_JWE_BASE64URL'
+  | 'ERR_JWE_HEADER'
+  | 'ERR_JWE_ALG'
+  | 'ERR_JWE_ENC'
+  | 'ERR_JWE_ZIP'
+  | 'ERR_JWE_KEY_TYPE'
+  | 'ERR_JWE_WRONG_KEY'
+  | 'ERR_JWE_TAG'
+  | 'ERR_JWE_KID_UNKNOWN'
+  | 'ERR_JWE_NO_KEY'
+  | 'ERR_JWE_INPUT';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

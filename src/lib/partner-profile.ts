@@ -9,9 +9,9 @@ import type { KeySpecId } from './keys/key-specs';
 import type { KeyType } from './keys/key-type';
 import type { SchemeId } from './schemes/engine/types';
 
-/** A key type the partner accepts for signing. */
+/** A key type the partner accepts for signing (or, with `oaep`, for message-level encryption: only an RSA-OAEP key fits). */
 export type AcceptedKey =
-  | { kty: 'RSA'; minBits: number; maxBits: number }
+  | { kty: 'RSA'; minBits: number; maxBits: number; oaep?: true }
   | { kty: 'EC'; curve: 'P-256' | 'P-384' | 'P-521' }
   | { kty: 'OKP'; curve: 'Ed25519' };
 
@@ -72,7 +72,11 @@ export interface PartnerProfile {
     | 'okta'
     | 'auth0'
     | 'google'
-    | 'salesforce';
+    | 'salesforce'
+    // message-level encryption (JWE)
+    | 'visa'
+    | 'cybersource'
+    | 'mastercard';
   /** The partner's name as keybench shows it (Sign view tab, Keys view). */
   name: string;
   /** Position in lists. */
@@ -108,7 +112,8 @@ export type PartnerId = PartnerProfile['id'];
 /** Whether a key of this type can serve the partner. */
 export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean {
   return profile.accepts.some((a) => {
-    if (a.kty === 'RSA') return type.kty === 'RSA' && type.bits >= a.minBits && type.bits <= a.maxBits;
+    if (a.kty === 'RSA')
+      return type.kty === 'RSA' && a.oaep === type.oaep && type.bits >= a.minBits && type.bits <= a.maxBits;
     return a.kty === type.kty && a.curve === (type as { curve?: string }).curve;
   });
 }

@@ -39,6 +39,10 @@ export class Keyring {
     return this.#keys;
   }
   /** Key pairs that can sign. */
+  /**
+   * The key pairs, encryption pairs included (RSA-OAEP-256, jwsAlg 'RSA-OAEP-256': they decrypt
+   * only, so each signer leaves them out).
+   */
   get pairs() {
     return this.#keys.filter((k) => k.kind === 'pair');
   }

@@ -69,7 +69,7 @@ export class JwtSignerState {
       return;
     }
     const key = this.#key(this.jwtKeyId, 'any');
-    if (!key?.privateKey) {
+    if (!key?.privateKey || key.jwsAlg === 'RSA-OAEP-256') {
       this.jwtError = 'Generate or import a key pair first (Keys).';
       return;
     }

@@ -8,6 +8,8 @@ export type PairKind = 'any' | 'rsa' | 'p521' | 'binance';
 /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
 export function pairsFor(kind: PairKind) {
   return keyring.pairs.filter((k) => {
+    // An encryption key pair decrypts only: no signer offers it.
+    if (k.jwsAlg === 'RSA-OAEP-256') return false;
     if (kind === 'any') return true;
     // A key generated for RSA-PSS (Entra's PS256) cannot sign PKCS#1 v1.5, which these schemes use.
     if (k.privateKey?.algorithm.name === 'RSA-PSS') return false;

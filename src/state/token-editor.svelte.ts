@@ -71,7 +71,7 @@ export class TokenEditor {
     this.payloadText = payloadText;
     this.problem = '';
     this.#made = inspector.token;
-    const pairs = keyring.pairs.filter((k) => k.privateKey);
+    const pairs = keyring.pairs.filter((k) => k.privateKey && k.jwsAlg !== 'RSA-OAEP-256');
     const ex = this.#example;
     if (typeof alg === 'string' && alg.startsWith('HS')) this.signWith = WITH_SECRET;
     else if (ex && inspector.token === ex.token) this.signWith = WITH_EXAMPLE;
@@ -102,7 +102,7 @@ export class TokenEditor {
       }
     }
     const pair = keyring.pairs.find((k) => k.id === this.signWith);
-    if (!pair?.privateKey) return { signer: null };
+    if (!pair?.privateKey || pair.jwsAlg === 'RSA-OAEP-256') return { signer: null };
     return { signer: { kind: 'pair', label: pair.label, privateKey: pair.privateKey, alg: pair.jwsAlg } };
   }
 

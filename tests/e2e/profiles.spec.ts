@@ -22,6 +22,10 @@ test('the partner profile picker offers the key types each partner takes, the su
     'Auth0',
     'Google Cloud',
     'Salesforce',
+    // message-level encryption (issue 27)
+    'Visa MLE',
+    'CyberSource MLE',
+    'Mastercard encryption',
   ]);
   const names = async () =>
     (await generateButtons(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PARTNER_PROFILES, partnerById, profileOfScheme } from '../../src/lib/partners/profiles';
 import { profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
 import { generateKeyPair } from '../../src/lib/keys/generate';
-import { KEY_SPECS, PROFILE_KEY_SPECS } from '../../src/lib/keys/key-specs';
+import { ENCRYPTION_KEY_SPEC, KEY_SPECS, PROFILE_KEY_SPECS } from '../../src/lib/keys/key-specs';
 import { keyTypeOf } from '../../src/lib/keys/key-type';
 import { examineRequest } from '../../src/lib/schemes/engine/doctor';
 import type { SchemeId } from '../../src/lib/request/types';
@@ -32,6 +32,10 @@ describe('the profile registry', () => {
       'auth0',
       'google',
       'salesforce',
+      // message-level encryption (issue 27)
+      'visa',
+      'cybersource',
+      'mastercard',
     ]);
     for (const key of ['id', 'name', 'order'] as const)
       expect(new Set(PARTNER_PROFILES.map((p) => p[key])).size).toBe(PARTNER_PROFILES.length);
@@ -61,7 +65,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
     it('generates only key types it accepts (real WebCrypto keys), the suggested one first', async () => {
       expect(profile.generate.length).toBeGreaterThan(0);
       for (const spec of profile.generate) {
-        expect([...KEY_SPECS, ...PROFILE_KEY_SPECS].map((s) => s.id)).toContain(spec);
+        expect([...KEY_SPECS, ...PROFILE_KEY_SPECS, ENCRYPTION_KEY_SPEC].map((s) => s.id)).toContain(spec);
         const pair = await generateKeyPair(spec);
         expect(profileAccepts(profile, keyTypeOf(pair.publicKey)), spec).toBe(true);
       }
@@ -106,6 +110,10 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           ),
           'ERR_SNOWFLAKE_',
         ],
+        // Message-level encryption: what decrypting a partner's JWE can name.
+        visa: [['../jwe/decrypt.ts'], 'ERR_JWE_'],
+        cybersource: [['../jwe/decrypt.ts'], 'ERR_JWE_'],
+        mastercard: [['../jwe/decrypt.ts'], 'ERR_JWE_'],
       } as const;
       const codes = profile.mistakes.map((m) => m.code);
       if (!(profile.id in where)) {
@@ -139,6 +147,7 @@ describe('which partners a key pair can serve', () => {
     ['rsa-2048', ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce']],
     ['p-521', ['qitech', 'okta']],
     ['ed25519', ['binance']],
+    ['rsa-oaep-2048', ['visa', 'cybersource', 'mastercard']],
   ] as const)('a %s pair serves %j', async (spec, partners) => {
     const pair = await generateKeyPair(spec);
     const type = keyTypeOf(pair.publicKey);

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { toPem } from '../encoding/pem';
 import { bytesToBase64, toHex } from '../encoding/base64url';
-import type { SigningAlg } from './key-specs';
+import type { KeyAlg } from './key-specs';
 
 /** The public key as PEM, byte for byte what `openssl pkey -pubin -pubout` prints. */
 export function spkiToPem(spki: Uint8Array): string {
@@ -27,8 +27,8 @@ export async function jwkThumbprint(publicKey: CryptoKey): Promise<string> {
   return calculateJwkThumbprint(jwk, 'sha256');
 }
 
-/** The public JWK to publish: only public members, plus `kid` (thumbprint), `alg` and `use: sig`. */
-export async function publicJwk(publicKey: CryptoKey, alg: SigningAlg): Promise<JWK> {
+/** The public JWK to publish: only public members, plus `kid` (thumbprint), `alg` and `use` (`enc` for an encryption key). */
+export async function publicJwk(publicKey: CryptoKey, alg: KeyAlg): Promise<JWK> {
   const full = (await crypto.subtle.exportKey('jwk', publicKey)) as JWK;
   const kid = await calculateJwkThumbprint(full, 'sha256');
   const pub: JWK =
@@ -37,5 +37,5 @@ export async function publicJwk(publicKey: CryptoKey, alg: SigningAlg): Promise<
       : full.kty === 'OKP'
         ? { kty: 'OKP', crv: full.crv, x: full.x }
         : { kty: full.kty, crv: full.crv, x: full.x, y: full.y };
-  return { ...pub, kid, alg, use: 'sig' };
+  return { ...pub, kid, alg, use: alg === 'RSA-OAEP-256' ? 'enc' : 'sig' };
 }

@@ -16,10 +16,8 @@ export interface GeneratedKeyPair {
 export async function generateKeyPair(specId: KeySpecId): Promise<GeneratedKeyPair> {
   const spec = keySpecById(specId);
   try {
-    const pair = (await crypto.subtle.generateKey(spec.generateParams, false, [
-      'sign',
-      'verify',
-    ])) as CryptoKeyPair;
+    const usages: KeyUsage[] = spec.jwsAlg === 'RSA-OAEP-256' ? ['encrypt', 'decrypt'] : ['sign', 'verify'];
+    const pair = (await crypto.subtle.generateKey(spec.generateParams, false, usages)) as CryptoKeyPair;
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
     return { privateKey: pair.privateKey, publicKey: pair.publicKey, spki };
   } catch (e) {

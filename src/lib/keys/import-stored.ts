@@ -9,7 +9,7 @@ import type { KeyOwner } from '../trust/owner';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import { describeKeyType } from './key-type';
 import { parseKeySetText, type ParsedKey, type ParsedPrivateKey, type ParsedPublicKey } from './parse';
-import { defaultAlgFor, importPrivateKey, importPublicKey } from './import';
+import { defaultAlgFor, importDecryptionKey, importPrivateKey, importPublicKey } from './import';
 import { defaultLabel, type StoredCertificate, type StoredKey } from './stored-key';
 
 /** What an import does: store a new key, or keep certificates with a key already stored. */
@@ -128,7 +128,12 @@ async function newKey(
     spki: parsed.spki,
     progress: { publicKeyExported: false, uploaded: {} },
   };
-  if (parsed.kind === 'private') return newPair(parsed, base, label, kindName, now);
+  if (parsed.kind === 'private') {
+    // A private key with an encryption profile chosen is the user's decryption key for that partner.
+    return owner && ENCRYPTION_PARTNERS.has(owner)
+      ? newEncryptionPair(parsed, base, label, owner, now)
+      : newPair(parsed, base, label, kindName, now);
+  }
   if (owner === undefined) {
     throw new KeybenchError(
       'ERR_TRUST_NO_OWNER',
@@ -157,6 +162,35 @@ async function newKey(
   return {
     key,
     message: `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key, ${whose}. It verifies, it cannot sign.`,
+  };
+}
+
+/** The partners whose profiles are message-level encryption: a private key chosen for one decrypts. */
+const ENCRYPTION_PARTNERS: ReadonlySet<KeyOwner> = new Set(['visa', 'cybersource', 'mastercard']);
+
+async function newEncryptionPair(
+  parsed: ParsedPrivateKey,
+  base: Omit<StoredKey, 'kind' | 'label' | 'jwsAlg' | 'publicKey'>,
+  label: string,
+  partner: KeyOwner,
+  now: number,
+): Promise<{ key: StoredKey; message: string }> {
+  const source = parsed.source;
+  const { privateKey, publicKey } = await importDecryptionKey(parsed);
+  const name = partner === 'mine' ? '' : `${PARTNER_NAMES[partner]} `;
+  const key: StoredKey = {
+    ...base,
+    kind: 'pair',
+    partners: partner === 'mine' ? [] : [partner],
+    label: label.trim() || defaultLabel(`${name}encryption key`, now),
+    jwsAlg: 'RSA-OAEP-256',
+    publicKey,
+    privateKey,
+    owner: 'mine',
+  };
+  return {
+    key,
+    message: `Imported "${key.label}" (${source}) as a non-extractable RSA-OAEP-256 decryption key: it decrypts, it cannot sign. The text box was cleared; the private key's bytes are no longer held by this page.`,
   };
 }
 

@@ -109,3 +109,48 @@ export function forgetPrivate(parsed: ParsedPrivateKey): void {
       delete (parsed.jwk as Record<string, unknown>)[m];
   }
 }
+
+/**
+ * Import an RSA private key as a non-extractable RSA-OAEP-256 decryption key (message-level
+ * encryption), with its public half for encrypting. Checks the halves belong together by encrypting
+ * and decrypting a test message, then forgets the private bytes. It decrypts only: it never signs.
+ * @throws KeybenchError ERR_KEY_UNSUPPORTED for a key that is not RSA, ERR_KEY_INVALID when the browser
+ *   refuses it or the halves do not match.
+ */
+export async function importDecryptionKey(
+  parsed: ParsedPrivateKey,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  const params = { name: 'RSA-OAEP', hash: 'SHA-256' };
+  try {
+    if (parsed.type.kty !== 'RSA' || parsed.type.pss) {
+      throw new KeybenchError(
+        'ERR_KEY_UNSUPPORTED',
+        'Message-level encryption (RSA-OAEP-256) needs an RSA key: this one is not. Choose Mine to import it as a signing key.',
+      );
+    }
+    const privateKey = parsed.pkcs8
+      ? await crypto.subtle.importKey('pkcs8', parsed.pkcs8, params, false, ['decrypt'])
+      : await crypto.subtle.importKey('jwk', jwkForImport(parsed), params, false, ['decrypt']);
+    const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['encrypt']);
+    const probe = new TextEncoder().encode('keybench key pair check');
+    const back = new Uint8Array(
+      await crypto.subtle.decrypt(params, privateKey, await crypto.subtle.encrypt(params, publicKey, probe)),
+    );
+    if (back.length !== probe.length || back.some((b, i) => b !== probe[i])) {
+      throw new KeybenchError(
+        'ERR_KEY_INVALID',
+        'The private key does not match the public key stored inside it: the file is damaged.',
+      );
+    }
+    return { privateKey, publicKey };
+  } catch (e) {
+    if (e instanceof KeybenchError) throw e;
+    throw new KeybenchError(
+      'ERR_KEY_INVALID',
+      `The browser refused this private key: ${e instanceof Error ? e.message : e}`,
+      { cause: e },
+    );
+  } finally {
+    forgetPrivate(parsed);
+  }
+}

@@ -9,7 +9,7 @@ export interface PssOnly {
 
 /** What kind of asymmetric key something is, as far as choosing a JWS algorithm goes. */
 export type KeyType =
-  | { kty: 'RSA'; bits: number; pss?: PssOnly }
+  | { kty: 'RSA'; bits: number; pss?: PssOnly; oaep?: true }
   | { kty: 'EC'; curve: string }
   | { kty: 'OKP'; curve: 'Ed25519' };
 
@@ -30,6 +30,8 @@ export function describeKeyType(t: KeyType): string {
 /** The key type of a WebCrypto key. */
 export function keyTypeOf(key: CryptoKey): KeyType {
   const a = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm>;
+  // An RSA-OAEP key decrypts only: told apart so no signing partner is offered it.
+  if (a.name === 'RSA-OAEP') return { kty: 'RSA', bits: a.modulusLength!, oaep: true };
   if (a.modulusLength) return { kty: 'RSA', bits: a.modulusLength };
   if (a.namedCurve) return { kty: 'EC', curve: a.namedCurve };
   return { kty: 'OKP', curve: 'Ed25519' };

@@ -26,6 +26,8 @@ export interface ServerKeyFiles {
 
 /** Formats each key spec offers, the partner tool's own first. */
 export const SERVER_FORMATS: Record<KeySpecId, { format: PrivateFormat; label: string }[]> = {
+  // An encryption key pair is made for this browser only: no server files.
+  'rsa-oaep-2048': [],
   'rsa-2048': [
     {
       format: 'pkcs1',

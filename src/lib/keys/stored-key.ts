@@ -1,5 +1,5 @@
 import type { PartnerId } from '../partner-profile';
-import type { SigningAlg } from './key-specs';
+import type { KeyAlg } from './key-specs';
 import { isKeyOwner, type KeyOwner } from '../trust/owner';
 
 /** Where a user is in a partner's onboarding checklist for one key. */
@@ -41,7 +41,8 @@ export interface StoredKey {
   partners: PartnerId[];
   /** Human description, e.g. "RSA-2048", "ECDSA P-521". */
   algorithm: string;
-  jwsAlg: SigningAlg;
+  /** The JWS algorithm it signs with, or RSA-OAEP-256 for an encryption key pair (decrypts only). */
+  jwsAlg: KeyAlg;
   createdAt: number;
   origin: 'generated' | 'imported';
   /** Public key, SPKI DER. */

@@ -19,6 +19,9 @@ const PARTNER_IDS: Readonly<Record<PartnerId, 1>> = {
   auth0: 1,
   google: 1,
   salesforce: 1,
+  visa: 1,
+  cybersource: 1,
+  mastercard: 1,
 };
 
 /** The partners a key may belong to. */

@@ -14,4 +14,7 @@ export const PARTNER_NAMES: Readonly<Record<PartnerId, string>> = {
   auth0: 'Auth0',
   google: 'Google Cloud',
   salesforce: 'Salesforce',
+  visa: 'Visa',
+  cybersource: 'CyberSource',
+  mastercard: 'Mastercard',
 };

@@ -89,7 +89,8 @@ export function knownSchemes(): string {
   const listed = new Set(PARTNER_PROFILES.flatMap((p) => p.schemes));
   const recognisedBy = (id: SchemeId) => SCHEMES.get(id)?.recognisedBy ?? id;
   const partners = PARTNER_PROFILES.map(
-    (p) => `${p.name}: ${[...new Set(p.schemes.map(recognisedBy))].join(' or ')}`,
+    (p) =>
+      `${p.name}: ${p.schemes.length ? [...new Set(p.schemes.map(recognisedBy))].join(' or ') : 'message-level encryption (JWE), no request signature'}`,
   );
   const standards = schemesOfKind('request')
     .filter((m) => !listed.has(m.id))
