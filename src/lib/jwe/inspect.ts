@@ -10,6 +10,7 @@ import type { StoredKey } from '../keys/stored-key';
 import { decideDecryption, isOwnPair, type Decrypted } from '../trust/decryption';
 import { checkDecryptable, decryptWithKey } from './decrypt';
 import { explainHeader, parseJwe, type HeaderMember, type JweWrapper } from './parse';
+import { subjectSerialNumber } from '../x509/subject';
 
 /** What Inspect shows for a JWE. */
 export interface JweReport {
@@ -32,13 +33,16 @@ export function isEncryptionPair(key: StoredKey): boolean {
   return isOwnPair(key) && key.privateKey!.algorithm.name === 'RSA-OAEP';
 }
 
-/** The identifiers a partner may put in `kid` for this key: SPKI SHA-256 hex (Mastercard), certificate serials (CyberSource), RFC 7638 thumbprint. */
+/** The identifiers a partner may put in `kid` for this key: SPKI SHA-256 hex (Mastercard), certificate serials and subject serialNumber attributes (CyberSource's SDK uses the latter), RFC 7638 thumbprint. */
 export async function kidsOf(key: StoredKey): Promise<string[]> {
   const fp = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', key.spki)));
   const jwk = (await crypto.subtle.exportKey('jwk', key.publicKey)) as JWK;
   const ids = [fp, await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n!, e: jwk.e! }, 'sha256'), key.id];
-  for (const c of key.certificates ?? [])
+  for (const c of key.certificates ?? []) {
     ids.push(c.serial, c.serial.replace(/^0+/, ''), BigInt(`0x${c.serial}`).toString(10));
+    const subjectSerial = subjectSerialNumber(c.subject);
+    if (subjectSerial) ids.push(subjectSerial);
+  }
   return ids.map((s) => s.toLowerCase());
 }
 
