@@ -20,7 +20,8 @@ export const JWE_PARTNER_NAMES: Readonly<Record<JwePartner, string>> = {
 /** What the partner's `kid` is, for the form's label. */
 export const KID_RULES: Readonly<Record<JwePartner, string>> = {
   visa: 'Key-ID (from the Visa Developer Center)',
-  cybersource: "Serial number of CyberSource's MLE certificate",
+  cybersource:
+    "serialNumber in the subject of CyberSource's MLE certificate (its X.509 serial when it has none)",
   mastercard: 'Public key fingerprint (computed: SHA-256 of the public key, hex)',
   plain: 'kid (optional)',
 };
@@ -31,7 +32,7 @@ export interface EncryptInput {
   /** The recipient's public key, SPKI DER (re-imported here as an RSA-OAEP-256 encryption key). */
   spki: Uint8Array<ArrayBuffer>;
   payload: string;
-  /** Visa's Key-ID, CyberSource's certificate serial, or a plain JWE's kid. Mastercard's is computed. */
+  /** Visa's Key-ID, the serialNumber of CyberSource's certificate subject, or a plain JWE's kid. Mastercard's is computed. */
   kid?: string;
   /** Now, ms since 1970 (iat). */
   now: number;

@@ -14,7 +14,11 @@ export default definePartner({
     where:
       'Business Center → Key Management → response MLE key. Where it asks for a CSR or certificate, note that needs a signature: an encryption key cannot make one, and keybench never makes it extractable. Keep the key id (v-c-response-mle-kid).',
   },
-  fingerprint: { format: 'none', where: 'CyberSource names its MLE certificate by serial number (the kid).' },
+  fingerprint: {
+    format: 'none',
+    where:
+      'CyberSource names its MLE certificate by the serialNumber in its subject (the kid; cybersource-rest-client reads it there).',
+  },
   checklist: [
     {
       title: 'Generate an encryption key pair',
@@ -29,13 +33,14 @@ export default definePartner({
     },
     {
       title: 'Import CyberSource’s MLE certificate',
-      detail: 'Import it on Keys as CyberSource’s key: its serial number is the kid of your requests.',
+      detail:
+        'Import it on Keys as CyberSource’s key: the serialNumber in its subject is the kid of your requests.',
       action: 'import-partner-key',
     },
     {
       title: 'Encrypt a request',
       detail:
-        'Sign → Encrypt (JWE), partner CyberSource MLE: A256GCM, kid = certificate serial, iat, body {"encryptedRequest": …}.',
+        'Sign → Encrypt (JWE), partner CyberSource MLE: A256GCM, kid = the serialNumber in the certificate subject, iat, body {"encryptedRequest": …}.',
       action: 'sign',
     },
   ],
