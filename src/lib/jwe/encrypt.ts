@@ -21,7 +21,7 @@ export const JWE_PARTNER_NAMES: Readonly<Record<JwePartner, string>> = {
 export const KID_RULES: Readonly<Record<JwePartner, string>> = {
   visa: 'Key-ID (from the Visa Developer Center)',
   cybersource:
-    "serialNumber in the subject of CyberSource's MLE certificate (its X.509 serial when it has none)",
+    "Serial number of CyberSource's MLE certificate (the serialNumber in its subject, else its X.509 serial)",
   mastercard: 'Public key fingerprint (computed: SHA-256 of the public key, hex)',
   plain: 'kid (optional)',
 };
