@@ -5,10 +5,10 @@
  */
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { KeybenchError, isKeybenchError, type ErrorCode } from '../errors';
-import { toHex } from '../encoding/base64url';
 import type { StoredKey } from '../keys/stored-key';
 import { decideDecryption, isOwnPair, type Decrypted } from '../trust/decryption';
 import { checkDecryptable, decryptWithKey } from './decrypt';
+import { mastercardFingerprint } from './encrypt';
 import { explainHeader, parseJwe, type HeaderMember, type JweWrapper } from './parse';
 import { subjectSerialNumber } from '../x509/subject';
 
@@ -35,7 +35,7 @@ export function isEncryptionPair(key: StoredKey): boolean {
 
 /** The identifiers a partner may put in `kid` for this key: SPKI SHA-256 hex (Mastercard), certificate serials and subject serialNumber attributes (CyberSource's SDK uses the latter), RFC 7638 thumbprint. */
 export async function kidsOf(key: StoredKey): Promise<string[]> {
-  const fp = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', key.spki)));
+  const fp = await mastercardFingerprint(key.spki);
   const jwk = (await crypto.subtle.exportKey('jwk', key.publicKey)) as JWK;
   const ids = [fp, await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n!, e: jwk.e! }, 'sha256'), key.id];
   for (const c of key.certificates ?? []) {
