@@ -1,7 +1,9 @@
 import { plain, type Rich } from './rich';
+import type { EngineCode } from './scheme/codes';
 
 /** Every failure the domain layer reports, by a stable code the UI maps to words. */
 export type ErrorCode =
+  | EngineCode
   // encoding
   | 'ERR_BASE64'
   | 'ERR_PEM_ARMOUR'

@@ -76,7 +76,11 @@ export interface PartnerProfile {
     // message-level encryption (JWE)
     | 'visa'
     | 'cybersource'
-    | 'mastercard';
+    | 'mastercard'
+    // request signers on the scheme pipeline
+    | 'kalshi'
+    | 'bybit'
+    | 'truelayer';
   /** The partner's name as keybench shows it (Sign view tab, Keys view). */
   name: string;
   /** Position in lists. */
@@ -101,7 +105,7 @@ export interface PartnerProfile {
    */
   schemes: readonly SchemeId[];
   /** What keybench's doctor or inspector recognises as this partner's typical mistakes. */
-  mistakes: readonly Mistake[];
+  mistakes?: readonly Mistake[];
   /** The partner documentation the profile follows. */
   source: string;
 }

@@ -41,6 +41,12 @@ export class SignForms {
     return pairsFor(kind);
   }
 
+  /** Fill a declarative scheme's form with values read back from a request (its own tab). */
+  prefillValues(scheme: string, values: Readonly<Record<string, string | number | boolean>>): void {
+    this.tab = scheme;
+    signStates.fill(scheme, { ...values });
+  }
+
   /**
    * Fill a signer from a request the request doctor examined, to sign it correctly: same method, URL
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.

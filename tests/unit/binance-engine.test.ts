@@ -157,7 +157,7 @@ describe('Binance mistakes as data', () => {
   it('each has a unique id and a code the Binance profile lists', () => {
     const ids = BINANCE_MISTAKES.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const listed = new Set(binanceProfile.mistakes.map((m) => m.code));
+    const listed = new Set(binanceProfile.mistakes!.map((m) => m.code));
     for (const m of BINANCE_MISTAKES) expect(listed.has(m.code), m.id).toBe(true);
     expect(BINANCE_MISTAKES.length).toBe(SINGLE_MISTAKES.length + PAIRED_MISTAKES.length);
   });

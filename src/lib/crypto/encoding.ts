@@ -3,7 +3,13 @@
  * ECDSA, DER or raw r‖s. `readSignature` gives every reading the text allows, so the engine can
  * verify the one the partner reads and name the others as mistakes.
  */
-import { base64ToBytes, base64urlToBytes, bytesToBase64, bytesToBase64url, toHex } from '../encoding/base64url';
+import {
+  base64ToBytes,
+  base64urlToBytes,
+  bytesToBase64,
+  bytesToBase64url,
+  toHex,
+} from '../encoding/base64url';
 
 /** How a scheme writes its signature as text. */
 export type SignatureEncoding = 'base64' | 'base64url' | 'hex';
@@ -32,7 +38,11 @@ export function decodeAs(text: string, encoding: SignatureEncoding): Uint8Array<
 
 /** `bytes` written in `encoding`. */
 export function encodeAs(bytes: Uint8Array, encoding: SignatureEncoding): string {
-  return encoding === 'hex' ? toHex(bytes) : encoding === 'base64' ? bytesToBase64(bytes) : bytesToBase64url(bytes);
+  return encoding === 'hex'
+    ? toHex(bytes)
+    : encoding === 'base64'
+      ? bytesToBase64(bytes)
+      : bytesToBase64url(bytes);
 }
 
 /** Every encoding `text` can be read in, with its bytes (the scheme's own first). */
@@ -40,7 +50,10 @@ export function readSignature(
   text: string,
   first: SignatureEncoding,
 ): { encoding: SignatureEncoding; bytes: Uint8Array<ArrayBuffer> }[] {
-  const order: SignatureEncoding[] = [first, ...(['base64', 'base64url', 'hex'] as const).filter((e) => e !== first)];
+  const order: SignatureEncoding[] = [
+    first,
+    ...(['base64', 'base64url', 'hex'] as const).filter((e) => e !== first),
+  ];
   return order.flatMap((encoding) => {
     const bytes = decodeAs(text.trim(), encoding);
     return bytes ? [{ encoding, bytes }] : [];

@@ -102,7 +102,14 @@ export interface RequestVerdict {
   /** The mistakes found that explain a failure (or that the partner would refuse although the signature holds). */
   diagnoses: Diagnosis[];
   /** What the Sign view needs to sign this request correctly. */
-  signInput: { method: string; url: string; body: string; apiKey?: string };
+  signInput: {
+    method: string;
+    url: string;
+    body: string;
+    apiKey?: string;
+    /** A declarative scheme's form values read back from the request (scheme/types.ts). */
+    values?: Readonly<Record<string, string | number | boolean>>;
+  };
 }
 
 /** Input to a scheme's doctor. */

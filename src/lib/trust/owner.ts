@@ -22,6 +22,9 @@ const PARTNER_IDS: Readonly<Record<PartnerId, 1>> = {
   visa: 1,
   cybersource: 1,
   mastercard: 1,
+  kalshi: 1,
+  bybit: 1,
+  truelayer: 1,
 };
 
 /** The partners a key may belong to. */

@@ -17,4 +17,7 @@ export const PARTNER_NAMES: Readonly<Record<PartnerId, string>> = {
   visa: 'Visa',
   cybersource: 'CyberSource',
   mastercard: 'Mastercard',
+  kalshi: 'Kalshi',
+  bybit: 'Bybit',
+  truelayer: 'TrueLayer',
 };

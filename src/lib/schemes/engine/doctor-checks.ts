@@ -3,9 +3,12 @@
  * check's `recognise()`, and the doctor runs in its own worker chunk, so one chunk holding them all
  * costs nothing on the page (lazy chunks per check only added preload lists to the first load).
  */
+import { toRequestCheck } from '../../scheme/check';
+import type { RequestScheme } from '../../scheme/types';
 import type { RequestCheck } from './types';
 
 const all = import.meta.glob<unknown>('../*/check.ts', { eager: true, import: 'default' });
+const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { eager: true, import: 'default' });
 
 /** The request checks (token checks are the inspector's), in folder order. */
 export const REQUEST_CHECKS: readonly RequestCheck[] = Object.keys(all)
@@ -14,4 +17,9 @@ export const REQUEST_CHECKS: readonly RequestCheck[] = Object.keys(all)
   .filter(
     (c): c is RequestCheck =>
       typeof c === 'object' && c !== null && !Array.isArray(c) && 'signedHeaders' in c && 'recognise' in c,
+  )
+  .concat(
+    Object.keys(declared)
+      .sort()
+      .map((path) => toRequestCheck(declared[path]!)),
   );

@@ -3,9 +3,20 @@
  * registry's lazy loaders so that code needing only names and `recognisedBy` (the Keys view's guide,
  * the Sign view's tabs, the doctor's messages) does not bring the loaders of every check and form.
  */
+import type { RequestScheme } from '../../scheme/types';
 import type { SchemeId, SchemeMeta } from './types';
 
 const metas = import.meta.glob<SchemeMeta>('../*/meta.ts', { eager: true, import: 'default' });
+// A declarative scheme (scheme.ts) says who it is in the same object.
+const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { eager: true, import: 'default' });
+const metaOf = (s: RequestScheme): SchemeMeta => ({
+  id: s.id,
+  name: s.name,
+  kind: 'request',
+  recognisedBy: s.recognisedBy,
+  source: s.source,
+  mistakes: s.mistakes.map((m) => ({ code: m.code, title: m.title })),
+});
 
 /** `../qredo/meta.ts` → `qredo`. */
 function folderOf(path: string): string {
@@ -13,9 +24,10 @@ function folderOf(path: string): string {
 }
 
 /** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */
-export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map(
-  Object.entries(metas).map(([path, meta]) => [folderOf(path), meta]),
-);
+export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map([
+  ...Object.entries(metas).map(([path, meta]) => [folderOf(path), meta] as const),
+  ...Object.entries(declared).map(([path, s]) => [folderOf(path), metaOf(s)] as const),
+]);
 
 /** The metas of one kind, in id order. */
 export function schemesOfKind(kind: SchemeMeta['kind']): SchemeMeta[] {

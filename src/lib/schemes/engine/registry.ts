@@ -3,6 +3,7 @@
  * found at build time. Metas load with the page (they are tiny); a scheme's check and form load when
  * first needed, so the Sign view never pulls verification code and the first load stays small.
  */
+import type { RequestScheme } from '../../scheme/types';
 import { schemesOfKind } from './metas';
 import type { SchemeForm, SchemeId, TokenCheck } from './types';
 
@@ -18,6 +19,8 @@ const tokenChecks = import.meta.glob<TokenCheck | readonly TokenCheck[]>('../*/t
   import: 'default',
 });
 const forms = import.meta.glob<SchemeForm>('../*/form.ts', { import: 'default' });
+// A declarative scheme's form is made by the engine from its scheme.ts.
+const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { import: 'default' });
 
 /** Load every token scheme's checks (for the inspector's partner cards). */
 export async function loadTokenChecks(): Promise<TokenCheck[]> {
@@ -28,11 +31,13 @@ export async function loadTokenChecks(): Promise<TokenCheck[]> {
 
 /** Does the scheme have a Sign form? */
 export function hasForm(id: SchemeId): boolean {
-  return `../${id}/form.ts` in forms;
+  return `../${id}/form.ts` in forms || `../${id}/scheme.ts` in declared;
 }
 
 /** Load a scheme's Sign form; undefined when the scheme has none. */
 export async function loadForm(id: SchemeId): Promise<SchemeForm | undefined> {
   const load = forms[`../${id}/form.ts`];
-  return load ? load() : undefined;
+  if (load) return load();
+  const scheme = await declared[`../${id}/scheme.ts`]?.();
+  return scheme ? (await import('../../scheme/sign')).toForm(scheme) : undefined;
 }

@@ -40,6 +40,8 @@ export interface SchemeMeta {
   recognisedBy: string;
   /** Where the scheme is specified (docs, SDK source). */
   source: string;
+  /** The mistakes it names (a declarative scheme declares them beside their code). */
+  mistakes?: readonly { code: ErrorCode; title: string }[];
 }
 
 /** Define a scheme's meta (identity function, for types). */

@@ -1,0 +1,281 @@
+/**
+ * The engine's verification, the same for every declarative scheme: read the parts, refuse what
+ * cannot be checked, verify over the base as sent with each trusted key and algorithm, and only
+ * when nothing holds, search the scheme's mistakes (each confirmed by a signature that verifies)
+ * and say what the key itself tells. It returns findings; trust/verdict.ts decides "verified".
+ */
+import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
+import { readSignature, type SignatureEncoding } from '../crypto/encoding';
+import { importVerifier, verifySignature } from '../crypto/signature';
+import type { ErrorCode } from '../errors';
+import type { VerificationKey } from '../jwt/verify';
+import type { DoctorInput } from '../request/types';
+import { MAX_ALTERNATIVES, searchMistakes } from '../schemes/engine/search';
+import type { Alternative, Candidate, Mistake, RequestCheck } from '../schemes/engine/types';
+import { whoMadeIt } from '../schemes/engine/who-made';
+import { ok, problem, type Finding } from '../trust/finding';
+import * as say from '../trust/headline';
+import { PARTNER_NAMES } from '../trust/partner-names';
+import type { SchemeResult } from '../trust/verdict';
+import type { EngineOutcome, Parts, RequestScheme, Variant } from './types';
+
+const enc = new TextEncoder();
+
+/** The default code of each engine outcome (a scheme may keep its own, see RequestScheme.codes). */
+const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
+  noSignature: 'ERR_SCHEME_NO_SIGNATURE',
+  unreadable: 'ERR_SCHEME_SIGNATURE_UNREADABLE',
+  noKey: 'ERR_REQUEST_NO_KEY',
+  differ: 'ERR_SCHEME_SIGNATURE',
+  otherBytes: 'ERR_SCHEME_OTHER_BYTES',
+  otherKey: 'ERR_SCHEME_OTHER_KEY',
+  padding: 'ERR_SCHEME_RSA_PADDING',
+};
+
+/** The bytes of a base, as signed (its parts joined as they are). */
+export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): Uint8Array<ArrayBuffer> {
+  return enc.encode(baseText(scheme, parts));
+}
+
+/** The base as one text. */
+export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): string {
+  return scheme
+    .base(parts)
+    .map((p) => p.text)
+    .join('');
+}
+
+/** A trusted key imported for one algorithm. */
+interface Keyed {
+  candidate: Candidate;
+  alg: AlgId;
+  crypto: CryptoKey;
+}
+
+/** Every (key, algorithm) pair the scheme allows, imported; keys that fit none are skipped. */
+async function importAll(keys: readonly VerificationKey[], algs: readonly AlgId[]): Promise<Keyed[]> {
+  const out: Keyed[] = [];
+  for (const key of keys)
+    for (const alg of algs) {
+      const c = await importVerifier(key, alg);
+      if (c) out.push({ candidate: { key, alg }, alg, crypto: c });
+    }
+  return out;
+}
+
+/** What one run of the engine carries. */
+interface Run<P extends Parts> {
+  scheme: RequestScheme<P>;
+  input: DoctorInput;
+  parts: P;
+  findings: Finding[];
+  signature: string;
+  code(o: EngineOutcome): ErrorCode;
+}
+
+function result<P extends Parts>(
+  run: Pick<Run<P>, 'scheme' | 'findings' | 'input'> & { parts?: P },
+  headline: SchemeResult['parts'],
+  extra: Partial<SchemeResult> = {},
+): SchemeResult {
+  const { request } = run.input;
+  const parts = run.parts;
+  const values = parts && run.scheme.signer.values?.(parts, request);
+  return {
+    scheme: run.scheme.id,
+    findings: run.findings,
+    diagnoses: [],
+    signInput: {
+      method: request.method,
+      url: request.url,
+      body: request.body,
+      ...(values ? { values } : {}),
+    },
+    fallback: run.scheme.codes?.differ ?? DEFAULT_CODES.differ,
+    parts: headline,
+    ...extra,
+  };
+}
+
+/** Signature bytes for a key: the scheme's own encoding, or a variant's other reading. */
+function sigFor(signature: string, encoding: SignatureEncoding, wanted?: SignatureEncoding) {
+  const readings = readSignature(signature, encoding);
+  return readings.find((r) => r.encoding === (wanted ?? encoding))?.bytes;
+}
+
+/** The scheme's mistakes as the search's mistakes: each variant becomes bytes to verify. */
+function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternative>>[] {
+  const { scheme, input } = run;
+  return scheme.mistakes.map((m) => ({
+    id: m.code,
+    code: m.code,
+    title: m.title,
+    explanation: m.explanation,
+    remedy: m.remedy,
+    *alternatives(parts: P): Iterable<Alternative> {
+      for (const v of m.variants(parts, input.request)) {
+        const signedParts = { ...parts, ...v.parts } as P;
+        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding };
+        yield {
+          part: v.part,
+          signed: v.signed,
+          sent: v.sent,
+          bytes: baseBytes(scheme, signedParts),
+          variant: JSON.stringify(how),
+        };
+      }
+    },
+  }));
+}
+
+/** Verify with one key over bytes, as a variant says (another algorithm, salt or encoding). */
+async function verifyVariant(
+  run: Run<Parts>,
+  keyed: readonly Keyed[],
+  c: Candidate,
+  bytes: Uint8Array<ArrayBuffer>,
+  variant: string | undefined,
+): Promise<boolean> {
+  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding'>;
+  const sig = sigFor(run.signature, run.scheme.encoding, how.encoding);
+  if (!sig) return false;
+  const alg = how.alg ?? (c.alg as AlgId);
+  const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
+  const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
+  return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
+}
+
+/** Nothing verified over the parts as sent: the first confirmed mistake, or what the key tells. */
+async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): Promise<SchemeResult> {
+  const { scheme } = run;
+  const partner = PARTNER_NAMES[scheme.partner];
+  // Keys of every algorithm a mistake may name (PKCS#1 for PSS …) are imported on demand.
+  const candidates = [...new Map(keyed.map((k) => [k.candidate.key, k.candidate])).values()];
+  const sent = baseText(scheme, run.parts);
+  let matched: Candidate | undefined;
+  const found = await searchMistakes({
+    mistakes: searchable(run),
+    ctx: run.parts,
+    candidates,
+    signature: new Uint8Array(0),
+    sentText: sent,
+    budget: MAX_ALTERNATIVES,
+    limit: 1,
+    verifyOver: async (c, bytes, _s, variant) => {
+      const held = await verifyVariant(run as Run<Parts>, keyed, c, bytes, variant);
+      if (held) matched = c;
+      return held;
+    },
+  });
+  const first = found[0];
+  if (first) {
+    run.findings.push(
+      problem('signature', first.code, 'error', 'signature', [first.title, '. ', ...first.explanation]),
+    );
+    const label = matched?.key.label;
+    return result(run, say.mistakeFound(label, first.title), {
+      diagnoses: [first],
+      ...(label ? { keyLabel: label } : {}),
+    });
+  }
+  const readings = readSignature(run.signature, scheme.encoding).map((r) => r.bytes);
+  const rsaPkcs1 = scheme.algorithms.some((a) => a.startsWith('RS') || a.startsWith('PS'));
+  const made = await whoMadeIt(
+    candidates.map((c) => c.key),
+    readings,
+    (k) => rsaPkcs1 && k.kind === 'public' && k.type.kty === 'RSA',
+  );
+  const wantsPss = scheme.algorithms[0]?.startsWith('PS') ?? false;
+  const outcome: EngineOutcome =
+    made.kind === 'made-by'
+      ? (made.padding === 'pss') !== wantsPss
+        ? 'padding'
+        : 'otherBytes'
+      : made.kind === 'not-made'
+        ? 'otherKey'
+        : 'differ';
+  const words = say.unexplained(outcome, made.kind === 'made-by' ? made.key.label : undefined, {
+    partner,
+    base: scheme.baseWords,
+    want: ALGORITHMS[scheme.algorithms[0]!].words,
+  });
+  const code = run.code(outcome);
+  run.findings.push(
+    problem('signature', code, 'error', 'signature', [words.title, '. ', ...words.explanation]),
+  );
+  return result(run, words.headline, {
+    diagnoses: [
+      {
+        code,
+        title: words.title,
+        explanation: words.explanation,
+        remedy: words.remedy,
+        sent,
+        confirmed: false,
+      },
+    ],
+    ...(made.kind === 'made-by' ? { keyLabel: made.key.label } : {}),
+  });
+}
+
+/** Check a request with the keys the doctor passes (already filtered by role). */
+export async function verifyScheme<P extends Parts>(
+  scheme: RequestScheme<P>,
+  input: DoctorInput,
+): Promise<SchemeResult> {
+  const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
+  const read = scheme.read(input.request);
+  if (!('signature' in read)) {
+    const findings = [problem('signature', read.code, 'error', 'signature', read.parts)];
+    return result({ scheme, findings, input }, read.parts, { failCode: read.code });
+  }
+  const run: Run<P> = { scheme, input, parts: read.parts, signature: read.signature, findings: [], code };
+  run.findings.push(...(scheme.checks?.(read.parts, input.request, input.nowMs) ?? []));
+  const partner = PARTNER_NAMES[scheme.partner];
+  const base = scheme.base(read.parts);
+  const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base });
+  if (!read.signature.trim()) {
+    run.findings.push(
+      problem('signature', code('noSignature'), 'error', 'signature', say.noSignature(partner)),
+    );
+    return with_(result(run, say.noSignature(partner)));
+  }
+  const keyed = await importAll(input.keys, scheme.algorithms);
+  if (!keyed.length) {
+    const need = scheme.algorithms.map((a) => ALGORITHMS[a].words).join(' or ');
+    run.findings.push(problem('signature', code('noKey'), 'error', 'signature', say.noKey(partner, need)));
+    return with_(result(run, say.noKey(partner, need)));
+  }
+  const own = sigFor(read.signature, scheme.encoding);
+  if (!own) {
+    const words = say.unreadable(partner, scheme.encoding);
+    run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
+    // Another reading may still be a confirmed mistake (base64url for base64 …).
+    const explained = await explain(run, keyed);
+    return with_(explained.diagnoses[0]?.confirmed ? explained : result(run, words));
+  }
+  const bytes = baseBytes(scheme, read.parts);
+  for (const k of keyed) {
+    if (!(await verifySignature(k.alg, k.crypto, own, bytes))) continue;
+    const label = k.candidate.key.label;
+    const words = ALGORITHMS[k.alg].words;
+    run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
+    const refused = run.findings.find((f) => f.severity === 'error');
+    const headline = refused
+      ? say.heldButRefused(label, partner, refused.parts)
+      : say.verified(label, words, scheme.baseWords);
+    return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label }));
+  }
+  return with_(await explain(run, keyed));
+}
+
+/** The scheme as the doctor's request check (recognise, signed headers, verify). */
+export function toRequestCheck<P extends Parts>(scheme: RequestScheme<P>): RequestCheck {
+  return {
+    id: scheme.id,
+    recognise: (req) => scheme.recognise(req),
+    signedHeaders: scheme.signedHeaders,
+    ...(scheme.keyHint ? { keyAlg: scheme.keyHint } : {}),
+    verify: (input) => verifyScheme(scheme, input),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * What a request-signing scheme is, as data: the engine (check.ts, sign.ts) owns the skeleton every
+ * scheme shares and a scheme supplies only what is its own.
+ *
+ *   parts   = read(request)          the named strings a server reads (timestamp, method, path …)
+ *   base    = base(parts)            the bytes signed, part by part
+ *   sig     = decode(signature)      the scheme's encoding, then every other reading (lib/crypto)
+ *   ok      = verify(alg, key, sig, base)   lib/crypto, with each trusted key whose role fits
+ *   mistake = transform(parts)       shared families (mistakes.ts) + the scheme's own, reported only
+ *                                    when a signature over the transformed bytes verifies
+ *   sign    = base(form → parts)     headers, curl, "Open in Inspect" come from the engine
+ *
+ * A scheme never decides "verified": the engine hands its result to trust/verdict.ts.
+ */
+import type { AlgId } from '../crypto/algorithms';
+import type { SignatureEncoding } from '../crypto/encoding';
+import type { ErrorCode } from '../errors';
+import type { PartnerId } from '../partner-profile';
+import type { ParsedRequest } from '../request/types';
+import type { Rich } from '../rich';
+import type { FormField, FormValues, KeyAlgHint } from '../schemes/engine/types';
+import type { Finding, SignedPart } from '../trust/finding';
+
+/** A request as a scheme reads it: named strings, exactly as sent (nothing normalised). */
+export type Parts = Readonly<Record<string, string>>;
+
+/** What a signer who made a mistake signed instead, as a transformation of the parts sent. */
+export interface Variant<P extends Parts> {
+  /** The parts as the mistaken signer had them (unchanged parts may be omitted). */
+  parts?: Partial<P>;
+  /** Signed with this algorithm instead (RSA-PSS for PKCS#1 v1.5, …). */
+  alg?: AlgId;
+  /** An RSA-PSS salt length other than the digest's. */
+  saltLength?: number;
+  /** The signature's text read in another encoding than the scheme's. */
+  encoding?: SignatureEncoding;
+  /** For the report: which part differs, and that part as signed and as sent. */
+  part: string;
+  signed: string;
+  sent: string;
+}
+
+/**
+ * A named mistake: its alternatives are tried only after the signature fails over the parts as
+ * sent, and it is reported only when WebCrypto confirms one of them.
+ */
+export interface SchemeMistake<P extends Parts> {
+  /** Declared here, beside what raises it (the conformance suite checks each is unique). */
+  code: ErrorCode;
+  title: string;
+  explanation: string;
+  remedy: string;
+  /** The alternatives for one request, made lazily; a throw means "cannot apply here". */
+  variants(parts: P, request: ParsedRequest): Iterable<Variant<P>>;
+}
+
+/** A request the scheme refuses before any key is tried (no signature, a header it cannot read). */
+export interface SchemeRefusal {
+  code: ErrorCode;
+  /** keybench's words, untrusted text kept apart. */
+  parts: Rich;
+}
+
+/** What a request reads as: its parts and its signature's text, or a refusal. */
+export type ReadResult<P extends Parts> = { parts: P; signature: string } | SchemeRefusal;
+
+/** The Sign tab of a scheme: fields as data, and how form values become parts and a request. */
+export interface SchemeSigner<P extends Parts> {
+  fields: readonly FormField[];
+  /** What the form's parts are when the user signs (a timestamp is taken at `nowMs`). */
+  parts(values: FormValues, nowMs: number): P;
+  /** The request as sent, with the signature's text in its place. */
+  request(
+    parts: P,
+    signature: string,
+    values: FormValues,
+  ): { method: string; url: string; headers: [string, string][]; body: string };
+  /**
+   * "Sign it correctly": the form's values read back from a request (the parts as sent); the key
+   * and the timestamp are chosen by the Sign view. Default: none (the form keeps its values).
+   */
+  values?(parts: P, request: ParsedRequest): FormValues;
+  /** Extra values for the conformance suite, so every mistake has a request it applies to. */
+  examples?: readonly FormValues[];
+  /** Which of the request's headers are shown to copy (default: every header). */
+  shown?: readonly string[];
+  /** Notes about the values signed (warnings), keybench's words. */
+  notes?(values: FormValues): Rich[];
+}
+
+/** One request-signing scheme, reading like its specification. */
+export interface RequestScheme<P extends Parts = Parts> {
+  /** Its folder name. */
+  id: string;
+  /** As the Sign tab and the doctor name it ("Kalshi", "Bybit V5 (RSA)"). */
+  name: string;
+  /** The profile of the partner the requests are sent to (their verification uses the user's own keys). */
+  partner: PartnerId;
+  /** How a pasted request is recognised, in words. */
+  recognisedBy: string;
+  /** Where the scheme is specified: docs, SDK source files. */
+  source: string;
+  /** 0: not this scheme; the highest scheme wins (Qredo 4, Binance 3, QI Tech 2, RFC 9421 1). */
+  recognise(request: ParsedRequest): number;
+  /** Headers the signature depends on: each must be sent once, in visible ASCII (the engine refuses otherwise). */
+  signedHeaders: readonly string[];
+  /** The algorithms the partner verifies, its documented one first. Keys are tried with each that fits. */
+  algorithms: readonly AlgId[];
+  /** How the signature is written as text (other readings are the encoding mistake). */
+  encoding: SignatureEncoding;
+  /** How the page reads a pasted key for this scheme (HS256: a public key, else an HMAC secret). */
+  keyHint?: KeyAlgHint;
+  read(request: ParsedRequest): ReadResult<P>;
+  /** The bytes signed, part by part (joined as they are, as UTF-8). */
+  base(parts: P): SignedPart[];
+  /** The base in words, for headlines ("timestamp ‖ METHOD ‖ path"). */
+  baseWords: string;
+  /** Checks of the request alone (timestamp window, required headers). An error: the partner refuses. */
+  checks?(parts: P, request: ParsedRequest, nowMs: number): Finding[];
+  /** The mistakes this scheme's signers make, shared families first (see mistakes.ts). */
+  mistakes: readonly SchemeMistake<P>[];
+  /** Codes of the engine's outcomes, when the scheme keeps its own (defaults: ERR_SCHEME_*). */
+  codes?: Partial<Record<EngineOutcome, ErrorCode>>;
+  /** The Sign tab. */
+  signer: SchemeSigner<P>;
+}
+
+/** The engine's own outcomes, each with a default code. */
+export type EngineOutcome =
+  'noSignature' | 'unreadable' | 'noKey' | 'differ' | 'otherBytes' | 'otherKey' | 'padding';
+
+/** Define a scheme (the identity function: it checks the shape and keeps the parts' type). */
+export function defineScheme<P extends Parts>(scheme: RequestScheme<P>): RequestScheme<P> {
+  return scheme;
+}

@@ -1,0 +1,178 @@
+/**
+ * The conformance suite: every declarative scheme (src/lib/schemes/<id>/scheme.ts) gets these tests
+ * from its own data. Signing with the engine and verifying the request it makes gives verified;
+ * each mistake, applied by a signer to the parts of a request (its first variant), gives exactly
+ * that mistake's code; a changed signed part fails; a key of another role does not verify.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALGORITHMS, type AlgId } from '../../../src/lib/crypto/algorithms';
+import { encodeAs } from '../../../src/lib/crypto/encoding';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../src/lib/keys/key-type';
+import { parseRequest } from '../../../src/lib/request/parse';
+import type { ParsedRequest } from '../../../src/lib/request/types';
+import { baseBytes, verifyScheme } from '../../../src/lib/scheme/check';
+import { signScheme } from '../../../src/lib/scheme/sign';
+import type { Parts, RequestScheme } from '../../../src/lib/scheme/types';
+import type { FormValues, SignerKey } from '../../../src/lib/schemes/engine/types';
+import { contextOfScheme } from '../../../src/lib/trust/roles';
+import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
+import { decideRequest } from '../../../src/lib/trust/verdict';
+
+const dir = join(import.meta.dirname, '../../../src/lib/schemes');
+const ids = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'scheme.ts')));
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+
+/** A key pair of the kind the scheme's first algorithm needs, as WebCrypto and node:crypto keys. */
+async function keyPairFor(alg: AlgId, pss = false) {
+  const spec = ALGORITHMS[alg].importParams as { name: string; hash?: string; namedCurve?: string };
+  const node: { publicKey: KeyObject; privateKey: KeyObject } =
+    spec.name === 'ECDSA'
+      ? generateKeyPairSync('ec', { namedCurve: spec.namedCurve! })
+      : spec.name === 'Ed25519'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pkcs8 = node.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const spki = new Uint8Array(node.publicKey.export({ format: 'der', type: 'spki' }));
+  const importAs = (params: typeof spec) => crypto.subtle.importKey('pkcs8', pkcs8, params, false, ['sign']);
+  const privateKey = await importAs(spec);
+  const publicKey = await crypto.subtle.importKey('spki', spki, spec, true, ['verify']);
+  const pssPrivateKey =
+    pss && spec.name === 'RSASSA-PKCS1-v1_5'
+      ? await importAs({ name: 'RSA-PSS', hash: spec.hash! })
+      : undefined;
+  const signer: SignerKey = {
+    kind: 'pair',
+    label: 'conformance key',
+    privateKey,
+    ...(pssPrivateKey ? { pssPrivateKey } : {}),
+    publicKey,
+    spki,
+  };
+  const trusted: VerificationKey = {
+    kind: 'public',
+    label: 'conformance key',
+    origin: 'stored',
+    owner: 'mine',
+    spki,
+    type: keyTypeOf(publicKey),
+  };
+  return { signer, trusted, privateKey, pssPrivateKey };
+}
+
+/** The form's default values (a function default is taken at NOW). */
+function defaults(scheme: RequestScheme): FormValues {
+  return Object.fromEntries(
+    scheme.signer.fields.map((f) => [f.name, typeof f.default === 'function' ? f.default(NOW) : f.default]),
+  );
+}
+
+/** The scheme's example values over its defaults (the defaults alone when it has none). */
+function examples(scheme: RequestScheme): FormValues[] {
+  const list = scheme.signer.examples ?? [];
+  return list.length ? list.map((e) => ({ ...defaults(scheme), ...e })) : [defaults(scheme)];
+}
+
+/** A mistake's first variant for a request, or undefined when it does not apply (a throw included). */
+function firstVariant(mistake: RequestScheme['mistakes'][number], parts: Parts, request: ParsedRequest) {
+  try {
+    return [...mistake.variants(parts, request)][0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request as a server receives it, read back from the engine's own curl. */
+function received(curl: string): ParsedRequest {
+  const r = parseRequest(curl);
+  if (r.kind !== 'request') throw new Error(`curl not read: ${JSON.stringify(r)}`);
+  return r.request;
+}
+
+async function verdictOf(scheme: RequestScheme, request: ParsedRequest, key: VerificationKey) {
+  const context = contextOfScheme(scheme.id, PARTNER_PROFILES);
+  return decideRequest(context, await verifyScheme(scheme, { request, keys: [key], nowMs: NOW }));
+}
+
+describe.each(ids)('scheme %s', (id) => {
+  const load = async () =>
+    (await import(`../../../src/lib/schemes/${id}/scheme.ts`)).default as RequestScheme;
+
+  it('is named by its folder and listed by a partner profile', async () => {
+    const scheme = await load();
+    expect(scheme.id).toBe(id);
+    expect(PARTNER_PROFILES.find((p) => p.schemes.includes(id))?.id).toBe(scheme.partner);
+  });
+
+  it('signs with the engine, and the request it makes verifies', async () => {
+    const scheme = await load();
+    const k = await keyPairFor(scheme.algorithms[0]!, true);
+    for (const values of examples(scheme)) {
+      const out = await signScheme(scheme, values, k.signer, NOW);
+      const v = await verdictOf(scheme, received(out.curl), k.trusted);
+      expect(v.code, JSON.stringify(v.parts)).toBe('OK');
+      expect(v.state).toBe('verified');
+      // Another key of the same kind never verifies it.
+      const other = await keyPairFor(scheme.algorithms[0]!);
+      const w = await verdictOf(scheme, received(out.curl), other.trusted);
+      expect(w.state).toBe('failed');
+    }
+  });
+
+  it('names each mistake by its own code, confirmed by a signature over the mistaken bytes', async () => {
+    const scheme = await load();
+    const k = await keyPairFor(scheme.algorithms[0]!, true);
+    const valuesList = examples(scheme);
+    for (const mistake of scheme.mistakes) {
+      let tried = false;
+      for (const values of valuesList) {
+        const parts = scheme.signer.parts(values, NOW) as Parts;
+        // The request the correct signer sends, to know what the mistake applies to.
+        const good = scheme.signer.request(parts, 'AAAA', values);
+        const asSent = received((await signScheme(scheme, values, k.signer, NOW)).curl);
+        const read = scheme.read(asSent);
+        const variant = 'parts' in read ? firstVariant(mistake, read.parts, asSent) : undefined;
+        if (!variant) continue;
+        tried = true;
+        const alg = variant.alg ?? scheme.algorithms[0]!;
+        const node = {
+          ...ALGORITHMS[alg].signParams,
+          ...(variant.saltLength !== undefined ? { saltLength: variant.saltLength } : {}),
+        };
+        const signingKey =
+          ALGORITHMS[alg].importParams.name === 'RSA-PSS' ? (k.pssPrivateKey ?? k.privateKey) : k.privateKey;
+        const bytes = baseBytes(scheme, { ...parts, ...variant.parts } as Parts);
+        const sig = new Uint8Array(await crypto.subtle.sign(node, signingKey, bytes));
+        const text = encodeAs(sig, variant.encoding ?? scheme.encoding);
+        const sent = scheme.signer.request(parts, text, values);
+        expect(sent.url).toBe(good.url);
+        const request: ParsedRequest = { source: 'curl', notes: [], ...sent };
+        const v = await verdictOf(scheme, request, k.trusted);
+        expect(v.state, mistake.code).toBe('failed');
+        expect(v.diagnoses[0]?.code, `${mistake.code}: ${JSON.stringify(v.parts)}`).toBe(mistake.code);
+        expect(v.diagnoses[0]?.confirmed).toBe(true);
+        break;
+      }
+      expect(tried, `${mistake.code} applies to no example request: add one to signer.examples`).toBe(true);
+    }
+  });
+
+  it('a request with a changed signed part or no signature is never verified', async () => {
+    const scheme = await load();
+    const k = await keyPairFor(scheme.algorithms[0]!, true);
+    const out = await signScheme(scheme, examples(scheme)[0]!, k.signer, NOW);
+    const req = received(out.curl);
+    const sigHeader = out.headers.find(([, v]) => req.headers.some(([, w]) => w === v) && v.length > 40);
+    const stripped = { ...req, headers: req.headers.filter(([n]) => n !== sigHeader?.[0]) };
+    expect((await verdictOf(scheme, stripped, k.trusted)).state).toBe('failed');
+    const tampered = {
+      ...req,
+      body: req.body ? `${req.body} ` : req.body,
+      url: req.body ? req.url : `${req.url}x`,
+    };
+    expect((await verdictOf(scheme, tampered, k.trusted)).state).toBe('failed');
+  });
+});
