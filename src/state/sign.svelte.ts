@@ -42,7 +42,10 @@ export class SignForms {
   }
 
   /** Fill a declarative scheme's form with values read back from a request (its own tab). */
-  prefillValues(scheme: string, values: Readonly<Record<string, string | number | boolean>>): void {
+  prefillValues(
+    scheme: string,
+    values: Readonly<Record<string, string | number | boolean | readonly string[]>>,
+  ): void {
     this.tab = scheme;
     signStates.fill(scheme, { ...values });
   }

@@ -108,7 +108,7 @@ export interface RequestVerdict {
     body: string;
     apiKey?: string;
     /** A declarative scheme's form values read back from the request (scheme/types.ts). */
-    values?: Readonly<Record<string, string | number | boolean>>;
+    values?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   };
 }
 

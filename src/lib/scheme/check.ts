@@ -226,8 +226,8 @@ export async function verifyScheme<P extends Parts>(
   const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
   const read = scheme.read(input.request);
   if (!('signature' in read)) {
-    const findings = [problem('signature', read.code, 'error', 'signature', read.parts)];
-    return result({ scheme, findings, input }, read.parts, { failCode: read.code });
+    const findings = [problem('signature', read.code, 'error', 'signature', read.words)];
+    return result({ scheme, findings, input }, read.words, { failCode: read.code });
   }
   const run: Run<P> = { scheme, input, parts: read.parts, signature: read.signature, findings: [], code };
   run.findings.push(...(scheme.checks?.(read.parts, input.request, input.nowMs) ?? []));

@@ -58,7 +58,7 @@ export interface SchemeMistake<P extends Parts> {
 export interface SchemeRefusal {
   code: ErrorCode;
   /** keybench's words, untrusted text kept apart. */
-  parts: Rich;
+  words: Rich;
 }
 
 /** What a request reads as: its parts and its signature's text, or a refusal. */
