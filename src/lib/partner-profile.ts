@@ -4,6 +4,7 @@
  * `src/lib/partners/<partner>.profile.ts` file, and `partners/profiles.ts` finds them all. (This
  * file holds only their shape, so the Keys view can use it without loading them.)
  */
+import type { PartnerId } from './trust/owner';
 import type { ErrorCode } from './errors';
 import type { KeySpecId } from './keys/key-specs';
 import type { KeyType } from './keys/key-type';
@@ -44,16 +45,6 @@ export interface OnboardingStep {
   action?: StepAction;
 }
 
-/** The Sign view's forms (one per partner before forms were per scheme; QI Tech's three share one). */
-export type SignerId = 'qredo' | 'qitech' | 'snowflake' | 'binance';
-
-/** The Sign view's form that signs a scheme, or null when it has none of these (e.g. rfc9421). */
-export function signerOf(scheme: SchemeId): SignerId | null {
-  // qit-v1, qit-v2, qi-dtvm: QI Tech's three schemes share one tab (kept short: it is in the first load).
-  if (scheme === 'qredo' || scheme === 'binance') return scheme;
-  return /^qi/.test(scheme) ? 'qitech' : scheme === 'snowflake-jwt' ? 'snowflake' : null;
-}
-
 /** A mistake the request doctor (or the inspector's partner check) recognises and names. */
 export interface Mistake {
   code: ErrorCode;
@@ -62,25 +53,8 @@ export interface Mistake {
 
 /** One partner, described. */
 export interface PartnerProfile {
-  id:
-    | 'qredo'
-    | 'qitech'
-    | 'binance'
-    | 'snowflake'
-    // client assertions (issue 20)
-    | 'entra'
-    | 'okta'
-    | 'auth0'
-    | 'google'
-    | 'salesforce'
-    // message-level encryption (JWE)
-    | 'visa'
-    | 'cybersource'
-    | 'mastercard'
-    // request signers on the scheme pipeline
-    | 'kalshi'
-    | 'bybit'
-    | 'truelayer';
+  /** One of the ids trust/owner.ts lists (stored keys name their owner by it before profiles load). */
+  id: PartnerId;
   /** The partner's name as keybench shows it (Sign view tab, Keys view). */
   name: string;
   /** Position in lists. */
@@ -110,8 +84,7 @@ export interface PartnerProfile {
   source: string;
 }
 
-/** A partner profile's id (what a stored key keeps to say which partners it serves). */
-export type PartnerId = PartnerProfile['id'];
+export type { PartnerId };
 
 /** Whether a key of this type can serve the partner. */
 export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean {
@@ -120,28 +93,6 @@ export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean 
       return type.kty === 'RSA' && a.oaep === type.oaep && type.bits >= a.minBits && type.bits <= a.maxBits;
     return a.kty === type.kty && a.curve === (type as { curve?: string }).curve;
   });
-}
-
-/**
- * The Sign view's first form: the tab of the one partner the user's key pairs serve (its signer, or
- * its first scheme's own tab, e.g. client-assertion for Entra), or null (the Test JWT form) when they
- * serve none or several.
- */
-export function defaultSigner(
-  keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
-  profiles: readonly PartnerProfile[],
-): SignerId | SchemeId | null {
-  const first = servedPartner(keys, profiles)?.schemes[0];
-  return first === undefined ? null : (signerOf(first) ?? first);
-}
-
-/** The one partner the user's key pairs serve, as its profile, or null when they serve none or several. */
-export function servedPartner(
-  keys: readonly { kind: 'pair' | 'public'; partners: readonly PartnerId[] }[],
-  profiles: readonly PartnerProfile[],
-): PartnerProfile | null {
-  const served = new Set(keys.filter((k) => k.kind === 'pair').flatMap((k) => k.partners));
-  return (served.size === 1 && profiles.find((p) => served.has(p.id))) || null;
 }
 
 /** A profile as written in its file (the identity function: it only checks the shape). */

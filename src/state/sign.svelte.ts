@@ -3,7 +3,7 @@
  * from a pasted request; "Edit and re-sign" opens a token in the Test JWT signer. The forms' state
  * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt, sign-qitech; Snowflake's values live beside its form).
  */
-import { defaultSigner, servedPartner, type SignerId } from '../lib/partner-profile';
+import { defaultSigner, servedPartner, type SignerId } from '../lib/partners/sign-tabs';
 import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
 import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
 import { V2 } from '../lib/schemes/qit-v2/sign';

@@ -36,9 +36,11 @@ function verdictsOf(e: RequestExamination | null): RequestVerdict[] {
 }
 
 describe('the registry', () => {
-  const folders = readdirSync(schemesDir).filter((d) => existsSync(join(schemesDir, d, 'meta.ts')));
+  const folders = readdirSync(schemesDir).filter(
+    (d) => existsSync(join(schemesDir, d, 'meta.ts')) || existsSync(join(schemesDir, d, 'scheme.ts')),
+  );
 
-  it("finds every folder with a meta.ts, and each meta's id is its folder's name", () => {
+  it("finds every folder with a meta.ts or a scheme.ts, and each meta's id is its folder's name", () => {
     expect([...SCHEMES.keys()].sort()).toEqual([...folders].sort());
     for (const [id, meta] of SCHEMES) expect(meta.id, id).toBe(id);
     expect(folders).toContain('rfc9421');
@@ -49,7 +51,9 @@ describe('the registry', () => {
     const token = folders.filter((id) => SCHEMES.get(id)!.kind === 'token');
     // The doctor's eager list holds exactly the request schemes' checks, each with its folder's id.
     expect(REQUEST_CHECKS.map((c) => c.id).sort()).toEqual(request.sort());
-    expect(request.sort()).toEqual(['binance', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort());
+    expect(request.sort()).toEqual(
+      ['binance', 'bybit', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort(),
+    );
     for (const c of REQUEST_CHECKS) {
       expect(typeof c.recognise, c.id).toBe('function');
       expect(typeof c.verify, c.id).toBe('function');

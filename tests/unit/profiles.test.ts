@@ -32,6 +32,8 @@ describe('the profile registry', () => {
       'auth0',
       'google',
       'salesforce',
+      // exchanges and banks whose scheme is one declarative file
+      'bybit',
       // message-level encryption (issue 27)
       'visa',
       'cybersource',
@@ -44,7 +46,7 @@ describe('the profile registry', () => {
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
-    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance'];
+    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit'];
     for (const id of doctorSchemes) expect(profileOfScheme(id)?.schemes).toContain(id);
     const all = PARTNER_PROFILES.flatMap((p) => p.schemes);
     // A token scheme may serve several partners (client assertions: one rules file each); a request
@@ -117,7 +119,9 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
       } as const;
       // A declarative scheme (scheme.ts) declares its mistakes itself: its profile lists none.
       if (profile.mistakes === undefined) {
-        expect(profile.schemes.every((s) => existsSync(join(partnersDir, `../schemes/${s}/scheme.ts`)))).toBe(true);
+        expect(profile.schemes.every((s) => existsSync(join(partnersDir, `../schemes/${s}/scheme.ts`)))).toBe(
+          true,
+        );
         return;
       }
       const codes = profile.mistakes.map((m) => m.code);
@@ -149,7 +153,10 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
 
 describe('which partners a key pair can serve', () => {
   it.each([
-    ['rsa-2048', ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce']],
+    [
+      'rsa-2048',
+      ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit'],
+    ],
     ['p-521', ['qitech', 'okta']],
     ['ed25519', ['binance']],
     ['rsa-oaep-2048', ['visa', 'cybersource', 'mastercard']],
@@ -169,6 +176,7 @@ describe('which partners a key pair can serve', () => {
       'okta',
       'auth0',
       'salesforce',
+      'bybit',
     ]);
     expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
     expect(served({ kty: 'EC', curve: 'P-256' })).toEqual(['okta']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSigner, type PartnerId } from '../../src/lib/partner-profile';
+import type { PartnerId } from '../../src/lib/partner-profile';
+import { defaultSigner } from '../../src/lib/partners/sign-tabs';
 import { PARTNER_PROFILES } from '../../src/lib/partners/profiles';
 
 const pair = (...partners: PartnerId[]) => ({ kind: 'pair' as const, partners });

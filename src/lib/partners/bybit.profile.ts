@@ -4,7 +4,7 @@ import { definePartner } from '../partner-profile';
 export default definePartner({
   id: 'bybit',
   name: 'Bybit',
-  order: 20,
+  order: 10,
   accepts: [{ kty: 'RSA', minBits: 2048, maxBits: 4096 }],
   generate: ['rsa-2048'],
   upload: {
