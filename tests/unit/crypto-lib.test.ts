@@ -7,7 +7,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, byRfc9421, type AlgId } from '../../src/lib/crypto/algorithms';
+import { ALGORITHMS, algOfCryptoKey, byRfc9421, type AlgId } from '../../src/lib/crypto/algorithms';
 import { decodeAs, derToRaw, encodeAs, readSignature } from '../../src/lib/crypto/encoding';
 import { importHmacSigner, importVerifier, signBytes, verifySignature } from '../../src/lib/crypto/signature';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
@@ -87,8 +87,10 @@ describe.each(asymmetric)('%s against node:crypto', (alg) => {
     expect(await verifySignature(alg, k!, bad, data)).toBe(false);
   });
 
-  it('what signBytes makes node verifies', async () => {
-    const sig = await signBytes(alg, await privateCryptoKey(alg), data);
+  it('what signBytes makes node verifies; the key reads back as this algorithm', async () => {
+    const k = await privateCryptoKey(alg);
+    expect(algOfCryptoKey(k)?.id).toBe(alg);
+    const sig = await signBytes(alg, k, data);
     const { hash, key } = nodeOptions(alg, pairFor(alg).publicKey);
     expect(nodeVerify(hash, data, key, sig)).toBe(true);
   });
@@ -136,7 +138,9 @@ describe.each(hmac)('%s against node:crypto', (alg) => {
     const k = await importVerifier({ kind: 'secret', label: 's', origin: 'pasted', secret }, alg);
     expect(await verifySignature(alg, k!, mac, data)).toBe(true);
     expect(await verifySignature(alg, k!, mac.subarray(0, 20).slice(), data)).toBe(false);
-    expect(await signBytes(alg, await importHmacSigner(secret, alg), data)).toEqual(mac);
+    const signer = await importHmacSigner(secret, alg);
+    expect(await signBytes(alg, signer, data)).toEqual(mac);
+    expect(algOfCryptoKey(signer)).toBeUndefined();
   });
 });
 
