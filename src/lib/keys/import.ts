@@ -59,11 +59,14 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
     const probe = new TextEncoder().encode('keybench key pair check');
     const jwsAlg = defaultAlgFor(parsed.type);
-    // An id-RSASSA-PSS key may require a salt longer than the hash (RFC 4055 §3.1).
+    // An id-RSASSA-PSS key signs with its own hash (SHA-1 too: WebCrypto takes it from the key, so
+    // any PS entry does) and may require a salt longer than the hash (RFC 4055 §3.1).
     const t = parsed.type;
-    const salt = t.kty === 'RSA' && t.pss ? Math.max(32, t.pss.saltLength ?? 0) : undefined;
-    const sig = await signBytes(jwsAlg, privateKey, probe, salt);
-    if (!(await verifySignature(jwsAlg, publicKey, sig, probe, salt))) {
+    const pss = t.kty === 'RSA' && t.pss;
+    const probeAlg = pss ? 'PS512' : jwsAlg;
+    const salt = pss ? Math.max(32, pss.saltLength ?? 0) : undefined;
+    const sig = await signBytes(probeAlg, privateKey, probe, salt);
+    if (!(await verifySignature(probeAlg, publicKey, sig, probe, salt))) {
       throw new KeybenchError(
         'ERR_KEY_INVALID',
         'The private key does not match the public key stored inside it: the file is damaged.',
