@@ -1,4 +1,4 @@
-import type { AlgId } from '../crypto/algorithms';
+import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
 import { derToRaw } from '../crypto/encoding';
 import { importVerifier, verifySignature } from '../crypto/signature';
 import { bytesToBase64url } from '../encoding/base64url';
@@ -782,9 +782,9 @@ async function ecdsaShape(
       { fixedToken },
     );
   }
-  const otherAlg = Object.entries({ 64: 'ES256', 96: 'ES384', 132: 'ES512' }).find(
-    ([n]) => Number(n) === sig.length,
-  )?.[1];
+  const otherAlg = Object.values(ALGORITHMS).find(
+    (a) => a.id.startsWith('ES') && a.signatureLength === sig.length,
+  )?.id;
   const shortBy = want - sig.length;
   return fail(
     'ERR_JWT_ECDSA_LENGTH',
