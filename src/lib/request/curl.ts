@@ -1,33 +1,13 @@
 /**
- * Reading a pasted curl command (issue 12): the words come from the `shell-quote` package, the
+ * Reading a pasted curl command: the words as bash (or cmd.exe) hands them to curl, then the
  * meaning of each option from curl's own rules. Nothing here runs a shell or reads a file.
  *
- * shell-quote (1.12) already reads single quotes and double quotes with backslash escapes.
- * {@link prepareShellText} does what it does not, or does differently from bash:
- * - bash `$'…'` strings are decoded here ({@link decodeAnsiC}: `\xHH` and `\NNN` are bytes, read as
- *   strict UTF-8; shell-quote made each a character) and handed on as single-quoted words;
- * - a `\` + newline continuation becomes an empty word (`curl x \⏎ -H y` → `['curl','x','','-H','y']`),
- *   and inside double quotes it keeps both characters, where bash drops them: we remove the pair
- *   outside single quotes and `$'…'` (where bash keeps it);
- * - inside double quotes `\`` keeps its backslash, where bash drops it: we drop it;
- * - an unterminated quote is silently skipped: we report it;
- * - `#` anywhere in an unquoted word starts a comment (`https://h/p#frag` loses `#frag`), where bash
- *   only starts one at the beginning of a word: we escape a `#` inside a word;
- * - `$NAME`, `${NAME}` and `$(…)` are expanded from `env` (and `${…}` loses its braces): we escape
- *   every `$` that does not open `$'…'`, so the text stays as written, and note that a shell would
- *   have expanded it;
- * - speed: shell-quote spends about 120 ms on a 1 MB quoted body (a lazy regex, then one string
- *   append per character). A run of adjacent quoted strings and `\X` escapes (one word part, e.g.
- *   `'it'\''s'`) longer than {@link LONG_QUOTED} is therefore read here (single quotes: as is;
- *   double quotes and `$'…'`: by {@link decodeDouble} / {@link decodeAnsiC}, checked against bash
- *   in the tests) and replaced by a placeholder that is put back after shell-quote has split the
- *   words. Plain unquoted word characters, `$` and `#` join such a run too: shell-quote's regular
- *   expression overflows the stack on a word of megabytes. Short strings, and so every usual
- *   header, still go through shell-quote.
- * - a command of more than {@link MAX_WORDS} words is refused (shell-quote takes seconds on a
- *   million).
+ * One linear pass ({@link shellWords}) reads bash's quoting itself: '…', "…" and $'…' (whose
+ * \xHH and \NNN are bytes, read as strict UTF-8), `\` escapes and `\` + newline continuations,
+ * comments, operators and redirections. What bash would change before curl runs (`$(…)`,
+ * backticks, `~`, `{a,b}`, here-documents) is refused; `$NAME` is kept as written, with a note.
+ * The real bash + curl differential (tests/unit/curl-differential.test.ts) is the judge.
  */
-import { parse as shellParse } from 'shell-quote';
 import { ours, plain, rich, u, type Rich } from '../rich';
 import { isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse } from './types';
@@ -48,33 +28,20 @@ class CurlError extends Error {
   }
 }
 
-/** The most words read from a curl command (a real one has tens; shell-quote is slow on a million). */
+/** The most words read from a curl command (a real one has tens). */
 export const MAX_WORDS = 10_000;
-/** Plain unquoted word characters: nothing shell-quote or bash reads specially. */
-const BARE = /[^\s|&;<>()'"\\$#`]+/y;
-
-/** Quoted strings longer than this (in characters) are read without shell-quote, for speed. */
-export const LONG_QUOTED = 1024;
-/** Placeholder brackets (private-use characters); not used when the text holds them already. */
-const MARK_OPEN = '\uE000';
-const MARK_CLOSE = '\uE001';
-const MARK = /\uE000(\d+)\uE001/g;
+/** Plain unquoted word characters: nothing bash reads specially. */
+const BARE = /[^ \t\r\n|&;<>()'"\\$#`]+/y;
 /** The characters that mean something inside double quotes. */
 const SPECIAL_IN_DOUBLE = /[\\"$`]/g;
+/** Characters that end a word for bash, apart from blanks. */
+const OPERATORS = ';|&()<>';
+/** bash's control and redirection operators, longest first (`&>` is read as `>`). */
+const OPERATOR = /\|\||&&|;;&?|[;|]&|<<<|>>|>[&|]|<[&>]|[;|&()<>]/y;
+/** The operators that redirect a file: the word after one is its file, not curl's. */
+const REDIRECTIONS = new Set(['>', '>>', '<', '>&', '<&', '>|', '<>', '<<<']);
 
-/** The command text made ready for shell-quote. */
-interface Prepared {
-  text: string;
-  /** A `$` that a shell would expand (`$TOKEN`, `${X}`, `$(date)`) is in the command. */
-  dollar: boolean;
-  /** The long quoted strings taken out, by placeholder number. */
-  literals: string[];
-  /** A newline or a comment ended the command before the end of the text. */
-  ended: boolean;
-}
-
-const isSpace = (c: string | undefined): boolean =>
-  c === undefined || c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Whether `$` + this character is something bash expands (`$NAME`, `${X}`, `$1`, `$$`…). */
 const isNameStart = (c: string | undefined): boolean => c !== undefined && /[A-Za-z_{(0-9@*#?!$-]/.test(c);
 
 /** 1-based line number of a position, for messages. */
@@ -91,6 +58,13 @@ function substitution(text: string, at: number): CurlError {
   );
 }
 
+/** The refusal for a quote that never closes. */
+function unterminated(what: string, text: string, at: number): CurlError {
+  return new CurlError(
+    rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, at)}: the paste may be cut off. Copy the whole command again.`,
+  );
+}
+
 /** The text inside bash double quotes: `\` + newline vanishes, `\` before `\ " $ `` is dropped. */
 export function decodeDouble(raw: string): string {
   // (a replacement pattern, not a callback: native speed on a 1 MB body; $1 is empty for a newline)
@@ -98,21 +72,9 @@ export function decodeDouble(raw: string): string {
 }
 
 /** The single-character escapes of `$'…'`, by the letter after the backslash. */
-const ANSI_C_LETTERS: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '?': '?',
-};
+const ANSI_C_LETTERS: Record<string, string> = Object.fromEntries(
+  [...'abeEfnrtv\\\'"?'].map((c, k) => [c, '\x07\b\x1b\x1b\f\n\r\t\v\\\'"?'[k] ?? '']),
+);
 
 /** The value of a hex digit's char code, or -1. */
 function hexValue(code: number): number {
@@ -124,6 +86,17 @@ function hexValue(code: number): number {
 
 /** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The refusal for $'…' bytes that are not UTF-8 text. */
+function notUtf8(bytes: number[]): CurlError {
+  const shown = bytes
+    .slice(0, 8)
+    .map((b) => '\\x' + b.toString(16).padStart(2, '0'))
+    .join('');
+  return new CurlError(
+    rich`A $'…' string in the command holds bytes that are not UTF-8 text (${shown}): the body or header curl would send is not text, so keybench cannot show exactly what would be sent.`,
+  );
+}
 
 /**
  * The text inside bash `$'…'`, as bash reads it: \a \b \e \E \f \n \r \t \v \\ \' \" \?,
@@ -139,26 +112,15 @@ export function decodeAnsiC(raw: string): string {
   const n = raw.length;
   /** Bytes from \xHH and \nnn not yet decoded (a character may take several escapes). */
   let bytes: number[] = [];
-  const flush = (): void => {
-    if (bytes.length === 0) return;
-    {
+  const push = (text: string): void => {
+    if (bytes.length > 0) {
       try {
         out.push(UTF8.decode(new Uint8Array(bytes)));
       } catch {
-        throw new CurlError(
-          rich`A $'…' string in the command holds bytes that are not UTF-8 text (${bytes
-            .slice(0, 8)
-            .map((b) => '\\x' + b.toString(16).padStart(2, '0'))
-            .join(
-              '',
-            )}): the body or header curl would send is not text, so keybench cannot show exactly what would be sent.`,
-        );
+        throw notUtf8(bytes);
       }
+      bytes = [];
     }
-    bytes = [];
-  };
-  const push = (text: string): void => {
-    flush();
     out.push(text);
   };
   for (let i = raw.indexOf('\\'); i !== -1 && i + 1 < n; i = raw.indexOf('\\', i)) {
@@ -169,23 +131,17 @@ export function decodeAnsiC(raw: string): string {
     if (letter !== undefined) push(letter);
     else if (c >= '0' && c <= '7') {
       let v = 0;
-      len = 1;
-      while (len < 4 && i + len < n) {
+      for (len = 1; len < 4 && i + len < n; len++) {
         const d = raw.charCodeAt(i + len) - 0x30;
         if (d < 0 || d > 7) break;
         v = v * 8 + d;
-        len++;
       }
       bytes.push(v & 0xff);
     } else if (c === 'x' || c === 'u' || c === 'U') {
       const max = c === 'x' ? 2 : c === 'u' ? 4 : 8;
       let v = 0;
       let k = 0;
-      for (; k < max && i + 2 + k < n; k++) {
-        const d = hexValue(raw.charCodeAt(i + 2 + k));
-        if (d < 0) break;
-        v = v * 16 + d;
-      }
+      for (let d = 0; k < max && (d = hexValue(raw.charCodeAt(i + 2 + k))) >= 0; k++) v = v * 16 + d;
       len = 2 + k;
       if (k === 0) push(raw.slice(i, i + len));
       else if (c === 'x') bytes.push(v);
@@ -209,167 +165,33 @@ export function decodeAnsiC(raw: string): string {
   return nul === -1 ? text : text.slice(0, nul);
 }
 
-/** A string as one bash single-quoted word (`'` written `'\\''`), read back as the same text. */
-const singleQuoted = (s: string): string => "'" + s.replaceAll("'", "'\\''") + "'";
-
-/** Where the pass is: outside quotes, or inside '…', "…" or $'…'. */
-type QuoteState = 'none' | 'single' | 'double' | 'ansi';
-
-/**
- * The run of adjacent quoted strings and `\X` escapes being read (one word part for bash, e.g.
- * `'it'\''s'`): where it starts in `out`, its text, its length in the command, where it ends.
- */
-interface Run {
-  outMark: number;
-  parts: string[];
-  length: number;
-  end: number;
+/** Where the `'` that closes a $'…' opened before `from` is: the first one no odd run of `\` escapes. */
+function ansiEnd(text: string, from: number): number {
+  let end = text.indexOf("'", from);
+  for (; end !== -1; end = text.indexOf("'", end + 1)) {
+    let slashes = 0;
+    while (end - slashes - 1 >= from && text[end - slashes - 1] === '\\') slashes++;
+    if (slashes % 2 === 0) break;
+  }
+  return end;
 }
 
-/** {@link ShellPass.step}'s answer when the pass stops before the end of the text. */
-const STOP = -1;
-
-/** Characters that end a word for bash, apart from whitespace. */
-const OPERATORS = ';|&()<>';
-
 /**
- * The state of one {@link prepareShellText} pass over a command, and its steps. Each step reads
- * from a position in the current quote state and returns where to go on (or {@link STOP}).
+ * Refuses what bash would expand in an unquoted run of word characters: a `~` that starts a word
+ * or follows `=` or `:` (the home directory), and braces with a `,` or `..` inside (one word
+ * becomes several). `brace` carries the braces open in the word across its runs.
  */
-class ShellPass {
-  readonly out: string[] = [];
-  readonly literals: string[] = [];
-  /** Whether long runs may be taken out (the text holds no placeholder bracket of its own). */
-  readonly extract: boolean;
-  /** Start of the text not yet copied to `out`. */
-  seg = 0;
-  dollar = false;
-  state: QuoteState = 'none';
-  /** Where the open quote starts. */
-  opened = 0;
-  /** Where the open quote's text starts. */
-  contentStart = 0;
-  run: Run | undefined;
-  words = 0;
-  /** A $'…' string wrote a placeholder bracket (`\uE000`): the placeholders could not be told apart. */
-  marked = false;
-  /** A comment or an unquoted newline ended the command before the end of the text. */
-  ended = false;
-  /** Unquoted braces in the current word, for bash's brace expansion ({a,b}, {1..3}). */
-  brace = { depth: 0, sep: false };
-
-  constructor(readonly text: string) {
-    this.extract = !text.includes(MARK_OPEN) && !text.includes(MARK_CLOSE);
-  }
-
-  /** Copy text[seg, i), then add `replacement`, and continue copying from `next`. */
-  replace(i: number, replacement: string, next: number): void {
-    this.out.push(this.text.slice(this.seg, i), replacement);
-    this.seg = next;
-  }
-
-  /** A part of a run starts at i: the run goes on if it ended there, else a new one starts. */
-  runPart(i: number): void {
-    if (!this.extract) return;
-    if (this.run?.end !== i) {
-      this.endRun();
-      this.replace(i, '', i); // flush, so that the run can be taken out of `out` whole
-      this.run = { outMark: this.out.length, parts: [], length: 0, end: i };
-    }
-  }
-
-  /** Adds a part of `length` command characters, read as `part`, to the run; it now ends at `end`. */
-  extendRun(part: string, length: number, end: number): void {
-    if (!this.run) return;
-    this.run.parts.push(part);
-    this.run.length += length;
-    this.run.end = end;
-  }
-
-  /** Whether the current run is already long (it is taken out whole: nothing inside is rewritten). */
-  runIsLong(): boolean {
-    return this.run !== undefined && this.run.length > LONG_QUOTED;
-  }
-
-  /** The run ends: a long one is taken out and replaced by a placeholder. */
-  endRun(): void {
-    if (this.run && this.run.length > LONG_QUOTED) {
-      this.literals.push(this.run.parts.join(''));
-      this.out.length = this.run.outMark;
-      this.out.push(MARK_OPEN + String(this.literals.length - 1) + MARK_CLOSE);
-      this.seg = this.run.end;
-    }
-    this.run = undefined;
-  }
-
-  /** A quote opens at i; its text starts at `start`. */
-  open(i: number, to: QuoteState, start: number): void {
-    this.runPart(i);
-    this.opened = i;
-    this.contentStart = start;
-    this.state = to;
-  }
-
-  /** The open quote closes at `close` (its last character). */
-  close(close: number): void {
-    const raw = this.text.slice(this.contentStart, close);
-    // shell-quote would read a short $'…' itself, with \xHH as a character: it gets the text
-    // decoded here (bytes, then UTF-8), as a single-quoted word
-    const ansi = this.state === 'ansi' ? decodeAnsiC(raw) : undefined;
-    if (ansi !== undefined && this.extract && (ansi.includes(MARK_OPEN) || ansi.includes(MARK_CLOSE)))
-      this.marked = true;
-    if (this.run)
-      this.extendRun(
-        ansi ?? (this.state === 'single' ? raw : decodeDouble(raw)),
-        close + 1 - this.opened,
-        close + 1,
-      );
-    if (ansi !== undefined && !this.runIsLong()) this.replace(this.opened, singleQuoted(ansi), close + 1);
-    this.state = 'none';
-  }
-
-  /** An unquoted character that must reach shell-quote escaped (`$`, `#`): part of a run. */
-  literal(i: number, c: string, escaped: string): void {
-    this.runPart(i);
-    if (!this.runIsLong()) this.replace(i, escaped, i + 1);
-    this.extendRun(c, 1, i + 1);
-  }
-
-  /** A `\` + LF or `\` + CR LF at i: its length, else 0. */
-  continuation(i: number): number {
-    const { text } = this;
-    return text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
-  }
-
-  /** Whether a word starts at i (bash's tilde expansion applies there). */
-  wordStart(i: number): boolean {
-    return i === 0 || isSpace(this.text[i - 1]) || OPERATORS.includes(this.text[i - 1] ?? '');
-  }
-
-  /**
-   * Refuses what bash would expand in an unquoted run of word characters at `at`: a `~` that
-   * starts a word or follows `=` or `:` (the home directory), and braces with a `,` or `..` inside
-   * (one word becomes several).
-   */
-  expansions(w: string, at: number): void {
-    for (let k = 0; k < w.length; k++) {
-      const ch = w[k];
-      const before = k === 0 ? undefined : w[k - 1];
-      if (
-        ch === '~' &&
-        ((k === 0 && this.wordStart(at)) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
-      )
-        throw new CurlError(
-          rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
-        );
-      this.braceChar(w, k);
-    }
-  }
-
-  /** Follows bash's brace expansion through character k of an unquoted word; refuses `{a,b}`. */
-  braceChar(w: string, k: number): void {
+function expansions(w: string, wordStart: boolean, brace: { depth: number; sep: boolean }): void {
+  for (let k = 0; k < w.length; k++) {
     const ch = w[k];
-    const { brace } = this;
+    const before = w[k - 1];
+    if (
+      ch === '~' &&
+      ((k === 0 && wordStart) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
+    )
+      throw new CurlError(
+        rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
+      );
     if (ch === '{') brace.depth++;
     else if (brace.depth > 0 && (ch === ',' || (ch === '.' && w[k + 1] === '.'))) brace.sep = true;
     else if (ch === '}' && brace.depth > 0) {
@@ -380,203 +202,137 @@ class ShellPass {
       brace.depth--;
     }
   }
-
-  /** One step from i in the current quote state. */
-  step(i: number): number {
-    switch (this.state) {
-      case 'single':
-        return this.inSingle(i);
-      case 'ansi':
-        return this.inAnsi(i);
-      case 'double':
-        return this.inDouble(i);
-      default:
-        return this.unquoted(i);
-    }
-  }
-
-  /** Inside '…': to the closing quote. */
-  inSingle(i: number): number {
-    const end = this.text.indexOf("'", i);
-    if (end === -1) return STOP; // unterminated: reported by finish
-    this.close(end);
-    return end + 1;
-  }
-
-  /** Inside $'…': to the next ' that an odd number of backslashes does not escape. */
-  inAnsi(i: number): number {
-    const { text } = this;
-    let end = text.indexOf("'", i);
-    while (end !== -1) {
-      let slashes = 0;
-      while (end - slashes - 1 >= i && text[end - slashes - 1] === '\\') slashes++;
-      if (slashes % 2 === 0) break;
-      end = text.indexOf("'", end + 1);
-    }
-    if (end === -1) return STOP; // unterminated: reported by finish
-    this.close(end);
-    return end + 1;
-  }
-
-  /** Inside "…": jump to the next character that matters there, and handle it. */
-  inDouble(from: number): number {
-    const { text } = this;
-    SPECIAL_IN_DOUBLE.lastIndex = from;
-    const next = SPECIAL_IN_DOUBLE.exec(text);
-    if (!next) return STOP; // unterminated: reported by finish
-    const i = next.index;
-    const d = text[i];
-    if (d === '\\') {
-      const k = this.continuation(i);
-      if (k) this.replace(i, '', i + k);
-      else if (text[i + 1] === '`') this.replace(i, '', i + 1); // bash reads \` as `
-      return i + (k || 2);
-    }
-    if (d === '$') {
-      if (text[i + 1] === '(') throw substitution(text, i);
-      this.dollar ||= isNameStart(text[i + 1]);
-      this.replace(i, '\\$', i + 1);
-      return i + 1;
-    }
-    if (d === '`') throw substitution(text, i);
-    if (d === '"') this.close(i);
-    return i + 1;
-  }
-
-  /** Outside quotes: the character at i decides. */
-  unquoted(i: number): number {
-    const { text } = this;
-    const c = text[i];
-    if (c === '\\') return this.backslash(i);
-    if (c === "'" || c === '"') {
-      this.open(i, c === "'" ? 'single' : 'double', i + 1);
-      return i + 1;
-    }
-    if (c === '$') return this.dollarSign(i);
-    if (c === '`' || ((c === '<' || c === '>') && text[i + 1] === '(')) throw substitution(text, i);
-    if (c === '#' && i > 0 && !isSpace(text[i - 1]) && !OPERATORS.includes(text[i - 1] ?? '')) {
-      this.literal(i, '#', '\\#');
-      return i + 1;
-    }
-    if (c === '#' || c === '\n') {
-      // a comment runs to the end of the line, and a newline ends the command: what follows is
-      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
-      this.ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
-      return STOP;
-    }
-    if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<')
-      throw new CurlError(
-        rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
-      );
-    if (c === '&' && text[i + 1] === '>') {
-      // bash's &>file (stdout and stderr to a file) is a redirection like >file
-      this.replace(i, '', i + 1);
-      return i + 1;
-    }
-    return this.bare(i);
-  }
-
-  /** An unquoted `\`: a line continuation (dropped), or an escaped character (part of a run). */
-  backslash(i: number): number {
-    const k = this.continuation(i);
-    if (k) this.replace(i, '', i + k);
-    else if (i + 1 < this.text.length) {
-      this.runPart(i);
-      this.extendRun(this.text[i + 1] ?? '', 2, i + 2);
-    }
-    return i + (k || 2);
-  }
-
-  /** An unquoted `$`: opens $'…' or $"…", else a literal `$` (a shell would expand it). */
-  dollarSign(i: number): number {
-    const { text } = this;
-    if (text[i + 1] === "'") {
-      this.open(i, 'ansi', i + 2);
-      return i + 2;
-    }
-    if (text[i + 1] === '"') {
-      // bash's $"…" (a translated string) is a plain double-quoted string here
-      this.open(i, 'double', i + 2);
-      this.replace(i, '', i + 1);
-      return i + 2;
-    }
-    if (text[i + 1] === '(') throw substitution(text, i);
-    this.dollar ||= isNameStart(text[i + 1]);
-    this.literal(i, '$', '\\$');
-    return i + 1;
-  }
-
-  /**
-   * A run of plain word characters: part of the run too, so that a long word (a 7 MB unquoted
-   * body, a URL with ?) never reaches shell-quote, whose regular expression overflows the stack.
-   * Else whitespace or an operator between words.
-   */
-  bare(i: number): number {
-    const { text } = this;
-    const c = text[i];
-    BARE.lastIndex = i;
-    const m = !isSpace(c) ? BARE.exec(text) : null;
-    if (!m) return this.between(i);
-    const w = m[0];
-    this.expansions(w, i);
-    if (/^\d+$/.test(w) && this.wordStart(i) && /[<>]/.test(text[i + w.length] ?? '')) {
-      // a file descriptor before a redirection (2>/dev/null): not a word curl sees
-      this.replace(i, '', i + w.length);
-    } else if (this.extract) {
-      this.runPart(i);
-      this.extendRun(w, w.length, i + w.length);
-    }
-    return i + w.length;
-  }
-
-  /** Whitespace or an operator at i: a new word starts after it (counted, up to MAX_WORDS). */
-  between(i: number): number {
-    const { text } = this;
-    const c = text[i];
-    if (c !== undefined && (isSpace(c) || OPERATORS.includes(c))) this.brace = { depth: 0, sep: false };
-    if (c !== undefined && isSpace(c) && !isSpace(text[i + 1]) && ++this.words > MAX_WORDS)
-      throw new CurlError(
-        [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
-        'ERR_REQUEST_TOO_LARGE',
-      );
-    return i + 1;
-  }
-
-  /** The end of the pass at i: refuses an unterminated quote, and returns the prepared text. */
-  finish(i: number): Prepared {
-    const { text, state } = this;
-    if (state !== 'none') {
-      const what =
-        state === 'single' ? "single quote (')" : state === 'double' ? 'double quote (")' : "$'…' string";
-      throw new CurlError(
-        rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, this.opened)}: the paste may be cut off. Copy the whole command again.`,
-      );
-    }
-    this.endRun();
-    if (this.marked && this.literals.length > 0)
-      throw new CurlError(
-        "A $'…' string in the command writes U+E000 or U+E001, private-use characters keybench uses to read long strings: it cannot read this command exactly.",
-      );
-    this.out.push(text.slice(this.seg, this.ended ? i : text.length));
-    return { text: this.out.join(''), dollar: this.dollar, literals: this.literals, ended: this.ended };
-  }
 }
 
 /**
- * One linear pass over the command that fixes what shell-quote does not handle (see the module
- * comment). It tracks the quote state only to know where each fix applies; the words themselves
- * are still split and unquoted by shell-quote.
+ * The words bash hands to the command, as one linear pass reads them; notes on what the shell
+ * does go to `notes`. The command ends at a newline, a comment or a control operator (`|`, `;`,
+ * `&&`…); the text after it is still checked for what bash would refuse or run. A redirection
+ * takes the next word as its file; a file descriptor before one (`2>`) is not a word.
  */
-export function prepareShellText(text: string): Prepared {
-  const pass = new ShellPass(text);
+export function shellWords(text: string, notes: Rich[]): string[] {
+  const words: string[] = [];
+  const said: Rich[] = [];
+  const n = text.length;
+  let word = '';
+  /** A word is open (it may be empty: `''`). */
+  let open = false;
+  /** A control operator ended the command: later words belong to another command. */
+  let stopped = false;
+  /** A redirection waiting for its file. */
+  let redirect: string | undefined;
+  let dollar = false;
+  let ended = false;
+  let brace = { depth: 0, sep: false };
+  const endWord = (): void => {
+    if (open && redirect !== undefined) redirect = undefined;
+    else if (open && !stopped) words.push(word);
+    word = '';
+    open = false;
+    brace = { depth: 0, sep: false };
+  };
   let i = 0;
-  while (i < text.length) {
-    const next = pass.step(i);
-    if (next === STOP) break;
-    i = next;
-    if (pass.state === 'none' && pass.run && pass.run.end < i) pass.endRun();
+  while (i < n) {
+    const c = text[i] ?? '';
+    const next = text[i + 1];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      endWord();
+      i++;
+    } else if (c === '\n' || (c === '#' && !open)) {
+      // a comment runs to the end of the line, and a newline ends the command: what follows is
+      // another command for bash, never curl's arguments (only blank text after it: nothing ends)
+      ended = c === '#' ? /\n\s*\S/.test(text.slice(i)) : text.slice(i).trim() !== '';
+      break;
+    } else if (c === '\\') {
+      const k = next === '\n' ? 2 : next === '\r' && text[i + 2] === '\n' ? 3 : 0;
+      if (k === 0) {
+        word += next ?? '\\';
+        open = true;
+      }
+      i += k || 2;
+    } else if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      if (close === -1) throw unterminated("single quote (')", text, i);
+      word += text.slice(i + 1, close);
+      open = true;
+      i = close + 1;
+    } else if (c === '"' || (c === '$' && next === '"')) {
+      // ($"…", a translated string, is a plain double-quoted string here)
+      const start = text.indexOf('"', i) + 1;
+      for (let j = start; ; ) {
+        SPECIAL_IN_DOUBLE.lastIndex = j;
+        const m = SPECIAL_IN_DOUBLE.exec(text);
+        if (!m) throw unterminated('double quote (")', text, i);
+        j = m.index + 1;
+        if (m[0] === '\\') j++;
+        else if (m[0] === '`' || (m[0] === '$' && text[j] === '(')) throw substitution(text, m.index);
+        else if (m[0] === '$') dollar ||= isNameStart(text[j]);
+        else {
+          word += decodeDouble(text.slice(start, j - 1));
+          i = j;
+          break;
+        }
+      }
+      open = true;
+    } else if (c === '$' && next === "'") {
+      const close = ansiEnd(text, i + 2);
+      if (close === -1) throw unterminated("$'…' string", text, i);
+      word += decodeAnsiC(text.slice(i + 2, close));
+      open = true;
+      i = close + 1;
+    } else if (c === '`' || (c === '$' && next === '(') || ((c === '<' || c === '>') && next === '('))
+      throw substitution(text, i);
+    else if (c === '$' || c === '#') {
+      // a `$` that bash would expand is kept as written, with a note; `#` inside a word is literal
+      if (c === '$') dollar ||= isNameStart(next);
+      word += c;
+      open = true;
+      i++;
+    } else if (c === '<' && next === '<' && text[i + 2] !== '<')
+      throw new CurlError(
+        rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
+      );
+    else if (OPERATORS.includes(c)) {
+      // (bash's &>file, stdout and stderr to a file, is a redirection like >file)
+      const at = c === '&' && next === '>' ? i + 1 : i;
+      OPERATOR.lastIndex = at;
+      const op = OPERATOR.exec(text)?.[0] ?? c;
+      endWord();
+      if (redirect !== undefined && !stopped)
+        throw new CurlError(rich`The redirection ${redirect} has no file after it: bash would refuse the command.`);
+      if (REDIRECTIONS.has(op)) {
+        redirect = op;
+        if (!stopped)
+          said.push(rich`The redirection ${op} is bash's, not curl's: the words after its file are still read.`);
+      } else if (!stopped) {
+        said.push(
+          rich`Stopped reading at the shell operator ${op}: what follows it is another command, not part of the request.`,
+        );
+        stopped = true;
+      }
+      i = at + op.length;
+    } else {
+      BARE.lastIndex = i;
+      const w = BARE.exec(text)?.[0] ?? c;
+      expansions(w, !open, brace);
+      // a file descriptor before a redirection (2>/dev/null) is not a word curl sees
+      if (!(!open && /^\d+$/.test(w) && /[<>]/.test(text[i + w.length] ?? ''))) {
+        word += w;
+        open = true;
+      }
+      i += w.length;
+    }
   }
-  return pass.finish(i);
+  endWord();
+  if (redirect !== undefined && !stopped)
+    throw new CurlError(rich`The redirection ${redirect} has no file after it: bash would refuse the command.`);
+  if (dollar)
+    notes.push([
+      'The command holds $… (a shell variable or command substitution): a shell would replace it before curl runs; keybench keeps the text as written.',
+    ]);
+  notes.push(...said);
+  if (ended) notes.push(['Stopped reading at the end of the line: a newline ends a bash command.']);
+  return words;
 }
 
 /** Options that do not change the request and take no argument (long names, without `--`). */
@@ -616,68 +372,20 @@ const IGNORED_WITH_ARG = new Set(
   ).split(' '),
 );
 
-/** Short options: the long name each stands for. */
-const SHORT: Record<string, string> = {
-  A: 'user-agent',
-  b: 'cookie',
-  c: 'cookie-jar',
-  C: 'continue-at',
-  d: 'data',
-  D: 'dump-header',
-  e: 'referer',
-  E: 'cert',
-  F: 'form',
-  H: 'header',
-  K: 'config',
-  m: 'max-time',
-  o: 'output',
-  P: 'ftp-port',
-  Q: 'quote',
-  r: 'range',
-  t: 'telnet-option',
-  T: 'upload-file',
-  u: 'user',
-  U: 'proxy-user',
-  w: 'write-out',
-  x: 'proxy',
-  X: 'request',
-  y: 'speed-time',
-  Y: 'speed-limit',
-  z: 'time-cond',
-  G: 'get',
-  I: 'head',
-  i: 'include',
-  k: 'insecure',
-  L: 'location',
-  s: 'silent',
-  S: 'show-error',
-  v: 'verbose',
-  f: 'fail',
-  g: 'globoff',
-  n: 'netrc',
-  N: 'no-buffer',
-  O: 'remote-name',
-  J: 'remote-header-name',
-  '4': 'ipv4',
-  '6': 'ipv6',
-  '0': 'http1.0',
-  '1': 'tlsv1',
-  '2': 'sslv2',
-  '3': 'sslv3',
-  a: 'append',
-  B: 'use-ascii',
-  j: 'junk-session-cookies',
-  l: 'list-only',
-  M: 'manual',
-  p: 'proxytunnel',
-  q: 'disable',
-  R: 'remote-time',
-  V: 'version',
-  Z: 'parallel',
-  '#': 'progress-bar',
-  h: 'help',
-  ':': 'next',
-};
+/** Short options (`X=long-name`): the long name each stands for. */
+const SHORT: Record<string, string> = Object.fromEntries(
+  (
+    'A=user-agent b=cookie c=cookie-jar C=continue-at d=data D=dump-header e=referer E=cert F=form ' +
+    'H=header K=config m=max-time o=output P=ftp-port Q=quote r=range t=telnet-option T=upload-file ' +
+    'u=user U=proxy-user w=write-out x=proxy X=request y=speed-time Y=speed-limit z=time-cond G=get ' +
+    'I=head i=include k=insecure L=location s=silent S=show-error v=verbose f=fail g=globoff n=netrc ' +
+    'N=no-buffer O=remote-name J=remote-header-name 4=ipv4 6=ipv6 0=http1.0 1=tlsv1 2=sslv2 3=sslv3 ' +
+    'a=append B=use-ascii j=junk-session-cookies l=list-only M=manual p=proxytunnel q=disable ' +
+    'R=remote-time V=version Z=parallel #=progress-bar h=help :=next'
+  )
+    .split(' ')
+    .map((e) => [e[0], e.slice(2)]),
+);
 
 /** Options that change the request and take an argument. */
 const REQUEST_WITH_ARG = new Set(
@@ -734,8 +442,7 @@ export function isCmdStyle(text: string): boolean {
 const CHROME_CMD = /^curl(?:\.exe)?[ \t]+\^"/i;
 
 /**
- * The words of a cmd.exe command line. shell-quote reads only POSIX shells, so this is the one
- * place with a hand-written reader, in two steps as Windows does it:
+ * The words of a cmd.exe command line, in two steps as Windows reads them:
  * 1. cmd.exe: CRs are dropped; outside "…", `^X` is X and `^` + newline joins the next line,
  *    whose first character is then literal (Chrome writes a newline in a string as `^` + two
  *    newlines); inside "…" a `^` is literal.
@@ -827,52 +534,6 @@ function cmdCarets(text: string): string {
   parts.push(text.slice(seg));
   return parts.join('');
 }
-
-/** The words of the command (after `curl`), and notes on what the shell step did. */
-function words(text: string, notes: Rich[]): string[] {
-  const prepared = prepareShellText(text);
-  if (prepared.dollar)
-    notes.push([
-      'The command holds $… (a shell variable or command substitution): a shell would replace it before curl runs; keybench keeps the text as written.',
-    ]);
-  const entries = shellParse(prepared.text, (name: string) => '$' + name);
-  const { literals } = prepared;
-  /** Puts the long quoted strings back into a word. */
-  const restore = (w: string): string =>
-    literals.length > 0 && w.includes(MARK_OPEN)
-      ? w.replace(MARK, (_m, k: string) => literals[Number(k)] ?? '')
-      : w;
-  const out: string[] = [];
-  for (let k = 0; k < entries.length; k++) {
-    const e = entries[k];
-    if (e === undefined) break;
-    if (typeof e === 'string') out.push(restore(e));
-    else if ('comment' in e) break;
-    else if (e.op === 'glob') out.push(restore(e.pattern));
-    else if (REDIRECTIONS.has(e.op)) {
-      // bash takes the word after a redirection as its file; the words after it are still curl's
-      const target = entries[k + 1];
-      if (target === undefined || (typeof target === 'object' && 'op' in target && target.op !== 'glob'))
-        throw new CurlError(
-          rich`The redirection ${e.op} has no file after it: bash would refuse the command.`,
-        );
-      notes.push(
-        rich`The redirection ${e.op} is bash's, not curl's: the words after its file are still read.`,
-      );
-      k++;
-    } else {
-      notes.push(
-        rich`Stopped reading at the shell operator ${e.op}: what follows it is another command, not part of the request.`,
-      );
-      break;
-    }
-  }
-  if (prepared.ended) notes.push(['Stopped reading at the end of the line: a newline ends a bash command.']);
-  return out;
-}
-
-/** The shell-quote operators that redirect a file, not end the command (`2>` is read in prepareShellText). */
-const REDIRECTIONS = new Set(['>', '>>', '<', '>&', '<&', '>|', '<>', '<<<']);
 
 /** The error message for data read from a file or stdin, which the paste does not hold. */
 function fromFile(option: string, value: string): CurlError {
@@ -1279,10 +940,10 @@ function headersSent(o: CurlOptions): [string, string][] {
 /** Reads a curl command into a request, or throws a CurlError. */
 function readCurl(text: string): ParsedRequest {
   const notes: Rich[] = [];
-  const argv = isCmdStyle(text) ? cmdWords(text) : words(text, notes);
+  const argv = isCmdStyle(text) ? cmdWords(text) : shellWords(text, notes);
   if (argv.length > MAX_WORDS)
     throw new CurlError(
-      [`The curl command has ${argv.length} words: keybench reads commands of up to ${MAX_WORDS}.`],
+      [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
       'ERR_REQUEST_TOO_LARGE',
     );
   argv.shift(); // "curl" or "curl.exe"
