@@ -44,6 +44,8 @@ const COMMANDS: string[] = [
   `curl «U»/p -d a\\\n#b`,
   `curl «U»/p -d a\\`,
   `curl «U»/p -d 'a'""#b`,
+  `curl «U»/p -d \\)#x -d \\|~`,
+  `curl «U»/p -d a\\\rb`,
   `curl «U»/p -d '~' -d a='~'`,
   `curl «U»/p -d a~b -d '{a,b}'`,
   // methods

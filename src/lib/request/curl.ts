@@ -8,6 +8,7 @@
  * backticks, `~`, `{a,b}`, here-documents) is refused; `$NAME` is kept as written, with a note.
  * The real bash + curl differential (tests/unit/curl-differential.test.ts) is the judge.
  */
+import { bytesToBase64 } from '../encoding/base64url';
 import { ours, plain, rich, u, type Rich } from '../rich';
 import { isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse } from './types';
@@ -416,13 +417,6 @@ export function curlUrlEncode(s: string): string {
   }
 }
 
-/** UTF-8 base64 for -u user:password. */
-function base64Utf8(s: string): string {
-  let bin = '';
-  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 /** One piece of request data, in the order given; `json` pieces join without `&`. */
 interface DataPiece {
   text: string;
@@ -459,58 +453,34 @@ export function cmdWords(command: string): string[] {
 
   // step 2: the C runtime's argv
   const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let inQuote = false;
-  let seg = 0;
-  const OUTSIDE = /[\\" \t\n]/g;
-  const INSIDE = /[\\"]/g;
-  for (;;) {
-    const SPECIAL = inQuote ? INSIDE : OUTSIDE;
-    SPECIAL.lastIndex = seg;
-    const m = SPECIAL.exec(line);
-    if (!m) break;
-    let i = m.index;
-    const c = m[0];
-    if (c !== '\\' && c !== '"') {
-      // whitespace outside quotes ends a word
-      word += line.slice(seg, i);
-      if (inWord || word !== '') words.push(word);
-      word = '';
-      inWord = false;
-      seg = i + 1;
+  /** The word being read; undefined between words. */
+  let word: string | undefined;
+  let quoted = false;
+  /** Backslashes before a quote, a quote, other backslashes, a blank, or other text. */
+  const TOKEN = /(\\*)"|\\+|[ \t\n]|[^\\" \t\n]+/g;
+  for (let m = TOKEN.exec(line); m; m = TOKEN.exec(line)) {
+    const [t, slashes] = m;
+    if (!quoted && (t === ' ' || t === '\t' || t === '\n')) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
       continue;
     }
-    word += line.slice(seg, i);
-    inWord = true;
-    if (c === '\\') {
-      let n = 0;
-      while (line[i + n] === '\\') n++;
-      if (line[i + n] === '"') {
-        word += '\\'.repeat(n >> 1);
-        if (n % 2 === 1) {
-          word += '"';
-          i += n + 1; // past the quote
-        } else i += n; // the quote is read next
-      } else {
-        word += '\\'.repeat(n);
-        i += n;
-      }
-    } else if (inQuote && line[i + 1] === '"') {
-      word += '"';
-      i += 2;
-    } else {
-      inQuote = !inQuote;
-      i += 1;
+    word ??= '';
+    if (slashes === undefined) word += t;
+    else {
+      word += '\\'.repeat(slashes.length >> 1);
+      if (slashes.length % 2 === 1) word += '"';
+      else if (quoted && line[TOKEN.lastIndex] === '"') {
+        word += '"';
+        TOKEN.lastIndex++;
+      } else quoted = !quoted;
     }
-    seg = i;
   }
-  if (inQuote)
+  if (quoted)
     throw new CurlError(
       'The curl command (Windows cmd style) has an unterminated double quote: the paste may be cut off. Copy the whole command again.',
     );
-  word += line.slice(seg);
-  if (inWord || word !== '') words.push(word);
+  if (word !== undefined) words.push(word);
   return words;
 }
 
@@ -1019,7 +989,7 @@ export const HTTP_TOKEN = HEADER_NAME;
  */
 function authorization(credentials: string, auth: Set<string>, notes: Rich[]): [string, string][] {
   if (auth.size === 0 || (auth.size === 1 && auth.has('basic')))
-    return [['Authorization', 'Basic ' + base64Utf8(credentials)]];
+    return [['Authorization', 'Basic ' + bytesToBase64(new TextEncoder().encode(credentials))]];
   if (auth.size === 1 && (auth.has('ntlm') || auth.has('ntlm-wb')))
     throw new CurlError(
       '--ntlm: curl writes an NTLM handshake as the Authorization header, which keybench does not model. Paste the request as raw HTTP (curl -v shows it).',
