@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
 import { sniffRequest } from '../../src/lib/request/sniff';
-import { curlUrlEncode, decodeAnsiC, shellWords } from '../../src/lib/request/curl';
+import { curlUrlEncode } from '../../src/lib/request/curl';
+import { decodeAnsiC, shellWords } from '../../src/lib/request/command-words';
 import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
 import { plain, type Rich } from '../../src/lib/rich';
 
@@ -414,7 +415,10 @@ describe('never throws', () => {
     // a fixed pseudo-random sequence (no Math.random: a failure must be reproducible); Math.imul
     // keeps it exact (a float product loses its low bits and repeats after ~10 k draws)
     let seed = 12;
-    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
+    const rnd = (n: number): number => (
+      (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0),
+      (seed >>> 8) % n
+    );
     const alphabet = ' \t\n\r\'"$\\^#|&;<>(){}[]:,-=@?*`%aHdXG/éx0';
     const starts = [
       'curl ',
