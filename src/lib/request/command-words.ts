@@ -8,6 +8,7 @@
  * is the judge.
  */
 import { ours, plain, rich, type Rich } from '../rich';
+import { UTF8 } from './text';
 
 /** A failure to read the command, with a message for the person who pasted it. */
 export class CurlError extends Error {
@@ -78,9 +79,6 @@ function hexValue(code: number): number {
   if (code >= 0x61 && code <= 0x66) return code - 0x57;
   return -1;
 }
-
-/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The refusal for $'…' bytes that are not UTF-8 text. */
 function notUtf8(bytes: number[]): CurlError {

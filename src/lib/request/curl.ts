@@ -6,7 +6,7 @@
 import { bytesToBase64 } from '../encoding/base64url';
 import { ours, plain, rich, u, type Rich } from '../rich';
 import { commandWords, CurlError } from './command-words';
-import { isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
+import { HTTP_TOKEN, isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse } from './types';
 
 /** Options that do not change the request and take no argument (long names, without `--`). */
@@ -173,7 +173,7 @@ function headerOption(o: CurlOptions, arg: string, shown: string): void {
   }
   const hname = arg.slice(0, colon);
   const value = arg.slice(colon + 1);
-  if (!HEADER_NAME.test(hname))
+  if (!HTTP_TOKEN.test(hname))
     throw new CurlError(
       rich`${shown} ${arg}: ${hname} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces). curl sends it as written and servers read it in different ways.`,
     );
@@ -561,11 +561,6 @@ function curlSentUrl(written: string, pathAsIs: boolean): { url: string; why: st
   }
   return { url: url.slice(0, pathStart) + path + url.slice(pathEnd), why, userinfo };
 }
-
-/** An HTTP header name or method (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** An RFC 9110 token: what a method must be. */
-export const HTTP_TOKEN = HEADER_NAME;
 
 /**
  * The Authorization header curl sends on its FIRST request for these credentials: Basic when
