@@ -26,6 +26,16 @@ export class CurlError extends Error {
   }
 }
 
+/** The most words read from a command (a real one has tens). */
+export const MAX_WORDS = 10_000;
+
+/** The refusal for a command of more than {@link MAX_WORDS} words. */
+const tooManyWords = (): CurlError =>
+  new CurlError(
+    [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
+    'ERR_REQUEST_TOO_LARGE',
+  );
+
 /** Plain unquoted word characters: nothing bash reads specially. */
 const BARE = /[^ \t\r\n|&;<>()'"\\$#`]+/y;
 /** The characters that mean something inside double quotes. */
@@ -254,7 +264,7 @@ export function shellWords(text: string, notes: Rich[]): string[] {
     );
   const endWord = (): void => {
     if (open && redirect !== undefined) redirect = undefined;
-    else if (open && !stopped) words.push(word);
+    else if (open && !stopped && words.push(word) > MAX_WORDS) throw tooManyWords();
     word = '';
     open = false;
     brace = { depth: 0, sep: false };
@@ -413,16 +423,9 @@ function cmdCarets(text: string): string {
   return parts.join('');
 }
 
-/** The most words read from a command (a real one has tens). */
-export const MAX_WORDS = 10_000;
-
 /** The words of a curl command as its shell hands them to curl (cmd.exe's when written for it). */
 export function commandWords(text: string, notes: Rich[]): string[] {
   const words = isCmdStyle(text) ? cmdWords(text) : shellWords(text, notes);
-  if (words.length > MAX_WORDS)
-    throw new CurlError(
-      [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
-      'ERR_REQUEST_TOO_LARGE',
-    );
+  if (words.length > MAX_WORDS) throw tooManyWords();
   return words;
 }

@@ -1,5 +1,5 @@
 /**
- * Reading a pasted signed HTTP request (issue 12): a curl command, a raw HTTP/1.1 request, a HAR
+ * Reading a pasted signed HTTP request: a curl command, a raw HTTP/1.1 request, a HAR
  * (log, entry or bare request) or Chrome's "Copy as fetch" / "Copy as fetch (Node.js)".
  *
  * Each form is recognised from its first characters only, strictly, so a JWT, a PEM block, a JWK

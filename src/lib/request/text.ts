@@ -1,5 +1,5 @@
 /**
- * Small text helpers shared by the request readers (issue 12).
+ * Small text helpers shared by the request readers.
  */
 
 /**
