@@ -32,7 +32,7 @@ export const MAIN_THREAD_NOTE =
  * seconds); a younger one is left to finish and its answer dropped, since starting a new worker
  * (loading the doctor again) costs more than a small job.
  */
-export const TERMINATE_AFTER_MS = 250;
+const TERMINATE_AFTER_MS = 250;
 
 const ABORTED: DoctorAnswer = { result: null, superseded: true };
 

@@ -165,13 +165,6 @@ export class Inspector {
     this.#secretTicked = v;
     void this.verify();
   }
-  /** The same tick, by its older name (requests had it first). */
-  get requestSecret() {
-    return this.#secretTicked;
-  }
-  set requestSecret(v: boolean) {
-    this.secretTicked = v;
-  }
   set encoding(v: SecretEncoding) {
     this.#encoding = v;
     void this.verify();
