@@ -11,12 +11,9 @@ import type { RequestVerdict } from '../request/types';
 import { own } from '../json';
 import { revealInvisible, u, type Rich } from '../rich';
 
-/** How a line reads: a green, red or amber headline, plain words, or a muted wait. */
-export type LineTone = 'ok' | 'bad' | 'warn' | 'plain' | 'muted' | 'note';
-
-/** One line of the verdict box. */
+/** One line of the verdict box: a green, red or amber headline, plain words, a muted wait or a note. */
 export interface Line {
-  tone: LineTone;
+  tone: 'ok' | 'bad' | 'warn' | 'plain' | 'muted' | 'note';
   parts: Rich;
 }
 
@@ -67,7 +64,7 @@ const TONES: Record<string, ShownVerdict['tone']> = {
 /** The headline's part of the box: the rest follows from it. */
 type Head = Pick<ShownVerdict, 'state' | 'code' | 'kind' | 'lines' | 'token'>;
 
-const line = (tone: LineTone, ...parts: Rich): Line => ({ tone, parts });
+const line = (tone: Line['tone'], ...parts: Rich): Line => ({ tone, parts });
 
 /** The whole box from its headline: its colour, and the code under it unless green. */
 function box(
