@@ -34,6 +34,7 @@ describe('the profile registry', () => {
       'salesforce',
       // exchanges and banks whose scheme is one declarative file
       'bybit',
+      'kalshi',
       // message-level encryption (issue 27)
       'visa',
       'cybersource',
@@ -46,7 +47,7 @@ describe('the profile registry', () => {
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
-    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit'];
+    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit', 'kalshi'];
     for (const id of doctorSchemes) expect(profileOfScheme(id)?.schemes).toContain(id);
     const all = PARTNER_PROFILES.flatMap((p) => p.schemes);
     // A token scheme may serve several partners (client assertions: one rules file each); a request
@@ -155,7 +156,7 @@ describe('which partners a key pair can serve', () => {
   it.each([
     [
       'rsa-2048',
-      ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit'],
+      ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit', 'kalshi'],
     ],
     ['p-521', ['qitech', 'okta']],
     ['ed25519', ['binance']],
@@ -177,6 +178,7 @@ describe('which partners a key pair can serve', () => {
       'auth0',
       'salesforce',
       'bybit',
+      'kalshi',
     ]);
     expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
     expect(served({ kty: 'EC', curve: 'P-256' })).toEqual(['okta']);
