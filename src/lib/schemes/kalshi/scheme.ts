@@ -121,7 +121,7 @@ export default defineScheme<KalshiParts>({
         label: 'Body',
         kind: 'textarea',
         default:
-          '{"ticker":"KXBTC-26DEC31-T100000","action":"buy","side":"yes","count":1,"type":"limit","yes_price":50}',
+          '{"ticker":"KXBTC-26DEC31-T100000","side":"bid","count":"1","price":"0.50","time_in_force":"good_till_canceled","self_trade_prevention_type":"taker_at_cross"}',
         when: (v) => v['method'] === 'POST',
         help: 'The JSON body. Kalshi does not sign it.',
       },
@@ -150,7 +150,7 @@ export default defineScheme<KalshiParts>({
     examples: [
       { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c' },
       { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', url: `${BASE}/portfolio/orders?limit=5` },
-      { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', method: 'POST', url: `${BASE}/portfolio/orders` },
+      { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', method: 'POST', url: `${BASE}/portfolio/events/orders` },
     ],
     request(p, signature, values) {
       const post = p.method === 'POST';
