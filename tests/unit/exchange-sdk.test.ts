@@ -12,7 +12,7 @@ import { spkiKeyType } from '../../src/lib/keys/parse';
 import { PARTNER_PROFILES } from '../../src/lib/partners/profiles';
 import type { ParsedRequest } from '../../src/lib/request/types';
 import { verifyScheme } from '../../src/lib/scheme/check';
-import { signScheme } from '../../src/lib/scheme/sign';
+import { signScheme, toForm } from '../../src/lib/scheme/sign';
 import type { RequestScheme } from '../../src/lib/scheme/types';
 import bybit from '../../src/lib/schemes/bybit/scheme';
 import kalshi from '../../src/lib/schemes/kalshi/scheme';
@@ -90,10 +90,14 @@ describe('Kalshi, against kalshi-typescript', () => {
     const { default: axios } = await import('axios');
     const http = axios.create({ adapter: adapter as never });
     const config = new Configuration({ apiKey: KEY_ID, privateKeyPem: pem, basePath: BASE });
-    return { sent, portfolio: new PortfolioApi(config, BASE, http), orders: new OrdersApi(config, BASE, http) };
+    return {
+      sent,
+      portfolio: new PortfolioApi(config, BASE, http),
+      orders: new OrdersApi(config, BASE, http),
+    };
   }
 
-  it("what the SDK sends (GET with a query, POST, DELETE) verifies in keybench; a changed path does not", async () => {
+  it('what the SDK sends (GET with a query, POST, DELETE) verifies in keybench; a changed path does not', async () => {
     const k = await rsaPair('RSA-PSS');
     const sdk = await kalshiSdk(k.pem);
     vi.spyOn(Date, 'now').mockReturnValue(NOW);
@@ -209,7 +213,9 @@ describe('Bybit, against bybit-api', () => {
     const [get, post] = sdk.sent;
     // Values URI-encoded, parameters in the caller's order (not sorted), signed as sent.
     expect(get!.url).toBe(`${HOST}/v5/account/wallet-balance?accountType=UNIFIED&coin=BTC%2CETH`);
-    expect(post!.body).toBe('{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1"}');
+    expect(post!.body).toBe(
+      '{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1"}',
+    );
     for (const request of sdk.sent) {
       expect(hdr(request, 'X-BAPI-SIGN-TYPE')).toBe('2');
       expect(hdr(request, 'X-BAPI-RECV-WINDOW')).toBe('5000');
@@ -226,7 +232,13 @@ describe('Bybit, against bybit-api', () => {
     const k = await rsaPair('RSASSA-PKCS1-v1_5');
     const built: string[] = [];
     const sdk = bybitSdk(k.pem, async (text) => (built.push(text), 'AAAA'));
-    const order = { category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '1' } as const;
+    const order = {
+      category: 'spot',
+      symbol: 'BTCUSDT',
+      side: 'Buy',
+      orderType: 'Market',
+      qty: '1',
+    } as const;
     const cases: [FormValues, () => Promise<unknown>][] = [
       [
         { url: `${HOST}/v5/account/wallet-balance?accountType=UNIFIED&coin=BTC%2CETH` },
@@ -251,5 +263,19 @@ describe('Bybit, against bybit-api', () => {
       expect(verify('sha256', Buffer.from(text), k.publicKey, sig), text).toBe(true);
       expect(verify('sha256', Buffer.from(`${text} `), k.publicKey, sig)).toBe(false);
     }
+  });
+});
+
+describe("the Sign tab's key choice", () => {
+  it('offers Kalshi only pairs that sign RSA-PSS, Bybit only pairs that sign PKCS#1 v1.5, and an imported pair (both) to each', async () => {
+    const pss = (await rsaPair('RSA-PSS')).signer;
+    const pkcs1 = (await rsaPair('RSASSA-PKCS1-v1_5')).signer;
+    if (pss.kind !== 'pair' || pkcs1.kind !== 'pair') throw new Error('pairs expected');
+    expect(toForm(kalshi).canSign?.([pss.privateKey])).toBe(true);
+    expect(toForm(kalshi).canSign?.([pkcs1.privateKey])).toBe(false);
+    expect(toForm(bybit).canSign?.([pss.privateKey])).toBe(false);
+    expect(toForm(bybit).canSign?.([pkcs1.privateKey])).toBe(true);
+    for (const form of [toForm(kalshi), toForm(bybit)])
+      expect(form.canSign?.([pkcs1.privateKey, pss.privateKey])).toBe(true);
   });
 });

@@ -150,7 +150,11 @@ export default defineScheme<KalshiParts>({
     examples: [
       { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c' },
       { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', url: `${BASE}/portfolio/orders?limit=5` },
-      { apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', method: 'POST', url: `${BASE}/portfolio/events/orders` },
+      {
+        apiKey: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c',
+        method: 'POST',
+        url: `${BASE}/portfolio/events/orders`,
+      },
     ],
     request(p, signature, values) {
       const post = p.method === 'POST';
