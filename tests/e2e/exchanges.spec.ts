@@ -15,17 +15,21 @@ async function inspect(page: Page, curl: string, pem: string) {
   return page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));
 }
 
-test('Kalshi: the profile’s RSA-PSS pair signs in the Kalshi tab (an RSA PKCS#1 pair is not offered); Inspect verifies the curl, not a changed path', async ({
+test('Kalshi: the profile’s RSA-PSS pair serves Kalshi and signs in its tab (a PKCS#1 pair does neither); Inspect verifies the curl, not a changed path', async ({
   page,
 }) => {
   await page.goto('./#/keys');
   // A PKCS#1 v1.5 pair (Bybit's) cannot sign RSA-PSS: the Kalshi tab must not offer it.
-  await generateKey(page, 'RSA-2048', 'Bybit');
+  const bybitCard = await generateKey(page, 'RSA-2048', 'Bybit');
+  await expect(bybitCard.getByRole('checkbox', { name: 'Use for Bybit' })).toBeChecked();
+  await expect(bybitCard.getByRole('checkbox', { name: 'Use for Kalshi' })).toHaveCount(0);
   await page.getByLabel('Partner profile').selectOption({ label: 'Kalshi' });
   await page.getByRole('button', { name: /Generate RSA-2048 PSS key pair for Kalshi/ }).click();
   const card = page.getByRole('article', { name: /Kalshi RSA-2048 PSS/ });
   await expect(card.getByTestId('fingerprint')).toContainText(':', { timeout: 20_000 });
   const pem = (await card.getByTestId('public-pem').textContent())!;
+  await expect(card.getByRole('checkbox', { name: 'Use for Kalshi' })).toBeChecked();
+  await expect(card.getByRole('checkbox', { name: 'Use for Bybit' })).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'Kalshi', exact: true }).click();
