@@ -16,16 +16,16 @@ test('the partner profile picker offers the key types each partner takes, the su
     'QI Tech',
     'Binance',
     'Snowflake',
-    // client assertions (issue 20)
+    // client assertions
     'Microsoft Entra ID',
     'Okta',
     'Auth0',
     'Google Cloud',
     'Salesforce',
-    // exchanges whose scheme is one declarative file
+    // request signers on the scheme pipeline
     'Bybit',
     'Kalshi',
-    // message-level encryption (issue 27)
+    // message-level encryption
     'Visa MLE',
     'CyberSource MLE',
     'Mastercard encryption',
