@@ -11,7 +11,7 @@ export default definePartner({
     format: 'spki-pem',
     fileName: null,
     where:
-      'Kalshi API keys: POST /trade-api/v2/api_keys (createApiKey) with {"name", "public_key": the PEM}. The API Keys page of your account makes its own pair instead.',
+      'Send it as public_key to POST /trade-api/v2/api_keys (Create API Key). The API Keys page of your account makes its own pair instead: import its private key file here.',
   },
   fingerprint: {
     format: 'none',
