@@ -18,6 +18,7 @@ import {
   methodCase,
   otherAlgorithm,
   pathAndQuery,
+  pathPrefix,
   pssSalt,
   querySigned,
   requiredHeaders,
@@ -89,6 +90,7 @@ export default defineScheme<KalshiParts>({
     querySigned('path'),
     methodCase('method'),
     fullUrl('path'),
+    pathPrefix('path'),
     signatureEncoding('base64'),
   ],
   signer: {
