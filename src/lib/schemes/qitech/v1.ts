@@ -107,12 +107,12 @@ function checks(p: V1Parts, req: ParsedRequest, nowMs: number): Finding[] {
   const sent = header(req, 'API-CLIENT-KEY')?.trim();
   const prefix = QIT.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
   const out: Finding[] = [apiKeyHeader(req), ...algOf(p)];
-  if (prefix !== p.sub)
-    out.push(problem('api-key', 'ERR_QIT_API_KEY', 'error', 'API key', rich`The header names ${prefix}, the token's sub is ${p.sub}.`));
   if (sent && sent !== p.sub)
     out.push(
       problem('api-key', 'ERR_QIT_SUB_API_KEY', 'error', 'API key', rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`),
     );
+  else if (prefix !== p.sub)
+    out.push(problem('api-key', 'ERR_QIT_API_KEY', 'error', 'API key', rich`The header names ${prefix}, the token's sub is ${p.sub}.`));
   const media = (header(req, 'Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (req.body.trim() && media !== 'application/json')
     out.push(
