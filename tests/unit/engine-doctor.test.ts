@@ -9,7 +9,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
 import {
@@ -21,7 +20,7 @@ import {
 import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
 import { loadTokenChecks, SCHEMES } from '../../src/lib/schemes/engine/registry';
 import { defineRequestCheck, type RequestCheck } from '../../src/lib/schemes/engine/types';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 import { publicKey } from './rfc9421-helpers';
 import * as V from './rfc9421-vectors';

@@ -34,3 +34,14 @@ export function writeTemp(dir: string, name: string, content: string | Uint8Arra
 export function opensslBytes(args: string[]): Buffer {
   return execFileSync('openssl', args);
 }
+
+/** A public key from PEM text, as the doctor's trusted keys are (a pasted key; private text is refused). */
+export async function pastedPublicKey(
+  text: string,
+  label = 'pasted public key',
+): Promise<{ key?: import('../../src/lib/jwt/verify').VerificationKey }> {
+  const { parseKeyText } = await import('../../src/lib/keys/parse');
+  const parsed = await parseKeyText(text);
+  if (parsed.kind !== 'public') return {};
+  return { key: { kind: 'public', label, origin: 'pasted', spki: parsed.spki, type: parsed.type } };
+}

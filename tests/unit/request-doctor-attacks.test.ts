@@ -6,11 +6,10 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { examineRequest, type RequestExamination } from '../../src/lib/schemes/engine/doctor';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import type { RequestVerdict } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
