@@ -31,7 +31,7 @@ import {
   endpointOfUrl,
   md5Hex,
   methodClaim,
-  algOf,
+  headerProblem,
   API_KEY,
   endpointOf,
   LEAD,
@@ -173,7 +173,6 @@ function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: numbe
         'AUTHORIZATION carries a "Bearer " prefix: QI Tech reads the JWT alone and answers GDF000014. Send AUTHORIZATION: <jwt>.',
       ),
     );
-  out.push(...algOf(p));
   if (req.body !== '' && !sendsBody(req.method, req.body))
     out.push(
       problem(
@@ -311,6 +310,8 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
       const t = v2Token(req);
       if (!t)
         return { code: 'ERR_QIT_AUTH_HEADER', words: ['AUTHORIZATION is not a compact JWT with uri or payload_md5 claims: QI Tech cannot decode it (GDF000014).'] };
+      const refused = headerProblem(t.head);
+      if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
       const method = req.method;
       const md5 = sendsBody(method, req.body) ? md5Hex(req.body) : variant.md5WithoutBody ? md5Hex('{}') : '';
       return {

@@ -9,6 +9,7 @@ import { base64urlToBytes, textToBase64url, toHex } from '../../encoding/base64u
 import { header, type ParsedRequest } from '../../request/types';
 import { ours, rich, u, type Rich } from '../../rich';
 import { KeybenchError } from '../../errors';
+import { duplicateMembers, own } from '../../json';
 import type { Parts, SchemeMistake, Variant } from '../../scheme/types';
 import type { FieldValue, FormField, FormValues } from '../engine/types';
 import { ok, problem, type Finding } from '../../trust/finding';
@@ -48,17 +49,21 @@ export function readJws(token: string): Jws | undefined {
   }
 }
 
-/** A finding when the token's header does not say ES512 (QI Tech tokens never use another). */
-export function algOf(t: TokenParts): Finding[] {
-  let alg: unknown;
+/**
+ * Why a token's header is refused before any key, or undefined: QI Tech tokens are {"alg":"ES512"}
+ * (a duplicate member, another alg or a crit the server does not know are not verified).
+ */
+export function headerProblem(head: string): string | undefined {
   try {
-    alg = (JSON.parse(new TextDecoder().decode(base64urlToBytes(t.head))) as { alg?: unknown }).alg;
+    const text = new TextDecoder().decode(base64urlToBytes(head));
+    const h: unknown = JSON.parse(text);
+    if (duplicateMembers(text).length) return 'The token header repeats a member: parsers disagree on which counts.';
+    if (own(h, 'alg') !== 'ES512') return `The token says alg ${JSON.stringify(own(h, 'alg'))}; QI Tech tokens are ES512.`;
+    if (own(h, 'crit') !== undefined) return 'The token header has crit: QI Tech knows no extension, so it refuses it.';
+    return undefined;
   } catch {
-    alg = undefined;
+    return 'The token header is not JSON.';
   }
-  return alg === 'ES512'
-    ? []
-    : [problem('alg', 'ERR_QIT_AUTH_HEADER', 'error', 'alg', rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`)];
 }
 
 /** The token parts every QI Tech scheme carries: its header and payload segments and payload text. */

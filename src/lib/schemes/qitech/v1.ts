@@ -15,7 +15,7 @@ import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
 import type { FieldValue, FormValues } from '../engine/types';
 import {
-  algOf,
+  headerProblem,
   API_KEY,
   endpointOf,
   LEAD,
@@ -106,7 +106,7 @@ function refuse(req: ParsedRequest) {
 function checks(p: V1Parts, req: ParsedRequest, nowMs: number): Finding[] {
   const sent = header(req, 'API-CLIENT-KEY')?.trim();
   const prefix = QIT.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
-  const out: Finding[] = [apiKeyHeader(req), ...algOf(p)];
+  const out: Finding[] = [apiKeyHeader(req)];
   if (sent && sent !== p.sub)
     out.push(
       problem('api-key', 'ERR_QIT_SUB_API_KEY', 'error', 'API key', rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`),
@@ -225,6 +225,8 @@ export default defineScheme<V1Parts>({
         code: 'ERR_QIT_CLAIMS',
         words: ['The token needs {"sub": api_key, "signature": five lines (method, md5, content type, date, endpoint)}.'],
       };
+    const refused = headerProblem(t.head);
+    if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
     const bodyJws = encodedBody(req.body) ?? '';
     return {
       signature: t.signature,
