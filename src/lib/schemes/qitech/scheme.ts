@@ -89,6 +89,9 @@ function v2Token(req: ParsedRequest) {
   return t && ('uri' in t.claims || 'payload_md5' in t.claims) ? t : undefined;
 }
 
+/** Is the token's signature longer than ES512's raw 132 bytes (DER, as OpenSSL and Java write it)? */
+const derShaped = (req: ParsedRequest) => (v2Token(req)?.signature.length ?? 176) > 176;
+
 /** The serialisations servers hash instead of the bytes they send, each its own words. */
 const FORMS: [string, string, (body: string) => string][] = [
   ['compact JSON (JSON.stringify)', 'compact', (b) => serialiseBody(b, 'compact')],
@@ -102,14 +105,18 @@ const FORMS: [string, string, (body: string) => string][] = [
 const serialisations: SchemeMistake<V2Parts>[] = FORMS.map(([name, , make], i) => ({
   code: 'ERR_QIT_V2_SERIALISATION',
   title: 'payload_md5 hashes another serialisation of the body than the bytes sent',
-  explanation: `payload_md5 is md5 of ${name}, but the body sent is other bytes. The server hashes the bytes it receives, so the md5 check fails.`,
+  explanation: `payload_md5 is md5 of ${name}, but the body sent is other bytes. The server hashes the bytes it receives, so the md5 check fails. (Where the signature is DER, it was read as r‖s too.)`,
   remedy:
     'Serialise the body once, hash exactly those bytes, and send exactly those bytes (no re-serialisation by the HTTP client).',
   *variants(_parts, req) {
     // Bounded work: past 2 M characters only the two likeliest forms are built.
     if (!sendsBody(req.method, req.body) || (i > 1 && i < 4 && req.body.length > MAX_SERIALISED_BYTES / 8)) return;
     const form = make(req.body);
-    if (form !== req.body) yield { parts: { payload_md5: md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
+    if (form === req.body) return;
+    const v = { parts: { payload_md5: md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
+    yield v;
+    // With a DER signature as well (OpenSSL, Java): both mistakes at once.
+    if (derShaped(req)) yield { ...v, der: true };
   },
 }));
 
@@ -182,6 +189,11 @@ function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: numbe
         'Body',
         `A ${BODYLESS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : ''} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
       ),
+    );
+  const claims = readJws(`${p.head}.${p.payload}.`)?.claims ?? {};
+  if (p.payload_md5 && typeof claims['payload_md5'] === 'string' && claims['payload_md5'] !== p.payload_md5)
+    out.push(
+      problem('md5', 'ERR_QIT_MD5', 'warning', 'payload_md5', 'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.'),
     );
   if (!p.timestamp) return [...out, problem('claims', 'ERR_QIT_CLAIMS', 'error', 'Claims', 'The token has no timestamp claim.')];
   out.push(timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'));
