@@ -53,6 +53,11 @@ export interface SchemeMistake<P extends Parts> {
   title: string;
   explanation: string;
   remedy: string;
+  /**
+   * Its variants are values the request itself says were signed (a JWT's own claims), so no
+   * correctly signed request has one: the conformance suite leaves it to the scheme's own tests.
+   */
+  readsSigned?: true;
   /** The alternatives for one request, made lazily; a throw means "cannot apply here". */
   variants(parts: P, request: ParsedRequest): Iterable<Variant<P>>;
 }

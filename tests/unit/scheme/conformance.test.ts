@@ -186,7 +186,8 @@ describe.each(ids)('scheme %s', (id) => {
         expect(v.diagnoses[0]?.confirmed).toBe(true);
         break;
       }
-      expect(tried, `${mistake.code} applies to no example request: add one to signer.examples`).toBe(true);
+      if (!mistake.readsSigned)
+        expect(tried, `${mistake.code} applies to no example request: add one to signer.examples`).toBe(true);
     }
   });
 

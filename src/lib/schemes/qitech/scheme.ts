@@ -17,6 +17,7 @@
  * Java, C# samples); npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj; QI DTVM docs.
  */
 import { KeybenchError } from '../../errors';
+import { ours, rich } from '../../rich';
 import { header, type ParsedRequest } from '../../request/types';
 import { MAX_SERIALISED_BYTES, SERIALISATIONS, serialiseBody } from '../../partners/body-bytes';
 import { defineScheme, type RequestScheme, type SchemeMistake, type SchemeSigner } from '../../scheme/types';
@@ -122,7 +123,6 @@ const serialisations: SchemeMistake<V2Parts>[] = FORMS.map(([name, , make], i) =
 
 /** The mistakes v2 and QI DTVM signers make, likeliest first. */
 function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
-  const sameUri = (s: string, sent: string) => endpointOfUrl(s).split('?')[0] === sent.split('?')[0];
   return [
     derSignature(),
     ...serialisations,
@@ -153,17 +153,28 @@ function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
     },
     {
       code: 'ERR_QIT_URI',
-      title: 'The uri claim signs another query string than the one sent',
+      title: 'The uri claim is not the path and query sent',
       explanation:
-        'The uri claim is the path sent with another query string, or without it; it is the path with its query string exactly as sent.',
+        'The uri claim is another path, or the path sent with another query string or without it; it is the path with its query string exactly as sent.',
       remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
       *variants(parts) {
         const path = parts.uri.split('?')[0]!;
         if (path !== parts.uri) yield { parts: { uri: path }, part: 'uri', signed: path, sent: parts.uri };
-        yield* asSigned<V2Parts>('uri', (c) => claim(c, 'uri'), sameUri)(parts);
+        yield* asSigned<V2Parts>('uri', (c) => claim(c, 'uri'), () => true)(parts);
       },
     },
     methodClaim((c) => claim(c, 'method')),
+    {
+      code: 'ERR_QIT_MD5',
+      title: 'payload_md5 is not md5 of the body sent',
+      readsSigned: true,
+      explanation:
+        'The token verifies over its own payload_md5, and no usual serialisation of the body sent gives it: the body signed was another body, or it changed on the way.',
+      remedy: 'Hash exactly the bytes you send, and send them unchanged.',
+      *variants(parts) {
+        yield* asSigned<V2Parts>('payload_md5', (c) => claim(c, 'payload_md5') || undefined, () => true)(parts);
+      },
+    },
   ];
 }
 
@@ -195,7 +206,15 @@ function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: numbe
     out.push(
       problem('md5', 'ERR_QIT_MD5', 'warning', 'payload_md5', 'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.'),
     );
-  if (!p.timestamp) return [...out, problem('claims', 'ERR_QIT_CLAIMS', 'error', 'Claims', 'The token has no timestamp claim.')];
+  const missing = ['timestamp', 'method', 'uri'].filter((c) => typeof claims[c] !== 'string');
+  if (missing.length)
+    out.push(problem('claims', 'ERR_QIT_CLAIMS', 'error', 'Claims', rich`Missing or not a string: ${ours(missing.join(', '))}.`));
+  const extra = Object.keys(claims).filter((k) => !['payload_md5', 'timestamp', 'method', 'uri'].includes(k));
+  if (extra.length)
+    out.push(
+      problem('extra-claims', 'ERR_QIT_EXTRA_CLAIMS', 'info', 'Other claims', rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`),
+    );
+  if (!p.timestamp) return out;
   out.push(timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'));
   const when = Date.parse(/Z$|[+-]\d{2}:?\d{2}$/.test(p.timestamp) ? p.timestamp : `${p.timestamp}Z`);
   return [...out, ...clockSkew('timestamp', p.timestamp, when, nowMs)];

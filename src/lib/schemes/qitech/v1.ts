@@ -199,6 +199,17 @@ const mistakes: SchemeMistake<V1Parts>[] = [
     },
   },
   methodClaim<V1Parts>(lineOf(0)),
+  {
+    code: 'ERR_QIT_MD5',
+    title: 'The md5 line is not md5 of the encoded_body sent',
+    readsSigned: true,
+    explanation:
+      'The token verifies over its own md5 line, and neither the encoded_body sent nor the JSON it carries gives it: the body changed, or was sent without its {"encoded_body": …} wrapper.',
+    remedy: 'Send {"encoded_body": "<jws>"} with the same JWS whose md5 you signed.',
+    *variants(p) {
+      yield* asSigned<V1Parts>('md5', lineOf(1), () => true)(p);
+    },
+  },
 ];
 
 export default defineScheme<V1Parts>({
