@@ -45,3 +45,22 @@ export async function pastedPublicKey(
   if (parsed.kind !== 'public') return {};
   return { key: { kind: 'public', label, origin: 'pasted', spki: parsed.spki, type: parsed.type } };
 }
+
+/** A QI Tech QIT (v1) request signed by keybench's engine with a private key: headers by name, body, curl. */
+export async function signQitV1(
+  privateKey: CryptoKey,
+  values: Record<string, string>,
+): Promise<{ headers: Record<string, string>; body: string; token: string; curl: string; url: string }> {
+  const { signScheme } = await import('../../src/lib/scheme/sign');
+  const { default: QITECH } = await import('../../src/lib/schemes/qitech/scheme');
+  const key = { kind: 'pair', label: 'signer', privateKey, publicKey: privateKey, spki: new Uint8Array(0) } as const;
+  const out = await signScheme(QITECH.find((s) => s.id === 'qit-v1')!, values, key, Date.now());
+  const headers = Object.fromEntries(out.request.headers);
+  return {
+    headers,
+    body: out.request.body,
+    token: headers['AUTHORIZATION']!.replace(/^QIT [^:]+:/, ''),
+    curl: out.curl,
+    url: out.request.url,
+  };
+}
