@@ -359,4 +359,6 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
   });
 }
 
-export default [v2Scheme(V2), v1, v2Scheme(QI_DTVM)];
+/** QI Tech's variants, v2 (current) first: ids qit-v2, qit-v1 and qi-dtvm, as profiles and stored forms name them. */
+const QITECH: readonly RequestScheme[] = [v2Scheme(V2), v1 as RequestScheme, v2Scheme(QI_DTVM) as RequestScheme];
+export default QITECH;
