@@ -145,7 +145,7 @@ describe('keybench signs v2 / QI DTVM requests like the samples', () => {
       expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(132);
       if (c.sent_body) {
         expect(out.curl).toContain(`--data-raw '${c.sent_body}'`);
-        expect((out.notes ?? []).flat().join(' ')).toMatch(/differ from JSON.stringify/);
+        expect((out.info ?? []).flat().join(' ')).toMatch(/differ from JSON.stringify/);
       } else {
         expect(out.curl).not.toContain('--data');
       }

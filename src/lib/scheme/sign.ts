@@ -69,12 +69,14 @@ export async function signScheme<P extends Parts>(
   const headers = request.headers.filter(([n]) => !shown || shown.includes(n.toLowerCase()));
   const extra = request.body ? [`  --data-raw ${shellQuote(request.body)}`] : [];
   const notes = scheme.signer.notes?.(values) ?? [];
+  const info = scheme.signer.info?.(values) ?? [];
   return {
     headers,
     base: scheme.base(parts),
     request,
     curl: curlCommand(request.method, shellQuote(request.url), Object.fromEntries(request.headers), extra),
     ...(notes.length ? { notes } : {}),
+    ...(info.length ? { info } : {}),
   };
 }
 

@@ -97,6 +97,8 @@ export interface SchemeSigner<P extends Parts> {
   shown?: readonly string[];
   /** Notes about the values signed (warnings), keybench's words. */
   notes?(values: FormValues): Rich[];
+  /** Information about the values signed (not a warning: e.g. which bytes the server must send). */
+  info?(values: FormValues): Rich[];
 }
 
 /** One request-signing scheme, reading like its specification. */

@@ -300,7 +300,8 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
       serialisation: SERIALISATIONS.find((s) => s.id === 'as-typed')!.label,
       apiKey: header(req, 'API-CLIENT-KEY') ?? '',
     }),
-    notes(values) {
+    // The bytes shown are the bytes signed: that a server sending others fails is information.
+    info(values) {
       const body = sentBody(values);
       if (body === undefined || body === JSON.stringify(JSON.parse(body))) return [];
       return [
