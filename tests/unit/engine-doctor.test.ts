@@ -49,11 +49,12 @@ describe('the registry', () => {
     expect([...SCHEMES.keys()].sort()).toEqual([...ids].sort());
     for (const [id, meta] of SCHEMES) expect(meta.id, id).toBe(id);
     expect(folders).toContain('rfc9421');
-    expect([...SCHEME_FOLDERS].filter(([, f]) => f === 'qitech').map(([id]) => id).sort()).toEqual([
-      'qi-dtvm',
-      'qit-v1',
-      'qit-v2',
-    ]);
+    expect(
+      [...SCHEME_FOLDERS]
+        .filter(([, f]) => f === 'qitech')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['qi-dtvm', 'qit-v1', 'qit-v2']);
   });
 
   it("request schemes have a check.ts or scheme.ts (the doctor's), token schemes a token-check.ts (the cards'), with the folder as id", async () => {

@@ -53,8 +53,19 @@ export async function signQitV1(
 ): Promise<{ headers: Record<string, string>; body: string; token: string; curl: string; url: string }> {
   const { signScheme } = await import('../../src/lib/scheme/sign');
   const { default: QITECH } = await import('../../src/lib/schemes/qitech/scheme');
-  const key = { kind: 'pair', label: 'signer', privateKey, publicKey: privateKey, spki: new Uint8Array(0) } as const;
-  const out = await signScheme(QITECH.find((s) => s.id === 'qit-v1')!, values, key, Date.now());
+  const key = {
+    kind: 'pair',
+    label: 'signer',
+    privateKey,
+    publicKey: privateKey,
+    spki: new Uint8Array(0),
+  } as const;
+  const out = await signScheme(
+    QITECH.find((s) => s.id === 'qit-v1')!,
+    values,
+    key,
+    Date.now(),
+  );
   const headers = Object.fromEntries(out.request.headers);
   return {
     headers,

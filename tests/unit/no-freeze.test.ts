@@ -162,7 +162,14 @@ describe('the QI Tech doctor builds serialisations lazily and within a bound', (
   const v2 = QITECH.find((s) => s.id === 'qit-v2')!;
   /** The bodies payload_md5 may hash instead of the one sent, as the scheme's mistakes try them. */
   const forms = (body: string) => {
-    const request = { source: 'curl' as const, method: 'POST', url: 'https://h/test', headers: [], body, notes: [] };
+    const request = {
+      source: 'curl' as const,
+      method: 'POST',
+      url: 'https://h/test',
+      headers: [],
+      body,
+      notes: [],
+    };
     const read = v2.read({ ...request, headers: [['AUTHORIZATION', TOKEN]] });
     if (!('parts' in read)) throw new Error('not read');
     return v2.mistakes

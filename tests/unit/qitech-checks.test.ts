@@ -236,7 +236,10 @@ describe('QI Tech mistakes: data, confirmed only by WebCrypto', () => {
     // An encoder that escapes "/" (PHP's json_encode) signed the same value: its bytes are kept.
     const php = `${b64u('{"alg":"ES512","typ":"JWT"}')}.${b64u('{"uri":"\\/pay","method":"POST"}')}`;
     const p = readJws(`${php}.AA`)!;
-    const phpBase = signingInput({ head: p.head, payload: p.payload, text: p.text }, { uri: '/pay', method: 'POST' });
+    const phpBase = signingInput(
+      { head: p.head, payload: p.payload, text: p.text },
+      { uri: '/pay', method: 'POST' },
+    );
     expect(phpBase.map((x) => x.text).join('')).toBe(php);
   });
 

@@ -17,7 +17,12 @@ import QITECH from '../../src/lib/schemes/qitech/scheme';
 import { md5Hex, readJws } from '../../src/lib/schemes/qitech/token';
 import { decideRequest } from '../../src/lib/trust/verdict';
 import { plain } from '../../src/lib/rich';
-import { pythonJsonDumps, serialiseBody, pythonFloatRepr, SERIALISATIONS } from '../../src/lib/partners/body-bytes';
+import {
+  pythonJsonDumps,
+  serialiseBody,
+  pythonFloatRepr,
+  SERIALISATIONS,
+} from '../../src/lib/partners/body-bytes';
 import { vector } from './helpers';
 import { nodeJws, nodeVerifiesJws } from './jwt-helpers';
 
@@ -43,7 +48,13 @@ async function clientKey(): Promise<VerificationKey> {
 async function signer(file = 'qitech/jwtECDSASHA512.key'): Promise<SignerKey> {
   const parsed = (await parseKeyText(vector(...file.split('/')))) as ParsedPrivateKey;
   const { privateKey, publicKey } = await importPrivateKey(parsed);
-  return { kind: 'pair', label: 'client', privateKey, publicKey: publicKey!, spki: new Uint8Array(0) } as SignerKey;
+  return {
+    kind: 'pair',
+    label: 'client',
+    privateKey,
+    publicKey: publicKey!,
+    spki: new Uint8Array(0),
+  } as SignerKey;
 }
 const nodePrivate = () => createPrivateKey(vector('qitech', 'jwtECDSASHA512.key'));
 const nodePublic = () => createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'));
@@ -62,7 +73,10 @@ function request(method: string, endpoint: string, headers: [string, string][], 
 /** The verdict of the scheme the doctor recognises for the request. */
 async function verdict(req: ParsedRequest, keys: VerificationKey[], nowMs: number): Promise<RequestVerdict> {
   const s = [...QITECH].sort((a, b) => b.recognise(req) - a.recognise(req))[0]!;
-  return decideRequest({ direction: 'request-to', partner: 'qitech' }, await verifyScheme(s, { request: req, keys, nowMs }));
+  return decideRequest(
+    { direction: 'request-to', partner: 'qitech' },
+    await verifyScheme(s, { request: req, keys, nowMs }),
+  );
 }
 const problems = (v: RequestVerdict) => [
   ...v.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code),
@@ -93,7 +107,12 @@ describe('QI Tech v2 / QI DTVM vectors', () => {
   for (const name of CASES) {
     it(`${name} verifies: signature, payload_md5, method, uri, timestamp form`, async () => {
       const c = v2[name];
-      const req = request(c.method, c.endpoint, Object.entries(c.headers as Record<string, string>), c.sent_body ?? '');
+      const req = request(
+        c.method,
+        c.endpoint,
+        Object.entries(c.headers as Record<string, string>),
+        c.sent_body ?? '',
+      );
       const now = Date.parse(c.timestamp.endsWith('Z') ? c.timestamp : `${c.timestamp}Z`) + 1000;
       const v = await verdict(req, [await clientKey()], now);
       expect(v.scheme).toBe(c.variant === 'v2' ? 'qit-v2' : 'qi-dtvm');
@@ -101,7 +120,9 @@ describe('QI Tech v2 / QI DTVM vectors', () => {
       expect(v.keyLabel).toBe('my server key');
       expect(readJws(c.headers.AUTHORIZATION)!.claims).toEqual(c.claims);
       expect(v.findings.filter((f) => f.severity !== 'ok')).toEqual([]);
-      expect(v.findings.map((f) => f.check)).toEqual(expect.arrayContaining(['signature', 'timestamp-format']));
+      expect(v.findings.map((f) => f.check)).toEqual(
+        expect.arrayContaining(['signature', 'timestamp-format']),
+      );
       expect(v.state).toBe('verified');
       if (c.md5_input !== undefined) expect(md5Hex(c.md5_input)).toBe(c.claims.payload_md5);
       expect(nodeVerifiesJws(c.headers.AUTHORIZATION, nodePublic())).toBe(true);
@@ -174,8 +195,12 @@ describe('keybench signs v2 / QI DTVM requests like the samples', () => {
 
   it('refuses a non-P-521 key, a relative endpoint and a body that is not JSON', async () => {
     const base = { apiKey: 'k', method: 'POST', endpoint: '/x', body: '{}', timestamp: 't' };
-    await expect(sign('qit-v2', { ...base, endpoint: 'x' })).rejects.toMatchObject({ code: 'ERR_PARTNER_INPUT' });
-    await expect(sign('qit-v2', { ...base, body: '{nope' })).rejects.toMatchObject({ code: 'ERR_PARTNER_INPUT' });
+    await expect(sign('qit-v2', { ...base, endpoint: 'x' })).rejects.toMatchObject({
+      code: 'ERR_PARTNER_INPUT',
+    });
+    await expect(sign('qit-v2', { ...base, body: '{nope' })).rejects.toMatchObject({
+      code: 'ERR_PARTNER_INPUT',
+    });
     await expect(sign('qit-v2', base, await signer('qredo/private.pem'))).rejects.toMatchObject({
       code: 'ERR_PARTNER_INPUT',
     });
@@ -237,9 +262,22 @@ describe('what differs in a request is named', () => {
   const c = v2.v2_post;
   const claims = c.claims as Record<string, string>;
   const now = Date.parse(c.timestamp);
-  const check = async (authorization: string, body: string = c.sent_body, endpoint = '/test', keys?: VerificationKey[]) =>
+  const check = async (
+    authorization: string,
+    body: string = c.sent_body,
+    endpoint = '/test',
+    keys?: VerificationKey[],
+  ) =>
     verdict(
-      request('POST', endpoint, [['AUTHORIZATION', authorization], ['API-CLIENT-KEY', c.api_key]], body),
+      request(
+        'POST',
+        endpoint,
+        [
+          ['AUTHORIZATION', authorization],
+          ['API-CLIENT-KEY', c.api_key],
+        ],
+        body,
+      ),
       keys ?? [await clientKey()],
       now,
     );
@@ -247,7 +285,10 @@ describe('what differs in a request is named', () => {
   const named = (v: RequestVerdict) => [...v.diagnoses.map((d) => d.code), ...problems(v)];
 
   it('each claim changed (and validly re-signed) is named', async () => {
-    expect(named(await check(signed({ method: 'PUT' })))).toEqual(['ERR_QIT_METHOD_CASE', 'ERR_QIT_METHOD_CASE']);
+    expect(named(await check(signed({ method: 'PUT' })))).toEqual([
+      'ERR_QIT_METHOD_CASE',
+      'ERR_QIT_METHOD_CASE',
+    ]);
     expect(named(await check(signed({ uri: '/other' })))).toEqual(['ERR_QIT_URI', 'ERR_QIT_URI']);
     expect(named(await check(signed({ payload_md5: md5Hex('{}') })))).toEqual([
       'ERR_QIT_MD5',
@@ -341,7 +382,12 @@ describe('QIT v1 requests get the same check', () => {
     expect(plain(withQuery.diagnoses[0]!.explanation)).toMatch(/0\.1\.8/);
     const post = v1.request_post;
     const raw = await verdict(
-      request('POST', post.endpoint, Object.entries(post.headers as Record<string, string>), JSON.stringify(post.body_json)),
+      request(
+        'POST',
+        post.endpoint,
+        Object.entries(post.headers as Record<string, string>),
+        JSON.stringify(post.body_json),
+      ),
       [await clientKey()],
       Date.parse(post.date),
     );

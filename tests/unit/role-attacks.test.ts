@@ -136,9 +136,16 @@ describe('the one rule re-checks the role of the key that verified, whatever the
 
   it("a QI Tech scheme handed QI Tech's key directly: the signature holds, the verdict is ERR_TRUST_KEY_ROLE", async () => {
     const createKey = createPrivateKey(vector('qitech', 'qitech-side.key'));
-    const input = { request: parsed(v2Request(createKey)), keys: [await qitechSide('qitech')], nowMs: ROLE_NOW };
+    const input = {
+      request: parsed(v2Request(createKey)),
+      keys: [await qitechSide('qitech')],
+      nowMs: ROLE_NOW,
+    };
     const scheme = QITECH.find((s) => s.id === 'qit-v2')!;
-    const v = decideRequest({ direction: 'request-to', partner: 'qitech' }, await verifyScheme(scheme, input));
+    const v = decideRequest(
+      { direction: 'request-to', partner: 'qitech' },
+      await verifyScheme(scheme, input),
+    );
     expect([v.state, v.code, v.signatureVerified]).toEqual(['failed', 'ERR_TRUST_KEY_ROLE', false]);
     expect(v.findings.find((f) => f.check === 'key-role')?.severity).toBe('error');
     expect(plain(v.parts)).not.toContain('Signature verified');

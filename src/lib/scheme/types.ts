@@ -79,7 +79,11 @@ export interface SchemeSigner<P extends Parts> {
    * What the form's parts are when the user signs (a timestamp is taken at `nowMs`). A part that is
    * itself signed (QI Tech's encoded_body) is made with `sign`, the same key in the scheme's encoding.
    */
-  parts(values: FormValues, nowMs: number, sign?: (bytes: Uint8Array<ArrayBuffer>) => Promise<string>): P | Promise<P>;
+  parts(
+    values: FormValues,
+    nowMs: number,
+    sign?: (bytes: Uint8Array<ArrayBuffer>) => Promise<string>,
+  ): P | Promise<P>;
   /** The request as sent, with the signature's text in its place. */
   request(
     parts: P,

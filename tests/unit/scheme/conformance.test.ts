@@ -29,8 +29,7 @@ const all: [string, RequestScheme][] = (
   await Promise.all(
     folders.map(async (folder) => {
       const d = (await import(`../../../src/lib/schemes/${folder}/scheme.ts`)).default as
-        | RequestScheme
-        | RequestScheme[];
+        RequestScheme | RequestScheme[];
       return (Array.isArray(d) ? d : [d]).map((s) => [folder, s] as [string, RequestScheme]);
     }),
   )
@@ -157,7 +156,12 @@ describe.each(ids)('scheme %s', (id) => {
       let tried = false;
       for (const values of valuesList) {
         const signText = async (b: Uint8Array<ArrayBuffer>) =>
-          encodeAs(new Uint8Array(await crypto.subtle.sign(ALGORITHMS[scheme.algorithms[0]!].signParams, k.privateKey, b)), scheme.encoding);
+          encodeAs(
+            new Uint8Array(
+              await crypto.subtle.sign(ALGORITHMS[scheme.algorithms[0]!].signParams, k.privateKey, b),
+            ),
+            scheme.encoding,
+          );
         const parts = (await scheme.signer.parts(values, NOW, signText)) as Parts;
         // The request the correct signer sends, to know what the mistake applies to.
         const good = scheme.signer.request(parts, 'AAAA', values);

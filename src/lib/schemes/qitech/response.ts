@@ -15,13 +15,20 @@ import { own } from '../../json';
 import { md5Hex } from './token';
 
 /** Decode a JWS and verify it with the given keys only; anything but ES512 is refused before any key. */
-async function checkEs512(jws: string, keys: VerificationKey[]): Promise<{ decoded: DecodedToken; verdict: Verdict }> {
+async function checkEs512(
+  jws: string,
+  keys: VerificationKey[],
+): Promise<{ decoded: DecodedToken; verdict: Verdict }> {
   const decoded = decodeToken(jws);
   const alg = own(decoded.header, 'alg');
   if (decoded.form === 'jws' && alg !== 'ES512')
     return {
       decoded,
-      verdict: fail('ERR_JWT_ALG_KEY_MISMATCH', rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`, []),
+      verdict: fail(
+        'ERR_JWT_ALG_KEY_MISMATCH',
+        rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`,
+        [],
+      ),
     };
   return { decoded, verdict: await verifyToken(decoded, keys) };
 }
@@ -193,6 +200,24 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
   return out;
 }
 
+/** encoded_body's own signature, with QI Tech's keys, and the JSON it carries. */
+async function bodySignature(jws: string, keys: VerificationKey[]) {
+  const b = await checkEs512(jws, keys);
+  const finding = b.verdict.verified
+    ? ok('body-signature', 'encoded_body signature', rich`Signed by ${b.verdict.key!.label}.`)
+    : problem(
+        'body-signature',
+        'ERR_QIT_BODY_SIGNATURE',
+        'error',
+        'encoded_body signature',
+        b.verdict.message,
+      );
+  return {
+    finding,
+    decoded: b.decoded.payload?.kind === 'json' ? (b.decoded.payload.value as unknown) : undefined,
+  };
+}
+
 /**
  * Verify a QI Tech response: the Authorization token with a trusted QI Tech public key, the API
  * key, its md5 line against the body's encoded_body (all required), the method, date and endpoint
@@ -273,13 +298,9 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
   checks.push(...requestLines(lines, input.request));
   let decodedBody: unknown;
   if (body.jws) {
-    const b = await checkEs512(body.jws, keys);
-    checks.push(
-      b.verdict.verified
-        ? ok('body-signature', 'encoded_body signature', rich`Signed by ${b.verdict.key!.label}.`)
-        : problem('body-signature', 'ERR_QIT_BODY_SIGNATURE', 'error', 'encoded_body signature', b.verdict.message),
-    );
-    if (b.decoded.payload?.kind === 'json') decodedBody = b.decoded.payload.value;
+    const b = await bodySignature(body.jws, keys);
+    checks.push(b.finding);
+    decodedBody = b.decoded;
   }
   // The one rule: the token's signature holds with QI Tech's key, and no check is an error.
   const verified = isVerified(RESPONSE_FROM_QITECH, verdict.verified ? verdict.key : undefined, checks);

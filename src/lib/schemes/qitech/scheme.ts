@@ -98,8 +98,16 @@ const FORMS: [string, string, (body: string) => string][] = [
   ['compact JSON (JSON.stringify)', 'compact', (b) => serialiseBody(b, 'compact')],
   ['Python json.dumps defaults (", " and ": " separators)', 'python', (b) => serialiseBody(b, 'python')],
   ['pretty-printed JSON, 2-space indent', 'pretty', (b) => JSON.stringify(JSON.parse(b), null, 2)],
-  ['pretty-printed JSON, 4-space indent (json.dumps(indent=4))', 'pretty', (b) => JSON.stringify(JSON.parse(b), null, 4)],
-  ['the body with a trailing newline, or without its trailing whitespace', 'whitespace', (b) => (b.trimEnd() === b ? `${b}\n` : b.trimEnd())],
+  [
+    'pretty-printed JSON, 4-space indent (json.dumps(indent=4))',
+    'pretty',
+    (b) => JSON.stringify(JSON.parse(b), null, 4),
+  ],
+  [
+    'the body with a trailing newline, or without its trailing whitespace',
+    'whitespace',
+    (b) => (b.trimEnd() === b ? `${b}\n` : b.trimEnd()),
+  ],
 ];
 
 /** payload_md5 over another serialisation of the body than the bytes sent, one mistake per form. */
@@ -111,7 +119,8 @@ const serialisations: SchemeMistake<V2Parts>[] = FORMS.map(([name, , make], i) =
     'Serialise the body once, hash exactly those bytes, and send exactly those bytes (no re-serialisation by the HTTP client).',
   *variants(_parts, req) {
     // Bounded work: past 2 M characters only the two likeliest forms are built.
-    if (!sendsBody(req.method, req.body) || (i > 1 && i < 4 && req.body.length > MAX_SERIALISED_BYTES / 8)) return;
+    if (!sendsBody(req.method, req.body) || (i > 1 && i < 4 && req.body.length > MAX_SERIALISED_BYTES / 8))
+      return;
     const form = make(req.body);
     if (form === req.body) return;
     const v = { parts: { payload_md5: md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
@@ -133,7 +142,8 @@ function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
             title: 'payload_md5 is md5(""), the complete sample hashes "{}" without a body',
             explanation:
               'The request sends no body, and payload_md5 is md5(""). QI Tech\'s complete v2 sample sets the empty payload to {} and hashes md5("{}") = 99914b932bd37a50b983c5e7c90ae93b.',
-            remedy: 'For GET and DELETE, set payload_md5 to md5("{}"), unless QI Tech told you it expects md5("").',
+            remedy:
+              'For GET and DELETE, set payload_md5 to md5("{}"), unless QI Tech told you it expects md5("").',
             *variants(_parts, req) {
               if (!sendsBody(req.method, req.body))
                 yield { parts: { payload_md5: md5Hex('') }, part: 'payload_md5', signed: '', sent: '{}' };
@@ -144,7 +154,8 @@ function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
     {
       code: 'ERR_QIT_URI',
       title: 'The uri claim carries the scheme and host',
-      explanation: 'The uri claim is the whole URL; it is the path (with its query string), without scheme or host.',
+      explanation:
+        'The uri claim is the whole URL; it is the path (with its query string), without scheme or host.',
       remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
       *variants(parts, req) {
         const url = req.url.replace(/#.*$/s, '');
@@ -160,7 +171,11 @@ function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
       *variants(parts) {
         const path = parts.uri.split('?')[0]!;
         if (path !== parts.uri) yield { parts: { uri: path }, part: 'uri', signed: path, sent: parts.uri };
-        yield* asSigned<V2Parts>('uri', (c) => claim(c, 'uri'), () => true)(parts);
+        yield* asSigned<V2Parts>(
+          'uri',
+          (c) => claim(c, 'uri'),
+          () => true,
+        )(parts);
       },
     },
     methodClaim((c) => claim(c, 'method')),
@@ -172,7 +187,11 @@ function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
         'The token verifies over its own payload_md5, and no usual serialisation of the body sent gives it: the body signed was another body, or it changed on the way.',
       remedy: 'Hash exactly the bytes you send, and send them unchanged.',
       *variants(parts) {
-        yield* asSigned<V2Parts>('payload_md5', (c) => claim(c, 'payload_md5') || undefined, () => true)(parts);
+        yield* asSigned<V2Parts>(
+          'payload_md5',
+          (c) => claim(c, 'payload_md5') || undefined,
+          () => true,
+        )(parts);
       },
     },
   ];
@@ -204,25 +223,48 @@ function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: numbe
   const claims = readJws(`${p.head}.${p.payload}.`)?.claims ?? {};
   if (p.payload_md5 && typeof claims['payload_md5'] === 'string' && claims['payload_md5'] !== p.payload_md5)
     out.push(
-      problem('md5', 'ERR_QIT_MD5', 'warning', 'payload_md5', 'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.'),
+      problem(
+        'md5',
+        'ERR_QIT_MD5',
+        'warning',
+        'payload_md5',
+        'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.',
+      ),
     );
   const missing = ['timestamp', 'method', 'uri'].filter((c) => typeof claims[c] !== 'string');
   if (missing.length)
-    out.push(problem('claims', 'ERR_QIT_CLAIMS', 'error', 'Claims', rich`Missing or not a string: ${ours(missing.join(', '))}.`));
+    out.push(
+      problem(
+        'claims',
+        'ERR_QIT_CLAIMS',
+        'error',
+        'Claims',
+        rich`Missing or not a string: ${ours(missing.join(', '))}.`,
+      ),
+    );
   const extra = Object.keys(claims).filter((k) => !['payload_md5', 'timestamp', 'method', 'uri'].includes(k));
   if (extra.length)
     out.push(
-      problem('extra-claims', 'ERR_QIT_EXTRA_CLAIMS', 'info', 'Other claims', rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`),
+      problem(
+        'extra-claims',
+        'ERR_QIT_EXTRA_CLAIMS',
+        'info',
+        'Other claims',
+        rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
+      ),
     );
   if (!p.timestamp) return out;
-  out.push(timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'));
+  out.push(
+    timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'),
+  );
   const when = Date.parse(/Z$|[+-]\d{2}:?\d{2}$/.test(p.timestamp) ? p.timestamp : `${p.timestamp}Z`);
   return [...out, ...clockSkew('timestamp', p.timestamp, when, nowMs)];
 }
 
 const EMPTY_PAYLOADS = ['md5("{}") (QI Tech\'s complete sample; default)', 'md5("") (no bytes)'] as const;
 const bodyless = (v: FormValues) => BODYLESS.has(str(v['method']));
-const serialisationOf = (v: FormValues) => (SERIALISATIONS.find((s) => s.label === v['serialisation']) ?? SERIALISATIONS[0]!).id;
+const serialisationOf = (v: FormValues) =>
+  (SERIALISATIONS.find((s) => s.label === v['serialisation']) ?? SERIALISATIONS[0]!).id;
 
 /** The body bytes a v2 form sends (undefined: none). */
 function sentBody(values: FormValues): string | undefined {
@@ -232,7 +274,10 @@ function sentBody(values: FormValues): string | undefined {
   try {
     return serialiseBody(body, serialisationOf(values));
   } catch (e) {
-    throw new KeybenchError('ERR_PARTNER_INPUT', `The body is not valid JSON: ${e instanceof Error ? e.message : e}`);
+    throw new KeybenchError(
+      'ERR_PARTNER_INPUT',
+      `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
+    );
   }
 }
 
@@ -241,7 +286,14 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
   return {
     fields: [
       ...LEAD,
-      { name: 'body', label: 'Body', kind: 'textarea', default: '{"name":"QI Tech"}', when: (v) => !bodyless(v), help: 'The JSON body.' },
+      {
+        name: 'body',
+        label: 'Body',
+        kind: 'textarea',
+        default: '{"name":"QI Tech"}',
+        when: (v) => !bodyless(v),
+        help: 'The JSON body.',
+      },
       {
         name: 'serialisation',
         label: 'Body bytes to send (payload_md5 covers exactly these)',
@@ -264,19 +316,29 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
             } satisfies FormField,
           ]
         : []),
-      { name: 'timestamp', label: 'Timestamp', kind: 'text', default: (now) => variant.timestamp(now), help: `UTC, e.g. ${variant.example}.` },
+      {
+        name: 'timestamp',
+        label: 'Timestamp',
+        kind: 'text',
+        default: (now) => variant.timestamp(now),
+        help: `UTC, e.g. ${variant.example}.`,
+      },
       API_KEY,
     ],
     parts(values, nowMs) {
       const body = sentBody(values);
-      const md5Input = body ?? (variant.md5WithoutBody ? (values['emptyPayload'] === EMPTY_PAYLOADS[1] ? '' : '{}') : undefined);
+      const md5Input =
+        body ??
+        (variant.md5WithoutBody ? (values['emptyPayload'] === EMPTY_PAYLOADS[1] ? '' : '{}') : undefined);
       const all: Record<string, string | undefined> = {
         payload_md5: md5Input === undefined ? undefined : md5Hex(md5Input),
         timestamp: str(values['timestamp']).trim() || variant.timestamp(nowMs),
         method: (str(values['method']) || 'POST').toUpperCase(),
         uri: endpointOf(values),
       };
-      const claims = Object.fromEntries(variant.claimOrder.flatMap((n) => (all[n] === undefined ? [] : [[n, all[n]!]])));
+      const claims = Object.fromEntries(
+        variant.claimOrder.flatMap((n) => (all[n] === undefined ? [] : [[n, all[n]!]])),
+      );
       return { ...tokenOf(claims), payload_md5: '', ...claims } as V2Parts;
     },
     request(p, signature, values) {
@@ -324,7 +386,10 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
     id: variant.id,
     name: variant.name,
     partner: 'qitech',
-    recognisedBy: variant.id === 'qit-v2' ? 'an AUTHORIZATION JWT with payload_md5 or uri' : 'an AUTHORIZATION JWT in the QI DTVM form',
+    recognisedBy:
+      variant.id === 'qit-v2'
+        ? 'an AUTHORIZATION JWT with payload_md5 or uri'
+        : 'an AUTHORIZATION JWT in the QI DTVM form',
     source: 'QI Tech docs, "Autenticação v2" and its samples; QI DTVM docs',
     recognise(req) {
       const t = v2Token(req);
@@ -338,21 +403,42 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
     codes: { noKey: 'ERR_QIT_NO_KEY', differ: 'ERR_QIT_OTHER_KEY', noSignature: 'ERR_QIT_AUTH_HEADER' },
     read(req) {
       if (header(req, 'authorization') === undefined)
-        return { code: 'ERR_REQUEST_MISSING_HEADER', words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'] };
+        return {
+          code: 'ERR_REQUEST_MISSING_HEADER',
+          words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
+        };
       const t = v2Token(req);
       if (!t)
-        return { code: 'ERR_QIT_AUTH_HEADER', words: ['AUTHORIZATION is not a compact JWT with uri or payload_md5 claims: QI Tech cannot decode it (GDF000014).'] };
+        return {
+          code: 'ERR_QIT_AUTH_HEADER',
+          words: [
+            'AUTHORIZATION is not a compact JWT with uri or payload_md5 claims: QI Tech cannot decode it (GDF000014).',
+          ],
+        };
       const refused = headerProblem(t.head);
       if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
       const method = req.method;
       const md5 = sendsBody(method, req.body) ? md5Hex(req.body) : variant.md5WithoutBody ? md5Hex('{}') : '';
       return {
         signature: t.signature,
-        parts: { head: t.head, payload: t.payload, text: t.text, payload_md5: md5, timestamp: claim(t.claims, 'timestamp'), method, uri: endpointOfUrl(req.url) },
+        parts: {
+          head: t.head,
+          payload: t.payload,
+          text: t.text,
+          payload_md5: md5,
+          timestamp: claim(t.claims, 'timestamp'),
+          method,
+          uri: endpointOfUrl(req.url),
+        },
       };
     },
     base: (p) =>
-      signingInput(p, { payload_md5: p.payload_md5 || undefined, timestamp: p.timestamp, method: p.method, uri: p.uri }),
+      signingInput(p, {
+        payload_md5: p.payload_md5 || undefined,
+        timestamp: p.timestamp,
+        method: p.method,
+        uri: p.uri,
+      }),
     baseWords: 'the JWT claims (payload_md5, timestamp, method, uri) as the request says them',
     checks: (p, req, nowMs) => v2Checks(variant, p, req, nowMs),
     mistakes: v2Mistakes(variant),
@@ -361,5 +447,9 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
 }
 
 /** QI Tech's variants, v2 (current) first: ids qit-v2, qit-v1 and qi-dtvm, as profiles and stored forms name them. */
-const QITECH: readonly RequestScheme[] = [v2Scheme(V2), v1 as RequestScheme, v2Scheme(QI_DTVM) as RequestScheme];
+const QITECH: readonly RequestScheme[] = [
+  v2Scheme(V2),
+  v1 as RequestScheme,
+  v2Scheme(QI_DTVM) as RequestScheme,
+];
 export default QITECH;

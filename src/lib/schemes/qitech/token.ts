@@ -57,9 +57,12 @@ export function headerProblem(head: string): string | undefined {
   try {
     const text = new TextDecoder().decode(base64urlToBytes(head));
     const h: unknown = JSON.parse(text);
-    if (duplicateMembers(text).length) return 'The token header repeats a member: parsers disagree on which counts.';
-    if (own(h, 'alg') !== 'ES512') return `The token says alg ${JSON.stringify(own(h, 'alg'))}; QI Tech tokens are ES512.`;
-    if (own(h, 'crit') !== undefined) return 'The token header has crit: QI Tech knows no extension, so it refuses it.';
+    if (duplicateMembers(text).length)
+      return 'The token header repeats a member: parsers disagree on which counts.';
+    if (own(h, 'alg') !== 'ES512')
+      return `The token says alg ${JSON.stringify(own(h, 'alg'))}; QI Tech tokens are ES512.`;
+    if (own(h, 'crit') !== undefined)
+      return 'The token header has crit: QI Tech knows no extension, so it refuses it.';
     return undefined;
   } catch {
     return 'The token header is not JSON.';
@@ -137,7 +140,9 @@ export function clockSkew(what: string, text: string, whenMs: number, nowMs: num
     `The signed ${what} `,
     u(text),
     ` is ${describeSkew(whenMs, nowMs)} this computer's clock (more than ${SKEW_MINUTES} min). QI Tech does not document its tolerance; sign just before sending.`,
-    ...(zone ? [' The difference is close to whole half hours: local time may have been written as UTC.'] : []),
+    ...(zone
+      ? [' The difference is close to whole half hours: local time may have been written as UTC.']
+      : []),
   ];
   return [problem('clock-skew', 'ERR_REQUEST_CLOCK_SKEW', 'warning', 'Clock', parts)];
 }
@@ -197,7 +202,13 @@ export function methodClaim<P extends Parts & TokenParts & { method: string }>(
     remedy: 'Send the request with the method in upper case (e.g. POST), and sign that same method.',
     *variants(parts) {
       const m = parts.method;
-      if (m !== m.toLowerCase()) yield { parts: { method: m.toLowerCase() } as Partial<P>, part: 'method', signed: m.toLowerCase(), sent: m };
+      if (m !== m.toLowerCase())
+        yield {
+          parts: { method: m.toLowerCase() } as Partial<P>,
+          part: 'method',
+          signed: m.toLowerCase(),
+          sent: m,
+        };
       yield* fromToken(parts);
     },
   };
@@ -226,7 +237,13 @@ const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 
 /** The fields every QI Tech form starts with. */
 export const LEAD: readonly FormField[] = [
-  { name: 'key', label: 'Key pair', kind: 'key', default: '', help: 'A P-521 key pair: QI Tech signs with ES512.' },
+  {
+    name: 'key',
+    label: 'Key pair',
+    kind: 'key',
+    default: '',
+    help: 'A P-521 key pair: QI Tech signs with ES512.',
+  },
   {
     name: 'method',
     label: 'Method',
@@ -271,5 +288,5 @@ export function endpointOf(values: FormValues): string {
 }
 
 /** The URL a form sends to. */
-export const urlOf = (values: FormValues) => `${str(values['baseUrl']).trim().replace(/\/$/, '')}${endpointOf(values)}`;
-
+export const urlOf = (values: FormValues) =>
+  `${str(values['baseUrl']).trim().replace(/\/$/, '')}${endpointOf(values)}`;

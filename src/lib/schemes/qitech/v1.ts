@@ -52,7 +52,10 @@ const QIT = /^QIT[ \t]+([^:\s]+):([\s\S]*)$/i;
 const RFC1123 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 /** The content type line of a request without a body, and the endpoint line (the clients disagree). */
-const GET_CONTENT_TYPES = ['empty (qitech-wrapper, Clojure client; default)', 'application/json (Elixir client)'] as const;
+const GET_CONTENT_TYPES = [
+  'empty (qitech-wrapper, Clojure client; default)',
+  'application/json (Elixir client)',
+] as const;
 const ENDPOINT_LINES = [
   'with its query string (qitech-wrapper 0.1.9 and later, Elixir client; default)',
   'path only (qitech-wrapper 0.1.8, Clojure client)',
@@ -74,7 +77,8 @@ function encodedBody(body: string): string | undefined {
 }
 
 /** The JSON the body carries: inside encoded_body, or the body itself. */
-const rawJson = (p: V1Parts, req: ParsedRequest) => (p.bodyJws ? readJws(p.bodyJws)?.text : req.body.trim() ? req.body : undefined);
+const rawJson = (p: V1Parts, req: ParsedRequest) =>
+  p.bodyJws ? readJws(p.bodyJws)?.text : req.body.trim() ? req.body : undefined;
 
 /**
  * What the server cannot decode as sent: header values are bytes, so quotes, a prefix or spaces
@@ -91,7 +95,9 @@ function refuse(req: ParsedRequest) {
   if (duplicateMembers(req.body).includes('encoded_body'))
     return {
       code: 'ERR_REQUEST_DUPLICATE_MEMBER' as const,
-      parts: ['The body sends encoded_body more than once: JSON parsers disagree on which one counts. Send it once.'],
+      parts: [
+        'The body sends encoded_body more than once: JSON parsers disagree on which one counts. Send it once.',
+      ],
     };
   const e = encodedBody(req.body);
   if (e !== undefined && !COMPACT_JWS.test(e))
@@ -109,30 +115,74 @@ function checks(p: V1Parts, req: ParsedRequest, nowMs: number): Finding[] {
   const out: Finding[] = [apiKeyHeader(req)];
   if (sent && sent !== p.sub)
     out.push(
-      problem('api-key', 'ERR_QIT_SUB_API_KEY', 'error', 'API key', rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`),
+      problem(
+        'api-key',
+        'ERR_QIT_SUB_API_KEY',
+        'error',
+        'API key',
+        rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`,
+      ),
     );
   else if (prefix !== p.sub)
-    out.push(problem('api-key', 'ERR_QIT_API_KEY', 'error', 'API key', rich`The header names ${prefix}, the token's sub is ${p.sub}.`));
+    out.push(
+      problem(
+        'api-key',
+        'ERR_QIT_API_KEY',
+        'error',
+        'API key',
+        rich`The header names ${prefix}, the token's sub is ${p.sub}.`,
+      ),
+    );
   const media = (header(req, 'Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (req.body.trim() && media !== 'application/json')
     out.push(
-      problem('content-type', 'ERR_QIT_CONTENT_TYPE', 'error', 'Content-Type', rich`The body is sent with Content-Type ${media || '(none)'}; QIT v1 signs application/json. (curl -d without -H sends application/x-www-form-urlencoded.)`),
+      problem(
+        'content-type',
+        'ERR_QIT_CONTENT_TYPE',
+        'error',
+        'Content-Type',
+        rich`The body is sent with Content-Type ${media || '(none)'}; QIT v1 signs application/json. (curl -d without -H sends application/x-www-form-urlencoded.)`,
+      ),
     );
   out.push(
     RFC1123.test(p.date)
       ? ok('date', 'Date line', rich`${p.date}: RFC 1123 GMT.`)
-      : problem('date', 'ERR_QIT_DATE', 'error', 'Date line', rich`The date line ${p.date} is not RFC 1123 GMT like Thu, 23 Nov 2023 22:13:20 GMT (toUTCString() in JavaScript, formatdate(usegmt=True) in Python).`),
+      : problem(
+          'date',
+          'ERR_QIT_DATE',
+          'error',
+          'Date line',
+          rich`The date line ${p.date} is not RFC 1123 GMT like Thu, 23 Nov 2023 22:13:20 GMT (toUTCString() in JavaScript, formatdate(usegmt=True) in Python).`,
+        ),
   );
-  const extra = Object.keys((() => { try { return JSON.parse(req.body) as object; } catch { return {}; } })() ?? {}).filter((k) => k !== 'encoded_body');
+  const extra = Object.keys(
+    (() => {
+      try {
+        return JSON.parse(req.body) as object;
+      } catch {
+        return {};
+      }
+    })() ?? {},
+  ).filter((k) => k !== 'encoded_body');
   if (extra.length && p.bodyJws)
     out.push(
-      problem('body:uncovered', 'ERR_REQUEST_UNSIGNED_MEMBER', 'warning', 'Body members', rich`The body also sends ${extra.slice(0, 10).join(', ')} beside encoded_body: no signature covers them. The server should read only encoded_body.`),
+      problem(
+        'body:uncovered',
+        'ERR_REQUEST_UNSIGNED_MEMBER',
+        'warning',
+        'Body members',
+        rich`The body also sends ${extra.slice(0, 10).join(', ')} beside encoded_body: no signature covers them. The server should read only encoded_body.`,
+      ),
     );
   return [...out, ...clockSkew('date', p.date, Date.parse(p.date), nowMs)];
 }
 
 /** encoded_body's own signature: the same key as the token's. */
-async function alsoSigned(p: V1Parts, input: { keys: readonly import('../../jwt/verify').VerificationKey[] }, signedBy?: import('../../jwt/verify').VerificationKey): Promise<Finding[]> {
+async function alsoSigned(
+  p: V1Parts,
+  input: { keys: readonly import('../../jwt/verify').VerificationKey[] },
+  signedBy?: import('../../jwt/verify').VerificationKey,
+): Promise<Finding[]> {
   const t = p.bodyJws ? readJws(p.bodyJws) : undefined;
   if (!t) return [];
   const bytes = new TextEncoder().encode(`${t.head}.${t.payload}`);
@@ -144,7 +194,8 @@ async function alsoSigned(p: V1Parts, input: { keys: readonly import('../../jwt/
       break;
     }
   }
-  if (by && (!signedBy || by === signedBy)) return [ok('body-signature', 'encoded_body signature', rich`Signed by ${by.label}.`)];
+  if (by && (!signedBy || by === signedBy))
+    return [ok('body-signature', 'encoded_body signature', rich`Signed by ${by.label}.`)];
   if (!signedBy) return [];
   return [
     problem(
@@ -166,7 +217,8 @@ const mistakes: SchemeMistake<V1Parts>[] = [
     title: 'The md5 line hashes the raw JSON, not the encoded_body JWS',
     explanation:
       'The md5 line is md5 of the JSON itself. QIT v1 sends the JSON as {"encoded_body": "<ES512 JWS of the JSON>"} and hashes that JWS string.',
-    remedy: 'Sign the JSON as an ES512 JWS, send {"encoded_body": "<jws>"}, and put md5(<jws>) on the md5 line.',
+    remedy:
+      'Sign the JSON as an ES512 JWS, send {"encoded_body": "<jws>"}, and put md5(<jws>) on the md5 line.',
     *variants(p, req) {
       const raw = rawJson(p, req);
       if (raw === undefined) return;
@@ -183,7 +235,8 @@ const mistakes: SchemeMistake<V1Parts>[] = [
     *variants(p, req) {
       if (req.body.trim()) return;
       for (const ct of ['', 'application/json'])
-        if (ct !== p.contentType) yield { parts: { contentType: ct }, part: 'contentType', signed: ct, sent: p.contentType };
+        if (ct !== p.contentType)
+          yield { parts: { contentType: ct }, part: 'contentType', signed: ct, sent: p.contentType };
     },
   },
   {
@@ -191,10 +244,12 @@ const mistakes: SchemeMistake<V1Parts>[] = [
     title: 'The endpoint line signs another query string than the one sent',
     explanation:
       'The endpoint line is the path sent with another query string, or without it. npm qitech-wrapper 0.1.8 signs the path without its query; 0.2.0 and Elixir qitech_ex sign it with ?query.',
-    remedy: 'Sign the endpoint exactly as requested: the path with its query string, in the same order and encoding.',
+    remedy:
+      'Sign the endpoint exactly as requested: the path with its query string, in the same order and encoding.',
     *variants(p) {
       const path = p.endpoint.split('?')[0]!;
-      if (path !== p.endpoint) yield { parts: { endpoint: path }, part: 'endpoint', signed: path, sent: p.endpoint };
+      if (path !== p.endpoint)
+        yield { parts: { endpoint: path }, part: 'endpoint', signed: path, sent: p.endpoint };
       yield* asSigned<V1Parts>('endpoint', lineOf(4), (s, sent) => s.split('?')[0] === sent.split('?')[0])(p);
     },
   },
@@ -217,7 +272,8 @@ export default defineScheme<V1Parts>({
   name: 'QIT (v1): AUTHORIZATION "QIT <api key>:<token>", body in encoded_body',
   partner: 'qitech',
   recognisedBy: 'AUTHORIZATION: QIT <api key>:<token>',
-  source: 'QI Tech docs, "Teste de autenticação"; npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj',
+  source:
+    'QI Tech docs, "Teste de autenticação"; npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj',
   recognise: (req) => (/^QIT\s/i.test(header(req, 'authorization')?.trim() ?? '') ? 2 : 0),
   signedHeaders: ['authorization', 'api-client-key', 'content-type'],
   algorithms: ['ES512'],
@@ -228,13 +284,18 @@ export default defineScheme<V1Parts>({
   read(req) {
     const auth = header(req, 'authorization');
     if (auth === undefined)
-      return { code: 'ERR_REQUEST_MISSING_HEADER', words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'] };
+      return {
+        code: 'ERR_REQUEST_MISSING_HEADER',
+        words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
+      };
     const t = readJws(QIT.exec(auth)?.[2] ?? '');
     const signed = t ? claim(t.claims, 'signature').split('\n') : [];
     if (!t || signed.length !== 5 || typeof t.claims['sub'] !== 'string')
       return {
         code: 'ERR_QIT_CLAIMS',
-        words: ['The token needs {"sub": api_key, "signature": five lines (method, md5, content type, date, endpoint)}.'],
+        words: [
+          'The token needs {"sub": api_key, "signature": five lines (method, md5, content type, date, endpoint)}.',
+        ],
       };
     const refused = headerProblem(t.head);
     if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
@@ -256,14 +317,22 @@ export default defineScheme<V1Parts>({
     };
   },
   base: (p) => signingInput(p, { sub: p.sub, signature: lines(p) }),
-  baseWords: 'the token claims sub and signature (method, md5, content type, date, endpoint) as the request says them',
+  baseWords:
+    'the token claims sub and signature (method, md5, content type, date, endpoint) as the request says them',
   checks,
   alsoSigned,
   mistakes,
   signer: {
     fields: [
       ...LEAD,
-      { name: 'body', label: 'Body', kind: 'textarea', default: '{"name":"QI Tech"}', when: (v) => v['method'] !== 'GET', help: 'The JSON body: keybench sends it as encoded_body, a JWS.' },
+      {
+        name: 'body',
+        label: 'Body',
+        kind: 'textarea',
+        default: '{"name":"QI Tech"}',
+        when: (v) => v['method'] !== 'GET',
+        help: 'The JSON body: keybench sends it as encoded_body, a JWS.',
+      },
       {
         name: 'getContentType',
         label: 'Content type line for requests without a body (the clients disagree)',
@@ -273,8 +342,21 @@ export default defineScheme<V1Parts>({
         when: (v) => v['method'] === 'GET',
         help: 'The third line of the string to sign for a GET.',
       },
-      { name: 'endpointLine', label: 'Endpoint line', kind: 'choice', default: ENDPOINT_LINES[0], options: ENDPOINT_LINES, help: 'The last line of the string to sign.' },
-      { name: 'date', label: 'Date', kind: 'text', default: (now) => new Date(now).toUTCString(), help: 'RFC 1123, GMT, e.g. Mon, 26 Jun 2023 19:48:32 GMT.' },
+      {
+        name: 'endpointLine',
+        label: 'Endpoint line',
+        kind: 'choice',
+        default: ENDPOINT_LINES[0],
+        options: ENDPOINT_LINES,
+        help: 'The last line of the string to sign.',
+      },
+      {
+        name: 'date',
+        label: 'Date',
+        kind: 'text',
+        default: (now) => new Date(now).toUTCString(),
+        help: 'RFC 1123, GMT, e.g. Mon, 26 Jun 2023 19:48:32 GMT.',
+      },
       API_KEY,
     ],
     async parts(values: FormValues, nowMs, sign) {
@@ -287,7 +369,10 @@ export default defineScheme<V1Parts>({
         try {
           json = JSON.stringify(JSON.parse(body));
         } catch (e) {
-          throw new KeybenchError('ERR_PARTNER_INPUT', `The body is not valid JSON: ${e instanceof Error ? e.message : e}`);
+          throw new KeybenchError(
+            'ERR_PARTNER_INPUT',
+            `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
+          );
         }
         const t = textToken(json);
         bodyJws = `${t}.${await sign!(new TextEncoder().encode(t))}`;
@@ -297,7 +382,11 @@ export default defineScheme<V1Parts>({
         sub: apiKey,
         method,
         md5: bodyJws ? md5Hex(bodyJws) : '',
-        contentType: bodyJws ? 'application/json' : values['getContentType'] === GET_CONTENT_TYPES[1] ? 'application/json' : '',
+        contentType: bodyJws
+          ? 'application/json'
+          : values['getContentType'] === GET_CONTENT_TYPES[1]
+            ? 'application/json'
+            : '',
         date: str(values['date']).trim() || new Date(nowMs).toUTCString(),
         endpoint: values['endpointLine'] === ENDPOINT_LINES[1] ? endpoint.split('?')[0]! : endpoint,
         bodyJws,
