@@ -16,7 +16,7 @@ import { ok, problem, type Finding } from '../../trust/finding';
 import type { SignedPart } from '../../trust/finding';
 
 /** The JWS header every QI Tech token carries, as its base64url segment. */
-export const ES512_HEADER = textToBase64url(JSON.stringify({ alg: 'ES512', typ: 'JWT' }));
+const ES512_HEADER = textToBase64url(JSON.stringify({ alg: 'ES512', typ: 'JWT' }));
 
 /** Lowercase hex MD5 of a string's UTF-8 bytes (@noble/hashes: WebCrypto has no MD5). */
 export function md5Hex(text: string): string {
@@ -27,7 +27,7 @@ export function md5Hex(text: string): string {
 export const textToken = (text: string) => `${ES512_HEADER}.${textToBase64url(text)}`;
 
 /** A compact JWS as sent: its segments, its payload's text and claims. */
-export interface Jws {
+interface Jws {
   head: string;
   payload: string;
   text: string;
@@ -114,7 +114,7 @@ export const claim = (c: Record<string, unknown>, name: string) =>
   typeof c[name] === 'string' ? (c[name] as string) : '';
 
 /** "3 min 20 s ahead of" / "2 h behind": a readable clock difference. */
-export function describeSkew(thenMs: number, nowMs: number): string {
+function describeSkew(thenMs: number, nowMs: number): string {
   const d = Math.round((thenMs - nowMs) / 1000);
   const a = Math.abs(d);
   const text =
