@@ -9,7 +9,7 @@ import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
-import { qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
+import { qitechApiKey, qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
 import { jwtSigner } from './sign-jwt.svelte';
 import { pairsFor, type PairKind } from './sign-keys';
 
@@ -47,7 +47,12 @@ export class SignForms {
     const tab = signerOf(scheme);
     this.tab = tab ?? scheme;
     if (tab) signStates.chosen[tab] = scheme;
+    const current = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
     signStates.fill(scheme, { ...values });
+    // As for Qredo: a QI Tech key read from a pasted request never replaces the remembered one unasked.
+    const pasted = values['apiKey'];
+    if (tab === 'qitech' && typeof pasted === 'string' && pasted)
+      qitechApiKey.pasted(pasted, typeof current === 'string' ? current : '');
   }
 
   /**

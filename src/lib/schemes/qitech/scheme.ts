@@ -361,6 +361,8 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
       body: req.body,
       serialisation: SERIALISATIONS.find((s) => s.id === 'as-typed')!.label,
       apiKey: header(req, 'API-CLIENT-KEY') ?? '',
+      // Empty: the timestamp is taken when the user signs, not when the request was pasted.
+      timestamp: '',
     }),
     // The bytes shown are the bytes signed: that a server sending others fails is information.
     info(values) {

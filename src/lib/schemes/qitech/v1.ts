@@ -413,6 +413,8 @@ export default defineScheme<V1Parts>({
       body: rawJson(p, req) ?? '',
       apiKey: header(req, 'API-CLIENT-KEY') ?? p.sub,
       getContentType: GET_CONTENT_TYPES[p.contentType ? 1 : 0],
+      // Empty: the date is taken when the user signs, not when the request was pasted.
+      date: '',
     }),
     examples: [
       { apiKey: '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b' },
