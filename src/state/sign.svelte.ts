@@ -1,13 +1,10 @@
 /**
  * The Sign view's tab and what other views ask of it: "Sign it correctly" fills a scheme's form
  * from a pasted request; "Edit and re-sign" opens a token in the Test JWT signer. The forms' state
- * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt, sign-qitech; Snowflake's values live beside its form).
+ * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt; Snowflake's values live beside its form).
  */
-import { defaultSigner, servedPartner, type SignerId } from '../lib/partners/sign-tabs';
+import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/partners/sign-tabs';
 import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
-import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
-import { V2 } from '../lib/schemes/qit-v2/sign';
-import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
 import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
@@ -46,8 +43,16 @@ export class SignForms {
     scheme: string,
     values: Readonly<Record<string, string | number | boolean | readonly string[]>>,
   ): void {
-    this.tab = scheme;
+    // A scheme with variants (QI Tech's) is signed in its partner's tab, with that variant chosen.
+    const tab = signerOf(scheme);
+    this.tab = tab ?? scheme;
+    if (tab) signStates.chosen[tab] = scheme;
+    const current = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
     signStates.fill(scheme, { ...values });
+    // As for Qredo: a QI Tech key read from a pasted request never replaces the remembered one unasked.
+    const pasted = values['apiKey'];
+    if (tab === 'qitech' && typeof pasted === 'string' && pasted)
+      qitechApiKey.pasted(pasted, typeof current === 'string' ? current : '');
   }
 
   /**
@@ -55,14 +60,14 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
+    scheme: 'qredo' | 'binance',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
     const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'rsa' | 'p521' | 'binance') => {
+    const pick = (kind: 'rsa' | 'binance') => {
       const pairs = this.pairsFor(kind);
       return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
     };
@@ -83,41 +88,21 @@ export class SignForms {
       });
       return;
     }
-    if (scheme === 'qredo') {
-      this.tab = 'qredo';
-      const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();
-      signStates.fill('qredo', {
-        method,
-        url: input.url,
-        // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
-        crlf: input.body.endsWith('\r\n'),
-        body: input.body.replace(/\r\n/g, '\n'),
-        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-        timestamp: qredoTimestamp(now),
-        nonce: qredoNonce(now),
-        key: pick('rsa'),
-      });
-      // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
-      if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');
-      return;
-    }
-    this.tab = 'qitech';
-    signStates.chosen['qitech'] = scheme;
-    const currentQit = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
-    // The endpoint is the URL's path and query, as written (no scheme, host or fragment).
-    const endpoint = input.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '') || '/';
-    signStates.fill(scheme, {
+    this.tab = 'qredo';
+    const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();
+    signStates.fill('qredo', {
       method,
-      endpoint,
-      body: input.body,
+      url: input.url,
+      // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
+      crlf: input.body.endsWith('\r\n'),
+      body: input.body.replace(/\r\n/g, '\n'),
       ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-      ...(scheme === 'qit-v1'
-        ? { date: rfc1123Date(now) }
-        : { timestamp: (scheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now) }),
-      key: pick('p521'),
+      timestamp: qredoTimestamp(now),
+      nonce: qredoNonce(now),
+      key: pick('rsa'),
     });
-    // As for Qredo: a key read from a pasted request never replaces the remembered one unasked.
-    if (input.apiKey) qitechApiKey.pasted(input.apiKey, typeof currentQit === 'string' ? currentQit : '');
+    // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
+    if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');
   }
 
   /** Open a decoded token in the Test JWT signer to edit and re-sign it. */
