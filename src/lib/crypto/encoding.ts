@@ -54,8 +54,11 @@ export function readSignature(
     first,
     ...(['base64', 'base64url', 'hex'] as const).filter((e) => e !== first),
   ];
+  // Only the spaces and tabs HTTP strips around a header value: String.trim would also drop a
+  // no-break space or a line separator, which the server receives and fails to decode.
+  const bare = text.replace(/^[ \t]+|[ \t]+$/g, '');
   return order.flatMap((encoding) => {
-    const bytes = decodeAs(text.trim(), encoding);
+    const bytes = decodeAs(bare, encoding);
     return bytes ? [{ encoding, bytes }] : [];
   });
 }

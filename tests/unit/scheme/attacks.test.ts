@@ -1,0 +1,297 @@
+/**
+ * An attacker's review of the scheme engine as the doctor runs it (Bybit, the model scheme): for
+ * every path that ends green, what the sender controls (headers, their copies and invisible
+ * characters, the signature's text, the timestamp and recvWindow, the key's role) and the exact
+ * outcome. Requests are signed by node:crypto with an openssl key, never by keybench.
+ */
+import { constants, createPublicKey, sign as nodeSign } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../src/lib/keys/key-type';
+import type { RequestVerdict } from '../../../src/lib/request/types';
+import { plain } from '../../../src/lib/rich';
+import { examineRequest, type RequestExamination } from '../../../src/lib/schemes/engine/doctor';
+import { decideRequest } from '../../../src/lib/trust/verdict';
+import { toolKey } from '../jwt-helpers';
+
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+const TS = String(NOW - 1000);
+const API_KEY = 'XXXXXXXXXXXXXXXXXX';
+const QUERY = 'accountType=UNIFIED';
+const BODY = '{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1"}';
+
+const rsa = toolKey('rsa2048');
+const other = toolKey('rsa3072');
+let mine: VerificationKey;
+let partners: VerificationKey;
+let otherMine: VerificationKey;
+
+async function stored(pem: string, label: string, owner: 'mine' | 'bybit'): Promise<VerificationKey> {
+  const spki = new Uint8Array(createPublicKey(pem).export({ format: 'der', type: 'spki' }));
+  const params = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const key = await crypto.subtle.importKey('spki', spki, params, true, ['verify']);
+  return { kind: 'public', label, origin: 'stored', owner, spki, type: keyTypeOf(key) };
+}
+
+beforeAll(async () => {
+  mine = await stored(rsa.publicPem, 'my bybit key', 'mine');
+  partners = await stored(rsa.publicPem, 'bybit said this is theirs', 'bybit');
+  otherMine = await stored(other.publicPem, 'my other key', 'mine');
+});
+
+/** Bybit's RSA signature (PKCS#1 v1.5 SHA-256, base64) made by node:crypto. */
+function sign(text: string, opts: { pss?: boolean; key?: typeof rsa } = {}): string {
+  return nodeSign('sha256', Buffer.from(text), {
+    key: (opts.key ?? rsa).privateKey,
+    padding: opts.pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING,
+    saltLength: 32,
+  }).toString('base64');
+}
+
+interface Req {
+  method?: string;
+  target?: string;
+  ts?: string;
+  recv?: string;
+  sig?: string;
+  body?: string;
+  extra?: string[];
+  /** Replaces the X-BAPI-SIGN line(s). */
+  signLines?: string[];
+  apiKey?: string;
+}
+
+/** A raw HTTP/1.1 Bybit request; the signature covers ts ‖ apiKey ‖ recvWindow ‖ payload as given. */
+function bybit(r: Req = {}): string {
+  const method = r.method ?? 'GET';
+  const ts = r.ts ?? TS;
+  const recv = r.recv ?? '5000';
+  const body = r.body ?? (method === 'POST' ? BODY : '');
+  const target = r.target ?? (method === 'POST' ? '/v5/order/create' : `/v5/account/wallet-balance?${QUERY}`);
+  const payload = method === 'POST' ? body : (target.split('?')[1] ?? '');
+  const apiKey = r.apiKey ?? API_KEY;
+  const sig = r.sig ?? sign(`${ts}${apiKey}${recv}${payload}`);
+  return [
+    `${method} ${target} HTTP/1.1`,
+    'Host: api.bybit.com',
+    `X-BAPI-API-KEY: ${apiKey}`,
+    `X-BAPI-TIMESTAMP: ${ts}`,
+    `X-BAPI-RECV-WINDOW: ${recv}`,
+    ...(r.signLines ?? [`X-BAPI-SIGN: ${sig}`]),
+    'X-BAPI-SIGN-TYPE: 2',
+    ...(r.extra ?? []),
+    ...(body ? ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`] : []),
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const examine = (text: string, keys: () => VerificationKey[] = () => [mine]) =>
+  examineRequest(text, async () => keys(), NOW);
+
+function verdictOf(e: RequestExamination | null): RequestVerdict {
+  if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
+  expect(e.scheme.id).toBe('bybit');
+  return e.verdict;
+}
+
+/** State and code: the exact outcome. */
+async function outcome(text: string, keys?: () => VerificationKey[]): Promise<[string, string]> {
+  const e = await examine(text, keys);
+  if (e?.kind === 'error') return ['refused', e.code];
+  const v = verdictOf(e);
+  return [v.state, v.code];
+}
+
+describe('the baselines the attacks change', () => {
+  it('a GET and a POST signed by node:crypto verify with my key', async () => {
+    expect(await outcome(bybit())).toEqual(['verified', 'OK']);
+    expect(await outcome(bybit({ method: 'POST' }))).toEqual(['verified', 'OK']);
+  });
+});
+
+describe('headers the server reads differently than keybench', () => {
+  it('X-BAPI-API-KEY sent twice: refused', async () => {
+    expect(await outcome(bybit({ extra: ['X-BAPI-API-KEY: attacker'] }))).toEqual([
+      'refused',
+      'ERR_REQUEST_DUPLICATE_HEADER',
+    ]);
+  });
+
+  it('a zero-width space in the API key (signed as sent, looks like nothing): refused', async () => {
+    const apiKey = `${API_KEY}\u200b`;
+    expect(await outcome(bybit({ apiKey }))).toEqual(['refused', 'ERR_REQUEST_HEADER_VALUE']);
+  });
+
+  // Defect (src/lib/schemes/bybit/scheme.ts signedHeaders): X-BAPI-SIGN is not listed, so the
+  // doctor's one-copy rule (request/doctor-refusals.ts signedHeaderProblem) never looks at it;
+  // header() reads the first copy, a server may read the last or "sig, junk" and refuse. Every
+  // scheme's signature header should be refused when sent twice (list it, or the engine should
+  // add the header the signature is read from).
+  it.fails('X-BAPI-SIGN sent twice (the good one first): refused, not verified', async () => {
+    const good = sign(`${TS}${API_KEY}5000${QUERY}`);
+    const text = bybit({ signLines: [`X-BAPI-SIGN: ${good}`, `X-BAPI-SIGN: ${sign('junk')}`] });
+    expect(await outcome(text)).toEqual(['refused', 'ERR_REQUEST_DUPLICATE_HEADER']);
+  });
+
+  it('a no-break space after the signature (bytes the server decodes and refuses): not verified', async () => {
+    const good = sign(`${TS}${API_KEY}5000${QUERY}`);
+    expect(await outcome(bybit({ sig: `${good}\u00a0` }))).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
+  });
+
+  it('a line separator (U+2028) before the signature: not verified', async () => {
+    const good = sign(`${TS}${API_KEY}5000${QUERY}`);
+    expect(await outcome(bybit({ sig: `\u2028${good}` }))).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
+  });
+});
+
+describe("the signature's text, read leniently", () => {
+  const good = () => sign(`${TS}${API_KEY}5000${QUERY}`);
+
+  it('a space inside the base64: unreadable, not verified', async () => {
+    const s = good();
+    expect(await outcome(bybit({ sig: `${s.slice(0, 100)} ${s.slice(100)}` }))).toEqual([
+      'failed',
+      'ERR_SCHEME_SIGNATURE_UNREADABLE',
+    ]);
+  });
+
+  it('mixed alphabets (base64 with one - or _ for + or /): unreadable, not verified', async () => {
+    let s = good();
+    while (!/[+/]/.test(s)) s = sign(`${TS}${API_KEY}5000${QUERY}&n=${s.length}`); // never loops in practice
+    const i = s.search(/[+/]/);
+    const mixed = s.slice(0, i) + (s[i] === '+' ? '-' : '_') + s.slice(i + 1);
+    const [state, code] = await outcome(bybit({ sig: mixed }));
+    expect(state).toBe('failed');
+    expect(['ERR_SCHEME_SIGNATURE_UNREADABLE']).toContain(code);
+  });
+
+  it('the same bytes in base64url: the encoding mistake, never verified', async () => {
+    const s = Buffer.from(good(), 'base64').toString('base64url');
+    const v = verdictOf(await examine(bybit({ sig: s })));
+    // The partner cannot read it (the verdict's code); the confirmed diagnosis says why.
+    expect([v.state, v.code]).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
+    expect([v.diagnoses[0]?.code, v.diagnoses[0]?.confirmed]).toEqual(['ERR_SCHEME_SIGNATURE_ENCODING', true]);
+  });
+
+  it('the signature with a byte appended: not verified', async () => {
+    const s = Buffer.concat([Buffer.from(good(), 'base64'), Buffer.from([0])]).toString('base64');
+    const [state, code] = await outcome(bybit({ sig: s }));
+    expect(state).toBe('failed');
+    expect(code).not.toBe('OK');
+  });
+
+  it('RSA-PSS by the same key: the padding mistake, never verified', async () => {
+    const s = sign(`${TS}${API_KEY}5000${QUERY}`, { pss: true });
+    expect(await outcome(bybit({ sig: s }))).toEqual(['failed', 'ERR_SCHEME_RSA_PADDING']);
+  });
+
+  it('signed by another key: not verified', async () => {
+    const s = sign(`${TS}${API_KEY}5000${QUERY}`, { key: other });
+    const [state] = await outcome(bybit({ sig: s }));
+    expect(state).toBe('failed');
+  });
+});
+
+describe('timestamps and recvWindow the sender chooses', () => {
+  it.each([
+    ['NaN', 'ERR_SCHEME_TIMESTAMP'],
+    ['1.7651088e12', 'ERR_SCHEME_TIMESTAMP'],
+    ['-1765108799000', 'ERR_SCHEME_TIMESTAMP'],
+    [' ', 'ERR_SCHEME_TIMESTAMP'],
+    ['0x19AF8B2E7F8', 'ERR_SCHEME_TIMESTAMP'],
+    [String(Math.floor(NOW / 1000)), 'ERR_SCHEME_TIMESTAMP_SECONDS'],
+    ['9999999999999999', 'ERR_SCHEME_TIMESTAMP_AHEAD'],
+    [String(NOW + 5000), 'ERR_SCHEME_TIMESTAMP_AHEAD'],
+    [String(NOW - 6000), 'ERR_SCHEME_TIMESTAMP_STALE'],
+  ])('X-BAPI-TIMESTAMP %j, correctly signed: failed with %s', async (ts, code) => {
+    expect(await outcome(bybit({ ts }))).toEqual(['failed', code]);
+  });
+
+  it('a day-old timestamp inside an honest recvWindow of 5000: stale', async () => {
+    const ts = String(NOW - 86_400_000);
+    expect(await outcome(bybit({ ts }))).toEqual(['failed', 'ERR_SCHEME_TIMESTAMP_STALE']);
+  });
+
+  // Defect (src/lib/schemes/bybit/scheme.ts checks: `Number(p.recvWindow || '5000')`): the window
+  // is read with JavaScript's Number, which takes exponent and hex notation ("1e12", "0x7fffffff")
+  // and fractions, so a day-old request whose recvWindow is "1e12" is judged fresh. Bybit reads
+  // recv_window as an integer and refuses such text; the window must be /^\d+$/ or the request fails.
+  it.fails.each(['1e12', '0x7fffffff', '86400000.5'])(
+    'recvWindow %j with a day-old timestamp, correctly signed: not verified',
+    async (recv) => {
+      const ts = String(NOW - 86_400_000 + 1000);
+      const [state] = await outcome(bybit({ ts, recv }));
+      expect(state).toBe('failed');
+    },
+  );
+
+  it('recvWindow "NaN" (not a number): not verified with a stale timestamp', async () => {
+    const ts = String(NOW - 60_000);
+    expect(await outcome(bybit({ ts, recv: 'NaN' }))).toEqual(['failed', 'ERR_SCHEME_TIMESTAMP_STALE']);
+  });
+});
+
+describe("whose key verifies a request the user sends to Bybit", () => {
+  it("a stored key owned by Bybit is not tried: no key, and it is named as skipped", async () => {
+    const e = await examine(bybit(), () => [partners]);
+    const v = verdictOf(e);
+    expect([v.state, v.code]).toEqual(['failed', 'ERR_REQUEST_NO_KEY']);
+    expect(e?.kind === 'verdict' && e.skipped?.otherOwner).toEqual([
+      { label: 'bybit said this is theirs', owner: 'bybit' },
+    ]);
+  });
+
+  it("a scheme result signed by the partner's key is refused by the rule itself (ERR_TRUST_KEY_ROLE)", () => {
+    const v = decideRequest(
+      { direction: 'request-to', partner: 'bybit' },
+      {
+        scheme: 'bybit',
+        findings: [],
+        diagnoses: [],
+        signInput: { method: 'GET', url: 'https://api.bybit.com/', body: '' },
+        signedBy: partners,
+        parts: ['Signature verified with it.'],
+        fallback: 'ERR_SCHEME_SIGNATURE',
+      },
+    );
+    expect([v.state, v.code, v.signatureVerified]).toEqual(['failed', 'ERR_TRUST_KEY_ROLE', false]);
+    expect(plain(v.parts)).not.toContain('Signature verified');
+  });
+
+  it('a key the request carries (an x5c or jwk-header origin) never makes a verdict', () => {
+    for (const origin of ['x5c', 'jwk-header'] as const) {
+      const v = decideRequest(
+        { direction: 'request-to', partner: 'bybit' },
+        {
+          scheme: 'bybit',
+          findings: [],
+          diagnoses: [],
+          signInput: { method: 'GET', url: 'https://api.bybit.com/', body: '' },
+          signedBy: { ...mine, origin } as VerificationKey,
+          parts: ['Signature verified with it.'],
+          fallback: 'ERR_SCHEME_SIGNATURE',
+        },
+      );
+      expect([v.state, v.code], origin).toEqual(['failed', 'ERR_TRUST_KEY_ROLE']);
+    }
+  });
+});
+
+describe('what the report shows belongs to this request', () => {
+  it('the verified headline names the key that verified and the base shows the parts as sent', async () => {
+    const v = verdictOf(await examine(bybit(), () => [otherMine, mine]));
+    expect(v.state).toBe('verified');
+    expect(v.keyLabel).toBe('my bybit key');
+    expect(v.base?.map((p) => p.text).join('')).toBe(`${TS}${API_KEY}5000${QUERY}`);
+    expect(v.signInput.url).toBe(`https://api.bybit.com/v5/account/wallet-balance?${QUERY}`);
+  });
+
+  it('a confirmed mistake never verifies, and names the key that made it', async () => {
+    const text = bybit({ sig: sign(`${TS.slice(0, -3)}${API_KEY}5000${QUERY}`) });
+    const v = verdictOf(await examine(text));
+    expect([v.state, v.code]).toEqual(['failed', 'ERR_SCHEME_TIMESTAMP_UNIT']);
+    expect(v.signatureVerified).toBe(false);
+    expect(plain(v.parts)).not.toMatch(/^\s*(✔\s*)?Signature verified/);
+  });
+});
