@@ -136,12 +136,18 @@ describe('headers the server reads differently than keybench', () => {
 
   it('a no-break space after the signature (bytes the server decodes and refuses): not verified', async () => {
     const good = sign(`${TS}${API_KEY}5000${QUERY}`);
-    expect(await outcome(bybit({ sig: `${good}\u00a0` }))).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
+    expect(await outcome(bybit({ sig: `${good}\u00a0` }))).toEqual([
+      'failed',
+      'ERR_SCHEME_SIGNATURE_UNREADABLE',
+    ]);
   });
 
   it('a line separator (U+2028) before the signature: not verified', async () => {
     const good = sign(`${TS}${API_KEY}5000${QUERY}`);
-    expect(await outcome(bybit({ sig: `\u2028${good}` }))).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
+    expect(await outcome(bybit({ sig: `\u2028${good}` }))).toEqual([
+      'failed',
+      'ERR_SCHEME_SIGNATURE_UNREADABLE',
+    ]);
   });
 });
 
@@ -171,7 +177,10 @@ describe("the signature's text, read leniently", () => {
     const v = verdictOf(await examine(bybit({ sig: s })));
     // The partner cannot read it (the verdict's code); the confirmed diagnosis says why.
     expect([v.state, v.code]).toEqual(['failed', 'ERR_SCHEME_SIGNATURE_UNREADABLE']);
-    expect([v.diagnoses[0]?.code, v.diagnoses[0]?.confirmed]).toEqual(['ERR_SCHEME_SIGNATURE_ENCODING', true]);
+    expect([v.diagnoses[0]?.code, v.diagnoses[0]?.confirmed]).toEqual([
+      'ERR_SCHEME_SIGNATURE_ENCODING',
+      true,
+    ]);
   });
 
   it('the signature with a byte appended: not verified', async () => {
@@ -232,8 +241,8 @@ describe('timestamps and recvWindow the sender chooses', () => {
   });
 });
 
-describe("whose key verifies a request the user sends to Bybit", () => {
-  it("a stored key owned by Bybit is not tried: no key, and it is named as skipped", async () => {
+describe('whose key verifies a request the user sends to Bybit', () => {
+  it('a stored key owned by Bybit is not tried: no key, and it is named as skipped', async () => {
     const e = await examine(bybit(), () => [partners]);
     const v = verdictOf(e);
     expect([v.state, v.code]).toEqual(['failed', 'ERR_REQUEST_NO_KEY']);
