@@ -4,7 +4,14 @@
  * characters, the signature's text, the timestamp and recvWindow, the key's role) and the exact
  * outcome. Requests are signed by node:crypto with an openssl key, never by keybench.
  */
-import { constants, createPublicKey, sign as nodeSign } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPublicKey,
+  publicEncrypt,
+  randomBytes,
+  sign as nodeSign,
+} from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../src/lib/keys/key-type';
@@ -148,6 +155,18 @@ describe('headers the server reads differently than keybench', () => {
       'failed',
       'ERR_SCHEME_SIGNATURE_UNREADABLE',
     ]);
+  });
+});
+
+describe('the method as sent', () => {
+  // Defect (src/lib/schemes/bybit/scheme.ts read: `req.method.toUpperCase()`): a request sent as
+  // "post" is verified as the POST it was signed for, but methods are case-sensitive (RFC 9110
+  // §9.1): a server answers "post" with 404/405, it never runs the order. The QI Tech schemes
+  // refuse this (request-doctor-attacks.test.ts, ERR_QIT_METHOD_CASE).
+  it.fails('a POST signed as POST but sent as "post": not verified', async () => {
+    const text = bybit({ method: 'POST' }).replace(/^POST /, 'post ');
+    const [state] = await outcome(text);
+    expect(state).toBe('failed');
   });
 });
 
@@ -302,5 +321,50 @@ describe('what the report shows belongs to this request', () => {
     expect([v.state, v.code]).toEqual(['failed', 'ERR_SCHEME_TIMESTAMP_UNIT']);
     expect(v.signatureVerified).toBe(false);
     expect(plain(v.parts)).not.toMatch(/^\s*(✔\s*)?Signature verified/);
+  });
+});
+
+/**
+ * A signature that is no signature at all, yet whose RSA public operation under `pem` (2048-bit)
+ * has the shape of EMSA-PSS with SHA-256 and the largest salt (trailer 0xbc, DB = 0x01 ‖ salt):
+ * about one random value in 2^15 has it, and node:crypto's raw RSA finds one in a second.
+ */
+function pssShaped(pem: string): Buffer {
+  const key = createPublicKey(pem);
+  const mgf1 = (seed: Buffer, length: number) => {
+    const out: Buffer[] = [];
+    for (let c = 0; out.length * 32 < length; c++) {
+      const counter = Buffer.alloc(4);
+      counter.writeUInt32BE(c);
+      out.push(createHash('sha256').update(seed).update(counter).digest());
+    }
+    return Buffer.concat(out).subarray(0, length);
+  };
+  for (;;) {
+    const s = randomBytes(256);
+    s[0] = s[0]! & 0x3f; // below the modulus
+    const em = publicEncrypt({ key, padding: constants.RSA_NO_PADDING }, s);
+    if (em[255] !== 0xbc) continue;
+    const mask = mgf1(em.subarray(223, 255), 223);
+    const db0 = (em[0]! ^ mask[0]!) & 0x7f;
+    if (db0 === 1) return s;
+  }
+}
+
+describe('what the report says about a signature no key made', () => {
+  // Defect (src/lib/schemes/engine/who-made.ts via qredo/rsa.ts recover → pssOf): "made by this key"
+  // is read off the shape of the RSA public operation's output. For PKCS#1 v1.5 the shape is all but
+  // the digest, so it cannot be forged; for PSS with the largest salt it is a trailer byte and one
+  // bit pattern (about 2^-15, 2^-13 over the four hashes tried), so anyone with the public key makes,
+  // in a second, a "signature" the doctor reports as the user's own key signing with RSA-PSS
+  // (ERR_SCHEME_RSA_PADDING, keyLabel: the user's key). The verdict still fails, but what it says
+  // beside it is false: PSS authorship is unprovable without the signed bytes, so only a
+  // verified PSS signature (or a PKCS#1 recovery) may name the key.
+  it.fails('random bytes shaped like PSS under my key: not reported as made by my key', async () => {
+    const sig = pssShaped(rsa.publicPem).toString('base64');
+    const v = verdictOf(await examine(bybit({ sig })));
+    expect(v.state).toBe('failed');
+    expect(v.keyLabel).toBeUndefined();
+    expect(v.code).not.toBe('ERR_SCHEME_RSA_PADDING');
   });
 });
