@@ -54,9 +54,9 @@ export function readSignature(
     first,
     ...(['base64', 'base64url', 'hex'] as const).filter((e) => e !== first),
   ];
-  // Only the spaces and tabs HTTP strips around a header value: String.trim would also drop a
-  // no-break space or a line separator, which the server receives and fails to decode.
-  const bare = text.replace(/^[ \t]+|[ \t]+$/g, '');
+  // ASCII whitespace only: String.trim would also drop a no-break space or a line separator,
+  // bytes the server receives and fails to decode.
+  const bare = text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   return order.flatMap((encoding) => {
     const bytes = decodeAs(bare, encoding);
     return bytes ? [{ encoding, bytes }] : [];
