@@ -169,6 +169,24 @@ describe('algorithm confusion: the header picks an algorithm the key was not mad
   });
 });
 
+describe('a weak key', () => {
+  it('RS256 by an RSA-1024 key, its public key pasted as PEM, JWK or JWKS: never verified (jose refuses < 2048 bits)', async () => {
+    const weak = toolKey('rsa1024');
+    const token = forge('RS256', weak.privateKey);
+    const jwk = createPublicKey(weak.publicPem).export({ format: 'jwk' });
+    for (const [text, code] of [
+      [weak.publicPem, 'ERR_KEY_WEAK'],
+      [JSON.stringify(jwk), 'ERR_KEY_WEAK'],
+      // A JWKS whose only key is refused reads as no key understood at all.
+      [JSON.stringify({ keys: [jwk] }), 'ERR_KEY_UNRECOGNISED'],
+    ] as const) {
+      const box = await keysFromText(text, 'RS256', 'text');
+      const v = await verdictFor(decodeToken(token), box, []);
+      expect(outcome(v), text.slice(0, 20)).toEqual(['failed', code]);
+    }
+  });
+});
+
 describe('RSA padding', () => {
   it('RS256 header over a PSS signature, and PS256 over PKCS#1 v1.5: the RS/PS confusion', async () => {
     for (const [alg, signAlg] of [
