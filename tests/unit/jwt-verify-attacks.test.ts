@@ -443,15 +443,17 @@ describe('differential: keybench verifies exactly what node:crypto accepts under
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ALGS),
-        fc.option(fc.constantFrom(...ALGS), { freq: 3 }),
+        // The header's own alg three times in four; another alg (the confusions) otherwise.
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom(...ALGS) },
+        ),
         fc.constantFrom('none', 'flip', 'der', 'salt', 'tail', 'payload'),
         fc.constantFrom<KeyName | 'secret' | 'other-secret' | 'signer'>(
           ...pubs,
           'secret',
           'other-secret',
-          'signer',
-          'signer',
-          'signer',
+          ...Array<'signer'>(7).fill('signer'),
         ),
         fc.nat(),
         async (signAlg, headerAlg, tamper, verifier, n) => {
@@ -479,6 +481,6 @@ describe('differential: keybench verifies exactly what node:crypto accepts under
       ),
       { numRuns: 600 },
     );
-    expect(verified).toBeGreaterThan(30); // the property is not all refusals
+    expect(verified).toBeGreaterThan(40); // the property is not all refusals (about 100 expected)
   });
 });
