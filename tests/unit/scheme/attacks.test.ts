@@ -20,6 +20,11 @@ import type { RequestVerdict } from '../../../src/lib/request/types';
 import { plain } from '../../../src/lib/rich';
 import { examineRequest, type RequestExamination } from '../../../src/lib/schemes/engine/doctor';
 import { decideRequest } from '../../../src/lib/trust/verdict';
+import { contextOfScheme } from '../../../src/lib/trust/roles';
+import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
+import type { RequestScheme } from '../../../src/lib/scheme/types';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { toolKey } from '../jwt-helpers';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -403,5 +408,22 @@ describe('what the report says about a signature no key made', () => {
     expect(v.state).toBe('failed');
     expect(v.keyLabel).toBeUndefined();
     expect(v.code).not.toBe('ERR_SCHEME_RSA_PADDING');
+  });
+});
+
+describe('every declarative scheme sends to the partner it names', () => {
+  // A scheme no profile lists has no direction, so every stored key, a partner's too, may verify
+  // it: a scheme.ts whose partner's profile forgets its id would let the partner's key pass.
+  const dir = join(import.meta.dirname, '../../../src/lib/schemes');
+  const ids = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'scheme.ts')));
+
+  it.each(ids)('%s: the context is "a request to" its partner, so only my keys verify', async (id) => {
+    const scheme = ((await import(`../../../src/lib/schemes/${id}/scheme.ts`)) as { default: RequestScheme })
+      .default;
+    expect(scheme.id).toBe(id);
+    expect(contextOfScheme(id, PARTNER_PROFILES)).toEqual({
+      direction: 'request-to',
+      partner: scheme.partner,
+    });
   });
 });
