@@ -296,6 +296,15 @@ describe('base64url read leniently', () => {
     expect(outcome(v)).toEqual(['verified', 'OK']);
   });
 
+  it('line breaks inside a pasted token are removed and said so; the bytes verified are the token without them', async () => {
+    const token = forge('ES256', KEYS.p256.privateKey);
+    const wrapped = `${token.slice(0, 40)}\n  ${token.slice(40)}`;
+    const d = decodeToken(wrapped);
+    expect(d.cleaned).toContain('line breaks or spaces inside the token');
+    expect(d.token).toBe(token);
+    expect(outcome(await verifyToken(d, [trusted.p256]))).toEqual(['verified', 'OK']);
+  });
+
   it('= padding added to the header after signing (the signer signed the bare text): not verified', async () => {
     let token = forge('HS256', SECRET);
     for (let n = 0; token.split('.')[0]!.length % 4 === 0; n++)
