@@ -432,6 +432,29 @@ describe('what the report says about a signature no key made', () => {
     expect(v.keyLabel).toBeUndefined();
     expect(v.code).not.toBe('ERR_SCHEME_RSA_PADDING');
   });
+
+  // The same defect where the scheme wants PSS (Kalshi): the report says my key signed other bytes.
+  it.fails(
+    'Kalshi: random bytes shaped like PSS under my key: not reported as my key over other bytes',
+    async () => {
+      const sig = pssShaped(rsa.publicPem).toString('base64');
+      const text = [
+        'GET /trade-api/v2/portfolio/balance HTTP/1.1',
+        'Host: api.elections.kalshi.com',
+        'KALSHI-ACCESS-KEY: a952bcbe-ec3b-4b5b-b8f9-11dae589608c',
+        `KALSHI-ACCESS-TIMESTAMP: ${TS}`,
+        `KALSHI-ACCESS-SIGNATURE: ${sig}`,
+        '',
+        '',
+      ].join('\r\n');
+      const e = await examine(text);
+      if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
+      expect(e.scheme.id).toBe('kalshi');
+      expect(e.verdict.state).toBe('failed');
+      expect(e.verdict.keyLabel).toBeUndefined();
+      expect(e.verdict.code).not.toBe('ERR_SCHEME_OTHER_BYTES');
+    },
+  );
 });
 
 describe('every declarative scheme sends to the partner it names', () => {
