@@ -34,6 +34,7 @@ describe('the profile registry', () => {
       'salesforce',
       // exchanges and banks whose scheme is one declarative file
       'bybit',
+      'truelayer',
       // message-level encryption (issue 27)
       'visa',
       'cybersource',
@@ -46,7 +47,15 @@ describe('the profile registry', () => {
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
-    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit'];
+    const doctorSchemes: SchemeId[] = [
+      'qredo',
+      'qit-v1',
+      'qit-v2',
+      'qi-dtvm',
+      'binance',
+      'bybit',
+      'truelayer',
+    ];
     for (const id of doctorSchemes) expect(profileOfScheme(id)?.schemes).toContain(id);
     const all = PARTNER_PROFILES.flatMap((p) => p.schemes);
     // A token scheme may serve several partners (client assertions: one rules file each); a request
@@ -157,7 +166,7 @@ describe('which partners a key pair can serve', () => {
       'rsa-2048',
       ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit'],
     ],
-    ['p-521', ['qitech', 'okta']],
+    ['p-521', ['qitech', 'okta', 'truelayer']],
     ['ed25519', ['binance']],
     ['rsa-oaep-2048', ['visa', 'cybersource', 'mastercard']],
   ] as const)('a %s pair serves %j', async (spec, partners) => {

@@ -5,7 +5,7 @@
  * and say what the key itself tells. It returns findings; trust/verdict.ts decides "verified".
  */
 import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
-import { readSignature, type SignatureEncoding } from '../crypto/encoding';
+import { derToRaw, readSignature, type SignatureEncoding } from '../crypto/encoding';
 import { importVerifier, verifySignature } from '../crypto/signature';
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
@@ -115,7 +115,7 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
     *alternatives(parts: P): Iterable<Alternative> {
       for (const v of m.variants(parts, input.request)) {
         const signedParts = { ...parts, ...v.parts } as P;
-        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding };
+        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding, der: v.der };
         yield {
           part: v.part,
           signed: v.signed,
@@ -136,10 +136,12 @@ async function verifyVariant(
   bytes: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
-  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding'>;
-  const sig = sigFor(run.signature, run.scheme.encoding, how.encoding);
-  if (!sig) return false;
+  type How = Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der'>;
+  const how = JSON.parse(variant ?? '{}') as How;
   const alg = how.alg ?? (c.alg as AlgId);
+  const read = sigFor(run.signature, run.scheme.encoding, how.encoding);
+  const sig = read && how.der ? derToRaw(read, (ALGORITHMS[alg].signatureLength ?? 0) / 2) : read;
+  if (!sig) return false;
   const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
   const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
   return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
@@ -254,18 +256,25 @@ export async function verifyScheme<P extends Parts>(
     const explained = await explain(run, keyed);
     return with_(explained.diagnoses[0]?.confirmed ? explained : result(run, words));
   }
-  const bytes = baseBytes(scheme, read.parts);
-  for (const k of keyed) {
-    if (!(await verifySignature(k.alg, k.crypto, own, bytes))) continue;
-    const label = k.candidate.key.label;
-    const words = ALGORITHMS[k.alg].words;
-    run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
-    const refused = run.findings.find((f) => f.severity === 'error');
-    const headline = refused
-      ? say.heldButRefused(label, partner, refused.parts)
-      : say.verified(label, words, scheme.baseWords);
-    return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label }));
-  }
+  // The parts as sent, then any other reading the partner's own verifier accepts.
+  const accepted = [...(scheme.accepts?.(read.parts) ?? [])].map((a) => ({
+    parts: { ...read.parts, ...a.parts } as P,
+    words: a.words,
+  }));
+  for (const k of keyed)
+    for (const { parts, words: note } of [{ parts: read.parts, words: undefined }, ...accepted]) {
+      if (!(await verifySignature(k.alg, k.crypto, own, baseBytes(scheme, parts)))) continue;
+      const label = k.candidate.key.label;
+      const words = ALGORITHMS[k.alg].words;
+      if (note) run.findings.push(ok('signature', 'signed as', note));
+      run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
+      const refused = run.findings.find((f) => f.severity === 'error');
+      const headline = refused
+        ? say.heldButRefused(label, partner, refused.parts)
+        : say.verified(label, words, scheme.baseWords);
+      const signed = { signedBy: k.candidate.key, keyLabel: label, base: scheme.base(parts) };
+      return result(run, headline, signed);
+    }
   return with_(await explain(run, keyed));
 }
 

@@ -63,6 +63,20 @@ async function keyPairFor(alg: AlgId, pss = false) {
   return { signer, trusted, privateKey, pssPrivateKey };
 }
 
+/** An ECDSA raw r‖s signature as DER (a SEQUENCE of two INTEGERs), as OpenSSL and Java write it. */
+function rawToDer(raw: Uint8Array): Uint8Array {
+  const int = (half: Uint8Array) => {
+    let i = 0;
+    while (i < half.length - 1 && half[i] === 0) i++;
+    const v = [...half.subarray(i)];
+    return v[0]! & 0x80 ? [0, ...v] : v;
+  };
+  const len = (n: number) => (n < 0x80 ? [n] : [0x81, n]);
+  const [r, s] = [int(raw.subarray(0, raw.length / 2)), int(raw.subarray(raw.length / 2))];
+  const body = [0x02, ...len(r.length), ...r, 0x02, ...len(s.length), ...s];
+  return new Uint8Array([0x30, ...len(body.length), ...body]);
+}
+
 /** The form's default values (a function default is taken at NOW). */
 function defaults(scheme: RequestScheme): FormValues {
   return Object.fromEntries(
@@ -145,7 +159,8 @@ describe.each(ids)('scheme %s', (id) => {
         const signingKey =
           ALGORITHMS[alg].importParams.name === 'RSA-PSS' ? (k.pssPrivateKey ?? k.privateKey) : k.privateKey;
         const bytes = baseBytes(scheme, { ...parts, ...variant.parts } as Parts);
-        const sig = new Uint8Array(await crypto.subtle.sign(node, signingKey, bytes));
+        const raw = new Uint8Array(await crypto.subtle.sign(node, signingKey, bytes));
+        const sig = variant.der ? rawToDer(raw) : raw;
         const text = encodeAs(sig, variant.encoding ?? scheme.encoding);
         const sent = scheme.signer.request(parts, text, values);
         expect(sent.url).toBe(good.url);
