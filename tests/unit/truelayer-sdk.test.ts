@@ -50,9 +50,11 @@ async function pair(label: string): Promise<Pair> {
 /** A curl command sending the request as TrueLayer receives it. */
 function curl(url: string, headers: Record<string, string>, body = BODY, method = 'POST'): string {
   const h = Object.entries(headers).map(([n, v]) => `-H ${shellQuote(`${n}: ${v}`)}`);
-  return [`curl -X ${method} ${shellQuote(url)}`, ...h, ...(body ? [`--data-raw ${shellQuote(body)}`] : [])].join(
-    ' ',
-  );
+  return [
+    `curl -X ${method} ${shellQuote(url)}`,
+    ...h,
+    ...(body ? [`--data-raw ${shellQuote(body)}`] : []),
+  ].join(' ');
 }
 
 /** keybench's doctor on a pasted request, with the user's stored keys. */
@@ -77,7 +79,11 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
 
   it('a payout request verifies; a changed body, Idempotency-Key or path does not', async () => {
     const sig = sdkSign(PATH, { 'Idempotency-Key': IDEMPOTENCY });
-    const headers = { 'Tl-Signature': sig, 'Idempotency-Key': IDEMPOTENCY, 'Content-Type': 'application/json' };
+    const headers = {
+      'Tl-Signature': sig,
+      'Idempotency-Key': IDEMPOTENCY,
+      'Content-Type': 'application/json',
+    };
     const ok = await doctor(curl(HOST + PATH, headers), [mine.trusted]);
     expect(ok.v?.state, plain(ok.v?.parts ?? [])).toBe('verified');
     expect(plain(ok.v!.parts)).toContain('Signature verified');
@@ -93,7 +99,11 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
 
   it('several signed headers keep tl_headers’ order and case, whatever order and case the request sends', async () => {
     const sig = sdkSign(PATH, { 'Idempotency-Key': IDEMPOTENCY, 'X-Custom': '123' });
-    const text = curl(HOST + PATH, { 'x-custom': '123', 'Tl-Signature': sig, 'idempotency-key': IDEMPOTENCY });
+    const text = curl(HOST + PATH, {
+      'x-custom': '123',
+      'Tl-Signature': sig,
+      'idempotency-key': IDEMPOTENCY,
+    });
     expect((await doctor(text, [mine.trusted])).v?.state).toBe('verified');
   });
 
@@ -101,7 +111,14 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
     const sig = sdkSign(`${PATH}/`, { 'Idempotency-Key': IDEMPOTENCY });
     const headers = { 'Tl-Signature': sig, 'Idempotency-Key': IDEMPOTENCY };
     expect(() =>
-      tl.verify({ publicKeyPem: mine.pem.publicKey, signature: sig, method: 'POST', path: PATH, body: BODY, headers }),
+      tl.verify({
+        publicKeyPem: mine.pem.publicKey,
+        signature: sig,
+        method: 'POST',
+        path: PATH,
+        body: BODY,
+        headers,
+      }),
     ).not.toThrow();
     const r = await doctor(curl(HOST + PATH, headers), [mine.trusted]);
     expect(r.v?.state).toBe('verified');
@@ -158,7 +175,11 @@ describe('keybench signs, the SDK verifies', () => {
 
 describe('attacks and refusals', () => {
   /** A Tl-Signature with any header, signed by node:crypto over the SDK's own payload layout. */
-  function forge(header: Record<string, unknown>, key: KeyObject, dsaEncoding: 'ieee-p1363' | 'der' = 'ieee-p1363') {
+  function forge(
+    header: Record<string, unknown>,
+    key: KeyObject,
+    dsaEncoding: 'ieee-p1363' | 'der' = 'ieee-p1363',
+  ) {
     const h = b64u(JSON.stringify(header));
     const payload = `POST ${PATH}\nIdempotency-Key: ${IDEMPOTENCY}\n${BODY}`;
     const sig = nodeSign('sha512', Buffer.from(`${h}.${b64u(payload)}`), { key, dsaEncoding });
@@ -173,7 +194,14 @@ describe('attacks and refusals', () => {
     const sig = forge({ ...HEADER, jwk, jku }, attacker.node.privateKey);
     // The signature is genuine for the attacker's key (the SDK, given that key, accepts it) …
     expect(() =>
-      tl.verify({ publicKeyPem: attacker.pem.publicKey, signature: sig, method: 'POST', path: PATH, body: BODY, headers: { 'Idempotency-Key': IDEMPOTENCY } }),
+      tl.verify({
+        publicKeyPem: attacker.pem.publicKey,
+        signature: sig,
+        method: 'POST',
+        path: PATH,
+        body: BODY,
+        headers: { 'Idempotency-Key': IDEMPOTENCY },
+      }),
     ).not.toThrow();
     // … but keybench tries the user's stored keys only.
     const r = await doctor(send(sig), [mine.trusted]);
@@ -189,7 +217,14 @@ describe('attacks and refusals', () => {
   it('a DER signature is named (the SDK rejects it too)', async () => {
     const sig = forge(HEADER, mine.node.privateKey, 'der');
     expect(() =>
-      tl.verify({ publicKeyPem: mine.pem.publicKey, signature: sig, method: 'POST', path: PATH, body: BODY, headers: { 'Idempotency-Key': IDEMPOTENCY } }),
+      tl.verify({
+        publicKeyPem: mine.pem.publicKey,
+        signature: sig,
+        method: 'POST',
+        path: PATH,
+        body: BODY,
+        headers: { 'Idempotency-Key': IDEMPOTENCY },
+      }),
     ).toThrow();
     const r = await doctor(send(sig), [mine.trusted]);
     expect(r.v?.state).toBe('failed');
@@ -197,12 +232,37 @@ describe('attacks and refusals', () => {
   });
 
   it.each([
-    ['not three parts', () => forge(HEADER, mine.node.privateKey).replace('..', '.'), 'ERR_JWT_SEGMENTS', 'parts between dots'],
-    ['a payload between the dots', () => forge(HEADER, mine.node.privateKey).replace('..', `.${b64u(`POST ${PATH}\n`)}.`), 'ERR_JWT_SEGMENTS', 'detached'],
-    ['a header that is not JSON', () => `${b64u('not json')}..AAAA`, 'ERR_JWT_JSON', 'not base64url-encoded JSON'],
-    ['alg ES256', () => forge({ ...HEADER, alg: 'ES256' }, mine.node.privateKey), 'ERR_JWT_ALG_UNSUPPORTED', 'ES512 only'],
-    ['tl_version 1', () => forge({ ...HEADER, tl_version: '1' }, mine.node.privateKey), 'ERR_JWT_HEADER', 'the string "2"'],
-    ['tl_version as a number', () => forge({ ...HEADER, tl_version: 2 }, mine.node.privateKey), 'ERR_JWT_HEADER', 'tl_version'],
+    [
+      'not three parts',
+      () => forge(HEADER, mine.node.privateKey).replace('..', '.'),
+      'ERR_JWT_SEGMENTS',
+      'is not header..signature',
+    ],
+    [
+      'a payload between the dots',
+      () => forge(HEADER, mine.node.privateKey).replace('..', `.${b64u(`POST ${PATH}\n`)}.`),
+      'ERR_JWT_SEGMENTS',
+      'carries a payload',
+    ],
+    ['a header that is not JSON', () => `${b64u('not json')}..AAAA`, 'ERR_JWT_JSON', 'not base64url JSON'],
+    [
+      'alg ES256',
+      () => forge({ ...HEADER, alg: 'ES256' }, mine.node.privateKey),
+      'ERR_JWT_ALG_UNSUPPORTED',
+      'TrueLayer wants ES512',
+    ],
+    [
+      'tl_version 1',
+      () => forge({ ...HEADER, tl_version: '1' }, mine.node.privateKey),
+      'ERR_JWT_HEADER',
+      'TrueLayer wants "2"',
+    ],
+    [
+      'tl_version as a number',
+      () => forge({ ...HEADER, tl_version: 2 }, mine.node.privateKey),
+      'ERR_JWT_HEADER',
+      'tl_version',
+    ],
   ] as const)('refuses %s', async (_, make, code, words) => {
     const e = await examineRequest(send(make()), async () => [mine.trusted], NOW);
     const found = e?.kind === 'verdict' ? e.verdict : e;
