@@ -7,6 +7,8 @@
 import * as tl from 'truelayer-signing';
 import { test, expect, generateKey, readClipboard } from './fixtures';
 
+// The SDK types its methods as a const enum, which it does not export at run time.
+const POST = 'POST' as unknown as tl.HttpMethod;
 const KID = '9f2b7bd6-c055-40b5-b616-120ccfd33c49';
 
 test('TrueLayer: a P-521 pair signs a request; Inspect verifies its curl, and not once the body changes', async ({
@@ -35,7 +37,7 @@ test('TrueLayer: a P-521 pair signs a request; Inspect verifies its curl, and no
   tl.verify({
     publicKeyPem: pem,
     signature,
-    method: 'POST',
+    method: POST,
     path: '/v3/payouts',
     body,
     headers: { 'Idempotency-Key': idempotencyKey },

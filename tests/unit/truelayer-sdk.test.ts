@@ -19,6 +19,8 @@ const IDEMPOTENCY = 'idemp-2076717c-9005-4811-a321-9e0787fa0382';
 const BODY = '{"currency":"GBP","max_amount_in_minor":5000000,"name":"Foo £"}';
 const HOST = 'https://api.truelayer-sandbox.com';
 const PATH = '/merchant_accounts/a61acaef-ee05-4077-92f3-25543a11bd8d/sweeping';
+// The SDK types its methods as a const enum, which it does not export at run time.
+const POST = 'POST' as unknown as tl.HttpMethod;
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 
 interface Pair {
@@ -75,7 +77,7 @@ beforeAll(async () => {
 
 describe('the SDK signs, keybench verifies with the user’s own key', () => {
   const sdkSign = (path: string, headers: Record<string, string>, body = BODY) =>
-    tl.sign({ kid: KID, privateKeyPem: mine.pem.privateKey, method: 'POST', path, headers, body });
+    tl.sign({ kid: KID, privateKeyPem: mine.pem.privateKey, method: POST, path, headers, body });
 
   it('a payout request verifies; a changed body, Idempotency-Key or path does not', async () => {
     const sig = sdkSign(PATH, { 'Idempotency-Key': IDEMPOTENCY });
@@ -114,7 +116,7 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
       tl.verify({
         publicKeyPem: mine.pem.publicKey,
         signature: sig,
-        method: 'POST',
+        method: POST,
         path: PATH,
         body: BODY,
         headers,
@@ -132,7 +134,7 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
       tl.verify({
         publicKeyPem: mine.pem.publicKey,
         signature: sig,
-        method: 'POST',
+        method: POST,
         path: PATH,
         body: BODY,
         headers,
@@ -158,7 +160,7 @@ describe('keybench signs, the SDK verifies', () => {
     const args = {
       publicKeyPem: mine.pem.publicKey,
       signature,
-      method: 'POST',
+      method: POST,
       path: PATH,
       body: BODY,
       headers: h,
@@ -197,7 +199,7 @@ describe('attacks and refusals', () => {
       tl.verify({
         publicKeyPem: attacker.pem.publicKey,
         signature: sig,
-        method: 'POST',
+        method: POST,
         path: PATH,
         body: BODY,
         headers: { 'Idempotency-Key': IDEMPOTENCY },
@@ -220,7 +222,7 @@ describe('attacks and refusals', () => {
       tl.verify({
         publicKeyPem: mine.pem.publicKey,
         signature: sig,
-        method: 'POST',
+        method: POST,
         path: PATH,
         body: BODY,
         headers: { 'Idempotency-Key': IDEMPOTENCY },
