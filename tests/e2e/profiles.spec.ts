@@ -24,6 +24,7 @@ test('the partner profile picker offers the key types each partner takes, the su
     'Salesforce',
     // request signers on the scheme pipeline
     'Bybit',
+    'TrueLayer',
     // message-level encryption
     'Visa MLE',
     'CyberSource MLE',
