@@ -34,7 +34,7 @@ const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
 
 /** The bytes of a base, as signed (its parts joined as they are). */
 export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): Uint8Array<ArrayBuffer> {
-  return enc.encode(baseText(scheme, parts));
+  return scheme.signedBytes?.(parts) ?? enc.encode(baseText(scheme, parts));
 }
 
 /** The base as one text. */
@@ -121,6 +121,7 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
           signed: v.signed,
           sent: v.sent,
           bytes: baseBytes(scheme, signedParts),
+          text: baseText(scheme, signedParts),
           variant: JSON.stringify(how),
         };
       }

@@ -115,6 +115,11 @@ export interface RequestScheme<P extends Parts = Parts> {
   read(request: ParsedRequest): ReadResult<P>;
   /** The bytes signed, part by part (joined as they are, as UTF-8). */
   base(parts: P): SignedPart[];
+  /**
+   * The bytes signed, when they are not the base's parts joined as UTF-8 (a JWS signs
+   * base64url(header) "." base64url(payload)): the base then stays readable in the report.
+   */
+  signedBytes?(parts: P): Uint8Array<ArrayBuffer>;
   /** The base in words, for headlines ("timestamp ‖ METHOD ‖ path"). */
   baseWords: string;
   /** Checks of the request alone (timestamp window, required headers). An error: the partner refuses. */

@@ -127,6 +127,18 @@ describe('the SDK signs, keybench verifies with the user’s own key', () => {
     expect(r.v!.findings.map((f) => f.detail).join(' ')).toContain('trailing slash');
   });
 
+  it('a body signed pretty-printed and sent compact is named, with the payload readable in the report', async () => {
+    const pretty = JSON.stringify(JSON.parse(BODY), null, 2);
+    const sig = sdkSign(PATH, { 'Idempotency-Key': IDEMPOTENCY }, pretty);
+    const r = await doctor(curl(HOST + PATH, { 'Tl-Signature': sig, 'Idempotency-Key': IDEMPOTENCY }), [
+      mine.trusted,
+    ]);
+    expect(r.v?.state).toBe('failed');
+    expect(r.v?.diagnoses[0]).toMatchObject({ code: 'ERR_SCHEME_BODY_REFORMATTED', confirmed: true });
+    expect(r.v!.diagnoses[0]!.signed).toContain(`POST ${PATH}\nIdempotency-Key: ${IDEMPOTENCY}\n${pretty}`);
+    expect(r.v!.diagnoses[0]!.sent).toContain(`\n${BODY}`);
+  });
+
   it('Idempotency-Key sent but not signed: the signature holds, TrueLayer refuses it (as the SDK’s requiredHeaders does)', async () => {
     const sig = sdkSign(PATH, {});
     const headers = { 'Tl-Signature': sig, 'Idempotency-Key': IDEMPOTENCY };
@@ -157,6 +169,10 @@ describe('keybench signs, the SDK verifies', () => {
     const signature = h['Tl-Signature']!;
     expect(tl.extractKid(signature)).toBe(KID);
     expect(signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
+    // The report shows the payload as text; what is signed is its base64url (a JWS).
+    expect(out.base.map((p) => p.text).join('')).toContain(
+      `POST ${PATH}\nIdempotency-Key: ${IDEMPOTENCY}\n${BODY}`,
+    );
     const args = {
       publicKeyPem: mine.pem.publicKey,
       signature,

@@ -175,8 +175,11 @@ export default defineScheme<TlParts>({
   base: (p) => [
     { label: 'JWS header (base64url, as sent)', text: p.header },
     { label: 'separator', text: '.' },
-    { label: 'base64url of: METHOD path ⏎ tl_headers lines ⏎ body', text: textToBase64url(payloadOf(p)) },
+    { label: 'payload (signed as base64url): METHOD path', text: `${p.method} ${p.path}\n` },
+    { label: 'each tl_headers line', text: p.headers },
+    { label: 'body', text: p.body },
   ],
+  signedBytes: (p) => new TextEncoder().encode(`${p.header}.${textToBase64url(payloadOf(p))}`),
   baseWords: 'JWS header . base64url(METHOD path, tl_headers lines, body)',
   accepts(p) {
     // truelayer-signing's verify tries the path with and without a trailing slash (its issue #80).
