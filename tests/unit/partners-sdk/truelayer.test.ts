@@ -13,6 +13,7 @@ import { signScheme } from '../../../src/lib/scheme/sign';
 import { examineRequest, type RequestExamination } from '../../../src/lib/schemes/engine/doctor';
 import type { SignerKey } from '../../../src/lib/schemes/engine/types';
 import scheme from '../../../src/lib/schemes/truelayer/scheme';
+import { NOW } from './exchange-helpers';
 
 const KID = '45fc75cf-5649-4134-84b3-192c2c78e990';
 const IDEMPOTENCY = 'idemp-2076717c-9005-4811-a321-9e0787fa0382';
@@ -21,7 +22,6 @@ const HOST = 'https://api.truelayer-sandbox.com';
 const PATH = '/merchant_accounts/a61acaef-ee05-4077-92f3-25543a11bd8d/sweeping';
 // The SDK types its methods as a const enum, which it does not export at run time.
 const POST = 'POST' as unknown as tl.HttpMethod;
-const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 
 interface Pair {
   node: { privateKey: KeyObject; publicKey: KeyObject };
