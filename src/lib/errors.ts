@@ -151,6 +151,8 @@ export type ErrorCode =
   | 'ERR_BINANCE_STALE_TIMESTAMP'
   | 'ERR_BINANCE_TIMESTAMP_AHEAD'
   | 'ERR_BINANCE_RECV_WINDOW'
+  // TrueLayer (Tl-Signature)
+  | 'ERR_TRUELAYER_HEADER_LINES'
   // HTTP Message Signatures (RFC 9421, issue 19)
   | 'ERR_HTTPSIG_NO_SIGNATURE'
   | 'ERR_HTTPSIG_MALFORMED'

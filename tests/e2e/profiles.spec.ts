@@ -25,6 +25,7 @@ test('the partner profile picker offers the key types each partner takes, the su
     // request signers on the scheme pipeline
     'Bybit',
     'Kalshi',
+    'TrueLayer',
     // message-level encryption
     'Visa MLE',
     'CyberSource MLE',

@@ -35,6 +35,7 @@ describe('the profile registry', () => {
       // exchanges and banks whose scheme is one declarative file
       'bybit',
       'kalshi',
+      'truelayer',
       // message-level encryption (issue 27)
       'visa',
       'cybersource',
@@ -47,7 +48,16 @@ describe('the profile registry', () => {
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
-    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit', 'kalshi'];
+    const doctorSchemes: SchemeId[] = [
+      'qredo',
+      'qit-v1',
+      'qit-v2',
+      'qi-dtvm',
+      'binance',
+      'bybit',
+      'kalshi',
+      'truelayer',
+    ];
     for (const id of doctorSchemes) expect(profileOfScheme(id)?.schemes).toContain(id);
     const all = PARTNER_PROFILES.flatMap((p) => p.schemes);
     // A token scheme may serve several partners (client assertions: one rules file each); a request
@@ -151,7 +161,7 @@ describe('which partners a key pair can serve', () => {
       'rsa-2048',
       ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit', 'kalshi'],
     ],
-    ['p-521', ['qitech', 'okta']],
+    ['p-521', ['qitech', 'okta', 'truelayer']],
     ['ed25519', ['binance']],
     ['rsa-oaep-2048', ['visa', 'cybersource', 'mastercard']],
   ] as const)('a %s pair serves %j', async (spec, partners) => {

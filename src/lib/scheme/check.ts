@@ -34,7 +34,7 @@ const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
 
 /** The bytes of a base, as signed (its parts joined as they are). */
 export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): Uint8Array<ArrayBuffer> {
-  return enc.encode(baseText(scheme, parts));
+  return scheme.signedBytes?.(parts) ?? enc.encode(baseText(scheme, parts));
 }
 
 /** The base as one text. */
@@ -121,6 +121,7 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
           signed: v.signed,
           sent: v.sent,
           bytes: baseBytes(scheme, signedParts),
+          text: baseText(scheme, signedParts),
           variant: JSON.stringify(how),
         };
       }
@@ -129,8 +130,6 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
 }
 
 /** The bytes of r (and of s) in a raw ECDSA signature, by curve. */
-const CURVE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
-const curveOf = (alg: AlgId) => (ALGORITHMS[alg].importParams as { namedCurve?: string }).namedCurve ?? '';
 
 /** Verify with one key over bytes, as a variant says (another algorithm, salt or encoding). */
 async function verifyVariant(
@@ -140,10 +139,11 @@ async function verifyVariant(
   bytes: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
-  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der'>;
+  type How = Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der'>;
+  const how = JSON.parse(variant ?? '{}') as How;
   const alg = how.alg ?? (c.alg as AlgId);
   const read = sigFor(run.signature, run.scheme.encoding, how.encoding);
-  const sig = read && how.der ? derToRaw(read, CURVE_BYTES[curveOf(alg)] ?? 0) : read;
+  const sig = read && how.der ? derToRaw(read, (ALGORITHMS[alg].signatureLength ?? 0) / 2) : read;
   if (!sig) return false;
   const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
   const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
@@ -259,19 +259,26 @@ export async function verifyScheme<P extends Parts>(
     const explained = await explain(run, keyed);
     return with_(explained.diagnoses[0]?.confirmed ? explained : result(run, words));
   }
-  const bytes = baseBytes(scheme, read.parts);
-  for (const k of keyed) {
-    if (!(await verifySignature(k.alg, k.crypto, own, bytes))) continue;
-    const label = k.candidate.key.label;
-    const words = ALGORITHMS[k.alg].words;
-    run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
-    run.findings.push(...((await scheme.alsoSigned?.(read.parts, input, k.candidate.key)) ?? []));
-    const refused = run.findings.find((f) => f.severity === 'error');
-    const headline = refused
-      ? say.heldButRefused(label, partner, refused.parts)
-      : say.verified(label, words, scheme.baseWords);
-    return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label }));
-  }
+  // The parts as sent, then any other reading the partner's own verifier accepts.
+  const accepted = [...(scheme.accepts?.(read.parts) ?? [])].map((a) => ({
+    parts: { ...read.parts, ...a.parts } as P,
+    words: a.words,
+  }));
+  for (const k of keyed)
+    for (const { parts, words: note } of [{ parts: read.parts, words: undefined }, ...accepted]) {
+      if (!(await verifySignature(k.alg, k.crypto, own, baseBytes(scheme, parts)))) continue;
+      const label = k.candidate.key.label;
+      const words = ALGORITHMS[k.alg].words;
+      if (note) run.findings.push(ok('signature', 'signed as', note));
+      run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
+      run.findings.push(...((await scheme.alsoSigned?.(parts, input, k.candidate.key)) ?? []));
+      const refused = run.findings.find((f) => f.severity === 'error');
+      const headline = refused
+        ? say.heldButRefused(label, partner, refused.parts)
+        : say.verified(label, words, scheme.baseWords);
+      const signed = { signedBy: k.candidate.key, keyLabel: label };
+      return { ...result(run, headline, signed), base: scheme.base(parts) };
+    }
   run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
   return with_(await explain(run, keyed));
 }

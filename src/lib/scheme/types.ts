@@ -35,8 +35,8 @@ export interface Variant<P extends Parts> {
   saltLength?: number;
   /** The signature's text read in another encoding than the scheme's. */
   encoding?: SignatureEncoding;
-  /** An ECDSA signature written as DER (OpenSSL, Java) where the scheme wants raw r‖s. */
-  der?: true;
+  /** The signature's bytes read as ECDSA DER, where the scheme wants raw r‖s (as JWS does). */
+  der?: boolean;
   /** For the report: which part differs, and that part as signed and as sent. */
   part: string;
   signed: string;
@@ -134,10 +134,20 @@ export interface RequestScheme<P extends Parts = Parts> {
   alsoSigned?(parts: P, input: DoctorInput, signedBy?: VerificationKey): Promise<Finding[]>;
   /** The bytes signed, part by part (joined as they are, as UTF-8). */
   base(parts: P): SignedPart[];
+  /**
+   * The bytes signed, when they are not the base's parts joined as UTF-8 (a JWS signs
+   * base64url(header) "." base64url(payload)): the base then stays readable in the report.
+   */
+  signedBytes?(parts: P): Uint8Array<ArrayBuffer>;
   /** The base in words, for headlines ("timestamp ‖ METHOD ‖ path"). */
   baseWords: string;
   /** Checks of the request alone (timestamp window, required headers). An error: the partner refuses. */
   checks?(parts: P, request: ParsedRequest, nowMs: number): Finding[];
+  /**
+   * Other parts the partner's own verifier also accepts (TrueLayer's tries the path with and without
+   * a trailing slash): a signature over one of them verifies, and `words` say which was signed.
+   */
+  accepts?(parts: P): Iterable<{ parts: Partial<P>; words: Rich }>;
   /** The mistakes this scheme's signers make, shared families first (see mistakes.ts). */
   mistakes: readonly SchemeMistake<P>[];
   /** Codes of the engine's outcomes, when the scheme keeps its own (defaults: ERR_SCHEME_*). */

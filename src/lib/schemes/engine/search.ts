@@ -121,7 +121,7 @@ async function tryAlternative<Ctx>(
       title: m.title,
       explanation: rich`${ours(m.explanation)} It verifies with the key ${c.key.label} when ${ours(alt.part)} is taken as ${alt.signed} instead of ${alt.sent}.`,
       remedy: m.remedy,
-      signed: decoder.decode(alt.bytes),
+      signed: alt.text ?? decoder.decode(alt.bytes),
       sent: input.sentText,
       confirmed: true,
     };

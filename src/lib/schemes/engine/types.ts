@@ -60,6 +60,8 @@ export interface Alternative {
   sent: string;
   /** The whole signed bytes under this mistake (the engine verifies the signature over them). */
   bytes: Uint8Array<ArrayBuffer>;
+  /** Those bytes as the report shows them, when they are not UTF-8 text of the base (a JWS). */
+  text?: string;
   /** Scheme-specific verification variant (e.g. RSA-PSS salt length), passed back to `verifyOver`. */
   variant?: string;
 }
