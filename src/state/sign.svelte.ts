@@ -8,7 +8,6 @@ import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
 import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
 import { V2 } from '../lib/schemes/qit-v2/sign';
 import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
-import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
@@ -36,7 +35,7 @@ export class SignForms {
     return servedPartner(keyring.keys, profiles.list);
   }
 
-  /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
+  /** Key pairs that can sign the given family. */
   pairsFor(kind: PairKind) {
     return pairsFor(kind);
   }
@@ -55,34 +54,17 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
+    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
     const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'rsa' | 'p521' | 'binance') => {
+    const pick = (kind: 'rsa' | 'p521') => {
       const pairs = this.pairsFor(kind);
       return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
     };
-    if (scheme === 'binance') {
-      // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
-      // and signature itself when it signs. A value holding a line break keeps the lines encoded.
-      const q = input.url.indexOf('?');
-      const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
-      this.tab = 'binance';
-      signStates.fill('binance', {
-        method: method === 'GET' || method === 'DELETE' ? method : 'POST',
-        url: q === -1 ? input.url : input.url.slice(0, q),
-        query: form.query,
-        body: form.body,
-        encoded: form.encoded,
-        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-        key: pick('binance'),
-      });
-      return;
-    }
     if (scheme === 'qredo') {
       this.tab = 'qredo';
       const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();

@@ -17,7 +17,7 @@ import { ok, problem, type Finding } from '../trust/finding';
 import * as say from '../trust/headline';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
-import type { EngineOutcome, Parts, RequestScheme, Variant } from './types';
+import { encodingFor, type EngineOutcome, type Parts, type RequestScheme, type Variant } from './types';
 
 const enc = new TextEncoder();
 
@@ -70,6 +70,8 @@ interface Run<P extends Parts> {
   parts: P;
   findings: Finding[];
   signature: string;
+  /** Other texts of the signature the mistakes read (as written before the way it was sent changed it). */
+  texts: Set<string>;
   code(o: EngineOutcome): ErrorCode;
 }
 
@@ -106,7 +108,7 @@ function sigFor(signature: string, encoding: SignatureEncoding, wanted?: Signatu
 /** The scheme's mistakes as the search's mistakes: each variant becomes bytes to verify. */
 function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternative>>[] {
   const { scheme, input } = run;
-  return scheme.mistakes.map((m) => ({
+  return [...scheme.mistakes, ...(scheme.pairs ?? [])].map((m) => ({
     id: m.code,
     code: m.code,
     title: m.title,
@@ -114,8 +116,9 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
     remedy: m.remedy,
     *alternatives(parts: P): Iterable<Alternative> {
       for (const v of m.variants(parts, input.request)) {
+        if (v.signature !== undefined) run.texts.add(v.signature);
         const signedParts = { ...parts, ...v.parts } as P;
-        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding };
+        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding, signature: v.signature };
         yield {
           part: v.part,
           signed: v.signed,
@@ -136,10 +139,13 @@ async function verifyVariant(
   bytes: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
-  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding'>;
-  const sig = sigFor(run.signature, run.scheme.encoding, how.encoding);
-  if (!sig) return false;
+  const how = JSON.parse(variant ?? '{}') as Pick<
+    Variant<Parts>,
+    'alg' | 'saltLength' | 'encoding' | 'signature'
+  >;
   const alg = how.alg ?? (c.alg as AlgId);
+  const sig = sigFor(how.signature ?? run.signature, encodingFor(run.scheme, alg), how.encoding);
+  if (!sig) return false;
   const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
   const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
   return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
@@ -178,7 +184,9 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
       ...(label ? { keyLabel: label } : {}),
     });
   }
-  const readings = readSignature(run.signature, scheme.encoding).map((r) => r.bytes);
+  const readings = [run.signature, ...run.texts].flatMap((t) =>
+    readSignature(t, scheme.encoding).map((r) => r.bytes),
+  );
   const rsaPkcs1 = scheme.algorithms.some((a) => a.startsWith('RS') || a.startsWith('PS'));
   const made = await whoMadeIt(
     candidates.map((c) => c.key),
@@ -198,6 +206,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     partner,
     base: scheme.baseWords,
     want: ALGORITHMS[scheme.algorithms[0]!].words,
+    used: made.kind === 'made-by' && made.padding === 'pss' ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
   const code = run.code(outcome);
   run.findings.push(
@@ -229,7 +238,15 @@ export async function verifyScheme<P extends Parts>(
     const findings = [problem('signature', read.code, 'error', 'signature', read.words)];
     return result({ scheme, findings, input }, read.words, { failCode: read.code });
   }
-  const run: Run<P> = { scheme, input, parts: read.parts, signature: read.signature, findings: [], code };
+  const run: Run<P> = {
+    scheme,
+    input,
+    parts: read.parts,
+    signature: read.signature,
+    texts: new Set(),
+    findings: [],
+    code,
+  };
   run.findings.push(...(scheme.checks?.(read.parts, input.request, input.nowMs) ?? []));
   const partner = PARTNER_NAMES[scheme.partner];
   const base = scheme.base(read.parts);
@@ -246,25 +263,42 @@ export async function verifyScheme<P extends Parts>(
     run.findings.push(problem('signature', code('noKey'), 'error', 'signature', say.noKey(partner, need)));
     return with_(result(run, say.noKey(partner, need)));
   }
-  const own = sigFor(read.signature, scheme.encoding);
-  if (!own) {
+  const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
+  if (!keyed.some(own)) {
+    // Another reading may still be a confirmed mistake (base64url for base64 …), or name the RSA key
+    // that made it: that alone is told.
+    const before = run.findings.length;
+    const explained = await explain(run, keyed);
+    const told = explained.diagnoses[0];
+    if (told?.confirmed || (told && told.code !== code('differ'))) return with_(explained);
+    run.findings.length = before;
     const words = say.unreadable(partner, scheme.encoding);
     run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
-    // Another reading may still be a confirmed mistake (base64url for base64 …).
-    const explained = await explain(run, keyed);
-    return with_(explained.diagnoses[0]?.confirmed ? explained : result(run, words));
+    return with_(result(run, words));
   }
   const bytes = baseBytes(scheme, read.parts);
   for (const k of keyed) {
-    if (!(await verifySignature(k.alg, k.crypto, own, bytes))) continue;
+    const sig = own(k);
+    if (!sig || !(await verifySignature(k.alg, k.crypto, sig, bytes))) continue;
     const label = k.candidate.key.label;
     const words = ALGORITHMS[k.alg].words;
     run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
-    const refused = run.findings.find((f) => f.severity === 'error');
-    const headline = refused
-      ? say.heldButRefused(label, partner, refused.parts)
+    const refused = run.findings.filter((f) => f.severity === 'error');
+    const headline = refused[0]
+      ? say.heldButRefused(label, partner, refused[0].parts)
       : say.verified(label, words, scheme.baseWords);
-    return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label }));
+    // What the partner refuses, each as a diagnosis beside the bytes signed (they are the ones sent).
+    const sent = baseText(scheme, read.parts);
+    const diagnoses = refused.map((f) => ({
+      code: f.code as ErrorCode,
+      title: `${f.label}: ${partner} would refuse this request`,
+      explanation: f.parts,
+      remedy: 'Fix what is described, sign again and send exactly the bytes signed.',
+      signed: sent,
+      sent,
+      confirmed: false,
+    }));
+    return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label, diagnoses }));
   }
   return with_(await explain(run, keyed));
 }

@@ -10,7 +10,7 @@ import { KeybenchError } from '../errors';
 import { curlCommand, shellQuote } from '../partners/shell';
 import type { SchemeForm, SignerKey, SignOutput } from '../schemes/engine/types';
 import { baseBytes } from './check';
-import type { Parts, RequestScheme } from './types';
+import { encodingFor, type Parts, type RequestScheme } from './types';
 
 /** The key type a form offers for an algorithm. */
 function keyTypeOfAlg(alg: AlgId): 'RSA' | 'EC' | 'OKP' | 'secret' {
@@ -63,7 +63,7 @@ export async function signScheme<P extends Parts>(
   const signer = await signerFor(scheme, key);
   const signature = encodeAs(
     await signBytes(signer.alg, signer.key, baseBytes(scheme, parts)),
-    scheme.encoding,
+    encodingFor(scheme, signer.alg),
   );
   const request = scheme.signer.request(parts, signature, values);
   const shown = scheme.signer.shown?.map((n) => n.toLowerCase());

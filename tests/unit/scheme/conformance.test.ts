@@ -16,7 +16,7 @@ import { parseRequest } from '../../../src/lib/request/parse';
 import type { ParsedRequest } from '../../../src/lib/request/types';
 import { baseBytes, verifyScheme } from '../../../src/lib/scheme/check';
 import { signScheme } from '../../../src/lib/scheme/sign';
-import type { Parts, RequestScheme } from '../../../src/lib/scheme/types';
+import { encodingFor, type Parts, type RequestScheme } from '../../../src/lib/scheme/types';
 import type { FormValues, SignerKey } from '../../../src/lib/schemes/engine/types';
 import { contextOfScheme } from '../../../src/lib/trust/roles';
 import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
@@ -137,6 +137,9 @@ describe.each(ids)('scheme %s', (id) => {
         const variant = 'parts' in read ? firstVariant(mistake, read.parts, asSent) : undefined;
         if (!variant) continue;
         tried = true;
+        // How the request carried the signature (a raw +), not the parts: the engine's signer
+        // cannot send it; the scheme's own tests make that request (binance.test.ts).
+        if (variant.signature !== undefined) break;
         const alg = variant.alg ?? scheme.algorithms[0]!;
         const node = {
           ...ALGORITHMS[alg].signParams,
@@ -146,7 +149,7 @@ describe.each(ids)('scheme %s', (id) => {
           ALGORITHMS[alg].importParams.name === 'RSA-PSS' ? (k.pssPrivateKey ?? k.privateKey) : k.privateKey;
         const bytes = baseBytes(scheme, { ...parts, ...variant.parts } as Parts);
         const sig = new Uint8Array(await crypto.subtle.sign(node, signingKey, bytes));
-        const text = encodeAs(sig, variant.encoding ?? scheme.encoding);
+        const text = encodeAs(sig, variant.encoding ?? encodingFor(scheme, alg));
         const sent = scheme.signer.request(parts, text, values);
         expect(sent.url).toBe(good.url);
         const request: ParsedRequest = { source: 'curl', notes: [], ...sent };
