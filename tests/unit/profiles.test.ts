@@ -102,10 +102,6 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           ],
           'ERR_QIT_',
         ],
-        binance: [
-          ['../schemes/binance/check.ts', '../schemes/binance/checks.ts', '../schemes/binance/mistakes.ts'],
-          'ERR_BINANCE_',
-        ],
         snowflake: [
           ['account.ts', 'token-check.ts', 'rules.ts', 'sign.ts', 'times.ts'].map(
             (f) => `../schemes/snowflake-jwt/${f}`,
