@@ -15,7 +15,7 @@ import { ours, rich, type Rich } from '../../rich';
 import { together } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormField } from '../engine/types';
+import type { FieldValue, FormField, FormValues } from '../engine/types';
 
 type P = { query: string; body: string };
 type Mistake = SchemeMistake<P>;
@@ -94,16 +94,12 @@ function parseParams(text: string, what: string, encoded: boolean): [string, str
   });
 }
 
-const STEPS = [
-  [86_400_000, 'days'],
-  [3_600_000, 'h'],
-  [60_000, 'min'],
-] as const;
+const STEPS = { days: 86_400_000, h: 3_600_000, min: 60_000 };
 /** A duration in words (ms, s, min, h, days). */
 function fmtMs(ms: number): string {
   const a = Math.abs(ms);
   if (a < 1000) return `${Math.round(a)} ms`;
-  const [size, unit] = STEPS.find(([s]) => a >= 2 * s) ?? [1000, 's'];
+  const [unit, size] = Object.entries(STEPS).find(([, s]) => a >= 2 * s) ?? ['s', 1000];
   return `${(a / size).toFixed(1)} ${unit}`;
 }
 
@@ -179,6 +175,8 @@ function checks(req: ParsedRequest, nowMs: number): Finding[] {
   return out;
 }
 
+/** What a variant shows: the part that differs, as signed and as sent. */
+const shown = (part: string, signed: string, sent: string) => ({ part, signed, sent });
 /** A mistake from its words and variants. */
 const mistake = (
   code: ErrorCode,
@@ -194,12 +192,7 @@ const rewrite = (f: (s: string) => string, changes: (s: string) => boolean): Mis
     const first = [...split(p.query), ...split(p.body)].find(changes);
     const all = (t: string) => split(t).map(f).join('&');
     if (first)
-      yield {
-        parts: { query: all(p.query), body: all(p.body) },
-        part: 'a parameter',
-        signed: f(first),
-        sent: first,
-      };
+      yield { parts: { query: all(p.query), body: all(p.body) }, ...shown('a parameter', f(first), first) };
   };
 /** Percent-encoded runs of non-ASCII UTF-8 turned back into text. */
 const rawNonAscii = (s: string) => s.replace(/(?:%[89a-fA-F][0-9a-fA-F])+/g, lenient);
@@ -219,7 +212,7 @@ const TIMESTAMP = mistake(
     const to = /^\d{13}$/.test(v) ? v.slice(0, 10) : /^\d{10}$/.test(v) ? `${v}000` : '';
     if (!to) return;
     list[i] = `${list[i]!.split('=', 1)[0]}=${to}`;
-    yield { parts: { [k]: list.join('&') }, part: 'timestamp', signed: to, sent: v };
+    yield { parts: { [k]: list.join('&') }, ...shown('timestamp', to, v) };
   },
 );
 
@@ -240,77 +233,50 @@ const DECODED = mistake(
   rewrite(decodedSeg, (s) => /[%+]/.test(s) && decodedSeg(s) !== s && decodedSeg(s) !== rawNonAscii(s)),
 );
 
-/** A mistake in how query and body are joined: the payload it signed instead (null: none here). */
+/** A mistake in how query and body are joined (0) or ordered (1): the payload signed instead ('': none). */
 function join(
-  order: boolean,
+  order: 0 | 1,
   title: string,
   how: string,
-  make: (q: string, b: string, all: string[]) => string | null,
-): Mistake {
-  return mistake(
-    order ? 'ERR_BINANCE_PARAM_ORDER' : 'ERR_BINANCE_CONCAT',
-    title,
-    order
-      ? `The signature was made over the same parameters in another order (${how}). Binance verifies the parameters in the order they are sent.`
-      : `The signature was made over ${how}. Binance signs the query string followed directly by the body, with no separator.`,
-    order
-      ? 'Build the parameter string once and sign exactly that string; do not sort or rebuild the parameters for the request after signing.'
-      : 'Sign query string ‖ body exactly as sent, with nothing between them (and nothing left out); or send every parameter in one place.',
-    function* (p) {
-      const all = [...split(p.query), ...split(p.body)];
-      const text = make(p.query, p.body, all);
-      if (text !== null && text !== `${p.query}${p.body}` && !(order && text === all.join('&')))
-        yield {
-          parts: { query: text, body: '' },
-          part: 'the payload',
-          signed: how,
-          sent: 'query string ‖ body',
-        };
-    },
-  );
+  make: (q: string, b: string, all: string[]) => string,
+) {
+  const explanation = order
+    ? `The signature was made over the same parameters in another order (${how}). Binance verifies the parameters in the order they are sent.`
+    : `The signature was made over ${how}. Binance signs the query string followed directly by the body, with no separator.`;
+  const remedy = order
+    ? 'Build the parameter string once and sign exactly that string; do not sort or rebuild the parameters for the request after signing.'
+    : 'Sign query string ‖ body exactly as sent, with nothing between them (and nothing left out); or send every parameter in one place.';
+  const code = order ? 'ERR_BINANCE_PARAM_ORDER' : 'ERR_BINANCE_CONCAT';
+  return mistake(code, title, explanation, remedy, function* (p) {
+    const all = [...split(p.query), ...split(p.body)];
+    const text = make(p.query, p.body, all);
+    if (text && text !== `${p.query}${p.body}` && !(order && text === all.join('&')))
+      yield { parts: { query: text, body: '' }, ...shown('the payload', how, 'query string ‖ body') };
+  });
 }
-const both = (f: (q: string, b: string) => string) => (q: string, b: string) => (q && b ? f(q, b) : null);
+/** Parameters in another order: `timestamp` moved first or last (a map the client sends in its order). */
 const moved = (first: boolean) => (_q: string, _b: string, all: string[]) => {
   const ts = all.find((s) => nameOf(s) === 'timestamp');
   const rest = all.filter((s) => s !== ts);
-  return ts === undefined ? null : (first ? [ts, ...rest] : [...rest, ts]).join('&');
+  return ts === undefined ? '' : (first ? [ts, ...rest] : [...rest, ts]).join('&');
 };
 const byName = (x: string, y: string) => (nameOf(x) < nameOf(y) ? -1 : nameOf(x) > nameOf(y) ? 1 : 0);
+// Those of query and body only when the request has both.
 const JOINS = [
+  join(0, 'Query and body joined with & before signing', 'query & body', (q, b) => q && b && `${q}&${b}`),
+  join(0, 'Body signed before the query', 'body ‖ query', (q, b) => q && b && `${b}${q}`),
+  join(0, 'Only the query string signed', 'the query string alone', (q, b) => b && q),
+  join(0, 'Only the body signed', 'the body alone', (q, b) => q && b),
   join(
-    false,
-    'Query and body joined with & before signing',
-    'query & body, with an & between them',
-    both((q, b) => `${q}&${b}`),
-  ),
-  join(
-    false,
-    'Body signed before the query',
-    'body ‖ query',
-    both((q, b) => `${b}${q}`),
-  ),
-  join(
-    false,
-    'Only the query string signed',
-    'the query string alone, without the body',
-    both((q) => q),
-  ),
-  join(
-    false,
-    'Only the body signed',
-    'the body alone, without the query string',
-    both((_q, b) => b),
-  ),
-  join(
-    true,
+    1,
     'Body parameters signed before the query parameters',
-    'body parameters first',
-    both((q, b) => `${b}&${q}`),
+    'body first',
+    (q, b) => q && b && `${b}&${q}`,
   ),
-  join(true, 'Parameters signed with timestamp moved first', 'timestamp moved first', moved(true)),
-  join(true, 'Parameters signed with timestamp moved last', 'timestamp moved last', moved(false)),
-  join(true, 'Parameters signed in sorted order', 'sorted by name', (_q, _b, all) =>
-    [...all].sort(byName).join('&'),
+  join(1, 'Parameters signed with timestamp moved first', 'timestamp moved first', moved(true)),
+  join(1, 'Parameters signed with timestamp moved last', 'timestamp moved last', moved(false)),
+  join(1, 'Parameters signed in sorted order', 'sorted by name', (_q, _b, l) =>
+    [...l].sort(byName).join('&'),
   ),
 ];
 
@@ -323,7 +289,7 @@ const NOT_ENCODED = mistake(
   function* (_p, req) {
     const raw = sent(req).sigRaw ?? '';
     const literal = lenient(raw.replace(/\+/g, '%2B'));
-    if (raw) yield { signature: literal, part: 'signature', signed: literal, sent: lenient(raw) };
+    if (raw) yield { signature: literal, ...shown('signature', literal, lenient(raw)) };
   },
 );
 
@@ -333,15 +299,24 @@ const BASE64URL = mistake(
   'The signature is base64url (- and _, often without = padding). Binance reads standard base64 (+ and /, with padding), so it decodes other bytes.',
   'Encode the signature with standard base64 and padding (Buffer.toString("base64"), base64.b64encode, base64.StdEncoding), then percent-encode it.',
   function* () {
-    yield { encoding: 'base64url', part: 'signature', signed: 'base64url', sent: 'base64' };
+    yield { encoding: 'base64url', ...shown('signature', 'base64url', 'base64') };
   },
 );
 
 /** The single mistakes by rank (timestamp, encoding, join, signature): two of different ranks make a pair. */
 const RANKS: Mistake[][] = [[TIMESTAMP], [NON_ASCII, DECODED], JOINS, [NOT_ENCODED, BASE64URL]];
+const later = (i: number) => RANKS.slice(i + 1).flat();
+const PAIRS = RANKS.flatMap((a, i) => a.flatMap((x) => later(i).map((y) => together(x, y))));
 
+/** What the Sign form asks to change. */
+const ASK = {
+  url: 'The URL must be the endpoint without a query (https://api.binance.com/api/v3/order): keybench adds the parameters.',
+  reserved: 'keybench adds timestamp, recvWindow and signature itself.',
+  window: `recvWindow must be a number of milliseconds more than 0 and at most ${MAX_WINDOW} (Binance's maximum).`,
+};
 const UNITS = ['ms (milliseconds, 13 digits)', 'µs (microseconds, 16 digits)'];
 const HELP = {
+  method: 'The HTTP method sent.',
   key: 'An Ed25519 or RSA key pair registered with Binance, or the API secret (HMAC-SHA256).',
   url: 'The endpoint without a query: keybench adds the parameters.',
   query: 'One name=value a line (keybench encodes it), or a query string a=1&b=2 on one line.',
@@ -349,6 +324,9 @@ const HELP = {
   unit: 'The timestamp is taken when you sign: send the request within the window.',
   recvWindow: `Milliseconds, at most ${MAX_WINDOW}; leave empty to omit it (Binance then uses 5000).`,
 };
+const ENCODED =
+  'Lines are percent-encoded, as sent (note=a%0Ab): keybench decodes each, then encodes it its way';
+const BODY = 'side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2';
 const field = (
   name: string,
   label: string,
@@ -387,13 +365,7 @@ export default defineScheme<P>({
   baseWords: 'the query string ‖ body',
   checks: (_p, req, nowMs) => checks(req, nowMs),
   mistakes: RANKS.flat(),
-  pairs: RANKS.flatMap((a, i) =>
-    a.flatMap((x) =>
-      RANKS.slice(i + 1)
-        .flat()
-        .map((y) => together(x, y)),
-    ),
-  ),
+  pairs: PAIRS,
   codes: {
     noSignature: 'ERR_BINANCE_NO_SIGNATURE',
     unreadable: 'ERR_BINANCE_SIGNATURE',
@@ -405,52 +377,29 @@ export default defineScheme<P>({
   signer: {
     fields: [
       field('key', 'Key pair', 'key', '', HELP.key),
-      field('method', 'Method', 'choice', 'POST', 'The HTTP method sent.', {
-        options: ['GET', 'POST', 'DELETE'],
-      }),
+      field('method', 'Method', 'choice', 'POST', HELP.method, { options: ['GET', 'POST', 'DELETE'] }),
       field('url', 'URL', 'text', 'https://api.binance.com/api/v3/order', HELP.url, { remember: true }),
       field('query', 'Query parameters', 'textarea', 'symbol=BTCUSDT', HELP.query),
-      field(
-        'body',
-        'Body parameters',
-        'textarea',
-        'side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2',
-        HELP.body,
-        { when: (v: Record<string, FieldValue>) => v['method'] !== 'GET' },
-      ),
-      field(
-        'encoded',
-        'Lines are percent-encoded, as sent (note=a%0Ab): keybench decodes each, then encodes it its way',
-        'checkbox',
-        false,
-        'How a value holding a line break or & fits on one line.',
-      ),
+      field('body', 'Body parameters', 'textarea', BODY, HELP.body, {
+        when: (v: FormValues) => v['method'] !== 'GET',
+      }),
+      field('encoded', ENCODED, 'checkbox', false, 'How a value holding a line break or & fits on one line.'),
       field('apiKey', 'API key', 'text', '', 'Sent as X-MBX-APIKEY (it is not signed).'),
       field('unit', 'Timestamp unit', 'choice', UNITS[0]!, HELP.unit, { options: UNITS }),
       field('recvWindow', 'recvWindow', 'integer', 5000, HELP.recvWindow),
     ],
     parts(values, nowMs) {
       const method = str(values['method']).toUpperCase() || 'POST';
-      if (!/^https?:\/\/[^?#]+$/.test(str(values['url']).trim()))
-        throw input(
-          'The URL must be the endpoint without a query (https://api.binance.com/api/v3/order): keybench adds the parameters.',
-        );
+      if (!/^https?:\/\/[^?#]+$/.test(str(values['url']).trim())) throw input(ASK.url);
       const encoded = values['encoded'] === true;
       const params = parseParams(str(values['query']), 'Query parameters', encoded);
       const bodyParams = method === 'GET' ? [] : parseParams(str(values['body']), 'Body parameters', encoded);
       const reserved = [...params, ...bodyParams].find(([k]) => ADDED.test(k));
-      if (reserved)
-        throw input(
-          `Leave out the parameter ${reserved[0]}: keybench adds timestamp, recvWindow and signature itself.`,
-        );
-      const rw =
-        values['recvWindow'] === '' || values['recvWindow'] === undefined
-          ? null
-          : Number(values['recvWindow']);
-      if (rw !== null && !(rw > 0 && rw <= MAX_WINDOW))
-        throw input(
-          `recvWindow must be a number of milliseconds more than 0 and at most ${MAX_WINDOW} (Binance's maximum).`,
-        );
+      if (reserved) throw input(`Leave out ${reserved[0]}: ${ASK.reserved}`);
+      const rw = ['', undefined].includes(values['recvWindow'] as string)
+        ? null
+        : Number(values['recvWindow']);
+      if (rw !== null && !(rw > 0 && rw <= MAX_WINDOW)) throw input(ASK.window);
       const ts = str(values['unit']).startsWith('µs') ? Math.floor(nowMs * 1000) : Math.floor(nowMs);
       const added = [
         ['timestamp', String(ts)],
