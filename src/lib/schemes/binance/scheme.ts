@@ -49,12 +49,9 @@ function sent(req: ParsedRequest) {
 
 /** One value as Python's urlencode writes it (the connector's encoder): space as +, `~` kept. */
 function formEncode(text: string): string {
-  let e = '';
-  try {
-    e = encodeURIComponent(text);
-  } catch {
-    throw input('A parameter is not valid Unicode (a lone surrogate).');
-  }
+  // encodeURIComponent throws on a lone surrogate, which no UTF-8 can carry.
+  if (/\p{Surrogate}/u.test(text)) throw input('A parameter is not valid Unicode (a lone surrogate).');
+  const e = encodeURIComponent(text);
   return e.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }
 
