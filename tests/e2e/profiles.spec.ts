@@ -16,13 +16,15 @@ test('the partner profile picker offers the key types each partner takes, the su
     'QI Tech',
     'Binance',
     'Snowflake',
-    // client assertions (issue 20)
+    // client assertions
     'Microsoft Entra ID',
     'Okta',
     'Auth0',
     'Google Cloud',
     'Salesforce',
-    // message-level encryption (issue 27)
+    // request signers on the scheme pipeline
+    'Bybit',
+    // message-level encryption
     'Visa MLE',
     'CyberSource MLE',
     'Mastercard encryption',

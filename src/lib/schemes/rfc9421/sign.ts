@@ -6,7 +6,8 @@
 import { parseItem, serializeDictionary, type Item, type Parameters } from 'structured-headers';
 import { KeybenchError } from '../../errors';
 import { rich } from '../../rich';
-import { algorithmForCryptoKey, ALGORITHMS, signBytes, type HttpSigAlg } from './algorithms';
+import { importHmacSigner, signBytes } from '../../crypto/signature';
+import { algorithmForCryptoKey, ALGORITHMS, type HttpSigAlg } from './algorithms';
 import { baseLines, buildBase, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { contentDigest, type DigestAlg } from './digest';
@@ -101,10 +102,7 @@ async function keyAndAlg(input: SignInput): Promise<{ key: CryptoKey; alg: HttpS
   if (!('type' in input.key)) {
     const secret = input.key.secret;
     if (secret.length === 0) throw bad('The HMAC secret is empty.');
-    const key = await crypto.subtle.importKey('raw', secret, ALGORITHMS['hmac-sha256'].importParams, false, [
-      'sign',
-    ]);
-    return { key, alg: 'hmac-sha256' };
+    return { key: await importHmacSigner(secret, 'HS256'), alg: 'hmac-sha256' };
   }
   const implied = algorithmForCryptoKey(input.key);
   const alg = input.alg ?? implied;
@@ -143,7 +141,7 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
   }
   const built = buildBase(request, covered, params);
   if (!built.ok) throw new KeybenchError(built.code, built.parts);
-  const sig = await signBytes(alg, key, new TextEncoder().encode(built.base.text));
+  const sig = await signBytes(ALGORITHMS[alg].id, key, new TextEncoder().encode(built.base.text));
   const signatureInput = serializeDictionary(new Map([[label, [covered, params]]]));
   const signature = serializeDictionary(new Map([[label, [sig.buffer, new Map() as Parameters]]]));
   added.push(['Signature-Input', signatureInput], ['Signature', signature]);
