@@ -26,7 +26,7 @@ export function newScheme({ id, name, root }) {
   const owner = readFileSync(ownerFile, 'utf8');
   const list = /export const PARTNER_OWNERS = \[\n([\s\S]*?)\] as const;/.exec(owner);
   if (!list) throw new Error(`${ownerFile}: PARTNER_OWNERS not found.`);
-  if (list[1].includes(`'${id}'`)) throw new Error(`The id "${id}" is already a partner's.`);
+  if ((list[1] ?? '').includes(`'${id}'`)) throw new Error(`The id "${id}" is already a partner's.`);
   const orders = readdirSync(join(lib, 'partners'))
     .filter((f) => f.endsWith('.profile.ts'))
     .map((f) => Number(/\border: (\d+)/.exec(readFileSync(join(lib, 'partners', f), 'utf8'))?.[1] ?? 0));
@@ -34,7 +34,7 @@ export function newScheme({ id, name, root }) {
     text
       .replaceAll('__ID__', id)
       .replaceAll('__NAME__', name.trim())
-      .replaceAll('__TYPE__', id[0].toUpperCase() + id.slice(1))
+      .replaceAll('__TYPE__', id.slice(0, 1).toUpperCase() + id.slice(1))
       .replaceAll('__HDR__', id.toUpperCase())
       .replaceAll('__LHDR__', id)
       .replaceAll('__ORDER__', String(Math.max(0, ...orders) + 1));
@@ -59,7 +59,7 @@ export function newScheme({ id, name, root }) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--root');
-  const root = at >= 0 ? args.splice(at, 2)[1] : join(dirname(fileURLToPath(import.meta.url)), '..');
+  const root = at >= 0 ? (args.splice(at, 2)[1] ?? '.') : join(dirname(fileURLToPath(import.meta.url)), '..');
   const [id, ...name] = args;
   try {
     const written = newScheme({ id: id ?? '', name: name.join(' '), root });
