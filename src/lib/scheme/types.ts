@@ -54,6 +54,12 @@ export interface SchemeMistake<P extends Parts> {
   remedy: string;
   /** The alternatives for one request, made lazily; a throw means "cannot apply here". */
   variants(parts: P, request: ParsedRequest): Iterable<Variant<P>>;
+  /**
+   * A mistake in how the request carries the signature, not in what is signed (a raw + in a form):
+   * the request as that signer sends it, made from a correct one (undefined: the same here). The
+   * conformance suite makes the mistake with it.
+   */
+  sentAs?(request: ParsedRequest): ParsedRequest | undefined;
 }
 
 /** A request the scheme refuses before any key is tried (no signature, a header it cannot read). */

@@ -282,17 +282,26 @@ const JOINS = [
 ];
 
 // A raw + in a query or form body reads as a space: the signature Binance decodes is another.
-const NOT_ENCODED = mistake(
-  'ERR_BINANCE_SIGNATURE_NOT_ENCODED',
-  'Signature sent without percent-encoding',
-  'The signature is sent with a raw + in it. A + in a query string or form body decodes to a space on the server, so Binance reads another signature than the one made; it verifies only when the + is read as +.',
-  'Percent-encode the base64 signature before appending it (encodeURIComponent in JavaScript, urllib.parse.quote(sig, safe="") or urlencode in Python, url.QueryEscape in Go): + becomes %2B, / %2F and = %3D.',
-  function* (_p, req) {
+const NOT_ENCODED: Mistake = {
+  ...mistake(
+    'ERR_BINANCE_SIGNATURE_NOT_ENCODED',
+    'Signature sent without percent-encoding',
+    'The signature is sent with a raw + in it. A + in a query string or form body decodes to a space on the server, so Binance reads another signature than the one made; it verifies only when the + is read as +.',
+    'Percent-encode the base64 signature before appending it (encodeURIComponent in JavaScript, urllib.parse.quote(sig, safe="") or urlencode in Python, url.QueryEscape in Go): + becomes %2B, / %2F and = %3D.',
+    function* (_p, req) {
+      const raw = sent(req).sigRaw ?? '';
+      const literal = lenient(raw.replace(/\+/g, '%2B'));
+      if (raw.includes('+')) yield { signature: literal, ...shown('signature', literal, lenient(raw)) };
+    },
+  ),
+  sentAs(req) {
     const raw = sent(req).sigRaw ?? '';
-    const literal = lenient(raw.replace(/\+/g, '%2B'));
-    if (raw) yield { signature: literal, ...shown('signature', literal, lenient(raw)) };
+    const text = lenient(raw);
+    // The signature ends the request: written as it is, its + unencoded.
+    const swap = (t: string) => (t.endsWith(`signature=${raw}`) ? `${t.slice(0, -raw.length)}${text}` : t);
+    return text.includes('+') ? { ...req, url: swap(req.url), body: swap(req.body) } : undefined;
   },
-);
+};
 
 const BASE64URL = mistake(
   'ERR_BINANCE_BASE64URL',
