@@ -5,6 +5,7 @@
  */
 import { parseItem, serializeDictionary, type Item, type Parameters } from 'structured-headers';
 import { KeybenchError } from '../../errors';
+import { curlCommand, shellQuote } from '../../partners/shell';
 import { rich } from '../../rich';
 import { importHmacSigner, signBytes } from '../../crypto/signature';
 import { algorithmForCryptoKey, ALGORITHMS, type HttpSigAlg } from './algorithms';
@@ -163,16 +164,8 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
   };
 }
 
-/** Single-quote a word for a POSIX shell. */
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** A curl command that sends exactly this request (method, URL, header lines in order, body bytes). */
-export function curlOf(req: RequestParts): string {
-  return [
-    `curl -X ${q(req.method)} ${q(req.url)}`,
-    ...req.headers.map(([k, v]) => `  -H ${q(`${k}: ${v}`)}`),
-    ...(req.body !== '' ? [`  --data-raw ${q(req.body)}`] : []),
-  ].join(' \\\n');
+function curlOf(req: RequestParts): string {
+  const body = req.body !== '' ? [`  --data-raw ${shellQuote(req.body)}`] : [];
+  return curlCommand(shellQuote(req.method), shellQuote(req.url), req.headers, body);
 }
