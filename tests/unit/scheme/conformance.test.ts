@@ -179,11 +179,12 @@ describe.each(ids)('scheme %s', (id) => {
   it('a request with a changed signed part or no signature is never verified', async () => {
     const scheme = await load();
     const k = await keyPairFor(scheme.algorithms[0]!, true);
-    // A request whose body is signed when an example has one (Kalshi signs none); else the path changes.
+    // A request whose body is signed when an example has one (Kalshi signs none; Binance signs its
+    // start, the signature ends it); else the path changes.
     const outs = await Promise.all(examples(scheme).map((v) => signScheme(scheme, v, k.signer, NOW)));
     const signsBody = (o: (typeof outs)[number]) => {
       const body = received(o.curl).body;
-      return body !== '' && o.base.some((p) => p.text.includes(body));
+      return body !== '' && o.base.some((p) => p.text.includes(body.slice(0, 16)));
     };
     const out = outs.find(signsBody) ?? outs[0]!;
     const req = received(out.curl);
@@ -193,7 +194,7 @@ describe.each(ids)('scheme %s', (id) => {
     const body = signsBody(out);
     const tampered = {
       ...req,
-      body: body ? `${req.body} ` : req.body,
+      body: body ? ` ${req.body}` : req.body,
       url: body ? req.url : req.url.replace(/(\?|#|$)/, 'x$1'),
     };
     expect((await verdictOf(scheme, tampered, k.trusted)).state).toBe('failed');
