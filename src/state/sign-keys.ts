@@ -2,10 +2,10 @@
 import { keyTypeOf } from '../lib/keys/key-type';
 import { keyring } from './keyring.svelte';
 
-/** Which pairs: any, RSA, P-521, or Binance's (RSA or Ed25519). */
-export type PairKind = 'any' | 'rsa' | 'p521' | 'binance';
+/** Which pairs: any, RSA or P-521. */
+export type PairKind = 'any' | 'rsa' | 'p521';
 
-/** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
+/** Key pairs that can sign the given family. */
 export function pairsFor(kind: PairKind) {
   return keyring.pairs.filter((k) => {
     // An encryption key pair decrypts only: no signer offers it.
@@ -13,8 +13,6 @@ export function pairsFor(kind: PairKind) {
     if (kind === 'any') return true;
     // A key generated for RSA-PSS (Entra's PS256) cannot sign PKCS#1 v1.5, which these schemes use.
     if (k.privateKey?.algorithm.name === 'RSA-PSS') return false;
-    if (kind === 'binance')
-      return k.publicKey.algorithm.name === 'Ed25519' || keyTypeOf(k.publicKey).kty === 'RSA';
     const t = keyTypeOf(k.publicKey);
     return kind === 'rsa' ? t.kty === 'RSA' : t.kty === 'EC' && t.curve === 'P-521';
   });

@@ -5,7 +5,6 @@
  */
 import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/partners/sign-tabs';
 import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
-import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
@@ -33,7 +32,7 @@ export class SignForms {
     return servedPartner(keyring.keys, profiles.list);
   }
 
-  /** Key pairs that can sign the given family ('binance': RSA or Ed25519). */
+  /** Key pairs that can sign the given family. */
   pairsFor(kind: PairKind) {
     return pairsFor(kind);
   }
@@ -60,37 +59,18 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qredo' | 'binance',
+    scheme: 'qredo',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
     const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'rsa' | 'binance') => {
-      const pairs = this.pairsFor(kind);
-      return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
-    };
-    if (scheme === 'binance') {
-      // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
-      // and signature itself when it signs. A value holding a line break keeps the lines encoded.
-      const q = input.url.indexOf('?');
-      const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
-      this.tab = 'binance';
-      signStates.fill('binance', {
-        method: method === 'GET' || method === 'DELETE' ? method : 'POST',
-        url: q === -1 ? input.url : input.url.slice(0, q),
-        query: form.query,
-        body: form.body,
-        encoded: form.encoded,
-        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-        key: pick('binance'),
-      });
-      return;
-    }
-    this.tab = 'qredo';
-    const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();
-    signStates.fill('qredo', {
+    const pairs = this.pairsFor('rsa');
+    const key = (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
+    this.tab = scheme;
+    const current = signStates.valueOf(scheme, 'apiKey') ?? storedQredoApiKey();
+    signStates.fill(scheme, {
       method,
       url: input.url,
       // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
@@ -99,7 +79,7 @@ export class SignForms {
       ...(input.apiKey ? { apiKey: input.apiKey } : {}),
       timestamp: qredoTimestamp(now),
       nonce: qredoNonce(now),
-      key: pick('rsa'),
+      key,
     });
     // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
     if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');

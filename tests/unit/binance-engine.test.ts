@@ -6,20 +6,13 @@
 import { createHmac, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import binanceProfile from '../../src/lib/partners/binance.profile';
 import type { ParsedRequest } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
-import { readSent, sentParts, sigReadings } from '../../src/lib/schemes/binance/base';
-import check, { diagnoseBinance } from '../../src/lib/schemes/binance/check';
-import {
-  BINANCE_MISTAKES,
-  PAIRED_MISTAKES,
-  SINGLE_MISTAKES,
-  type BinanceCtx,
-} from '../../src/lib/schemes/binance/mistakes';
-import { binancePayload, payloadParts } from '../../src/lib/schemes/binance/payload';
-import { signBinance } from '../../src/lib/schemes/binance/sign';
+import { baseText } from '../../src/lib/scheme/check';
+import { signScheme } from '../../src/lib/scheme/sign';
 import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
+import type { FormValues } from '../../src/lib/schemes/engine/types';
+import { binance, diagnoseBinance, binanceParts } from './binance-helpers';
 
 const ed = generateKeyPairSync('ed25519');
 const TS = 1668481559918;
@@ -28,6 +21,12 @@ const API = 'https://api.binance.com/api/v3/order';
 const Q = 'symbol=BTCUSDT&side=SELL&type=LIMIT';
 const B = `timeInForce=GTC&quantity=1&price=0.2&timestamp=${TS}&recvWindow=5000`;
 const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
+
+/** The Sign form's values: its defaults, then `v`. */
+const formValues = (v: FormValues): FormValues => ({
+  ...Object.fromEntries(binance.signer.fields.map((f) => [f.name, f.default as FormValues[string]])),
+  ...v,
+});
 
 const ourWords = (r: Rich) => r.filter((p): p is string => typeof p === 'string').join('');
 
@@ -66,9 +65,9 @@ const hmacSig = (payload: string, secret = SECRET) =>
   createHmac('sha256', secret).update(payload).digest('hex');
 
 describe('the Binance check on the engine', () => {
+  const check = REQUEST_CHECKS.find((c) => c.id === 'binance')!;
   it('is the check the registry loads, recognised by X-MBX-APIKEY and signature=', async () => {
-    const loaded = REQUEST_CHECKS;
-    expect(loaded.find((c) => c.id === 'binance')).toBe(check);
+    expect(check).toBeDefined();
     expect(check.signedHeaders).toEqual(['x-mbx-apikey', 'content-type']);
     const req = request(Q, B, 'abc');
     expect(check.recognise(req)).toBe(3);
@@ -116,62 +115,59 @@ describe('HMAC-SHA256 with the pasted API secret', () => {
     expect(v.diagnoses[0]).toMatchObject({ confirmed: true, signed: `${Q}&${B}` });
   });
 
-  it('signBinance with an HMAC key gives the hex node:crypto gives', async () => {
-    const key = await crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(SECRET),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
+  it('the Sign form with the API secret gives the hex node:crypto gives', async () => {
+    const key = { kind: 'secret', label: 'secret', secret: new TextEncoder().encode(SECRET) } as const;
+    const out = await signScheme(binance, formValues({ apiKey: 'k' }), key, TS);
+    const payload = out.base.map((p) => p.text).join('');
+    expect(out.request.body).toBe(
+      `side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=${TS}&recvWindow=5000&signature=${hmacSig(payload)}`,
     );
-    const s = await signBinance(key, `${Q}${B}`);
-    expect(s.signature).toBe(hmacSig(`${Q}${B}`));
-    expect(s.encoded).toBe(s.signature);
   });
 });
 
-describe('the signature base, part by part', () => {
-  it('the payload a signer builds and the one a request sends are shown as query string and body', () => {
-    const p = binancePayload({ params: [['symbol', 'BTCUSDT']], body: [['side', 'BUY']], timestampMs: TS });
-    expect(
-      payloadParts(p)
-        .map((x) => x.text)
-        .join(''),
-    ).toBe(p.payload);
-    const sent = readSent(request('symbol=BTCUSDT', `side=BUY&timestamp=${TS}`, 'abc'));
-    expect(sentParts(sent).map((x) => x.text)).toEqual(['symbol=BTCUSDT', `side=BUY&timestamp=${TS}`]);
-    expect(sent.text).toBe(p.payload);
+describe('the signature base', () => {
+  it('the payload a signer builds and the one a request sends are the same query string ‖ body', () => {
+    const p = binanceParts(formValues({ query: 'symbol=BTCUSDT', body: 'side=BUY', recvWindow: '' }), TS);
+    const read = binance.read(request('symbol=BTCUSDT', `side=BUY&timestamp=${TS}`, 'abc'));
+    expect('parts' in read && read.parts).toEqual({
+      query: 'symbol=BTCUSDT',
+      body: `side=BUY&timestamp=${TS}`,
+    });
+    expect('parts' in read && baseText(binance, read.parts)).toBe(baseText(binance, p));
   });
 });
 
 describe('Binance mistakes as data', () => {
-  const ctxOf = (query: string, body: string, sig = 'abc'): BinanceCtx => {
-    const sent = readSent(request(query, body, sig));
-    return { q: sent.q, b: sent.b, sigRaw: sent.sigRaw!, readings: sigReadings(sent.sigRaw!) };
+  const partsOf = (query: string, body: string) => {
+    const read = binance.read(request(query, body, 'abc'));
+    if (!('parts' in read)) throw new Error('not read');
+    return read.parts;
   };
-  const texts = (id: string, ctx: BinanceCtx) =>
-    BINANCE_MISTAKES.find((m) => m.id === id)!
-      .alternatives(ctx)
-      .map((a) => new TextDecoder().decode(a.bytes));
+  const all = [...binance.mistakes, ...(binance.pairs ?? [])];
+  const texts = (title: string, query: string, body: string) =>
+    [...all.find((m) => m.title === title)!.variants(partsOf(query, body), request(query, body, 'abc'))].map(
+      (v) => baseText(binance, { ...partsOf(query, body), ...v.parts }),
+    );
 
-  it('each has a unique id and a code the Binance profile lists', () => {
-    const ids = BINANCE_MISTAKES.map((m) => m.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const listed = new Set(binanceProfile.mistakes!.map((m) => m.code));
-    for (const m of BINANCE_MISTAKES) expect(listed.has(m.code), m.id).toBe(true);
-    expect(BINANCE_MISTAKES.length).toBe(SINGLE_MISTAKES.length + PAIRED_MISTAKES.length);
+  it('each has a unique title and a Binance code; a pair for every two of different kinds', () => {
+    const titles = all.map((m) => m.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    for (const m of all) expect(m.code, m.title).toMatch(/^ERR_BINANCE_/);
+    // 1 timestamp, 2 encoding, 8 join, 2 signature mistakes.
+    expect(binance.mistakes.length).toBe(13);
+    expect(binance.pairs!.length).toBe(1 * 12 + 2 * 10 + 8 * 2);
   });
 
   it('gives the whole bytes the mistaken signer signed', () => {
-    const ctx = ctxOf(Q, B);
-    expect(texts('timestamp-signed-seconds', ctx)).toEqual([
-      `${Q}${B.replace(String(TS), String(TS).slice(0, 10))}`,
+    const TS_TITLE = 'Timestamp signed in seconds or milliseconds, sent in the other';
+    expect(texts(TS_TITLE, Q, B)).toEqual([`${Q}${B.replace(String(TS), String(TS).slice(0, 10))}`]);
+    expect(texts('Query and body joined with & before signing', Q, B)).toEqual([`${Q}&${B}`]);
+    expect(texts('Body parameters signed before the query parameters', Q, B)).toEqual([`${B}&${Q}`]);
+    expect(texts('Only the query string signed', Q, '')).toEqual([]); // no body: not this mistake
+    expect(texts('Non-ASCII text signed without percent-encoding', 'symbol=%C3%A9', B)).toEqual([
+      `symbol=é${B}`,
     ]);
-    expect(texts('concat-amp', ctx)).toEqual([`${Q}&${B}`]);
-    expect(texts('order-body-first', ctx)).toEqual([`${B}&${Q}`]);
-    expect(texts('concat-query-only', ctxOf(Q, ''))).toEqual([]); // no body: not this mistake
-    expect(texts('non-ascii-raw', ctxOf('symbol=%C3%A9', B))).toEqual([`symbol=é${B}`]);
-    expect(texts('timestamp-signed-seconds+concat-body-first', ctx)).toEqual([
+    expect(texts(`${TS_TITLE}, and body signed before the query`, Q, B)).toEqual([
       `${B.replace(String(TS), String(TS).slice(0, 10))}${Q}`,
     ]);
   });
@@ -186,7 +182,8 @@ describe('two mistakes at once (paired mistakes)', () => {
     expect(v.state).toBe('failed');
     expect(v.code).toBe('ERR_BINANCE_TIMESTAMP_SECONDS');
     expect(v.diagnoses[0]).toMatchObject({
-      title: 'Timestamp signed in seconds, sent in milliseconds, and body signed before the query',
+      title:
+        'Timestamp signed in seconds or milliseconds, sent in the other, and body signed before the query',
       signed,
       confirmed: true,
     });

@@ -5,9 +5,9 @@
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { binanceEncode, binancePayload } from '../../src/lib/schemes/binance/payload';
-import { binanceRequest, signBinance } from '../../src/lib/schemes/binance/sign';
-import { diagnoseBinance } from '../../src/lib/schemes/binance/check';
+import { signScheme } from '../../src/lib/scheme/sign';
+import type { FormValues, SignerKey } from '../../src/lib/schemes/engine/types';
+import { binance, diagnoseBinance, binanceParts } from './binance-helpers';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import type { Rich } from '../../src/lib/rich';
 
@@ -17,10 +17,28 @@ const other = generateKeyPairSync('ed25519');
 
 const der = (k: KeyObject, type: 'spki' | 'pkcs8') => new Uint8Array(k.export({ type, format: 'der' }));
 
-async function webKey(k: KeyObject, kind: 'ed' | 'rsa'): Promise<CryptoKey> {
+async function webKey(
+  pair: { privateKey: KeyObject; publicKey: KeyObject },
+  kind: 'ed' | 'rsa',
+): Promise<SignerKey> {
   const alg = kind === 'ed' ? { name: 'Ed25519' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  return crypto.subtle.importKey('pkcs8', der(k, 'pkcs8'), alg, false, ['sign']);
+  const spki = der(pair.publicKey, 'spki');
+  return {
+    kind: 'pair',
+    label: 'Binance key',
+    privateKey: await crypto.subtle.importKey('pkcs8', der(pair.privateKey, 'pkcs8'), alg, false, ['sign']),
+    publicKey: await crypto.subtle.importKey('spki', spki, alg, true, ['verify']),
+    spki,
+  };
 }
+
+/** The Sign form's values: its defaults, then `v`. */
+const values = (v: FormValues): FormValues => ({
+  ...Object.fromEntries(binance.signer.fields.map((f) => [f.name, f.default as FormValues[string]])),
+  ...v,
+});
+/** The payload the Sign form signs (query string ‖ body), at TS. */
+const payloadOf = (v: FormValues) => binanceParts(values(v), TS);
 
 function trusted(
   pub: KeyObject,
@@ -84,50 +102,48 @@ function expectCode(v: RequestVerdict, code: string) {
   expect(ourWords(v.parts)).not.toMatch(/Signature verified/);
 }
 
-describe('binancePayload', () => {
+describe('the payload the Sign form signs', () => {
+  const docs = 'side=SELL\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2';
   it("builds the docs' payloads (rest-api.md, RSA and Ed25519 examples), non-ASCII percent-encoded", () => {
-    const params: [string, string][] = [
-      ['symbol', '１２３４５６'],
-      ['side', 'SELL'],
-      ['type', 'LIMIT'],
-      ['timeInForce', 'GTC'],
-      ['quantity', '1'],
-      ['price', '0.2'],
-    ];
-    expect(binancePayload({ params, timestampMs: TS, recvWindow: 5000 }).payload).toBe(
+    expect(payloadOf({ method: 'GET', query: `symbol=１２３４５６\n${docs}` }).query).toBe(
       'symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&recvWindow=5000',
     );
-    params[0] = ['symbol', 'BTCUSDT'];
-    expect(binancePayload({ params, timestampMs: TS, recvWindow: 5000 })).toEqual({
+    expect(payloadOf({ method: 'GET', query: `symbol=BTCUSDT\n${docs}` })).toEqual({
       query:
         'symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&recvWindow=5000',
       body: '',
-      payload:
-        'symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&recvWindow=5000',
     });
   });
 
   it('joins query and body with no separator, timestamp in the body; µs when chosen', () => {
-    const p = binancePayload({
-      params: [['symbol', 'BTCUSDT']],
-      body: [['side', 'BUY']],
-      timestampMs: TS,
-      micro: true,
-    });
-    expect(p).toEqual({
+    const p = payloadOf({
       query: 'symbol=BTCUSDT',
-      body: `side=BUY&timestamp=${TS}000`,
-      payload: `symbol=BTCUSDTside=BUY&timestamp=${TS}000`,
+      body: 'side=BUY',
+      unit: 'µs (microseconds, 16 digits)',
+      recvWindow: '',
     });
+    expect(p).toEqual({ query: 'symbol=BTCUSDT', body: `side=BUY&timestamp=${TS}000` });
+    expect(
+      binance
+        .base(p)
+        .map((x) => x.text)
+        .join(''),
+    ).toBe(`symbol=BTCUSDTside=BUY&timestamp=${TS}000`);
   });
 
   it("encodes like Python's urlencode (the connector's encoder)", () => {
-    expect(binanceEncode("a b~*'()!/+=&é")).toBe('a+b~%2A%27%28%29%21%2F%2B%3D%26%C3%A9');
+    const p = payloadOf({
+      method: 'GET',
+      query: "x=a%20b~*'()!/%2B%3D%26%C3%A9",
+      encoded: true,
+      recvWindow: '',
+    });
+    expect(p.query).toBe(`x=a+b~%2A%27%28%29%21%2F%2B%3D%26%C3%A9&timestamp=${TS}`);
   });
 
   it('refuses recvWindow above 60000 and reserved parameter names', () => {
-    expect(() => binancePayload({ params: [], timestampMs: TS, recvWindow: 60001 })).toThrow(/60000/);
-    expect(() => binancePayload({ params: [['timestamp', '1']], timestampMs: TS })).toThrow();
+    expect(() => payloadOf({ recvWindow: 60001 })).toThrow(/60000/);
+    expect(() => payloadOf({ query: 'timestamp=1' })).toThrow();
   });
 
   it("percent-encodes the docs' RSA signature as the docs do", () => {
@@ -140,76 +156,74 @@ describe('binancePayload', () => {
 });
 
 describe('keybench signatures verify with node:crypto', () => {
+  /** The signature= value as sent (percent-encoded), the last parameter of the URL or the body. */
+  const encodedOf = (where: string) => /signature=([^&]*)$/.exec(where)![1]!;
   for (const kind of ['ed', 'rsa'] as const) {
     const pair = kind === 'ed' ? ed : rsa;
     it(`${kind}: GET query only, POST query + form body, non-ASCII values`, async () => {
-      const privateKey = await webKey(pair.privateKey, kind);
+      const key = await webKey(pair, kind);
       const keys = [trusted(pair.publicKey, kind)];
 
-      const get = await binanceRequest({
-        privateKey,
-        apiKey: API_KEY,
-        method: 'GET',
-        url: 'https://api.binance.com/api/v3/openOrders',
-        params: [['symbol', 'BTCUSDT']],
-        timestampMs: TS,
-        recvWindow: 5000,
-      });
-      expect(get.url).toBe(
-        `https://api.binance.com/api/v3/openOrders?symbol=BTCUSDT&timestamp=${TS}&recvWindow=5000&signature=${get.encoded}`,
+      const url = 'https://api.binance.com/api/v3/openOrders';
+      const get = await signScheme(binance, values({ method: 'GET', url, apiKey: API_KEY }), key, TS);
+      const getEncoded = encodedOf(get.request.url);
+      const getSig = decodeURIComponent(getEncoded);
+      expect(get.request.url).toBe(
+        `${url}?symbol=BTCUSDT&timestamp=${TS}&recvWindow=5000&signature=${getEncoded}`,
       );
-      expect(get.headers).toEqual([['X-MBX-APIKEY', API_KEY]]);
-      expect(get.signature).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
-      expect(get.encoded).toBe(encodeURIComponent(get.signature));
-      expect(nodeOk(get.payload.payload, get.signature, pair.publicKey)).toBe(true);
+      expect(get.request.headers).toEqual([['X-MBX-APIKEY', API_KEY]]);
+      expect(getSig).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+      expect(getEncoded).toBe(encodeURIComponent(getSig));
+      const getPayload = get.base.map((p) => p.text).join('');
+      expect(nodeOk(getPayload, getSig, pair.publicKey)).toBe(true);
       expect(get.curl).toContain("-H 'X-MBX-APIKEY: ");
 
-      const post = await binanceRequest({
-        privateKey,
-        apiKey: API_KEY,
-        method: 'POST',
-        url: API,
-        params: [['symbol', '１２３４５６']],
-        body: [
-          ['side', 'SELL'],
-          ['newClientOrderId', 'ordre été 1'],
-        ],
-        timestampMs: TS,
-      });
-      expect(post.payload.payload).toBe(
+      const post = await signScheme(
+        binance,
+        values({
+          query: 'symbol=１２３４５６',
+          body: 'side=SELL\nnewClientOrderId=ordre été 1',
+          apiKey: API_KEY,
+          recvWindow: '',
+        }),
+        key,
+        TS,
+      );
+      const postPayload = post.base.map((p) => p.text).join('');
+      expect(postPayload).toBe(
         `symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96side=SELL&newClientOrderId=ordre+%C3%A9t%C3%A9+1&timestamp=${TS}`,
       );
-      expect(post.body).toBe(`${post.payload.body}&signature=${post.encoded}`);
-      expect(nodeOk(post.payload.payload, post.signature, pair.publicKey)).toBe(true);
+      const postEncoded = encodedOf(post.request.body);
+      expect(post.request.body).toBe(
+        `side=SELL&newClientOrderId=ordre+%C3%A9t%C3%A9+1&timestamp=${TS}&signature=${postEncoded}`,
+      );
+      expect(nodeOk(postPayload, decodeURIComponent(postEncoded), pair.publicKey)).toBe(true);
       expect(post.curl).toContain('--data-raw');
 
       // The same requests go through the doctor.
-      for (const r of [get, post]) {
-        const v = await diagnoseBinance({
-          request: {
-            source: 'curl',
-            method: r.method,
-            url: r.url,
-            headers: r.headers,
-            body: r.body,
-            notes: [],
-          },
-          keys,
-          nowMs: NOW,
-        });
+      for (const r of [get.request, post.request]) {
+        const v = await diagnoseBinance({ request: { source: 'curl', ...r, notes: [] }, keys, nowMs: NOW });
         expect(v.state).toBe('verified');
         expect(v.code).toBe('OK');
         expect(ourWords(v.parts)).toMatch(/^Signature verified with key /);
       }
-
-      const direct = await signBinance(privateKey, 'a=1');
-      expect(nodeOk('a=1', direct.signature, pair.publicKey)).toBe(true);
     });
   }
 
   it('refuses a key that is neither Ed25519 nor RSA', async () => {
-    const ec = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-    await expect(signBinance(ec.privateKey, 'a=1')).rejects.toThrow(/Ed25519/);
+    const ec = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', ec.publicKey));
+    const key: SignerKey = {
+      kind: 'pair',
+      label: 'ec',
+      privateKey: ec.privateKey,
+      publicKey: ec.publicKey,
+      spki,
+    };
+    await expect(signScheme(binance, values({}), key, TS)).rejects.toThrow(/Ed25519/);
   });
 });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
-import { diagnoseBinance } from '../../src/lib/schemes/binance/check';
+import { diagnoseBinance } from './binance-helpers';
 
 const ed = generateKeyPairSync('ed25519');
 const edOther = generateKeyPairSync('ed25519');

@@ -106,10 +106,6 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
           ['../schemes/qitech/scheme.ts', '../schemes/qitech/v1.ts', '../schemes/qitech/token.ts'],
           'ERR_QIT_',
         ],
-        binance: [
-          ['../schemes/binance/check.ts', '../schemes/binance/checks.ts', '../schemes/binance/mistakes.ts'],
-          'ERR_BINANCE_',
-        ],
         snowflake: [
           ['account.ts', 'token-check.ts', 'rules.ts', 'sign.ts', 'times.ts'].map(
             (f) => `../schemes/snowflake-jwt/${f}`,

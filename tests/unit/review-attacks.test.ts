@@ -15,7 +15,7 @@ import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { decideKeyBox } from '../../src/lib/keys/key-box';
 import { parseKeyText } from '../../src/lib/keys/parse';
 import type { ParsedRequest } from '../../src/lib/request/types';
-import binance from '../../src/lib/schemes/binance/check';
+import { binanceCheck as binance } from './binance-helpers';
 import qredo from '../../src/lib/schemes/qredo/check';
 import { cardSummary } from '../../src/lib/trust/card';
 import { decideRequest, type SchemeResult } from '../../src/lib/trust/verdict';

@@ -2,6 +2,7 @@
  * The schemes' Sign forms (form.ts, issue 19): fields as data, and `sign` making exactly what the
  * partner's rules (and independent implementations) accept.
  */
+import { binanceParts } from './binance-helpers';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,6 @@ import type { FormValues, SchemeForm, SignerKey } from '../../src/lib/schemes/en
 import { initialValues } from '../../src/state/sign-form.svelte';
 import { headerLines } from '../../src/lib/schemes/rfc9421/form';
 import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { recvWindowOf } from '../../src/lib/schemes/binance/form';
 import { vector } from './helpers';
 import { nodeVerifiesJws } from './jwt-helpers';
 
@@ -89,7 +89,7 @@ describe('qredo/form.ts', () => {
   });
 });
 
-describe('binance/form.ts', () => {
+describe('binance/scheme.ts', () => {
   it('signs the payload Binance reads, with the timestamp of the signing moment', async () => {
     const f = await form('binance');
     const pem = vector('qredo', 'private.pem');
@@ -102,11 +102,16 @@ describe('binance/form.ts', () => {
     );
     expect(out.headers).toEqual([['X-MBX-APIKEY', 'kb']]);
   });
-  it('recvWindow: empty is omitted, over 60000 is refused', () => {
-    expect(recvWindowOf('')).toBeNull();
-    expect(recvWindowOf(5000)).toBe(5000);
-    expect(() => recvWindowOf(60001)).toThrow('60000');
-    expect(() => recvWindowOf(0)).toThrow('more than 0');
+  it('recvWindow: empty is omitted, over 60000 is refused', async () => {
+    const f = await form('binance');
+    const payload = (recvWindow: string | number) => {
+      const p = binanceParts(values(f, { method: 'GET', recvWindow }), NOW);
+      return `${p.query}${p.body}`;
+    };
+    expect(payload('')).toBe(`symbol=BTCUSDT&timestamp=${NOW}`);
+    expect(payload(5000)).toBe(`symbol=BTCUSDT&timestamp=${NOW}&recvWindow=5000`);
+    expect(() => payload(60001)).toThrow('60000');
+    expect(() => payload(0)).toThrow('more than 0');
   });
 });
 

@@ -3,6 +3,7 @@
  * what the user keeps (the remembered Qredo API key) and without splitting a Binance value.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ParsedRequest } from '../../src/lib/request/types';
 
 class MemoryStorage {
   #m = new Map<string, string>();
@@ -37,11 +38,17 @@ describe('prefillFromRequest', () => {
     const { signStates } = await import('../../src/state/sign-form.svelte');
     const memory = (await import('../../src/state/sign-qredo.svelte')).qredoApiKey;
     const qredo = (await import('../../src/lib/schemes/qredo/form')).default;
-    const binance = (await import('../../src/lib/schemes/binance/form')).default;
+    const scheme = (await import('../../src/lib/schemes/binance/scheme')).default;
+    const binance = (await import('../../src/lib/scheme/sign')).toForm(scheme);
     const stored = (await import('../../src/state/sign-qredo.svelte')).storedQredoApiKey;
     const f = new SignForms();
     return {
       prefillFromRequest: f.prefillFromRequest.bind(f),
+      /** "Sign it correctly" for a declarative scheme: the values it reads back from the request. */
+      prefillBinance(request: ParsedRequest) {
+        const read = scheme.read(request);
+        if ('parts' in read) f.prefillValues('binance', scheme.signer.values!(read.parts, request));
+      },
       get qredoApiKey() {
         return signStates.valueOf('qredo', 'apiKey') ?? stored();
       },
@@ -98,10 +105,13 @@ describe('prefillFromRequest', () => {
 
   it('a Binance value holding %0A stays one parameter, the boxes marked percent-encoded', async () => {
     const f = await load();
-    f.prefillFromRequest('binance', {
+    f.prefillBinance({
+      source: 'curl',
       method: 'POST',
       url: 'https://api.binance.com/api/v3/order?symbol=BTCUSDT',
+      headers: [['X-MBX-APIKEY', 'k']],
       body: 'side=BUY&newClientOrderId=a%0Ab&timestamp=1&signature=x',
+      notes: [],
     });
     expect(f.binanceQuery).toBe('symbol=BTCUSDT');
     expect(f.binanceBody).toBe('side=BUY\nnewClientOrderId=a%0Ab');

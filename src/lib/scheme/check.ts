@@ -14,10 +14,11 @@ import { MAX_ALTERNATIVES, searchMistakes } from '../schemes/engine/search';
 import type { Alternative, Candidate, Mistake, RequestCheck } from '../schemes/engine/types';
 import { whoMadeIt } from '../schemes/engine/who-made';
 import { ok, problem, type Finding } from '../trust/finding';
+import type { Rich } from '../rich';
 import * as say from '../trust/headline';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
-import type { EngineOutcome, Parts, RequestScheme, Variant } from './types';
+import { encodingFor, type EngineOutcome, type Parts, type RequestScheme, type Variant } from './types';
 
 const enc = new TextEncoder();
 
@@ -70,6 +71,8 @@ interface Run<P extends Parts> {
   parts: P;
   findings: Finding[];
   signature: string;
+  /** Other texts of the signature the mistakes read (as written before the way it was sent changed it). */
+  texts: Set<string>;
   code(o: EngineOutcome): ErrorCode;
 }
 
@@ -106,7 +109,7 @@ function sigFor(signature: string, encoding: SignatureEncoding, wanted?: Signatu
 /** The scheme's mistakes as the search's mistakes: each variant becomes bytes to verify. */
 function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternative>>[] {
   const { scheme, input } = run;
-  return scheme.mistakes.map((m) => ({
+  return [...scheme.mistakes, ...(scheme.pairs ?? [])].map((m) => ({
     id: m.code,
     code: m.code,
     title: m.title,
@@ -114,8 +117,15 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
     remedy: m.remedy,
     *alternatives(parts: P): Iterable<Alternative> {
       for (const v of m.variants(parts, input.request)) {
+        if (v.signature !== undefined) run.texts.add(v.signature);
         const signedParts = { ...parts, ...v.parts } as P;
-        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding, der: v.der };
+        const how = {
+          alg: v.alg,
+          saltLength: v.saltLength,
+          encoding: v.encoding,
+          der: v.der,
+          signature: v.signature,
+        };
         yield {
           part: v.part,
           signed: v.signed,
@@ -139,10 +149,10 @@ async function verifyVariant(
   bytes: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
-  type How = Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der'>;
+  type How = Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der' | 'signature'>;
   const how = JSON.parse(variant ?? '{}') as How;
   const alg = how.alg ?? (c.alg as AlgId);
-  const read = sigFor(run.signature, run.scheme.encoding, how.encoding);
+  const read = sigFor(how.signature ?? run.signature, encodingFor(run.scheme, alg), how.encoding);
   const sig = read && how.der ? derToRaw(read, (ALGORITHMS[alg].signatureLength ?? 0) / 2) : read;
   if (!sig) return false;
   const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
@@ -183,7 +193,9 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
       ...(label ? { keyLabel: label } : {}),
     });
   }
-  const readings = readSignature(run.signature, scheme.encoding).map((r) => r.bytes);
+  const readings = [run.signature, ...run.texts].flatMap((t) =>
+    readSignature(t, scheme.encoding).map((r) => r.bytes),
+  );
   const rsaPkcs1 = scheme.algorithms.some((a) => a.startsWith('RS') || a.startsWith('PS'));
   const made = await whoMadeIt(
     candidates.map((c) => c.key),
@@ -203,6 +215,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     partner,
     base: scheme.baseWords,
     want: ALGORITHMS[scheme.algorithms[0]!].words,
+    used: made.kind === 'made-by' && made.padding === 'pss' ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
   const code = run.code(outcome);
   run.findings.push(
@@ -223,6 +236,42 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   });
 }
 
+/**
+ * A signature that holds over `parts` (those sent, or a reading the partner also accepts): verified
+ * unless a check says the partner refuses the request anyway, each refusal then a diagnosis beside
+ * the bytes signed (they are the ones sent).
+ */
+async function held<P extends Parts>(
+  run: Run<P>,
+  key: VerificationKey,
+  alg: AlgId,
+  parts: P,
+  note: Rich | undefined,
+): Promise<SchemeResult> {
+  const { scheme, input } = run;
+  const partner = PARTNER_NAMES[scheme.partner];
+  const words = ALGORITHMS[alg].words;
+  if (note) run.findings.push(ok('signature', 'signed as', note));
+  run.findings.push(ok('signature', 'signature', say.holds(key.label, words, scheme.baseWords)));
+  run.findings.push(...((await scheme.alsoSigned?.(parts, input, key)) ?? []));
+  const refused = run.findings.filter((f) => f.severity === 'error');
+  const headline = refused[0]
+    ? say.heldButRefused(key.label, partner, refused[0].parts)
+    : say.verified(key.label, words, scheme.baseWords);
+  const sent = baseText(scheme, parts);
+  const diagnoses = refused.map((f) => ({
+    code: f.code as ErrorCode,
+    title: `${f.label}: ${partner} would refuse this request`,
+    explanation: f.parts,
+    remedy: 'Fix what is described, sign again and send exactly the bytes signed.',
+    signed: sent,
+    sent,
+    confirmed: false,
+  }));
+  const signed = { signedBy: key, keyLabel: key.label, diagnoses };
+  return { ...result(run, headline, signed), base: scheme.base(parts) };
+}
+
 /** Check a request with the keys the doctor passes (already filtered by role). */
 export async function verifyScheme<P extends Parts>(
   scheme: RequestScheme<P>,
@@ -234,7 +283,15 @@ export async function verifyScheme<P extends Parts>(
     const findings = [problem('signature', read.code, 'error', 'signature', read.words)];
     return result({ scheme, findings, input }, read.words, { failCode: read.code });
   }
-  const run: Run<P> = { scheme, input, parts: read.parts, signature: read.signature, findings: [], code };
+  const run: Run<P> = {
+    scheme,
+    input,
+    parts: read.parts,
+    signature: read.signature,
+    texts: new Set(),
+    findings: [],
+    code,
+  };
   run.findings.push(...(scheme.checks?.(read.parts, input.request, input.nowMs) ?? []));
   const partner = PARTNER_NAMES[scheme.partner];
   const base = scheme.base(read.parts);
@@ -251,34 +308,31 @@ export async function verifyScheme<P extends Parts>(
     run.findings.push(problem('signature', code('noKey'), 'error', 'signature', say.noKey(partner, need)));
     return with_(result(run, say.noKey(partner, need)));
   }
-  const own = sigFor(read.signature, scheme.encoding);
-  if (!own) {
+  const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
+  if (!keyed.some(own)) {
+    // Another reading may still be a confirmed mistake (base64url for base64 …), or name the RSA key
+    // that made it: that alone is told.
+    const before = run.findings.length;
+    const explained = await explain(run, keyed);
+    const told = explained.diagnoses[0];
+    if (told?.confirmed || (told && told.code !== code('differ'))) return with_(explained);
+    run.findings.length = before;
     const words = say.unreadable(partner, scheme.encoding);
     run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
-    // Another reading may still be a confirmed mistake (base64url for base64 …).
-    const explained = await explain(run, keyed);
-    return with_(explained.diagnoses[0]?.confirmed ? explained : result(run, words));
+    return with_(result(run, words));
   }
   // The parts as sent, then any other reading the partner's own verifier accepts.
   const accepted = [...(scheme.accepts?.(read.parts) ?? [])].map((a) => ({
     parts: { ...read.parts, ...a.parts } as P,
-    words: a.words,
+    words: a.words as Rich | undefined,
   }));
-  for (const k of keyed)
-    for (const { parts, words: note } of [{ parts: read.parts, words: undefined }, ...accepted]) {
-      if (!(await verifySignature(k.alg, k.crypto, own, baseBytes(scheme, parts)))) continue;
-      const label = k.candidate.key.label;
-      const words = ALGORITHMS[k.alg].words;
-      if (note) run.findings.push(ok('signature', 'signed as', note));
-      run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
-      run.findings.push(...((await scheme.alsoSigned?.(parts, input, k.candidate.key)) ?? []));
-      const refused = run.findings.find((f) => f.severity === 'error');
-      const headline = refused
-        ? say.heldButRefused(label, partner, refused.parts)
-        : say.verified(label, words, scheme.baseWords);
-      const signed = { signedBy: k.candidate.key, keyLabel: label };
-      return { ...result(run, headline, signed), base: scheme.base(parts) };
-    }
+  for (const k of keyed) {
+    const sig = own(k);
+    if (!sig) continue;
+    for (const { parts, words } of [{ parts: read.parts, words: undefined }, ...accepted])
+      if (await verifySignature(k.alg, k.crypto, sig, baseBytes(scheme, parts)))
+        return held(run, k.candidate.key, k.alg, parts, words);
+  }
   run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
   return with_(await explain(run, keyed));
 }

@@ -263,3 +263,34 @@ export function requiredHeaders(request: ParsedRequest, names: readonly string[]
       ),
     );
 }
+
+/**
+ * Two mistakes made together, as one reported with `a`'s code: each of `a`'s variants, then `b`'s
+ * over the parts as `a` left them. Only where both change something: one that `b` alone makes
+ * is `b`'s, tried before.
+ */
+export function together<P extends Parts>(a: Family<P>, b: Family<P>): Family<P> {
+  const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+  return {
+    code: a.code,
+    title: `${a.title}, and ${lower(b.title)}`,
+    explanation: `${a.explanation} And: ${b.explanation}`,
+    remedy: `${a.remedy} ${b.remedy}`,
+    *variants(parts, request) {
+      const alone = new Set([...b.variants(parts, request)].map((v) => JSON.stringify(v.parts ?? {})));
+      for (const va of a.variants(parts, request))
+        for (const vb of b.variants({ ...parts, ...va.parts } as P, request)) {
+          const both = { ...va.parts, ...vb.parts } as Partial<P>;
+          if (va.parts && alone.has(JSON.stringify(both))) continue;
+          yield {
+            ...va,
+            ...vb,
+            parts: both,
+            part: `${va.part} and ${vb.part}`,
+            signed: `${va.signed}; ${vb.signed}`,
+            sent: `${va.sent}; ${vb.sent}`,
+          };
+        }
+    },
+  };
+}

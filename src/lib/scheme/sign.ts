@@ -10,7 +10,7 @@ import { KeybenchError } from '../errors';
 import { curlCommand, shellQuote } from '../partners/shell';
 import type { SchemeForm, SignerKey, SignOutput } from '../schemes/engine/types';
 import { baseBytes } from './check';
-import type { Parts, RequestScheme } from './types';
+import { encodingFor, type Parts, type RequestScheme } from './types';
 
 /** The key type a form offers for an algorithm. */
 function keyTypeOfAlg(alg: AlgId): 'RSA' | 'EC' | 'OKP' | 'secret' {
@@ -61,7 +61,7 @@ export async function signScheme<P extends Parts>(
 ): Promise<SignOutput> {
   const signer = await signerFor(scheme, key);
   const sign = async (bytes: Uint8Array<ArrayBuffer>) =>
-    encodeAs(await signBytes(signer.alg, signer.key, bytes), scheme.encoding);
+    encodeAs(await signBytes(signer.alg, signer.key, bytes), encodingFor(scheme, signer.alg));
   const parts = await scheme.signer.parts(values, nowMs, sign);
   const signature = await sign(baseBytes(scheme, parts));
   const request = scheme.signer.request(parts, signature, values);

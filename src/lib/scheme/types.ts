@@ -37,6 +37,8 @@ export interface Variant<P extends Parts> {
   encoding?: SignatureEncoding;
   /** The signature's bytes read as ECDSA DER, where the scheme wants raw r‖s (as JWS does). */
   der?: boolean;
+  /** The signature's text as the signer wrote it, where the way it was sent changed it (a raw + in a form). */
+  signature?: string;
   /** For the report: which part differs, and that part as signed and as sent. */
   part: string;
   signed: string;
@@ -60,6 +62,12 @@ export interface SchemeMistake<P extends Parts> {
   readsSigned?: true;
   /** The alternatives for one request, made lazily; a throw means "cannot apply here". */
   variants(parts: P, request: ParsedRequest): Iterable<Variant<P>>;
+  /**
+   * A mistake in how the request carries the signature, not in what is signed (a raw + in a form):
+   * the request as that signer sends it, made from a correct one (undefined: the same here). The
+   * conformance suite makes the mistake with it.
+   */
+  sentAs?(request: ParsedRequest): ParsedRequest | undefined;
 }
 
 /** A request the scheme refuses before any key is tried (no signature, a header it cannot read). */
@@ -125,6 +133,8 @@ export interface RequestScheme<P extends Parts = Parts> {
   algorithms: readonly AlgId[];
   /** How the signature is written as text (other readings are the encoding mistake). */
   encoding: SignatureEncoding;
+  /** Algorithms whose signature is written otherwise (Binance: HMAC in hex, the others base64). */
+  encodingOf?: Partial<Record<AlgId, SignatureEncoding>>;
   /** How the page reads a pasted key for this scheme (HS256: a public key, else an HMAC secret). */
   keyHint?: KeyAlgHint;
   read(request: ParsedRequest): ReadResult<P>;
@@ -150,6 +160,8 @@ export interface RequestScheme<P extends Parts = Parts> {
   accepts?(parts: P): Iterable<{ parts: Partial<P>; words: Rich }>;
   /** The mistakes this scheme's signers make, shared families first (see mistakes.ts). */
   mistakes: readonly SchemeMistake<P>[];
+  /** Two mistakes made at once (mistakes.ts `together`), tried after every single one. */
+  pairs?: readonly SchemeMistake<P>[];
   /** Codes of the engine's outcomes, when the scheme keeps its own (defaults: ERR_SCHEME_*). */
   codes?: Partial<Record<EngineOutcome, ErrorCode>>;
   /** The Sign tab. */
@@ -159,6 +171,14 @@ export interface RequestScheme<P extends Parts = Parts> {
 /** The engine's own outcomes, each with a default code. */
 export type EngineOutcome =
   'noSignature' | 'unreadable' | 'noKey' | 'differ' | 'otherBytes' | 'otherKey' | 'padding';
+
+/** How a scheme writes a signature made with `alg`. */
+export function encodingFor(
+  scheme: Pick<RequestScheme, 'encoding' | 'encodingOf'>,
+  alg: AlgId,
+): SignatureEncoding {
+  return scheme.encodingOf?.[alg] ?? scheme.encoding;
+}
 
 /** Define a scheme (the identity function: it checks the shape and keeps the parts' type). */
 export function defineScheme<P extends Parts>(scheme: RequestScheme<P>): RequestScheme<P> {

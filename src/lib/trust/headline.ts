@@ -57,23 +57,23 @@ export function unreadable(partner: string, encoding: string): Rich {
 export function unexplained(
   outcome: EngineOutcome,
   label: string | undefined,
-  ctx: { partner: string; base: string; want: string },
+  ctx: { partner: string; base: string; want: string; used: string },
 ): { title: string; explanation: Rich; remedy: string; headline: Rich } {
   const compare = `Log the exact bytes your code signs (${ctx.base}) and compare them with the ones sent, shown below.`;
   switch (outcome) {
     case 'padding':
       return {
-        title: 'Your RSA key signed with the other padding',
-        explanation: rich`Key ${label ?? ''} made this signature, but with the other RSA padding: ${ours(ctx.partner)} verifies ${ours(ctx.want)}.`,
+        title: `Your RSA key signed with ${ctx.used}`,
+        explanation: rich`Key ${label ?? ''} made this signature, but with ${ours(ctx.used)} padding: ${ours(ctx.partner)} verifies ${ours(ctx.want)}.`,
         remedy: `Sign with ${ctx.want} (the padding and hash ${ctx.partner} documents).`,
-        headline: rich`The signature does not match. Key ${label ?? ''} made it, but with the other RSA padding: ${ours(ctx.partner)} wants ${ours(ctx.want)}.`,
+        headline: rich`The signature does not match. Key ${label ?? ''} made this signature, but with ${ours(ctx.used)}: ${ours(ctx.partner)} wants ${ours(ctx.want)}.`,
       };
     case 'otherBytes':
       return {
         title: 'Your key made this signature, over other bytes than the ones sent',
         explanation: rich`Key ${label ?? ''} made this signature (RSA tells which key did), but over other bytes than the ones sent, and no usual mistake explains them.`,
         remedy: compare,
-        headline: rich`The signature does not match what is sent. Key ${label ?? ''} made it, but over other bytes: compare what your code signs with what is sent.`,
+        headline: rich`The signature does not match what is sent. Key ${label ?? ''} made this signature, but over other bytes: compare what your code signs with what is sent.`,
       };
     case 'otherKey':
       return {
@@ -83,7 +83,7 @@ export function unexplained(
         ],
         remedy: `Sign with the private key whose public key is registered with ${ctx.partner}, and add that key here.`,
         headline: [
-          `The signature does not match: another key made it, not your key here. Sign with the key registered with ${ctx.partner}.`,
+          `The signature does not match: another key made this signature, not your key here. Sign with the key registered with ${ctx.partner}.`,
         ],
       };
     default:
