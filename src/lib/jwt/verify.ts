@@ -322,22 +322,17 @@ function kidSelection(
     remedy =
       'Put the kid of the signing key in the token header, or publish only one key that fits this alg.';
   }
-  return {
-    state: 'kid-mismatch',
-    verified: false,
-    key,
-    code,
-    parts,
-    message: plain(parts),
-    remedy,
-    tried,
-    notes,
-  };
+  return fail(code, parts, tried, remedy, { state: 'kid-mismatch', key, notes });
+}
+
+/** Untrusted words (key labels, header names), comma-separated. */
+function commaList(words: readonly string[]): Rich {
+  return words.flatMap((w, i) => (i ? [', ', u(w)] : [u(w)]));
 }
 
 /** Key labels (the user's or the JWKS's: untrusted), comma-separated. */
 function labels(keys: readonly VerificationKey[]): Rich {
-  return keys.flatMap((k, i) => (i ? [', ', u(k.label)] : [u(k.label)]));
+  return commaList(keys.map((k) => k.label));
 }
 
 function order(keys: readonly VerificationKey[], kid: unknown): VerificationKey[] {
@@ -400,7 +395,7 @@ function critRefusal(crit: unknown): Verdict | null {
     unknown.length
       ? [
           'The header marks ',
-          ...unknown.flatMap((c, i) => (i ? [', ', u(String(c))] : [u(String(c))])),
+          ...commaList(unknown.map(String)),
           ` as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
         ]
       : ['The header has a malformed "crit" (it must be a non-empty array of header names).'],
@@ -604,21 +599,11 @@ async function embeddedVerdict(a: Attempt, embedded: readonly VerificationKey[])
     const parts: Rich = [
       `Not verified by any key you trust. The token is consistent with ${what}: that says nothing about who signed it — anyone can make a key pair and put it in a token.`,
     ];
-    return {
-      state: 'embedded',
-      verified: false,
-      key,
-      code: 'ERR_JWT_EMBEDDED_KEY_ONLY',
-      parts,
-      message: plain(parts),
-      remedy:
-        tried.length === 0
-          ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
-          : `None of the ${tried.length} trusted key${tried.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`,
-      tried,
-      notes,
-      ...ex,
-    };
+    const remedy =
+      tried.length === 0
+        ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
+        : `None of the ${tried.length} trusted key${tried.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`;
+    return fail('ERR_JWT_EMBEDDED_KEY_ONLY', parts, tried, remedy, { state: 'embedded', key, notes, ...ex });
   }
   return null;
 }
@@ -665,7 +650,7 @@ function signatureFailure(a: Attempt, failures: Failure[], top: Failure): Verdic
     signatureFailures > 1 || tried.length > 1
       ? [
           `Wrong key: none of the ${tried.length} keys tried verifies this signature (`,
-          ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
+          ...commaList(tried),
           ').',
         ]
       : ['Wrong key or altered token: ', ...top.parts];
