@@ -88,11 +88,12 @@ const PRIORITY: ErrorCode[] = [
 /** A failed verdict. */
 export function fail(
   code: ErrorCode,
-  parts: Rich,
+  what: string | Rich,
   tried: string[],
   remedy?: string,
   extra?: Partial<Verdict>,
 ): Verdict {
+  const parts = typeof what === 'string' ? [what] : what;
   return {
     state: 'failed',
     verified: false,
@@ -351,7 +352,7 @@ interface SignedHeader {
 /** The header and alg of a compact JWS, or the verdict refusing it (no token, not a JWS, alg none, unknown alg). */
 function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
   if (decoded.form === 'empty')
-    return { refused: fail('ERR_JWT_MALFORMED', ['Paste a token to verify it.'], []) };
+    return { refused: fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []) };
   if (decoded.form !== 'jws' || !decoded.header) {
     const first = decoded.errors[0];
     return {
@@ -364,7 +365,7 @@ function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
     return {
       refused: fail(
         'ERR_JWT_UNSECURED',
-        ['Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.'],
+        'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
         [],
         'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
       ),
@@ -415,7 +416,7 @@ function b64Refusal(header: Record<string, unknown>, crit: unknown, notes: Rich[
   if (critical && b64 === undefined) {
     return fail(
       'ERR_JWT_CRIT',
-      ['Malformed header: "crit" lists "b64", but the header has no "b64" member.'],
+      'Malformed header: "crit" lists "b64", but the header has no "b64" member.',
       [],
       'RFC 7515 §4.1.11: every name in "crit" must be in the header. Fix the signer: add "b64": false, or drop "b64" from "crit".',
     );
@@ -449,7 +450,7 @@ function headerRefusal(header: Record<string, unknown>, notes: Rich[]): Verdict 
     if (!Array.isArray(crit) || !crit.includes('b64')) {
       return fail(
         'ERR_JWT_B64_FALSE',
-        ['The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".'],
+        'The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".',
         [],
         'RFC 7797 §6 requires "crit": ["b64"] with b64:false, so that verifiers unaware of it reject the token instead of misreading it. Fix the signer.',
       );
@@ -505,7 +506,7 @@ function attempt(
 function noKeyVerdict({ alg, info, notes }: Attempt): Verdict {
   return fail(
     'ERR_JWT_NO_KEY',
-    ['Not verified: there is no key to check the signature with.'],
+    'Not verified: there is no key to check the signature with.',
     [],
     info.family === 'HS'
       ? `Paste the shared ${alg} secret in the Verification key box.`
@@ -529,9 +530,7 @@ async function ecdsaRefusal(a: Attempt): Promise<Verdict | null> {
   if (shape.zero) {
     return fail(
       'ERR_JWT_SIGNATURE',
-      [
-        'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
-      ],
+      'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
       tried,
       'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
       { notes, ...ex },
@@ -614,9 +613,7 @@ function failedVerdict(a: Attempt, failures: Failure[]): Verdict {
   if (failures.length === 0) {
     return fail(
       'ERR_JWT_NO_KEY',
-      [
-        'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
-      ],
+      'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
       [],
       "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
       { notes, ...ex },
@@ -773,9 +770,7 @@ async function ecdsaShape(
   const shortBy = want - sig.length;
   return fail(
     'ERR_JWT_ECDSA_LENGTH',
-    [
-      `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
-    ],
+    `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
     tried,
     otherAlg
       ? `${sig.length} bytes is the length ${otherAlg} produces: the header may name the wrong algorithm, or the key is on the wrong curve.`

@@ -83,9 +83,7 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     throw new KeybenchError(
       'ERR_KEY_INVALID',
       `The browser refused this private key: ${e instanceof Error ? e.message : e}`,
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   } finally {
     forgetPrivate(parsed);
