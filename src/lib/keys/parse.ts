@@ -212,10 +212,12 @@ function fromSpki(der: Uint8Array<ArrayBuffer>): { spki: Uint8Array<ArrayBuffer>
 
 function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): KeyType {
   switch (alg.algorithm) {
-    case id_rsaEncryption: {
+    case id_rsaEncryption:
+    case id_RSASSA_PSS: {
+      const pss = alg.algorithm === id_RSASSA_PSS ? pssRestriction(alg) : undefined;
       const bits = rsaBits();
       checkRsaBits(bits);
-      return { kty: 'RSA', bits };
+      return pss ? { kty: 'RSA', bits, pss } : { kty: 'RSA', bits };
     }
     case id_ecPublicKey: {
       const params = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters) : undefined;
@@ -223,12 +225,6 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
     }
     case ID_ED25519:
       return { kty: 'OKP', curve: 'Ed25519' };
-    case id_RSASSA_PSS: {
-      const pss = pssRestriction(alg);
-      const bits = rsaBits();
-      checkRsaBits(bits);
-      return { kty: 'RSA', bits, pss };
-    }
     default:
       throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
   }

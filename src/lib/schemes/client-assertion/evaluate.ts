@@ -113,13 +113,18 @@ function notMet(
   return problem(r.check, code, severity, r.label, detail);
 }
 
+/** {@link notMet} saying what the token holds (`seen`), then the rule's words. */
+function withWords(r: Rule, code: ErrorCode, seen: Rich, severity?: 'warning' | 'error'): Finding {
+  return notMet(r, code, [...seen, r.words], severity);
+}
+
 /** A finding of rule `r` that holds. */
 function good(r: Rule, detail: string | Rich): Finding {
   return ok(r.check, r.label, detail);
 }
 
 /** Whether a rule applies with these options. */
-function applies(rule: Rule, vars: Vars): boolean {
+export function applies(rule: Rule, vars: Vars): boolean {
   return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
 }
 
@@ -163,17 +168,15 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
   // Present but not a usable string (a number, an empty string): no key is named so, whatever
   // the rule's severity for a missing one.
   if (typeof v !== 'string' || v === '') {
-    return notMet(r, 'ERR_ASSERT_HEADER_MISSING', [
-      ...rich`${r.param} is ${JSON.stringify(v)}, not a key id: `,
-      r.words,
-    ]);
+    return withWords(
+      r,
+      'ERR_ASSERT_HEADER_MISSING',
+      rich`${r.param} is ${JSON.stringify(v)}, not a key id: `,
+    );
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
   if (want && v !== want) {
-    return notMet(r, 'ERR_ASSERT_KID', [
-      ...rich`${r.param} is ${v}, but the key id you typed is ${want}: `,
-      r.words,
-    ]);
+    return withWords(r, 'ERR_ASSERT_KID', rich`${r.param} is ${v}, but the key id you typed is ${want}: `);
   }
   if (!want && r.equalsOption && r.decides)
     return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
@@ -192,10 +195,11 @@ function sameRule(r: SameRule, c: Ctx): Finding {
   const va = (ina === 'header' ? c.header : c.payload)[a];
   const vb = (inb === 'header' ? c.header : c.payload)[b];
   if (typeof va === 'string' && va !== '' && va === vb) return good(r, rich`${a} = ${b} = ${va}.`);
-  return notMet(r, r.code ?? 'ERR_ASSERT_ISS_SUB', [
-    ...rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
-    r.words,
-  ]);
+  return withWords(
+    r,
+    r.code ?? 'ERR_ASSERT_ISS_SUB',
+    rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
+  );
 }
 
 /** The claim's values as strings, or null when it has the wrong type. */
@@ -402,8 +406,14 @@ function knownCertificates(r: ThumbprintRule, c: Ctx): { ders: Uint8Array<ArrayB
 /** A thumbprint rule's finding that does not hold: `detail`, then the rule's words. */
 type ThumbprintFail = (code: ErrorCode, detail: string, sev?: 'error' | 'warning') => Finding;
 
+/** The thumbprint pairs the user chose (all of them when none is chosen). */
+export function chosenPairs(r: ThumbprintRule, vars: Vars): readonly ThumbprintPair[] {
+  const chosen = r.pairs.filter((p) => p.choice === vars[r.choiceOption]);
+  return chosen.length ? chosen : r.pairs;
+}
+
 /** A certificate's thumbprint that goes in `param`. */
-function printIn(t: { x5t: string; x5tS256: string }, param: ThumbprintPair['param']): string {
+export function printIn(t: { x5t: string; x5tS256: string }, param: ThumbprintPair['param']): string {
   return param === 'x5t' ? t.x5t : t.x5tS256;
 }
 
@@ -416,8 +426,7 @@ function readThumbprint(
   c: Ctx,
   fail: ThumbprintFail,
 ): Finding | { pair: ThumbprintPair; read: { text: string; padded: boolean }; present: ThumbprintPair[] } {
-  const chosen = r.pairs.filter((p) => p.choice === c.vars[r.choiceOption]);
-  const pairs = chosen.length ? chosen : r.pairs;
+  const pairs = chosenPairs(r, c.vars);
   const present = r.pairs.filter((p) => c.header[p.param] !== undefined);
   if (present.length === 0) {
     return c.header.x5c !== undefined
@@ -527,10 +536,7 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
     return notMet(r, r.code, `The token has no aud${or}: ${r.words}`);
   }
   if (typeof v !== 'string') {
-    return notMet(r, 'ERR_ASSERT_CLAIM_TYPE', [
-      ...rich`aud is ${JSON.stringify(v)}, not a string: `,
-      r.words,
-    ]);
+    return withWords(r, 'ERR_ASSERT_CLAIM_TYPE', rich`aud is ${JSON.stringify(v)}, not a string: `);
   }
   if (r.fixed.includes(v)) {
     const needs = r.fixedNeeds ?? [];
