@@ -345,6 +345,13 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   return good(r, `exp is ${life} s after ${name} (at most ${r.maxLifetimeSec} s).`);
 }
 
+/** What a clock rule names when its claim is past (exp) or ahead (iat, nbf). */
+const CLOCK_CODES = {
+  exp: 'ERR_ASSERT_EXPIRED',
+  iat: 'ERR_ASSERT_IAT_FUTURE',
+  nbf: 'ERR_ASSERT_NBF_FUTURE',
+} as const satisfies Record<ClockRule['claim'], ErrorCode>;
+
 function clockRule(r: ClockRule, c: Ctx): Finding {
   const v = seconds(c.payload[r.claim]);
   if (v === undefined) return good(r, `No ${r.claim} to compare with the clock.`);
@@ -358,11 +365,10 @@ function clockRule(r: ClockRule, c: Ctx): Finding {
   if (r.claim === 'exp') {
     return v > c.nowSec
       ? good(r, `Expires in ${v - c.nowSec} s.`)
-      : notMet(r, 'ERR_ASSERT_EXPIRED', `Expired ${c.nowSec - v} s ago.`);
+      : notMet(r, CLOCK_CODES.exp, `Expired ${c.nowSec - v} s ago.`);
   }
   if (v - c.nowSec > r.skewSec) {
-    const code = r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE';
-    return notMet(r, code, `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
+    return notMet(r, CLOCK_CODES[r.claim], `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
   }
   return good(r, `${r.claim} is ${c.nowSec - v} s ago.`);
 }
@@ -650,14 +656,7 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'lifetime':
       return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
     case 'clock':
-      return [
-        'ERR_ASSERT_TIME_UNIT',
-        r.claim === 'exp'
-          ? 'ERR_ASSERT_EXPIRED'
-          : r.claim === 'iat'
-            ? 'ERR_ASSERT_IAT_FUTURE'
-            : 'ERR_ASSERT_NBF_FUTURE',
-      ];
+      return ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]];
     case 'thumbprint':
       return [
         'ERR_ASSERT_X5C_ONLY',
