@@ -168,10 +168,6 @@ function labelsFor(parsed: ParsedKey[], jwks: boolean): string[] {
   });
 }
 
-function describeFound(kinds: readonly string[]): string {
-  return kinds.join(', ');
-}
-
 /**
  * The public half of private key material in `text`, as PEM, so the page can put it in place of
  * the private key; or why it could not be derived. Never keeps the private key.
@@ -180,7 +176,7 @@ export async function publicHalfOf(text: string): Promise<PrivateKeyPasted> {
   const tooLarge = keyTextTooLarge(text);
   if (tooLarge) return { source: 'text too large to read', problem: tooLarge };
   const scan = scanKeyMaterial(text);
-  const source = describeFound(scan.kinds.filter((k) => /private/i.test(k))) || 'private key';
+  const source = scan.kinds.filter((k) => /private/i.test(k)).join(', ') || 'private key';
   try {
     const parsed = await (await loadParser()).parseKeySetText(text);
     const priv = parsed.find((p) => p.kind === 'private');
@@ -203,13 +199,7 @@ function octJwkResult(
     const secret = base64urlToBytes(String(own(j, 'k') ?? ''));
     return secretResult(secret, `HMAC secret from an oct JWK, ${secret.length} bytes`, alg, privateKeyPasted);
   } catch (e) {
-    return {
-      candidates: [],
-      error: {
-        code: 'ERR_BASE64',
-        message: `The oct JWK's "k" is not base64url: ${e instanceof Error ? e.message : e}`,
-      },
-    };
+    return base64Error(`The oct JWK's "k" is not base64url`, e);
   }
 }
 
@@ -219,14 +209,16 @@ function hmacSecretResult(text: string, alg: string | undefined, encoding: Secre
     const secret = secretBytes(text, encoding);
     return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
   } catch (e) {
-    return {
-      candidates: [],
-      error: {
-        code: 'ERR_BASE64',
-        message: `The secret is not valid ${encoding}: ${e instanceof Error ? e.message : e}`,
-      },
-    };
+    return base64Error(`The secret is not valid ${encoding}`, e);
   }
+}
+
+/** The box refused: its secret is not in the encoding it claims (`what`, then the decoder's words). */
+function base64Error(what: string, e: unknown): KeyBoxResult {
+  return {
+    candidates: [],
+    error: { code: 'ERR_BASE64', message: `${what}: ${e instanceof Error ? e.message : e}` },
+  };
 }
 
 /** The remedy when a key shape was refused as a secret but the tick would take it: say how. */

@@ -98,6 +98,8 @@ export interface TimeStatus {
   message: string;
 }
 
+const status = (state: TimeStatus['state'], message: string): TimeStatus => ({ state, message });
+
 /**
  * Judge exp/nbf/iat against `now` with a clock-skew tolerance in seconds (RFC 7519 §4.1.4–6).
  */
@@ -109,40 +111,33 @@ export function timeStatus(payload: Record<string, unknown>, now: number, skewSe
       (typeof payload[k] !== 'number' || safeIso(Number(payload[k]) * 1000) === null),
   );
   if (bad.length) {
-    return {
-      state: 'invalid-times',
-      message: `${bad.join(', ')} must be NumericDate numbers (seconds since 1970) within the range a date can hold.`,
-    };
+    return status(
+      'invalid-times',
+      `${bad.join(', ')} must be NumericDate numbers (seconds since 1970) within the range a date can hold.`,
+    );
   }
   const exp = own(payload, 'exp') as number | undefined;
   const nbf = own(payload, 'nbf') as number | undefined;
   const iat = own(payload, 'iat') as number | undefined;
   if (exp !== undefined && now - skew >= exp * 1000) {
-    return {
-      state: 'expired',
-      message: `Expired ${relativeTime(exp * 1000, now)} (exp ${safeIso(exp * 1000)}).`,
-    };
+    return status('expired', `Expired ${relativeTime(exp * 1000, now)} (exp ${safeIso(exp * 1000)}).`);
   }
   if (nbf !== undefined && now + skew < nbf * 1000) {
-    return {
-      state: 'not-yet-valid',
-      message: `Not valid yet: becomes valid ${relativeTime(nbf * 1000, now)}.`,
-    };
+    return status('not-yet-valid', `Not valid yet: becomes valid ${relativeTime(nbf * 1000, now)}.`);
   }
   if (iat !== undefined && now + skew < iat * 1000) {
-    return {
-      state: 'issued-in-future',
-      message: `Issued in the future (${relativeTime(iat * 1000, now)}): the issuer's clock or yours is off.`,
-    };
+    return status(
+      'issued-in-future',
+      `Issued in the future (${relativeTime(iat * 1000, now)}): the issuer's clock or yours is off.`,
+    );
   }
   if (exp === undefined && nbf === undefined) {
-    return { state: 'no-times', message: 'No exp or nbf: this token never expires by itself.' };
+    return status('no-times', 'No exp or nbf: this token never expires by itself.');
   }
-  return {
-    state: 'valid',
-    message:
-      exp !== undefined
-        ? `Within its validity: expires ${relativeTime(exp * 1000, now)}.`
-        : 'Within its validity.',
-  };
+  return status(
+    'valid',
+    exp !== undefined
+      ? `Within its validity: expires ${relativeTime(exp * 1000, now)}.`
+      : 'Within its validity.',
+  );
 }

@@ -41,7 +41,13 @@ export interface DecodedToken {
 
 type SegmentName = 'header' | 'payload' | 'signature';
 
-function diag(code: ErrorCode, parts: Rich, segment?: Diagnostic['segment'], position?: number): Diagnostic {
+function diag(
+  code: ErrorCode,
+  what: string | Rich,
+  segment?: Diagnostic['segment'],
+  position?: number,
+): Diagnostic {
+  const parts = typeof what === 'string' ? [what] : what;
   return { code, parts, message: plain(parts), segment, position };
 }
 
@@ -125,9 +131,7 @@ function decodeSegment(
   } catch {
     return diag(
       'ERR_JWT_BASE64URL',
-      [
-        `The ${name} is ${segment.length} characters long, which no base64url text can be (a character is missing or extra).`,
-      ],
+      `The ${name} is ${segment.length} characters long, which no base64url text can be (a character is missing or extra).`,
       name,
     );
   }
@@ -165,20 +169,14 @@ export function recogniseNonToken(text: string): Diagnostic | null {
   const pem = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(t);
   if (pem) {
     const label = pem[1]!;
-    const parts: Rich = /PRIVATE KEY/.test(label)
-      ? [
-          'This is a private key: do not paste it here. Verifying needs only its public key, in Verification key below; to sign with it, import it in Keys.',
-        ]
+    const parts: string | Rich = /PRIVATE KEY/.test(label)
+      ? 'This is a private key: do not paste it here. Verifying needs only its public key, in Verification key below; to sign with it, import it in Keys.'
       : label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY'
-        ? ['This is a public key (PEM), not a token. Paste it in Verification key below.']
+        ? 'This is a public key (PEM), not a token. Paste it in Verification key below.'
         : label === 'CERTIFICATE'
-          ? [
-              'This is a certificate (PEM), not a token. Paste it in Verification key below: its key checks the signature.',
-            ]
+          ? 'This is a certificate (PEM), not a token. Paste it in Verification key below: its key checks the signature.'
           : label === 'CERTIFICATE REQUEST'
-            ? [
-                'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.',
-              ]
+            ? 'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.'
             : rich`This is a PEM file (${label}), not a token. ${{ ours: SHAPE }}`;
     const publicKey = label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY' || label === 'CERTIFICATE';
     return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(publicKey ? { belongs: 'key-box' } : {}) };
@@ -187,9 +185,7 @@ export function recogniseNonToken(text: string): Diagnostic | null {
     return {
       ...diag(
         'ERR_JWT_SEGMENTS',
-        [
-          'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
-        ],
+        'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
         'token',
       ),
       belongs: 'key-box',
@@ -200,25 +196,22 @@ export function recogniseNonToken(text: string): Diagnostic | null {
   try {
     value = JSON.parse(t);
   } catch {
-    return diag('ERR_JWT_SEGMENTS', [`This looks like JSON, not a token. ${SHAPE}`], 'token');
+    return diag('ERR_JWT_SEGMENTS', `This looks like JSON, not a token. ${SHAPE}`, 'token');
   }
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  let parts: Rich;
+  let parts: string;
   let belongs = false;
   if (obj && Array.isArray(own(obj, 'keys'))) {
-    parts = ['This is a JWKS (a set of keys), not a token. Paste it in Verification key below.'];
+    parts = 'This is a JWKS (a set of keys), not a token. Paste it in Verification key below.';
     belongs = true;
   } else if (obj && typeof own(obj, 'kty') === 'string') {
     belongs = own(obj, 'd') === undefined;
     parts = !belongs
-      ? [
-          'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.',
-        ]
-      : ['This is a JWK (a key in JSON), not a token. Paste it in Verification key below.'];
+      ? 'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.'
+      : 'This is a JWK (a key in JSON), not a token. Paste it in Verification key below.';
   } else {
-    parts = [
-      "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).",
-    ];
+    parts =
+      "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).";
   }
   return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(belongs ? { belongs: 'key-box' as const } : {}) };
 }
@@ -247,9 +240,7 @@ export function decodeToken(input: string): DecodedToken {
     out.errors.push(
       diag(
         'ERR_JWT_JWE',
-        [
-          "Five segments: this is an encrypted token (JWE), not a signed one. Its payload can only be read with the recipient's private key; keybench shows its header only.",
-        ],
+        "Five segments: this is an encrypted token (JWE), not a signed one. Its payload can only be read with the recipient's private key; keybench shows its header only.",
         'token',
       ),
     );
@@ -259,9 +250,7 @@ export function decodeToken(input: string): DecodedToken {
     out.errors.push(
       diag(
         'ERR_JWT_SEGMENTS',
-        [
-          `A JWT has three segments separated by dots (header.payload.signature); this has ${n}.${n === 2 ? ' The signature segment (and its dot) may have been cut off.' : ''}`,
-        ],
+        `A JWT has three segments separated by dots (header.payload.signature); this has ${n}.${n === 2 ? ' The signature segment (and its dot) may have been cut off.' : ''}`,
         'token',
       ),
     );
@@ -308,7 +297,7 @@ function parseHeader(out: DecodedToken, bytes: Uint8Array): void {
   try {
     text = utf8.decode(bytes);
   } catch {
-    out.errors.push(diag('ERR_JWT_HEADER', ['The header is not UTF-8 text.'], 'header'));
+    out.errors.push(diag('ERR_JWT_HEADER', 'The header is not UTF-8 text.', 'header'));
     return;
   }
   out.headerText = text;
@@ -320,14 +309,14 @@ function parseHeader(out: DecodedToken, bytes: Uint8Array): void {
     return;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    out.errors.push(diag('ERR_JWT_HEADER', ['The header is JSON but not an object.'], 'header'));
+    out.errors.push(diag('ERR_JWT_HEADER', 'The header is JSON but not an object.', 'header'));
     return;
   }
   out.header = value as Record<string, unknown>;
   const dups = duplicateMembers(text);
   if (dups.length) out.errors.push(duplicateError('header', dups));
   if (typeof own(out.header, 'alg') !== 'string') {
-    out.errors.push(diag('ERR_JWT_HEADER', ['The header has no "alg" string.'], 'header'));
+    out.errors.push(diag('ERR_JWT_HEADER', 'The header has no "alg" string.', 'header'));
   }
 }
 

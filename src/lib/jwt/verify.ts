@@ -88,11 +88,12 @@ const PRIORITY: ErrorCode[] = [
 /** A failed verdict. */
 export function fail(
   code: ErrorCode,
-  parts: Rich,
+  what: string | Rich,
   tried: string[],
   remedy?: string,
   extra?: Partial<Verdict>,
 ): Verdict {
+  const parts = typeof what === 'string' ? [what] : what;
   return {
     state: 'failed',
     verified: false,
@@ -322,22 +323,17 @@ function kidSelection(
     remedy =
       'Put the kid of the signing key in the token header, or publish only one key that fits this alg.';
   }
-  return {
-    state: 'kid-mismatch',
-    verified: false,
-    key,
-    code,
-    parts,
-    message: plain(parts),
-    remedy,
-    tried,
-    notes,
-  };
+  return fail(code, parts, tried, remedy, { state: 'kid-mismatch', key, notes });
+}
+
+/** Untrusted words (key labels, header names), comma-separated. */
+function commaList(words: readonly string[]): Rich {
+  return words.flatMap((w, i) => (i ? [', ', u(w)] : [u(w)]));
 }
 
 /** Key labels (the user's or the JWKS's: untrusted), comma-separated. */
 function labels(keys: readonly VerificationKey[]): Rich {
-  return keys.flatMap((k, i) => (i ? [', ', u(k.label)] : [u(k.label)]));
+  return commaList(keys.map((k) => k.label));
 }
 
 function order(keys: readonly VerificationKey[], kid: unknown): VerificationKey[] {
@@ -356,7 +352,7 @@ interface SignedHeader {
 /** The header and alg of a compact JWS, or the verdict refusing it (no token, not a JWS, alg none, unknown alg). */
 function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
   if (decoded.form === 'empty')
-    return { refused: fail('ERR_JWT_MALFORMED', ['Paste a token to verify it.'], []) };
+    return { refused: fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []) };
   if (decoded.form !== 'jws' || !decoded.header) {
     const first = decoded.errors[0];
     return {
@@ -369,7 +365,7 @@ function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
     return {
       refused: fail(
         'ERR_JWT_UNSECURED',
-        ['Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.'],
+        'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
         [],
         'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
       ),
@@ -400,7 +396,7 @@ function critRefusal(crit: unknown): Verdict | null {
     unknown.length
       ? [
           'The header marks ',
-          ...unknown.flatMap((c, i) => (i ? [', ', u(String(c))] : [u(String(c))])),
+          ...commaList(unknown.map(String)),
           ` as critical ("crit"), and keybench does not implement ${unknown.length > 1 ? 'those extensions' : 'that extension'}.`,
         ]
       : ['The header has a malformed "crit" (it must be a non-empty array of header names).'],
@@ -420,7 +416,7 @@ function b64Refusal(header: Record<string, unknown>, crit: unknown, notes: Rich[
   if (critical && b64 === undefined) {
     return fail(
       'ERR_JWT_CRIT',
-      ['Malformed header: "crit" lists "b64", but the header has no "b64" member.'],
+      'Malformed header: "crit" lists "b64", but the header has no "b64" member.',
       [],
       'RFC 7515 §4.1.11: every name in "crit" must be in the header. Fix the signer: add "b64": false, or drop "b64" from "crit".',
     );
@@ -454,7 +450,7 @@ function headerRefusal(header: Record<string, unknown>, notes: Rich[]): Verdict 
     if (!Array.isArray(crit) || !crit.includes('b64')) {
       return fail(
         'ERR_JWT_B64_FALSE',
-        ['The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".'],
+        'The header says "b64": false (unencoded payload, RFC 7797) but does not list "b64" in "crit".',
         [],
         'RFC 7797 §6 requires "crit": ["b64"] with b64:false, so that verifiers unaware of it reject the token instead of misreading it. Fix the signer.',
       );
@@ -510,7 +506,7 @@ function attempt(
 function noKeyVerdict({ alg, info, notes }: Attempt): Verdict {
   return fail(
     'ERR_JWT_NO_KEY',
-    ['Not verified: there is no key to check the signature with.'],
+    'Not verified: there is no key to check the signature with.',
     [],
     info.family === 'HS'
       ? `Paste the shared ${alg} secret in the Verification key box.`
@@ -534,9 +530,7 @@ async function ecdsaRefusal(a: Attempt): Promise<Verdict | null> {
   if (shape.zero) {
     return fail(
       'ERR_JWT_SIGNATURE',
-      [
-        'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
-      ],
+      'Invalid ECDSA signature: r or s is zero (a "psychic signature", CVE-2022-21449). It verifies nothing.',
       tried,
       'Such a signature is never valid; only a broken verifier accepts it. The token is forged or damaged.',
       { notes, ...ex },
@@ -604,21 +598,11 @@ async function embeddedVerdict(a: Attempt, embedded: readonly VerificationKey[])
     const parts: Rich = [
       `Not verified by any key you trust. The token is consistent with ${what}: that says nothing about who signed it — anyone can make a key pair and put it in a token.`,
     ];
-    return {
-      state: 'embedded',
-      verified: false,
-      key,
-      code: 'ERR_JWT_EMBEDDED_KEY_ONLY',
-      parts,
-      message: plain(parts),
-      remedy:
-        tried.length === 0
-          ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
-          : `None of the ${tried.length} trusted key${tried.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`,
-      tried,
-      notes,
-      ...ex,
-    };
+    const remedy =
+      tried.length === 0
+        ? "To verify who signed it, paste the issuer's public key or certificate (obtained from the issuer, not from the token), or import it in Keys."
+        : `None of the ${tried.length} trusted key${tried.length === 1 ? '' : 's'} tried verifies it. If you expected one of them to, the token was signed by someone else.`;
+    return fail('ERR_JWT_EMBEDDED_KEY_ONLY', parts, tried, remedy, { state: 'embedded', key, notes, ...ex });
   }
   return null;
 }
@@ -629,9 +613,7 @@ function failedVerdict(a: Attempt, failures: Failure[]): Verdict {
   if (failures.length === 0) {
     return fail(
       'ERR_JWT_NO_KEY',
-      [
-        'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
-      ],
+      'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
       [],
       "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
       { notes, ...ex },
@@ -665,7 +647,7 @@ function signatureFailure(a: Attempt, failures: Failure[], top: Failure): Verdic
     signatureFailures > 1 || tried.length > 1
       ? [
           `Wrong key: none of the ${tried.length} keys tried verifies this signature (`,
-          ...tried.flatMap((t, i) => (i ? [', ', u(t)] : [u(t)])),
+          ...commaList(tried),
           ').',
         ]
       : ['Wrong key or altered token: ', ...top.parts];
@@ -788,9 +770,7 @@ async function ecdsaShape(
   const shortBy = want - sig.length;
   return fail(
     'ERR_JWT_ECDSA_LENGTH',
-    [
-      `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
-    ],
+    `The ${alg} signature is ${sig.length} bytes; ${alg} signatures are exactly ${want} bytes (r and s, ${info.size} bytes each).`,
     tried,
     otherAlg
       ? `${sig.length} bytes is the length ${otherAlg} produces: the header may name the wrong algorithm, or the key is on the wrong curve.`

@@ -1,3 +1,4 @@
+import { ALGORITHMS } from '../crypto/algorithms';
 import { signBytes, verifySignature } from '../crypto/signature';
 import { KeybenchError } from '../errors';
 import { esAlgForCurve } from '../jwt/algorithms';
@@ -13,12 +14,11 @@ export function defaultAlgFor(type: KeyType): SigningAlg {
   return (esAlgForCurve(type.curve) as SigningAlg | undefined) ?? 'ES512';
 }
 
+/** How WebCrypto imports a key of this type: as the table's entry for the alg it signs. */
 function importParams(type: KeyType): RsaHashedImportParams | EcKeyImportParams | Algorithm {
   // An id-RSASSA-PSS key stays PSS-only in WebCrypto too; without a hash of its own, RFC 9421's SHA-512.
   if (type.kty === 'RSA' && type.pss) return { name: 'RSA-PSS', hash: type.pss.hash ?? 'SHA-512' };
-  if (type.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  if (type.kty === 'EC') return { name: 'ECDSA', namedCurve: type.curve };
-  return { name: 'Ed25519' };
+  return ALGORITHMS[defaultAlgFor(type)].importParams;
 }
 
 /** A trusted public key ready to store: verify only. */
@@ -43,18 +43,14 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
   pssPrivateKey?: CryptoKey;
 }> {
   const params = importParams(parsed.type);
-  const load = (p: RsaHashedImportParams | EcKeyImportParams | Algorithm) =>
-    parsed.pkcs8
-      ? crypto.subtle.importKey('pkcs8', parsed.pkcs8, p, false, ['sign'])
-      : crypto.subtle.importKey('jwk', jwkForImport(parsed), p, false, ['sign']);
-  try {
-    const privateKey = await load(params);
+  return withPrivateBytes(parsed, async (load) => {
+    const privateKey = await load(params, 'sign');
     // WebCrypto ties a key to one algorithm, and the bytes are forgotten below: an RSA key is
     // imported a second time now, so it can sign PS256 (Entra's current docs) as well as RS256.
     // Not for an id-RSASSA-PSS key whose parameters forbid PS256 (another hash, a larger salt).
     const pssPrivateKey =
       parsed.type.kty === 'RSA' && pssAllows(parsed.type, 'SHA-256', 32)
-        ? await load({ name: 'RSA-PSS', hash: 'SHA-256' })
+        ? await load({ name: 'RSA-PSS', hash: 'SHA-256' }, 'sign')
         : undefined;
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
     const probe = new TextEncoder().encode('keybench key pair check');
@@ -66,26 +62,41 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     const probeAlg = pss ? 'PS512' : jwsAlg;
     const salt = pss ? Math.max(32, pss.saltLength ?? 0) : undefined;
     const sig = await signBytes(probeAlg, privateKey, probe, salt);
-    if (!(await verifySignature(probeAlg, publicKey, sig, probe, salt))) {
-      throw new KeybenchError(
-        'ERR_KEY_INVALID',
-        'The private key does not match the public key stored inside it: the file is damaged.',
-      );
-    }
-    return {
-      privateKey,
-      publicKey,
-      jwsAlg,
-      ...(pssPrivateKey ? { pssPrivateKey } : {}),
-    };
+    if (!(await verifySignature(probeAlg, publicKey, sig, probe, salt))) throw halvesDiffer();
+    return { privateKey, publicKey, jwsAlg, ...(pssPrivateKey ? { pssPrivateKey } : {}) };
+  });
+}
+
+/** The two halves of a pasted private key do not belong together. */
+function halvesDiffer(): KeybenchError {
+  return new KeybenchError(
+    'ERR_KEY_INVALID',
+    'The private key does not match the public key stored inside it: the file is damaged.',
+  );
+}
+
+/**
+ * Runs `use` with a loader of the private key (non-extractable), then forgets its bytes whatever
+ * happens; a browser that refuses the key is ERR_KEY_INVALID.
+ */
+async function withPrivateBytes<T>(
+  parsed: ParsedPrivateKey,
+  use: (
+    load: (p: RsaHashedImportParams | EcKeyImportParams | Algorithm, usage: KeyUsage) => Promise<CryptoKey>,
+  ) => Promise<T>,
+): Promise<T> {
+  try {
+    return await use((p, usage) =>
+      parsed.pkcs8
+        ? crypto.subtle.importKey('pkcs8', parsed.pkcs8, p, false, [usage])
+        : crypto.subtle.importKey('jwk', jwkForImport(parsed), p, false, [usage]),
+    );
   } catch (e) {
     if (e instanceof KeybenchError) throw e;
     throw new KeybenchError(
       'ERR_KEY_INVALID',
       `The browser refused this private key: ${e instanceof Error ? e.message : e}`,
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   } finally {
     forgetPrivate(parsed);
@@ -121,36 +132,20 @@ export async function importDecryptionKey(
   parsed: ParsedPrivateKey,
 ): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
   const params = { name: 'RSA-OAEP', hash: 'SHA-256' };
-  try {
+  return withPrivateBytes(parsed, async (load) => {
     if (parsed.type.kty !== 'RSA' || parsed.type.pss) {
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
         'Message-level encryption (RSA-OAEP-256) needs an RSA key: this one is not. Choose Mine to import it as a signing key.',
       );
     }
-    const privateKey = parsed.pkcs8
-      ? await crypto.subtle.importKey('pkcs8', parsed.pkcs8, params, false, ['decrypt'])
-      : await crypto.subtle.importKey('jwk', jwkForImport(parsed), params, false, ['decrypt']);
+    const privateKey = await load(params, 'decrypt');
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['encrypt']);
     const probe = new TextEncoder().encode('keybench key pair check');
     const back = new Uint8Array(
       await crypto.subtle.decrypt(params, privateKey, await crypto.subtle.encrypt(params, publicKey, probe)),
     );
-    if (back.length !== probe.length || back.some((b, i) => b !== probe[i])) {
-      throw new KeybenchError(
-        'ERR_KEY_INVALID',
-        'The private key does not match the public key stored inside it: the file is damaged.',
-      );
-    }
+    if (back.length !== probe.length || back.some((b, i) => b !== probe[i])) throw halvesDiffer();
     return { privateKey, publicKey };
-  } catch (e) {
-    if (e instanceof KeybenchError) throw e;
-    throw new KeybenchError(
-      'ERR_KEY_INVALID',
-      `The browser refused this private key: ${e instanceof Error ? e.message : e}`,
-      { cause: e },
-    );
-  } finally {
-    forgetPrivate(parsed);
-  }
+  });
 }

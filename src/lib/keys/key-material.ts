@@ -91,16 +91,11 @@ function hasOid(b: Uint8Array, from: number, to: number): boolean {
   return false;
 }
 
-interface DerSniff {
-  der: Uint8Array<ArrayBuffer>;
-  private: boolean;
-}
-
 /**
  * Does `b` start with a DER SEQUENCE that is a key or a certificate? Recognises SPKI, certificates,
  * PKCS#8 and SEC1 (by their algorithm or curve OID), and PKCS#1 RSA keys (by their integers).
  */
-function sniffDer(b: Uint8Array<ArrayBuffer>, budget: { left: number }): DerSniff | null {
+function sniffDer(b: Uint8Array<ArrayBuffer>, budget: { left: number }): FoundDer | null {
   if (b[0] !== 0x30) return null;
   const seq = readLength(b, 1);
   if (!seq || seq.length < 20 || seq.next + seq.length > b.length) return null;

@@ -39,11 +39,7 @@ const CURVES: Record<string, string> = {
   [id_secp384r1]: 'P-384',
   [id_secp521r1]: 'P-521',
 };
-const CURVE_OIDS: Record<string, string> = {
-  'P-256': id_secp256r1,
-  'P-384': id_secp384r1,
-  'P-521': id_secp521r1,
-};
+const CURVE_OIDS = Object.fromEntries(Object.entries(CURVES).map(([oid, name]) => [name, oid]));
 const CURVE_NAMES_FOR_HUMANS: Record<string, string> = {
   '1.3.132.0.10': 'secp256k1',
   '1.2.840.10045.3.1.1': 'P-192',
@@ -158,9 +154,7 @@ export function spkiKeyType(spki: Uint8Array): KeyType {
     throw new KeybenchError(
       'ERR_DER',
       'This is not a public key keybench can read: its bytes are damaged or not a public key. Paste the whole PEM, from BEGIN to END.',
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   return keyTypeOfAlgorithm(info.algorithm, () => {
@@ -218,10 +212,12 @@ function fromSpki(der: Uint8Array<ArrayBuffer>): { spki: Uint8Array<ArrayBuffer>
 
 function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): KeyType {
   switch (alg.algorithm) {
-    case id_rsaEncryption: {
+    case id_rsaEncryption:
+    case id_RSASSA_PSS: {
+      const pss = alg.algorithm === id_RSASSA_PSS ? pssRestriction(alg) : undefined;
       const bits = rsaBits();
       checkRsaBits(bits);
-      return { kty: 'RSA', bits };
+      return pss ? { kty: 'RSA', bits, pss } : { kty: 'RSA', bits };
     }
     case id_ecPublicKey: {
       const params = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters) : undefined;
@@ -229,41 +225,35 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
     }
     case ID_ED25519:
       return { kty: 'OKP', curve: 'Ed25519' };
-    case id_RSASSA_PSS: {
-      const pss = pssRestriction(alg);
-      const bits = rsaBits();
-      checkRsaBits(bits);
-      return { kty: 'RSA', bits, pss };
-    }
     default:
       throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
   }
 }
 
+/** The AlgorithmIdentifier of a plain RSA key, or of an EC key on `curveOid`. */
+function keyAlgorithm(curveOid?: string): AlgorithmIdentifier {
+  return curveOid === undefined
+    ? new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null })
+    : new AlgorithmIdentifier({
+        algorithm: id_ecPublicKey,
+        parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid })),
+      });
+}
+
 function rsaSpki(modulus: ArrayBuffer, publicExponent: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  const pub = new RSAPublicKey({ modulus, publicExponent });
-  return buf(
-    AsnConvert.serialize(
-      new SubjectPublicKeyInfo({
-        algorithm: new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null }),
-        subjectPublicKey: AsnConvert.serialize(pub),
-      }),
-    ),
-  );
+  const subjectPublicKey = AsnConvert.serialize(new RSAPublicKey({ modulus, publicExponent }));
+  return buf(AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm: keyAlgorithm(), subjectPublicKey })));
 }
 
 function ecSpki(curveOid: string, point: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  return buf(
-    AsnConvert.serialize(
-      new SubjectPublicKeyInfo({
-        algorithm: new AlgorithmIdentifier({
-          algorithm: id_ecPublicKey,
-          parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid })),
-        }),
-        subjectPublicKey: point,
-      }),
-    ),
-  );
+  const algorithm = keyAlgorithm(curveOid);
+  return buf(AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm, subjectPublicKey: point })));
+}
+
+/** A PKCS#1 or SEC1 private key wrapped as PKCS#8 (what WebCrypto imports). */
+function pkcs8Of(privateKeyAlgorithm: AlgorithmIdentifier, der: Uint8Array): Uint8Array<ArrayBuffer> {
+  const info = new PrivateKeyInfo({ version: 0, privateKeyAlgorithm, privateKey: new OctetString(der) });
+  return buf(AsnConvert.serialize(info));
 }
 
 function missingEcPublic(): KeybenchError {
@@ -279,17 +269,10 @@ function fromPkcs1Private(der: Uint8Array): ParsedPrivateKey {
   const bits = unsignedLength(rsa.modulus) * 8;
   checkRsaBits(bits);
   checkRsaExponent(rsa.publicExponent);
-  const pkcs8 = AsnConvert.serialize(
-    new PrivateKeyInfo({
-      version: 0,
-      privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null }),
-      privateKey: new OctetString(der),
-    }),
-  );
   return {
     kind: 'private',
     source: 'PKCS#1 RSA PRIVATE KEY',
-    pkcs8: buf(pkcs8),
+    pkcs8: pkcs8Of(keyAlgorithm(), der),
     spki: rsaSpki(rsa.modulus, rsa.publicExponent),
     type: { kty: 'RSA', bits },
   };
@@ -301,20 +284,10 @@ function fromSec1(der: Uint8Array, curveOidFromOuter?: string): ParsedPrivateKey
   const curveOid = ec.parameters?.namedCurve ?? curveOidFromOuter;
   const curve = curveName(curveOid);
   if (!ec.publicKey) throw missingEcPublic();
-  const pkcs8 = AsnConvert.serialize(
-    new PrivateKeyInfo({
-      version: 0,
-      privateKeyAlgorithm: new AlgorithmIdentifier({
-        algorithm: id_ecPublicKey,
-        parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid! })),
-      }),
-      privateKey: new OctetString(der),
-    }),
-  );
   return {
     kind: 'private',
     source: 'SEC1 EC PRIVATE KEY',
-    pkcs8: buf(pkcs8),
+    pkcs8: pkcs8Of(keyAlgorithm(curveOid!), der),
     spki: ecSpki(curveOid!, ec.publicKey),
     type: { kty: 'EC', curve },
   };
@@ -376,9 +349,7 @@ function wrapDer<T>(what: string, fn: () => T): T {
     throw new KeybenchError(
       'ERR_DER',
       `The ${what} block is not valid DER: ${e instanceof Error ? e.message : e}`,
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
 }
@@ -480,9 +451,7 @@ export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
     throw new KeybenchError(
       'ERR_KEY_INVALID',
       rich`This JWK is not a valid ${String(jwk.kty)} public key: the browser refused its numbers (${ours(e instanceof Error ? e.name : 'error')}).`,
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   return new Uint8Array(await crypto.subtle.exportKey('spki', key));
@@ -525,16 +494,6 @@ async function fromJwk(jwk: JWK): Promise<ParsedKey> {
     use: str(jwk.use),
     keyOps: Array.isArray(jwk.key_ops) ? jwk.key_ops.map(String) : undefined,
   };
-}
-
-/** True when the text is JSON that looks like a JWK Set. */
-export function isJwksText(text: string): boolean {
-  try {
-    const v = JSON.parse(text) as { keys?: unknown };
-    return Array.isArray(v.keys);
-  } catch {
-    return false;
-  }
 }
 
 /**

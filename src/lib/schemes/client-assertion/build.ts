@@ -12,7 +12,7 @@ import { certificateDer, thumbprints } from '../../x509/thumbprint';
 import type { SignOutput } from '../engine/types';
 import type { PartnerRules, ThumbprintPair, ThumbprintRule } from './rules/types';
 import { deriveVars, fill, freshVars, value, type Vars } from './template';
-import { withDefaults } from './evaluate';
+import { applies, chosenPairs, printIn, withDefaults } from './evaluate';
 
 /** The JWS algorithm a stored private key signs with (WebCrypto ties a key to one algorithm). */
 export function algOfKey(key: CryptoKey): SigningAlg | null {
@@ -21,16 +21,13 @@ export function algOfKey(key: CryptoKey): SigningAlg | null {
 
 /** The algorithms the partner accepts with these options (its applying alg rule). */
 function allowedAlgs(p: PartnerRules, vars: Vars): readonly string[] {
-  const rule = p.rules.find(
-    (r) => r.kind === 'alg' && (!r.when || r.when.is.includes(vars[r.when.option] ?? '')),
-  );
+  const rule = p.rules.find((r) => r.kind === 'alg' && applies(r, vars));
   return rule?.kind === 'alg' ? rule.allowed : [];
 }
 
 /** The thumbprint pair to sign with: the chosen one(s) that go with the key's alg. */
 function pairFor(rule: ThumbprintRule, vars: Vars, alg: string): ThumbprintPair {
-  const chosen = rule.pairs.filter((x) => x.choice === vars[rule.choiceOption]);
-  const pairs = chosen.length ? chosen : rule.pairs;
+  const pairs = chosenPairs(rule, vars);
   const pair = pairs.find((x) => x.alg === alg);
   if (!pair) {
     throw new KeybenchError(
@@ -67,7 +64,7 @@ async function headerOf(p: PartnerRules, vars: Vars, alg: string): Promise<Recor
   if (rule) {
     const pair = pairFor(rule, vars, alg);
     const t = await thumbprints(certificateDer(vars[rule.certificateOption] ?? ''));
-    header[pair.param] = pair.param === 'x5t' ? t.x5t : t.x5tS256;
+    header[pair.param] = printIn(t, pair.param);
   }
   return header;
 }

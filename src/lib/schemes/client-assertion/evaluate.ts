@@ -22,6 +22,7 @@ import type {
   Recognise,
   Rule,
   SameRule,
+  ThumbprintPair,
   ThumbprintRule,
 } from './rules/types';
 import { deriveVars, fill, optionsUsed, type Vars } from './template';
@@ -74,13 +75,7 @@ export function withDefaults(
   p: PartnerRules,
   options: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of p.options) {
-    const typed = options[f.name]?.trim();
-    const d = typeof f.default === 'function' ? '' : String(f.default);
-    out[f.name] = typed ? typed : d;
-  }
-  return { ...options, ...out };
+  return fillOptions(p, options, (f) => (typeof f.default === 'function' ? '' : String(f.default)));
 }
 
 /**
@@ -92,17 +87,44 @@ export function cardOptions(
   p: PartnerRules,
   options: Readonly<Record<string, string>>,
 ): Record<string, string> {
+  return fillOptions(p, options, (f) =>
+    f.kind === 'choice' && typeof f.default === 'string' ? f.default : '',
+  );
+}
+
+/** `options` with each field the user left empty set to `fallback(field)`. */
+function fillOptions(
+  p: PartnerRules,
+  options: Readonly<Record<string, string>>,
+  fallback: (f: PartnerRules['options'][number]) => string,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of p.options) {
-    const typed = options[f.name]?.trim();
-    const choice = f.kind === 'choice' && typeof f.default === 'string' ? f.default : '';
-    out[f.name] = typed ? typed : choice;
-  }
+  for (const f of p.options) out[f.name] = options[f.name]?.trim() || fallback(f);
   return { ...options, ...out };
 }
 
+/** A finding of rule `r` that does not hold (an error unless `severity` says otherwise). */
+function notMet(
+  r: Rule,
+  code: ErrorCode,
+  detail: string | Rich,
+  severity: 'info' | 'warning' | 'error' = 'error',
+): Finding {
+  return problem(r.check, code, severity, r.label, detail);
+}
+
+/** {@link notMet} saying what the token holds (`seen`), then the rule's words. */
+function withWords(r: Rule, code: ErrorCode, seen: Rich, severity?: 'warning' | 'error'): Finding {
+  return notMet(r, code, [...seen, r.words], severity);
+}
+
+/** A finding of rule `r` that holds. */
+function good(r: Rule, detail: string | Rich): Finding {
+  return ok(r.check, r.label, detail);
+}
+
 /** Whether a rule applies with these options. */
-function applies(rule: Rule, vars: Vars): boolean {
+export function applies(rule: Rule, vars: Vars): boolean {
   return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
 }
 
@@ -128,8 +150,8 @@ function signatureFinding(input: TokenCheckInput, header: Record<string, unknown
 
 function algRule(r: AlgRule, c: Ctx): Finding {
   const alg = c.header.alg;
-  if (typeof alg === 'string' && r.allowed.includes(alg)) return ok(r.check, r.label, rich`alg is ${alg}.`);
-  return problem(r.check, 'ERR_ASSERT_ALG', 'error', r.label, [
+  if (typeof alg === 'string' && r.allowed.includes(alg)) return good(r, rich`alg is ${alg}.`);
+  return notMet(r, 'ERR_ASSERT_ALG', [
     ...rich`alg is ${String(alg)}; expected `,
     r.allowed.join(', '),
     ` (${r.words})`,
@@ -138,34 +160,27 @@ function algRule(r: AlgRule, c: Ctx): Finding {
 
 function headerRule(r: HeaderRule, c: Ctx): Finding {
   const v = c.header[r.param];
-  if (v === undefined && r.severity === 'optional') return ok(r.check, r.label, `No ${r.param} (optional).`);
+  if (v === undefined && r.severity === 'optional') return good(r, `No ${r.param} (optional).`);
   if (v === undefined) {
-    return problem(
-      r.check,
-      'ERR_ASSERT_HEADER_MISSING',
-      r.severity === 'optional' ? 'error' : r.severity,
-      r.label,
-      `The header has no ${r.param}: ${r.words}`,
-    );
+    const severity = r.severity === 'optional' ? 'error' : r.severity;
+    return notMet(r, 'ERR_ASSERT_HEADER_MISSING', `The header has no ${r.param}: ${r.words}`, severity);
   }
   // Present but not a usable string (a number, an empty string): no key is named so, whatever
   // the rule's severity for a missing one.
   if (typeof v !== 'string' || v === '') {
-    return problem(r.check, 'ERR_ASSERT_HEADER_MISSING', 'error', r.label, [
-      ...rich`${r.param} is ${JSON.stringify(v)}, not a key id: `,
-      r.words,
-    ]);
+    return withWords(
+      r,
+      'ERR_ASSERT_HEADER_MISSING',
+      rich`${r.param} is ${JSON.stringify(v)}, not a key id: `,
+    );
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
   if (want && v !== want) {
-    return problem(r.check, 'ERR_ASSERT_KID', 'error', r.label, [
-      ...rich`${r.param} is ${v}, but the key id you typed is ${want}: `,
-      r.words,
-    ]);
+    return withWords(r, 'ERR_ASSERT_KID', rich`${r.param} is ${v}, but the key id you typed is ${want}: `);
   }
   if (!want && r.equalsOption && r.decides)
     return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
-  return ok(r.check, r.label, rich`${r.param} is ${v}.`);
+  return good(r, rich`${r.param} is ${v}.`);
 }
 
 /** A deciding rule the card could not compare: what the token holds, and what to type. */
@@ -179,12 +194,12 @@ function sameRule(r: SameRule, c: Ctx): Finding {
   const [ina, inb] = r.in ?? ['payload', 'payload'];
   const va = (ina === 'header' ? c.header : c.payload)[a];
   const vb = (inb === 'header' ? c.header : c.payload)[b];
-  if (typeof va === 'string' && va !== '' && va === vb)
-    return ok(r.check, r.label, rich`${a} = ${b} = ${va}.`);
-  return problem(r.check, r.code ?? 'ERR_ASSERT_ISS_SUB', 'error', r.label, [
-    ...rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
-    r.words,
-  ]);
+  if (typeof va === 'string' && va !== '' && va === vb) return good(r, rich`${a} = ${b} = ${va}.`);
+  return withWords(
+    r,
+    r.code ?? 'ERR_ASSERT_ISS_SUB',
+    rich`${a} is ${JSON.stringify(va) ?? 'missing'} and ${b} is ${JSON.stringify(vb) ?? 'missing'}: `,
+  );
 }
 
 /** The claim's values as strings, or null when it has the wrong type. */
@@ -203,49 +218,48 @@ function missingCode(r: ClaimRule): ErrorCode {
 }
 
 function claimRule(r: ClaimRule, c: Ctx): Finding {
-  const sev = r.severity ?? 'error';
+  const no = (code: ErrorCode, detail: string | Rich) => notMet(r, code, detail, r.severity ?? 'error');
   const v = c.payload[r.claim];
   if (r.presence === 'absent') {
-    return v === undefined
-      ? ok(r.check, r.label, `No ${r.claim}.`)
-      : problem(r.check, r.code, sev, r.label, `The token has ${r.claim}: ${r.words}`);
+    return v === undefined ? good(r, `No ${r.claim}.`) : no(r.code, `The token has ${r.claim}: ${r.words}`);
   }
   if (v === undefined) {
     return r.presence === 'optional'
-      ? ok(r.check, r.label, `No ${r.claim} (optional).`)
-      : problem(r.check, missingCode(r), sev, r.label, `The token has no ${r.claim}: ${r.words}`);
+      ? good(r, `No ${r.claim} (optional).`)
+      : no(missingCode(r), `The token has no ${r.claim}: ${r.words}`);
   }
   const values = claimStrings(r, v);
   if (!values) {
-    return problem(r.check, 'ERR_ASSERT_CLAIM_TYPE', sev, r.label, [
+    return no('ERR_ASSERT_CLAIM_TYPE', [
       ...rich`${r.claim} is ${JSON.stringify(v)}, not a ${ours(r.type ?? 'string')}: `,
       r.words,
     ]);
   }
   const want = r.equals === undefined ? null : fill(r.equals, c.vars);
   if (want !== null) {
-    if (values.includes(want)) return ok(r.check, r.label, rich`${r.claim} is ${want}.`);
+    if (values.includes(want)) return good(r, rich`${r.claim} is ${want}.`);
     const other = otherForm(r, c, values);
     if (other) return other;
-    return problem(r.check, r.code, sev, r.label, [
-      ...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`,
-    ]);
+    return no(r.code, [...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`]);
   }
   if (r.pattern) {
     const bad = values.find((x) => !r.pattern!.test(x));
     if (bad !== undefined) {
-      return problem(r.check, r.code, sev, r.label, [...rich`${r.claim} is ${bad}: `, r.words]);
+      return no(r.code, [...rich`${r.claim} is ${bad}: `, r.words]);
     }
   }
   if (r.equals !== undefined) {
     const used = optionsUsed(r.equals);
     if (r.decides) return notCompared(r, c, rich`${r.claim} is ${values.join(', ')}. `, used);
-    return problem(r.check, 'ERR_ASSERT_OPTION_MISSING', 'info', r.label, [
-      ...rich`${r.claim} is ${values.join(', ')}. `,
-      `Type ${used.map((o) => c.labels[o] ?? o).join(' and ')} on the card to compare it exactly.`,
-    ]);
+    const type = `Type ${used.map((o) => c.labels[o] ?? o).join(' and ')} on the card to compare it exactly.`;
+    return notMet(
+      r,
+      'ERR_ASSERT_OPTION_MISSING',
+      [...rich`${r.claim} is ${values.join(', ')}. `, type],
+      'info',
+    );
   }
-  return ok(r.check, r.label, rich`${r.claim} is ${values.join(', ')}.`);
+  return good(r, rich`${r.claim} is ${values.join(', ')}.`);
 }
 
 /**
@@ -292,11 +306,9 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   const name = r.from.find((f) => c.payload[f] !== undefined) ?? r.from[0]!;
   const from = seconds(c.payload[name]);
   if (exp === 'ms' || from === 'ms') {
-    return problem(
-      r.check,
+    return notMet(
+      r,
       'ERR_ASSERT_TIME_UNIT',
-      'error',
-      r.label,
       `exp or ${name} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
     );
   }
@@ -305,78 +317,67 @@ function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
     const need = r.fromOptional
       ? 'exp must be a number'
       : `exp and ${r.from.join(' or ')} must both be numbers`;
-    return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, `${need}: ${r.words}`);
+    return notMet(r, 'ERR_ASSERT_CLAIM_MISSING', `${need}: ${r.words}`);
   }
   const life = from === undefined ? undefined : exp - from;
   if (life !== undefined && r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec) {
-    return problem(
-      r.check,
+    return notMet(
+      r,
       'ERR_ASSERT_LIFETIME',
-      'error',
-      r.label,
       `exp is ${life} s after ${name}; at most ${r.maxLifetimeSec} s: ${r.words}`,
     );
   }
   if (r.maxAheadSec !== undefined && exp - c.nowSec > r.maxAheadSec) {
-    return problem(
-      r.check,
+    return notMet(
+      r,
       'ERR_ASSERT_LIFETIME',
-      'error',
-      r.label,
       `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
     );
   }
   const ahead = exp - c.nowSec;
   if (r.warnAheadSec !== undefined && ahead > r.warnAheadSec) {
-    return problem(
-      r.check,
-      'ERR_ASSERT_LIFETIME',
-      'warning',
-      r.label,
-      `exp is ${ahead} s from now; the docs say at most ${r.warnAheadSec} s: ${r.words}`,
-    );
+    const docs = `exp is ${ahead} s from now; the docs say at most ${r.warnAheadSec} s: ${r.words}`;
+    return notMet(r, 'ERR_ASSERT_LIFETIME', docs, 'warning');
   }
   if (life === undefined || r.maxLifetimeSec === undefined) {
-    return ok(r.check, r.label, `exp is ${exp - c.nowSec} s from now (at most ${r.maxAheadSec ?? '∞'} s).`);
+    return good(r, `exp is ${exp - c.nowSec} s from now (at most ${r.maxAheadSec ?? '∞'} s).`);
   }
-  return ok(r.check, r.label, `exp is ${life} s after ${name} (at most ${r.maxLifetimeSec} s).`);
+  return good(r, `exp is ${life} s after ${name} (at most ${r.maxLifetimeSec} s).`);
 }
+
+/** What a clock rule names when its claim is past (exp) or ahead (iat, nbf). */
+const CLOCK_CODES = {
+  exp: 'ERR_ASSERT_EXPIRED',
+  iat: 'ERR_ASSERT_IAT_FUTURE',
+  nbf: 'ERR_ASSERT_NBF_FUTURE',
+} as const satisfies Record<ClockRule['claim'], ErrorCode>;
 
 function clockRule(r: ClockRule, c: Ctx): Finding {
   const v = seconds(c.payload[r.claim]);
-  if (v === undefined) return ok(r.check, r.label, `No ${r.claim} to compare with the clock.`);
+  if (v === undefined) return good(r, `No ${r.claim} to compare with the clock.`);
   if (v === 'ms') {
-    return problem(
-      r.check,
+    return notMet(
+      r,
       'ERR_ASSERT_TIME_UNIT',
-      'error',
-      r.label,
       `${r.claim} is in milliseconds; JWT times are seconds since 1970.`,
     );
   }
   if (r.claim === 'exp') {
     return v > c.nowSec
-      ? ok(r.check, r.label, `Expires in ${v - c.nowSec} s.`)
-      : problem(r.check, 'ERR_ASSERT_EXPIRED', 'error', r.label, `Expired ${c.nowSec - v} s ago.`);
+      ? good(r, `Expires in ${v - c.nowSec} s.`)
+      : notMet(r, CLOCK_CODES.exp, `Expired ${c.nowSec - v} s ago.`);
   }
   if (v - c.nowSec > r.skewSec) {
-    const code = r.claim === 'iat' ? 'ERR_ASSERT_IAT_FUTURE' : 'ERR_ASSERT_NBF_FUTURE';
-    return problem(
-      r.check,
-      code,
-      'error',
-      r.label,
-      `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`,
-    );
+    return notMet(r, CLOCK_CODES[r.claim], `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
   }
-  return ok(r.check, r.label, `${r.claim} is ${c.nowSec - v} s ago.`);
+  return good(r, `${r.claim} is ${c.nowSec - v} s ago.`);
 }
 
 /** Whether a certificate PEM holds this public key (SPKI bytes equal). */
 async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boolean> {
   const parsed = await parseKeyText(pem);
   if (parsed.kind !== 'public') return false;
-  return parsed.spki.length === spki.length && parsed.spki.every((b, i) => b === spki[i]);
+  return sameBytes(parsed.spki, spki);
 }
 
 /**
@@ -408,12 +409,31 @@ function knownCertificates(r: ThumbprintRule, c: Ctx): { ders: Uint8Array<ArrayB
   return { ders: [...c.certificates], typed: false };
 }
 
-async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
-  const chosen = r.pairs.filter((p) => p.choice === c.vars[r.choiceOption]);
-  const pairs = chosen.length ? chosen : r.pairs;
+/** A thumbprint rule's finding that does not hold: `detail`, then the rule's words. */
+type ThumbprintFail = (code: ErrorCode, detail: string, sev?: 'error' | 'warning') => Finding;
+
+/** The thumbprint pairs the user chose (all of them when none is chosen). */
+export function chosenPairs(r: ThumbprintRule, vars: Vars): readonly ThumbprintPair[] {
+  const chosen = r.pairs.filter((p) => p.choice === vars[r.choiceOption]);
+  return chosen.length ? chosen : r.pairs;
+}
+
+/** A certificate's thumbprint that goes in `param`. */
+export function printIn(t: { x5t: string; x5tS256: string }, param: ThumbprintPair['param']): string {
+  return param === 'x5t' ? t.x5t : t.x5tS256;
+}
+
+/**
+ * The thumbprint header the partner reads (the one chosen, else the one sent) and every one sent,
+ * or the finding refusing them: none sent, not a digest, the wrong digest, or not the one chosen.
+ */
+function readThumbprint(
+  r: ThumbprintRule,
+  c: Ctx,
+  fail: ThumbprintFail,
+): Finding | { pair: ThumbprintPair; read: { text: string; padded: boolean }; present: ThumbprintPair[] } {
+  const pairs = chosenPairs(r, c.vars);
   const present = r.pairs.filter((p) => c.header[p.param] !== undefined);
-  const fail = (code: ErrorCode, detail: string, sev: 'error' | 'warning' = 'error') =>
-    problem(r.check, code, sev, r.label, `${detail} ${r.words}`);
   if (present.length === 0) {
     return c.header.x5c !== undefined
       ? fail(
@@ -427,7 +447,6 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
   const len = read ? digestLength(read.text) : 0;
   if (!read || (len !== 20 && len !== 32))
     return fail('ERR_ASSERT_THUMBPRINT_MISSING', `${pair.param} is not a base64url SHA-1 or SHA-256 digest.`);
-  const value = read.text;
   if (pair.param === 'x5t#S256' && len === 20)
     return fail(
       'ERR_ASSERT_THUMBPRINT_SHA1',
@@ -445,20 +464,28 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
       `The token sends ${pair.param}, but you chose ${pairs.map((p) => p.param).join(' or ')}.`,
     );
   }
+  return { pair, read, present };
+}
+
+async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
+  const fail: ThumbprintFail = (code, detail, sev = 'error') => notMet(r, code, `${detail} ${r.words}`, sev);
+  const got = readThumbprint(r, c, fail);
+  if (!('pair' in got)) return got;
+  const { pair, read, present } = got;
   const known = knownCertificates(r, c);
   const prints = await Promise.all(known.ders.map((d) => thumbprints(d)));
-  const match = prints.findIndex((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256) === value);
+  const match = prints.findIndex((t) => printIn(t, pair.param) === read.text);
   const whose = known.typed
     ? 'the certificate you pasted'
     : 'the stored certificates of the key that verified';
   if (prints.length > 0 && match < 0) {
-    if (prints.some((t) => value === t.x5t || value === t.x5tS256)) {
+    if (prints.some((t) => read.text === t.x5t || read.text === t.x5tS256)) {
       return fail(
         pair.param === 'x5t' ? 'ERR_ASSERT_THUMBPRINT_SHA256' : 'ERR_ASSERT_THUMBPRINT_SHA1',
         `${pair.param} holds the certificate's other thumbprint.`,
       );
     }
-    const want = prints.map((t) => (pair.param === 'x5t' ? t.x5t : t.x5tS256)).join(', ');
+    const want = prints.map((t) => printIn(t, pair.param)).join(', ');
     return fail(
       'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
       `${pair.param} is not the thumbprint of ${whose} (${want}).`,
@@ -467,7 +494,7 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
   // A second thumbprint header must name the same certificate: the partner may read either one.
   const second = present.find((p) => p !== pair);
   if (second && match >= 0) {
-    const want = second.param === 'x5t' ? prints[match]!.x5t : prints[match]!.x5tS256;
+    const want = printIn(prints[match]!, second.param);
     if (unpadded(c.header[second.param])?.text !== want)
       return fail(
         'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
@@ -500,9 +527,9 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
         `.${pad} No certificate of the key that verified is stored: paste the certificate you uploaded in ${c.labels[r.certificateOption] ?? r.certificateOption} on the card, or import it on the key.`,
       ]);
     }
-    return ok(r.check, r.label, [...seen, ` (${pair.alg}).${pad}`]);
+    return good(r, [...seen, ` (${pair.alg}).${pad}`]);
   }
-  return ok(r.check, r.label, [...seen, ` (${pair.alg}, the thumbprint of ${whose}).${pad}`]);
+  return good(r, [...seen, ` (${pair.alg}, the thumbprint of ${whose}).${pad}`]);
 }
 
 function audienceRule(r: AudienceRule, c: Ctx): Finding {
@@ -510,21 +537,18 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
   const other = r.orClaim ? c.payload[r.orClaim] : undefined;
   if (v === undefined) {
     if (typeof other === 'string' && other.trim() !== '')
-      return ok(r.check, r.label, rich`No aud; ${r.orClaim ?? ''} is ${other}.`);
+      return good(r, rich`No aud; ${r.orClaim ?? ''} is ${other}.`);
     const or = r.orClaim ? ` and no ${r.orClaim}` : '';
-    return problem(r.check, r.code, 'error', r.label, `The token has no aud${or}: ${r.words}`);
+    return notMet(r, r.code, `The token has no aud${or}: ${r.words}`);
   }
   if (typeof v !== 'string') {
-    return problem(r.check, 'ERR_ASSERT_CLAIM_TYPE', 'error', r.label, [
-      ...rich`aud is ${JSON.stringify(v)}, not a string: `,
-      r.words,
-    ]);
+    return withWords(r, 'ERR_ASSERT_CLAIM_TYPE', rich`aud is ${JSON.stringify(v)}, not a string: `);
   }
   if (r.fixed.includes(v)) {
     const needs = r.fixedNeeds ?? [];
     const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
     if (needs.length > 0 && has === undefined) {
-      return problem(r.check, 'ERR_ASSERT_CLAIM_MISSING', 'error', r.label, [
+      return notMet(r, 'ERR_ASSERT_CLAIM_MISSING', [
         ...rich`aud is ${v}, but the token has no ${needs.join(' and no ')}: `,
         r.fixedNeedsWords ?? r.words,
       ]);
@@ -538,16 +562,11 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
   const typed = c.vars[r.option]?.trim() ?? '';
   if (typed !== '' && !r.fixed.includes(typed)) {
     return v === typed
-      ? ok(r.check, r.label, rich`aud is ${v}, as you typed.`)
-      : problem(r.check, r.code, 'error', r.label, [
-          ...rich`aud is ${v}; expected ${typed} (${ours(r.words)})`,
-        ]);
+      ? good(r, rich`aud is ${v}, as you typed.`)
+      : notMet(r, r.code, [...rich`aud is ${v}; expected ${typed} (${ours(r.words)})`]);
   }
-  if (!r.pattern.test(v))
-    return problem(r.check, r.code, 'error', r.label, [...rich`aud is ${v}: `, r.words]);
-  return r.decides
-    ? notCompared(r, c, rich`aud is ${v}. `, [r.option])
-    : ok(r.check, r.label, rich`aud is ${v}.`);
+  if (!r.pattern.test(v)) return notMet(r, r.code, [...rich`aud is ${v}: `, r.words]);
+  return r.decides ? notCompared(r, c, rich`aud is ${v}. `, [r.option]) : good(r, rich`aud is ${v}.`);
 }
 
 /** One rule's finding (a certificate that does not parse is a finding, not a crash). */
@@ -571,13 +590,7 @@ async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
       try {
         return await thumbprintRule(rule, c);
       } catch (e) {
-        return problem(
-          rule.check,
-          'ERR_ASSERT_CERTIFICATE',
-          'error',
-          rule.label,
-          e instanceof Error ? e.message : String(e),
-        );
+        return notMet(rule, 'ERR_ASSERT_CERTIFICATE', e instanceof Error ? e.message : String(e));
       }
   }
 }
@@ -643,14 +656,7 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'lifetime':
       return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
     case 'clock':
-      return [
-        'ERR_ASSERT_TIME_UNIT',
-        r.claim === 'exp'
-          ? 'ERR_ASSERT_EXPIRED'
-          : r.claim === 'iat'
-            ? 'ERR_ASSERT_IAT_FUTURE'
-            : 'ERR_ASSERT_NBF_FUTURE',
-      ];
+      return ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]];
     case 'thumbprint':
       return [
         'ERR_ASSERT_X5C_ONLY',
