@@ -9,34 +9,12 @@ import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, type AlgInfo } from './algorithms';
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
-import type { KeyOwner } from '../trust/roles';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import { isVerified } from '../trust/verdict';
 
-/** A key to try: an asymmetric public key (as SPKI) or an HMAC secret. */
-export type VerificationKey =
-  | {
-      kind: 'public';
-      label: string;
-      /** stored: from the keyring; pasted: the key box; jwks: one key of a pasted JWKS; x5c/jwk-header: from the token itself. */
-      origin: 'stored' | 'pasted' | 'jwks' | 'x5c' | 'jwk-header';
-      spki: Uint8Array<ArrayBuffer>;
-      type: KeyType;
-      kid?: string;
-      thumbprint?: string;
-      /** The `alg` a JWK declares, if any. */
-      alg?: string;
-      /** The `use` and `key_ops` a JWK declares, if any. */
-      use?: string;
-      keyOps?: string[];
-      /** Whose key a stored key is (unset: stored before keys had roles). See trust/roles. */
-      owner?: KeyOwner;
-      /** The certificate's DER when the user pasted a certificate (never one the token carries). */
-      certificate?: Uint8Array<ArrayBuffer>;
-      /** The key "Try an example" made: it verifies its own token, but it is nobody's, so no partner card trusts it. */
-      example?: true;
-    }
-  | { kind: 'secret'; label: string; origin: 'pasted'; secret: Uint8Array<ArrayBuffer> };
+import type { VerificationKey } from '../trust/keys';
+
+export type { VerificationKey };
 
 /**
  * The outcomes: `verified` (a key the user trusts checked the signature), `embedded` (only a key the
