@@ -4,7 +4,6 @@
  * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt, sign-qitech; Snowflake's values live beside its form).
  */
 import { defaultSigner, servedPartner, type SignerId } from '../lib/partners/sign-tabs';
-import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
 import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
 import { V2 } from '../lib/schemes/qit-v2/sign';
 import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
@@ -12,7 +11,7 @@ import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
-import { qitechApiKey, qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
+import { qitechApiKey } from './sign-qredo.svelte';
 import { jwtSigner } from './sign-jwt.svelte';
 import { pairsFor, type PairKind } from './sign-keys';
 
@@ -55,14 +54,14 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qredo' | 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
+    scheme: 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
     const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'rsa' | 'p521' | 'binance') => {
+    const pick = (kind: 'p521' | 'binance') => {
       const pairs = this.pairsFor(kind);
       return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
     };
@@ -83,24 +82,6 @@ export class SignForms {
       });
       return;
     }
-    if (scheme === 'qredo') {
-      this.tab = 'qredo';
-      const current = signStates.valueOf('qredo', 'apiKey') ?? storedQredoApiKey();
-      signStates.fill('qredo', {
-        method,
-        url: input.url,
-        // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
-        crlf: input.body.endsWith('\r\n'),
-        body: input.body.replace(/\r\n/g, '\n'),
-        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-        timestamp: qredoTimestamp(now),
-        nonce: qredoNonce(now),
-        key: pick('rsa'),
-      });
-      // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
-      if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');
-      return;
-    }
     this.tab = 'qitech';
     signStates.chosen['qitech'] = scheme;
     const currentQit = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
@@ -116,7 +97,7 @@ export class SignForms {
         : { timestamp: (scheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now) }),
       key: pick('p521'),
     });
-    // As for Qredo: a key read from a pasted request never replaces the remembered one unasked.
+    // A key read from a pasted request never replaces the remembered one unasked.
     if (input.apiKey) qitechApiKey.pasted(input.apiKey, typeof currentQit === 'string' ? currentQit : '');
   }
 

@@ -18,7 +18,7 @@ import {
 } from '../../src/lib/keys/key-material';
 import { parseKeySetText, parseKeyText } from '../../src/lib/keys/parse';
 import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
-import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
+import { diagnoseQredo } from './qredo-helpers';
 import { bodyCandidates } from '../../src/lib/schemes/qitech/doctor';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { nodeJws, toolKey } from './jwt-helpers';
