@@ -60,7 +60,7 @@ async function keyPairFor(alg: AlgId, pss = false) {
     spki,
     type: keyTypeOf(publicKey),
   };
-  return { signer, trusted, privateKey, pssPrivateKey };
+  return { signer, trusted, privateKey, pssPrivateKey, importAs };
 }
 
 /** The form's default values (a function default is taken at NOW). */
@@ -142,8 +142,13 @@ describe.each(ids)('scheme %s', (id) => {
           ...ALGORITHMS[alg].signParams,
           ...(variant.saltLength !== undefined ? { saltLength: variant.saltLength } : {}),
         };
+        // The algorithm's hash is bound at import (RS512 for RS256 …): import the key as it names.
         const signingKey =
-          ALGORITHMS[alg].importParams.name === 'RSA-PSS' ? (k.pssPrivateKey ?? k.privateKey) : k.privateKey;
+          alg === scheme.algorithms[0]
+            ? k.privateKey
+            : ALGORITHMS[alg].importParams.name === 'RSA-PSS' && k.pssPrivateKey
+              ? k.pssPrivateKey
+              : await k.importAs(ALGORITHMS[alg].importParams as Parameters<typeof k.importAs>[0]);
         const bytes = baseBytes(scheme, { ...parts, ...variant.parts } as Parts);
         const sig = new Uint8Array(await crypto.subtle.sign(node, signingKey, bytes));
         const text = encodeAs(sig, variant.encoding ?? scheme.encoding);
