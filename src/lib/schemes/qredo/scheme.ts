@@ -12,7 +12,8 @@ import { pythonJsonDumps } from '../../partners/body-bytes';
 import { header } from '../../request/types';
 import { rich } from '../../rich';
 import { ok, problem, type Finding } from '../../trust/finding';
-import { defineScheme, type MistakeWords, type SchemeMistake, type Variant } from '../../scheme/types';
+import { signedAs, together } from '../../scheme/mistakes';
+import { defineScheme, type MistakeWords, type SchemeMistake } from '../../scheme/types';
 import type { FieldValue, FormValues } from '../engine/types';
 
 type QredoParts = {
@@ -72,46 +73,14 @@ export function qredoBodyBytes(values: FormValues): string {
   return values['crlf'] === true ? `${body.replace(/\n$/, '')}\r\n` : body;
 }
 
-/** A mistake whose variants each change one part (`signed` gives that part, or nothing). */
-function change(
-  words: MistakeWords,
-  part: 'value' | 'url' | 'body',
-  signed: (p: QredoParts) => Iterable<string | null>,
-  title?: (p: QredoParts, s: string) => string,
-): M {
-  return {
-    ...words,
-    *variants(p) {
-      const seen = new Set([p[part]]);
-      for (const s of signed(p))
-        if (s !== null && !seen.has(s)) {
-          seen.add(s);
-          const named = title ? { mistakes: [{ ...words, title: title(p, s) }] } : {};
-          yield {
-            parts: { [part]: s },
-            part: part === 'value' ? p.valueHeader : `the ${part}`,
-            signed: s,
-            sent: p[part],
-            ...named,
-          };
-        }
-    },
-  };
-}
-
-const words = (code: MistakeWords['code'], title: string, explanation: string, remedy: string) => ({
-  code,
-  title,
-  explanation,
-  remedy,
-});
-
 const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?/;
-/** The URL a mistaken signer signed, from its pieces (scheme, host, path, query). */
-const url = (f: (s: string, h: string, p: string, q: string) => string | null) => (p: QredoParts) => {
-  const m = URL_RE.exec(p.url);
-  return [m ? f(m[1]!, m[2]!, m[3]!, m[4] ?? '') : null];
-};
+/** The URLs a mistaken signer signed, from the pieces of the one sent (scheme, host, path, query). */
+const urls =
+  (...f: ((s: string, h: string, p: string, q: string) => string | null)[]) =>
+  (p: QredoParts) => {
+    const m = URL_RE.exec(p.url);
+    return m ? f.map((g) => g(m[1]!, m[2]!, m[3]!, m[4] ?? '')) : [];
+  };
 const tryOr = (f: () => string) => {
   try {
     return f();
@@ -119,99 +88,120 @@ const tryOr = (f: () => string) => {
     return null;
   }
 };
-const FULL_URL =
-  'Qredo signs the full URL as sent (https://host/path?query), not the path: sign the same string the HTTP client requests.';
-const SLASH =
-  'Use one URL string for both signing and sending; watch for a base URL ending in "/" joined to a path starting with "/".';
-const UNIT_FIX =
-  'Compute the timestamp once as Unix time in seconds (Math.floor(Date.now() / 1000), time.Now().Unix(), int(time.time())), sign that string, and send the same string in x-timestamp.';
-const BODY_FIX =
-  'Serialise the body once, sign those exact bytes, and send the same bytes (do not let the HTTP client re-serialise it).';
-const LINES_FIX =
-  'Sign the body bytes exactly as sent: read files in binary mode, and let no editor, git (autocrlf) or tool convert line endings.';
-
-/** The x-timestamp's digits in another unit (finer units first cut to seconds). */
+/** The x-timestamp's digits in the other units (finer units first cut to seconds). */
 const units = (p: QredoParts) => {
   const u = p.valueHeader === 'x-timestamp' ? unitOf(p.value) : -1;
-  if (u < 0) return [];
-  const s = u ? p.value.slice(0, -3 * u) : p.value;
-  return [0, 1, 2, 3].filter((w) => w !== u).map((w) => s + '000'.repeat(w));
+  const s = u > 0 ? p.value.slice(0, -3 * u) : p.value;
+  return u < 0 ? [] : [0, 1, 2, 3].filter((w) => w !== u).map((w) => s + '000'.repeat(w));
 };
 const seconds = (p: QredoParts) => p.valueHeader === 'x-timestamp' && unitOf(p.value) === 0;
+/** The JSON body in the layouts signers use (2 and 4 spaces, Python's, compact), or none. */
+const layouts = (b: string): string[] => {
+  const json = tryOr(() => JSON.stringify(JSON.parse(b)));
+  if (json === null) return [];
+  const v: unknown = JSON.parse(json);
+  return [
+    JSON.stringify(v, null, 2),
+    JSON.stringify(v, null, 4),
+    tryOr(() => pythonJsonDumps(b)) ?? '',
+    json,
+  ];
+};
+
+/** Each mistake's words: its title, what happened, and the fix. */
+const W = (code: MistakeWords['code'], title: string, explanation: string, remedy: string) => ({
+  code,
+  title,
+  explanation,
+  remedy,
+});
+const UNIT = W(
+  'ERR_QREDO_TIMESTAMP_UNIT',
+  'Timestamp signed in another unit than x-timestamp',
+  'The signed message starts with the time in another unit than x-timestamp; Qredo rebuilds the message from x-timestamp, so the bytes differ.',
+  'Compute the timestamp once as Unix time in seconds (Math.floor(Date.now() / 1000), time.Now().Unix(), int(time.time())), sign that string, and send the same string in x-timestamp.',
+);
+const BODY_FIX =
+  'Serialise the body once, sign those exact bytes, and send the same bytes (do not let the HTTP client re-serialise it).';
+const FULL_URL =
+  'Qredo signs the full URL as sent (https://host/path?query), not the path: sign the same string the HTTP client requests.';
+
+/** How the signature was made: RSA-PSS, or another hash than SHA-256. */
+const HOW: M[] = [
+  {
+    ...W(
+      'ERR_QREDO_PSS',
+      'Signed with RSA-PSS instead of PKCS#1 v1.5',
+      'The key made this signature with RSASSA-PSS; Qredo verifies RSASSA-PKCS1-v1_5 with SHA-256, which PSS signatures never pass.',
+      'Use PKCS#1 v1.5 padding: the default of crypto.sign in Node, rsa.SignPKCS1v15 in Go, padding.PKCS1v15() in Python.',
+    ),
+    *variants() {
+      // The digest's salt, then the largest for RSA-2048 and RSA-4096 (PSS.MAX_LENGTH).
+      for (const saltLength of [32, 222, 478])
+        yield { alg: 'PS256', saltLength, part: 'padding', signed: 'RSA-PSS', sent: 'PKCS#1 v1.5' };
+    },
+  },
+  {
+    ...W(
+      'ERR_QREDO_HASH',
+      'Signed with another hash than SHA-256',
+      'The key made this PKCS#1 v1.5 signature over a SHA-384 or SHA-512 digest; Qredo verifies SHA-256.',
+      'Hash with SHA-256, and do not pre-hash the message yourself.',
+    ),
+    *variants() {
+      for (const alg of ['RS512', 'RS384'] as const) yield { alg, part: 'hash', signed: alg, sent: 'RS256' };
+    },
+  },
+];
 
 const TIMESTAMP: M[] = [
-  change(
-    words(
-      'ERR_QREDO_TIMESTAMP_UNIT',
-      'Timestamp signed in another unit than x-timestamp',
-      'The signed message starts with the time in another unit than x-timestamp; Qredo rebuilds the message from x-timestamp, so the bytes differ.',
-      UNIT_FIX,
-    ),
+  signedAs(
+    UNIT,
     'value',
     units,
     (p, s) => `Timestamp signed in ${UNITS[unitOf(s)]}, sent in ${UNITS[unitOf(p.value)]}`,
   ),
 ];
-const DIFFERS = change(
-  words(
-    'ERR_QREDO_TIMESTAMP_DIFFERS',
-    'Signed timestamp differs from x-timestamp',
-    'The message was signed with another timestamp than the x-timestamp sent: the clock was read twice.',
-    'Read the clock once: sign the timestamp and send that same string in x-timestamp.',
-  ),
-  'value',
-  function* (p) {
-    if (seconds(p)) for (let d = 1; d <= 300; d++) yield* [-d, d].map((x) => String(Number(p.value) + x));
-  },
-  (p, s) =>
-    `Signed timestamp differs from x-timestamp by ${Number(s) > Number(p.value) ? '+' : ''}${Number(s) - Number(p.value)} s`,
-);
-/** Milliseconds with any sub-second digits, sent in seconds: tried last (999 guesses). */
-const MILLIS = change(
-  { ...TIMESTAMP[0]!, title: 'Timestamp signed in milliseconds, sent in seconds' },
-  'value',
-  function* (p) {
-    if (seconds(p)) for (let i = 1; i < 1000; i++) yield `${p.value}${String(i).padStart(3, '0')}`;
-  },
-);
 
 const URL_MISTAKES: M[] = [
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_URL_NO_QUERY',
       'URL signed without its query string',
       'The query string was left out of the signed message, but it is sent.',
       'Sign the full URL exactly as sent, query string included.',
     ),
     'url',
-    url((s, h, p, q) => (q ? s + h + p : null)),
+    urls((s, h, p, q) => (q ? s + h + p : null)),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_URL_PATH_ONLY',
       'Path signed instead of the full URL',
-      'The signed message holds the path where Qredo expects the full URL with scheme and host.',
+      'The signed message holds the path (or lacks the scheme) where Qredo expects the full URL.',
       FULL_URL,
     ),
     'url',
-    (p) => [
-      ...url((_s, _h, path, q) => (path || '/') + q)(p),
-      ...url((_s, _h, path, q) => (q ? path || '/' : null))(p),
-      ...url((_s, h, path, q) => h + path + q)(p),
-    ],
+    urls(
+      (_s, _h, p, q) => (p || '/') + q,
+      (_s, _h, p, q) => (q ? p || '/' : null),
+      (_s, h, p, q) => h + p + q,
+    ),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_URL_TRAILING_SLASH',
-      'URL signed with or without a trailing slash unlike the one sent',
+      'URL signed with or without a trailing slash, unlike the one sent',
       'One slash at the end of the path changes the signed bytes.',
-      SLASH,
+      'Use one URL string for both signing and sending; watch for a base URL ending in "/" joined to a path starting with "/".',
     ),
     'url',
-    url((s, h, p, q) => (p.length > 1 && p.endsWith('/') ? s + h + p.slice(0, -1) + q : `${s}${h}${p}/${q}`)),
+    urls((s, h, p, q) =>
+      p.length > 1 && p.endsWith('/') ? s + h + p.slice(0, -1) + q : `${s}${h}${p}/${q}`,
+    ),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_URL_ENCODING',
       'URL signed with other percent-encoding',
       'The signed URL and the URL sent name the same resource but are different bytes.',
@@ -230,51 +220,39 @@ const URL_MISTAKES: M[] = [
   ),
 ];
 
-/** The JSON body in the layouts signers use, or none when it is not JSON. */
-const layouts = (b: string): string[] => {
-  const json = tryOr(() => JSON.stringify(JSON.parse(b)));
-  if (json === null) return [];
-  const v: unknown = JSON.parse(json);
-  return [
-    JSON.stringify(v, null, 2),
-    JSON.stringify(v, null, 4),
-    tryOr(() => pythonJsonDumps(b)) ?? '',
-    json,
-  ];
-};
 const BODY: M[] = [
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_LINE_ENDINGS',
       'Body signed with other line endings than sent',
       'The signed body has LF line endings where the body sent has CRLF, or the reverse (Qredo’s interactive client turns a final \\r\\n into \\n).',
-      LINES_FIX,
+      'Sign the body bytes exactly as sent: read files in binary mode, and let no editor, git (autocrlf) or tool convert line endings.',
     ),
     'body',
     (p) => [p.body.replace(/\r\n$/, '\n'), p.body.replace(/\r\n/g, '\n'), p.body.replace(/\r?\n/g, '\r\n')],
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_TRAILING_NEWLINE',
-      'Body signed with or without a trailing newline unlike the one sent',
+      'Body signed with or without a trailing newline, unlike the one sent',
       'A newline at the end of the body was signed but not sent, or sent but not signed (curl -d drops it, files keep it).',
       'Sign and send one and the same byte string.',
     ),
     'body',
     (p) => (p.body ? [p.body.replace(/\r?\n$/, ''), `${p.body}\n`, `${p.body}\r\n`] : []),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_BOM',
-      'Body signed with or without a byte-order mark unlike the one sent',
+      'Body signed with or without a byte-order mark, unlike the one sent',
       'A UTF-8 byte-order mark (EF BB BF) starts one of the signed and the sent body, not the other.',
       'Save the body as UTF-8 without BOM (or strip U+FEFF) before signing and sending.',
     ),
     'body',
     (p) => (p.body ? [p.body.replace(/^\uFEFF/, ''), `\uFEFF${p.body}`] : []),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_PRETTY',
       'Body signed pretty-printed, sent in another layout',
       'The signature covers the JSON body pretty-printed (or with Python’s spacing), but another layout of it is sent. Same JSON, different bytes.',
@@ -283,8 +261,8 @@ const BODY: M[] = [
     'body',
     (p) => layouts(p.body).slice(0, 3),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_COMPACT',
       'Body signed compact, sent in another layout',
       'The signature covers the JSON body compact (JSON.stringify), but another layout of it is sent. Same JSON, different bytes.',
@@ -293,8 +271,8 @@ const BODY: M[] = [
     'body',
     (p) => layouts(p.body).slice(3),
   ),
-  change(
-    words(
+  signedAs(
+    W(
       'ERR_QREDO_BODY_EMPTY',
       'Empty body signed, body sent (or {} signed, none sent)',
       'The signature covers no body while one is sent, or the body {} while none is sent.',
@@ -306,18 +284,19 @@ const BODY: M[] = [
 ];
 
 const SEPS = ['\n', ' ', '|', ':', '.', ','];
-const SEPARATORS = words(
+const SEPARATORS = W(
   'ERR_QREDO_MESSAGE_SEPARATORS',
   'Parts of the message joined with a separator',
   "The signed message puts a separator (a newline, a space, a delimiter) between its parts; Qredo's message is value ‖ URL ‖ body with nothing between them.",
   'Concatenate the value, the full URL and the body with no separator before signing.',
 );
-const METHOD = words(
+const METHOD = W(
   'ERR_QREDO_MESSAGE_METHOD',
   'HTTP method signed in the message',
   "The signed message holds the HTTP method; Qredo's message has no method: value ‖ URL ‖ body only.",
   "Remove the method from the signed message (a scheme copied from another exchange's API often puts it there).",
 );
+/** The method signed first or after the value (with or without separators), or separators alone. */
 const LAYOUT: M[] = [
   {
     ...METHOD,
@@ -327,89 +306,44 @@ const LAYOUT: M[] = [
           for (const at of ['lead', 'mid'] as const)
             yield {
               parts: { [at]: m + sep, sep },
-              part: at === 'lead' ? 'the start of the message' : 'after the value',
+              part: at === 'lead' ? 'the start' : 'after the value',
               signed: m,
               sent: '(nothing)',
               ...(sep ? { mistakes: [METHOD, SEPARATORS] } : {}),
             };
     },
   },
-  {
-    ...SEPARATORS,
-    *variants() {
-      for (const sep of SEPS)
-        yield { parts: { sep }, part: 'between the parts', signed: JSON.stringify(sep), sent: '(nothing)' };
-    },
-  },
+  signedAs(SEPARATORS, 'sep', () => SEPS),
 ];
 
-/** How the signature was made: RSA-PSS, or another hash than SHA-256. */
-const HOW: M[] = [
-  {
-    ...words(
-      'ERR_QREDO_PSS',
-      'Signed with RSA-PSS instead of PKCS#1 v1.5',
-      'The key made this signature with RSASSA-PSS; Qredo verifies RSASSA-PKCS1-v1_5 with SHA-256, which PSS signatures never pass.',
-      'Use PKCS#1 v1.5 padding: the default of crypto.sign in Node, rsa.SignPKCS1v15 in Go, padding.PKCS1v15() in Python.',
-    ),
-    *variants() {
-      for (const saltLength of [undefined, 222, 478])
-        yield {
-          alg: 'PS256',
-          ...(saltLength ? { saltLength } : {}),
-          part: 'the padding',
-          signed: 'RSA-PSS',
-          sent: 'PKCS#1 v1.5',
-        };
-    },
+/** Signed at another second than x-timestamp (the clock read twice), up to 300 s either way. */
+const DIFFERS = signedAs<QredoParts>(
+  W(
+    'ERR_QREDO_TIMESTAMP_DIFFERS',
+    'Signed timestamp differs from x-timestamp',
+    'The message was signed with another timestamp than the x-timestamp sent: the clock was read twice.',
+    'Read the clock once: sign the timestamp and send that same string in x-timestamp.',
+  ),
+  'value',
+  function* (p) {
+    if (seconds(p)) for (let d = 1; d <= 300; d++) yield* [-d, d].map((x) => String(Number(p.value) + x));
   },
-  {
-    ...words(
-      'ERR_QREDO_HASH',
-      'Signed with another hash than SHA-256',
-      'The key made this PKCS#1 v1.5 signature over a SHA-384 or SHA-512 digest; Qredo verifies SHA-256.',
-      'Hash with SHA-256, and do not pre-hash the message yourself.',
-    ),
-    *variants() {
-      for (const alg of ['RS512', 'RS384'] as const)
-        yield { alg, part: 'the hash', signed: alg, sent: 'RS256' };
-    },
+  (p, s) =>
+    `Signed timestamp differs from x-timestamp by ${s > p.value ? '+' : ''}${Number(s) - Number(p.value)} s`,
+);
+/** Milliseconds with any sub-second digits, sent in seconds: tried last (999 guesses). */
+const MILLIS = signedAs<QredoParts>(
+  { ...UNIT, title: 'Timestamp signed in milliseconds, sent in seconds' },
+  'value',
+  function* (p) {
+    if (seconds(p)) for (let i = 1; i < 1000; i++) yield `${p.value}${String(i).padStart(3, '0')}`;
   },
-];
-
-/** 1 for how the signature was made (named first: it is read before the bytes), else 0. */
-const how = (w: MistakeWords) => Number(HOW.some((m) => m.code === w.code));
-
-/** Two mistakes at once, one from each of two groups: the diagnosis names both. */
-function pairs(groups: readonly (readonly M[])[]): M {
-  return {
-    ...TIMESTAMP[0]!,
-    title: 'Two of these mistakes at once',
-    explanation: 'The signer made two of the mistakes above together.',
-    *variants(p, req) {
-      for (let i = 0; i < groups.length; i++)
-        for (const a of groups[i]!)
-          for (const va of a.variants(p, req))
-            for (const b of groups.slice(i + 1).flat())
-              for (const vb of b.variants({ ...p, ...va.parts }, req)) {
-                const v: Variant<QredoParts> = { ...va, ...vb, parts: { ...va.parts, ...vb.parts } };
-                yield {
-                  ...v,
-                  part: `${va.part} and ${vb.part}`,
-                  signed: `${va.signed} and ${vb.signed}`,
-                  sent: `${va.sent} and ${vb.sent}`,
-                  mistakes: [...(va.mistakes ?? [a]), ...(vb.mistakes ?? [b])].sort(
-                    (x, y) => how(y) - how(x),
-                  ),
-                };
-              }
-    },
-  };
-}
+);
 
 export default defineScheme<QredoParts>({
   id: 'qredo',
-  name: 'x-sign (RSA PKCS#1 v1.5 SHA-256 over timestamp + URL + body)',
+  // As the Sign tab names it: the partner's name, as Bybit's is.
+  name: 'Qredo Partner API',
   partner: 'qredo',
   recognisedBy: "Qredo's x-sign header",
   source: 'Qredo Partner API docs, "Sign requests"; qredo-partner-api-client',
@@ -477,7 +411,9 @@ export default defineScheme<QredoParts>({
             'ERR_REQUEST_MISSING_HEADER',
             'error',
             name,
-            `The request has no ${name === 'x-timestamp' ? 'x-timestamp nor x-nonce' : name} header (or it is empty). ${REFUSED} to a request without it.`,
+            name === 'x-timestamp'
+              ? `The request has neither x-timestamp nor x-nonce (or it is empty). ${REFUSED} to a request without one.`
+              : `The request has no ${name} header (or it is empty). ${REFUSED} to a request without it.`,
           ),
         );
     if (sign && (!/^[A-Za-z0-9_-]+$/.test(sign) || HEX.test(sign)))
@@ -539,7 +475,7 @@ export default defineScheme<QredoParts>({
     ...BODY,
     ...LAYOUT,
     DIFFERS,
-    pairs([TIMESTAMP, URL_MISTAKES, BODY, LAYOUT, HOW]),
+    together([HOW, TIMESTAMP, URL_MISTAKES, BODY, LAYOUT]),
     MILLIS,
   ],
   signer: {
