@@ -103,7 +103,9 @@ describe('Qredo doctor: requests that verify', () => {
     expect(v.findings.find((f) => f.check === 'api-key')?.detail).toContain('kid-123');
     // "Sign it correctly" fills the Qredo form with these values.
     expect(v.signInput).toMatchObject({ method: 'POST', url: URL_, body: BODY });
+    // The timestamp is left empty: it is taken when the user signs.
     expect(v.signInput.values).toMatchObject({ method: 'POST', url: URL_, body: BODY, apiKey: API_KEY });
+    expect(v.signInput.values?.['timestamp']).toBe('');
   });
 
   it('every vector in vectors.json verifies', async () => {

@@ -53,7 +53,7 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
     await expect(
       signQredoRequest({
         ...{ privateKey: await rsaKey(), method: 'GET', url, body: '', apiKey: '' },
-        timestamp: '',
+        timestamp: 'a b',
         authHeader: 'x-nonce',
       }),
     ).rejects.toMatchObject({ code: 'ERR_PARTNER_INPUT' });
@@ -104,5 +104,17 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
     const none = await diagnoseQredo({ request: request(url), keys: [], nowMs });
     expect(none.signatureVerified).toBe(false);
     expect(none.findings.find((f) => f.check === 'signature')?.code).toBe('ERR_REQUEST_NO_KEY');
+  });
+});
+
+describe('Qredo "Sign it correctly"', () => {
+  it('an empty timestamp or nonce is taken when signing, in the unit each is sent in', async () => {
+    const { default: qredo } = await import('../../src/lib/schemes/qredo/scheme');
+    const now = 1700000000123;
+    const values = { method: 'GET', url: 'https://play-api.qredo.network/api/v1/p/company', timestamp: '' };
+    expect(qredo.signer.parts(values, now).value).toBe('1700000000');
+    expect(qredo.signer.parts({ ...values, authHeader: 'x-nonce', nonce: '' }, now).value).toBe(
+      '1700000000123',
+    );
   });
 });

@@ -533,7 +533,7 @@ export default defineScheme<QredoParts>({
         kind: 'text',
         default: (now) => String(Math.floor(now / 1000)),
         when: (v) => v['authHeader'] !== 'x-nonce',
-        help: 'Unix time in seconds (10 digits), close to now: Qredo refuses a stale one.',
+        help: 'Unix time in seconds (10 digits), close to now: Qredo refuses a stale one. Empty: now.',
       },
       // Milliseconds, so successive nonces increase.
       {
@@ -542,7 +542,7 @@ export default defineScheme<QredoParts>({
         kind: 'text',
         default: (now) => String(Math.floor(now)),
         when: (v) => v['authHeader'] === 'x-nonce',
-        help: 'A value used once, sent as x-nonce; no spaces.',
+        help: 'A value used once, sent as x-nonce; no spaces. Empty: the time in milliseconds.',
       },
       {
         name: 'apiKey',
@@ -553,9 +553,11 @@ export default defineScheme<QredoParts>({
         help: 'Your Qredo API key, sent as x-api-key (it is not signed).',
       },
     ],
-    parts(values) {
+    parts(values, nowMs) {
       const nonce = values['authHeader'] === 'x-nonce';
-      const value = str(nonce ? values['nonce'] : values['timestamp']).trim();
+      // Empty ("Sign it correctly" leaves it so): taken when signing.
+      const now = nonce ? String(Math.floor(nowMs)) : String(Math.floor(nowMs / 1000));
+      const value = str(nonce ? values['nonce'] : values['timestamp']).trim() || now;
       const url = str(values['url']).trim();
       if (!/^(https?|wss?):\/\//.test(url))
         throw new KeybenchError(
@@ -568,10 +570,7 @@ export default defineScheme<QredoParts>({
           'The timestamp must be Unix time in seconds (10 digits), as sent in x-timestamp.',
         );
       if (nonce && !/^\S+$/.test(value))
-        throw new KeybenchError(
-          'ERR_PARTNER_INPUT',
-          'The nonce is empty or has spaces: it is sent as x-nonce.',
-        );
+        throw new KeybenchError('ERR_PARTNER_INPUT', 'The nonce has spaces: it is sent as x-nonce.');
       const method = str(values['method']) || 'GET';
       return {
         valueHeader: nonce ? 'x-nonce' : 'x-timestamp',
@@ -606,6 +605,8 @@ export default defineScheme<QredoParts>({
       crlf: req.body.endsWith('\r\n'),
       body: req.body.replace(/\r\n/g, '\n'),
       authHeader: p.valueHeader,
+      timestamp: '',
+      nonce: '',
       ...(header(req, 'x-api-key') ? { apiKey: header(req, 'x-api-key')!.trim() } : {}),
     }),
     examples: [
