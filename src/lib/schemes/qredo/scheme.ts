@@ -7,7 +7,7 @@
  */
 import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
 import { decodeAs } from '../../crypto/encoding';
-import { KeybenchError } from '../../errors';
+import { KeybenchError, type ErrorCode } from '../../errors';
 import { pythonJsonDumps } from '../../partners/body-bytes';
 import { header } from '../../request/types';
 import { rich } from '../../rich';
@@ -31,7 +31,11 @@ type QredoParts = {
 type M = SchemeMistake<QredoParts>;
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
-const REFUSED = 'Qredo answers 401 {"code":401,"msg":"errPartnerAuth"}';
+/** A header Qredo needs is missing: what it answers. */
+const MISSING = (what: string) =>
+  `The request has ${what} (or it is empty). Qredo answers 401 {"code":401,"msg":"errPartnerAuth"} to a request without it.`;
+const ENCODING =
+  'x-sign is not base64url without padding: Qredo reads base64url without padding (342 characters for RSA-2048), so it cannot read it. Encode the signature with Buffer.toString("base64url") in Node, base64.RawURLEncoding in Go.';
 const UNITS = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'] as const;
 /** The unit a Unix time's digits say (0: seconds … 3: nanoseconds), or -1. */
 const unitOf = (v: string) => (/^\d{9,20}$/.test(v) ? Math.floor((v.length - 9) / 3) : -1);
@@ -395,75 +399,50 @@ export default defineScheme<QredoParts>({
   ],
   baseWords: 'value ‖ URL ‖ body',
   checks(p, req, nowMs) {
-    const out: Finding[] = [];
     const sign = header(req, 'x-sign')?.trim() ?? '';
     const apiKey = header(req, 'x-api-key')?.trim() ?? '';
-    const sent: [string, string][] = [
-      ['x-api-key', apiKey],
-      ['x-timestamp', p.value],
-      ['x-sign', sign],
-    ];
-    for (const [name, v] of sent)
-      if (!v)
-        out.push(
-          problem(
-            `header:${name}`,
-            'ERR_REQUEST_MISSING_HEADER',
-            'error',
-            name,
-            name === 'x-timestamp'
-              ? `The request has neither x-timestamp nor x-nonce (or it is empty). ${REFUSED} to a request without one.`
-              : `The request has no ${name} header (or it is empty). ${REFUSED} to a request without it.`,
-          ),
-        );
-    if (sign && (!/^[A-Za-z0-9_-]+$/.test(sign) || HEX.test(sign)))
-      out.push(
-        problem(
-          'x-sign',
-          'ERR_QREDO_SIGN_ENCODING',
-          'error',
-          'x-sign',
-          'x-sign is not base64url without padding: Qredo reads base64url without padding (342 characters for RSA-2048), so it cannot read it. Encode the signature with Buffer.toString("base64url") in Node, base64.RawURLEncoding in Go.',
-        ),
+    const out: Finding[] = [];
+    const refuse = (label: string, code: ErrorCode, text: string, check = label) =>
+      out.push(problem(check, code, 'error', label, text));
+    if (!apiKey)
+      refuse('x-api-key', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-api-key header'), 'header:x-api-key');
+    if (!p.value)
+      refuse(
+        'x-timestamp',
+        'ERR_REQUEST_MISSING_HEADER',
+        MISSING('neither x-timestamp nor x-nonce'),
+        'header:x-timestamp',
       );
+    if (!sign) refuse('x-sign', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-sign header'), 'header:x-sign');
+    else if (!/^[A-Za-z0-9_-]+$/.test(sign) || HEX.test(sign))
+      refuse('x-sign', 'ERR_QREDO_SIGN_ENCODING', ENCODING);
     const unit = unitOf(p.value);
-    if (p.valueHeader === 'x-nonce') {
-      if (p.value)
-        out.push(ok('timestamp', 'x-nonce', 'x-nonce leads the signed message in place of a timestamp.'));
-    } else if (p.value && unit !== 0)
+    const skew = Number(p.value) * 1000 - nowMs;
+    if (p.valueHeader === 'x-nonce' && p.value)
+      out.push(ok('timestamp', 'x-nonce', 'x-nonce leads the signed message in place of a timestamp.'));
+    else if (p.value && unit !== 0)
+      refuse(
+        'x-timestamp',
+        'ERR_QREDO_TIMESTAMP_UNIT',
+        `x-timestamp ${unit < 0 ? 'is not a Unix time in decimal digits' : `has ${p.value.length} digits: that is ${UNITS[unit]}`}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
+        'timestamp',
+      );
+    else if (p.value && Math.abs(skew) > SKEW_MS)
       out.push(
         problem(
           'timestamp',
-          'ERR_QREDO_TIMESTAMP_UNIT',
-          'error',
+          'ERR_REQUEST_CLOCK_SKEW',
+          'warning',
           'x-timestamp',
-          unit < 0
-            ? 'x-timestamp is not a Unix time in seconds (decimal digits), so Qredo refuses it.'
-            : `x-timestamp has ${p.value.length} digits: that is ${UNITS[unit]}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
+          `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
         ),
       );
-    else if (p.value) {
-      const skew = Number(p.value) * 1000 - nowMs;
-      out.push(
-        Math.abs(skew) <= SKEW_MS
-          ? ok('timestamp', 'x-timestamp', 'Unix seconds, within a few minutes of now.')
-          : problem(
-              'timestamp',
-              'ERR_REQUEST_CLOCK_SKEW',
-              'warning',
-              'x-timestamp',
-              `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
-            ),
-      );
-    }
-    if (apiKey) {
-      const info = inspectQredoApiKey(apiKey);
-      out.push(
-        info.keyId !== undefined
-          ? ok('api-key', 'x-api-key', rich`Decodes to a Qredo API key with key_id ${info.keyId}.`)
-          : problem('api-key', 'ERR_QREDO_API_KEY', 'warning', 'x-api-key', info.warning ?? ''),
-      );
-    }
+    else if (p.value) out.push(ok('timestamp', 'x-timestamp', 'Unix seconds, within a few minutes of now.'));
+    const info = apiKey ? inspectQredoApiKey(apiKey) : {};
+    if (info.keyId !== undefined)
+      out.push(ok('api-key', 'x-api-key', rich`Decodes to a Qredo API key with key_id ${info.keyId}.`));
+    else if (info.warning)
+      out.push(problem('api-key', 'ERR_QREDO_API_KEY', 'warning', 'x-api-key', info.warning));
     for (const w of qredoBodyWarnings(req.body))
       out.push(problem('body', 'ERR_QREDO_BODY_LINE_ENDINGS', 'info', 'Body', w));
     return out;
