@@ -130,7 +130,9 @@ describe("Qredo's mistakes as data", () => {
     // A diagnosis is told apart by its title (the engine names each mistake of a pair by its own).
     const titles = qredo.mistakes.map((m) => m.title);
     expect(new Set(titles).size).toBe(titles.length);
-    const pairs = qredo.mistakes.flatMap((m) => [...m.variants(parts, req)]).filter((v) => v.mistakes?.length === 2);
+    const pairs = qredo.mistakes
+      .flatMap((m) => [...m.variants(parts, req)])
+      .filter((v) => v.mistakes?.length === 2);
     expect(pairs.length).toBeGreaterThan(100);
   });
 
