@@ -7,7 +7,7 @@
 import type { PartnerId } from './trust/owner';
 import type { ErrorCode } from './errors';
 import type { KeySpecId } from './keys/key-specs';
-import type { KeyType } from './keys/key-type';
+import { keyTypeOf, type KeyType } from './keys/key-type';
 import type { SchemeId } from './schemes/engine/types';
 
 /** A key type the partner accepts for signing (or, with `oaep`, for message-level encryption: only an RSA-OAEP key fits). */
@@ -93,6 +93,23 @@ export function profileAccepts(profile: PartnerProfile, type: KeyType): boolean 
       return type.kty === 'RSA' && a.oaep === type.oaep && type.bits >= a.minBits && type.bits <= a.maxBits;
     return a.kty === type.kty && a.curve === (type as { curve?: string }).curve;
   });
+}
+
+/**
+ * Whether a stored pair can serve the partner: its type is accepted, and the partner makes a key pair
+ * that signs as it does (WebCrypto ties an RSA key to PSS or, unless imported for both, to PKCS#1 v1.5).
+ */
+export function pairServes(
+  profile: PartnerProfile,
+  key: { publicKey: CryptoKey; privateKey?: CryptoKey | undefined; pssPrivateKey?: CryptoKey | undefined },
+): boolean {
+  const name = key.privateKey?.algorithm.name;
+  return (
+    profileAccepts(profile, keyTypeOf(key.publicKey)) &&
+    profile.generate.some((g) =>
+      g === 'rsa-pss-2048' ? name !== 'RSASSA-PKCS1-v1_5' || !!key.pssPrivateKey : name !== 'RSA-PSS',
+    )
+  );
 }
 
 /** A profile as written in its file (the identity function: it only checks the shape). */

@@ -1,97 +1,98 @@
 /**
- * The page's side of the request doctor (issue 17 §4): the doctor runs in a module worker, so a
- * 7 MB body re-serialised and hashed a dozen ways never freezes the page. Each job has an id; a
- * new job terminates a worker still busy with an older one (its answer could only be stale), and
- * answers about any other job are dropped. Where no worker can be started (or it fails to load),
- * the doctor runs on the page itself, with a note saying so: never a blank verdict.
+ * The page's side of the request doctor: the doctor runs in a module worker, so a 7 MB body
+ * re-serialised and hashed a dozen ways never freezes the page. A job is one message carrying all
+ * it needs, answered once. An aborted job's answer is dropped; one that has run a while is stopped
+ * with its worker. Where no worker can be started (or it fails to load), the doctor runs on the
+ * page itself, with a note saying so: never a blank verdict.
  */
-import type { KeyAlgHint } from '../lib/schemes/engine/types';
-import type { RequestExamination } from '../lib/schemes/engine/doctor';
-import type { FromDoctor, KeysAnswer, Port, ToDoctor } from '../lib/schemes/engine/doctor-protocol';
-import type { SchemeId } from '../lib/schemes/engine/types';
+import {
+  couldNotExamine,
+  runJob,
+  type DoctorJob,
+  type DoctorReply,
+  type Port,
+} from '../lib/schemes/engine/doctor-protocol';
 import { doctorWorkerUrl, serviceWorkerPolicy } from './sw-policy';
 
 /** A worker, as far as the client uses one. */
-export interface WorkerLike extends Port<FromDoctor, ToDoctor> {
+export interface WorkerLike extends Port<DoctorReply, DoctorJob> {
   onerror: ((event: unknown) => void) | null;
   terminate(): void;
 }
 
-/** The trusted keys for a scheme, read for the given algorithm. */
-export type KeysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) => Promise<KeysAnswer>;
-
-/** What a job gave: the examination, a note when it ran on the page, or `superseded` by a newer job. */
-export interface DoctorAnswer {
-  result: RequestExamination | null;
-  note?: string;
-  superseded?: boolean;
-}
+/** What a job gave (its reply without the id), a note when it ran on the page, or `superseded` when aborted. */
+export type DoctorAnswer = Omit<DoctorReply, 'id'> & { note?: string; superseded?: boolean };
 
 /** Said beside the verdict when the doctor ran on the page. */
 export const MAIN_THREAD_NOTE =
   'This browser could not start the request doctor in a worker, so it ran on the page itself: the page may pause while a large request is examined.';
 
 /**
- * A superseded job that has run this long is stopped with its worker (a 7 MB search could take
+ * An aborted job that has run this long is stopped with its worker (a 7 MB search could take
  * seconds); a younger one is left to finish and its answer dropped, since starting a new worker
  * (loading the doctor again) costs more than a small job.
  */
-export const TERMINATE_AFTER_MS = 250;
+const TERMINATE_AFTER_MS = 250;
 
-/** The answer given to a superseded job's request for keys: it ends at once. */
-const STALE: KeysAnswer = { code: 'ERR_REQUEST_PARSE', parts: ['Superseded by a newer paste.'] };
+const ABORTED: DoctorAnswer = { result: null, superseded: true };
 
 interface Job {
-  id: number;
+  message: DoctorJob;
   started: number;
-  keysFor: KeysFor;
-  text: string;
-  nowMs: number;
   resolve: (a: DoctorAnswer) => void;
 }
+
+const answerOf = ({ result, reading }: DoctorReply): DoctorAnswer =>
+  reading ? { result, reading } : { result };
 
 /** Examines requests in a worker made by `start` (null or a throw: none can be made). */
 export class DoctorClient {
   #start: () => WorkerLike | null;
+  #terminateAfterMs: number;
   #worker: WorkerLike | null = null;
-  #job: Job | null = null;
-  #ids = 0;
   /** Once a worker could not be made or failed to load, the page does the work. */
   #broken = false;
-
-  #terminateAfterMs: number;
+  #ids = 0;
+  /** Jobs in the worker, not yet answered nor aborted, by id: a reply about any other id is dropped. */
+  #jobs = new Map<number, Job>();
 
   constructor(start: () => WorkerLike | null, terminateAfterMs = TERMINATE_AFTER_MS) {
     this.#start = start;
     this.#terminateAfterMs = terminateAfterMs;
   }
 
-  /** Examine `text`; supersedes (and stops) any job still running. */
-  examine(text: string, keysFor: KeysFor, nowMs: number): Promise<DoctorAnswer> {
-    this.#supersede();
+  /** Examine `job.text` with `job.keys`; when `signal` aborts, the answer is `superseded`. */
+  examine(job: Omit<DoctorJob, 'id'>, signal?: AbortSignal): Promise<DoctorAnswer> {
     return new Promise<DoctorAnswer>((resolve) => {
-      const job: Job = { id: ++this.#ids, started: performance.now(), keysFor, text, nowMs, resolve };
-      this.#job = job;
-      const worker = this.#workerOrNull();
-      if (!worker) {
-        this.#job = null;
-        void onMainThread(job).then(resolve);
-        return;
-      }
-      worker.postMessage({ type: 'examine', id: job.id, text, nowMs });
+      if (signal?.aborted) return resolve(ABORTED);
+      const j: Job = { message: { ...job, id: ++this.#ids }, started: performance.now(), resolve };
+      signal?.addEventListener('abort', () => this.#abort(j), { once: true });
+      this.#send(j);
     });
   }
 
-  #supersede(): void {
-    const old = this.#job;
-    if (!old) return;
-    this.#job = null;
-    if (performance.now() - old.started >= this.#terminateAfterMs) {
-      // The worker has long been busy with a job whose answer could only be stale: stop it.
-      this.#worker?.terminate();
-      this.#worker = null;
-    }
-    old.resolve({ result: null, superseded: true });
+  #send(job: Job): void {
+    const worker = this.#workerOrNull();
+    if (!worker) return void onMainThread(job.message).then(job.resolve);
+    this.#jobs.set(job.message.id, job);
+    worker.postMessage(job.message);
+  }
+
+  #abort(job: Job): void {
+    job.resolve(ABORTED);
+    if (!this.#jobs.delete(job.message.id)) return; // answered already, or on the page
+    // A worker long busy with a job whose answer could only be stale is stopped.
+    if (this.#worker && performance.now() - job.started >= this.#terminateAfterMs) this.#drop(this.#worker);
+  }
+
+  /** Stop `worker`; its other jobs go to a new one (or to the page, once workers are `#broken`). */
+  #drop(worker: WorkerLike): void {
+    if (this.#worker !== worker) return;
+    this.#worker = null;
+    worker.terminate();
+    const rest = [...this.#jobs.values()];
+    this.#jobs.clear();
+    rest.forEach((j) => this.#send(j));
   }
 
   #workerOrNull(): WorkerLike | null {
@@ -106,60 +107,29 @@ export class DoctorClient {
       this.#broken = true;
       return null;
     }
-    worker.onmessage = ({ data }) => void this.#receive(worker, data);
+    worker.onmessage = ({ data }) => {
+      const job = this.#jobs.get(data.id);
+      if (worker !== this.#worker || !job) return; // a stopped worker, or an aborted job
+      this.#jobs.delete(data.id);
+      job.resolve(answerOf(data));
+    };
     worker.onerror = () => {
-      // The worker script did not load or crashed: this job and the next run on the page.
+      // The worker script did not load or crashed: its jobs and the next run on the page.
       if (this.#worker !== worker) return;
       this.#broken = true;
-      this.#worker = null;
-      worker.terminate();
-      const job = this.#job;
-      this.#job = null;
-      if (job) void onMainThread(job).then(job.resolve);
+      this.#drop(worker);
     };
-    this.#worker = worker;
-    return worker;
-  }
-
-  async #receive(worker: WorkerLike, data: FromDoctor): Promise<void> {
-    const job = this.#job;
-    if (worker !== this.#worker) return; // a stopped worker
-    if (!job || data.id !== job.id) {
-      // About an older job: dropped. Its question for keys gets an answer that ends it at once.
-      if (data.type === 'keys')
-        worker.postMessage({ type: 'keys', id: data.id, scheme: data.scheme, keys: STALE });
-      return;
-    }
-    if (data.type === 'keys') {
-      const keys = await job.keysFor(data.scheme, data.alg);
-      if (this.#job === job) worker.postMessage({ type: 'keys', id: job.id, scheme: data.scheme, keys });
-      return;
-    }
-    this.#job = null;
-    job.resolve(
-      data.type === 'done'
-        ? { result: data.result }
-        : {
-            result: {
-              kind: 'error',
-              code: 'ERR_REQUEST_PARSE',
-              parts: [`Could not examine the request: ${data.message}.`],
-            },
-          },
-    );
+    return (this.#worker = worker);
   }
 }
 
 /** The doctor on the page itself (loaded on first use). */
-async function onMainThread(job: Job): Promise<DoctorAnswer> {
-  try {
-    const { examineRequest } = await import('../lib/schemes/engine/doctor');
-    const result = await examineRequest(job.text, job.keysFor, job.nowMs);
-    return { result, note: MAIN_THREAD_NOTE };
-  } catch (e) {
-    const message = `Could not examine the request: ${e instanceof Error ? e.name : 'error'}.`;
-    return { result: { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [message] }, note: MAIN_THREAD_NOTE };
-  }
+async function onMainThread(job: DoctorJob): Promise<DoctorAnswer> {
+  const reply = await import('../lib/schemes/engine/doctor').then(
+    ({ examineRequest }) => runJob(job, examineRequest),
+    (e: unknown) => ({ id: job.id, result: couldNotExamine(e) }),
+  );
+  return { ...answerOf(reply), note: MAIN_THREAD_NOTE };
 }
 
 /** A module worker for the doctor, its URL vouched for by keybench's Trusted Types policy. */

@@ -15,7 +15,8 @@ import { own } from '../lib/json';
 import { holdsPrivateKey, keyTextTooLarge } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
 import { sniffRequest } from '../lib/request/sniff';
-import type { RequestExamination } from '../lib/schemes/engine/doctor';
+import type { KeysAnswer, RequestExamination } from '../lib/schemes/engine/doctor';
+import { KEY_READINGS, type KeyReading } from '../lib/schemes/engine/doctor-protocol';
 
 /** Tokens longer than this are decoded once typing pauses, so each keystroke stays fast. */
 const DECODE_AT_ONCE = 100_000;
@@ -51,6 +52,8 @@ export class Inspector {
   #run = 0;
   /** Counts changes of the key box, so a slow public-half derivation cannot land after a newer paste. */
   #keyEdit = 0;
+  /** Aborts the doctor's job of the run in progress. */
+  #doctor: AbortController | null = null;
   #decodeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last key box parse, reused while only the token changes (parsing is the slow part of a paste). */
   #lastBox: { input: string; result: Promise<KeyBoxResult> } | null = null;
@@ -162,13 +165,6 @@ export class Inspector {
     this.#secretTicked = v;
     void this.verify();
   }
-  /** The same tick, by its older name (requests had it first). */
-  get requestSecret() {
-    return this.#secretTicked;
-  }
-  set requestSecret(v: boolean) {
-    this.secretTicked = v;
-  }
   set encoding(v: SecretEncoding) {
     this.#encoding = v;
     void this.verify();
@@ -237,28 +233,41 @@ export class Inspector {
     return this.#lastBox.result;
   }
 
-  /** The trusted keys for a request's scheme: the key box's public keys, or every stored key. */
-  async #requestKeys(alg: string | undefined, run: number) {
+  /** The trusted keys for a request's scheme, read for `alg`: the key box's, or every stored key. */
+  async #requestKeys(alg: string | undefined): Promise<{ keys: KeysAnswer; box?: KeyBoxResult }> {
     const refused = this.#tooLarge;
-    if (refused?.error) {
-      if (run === this.#run) this.#keyBox = refused;
-      return { code: refused.error.code, parts: [refused.error.message] };
-    }
-    if (!this.#keyText.trim()) return candidatesFromStored(keyring.keys, this.#thumbprints());
+    if (refused?.error)
+      return { keys: { code: refused.error.code, parts: [refused.error.message] }, box: refused };
+    if (!this.#keyText.trim()) return { keys: candidatesFromStored(keyring.keys, this.#thumbprints()) };
     // A secret only when the user says so (a request never guesses), and only for a scheme that verifies HMAC.
     const secret = alg === 'HS256' && this.#secretTicked;
     const box = await keysFromText(this.#keyText, alg, secret ? this.#encoding : 'text', {
       ticked: secret,
       guess: false,
     });
-    // Only the current run may say what the key box was read as.
-    if (run === this.#run) this.#keyBox = box;
     if (box.error) {
       const parts = box.error.parts ?? [box.error.message];
       const hint = ' If it is a shared secret (HMAC), tick "Shared secret (HMAC)" under the key box.';
-      return { code: box.error.code, parts: alg === 'HS256' && !secret ? [...parts, hint] : parts };
+      return {
+        keys: { code: box.error.code, parts: alg === 'HS256' && !secret ? [...parts, hint] : parts },
+        box,
+      };
     }
-    return box.candidates.filter((k) => (secret ? k.kind === 'secret' : k.kind === 'public'));
+    return { keys: box.candidates.filter((k) => (secret ? k.kind === 'secret' : k.kind === 'public')), box };
+  }
+
+  /**
+   * A request's job for the doctor, with the keys read every way a scheme may ask for them: the
+   * doctor finds the scheme in its worker, and never asks the page mid-job.
+   */
+  async #doctorJob(input: string) {
+    const read = await Promise.all(KEY_READINGS.map((r) => this.#requestKeys(r === 'any' ? undefined : r)));
+    const keys = Object.fromEntries(KEY_READINGS.map((r, i) => [r, read[i]!.keys])) as Record<
+      KeyReading,
+      KeysAnswer
+    >;
+    const boxOf = (r: KeyReading) => read[KEY_READINGS.indexOf(r)]?.box;
+    return { job: { text: input, nowMs: Date.now(), keys }, boxOf };
   }
 
   #thumbprints() {
@@ -268,6 +277,9 @@ export class Inspector {
   /** Re-run verification (after the token, the key box or the keyring changed). Stale runs are dropped. */
   async verify(): Promise<void> {
     const run = ++this.#run;
+    // A newer run supersedes the doctor's job, whatever this run is about.
+    this.#doctor?.abort();
+    this.#doctor = null;
     const input = this.#decodedInput;
     if (sniffRequest(input)) {
       // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
@@ -275,17 +287,18 @@ export class Inspector {
       let result: RequestExamination | null;
       let note: string | undefined;
       try {
-        // Off the main thread (a worker; on the page where none can start): a newer run supersedes it.
+        // Off the main thread (a worker; on the page where none can start).
         const { doctorClient } = await import('./doctor-client');
-        // Runs waiting on the import resume in any order: only the newest may start a job.
+        const { job, boxOf } = await this.#doctorJob(input);
+        // Runs waiting here resume in any order: only the newest may start a job.
         if (run !== this.#run) return;
-        const answer = await doctorClient.examine(
-          input,
-          (_scheme, alg) => this.#requestKeys(alg, run),
-          Date.now(),
-        );
+        this.#doctor = new AbortController();
+        const answer = await doctorClient.examine(job, this.#doctor.signal);
         if (answer.superseded) return;
         ({ result, note } = answer);
+        // What the key box was read as, for the scheme the doctor found.
+        const box = answer.reading && boxOf(answer.reading);
+        if (box && run === this.#run) this.#keyBox = box;
       } catch (e) {
         result = { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: [unexpectedFailure(e).message] };
       }

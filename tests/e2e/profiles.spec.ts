@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, expectNoAxeViolations, generateKey, readClipboard } from './fixtures';
 
 const generateButtons = (page: import('@playwright/test').Page) =>
-  page.getByRole('button', { name: /^Generate (RSA-2048|P-521|Ed25519) key pair/ });
+  page.getByRole('button', { name: /^Generate (RSA-2048( PSS)?|P-521|Ed25519) key pair/ });
 
 test('the partner profile picker offers the key types each partner takes, the suggested one first', async ({
   page,
@@ -16,13 +16,16 @@ test('the partner profile picker offers the key types each partner takes, the su
     'QI Tech',
     'Binance',
     'Snowflake',
-    // client assertions (issue 20)
+    // client assertions
     'Microsoft Entra ID',
     'Okta',
     'Auth0',
     'Google Cloud',
     'Salesforce',
-    // message-level encryption (issue 27)
+    // request signers on the scheme pipeline
+    'Bybit',
+    'Kalshi',
+    // message-level encryption
     'Visa MLE',
     'CyberSource MLE',
     'Mastercard encryption',
@@ -41,6 +44,7 @@ test('the partner profile picker offers the key types each partner takes, the su
     ['Binance', ['Generate Ed25519 key pair for Binance', 'Generate RSA-2048 key pair for Binance']],
     ['Snowflake', ['Generate RSA-2048 key pair for Snowflake']],
     ['Okta', ['Generate RSA-2048 key pair for Okta', 'Generate P-521 key pair for Okta']],
+    ['Kalshi', ['Generate RSA-2048 PSS key pair for Kalshi']],
   ] as const) {
     await picker.selectOption({ label: partner });
     await expect.poll(names).toEqual(expected);

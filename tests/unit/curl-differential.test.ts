@@ -40,6 +40,12 @@ const COMMANDS: string[] = [
   `curl «U»/p -H 'X-Q: "quoted"' -H 'X-B: \`tick\`'`,
   `curl «U»/p -d '{"a": [1, 2], "b": "c"}'`,
   `curl «U»/p -d {"a":1}`,
+  `curl «U»/p -H x-n:a\u00a0b`,
+  `curl «U»/p -d a\\\n#b`,
+  `curl «U»/p -d a\\`,
+  `curl «U»/p -d 'a'""#b`,
+  `curl «U»/p -d \\)#x -d \\|~`,
+  `curl «U»/p -d a\\\rb`,
   `curl «U»/p -d '~' -d a='~'`,
   `curl «U»/p -d a~b -d '{a,b}'`,
   // methods

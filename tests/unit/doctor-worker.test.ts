@@ -1,15 +1,23 @@
 /**
- * The request doctor off the main thread (issue 17 §4), in Node: the page's client and the
- * worker's side talk over a real MessageChannel (structured clone, as between a page and a
- * worker). A new job supersedes and stops an older one, answers about an older job are dropped,
- * and where no worker can start the doctor runs on the page with a note, never a blank verdict.
+ * The request doctor off the main thread, in Node: the page's client and the worker's side talk
+ * over a real MessageChannel (structured clone, as between a page and a worker). A job is one
+ * message with its keys and one answer; an aborted job is dropped (and stopped with its worker
+ * once it has run a while); where no worker can start the doctor runs on the page with a note,
+ * never a blank verdict.
  */
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { FromDoctor, Port, ToDoctor } from '../../src/lib/schemes/engine/doctor-protocol';
+import type { KeysAnswer } from '../../src/lib/schemes/engine/doctor';
+import {
+  KEY_READINGS,
+  type DoctorJob,
+  type DoctorReply,
+  type KeyReading,
+  type Port,
+} from '../../src/lib/schemes/engine/doctor-protocol';
 import { serveDoctor } from '../../src/lib/schemes/engine/doctor-serve';
 import { DoctorClient, MAIN_THREAD_NOTE, type WorkerLike } from '../../src/state/doctor-client';
 
@@ -34,12 +42,12 @@ async function trusted(): Promise<VerificationKey[]> {
 /** A "worker" whose other end is served by `serveDoctor` over a MessageChannel. */
 function channelWorker(log: string[]): WorkerLike {
   const { port1, port2 } = new MessageChannel();
-  serveDoctor(port2 as unknown as Port<ToDoctor, FromDoctor>);
+  serveDoctor(port2 as unknown as Port<DoctorJob, DoctorReply>);
   const worker: WorkerLike = {
     onmessage: null,
     onerror: null,
     postMessage: (m) => {
-      log.push(`→ ${m.type} ${m.id}`);
+      log.push(`→ ${m.id}`);
       port1.postMessage(m);
     },
     terminate: () => {
@@ -48,64 +56,88 @@ function channelWorker(log: string[]): WorkerLike {
       port2.close();
     },
   };
-  port1.on('message', (data: FromDoctor) => {
-    log.push(`← ${data.type} ${data.id}`);
+  port1.on('message', (data: DoctorReply) => {
+    log.push(`← ${data.id}`);
     worker.onmessage?.({ data });
   });
   return worker;
 }
 
+/** A job whose key box reads `keys` every way, or `byReading` where given. */
+function job(text: string, keys: KeysAnswer, byReading: Partial<Record<KeyReading, KeysAnswer>> = {}) {
+  const all = Object.fromEntries(KEY_READINGS.map((r) => [r, byReading[r] ?? keys]));
+  return { text, nowMs: Date.now(), keys: all as Record<KeyReading, KeysAnswer> };
+}
+
 describe('the doctor client', () => {
-  it('examines in the worker, answering its request for keys: the signature verifies', async () => {
+  it('one message with the keys, one answer: the worker never asks the page, and the signature verifies', async () => {
     const log: string[] = [];
     const client = new DoctorClient(() => channelWorker(log));
     const keys = await trusted();
-    const asked: string[] = [];
-    const answer = await client.examine(
-      qredoCurl('{"a":1}'),
-      async (scheme, alg) => {
-        asked.push(`${scheme} ${alg}`);
-        return keys;
-      },
-      Date.now(),
-    );
+    // Only the reading Qredo's scheme asks for (RS256) holds the key: the worker picked that one.
+    const answer = await client.examine(job(qredoCurl('{"a":1}'), [], { RS256: keys }));
     expect(answer.note).toBeUndefined();
+    expect(answer.reading).toBe('RS256');
     expect(answer.result?.kind === 'verdict' && answer.result.verdict.state).toBe('verified');
-    expect(asked).toEqual(['qredo RS256']);
-    expect(log).toEqual(['→ examine 1', '← keys 1', '→ keys 1', '← done 1']);
+    expect(log).toEqual(['→ 1', '← 1']);
   });
 
-  it('a new paste supersedes a job running for a while: the old worker is stopped, only the new answer counts', async () => {
+  it('a job aborted after running a while: its worker is stopped, only the new answer counts', async () => {
     const log: string[] = [];
     let made = 0;
     const client = new DoctorClient(() => (made++, channelWorker(log)), 0);
     const keys = await trusted();
-    const first = client.examine(qredoCurl('{"old":1}'), async () => keys, Date.now());
-    const second = client.examine(qredoCurl('{"new":2}'), async () => keys, Date.now());
+    const old = new AbortController();
+    const first = client.examine(job(qredoCurl('{"old":1}'), keys), old.signal);
+    old.abort();
+    const second = client.examine(job(qredoCurl('{"new":2}'), keys));
     expect(await first).toEqual({ result: null, superseded: true });
     const s = await second;
     expect(s.result?.kind === 'verdict' && s.result.request.body).toBe('{"new":2}');
     expect(made).toBe(2);
-    expect(log.slice(0, 3)).toEqual(['→ examine 1', 'terminate', '→ examine 2']);
-    // Nothing about job 1 ever reached the client after it was superseded.
-    expect(log.filter((l) => l.startsWith('←') && l.endsWith(' 1'))).toEqual([]);
+    expect(log.slice(0, 3)).toEqual(['→ 1', 'terminate', '→ 2']);
+    // Nothing about job 1 ever reached the client after it was aborted.
+    expect(log.filter((l) => l === '← 1')).toEqual([]);
   });
 
-  it('a new paste right after another: the same worker goes on, the older job ends at once and its answer is dropped', async () => {
+  it('a worker stopped for an aborted job hands the jobs still running on it to a new worker', async () => {
+    const log: string[] = [];
+    let made = 0;
+    const client = new DoctorClient(() => (made++, channelWorker(log)), 0);
+    const keys = await trusted();
+    const old = new AbortController();
+    const first = client.examine(job(qredoCurl('{"old":1}'), keys), old.signal);
+    const second = client.examine(job(qredoCurl('{"other":2}'), keys));
+    old.abort();
+    expect(await first).toEqual({ result: null, superseded: true });
+    const s = await second;
+    expect(s.result?.kind === 'verdict' && s.result.verdict.state).toBe('verified');
+    expect(made).toBe(2);
+    expect(log.slice(0, 4)).toEqual(['→ 1', '→ 2', 'terminate', '→ 2']);
+  });
+
+  it('a job aborted at once: the same worker goes on, the old answer is dropped', async () => {
     const log: string[] = [];
     let made = 0;
     const client = new DoctorClient(() => (made++, channelWorker(log)), 60_000);
     const keys = await trusted();
-    const asked: string[] = [];
-    const first = client.examine(qredoCurl('{"old":1}'), async () => (asked.push('old'), keys), Date.now());
-    const second = client.examine(qredoCurl('{"new":2}'), async () => (asked.push('new'), keys), Date.now());
+    const old = new AbortController();
+    const first = client.examine(job(qredoCurl('{"old":1}'), keys), old.signal);
+    old.abort();
+    const s = await client.examine(job(qredoCurl('{"new":2}'), keys));
     expect(await first).toEqual({ result: null, superseded: true });
-    const s = await second;
     expect(s.result?.kind === 'verdict' && s.result.request.body).toBe('{"new":2}');
     expect(s.result?.kind === 'verdict' && s.result.verdict.state).toBe('verified');
     expect(made).toBe(1);
-    expect(asked).toEqual(['new']); // the old job's question was answered "superseded", not with keys
     expect(log).not.toContain('terminate');
+  });
+
+  it('a signal aborted before the job starts: nothing is sent', async () => {
+    const log: string[] = [];
+    const client = new DoctorClient(() => channelWorker(log));
+    const answer = await client.examine(job(qredoCurl('{"a":1}'), []), AbortSignal.abort());
+    expect(answer).toEqual({ result: null, superseded: true });
+    expect(log).toEqual([]);
   });
 
   it('an answer about another job is dropped', async () => {
@@ -119,16 +151,16 @@ describe('the doctor client', () => {
       };
       return worker;
     });
-    const job = client.examine('curl https://x.example', async () => [], 0);
+    const pending = client.examine(job('curl https://x.example', []));
     let settled = false;
-    void job.then(() => (settled = true));
-    worker.onmessage?.({ data: { type: 'done', id: 99, result: null } });
+    void pending.then(() => (settled = true));
+    worker.onmessage?.({ data: { id: 99, result: null } });
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(false);
     worker.onmessage?.({
-      data: { type: 'done', id: 1, result: { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: ['x'] } },
+      data: { id: 1, result: { kind: 'error', code: 'ERR_REQUEST_PARSE', parts: ['x'] } },
     });
-    expect((await job).result).toEqual({ kind: 'error', code: 'ERR_REQUEST_PARSE', parts: ['x'] });
+    expect((await pending).result).toEqual({ kind: 'error', code: 'ERR_REQUEST_PARSE', parts: ['x'] });
   });
 
   it('no worker can be made: the doctor runs on the page, with a note, and still gives the verdict', async () => {
@@ -140,8 +172,9 @@ describe('the doctor client', () => {
       },
     ]) {
       const client = new DoctorClient(start);
-      const answer = await client.examine(qredoCurl('{"a":1}'), async () => keys, Date.now());
+      const answer = await client.examine(job(qredoCurl('{"a":1}'), [], { RS256: keys }));
       expect(answer.note).toBe(MAIN_THREAD_NOTE);
+      expect(answer.reading).toBe('RS256');
       expect(answer.result?.kind === 'verdict' && answer.result.verdict.state).toBe('verified');
     }
   });
@@ -155,12 +188,12 @@ describe('the doctor client', () => {
       return worker;
     });
     const keys = await trusted();
-    const job = client.examine(qredoCurl('{"a":1}'), async () => keys, Date.now());
+    const pending = client.examine(job(qredoCurl('{"a":1}'), keys));
     worker.onerror?.(new Event('error'));
-    const answer = await job;
+    const answer = await pending;
     expect(answer.note).toBe(MAIN_THREAD_NOTE);
     expect(answer.result?.kind === 'verdict' && answer.result.verdict.state).toBe('verified');
-    const next = await client.examine(qredoCurl('{"b":2}'), async () => keys, Date.now());
+    const next = await client.examine(job(qredoCurl('{"b":2}'), keys));
     expect(next.note).toBe(MAIN_THREAD_NOTE);
     expect(made).toBe(1);
   });

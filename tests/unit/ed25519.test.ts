@@ -5,7 +5,8 @@ import { publicJwk, spkiToPem } from '../../src/lib/keys/export';
 import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
 import { defaultAlgFor, importPrivateKey, importPublicKey } from '../../src/lib/keys/import';
 import { parseKeyText } from '../../src/lib/keys/parse';
-import { keySpecById, webCryptoSignParams } from '../../src/lib/keys/key-specs';
+import { keySpecById } from '../../src/lib/keys/key-specs';
+import { ALGORITHMS } from '../../src/lib/crypto/algorithms';
 import { ed25519Supported } from '../../src/lib/keys/support';
 import { signJws } from '../../src/lib/jwt/sign';
 import { openssl, tempDir, writeTemp } from './helpers';
@@ -22,7 +23,7 @@ describe('Ed25519 profile', () => {
     const p = keySpecById('ed25519');
     expect(p.jwsAlg).toBe('EdDSA');
     expect(p.generateParams).toEqual({ name: 'Ed25519' });
-    expect(webCryptoSignParams('EdDSA')).toEqual({ name: 'Ed25519' });
+    expect(ALGORITHMS.EdDSA.signParams).toEqual({ name: 'Ed25519' });
   });
 
   it('is detected as supported where WebCrypto has Ed25519 (Node 20)', async () => {

@@ -52,7 +52,7 @@ describe('the registry', () => {
     // The doctor's eager list holds exactly the request schemes' checks, each with its folder's id.
     expect(REQUEST_CHECKS.map((c) => c.id).sort()).toEqual(request.sort());
     expect(request.sort()).toEqual(
-      ['binance', 'bybit', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort(),
+      ['binance', 'bybit', 'kalshi', 'qi-dtvm', 'qit-v1', 'qit-v2', 'qredo', 'rfc9421'].sort(),
     );
     for (const c of REQUEST_CHECKS) {
       expect(typeof c.recognise, c.id).toBe('function');

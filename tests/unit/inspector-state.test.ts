@@ -3,7 +3,7 @@
  * from an attacker's review of keybench (each failed before its fix).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { Inspector } from '../../src/state/inspector.svelte';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { keysFromText, publicHalfOf } from '../../src/lib/jwt/candidates';
@@ -97,5 +97,41 @@ describe('key text cannot put keybench words in a verdict', () => {
     expect(v.state).toBe('failed');
     expect(ownWords(v.parts)).not.toMatch(/Signature verified/);
     expect(v.parts).toContainEqual({ untrusted: kty });
+  });
+});
+
+describe('a pasted request goes to the doctor as one job with its keys', () => {
+  const URL_ = 'https://play-api.qredo.network/api/v1/p/company';
+  const API_KEY = Buffer.from(JSON.stringify({ key_id: 'k', key: 's' })).toString('base64url');
+  const qredoCurl = (privateKey: string, body: string) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = nodeSign('sha256', Buffer.from(`${ts}${URL_}${body}`), privateKey).toString('base64url');
+    return `curl -X POST '${URL_}' -H 'x-api-key: ${API_KEY}' -H 'x-timestamp: ${ts}' -H 'x-sign: ${sig}' --data-raw '${body}'`;
+  };
+
+  it('the key box read for the scheme found verifies it, and the box says what it was read as', async () => {
+    // No worker in Node: the doctor runs on the page, with its note, from the same one job.
+    const a = toolKey('rsa2048');
+    const i = new Inspector();
+    i.keyText = a.publicPem;
+    i.token = qredoCurl(a.privatePem, '{"a":1}');
+    await i.verify();
+    const r = i.request;
+    expect(r?.kind === 'verdict' && r.verdict.state).toBe('verified');
+    expect(i.requestNote).toMatch(/could not start the request doctor in a worker/);
+    expect(i.keyBox?.understood).toBeTruthy();
+  });
+
+  it('a newer paste aborts the older job: only the newer request is judged', async () => {
+    const a = toolKey('rsa2048');
+    const i = new Inspector();
+    i.keyText = a.publicPem;
+    i.token = qredoCurl(a.privatePem, '{"old":1}');
+    const older = i.verify();
+    i.token = qredoCurl(a.privatePem, '{"new":2}');
+    await Promise.all([older, i.verify()]);
+    const r = i.request;
+    expect(r?.kind === 'verdict' && r.request.body).toBe('{"new":2}');
+    expect(r?.kind === 'verdict' && r.verdict.state).toBe('verified');
   });
 });

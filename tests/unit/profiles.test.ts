@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARTNER_PROFILES, partnerById, profileOfScheme } from '../../src/lib/partners/profiles';
-import { profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
+import { pairServes, profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
 import { generateKeyPair } from '../../src/lib/keys/generate';
 import { ENCRYPTION_KEY_SPEC, KEY_SPECS, PROFILE_KEY_SPECS } from '../../src/lib/keys/key-specs';
 import { keyTypeOf } from '../../src/lib/keys/key-type';
@@ -34,6 +34,7 @@ describe('the profile registry', () => {
       'salesforce',
       // exchanges and banks whose scheme is one declarative file
       'bybit',
+      'kalshi',
       // message-level encryption (issue 27)
       'visa',
       'cybersource',
@@ -46,7 +47,7 @@ describe('the profile registry', () => {
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
-    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit'];
+    const doctorSchemes: SchemeId[] = ['qredo', 'qit-v1', 'qit-v2', 'qi-dtvm', 'binance', 'bybit', 'kalshi'];
     for (const id of doctorSchemes) expect(profileOfScheme(id)?.schemes).toContain(id);
     const all = PARTNER_PROFILES.flatMap((p) => p.schemes);
     // A token scheme may serve several partners (client assertions: one rules file each); a request
@@ -155,7 +156,7 @@ describe('which partners a key pair can serve', () => {
   it.each([
     [
       'rsa-2048',
-      ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit'],
+      ['qredo', 'binance', 'snowflake', 'entra', 'okta', 'auth0', 'google', 'salesforce', 'bybit', 'kalshi'],
     ],
     ['p-521', ['qitech', 'okta']],
     ['ed25519', ['binance']],
@@ -177,9 +178,24 @@ describe('which partners a key pair can serve', () => {
       'auth0',
       'salesforce',
       'bybit',
+      'kalshi',
     ]);
     expect(served({ kty: 'RSA', bits: 1024 })).toEqual([]);
     expect(served({ kty: 'EC', curve: 'P-256' })).toEqual(['okta']);
+  });
+});
+
+describe('which partners a stored RSA pair can sign for (WebCrypto ties a key to PSS or PKCS#1 v1.5)', () => {
+  it('a generated PKCS#1 pair serves Bybit, not Kalshi; a PSS pair Kalshi and Entra, not Bybit; a pair imported for both, each', async () => {
+    const served = (key: Parameters<typeof pairServes>[1]) =>
+      ['bybit', 'kalshi', 'entra'].filter((id) => pairServes(partnerById(id)!, key));
+    const pkcs1 = await generateKeyPair('rsa-2048');
+    const pss = await generateKeyPair('rsa-pss-2048');
+    expect(served(pkcs1)).toEqual(['bybit', 'entra']);
+    expect(served(pss)).toEqual(['kalshi', 'entra']);
+    expect(served({ ...pkcs1, pssPrivateKey: pss.privateKey })).toEqual(['bybit', 'kalshi', 'entra']);
+    // A public key alone is told by its type.
+    expect(served({ publicKey: pkcs1.publicKey })).toEqual(['bybit', 'kalshi', 'entra']);
   });
 });
 

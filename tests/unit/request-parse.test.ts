@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
 import { sniffRequest } from '../../src/lib/request/sniff';
-import { curlUrlEncode, decodeAnsiC, LONG_QUOTED, prepareShellText } from '../../src/lib/request/curl';
+import { curlUrlEncode } from '../../src/lib/request/curl';
+import { decodeAnsiC, shellWords } from '../../src/lib/request/command-words';
 import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
 import { plain, type Rich } from '../../src/lib/rich';
 
@@ -411,9 +412,13 @@ describe('errors and other text', () => {
 
 describe('never throws', () => {
   it("on random text after each form's start", () => {
-    // a fixed pseudo-random sequence (no Math.random: a failure must be reproducible)
+    // a fixed pseudo-random sequence (no Math.random: a failure must be reproducible); Math.imul
+    // keeps it exact (a float product loses its low bits and repeats after ~10 k draws)
     let seed = 12;
-    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const rnd = (n: number): number => (
+      (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0),
+      (seed >>> 8) % n
+    );
     const alphabet = ' \t\n\r\'"$\\^#|&;<>(){}[]:,-=@?*`%aHdXG/éx0';
     const starts = [
       'curl ',
@@ -486,11 +491,14 @@ const bash = (word: string): string =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+/** A quoted string this long is "long": the shell reader once took such strings another way. */
+const LONG_QUOTED = 1024;
+
 describe('shell quoting against bash', () => {
   const body = (word: string): string =>
     request(parseRequest(`curl https://a.example/ --data-raw ${word}`)).body;
 
-  // each string short (read by shell-quote) and long (read by decodeDouble / decodeAnsiC)
+  // each string short and long
   const pad = 'p'.repeat(LONG_QUOTED);
   it.each(SHELL_STRINGS.flatMap((s) => [s, s + pad + s]))('single, double and $… quoting of %j', (s) => {
     for (const word of [sq(s), ansi(s), dq(s), `$${dq(s)}`]) {
@@ -543,24 +551,23 @@ describe('shell quoting against bash', () => {
     }
   });
 
-  it("a $'…' string cannot forge the placeholder of a long string", () => {
-    const long = sq('x'.repeat(LONG_QUOTED + 1));
-    expectError(
-      parseRequest(`curl https://h/ -d ${long} -H $'x: \\ue0000\\ue001'`),
-      'curl',
-      /private-use characters/,
+  it("a $'…' string writing private-use characters is read as written, beside a long string", () => {
+    const r = request(
+      parseRequest(`curl https://h/ -d ${sq('x'.repeat(LONG_QUOTED + 1))} -H $'x: \\ue0000\\ue001'`),
     );
+    expect(r.body).toBe('x'.repeat(LONG_QUOTED + 1));
+    expect(header(r, 'x')).toBe('\ue0000\ue001');
   });
 
   it('decodeAnsiC reads the escapes bash reads', () => {
     expect(decodeAnsiC(String.raw`a\\b\x41\u00e9\U0001F600\q\cz\c@end`)).toBe('a\\bAé😀\\q\x1a');
   });
 
-  it('prepareShellText only escapes $ and inner # and drops continuations; a comment ends the command', () => {
-    // (issue 17: the text stops at a comment or a newline, where bash's command ends)
-    const p = prepareShellText('a\\\n b$X "$Y" \'$Z\' c#d #e\n-H x');
-    expect(p.text).toBe('a b\\$X "\\$Y" \'$Z\' c\\#d ');
-    expect(p.ended).toBe(true);
+  it('shellWords keeps $ and inner # and drops continuations; a comment ends the command', () => {
+    // (the text stops at a comment or a newline, where bash's command ends)
+    const notes: Rich[] = [];
+    expect(shellWords('a\\\n b$X "$Y" \'$Z\' c#d #e\n-H x', notes)).toEqual(['a', 'b$X', '$Y', '$Z', 'c#d']);
+    expect(notes.map(plain).join(' ')).toMatch(/shell variable.*end of the line/);
   });
 });
 

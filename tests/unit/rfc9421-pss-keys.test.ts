@@ -216,4 +216,13 @@ describe('stored keys', () => {
     expect((await stored('generated', 'RSA-PSS')).type).not.toHaveProperty('pss');
     expect((await stored('imported', 'RSASSA-PKCS1-v1_5')).type).not.toHaveProperty('pss');
   });
+
+  it('an id-RSASSA-PSS key of any hash it names, SHA-1 and a long salt too, passes the import check', async () => {
+    for (const o of [{ hashAlgorithm: 'sha1' }, { hashAlgorithm: 'sha256', saltLength: 64 }, {}]) {
+      const parsed = await parseKeyText(pem(pssPair(o).privateKey, 'pkcs8'));
+      if (parsed.kind !== 'private') throw new Error('not a private key');
+      const { privateKey } = await importPrivateKey(parsed);
+      expect(privateKey.algorithm.name).toBe('RSA-PSS');
+    }
+  });
 });

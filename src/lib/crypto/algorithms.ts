@@ -114,3 +114,20 @@ export const ALGORITHMS: Readonly<Record<AlgId, Algorithm>> = {
 export function byRfc9421(name: string): Algorithm | undefined {
   return Object.values(ALGORITHMS).find((a) => a.rfc9421 === name);
 }
+
+/**
+ * The algorithm a WebCrypto key was imported or generated for (WebCrypto ties a key to one), read
+ * off the table: its name, hash and curve; undefined for an HMAC key or one the table lacks.
+ */
+export function algOfCryptoKey(key: CryptoKey): Algorithm | undefined {
+  const k = key.algorithm as { name: string; hash?: { name: string }; namedCurve?: string };
+  return Object.values(ALGORITHMS).find((a) => {
+    const p = a.importParams as { name: string; hash?: string; namedCurve?: string };
+    return (
+      p.name === k.name &&
+      p.name !== 'HMAC' &&
+      (p.hash === undefined || p.hash === k.hash?.name) &&
+      (p.namedCurve === undefined || p.namedCurve === k.namedCurve)
+    );
+  });
+}

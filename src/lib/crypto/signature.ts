@@ -51,14 +51,18 @@ export async function verifySignature(
 
 /**
  * Sign `data` with a private key (non-extractable: it never leaves WebCrypto) or an HMAC key.
+ * `saltLength` overrides an RSA-PSS salt (an id-RSASSA-PSS key may demand a longer one).
  * @throws DOMException when the key cannot sign with the algorithm.
  */
 export async function signBytes(
   alg: AlgId,
   key: CryptoKey,
   data: Uint8Array<ArrayBuffer>,
+  saltLength?: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.sign(ALGORITHMS[alg].signParams, key, data));
+  const spec = ALGORITHMS[alg];
+  const params = saltLength === undefined ? spec.signParams : { ...spec.signParams, saltLength };
+  return new Uint8Array(await crypto.subtle.sign(params, key, data));
 }
 
 /** Import an HMAC secret for signing with `alg` (HS256/384/512), non-extractable. */

@@ -1,63 +1,30 @@
-/** The JWS algorithms keybench verifies, and what each needs. */
-export type JwsAlg =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'HS256'
-  | 'HS384'
-  | 'HS512';
+/** The JWS view of the one algorithm table (lib/crypto/algorithms.ts): what a token's alg names. */
+import { ALGORITHMS, type AlgId, type Algorithm } from '../crypto/algorithms';
 
-/** Facts about an algorithm. */
-export interface AlgInfo {
+/** The JWS algorithms keybench verifies. */
+export type JwsAlg = AlgId;
+
+/** An algorithm of the table, with what the verifier's messages read off it. */
+export interface AlgInfo extends Algorithm {
   family: 'RS' | 'PS' | 'ES' | 'EdDSA' | 'HS';
-  hash: 'SHA-256' | 'SHA-384' | 'SHA-512';
   /** ES only: the curve and the byte length of r (and of s). */
   curve?: 'P-256' | 'P-384' | 'P-521';
   size?: number;
 }
 
-const ES: Record<string, Pick<AlgInfo, 'curve' | 'size'>> = {
-  '256': { curve: 'P-256', size: 32 },
-  '384': { curve: 'P-384', size: 48 },
-  '512': { curve: 'P-521', size: 66 },
-};
-
-/** Facts about `alg`, or null when keybench does not verify it. */
+/** Facts about `alg`, or null when keybench does not verify it ("Ed25519" is RFC 9864's name for EdDSA). */
 export function algInfo(alg: string): AlgInfo | null {
-  if (alg === 'EdDSA' || alg === 'Ed25519') return { family: 'EdDSA', hash: 'SHA-512' };
-  const m = /^(RS|PS|ES|HS)(256|384|512)$/.exec(alg);
-  if (!m) return null;
-  const family = m[1] as AlgInfo['family'];
-  const hash = `SHA-${m[2]}` as AlgInfo['hash'];
-  return family === 'ES' ? { family, hash, ...ES[m[2]!] } : { family, hash };
+  const id = alg === 'Ed25519' ? 'EdDSA' : alg;
+  if (!Object.hasOwn(ALGORITHMS, id)) return null;
+  const a = ALGORITHMS[id as AlgId];
+  const family = (a.id === 'EdDSA' ? 'EdDSA' : a.id.slice(0, 2)) as AlgInfo['family'];
+  const curve = (a.importParams as Partial<EcKeyImportParams>).namedCurve as AlgInfo['curve'];
+  return curve ? { ...a, family, curve, size: a.signatureLength! / 2 } : { ...a, family };
 }
 
 /** The ES algorithm for a curve. */
 export function esAlgForCurve(curve: string): string | undefined {
-  return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[curve];
-}
-
-/** WebCrypto import parameters for a public key used with `alg`. */
-export function verifyImportParams(
-  info: AlgInfo,
-): RsaHashedImportParams | EcKeyImportParams | HmacImportParams | Algorithm {
-  switch (info.family) {
-    case 'RS':
-      return { name: 'RSASSA-PKCS1-v1_5', hash: info.hash };
-    case 'PS':
-      return { name: 'RSA-PSS', hash: info.hash };
-    case 'ES':
-      return { name: 'ECDSA', namedCurve: info.curve! };
-    case 'HS':
-      return { name: 'HMAC', hash: info.hash };
-    case 'EdDSA':
-      return { name: 'Ed25519' };
-  }
+  return Object.values(ALGORITHMS).find(
+    (a) => (a.importParams as Partial<EcKeyImportParams>).namedCurve === curve,
+  )?.id;
 }

@@ -1,6 +1,7 @@
+import { importHmacSigner, signBytes } from '../crypto/signature';
 import { bytesToBase64url, textToBase64url } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
-import { webCryptoSignParams, type SigningAlg } from '../keys/key-specs';
+import type { SigningAlg } from '../keys/key-specs';
 
 /**
  * Sign a compact JWS with a (non-extractable) private key. The payload is used exactly as given:
@@ -22,7 +23,7 @@ export async function signJws(
   const h = textToBase64url(JSON.stringify({ ...header, alg }));
   const p = textToBase64url(typeof payload === 'string' ? payload : JSON.stringify(payload));
   const input = new TextEncoder().encode(`${h}.${p}`);
-  const sig = new Uint8Array(await crypto.subtle.sign(webCryptoSignParams(alg), privateKey, input));
+  const sig = await signBytes(alg, privateKey, input);
   return `${h}.${p}.${bytesToBase64url(sig)}`;
 }
 
@@ -39,8 +40,7 @@ export async function hmacSigningKey(secret: Uint8Array<ArrayBuffer>, alg: HmacA
   if (secret.length === 0) {
     throw new KeybenchError('ERR_JWT_NO_KEY', `Type a secret to sign ${alg} with.`);
   }
-  const hash = `SHA-${alg.slice(2)}`;
-  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign']);
+  return importHmacSigner(secret, alg);
 }
 
 /**
@@ -62,6 +62,6 @@ export async function signJwsHmac(
   const key = await hmacSigningKey(secret, alg);
   const h = textToBase64url(JSON.stringify({ ...header, alg }));
   const p = textToBase64url(typeof payload === 'string' ? payload : JSON.stringify(payload));
-  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${h}.${p}`)));
+  const sig = await signBytes(alg, key, new TextEncoder().encode(`${h}.${p}`));
   return `${h}.${p}.${bytesToBase64url(sig)}`;
 }

@@ -1,11 +1,12 @@
-import { compactVerify, errors as joseErrors } from 'jose';
+import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
+import { derToRaw } from '../crypto/encoding';
+import { importVerifier, verifySignature } from '../crypto/signature';
 import { bytesToBase64url } from '../encoding/base64url';
-import { parseDerEcdsaSignature, rawEcdsaSignature } from '../encoding/der';
 import type { ErrorCode } from '../errors';
 import { describeKeyType, pssAllows, type KeyType } from '../keys/key-type';
 import { own } from '../json';
 import { ours, plain, rich, u, type Rich } from '../rich';
-import { algInfo, esAlgForCurve, verifyImportParams, type AlgInfo } from './algorithms';
+import { algInfo, esAlgForCurve, type AlgInfo } from './algorithms';
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
 import type { KeyOwner } from '../trust/roles';
@@ -214,40 +215,20 @@ function mismatch(alg: string, info: AlgInfo, key: VerificationKey & { kind: 'pu
   };
 }
 
-async function importFor(info: AlgInfo, key: VerificationKey): Promise<CryptoKey> {
-  const params = verifyImportParams(info);
-  return key.kind === 'secret'
-    ? crypto.subtle.importKey('raw', key.secret, params, false, ['verify'])
-    : crypto.subtle.importKey('spki', key.spki, params, false, ['verify']);
-}
-
-/** True when `token` verifies with `key` under `alg`; false on a bad signature; throws otherwise. */
-async function check(token: string, alg: string, info: AlgInfo, key: VerificationKey): Promise<boolean> {
-  const cryptoKey = await importFor(info, key);
-  try {
-    await compactVerify(token, cryptoKey, { algorithms: [alg] });
-    return true;
-  } catch (e) {
-    if (e instanceof joseErrors.JWSSignatureVerificationFailed) return false;
-    throw e;
-  }
-}
-
-/** Does an RSA signature verify under the other padding (PKCS#1 v1.5 ↔ PSS)? */
-async function otherRsaPaddingVerifies(
+/**
+ * Does `signature` hold with `key` under `alg` over the JWS signing input: the header and payload
+ * segments as sent (RFC 7515 §5.2; with b64:false the payload segment is the payload itself, RFC
+ * 7797 §3, and with = padding the signer signed the padded text)?
+ */
+async function check(
   decoded: DecodedToken,
-  info: AlgInfo,
+  signature: Uint8Array<ArrayBuffer>,
+  alg: AlgId,
   key: VerificationKey,
 ): Promise<boolean> {
-  if (key.kind !== 'public' || !decoded.signature) return false;
-  const other = info.family === 'RS' ? 'PS' : 'RS';
-  const params =
-    other === 'PS' ? { name: 'RSA-PSS', hash: info.hash } : { name: 'RSASSA-PKCS1-v1_5', hash: info.hash };
-  const k = await crypto.subtle.importKey('spki', key.spki, params, false, ['verify']);
-  const data = new TextEncoder().encode(`${decoded.segments[0]}.${decoded.segments[1]}`);
-  const saltLength = Number(info.hash.slice(4)) / 8;
-  const verifyParams = other === 'PS' ? { name: 'RSA-PSS', saltLength } : { name: 'RSASSA-PKCS1-v1_5' };
-  return crypto.subtle.verify(verifyParams, k, decoded.signature, data);
+  const k = await importVerifier(key, alg);
+  const input = new TextEncoder().encode(`${decoded.segments[0]}.${decoded.segments[1]}`);
+  return k !== null && verifySignature(alg, k, signature, input);
 }
 
 /** Why a JWK's own metadata (`use`, `key_ops`) rules it out for verifying, or null. */
@@ -733,16 +714,13 @@ async function tryKey(
 ): Promise<true | Failure> {
   const bad = compatibility(alg, info, key);
   if (bad) return bad;
-  try {
-    if (await check(decoded.token, alg, info, key)) return true;
-  } catch (e) {
-    return {
-      code: 'ERR_JWT_SIGNATURE',
-      parts: rich`${key.label} could not be used: ${e instanceof Error ? e.message : String(e)}`,
-    };
-  }
-  if ((info.family === 'RS' || info.family === 'PS') && (await otherRsaPaddingVerifies(decoded, info, key))) {
-    const other = info.family === 'RS' ? 'PS' : 'RS';
+  if (await check(decoded, decoded.signature!, info.id, key)) return true;
+  const other = info.family === 'RS' ? 'PS' : 'RS';
+  // Does it verify under the other RSA padding (PKCS#1 v1.5 ↔ PSS)?
+  if (
+    (info.family === 'RS' || info.family === 'PS') &&
+    (await check(decoded, decoded.signature!, `${other}${info.id.slice(2)}` as AlgId, key))
+  ) {
     return {
       code: 'ERR_JWT_RS_PS_CONFUSION',
       parts: rich`RS/PS confusion: the header says ${ours(alg)}, but the signature is ${ours(`${other}${alg.slice(2)}`)} (${ours(other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5')} padding) by ${key.label}.`,
@@ -782,20 +760,15 @@ async function ecdsaShape(
 ): Promise<Verdict> {
   const sig = decoded.signature!;
   const want = info.size! * 2;
-  const der = parseDerEcdsaSignature(sig);
-  const raw = der ? rawEcdsaSignature(der.r, der.s, info.size!) : null;
+  const raw = derToRaw(sig, info.size!);
   if (raw) {
     const fixedToken = `${decoded.segments[0]}.${decoded.segments[1]}.${bytesToBase64url(raw)}`;
     let verifiedWith: string | undefined;
     for (const key of candidates) {
       if (compatibility(alg, info, key)) continue;
-      try {
-        if (await check(fixedToken, alg, info, key)) {
-          verifiedWith = key.label;
-          break;
-        }
-      } catch {
-        // An unusable key cannot confirm the conversion; try the next.
+      if (await check(decoded, raw, info.id, key)) {
+        verifiedWith = key.label;
+        break;
       }
     }
     return fail(
@@ -809,9 +782,9 @@ async function ecdsaShape(
       { fixedToken },
     );
   }
-  const otherAlg = Object.entries({ 64: 'ES256', 96: 'ES384', 132: 'ES512' }).find(
-    ([n]) => Number(n) === sig.length,
-  )?.[1];
+  const otherAlg = Object.values(ALGORITHMS).find(
+    (a) => a.id.startsWith('ES') && a.signatureLength === sig.length,
+  )?.id;
   const shortBy = want - sig.length;
   return fail(
     'ERR_JWT_ECDSA_LENGTH',

@@ -1,3 +1,4 @@
+import { signBytes, verifySignature } from '../crypto/signature';
 import { KeybenchError } from '../errors';
 import { esAlgForCurve } from '../jwt/algorithms';
 import type { SigningAlg } from './key-specs';
@@ -18,14 +19,6 @@ function importParams(type: KeyType): RsaHashedImportParams | EcKeyImportParams 
   if (type.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (type.kty === 'EC') return { name: 'ECDSA', namedCurve: type.curve };
   return { name: 'Ed25519' };
-}
-
-function signParams(type: KeyType): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
-  if (type.kty === 'RSA' && type.pss)
-    return { name: 'RSA-PSS', saltLength: Math.max(32, type.pss.saltLength ?? 0) } as RsaPssParams;
-  if (type.kty === 'EC')
-    return { name: 'ECDSA', hash: { 'P-256': 'SHA-256', 'P-384': 'SHA-384' }[type.curve] ?? 'SHA-512' };
-  return importParams(type);
 }
 
 /** A trusted public key ready to store: verify only. */
@@ -65,8 +58,15 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
         : undefined;
     const publicKey = await crypto.subtle.importKey('spki', parsed.spki, params, true, ['verify']);
     const probe = new TextEncoder().encode('keybench key pair check');
-    const sig = await crypto.subtle.sign(signParams(parsed.type), privateKey, probe);
-    if (!(await crypto.subtle.verify(signParams(parsed.type), publicKey, sig, probe))) {
+    const jwsAlg = defaultAlgFor(parsed.type);
+    // An id-RSASSA-PSS key signs with its own hash (SHA-1 too: WebCrypto takes it from the key, so
+    // any PS entry does) and may require a salt longer than the hash (RFC 4055 §3.1).
+    const t = parsed.type;
+    const pss = t.kty === 'RSA' && t.pss;
+    const probeAlg = pss ? 'PS512' : jwsAlg;
+    const salt = pss ? Math.max(32, pss.saltLength ?? 0) : undefined;
+    const sig = await signBytes(probeAlg, privateKey, probe, salt);
+    if (!(await verifySignature(probeAlg, publicKey, sig, probe, salt))) {
       throw new KeybenchError(
         'ERR_KEY_INVALID',
         'The private key does not match the public key stored inside it: the file is damaged.',
@@ -75,7 +75,7 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     return {
       privateKey,
       publicKey,
-      jwsAlg: defaultAlgFor(parsed.type),
+      jwsAlg,
       ...(pssPrivateKey ? { pssPrivateKey } : {}),
     };
   } catch (e) {

@@ -100,13 +100,3 @@ export function keySpecOfType(type: KeyType): KeySpec | undefined {
   const name = type.kty === 'RSA' ? `RSA-${type.bits}` : type.curve;
   return KEY_SPECS.find((s) => s.keyName === name);
 }
-
-/** WebCrypto parameters for signing and verifying with a JWS algorithm. */
-export function webCryptoSignParams(alg: SigningAlg): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
-  if (alg === 'EdDSA') return { name: 'Ed25519' };
-  const bits = alg.slice(2);
-  const hash = `SHA-${bits}`;
-  if (alg.startsWith('RS')) return { name: 'RSASSA-PKCS1-v1_5' };
-  if (alg.startsWith('PS')) return { name: 'RSA-PSS', saltLength: Number(bits) / 8 };
-  return { name: 'ECDSA', hash };
-}

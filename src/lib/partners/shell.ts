@@ -3,16 +3,21 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A multi-line curl command: method, URL (already quoted), one -H per header, then extra lines. */
+/**
+ * A multi-line curl command: method, URL (already quoted), one -H per header (header lines in
+ * order, repeated names kept, when given as pairs), then extra lines.
+ */
 export function curlCommand(
   method: string,
   quotedUrl: string,
-  headers: Record<string, string>,
+  headers: Record<string, string> | readonly (readonly [string, string])[],
   extra: string[] = [],
 ): string {
   return [
     `curl -X ${method} ${quotedUrl}`,
-    ...Object.entries(headers).map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)}`),
+    ...(Array.isArray(headers) ? headers : Object.entries(headers)).map(
+      ([k, v]: readonly [string, string]) => `  -H ${shellQuote(`${k}: ${v}`)}`,
+    ),
     ...extra,
   ].join(' \\\n');
 }

@@ -1,5 +1,5 @@
 /**
- * Reading a pasted signed HTTP request (issue 12): a curl command, a raw HTTP/1.1 request, a HAR
+ * Reading a pasted signed HTTP request: a curl command, a raw HTTP/1.1 request, a HAR
  * (log, entry or bare request) or Chrome's "Copy as fetch" / "Copy as fetch (Node.js)".
  *
  * Each form is recognised from its first characters only, strictly, so a JWT, a PEM block, a JWK
@@ -9,7 +9,7 @@
 import { CURL_START, parseCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
 import { sniffRequest } from './sniff';
-import { trimOws, withoutFragment } from './text';
+import { HTTP_TOKEN, trimOws, UTF8, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
@@ -53,8 +53,6 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** An HTTP header name (RFC 9110 token). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** An HTTP/1.x request line: method, target, version. Matched against the first line only. */
 const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}) ([^\s]+) HTTP\/(\d(?:\.\d)?)$/;
 
@@ -123,7 +121,7 @@ function readHttp(text: string): ParsedRequest {
       const name = line.slice(0, colon);
       const value = trimOws(line.slice(colon + 1));
       if (name.startsWith(':')) pseudo.set(name, value);
-      else if (!TOKEN.test(name))
+      else if (!HTTP_TOKEN.test(name))
         throw new ReadError(
           rich`Header line ${headers.length + 1} (${line.slice(0, 60)}) is not "Name: value": is the empty line between the headers and the body missing?`,
         );
@@ -157,9 +155,6 @@ function readHttp(text: string): ParsedRequest {
   body = framedBody(headers, body, notes, version);
   return { source: 'http', method, url, headers, body, notes };
 }
-
-/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The body a server reads from a raw HTTP request, by its framing (RFC 9112 §6):
@@ -337,7 +332,7 @@ function browserSentUrl(written: string, notes: Rich[], form: 'HAR' | 'fetch'): 
 
 /** Refuses a method that is not an RFC 9110 token: it goes into the request line as written. */
 function methodToken(method: string, form: 'HAR' | 'fetch'): void {
-  if (!TOKEN.test(method))
+  if (!HTTP_TOKEN.test(method))
     throw new ReadError(
       rich`The ${ours(form)} method ${method} is not an HTTP method (letters, digits and !#$%&'*+.^_\`|~- only): written into the request line, a space or a line break in it makes another request than the one shown.`,
     );
@@ -442,7 +437,7 @@ function fetchHeaders(given: [string, string][], notes: Rich[]): [string, string
   const out: [string, string][] = [];
   const at = new Map<string, number>();
   for (const [name, raw] of given) {
-    if (!TOKEN.test(name))
+    if (!HTTP_TOKEN.test(name))
       throw new ReadError(
         rich`The fetch header name ${name} is not a valid header name: fetch would refuse it.`,
       );

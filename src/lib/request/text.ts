@@ -1,5 +1,5 @@
 /**
- * Small text helpers shared by the request readers (issue 12).
+ * Small text helpers shared by the request readers.
  */
 
 /**
@@ -51,3 +51,9 @@ export function withoutFragment(url: string): string {
   const hash = url.indexOf('#');
   return hash === -1 ? url : url.slice(0, hash);
 }
+
+/** An RFC 9110 token: what an HTTP method or header name must be. */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** A strict UTF-8 decoder: bytes that are not UTF-8 text are an error, never U+FFFD. */
+export const UTF8 = new TextDecoder('utf-8', { fatal: true });

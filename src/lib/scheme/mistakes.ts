@@ -85,6 +85,22 @@ export function fullUrl<P extends Parts>(part: keyof P & string): Family<P> {
   };
 }
 
+/** The path signed relative to the API's base URL, without its first segments (`/trade-api/v2`). */
+export function pathPrefix<P extends Parts>(part: keyof P & string): Family<P> {
+  return {
+    code: 'ERR_SCHEME_PATH_PREFIX',
+    title: 'Path signed without its base path',
+    explanation:
+      "The signer signed the path relative to the API's base URL, without its first segments; the server signs the whole path.",
+    remedy: 'Sign the whole path as sent, from the first / after the host, base path included.',
+    *variants(parts) {
+      const p = parts[part] ?? '';
+      for (let at = p.indexOf('/', 1); at > 0; at = p.indexOf('/', at + 1))
+        yield change(part, parts, p.slice(at));
+    },
+  };
+}
+
 /** The timestamp signed in another unit than sent (seconds for milliseconds, or the reverse). */
 export function timestampUnit<P extends Parts>(part: keyof P & string): Family<P> {
   return {

@@ -85,6 +85,7 @@ export function toForm<P extends Parts>(scheme: RequestScheme<P>): SchemeForm {
     id: scheme.id,
     fields: scheme.signer.fields,
     keyTypes: [...new Set(scheme.algorithms.map(keyTypeOfAlg))],
+    canSign: (keys) => scheme.algorithms.some((alg) => keys.some((k) => k !== undefined && signs(k, alg))),
     sign: (values, key, nowMs) => signScheme(scheme, values, key, nowMs),
   };
 }

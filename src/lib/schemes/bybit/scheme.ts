@@ -1,10 +1,11 @@
 /**
  * Bybit V5 with a self-generated RSA key: `X-BAPI-SIGN` = base64(RSASSA-PKCS1-v1_5 SHA-256) over
- * timestamp ‖ apiKey ‖ recvWindow ‖ payload, where the payload is the query string of a GET and the
- * JSON body, as sent, of a POST. Bybit refuses a timestamp older than recvWindow or more than 1 s
+ * timestamp ‖ apiKey ‖ recvWindow ‖ payload, where the payload is the query string of a GET, as sent
+ * (the SDK writes it in its parameters' order, values URI-encoded), and the JSON body of any other
+ * method, as sent. Bybit refuses a timestamp older than recvWindow or more than 1 s
  * ahead of its clock.
  *
- * Sources: bybit-api (npm) src/util/BaseRestClient.ts `prepareSignParams` and webCryptoAPI.ts
+ * Sources: bybit-api (npm) src/util/BaseRestClient.ts `signRequest`, `buildRequest` and webCryptoAPI.ts
  * `signMessage` (RSA: RSASSA-PKCS1-v1_5 SHA-256, base64); bybit-exchange docs "Integration guidance"
  * (v5/guide#authentication).
  */
@@ -51,7 +52,7 @@ export default defineScheme<BybitParts>({
   partner: 'bybit',
   recognisedBy: 'X-BAPI-SIGN with X-BAPI-API-KEY and X-BAPI-TIMESTAMP',
   source:
-    'bybit-api (npm) BaseRestClient.ts prepareSignParams, webCryptoAPI.ts signMessage; Bybit V5 docs, Integration guidance',
+    'bybit-api (npm) BaseRestClient.ts signRequest, webCryptoAPI.ts signMessage; Bybit V5 docs, Integration guidance',
   recognise: (req) =>
     header(req, 'x-bapi-sign') !== undefined && header(req, 'x-bapi-api-key') !== undefined ? 3 : 0,
   signedHeaders: ['x-bapi-api-key', 'x-bapi-timestamp', 'x-bapi-recv-window'],
@@ -68,7 +69,7 @@ export default defineScheme<BybitParts>({
         timestamp: header(req, 'x-bapi-timestamp') ?? '',
         apiKey: header(req, 'x-bapi-api-key') ?? '',
         recvWindow: header(req, 'x-bapi-recv-window') ?? '',
-        payload: method === 'GET' || method === 'DELETE' ? query : req.body,
+        payload: method === 'GET' ? query : req.body,
       },
     };
   },
@@ -76,7 +77,7 @@ export default defineScheme<BybitParts>({
     { label: 'timestamp (X-BAPI-TIMESTAMP)', text: p.timestamp },
     { label: 'API key (X-BAPI-API-KEY)', text: p.apiKey },
     { label: 'recvWindow (X-BAPI-RECV-WINDOW)', text: p.recvWindow },
-    { label: p.method === 'GET' || p.method === 'DELETE' ? 'query string' : 'body', text: p.payload },
+    { label: p.method === 'GET' ? 'query string' : 'body', text: p.payload },
   ],
   baseWords: 'timestamp ‖ API key ‖ recvWindow ‖ payload',
   checks(p, req, nowMs) {

@@ -3,6 +3,7 @@
  * thumbprint from the certificate, signed with the stored non-extractable key, and the token
  * request that sends it. One builder for every partner.
  */
+import { algOfCryptoKey } from '../../crypto/algorithms';
 import { KeybenchError } from '../../errors';
 import { signJws } from '../../jwt/sign';
 import type { SigningAlg } from '../../keys/key-specs';
@@ -15,16 +16,7 @@ import { withDefaults } from './evaluate';
 
 /** The JWS algorithm a stored private key signs with (WebCrypto ties a key to one algorithm). */
 export function algOfKey(key: CryptoKey): SigningAlg | null {
-  const a = key.algorithm as KeyAlgorithm & { hash?: KeyAlgorithm; namedCurve?: string };
-  const bits = a.hash?.name.replace('SHA-', '');
-  if (a.name === 'RSASSA-PKCS1-v1_5') return `RS${bits}` as SigningAlg;
-  if (a.name === 'RSA-PSS') return `PS${bits}` as SigningAlg;
-  if (a.name === 'ECDSA')
-    return (
-      ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const)[a.namedCurve as 'P-256'] ?? null
-    );
-  if (a.name === 'Ed25519') return 'EdDSA';
-  return null;
+  return (algOfCryptoKey(key)?.id as SigningAlg | undefined) ?? null;
 }
 
 /** The algorithms the partner accepts with these options (its applying alg rule). */

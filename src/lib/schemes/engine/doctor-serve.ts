@@ -1,36 +1,18 @@
 /**
- * The worker's side of the request doctor: examine each request the page sends, asking the page
- * for the trusted keys of the scheme found (the page owns the key box, the keyring and key roles).
+ * The worker's side of the request doctor: each job arrives with the keys for every reading of the
+ * key box, so it is examined without asking the page anything, and answered once.
  */
-import type { KeyAlgHint } from './types';
 import { examineRequest } from './doctor';
-import type { FromDoctor, KeysAnswer, Port, ToDoctor } from './doctor-protocol';
-import type { SchemeId } from './types';
+import { couldNotExamine, runJob, type DoctorJob, type DoctorReply, type Port } from './doctor-protocol';
 
-/** Answer the page's `examine` messages on `port`, one job at a time per id. */
-export function serveDoctor(port: Port<ToDoctor, FromDoctor>): void {
-  const waiting = new Map<string, (keys: KeysAnswer) => void>();
-  port.onmessage = ({ data }) => {
-    if (data.type === 'keys') {
-      const key = `${data.id} ${data.scheme}`;
-      waiting.get(key)?.(data.keys);
-      waiting.delete(key);
-      return;
-    }
-    const { id, text, nowMs } = data;
-    const keysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) =>
-      new Promise<KeysAnswer>((resolve) => {
-        waiting.set(`${id} ${scheme}`, resolve);
-        port.postMessage({ type: 'keys', id, scheme, alg });
-      });
-    const fail = (e: unknown) =>
-      port.postMessage({ type: 'failed', id, message: e instanceof Error ? e.name : 'error' });
-    examineRequest(text, keysFor, nowMs).then((result) => {
+/** Answer each job on `port` with one reply. */
+export function serveDoctor(port: Port<DoctorJob, DoctorReply>): void {
+  port.onmessage = ({ data }) =>
+    void runJob(data, examineRequest).then((reply) => {
       try {
-        port.postMessage({ type: 'done', id, result });
+        port.postMessage(reply);
       } catch (e) {
-        fail(e); // a value that cannot be cloned: say so rather than leave the page waiting
+        port.postMessage({ id: data.id, result: couldNotExamine(e) }); // a value that cannot be cloned
       }
-    }, fail);
-  };
+    });
 }

@@ -85,7 +85,7 @@ function bearerOf(req: ParsedRequest): string | null {
  * What the doctor looks for, from the metas: each profile's schemes under its partner's name, then
  * each request scheme no profile lists (a standard such as RFC 9421).
  */
-export function knownSchemes(): string {
+function knownSchemes(): string {
   const listed = new Set(PARTNER_PROFILES.flatMap((p) => p.schemes));
   const recognisedBy = (id: SchemeId) => SCHEMES.get(id)?.recognisedBy ?? id;
   const partners = PARTNER_PROFILES.map(

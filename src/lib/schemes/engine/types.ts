@@ -268,6 +268,11 @@ export interface SchemeForm {
   fields: readonly FormField[];
   /** Key types the form can sign with (the key picker shows only these). */
   keyTypes: readonly ('RSA' | 'EC' | 'OKP' | 'secret')[];
+  /**
+   * Whether a stored pair (its private key, and the same key imported for RSA-PSS) signs for this
+   * form: WebCrypto ties a key to PKCS#1 v1.5 or to PSS. Default: every pair of `keyTypes`.
+   */
+  canSign?(privateKeys: readonly (CryptoKey | undefined)[]): boolean;
   /** Values fixed by a partner profile (e.g. Visa TAP's required components and tag). */
   fixed?: Readonly<FormValues>;
   /** Sign. @throws KeybenchError with a stable code when the values cannot be signed. */

@@ -3,12 +3,13 @@
  * engine's one search: a mistake is reported only when WebCrypto confirms the signature over what
  * the mistaken signer signed.
  */
-import { parseDerEcdsaSignature, rawEcdsaSignature } from '../../encoding/der';
+import { derToRaw } from '../../crypto/encoding';
+import { importVerifier, verifySignature } from '../../crypto/signature';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
 import { searchMistakes } from '../engine/search';
 import type { Alternative as EngineAlternative, Mistake as EngineMistake } from '../engine/types';
-import { importVerifyKey, verifyBytes, type HttpSigAlg } from './algorithms';
+import { ALGORITHMS, type HttpSigAlg } from './algorithms';
 import { MISTAKES, type Alternative, type MistakeContext } from './mistakes';
 
 /** A trusted key and an algorithm to try it with. */
@@ -23,11 +24,8 @@ const encoder = new TextEncoder();
 async function imported(candidates: readonly Candidate[]): Promise<(Candidate & { crypto: CryptoKey })[]> {
   const out: (Candidate & { crypto: CryptoKey })[] = [];
   for (const c of candidates) {
-    try {
-      out.push({ ...c, crypto: await importVerifyKey(c.key, c.alg) });
-    } catch {
-      // the key cannot be used with this algorithm: it is simply not a candidate
-    }
+    const k = await importVerifier(c.key, ALGORITHMS[c.alg].id);
+    if (k) out.push({ ...c, crypto: k });
   }
   return out;
 }
@@ -40,7 +38,8 @@ export async function tryKeys(
 ): Promise<Candidate | undefined> {
   const data = encoder.encode(text);
   for (const c of await imported(candidates)) {
-    if (await verifyBytes(c.alg, c.crypto, signature, data)) return { key: c.key, alg: c.alg };
+    if (await verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data))
+      return { key: c.key, alg: c.alg };
   }
   return undefined;
 }
@@ -86,16 +85,14 @@ async function holds(
   if (kind === 'salt') {
     if (c.alg !== 'rsa-pss-sha512') return false;
     const salt = arg === 'max' ? maxSalt(c.key) : Number(arg);
-    return verifyBytes(c.alg, c.crypto, signature, data, salt);
+    return verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data, salt);
   }
   if (kind === 'der') {
     if (!c.alg.startsWith('ecdsa-')) return false;
-    const der = parseDerEcdsaSignature(signature);
-    if (!der) return false;
-    const raw = rawEcdsaSignature(der.r, der.s, Number(arg));
-    return raw !== null && verifyBytes(c.alg, c.crypto, raw, data);
+    const raw = derToRaw(signature, Number(arg));
+    return raw !== undefined && verifySignature(ALGORITHMS[c.alg].id, c.crypto, raw, data);
   }
-  return verifyBytes(c.alg, c.crypto, signature, data);
+  return verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data);
 }
 
 /**

@@ -5,8 +5,10 @@
  */
 import { parseItem, serializeDictionary, type Item, type Parameters } from 'structured-headers';
 import { KeybenchError } from '../../errors';
+import { curlCommand, shellQuote } from '../../partners/shell';
 import { rich } from '../../rich';
-import { algorithmForCryptoKey, ALGORITHMS, signBytes, type HttpSigAlg } from './algorithms';
+import { importHmacSigner, signBytes } from '../../crypto/signature';
+import { algorithmForCryptoKey, ALGORITHMS, type HttpSigAlg } from './algorithms';
 import { baseLines, buildBase, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { contentDigest, type DigestAlg } from './digest';
@@ -101,10 +103,7 @@ async function keyAndAlg(input: SignInput): Promise<{ key: CryptoKey; alg: HttpS
   if (!('type' in input.key)) {
     const secret = input.key.secret;
     if (secret.length === 0) throw bad('The HMAC secret is empty.');
-    const key = await crypto.subtle.importKey('raw', secret, ALGORITHMS['hmac-sha256'].importParams, false, [
-      'sign',
-    ]);
-    return { key, alg: 'hmac-sha256' };
+    return { key: await importHmacSigner(secret, 'HS256'), alg: 'hmac-sha256' };
   }
   const implied = algorithmForCryptoKey(input.key);
   const alg = input.alg ?? implied;
@@ -143,7 +142,7 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
   }
   const built = buildBase(request, covered, params);
   if (!built.ok) throw new KeybenchError(built.code, built.parts);
-  const sig = await signBytes(alg, key, new TextEncoder().encode(built.base.text));
+  const sig = await signBytes(ALGORITHMS[alg].id, key, new TextEncoder().encode(built.base.text));
   const signatureInput = serializeDictionary(new Map([[label, [covered, params]]]));
   const signature = serializeDictionary(new Map([[label, [sig.buffer, new Map() as Parameters]]]));
   added.push(['Signature-Input', signatureInput], ['Signature', signature]);
@@ -165,16 +164,8 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
   };
 }
 
-/** Single-quote a word for a POSIX shell. */
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** A curl command that sends exactly this request (method, URL, header lines in order, body bytes). */
-export function curlOf(req: RequestParts): string {
-  return [
-    `curl -X ${q(req.method)} ${q(req.url)}`,
-    ...req.headers.map(([k, v]) => `  -H ${q(`${k}: ${v}`)}`),
-    ...(req.body !== '' ? [`  --data-raw ${q(req.body)}`] : []),
-  ].join(' \\\n');
+function curlOf(req: RequestParts): string {
+  const body = req.body !== '' ? [`  --data-raw ${shellQuote(req.body)}`] : [];
+  return curlCommand(shellQuote(req.method), shellQuote(req.url), req.headers, body);
 }

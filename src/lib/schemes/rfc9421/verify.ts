@@ -10,7 +10,7 @@ import type { VerificationKey } from '../../jwt/verify';
 import { ok, problem, type Finding } from '../../partners/scheme';
 import type { Diagnosis } from '../../request/types';
 import { rich } from '../../rich';
-import { ALGORITHMS, algorithmsForKey, isHttpSigAlg, type HttpSigAlg } from './algorithms';
+import { algorithmsForKey, isHttpSigAlg, keyNeeded, type HttpSigAlg } from './algorithms';
 import { buildBase, baseLines, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { checkContentDigest, digestOtherBytes } from './digest';
@@ -400,7 +400,7 @@ export function selectKeys(
             'ERR_HTTPSIG_ALG_KEY_MISMATCH',
             'error',
             'No key fits the algorithm',
-            rich`alg is ${alg}, which needs ${ALGORITHMS[alg].needs}; none of your ${trusted.length} trusted keys is one.`,
+            rich`alg is ${alg}, which needs ${keyNeeded(alg)}; none of your ${trusted.length} trusted keys is one.`,
           )
         : problem(
             'rfc9421.key',
