@@ -8,7 +8,6 @@ import type { PartnerId } from './trust/owner';
 import type { ErrorCode } from './errors';
 import type { KeySpecId } from './keys/key-specs';
 import { keyTypeOf, type KeyType } from './keys/key-type';
-import type { SchemeId } from './schemes/engine/types';
 
 /** A key type the partner accepts for signing (or, with `oaep`, for message-level encryption: only an RSA-OAEP key fits). */
 export type AcceptedKey =
@@ -77,7 +76,7 @@ export interface PartnerProfile {
    * recognised and their sources are in each scheme's meta.ts). A request signed with one of them is
    * sent TO this partner, so it is verified with the user's own keys.
    */
-  schemes: readonly SchemeId[];
+  schemes: readonly string[];
   /** What keybench's doctor or inspector recognises as this partner's typical mistakes. */
   mistakes?: readonly Mistake[];
   /** The partner documentation the profile follows. */

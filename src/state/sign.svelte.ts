@@ -1,12 +1,9 @@
 /**
  * The Sign view's tab and what other views ask of it: "Sign it correctly" fills a scheme's form
  * from a pasted request; "Edit and re-sign" opens a token in the Test JWT signer. The forms' state
- * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt, sign-qitech; Snowflake's values live beside its form).
+ * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt; Snowflake's values live beside its form).
  */
-import { defaultSigner, servedPartner, type SignerId } from '../lib/partners/sign-tabs';
-import { rfc1123Date } from '../lib/schemes/qit-v1/sign';
-import { V2 } from '../lib/schemes/qit-v2/sign';
-import { QI_DTVM } from '../lib/schemes/qi-dtvm/sign';
+import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/partners/sign-tabs';
 import { binanceFormFromRequest } from '../lib/schemes/binance/params';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
@@ -45,8 +42,16 @@ export class SignForms {
     scheme: string,
     values: Readonly<Record<string, string | number | boolean | readonly string[]>>,
   ): void {
-    this.tab = scheme;
+    // A scheme with variants (QI Tech's) is signed in its partner's tab, with that variant chosen.
+    const tab = signerOf(scheme);
+    this.tab = tab ?? scheme;
+    if (tab) signStates.chosen[tab] = scheme;
+    const current = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
     signStates.fill(scheme, { ...values });
+    // A QI Tech key read from a pasted request never replaces the remembered one unasked.
+    const pasted = values['apiKey'];
+    if (tab === 'qitech' && typeof pasted === 'string' && pasted)
+      qitechApiKey.pasted(pasted, typeof current === 'string' ? current : '');
   }
 
   /**
@@ -54,51 +59,30 @@ export class SignForms {
    * and body, a fresh timestamp, and the key pair that made the signature when it is known.
    */
   prefillFromRequest(
-    scheme: 'qit-v1' | 'qit-v2' | 'qi-dtvm' | 'binance',
+    scheme: 'binance',
     input: { method: string; url: string; body: string; apiKey?: string },
     keyLabel?: string,
   ): void {
-    const now = Date.now();
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pick = (kind: 'p521' | 'binance') => {
+    const pick = (kind: 'binance') => {
       const pairs = this.pairsFor(kind);
       return (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
     };
-    if (scheme === 'binance') {
-      // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
-      // and signature itself when it signs. A value holding a line break keeps the lines encoded.
-      const q = input.url.indexOf('?');
-      const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
-      this.tab = 'binance';
-      signStates.fill('binance', {
-        method: method === 'GET' || method === 'DELETE' ? method : 'POST',
-        url: q === -1 ? input.url : input.url.slice(0, q),
-        query: form.query,
-        body: form.body,
-        encoded: form.encoded,
-        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-        key: pick('binance'),
-      });
-      return;
-    }
-    this.tab = 'qitech';
-    signStates.chosen['qitech'] = scheme;
-    const currentQit = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
-    // The endpoint is the URL's path and query, as written (no scheme, host or fragment).
-    const endpoint = input.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/#.*$/s, '') || '/';
+    // The parameters the user gave, one name=value per line; keybench adds timestamp, recvWindow
+    // and signature itself when it signs. A value holding a line break keeps the lines encoded.
+    const q = input.url.indexOf('?');
+    const form = binanceFormFromRequest(q === -1 ? '' : input.url.slice(q + 1), input.body);
+    this.tab = scheme;
     signStates.fill(scheme, {
-      method,
-      endpoint,
-      body: input.body,
+      method: method === 'GET' || method === 'DELETE' ? method : 'POST',
+      url: q === -1 ? input.url : input.url.slice(0, q),
+      query: form.query,
+      body: form.body,
+      encoded: form.encoded,
       ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-      ...(scheme === 'qit-v1'
-        ? { date: rfc1123Date(now) }
-        : { timestamp: (scheme === 'qi-dtvm' ? QI_DTVM : V2).timestamp(now) }),
-      key: pick('p521'),
+      key: pick('binance'),
     });
-    // A key read from a pasted request never replaces the remembered one unasked.
-    if (input.apiKey) qitechApiKey.pasted(input.apiKey, typeof currentQit === 'string' ? currentQit : '');
   }
 
   /** Open a decoded token in the Test JWT signer to edit and re-sign it. */

@@ -209,7 +209,7 @@ test('QI Tech v2: a request signed in the page verifies with node:crypto; the bo
   expect(token.split('.').slice(0, 2)).toEqual(c.headers.AUTHORIZATION.split('.').slice(0, 2));
   await expect(page.getByTestId('qit-body')).toHaveText(c.sent_body, { useInnerText: false });
   await expect(page.getByTestId('qit-md5-input')).toHaveText(`⟨${c.md5_input}⟩`);
-  await expect(page.getByTestId('qit-curl')).toContainText(`--data-binary '${c.sent_body}'`);
+  await expect(page.getByTestId('qit-curl')).toContainText(`--data-raw '${c.sent_body}'`);
   await expect(page.getByText('Your server must send exactly these bytes')).toBeVisible();
 
   // Compact instead: other bytes, another md5, and the token still verifies.
@@ -226,45 +226,37 @@ test('QI Tech v2: a request signed in the page verifies with node:crypto; the bo
   expect(nodeVerifiesJws(compact, createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub')))).toBe(true);
 });
 
-test('QI Tech: the v2 and QI DTVM vectors pasted into the request checker verify, with the md5 verdict', async ({
+test('QI Tech: a request signed elsewhere is checked in Inspect (the doctor), not by a second verifier in Sign', async ({
   page,
 }) => {
   await importKey(page, vector('qitech', 'jwtECDSASHA512.key'), 'QI Tech fixture');
   await page.getByRole('link', { name: 'Sign' }).click();
   await page.getByRole('button', { name: 'QI Tech' }).click();
-  await page.getByText('Verify a request signed elsewhere').click();
-  const verdict = page.getByTestId('qit-request-verdict');
+  await expect(page.getByText('Verify a request signed elsewhere')).toHaveCount(0);
+  const raw = (c: { method: string; endpoint: string; headers: Record<string, string> }, body: string) =>
+    [
+      `${c.method} ${c.endpoint} HTTP/1.1`,
+      'Host: api-auth.sandbox.qitech.app',
+      `AUTHORIZATION: ${c.headers.AUTHORIZATION}`,
+      `API-CLIENT-KEY: ${c.headers['API-CLIENT-KEY']}`,
+      ...(body ? ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`] : []),
+      '',
+      body,
+    ].join('\r\n');
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  const verdict = page.getByTestId('verdict');
   for (const name of ['v2_post', 'v2_get', 'dtvm_post', 'dtvm_get']) {
     const c = qitV2[name];
-    await page.getByLabel('Request AUTHORIZATION').fill(c.headers.AUTHORIZATION);
-    await page.getByLabel('Request body as sent').fill(c.sent_body ?? '');
-    await page.getByLabel('Method sent').fill(c.method);
-    await page.getByLabel('Path sent').fill(c.endpoint);
-    await page.getByRole('button', { name: 'Check request' }).click();
-    await expect(verdict).toContainText('Signature verified with "QI Tech fixture"');
-    await expect(verdict).toContainText(c.variant === 'v2' ? '(v2)' : '(QI DTVM)');
-    await expect(verdict).not.toContainText('MD5 does not match');
-    if (c.claims.payload_md5) await expect(verdict).toContainText('MD5 matches');
+    await page.getByLabel(/^JWT/).fill(raw(c, c.sent_body ?? ''));
+    await expect(verdict).toHaveAttribute('data-state', 'verified', { timeout: 30_000 });
+    await expect(verdict).toContainText('QI Tech fixture');
   }
-  // The same body sent compact: the signature holds, the md5 does not, and the checker says why.
+  // The same body sent compact: the doctor names the serialisation that payload_md5 hashes.
   const c = qitV2.v2_post;
-  await page.getByLabel('Request AUTHORIZATION').fill(c.headers.AUTHORIZATION);
-  await page.getByLabel('Request body as sent').fill(JSON.stringify(JSON.parse(c.sent_body)));
-  await page.getByLabel('Method sent').fill('POST');
-  await page.getByRole('button', { name: 'Check request' }).click();
-  await expect(verdict).toContainText('MD5 does not match');
-  await expect(verdict).toContainText('json.dumps');
-
-  // A pasted private key is refused and cleared, and nothing is verified with it.
-  await page.getByLabel('Public key to check with').fill(vector('qitech', 'jwtECDSASHA512.key'));
-  await page.getByRole('button', { name: 'Check request' }).click();
-  await expect(page.getByRole('alert')).toContainText('That was a private key');
-  await expect(page.getByLabel('Public key to check with')).toHaveValue('');
-  await expect(verdict).not.toContainText('Signature verified');
-  // Another public key: not verified.
-  await page.getByLabel('Public key to check with').fill(vector('qitech', 'qitech-side.key.pub'));
-  await page.getByRole('button', { name: 'Check request' }).click();
-  await expect(verdict).toContainText('Signature not verified');
+  await page.getByLabel(/^JWT/).fill(raw(c, JSON.stringify(JSON.parse(c.sent_body))));
+  await expect(verdict).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
+  await expect(verdict).toHaveAttribute('data-code', 'ERR_QIT_V2_SERIALISATION');
+  await expect(page.getByRole('main')).toContainText('json.dumps');
   await expect(verdict).not.toContainText('Signature verified');
 });
 

@@ -1,13 +1,16 @@
 /**
- * The QI Tech request checker is a second path that can say "Signature verified": the same attacks
- * as the inspector's corpus, each with its exact outcome, and a differential check of its signature
- * verdict against the by-hand node:crypto verifier.
+ * QI Tech's requests say "Signature verified" through the engine (schemes/qitech/scheme.ts): the
+ * same attacks as the inspector's corpus, each with its exact outcome, and a differential check of
+ * its signature verdict against the by-hand node:crypto verifier.
  */
 import { describe, expect, it } from 'vitest';
 import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { pastedPublicKey, verifyQitechRequest } from '../../src/lib/schemes/qitech/request';
+import { verifyScheme } from '../../src/lib/scheme/check';
+import QITECH from '../../src/lib/schemes/qitech/scheme';
+import { plain } from '../../src/lib/rich';
+import { decideRequest } from '../../src/lib/trust/verdict';
 import { b64u, segment, tamper, type TrustedForNode } from './attack-corpus';
 import { vector } from './helpers';
 import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';
@@ -120,27 +123,27 @@ const cases: RequestAttack[] = [
   },
 ];
 
-describe('QI Tech request checker: attacks, exact outcomes, and node:crypto agreeing', () => {
+describe('QI Tech requests: attacks, exact outcomes, and node:crypto agreeing', () => {
   it.each(cases.map((a) => [a.name, a] as const))('%s', async (_name, a) => {
     const keys = a.trusted === 'client' ? [await storedClientKey()] : [];
-    const v = await verifyQitechRequest('v2', {
-      authorization: a.authorization,
+    const request = {
+      source: 'curl' as const,
+      method: 'POST',
+      url: 'https://api-auth.sandbox.qitech.app/test',
+      headers: [
+        ['AUTHORIZATION', a.authorization],
+        ['API-CLIENT-KEY', c.headers['API-CLIENT-KEY']],
+      ] as [string, string][],
       body: c.sent_body,
-      keys,
-      expected: { method: 'POST', endpoint: '/test' },
-      nowMs: Date.parse(c.timestamp),
-    });
+      notes: [],
+    };
+    const scheme = QITECH.find((s) => s.id === 'qit-v2')!;
+    const found = await verifyScheme(scheme, { request, keys, nowMs: Date.parse(c.timestamp) });
+    const v = decideRequest({ direction: 'request-to', partner: 'qitech' }, found);
     expect(v.signatureVerified).toBe(a.signatureVerified);
-    if (!a.signatureVerified) expect(v.verified).toBe(false);
-    const signatureFinding = v.findings.find((f) => f.check === 'signature');
-    expect(/Signature verified/.test(signatureFinding?.detail ?? '')).toBe(a.signatureVerified);
+    if (!a.signatureVerified) expect(v.state).toBe('failed');
+    expect(/^Signature verified/.test(plain(v.parts))).toBe(a.signatureVerified);
     const trusted: TrustedForNode[] = a.trusted === 'client' ? [{ key: createPublicKey(clientPem) }] : [];
     expect(v.signatureVerified).toBe(nodeJoseVerify(a.authorization, trusted));
-  });
-
-  it('a private key pasted in its key box is refused, never used', async () => {
-    const pasted = await pastedPublicKey(vector('qitech', 'jwtECDSASHA512.key'));
-    expect(pasted.key).toBeUndefined();
-    expect(pasted.refused?.privateKey).toBe(true);
   });
 });

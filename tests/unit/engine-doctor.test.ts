@@ -9,7 +9,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
 import {
@@ -20,8 +19,9 @@ import {
 } from '../../src/lib/schemes/engine/doctor';
 import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
 import { loadTokenChecks, SCHEMES } from '../../src/lib/schemes/engine/registry';
+import { SCHEME_FOLDERS } from '../../src/lib/schemes/engine/metas';
 import { defineRequestCheck, type RequestCheck } from '../../src/lib/schemes/engine/types';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 import { publicKey } from './rfc9421-helpers';
 import * as V from './rfc9421-vectors';
@@ -39,16 +39,27 @@ describe('the registry', () => {
   const folders = readdirSync(schemesDir).filter(
     (d) => existsSync(join(schemesDir, d, 'meta.ts')) || existsSync(join(schemesDir, d, 'scheme.ts')),
   );
-
-  it("finds every folder with a meta.ts or a scheme.ts, and each meta's id is its folder's name", () => {
-    expect([...SCHEMES.keys()].sort()).toEqual([...folders].sort());
-    for (const [id, meta] of SCHEMES) expect(meta.id, id).toBe(id);
-    expect(folders).toContain('rfc9421');
+  // A folder of variants (QI Tech's) names each variant by its own id; every other id is its folder.
+  const ids = folders.flatMap((f) => {
+    const variants = [...SCHEME_FOLDERS].filter(([id, folder]) => folder === f && id !== f);
+    return variants.length ? variants.map(([id]) => id) : [f];
   });
 
-  it("request schemes have a check.ts (the doctor's), token schemes a token-check.ts (the cards'), with the folder as id", async () => {
-    const request = folders.filter((id) => SCHEMES.get(id)!.kind === 'request');
-    const token = folders.filter((id) => SCHEMES.get(id)!.kind === 'token');
+  it("finds every folder with a meta.ts or a scheme.ts, and each meta's id is its folder's name (or its variant's)", () => {
+    expect([...SCHEMES.keys()].sort()).toEqual([...ids].sort());
+    for (const [id, meta] of SCHEMES) expect(meta.id, id).toBe(id);
+    expect(folders).toContain('rfc9421');
+    expect(
+      [...SCHEME_FOLDERS]
+        .filter(([, f]) => f === 'qitech')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['qi-dtvm', 'qit-v1', 'qit-v2']);
+  });
+
+  it("request schemes have a check.ts or scheme.ts (the doctor's), token schemes a token-check.ts (the cards'), with the folder as id", async () => {
+    const request = ids.filter((id) => SCHEMES.get(id)!.kind === 'request');
+    const token = ids.filter((id) => SCHEMES.get(id)!.kind === 'token');
     // The doctor's eager list holds exactly the request schemes' checks, each with its folder's id.
     expect(REQUEST_CHECKS.map((c) => c.id).sort()).toEqual(request.sort());
     expect(request.sort()).toEqual(

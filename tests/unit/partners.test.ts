@@ -4,11 +4,11 @@ import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../..
 import { importPrivateKey } from '../../src/lib/keys/import';
 import qredoScheme, { inspectQredoApiKey } from '../../src/lib/schemes/qredo/scheme';
 import { signQredoRequest } from './qredo-helpers';
-import { md5Hex, signQitRequest } from '../../src/lib/schemes/qit-v1/sign';
+import { md5Hex } from '../../src/lib/schemes/qitech/token';
 import { verifyQitResponse } from '../../src/lib/schemes/qitech/response';
 import { decodeToken } from '../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp } from './helpers';
+import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp, signQitV1 } from './helpers';
 import { nodeVerifiesJws } from './jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
@@ -139,53 +139,50 @@ describe('QI Tech QIT v1', () => {
     const pub = createPublicKey(vector('qitech', 'jwtECDSASHA512.key.pub'));
     const verifyJws = (jws: string) => nodeVerifiesJws(jws, pub);
     const post = qit.request_post;
-    const out = await signQitRequest({
-      privateKey,
+    const out = await signQitV1(privateKey, {
       apiKey: post.api_key,
       method: 'POST',
       endpoint: post.endpoint,
       body: JSON.stringify(post.body_json),
       date: post.date,
-      options: { getContentType: '', endpointWithQuery: false },
+      endpointLine: 'path only (qitech-wrapper 0.1.8, Clojure client)',
     });
-    expect(out.encodedBody!.split('.').slice(0, 2).join('.')).toBe(
+    const encodedBody = (JSON.parse(out.body) as { encoded_body: string }).encoded_body;
+    const claims = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString());
+    expect(encodedBody.split('.').slice(0, 2).join('.')).toBe(
       post.sent_body.encoded_body.split('.').slice(0, 2).join('.'),
     );
-    expect(out.md5).toBe(md5Hex(out.encodedBody!));
-    expect(out.stringToSign).toBe(`POST\n${out.md5}\napplication/json\n${post.date}\n/test`);
-    expect(out.sentBody).toBe(JSON.stringify({ encoded_body: out.encodedBody }));
+    const md5 = md5Hex(encodedBody);
+    expect(claims(out.token).signature).toBe(`POST\n${md5}\napplication/json\n${post.date}\n/test`);
+    expect(out.body).toBe(JSON.stringify({ encoded_body: encodedBody }));
     expect(out.headers['AUTHORIZATION']).toBe(`QIT ${post.api_key}:${out.token}`);
     expect(out.headers['Content-Type']).toBe('application/json');
-    expect(verifyJws(out.encodedBody!)).toBe(true);
+    expect(verifyJws(encodedBody)).toBe(true);
     expect(verifyJws(out.token)).toBe(true);
     expect(Buffer.from(out.token.split('.')[2]!, 'base64url')).toHaveLength(132);
 
     const get = qit.request_get;
-    const g = await signQitRequest({
-      privateKey,
+    const g = await signQitV1(privateKey, {
       apiKey: get.api_key,
       method: 'GET',
       endpoint: `${get.endpoint}?page=2`,
-      body: '',
       date: get.date,
-      options: { getContentType: '', endpointWithQuery: false },
+      endpointLine: 'path only (qitech-wrapper 0.1.8, Clojure client)',
     });
-    expect(g.stringToSign).toBe(get.string_to_sign);
+    expect(claims(g.token).signature).toBe(get.string_to_sign);
     expect(g.headers['Content-Type']).toBeUndefined();
-    expect(JSON.parse(Buffer.from(g.token.split('.')[1]!, 'base64url').toString())).toEqual({
+    expect(claims(g.token)).toEqual({
       sub: get.api_key,
       signature: get.string_to_sign,
     });
-    const g2 = await signQitRequest({
-      privateKey,
+    const g2 = await signQitV1(privateKey, {
       apiKey: get.api_key,
       method: 'GET',
       endpoint: `${get.endpoint}?page=2`,
-      body: '',
       date: get.date,
-      options: { getContentType: 'application/json', endpointWithQuery: true },
+      getContentType: 'application/json (Elixir client)',
     });
-    expect(g2.stringToSign).toBe(`GET\n\napplication/json\n${get.date}\n/account/balance?page=2`);
+    expect(claims(g2.token).signature).toBe(`GET\n\napplication/json\n${get.date}\n/account/balance?page=2`);
   });
 
   it("the response vector verifies with QI Tech's trusted key; every check is reported", async () => {
@@ -235,17 +232,14 @@ describe('QI Tech QIT v1', () => {
     // A different body (re-signed by someone else) changes the md5 and fails the signature.
     const otherJws = await (async () => {
       const { privateKey } = await signingKey(vector('qitech', 'jwtECDSASHA512.key'));
-      return (
-        await signQitRequest({
-          privateKey,
-          apiKey: 'x',
-          method: 'POST',
-          endpoint: '/test',
-          body: '{"success":true,"amount":1e9}',
-          date: 'd',
-          options: { getContentType: '', endpointWithQuery: false },
-        })
-      ).encodedBody!;
+      const signed = await signQitV1(privateKey, {
+        apiKey: 'x',
+        method: 'POST',
+        endpoint: '/test',
+        body: '{"success":true,"amount":1e9}',
+        date: 'd',
+      });
+      return (JSON.parse(signed.body) as { encoded_body: string }).encoded_body;
     })();
     expect(await failing({ body: JSON.stringify({ encoded_body: otherJws }) })).toEqual([
       'ERR_QIT_MD5',

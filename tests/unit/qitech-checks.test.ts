@@ -1,8 +1,8 @@
 /**
- * The QI Tech request checks on the engine (issue 19): each scheme folder's check.ts recognises,
- * refuses and verifies exactly as the doctor did (the attack corpus and a few hand-made requests
- * give the same verdict through both), and its mistakes are data confirmed only by WebCrypto.
- * Every token is signed by hand with node:crypto, never with keybench.
+ * QI Tech's three schemes (schemes/qitech/scheme.ts) as the doctor's request checks: each
+ * recognises, refuses and verifies exactly as the doctor does (the attack corpus and a few
+ * hand-made requests give the same verdict through both), and its mistakes are data confirmed only
+ * by WebCrypto. Every token is signed by hand with node:crypto, never with keybench.
  */
 import { createHash, createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,20 +14,14 @@ import { plain } from '../../src/lib/rich';
 import { keysFor } from '../../src/lib/trust/roles';
 import { decideRequest } from '../../src/lib/trust/verdict';
 import type { RequestCheck } from '../../src/lib/schemes/engine/types';
-import qitV1 from '../../src/lib/schemes/qit-v1/check';
-import qitV2 from '../../src/lib/schemes/qit-v2/check';
-import qiDtvm from '../../src/lib/schemes/qi-dtvm/check';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
-import { REQUEST_TO_QITECH } from '../../src/lib/schemes/qitech/shared';
-import { withClaim, tokenCtx } from '../../src/lib/schemes/qitech/search';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { claimsOf } from '../../src/lib/schemes/qitech/shared';
-import { V2_MISTAKES } from '../../src/lib/schemes/qit-v2/mistakes';
-import { V1_MISTAKES } from '../../src/lib/schemes/qit-v1/mistakes';
-import { vector } from './helpers';
+import { toRequestCheck } from '../../src/lib/scheme/check';
+import QITECH from '../../src/lib/schemes/qitech/scheme';
+import { readJws, signingInput } from '../../src/lib/schemes/qitech/token';
+import { pastedPublicKey, vector } from './helpers';
 import { binanceKey, NOW, requestAttacks } from './request-attack-corpus';
 
-const CHECKS: RequestCheck[] = [qitV1, qitV2, qiDtvm];
+const CHECKS: RequestCheck[] = QITECH.map((s) => toRequestCheck(s));
+const REQUEST_TO_QITECH = { direction: 'request-to', partner: 'qitech' } as const;
 const clientPrivate = createPrivateKey(vector('qitech', 'jwtECDSASHA512.key'));
 const sidePrivate = createPrivateKey(vector('qitech', 'qitech-side.key'));
 const API = '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b';
@@ -190,7 +184,7 @@ describe('QI Tech mistakes: data, confirmed only by WebCrypto', () => {
     notes: [],
   });
   const diagnose = async (token: string, trusted: VerificationKey[]) => {
-    const r = await qitV2.verify({ request: request(token), keys: trusted, nowMs: NOW });
+    const r = await CHECKS[0]!.verify({ request: request(token), keys: trusted, nowMs: NOW });
     return decideRequest(REQUEST_TO_QITECH, Array.isArray(r) ? r[0]! : r);
   };
 
@@ -198,9 +192,11 @@ describe('QI Tech mistakes: data, confirmed only by WebCrypto', () => {
     const v = await diagnose(es512(claims, sidePrivate), [client, side]);
     const d = v.diagnoses.find((x) => x.code === 'ERR_QIT_V2_SERIALISATION');
     expect(d?.confirmed).toBe(true);
-    expect(d?.signed).toBe(compact);
-    expect(d?.sent).toBe(body);
-    expect(plain(d!.explanation)).toContain('other P-521 key');
+    expect(d!.explanation.flatMap((p) => (typeof p === 'string' ? [] : [p.untrusted]))).toEqual([
+      'other P-521 key',
+      compact,
+      body,
+    ]);
   });
 
   it('no mistake is reported when no trusted key verifies the token (the same claims, another signer)', async () => {
@@ -220,33 +216,38 @@ describe('QI Tech mistakes: data, confirmed only by WebCrypto', () => {
 
   it('a DER signature is converted for the search: the mistake is still confirmed', async () => {
     const v = await diagnose(es512(claims, clientPrivate, true), [client]);
-    expect(v.diagnoses.map((d) => [d.code, d.confirmed])).toEqual([
-      ['ERR_QIT_DER_SIGNATURE', true],
-      ['ERR_QIT_V2_SERIALISATION', true],
-    ]);
+    expect(v.diagnoses.map((d) => [d.code, d.confirmed])).toEqual([['ERR_QIT_V2_SERIALISATION', true]]);
+    expect(plain(v.diagnoses[0]!.explanation)).toContain('DER');
+    // Alone, the DER encoding is its own mistake.
+    const alone = await diagnose(es512({ ...claims, payload_md5: md5(body) }, clientPrivate, true), [client]);
+    expect(alone.diagnoses.map((d) => [d.code, d.confirmed])).toEqual([['ERR_QIT_DER_SIGNATURE', true]]);
   });
 
-  it("an alternative is the token's own signing input only when it names the token's own value", () => {
+  it("the base is the token's own signing input only when every claim names what is sent", () => {
     const token = es512(claims);
-    const decoded = decodeToken(token);
-    const ctx = tokenCtx(decoded, claimsOf(decoded))!;
-    const signingInput = token.split('.').slice(0, 2).join('.');
-    expect(new TextDecoder().decode(withClaim(ctx, 'payload_md5', md5(compact)))).toBe(signingInput);
-    expect(new TextDecoder().decode(withClaim(ctx, 'payload_md5', md5(body)))).not.toBe(signingInput);
+    const t = readJws(token)!;
+    const signed = token.split('.').slice(0, 2).join('.');
+    const base = (want: Record<string, string>) =>
+      signingInput({ head: t.head, payload: t.payload, text: t.text }, want)
+        .map((p) => p.text)
+        .join('');
+    expect(base({ ...claims, payload_md5: md5(compact) })).toBe(signed);
+    expect(base({ ...claims, payload_md5: md5(body) })).not.toBe(signed);
     // An encoder that escapes "/" (PHP's json_encode) signed the same value: its bytes are kept.
     const php = `${b64u('{"alg":"ES512","typ":"JWT"}')}.${b64u('{"uri":"\\/pay","method":"POST"}')}`;
-    const phpCtx = tokenCtx(decodeToken(`${php}.AA`), { uri: '/pay', method: 'POST' })!;
-    expect(new TextDecoder().decode(withClaim(phpCtx, 'uri', '/pay'))).toBe(php);
+    const p = readJws(`${php}.AA`)!;
+    const phpBase = signingInput(
+      { head: p.head, payload: p.payload, text: p.text },
+      { uri: '/pay', method: 'POST' },
+    );
+    expect(phpBase.map((x) => x.text).join('')).toBe(php);
   });
 
-  it('every mistake has a stable code, words and a remedy; ids are unique per scheme', () => {
-    for (const list of [V1_MISTAKES, V2_MISTAKES]) {
-      expect(new Set(list.map((m) => m.id)).size).toBe(list.length);
-      for (const m of list) {
-        expect(m.code).toMatch(/^ERR_QIT_/);
-        expect(m.explanation.length).toBeGreaterThan(20);
-        expect(m.remedy.length).toBeGreaterThan(10);
-      }
+  it('every mistake has a stable code, words and a remedy', () => {
+    for (const m of QITECH.flatMap((x) => x.mistakes)) {
+      expect(m.code).toMatch(/^ERR_QIT_/);
+      expect(m.explanation.length).toBeGreaterThan(20);
+      expect(m.remedy.length).toBeGreaterThan(10);
     }
   });
 });

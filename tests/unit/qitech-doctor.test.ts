@@ -1,14 +1,18 @@
 /**
- * The QI Tech request doctor: each mistake made by hand with node:crypto (ES512 JWS, MD5), never
- * with keybench's signer, and the exact diagnosis code it must give; the shared vectors verify.
+ * QI Tech's schemes on the engine (schemes/qitech/scheme.ts): each mistake made by hand with
+ * node:crypto (ES512 JWS, MD5), never with keybench's signer, and the exact code it must give; the
+ * shared vectors verify.
  */
 import { createHash, createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { plain } from '../../src/lib/rich';
+import { plain, type Rich } from '../../src/lib/rich';
 import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import { diagnoseQitech, endpointOfUrl } from '../../src/lib/schemes/qitech/doctor';
+import { verifyScheme } from '../../src/lib/scheme/check';
+import QITECH from '../../src/lib/schemes/qitech/scheme';
+import { endpointOfUrl } from '../../src/lib/schemes/qitech/token';
+import { decideRequest } from '../../src/lib/trust/verdict';
 import { vector } from './helpers';
 import { nodeJwk, toolKey } from './jwt-helpers';
 
@@ -135,14 +139,25 @@ async function diagnose(
   keys?: VerificationKey[],
   nowMs = NOW,
 ): Promise<RequestVerdict> {
-  return diagnoseQitech({ request: req, keys: keys ?? [await clientKey()], nowMs }, scheme);
+  const s = QITECH.find((x) => x.id === scheme)!;
+  const input = { request: req, keys: keys ?? [await clientKey()], nowMs };
+  return decideRequest({ direction: 'request-to', partner: 'qitech' }, await verifyScheme(s, input));
 }
 
-const codes = (v: RequestVerdict) => v.diagnoses.map((d) => d.code);
+/** What the verdict names: its diagnoses, and the checks that fail or warn. */
+const codes = (v: RequestVerdict) => [
+  ...v.diagnoses.map((d) => d.code),
+  ...v.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code),
+];
+/** The request's own text quoted in a message (the part as signed and as sent come last). */
+const untrusted = (r: Rich) => r.flatMap((p) => (typeof p === 'string' ? [] : [p.untrusted]));
+/** Every finding's words. */
+const said = (v: RequestVerdict) => v.findings.map((f) => plain(f.parts)).join(' ');
 const headline = (v: RequestVerdict) => plain(v.parts);
 
 function expectVerified(v: RequestVerdict) {
   expect(v.diagnoses).toEqual([]);
+  expect(codes(v)).toEqual([]);
   expect(v.state).toBe('verified');
   expect(v.signatureVerified).toBe(true);
   expect(v.code).toBe('OK');
@@ -173,8 +188,8 @@ describe('QI Tech doctor: the shared vectors verify with no diagnosis', () => {
       const req = request(c.method, `${BASE}${c.endpoint}`, headers, body);
       const v = await diagnose(req, 'qit-v1', undefined, Date.parse(c.date));
       expectVerified(v);
-      expect(v.signInput.apiKey).toBe(API_KEY);
-      if (c.body_json) expect(JSON.parse(v.signInput.body)).toEqual(c.body_json);
+      expect(v.signInput.values?.apiKey).toBe(API_KEY);
+      if (c.body_json) expect(JSON.parse(String(v.signInput.values?.body))).toEqual(c.body_json);
     }
   });
 
@@ -212,11 +227,13 @@ describe('QI Tech doctor: v1 mistakes', () => {
     const json = '{"name":"QI Tech","amount":1500.25}';
     const v = await diagnose(v1Request({ json, md5: (_jws, raw) => md5(raw) }), 'qit-v1');
     expectFailed(v, 'ERR_QIT_MD5_RAW_JSON');
-    expect(v.signatureVerified).toBe(true);
+    // The token's signature holds over the mistaken md5 line, with the trusted key.
+    expect(v.keyLabel).toBe('my server key');
     const d = v.diagnoses.find((x) => x.code === 'ERR_QIT_MD5_RAW_JSON')!;
-    expect(d.signed).toBe(json);
+    // The part that differs, as signed and as sent (d.signed and d.sent are the whole signing inputs).
+    expect(untrusted(d.explanation)).toContain(json);
     expect(d.confirmed).toBe(true);
-    expect(v.signInput.body).toBe(json);
+    expect(v.signInput.values?.body).toBe(json);
   });
 
   it('md5 of the JSON sent unwrapped → ERR_QIT_MD5_RAW_JSON', async () => {
@@ -234,8 +251,7 @@ describe('QI Tech doctor: v1 mistakes', () => {
     const text = plain(v.diagnoses[0]!.explanation);
     expect(text).toContain('qitech-wrapper');
     expect(text).toContain('Elixir');
-    expect(v.diagnoses[0]!.signed).toBe('application/json');
-    expect(v.diagnoses[0]!.sent).toBe('');
+    expect(untrusted(v.diagnoses[0]!.explanation).slice(-2)).toEqual(['application/json', '']);
   });
 
   it('GET signed with "" but sent with Content-Type application/json → ERR_QIT_GET_CONTENT_TYPE', async () => {
@@ -252,7 +268,7 @@ describe('QI Tech doctor: v1 mistakes', () => {
       'qit-v1',
     );
     expectFailed(v, 'ERR_QIT_ENDPOINT_QUERY');
-    expect(v.diagnoses[0]!.sent).toBe('/account/balance?page=2');
+    expect(untrusted(v.diagnoses[0]!.explanation).slice(-1)).toEqual(['/account/balance?page=2']);
   });
 
   it('endpoint signed with a query string not sent → ERR_QIT_ENDPOINT_QUERY', async () => {
@@ -303,9 +319,8 @@ describe('QI Tech doctor: v1 mistakes', () => {
       await sideKey(),
     ]);
     expectFailed(both, 'ERR_QIT_BODY_OTHER_KEY');
-    const d = both.diagnoses.find((x) => x.code === 'ERR_QIT_BODY_OTHER_KEY')!;
-    expect(d.confirmed).toBe(true);
-    expect(plain(d.explanation)).toContain('qitech side key');
+    const d = both.findings.find((x) => x.code === 'ERR_QIT_BODY_OTHER_KEY')!;
+    expect(plain(d.parts)).toContain('qitech side key');
   });
 
   it('signed by another P-521 key → ERR_QIT_OTHER_KEY, failed', async () => {
@@ -315,16 +330,16 @@ describe('QI Tech doctor: v1 mistakes', () => {
     );
     expectFailed(v, 'ERR_QIT_OTHER_KEY');
     expect(v.signatureVerified).toBe(false);
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('none of the 1 trusted P-521 key');
+    expect(v.diagnoses[0]!.confirmed).toBe(false);
     // ECDSA cannot tell another key from other bytes: it says so, and does not blame the key.
-    expect(v.diagnoses[0]!.title).toMatch(/the key or the signed bytes differ/);
+    expect(v.diagnoses[0]!.title).toMatch(/the key or the signed bytes differ/i);
     expect(headline(v)).toMatch(/the key or the signed bytes differ/);
     expect(`${v.diagnoses[0]!.remedy} ${plain(v.diagnoses[0]!.explanation)}`).not.toMatch(
       /sign with the private key|signed with another key|you do not trust/i,
     );
   });
 
-  it('no trusted P-521 key at all (only an RSA key) → ERR_QIT_OTHER_KEY, failed', async () => {
+  it('no trusted P-521 key at all (only an RSA key) → ERR_QIT_NO_KEY, failed', async () => {
     const rsa = toolKey('rsa2048');
     const parsed = (await parseKeyText(rsa.publicPem)) as ParsedPublicKey;
     const key: VerificationKey = {
@@ -336,11 +351,10 @@ describe('QI Tech doctor: v1 mistakes', () => {
       type: parsed.type,
     };
     const v = await diagnose(v1Request({ json: '{"a":1}' }), 'qit-v1', [key]);
-    expectFailed(v, 'ERR_QIT_OTHER_KEY');
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('none of the 0 trusted P-521 keys');
-    // Here the key is known to be wrong: no trusted key can make ES512.
-    expect(v.diagnoses[0]!.title).toMatch(/no P-521 key/i);
-    expect(v.diagnoses[0]!.remedy).toMatch(/jwtECDSASHA512\.key\.pub/);
+    expectFailed(v, 'ERR_QIT_NO_KEY');
+    // Here the key is known to be wrong: no trusted key can check ES512 (P-521).
+    expect(headline(v)).toMatch(/no trusted key for ECDSA P-521/i);
+    expect(headline(v)).toMatch(/paste the public key registered with QI Tech/i);
   });
 
   it("no key at all: the checker's ERR_QIT_NO_KEY, no diagnosis", async () => {
@@ -353,14 +367,15 @@ describe('QI Tech doctor: v1 mistakes', () => {
   it('token signed by another key while encoded_body verifies → ERR_QIT_OTHER_KEY naming the body key', async () => {
     const v = await diagnose(v1Request({ json: '{"a":1}', tokenKey: sidePrivate }), 'qit-v1');
     expectFailed(v, 'ERR_QIT_OTHER_KEY');
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('my server key');
+    // encoded_body's own signature still names the key that made it.
+    expect(said(v)).toContain('my server key');
   });
 
   it('date far from now → verified, with ERR_REQUEST_CLOCK_SKEW and the difference noted', async () => {
     const v = await diagnose(v1Request({ json: '{"a":1}' }), 'qit-v1', undefined, NOW + 3 * 3600_000);
     expectVerifiedWithSkew(v);
     expect(v.signatureVerified).toBe(true);
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('3 h behind');
+    expect(said(v)).toContain('3 h behind');
   });
 });
 
@@ -374,8 +389,7 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
     expectFailed(v, 'ERR_QIT_V2_SERIALISATION');
     const d = v.diagnoses[0]!;
     expect(plain(d.explanation)).toContain('json.dumps');
-    expect(d.signed).toBe(python);
-    expect(d.sent).toBe(compact);
+    expect(untrusted(d.explanation).slice(-2)).toEqual([python, compact]);
     expect(d.confirmed).toBe(true);
   });
 
@@ -395,7 +409,8 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
       'qit-v2',
     );
     expectFailed(v, 'ERR_QIT_V2_EMPTY_PAYLOAD');
-    expect(v.signatureVerified).toBe(true);
+    expect(v.keyLabel).toBe('my server key');
+    expect(v.diagnoses[0]!.confirmed).toBe(true);
   });
 
   it('timestamp in the wrong shape → ERR_QIT_TIMESTAMP_FORMAT', async () => {
@@ -419,14 +434,15 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
     const local = new Date(NOW - 3 * 3600_000).toISOString().slice(0, 19);
     const v = await diagnose(v2Request({ body: python, timestamp: local }), 'qi-dtvm');
     expectVerifiedWithSkew(v);
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('3 h behind');
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('local time');
+    expect(said(v)).toContain('3 h behind');
+    expect(said(v)).toContain('local time');
   });
 
   it('uri with the host → ERR_QIT_URI', async () => {
     const v = await diagnose(v2Request({ body: python, uri: `${BASE}/test` }), 'qit-v2');
     expectFailed(v, 'ERR_QIT_URI');
     expect(v.diagnoses[0]!.title).toContain('host');
+    expect(v.diagnoses[0]!.confirmed).toBe(true);
   });
 
   it('uri without the query sent → ERR_QIT_URI', async () => {
@@ -447,7 +463,7 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
   it('signed by another P-521 key → ERR_QIT_OTHER_KEY, failed', async () => {
     const v = await diagnose(v2Request({ body: python, key: sidePrivate }), 'qit-v2');
     expectFailed(v, 'ERR_QIT_OTHER_KEY');
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('none of the 1 trusted P-521 key');
+    expect(v.diagnoses[0]!.title).toMatch(/the key or the signed bytes differ/i);
   });
 
   it('DER signature → ERR_QIT_DER_SIGNATURE', async () => {
@@ -468,7 +484,7 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
   it('timestamp far from now → verified, with ERR_REQUEST_CLOCK_SKEW noted', async () => {
     const v = await diagnose(v2Request({ body: python }), 'qit-v2', undefined, NOW - 10 * 60_000);
     expectVerifiedWithSkew(v);
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('10 min 0 s ahead of');
+    expect(said(v)).toContain('10 min 0 s ahead of');
   });
 });
 
@@ -504,19 +520,19 @@ describe('QI Tech doctor: keys and headers', () => {
     const v = await diagnose(v1Request({ json: '{"a":1}', apiKeyHeader: null }), 'qit-v1');
     expectFailed(v, 'ERR_REQUEST_MISSING_HEADER');
     expect(v.signatureVerified).toBe(true);
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('GDF000003');
+    expect(said(v)).toContain('GDF000003');
     const w = v2Request({ body: '{"a": 1}' });
     w.headers = w.headers.filter(([k]) => k !== 'API-CLIENT-KEY');
     const vw = await diagnose(w, 'qit-v2');
     expectFailed(vw, 'ERR_REQUEST_MISSING_HEADER');
-    expect(vw.diagnoses.map((d) => plain(d.explanation)).join(' ')).toContain('GDF000003');
+    expect(said(vw)).toContain('GDF000003');
   });
 
   it('missing AUTHORIZATION → ERR_REQUEST_MISSING_HEADER naming GDF000014', async () => {
     const req = request('GET', `${BASE}/test`, [['API-CLIENT-KEY', API_KEY]]);
     const v = await diagnose(req, 'qit-v2');
     expectFailed(v, 'ERR_REQUEST_MISSING_HEADER');
-    expect(plain(v.diagnoses[0]!.explanation)).toContain('GDF000014');
+    expect(headline(v)).toContain('GDF000014');
   });
 
   it('untrusted text stays apart in explanations', async () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { signQitRequest } from '../../src/lib/schemes/qit-v1/sign';
 import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
-import { vector } from './helpers';
+import { signQitV1, vector } from './helpers';
 
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
 const r = qit.response_post;
@@ -27,16 +26,14 @@ const qitechKey = () =>
 async function reflectedRequest() {
   const parsed = (await parseKeyText(vector('qitech', 'jwtECDSASHA512.key'))) as ParsedPrivateKey;
   const { privateKey } = await importPrivateKey(parsed);
-  const req = await signQitRequest({
-    privateKey,
+  const req = await signQitV1(privateKey, {
     apiKey: API_KEY,
     method: 'POST',
     endpoint: '/test',
     body: '{"success":true,"amount":1e9}',
     date: qit.request_post.date,
-    options: { getContentType: '', endpointWithQuery: true },
   });
-  return { authorization: req.headers['AUTHORIZATION']!, body: req.sentBody! };
+  return { authorization: req.headers['AUTHORIZATION']!, body: req.body };
 }
 
 const request = { method: 'POST', endpoint: '/test', date: qit.request_post.date as string };

@@ -112,8 +112,8 @@ describe('Qredo "Sign it correctly"', () => {
     const { default: qredo } = await import('../../src/lib/schemes/qredo/scheme');
     const now = 1700000000123;
     const values = { method: 'GET', url: 'https://play-api.qredo.network/api/v1/p/company', timestamp: '' };
-    expect(qredo.signer.parts(values, now).value).toBe('1700000000');
-    expect(qredo.signer.parts({ ...values, authHeader: 'x-nonce', nonce: '' }, now).value).toBe(
+    expect((await qredo.signer.parts(values, now)).value).toBe('1700000000');
+    expect((await qredo.signer.parts({ ...values, authHeader: 'x-nonce', nonce: '' }, now)).value).toBe(
       '1700000000123',
     );
   });

@@ -6,10 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { examineRequest } from '../../src/lib/schemes/engine/doctor';
 import { parseRequest } from '../../src/lib/request/parse';
 import { header } from '../../src/lib/request/types';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import { plain } from '../../src/lib/rich';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 import { binanceKey, NOW, requestAttacks } from './request-attack-corpus';
 
 let keys: VerificationKey[];

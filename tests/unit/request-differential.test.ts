@@ -14,9 +14,8 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { examineRequest } from '../../src/lib/schemes/engine/doctor';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 
 vi.setConfig({ testTimeout: 120_000 });
 

@@ -6,11 +6,10 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { examineRequest, type RequestExamination } from '../../src/lib/schemes/engine/doctor';
-import { pastedPublicKey } from '../../src/lib/schemes/qitech/request';
 import type { VerificationKey } from '../../src/lib/jwt/verify';
 import type { RequestVerdict } from '../../src/lib/request/types';
 import { plain } from '../../src/lib/rich';
-import { vector } from './helpers';
+import { pastedPublicKey, vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -127,7 +126,7 @@ describe('what is verified is what is sent', () => {
     expect(verdictOf(await sent(['Content-Type: application/json'])).state).toBe('verified');
     const v = verdictOf(await sent(['Content-Type: application/x-www-form-urlencoded']));
     expect(v.state).toBe('failed');
-    expect(v.diagnoses.map((d) => d.code)).toContain('ERR_QIT_CONTENT_TYPE');
+    expect([...v.diagnoses, ...v.findings].map((d) => d.code)).toContain('ERR_QIT_CONTENT_TYPE');
     expect(plain(v.parts)).not.toContain('Signature verified');
   });
 
@@ -153,7 +152,7 @@ describe('what is verified is what is sent', () => {
       await examine(http('DELETE', '/accounts/1', headers, '{"to":"attacker","amount":1000000}')),
     );
     expect(v.state).toBe('failed');
-    expect(v.diagnoses.map((d) => d.code)).toContain('ERR_QIT_UNSIGNED_BODY');
+    expect([...v.diagnoses, ...v.findings].map((d) => d.code)).toContain('ERR_QIT_UNSIGNED_BODY');
     expect(plain(v.parts)).not.toContain('Signature verified');
   });
 

@@ -14,7 +14,8 @@ import { importPublicKey } from '../../src/lib/keys/import';
 import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { upgradeStoredKey, type StoredKey } from '../../src/lib/keys/stored-key';
 import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
-import { diagnoseQitech } from '../../src/lib/schemes/qitech/doctor';
+import { verifyScheme } from '../../src/lib/scheme/check';
+import QITECH from '../../src/lib/schemes/qitech/scheme';
 import { diagnoseQredo } from './qredo-helpers';
 import { ok, problem } from '../../src/lib/partners/scheme';
 import { examineRequest, parseRequest } from '../../src/lib/schemes/engine/doctor';
@@ -135,9 +136,15 @@ describe('the one rule re-checks the role of the key that verified, whatever the
 
   it("a QI Tech scheme handed QI Tech's key directly: the signature holds, the verdict is ERR_TRUST_KEY_ROLE", async () => {
     const createKey = createPrivateKey(vector('qitech', 'qitech-side.key'));
-    const v = await diagnoseQitech(
-      { request: parsed(v2Request(createKey)), keys: [await qitechSide('qitech')], nowMs: ROLE_NOW },
-      'qit-v2',
+    const input = {
+      request: parsed(v2Request(createKey)),
+      keys: [await qitechSide('qitech')],
+      nowMs: ROLE_NOW,
+    };
+    const scheme = QITECH.find((s) => s.id === 'qit-v2')!;
+    const v = decideRequest(
+      { direction: 'request-to', partner: 'qitech' },
+      await verifyScheme(scheme, input),
     );
     expect([v.state, v.code, v.signatureVerified]).toEqual(['failed', 'ERR_TRUST_KEY_ROLE', false]);
     expect(v.findings.find((f) => f.check === 'key-role')?.severity).toBe('error');

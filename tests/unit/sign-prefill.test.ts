@@ -89,3 +89,27 @@ describe('prefillFromRequest', () => {
     expect(f.binanceEncoded).toBe(true);
   });
 });
+
+describe('prefillValues (a declarative scheme: QI Tech)', () => {
+  beforeEach(() => {
+    const storage = new MemoryStorage();
+    storage.setItem('keybench.qitech.apiKey', 'remembered-uuid');
+    vi.stubGlobal('localStorage', storage);
+    vi.resetModules();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('opens the QI Tech tab on the variant, with its values; the remembered API key stays unless asked', async () => {
+    const { SignForms } = await import('../../src/state/sign.svelte');
+    const { signStates } = await import('../../src/state/sign-form.svelte');
+    const memory = (await import('../../src/state/sign-qredo.svelte')).qitechApiKey;
+    const f = new SignForms();
+    expect(memory.remember).toBe(true);
+    f.prefillValues('qit-v1', { method: 'POST', endpoint: '/test', apiKey: 'pasted-uuid', date: '' });
+    expect(f.tab).toBe('qitech');
+    expect(signStates.chosen['qitech']).toBe('qit-v1');
+    expect(signStates.valueOf('qit-v1', 'apiKey')).toBe('pasted-uuid');
+    expect(memory.remember).toBe(false);
+    expect(memory.stored).toBe('remembered-uuid');
+  });
+});

@@ -54,8 +54,11 @@ export function readSignature(
     first,
     ...(['base64', 'base64url', 'hex'] as const).filter((e) => e !== first),
   ];
+  // ASCII whitespace only: String.trim would also drop a no-break space or a line separator,
+  // bytes the server receives and fails to decode.
+  const bare = text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   return order.flatMap((encoding) => {
-    const bytes = decodeAs(text.trim(), encoding);
+    const bytes = decodeAs(bare, encoding);
     return bytes ? [{ encoding, bytes }] : [];
   });
 }

@@ -3,7 +3,7 @@
  * verifier and the doctor go through these, so an algorithm's parameters (PSS salt, ECDSA hash,
  * what an id-RSASSA-PSS key may do) are decided once, in algorithms.ts.
  */
-import type { VerificationKey } from '../jwt/verify';
+import type { VerificationKey } from '../trust/keys';
 import { ALGORITHMS, type AlgId } from './algorithms';
 
 /** Does this trusted key (or secret) fit the algorithm? */

@@ -1,4 +1,4 @@
-import type { PartnerId } from '../partner-profile';
+import type { PartnerId } from '../trust/owner';
 import type { KeyAlg } from './key-specs';
 import { isKeyOwner, type KeyOwner } from '../trust/owner';
 

@@ -3,10 +3,9 @@
  * HAR, "Copy as fetch"), and what keybench says about it. Domain code only: no UI.
  */
 import type { ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
+import type { VerificationKey, Verified } from '../trust/keys';
 import type { Rich } from '../rich';
 import type { Finding, SignedPart } from '../trust/finding';
-import type { Verified } from '../trust/verdict';
 
 /** Where a pasted request came from. */
 export type RequestSource = 'curl' | 'http' | 'har' | 'fetch';

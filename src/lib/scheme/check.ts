@@ -5,11 +5,11 @@
  * and say what the key itself tells. It returns findings; trust/verdict.ts decides "verified".
  */
 import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
-import { readSignature, type SignatureEncoding } from '../crypto/encoding';
+import { derToRaw, readSignature, type SignatureEncoding } from '../crypto/encoding';
 import { importVerifier, verifySignature } from '../crypto/signature';
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import type { DoctorInput } from '../request/types';
+import type { DoctorInput, ParsedRequest } from '../request/types';
 import { MAX_ALTERNATIVES, searchMistakes } from '../schemes/engine/search';
 import type { Alternative, Candidate, Mistake, RequestCheck } from '../schemes/engine/types';
 import { whoMadeIt } from '../schemes/engine/who-made';
@@ -116,7 +116,13 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
     *alternatives(parts: P): Iterable<Alternative> {
       for (const v of m.variants(parts, input.request)) {
         const signedParts = { ...parts, ...v.parts } as P;
-        const how = { alg: v.alg, saltLength: v.saltLength, encoding: v.encoding, mistakes: v.mistakes };
+        const how = {
+          alg: v.alg,
+          saltLength: v.saltLength,
+          encoding: v.encoding,
+          der: v.der,
+          mistakes: v.mistakes,
+        };
         yield {
           part: v.part,
           signed: v.signed,
@@ -129,6 +135,10 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
   }));
 }
 
+/** The bytes of r (and of s) in a raw ECDSA signature, by curve. */
+const CURVE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+const curveOf = (alg: AlgId) => (ALGORITHMS[alg].importParams as { namedCurve?: string }).namedCurve ?? '';
+
 /** Verify with one key over bytes, as a variant says (another algorithm, salt or encoding). */
 async function verifyVariant(
   run: Run<Parts>,
@@ -137,10 +147,11 @@ async function verifyVariant(
   bytes: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
-  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding'>;
-  const sig = sigFor(run.signature, run.scheme.encoding, how.encoding);
-  if (!sig) return false;
+  const how = JSON.parse(variant ?? '{}') as Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der'>;
   const alg = how.alg ?? (c.alg as AlgId);
+  const read = sigFor(run.signature, run.scheme.encoding, how.encoding);
+  const sig = read && how.der ? derToRaw(read, CURVE_BYTES[curveOf(alg)] ?? 0) : read;
+  if (!sig) return false;
   const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
   const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
   return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
@@ -288,12 +299,14 @@ export async function verifyScheme<P extends Parts>(
     const label = k.candidate.key.label;
     const words = ALGORITHMS[k.alg].words;
     run.findings.push(ok('signature', 'signature', say.holds(label, words, scheme.baseWords)));
+    run.findings.push(...((await scheme.alsoSigned?.(read.parts, input, k.candidate.key)) ?? []));
     const refused = run.findings.find((f) => f.severity === 'error');
     const headline = refused
       ? say.heldButRefused(label, partner, refused.parts)
       : say.verified(label, words, scheme.baseWords);
     return with_(result(run, headline, { signedBy: k.candidate.key, keyLabel: label }));
   }
+  run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
   return with_(await explain(run, keyed));
 }
 
@@ -304,6 +317,7 @@ export function toRequestCheck<P extends Parts>(scheme: RequestScheme<P>): Reque
     recognise: (req) => scheme.recognise(req),
     signedHeaders: scheme.signedHeaders,
     ...(scheme.keyHint ? { keyAlg: scheme.keyHint } : {}),
+    ...(scheme.refuse ? { refuse: (req: ParsedRequest) => scheme.refuse!(req) } : {}),
     verify: (input) => verifyScheme(scheme, input),
   };
 }

@@ -59,23 +59,24 @@ export async function signScheme<P extends Parts>(
   key: SignerKey,
   nowMs: number,
 ): Promise<SignOutput> {
-  const parts = scheme.signer.parts(values, nowMs);
   const signer = await signerFor(scheme, key);
-  const signature = encodeAs(
-    await signBytes(signer.alg, signer.key, baseBytes(scheme, parts)),
-    scheme.encoding,
-  );
+  const sign = async (bytes: Uint8Array<ArrayBuffer>) =>
+    encodeAs(await signBytes(signer.alg, signer.key, bytes), scheme.encoding);
+  const parts = await scheme.signer.parts(values, nowMs, sign);
+  const signature = await sign(baseBytes(scheme, parts));
   const request = scheme.signer.request(parts, signature, values);
   const shown = scheme.signer.shown?.map((n) => n.toLowerCase());
   const headers = request.headers.filter(([n]) => !shown || shown.includes(n.toLowerCase()));
   const extra = request.body ? [`  --data-raw ${shellQuote(request.body)}`] : [];
   const notes = scheme.signer.notes?.(values) ?? [];
+  const info = scheme.signer.info?.(values) ?? [];
   return {
     headers,
     base: scheme.base(parts),
     request,
     curl: curlCommand(request.method, shellQuote(request.url), Object.fromEntries(request.headers), extra),
     ...(notes.length ? { notes } : {}),
+    ...(info.length ? { info } : {}),
   };
 }
 

@@ -16,9 +16,10 @@ import type { AlgId } from '../crypto/algorithms';
 import type { SignatureEncoding } from '../crypto/encoding';
 import type { ErrorCode } from '../errors';
 import type { PartnerId } from '../partner-profile';
-import type { ParsedRequest } from '../request/types';
+import type { VerificationKey } from '../jwt/verify';
+import type { DoctorInput, ParsedRequest } from '../request/types';
 import type { Rich } from '../rich';
-import type { FormField, FormValues, KeyAlgHint } from '../schemes/engine/types';
+import type { FormField, FormValues, KeyAlgHint, Refusal } from '../schemes/engine/types';
 import type { Finding, SignedPart } from '../trust/finding';
 
 /** A request as a scheme reads it: named strings, exactly as sent (nothing normalised). */
@@ -34,6 +35,8 @@ export interface Variant<P extends Parts> {
   saltLength?: number;
   /** The signature's text read in another encoding than the scheme's. */
   encoding?: SignatureEncoding;
+  /** An ECDSA signature written as DER (OpenSSL, Java) where the scheme wants raw r‖s. */
+  der?: true;
   /** For the report: which part differs, and that part as signed and as sent. */
   part: string;
   signed: string;
@@ -58,6 +61,11 @@ export interface SchemeMistake<P extends Parts> {
   title: string;
   explanation: string;
   remedy: string;
+  /**
+   * Its variants are values the request itself says were signed (a JWT's own claims), so no
+   * correctly signed request has one: the conformance suite leaves it to the scheme's own tests.
+   */
+  readsSigned?: true;
   /** The alternatives for one request, made lazily; a throw means "cannot apply here". */
   variants(parts: P, request: ParsedRequest): Iterable<Variant<P>>;
 }
@@ -75,8 +83,15 @@ export type ReadResult<P extends Parts> = { parts: P; signature: string } | Sche
 /** The Sign tab of a scheme: fields as data, and how form values become parts and a request. */
 export interface SchemeSigner<P extends Parts> {
   fields: readonly FormField[];
-  /** What the form's parts are when the user signs (a timestamp is taken at `nowMs`). */
-  parts(values: FormValues, nowMs: number): P;
+  /**
+   * What the form's parts are when the user signs (a timestamp is taken at `nowMs`). A part that is
+   * itself signed (QI Tech's encoded_body) is made with `sign`, the same key in the scheme's encoding.
+   */
+  parts(
+    values: FormValues,
+    nowMs: number,
+    sign?: (bytes: Uint8Array<ArrayBuffer>) => Promise<string>,
+  ): P | Promise<P>;
   /** The request as sent, with the signature's text in its place. */
   request(
     parts: P,
@@ -94,6 +109,8 @@ export interface SchemeSigner<P extends Parts> {
   shown?: readonly string[];
   /** Notes about the values signed (warnings), keybench's words. */
   notes?(values: FormValues): Rich[];
+  /** Information about the values signed (not a warning: e.g. which bytes the server must send). */
+  info?(values: FormValues): Rich[];
 }
 
 /** One request-signing scheme, reading like its specification. */
@@ -119,6 +136,10 @@ export interface RequestScheme<P extends Parts = Parts> {
   /** How the page reads a pasted key for this scheme (HS256: a public key, else an HMAC secret). */
   keyHint?: KeyAlgHint;
   read(request: ParsedRequest): ReadResult<P>;
+  /** What the server cannot even decode, refused before any key is asked for (the doctor's refuse). */
+  refuse?(request: ParsedRequest): Refusal | null;
+  /** Other signatures the request carries, checked with the trusted keys (`signedBy`: the one that holds). */
+  alsoSigned?(parts: P, input: DoctorInput, signedBy?: VerificationKey): Promise<Finding[]>;
   /** The bytes signed, part by part (joined as they are, as UTF-8). */
   base(parts: P): SignedPart[];
   /** The base in words, for headlines ("timestamp ‖ METHOD ‖ path"). */

@@ -2,7 +2,7 @@
  * Every partner's name, for messages (below the profiles: it does not load them). A Record over
  * PartnerId: a new partner id does not compile until it is named here. Not needed by the first paint.
  */
-import type { PartnerId } from '../partner-profile';
+import type { PartnerId } from './owner';
 
 export const PARTNER_NAMES: Readonly<Record<PartnerId, string>> = {
   qredo: 'Qredo',

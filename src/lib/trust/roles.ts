@@ -5,8 +5,8 @@
  * request means QI Tech signed it (a response pasted as a request), and the user's own key
  * "verifying" a response means the user signed it (a request reflected back).
  */
-import type { PartnerId } from '../partner-profile';
-import type { VerificationKey } from '../jwt/verify';
+import type { PartnerId } from './owner';
+import type { VerificationKey } from './keys';
 
 export { PARTNER_OWNERS, isKeyOwner, type KeyOwner } from './owner';
 export { PARTNER_NAMES } from './partner-names';

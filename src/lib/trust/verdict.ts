@@ -6,18 +6,13 @@
  * taken from the scheme.
  */
 import type { ErrorCode } from '../errors';
-import type { VerificationKey } from '../jwt/verify';
+import type { VerificationKey, Verified } from './keys';
+
+export type { Verified };
 import type { Diagnosis, RequestVerdict, SchemeId } from '../request/types';
 import type { Finding, SignedPart } from './finding';
 import { plain, rich, u, type Rich } from '../rich';
 import { PARTNER_NAMES, keyFits, type KeyOwner, type VerificationContext } from './roles';
-
-declare const RULED: unique symbol;
-/**
- * The verified state, as only this module makes it: a plain `'verified'` does not type-check where
- * a verdict's state is expected, so no scheme can set it (tests compare it with 'verified' as usual).
- */
-export type Verified = 'verified' & { readonly [RULED]: true };
 
 const VERIFIED = 'verified' as Verified;
 

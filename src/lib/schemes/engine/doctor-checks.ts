@@ -5,10 +5,14 @@
  */
 import { toRequestCheck } from '../../scheme/check';
 import type { RequestScheme } from '../../scheme/types';
+import { schemesIn } from './metas';
 import type { RequestCheck } from './types';
 
 const all = import.meta.glob<unknown>('../*/check.ts', { eager: true, import: 'default' });
-const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { eager: true, import: 'default' });
+const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../*/scheme.ts', {
+  eager: true,
+  import: 'default',
+});
 
 /** The request checks (token checks are the inspector's), in folder order. */
 export const REQUEST_CHECKS: readonly RequestCheck[] = Object.keys(all)
@@ -21,5 +25,5 @@ export const REQUEST_CHECKS: readonly RequestCheck[] = Object.keys(all)
   .concat(
     Object.keys(declared)
       .sort()
-      .map((path) => toRequestCheck(declared[path]!)),
+      .flatMap((path) => schemesIn(declared[path]!).map((s) => toRequestCheck(s))),
   );

@@ -7,8 +7,14 @@ import type { RequestScheme } from '../../scheme/types';
 import type { SchemeId, SchemeMeta } from './types';
 
 const metas = import.meta.glob<SchemeMeta>('../*/meta.ts', { eager: true, import: 'default' });
-// A declarative scheme (scheme.ts) says who it is in the same object.
-const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { eager: true, import: 'default' });
+// A declarative scheme (scheme.ts) says who it is in the same object; a folder of variants (QI Tech)
+// exports them as an array, each with its own id.
+const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../*/scheme.ts', {
+  eager: true,
+  import: 'default',
+});
+const each = (s: RequestScheme | readonly RequestScheme[]): readonly RequestScheme[] =>
+  Array.isArray(s) ? s : [s as RequestScheme];
 const metaOf = (s: RequestScheme): SchemeMeta => ({
   id: s.id,
   name: s.name,
@@ -26,8 +32,18 @@ function folderOf(path: string): string {
 /** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */
 export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map([
   ...Object.entries(metas).map(([path, meta]) => [folderOf(path), meta] as const),
-  ...Object.entries(declared).map(([path, s]) => [folderOf(path), metaOf(s)] as const),
+  ...Object.values(declared).flatMap((s) => each(s).map((v) => [v.id, metaOf(v)] as const)),
 ]);
+
+/** The folder of each declarative scheme, by id (the id of a variant is not its folder's name). */
+export const SCHEME_FOLDERS: ReadonlyMap<SchemeId, string> = new Map(
+  Object.entries(declared).flatMap(([path, s]) => each(s).map((v) => [v.id, folderOf(path)] as const)),
+);
+
+/** The schemes a scheme.ts exports: one, or its variants. */
+export function schemesIn(s: RequestScheme | readonly RequestScheme[]): readonly RequestScheme[] {
+  return each(s);
+}
 
 /** The metas of one kind, in id order. */
 export function schemesOfKind(kind: SchemeMeta['kind']): SchemeMeta[] {

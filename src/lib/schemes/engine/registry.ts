@@ -4,7 +4,7 @@
  * first needed, so the Sign view never pulls verification code and the first load stays small.
  */
 import type { RequestScheme } from '../../scheme/types';
-import { schemesOfKind } from './metas';
+import { SCHEME_FOLDERS, schemesIn, schemesOfKind } from './metas';
 import type { SchemeForm, SchemeId, TokenCheck } from './types';
 
 // The metas live in metas.ts (the page needs them without these loaders); re-exported here.
@@ -20,7 +20,9 @@ const tokenChecks = import.meta.glob<TokenCheck | readonly TokenCheck[]>('../*/t
 });
 const forms = import.meta.glob<SchemeForm>('../*/form.ts', { import: 'default' });
 // A declarative scheme's form is made by the engine from its scheme.ts.
-const declared = import.meta.glob<RequestScheme>('../*/scheme.ts', { import: 'default' });
+const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../*/scheme.ts', {
+  import: 'default',
+});
 
 /** Load every token scheme's checks (for the inspector's partner cards). */
 export async function loadTokenChecks(): Promise<TokenCheck[]> {
@@ -31,13 +33,14 @@ export async function loadTokenChecks(): Promise<TokenCheck[]> {
 
 /** Does the scheme have a Sign form? */
 export function hasForm(id: SchemeId): boolean {
-  return `../${id}/form.ts` in forms || `../${id}/scheme.ts` in declared;
+  return `../${id}/form.ts` in forms || SCHEME_FOLDERS.has(id);
 }
 
 /** Load a scheme's Sign form; undefined when the scheme has none. */
 export async function loadForm(id: SchemeId): Promise<SchemeForm | undefined> {
   const load = forms[`../${id}/form.ts`];
   if (load) return load();
-  const scheme = await declared[`../${id}/scheme.ts`]?.();
+  const loaded = await declared[`../${SCHEME_FOLDERS.get(id) ?? id}/scheme.ts`]?.();
+  const scheme = loaded && schemesIn(loaded).find((s) => s.id === id);
   return scheme ? (await import('../../scheme/sign')).toForm(scheme) : undefined;
 }

@@ -9,8 +9,47 @@ import type { VerificationKey } from '../../jwt/verify';
 import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../../trust/roles';
 import { isVerified } from '../../trust/verdict';
 import { ok, problem, type Finding } from '../../partners/scheme';
-import { checkEs512, claimsOf, md5Hex } from './shared';
-import { bodySignature, encodedBodyOf } from './encoded-body';
+import { decodeToken, type DecodedToken } from '../../jwt/decode';
+import { fail, verifyToken, type Verdict } from '../../jwt/verify';
+import { own } from '../../json';
+import { md5Hex } from './token';
+
+/** Decode a JWS and verify it with the given keys only; anything but ES512 is refused before any key. */
+async function checkEs512(
+  jws: string,
+  keys: VerificationKey[],
+): Promise<{ decoded: DecodedToken; verdict: Verdict }> {
+  const decoded = decodeToken(jws);
+  const alg = own(decoded.header, 'alg');
+  if (decoded.form === 'jws' && alg !== 'ES512')
+    return {
+      decoded,
+      verdict: fail(
+        'ERR_JWT_ALG_KEY_MISMATCH',
+        rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`,
+        [],
+      ),
+    };
+  return { decoded, verdict: await verifyToken(decoded, keys) };
+}
+
+/** The JSON object payload of a decoded token, if it has one. */
+function claimsOf(decoded: DecodedToken): Record<string, unknown> | undefined {
+  const v = decoded.payload?.kind === 'json' ? decoded.payload.value : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The encoded_body string of a response body, or why there is none. */
+function encodedBodyOf(body: string): { jws?: string; problem?: string } {
+  if (!body.trim()) return {};
+  try {
+    const parsed = JSON.parse(body) as { encoded_body?: unknown } | null;
+    if (parsed && typeof parsed.encoded_body === 'string') return { jws: parsed.encoded_body };
+    return { problem: 'The body is JSON but has no "encoded_body" string (QIT v1 wraps the body in one).' };
+  } catch {
+    return { problem: 'The body is not JSON with an "encoded_body" string.' };
+  }
+}
 
 /** A keyring entry as the response verifier sees it: whether it is a pair or a trusted public key, and whose. */
 export interface QitKeyringEntry {
@@ -161,6 +200,24 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
   return out;
 }
 
+/** encoded_body's own signature, with QI Tech's keys, and the JSON it carries. */
+async function bodySignature(jws: string, keys: VerificationKey[]) {
+  const b = await checkEs512(jws, keys);
+  const finding = b.verdict.verified
+    ? ok('body-signature', 'encoded_body signature', rich`Signed by ${b.verdict.key!.label}.`)
+    : problem(
+        'body-signature',
+        'ERR_QIT_BODY_SIGNATURE',
+        'error',
+        'encoded_body signature',
+        b.verdict.message,
+      );
+  return {
+    finding,
+    decoded: b.decoded.payload?.kind === 'json' ? (b.decoded.payload.value as unknown) : undefined,
+  };
+}
+
 /**
  * Verify a QI Tech response: the Authorization token with a trusted QI Tech public key, the API
  * key, its md5 line against the body's encoded_body (all required), the method, date and endpoint
@@ -243,7 +300,7 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
   if (body.jws) {
     const b = await bodySignature(body.jws, keys);
     checks.push(b.finding);
-    if (b.decoded.payload?.kind === 'json') decodedBody = b.decoded.payload.value;
+    decodedBody = b.decoded;
   }
   // The one rule: the token's signature holds with QI Tech's key, and no check is an error.
   const verified = isVerified(RESPONSE_FROM_QITECH, verdict.verified ? verdict.key : undefined, checks);

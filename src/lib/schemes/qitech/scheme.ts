@@ -1,0 +1,444 @@
+/**
+ * QI Tech (PARTNERS.md "QI Tech"): every request carries an ES512 JWS (P-521, raw r‖s, base64url)
+ * whose claims say what the server compares with the request. Three variants, one folder:
+ *
+ * - v2 (current docs): AUTHORIZATION = the JWT, claims payload_md5 (md5 of the body bytes; md5("{}")
+ *   without a body), timestamp (UTC, microseconds and Z), method and uri (path and query).
+ * - QI DTVM: v2 with timestamps in whole seconds without Z, and payload_md5 only with a body.
+ * - v1 ("QIT"): AUTHORIZATION = `QIT <api key>:<token>`, claims sub (the API key) and signature:
+ *   method, md5 of the encoded_body JWS, content type, RFC 1123 date and endpoint, one per line; the
+ *   body is sent as {"encoded_body": <ES512 JWS of the JSON>}.
+ *
+ * Parts: what the server derives from the request (md5 of the body, method, path, content type) and
+ * what only the token carries (timestamp, date, sub). The base is the token's signing input with its
+ * claims set to those parts (token.ts), so a mistake is a claim filled in from a transformed request.
+ *
+ * Sources: docs.qitech.com.br …/teste_de_autenticacao (v1), …_v2 and …_completo (Python, PHP, Node.js,
+ * Java, C# samples); npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj; QI DTVM docs.
+ */
+import { KeybenchError } from '../../errors';
+import { ours, rich } from '../../rich';
+import { header, type ParsedRequest } from '../../request/types';
+import { MAX_SERIALISED_BYTES, SERIALISATIONS, serialiseBody } from '../../partners/body-bytes';
+import { defineScheme, type RequestScheme, type SchemeMistake, type SchemeSigner } from '../../scheme/types';
+import { problem, type Finding } from '../../trust/finding';
+import type { FieldValue, FormField, FormValues } from '../engine/types';
+import {
+  apiKeyHeader,
+  asSigned,
+  claim,
+  clockSkew,
+  derSignature,
+  endpointOfUrl,
+  md5Hex,
+  methodClaim,
+  headerProblem,
+  API_KEY,
+  endpointOf,
+  LEAD,
+  urlOf,
+  readJws,
+  signingInput,
+  timestampForm,
+  tokenOf,
+  type TokenParts,
+} from './token';
+import v1 from './v1';
+
+type V2Parts = TokenParts & { payload_md5: string; timestamp: string; method: string; uri: string };
+
+const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
+const BODYLESS = new Set(['GET', 'DELETE', 'HEAD']);
+/** Does a request of this method send a body that payload_md5 covers? */
+const sendsBody = (method: string, body: string) => !BODYLESS.has(method.toUpperCase()) && body !== '';
+
+/** What v2 and QI DTVM differ in. */
+interface Variant {
+  id: 'qit-v2' | 'qi-dtvm';
+  name: string;
+  timestamp(ms: number): string;
+  form: RegExp;
+  example: string;
+  md5WithoutBody: boolean;
+  claimOrder: readonly (keyof V2Parts)[];
+}
+
+const V2: Variant = {
+  id: 'qit-v2',
+  name: 'v2: ES512 JWT in AUTHORIZATION with payload_md5 (current)',
+  // Date has milliseconds; the samples' datetime has microseconds: pad, so the form matches.
+  timestamp: (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+  form: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/,
+  example: '2023-06-26T19:48:32.759844Z',
+  md5WithoutBody: true,
+  claimOrder: ['payload_md5', 'timestamp', 'method', 'uri'],
+};
+
+const QI_DTVM: Variant = {
+  id: 'qi-dtvm',
+  name: 'QI DTVM: v2 with whole-second timestamps, payload_md5 only with a body',
+  timestamp: (ms) => new Date(ms).toISOString().slice(0, 19),
+  form: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/,
+  example: '2023-06-26T19:48:32',
+  md5WithoutBody: false,
+  claimOrder: ['timestamp', 'method', 'uri', 'payload_md5'],
+};
+
+/** The JWT of a v2 / QI DTVM request (behind "Bearer " too), when its claims carry uri or payload_md5. */
+function v2Token(req: ParsedRequest) {
+  const t = readJws((header(req, 'authorization') ?? '').replace(/^[ \t]*Bearer[ \t]+/i, ''));
+  return t && ('uri' in t.claims || 'payload_md5' in t.claims) ? t : undefined;
+}
+
+/** Is the token's signature longer than ES512's raw 132 bytes (DER, as OpenSSL and Java write it)? */
+const derShaped = (req: ParsedRequest) => (v2Token(req)?.signature.length ?? 176) > 176;
+
+/** The serialisations servers hash instead of the bytes they send, each its own words. */
+const FORMS: [string, (body: string) => string][] = [
+  ['compact JSON (JSON.stringify)', (b) => serialiseBody(b, 'compact')],
+  ['Python json.dumps defaults (", " and ": " separators)', (b) => serialiseBody(b, 'python')],
+  ['pretty-printed JSON, 2-space indent', (b) => JSON.stringify(JSON.parse(b), null, 2)],
+  [
+    'pretty-printed JSON, 4-space indent (json.dumps(indent=4))',
+    (b) => JSON.stringify(JSON.parse(b), null, 4),
+  ],
+  ['a trailing newline, or no trailing whitespace', (b) => (b.trimEnd() === b ? `${b}\n` : b.trimEnd())],
+];
+
+/** payload_md5 over another serialisation of the body than the bytes sent, one mistake per form. */
+const serialisations: SchemeMistake<V2Parts>[] = FORMS.map(([name, make], i) => ({
+  code: 'ERR_QIT_V2_SERIALISATION',
+  title: 'payload_md5 hashes another serialisation of the body than the bytes sent',
+  explanation: `payload_md5 is md5 of ${name}, but the body sent is other bytes. The server hashes the bytes it receives, so the md5 check fails. (Where the signature is DER, it was read as r‖s too.)`,
+  remedy:
+    'Serialise the body once, hash exactly those bytes, and send exactly those bytes (no re-serialisation by the HTTP client).',
+  *variants(_parts, req) {
+    // Bounded work: past 2 M characters only the two likeliest forms are built.
+    if (!sendsBody(req.method, req.body) || (i > 1 && i < 4 && req.body.length > MAX_SERIALISED_BYTES / 8))
+      return;
+    const form = make(req.body);
+    if (form === req.body) return;
+    const v = { parts: { payload_md5: md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
+    yield v;
+    // With a DER signature as well (OpenSSL, Java): both mistakes at once.
+    if (derShaped(req)) yield { ...v, der: true };
+  },
+}));
+
+/** The mistakes v2 and QI DTVM signers make, likeliest first. */
+function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
+  return [
+    derSignature(),
+    ...serialisations,
+    ...(variant.md5WithoutBody
+      ? [
+          {
+            code: 'ERR_QIT_V2_EMPTY_PAYLOAD',
+            title: 'payload_md5 is md5(""), the complete sample hashes "{}" without a body',
+            explanation:
+              'The request sends no body, and payload_md5 is md5(""). QI Tech\'s complete v2 sample sets the empty payload to {} and hashes md5("{}") = 99914b932bd37a50b983c5e7c90ae93b.',
+            remedy:
+              'For GET and DELETE, set payload_md5 to md5("{}"), unless QI Tech told you it expects md5("").',
+            *variants(_parts, req) {
+              if (!sendsBody(req.method, req.body))
+                yield { parts: { payload_md5: md5Hex('') }, part: 'payload_md5', signed: '', sent: '{}' };
+            },
+          } satisfies SchemeMistake<V2Parts>,
+        ]
+      : []),
+    {
+      code: 'ERR_QIT_URI',
+      title: 'The uri claim carries the scheme and host',
+      explanation:
+        'The uri claim is the whole URL; it is the path (with its query string), without scheme or host.',
+      remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
+      *variants(parts, req) {
+        const url = req.url.replace(/#.*$/s, '');
+        if (url !== parts.uri) yield { parts: { uri: url }, part: 'uri', signed: url, sent: parts.uri };
+      },
+    },
+    {
+      code: 'ERR_QIT_URI',
+      title: 'The uri claim is not the path and query sent',
+      explanation:
+        'The uri claim is another path, or the path sent with another query string or without it; it is the path with its query string exactly as sent.',
+      remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
+      *variants(parts) {
+        const path = parts.uri.split('?')[0]!;
+        if (path !== parts.uri) yield { parts: { uri: path }, part: 'uri', signed: path, sent: parts.uri };
+        yield* asSigned<V2Parts>('uri', (c) => claim(c, 'uri'))(parts);
+      },
+    },
+    methodClaim((c) => claim(c, 'method')),
+    {
+      code: 'ERR_QIT_MD5',
+      title: 'payload_md5 is not md5 of the body sent',
+      readsSigned: true,
+      explanation:
+        'The token verifies over its own payload_md5, and no usual serialisation of the body sent gives it: the body signed was another body, or it changed on the way.',
+      remedy: 'Hash exactly the bytes you send, and send them unchanged.',
+      *variants(parts) {
+        yield* asSigned<V2Parts>('payload_md5', (c) => claim(c, 'payload_md5') || undefined)(parts);
+      },
+    },
+  ];
+}
+
+/** The checks of a v2 / QI DTVM request alone. */
+function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: number): Finding[] {
+  const out: Finding[] = [apiKeyHeader(req)];
+  if (/^[ \t]*Bearer[ \t]/i.test(header(req, 'authorization') ?? ''))
+    out.push(
+      problem(
+        'authorization',
+        'ERR_QIT_AUTH_HEADER',
+        'error',
+        'AUTHORIZATION',
+        'AUTHORIZATION carries a "Bearer " prefix: QI Tech reads the JWT alone and answers GDF000014. Send AUTHORIZATION: <jwt>.',
+      ),
+    );
+  if (req.body !== '' && !sendsBody(req.method, req.body))
+    out.push(
+      problem(
+        'body',
+        'ERR_QIT_UNSIGNED_BODY',
+        'error',
+        'Body',
+        `A ${BODYLESS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : ''} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
+      ),
+    );
+  const claims = readJws(`${p.head}.${p.payload}.`)?.claims ?? {};
+  if (p.payload_md5 && typeof claims['payload_md5'] === 'string' && claims['payload_md5'] !== p.payload_md5)
+    out.push(
+      problem(
+        'md5',
+        'ERR_QIT_MD5',
+        'warning',
+        'payload_md5',
+        'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.',
+      ),
+    );
+  const missing = ['timestamp', 'method', 'uri'].filter((c) => typeof claims[c] !== 'string');
+  if (missing.length)
+    out.push(
+      problem(
+        'claims',
+        'ERR_QIT_CLAIMS',
+        'error',
+        'Claims',
+        rich`Missing or not a string: ${ours(missing.join(', '))}.`,
+      ),
+    );
+  const extra = Object.keys(claims).filter((k) => !['payload_md5', 'timestamp', 'method', 'uri'].includes(k));
+  if (extra.length)
+    out.push(
+      problem(
+        'extra-claims',
+        'ERR_QIT_EXTRA_CLAIMS',
+        'info',
+        'Other claims',
+        rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
+      ),
+    );
+  if (!p.timestamp) return out;
+  out.push(
+    timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'),
+  );
+  const when = Date.parse(/Z$|[+-]\d{2}:?\d{2}$/.test(p.timestamp) ? p.timestamp : `${p.timestamp}Z`);
+  return [...out, ...clockSkew('timestamp', p.timestamp, when, nowMs)];
+}
+
+const EMPTY_PAYLOADS = ['md5("{}") (QI Tech\'s complete sample; default)', 'md5("") (no bytes)'] as const;
+const bodyless = (v: FormValues) => BODYLESS.has(str(v['method']));
+const serialisationOf = (v: FormValues) =>
+  (SERIALISATIONS.find((s) => s.label === v['serialisation']) ?? SERIALISATIONS[0]!).id;
+
+/** The body bytes a v2 form sends (undefined: none). */
+function sentBody(values: FormValues): string | undefined {
+  const method = str(values['method']).toUpperCase();
+  const body = str(values['body']);
+  if (!sendsBody(method, body)) return undefined;
+  try {
+    return serialiseBody(body, serialisationOf(values));
+  } catch (e) {
+    throw new KeybenchError(
+      'ERR_PARTNER_INPUT',
+      `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
+    );
+  }
+}
+
+/** The Sign tab of v2 or QI DTVM. */
+function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
+  return {
+    fields: [
+      ...LEAD,
+      {
+        name: 'body',
+        label: 'Body',
+        kind: 'textarea',
+        default: '{"name":"QI Tech"}',
+        when: (v) => !bodyless(v),
+        help: 'The JSON body.',
+      },
+      {
+        name: 'serialisation',
+        label: 'Body bytes to send (payload_md5 covers exactly these)',
+        kind: 'choice',
+        default: SERIALISATIONS[0]!.label,
+        options: SERIALISATIONS.map((s) => s.label),
+        when: (v) => !bodyless(v),
+        help: "QI Tech hashes the bytes it receives. Its samples hash Python's json.dumps(body); a JavaScript server sends JSON.stringify(body). Pick what your server sends.",
+      },
+      ...(variant.md5WithoutBody
+        ? [
+            {
+              name: 'emptyPayload',
+              label: 'payload_md5 of a request without a body',
+              kind: 'choice',
+              default: EMPTY_PAYLOADS[0],
+              options: EMPTY_PAYLOADS,
+              when: bodyless,
+              help: 'What payload_md5 hashes when no body is sent.',
+            } satisfies FormField,
+          ]
+        : []),
+      {
+        name: 'timestamp',
+        label: 'Timestamp',
+        kind: 'text',
+        default: (now) => variant.timestamp(now),
+        help: `UTC, e.g. ${variant.example}.`,
+      },
+      API_KEY,
+    ],
+    parts(values, nowMs) {
+      const body = sentBody(values);
+      const md5Input =
+        body ??
+        (variant.md5WithoutBody ? (values['emptyPayload'] === EMPTY_PAYLOADS[1] ? '' : '{}') : undefined);
+      const all: Record<string, string | undefined> = {
+        payload_md5: md5Input === undefined ? undefined : md5Hex(md5Input),
+        timestamp: str(values['timestamp']).trim() || variant.timestamp(nowMs),
+        method: (str(values['method']) || 'POST').toUpperCase(),
+        uri: endpointOf(values),
+      };
+      const claims = Object.fromEntries(
+        variant.claimOrder.flatMap((n) => (all[n] === undefined ? [] : [[n, all[n]!]])),
+      );
+      return { ...tokenOf(claims), payload_md5: '', ...claims } as V2Parts;
+    },
+    request(p, signature, values) {
+      const body = sentBody(values);
+      return {
+        method: p.method,
+        url: urlOf(values),
+        headers: [
+          ['AUTHORIZATION', `${p.head}.${p.payload}.${signature}`],
+          ['API-CLIENT-KEY', str(values['apiKey']).trim()],
+          ...(body !== undefined ? [['Content-Type', 'application/json'] as [string, string]] : []),
+        ],
+        body: body ?? '',
+      };
+    },
+    values: (_p, req) => ({
+      method: req.method.toUpperCase(),
+      baseUrl: req.url.slice(0, Math.max(0, req.url.length - endpointOfUrl(req.url).length)),
+      endpoint: endpointOfUrl(req.url),
+      body: req.body,
+      serialisation: SERIALISATIONS.find((s) => s.id === 'as-typed')!.label,
+      apiKey: header(req, 'API-CLIENT-KEY') ?? '',
+      // Empty: the timestamp is taken when the user signs, not when the request was pasted.
+      timestamp: '',
+    }),
+    // The bytes shown are the bytes signed: that a server sending others fails is information.
+    info(values) {
+      const body = sentBody(values);
+      if (body === undefined || body === JSON.stringify(JSON.parse(body))) return [];
+      return [
+        [
+          `These bytes differ from JSON.stringify(body) (md5 ${md5Hex(JSON.stringify(JSON.parse(body)))}): your server must send exactly the body shown here, or QI Tech's md5 check fails.`,
+        ],
+      ];
+    },
+    examples: [
+      { apiKey: '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b' },
+      { apiKey: 'k', serialisation: SERIALISATIONS[1]!.label, method: 'PUT', endpoint: '/test?page=2' },
+      { apiKey: 'k', method: 'GET', endpoint: '/account/balance?page=2' },
+    ],
+  };
+}
+
+/** v2 or QI DTVM, as a scheme. */
+function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
+  return defineScheme<V2Parts>({
+    id: variant.id,
+    name: variant.name,
+    partner: 'qitech',
+    recognisedBy:
+      variant.id === 'qit-v2'
+        ? 'an AUTHORIZATION JWT with payload_md5 or uri'
+        : 'an AUTHORIZATION JWT in the QI DTVM form',
+    source: 'QI Tech docs, "Autenticação v2" and its samples; QI DTVM docs',
+    recognise(req) {
+      const t = v2Token(req);
+      if (!t) return 0;
+      return QI_DTVM.form.test(claim(t.claims, 'timestamp')) === (variant.id === 'qi-dtvm') ? 2 : 1;
+    },
+    signedHeaders: ['authorization', 'api-client-key'],
+    algorithms: ['ES512'],
+    encoding: 'base64url',
+    keyHint: 'ES512',
+    codes: { noKey: 'ERR_QIT_NO_KEY', differ: 'ERR_QIT_OTHER_KEY', noSignature: 'ERR_QIT_AUTH_HEADER' },
+    read(req) {
+      if (header(req, 'authorization') === undefined)
+        return {
+          code: 'ERR_REQUEST_MISSING_HEADER',
+          words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
+        };
+      const t = v2Token(req);
+      if (!t)
+        return {
+          code: 'ERR_QIT_AUTH_HEADER',
+          words: [
+            'AUTHORIZATION is not a compact JWT with uri or payload_md5 claims: QI Tech cannot decode it (GDF000014).',
+          ],
+        };
+      const refused = headerProblem(t.head);
+      if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
+      const method = req.method;
+      const md5 = sendsBody(method, req.body) ? md5Hex(req.body) : variant.md5WithoutBody ? md5Hex('{}') : '';
+      return {
+        signature: t.signature,
+        parts: {
+          head: t.head,
+          payload: t.payload,
+          text: t.text,
+          payload_md5: md5,
+          timestamp: claim(t.claims, 'timestamp'),
+          method,
+          uri: endpointOfUrl(req.url),
+        },
+      };
+    },
+    base: (p) =>
+      signingInput(p, {
+        payload_md5: p.payload_md5 || undefined,
+        timestamp: p.timestamp,
+        method: p.method,
+        uri: p.uri,
+      }),
+    baseWords: 'the JWT claims (payload_md5, timestamp, method, uri) as the request says them',
+    checks: (p, req, nowMs) => v2Checks(variant, p, req, nowMs),
+    mistakes: v2Mistakes(variant),
+    signer: v2Signer(variant),
+  });
+}
+
+/** QI Tech's variants, v2 (current) first: ids qit-v2, qit-v1 and qi-dtvm, as profiles and stored forms name them. */
+const QITECH: readonly RequestScheme[] = [
+  v2Scheme(V2),
+  v1 as RequestScheme,
+  v2Scheme(QI_DTVM) as RequestScheme,
+];
+export default QITECH;
