@@ -137,19 +137,22 @@ class SignFormStates {
       this.#states.set(form.id, s);
       const pending = this.#pending.get(form.id);
       this.#pending.delete(form.id);
-      if (pending) for (const [k, v] of Object.entries(pending)) s.set(k, v);
+      if (pending) Object.assign(s.values, pending);
     }
     return s;
   }
 
-  /** Fill a scheme's form ("Sign it correctly"), now or when it loads; its last output is cleared. */
+  /**
+   * Fill a scheme's form ("Sign it correctly"), now or when it loads; its last output is cleared.
+   * Values read from a request are never remembered: a remembered value is replaced only by the user.
+   */
   fill(id: SchemeId, values: FormValues): void {
     const s = this.#states.get(id);
     if (!s) {
       this.#pending.set(id, { ...this.#pending.get(id), ...values });
       return;
     }
-    for (const [k, v] of Object.entries(values)) s.set(k, v);
+    Object.assign(s.values, values);
     s.output = null;
     s.error = '';
   }

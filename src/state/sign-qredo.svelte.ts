@@ -1,22 +1,15 @@
 /**
- * What the partner forms' data cannot say about an API key (Qredo's, QI Tech's): it is remembered in
+ * What QI Tech's form data cannot say about its API key: it is remembered in
  * this browser only when the user ticks "Remember", and a key read from a pasted request never
  * replaces the remembered one unasked.
  */
-const REMEMBER_KEY = 'keybench.qredo.apiKey';
-
-/** A remembered API key ('' when none or when storage is refused); Qredo's by default. */
-export function storedApiKey(where: string = REMEMBER_KEY): string {
+/** A remembered API key ('' when none or when storage is refused). */
+export function storedApiKey(where: string): string {
   try {
     return localStorage.getItem(where) ?? '';
   } catch {
     return '';
   }
-}
-
-/** The remembered Qredo API key ('' when none or when storage is refused). */
-export function storedQredoApiKey(): string {
-  return storedApiKey(REMEMBER_KEY);
 }
 
 /** The "Remember" choice of a partner's API key, and the note about a key from a pasted request. */
@@ -25,7 +18,7 @@ export class QredoApiKeyMemory {
   readonly where: string;
   remember = $state(false);
 
-  constructor(where: string = REMEMBER_KEY) {
+  constructor(where: string) {
     this.where = where;
     this.remember = storedApiKey(where) !== '';
   }
@@ -57,9 +50,6 @@ export class QredoApiKeyMemory {
       'This API key comes from the request you pasted; your remembered key stays remembered. Tick "Remember" to replace it with this one.';
   }
 }
-
-/** The Qredo API key's memory. */
-export const qredoApiKey = new QredoApiKeyMemory();
 
 /** QI Tech's API key's memory (one key for its three schemes). */
 export const qitechApiKey = new QredoApiKeyMemory('keybench.qitech.apiKey');

@@ -4,11 +4,10 @@
  * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt; Snowflake's values live beside its form).
  */
 import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/partners/sign-tabs';
-import { qredoNonce, qredoTimestamp } from '../lib/schemes/qredo/sign';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
-import { qitechApiKey, qredoApiKey, storedQredoApiKey } from './sign-qredo.svelte';
+import { qitechApiKey } from './sign-qredo.svelte';
 import { jwtSigner } from './sign-jwt.svelte';
 import { pairsFor, type PairKind } from './sign-keys';
 
@@ -48,41 +47,10 @@ export class SignForms {
     if (tab) signStates.chosen[tab] = scheme;
     const current = signStates.valueOf(scheme, 'apiKey') ?? qitechApiKey.stored;
     signStates.fill(scheme, { ...values });
-    // As for Qredo: a QI Tech key read from a pasted request never replaces the remembered one unasked.
+    // A QI Tech key read from a pasted request never replaces the remembered one unasked.
     const pasted = values['apiKey'];
     if (tab === 'qitech' && typeof pasted === 'string' && pasted)
       qitechApiKey.pasted(pasted, typeof current === 'string' ? current : '');
-  }
-
-  /**
-   * Fill a signer from a request the request doctor examined, to sign it correctly: same method, URL
-   * and body, a fresh timestamp, and the key pair that made the signature when it is known.
-   */
-  prefillFromRequest(
-    scheme: 'qredo',
-    input: { method: string; url: string; body: string; apiKey?: string },
-    keyLabel?: string,
-  ): void {
-    const now = Date.now();
-    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-    const method = methods.includes(input.method.toUpperCase()) ? input.method.toUpperCase() : 'POST';
-    const pairs = this.pairsFor('rsa');
-    const key = (pairs.find((p) => p.label === keyLabel) ?? pairs[0])?.id ?? '';
-    this.tab = scheme;
-    const current = signStates.valueOf(scheme, 'apiKey') ?? storedQredoApiKey();
-    signStates.fill(scheme, {
-      method,
-      url: input.url,
-      // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
-      crlf: input.body.endsWith('\r\n'),
-      body: input.body.replace(/\r\n/g, '\n'),
-      ...(input.apiKey ? { apiKey: input.apiKey } : {}),
-      timestamp: qredoTimestamp(now),
-      nonce: qredoNonce(now),
-      key,
-    });
-    // The remembered key is the user's: a key read from a pasted request never replaces it unasked.
-    if (input.apiKey) qredoApiKey.pasted(input.apiKey, typeof current === 'string' ? current : '');
   }
 
   /** Open a decoded token in the Test JWT signer to edit and re-sign it. */

@@ -2,7 +2,8 @@ import { createPublicKey, verify as nodeVerify, createPrivateKey, sign as nodeSi
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import { inspectQredoApiKey, qredoTimestamp, signQredoRequest } from '../../src/lib/schemes/qredo/sign';
+import qredoScheme, { inspectQredoApiKey } from '../../src/lib/schemes/qredo/scheme';
+import { signQredoRequest } from './qredo-helpers';
 import { md5Hex } from '../../src/lib/schemes/qitech/token';
 import { verifyQitResponse } from '../../src/lib/schemes/qitech/response';
 import { decodeToken } from '../../src/lib/jwt/decode';
@@ -97,7 +98,8 @@ describe('Qredo x-sign', () => {
     expect(inspectQredoApiKey(apiKey)).toEqual({ keyId: 'abc123' });
     expect(inspectQredoApiKey(Buffer.from('{"key_id":"u"}').toString('base64url'))).toEqual({ keyId: 'u' });
     expect(inspectQredoApiKey('not-a-key').warning).toMatch(/does not look like a Qredo API key/);
-    expect(qredoTimestamp(1700000000999)).toBe('1700000000');
+    const timestamp = qredoScheme.signer.fields.find((f) => f.name === 'timestamp')!.default;
+    expect(typeof timestamp === 'function' && timestamp(1700000000999)).toBe('1700000000');
   });
 });
 

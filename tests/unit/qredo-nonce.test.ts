@@ -2,12 +2,9 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
 import { importPrivateKey } from '../../src/lib/keys/import';
-import {
-  describeQredoRequest,
-  qredoBodyWarnings,
-  signQredoRequest,
-  verifyQredoRequest,
-} from '../../src/lib/schemes/qredo/sign';
+import { qredoBodyWarnings } from '../../src/lib/schemes/qredo/scheme';
+import type { ParsedRequest } from '../../src/lib/request/types';
+import { diagnoseQredo, signQredoRequest } from './qredo-helpers';
 import { vector } from './helpers';
 
 async function rsaKey() {
@@ -52,11 +49,11 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
     ).toBe(true);
     expect(out.curl).toContain(`-H 'x-nonce: 1700000000123'`);
     expect(out.curl).not.toContain('x-timestamp');
-    expect(describeQredoRequest(out)).toEqual([{ label: expect.any(String), text: out.message }]);
+    expect(out.base.map((p) => p.label)).toEqual(['x-nonce', 'URL', 'body']);
     await expect(
       signQredoRequest({
         ...{ privateKey: await rsaKey(), method: 'GET', url, body: '', apiKey: '' },
-        timestamp: '',
+        timestamp: 'a b',
         authHeader: 'x-nonce',
       }),
     ).rejects.toMatchObject({ code: 'ERR_PARTNER_INPUT' });
@@ -87,23 +84,37 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
       apiKey: '',
     });
     const keys = [await rsaPublic()];
-    const good = await verifyQredoRequest({ url, body: '', timestamp: '1700000000', xSign: out.xSign, keys });
-    expect(good).toMatchObject({ severity: 'ok', code: 'OK' });
-    const bad = await verifyQredoRequest({
-      url: `${url}/`,
+    const request = (u: string): ParsedRequest => ({
+      source: 'curl',
+      method: 'GET',
+      url: u,
+      headers: [
+        ['x-timestamp', '1700000000'],
+        ['x-sign', out.xSign],
+      ],
       body: '',
-      timestamp: '1700000000',
-      xSign: out.xSign,
-      keys,
+      notes: [],
     });
-    expect(bad).toMatchObject({ severity: 'error', code: 'ERR_QREDO_SIGNATURE' });
-    const none = await verifyQredoRequest({
-      url,
-      body: '',
-      timestamp: '1700000000',
-      xSign: out.xSign,
-      keys: [],
-    });
-    expect(none.code).toBe('ERR_QREDO_SIGNATURE');
+    const nowMs = 1700000000_000;
+    const good = await diagnoseQredo({ request: request(url), keys, nowMs });
+    expect(good.findings.find((f) => f.check === 'signature')).toMatchObject({ severity: 'ok', code: 'OK' });
+    const bad = await diagnoseQredo({ request: request(`${url}/`), keys, nowMs });
+    expect(bad.signatureVerified).toBe(false);
+    expect(bad.diagnoses[0]).toMatchObject({ code: 'ERR_QREDO_URL_TRAILING_SLASH', confirmed: true });
+    const none = await diagnoseQredo({ request: request(url), keys: [], nowMs });
+    expect(none.signatureVerified).toBe(false);
+    expect(none.findings.find((f) => f.check === 'signature')?.code).toBe('ERR_REQUEST_NO_KEY');
+  });
+});
+
+describe('Qredo "Sign it correctly"', () => {
+  it('an empty timestamp or nonce is taken when signing, in the unit each is sent in', async () => {
+    const { default: qredo } = await import('../../src/lib/schemes/qredo/scheme');
+    const now = 1700000000123;
+    const values = { method: 'GET', url: 'https://play-api.qredo.network/api/v1/p/company', timestamp: '' };
+    expect((await qredo.signer.parts(values, now)).value).toBe('1700000000');
+    expect((await qredo.signer.parts({ ...values, authHeader: 'x-nonce', nonce: '' }, now)).value).toBe(
+      '1700000000123',
+    );
   });
 });

@@ -16,7 +16,8 @@ import { decideKeyBox } from '../../src/lib/keys/key-box';
 import { parseKeyText } from '../../src/lib/keys/parse';
 import type { ParsedRequest } from '../../src/lib/request/types';
 import { binanceCheck as binance } from './binance-helpers';
-import qredo from '../../src/lib/schemes/qredo/check';
+import qredoScheme from '../../src/lib/schemes/qredo/scheme';
+import { toRequestCheck } from '../../src/lib/scheme/check';
 import { cardSummary } from '../../src/lib/trust/card';
 import { decideRequest, type SchemeResult } from '../../src/lib/trust/verdict';
 import { failing, nodeThumbprints, runCard, toolKey } from './client-assertion-helpers';
@@ -71,18 +72,30 @@ describe('an id-RSASSA-PSS key never verifies PKCS#1 v1.5 in the partner schemes
       body,
       notes: [],
     };
+    const qredo = toRequestCheck(qredoScheme);
     const r = one(await qredo.verify({ request, keys: [key], nowMs: 1700000000_000 + 20_000 }));
     expect(r.signedBy).toBeUndefined();
     expect(decideRequest({ direction: 'request-to', partner: 'qredo' }, r).state).toBe('failed');
   });
 
-  it("Qredo's standalone verifyQredoRequest: the same signature, no finding says verified", async () => {
-    const { verifyQredoRequest } = await import('../../src/lib/schemes/qredo/sign');
+  it('Qredo: the same signature over a GET with no body, no finding says verified', async () => {
     const { key, unrestricted } = await pssOnlyKey();
     const url = 'https://play-api.qredo.network/api/v1/p/company';
     const xSign = nodeSign('sha256', Buffer.from(`1700000000${url}`), unrestricted).toString('base64url');
-    const f = await verifyQredoRequest({ url, body: '', timestamp: '1700000000', xSign, keys: [key] });
-    expect(f.code).toBe('ERR_QREDO_SIGNATURE');
+    const request: ParsedRequest = {
+      source: 'curl',
+      method: 'GET',
+      url,
+      headers: [
+        ['x-timestamp', '1700000000'],
+        ['x-sign', xSign],
+      ],
+      body: '',
+      notes: [],
+    };
+    const r = one(await toRequestCheck(qredoScheme).verify({ request, keys: [key], nowMs: 1700000000_000 }));
+    expect(r.signedBy).toBeUndefined();
+    expect(r.findings.some((f) => f.check === 'signature' && f.severity === 'ok')).toBe(false);
   });
 
   it('Binance: an RSA signature made with PKCS#1 v1.5 by the same modulus is not verified with the PSS-only key', async () => {

@@ -16,7 +16,7 @@ import { upgradeStoredKey, type StoredKey } from '../../src/lib/keys/stored-key'
 import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
 import { verifyScheme } from '../../src/lib/scheme/check';
 import QITECH from '../../src/lib/schemes/qitech/scheme';
-import { diagnoseQredo } from '../../src/lib/schemes/qredo/doctor';
+import { diagnoseQredo } from './qredo-helpers';
 import { ok, problem } from '../../src/lib/partners/scheme';
 import { examineRequest, parseRequest } from '../../src/lib/schemes/engine/doctor';
 import type { ParsedRequest } from '../../src/lib/request/types';
@@ -179,7 +179,7 @@ describe('the one rule re-checks the role of the key that verified, whatever the
       type: p.type,
       owner: 'qredo',
     };
-    const v = await diagnoseQredo({ request: parsed(text), keys: [key], nowMs: ROLE_NOW });
+    const v = await diagnoseQredo({ request: parsed(text), keys: [key], nowMs: ROLE_NOW }, false);
     expect([v.state, v.code]).toEqual(['failed', 'ERR_TRUST_KEY_ROLE']);
     const mine = await diagnoseQredo({
       request: parsed(text),

@@ -21,44 +21,40 @@ class MemoryStorage {
 const REMEMBERED = 'eyJrZXlfaWQiOiJtaW5lIiwia2V5IjoibXkta2V5In0';
 const PASTED = 'eyJrZXlfaWQiOiJ0aGVpcnMiLCJrZXkiOiJ0aGVpci1rZXkifQ';
 
-describe('prefillFromRequest', () => {
+describe('Sign it correctly: the form filled from a pasted request', () => {
   let storage: MemoryStorage;
   beforeEach(() => {
     storage = new MemoryStorage();
-    storage.setItem('keybench.qredo.apiKey', REMEMBERED);
+    storage.setItem('keybench.sign.qredo.apiKey', JSON.stringify(REMEMBERED));
     vi.stubGlobal('localStorage', storage);
     vi.resetModules();
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  // The forms' state lives per scheme (issue 19): the Qredo and Binance values are their forms' values,
-  // the Qredo API key's "Remember" choice the Qredo memory's.
+  // The forms' state lives per scheme (issue 19): the Qredo and Binance values are their forms' values;
+  // Qredo's API key is a remembered field of its form.
   const load = async () => {
     const { SignForms } = await import('../../src/state/sign.svelte');
-    const { signStates } = await import('../../src/state/sign-form.svelte');
-    const memory = (await import('../../src/state/sign-qredo.svelte')).qredoApiKey;
-    const qredo = (await import('../../src/lib/schemes/qredo/form')).default;
+    const { signStates, rememberKey } = await import('../../src/state/sign-form.svelte');
+    const { loadForm } = await import('../../src/lib/schemes/engine/registry');
+    const qredo = (await loadForm('qredo'))!;
     const scheme = (await import('../../src/lib/schemes/binance/scheme')).default;
     const binance = (await import('../../src/lib/scheme/sign')).toForm(scheme);
-    const stored = (await import('../../src/state/sign-qredo.svelte')).storedQredoApiKey;
     const f = new SignForms();
     return {
-      prefillFromRequest: f.prefillFromRequest.bind(f),
+      prefillValues: f.prefillValues.bind(f),
       /** "Sign it correctly" for a declarative scheme: the values it reads back from the request. */
       prefillBinance(request: ParsedRequest) {
         const read = scheme.read(request);
         if ('parts' in read) f.prefillValues('binance', scheme.signer.values!(read.parts, request));
       },
       get qredoApiKey() {
-        return signStates.valueOf('qredo', 'apiKey') ?? stored();
+        return signStates.of(qredo).values['apiKey'];
       },
-      get qredoRemember() {
-        return memory.remember;
+      get qredoStored() {
+        return storage.getItem(rememberKey('qredo', 'apiKey'));
       },
-      get qredoKeyNote() {
-        return memory.note;
-      },
-      rememberQredoKey: (on: boolean) => memory.set(on, String(signStates.of(qredo).values['apiKey'])),
+      typeQredoKey: (v: string) => signStates.of(qredo).set('apiKey', v),
       get binanceQuery() {
         return signStates.of(binance).values['query'];
       },
@@ -74,33 +70,17 @@ describe('prefillFromRequest', () => {
   it('a Qredo request with another API key never overwrites the remembered one unasked', async () => {
     const f = await load();
     expect(f.qredoApiKey).toBe(REMEMBERED);
-    expect(f.qredoRemember).toBe(true);
-    f.prefillFromRequest('qredo', {
+    f.prefillValues('qredo', {
       method: 'GET',
       url: 'https://play-api.qredo.network/api/v1/p/company',
       body: '',
       apiKey: PASTED,
     });
     expect(f.qredoApiKey).toBe(PASTED);
-    expect(f.qredoRemember).toBe(false);
-    expect(f.qredoKeyNote).toMatch(/your remembered key stays remembered/);
-    expect(storage.getItem('keybench.qredo.apiKey')).toBe(REMEMBERED);
-    // Asked: ticking "Remember" replaces it.
-    f.rememberQredoKey(true);
-    expect(storage.getItem('keybench.qredo.apiKey')).toBe(PASTED);
-    expect(f.qredoKeyNote).toBe('');
-  });
-
-  it('the same API key as the remembered one keeps "Remember" ticked', async () => {
-    const f = await load();
-    f.prefillFromRequest('qredo', {
-      method: 'GET',
-      url: 'https://x.example/p',
-      body: '',
-      apiKey: REMEMBERED,
-    });
-    expect(f.qredoRemember).toBe(true);
-    expect(f.qredoKeyNote).toBe('');
+    expect(f.qredoStored).toBe(JSON.stringify(REMEMBERED));
+    // Asked: typing the key replaces it.
+    f.typeQredoKey(PASTED);
+    expect(f.qredoStored).toBe(JSON.stringify(PASTED));
   });
 
   it('a Binance value holding %0A stays one parameter, the boxes marked percent-encoded', async () => {

@@ -3,7 +3,7 @@ import { derToRaw } from '../crypto/encoding';
 import { importVerifier, verifySignature } from '../crypto/signature';
 import { bytesToBase64url } from '../encoding/base64url';
 import type { ErrorCode } from '../errors';
-import { describeKeyType, pssAllows, type KeyType } from '../keys/key-type';
+import { describeKeyType, pssAllows } from '../keys/key-type';
 import { own } from '../json';
 import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, type AlgInfo } from './algorithms';

@@ -60,7 +60,7 @@ export default definePartner({
     { code: 'ERR_QREDO_MESSAGE_SEPARATORS', title: 'Parts of the message joined with separators' },
     { code: 'ERR_QREDO_MESSAGE_METHOD', title: 'HTTP method inside the signed message' },
     { code: 'ERR_QREDO_SIGN_ENCODING', title: 'x-sign in standard base64, padded, or hex' },
-    { code: 'ERR_QREDO_HASH', title: 'Signed with SHA-512, SHA-384 or SHA-1 instead of SHA-256' },
+    { code: 'ERR_QREDO_HASH', title: 'Signed with SHA-512 or SHA-384 instead of SHA-256' },
     { code: 'ERR_QREDO_PSS', title: 'Signed with RSA-PSS instead of PKCS#1 v1.5' },
     { code: 'ERR_QREDO_UNKNOWN_KEY', title: 'Signed with a key that is not trusted here' },
     { code: 'ERR_QREDO_API_KEY', title: 'x-api-key missing or empty' },

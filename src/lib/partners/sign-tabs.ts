@@ -6,12 +6,12 @@ import type { PartnerId, PartnerProfile } from '../partner-profile';
 import type { SchemeId } from '../schemes/engine/types';
 
 /** The Sign view's forms (one per partner before forms were per scheme; QI Tech's three share one). */
-export type SignerId = 'qredo' | 'qitech' | 'snowflake' | 'binance';
+export type SignerId = 'qitech' | 'snowflake' | 'binance';
 
 /** The Sign view's form that signs a scheme, or null when it has none of these (e.g. rfc9421). */
 export function signerOf(scheme: SchemeId): SignerId | null {
   // qit-v1, qit-v2, qi-dtvm: QI Tech's three schemes share one tab.
-  if (scheme === 'qredo' || scheme === 'binance') return scheme;
+  if (scheme === 'binance') return scheme;
   return /^qi/.test(scheme) ? 'qitech' : scheme === 'snowflake-jwt' ? 'snowflake' : null;
 }
 

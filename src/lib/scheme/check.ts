@@ -18,7 +18,15 @@ import type { Rich } from '../rich';
 import * as say from '../trust/headline';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
-import { encodingFor, type EngineOutcome, type Parts, type RequestScheme, type Variant } from './types';
+import type { Diagnosis } from '../request/types';
+import {
+  encodingFor,
+  type EngineOutcome,
+  type MistakeWords,
+  type Parts,
+  type RequestScheme,
+  type Variant,
+} from './types';
 
 const enc = new TextEncoder();
 
@@ -125,6 +133,7 @@ function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternati
           encoding: v.encoding,
           der: v.der,
           signature: v.signature,
+          mistakes: v.mistakes,
         };
         yield {
           part: v.part,
@@ -160,6 +169,27 @@ async function verifyVariant(
   return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
 }
 
+/** A confirmed variant that is several mistakes at once (or says more than its mistake): one diagnosis each. */
+function named(
+  first: Diagnosis,
+  mistake: MistakeWords | undefined,
+  words?: readonly MistakeWords[],
+): Diagnosis[] {
+  if (!words?.length || !mistake) return [first];
+  const [head, ...rest] = first.explanation;
+  return words.map((w, i) => ({
+    ...first,
+    code: w.code,
+    title: w.title,
+    remedy: w.remedy,
+    explanation: i
+      ? [w.explanation]
+      : typeof head === 'string'
+        ? [head.replace(mistake.explanation, w.explanation), ...rest]
+        : first.explanation,
+  }));
+}
+
 /** Nothing verified over the parts as sent: the first confirmed mistake, or what the key tells. */
 async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): Promise<SchemeResult> {
   const { scheme } = run;
@@ -168,28 +198,34 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   const candidates = [...new Map(keyed.map((k) => [k.candidate.key, k.candidate])).values()];
   const sent = baseText(scheme, run.parts);
   let matched: Candidate | undefined;
+  let matchedHow: string | undefined;
   const found = await searchMistakes({
     mistakes: searchable(run),
     ctx: run.parts,
     candidates,
     signature: new Uint8Array(0),
     sentText: sent,
-    budget: MAX_ALTERNATIVES,
+    budget: scheme.budget ?? MAX_ALTERNATIVES,
     limit: 1,
     verifyOver: async (c, bytes, _s, variant) => {
       const held = await verifyVariant(run as Run<Parts>, keyed, c, bytes, variant);
-      if (held) matched = c;
+      if (held) [matched, matchedHow] = [c, variant];
       return held;
     },
   });
   const first = found[0];
   if (first) {
-    run.findings.push(
-      problem('signature', first.code, 'error', 'signature', [first.title, '. ', ...first.explanation]),
+    const words = (JSON.parse(matchedHow ?? '{}') as Pick<Variant<P>, 'mistakes'>).mistakes;
+    const diagnoses = named(
+      first,
+      scheme.mistakes.find((m) => m.title === first.title),
+      words,
     );
+    const d = diagnoses[0]!;
+    run.findings.push(problem('signature', d.code, 'error', 'signature', [d.title, '. ', ...d.explanation]));
     const label = matched?.key.label;
-    return result(run, say.mistakeFound(label, first.title), {
-      diagnoses: [first],
+    return result(run, say.mistakeFound(label, d.title), {
+      diagnoses,
       ...(label ? { keyLabel: label } : {}),
     });
   }

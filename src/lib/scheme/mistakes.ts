@@ -9,7 +9,7 @@ import type { SignatureEncoding } from '../crypto/encoding';
 import type { ParsedRequest } from '../request/types';
 import { rich } from '../rich';
 import { ok, problem, type Finding } from '../trust/finding';
-import type { Parts, SchemeMistake, Variant } from './types';
+import type { MistakeWords, Parts, SchemeMistake, Variant } from './types';
 
 type Family<P extends Parts> = SchemeMistake<P>;
 
@@ -291,6 +291,59 @@ export function together<P extends Parts>(a: Family<P>, b: Family<P>): Family<P>
             sent: `${va.sent}; ${vb.sent}`,
           };
         }
+    },
+  };
+}
+
+/**
+ * A scheme's own mistake as data: its words, and the values a mistaken signer put in one part
+ * (`signed`; null or the value sent are skipped). `title` words one variant more precisely
+ * ("… by +7 s").
+ */
+export function signedAs<P extends Parts>(
+  words: MistakeWords,
+  part: keyof P & string,
+  signed: (parts: P) => Iterable<string | null>,
+  title?: (parts: P, signed: string) => string,
+): Family<P> {
+  return {
+    ...words,
+    *variants(parts) {
+      const seen = new Set<string | undefined>([parts[part]]);
+      for (const s of signed(parts))
+        if (s !== null && !seen.has(s)) {
+          seen.add(s);
+          const named = title ? { mistakes: [{ ...words, title: title(parts, s) }] } : {};
+          yield { ...change(part, parts, s), ...named };
+        }
+    },
+  };
+}
+
+/**
+ * Two mistakes at once, each from another group (a timestamp in milliseconds and the path alone):
+ * the diagnosis names both, in the groups' order. Its code is the first group's first mistake's.
+ */
+export function twoOf<P extends Parts>(groups: readonly (readonly Family<P>[])[]): Family<P> {
+  return {
+    ...groups[0]![0]!,
+    title: 'Two of these mistakes at once',
+    explanation: 'The signer made two of the mistakes above together.',
+    *variants(parts, request) {
+      for (const [i, group] of groups.entries())
+        for (const a of group)
+          for (const va of a.variants(parts, request))
+            for (const b of groups.slice(i + 1).flat())
+              for (const vb of b.variants({ ...parts, ...va.parts }, request))
+                yield {
+                  ...va,
+                  ...vb,
+                  parts: { ...va.parts, ...vb.parts } as Partial<P>,
+                  part: `${va.part} and ${vb.part}`,
+                  signed: `${va.signed} and ${vb.signed}`,
+                  sent: `${va.sent} and ${vb.sent}`,
+                  mistakes: [...(va.mistakes ?? [a]), ...(vb.mistakes ?? [b])],
+                };
     },
   };
 }

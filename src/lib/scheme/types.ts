@@ -43,7 +43,15 @@ export interface Variant<P extends Parts> {
   part: string;
   signed: string;
   sent: string;
+  /**
+   * The diagnoses when this variant is several mistakes at once, or words more precise than its
+   * mistake's ("… by +7 s"), in order; the first takes the search's explanation. Default: the mistake.
+   */
+  mistakes?: readonly MistakeWords[];
 }
+
+/** A mistake's words, as a diagnosis names it. */
+export type MistakeWords = Pick<SchemeMistake<Parts>, 'code' | 'title' | 'explanation' | 'remedy'>;
 
 /**
  * A named mistake: its alternatives are tried only after the signature fails over the parts as
@@ -162,6 +170,8 @@ export interface RequestScheme<P extends Parts = Parts> {
   mistakes: readonly SchemeMistake<P>[];
   /** Two mistakes made at once (mistakes.ts `together`), tried after every single one. */
   pairs?: readonly SchemeMistake<P>[];
+  /** Most alternatives the mistake search tries (default: the engine's MAX_ALTERNATIVES). */
+  budget?: number;
   /** Codes of the engine's outcomes, when the scheme keeps its own (defaults: ERR_SCHEME_*). */
   codes?: Partial<Record<EngineOutcome, ErrorCode>>;
   /** The Sign tab. */

@@ -71,10 +71,14 @@ async function keyPairFor(alg: AlgId, pss = false) {
     spki,
     type: keyTypeOf(publicKey),
   };
-  // A signer who picks another algorithm than the scheme's imports the same private key for it.
+  // A signer who picks another algorithm than the scheme's imports the same private key for it
+  // (its hash is bound at import: RS512 is not the RS256 key).
   const signingKeyFor = async (alg: AlgId) => {
-    const params = ALGORITHMS[alg].importParams;
-    const held = [privateKey, pssPrivateKey].find((c) => c?.algorithm.name === params.name);
+    const params = ALGORITHMS[alg].importParams as { name: string; hash?: string };
+    const hashOf = (c: CryptoKey) => (c.algorithm as { hash?: { name: string } }).hash?.name;
+    const held = [privateKey, pssPrivateKey].find(
+      (c) => c?.algorithm.name === params.name && hashOf(c) === params.hash,
+    );
     return held ?? importAs(params as typeof spec);
   };
   return { signer, trusted, privateKey, pssPrivateKey, signingKeyFor };

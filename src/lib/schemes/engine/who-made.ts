@@ -6,7 +6,7 @@
  * differ, and nothing tells which.
  */
 import type { VerificationKey } from '../../jwt/verify';
-import { recover } from '../qredo/rsa';
+import { recover } from '../../crypto/rsa-recover';
 
 /**
  * `made-by`: that key made the signature (`padding`: PKCS#1 v1.5, over other bytes, or RSA-PSS);
@@ -35,7 +35,7 @@ export async function whoMadeIt(
       continue;
     }
     for (const signature of signatures) {
-      const r = await recover(key, signature);
+      const r = await recover(key.spki, signature);
       if (r) return { kind: 'made-by', key, padding: r.kind };
     }
   }

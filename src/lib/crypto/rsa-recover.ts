@@ -1,15 +1,13 @@
 /**
- * RSA arithmetic for Qredo's doctor: RSA's public operation (m = s^e mod n) recovers the encoded
- * message a signature carries. For RSASSA-PKCS1-v1_5 that is the DigestInfo (the hash algorithm and
- * the digest of the bytes signed); for RSA-PSS the hash and salt. The mistake search then compares
- * digests, so each guess costs one hash, not one RSA operation; a match is confirmed with
- * `crypto.subtle.verify` (engine/search.ts reports only confirmed mistakes).
+ * Which RSA key made a signature, whatever the bytes signed: RSA's public operation (m = s^e mod n)
+ * recovers the encoded message a signature carries, and only the key that made it gives a valid
+ * encoding (PKCS#1 v1.5 with a DigestInfo, or PSS). engine/who-made.ts uses it to tell "your key,
+ * other bytes" from "another key"; it never verifies anything (lib/crypto/signature.ts does).
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
-import { toHex } from '../../encoding/base64url';
-import type { TrustedKey } from '../../request/types';
+import { toHex } from '../encoding/base64url';
 
 /** A hash a recovered signature names. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -25,8 +23,7 @@ const HASH_LENGTH: Record<HashName, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA
 
 /** What the public-key operation recovered from a signature under one key. */
 export type Recovered =
-  | { kind: 'pkcs1'; hash: HashName; digest: Uint8Array }
-  | { kind: 'pss'; hash: HashName; h: Uint8Array; salt: Uint8Array };
+  { kind: 'pkcs1'; hash: HashName; digest: Uint8Array } | { kind: 'pss'; hash: HashName; salt: Uint8Array };
 
 function bytesToBigInt(bytes: Uint8Array): bigint {
   return bytes.length ? BigInt(`0x${toHex(bytes)}`) : 0n;
@@ -54,15 +51,8 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return r;
 }
 
-/** Whether two byte strings are equal. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** The byte strings joined, in a new buffer. */
-export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -110,46 +100,6 @@ export function rsaNumbers(spki: Uint8Array): { n: bigint; e: bigint; bits: numb
   }
 }
 
-async function importRsa(
-  key: TrustedKey,
-  name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS',
-  hash: HashName,
-): Promise<CryptoKey | null> {
-  try {
-    return await crypto.subtle.importKey('spki', key.spki, { name, hash }, false, ['verify']);
-  } catch {
-    return null;
-  }
-}
-
-/** RSASSA-PKCS1-v1_5 verification with `hash`; false for a key WebCrypto refuses. */
-export async function verifyPkcs1(
-  key: TrustedKey,
-  hash: HashName,
-  sig: Uint8Array<ArrayBuffer>,
-  data: Uint8Array<ArrayBuffer>,
-) {
-  const k = await importRsa(key, 'RSASSA-PKCS1-v1_5', hash);
-  return k ? crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, k, sig, data) : false;
-}
-
-/** RSA-PSS verification with `hash` and `saltLength`; false for a key WebCrypto refuses. */
-export async function verifyPss(
-  key: TrustedKey,
-  hash: HashName,
-  saltLength: number,
-  sig: Uint8Array<ArrayBuffer>,
-  data: Uint8Array<ArrayBuffer>,
-) {
-  const k = await importRsa(key, 'RSA-PSS', hash);
-  if (!k) return false;
-  try {
-    return await crypto.subtle.verify({ name: 'RSA-PSS', saltLength }, k, sig, data);
-  } catch {
-    return false;
-  }
-}
-
 async function mgf1(hash: HashName, seed: Uint8Array, length: number): Promise<Uint8Array> {
   const out = new Uint8Array(length);
   let at = 0;
@@ -168,8 +118,8 @@ async function mgf1(hash: HashName, seed: Uint8Array, length: number): Promise<U
 }
 
 /** Recover what a signature carries under one key: a PKCS#1 v1.5 DigestInfo, or a PSS encoding. */
-export async function recover(key: TrustedKey, sig: Uint8Array): Promise<Recovered | null> {
-  const rsa = rsaNumbers(key.spki);
+export async function recover(spki: Uint8Array, sig: Uint8Array): Promise<Recovered | null> {
+  const rsa = rsaNumbers(spki);
   if (!rsa || sig.length !== rsa.bytes) return null;
   const s = bytesToBigInt(sig);
   if (s >= rsa.n) return null;
@@ -208,26 +158,7 @@ async function pssOf(em: Uint8Array, bits: number): Promise<Recovered | null> {
     db[0] = db[0]! & (0xff >>> (8 * emLen - emBits));
     let j = 0;
     while (j < db.length && db[j] === 0) j++;
-    if (db[j] === 1) return { kind: 'pss', hash, h, salt: db.slice(j + 1) };
+    if (db[j] === 1) return { kind: 'pss', hash, salt: db.slice(j + 1) };
   }
   return null;
-}
-
-/** Whether `data` hashes to what the signature carries (one hash; the caller confirms with WebCrypto). */
-export async function carries(rec: Recovered, data: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  const d = await digest(rec.hash, data);
-  if (rec.kind === 'pkcs1') return equalBytes(d, rec.digest);
-  return equalBytes(await digest(rec.hash, concat(new Uint8Array(8), d, rec.salt)), rec.h);
-}
-
-/** Whether the signature verifies over `data` with the key, as it was made (PKCS#1 v1.5 or PSS). */
-export function verifyAs(
-  rec: Recovered,
-  key: TrustedKey,
-  sig: Uint8Array<ArrayBuffer>,
-  data: Uint8Array<ArrayBuffer>,
-): Promise<boolean> {
-  return rec.kind === 'pss'
-    ? verifyPss(key, rec.hash, rec.salt.length, sig, data)
-    : verifyPkcs1(key, rec.hash, sig, data);
 }
