@@ -9,19 +9,6 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../..');
 const OWNER = 'src/lib/crypto/';
 
-/**
- * The scheme folders being ported onto lib/crypto right now (some call WebCrypto directly until
- * then): to be emptied once those ports are merged.
- */
-const PORTING = [
-  'src/lib/schemes/qredo/',
-  'src/lib/schemes/binance/',
-  'src/lib/schemes/qit-v1/',
-  'src/lib/schemes/qit-v2/',
-  'src/lib/schemes/qi-dtvm/',
-  'src/lib/schemes/qitech/',
-];
-
 /** Every .ts and .svelte file under `dir`, relative to the repository. */
 function files(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
@@ -88,7 +75,7 @@ describe('lib/crypto is the only caller of crypto.subtle.sign and crypto.subtle.
 
   it('no file outside src/lib/crypto calls them (but the folders being ported)', () => {
     const outside = [...callers()]
-      .filter(([path]) => !path.startsWith(OWNER) && !PORTING.some((p) => path.startsWith(p)))
+      .filter(([path]) => !path.startsWith(OWNER))
       .map(([path, lines]) => `${path}:${lines.join(',')}`);
     expect(outside).toEqual([]);
   });
