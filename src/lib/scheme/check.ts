@@ -241,7 +241,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   const wantsPss = scheme.algorithms[0]?.startsWith('PS') ?? false;
   const outcome: EngineOutcome =
     made.kind === 'made-by'
-      ? (made.padding === 'pss') !== wantsPss
+      ? wantsPss
         ? 'padding'
         : 'otherBytes'
       : made.kind === 'not-made'
@@ -251,7 +251,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     partner,
     base: scheme.baseWords,
     want: ALGORITHMS[scheme.algorithms[0]!].words,
-    used: made.kind === 'made-by' && made.padding === 'pss' ? 'RSA-PSS' : 'PKCS#1 v1.5',
+    used: 'PKCS#1 v1.5',
   });
   const code = run.code(outcome);
   run.findings.push(

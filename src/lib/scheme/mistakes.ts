@@ -204,7 +204,7 @@ export function timestampChecks(
   label = 'timestamp',
   aheadMs = windowMs,
 ): Finding[] {
-  if (value === undefined || !/^\d{1,16}$/.test(value.trim()))
+  if (value === undefined || !/^\d{1,16}$/.test(value.replace(/^[ \t]+|[ \t]+$/g, '')))
     return [
       problem(
         'timestamp',
@@ -235,7 +235,8 @@ export function timestampChecks(
         rich`The ${label} ${value} is ${String(Math.round((nowMs - t) / 1000))} s old; the server refuses one older than ${String(windowMs / 1000)} s. Sign again just before sending.`,
       ),
     ];
-  if (t - nowMs > aheadMs)
+  // The window's end is exclusive: a timestamp exactly `aheadMs` ahead is refused (Bybit's rule).
+  if (t - nowMs >= aheadMs)
     return [
       problem(
         'timestamp',
@@ -246,6 +247,38 @@ export function timestampChecks(
       ),
     ];
   return [ok('timestamp', label, rich`The ${label} ${value} is within ${String(windowMs / 1000)} s of now.`)];
+}
+
+/**
+ * The method as sent: methods are case-sensitive (RFC 9110 §9.1), so a request sent as "post" is
+ * not the POST that was signed; a server answers it 404 or 405 and never acts on it.
+ */
+export function methodSent(request: ParsedRequest): Finding[] {
+  const m = request.method;
+  if (m === m.toUpperCase()) return [];
+  return [
+    problem(
+      'method',
+      'ERR_SCHEME_METHOD_SENT',
+      'error',
+      'method',
+      rich`The request is sent with the method ${m}; methods are case-sensitive, so the server does not read it as ${m.toUpperCase()}. Send the method in upper case.`,
+    ),
+  ];
+}
+
+/** A header the server reads as whole milliseconds (a recvWindow): digits only, or a finding. */
+export function wholeMilliseconds(value: string, label: string): Finding[] {
+  if (/^\d{1,12}$/.test(value)) return [];
+  return [
+    problem(
+      'timestamp',
+      'ERR_SCHEME_HEADER_VALUE',
+      'error',
+      label,
+      rich`The ${label} ${value} is not whole milliseconds (digits only); the server refuses it.`,
+    ),
+  ];
 }
 
 /** A finding for each header the scheme needs that the request does not send. */

@@ -16,7 +16,7 @@ import {
   otherAlgorithm,
   signatureEncoding,
 } from '../../scheme/mistakes';
-import { pathAndQuery, requiredHeaders } from '../../scheme/mistakes';
+import { methodSent, pathAndQuery, requiredHeaders, wholeMilliseconds } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { KeybenchError } from '../../errors';
 import { header } from '../../request/types';
@@ -55,7 +55,7 @@ export default defineScheme<BybitParts>({
     'bybit-api (npm) BaseRestClient.ts signRequest, webCryptoAPI.ts signMessage; Bybit V5 docs, Integration guidance',
   recognise: (req) =>
     header(req, 'x-bapi-sign') !== undefined && header(req, 'x-bapi-api-key') !== undefined ? 3 : 0,
-  signedHeaders: ['x-bapi-api-key', 'x-bapi-timestamp', 'x-bapi-recv-window'],
+  signedHeaders: ['x-bapi-api-key', 'x-bapi-timestamp', 'x-bapi-recv-window', 'x-bapi-sign'],
   algorithms: ['RS256'],
   encoding: 'base64',
   keyHint: 'RS256',
@@ -81,17 +81,15 @@ export default defineScheme<BybitParts>({
   ],
   baseWords: 'timestamp ‖ API key ‖ recvWindow ‖ payload',
   checks(p, req, nowMs) {
-    const window = Number(p.recvWindow || '5000');
+    // Bybit reads recv_window as an integer: "1e12" or "0x7fffffff" is refused, never a wider window.
+    const recv = p.recvWindow || '5000';
+    const window = /^\d{1,12}$/.test(recv) ? Number(recv) : 5000;
     return [
       ...requiredHeaders(req, ['X-BAPI-API-KEY', 'X-BAPI-TIMESTAMP', 'X-BAPI-SIGN']),
+      ...methodSent(req),
+      ...wholeMilliseconds(recv, 'X-BAPI-RECV-WINDOW'),
       // Bybit: server_time - recv_window <= timestamp < server_time + 1000.
-      ...timestampChecks(
-        p.timestamp,
-        nowMs,
-        Number.isFinite(window) ? window : 5000,
-        'X-BAPI-TIMESTAMP',
-        1000,
-      ),
+      ...timestampChecks(p.timestamp, nowMs, window, 'X-BAPI-TIMESTAMP', 1000),
     ];
   },
   mistakes: [

@@ -9,13 +9,12 @@ import type { VerificationKey } from '../../jwt/verify';
 import { recover } from '../../crypto/rsa-recover';
 
 /**
- * `made-by`: that key made the signature (`padding`: PKCS#1 v1.5, over other bytes, or RSA-PSS);
+ * `made-by`: that key made the signature (`padding`: PKCS#1 v1.5 over other bytes; a PSS shape names
+ * no key, see below);
  * `not-made`: none of the keys did; `unknown`: cannot tell.
  */
 export type Authorship =
-  | { kind: 'made-by'; key: VerificationKey; padding: 'pkcs1' | 'pss' }
-  | { kind: 'not-made' }
-  | { kind: 'unknown' };
+  { kind: 'made-by'; key: VerificationKey; padding: 'pkcs1' } | { kind: 'not-made' } | { kind: 'unknown' };
 
 /**
  * Who made the signature, as far as the keys tell; `signatures`: every reading of it as bytes (a
@@ -36,7 +35,10 @@ export async function whoMadeIt(
     }
     for (const signature of signatures) {
       const r = await recover(key.spki, signature);
-      if (r) return { kind: 'made-by', key, padding: r.kind };
+      if (r?.kind === 'pkcs1') return { kind: 'made-by', key, padding: 'pkcs1' };
+      // A PSS shape is a trailer byte and a few bits (random bytes have it about once in 2^15): it
+      // names no key, and it does not prove another key made the signature either.
+      if (r) allRsa = false;
     }
   }
   return allRsa ? { kind: 'not-made' } : { kind: 'unknown' };

@@ -24,6 +24,7 @@ import {
   requiredHeaders,
   signatureEncoding,
   timestampUnit,
+  methodSent,
 } from '../../scheme/mistakes';
 import { defineScheme } from '../../scheme/types';
 import { problem } from '../../trust/finding';
@@ -63,11 +64,10 @@ export default defineScheme<KalshiParts>({
   ],
   baseWords: 'timestamp ‖ METHOD ‖ path',
   checks(p, req) {
-    const required = requiredHeaders(req, [
-      'KALSHI-ACCESS-KEY',
-      'KALSHI-ACCESS-TIMESTAMP',
-      'KALSHI-ACCESS-SIGNATURE',
-    ]);
+    const required = [
+      ...requiredHeaders(req, ['KALSHI-ACCESS-KEY', 'KALSHI-ACCESS-TIMESTAMP', 'KALSHI-ACCESS-SIGNATURE']),
+      ...methodSent(req),
+    ];
     // Signed and sent alike in seconds still verifies; Kalshi reads the header as milliseconds.
     const seconds = /^\d{1,12}$/.test(p.timestamp) && Number(p.timestamp) < 1e12;
     return seconds

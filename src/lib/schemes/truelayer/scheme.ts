@@ -15,7 +15,7 @@ import { signedHeaderProblem } from '../../request/doctor-refusals';
 import { header, type ParsedRequest } from '../../request/types';
 import { rich, type Rich } from '../../rich';
 import { bodyReformatted, fullUrl, methodCase, pathAndQuery, querySigned } from '../../scheme/mistakes';
-import { requiredHeaders, signatureEncoding } from '../../scheme/mistakes';
+import { methodSent, requiredHeaders, signatureEncoding } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake, type SchemeRefusal } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
 import type { FieldValue, FormField } from '../engine/types';
@@ -119,7 +119,7 @@ const headerLines: SchemeMistake<TlParts> = {
 /** The request's own values TrueLayer checks besides the signature. */
 function checks(p: TlParts, req: ParsedRequest): Finding[] {
   if (!p.header) return [];
-  const out: Finding[] = requiredHeaders(req, ['Idempotency-Key']);
+  const out: Finding[] = [...requiredHeaders(req, ['Idempotency-Key']), ...methodSent(req)];
   const say = (code: ErrorCode, severity: 'error' | 'warning' | 'info', label: string, words: Rich) =>
     out.push(problem('headers', code, severity, label, words));
   const listed = names(p.tlHeaders).map((n) => n.toLowerCase());
