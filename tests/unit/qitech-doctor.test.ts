@@ -423,7 +423,11 @@ describe('QI Tech doctor: v2 and QI DTVM mistakes', () => {
     ];
     for (const [timestamp, scheme] of cases) {
       const v = await diagnose(v2Request({ body: python, timestamp }), scheme);
-      expect(codes(v), `${scheme} ${timestamp}`).toEqual(['ERR_QIT_TIMESTAMP_FORMAT']);
+      // The refusal: its finding, and its diagnosis beside the bytes signed (those sent).
+      expect(codes(v), `${scheme} ${timestamp}`).toEqual([
+        'ERR_QIT_TIMESTAMP_FORMAT',
+        'ERR_QIT_TIMESTAMP_FORMAT',
+      ]);
       expect(v.code).toBe('ERR_QIT_TIMESTAMP_FORMAT');
       expect(v.state).toBe('failed');
     }

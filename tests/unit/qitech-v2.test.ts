@@ -295,7 +295,9 @@ describe('what differs in a request is named', () => {
       'ERR_QIT_MD5',
       'ERR_QIT_MD5',
     ]);
+    // A refusal the signature holds for: its diagnosis, then its finding.
     expect(named(await check(signed({ timestamp: '2023-06-26T19:48:32.759Z' })))).toEqual([
+      'ERR_QIT_TIMESTAMP_FORMAT',
       'ERR_QIT_TIMESTAMP_FORMAT',
     ]);
     expect(named(await check(signed({ timestamp: '2023-06-26T21:48:32.759844Z' })))).toEqual([

@@ -164,7 +164,10 @@ describe('Qredo doctor: the signature holds but Qredo would refuse', () => {
     expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual([
       'ERR_QREDO_TIMESTAMP_UNIT',
     ]);
-    expect(v.diagnoses).toEqual([]);
+    // The refusal is told as a diagnosis beside the bytes signed (they are the ones sent).
+    expect(v.diagnoses.map((d) => [d.code, d.confirmed, d.signed === d.sent])).toEqual([
+      ['ERR_QREDO_TIMESTAMP_UNIT', false, true],
+    ]);
     expect(ownWords(v.parts)).not.toContain('Signature verified');
     expect(ownWords(v.parts)).toContain('The signature holds');
   });
@@ -343,7 +346,7 @@ describe('Qredo doctor: failures and attacks', () => {
     expect(v.signatureVerified).toBe(false);
     expect(v.code).toBe('ERR_QREDO_UNKNOWN_KEY');
     expect(v.diagnoses.map((d) => d.code)).toEqual(['ERR_QREDO_UNKNOWN_KEY']);
-    expect(ownWords(v.parts)).toContain('another key made it, not your key here');
+    expect(ownWords(v.parts)).toContain('another key made this signature, not your key here');
   });
 
   it('no trusted RSA key: ERR_REQUEST_NO_KEY', async () => {
@@ -384,7 +387,7 @@ describe('Qredo doctor: failures and attacks', () => {
     expect(v.state).toBe('failed');
     expect(v.code).toBe('ERR_QREDO_SIGNATURE');
     expect(v.diagnoses[0]?.confirmed).toBe(false);
-    expect(ownWords(v.parts)).toContain('made it, but over other bytes');
+    expect(ownWords(v.parts)).toContain('made this signature, but over other bytes');
     expect(v.keyLabel).toBe('Qredo fixture key');
   });
 

@@ -295,7 +295,9 @@ async function held<P extends Parts>(
     ? say.heldButRefused(key.label, partner, refused[0].parts)
     : say.verified(key.label, words, scheme.baseWords);
   const sent = baseText(scheme, parts);
-  const diagnoses = refused.map((f) => ({
+  // One diagnosis per refusal (a check and the token's own claims may name the same one).
+  const distinct = refused.filter((f, i) => refused.findIndex((g) => g.code === f.code) === i);
+  const diagnoses = distinct.map((f) => ({
     code: f.code as ErrorCode,
     title: `${f.label}: ${partner} would refuse this request`,
     explanation: f.parts,

@@ -1,0 +1,83 @@
+/**
+ * What each folder may import (ARCHITECTURE.md): src/lib imports nothing from Svelte, the views,
+ * the page's state or storage, and its modules form no import cycle (type imports included: a cycle
+ * of types is still two modules that cannot be understood apart).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+const lib = join(root, 'src/lib');
+
+const files = readdirSync(lib, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && /\.(ts|svelte)$/.test(e.name))
+  .map((e) => join(e.parentPath, e.name));
+
+/** The specifiers a module imports or re-exports (static, dynamic and type-only). */
+function specifiers(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ];
+  return found.map((m) => m[1]!);
+}
+
+/** A relative specifier as the file it names, when it is one of src/lib's. */
+function target(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = resolve(dirname(from), spec);
+  return [base, `${base}.ts`, join(base, 'index.ts')].find((f) => files.includes(f) && existsSync(f));
+}
+
+describe('src/lib', () => {
+  it('imports nothing from Svelte, the views, the page state or storage', () => {
+    const wrong = files.flatMap((f) =>
+      specifiers(f)
+        .filter(
+          (s) => /^svelte(\/|$)/.test(s) || /\/(features|state|storage|ui)\//.test(resolve(dirname(f), s)),
+        )
+        .map((s) => `${relative(root, f)} → ${s}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    const graph = new Map(files.map((f) => [f, specifiers(f).flatMap((s) => target(f, s) ?? [])] as const));
+    // Tarjan's strongly connected components: any of more than one module is a cycle.
+    let index = 0;
+    const stack: string[] = [];
+    const on = new Set<string>();
+    const idx = new Map<string, number>();
+    const low = new Map<string, number>();
+    const cycles: string[][] = [];
+    const visit = (v: string) => {
+      idx.set(v, index);
+      low.set(v, index++);
+      stack.push(v);
+      on.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!idx.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          on.delete(w);
+          component.push(relative(root, w));
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const f of files) if (!idx.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+    // The scan reads real imports (it would see the engine's use of the crypto table).
+    expect(graph.get(join(lib, 'scheme/check.ts'))).toContain(join(lib, 'crypto/algorithms.ts'));
+  });
+});
