@@ -6,6 +6,7 @@
 import { serializeInnerList, serializeItem, type Item, type Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
 import { rich, type Rich } from '../../rich';
+import type { SignedPart } from '../../trust/finding';
 import { componentValue, type RequestParts } from './components';
 
 /** One line of the signature base: the serialised component identifier and its value. */
@@ -79,6 +80,14 @@ export function buildBase(
   }
   const p = paramsText ?? signatureParamsValue(covered, params);
   return { ok: true, base: { lines, params: p, text: baseText(lines, p) } };
+}
+
+/** The signature base as parts: one per covered component line, then `@signature-params`. */
+export function baseParts(base: SignatureBase): SignedPart[] {
+  return [
+    ...base.lines.map((l) => ({ label: l.id, text: l.value })),
+    { label: '"@signature-params"', text: base.params },
+  ];
 }
 
 /** The base as display lines (each line as signed, the `@signature-params` line last). */

@@ -4,24 +4,16 @@
  * becomes one SchemeResult with its signature base part by part; the one rule decides "verified".
  * `keyid` only selects among the keys the engine passes (the user's trusted keys): it never brings one.
  */
-import type { Finding, SignedPart } from '../../trust/finding';
+import type { Finding } from '../../trust/finding';
 import type { ParsedRequest } from '../../request/types';
 import { ours, rich, u, type Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
 import { parseDictionary } from 'structured-headers';
 import { problem } from '../../trust/finding';
 import { defineRequestCheck } from '../engine/types';
-import type { SignatureBase } from './base';
-import { fieldLines } from './components';
+import { baseParts } from './base';
+import { fieldLines, recognise } from './components';
 import { verifyRequest, type SignatureResult } from './verify';
-
-/** The signature base as parts: one per covered component line, then `@signature-params`. */
-export function baseParts(base: SignatureBase): SignedPart[] {
-  return [
-    ...base.lines.map((l) => ({ label: l.id, text: l.value })),
-    { label: '"@signature-params"', text: base.params },
-  ];
-}
 
 /** The headline the checks suggest; the rule replaces it when it refuses. */
 function headline(r: SignatureResult, findings: readonly Finding[]): Rich {
@@ -89,8 +81,7 @@ function repeatedFields(req: ParsedRequest): Finding[] {
 export default defineRequestCheck({
   id: 'rfc9421',
   // A standard's generic headers: any partner scheme's own header outranks them.
-  recognise: (req) =>
-    fieldLines(req, 'signature-input').length > 0 && fieldLines(req, 'signature').length > 0 ? 1 : 0,
+  recognise: (req) => (recognise(req) ? 1 : 0),
   // Each sent once: RFC 9421 combines repeated lines, but servers that read one line pick either.
   signedHeaders: ['signature-input', 'signature'],
   // The key box may hold a public key or an HMAC secret (hmac-sha256).

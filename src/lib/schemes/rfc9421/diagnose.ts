@@ -8,9 +8,8 @@ import { importVerifier, verifySignature } from '../../crypto/signature';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
 import { searchMistakes } from '../engine/search';
-import type { Alternative as EngineAlternative, Mistake as EngineMistake } from '../engine/types';
 import { ALGORITHMS, type HttpSigAlg } from './algorithms';
-import { MISTAKES, type Alternative, type MistakeContext } from './mistakes';
+import { MISTAKES, type MistakeContext } from './mistakes';
 
 /** A trusted key and an algorithm to try it with. */
 export interface Candidate {
@@ -50,30 +49,6 @@ function maxSalt(key: VerificationKey): number {
   return Math.ceil((bits - 1) / 8) - 64 - 2;
 }
 
-/** How a scheme variant (RSA-PSS salt, DER-encoded ECDSA) is passed through the engine's search. */
-function variantOf(alt: Alternative): string | undefined {
-  if (alt.saltLength !== undefined) return `salt:${alt.saltLength}`;
-  if (alt.derToRaw !== undefined) return `der:${alt.derToRaw}`;
-  return undefined;
-}
-
-/** RFC 9421's mistakes as the engine's: each alternative as the whole bytes signed, and its variant. */
-const ENGINE_MISTAKES: EngineMistake<MistakeContext, Iterable<EngineAlternative>>[] = MISTAKES.map((m) => ({
-  ...m,
-  *alternatives(ctx) {
-    for (const alt of m.alternatives(ctx)) {
-      const variant = variantOf(alt);
-      yield {
-        part: alt.part,
-        signed: alt.signed,
-        sent: alt.sent,
-        bytes: encoder.encode(alt.text ?? ctx.base.text),
-        ...(variant !== undefined ? { variant } : {}),
-      };
-    }
-  },
-}));
-
 /** Does the signature hold over `data` with this candidate, under the variant? */
 async function holds(
   c: Candidate & { crypto: CryptoKey },
@@ -106,7 +81,7 @@ export async function diagnose(
 ): Promise<Diagnosis[]> {
   const keys = await imported(candidates);
   return searchMistakes({
-    mistakes: ENGINE_MISTAKES,
+    mistakes: MISTAKES,
     ctx,
     candidates: keys,
     signature,

@@ -3,6 +3,7 @@
  * the form from this list; nothing here knows the DOM.
  */
 import type { FormField } from '../engine/types';
+import { NAMES } from './algorithms';
 import { DERIVED_COMPONENTS } from './components';
 
 export type { FieldKind, FormField } from '../engine/types';
@@ -67,15 +68,7 @@ export const FIELDS: readonly FormField[] = [
     label: 'Algorithm',
     kind: 'choice',
     default: 'from the key',
-    options: [
-      'from the key',
-      'rsa-pss-sha512',
-      'rsa-v1_5-sha256',
-      'ecdsa-p256-sha256',
-      'ecdsa-p384-sha384',
-      'ed25519',
-      'hmac-sha256',
-    ],
+    options: ['from the key', ...NAMES],
     help: 'Taken from the key (RSA: rsa-pss-sha512); choose rsa-v1_5-sha256 for an RSA key made for it.',
   },
   {

@@ -6,6 +6,7 @@ import { KeybenchError } from '../../errors';
 import { defineForm, type FieldValue, type FormValues, type SignerKey } from '../engine/types';
 import { algorithmForCryptoKey, isHttpSigAlg, type HttpSigAlg } from './algorithms';
 import type { DigestAlg } from './digest';
+import { baseParts } from './base';
 import { FIELDS } from './fields';
 import { signRequest, type SignParams } from './sign';
 
@@ -104,10 +105,7 @@ export default defineForm({
     });
     return {
       headers: out.added,
-      base: [
-        ...out.base.lines.map((l) => ({ label: l.id, text: l.value })),
-        { label: '"@signature-params"', text: out.base.params },
-      ],
+      base: baseParts(out.base),
       request: out.request,
       curl: out.curl,
     };

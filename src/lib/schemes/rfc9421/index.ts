@@ -4,7 +4,7 @@
  * "verified": verify returns per-signature results for the central rule to judge.
  */
 import { ALGORITHMS } from './algorithms';
-import { fieldLines, type RequestParts } from './components';
+import { recognise } from './components';
 import { FIELDS } from './fields';
 import { MISTAKES } from './mistakes';
 import { signRequest } from './sign';
@@ -13,10 +13,7 @@ import { verifyRequest } from './verify';
 export type { SignatureResult, Rfc9421Verification, VerifyInput } from './verify';
 export type { SignInput, SignOutput } from './sign';
 
-/** Does the request carry an RFC 9421 signature (Signature-Input and Signature headers)? */
-export function recognise(req: Pick<RequestParts, 'headers'>): boolean {
-  return fieldLines(req, 'signature-input').length > 0 && fieldLines(req, 'signature').length > 0;
-}
+export { recognise };
 
 /** The scheme object the registry collects. */
 export const rfc9421 = {

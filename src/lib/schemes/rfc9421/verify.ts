@@ -7,9 +7,10 @@
  */
 import { parseDictionary, type Dictionary, type Item, type Parameters } from 'structured-headers';
 import type { VerificationKey } from '../../jwt/verify';
-import { ok, problem, type Finding } from '../../partners/scheme';
+import type { ErrorCode } from '../../errors';
+import { ok, problem, type Finding } from '../../trust/finding';
 import type { Diagnosis } from '../../request/types';
-import { rich } from '../../rich';
+import { rich, type Rich } from '../../rich';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded, type HttpSigAlg } from './algorithms';
 import { buildBase, baseLines, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
@@ -88,6 +89,14 @@ export function parseDictionaryOnce(text: string): { dictionary: Dictionary; rep
   return { dictionary, repeated: '' };
 }
 
+/** An error finding of check `rfc9421.<check>`. */
+const fail = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
+  problem(`rfc9421.${check}`, code, 'error', title, detail);
+
+/** A warning finding of check `rfc9421.<check>`. */
+const warn = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
+  problem(`rfc9421.${check}`, code, 'warning', title, detail);
+
 /** Read one signature-input dictionary, or the reason it cannot be read. */
 function readDictionary(req: RequestParts, name: string): Dictionary | Finding | null {
   const lines = fieldLines(req, name);
@@ -95,18 +104,16 @@ function readDictionary(req: RequestParts, name: string): Dictionary | Finding |
   try {
     const { dictionary, repeated } = parseDictionaryOnce(lines.join(', '));
     if (repeated === undefined) return dictionary;
-    return problem(
-      'rfc9421.headers',
+    return fail(
+      'headers',
       'ERR_HTTPSIG_DUPLICATE_LABEL',
-      'error',
       `A label is given twice in ${name}`,
       rich`${name} gives the label ${repeated} twice. Servers disagree on which one counts (the first or the last), so keybench checks neither: send each label once.`,
     );
   } catch (e) {
-    return problem(
-      'rfc9421.headers',
+    return fail(
+      'headers',
       'ERR_HTTPSIG_MALFORMED',
-      'error',
       `${name} is not a dictionary`,
       rich`${name} is not a structured-field dictionary (RFC 8941): ${e instanceof Error ? e.message : String(e)}`,
     );
@@ -125,10 +132,9 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
   const sigs = readDictionary(input.request, 'signature');
   if (sigInput === null || sigs === null) {
     findings.push(
-      problem(
-        'rfc9421.headers',
+      fail(
+        'headers',
         'ERR_HTTPSIG_NO_SIGNATURE',
-        'error',
         'No HTTP message signature',
         `The request has no ${sigInput === null ? 'Signature-Input' : 'Signature'} header: an RFC 9421 signature needs both.`,
       ),
@@ -142,10 +148,9 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
   for (const label of sigs.keys())
     if (!sigInput.has(label))
       findings.push(
-        problem(
-          'rfc9421.headers',
+        fail(
+          'headers',
           'ERR_HTTPSIG_LABEL',
-          'error',
           'Signature without Signature-Input',
           rich`Signature has a label ${label} that Signature-Input does not: it cannot be checked.`,
         ),
@@ -155,20 +160,18 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
     results.push(await verifyLabel(input, label, member, sigs.get(label)));
   if (sigInput.size > MAX_SIGNATURES)
     findings.push(
-      problem(
-        'rfc9421.headers',
+      fail(
+        'headers',
         'ERR_HTTPSIG_LABEL',
-        'error',
         'Too many signatures',
         `Signature-Input has ${sigInput.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
       ),
     );
   if (fieldLines(input.request, 'content-digest').length > 0 && !results.some((r) => coversDigest(r)))
     findings.push(
-      problem(
-        'rfc9421.content-digest',
+      warn(
+        'content-digest',
         'ERR_HTTPSIG_DIGEST_NOT_COVERED',
-        'warning',
         'Content-Digest not signed',
         'The request sends Content-Digest, but no signature covers it: anyone on the way could change the body and its digest together.',
       ),
@@ -209,10 +212,9 @@ function readParams(params: Parameters, findings: Finding[]): SignatureParams {
       want[key] === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string';
     if (!good) {
       findings.push(
-        problem(
-          'rfc9421.params',
+        fail(
+          'params',
           'ERR_HTTPSIG_PARAM',
-          'error',
           'A parameter has the wrong type',
           rich`The parameter ${k} must be ${want[key] === 'integer' ? 'an integer' : 'a string'}.`,
         ),
@@ -242,10 +244,9 @@ async function verifyLabel(
   };
   if (!Array.isArray(member[0])) {
     findings.push(
-      problem(
-        'rfc9421.input',
+      fail(
+        'input',
         'ERR_HTTPSIG_MALFORMED',
-        'error',
         'Signature-Input member is not a list',
         rich`Signature-Input ${label} must be an inner list of components, e.g. ("@method" "@path").`,
       ),
@@ -258,9 +259,7 @@ async function verifyLabel(
   const built = buildBase(input.request, covered, params);
   if (!built.ok) {
     result.signatureBase = built.lines.map((l) => `${l.id}: ${l.value}`);
-    findings.push(
-      problem('rfc9421.base', built.code, 'error', 'Signature base cannot be built', built.parts),
-    );
+    findings.push(fail('base', built.code, 'Signature base cannot be built', built.parts));
     return result;
   }
   result.base = built.base;
@@ -292,17 +291,15 @@ function signatureBytes(
   const signature = sigMember?.[0];
   if (signature instanceof ArrayBuffer) return new Uint8Array(signature);
   return sigMember === undefined
-    ? problem(
-        'rfc9421.signature',
+    ? fail(
+        'signature',
         'ERR_HTTPSIG_LABEL',
-        'error',
         'No signature for this label',
         rich`Signature has no member ${label}.`,
       )
-    : problem(
-        'rfc9421.signature',
+    : fail(
+        'signature',
         'ERR_HTTPSIG_MALFORMED',
-        'error',
         'Signature is not a byte sequence',
         rich`Signature ${label} must be a byte sequence, :base64:.`,
       );
@@ -344,10 +341,9 @@ async function checkSignature(
       );
   } else if (candidates.length > 0) {
     findings.push(
-      problem(
-        'rfc9421.signature',
+      fail(
+        'signature',
         'ERR_HTTPSIG_SIGNATURE',
-        'error',
         'Signature does not verify',
         rich`The signature does not verify over this base with any of ${candidates.length} key and algorithm pairs tried.`,
       ),
@@ -375,10 +371,9 @@ export function selectKeys(
   const alg = params.alg;
   if (alg !== undefined && !isHttpSigAlg(alg)) {
     findings.push(
-      problem(
-        'rfc9421.alg',
+      fail(
+        'alg',
         'ERR_HTTPSIG_ALG_UNKNOWN',
-        'error',
         'Unknown algorithm',
         rich`alg is ${alg}, which is not an algorithm of RFC 9421 §3.3 that keybench checks.`,
       ),
@@ -395,17 +390,15 @@ export function selectKeys(
   if (pairs.length === 0) {
     findings.push(
       trusted.length > 0 && alg
-        ? problem(
-            'rfc9421.key',
+        ? fail(
+            'key',
             'ERR_HTTPSIG_ALG_KEY_MISMATCH',
-            'error',
             'No key fits the algorithm',
             rich`alg is ${alg}, which needs ${keyNeeded(alg)}; none of your ${trusted.length} trusted keys is one.`,
           )
-        : problem(
-            'rfc9421.key',
+        : fail(
+            'key',
             'ERR_HTTPSIG_NO_KEY',
-            'error',
             'No key to verify with',
             "There is no key you trust to verify with. Paste the signer's public key (or the shared secret), or store it as a trusted key. A keyid in the request never brings a key.",
           ),
@@ -474,10 +467,9 @@ function timeFindings(
   const ms = [p.created, p.expires].some((t) => t !== undefined && t > 1e11);
   if (ms) {
     out.push(
-      problem(
-        'rfc9421.created',
+      fail(
+        'created',
         'ERR_HTTPSIG_CREATED_MS',
-        'error',
         'Timestamp in milliseconds',
         `created or expires is ${p.created ?? p.expires}, a time in milliseconds: RFC 9421 uses seconds, so a server reads a date thousands of years away.`,
       ),
@@ -493,30 +485,27 @@ function timeFindings(
   }
   if (p.created === undefined)
     out.push(
-      problem(
-        'rfc9421.created',
+      warn(
+        'created',
         'ERR_HTTPSIG_NO_CREATED',
-        'warning',
         'No created time',
         'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
       ),
     );
   else if (p.created > now + skewSeconds)
     out.push(
-      problem(
-        'rfc9421.created',
+      fail(
+        'created',
         'ERR_HTTPSIG_CREATED_FUTURE',
-        'error',
         'created is in the future',
         `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
       ),
     );
   else if (now - p.created > MAX_CREATED_AGE_SECONDS)
     out.push(
-      problem(
-        'rfc9421.created',
+      warn(
+        'created',
         'ERR_HTTPSIG_CREATED_OLD',
-        'warning',
         'Signature is old',
         `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
       ),
@@ -525,20 +514,18 @@ function timeFindings(
   if (p.expires !== undefined) {
     if (p.created !== undefined && p.expires <= p.created)
       out.push(
-        problem(
-          'rfc9421.expires',
+        fail(
+          'expires',
           'ERR_HTTPSIG_PARAM',
-          'error',
           'expires before created',
           'expires is not after created: the signature was never valid.',
         ),
       );
     else if (p.expires < now) {
       out.push(
-        problem(
-          'rfc9421.expires',
+        fail(
+          'expires',
           'ERR_HTTPSIG_EXPIRED',
-          'error',
           'Signature expired',
           `The signature expired ${Math.round(now - p.expires)} s ago.`,
         ),
@@ -562,10 +549,9 @@ function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[
   const out: Finding[] = [];
   if (covered.length === 0)
     out.push(
-      problem(
-        'rfc9421.coverage',
+      warn(
+        'coverage',
         'ERR_HTTPSIG_EMPTY_COVERAGE',
-        'warning',
         'Covers nothing of the request',
         'The signature covers no component: it could be moved onto any other request (RFC 9421 §7.2.1).',
       ),
@@ -579,20 +565,18 @@ function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[
   ].filter(Boolean);
   if (covered.length > 0 && missing.length > 0)
     out.push(
-      problem(
-        'rfc9421.coverage-target',
+      warn(
+        'coverage-target',
         'ERR_HTTPSIG_TARGET_NOT_COVERED',
-        'warning',
         'Does not say which request',
         `The signature does not cover ${missing.join(', ')}: anyone who sees this request can send the same signature with another ${missing.length === 1 ? 'value there' : 'request target'}, and it still verifies (RFC 9421 §7.2.1). Cover @method, @authority and @path (or @target-uri) unless the API says otherwise.`,
       ),
     );
   if (req.body !== '' && !covered.some((c) => c[0] === 'content-digest'))
     out.push(
-      problem(
-        'rfc9421.coverage',
+      warn(
+        'coverage',
         'ERR_HTTPSIG_BODY_NOT_COVERED',
-        'warning',
         'Body not signed',
         'The request has a body but the signature does not cover Content-Digest: the body could be changed without breaking the signature.',
       ),
@@ -624,7 +608,5 @@ async function digestFindings(req: RequestParts, diagnoses: Diagnosis[]): Promis
       sent: req.body,
       confirmed: true,
     });
-  return [
-    problem('rfc9421.content-digest', check.code, 'error', 'Content-Digest does not match', check.message),
-  ];
+  return [fail('content-digest', check.code, 'Content-Digest does not match', check.message)];
 }
