@@ -13,7 +13,7 @@ import { problem } from '../../trust/finding';
 import { defineRequestCheck } from '../engine/types';
 import { baseParts } from './base';
 import { fieldLines, recognise } from './components';
-import { verifyRequest, type SignatureResult } from './verify';
+import { unjudged, verifyRequest, type SignatureResult } from './verify';
 
 /** The headline the checks suggest; the rule replaces it when it refuses. */
 function headline(r: SignatureResult, findings: readonly Finding[]): Rich {
@@ -91,15 +91,7 @@ export default defineRequestCheck({
     v.findings.push(...repeatedFields(request));
     if (v.results.length > 0) return v.results.map((r) => resultOf(request, r, v.findings));
     // Nothing to judge per label (the headers cannot be read): one result for the message.
-    const none: SignatureResult = {
-      label: '',
-      signatureBase: [],
-      params: {},
-      signatureHolds: false,
-      findings: [],
-      diagnoses: [],
-    };
-    const { label: _label, ...result } = resultOf(request, none, v.findings);
+    const { label: _label, ...result } = resultOf(request, unjudged(''), v.findings);
     void _label;
     return result;
   },

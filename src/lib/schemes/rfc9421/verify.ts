@@ -28,15 +28,20 @@ export interface VerifyInput {
   skewSeconds?: number;
 }
 
+/** The signature parameters of §2.3, each with its type. */
+const PARAM_TYPES = {
+  created: 'integer',
+  expires: 'integer',
+  nonce: 'string',
+  alg: 'string',
+  keyid: 'string',
+  tag: 'string',
+} as const;
+
 /** The signature parameters of §2.3 that keybench reads. */
-export interface SignatureParams {
-  created?: number;
-  expires?: number;
-  nonce?: string;
-  alg?: string;
-  keyid?: string;
-  tag?: string;
-}
+export type SignatureParams = {
+  -readonly [K in keyof typeof PARAM_TYPES]?: (typeof PARAM_TYPES)[K] extends 'integer' ? number : string;
+};
 
 /** One signature of the message, judged. */
 export interface SignatureResult {
@@ -52,6 +57,11 @@ export interface SignatureResult {
   verifyingKey?: VerificationKey;
   findings: Finding[];
   diagnoses: Diagnosis[];
+}
+
+/** A signature not judged (yet): no base, no key, no diagnosis. */
+export function unjudged(label: string, findings: Finding[] = []): SignatureResult {
+  return { label, signatureBase: [], params: {}, signatureHolds: false, findings, diagnoses: [] };
 }
 
 /** Every signature of the message, and what concerns the message as a whole. */
@@ -185,17 +195,10 @@ function coversDigest(r: SignatureResult): boolean {
 
 /** The §2.3 parameters, type-checked. */
 function readParams(params: Parameters, findings: Finding[]): SignatureParams {
-  const out: SignatureParams = {};
-  const want: Record<keyof SignatureParams, 'integer' | 'string'> = {
-    created: 'integer',
-    expires: 'integer',
-    nonce: 'string',
-    alg: 'string',
-    keyid: 'string',
-    tag: 'string',
-  };
+  const out: Record<string, unknown> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(want, k)) {
+    const want = Object.hasOwn(PARAM_TYPES, k) ? PARAM_TYPES[k as keyof SignatureParams] : undefined;
+    if (want === undefined)
       findings.push(
         problem(
           'rfc9421.params',
@@ -205,25 +208,19 @@ function readParams(params: Parameters, findings: Finding[]): SignatureParams {
           rich`The parameter ${k} is not one of RFC 9421 §2.3; it is signed, but keybench does not check it.`,
         ),
       );
-      continue;
-    }
-    const key = k as keyof SignatureParams;
-    const good =
-      want[key] === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string';
-    if (!good) {
+    else if (want === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string')
+      out[k] = v;
+    else
       findings.push(
         fail(
           'params',
           'ERR_HTTPSIG_PARAM',
           'A parameter has the wrong type',
-          rich`The parameter ${k} must be ${want[key] === 'integer' ? 'an integer' : 'a string'}.`,
+          rich`The parameter ${k} must be ${want === 'integer' ? 'an integer' : 'a string'}.`,
         ),
       );
-      continue;
-    }
-    (out as Record<string, unknown>)[key] = v;
   }
-  return out;
+  return out as SignatureParams;
 }
 
 /** Judge one label. */
@@ -234,14 +231,7 @@ async function verifyLabel(
   sigMember: Item | [Item[], Parameters] | undefined,
 ): Promise<SignatureResult> {
   const findings: Finding[] = [];
-  const result: SignatureResult = {
-    label,
-    signatureBase: [],
-    params: {},
-    signatureHolds: false,
-    findings,
-    diagnoses: [],
-  };
+  const result = unjudged(label, findings);
   if (!Array.isArray(member[0])) {
     findings.push(
       fail(
@@ -455,6 +445,11 @@ function age(seconds: number): string {
   return `${Math.round(seconds / 86_400)} days`;
 }
 
+/** A diagnosis read off the request, not confirmed by a signature. */
+function unconfirmed(code: ErrorCode, title: string, explanation: string, remedy: string): Diagnosis {
+  return { code, title, explanation: [explanation], remedy, confirmed: false };
+}
+
 /** created and expires against the clock. */
 function timeFindings(
   p: SignatureParams,
@@ -474,13 +469,14 @@ function timeFindings(
         `created or expires is ${p.created ?? p.expires}, a time in milliseconds: RFC 9421 uses seconds, so a server reads a date thousands of years away.`,
       ),
     );
-    diagnoses.push({
-      code: 'ERR_HTTPSIG_CREATED_MS',
-      title: 'created or expires in milliseconds',
-      explanation: ['The timestamps are in milliseconds (Date.now()); RFC 9421 §2.3 wants whole seconds.'],
-      remedy: 'Use Math.floor(Date.now() / 1000).',
-      confirmed: false,
-    });
+    diagnoses.push(
+      unconfirmed(
+        'ERR_HTTPSIG_CREATED_MS',
+        'created or expires in milliseconds',
+        'The timestamps are in milliseconds (Date.now()); RFC 9421 §2.3 wants whole seconds.',
+        'Use Math.floor(Date.now() / 1000).',
+      ),
+    );
     return out;
   }
   if (p.created === undefined)
@@ -530,15 +526,14 @@ function timeFindings(
           `The signature expired ${Math.round(now - p.expires)} s ago.`,
         ),
       );
-      diagnoses.push({
-        code: 'ERR_HTTPSIG_EXPIRED',
-        title: 'Signature expired',
-        explanation: [
+      diagnoses.push(
+        unconfirmed(
+          'ERR_HTTPSIG_EXPIRED',
+          'Signature expired',
           'The expires parameter is in the past: a server refuses the request even though the signature itself may hold.',
-        ],
-        remedy: 'Sign the request again just before sending it, with expires a few minutes ahead.',
-        confirmed: false,
-      });
+          'Sign the request again just before sending it, with expires a few minutes ahead.',
+        ),
+      );
     } else out.push(ok('rfc9421.expires', 'expires', `Expires in ${Math.round(p.expires - now)} s.`));
   }
   return out;
