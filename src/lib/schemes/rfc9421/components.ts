@@ -310,7 +310,8 @@ export function componentValue(req: RequestParts, id: Item): ComponentValue {
   const [name, params] = id;
   if (typeof name !== 'string')
     return bad(rich`A component identifier must be a string, not ${String(name)}.`);
-  const bad = parameterProblem(name, params);
-  if (bad) return bad;
-  return name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params);
+  return (
+    parameterProblem(name, params) ??
+    (name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params))
+  );
 }
