@@ -89,8 +89,3 @@ export function baseParts(base: SignatureBase): SignedPart[] {
     { label: '"@signature-params"', text: base.params },
   ];
 }
-
-/** The base as display lines (each line as signed, the `@signature-params` line last). */
-export function baseLines(base: SignatureBase): string[] {
-  return base.text.split('\n');
-}

@@ -3,6 +3,7 @@
  * fields are data (fields.ts), `sign` turns the values into a request and calls signRequest.
  */
 import { KeybenchError } from '../../errors';
+import { HTTP_TOKEN } from '../../request/text';
 import { defineForm, type FieldValue, type FormValues, type SignerKey } from '../engine/types';
 import { algorithmForCryptoKey, isHttpSigAlg, type HttpSigAlg } from './algorithms';
 import type { DigestAlg } from './digest';
@@ -31,7 +32,7 @@ export function headerLines(textValue: string): [string, string][] {
     if (!line.trim()) continue;
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).trim();
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    if (colon <= 0 || !HTTP_TOKEN.test(name))
       throw new KeybenchError(
         'ERR_HTTPSIG_SIGN_INPUT',
         `Headers, line ${i + 1}: write one "Name: value" a line (got "${line.slice(0, 40)}").`,

@@ -38,12 +38,12 @@ function alt(part: string, signed: string, sent: string, text: string, variant?:
   return { part, signed, sent, bytes: encoder.encode(text), ...(variant ? { variant } : {}) };
 }
 
-/** The base with line `i` (a component line) replaced by `line`, or removed when `line` is null. */
-function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'value'> | null): string {
-  const lines: Pick<BaseLine, 'id' | 'value'>[] = base.lines.slice();
-  if (line) lines[i] = line;
-  else lines.splice(i, 1);
-  return baseText(lines, base.params);
+/** The base with line `i` (a component line) replaced by `line`. */
+function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'value'>): string {
+  return baseText(
+    base.lines.map((l, j) => (j === i ? line : l)),
+    base.params,
+  );
 }
 
 /** Alternatives that change the value of each line whose component name matches, made one at a time. */
@@ -272,16 +272,10 @@ export const MISTAKES: readonly Mistake[] = [
       'created and expires are UNIX times in whole seconds (RFC 9421 §2.3). The signer used milliseconds (JavaScript Date.now()) in one place and seconds in another.',
     remedy:
       'Use Math.floor(Date.now() / 1000) for created and expires, in the base and in Signature-Input alike.',
-    alternatives: (ctx) => [
-      ...paramsAlternative(
-        ctx,
-        scaledParams(ctx, (n) => n * 1000),
+    alternatives: (ctx) =>
+      [(n: number) => n * 1000, (n: number) => n / 1000].flatMap((f) =>
+        paramsAlternative(ctx, scaledParams(ctx, f)),
       ),
-      ...paramsAlternative(
-        ctx,
-        scaledParams(ctx, (n) => n / 1000),
-      ),
-    ],
   },
   {
     id: 'base-format',

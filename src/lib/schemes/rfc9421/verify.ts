@@ -12,7 +12,7 @@ import { ok, problem, type Finding } from '../../trust/finding';
 import type { Diagnosis } from '../../request/types';
 import { rich, type Rich } from '../../rich';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded, type HttpSigAlg } from './algorithms';
-import { buildBase, baseLines, type SignatureBase } from './base';
+import { buildBase, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { checkContentDigest, digestOtherBytes } from './digest';
 import { diagnose, tryKeys, type Candidate } from './diagnose';
@@ -71,15 +71,12 @@ export interface Rfc9421Verification {
 }
 
 /**
- * A dictionary (RFC 9651 §4.2.2) parsed by structured-headers, with the first key given twice:
- * structured-headers keeps the last, other parsers the first. Once the text parses as a dictionary,
- * a comma outside a quoted string can only separate two members, so the members' keys are the
- * text after each such comma, up to the first character a key cannot hold.
- * @throws Error when the text is not a dictionary.
+ * The members of a dictionary's text (RFC 9651 §4.2.2) as written, trimmed: once the text parses as
+ * a dictionary, a comma outside a quoted string can only separate two members.
  */
-export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
-  const dictionary = parseDictionary(text);
-  const starts = [0];
+function memberTexts(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -87,12 +84,27 @@ export function parseDictionaryOnce(text: string): { dictionary: Dictionary; rep
       if (c === '\\') i++;
       else if (c === '"') quoted = false;
     } else if (c === '"') quoted = true;
-    else if (c === ',') starts.push(i + 1);
+    else if (c === ',') {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
   }
-  if (starts.length === dictionary.size) return { dictionary };
+  out.push(text.slice(start).trim());
+  return out;
+}
+
+/**
+ * A dictionary parsed by structured-headers, with the first key given twice: structured-headers
+ * keeps the last, other parsers the first.
+ * @throws Error when the text is not a dictionary.
+ */
+export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
+  const dictionary = parseDictionary(text);
+  const members = memberTexts(text);
+  if (members.length === dictionary.size) return { dictionary };
   const seen = new Set<string>();
-  for (const start of starts) {
-    const key = /^[ \t]*([a-z*][a-z0-9_.*-]*)/.exec(text.slice(start, start + 300))?.[1] ?? '';
+  for (const m of members) {
+    const key = /^[a-z*][a-z0-9_.*-]*/.exec(m.slice(0, 300))?.[0] ?? '';
     if (seen.has(key)) return { dictionary, repeated: key };
     seen.add(key);
   }
@@ -177,7 +189,10 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
         `Signature-Input has ${sigInput.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
       ),
     );
-  if (fieldLines(input.request, 'content-digest').length > 0 && !results.some((r) => coversDigest(r)))
+  if (
+    fieldLines(input.request, 'content-digest').length > 0 &&
+    !results.some((r) => r.base?.lines.some((l) => l.name === 'content-digest'))
+  )
     findings.push(
       warn(
         'content-digest',
@@ -187,10 +202,6 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
       ),
     );
   return { findings, results };
-}
-
-function coversDigest(r: SignatureResult): boolean {
-  return r.base?.lines.some((l) => l.name === 'content-digest') ?? false;
 }
 
 /** The §2.3 parameters, type-checked. */
@@ -253,7 +264,7 @@ async function verifyLabel(
     return result;
   }
   result.base = built.base;
-  result.signatureBase = baseLines(built.base);
+  result.signatureBase = built.base.text.split('\n');
   const sig = signatureBytes(label, sigMember);
   if (!(sig instanceof Uint8Array)) {
     findings.push(sig);
@@ -422,13 +433,8 @@ export function selectKeys(
 
 /** The text of one Signature-Input member as sent (for serialisation mistakes), if it can be found. */
 function rawMember(req: RequestParts, label: string): string | undefined {
-  for (const line of fieldLines(req, 'signature-input')) {
-    for (const part of line.split(/,(?=\s*[a-z*][a-z0-9_.*-]*=)/)) {
-      const t = part.trim();
-      if (t.startsWith(`${label}=`)) return t.slice(label.length + 1);
-    }
-  }
-  return undefined;
+  const members = memberTexts(fieldLines(req, 'signature-input').join(', '));
+  return members.find((m) => m.startsWith(`${label}=`))?.slice(label.length + 1);
 }
 
 /**
