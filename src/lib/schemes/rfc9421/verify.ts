@@ -382,11 +382,9 @@ export function selectKeys(
     return [];
   }
   let pairs: Candidate[] = trusted.flatMap((key) =>
-    alg
-      ? algorithmsForKey(key).includes(alg)
-        ? [{ key, alg }]
-        : []
-      : algorithmsForKey(key).map((a) => ({ key, alg: a })),
+    algorithmsForKey(key)
+      .filter((a) => alg === undefined || a === alg)
+      .map((a) => ({ key, alg: a })),
   );
   if (pairs.length === 0) {
     findings.push(
