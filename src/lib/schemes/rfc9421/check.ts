@@ -4,22 +4,20 @@
  * becomes one SchemeResult with its signature base part by part; the one rule decides "verified".
  * `keyid` only selects among the keys the engine passes (the user's trusted keys): it never brings one.
  */
-import type { Finding } from '../../trust/finding';
 import type { ParsedRequest } from '../../request/types';
 import { ours, rich, u, type Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
 import { parseDictionary } from 'structured-headers';
-import { problem } from '../../trust/finding';
+import { problem, type Finding } from '../../trust/finding';
 import { defineRequestCheck } from '../engine/types';
 import { baseParts } from './base';
 import { fieldLines, recognise } from './components';
 import { unjudged, verifyRequest, type SignatureResult } from './verify';
 
 /** The headline the checks suggest; the rule replaces it when it refuses. */
-function headline(r: SignatureResult, findings: readonly Finding[]): Rich {
+function headline(r: SignatureResult, first: Finding | undefined): Rich {
   if (r.signatureHolds && r.verifyingKey)
     return ['Signature verified with ', u(r.verifyingKey.label), ` (${r.alg ?? 'its algorithm'}).`];
-  const first = findings.find((f) => f.severity === 'error');
   return first ? ['Not verified: ', u(first.label), '. ', ...first.parts] : ['Not verified.'];
 }
 
@@ -35,7 +33,7 @@ function resultOf(req: ParsedRequest, r: SignatureResult, message: readonly Find
     diagnoses: r.diagnoses,
     signInput: { method: req.method, url: req.url, body: req.body },
     ...(r.signatureHolds && r.verifyingKey ? { signedBy: r.verifyingKey } : {}),
-    parts: headline(r, findings),
+    parts: headline(r, firstError),
     fallback: 'ERR_HTTPSIG_SIGNATURE',
     ...(firstError && firstError.code !== 'OK' ? { failCode: firstError.code } : {}),
   };

@@ -8,8 +8,6 @@ import type { ErrorCode } from '../../errors';
 /** The digest algorithms of RFC 9530 that keybench computes. */
 export type DigestAlg = 'sha-256' | 'sha-512';
 
-const HASH: Record<DigestAlg, string> = { 'sha-256': 'SHA-256', 'sha-512': 'SHA-512' };
-
 function bytesOf(body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   return typeof body === 'string' ? new TextEncoder().encode(body) : body;
 }
@@ -19,7 +17,7 @@ export async function digestOf(
   alg: DigestAlg,
   body: string | Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest(HASH[alg], bytesOf(body)));
+  return new Uint8Array(await crypto.subtle.digest(alg.toUpperCase(), bytesOf(body)));
 }
 
 /** The Content-Digest field value for a body, e.g. `sha-512=:…:`. */
