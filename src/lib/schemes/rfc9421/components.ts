@@ -289,8 +289,8 @@ export function fieldValue(req: RequestParts, name: string, params: Parameters):
   const combined = lines.join(', ');
   const key = params.get('key');
   try {
-    if (key !== undefined) {
-      if (typeof key !== 'string') return bad(rich`${name};key needs a string key.`);
+    // parameterProblem let only a string key through.
+    if (typeof key === 'string') {
       const member = dictionaryMember(combined, key);
       if (member === undefined)
         return fail('ERR_HTTPSIG_MISSING_COMPONENT', rich`The ${name} dictionary has no member ${key}.`);

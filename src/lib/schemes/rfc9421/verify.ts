@@ -483,34 +483,30 @@ function timeFindings(
     );
     return out;
   }
-  if (p.created === undefined)
-    out.push(
-      warn(
-        'created',
-        'ERR_HTTPSIG_NO_CREATED',
-        'No created time',
-        'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
-      ),
-    );
-  else if (p.created > now + skewSeconds)
-    out.push(
-      fail(
-        'created',
-        'ERR_HTTPSIG_CREATED_FUTURE',
-        'created is in the future',
-        `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
-      ),
-    );
-  else if (now - p.created > MAX_CREATED_AGE_SECONDS)
-    out.push(
-      warn(
-        'created',
-        'ERR_HTTPSIG_CREATED_OLD',
-        'Signature is old',
-        `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
-      ),
-    );
-  else out.push(ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`));
+  out.push(
+    p.created === undefined
+      ? warn(
+          'created',
+          'ERR_HTTPSIG_NO_CREATED',
+          'No created time',
+          'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
+        )
+      : p.created > now + skewSeconds
+        ? fail(
+            'created',
+            'ERR_HTTPSIG_CREATED_FUTURE',
+            'created is in the future',
+            `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
+          )
+        : now - p.created > MAX_CREATED_AGE_SECONDS
+          ? warn(
+              'created',
+              'ERR_HTTPSIG_CREATED_OLD',
+              'Signature is old',
+              `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
+            )
+          : ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`),
+  );
   if (p.expires !== undefined) {
     if (p.created !== undefined && p.expires <= p.created)
       out.push(
