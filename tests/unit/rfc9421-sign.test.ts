@@ -13,7 +13,7 @@ import { base64ToBytes, bytesToBase64 } from '../../src/lib/encoding/base64url';
 import { parseKeyText } from '../../src/lib/keys/parse';
 import check from '../../src/lib/schemes/rfc9421/check';
 import { recognise } from '../../src/lib/schemes/rfc9421/components';
-import { FIELDS } from '../../src/lib/schemes/rfc9421/fields';
+import form from '../../src/lib/schemes/rfc9421/form';
 import meta from '../../src/lib/schemes/rfc9421/meta';
 import { MISTAKES } from '../../src/lib/schemes/rfc9421/mistakes';
 import { signRequest, type SignInput } from '../../src/lib/schemes/rfc9421/sign';
@@ -247,8 +247,8 @@ describe('the scheme object', () => {
     expect(meta.id).toBe('rfc9421');
     expect(check.id).toBe('rfc9421');
     expect(meta.name).toBe('HTTP Message Signatures (RFC 9421)');
-    expect(FIELDS.map((f) => f.label)).toEqual(expect.arrayContaining(['Method', 'URL', 'Body']));
-    for (const f of FIELDS) expect(f.help.length).toBeGreaterThan(10);
+    expect(form.fields.map((f) => f.label)).toEqual(expect.arrayContaining(['Method', 'URL', 'Body']));
+    for (const f of form.fields) expect(f.help.length).toBeGreaterThan(10);
     expect(MISTAKES.length).toBeGreaterThanOrEqual(10);
   });
 
