@@ -167,21 +167,12 @@ export const MISTAKES: readonly Mistake[] = [
         ctx,
         (l) => l.name === '@query' || l.name === '@query-param',
         (l) => {
-          if (l.name === '@query') {
-            const q = l.value.slice(1);
-            return [
-              q,
-              safeDecode(q) !== undefined ? `?${safeDecode(q)}` : undefined,
-              `?${q.replace(/%20/g, '+')}`,
-            ];
-          }
-          const decoded = safeDecode(l.value);
-          return [
-            decoded,
-            decoded === undefined ? undefined : formEncode(decoded).replace(/%20/g, '+'),
-            decoded === undefined ? undefined : encodeURIComponent(decoded),
-            ...rawQueryValues(ctx.request.url, l.id),
-          ];
+          const q = l.value.slice(1);
+          const d = safeDecode(l.name === '@query' ? q : l.value);
+          if (l.name === '@query')
+            return [q, d === undefined ? undefined : `?${d}`, `?${q.replace(/%20/g, '+')}`];
+          const forms = d === undefined ? [] : [d, formEncode(d).replace(/%20/g, '+'), encodeURIComponent(d)];
+          return [...forms, ...rawQueryValues(ctx.request.url, l.id)];
         },
       ),
   },
