@@ -5,24 +5,18 @@
 import { byRfc9421, type Algorithm } from '../../crypto/algorithms';
 import type { VerificationKey } from '../../jwt/verify';
 
-/** The algorithm names of the HTTP Signature Algorithms registry that keybench handles. */
-export type HttpSigAlg =
-  | 'rsa-pss-sha512'
-  | 'rsa-v1_5-sha256'
-  | 'hmac-sha256'
-  | 'ecdsa-p256-sha256'
-  | 'ecdsa-p384-sha384'
-  | 'ed25519';
-
-// Most likely first for an RSA key: PSS, then v1.5 (algorithmsForKey keeps this order).
-const NAMES: readonly HttpSigAlg[] = [
+/** The §3.3 names keybench handles; for an RSA key PSS first, then v1.5 (algorithmsForKey keeps this order). */
+export const NAMES = [
   'rsa-pss-sha512',
   'rsa-v1_5-sha256',
-  'hmac-sha256',
   'ecdsa-p256-sha256',
   'ecdsa-p384-sha384',
   'ed25519',
-];
+  'hmac-sha256',
+] as const;
+
+/** The algorithm names of the HTTP Signature Algorithms registry that keybench handles. */
+export type HttpSigAlg = (typeof NAMES)[number];
 
 /** The §3.3 table: each name's entry of the one table. */
 export const ALGORITHMS = Object.fromEntries(NAMES.map((n) => [n, byRfc9421(n)!])) as Readonly<

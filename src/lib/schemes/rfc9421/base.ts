@@ -6,6 +6,7 @@
 import { serializeInnerList, serializeItem, type Item, type Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
 import { rich, type Rich } from '../../rich';
+import type { SignedPart } from '../../trust/finding';
 import { componentValue, type RequestParts } from './components';
 
 /** One line of the signature base: the serialised component identifier and its value. */
@@ -31,57 +32,40 @@ export interface SignatureBase {
 export type BaseResult =
   { ok: true; base: SignatureBase } | { ok: false; code: ErrorCode; parts: Rich; lines: BaseLine[] };
 
-/** The `@signature-params` value (§2.3): the covered components and parameters, serialised as an inner list. */
-export function signatureParamsValue(covered: readonly Item[], params: Parameters): string {
-  return serializeInnerList([[...covered], params]);
-}
-
 /** The text of a base from its lines and its `@signature-params` value. */
 export function baseText(lines: readonly Pick<BaseLine, 'id' | 'value'>[], params: string): string {
   return [...lines.map((l) => `${l.id}: ${l.value}`), `"@signature-params": ${params}`].join('\n');
 }
 
-/**
- * The signature base of a request for the given covered components and parameters (§2.5).
- * `paramsText` overrides the `@signature-params` value (used by diagnoses; a verifier uses the
- * canonical serialisation).
- */
-export function buildBase(
-  req: RequestParts,
-  covered: readonly Item[],
-  params: Parameters,
-  paramsText?: string,
-): BaseResult {
+/** The signature base of a request for the given covered components and parameters (§2.5). */
+export function buildBase(req: RequestParts, covered: readonly Item[], params: Parameters): BaseResult {
   const lines: BaseLine[] = [];
   const seen = new Set<string>();
+  const stop = (code: ErrorCode, parts: Rich): BaseResult => ({ ok: false, code, parts, lines });
   for (const item of covered) {
     const id = serializeItem(item);
-    if (seen.has(id))
-      return {
-        ok: false,
-        code: 'ERR_HTTPSIG_DUPLICATE_COMPONENT',
-        parts: rich`${id} is covered twice.`,
-        lines,
-      };
+    if (seen.has(id)) return stop('ERR_HTTPSIG_DUPLICATE_COMPONENT', rich`${id} is covered twice.`);
     seen.add(id);
     const v = componentValue(req, item);
-    if (!v.ok) return { ok: false, code: v.code, parts: v.parts, lines };
+    if (!v.ok) return stop(v.code, v.parts);
     for (const value of v.values) {
       if (/[\r\n]/.test(value))
-        return {
-          ok: false,
-          code: 'ERR_HTTPSIG_COMPONENT',
-          parts: rich`The value of ${id} holds a line break, which no signature base may contain.`,
-          lines,
-        };
+        return stop(
+          'ERR_HTTPSIG_COMPONENT',
+          rich`The value of ${id} holds a line break, which no signature base may contain.`,
+        );
       lines.push({ id, name: String(item[0]), value });
     }
   }
-  const p = paramsText ?? signatureParamsValue(covered, params);
+  // The `@signature-params` value (§2.3): the covered components and parameters as an inner list.
+  const p = serializeInnerList([[...covered], params]);
   return { ok: true, base: { lines, params: p, text: baseText(lines, p) } };
 }
 
-/** The base as display lines (each line as signed, the `@signature-params` line last). */
-export function baseLines(base: SignatureBase): string[] {
-  return base.text.split('\n');
+/** The signature base as parts: one per covered component line, then `@signature-params`. */
+export function baseParts(base: SignatureBase): SignedPart[] {
+  return [
+    ...base.lines.map((l) => ({ label: l.id, text: l.value })),
+    { label: '"@signature-params"', text: base.params },
+  ];
 }

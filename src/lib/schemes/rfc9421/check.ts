@@ -4,30 +4,20 @@
  * becomes one SchemeResult with its signature base part by part; the one rule decides "verified".
  * `keyid` only selects among the keys the engine passes (the user's trusted keys): it never brings one.
  */
-import type { Finding, SignedPart } from '../../trust/finding';
 import type { ParsedRequest } from '../../request/types';
 import { ours, rich, u, type Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
 import { parseDictionary } from 'structured-headers';
-import { problem } from '../../trust/finding';
+import { problem, type Finding } from '../../trust/finding';
 import { defineRequestCheck } from '../engine/types';
-import type { SignatureBase } from './base';
-import { fieldLines } from './components';
-import { verifyRequest, type SignatureResult } from './verify';
-
-/** The signature base as parts: one per covered component line, then `@signature-params`. */
-export function baseParts(base: SignatureBase): SignedPart[] {
-  return [
-    ...base.lines.map((l) => ({ label: l.id, text: l.value })),
-    { label: '"@signature-params"', text: base.params },
-  ];
-}
+import { baseParts } from './base';
+import { fieldLines, recognise } from './components';
+import { unjudged, verifyRequest, type SignatureResult } from './verify';
 
 /** The headline the checks suggest; the rule replaces it when it refuses. */
-function headline(r: SignatureResult, findings: readonly Finding[]): Rich {
+function headline(r: SignatureResult, first: Finding | undefined): Rich {
   if (r.signatureHolds && r.verifyingKey)
     return ['Signature verified with ', u(r.verifyingKey.label), ` (${r.alg ?? 'its algorithm'}).`];
-  const first = findings.find((f) => f.severity === 'error');
   return first ? ['Not verified: ', u(first.label), '. ', ...first.parts] : ['Not verified.'];
 }
 
@@ -43,7 +33,7 @@ function resultOf(req: ParsedRequest, r: SignatureResult, message: readonly Find
     diagnoses: r.diagnoses,
     signInput: { method: req.method, url: req.url, body: req.body },
     ...(r.signatureHolds && r.verifyingKey ? { signedBy: r.verifyingKey } : {}),
-    parts: headline(r, findings),
+    parts: headline(r, firstError),
     fallback: 'ERR_HTTPSIG_SIGNATURE',
     ...(firstError && firstError.code !== 'OK' ? { failCode: firstError.code } : {}),
   };
@@ -89,8 +79,7 @@ function repeatedFields(req: ParsedRequest): Finding[] {
 export default defineRequestCheck({
   id: 'rfc9421',
   // A standard's generic headers: any partner scheme's own header outranks them.
-  recognise: (req) =>
-    fieldLines(req, 'signature-input').length > 0 && fieldLines(req, 'signature').length > 0 ? 1 : 0,
+  recognise: (req) => (recognise(req) ? 1 : 0),
   // Each sent once: RFC 9421 combines repeated lines, but servers that read one line pick either.
   signedHeaders: ['signature-input', 'signature'],
   // The key box may hold a public key or an HMAC secret (hmac-sha256).
@@ -100,15 +89,7 @@ export default defineRequestCheck({
     v.findings.push(...repeatedFields(request));
     if (v.results.length > 0) return v.results.map((r) => resultOf(request, r, v.findings));
     // Nothing to judge per label (the headers cannot be read): one result for the message.
-    const none: SignatureResult = {
-      label: '',
-      signatureBase: [],
-      params: {},
-      signatureHolds: false,
-      findings: [],
-      diagnoses: [],
-    };
-    const { label: _label, ...result } = resultOf(request, none, v.findings);
+    const { label: _label, ...result } = resultOf(request, unjudged(''), v.findings);
     void _label;
     return result;
   },

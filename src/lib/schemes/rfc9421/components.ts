@@ -11,7 +11,6 @@ import {
   serializeInnerList,
   serializeItem,
   serializeList,
-  type BareItem,
   type Item,
   type Parameters,
 } from 'structured-headers';
@@ -28,32 +27,19 @@ export type RequestParts = Pick<ParsedRequest, 'method' | 'url' | 'headers' | 'b
 export type ComponentValue = { ok: true; values: string[] } | { ok: false; code: ErrorCode; parts: Rich };
 
 /** The derived components of §2.2 that a request has. */
-export const DERIVED_COMPONENTS = [
-  '@method',
-  '@target-uri',
-  '@authority',
-  '@scheme',
-  '@request-target',
-  '@path',
-  '@query',
-  '@query-param',
-] as const;
+export const DERIVED_COMPONENTS =
+  '@method @target-uri @authority @scheme @request-target @path @query @query-param'.split(' ');
 
 /** Structured-field types of fields keybench knows (RFC 8941/9651 and the fields that use them). */
 const SF_TYPES: Record<string, 'dictionary' | 'list' | 'item'> = {
-  'content-digest': 'dictionary',
-  'repr-digest': 'dictionary',
-  'want-content-digest': 'dictionary',
-  'want-repr-digest': 'dictionary',
-  'signature-input': 'dictionary',
-  signature: 'dictionary',
-  'accept-signature': 'dictionary',
-  priority: 'dictionary',
-  'cache-status': 'list',
-  'proxy-status': 'list',
-  'accept-ch': 'list',
-  'example-dict': 'dictionary',
-  'example-list': 'list',
+  ...Object.fromEntries(
+    'content-digest repr-digest want-content-digest want-repr-digest signature-input signature accept-signature priority example-dict'
+      .split(' ')
+      .map((n) => [n, 'dictionary']),
+  ),
+  ...Object.fromEntries(
+    'cache-status proxy-status accept-ch example-list'.split(' ').map((n) => [n, 'list']),
+  ),
   'example-integer': 'item',
 };
 
@@ -140,6 +126,10 @@ function fail(code: ErrorCode, parts: Rich): ComponentValue {
   return { ok: false, code, parts };
 }
 
+function bad(parts: Rich): ComponentValue {
+  return fail('ERR_HTTPSIG_COMPONENT', parts);
+}
+
 function one(value: string): ComponentValue {
   return { ok: true, values: [value] };
 }
@@ -157,30 +147,21 @@ export function parameterProblem(name: string, params: Parameters): ComponentVal
   const derived = name.startsWith('@');
   const allowed = derived ? DERIVED_PARAMS : FIELD_PARAMS;
   for (const [p, v] of params) {
-    if (!allowed.has(p))
-      return fail(
-        'ERR_HTTPSIG_COMPONENT',
-        p === 'name'
-          ? rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`
-          : rich`${name} has the parameter ;${p}, which RFC 9421 does not define for ${derived ? 'a derived component' : 'a header field'}: a verifier refuses it (§2.5).`,
-      );
-    if (p === 'req')
-      return fail(
-        'ERR_HTTPSIG_COMPONENT',
-        rich`${name};req names a component of the request a response answers: it belongs in a response's signature, never in a request's (RFC 9421 §2.4).`,
-      );
-    if (p === 'name' && name !== '@query-param')
-      return fail(
-        'ERR_HTTPSIG_COMPONENT',
-        rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`,
-      );
-    if (p === 'name' ? typeof v !== 'string' : p === 'key' ? typeof v !== 'string' : v !== true)
-      return fail(
-        'ERR_HTTPSIG_COMPONENT',
-        p === 'name' || p === 'key'
-          ? rich`${name};${p} needs a quoted string, e.g. ;${p}="value" (RFC 9421 §2.1).`
-          : rich`${name};${p} is a flag: write ;${p} alone, without a value (RFC 9421 §2.1).`,
-      );
+    const why =
+      p === 'name' && (!allowed.has(p) || name !== '@query-param')
+        ? rich`${name} has ;name, which only @query-param takes (RFC 9421 §2.2.8).`
+        : !allowed.has(p)
+          ? rich`${name} has the parameter ;${p}, which RFC 9421 does not define for ${derived ? 'a derived component' : 'a header field'}: a verifier refuses it (§2.5).`
+          : p === 'req'
+            ? rich`${name};req names a component of the request a response answers: it belongs in a response's signature, never in a request's (RFC 9421 §2.4).`
+            : p === 'name' || p === 'key'
+              ? typeof v === 'string'
+                ? null
+                : rich`${name};${p} needs a quoted string, e.g. ;${p}="value" (RFC 9421 §2.1).`
+              : v === true
+                ? null
+                : rich`${name};${p} is a flag: write ;${p} alone, without a value (RFC 9421 §2.1).`;
+    if (why) return bad(why);
   }
   return null;
 }
@@ -188,8 +169,7 @@ export function parameterProblem(name: string, params: Parameters): ComponentVal
 /** The value of a derived component (§2.2) for a request. */
 export function derivedValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
   const raw = rawUrl(req.url);
-  if (!raw)
-    return fail('ERR_HTTPSIG_COMPONENT', rich`The URL ${req.url} is not absolute, so ${name} is not known.`);
+  if (!raw) return bad(rich`The URL ${req.url} is not absolute, so ${name} is not known.`);
   switch (name) {
     case '@method':
       return one(req.method);
@@ -207,17 +187,16 @@ export function derivedValue(req: RequestParts, name: string, params: Parameters
       return one(`?${raw.query ?? ''}`);
     case '@query-param': {
       const n = params.get('name');
-      if (typeof n !== 'string')
-        return fail('ERR_HTTPSIG_COMPONENT', ['@query-param needs a name parameter (a string).']);
+      if (typeof n !== 'string') return bad(['@query-param needs a name parameter (a string).']);
       const values = queryParamValues(raw.query ?? '', n);
       if (values.length === 0)
         return fail('ERR_HTTPSIG_MISSING_COMPONENT', rich`The query has no parameter named ${n}.`);
       return { ok: true, values };
     }
     case '@status':
-      return fail('ERR_HTTPSIG_COMPONENT', ['@status belongs to a response: a request has none.']);
+      return bad(['@status belongs to a response: a request has none.']);
     default:
-      return fail('ERR_HTTPSIG_COMPONENT', rich`${name} is not a derived component of RFC 9421 §2.2.`);
+      return bad(rich`${name} is not a derived component of RFC 9421 §2.2.`);
   }
 }
 
@@ -251,6 +230,11 @@ function headerIndex(headers: readonly (readonly [string, string])[]): HeaderInd
 /** The field lines of a header, by case-insensitive name, each without surrounding whitespace. */
 export function fieldLines(req: Pick<RequestParts, 'headers'>, name: string): string[] {
   return [...(headerIndex(req.headers).lines.get(name.toLowerCase())?.values ?? [])];
+}
+
+/** Does the request carry an RFC 9421 signature (Signature-Input and Signature headers)? */
+export function recognise(req: Pick<RequestParts, 'headers'>): boolean {
+  return fieldLines(req, 'signature-input').length > 0 && fieldLines(req, 'signature').length > 0;
 }
 
 /** The name of a header as the request first writes it (any case), or undefined when it is absent. */
@@ -287,13 +271,9 @@ function dictionaryMember(value: string, key: string): string | undefined {
 /** The value of a header field component (§2.1), with its `sf`, `key` and `bs` parameters. */
 export function fieldValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
   if (name !== name.toLowerCase())
-    return fail(
-      'ERR_HTTPSIG_COMPONENT',
-      rich`The component name ${name} is not lower case, as RFC 9421 §2.1 requires.`,
-    );
+    return bad(rich`The component name ${name} is not lower case, as RFC 9421 §2.1 requires.`);
   if (params.has('tr'))
-    return fail(
-      'ERR_HTTPSIG_COMPONENT',
+    return bad(
       rich`${name};tr names a trailer field, sent after a chunked body: a pasted request has no trailers, so keybench cannot read it.`,
     );
   const lines = fieldLines(req, name);
@@ -304,17 +284,13 @@ export function fieldValue(req: RequestParts, name: string, params: Parameters):
     );
   const bs = params.has('bs');
   if (bs && (params.has('sf') || params.has('key')))
-    return fail(
-      'ERR_HTTPSIG_COMPONENT',
-      rich`${name} has ;bs together with ;sf or ;key, which RFC 9421 forbids.`,
-    );
+    return bad(rich`${name} has ;bs together with ;sf or ;key, which RFC 9421 forbids.`);
   if (bs) return one(lines.map((l) => `:${bytesToBase64(new TextEncoder().encode(l))}:`).join(', '));
   const combined = lines.join(', ');
   const key = params.get('key');
   try {
-    if (key !== undefined) {
-      if (typeof key !== 'string')
-        return fail('ERR_HTTPSIG_COMPONENT', rich`${name};key needs a string key.`);
+    // parameterProblem let only a string key through.
+    if (typeof key === 'string') {
       const member = dictionaryMember(combined, key);
       if (member === undefined)
         return fail('ERR_HTTPSIG_MISSING_COMPONENT', rich`The ${name} dictionary has no member ${key}.`);
@@ -322,8 +298,7 @@ export function fieldValue(req: RequestParts, name: string, params: Parameters):
     }
     if (params.has('sf')) return one(sfSerialise(name, combined));
   } catch (e) {
-    return fail(
-      'ERR_HTTPSIG_COMPONENT',
+    return bad(
       rich`${name} is covered as a structured field but does not parse as one: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
@@ -334,13 +309,9 @@ export function fieldValue(req: RequestParts, name: string, params: Parameters):
 export function componentValue(req: RequestParts, id: Item): ComponentValue {
   const [name, params] = id;
   if (typeof name !== 'string')
-    return fail('ERR_HTTPSIG_COMPONENT', rich`A component identifier must be a string, not ${String(name)}.`);
-  const bad = parameterProblem(name, params);
-  if (bad) return bad;
-  return name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params);
-}
-
-/** A bare item as text, for messages. */
-export function bareText(v: BareItem): string {
-  return typeof v === 'string' ? v : String(v);
+    return bad(rich`A component identifier must be a string, not ${String(name)}.`);
+  return (
+    parameterProblem(name, params) ??
+    (name.startsWith('@') ? derivedValue(req, name, params) : fieldValue(req, name, params))
+  );
 }

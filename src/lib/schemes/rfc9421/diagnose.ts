@@ -8,9 +8,8 @@ import { importVerifier, verifySignature } from '../../crypto/signature';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
 import { searchMistakes } from '../engine/search';
-import type { Alternative as EngineAlternative, Mistake as EngineMistake } from '../engine/types';
 import { ALGORITHMS, type HttpSigAlg } from './algorithms';
-import { MISTAKES, type Alternative, type MistakeContext } from './mistakes';
+import { MISTAKES, type MistakeContext } from './mistakes';
 
 /** A trusted key and an algorithm to try it with. */
 export interface Candidate {
@@ -18,11 +17,14 @@ export interface Candidate {
   alg: HttpSigAlg;
 }
 
+/** A candidate with its key imported for its algorithm. */
+type Imported = Candidate & { crypto: CryptoKey };
+
 const encoder = new TextEncoder();
 
 /** Import each candidate once; a key that does not import for an algorithm is left out. */
-async function imported(candidates: readonly Candidate[]): Promise<(Candidate & { crypto: CryptoKey })[]> {
-  const out: (Candidate & { crypto: CryptoKey })[] = [];
+async function imported(candidates: readonly Candidate[]): Promise<Imported[]> {
+  const out: Imported[] = [];
   for (const c of candidates) {
     const k = await importVerifier(c.key, ALGORITHMS[c.alg].id);
     if (k) out.push({ ...c, crypto: k });
@@ -37,10 +39,8 @@ export async function tryKeys(
   signature: Uint8Array<ArrayBuffer>,
 ): Promise<Candidate | undefined> {
   const data = encoder.encode(text);
-  for (const c of await imported(candidates)) {
-    if (await verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data))
-      return { key: c.key, alg: c.alg };
-  }
+  for (const c of await imported(candidates))
+    if (await holds(c, data, signature, undefined)) return { key: c.key, alg: c.alg };
   return undefined;
 }
 
@@ -50,49 +50,24 @@ function maxSalt(key: VerificationKey): number {
   return Math.ceil((bits - 1) / 8) - 64 - 2;
 }
 
-/** How a scheme variant (RSA-PSS salt, DER-encoded ECDSA) is passed through the engine's search. */
-function variantOf(alt: Alternative): string | undefined {
-  if (alt.saltLength !== undefined) return `salt:${alt.saltLength}`;
-  if (alt.derToRaw !== undefined) return `der:${alt.derToRaw}`;
-  return undefined;
-}
-
-/** RFC 9421's mistakes as the engine's: each alternative as the whole bytes signed, and its variant. */
-const ENGINE_MISTAKES: EngineMistake<MistakeContext, Iterable<EngineAlternative>>[] = MISTAKES.map((m) => ({
-  ...m,
-  *alternatives(ctx) {
-    for (const alt of m.alternatives(ctx)) {
-      const variant = variantOf(alt);
-      yield {
-        part: alt.part,
-        signed: alt.signed,
-        sent: alt.sent,
-        bytes: encoder.encode(alt.text ?? ctx.base.text),
-        ...(variant !== undefined ? { variant } : {}),
-      };
-    }
-  },
-}));
-
 /** Does the signature hold over `data` with this candidate, under the variant? */
 async function holds(
-  c: Candidate & { crypto: CryptoKey },
+  c: Imported,
   data: Uint8Array<ArrayBuffer>,
   signature: Uint8Array<ArrayBuffer>,
   variant: string | undefined,
 ): Promise<boolean> {
   const [kind, arg] = variant?.split(':') ?? [];
+  const id = ALGORITHMS[c.alg].id;
   if (kind === 'salt') {
     if (c.alg !== 'rsa-pss-sha512') return false;
-    const salt = arg === 'max' ? maxSalt(c.key) : Number(arg);
-    return verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data, salt);
+    return verifySignature(id, c.crypto, signature, data, arg === 'max' ? maxSalt(c.key) : Number(arg));
   }
   if (kind === 'der') {
-    if (!c.alg.startsWith('ecdsa-')) return false;
-    const raw = derToRaw(signature, Number(arg));
-    return raw !== undefined && verifySignature(ALGORITHMS[c.alg].id, c.crypto, raw, data);
+    const raw = c.alg.startsWith('ecdsa-') ? derToRaw(signature, Number(arg)) : undefined;
+    return raw !== undefined && verifySignature(id, c.crypto, raw, data);
   }
-  return verifySignature(ALGORITHMS[c.alg].id, c.crypto, signature, data);
+  return verifySignature(id, c.crypto, signature, data);
 }
 
 /**
@@ -106,13 +81,12 @@ export async function diagnose(
 ): Promise<Diagnosis[]> {
   const keys = await imported(candidates);
   return searchMistakes({
-    mistakes: ENGINE_MISTAKES,
+    mistakes: MISTAKES,
     ctx,
     candidates: keys,
     signature,
     sentText: ctx.base.text,
     fair: true,
-    verifyOver: (c, bytes, sig, variant) =>
-      holds(c as Candidate & { crypto: CryptoKey }, bytes, sig, variant),
+    verifyOver: (c, bytes, sig, variant) => holds(c as Imported, bytes, sig, variant),
   });
 }

@@ -8,8 +8,6 @@ import type { ErrorCode } from '../../errors';
 /** The digest algorithms of RFC 9530 that keybench computes. */
 export type DigestAlg = 'sha-256' | 'sha-512';
 
-const HASH: Record<DigestAlg, string> = { 'sha-256': 'SHA-256', 'sha-512': 'SHA-512' };
-
 function bytesOf(body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   return typeof body === 'string' ? new TextEncoder().encode(body) : body;
 }
@@ -19,7 +17,7 @@ export async function digestOf(
   alg: DigestAlg,
   body: string | Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest(HASH[alg], bytesOf(body)));
+  return new Uint8Array(await crypto.subtle.digest(alg.toUpperCase(), bytesOf(body)));
 }
 
 /** The Content-Digest field value for a body, e.g. `sha-512=:…:`. */
@@ -54,8 +52,16 @@ export function parseContentDigest(value: string): Map<DigestAlg, Uint8Array> | 
   return out;
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** The first declared digest that is not the digest of `body`, or null when all match. */
+async function matches(
+  parsed: Map<DigestAlg, Uint8Array>,
+  body: string | Uint8Array<ArrayBuffer>,
+): Promise<DigestAlg | null> {
+  for (const [alg, want] of parsed) {
+    const got = await digestOf(alg, body);
+    if (got.length !== want.length || got.some((x, i) => x !== want[i])) return alg;
+  }
+  return null;
 }
 
 /** Does the Content-Digest field match the body sent? Every sha-256/sha-512 member must. */
@@ -74,16 +80,14 @@ export async function checkContentDigest(
       message: 'Content-Digest has no sha-256 or sha-512 member, the only algorithms RFC 9530 calls secure.',
       algs,
     };
-  for (const [alg, want] of parsed) {
-    if (!equal(await digestOf(alg, body), want))
-      return {
-        ok: false,
-        code: 'ERR_HTTPSIG_DIGEST_MISMATCH',
-        message: `Content-Digest ${alg} is not the digest of the body sent (${bytesOf(body).length} bytes): it was computed over other bytes, or the body was changed.`,
-        algs,
-      };
-  }
-  return { ok: true, algs };
+  const alg = await matches(parsed, body);
+  if (alg === null) return { ok: true, algs };
+  return {
+    ok: false,
+    code: 'ERR_HTTPSIG_DIGEST_MISMATCH',
+    message: `Content-Digest ${alg} is not the digest of the body sent (${bytesOf(body).length} bytes): it was computed over other bytes, or the body was changed.`,
+    algs,
+  };
 }
 
 /** Bodies a signer may have digested instead of the one sent, each with a name. */
@@ -113,10 +117,6 @@ export async function digestOtherBytes(
 ): Promise<{ name: string; body: string } | null> {
   const parsed = parseContentDigest(value);
   if (typeof parsed === 'string' || parsed.size === 0) return null;
-  for (const v of bodyVariants(body)) {
-    let all = true;
-    for (const [alg, want] of parsed) if (!equal(await digestOf(alg, v.body), want)) all = false;
-    if (all) return v;
-  }
+  for (const v of bodyVariants(body)) if ((await matches(parsed, v.body)) === null) return v;
   return null;
 }

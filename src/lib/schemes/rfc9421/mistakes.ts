@@ -5,7 +5,7 @@
  * when WebCrypto confirms that the signature verifies over one of its alternatives.
  */
 import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
-import type { ErrorCode } from '../../errors';
+import type { Alternative, Mistake as EngineMistake } from '../engine/types';
 import { baseText, type BaseLine, type SignatureBase } from './base';
 import {
   fieldLines,
@@ -28,38 +28,22 @@ export interface MistakeContext {
   rawParams?: string;
 }
 
-/** One thing the signer may have signed instead. */
-export interface Alternative {
-  /** The part of the base (or signature) that differs, e.g. `"@authority"`. */
-  part: string;
-  /** What the signer signed (per this mistake) and what RFC 9421 says it had to sign. */
-  signed: string;
-  sent: string;
-  /** The whole alternative base; absent when only the signature check differs. */
-  text?: string;
-  /** RSA-PSS salt length to verify with instead of 64 ('max': the largest the key allows). */
-  saltLength?: number | 'max';
-  /** A DER-encoded ECDSA signature turned into raw r‖s of this many bytes per half. */
-  derToRaw?: number;
+/** An RFC 9421 mistake: the engine's, its alternatives made lazily over a MistakeContext. */
+export type Mistake = EngineMistake<MistakeContext, Iterable<Alternative>>;
+
+const encoder = new TextEncoder();
+
+/** An alternative whose signed bytes are the base `text` (a variant changes only the signature check). */
+function alt(part: string, signed: string, sent: string, text: string, variant?: string): Alternative {
+  return { part, signed, sent, bytes: encoder.encode(text), ...(variant ? { variant } : {}) };
 }
 
-/** A named mistake: stable code, words, and the alternatives it produces. */
-export interface Mistake {
-  id: string;
-  code: ErrorCode;
-  title: string;
-  explanation: string;
-  remedy: string;
-  /** Made lazily: the search takes a bounded number, whatever the size of the request. */
-  alternatives(ctx: MistakeContext): Iterable<Alternative>;
-}
-
-/** The base with line `i` (a component line) replaced by `line`, or removed when `line` is null. */
-function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'value'> | null): string {
-  const lines: Pick<BaseLine, 'id' | 'value'>[] = base.lines.slice();
-  if (line) lines[i] = line;
-  else lines.splice(i, 1);
-  return baseText(lines, base.params);
+/** The base with line `i` (a component line) replaced by `line`. */
+function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'value'>): string {
+  return baseText(
+    base.lines.map((l, j) => (j === i ? line : l)),
+    base.params,
+  );
 }
 
 /** Alternatives that change the value of each line whose component name matches, made one at a time. */
@@ -72,7 +56,7 @@ function* valueAlternatives(
     if (!match(l)) continue;
     for (const v of new Set(values(l))) {
       if (v === undefined || v === l.value || /[\r\n]/.test(v)) continue;
-      yield { part: l.id, signed: v, sent: l.value, text: withLine(ctx.base, i, { id: l.id, value: v }) };
+      yield alt(l.id, v, l.value, withLine(ctx.base, i, { id: l.id, value: v }));
     }
   }
 }
@@ -107,14 +91,7 @@ function scaledParams(ctx: MistakeContext, f: (n: number) => number): string | u
 
 function paramsAlternative(ctx: MistakeContext, params: string | undefined): Alternative[] {
   if (params === undefined || params === ctx.base.params) return [];
-  return [
-    {
-      part: '"@signature-params"',
-      signed: params,
-      sent: ctx.base.params,
-      text: baseText(ctx.base.lines, params),
-    },
-  ];
+  return [alt('"@signature-params"', params, ctx.base.params, baseText(ctx.base.lines, params))];
 }
 
 /** Every mistake keybench diagnoses, in the order tried. */
@@ -190,21 +167,12 @@ export const MISTAKES: readonly Mistake[] = [
         ctx,
         (l) => l.name === '@query' || l.name === '@query-param',
         (l) => {
-          if (l.name === '@query') {
-            const q = l.value.slice(1);
-            return [
-              q,
-              safeDecode(q) !== undefined ? `?${safeDecode(q)}` : undefined,
-              `?${q.replace(/%20/g, '+')}`,
-            ];
-          }
-          const decoded = safeDecode(l.value);
-          return [
-            decoded,
-            decoded === undefined ? undefined : formEncode(decoded).replace(/%20/g, '+'),
-            decoded === undefined ? undefined : encodeURIComponent(decoded),
-            ...rawQueryValues(ctx.request.url, l.id),
-          ];
+          const q = l.value.slice(1);
+          const d = safeDecode(l.name === '@query' ? q : l.value);
+          if (l.name === '@query')
+            return [q, d === undefined ? undefined : `?${d}`, `?${q.replace(/%20/g, '+')}`];
+          const forms = d === undefined ? [] : [d, formEncode(d).replace(/%20/g, '+'), encodeURIComponent(d)];
+          return [...forms, ...rawQueryValues(ctx.request.url, l.id)];
         },
       ),
   },
@@ -221,7 +189,7 @@ export const MISTAKES: readonly Mistake[] = [
         const written = writtenName(ctx.request, l.name);
         if (!written || written === l.name) continue;
         const id = l.id.replace(`"${l.name}"`, `"${written}"`);
-        yield { part: l.id, signed: id, sent: l.id, text: withLine(ctx.base, i, { id, value: l.value }) };
+        yield alt(l.id, id, l.id, withLine(ctx.base, i, { id, value: l.value }));
       }
     },
   },
@@ -254,21 +222,10 @@ export const MISTAKES: readonly Mistake[] = [
         const lines = fieldLines(ctx.request, l.name);
         if (lines.length < 2) continue;
         for (const v of [lines[0]!, lines[lines.length - 1]!, lines.join(','), lines.join(' ')])
-          if (v !== l.value)
-            yield {
-              part: l.id,
-              signed: v,
-              sent: l.value,
-              text: withLine(ctx.base, i, { id: l.id, value: v }),
-            };
+          if (v !== l.value) yield alt(l.id, v, l.value, withLine(ctx.base, i, { id: l.id, value: v }));
         const split = ctx.base.lines.slice();
         split.splice(i, 1, ...lines.map((value) => ({ ...l, value })));
-        yield {
-          part: l.id,
-          signed: lines.join(' | '),
-          sent: l.value,
-          text: baseText(split, ctx.base.params),
-        };
+        yield alt(l.id, lines.join(' | '), l.value, baseText(split, ctx.base.params));
       }
     },
   },
@@ -306,16 +263,10 @@ export const MISTAKES: readonly Mistake[] = [
       'created and expires are UNIX times in whole seconds (RFC 9421 §2.3). The signer used milliseconds (JavaScript Date.now()) in one place and seconds in another.',
     remedy:
       'Use Math.floor(Date.now() / 1000) for created and expires, in the base and in Signature-Input alike.',
-    alternatives: (ctx) => [
-      ...paramsAlternative(
-        ctx,
-        scaledParams(ctx, (n) => n * 1000),
+    alternatives: (ctx) =>
+      [(n: number) => n * 1000, (n: number) => n / 1000].flatMap((f) =>
+        paramsAlternative(ctx, scaledParams(ctx, f)),
       ),
-      ...paramsAlternative(
-        ctx,
-        scaledParams(ctx, (n) => n / 1000),
-      ),
-    ],
   },
   {
     id: 'base-format',
@@ -328,25 +279,24 @@ export const MISTAKES: readonly Mistake[] = [
     alternatives: (ctx) => {
       const t = ctx.base.text;
       const sent = 'the base as RFC 9421 §2.5 lays it out';
-      return [
-        { part: 'line endings', signed: 'CRLF between lines', sent, text: t.replace(/\n/g, '\r\n') },
-        { part: 'final newline', signed: 'a newline after the last line', sent, text: `${t}\n` },
-        {
-          part: 'separator',
-          signed: '"name":value (no space)',
-          sent,
-          text: [
-            ...ctx.base.lines.map((l) => `${l.id}:${l.value}`),
-            `"@signature-params":${ctx.base.params}`,
-          ].join('\n'),
-        },
-        {
-          part: '"@signature-params"',
-          signed: 'no @signature-params line',
-          sent,
-          text: ctx.base.lines.map((l) => `${l.id}: ${l.value}`).join('\n'),
-        },
-      ].filter((a) => a.text !== t && a.text !== '');
+      const noSpace = [
+        ...ctx.base.lines.map((l) => `${l.id}:${l.value}`),
+        `"@signature-params":${ctx.base.params}`,
+      ];
+      return (
+        [
+          ['line endings', 'CRLF between lines', t.replace(/\n/g, '\r\n')],
+          ['final newline', 'a newline after the last line', `${t}\n`],
+          ['separator', '"name":value (no space)', noSpace.join('\n')],
+          [
+            '"@signature-params"',
+            'no @signature-params line',
+            ctx.base.lines.map((l) => `${l.id}: ${l.value}`).join('\n'),
+          ],
+        ] as const
+      )
+        .filter(([, , text]) => text !== t && text !== '')
+        .map(([part, signed, text]) => alt(part, signed, sent, text));
     },
   },
   {
@@ -358,13 +308,15 @@ export const MISTAKES: readonly Mistake[] = [
     remedy:
       'Sign with saltLength 64 (Node.js: saltLength: 64 in crypto.sign options; OpenSSL: -pkeyopt rsa_pss_saltlen:64).',
     alternatives: (ctx) =>
-      [0, 32, 'max' as const].map((saltLength) => ({
-        part: 'signature',
-        signed: `salt length ${saltLength === 'max' ? 'the largest possible' : saltLength}`,
-        sent: 'salt length 64',
-        text: ctx.base.text,
-        saltLength,
-      })),
+      [0, 32, 'max'].map((salt) =>
+        alt(
+          'signature',
+          `salt length ${salt === 'max' ? 'the largest possible' : salt}`,
+          'salt length 64',
+          ctx.base.text,
+          `salt:${salt}`,
+        ),
+      ),
   },
   {
     id: 'ecdsa-der',
@@ -374,13 +326,9 @@ export const MISTAKES: readonly Mistake[] = [
       'An ECDSA signature in RFC 9421 is r and s side by side, each the size of the curve (64 bytes for P-256, 96 for P-384; §3.3.4–3.3.5). The signer sent the DER (ASN.1) encoding that OpenSSL and Java produce by default.',
     remedy: 'Convert the DER signature to raw r‖s (Node.js: dsaEncoding: "ieee-p1363").',
     alternatives: (ctx) =>
-      [32, 48].map((n) => ({
-        part: 'signature',
-        signed: 'DER-encoded ECDSA signature',
-        sent: `raw r‖s, ${2 * n} bytes`,
-        text: ctx.base.text,
-        derToRaw: n,
-      })),
+      [32, 48].map((n) =>
+        alt('signature', 'DER-encoded ECDSA signature', `raw r‖s, ${2 * n} bytes`, ctx.base.text, `der:${n}`),
+      ),
   },
 ];
 
@@ -395,9 +343,4 @@ function rawQueryValues(url: string, id: string): string[] {
     .map((pair) => pair.split('='))
     .filter(([k]) => k !== undefined && safeDecode(k) !== undefined && formEncode(safeDecode(k)!) === name)
     .map(([, ...v]) => v.join('='));
-}
-
-/** The mistake with this code. */
-export function mistakeByCode(code: ErrorCode): Mistake | undefined {
-  return MISTAKES.find((m) => m.code === code);
 }

@@ -9,19 +9,13 @@ import { curlCommand, shellQuote } from '../../partners/shell';
 import { rich } from '../../rich';
 import { importHmacSigner, signBytes } from '../../crypto/signature';
 import { algorithmForCryptoKey, ALGORITHMS, type HttpSigAlg } from './algorithms';
-import { baseLines, buildBase, type SignatureBase } from './base';
+import { buildBase, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { contentDigest, type DigestAlg } from './digest';
+import type { SignatureParams } from './verify';
 
 /** The signature parameters to put in Signature-Input (§2.3). `alg: true` writes the algorithm name. */
-export interface SignParams {
-  created?: number;
-  expires?: number;
-  nonce?: string;
-  keyid?: string;
-  tag?: string;
-  alg?: boolean;
-}
+export type SignParams = Omit<SignatureParams, 'alg'> & { alg?: boolean };
 
 /** What to sign and with what. */
 export interface SignInput {
@@ -49,8 +43,6 @@ export interface SignOutput {
   signatureInput: string;
   signature: string;
   base: SignatureBase;
-  /** The signature base, line by line. */
-  baseLines: string[];
   /** The request as it is to be sent, with the headers added. */
   request: RequestParts;
   /** A curl command sending exactly this request. */
@@ -84,19 +76,14 @@ export function parseComponentId(text: string): Item {
 
 /** The signature parameters as an sf Parameters map, in the order of the RFC's examples (created, expires, keyid, nonce, alg, tag). */
 function paramsMap(p: SignParams, alg: HttpSigAlg): Parameters {
-  const m: Parameters = new Map();
-  if (p.created !== undefined) m.set('created', p.created);
-  if (p.expires !== undefined) m.set('expires', p.expires);
-  if (p.keyid !== undefined) m.set('keyid', p.keyid);
-  if (p.nonce !== undefined) m.set('nonce', p.nonce);
-  if (p.alg) m.set('alg', alg);
-  if (p.tag !== undefined) m.set('tag', p.tag);
   for (const k of ['created', 'expires'] as const) {
     const v = p[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1e11))
       throw bad(`${k} must be a UNIX time in whole seconds (not milliseconds).`);
   }
-  return m;
+  const { created, expires, keyid, nonce, tag } = p;
+  const all = { created, expires, keyid, nonce, alg: p.alg ? alg : undefined, tag };
+  return new Map(Object.entries(all).filter(([, v]) => v !== undefined)) as Parameters;
 }
 
 async function keyAndAlg(input: SignInput): Promise<{ key: CryptoKey; alg: HttpSigAlg }> {
@@ -158,7 +145,6 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
     signatureInput,
     signature,
     base: built.base,
-    baseLines: baseLines(built.base),
     request,
     curl: curlOf(request),
   };

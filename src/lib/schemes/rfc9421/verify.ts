@@ -7,11 +7,12 @@
  */
 import { parseDictionary, type Dictionary, type Item, type Parameters } from 'structured-headers';
 import type { VerificationKey } from '../../jwt/verify';
-import { ok, problem, type Finding } from '../../partners/scheme';
+import type { ErrorCode } from '../../errors';
+import { ok, problem, type Finding } from '../../trust/finding';
 import type { Diagnosis } from '../../request/types';
-import { rich } from '../../rich';
+import { rich, type Rich } from '../../rich';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded, type HttpSigAlg } from './algorithms';
-import { buildBase, baseLines, type SignatureBase } from './base';
+import { buildBase, type SignatureBase } from './base';
 import { fieldLines, type RequestParts } from './components';
 import { checkContentDigest, digestOtherBytes } from './digest';
 import { diagnose, tryKeys, type Candidate } from './diagnose';
@@ -27,15 +28,20 @@ export interface VerifyInput {
   skewSeconds?: number;
 }
 
+/** The signature parameters of §2.3, each with its type. */
+const PARAM_TYPES = {
+  created: 'integer',
+  expires: 'integer',
+  nonce: 'string',
+  alg: 'string',
+  keyid: 'string',
+  tag: 'string',
+} as const;
+
 /** The signature parameters of §2.3 that keybench reads. */
-export interface SignatureParams {
-  created?: number;
-  expires?: number;
-  nonce?: string;
-  alg?: string;
-  keyid?: string;
-  tag?: string;
-}
+export type SignatureParams = {
+  -readonly [K in keyof typeof PARAM_TYPES]?: (typeof PARAM_TYPES)[K] extends 'integer' ? number : string;
+};
 
 /** One signature of the message, judged. */
 export interface SignatureResult {
@@ -53,6 +59,11 @@ export interface SignatureResult {
   diagnoses: Diagnosis[];
 }
 
+/** A signature not judged (yet): no base, no key, no diagnosis. */
+export function unjudged(label: string, findings: Finding[] = []): SignatureResult {
+  return { label, signatureBase: [], params: {}, signatureHolds: false, findings, diagnoses: [] };
+}
+
 /** Every signature of the message, and what concerns the message as a whole. */
 export interface Rfc9421Verification {
   findings: Finding[];
@@ -60,15 +71,12 @@ export interface Rfc9421Verification {
 }
 
 /**
- * A dictionary (RFC 9651 §4.2.2) parsed by structured-headers, with the first key given twice:
- * structured-headers keeps the last, other parsers the first. Once the text parses as a dictionary,
- * a comma outside a quoted string can only separate two members, so the members' keys are the
- * text after each such comma, up to the first character a key cannot hold.
- * @throws Error when the text is not a dictionary.
+ * The members of a dictionary's text (RFC 9651 §4.2.2) as written, trimmed: once the text parses as
+ * a dictionary, a comma outside a quoted string can only separate two members.
  */
-export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
-  const dictionary = parseDictionary(text);
-  const starts = [0];
+function memberTexts(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -76,17 +84,40 @@ export function parseDictionaryOnce(text: string): { dictionary: Dictionary; rep
       if (c === '\\') i++;
       else if (c === '"') quoted = false;
     } else if (c === '"') quoted = true;
-    else if (c === ',') starts.push(i + 1);
+    else if (c === ',') {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
   }
-  if (starts.length === dictionary.size) return { dictionary };
+  out.push(text.slice(start).trim());
+  return out;
+}
+
+/**
+ * A dictionary parsed by structured-headers, with the first key given twice: structured-headers
+ * keeps the last, other parsers the first.
+ * @throws Error when the text is not a dictionary.
+ */
+export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
+  const dictionary = parseDictionary(text);
+  const members = memberTexts(text);
+  if (members.length === dictionary.size) return { dictionary };
   const seen = new Set<string>();
-  for (const start of starts) {
-    const key = /^[ \t]*([a-z*][a-z0-9_.*-]*)/.exec(text.slice(start, start + 300))?.[1] ?? '';
+  for (const m of members) {
+    const key = /^[a-z*][a-z0-9_.*-]*/.exec(m.slice(0, 300))?.[0] ?? '';
     if (seen.has(key)) return { dictionary, repeated: key };
     seen.add(key);
   }
   return { dictionary, repeated: '' };
 }
+
+/** An error finding of check `rfc9421.<check>`. */
+const fail = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
+  problem(`rfc9421.${check}`, code, 'error', title, detail);
+
+/** A warning finding of check `rfc9421.<check>`. */
+const warn = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
+  problem(`rfc9421.${check}`, code, 'warning', title, detail);
 
 /** Read one signature-input dictionary, or the reason it cannot be read. */
 function readDictionary(req: RequestParts, name: string): Dictionary | Finding | null {
@@ -95,18 +126,16 @@ function readDictionary(req: RequestParts, name: string): Dictionary | Finding |
   try {
     const { dictionary, repeated } = parseDictionaryOnce(lines.join(', '));
     if (repeated === undefined) return dictionary;
-    return problem(
-      'rfc9421.headers',
+    return fail(
+      'headers',
       'ERR_HTTPSIG_DUPLICATE_LABEL',
-      'error',
       `A label is given twice in ${name}`,
       rich`${name} gives the label ${repeated} twice. Servers disagree on which one counts (the first or the last), so keybench checks neither: send each label once.`,
     );
   } catch (e) {
-    return problem(
-      'rfc9421.headers',
+    return fail(
+      'headers',
       'ERR_HTTPSIG_MALFORMED',
-      'error',
       `${name} is not a dictionary`,
       rich`${name} is not a structured-field dictionary (RFC 8941): ${e instanceof Error ? e.message : String(e)}`,
     );
@@ -125,10 +154,9 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
   const sigs = readDictionary(input.request, 'signature');
   if (sigInput === null || sigs === null) {
     findings.push(
-      problem(
-        'rfc9421.headers',
+      fail(
+        'headers',
         'ERR_HTTPSIG_NO_SIGNATURE',
-        'error',
         'No HTTP message signature',
         `The request has no ${sigInput === null ? 'Signature-Input' : 'Signature'} header: an RFC 9421 signature needs both.`,
       ),
@@ -142,10 +170,9 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
   for (const label of sigs.keys())
     if (!sigInput.has(label))
       findings.push(
-        problem(
-          'rfc9421.headers',
+        fail(
+          'headers',
           'ERR_HTTPSIG_LABEL',
-          'error',
           'Signature without Signature-Input',
           rich`Signature has a label ${label} that Signature-Input does not: it cannot be checked.`,
         ),
@@ -155,20 +182,21 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
     results.push(await verifyLabel(input, label, member, sigs.get(label)));
   if (sigInput.size > MAX_SIGNATURES)
     findings.push(
-      problem(
-        'rfc9421.headers',
+      fail(
+        'headers',
         'ERR_HTTPSIG_LABEL',
-        'error',
         'Too many signatures',
         `Signature-Input has ${sigInput.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
       ),
     );
-  if (fieldLines(input.request, 'content-digest').length > 0 && !results.some((r) => coversDigest(r)))
+  if (
+    fieldLines(input.request, 'content-digest').length > 0 &&
+    !results.some((r) => r.base?.lines.some((l) => l.name === 'content-digest'))
+  )
     findings.push(
-      problem(
-        'rfc9421.content-digest',
+      warn(
+        'content-digest',
         'ERR_HTTPSIG_DIGEST_NOT_COVERED',
-        'warning',
         'Content-Digest not signed',
         'The request sends Content-Digest, but no signature covers it: anyone on the way could change the body and its digest together.',
       ),
@@ -176,23 +204,12 @@ export async function verifyRequest(input: VerifyInput): Promise<Rfc9421Verifica
   return { findings, results };
 }
 
-function coversDigest(r: SignatureResult): boolean {
-  return r.base?.lines.some((l) => l.name === 'content-digest') ?? false;
-}
-
 /** The §2.3 parameters, type-checked. */
 function readParams(params: Parameters, findings: Finding[]): SignatureParams {
-  const out: SignatureParams = {};
-  const want: Record<keyof SignatureParams, 'integer' | 'string'> = {
-    created: 'integer',
-    expires: 'integer',
-    nonce: 'string',
-    alg: 'string',
-    keyid: 'string',
-    tag: 'string',
-  };
+  const out: Record<string, unknown> = {};
   for (const [k, v] of params) {
-    if (!Object.hasOwn(want, k)) {
+    const want = Object.hasOwn(PARAM_TYPES, k) ? PARAM_TYPES[k as keyof SignatureParams] : undefined;
+    if (want === undefined)
       findings.push(
         problem(
           'rfc9421.params',
@@ -202,26 +219,19 @@ function readParams(params: Parameters, findings: Finding[]): SignatureParams {
           rich`The parameter ${k} is not one of RFC 9421 §2.3; it is signed, but keybench does not check it.`,
         ),
       );
-      continue;
-    }
-    const key = k as keyof SignatureParams;
-    const good =
-      want[key] === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string';
-    if (!good) {
+    else if (want === 'integer' ? typeof v === 'number' && Number.isInteger(v) : typeof v === 'string')
+      out[k] = v;
+    else
       findings.push(
-        problem(
-          'rfc9421.params',
+        fail(
+          'params',
           'ERR_HTTPSIG_PARAM',
-          'error',
           'A parameter has the wrong type',
-          rich`The parameter ${k} must be ${want[key] === 'integer' ? 'an integer' : 'a string'}.`,
+          rich`The parameter ${k} must be ${want === 'integer' ? 'an integer' : 'a string'}.`,
         ),
       );
-      continue;
-    }
-    (out as Record<string, unknown>)[key] = v;
   }
-  return out;
+  return out as SignatureParams;
 }
 
 /** Judge one label. */
@@ -232,20 +242,12 @@ async function verifyLabel(
   sigMember: Item | [Item[], Parameters] | undefined,
 ): Promise<SignatureResult> {
   const findings: Finding[] = [];
-  const result: SignatureResult = {
-    label,
-    signatureBase: [],
-    params: {},
-    signatureHolds: false,
-    findings,
-    diagnoses: [],
-  };
+  const result = unjudged(label, findings);
   if (!Array.isArray(member[0])) {
     findings.push(
-      problem(
-        'rfc9421.input',
+      fail(
+        'input',
         'ERR_HTTPSIG_MALFORMED',
-        'error',
         'Signature-Input member is not a list',
         rich`Signature-Input ${label} must be an inner list of components, e.g. ("@method" "@path").`,
       ),
@@ -258,13 +260,11 @@ async function verifyLabel(
   const built = buildBase(input.request, covered, params);
   if (!built.ok) {
     result.signatureBase = built.lines.map((l) => `${l.id}: ${l.value}`);
-    findings.push(
-      problem('rfc9421.base', built.code, 'error', 'Signature base cannot be built', built.parts),
-    );
+    findings.push(fail('base', built.code, 'Signature base cannot be built', built.parts));
     return result;
   }
   result.base = built.base;
-  result.signatureBase = baseLines(built.base);
+  result.signatureBase = built.base.text.split('\n');
   const sig = signatureBytes(label, sigMember);
   if (!(sig instanceof Uint8Array)) {
     findings.push(sig);
@@ -292,17 +292,15 @@ function signatureBytes(
   const signature = sigMember?.[0];
   if (signature instanceof ArrayBuffer) return new Uint8Array(signature);
   return sigMember === undefined
-    ? problem(
-        'rfc9421.signature',
+    ? fail(
+        'signature',
         'ERR_HTTPSIG_LABEL',
-        'error',
         'No signature for this label',
         rich`Signature has no member ${label}.`,
       )
-    : problem(
-        'rfc9421.signature',
+    : fail(
+        'signature',
         'ERR_HTTPSIG_MALFORMED',
-        'error',
         'Signature is not a byte sequence',
         rich`Signature ${label} must be a byte sequence, :base64:.`,
       );
@@ -344,10 +342,9 @@ async function checkSignature(
       );
   } else if (candidates.length > 0) {
     findings.push(
-      problem(
-        'rfc9421.signature',
+      fail(
+        'signature',
         'ERR_HTTPSIG_SIGNATURE',
-        'error',
         'Signature does not verify',
         rich`The signature does not verify over this base with any of ${candidates.length} key and algorithm pairs tried.`,
       ),
@@ -375,10 +372,9 @@ export function selectKeys(
   const alg = params.alg;
   if (alg !== undefined && !isHttpSigAlg(alg)) {
     findings.push(
-      problem(
-        'rfc9421.alg',
+      fail(
+        'alg',
         'ERR_HTTPSIG_ALG_UNKNOWN',
-        'error',
         'Unknown algorithm',
         rich`alg is ${alg}, which is not an algorithm of RFC 9421 §3.3 that keybench checks.`,
       ),
@@ -386,26 +382,22 @@ export function selectKeys(
     return [];
   }
   let pairs: Candidate[] = trusted.flatMap((key) =>
-    alg
-      ? algorithmsForKey(key).includes(alg)
-        ? [{ key, alg }]
-        : []
-      : algorithmsForKey(key).map((a) => ({ key, alg: a })),
+    algorithmsForKey(key)
+      .filter((a) => alg === undefined || a === alg)
+      .map((a) => ({ key, alg: a })),
   );
   if (pairs.length === 0) {
     findings.push(
       trusted.length > 0 && alg
-        ? problem(
-            'rfc9421.key',
+        ? fail(
+            'key',
             'ERR_HTTPSIG_ALG_KEY_MISMATCH',
-            'error',
             'No key fits the algorithm',
             rich`alg is ${alg}, which needs ${keyNeeded(alg)}; none of your ${trusted.length} trusted keys is one.`,
           )
-        : problem(
-            'rfc9421.key',
+        : fail(
+            'key',
             'ERR_HTTPSIG_NO_KEY',
-            'error',
             'No key to verify with',
             "There is no key you trust to verify with. Paste the signer's public key (or the shared secret), or store it as a trusted key. A keyid in the request never brings a key.",
           ),
@@ -439,13 +431,8 @@ export function selectKeys(
 
 /** The text of one Signature-Input member as sent (for serialisation mistakes), if it can be found. */
 function rawMember(req: RequestParts, label: string): string | undefined {
-  for (const line of fieldLines(req, 'signature-input')) {
-    for (const part of line.split(/,(?=\s*[a-z*][a-z0-9_.*-]*=)/)) {
-      const t = part.trim();
-      if (t.startsWith(`${label}=`)) return t.slice(label.length + 1);
-    }
-  }
-  return undefined;
+  const members = memberTexts(fieldLines(req, 'signature-input').join(', '));
+  return members.find((m) => m.startsWith(`${label}=`))?.slice(label.length + 1);
 }
 
 /**
@@ -462,6 +449,11 @@ function age(seconds: number): string {
   return `${Math.round(seconds / 86_400)} days`;
 }
 
+/** A diagnosis read off the request, not confirmed by a signature. */
+function unconfirmed(code: ErrorCode, title: string, explanation: string, remedy: string): Diagnosis {
+  return { code, title, explanation: [explanation], remedy, confirmed: false };
+}
+
 /** created and expires against the clock. */
 function timeFindings(
   p: SignatureParams,
@@ -474,84 +466,74 @@ function timeFindings(
   const ms = [p.created, p.expires].some((t) => t !== undefined && t > 1e11);
   if (ms) {
     out.push(
-      problem(
-        'rfc9421.created',
+      fail(
+        'created',
         'ERR_HTTPSIG_CREATED_MS',
-        'error',
         'Timestamp in milliseconds',
         `created or expires is ${p.created ?? p.expires}, a time in milliseconds: RFC 9421 uses seconds, so a server reads a date thousands of years away.`,
       ),
     );
-    diagnoses.push({
-      code: 'ERR_HTTPSIG_CREATED_MS',
-      title: 'created or expires in milliseconds',
-      explanation: ['The timestamps are in milliseconds (Date.now()); RFC 9421 §2.3 wants whole seconds.'],
-      remedy: 'Use Math.floor(Date.now() / 1000).',
-      confirmed: false,
-    });
+    diagnoses.push(
+      unconfirmed(
+        'ERR_HTTPSIG_CREATED_MS',
+        'created or expires in milliseconds',
+        'The timestamps are in milliseconds (Date.now()); RFC 9421 §2.3 wants whole seconds.',
+        'Use Math.floor(Date.now() / 1000).',
+      ),
+    );
     return out;
   }
-  if (p.created === undefined)
-    out.push(
-      problem(
-        'rfc9421.created',
-        'ERR_HTTPSIG_NO_CREATED',
-        'warning',
-        'No created time',
-        'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
-      ),
-    );
-  else if (p.created > now + skewSeconds)
-    out.push(
-      problem(
-        'rfc9421.created',
-        'ERR_HTTPSIG_CREATED_FUTURE',
-        'error',
-        'created is in the future',
-        `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
-      ),
-    );
-  else if (now - p.created > MAX_CREATED_AGE_SECONDS)
-    out.push(
-      problem(
-        'rfc9421.created',
-        'ERR_HTTPSIG_CREATED_OLD',
-        'warning',
-        'Signature is old',
-        `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
-      ),
-    );
-  else out.push(ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`));
+  out.push(
+    p.created === undefined
+      ? warn(
+          'created',
+          'ERR_HTTPSIG_NO_CREATED',
+          'No created time',
+          'The signature has no created parameter: nothing shows when it was made, so it can be replayed for ever unless expires or a nonce limits it.',
+        )
+      : p.created > now + skewSeconds
+        ? fail(
+            'created',
+            'ERR_HTTPSIG_CREATED_FUTURE',
+            'created is in the future',
+            `created is ${Math.round(p.created - now)} s ahead of this computer's clock.`,
+          )
+        : now - p.created > MAX_CREATED_AGE_SECONDS
+          ? warn(
+              'created',
+              'ERR_HTTPSIG_CREATED_OLD',
+              'Signature is old',
+              `Signed ${age(now - p.created)} ago: more than the ${MAX_CREATED_AGE_SECONDS / 60} minutes keybench allows, and servers often allow less. Sign again just before sending.`,
+            )
+          : ok('rfc9421.created', 'created', `Signed ${Math.round(now - p.created)} s ago.`),
+  );
   if (p.expires !== undefined) {
     if (p.created !== undefined && p.expires <= p.created)
       out.push(
-        problem(
-          'rfc9421.expires',
+        fail(
+          'expires',
           'ERR_HTTPSIG_PARAM',
-          'error',
           'expires before created',
           'expires is not after created: the signature was never valid.',
         ),
       );
     else if (p.expires < now) {
       out.push(
-        problem(
-          'rfc9421.expires',
+        fail(
+          'expires',
           'ERR_HTTPSIG_EXPIRED',
-          'error',
           'Signature expired',
           `The signature expired ${Math.round(now - p.expires)} s ago.`,
         ),
       );
-      diagnoses.push({
-        code: 'ERR_HTTPSIG_EXPIRED',
-        title: 'Signature expired',
-        explanation: [
+      diagnoses.push(
+        unconfirmed(
+          'ERR_HTTPSIG_EXPIRED',
+          'Signature expired',
           'The expires parameter is in the past: a server refuses the request even though the signature itself may hold.',
-        ],
-        remedy: 'Sign the request again just before sending it, with expires a few minutes ahead.',
-        confirmed: false,
-      });
+          'Sign the request again just before sending it, with expires a few minutes ahead.',
+        ),
+      );
     } else out.push(ok('rfc9421.expires', 'expires', `Expires in ${Math.round(p.expires - now)} s.`));
   }
   return out;
@@ -562,10 +544,9 @@ function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[
   const out: Finding[] = [];
   if (covered.length === 0)
     out.push(
-      problem(
-        'rfc9421.coverage',
+      warn(
+        'coverage',
         'ERR_HTTPSIG_EMPTY_COVERAGE',
-        'warning',
         'Covers nothing of the request',
         'The signature covers no component: it could be moved onto any other request (RFC 9421 §7.2.1).',
       ),
@@ -579,20 +560,18 @@ function coverageFindings(covered: readonly Item[], req: RequestParts): Finding[
   ].filter(Boolean);
   if (covered.length > 0 && missing.length > 0)
     out.push(
-      problem(
-        'rfc9421.coverage-target',
+      warn(
+        'coverage-target',
         'ERR_HTTPSIG_TARGET_NOT_COVERED',
-        'warning',
         'Does not say which request',
         `The signature does not cover ${missing.join(', ')}: anyone who sees this request can send the same signature with another ${missing.length === 1 ? 'value there' : 'request target'}, and it still verifies (RFC 9421 §7.2.1). Cover @method, @authority and @path (or @target-uri) unless the API says otherwise.`,
       ),
     );
   if (req.body !== '' && !covered.some((c) => c[0] === 'content-digest'))
     out.push(
-      problem(
-        'rfc9421.coverage',
+      warn(
+        'coverage',
         'ERR_HTTPSIG_BODY_NOT_COVERED',
-        'warning',
         'Body not signed',
         'The request has a body but the signature does not cover Content-Digest: the body could be changed without breaking the signature.',
       ),
@@ -624,7 +603,5 @@ async function digestFindings(req: RequestParts, diagnoses: Diagnosis[]): Promis
       sent: req.body,
       confirmed: true,
     });
-  return [
-    problem('rfc9421.content-digest', check.code, 'error', 'Content-Digest does not match', check.message),
-  ];
+  return [fail('content-digest', check.code, 'Content-Digest does not match', check.message)];
 }
