@@ -57,7 +57,7 @@ export type ErrorCode =
   | 'ERR_QIT_METHOD'
   | 'ERR_QIT_ENDPOINT'
   | 'ERR_QIT_BODY_SIGNATURE'
-  // partners (issue 11: QI Tech v2 / QI DTVM, request verification, trusted response keys, Qredo nonce)
+  // partners
   | 'ERR_QIT_NO_TRUSTED_KEY'
   | 'ERR_QIT_NO_KEY'
   | 'ERR_QIT_DATE'
@@ -68,7 +68,7 @@ export type ErrorCode =
   | 'ERR_QIT_EXTRA_CLAIMS'
   | 'ERR_PARTNER_BODY_BYTES'
   | 'ERR_QREDO_SIGNATURE'
-  // request doctor (issue 12): reading a pasted request
+  // request doctor: reading a pasted request
   | 'ERR_REQUEST_PARSE'
   | 'ERR_REQUEST_TOO_LARGE'
   | 'ERR_REQUEST_NO_SCHEME'
@@ -112,10 +112,10 @@ export type ErrorCode =
   | 'ERR_QIT_METHOD_CASE'
   | 'ERR_QIT_OTHER_KEY'
   | 'ERR_QIT_UNSIGNED_BODY'
-  // key roles (issue 17): a key whose owner does not fit what is checked
+  // key roles: a key whose owner does not fit what is checked
   | 'ERR_TRUST_KEY_ROLE'
   | 'ERR_TRUST_NO_OWNER'
-  // Snowflake (issue 14)
+  // Snowflake
   | 'ERR_SNOWFLAKE_ACCOUNT'
   | 'ERR_SNOWFLAKE_USER'
   | 'ERR_SNOWFLAKE_LIFETIME'
@@ -131,7 +131,7 @@ export type ErrorCode =
   | 'ERR_SNOWFLAKE_IAT_FUTURE'
   | 'ERR_SNOWFLAKE_TIME_UNIT'
   | 'ERR_SNOWFLAKE_OTHER_PRINCIPAL'
-  // Binance (issue 14)
+  // Binance
   | 'ERR_BINANCE_SIGNATURE'
   | 'ERR_BINANCE_OTHER_BYTES'
   | 'ERR_BINANCE_OTHER_KEY'
@@ -153,7 +153,7 @@ export type ErrorCode =
   | 'ERR_BINANCE_RECV_WINDOW'
   // TrueLayer (Tl-Signature)
   | 'ERR_TRUELAYER_HEADER_LINES'
-  // HTTP Message Signatures (RFC 9421, issue 19)
+  // HTTP Message Signatures (RFC 9421)
   | 'ERR_HTTPSIG_NO_SIGNATURE'
   | 'ERR_HTTPSIG_MALFORMED'
   | 'ERR_HTTPSIG_LABEL'
@@ -192,7 +192,7 @@ export type ErrorCode =
   | 'ERR_HTTPSIG_PSS_SALT'
   | 'ERR_HTTPSIG_ECDSA_DER'
   | 'ERR_HTTPSIG_SIGN_INPUT'
-  // JWT client assertions (issue 20)
+  // JWT client assertions
   | 'ERR_ASSERT_UNVERIFIED'
   | 'ERR_ASSERT_ALG'
   | 'ERR_ASSERT_HEADER_MISSING'

@@ -22,7 +22,7 @@ export type AcceptedKey =
 export type UploadFormat =
   | 'spki-pem'
   | 'spki-base64'
-  // issue 20: a certificate made from the key (Keys → Create self-signed certificate), or a public JWK
+  // a certificate made from the key (Keys → Create self-signed certificate), or a public JWK
   | 'certificate-pem'
   | 'jwk';
 

@@ -23,7 +23,7 @@ interface Made {
 }
 
 /**
- * The inspector's partner card (issue 20): which token scheme the user chose under "Check as"
+ * The inspector's partner card: which token scheme the user chose under "Check as"
  * (auto-detect by default), the values typed on the card per scheme, the token checks (loaded on
  * first use) and the card made for the token now shown. Never stored: a token is memory-only.
  */

@@ -1,5 +1,5 @@
 /**
- * The Sign view's per-scheme form state (issue 19): one generic class for every SchemeForm. Values
+ * The Sign view's per-scheme form state: one generic class for every SchemeForm. Values
  * live by scheme id, so each tab keeps what the user typed while they move between tabs; a field
  * marked `remember` is kept in localStorage, never a key field or a secret.
  */

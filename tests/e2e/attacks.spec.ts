@@ -137,7 +137,7 @@ test('a private key pasted before any token is cleared at once; one the parser r
   await expect(page.getByTestId('private-key-warning')).toContainText('No public half could be read');
   await expect(page.getByLabel('Verification key')).toHaveValue('');
 
-  // An Ed25519 PKCS#8 key is read now (issue 14): like RSA, only its public half stays.
+  // An Ed25519 PKCS#8 key is read now: like RSA, only its public half stays.
   const ed = toolKey('ed25519');
   await page.getByLabel('Verification key').fill(ed.privatePem);
   await expect(page.getByTestId('private-key-warning')).toContainText('private key');
@@ -182,7 +182,7 @@ test('a 5 MB token does not stall typing: decoded when typing pauses', async ({ 
   expect(right.notes).toContain('Decoding when you pause typing…');
   expect(right.state).toBe('pending');
   await expect(page.getByText('Decoding when you pause typing…')).toHaveCount(0, { timeout: 30_000 });
-  // The verdict names the broken signature; Problems does not say it again (issue 18).
+  // The verdict names the broken signature; Problems does not say it again.
   await expect(page.getByTestId('verdict')).toContainText('signature');
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'ERR_JWT_BASE64URL');
 });
@@ -232,7 +232,7 @@ test('JWKS: a key that verifies under another kid is amber and names the key a s
   ).not.toHaveCount(0);
   await expect(status.getByTestId('keys-excluded')).toContainText('key 2 of 3 (kid enc-key)');
   await expect(status.getByTestId('keys-excluded')).toContainText('"use": enc');
-  // Keys tried are listed on the verdict's details line (issue 18), never the excluded one.
+  // Keys tried are listed on the verdict's details line, never the excluded one.
   await expect(status.getByTestId('verdict-details')).toContainText('Keys tried:');
   await expect(status.getByTestId('verdict-details')).not.toContainText('enc-key');
 });

@@ -1,5 +1,5 @@
 /**
- * Binance Spot API signing through the page (issue 14): a stored RSA-2048 pair signs a request;
+ * Binance Spot API signing through the page: a stored RSA-2048 pair signs a request;
  * node:crypto verifies the payload and signature shown, and the request doctor verifies the curl
  * command produced.
  */
@@ -84,7 +84,7 @@ test('Binance: a GET puts timestamp and signature in the query; a bad parameter 
     /^https:\/\/api\.binance\.com\/api\/v3\/order\?symbol=BTCUSDT&timestamp=\d{13}&recvWindow=5000&signature=[A-Za-z0-9%]+$/,
   );
   await expect(page.getByTestId('binance-body')).toHaveCount(0);
-  // The form Binance's docs show (issue 18): a query string, with or without "?", gives separate parameters.
+  // The form Binance's docs show: a query string, with or without "?", gives separate parameters.
   await page.getByLabel('Query parameters').fill('?symbol=BTCUSDT&side=BUY');
   await page.getByRole('button', { name: 'Sign Binance request' }).click();
   await expect(page.getByTestId('binance-url')).toHaveText(

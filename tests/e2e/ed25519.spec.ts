@@ -38,7 +38,7 @@ test('generates a non-extractable Ed25519 pair; the downloaded PEM is ED25519 to
 
   // A test JWT from the signer: header alg EdDSA, verified by node:crypto and by the inspector.
   await page.getByRole('link', { name: 'Sign' }).click();
-  // The pair serves Binance alone, so Sign opens on Binance's form (issue 18): choose Test JWT.
+  // The pair serves Binance alone, so Sign opens on Binance's form: choose Test JWT.
   await expect(page.getByRole('button', { name: 'Binance', exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',

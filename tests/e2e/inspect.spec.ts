@@ -114,7 +114,7 @@ test('a 1 MB token decodes and the page stays responsive', async ({ page }) => {
   await page.getByLabel('JWT').fill(big);
   await expect(page.getByTestId('header-json')).toContainText('HS256');
   await expect(page.getByTestId('payload-json')).toContainText('"sub":"big"');
-  // No key yet (issue 18): the calm state, never verified.
+  // No key yet: the calm state, never verified.
   await expect(page.getByTestId('verdict')).toContainText('No key to check the signature with yet');
   await expect(page.getByTestId('verdict')).not.toContainText('Signature verified');
   // The page still answers (how long its tasks take is measured by npm run bench, not asserted here).

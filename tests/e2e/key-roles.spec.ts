@@ -1,5 +1,5 @@
 /**
- * Key roles through the page (issue 17): import asks "Whose key" and keeps the answer across a
+ * Key roles through the page: import asks "Whose key" and keeps the answer across a
  * reload; a request is verified with the user's keys only (QI Tech's response pasted as a request,
  * or a request QI Tech's key signed, is not verified); a QI Tech response only with QI Tech's key;
  * a key stored before roles is named and set in one step. Requests are signed by node:crypto.

@@ -42,7 +42,7 @@ test('after one visit, keybench reloads with the network cut: keys, inspector, s
 
   // Signer (another lazy chunk): a test JWT signed offline verifies in the inspector.
   await page.getByRole('link', { name: 'Sign' }).click();
-  // The one pair serves QI Tech alone, so Sign opens on its form (issue 18): choose Test JWT.
+  // The one pair serves QI Tech alone, so Sign opens on its form: choose Test JWT.
   await page.getByRole('button', { name: 'Test JWT' }).click();
   await page.getByRole('button', { name: 'Sign JWT' }).click();
   await page.getByRole('button', { name: 'Open in Inspect' }).click();

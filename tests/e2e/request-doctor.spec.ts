@@ -1,5 +1,5 @@
 /**
- * The request doctor through the page (issue 12): signed requests pasted as curl, raw HTTP, HAR or
+ * The request doctor through the page: signed requests pasted as curl, raw HTTP, HAR or
  * fetch into Inspect's first box, signed by openssl / node:crypto (never by keybench), verified
  * with keys the user trusts and diagnosed when they fail.
  */

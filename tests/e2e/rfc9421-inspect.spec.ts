@@ -1,5 +1,5 @@
 /**
- * HTTP Message Signatures (RFC 9421) in Inspect (issue 19), through the one doctor: the RFC's own
+ * HTTP Message Signatures (RFC 9421) in Inspect, through the one doctor: the RFC's own
  * Appendix B.2.6 request (ed25519) verifies with the RFC's test key, pasted or stored; a tampered
  * @authority fails and the signature base shows the component as sent; a keyid naming a key nobody
  * trusts is not verified; several signatures are each judged and labelled.

@@ -1,5 +1,5 @@
 /**
- * Sign → HTTP Message Signatures (RFC 9421) (issue 19): the tab is built only from the scheme's
+ * Sign → HTTP Message Signatures (RFC 9421): the tab is built only from the scheme's
  * form.ts and the one signer view. What it signs verifies with an independent implementation
  * (http-message-signatures, npm) and, pasted as a curl, in keybench's Inspect.
  */

@@ -13,7 +13,7 @@ async function importKey(page: Page, text: string, name: string, owner?: 'Mine' 
   await page.goto('./#/keys');
   await page.getByLabel('Key to import').fill(text);
   await page.getByLabel('Name (optional)').fill(name);
-  // A public key needs an answer to "Whose key" (issue 17): QI Tech's key verifies its responses.
+  // A public key needs an answer to "Whose key": QI Tech's key verifies its responses.
   if (owner)
     await page.getByRole('radiogroup', { name: 'Whose key' }).getByRole('radio', { name: owner }).check();
   await page.getByRole('button', { name: 'Import', exact: true }).click();

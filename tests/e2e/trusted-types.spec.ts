@@ -124,7 +124,7 @@ test("keybench's policy vouches for sw.js and the doctor's worker and nothing el
   const { origin, ...outcome } = results;
   const sw = `${origin}/sw.js`;
   const worker = `${origin}/assets/${doctorWorkerFile()}`;
-  // Since issue 17 §4 the policy vouches for two URLs, and its refusals name both.
+  // The policy vouches for two URLs (the page's service worker and the doctor's worker), and its refusals name both.
   const only = `TypeError: keybench-sw vouches only for ${sw} and ${worker}, not`;
   expect(outcome).toEqual({
     sw: `trusted ${sw}`,

@@ -498,7 +498,7 @@ function privateKeys(): AttackCase[] {
       ui: true,
     },
     {
-      // keybench derives an Ed25519 PKCS#8 key's public half (issue 14): it verifies, and is reported.
+      // keybench derives an Ed25519 PKCS#8 key's public half: it verifies, and is reported.
       name: 'Ed25519 PKCS#8 private key verifies with its public half and is reported',
       item: '#10.9',
       token: nodeJws('EdDSA', ed.privateKey),

@@ -1,5 +1,5 @@
 /**
- * Binance on the engine (issue 19): the scheme folder's check is what the registry loads, its
+ * Binance on the engine: the scheme folder's check is what the registry loads, its
  * mistakes are data the one search tries (single, then paired), and a pasted HMAC secret verifies
  * Binance's hex HMAC-SHA256 signatures. Every signature here is made with node:crypto.
  */

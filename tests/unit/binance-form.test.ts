@@ -59,7 +59,7 @@ describe('the parameter boxes', () => {
   });
 });
 
-describe('"Sign it correctly": the boxes read back from a request (issue 17 §5)', () => {
+describe('"Sign it correctly": the boxes read back from a request', () => {
   it('decodes values for the boxes and leaves out what keybench adds', () => {
     const f = fromRequest(
       'symbol=BTCUSDT&note=caf%C3%A9+au+lait&timestamp=1&signature=x',
@@ -91,7 +91,7 @@ describe('"Sign it correctly": the boxes read back from a request (issue 17 §5)
   });
 });
 
-describe('the query-string form Binance documents (issue 18)', () => {
+describe('the query-string form Binance documents', () => {
   it('reads a=1&b=2 and ?a=1&b=2 as separate, percent-decoded parameters', () => {
     const want = 'symbol=BTCUSDT&side=BUY&note=caf%C3%A9+%26+co';
     expect(signed('symbol=BTCUSDT&side=BUY&note=caf%C3%A9+%26+co')).toBe(want);

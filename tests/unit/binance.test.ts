@@ -1,5 +1,5 @@
 /**
- * Binance Spot API signing (issue 14): keybench's signatures verify with node:crypto; every mistake
+ * Binance Spot API signing: keybench's signatures verify with node:crypto; every mistake
  * of the doctor is made with node:crypto (never with keybench's signer) and diagnosed with its code.
  */
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
@@ -308,7 +308,7 @@ describe('diagnoseBinance: mistakes made by node:crypto', () => {
     expectCode(rsaV, 'ERR_BINANCE_NON_ASCII');
   });
 
-  it('python-binance: values signed as they are, sent percent-encoded (issue 17 §5)', async () => {
+  it('python-binance: values signed as they are, sent percent-encoded', async () => {
     // python-binance: '&'.join(f'{k}={v}') signed, then requests form-encodes the dict it sends.
     const values: [string, string][] = [
       ['symbol', 'BTCUSDT'],

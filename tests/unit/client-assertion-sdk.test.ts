@@ -1,4 +1,4 @@
-// Proof against the partners' own code (issue 20). What each SDK makes verifies in keybench (its
+// Proof against the partners' own code. What each SDK makes verifies in keybench (its
 // one trust rule, with the key or certificate the user uploaded) and passes that partner's card;
 // what keybench's form makes passes the SDK's own verification where it has one
 // (google-auth-library), else the JWT library the SDK signs with (jsonwebtoken for MSAL and

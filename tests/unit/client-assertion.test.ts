@@ -1,4 +1,4 @@
-// Client assertions (issue 20): each partner's card, made by one evaluator from its rules as data,
+// Client assertions: each partner's card, made by one evaluator from its rules as data,
 // on tokens made by hand with node:crypto; each named mistake named exactly; the form's sign()
 // verified with node:crypto and passing its own card.
 import { verify as nodeVerify } from 'node:crypto';

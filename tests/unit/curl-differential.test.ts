@@ -1,5 +1,5 @@
 /**
- * The curl differential (issue 17, section 2): each command below runs through real bash and
+ * The curl differential: each command below runs through real bash and
  * Debian's curl against a capture server on 127.0.0.1, and keybench reads the same text. For every
  * command, keybench's reading (method, target, the headers it models, body bytes) equals what the
  * server received, or keybench refuses the command. Never skipped: scripts/ensure-curl.mjs installs

@@ -1,5 +1,5 @@
 /**
- * The one request doctor (issue 19): the registry finds every scheme folder, the doctor picks the
+ * The one request doctor: the registry finds every scheme folder, the doctor picks the
  * check that recognises a request best (deterministically), refuses generically what the WINNING
  * scheme signs, filters keys by the role its profile gives, and judges every signature (RFC 9421
  * labels) by the one rule. request/ knows no partner. Real WebCrypto; RFC 9421's own test vectors.
@@ -296,7 +296,7 @@ describe('what nothing recognises', () => {
   });
 });
 
-describe('RFC 9421: a covered field sent in several lines (review of issue 19)', () => {
+describe('RFC 9421: a covered field sent in several lines', () => {
   it('is a warning, and a repeated Content-Digest fails the verdict', async () => {
     const { default: check } = await import('../../src/lib/schemes/rfc9421/check');
     const req = (headers: [string, string][]): ParsedRequest => ({

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 
-/** The folders holding verdict code (issue 19). */
+/** The folders holding verdict code. */
 const VERDICT_DIRS = [
   'src/lib/request',
   'src/lib/trust',
@@ -22,8 +22,8 @@ const MAX_LINES = 100;
 
 /**
  * Functions allowed over the limit, with the length they had (an entry may shrink, never grow; an
- * entry whose function is gone or back under the limit fails the test). Empty since issue 19's
- * engine landed: every scheme's verdict code is made of small functions.
+ * entry whose function is gone or back under the limit fails the test). Empty: every scheme's
+ * verdict code is made of small functions.
  */
 const ALLOWED: Record<string, number> = {};
 
@@ -90,7 +90,7 @@ const files = VERDICT_DIRS.flatMap(tsFiles);
 const spans = files.flatMap((f) => functionSpans(f));
 const key = (s: FunctionSpan): string => `${s.file} ${s.name}`;
 
-describe('verdict code is made of small functions (issue 19)', () => {
+describe('verdict code is made of small functions', () => {
   it('finds the verdict code it scans (a wrong path must not pass silently)', () => {
     expect(files.length).toBeGreaterThan(20);
     expect(files).toContain('src/lib/request/curl.ts');

@@ -143,7 +143,7 @@ describe('claims', () => {
   });
 });
 
-describe('a key or JSON pasted in the token box: what it is and where it goes (issue 18)', () => {
+describe('a key or JSON pasted in the token box: what it is and where it goes', () => {
   const k = toolKey('p256');
   const jwk = createPublicKey(k.publicPem).export({ format: 'jwk' });
   const privJwk = createPrivateKey(k.privatePem).export({ format: 'jwk' });

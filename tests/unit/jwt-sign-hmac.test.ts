@@ -62,7 +62,7 @@ describe('HMAC signing refuses what it cannot sign honestly', () => {
   });
 });
 
-describe('a short secret is reported once (issue 18: two weak-secret warnings for one secret)', () => {
+describe('a short secret is reported once', () => {
   it('verified with a 6-byte secret: one note about its length', async () => {
     const token = await signJwsHmac({}, { sub: 'x' }, utf8('secret'), 'HS256');
     const v = await verdictFor(decodeToken(token), await keysFromText('secret', 'HS256', 'text'), []);

@@ -36,7 +36,7 @@ describe.each(ASYMMETRIC)('$alg signed by node:crypto with an openssl/ssh-keygen
       .filter((l) => l && !l.startsWith('-----'))
       .join('\n');
     // The JWKS holds another key beside this one: the token names its key by kid, as a server
-    // selecting keys from a set needs (issue 17: without a kid, two ES256 keys are ambiguous).
+    // selecting keys from a set needs.
     const jwks = JSON.stringify({
       keys: [nodeJwk(toolKey('p256'), { kid: 'other' }), nodeJwk(k, { kid: 'mine' })],
     });

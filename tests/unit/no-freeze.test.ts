@@ -1,5 +1,5 @@
 /**
- * No freeze, whatever is pasted (issue 17 §4): size caps come before any scan, and the Qredo
+ * No freeze, whatever is pasted: size caps come before any scan, and the Qredo
  * doctor does no arithmetic with an RSA key WebCrypto would not import. Each case failed (threw,
  * kept the text, or took seconds) before its fix.
  */

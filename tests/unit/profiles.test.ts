@@ -26,7 +26,7 @@ describe('the profile registry', () => {
       'qitech',
       'binance',
       'snowflake',
-      // client assertions (issue 20)
+      // client assertions
       'entra',
       'okta',
       'auth0',
@@ -36,7 +36,7 @@ describe('the profile registry', () => {
       'bybit',
       'kalshi',
       'truelayer',
-      // message-level encryption (issue 27)
+      // message-level encryption
       'visa',
       'cybersource',
       'mastercard',
@@ -96,7 +96,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
     it("lists exactly the partner's mistakes the doctor or checker can name (no more, no fewer)", () => {
       // Which module names this partner's mistakes, and the prefix of their codes.
       const where = {
-        // Qredo's scheme is one folder (issue 19): every file in it.
+        // Qredo's scheme is one folder: every file in it.
         qredo: [
           readdirSync(join(partnersDir, '../schemes/qredo')).map((f) => `../schemes/qredo/${f}`),
           'ERR_QREDO_',
@@ -126,7 +126,7 @@ describe.each(PARTNER_PROFILES.map((p) => [p.name, p] as const))(
       }
       const codes = profile.mistakes.map((m) => m.code);
       if (!(profile.id in where)) {
-        // Client-assertion partners (issue 20): exactly the codes their card's rules can name.
+        // Client-assertion partners: exactly the codes their card's rules can name.
         const rules = rulesFor(profile.id);
         expect(rules, profile.id).toBeDefined();
         expect(new Set(codes).size).toBe(codes.length);

@@ -1,5 +1,5 @@
 /**
- * Qredo on the engine (issue 19): its check is found by the registry, recognises a request by
+ * Qredo on the engine: its check is found by the registry, recognises a request by
  * x-sign, returns a SchemeResult (never a state), and its mistakes are data that the engine's one
  * search tries. Every request is signed with node:crypto and the fixture key, never with keybench.
  */

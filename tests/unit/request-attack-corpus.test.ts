@@ -1,5 +1,5 @@
 /**
- * Runs the request attack corpus (issue 17 §2) through the doctor as the page does: every entry
+ * Runs the request attack corpus through the doctor as the page does: every entry
  * gets exactly its expected outcome, and "Signature verified" appears only in a verified verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 const corpus = requestAttacks();
 
 describe('request attack corpus: every pasted request gets exactly its expected outcome', () => {
-  it('has unique names and covers every mechanism of issue 17 §2', () => {
+  it('has unique names and covers every mechanism by which a server reads a request differently', () => {
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
     expect(new Set(corpus.map((c) => c.mechanism)).size).toBeGreaterThanOrEqual(15);
   });

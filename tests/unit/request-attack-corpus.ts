@@ -1,5 +1,5 @@
 /**
- * The request attack corpus (issue 17, section 2: one reading of every request): pasted requests
+ * The request attack corpus: pasted requests
  * whose signature holds over a reading the server does not make. Each entry names the mechanism
  * it proves and the exact outcome keybench must give: refused (`error` and its code), or a verdict
  * (state and code), and for a few the request as read. Every signature is made with node:crypto,
@@ -13,7 +13,7 @@ import { nodeJws } from './jwt-helpers';
 /** One attack and its exact expected outcome. */
 export interface RequestAttack {
   name: string;
-  /** The mechanism it proves (issue 17 §2). */
+  /** The mechanism it proves. */
   mechanism: string;
   /** The text pasted into the first box. */
   text: string;

@@ -1,5 +1,5 @@
 /**
- * Differential check for the request doctor (issue 12): for requests made and then altered at
+ * Differential check for the request doctor: for requests made and then altered at
  * random, keybench says "verified" exactly when node:crypto verifies the signature over the bytes
  * the request sends. Qredo (RSA, message = timestamp ‖ URL ‖ body) and Binance (Ed25519, payload =
  * query ‖ body), pasted as raw HTTP and read by keybench's own parser.

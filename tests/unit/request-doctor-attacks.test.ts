@@ -1,5 +1,5 @@
 /**
- * Attacks on the request doctor from an attacker's review (issue 12): requests pasted as raw HTTP,
+ * Attacks on the request doctor from an attacker's review: requests pasted as raw HTTP,
  * read by the parser and judged by the doctor, where what is verified could differ from what is
  * sent, or where input text could pass for keybench's words. Signed by node:crypto, not keybench.
  */
@@ -33,7 +33,7 @@ function verdictOf(e: RequestExamination | null): RequestVerdict {
   return e.verdict;
 }
 
-/** Content-Length for a body (issue 17: without it, a raw HTTP/1.1 request has no body). */
+/** Content-Length for a body. */
 const length = (body: string): string[] =>
   body === '' ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
 
@@ -247,7 +247,7 @@ describe('second round: headers the server reads differently than the paste show
   });
 });
 
-describe('Binance requests reach their doctor (issue 14)', () => {
+describe('Binance requests reach their doctor', () => {
   it('a GET signed by node:crypto with Ed25519, pasted as curl, verifies with the pasted public key; another key does not', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const ed = generateKeyPairSync('ed25519');
@@ -267,7 +267,7 @@ describe('Binance requests reach their doctor (issue 14)', () => {
 });
 
 /**
- * Binance reads a request in ways its text does not show (attacker's review, issue 14): each request
+ * Binance reads a request in ways its text does not show (attacker's review): each request
  * below carries a signature that node:crypto verifies over the text keybench would check, yet
  * Binance checks other bytes or refuses the request. None may be "verified"; each names its code.
  */

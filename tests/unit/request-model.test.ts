@@ -1,5 +1,5 @@
 /**
- * One reading of every request (issue 17 §2): the parser rules beside the curl differential and
+ * One reading of every request: the parser rules beside the curl differential and
  * the attack corpus. Each test fails without its rule.
  */
 import { describe, expect, it } from 'vitest';

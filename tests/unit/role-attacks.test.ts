@@ -1,5 +1,5 @@
 /**
- * Key roles and the one rule for "verified" (issue 17): every entry of the role attack corpus gets
+ * Key roles and the one rule for "verified": every entry of the role attack corpus gets
  * exactly its state and code through the path the page takes, and no scheme can set the verified
  * state itself.
  */

@@ -1,5 +1,5 @@
 /**
- * The key-role attack corpus (issue 17, sections 1 and 3): inputs an adversary controls where the
+ * The key-role attack corpus: inputs an adversary controls where the
  * signature is genuine but the key that checks it is the wrong party's, each with the exact state
  * and code keybench must give. Signed by node:crypto or taken from the shared vectors, never made
  * with keybench. Unit tests run every entry (role-attacks.test.ts); the e2e suite runs the `ui` ones.

@@ -1,5 +1,5 @@
 /**
- * The Sign view's generic per-scheme form state (issue 19): defaults (functions of now), `when`,
+ * The Sign view's generic per-scheme form state: defaults (functions of now), `when`,
  * `fixed`, and `remember` — which never writes a key field or a secret to localStorage.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

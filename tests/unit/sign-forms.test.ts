@@ -1,5 +1,5 @@
 /**
- * The schemes' Sign forms (form.ts, issue 19): fields as data, and `sign` making exactly what the
+ * The schemes' Sign forms (form.ts): fields as data, and `sign` making exactly what the
  * partner's rules (and independent implementations) accept.
  */
 import { binanceParts } from './binance-helpers';

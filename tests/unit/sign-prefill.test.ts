@@ -1,5 +1,5 @@
 /**
- * "Sign it correctly" (issue 17 §5): the Sign view is filled from a pasted request without losing
+ * "Sign it correctly": the Sign view is filled from a pasted request without losing
  * what the user keeps (the remembered Qredo API key) and without splitting a Binance value.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -31,7 +31,7 @@ describe('Sign it correctly: the form filled from a pasted request', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  // The forms' state lives per scheme (issue 19): the Qredo and Binance values are their forms' values;
+  // The forms' state lives per scheme: the Qredo and Binance values are their forms' values;
   // Qredo's API key is a remembered field of its form.
   const load = async () => {
     const { SignForms } = await import('../../src/state/sign.svelte');

@@ -1,5 +1,5 @@
 /**
- * The Snowflake Sign form on the engine (issue 19): fields as data, `sign` with a stored
+ * The Snowflake Sign form on the engine: fields as data, `sign` with a stored
  * non-extractable RSA pair (real WebCrypto), its output checked with node:crypto.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';

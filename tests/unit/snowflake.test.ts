@@ -625,7 +625,7 @@ describe('snowflakeAccountHost (the SQL API host from the account as typed)', ()
   });
 });
 
-describe('issue 17 §5: the Snowflake card agrees with what the drivers do', () => {
+describe('the Snowflake card agrees with what the drivers do', () => {
   const now = 1_700_000_000;
   const fp = `SHA256:${'A'.repeat(43)}=`;
   const keys = [{ label: 'Mine', fingerprint: fp }];

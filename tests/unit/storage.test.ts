@@ -172,7 +172,7 @@ describe('keystore', () => {
     },
   );
 
-  it('whose key (issue 17): a public key keeps its owner, can be given one, and a pair stays mine', async () => {
+  it('whose key: a public key keeps its owner, can be given one, and a pair stays mine', async () => {
     const store = await fresh();
     const pair = await makeKey(1, 'pair');
     const { privateKey: _p, ...pub } = await makeKey(2, 'public');

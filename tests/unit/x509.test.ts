@@ -43,7 +43,7 @@ describe.each(['rsa-2048', 'p-521'] as const)('certificates from a stored %s key
     expect(x.publicKey.export({ type: 'spki', format: 'der' }).equals(Buffer.from(pair.spki))).toBe(true);
     expect(x.fingerprint256).toBe(cert.sha256);
     expect(x.fingerprint).toBe(cert.sha1);
-    // The JOSE thumbprints (issue 20), as openssl computes them over the DER.
+    // The JOSE thumbprints, as openssl computes them over the DER.
     const der = opensslBytes(['x509', '-in', file, '-outform', 'DER']);
     expect(cert.x5t).toBe(createHash('sha1').update(der).digest('base64url'));
     expect(cert.x5tS256).toBe(createHash('sha256').update(der).digest('base64url'));

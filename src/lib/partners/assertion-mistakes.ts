@@ -1,5 +1,5 @@
 /**
- * The mistakes the client-assertion cards name (issue 20), titled once for the partner profiles
+ * The mistakes the client-assertion cards name, titled once for the partner profiles
  * that use them (Entra ID, Okta, Auth0, Google, Salesforce).
  */
 import type { ErrorCode } from '../errors';

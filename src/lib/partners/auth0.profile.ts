@@ -1,7 +1,7 @@
 import { definePartner } from '../partner-profile';
 import { assertionMistakes } from './assertion-mistakes';
 
-/** Auth0: a public key or certificate credential (Private Key JWT, issue 20). */
+/** Auth0: a public key or certificate credential (Private Key JWT). */
 export default definePartner({
   id: 'auth0',
   name: 'Auth0',

@@ -1,7 +1,7 @@
 import { definePartner } from '../partner-profile';
 import { assertionMistakes } from './assertion-mistakes';
 
-/** Microsoft Entra ID: a certificate on the app registration, JWT client assertions (issue 20). */
+/** Microsoft Entra ID: a certificate on the app registration, JWT client assertions. */
 export default definePartner({
   id: 'entra',
   name: 'Microsoft Entra ID',

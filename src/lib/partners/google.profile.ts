@@ -1,7 +1,7 @@
 import { definePartner } from '../partner-profile';
 import { assertionMistakes } from './assertion-mistakes';
 
-/** Google Cloud service accounts: an uploaded public key (an X.509 certificate), self-signed JWTs (issue 20). */
+/** Google Cloud service accounts: an uploaded public key (an X.509 certificate), self-signed JWTs. */
 export default definePartner({
   id: 'google',
   name: 'Google Cloud',

@@ -1,7 +1,7 @@
 import { definePartner } from '../partner-profile';
 import { assertionMistakes } from './assertion-mistakes';
 
-/** Okta: a public key on the app (private_key_jwt client authentication, issue 20). */
+/** Okta: a public key on the app (private_key_jwt client authentication). */
 export default definePartner({
   id: 'okta',
   name: 'Okta',

@@ -1,7 +1,7 @@
 import { definePartner } from '../partner-profile';
 import { assertionMistakes } from './assertion-mistakes';
 
-/** Salesforce: a certificate on the connected app, the OAuth 2.0 JWT bearer flow (issue 20). */
+/** Salesforce: a certificate on the connected app, the OAuth 2.0 JWT bearer flow. */
 export default definePartner({
   id: 'salesforce',
   name: 'Salesforce',

@@ -1,5 +1,5 @@
 /**
- * The request doctor's shared types (issue 12): a signed HTTP request as pasted (curl, raw HTTP,
+ * The request doctor's shared types: a signed HTTP request as pasted (curl, raw HTTP,
  * HAR, "Copy as fetch"), and what keybench says about it. Domain code only: no UI.
  */
 import type { ErrorCode } from '../errors';

@@ -1,5 +1,5 @@
 /**
- * Whose key a stored key is (issue 17). Apart from roles.ts so the first paint (the key cards) loads
+ * Whose key a stored key is. Apart from roles.ts so the first paint (the key cards) loads
  * only these few lines, not the verification contexts the lazy doctor uses, nor the partners' names
  * (partner-names.ts).
  */

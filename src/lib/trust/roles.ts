@@ -1,5 +1,5 @@
 /**
- * Key roles (issue 17): whose key each stored key is, and which keys may verify what. A request the
+ * Key roles: whose key each stored key is, and which keys may verify what. A request the
  * user sends TO a partner is signed with the user's own key; a response FROM a partner with that
  * partner's key. A key that fits the wrong direction proves nothing: QI Tech's key "verifying" a
  * request means QI Tech signed it (a response pasted as a request), and the user's own key

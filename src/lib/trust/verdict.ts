@@ -1,5 +1,5 @@
 /**
- * The one rule for "verified" (issue 17): a signature holds over the bytes the request model says
+ * The one rule for "verified": a signature holds over the bytes the request model says
  * are sent, AND the key that checked it fits the context (whose key: see roles.ts), AND no finding
  * is an error. Schemes supply their findings, the bytes they sign and the key that checked them;
  * only this module turns that into a verified state. The key's role is checked here again, never

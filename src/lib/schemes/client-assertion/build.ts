@@ -1,5 +1,5 @@
 /**
- * Make a partner's assertion from its `make` data (issue 20): fresh jti, nonce and times, the
+ * Make a partner's assertion from its `make` data: fresh jti, nonce and times, the
  * thumbprint from the certificate, signed with the stored non-extractable key, and the token
  * request that sends it. One builder for every partner.
  */

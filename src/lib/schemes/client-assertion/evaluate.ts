@@ -1,5 +1,5 @@
 /**
- * The one generic evaluator of client-assertion rules (issue 20): every partner's card is made by
+ * The one generic evaluator of client-assertion rules: every partner's card is made by
  * these functions from its data in rules/. One finding per rule; a rule never decides "verified"
  * (the signature finding only reports the inspector's verdict, which the one trust rule made).
  */

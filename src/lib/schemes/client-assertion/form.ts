@@ -1,5 +1,5 @@
 /**
- * The client-assertion Sign form (issue 20): a Partner choice first, then that partner's fields
+ * The client-assertion Sign form: a Partner choice first, then that partner's fields
  * (shown by `when`), all as data from rules/. sign() makes the assertion with the stored key.
  */
 import { KeybenchError } from '../../errors';

@@ -1,4 +1,4 @@
-/** JWT client assertions (issue 20): who the scheme is (check.ts and form.ts load lazily). */
+/** JWT client assertions: who the scheme is (check.ts and form.ts load lazily). */
 import { defineMeta } from '../engine/types';
 
 export default defineMeta({

@@ -1,5 +1,5 @@
 /**
- * The client-assertion cards (issue 20): one TokenCheck per partner, every one made by the same
+ * The client-assertion cards: one TokenCheck per partner, every one made by the same
  * generic evaluator from that partner's rules (rules/<partner>.ts). The inspector recognises a
  * token by its aud, iss and header (or the user picks the partner under "Check as").
  */

@@ -1,5 +1,5 @@
 /**
- * The one request doctor (issue 19): read a pasted request (request/), refuse what no scheme can
+ * The one request doctor: read a pasted request (request/), refuse what no scheme can
  * judge one way only, recognise its scheme among the registry's request checks (the highest
  * `recognise()` score wins), verify it with keys whose role fits, and hand every signature's result
  * to the one rule (`decideRequest`). It knows no partner: schemes are folders, and profiles say which

@@ -1,5 +1,5 @@
 /**
- * The scheme registry (issue 19): every folder under src/lib/schemes/ with a `meta.ts` is a scheme,
+ * The scheme registry: every folder under src/lib/schemes/ with a `meta.ts` is a scheme,
  * found at build time. Metas load with the page (they are tiny); a scheme's check and form load when
  * first needed, so the Sign view never pulls verification code and the first load stays small.
  */

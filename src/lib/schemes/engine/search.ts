@@ -1,5 +1,5 @@
 /**
- * The one mistake search (issue 19): after a signature fails, try each mistake's alternatives with
+ * The one mistake search: after a signature fails, try each mistake's alternatives with
  * each trusted key, bounded, and report a mistake only when WebCrypto confirms the signature over
  * what the mistaken signer signed. Schemes supply the mistakes (data) and how to verify bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * The engine's contract (issue 19): what a signing scheme is, as data first and code only where
+ * The engine's contract: what a signing scheme is, as data first and code only where
  * data cannot say it. A scheme is one folder, `src/lib/schemes/<id>/`, holding:
  *
  * - `meta.ts`  — `export default defineMeta({...})`: id, name, kind, source. Tiny; loaded eagerly.

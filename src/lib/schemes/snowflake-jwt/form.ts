@@ -1,5 +1,5 @@
 /**
- * The Snowflake Sign form as data (issue 19): Account, User, the RSA key pair, the lifetime and
+ * The Snowflake Sign form as data: Account, User, the RSA key pair, the lifetime and
  * the SQL statement the curl runs; `sign` makes the key-pair JWT with the stored (non-extractable)
  * key and returns the token, its two headers, the request and curl for the SQL API, and the
  * signed bytes (header.payload) part by part. What data cannot say (the ALTER USER statement for

@@ -1,5 +1,5 @@
 /**
- * Client-assertion rules as data (issue 20): each partner is one file under rules/ holding what its
+ * Client-assertion rules as data: each partner is one file under rules/ holding what its
  * documentation and its SDK say an assertion must be. One generic evaluator (../evaluate.ts) checks
  * a token against them and one builder (../build.ts) signs from them; no partner has code of its own.
  */
