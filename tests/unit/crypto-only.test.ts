@@ -73,7 +73,7 @@ describe('lib/crypto is the only caller of crypto.subtle.sign and crypto.subtle.
     expect(subtleSignCalls('crypto.subtle.importKey("raw", b, p, false, ["sign"]);')).toEqual([]);
   });
 
-  it('no file outside src/lib/crypto calls them (but the folders being ported)', () => {
+  it('no file outside src/lib/crypto calls them', () => {
     const outside = [...callers()]
       .filter(([path]) => !path.startsWith(OWNER))
       .map(([path, lines]) => `${path}:${lines.join(',')}`);
