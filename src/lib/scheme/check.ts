@@ -239,19 +239,21 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     (k) => rsaPkcs1 && k.kind === 'public' && k.type.kty === 'RSA',
   );
   const wantsPss = scheme.algorithms[0]?.startsWith('PS') ?? false;
+  const pssBy = wantsPss ? undefined : await pssSigner(run, candidates, readings);
+  const by = pssBy ?? (made.kind === 'made-by' ? made.key : undefined);
   const outcome: EngineOutcome =
-    made.kind === 'made-by'
-      ? wantsPss
-        ? 'padding'
-        : 'otherBytes'
-      : made.kind === 'not-made'
-        ? 'otherKey'
-        : 'differ';
-  const words = say.unexplained(outcome, made.kind === 'made-by' ? made.key.label : undefined, {
+    pssBy || (made.kind === 'made-by' && wantsPss)
+      ? 'padding'
+      : made.kind === 'made-by'
+        ? 'otherBytes'
+        : made.kind === 'not-made'
+          ? 'otherKey'
+          : 'differ';
+  const words = say.unexplained(outcome, by?.label, {
     partner,
     base: scheme.baseWords,
     want: ALGORITHMS[scheme.algorithms[0]!].words,
-    used: 'PKCS#1 v1.5',
+    used: pssBy ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
   const code = run.code(outcome);
   run.findings.push(
@@ -268,8 +270,30 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
         confirmed: false,
       },
     ],
-    ...(made.kind === 'made-by' ? { keyLabel: made.key.label } : {}),
+    ...(by ? { keyLabel: by.label } : {}),
   });
+}
+
+/**
+ * The RSA key whose RSA-PSS signature over the bytes as sent this is, where the scheme wants PKCS#1
+ * v1.5: proven by a signature that verifies, never read off its shape (random bytes have a PSS shape
+ * about once in 2^15).
+ */
+async function pssSigner<P extends Parts>(
+  run: Run<P>,
+  candidates: readonly Candidate[],
+  readings: readonly Uint8Array[],
+): Promise<VerificationKey | undefined> {
+  const bytes = baseBytes(run.scheme, run.parts);
+  for (const { key } of candidates) {
+    if (key.kind !== 'public' || key.type.kty !== 'RSA') continue;
+    for (const alg of ['PS256', 'PS384', 'PS512'] as const) {
+      const k = await importVerifier(key, alg);
+      for (const sig of readings)
+        if (k && (await verifySignature(alg, k, new Uint8Array(sig), bytes))) return key;
+    }
+  }
+  return undefined;
 }
 
 /**
