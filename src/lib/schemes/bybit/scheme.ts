@@ -9,6 +9,7 @@
  * `signMessage` (RSA: RSASSA-PKCS1-v1_5 SHA-256, base64); bybit-exchange docs "Integration guidance"
  * (v5/guide#authentication).
  */
+import { keyField, methodField } from '../../scheme/fields';
 import {
   timestampChecks,
   timestampUnit,
@@ -101,21 +102,8 @@ export default defineScheme<BybitParts>({
   ],
   signer: {
     fields: [
-      {
-        name: 'key',
-        label: 'Key pair',
-        kind: 'key',
-        default: '',
-        help: 'The RSA key pair whose public key is registered with Bybit.',
-      },
-      {
-        name: 'method',
-        label: 'Method',
-        kind: 'choice',
-        default: 'GET',
-        options: ['GET', 'POST'],
-        help: 'The HTTP method sent.',
-      },
+      keyField('The RSA key pair whose public key is registered with Bybit.'),
+      methodField(['GET', 'POST'], 'The HTTP method sent.'),
       {
         name: 'url',
         label: 'URL',

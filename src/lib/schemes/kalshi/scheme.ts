@@ -10,6 +10,7 @@
  * interceptor passes `new URL(url).pathname` and the method upper-cased; Kalshi docs, "API Keys"
  * ("use the path without query parameters"). Kalshi documents no timestamp window, so none is checked.
  */
+import { keyField, methodField } from '../../scheme/fields';
 import { KeybenchError } from '../../errors';
 import { rich } from '../../rich';
 import { header } from '../../request/types';
@@ -95,21 +96,8 @@ export default defineScheme<KalshiParts>({
   ],
   signer: {
     fields: [
-      {
-        name: 'key',
-        label: 'Key pair',
-        kind: 'key',
-        default: '',
-        help: 'An RSA-PSS key pair whose public key is registered with Kalshi.',
-      },
-      {
-        name: 'method',
-        label: 'Method',
-        kind: 'choice',
-        default: 'GET',
-        options: ['GET', 'POST', 'DELETE'],
-        help: 'The HTTP method sent; it is signed in upper case.',
-      },
+      keyField('An RSA-PSS key pair whose public key is registered with Kalshi.'),
+      methodField(['GET', 'POST', 'DELETE'], 'The HTTP method sent; it is signed in upper case.'),
       {
         name: 'url',
         label: 'URL',

@@ -4,6 +4,7 @@
  * is its signing input with each claim set to a part: the token's own bytes where they agree, so
  * the signature holds exactly when the token verifies and says what was sent.
  */
+import { keyField, methodField } from '../../scheme/fields';
 import { md5 } from '@noble/hashes/legacy.js';
 import { base64urlToBytes, textToBase64url, toHex } from '../../encoding/base64url';
 import { header, type ParsedRequest } from '../../request/types';
@@ -237,21 +238,8 @@ const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 
 /** The fields every QI Tech form starts with. */
 export const LEAD: readonly FormField[] = [
-  {
-    name: 'key',
-    label: 'Key pair',
-    kind: 'key',
-    default: '',
-    help: 'A P-521 key pair: QI Tech signs with ES512.',
-  },
-  {
-    name: 'method',
-    label: 'Method',
-    kind: 'choice',
-    default: 'POST',
-    options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    help: 'The HTTP method, signed.',
-  },
+  keyField('A P-521 key pair: QI Tech signs with ES512.'),
+  methodField(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'The HTTP method, signed.', 'POST'),
   {
     name: 'baseUrl',
     label: 'Base URL',

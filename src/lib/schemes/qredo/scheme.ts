@@ -5,6 +5,7 @@
  *
  * Sources: Qredo Partner API docs, "Sign requests"; qredo-partner-api-client (sign.go, sign.js).
  */
+import { keyField, methodField } from '../../scheme/fields';
 import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
 import { decodeAs } from '../../crypto/encoding';
 import { KeybenchError, type ErrorCode } from '../../errors';
@@ -459,21 +460,8 @@ export default defineScheme<QredoParts>({
   ],
   signer: {
     fields: [
-      {
-        name: 'key',
-        label: 'Key pair',
-        kind: 'key',
-        default: '',
-        help: 'An RSA-2048 key pair: Qredo signs with RS256.',
-      },
-      {
-        name: 'method',
-        label: 'Method',
-        kind: 'choice',
-        default: 'GET',
-        options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        help: 'The HTTP method sent (it is not signed).',
-      },
+      keyField('An RSA-2048 key pair: Qredo signs with RS256.'),
+      methodField(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'The HTTP method sent (it is not signed).'),
       {
         name: 'url',
         label: 'URL',

@@ -9,6 +9,7 @@
  * (it also accepts the path with or without a trailing slash), lib/headers.js `retainAndSort`;
  * TrueLayer/truelayer-signing request-signing-v2.md.
  */
+import { keyField, methodField } from '../../scheme/fields';
 import { textToBase64url, base64urlToBytes } from '../../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../../errors';
 import { signedHeaderProblem } from '../../request/doctor-refusals';
@@ -200,14 +201,11 @@ export default defineScheme<TlParts>({
   ],
   signer: {
     fields: [
-      field('key', 'Key pair', 'key', 'The P-521 key pair whose public key is in TrueLayer Console.'),
+      keyField('The P-521 key pair whose public key is in TrueLayer Console.'),
       field('kid', 'Key ID (kid)', 'text', 'Console shows it beside the uploaded public key.', {
         remember: true,
       }),
-      field('method', 'Method', 'choice', 'The HTTP method sent.', {
-        default: 'POST',
-        options: ['POST', 'GET'],
-      }),
+      methodField(['POST', 'GET']),
       field('url', 'URL', 'text', 'Its path is signed.', { default: `${HOST}/v3/payouts`, remember: true }),
       field('idempotencyKey', 'Idempotency-Key', 'text', 'Fresh per request.', { default: () => uuid() }),
       field('body', 'Body', 'textarea', 'The JSON body, signed exactly as sent.', {

@@ -1,0 +1,16 @@
+/** The fields most Sign tabs share, so that a scheme's form names only what is its own. */
+import type { FormField } from '../schemes/engine/types';
+
+/** The key pair that signs (the tab offers only pairs whose algorithm fits the scheme). */
+export function keyField(help: string): FormField {
+  return { name: 'key', label: 'Key pair', kind: 'key', default: '', help };
+}
+
+/** The HTTP method, one of `options`; the first is the default unless another is given. */
+export function methodField(
+  options: readonly string[],
+  help = 'The HTTP method sent.',
+  byDefault = options[0] ?? 'GET',
+): FormField {
+  return { name: 'method', label: 'Method', kind: 'choice', default: byDefault, options, help };
+}
