@@ -70,7 +70,7 @@ export function duplicateMembers(text: string): string[] {
 }
 
 /** How deeply a JSON text nests (objects and arrays), counted without recursion. */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
   for (let i = 0; i < text.length; i++) {

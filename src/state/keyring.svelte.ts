@@ -18,7 +18,7 @@ const CHANNEL = 'keybench-keys';
 export type Persistence = 'checking' | 'persistent' | 'best-effort' | 'asking';
 
 /** The keyring: the stored keys, their derived details, and what the storage can promise. */
-export class Keyring {
+class Keyring {
   #keys = $state.raw<StoredKey[]>([]);
   #details = $state.raw<Record<string, KeyDetails>>({});
   /** Unique names by key id (see nameOf), made with the details. */

@@ -3,7 +3,7 @@ import { parseHash, queryParam, type View } from './hash-route';
 export type { View };
 
 /** The current hash route (`#/keys`, `#/inspect`, `#/sign`), with parameters after `?` in the fragment. */
-export class Route {
+class Route {
   #view = $state<View>('home');
   #query = $state('');
 

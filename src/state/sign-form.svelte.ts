@@ -22,7 +22,7 @@ export function rememberKey(scheme: SchemeId, field: string): string {
 }
 
 /** Whether a field may be written to localStorage: asked for, and never a key or secret. */
-export function mayRemember(field: FormField): boolean {
+function mayRemember(field: FormField): boolean {
   return field.remember === true && field.kind !== 'key';
 }
 
@@ -44,7 +44,7 @@ function writeStored(key: string, value: FieldValue): void {
 }
 
 /** A field's default now (a function of the time for timestamps). */
-export function defaultOf(field: FormField, nowMs: number): FieldValue {
+function defaultOf(field: FormField, nowMs: number): FieldValue {
   return typeof field.default === 'function' ? field.default(nowMs) : field.default;
 }
 

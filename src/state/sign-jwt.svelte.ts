@@ -6,7 +6,7 @@ import { algInfo } from '../lib/jwt/algorithms';
 import { pairOf, pairsFor, type PairKind } from './sign-keys';
 
 /** The Test JWT form, kept while the user moves between tabs; the secret stays in memory only. */
-export class JwtSignerState {
+class JwtSignerState {
   // Test JWT
   jwtKeyId = $state('');
   jwtHeader = $state('{\n  "typ": "JWT"\n}');

@@ -8,7 +8,7 @@ import { keyTypeOf } from '../lib/keys/key-type';
 import { keyring } from './keyring.svelte';
 
 /** The QI Tech response check's inputs and verdict. */
-export class QitechChecksState {
+class QitechChecksState {
   qitResponseOpen = $state(false);
   qitResponseAuth = $state('');
   qitResponseBody = $state('');

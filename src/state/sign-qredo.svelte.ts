@@ -4,7 +4,7 @@
  * replaces the remembered one unasked.
  */
 /** A remembered API key ('' when none or when storage is refused). */
-export function storedApiKey(where: string): string {
+function storedApiKey(where: string): string {
   try {
     return localStorage.getItem(where) ?? '';
   } catch {
@@ -13,7 +13,7 @@ export function storedApiKey(where: string): string {
 }
 
 /** The "Remember" choice of a partner's API key, and the note about a key from a pasted request. */
-export class QredoApiKeyMemory {
+class QredoApiKeyMemory {
   /** The localStorage key it is kept under. */
   readonly where: string;
   remember = $state(false);

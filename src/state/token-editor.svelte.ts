@@ -19,7 +19,7 @@ export const WITH_EXAMPLE = 'example';
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The editor of the token in the inspector's box. */
-export class TokenEditor {
+class TokenEditor {
   /** True while the header and payload are shown as text boxes. */
   open = $state(false);
   headerText = $state('');

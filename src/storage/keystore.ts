@@ -100,7 +100,7 @@ export function mergeCertificates(
 
 /** The record with the patch applied (pure: the caller runs it inside the write transaction). */
 /** @throws KeybenchError ERR_STORAGE_WRITE when the patch would make a key pair a partner's key. */
-export function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredKey {
+function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredKey {
   if (patch.owner !== undefined && current.kind === 'pair' && patch.owner !== 'mine') {
     throw new KeybenchError(
       'ERR_STORAGE_WRITE',

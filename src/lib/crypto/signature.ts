@@ -7,7 +7,7 @@ import type { VerificationKey } from '../trust/keys';
 import { ALGORITHMS, type AlgId } from './algorithms';
 
 /** Does this trusted key (or secret) fit the algorithm? */
-export function keyFitsAlg(key: VerificationKey, alg: AlgId): boolean {
+function keyFitsAlg(key: VerificationKey, alg: AlgId): boolean {
   return ALGORITHMS[alg].fits(key.kind === 'public' ? key.type : null);
 }
 

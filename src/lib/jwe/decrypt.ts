@@ -10,14 +10,7 @@ import { bytesToBase64url } from '../encoding/base64url';
 import type { ParsedJwe } from './parse';
 
 /** The content encryption algorithms keybench decrypts (Mastercard also accepts A128CBC-HS256). */
-export const CONTENT_ALGS = [
-  'A128GCM',
-  'A192GCM',
-  'A256GCM',
-  'A128CBC-HS256',
-  'A192CBC-HS384',
-  'A256CBC-HS512',
-];
+const CONTENT_ALGS = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 
 /**
  * Refuse what no key of keybench's can decrypt, before any key is tried.
@@ -55,7 +48,7 @@ export function checkDecryptable(jwe: ParsedJwe): void {
  * Check a key can decrypt RSA-OAEP-256.
  * @throws KeybenchError ERR_JWE_KEY_TYPE.
  */
-export function checkDecryptionKey(key: CryptoKey): void {
+function checkDecryptionKey(key: CryptoKey): void {
   const a = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
   const hash = typeof a.hash === 'string' ? a.hash : a.hash?.name;
   if (

@@ -34,7 +34,7 @@ export function isEncryptionPair(key: StoredKey): boolean {
 }
 
 /** The identifiers a partner may put in `kid` for this key: SPKI SHA-256 hex (Mastercard), certificate serials and subject serialNumber attributes (CyberSource's SDK uses the latter), RFC 7638 thumbprint. */
-export async function kidsOf(key: StoredKey): Promise<string[]> {
+async function kidsOf(key: StoredKey): Promise<string[]> {
   const fp = await mastercardFingerprint(key.spki);
   const jwk = (await crypto.subtle.exportKey('jwk', key.publicKey)) as JWK;
   const ids = [fp, await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n!, e: jwk.e! }, 'sha256'), key.id];

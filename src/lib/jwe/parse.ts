@@ -7,7 +7,7 @@ import { KeybenchError } from '../errors';
 import { base64ToBytes } from '../encoding/base64url';
 
 /** Largest JWE text read (a megabyte payload is about 1.4 MB of text). */
-export const MAX_JWE_CHARS = 8_000_000;
+const MAX_JWE_CHARS = 8_000_000;
 
 /** Where the compact JWE was found. */
 export type JweWrapper = 'compact' | 'encData' | 'encryptedRequest' | 'encryptedResponse' | 'encryptedValue';
@@ -47,7 +47,7 @@ const WRAPPER_KEYS: readonly JweWrapper[] = [
 ];
 
 /** True when the text looks like a compact JWE (five dot-separated parts), by shape only. */
-export function looksLikeCompactJwe(text: string): boolean {
+function looksLikeCompactJwe(text: string): boolean {
   const t = text.trim();
   return t.length <= MAX_JWE_CHARS && t.split('.').length === 5 && COMPACT.test(t);
 }
@@ -229,7 +229,7 @@ function algMeaning(alg: unknown): string {
 }
 
 /** What an iat value is: milliseconds or seconds, named, with the date. */
-export function iatMeaning(iat: unknown): string {
+function iatMeaning(iat: unknown): string {
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'Issued at: not a number.';
   const ms = iat > 1e11;
   const date = new Date(ms ? iat : iat * 1000);

@@ -1,9 +1,6 @@
 /** The JWS view of the one algorithm table (lib/crypto/algorithms.ts): what a token's alg names. */
 import { ALGORITHMS, type AlgId, type Algorithm } from '../crypto/algorithms';
 
-/** The JWS algorithms keybench verifies. */
-export type JwsAlg = AlgId;
-
 /** An algorithm of the table, with what the verifier's messages read off it. */
 export interface AlgInfo extends Algorithm {
   family: 'RS' | 'PS' | 'ES' | 'EdDSA' | 'HS';

@@ -222,7 +222,7 @@ function base64Error(what: string, e: unknown): KeyBoxResult {
 }
 
 /** The remedy when a key shape was refused as a secret but the tick would take it: say how. */
-export const TICK_REMEDY =
+const TICK_REMEDY =
   'If this text really is your shared secret, tick "Shared secret (HMAC)" under the key box.';
 
 /** The box refused as a secret: it holds key material, or a key shape the user did not tick. */

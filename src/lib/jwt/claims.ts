@@ -1,7 +1,7 @@
 import { own } from '../json';
 
 /** Registered claims (RFC 7519 §4.1 and common ones), explained for people. */
-export const CLAIM_NAMES: Record<string, string> = {
+const CLAIM_NAMES: Record<string, string> = {
   iss: 'Issuer — who made the token',
   sub: 'Subject — whom the token is about',
   aud: 'Audience — who should accept it',
@@ -51,7 +51,7 @@ export function relativeTime(ms: number, now: number): string {
 /** At most this many rows in the claims table; the rest are counted and left to the raw payload. */
 export const MAX_CLAIM_ROWS = 200;
 /** A claim value longer than this is cut in the table (the payload pane has all of it). */
-export const MAX_CLAIM_VALUE = 500;
+const MAX_CLAIM_VALUE = 500;
 
 /** A Unix time in ms as ISO 8601, or null when it is outside what a Date can hold (never throws). */
 export function safeIso(ms: number): string | null {

@@ -164,7 +164,7 @@ const SHAPE = 'A JWT is three base64url parts separated by dots (header.payload.
  * What a pasted text that is not a token is, and where it goes: a PEM key or certificate, an SSH
  * key, a JWK, a JWKS, or other JSON. Null when it could be a token (no token starts with `-`, `{`, `[`).
  */
-export function recogniseNonToken(text: string): Diagnostic | null {
+function recogniseNonToken(text: string): Diagnostic | null {
   const t = text.trim();
   const pem = /^-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(t);
   if (pem) {

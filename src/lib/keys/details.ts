@@ -14,7 +14,7 @@ export interface KeyDetails {
 }
 
 /** Compute the public PEM, SHA-256 fingerprint, RFC 7638 thumbprint and public JWK of a stored key. */
-export async function keyDetails(key: StoredKey): Promise<KeyDetails> {
+async function keyDetails(key: StoredKey): Promise<KeyDetails> {
   const [fingerprint, fingerprintBase64, thumbprint, jwk] = await Promise.all([
     spkiFingerprint(key.spki),
     spkiSha256Base64(key.spki),

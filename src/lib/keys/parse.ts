@@ -106,14 +106,14 @@ function curveName(oid: string | undefined): string {
 }
 
 /** WebCrypto's limits (Chromium's BoringSSL): a modulus of at most 16384 bits, an exponent of at most 2³²−1. */
-export const MAX_RSA_BITS = 16_384;
+const MAX_RSA_BITS = 16_384;
 
 /**
  * Refuse an RSA public exponent WebCrypto would not import (over 2³²−1, or even), by its bytes,
  * before any arithmetic: a 17 KB exponent made the Qredo doctor's modular exponentiation freeze the page.
  * @throws KeybenchError ERR_KEY_UNSUPPORTED
  */
-export function checkRsaExponent(publicExponent: ArrayBuffer): void {
+function checkRsaExponent(publicExponent: ArrayBuffer): void {
   const e = new Uint8Array(publicExponent);
   let first = 0;
   while (first < e.length && e[first] === 0) first++;
@@ -197,7 +197,7 @@ function pssRestriction(alg: AlgorithmIdentifier): PssOnly {
  * An SPKI WebCrypto imports: an id-RSASSA-PSS key rewrapped as rsaEncryption (the same modulus and
  * exponent; its PSS-only restriction is kept in its KeyType), any other as it is.
  */
-export function webCryptoSpki(spki: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+function webCryptoSpki(spki: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
   if (info.algorithm.algorithm !== id_RSASSA_PSS) return spki;
   const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
@@ -405,7 +405,7 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** The public members of a JWK (drops d, p, q, … and metadata that would stop WebCrypto importing it). */
-export function publicPartOfJwk(jwk: JWK): JWK {
+function publicPartOfJwk(jwk: JWK): JWK {
   const out: JWK = {};
   for (const [k, v] of Object.entries(jwk)) {
     if (!PRIVATE_JWK_MEMBERS.includes(k) && k !== 'key_ops' && k !== 'ext')

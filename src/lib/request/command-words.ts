@@ -27,7 +27,7 @@ export class CurlError extends Error {
 }
 
 /** The most words read from a command (a real one has tens). */
-export const MAX_WORDS = 10_000;
+const MAX_WORDS = 10_000;
 
 /** The refusal for a command of more than {@link MAX_WORDS} words. */
 const tooManyWords = (): CurlError =>

@@ -44,7 +44,7 @@ export function signedHeaderProblem(req: ParsedRequest, names: readonly string[]
  * A header value holding CR, LF or NUL: sent as written, it makes more header lines than the paste
  * shows (a second x-sign, say), so nothing about the request can be said for sure.
  */
-export function framingProblem(req: ParsedRequest): RequestRefusal | null {
+function framingProblem(req: ParsedRequest): RequestRefusal | null {
   const bad = req.headers.find(([, v]) => /[\r\n\0]/.test(v));
   return bad
     ? {

@@ -27,7 +27,7 @@ class ReadError extends Error {
 }
 
 /** An error result for a form. */
-export function parseError(
+function parseError(
   source: RequestSource,
   parts: Rich,
   code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
@@ -36,7 +36,7 @@ export function parseError(
 }
 
 /** UTF-8 length of a string, without building the bytes. */
-export function utf8Length(s: string): number {
+function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

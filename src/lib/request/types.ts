@@ -121,22 +121,3 @@ export interface DoctorInput {
   keys: VerificationKey[];
   nowMs: number;
 }
-
-/** A public key the user trusts: stored, pasted, or one key of a pasted JWKS. */
-export type TrustedKey = VerificationKey & { kind: 'public' };
-
-/**
- * The keys a request doctor may verify with: public keys of the given types that the user trusts,
- * never one a request or token carries itself (`x5c`, `jwk` header). One rule for every scheme.
- * The schemes asking for 'RSA' here verify PKCS#1 v1.5, which an id-RSASSA-PSS key must never
- * verify (RFC 4055 §3.1): such a key is left out.
- */
-export function trustedKeysOf(keys: readonly VerificationKey[], ktys: readonly string[]): TrustedKey[] {
-  return keys.filter(
-    (k): k is TrustedKey =>
-      k.kind === 'public' &&
-      ktys.includes(k.type.kty) &&
-      !(k.type.kty === 'RSA' && k.type.pss) &&
-      (k.origin === 'stored' || k.origin === 'pasted' || k.origin === 'jwks'),
-  );
-}

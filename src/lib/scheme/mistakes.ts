@@ -55,20 +55,6 @@ export function querySigned<P extends Parts>(part: keyof P & string): Family<P> 
   };
 }
 
-/** The query string left out of the path, where the scheme signs the path with it. */
-export function queryUnsigned<P extends Parts>(part: keyof P & string): Family<P> {
-  return {
-    code: 'ERR_SCHEME_QUERY_UNSIGNED',
-    title: 'Query string left out of the signed path',
-    explanation: 'The signer signed the path without its query string; the server signs the path with it.',
-    remedy: 'Sign the path with its query string, exactly as sent (after the ?).',
-    *variants(parts) {
-      const p = parts[part] ?? '';
-      if (p.includes('?')) yield change(part, parts, p.slice(0, p.indexOf('?')));
-    },
-  };
-}
-
 /** The full URL signed where the scheme signs only the path. */
 export function fullUrl<P extends Parts>(part: keyof P & string): Family<P> {
   return {

@@ -39,7 +39,7 @@ function wanted(context: VerificationContext): string {
  * The finding that refuses a key whose role does not fit the context, or null when it fits.
  * Exposed for checks that report their findings themselves (the QI Tech response check).
  */
-export function roleFinding(context: VerificationContext, key: VerificationKey | undefined): Finding | null {
+function roleFinding(context: VerificationContext, key: VerificationKey | undefined): Finding | null {
   if (!key || keyFits(context, key)) return null;
   const owner = key.kind === 'public' ? key.owner : undefined;
   const parts = rich`The signature holds with ${key.label}, but that is ${whose(owner)}, and ${wanted(context)}: it proves nothing here.`;
@@ -137,9 +137,4 @@ export function decideRequest(context: VerificationContext, r: SchemeResult): Re
     diagnoses: r.diagnoses,
     signInput: r.signInput,
   };
-}
-
-/** The verified state of a plain JWT signature check, by the same rule (no findings: just the key). */
-export function jwtState(context: VerificationContext, signedBy: VerificationKey | undefined): boolean {
-  return isVerified(context, signedBy, []);
 }

@@ -15,7 +15,7 @@ import { deriveVars, fill, freshVars, value, type Vars } from './template';
 import { applies, chosenPairs, printIn, withDefaults } from './evaluate';
 
 /** The JWS algorithm a stored private key signs with (WebCrypto ties a key to one algorithm). */
-export function algOfKey(key: CryptoKey): SigningAlg | null {
+function algOfKey(key: CryptoKey): SigningAlg | null {
   return (algOfCryptoKey(key)?.id as SigningAlg | undefined) ?? null;
 }
 

@@ -11,7 +11,7 @@ import type { Alternative, Candidate, Mistake } from './types';
 export const MAX_ALTERNATIVES = 200;
 
 /** Most bytes verified per failed signature, over every alternative and candidate (a large base costs more per try). */
-export const MAX_BYTES_VERIFIED = 32 * 1024 * 1024;
+const MAX_BYTES_VERIFIED = 32 * 1024 * 1024;
 
 /** What the search needs. */
 export interface SearchInput<Ctx> {

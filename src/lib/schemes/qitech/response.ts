@@ -62,7 +62,7 @@ export interface QitKeyringEntry {
 }
 
 /** A response is checked as one coming from QI Tech: QI Tech's keys only (trust/roles.ts). */
-export const RESPONSE_FROM_QITECH: VerificationContext = { direction: 'response-from', partner: 'qitech' };
+const RESPONSE_FROM_QITECH: VerificationContext = { direction: 'response-from', partner: 'qitech' };
 
 function asCandidate(k: QitKeyringEntry): VerificationKey {
   return {
@@ -80,7 +80,7 @@ function asCandidate(k: QitKeyringEntry): VerificationKey {
  * Never the user's own key (a pair, or the public key of the user's server): it verifying a
  * "response" proves only that the user signed it — a reflected request would pass.
  */
-export function qitechResponseKeys(keyring: readonly QitKeyringEntry[]): VerificationKey[] {
+function qitechResponseKeys(keyring: readonly QitKeyringEntry[]): VerificationKey[] {
   return keysFor(
     RESPONSE_FROM_QITECH,
     keyring

@@ -85,7 +85,7 @@ export function formEncode(text: string): string {
 let lastQuery: { query: string; values: Map<string, string[]> } | undefined;
 
 /** §2.2.8: the re-encoded values of every query parameter whose re-encoded name is `name`, in order. */
-export function queryParamValues(query: string, name: string): string[] {
+function queryParamValues(query: string, name: string): string[] {
   if (lastQuery?.query !== query) {
     const values = new Map<string, string[]>();
     for (const [k, v] of new URLSearchParams(query)) {
@@ -103,7 +103,7 @@ export function queryParamValues(query: string, name: string): string[] {
  * An authority as HTTP normalises it (RFC 9110 §4.2.3): lower case, and without the port only when
  * it is the default of this scheme (80 for http, 443 for https; http://host:443 keeps :443).
  */
-export function normaliseAuthority(scheme: string, authority: string): string {
+function normaliseAuthority(scheme: string, authority: string): string {
   const lower = authority.toLowerCase();
   if (!/^[a-z0-9.\-_~%]*(?::\d*)?$|^\[[0-9a-f:.]+\](?::\d*)?$/.test(lower)) return lower;
   try {
@@ -143,7 +143,7 @@ const DERIVED_PARAMS: ReadonlySet<string> = new Set(['req', 'name']);
  * §2.5: a verifier refuses an unknown parameter), or null. `;req` belongs to a response's signature
  * only: on a request's own component it would make a signed response pass as a signed request.
  */
-export function parameterProblem(name: string, params: Parameters): ComponentValue | null {
+function parameterProblem(name: string, params: Parameters): ComponentValue | null {
   const derived = name.startsWith('@');
   const allowed = derived ? DERIVED_PARAMS : FIELD_PARAMS;
   for (const [p, v] of params) {
@@ -167,7 +167,7 @@ export function parameterProblem(name: string, params: Parameters): ComponentVal
 }
 
 /** The value of a derived component (§2.2) for a request. */
-export function derivedValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
+function derivedValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
   const raw = rawUrl(req.url);
   if (!raw) return bad(rich`The URL ${req.url} is not absolute, so ${name} is not known.`);
   switch (name) {
@@ -269,7 +269,7 @@ function dictionaryMember(value: string, key: string): string | undefined {
 }
 
 /** The value of a header field component (§2.1), with its `sf`, `key` and `bs` parameters. */
-export function fieldValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
+function fieldValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
   if (name !== name.toLowerCase())
     return bad(rich`The component name ${name} is not lower case, as RFC 9421 §2.1 requires.`);
   if (params.has('tr'))

@@ -13,7 +13,7 @@ function bytesOf(body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer
 }
 
 /** The digest of the body (UTF-8 when text) with one algorithm. */
-export async function digestOf(
+async function digestOf(
   alg: DigestAlg,
   body: string | Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
@@ -35,7 +35,7 @@ export type DigestCheck =
   { ok: true; algs: DigestAlg[] } | { ok: false; code: ErrorCode; message: string; algs: DigestAlg[] };
 
 /** The digests a Content-Digest value declares, by algorithm (those keybench computes), or an error message. */
-export function parseContentDigest(value: string): Map<DigestAlg, Uint8Array> | string {
+function parseContentDigest(value: string): Map<DigestAlg, Uint8Array> | string {
   let dict;
   try {
     dict = parseDictionary(value);
@@ -91,7 +91,7 @@ export async function checkContentDigest(
 }
 
 /** Bodies a signer may have digested instead of the one sent, each with a name. */
-export function bodyVariants(body: string): { name: string; body: string }[] {
+function bodyVariants(body: string): { name: string; body: string }[] {
   const out: { name: string; body: string }[] = [
     { name: 'the body with a final newline', body: body + '\n' },
     { name: 'the body without its final newline', body: body.replace(/\r?\n$/, '') },

@@ -98,7 +98,7 @@ function memberTexts(text: string): string[] {
  * keeps the last, other parsers the first.
  * @throws Error when the text is not a dictionary.
  */
-export function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
+function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?: string } {
   const dictionary = parseDictionary(text);
   const members = memberTexts(text);
   if (members.length === dictionary.size) return { dictionary };
@@ -143,7 +143,7 @@ function readDictionary(req: RequestParts, name: string): Dictionary | Finding |
 }
 
 /** Most signatures judged in one message (each may cost hundreds of signature checks when diagnosed). */
-export const MAX_SIGNATURES = 16;
+const MAX_SIGNATURES = 16;
 
 const isFinding = (x: unknown): x is Finding => typeof x === 'object' && x !== null && 'check' in x;
 
@@ -361,7 +361,7 @@ function keyMatches(key: VerificationKey, keyid: string): boolean {
  * The (key, algorithm) pairs to try: keys the user trusts only. `keyid` selects among them (when
  * it names none, all are tried and that is said); `alg` restricts to the keys it fits.
  */
-export function selectKeys(
+function selectKeys(
   keys: readonly VerificationKey[],
   params: SignatureParams,
   findings: Finding[],

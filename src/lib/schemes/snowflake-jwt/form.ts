@@ -19,7 +19,7 @@ import {
 } from './sign';
 
 /** The statement the curl runs when none is given. */
-export const DEFAULT_STATEMENT = 'SELECT CURRENT_USER()';
+const DEFAULT_STATEMENT = 'SELECT CURRENT_USER()';
 
 const text = (v: FormValues[string] | undefined): string => (typeof v === 'string' ? v : '');
 

@@ -15,7 +15,7 @@ const SDK =
   '@apple/app-store-server-library: AppStoreServerAPIClient.createBearerToken (ES256, kid, iss, aud, bid, exp 5 min)';
 
 /** The API choices. */
-export const APPLE_CONNECT = 'App Store Connect API (exp ≤ 20 min)';
+const APPLE_CONNECT = 'App Store Connect API (exp ≤ 20 min)';
 export const APPLE_SERVER = 'App Store Server API (bid, exp ≤ 60 min)';
 
 export default defineRules({

@@ -2,9 +2,6 @@
 import type { FormField } from '../../engine/types';
 import type { ClaimRule, ClockRule, SameRule } from './types';
 
-/** RFC 7523 §3: the JWT bearer profile every client assertion follows. */
-export const RFC7523 = 'https://www.rfc-editor.org/rfc/rfc7523#section-3';
-
 /** The client id the partner gave the application (iss = sub). */
 export const CLIENT_ID: FormField = {
   name: 'clientId',

@@ -16,7 +16,7 @@ const MSAL_PY =
 /** The thumbprint choices, as the Thumbprint option offers them. */
 export const ENTRA_S256 = 'x5t#S256 + PS256 (current docs; MSAL fromCertificateWithSha256Thumbprint)';
 export const ENTRA_SHA1 = 'x5t + RS256 (older docs; MSAL fromCertificate)';
-export const ENTRA_EITHER = 'Either, as the token says';
+const ENTRA_EITHER = 'Either, as the token says';
 
 export default defineRules({
   id: 'client-assertion/entra',

@@ -9,8 +9,8 @@ const APEX_SDK =
   'Apex Auth.JWT / cropredyHelix/jwt (JWT.cls: exp = now + validFor, 300 s by default; no iat needed)';
 
 /** The login URLs Salesforce documents for aud. */
-export const SF_LOGIN = 'https://login.salesforce.com';
-export const SF_TEST = 'https://test.salesforce.com';
+const SF_LOGIN = 'https://login.salesforce.com';
+const SF_TEST = 'https://test.salesforce.com';
 
 export default defineRules({
   id: 'client-assertion/salesforce',
