@@ -1,7 +1,8 @@
 /**
  * What each folder may import (ARCHITECTURE.md): src/lib imports nothing from Svelte, the views,
  * the page's state or storage, and its modules form no import cycle (type imports included: a cycle
- * of types is still two modules that cannot be understood apart).
+ * of types is still two modules that cannot be understood apart). No function, constant or class of
+ * src/ is exported unless another module (or a test) uses it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -79,5 +80,32 @@ describe('src/lib', () => {
     expect(cycles).toEqual([]);
     // The scan reads real imports (it would see the engine's use of the crypto table).
     expect(graph.get(join(lib, 'scheme/check.ts'))).toContain(join(lib, 'crypto/algorithms.ts'));
+  });
+});
+
+describe('src/', () => {
+  it('exports no function, constant or class that no other module or test names', () => {
+    const walk = (dir: string) =>
+      readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && /\.(ts|svelte|mjs)$/.test(e.name))
+        .map((e) => join(e.parentPath, e.name));
+    const mine = walk('src').filter((f) => f.endsWith('.ts'));
+    const texts = new Map(
+      [...walk('src'), ...walk('tests/unit'), ...walk('tests/e2e'), ...walk('scripts')].map((f) => [
+        f,
+        readFileSync(f, 'utf8'),
+      ]),
+    );
+    const unused = mine.flatMap((f) =>
+      [...texts.get(f)!.matchAll(/^export (?:async )?(?:function|const|class|let) ([A-Za-z_$][\w$]*)/gm)]
+        .map((m) => m[1]!)
+        .filter((name) => {
+          const re = new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`);
+          return ![...texts].some(([g, t]) => g !== f && re.test(t));
+        })
+        .map((name) => `${relative(root, f)}: ${name}`),
+    );
+    expect(unused).toEqual([]);
+    expect(mine.length).toBeGreaterThan(100);
   });
 });
