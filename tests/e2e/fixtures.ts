@@ -265,6 +265,8 @@ export async function expectNoAxeViolations(page: Page, where: string): Promise<
  * than a paste, so big inputs go through this.
  */
 export async function pasteInto(page: Page, selector: string, text: string): Promise<number> {
+  // The view may still be loading (routes are split): wait until the box is on the page.
+  await page.locator(selector).waitFor();
   return page.evaluate(
     ([sel, value]) => {
       const box = document.querySelector<HTMLTextAreaElement>(sel)!;
