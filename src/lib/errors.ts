@@ -1,9 +1,25 @@
 import { plain, type Rich } from './rich';
+import type { JweCode } from './jwe/codes';
 import type { EngineCode } from './scheme/codes';
+import type { BinanceCode } from './schemes/binance/codes';
+import type { QiTechCode } from './schemes/qitech/codes';
+import type { QredoCode } from './schemes/qredo/codes';
+import type { HttpSigCode } from './schemes/rfc9421/codes';
+import type { TrueLayerCode } from './schemes/truelayer/codes';
 
-/** Every failure the domain layer reports, by a stable code the UI maps to words. */
+/**
+ * Every failure the domain layer reports, by a stable code the UI maps to words: the codes shared
+ * across the domain below, and each scheme's own, declared in its folder's codes.ts beside the
+ * mistakes that raise them.
+ */
 export type ErrorCode =
   | EngineCode
+  | QredoCode
+  | QiTechCode
+  | BinanceCode
+  | TrueLayerCode
+  | HttpSigCode
+  | JweCode
   // encoding
   | 'ERR_BASE64'
   | 'ERR_PEM_ARMOUR'
@@ -50,24 +66,7 @@ export type ErrorCode =
   | 'ERR_JWT_EMBEDDED_KEY_ONLY'
   // partners
   | 'ERR_PARTNER_INPUT'
-  | 'ERR_QIT_AUTH_HEADER'
-  | 'ERR_QIT_API_KEY'
-  | 'ERR_QIT_TOKEN_SIGNATURE'
-  | 'ERR_QIT_MD5'
-  | 'ERR_QIT_METHOD'
-  | 'ERR_QIT_ENDPOINT'
-  | 'ERR_QIT_BODY_SIGNATURE'
-  // partners
-  | 'ERR_QIT_NO_TRUSTED_KEY'
-  | 'ERR_QIT_NO_KEY'
-  | 'ERR_QIT_DATE'
-  | 'ERR_QIT_CLAIMS'
-  | 'ERR_QIT_URI'
-  | 'ERR_QIT_CONTENT_TYPE'
-  | 'ERR_QIT_TIMESTAMP_FORMAT'
-  | 'ERR_QIT_EXTRA_CLAIMS'
   | 'ERR_PARTNER_BODY_BYTES'
-  | 'ERR_QREDO_SIGNATURE'
   // request doctor: reading a pasted request
   | 'ERR_REQUEST_PARSE'
   | 'ERR_REQUEST_TOO_LARGE'
@@ -79,39 +78,6 @@ export type ErrorCode =
   | 'ERR_REQUEST_DUPLICATE_MEMBER'
   | 'ERR_REQUEST_UNSIGNED_MEMBER'
   | 'ERR_REQUEST_HEADER_VALUE'
-  // request doctor: Qredo mistakes, each confirmed by a signature check over the mistaken bytes
-  | 'ERR_QREDO_TIMESTAMP_UNIT'
-  | 'ERR_QREDO_TIMESTAMP_DIFFERS'
-  | 'ERR_QREDO_URL_NO_QUERY'
-  | 'ERR_QREDO_URL_PATH_ONLY'
-  | 'ERR_QREDO_URL_TRAILING_SLASH'
-  | 'ERR_QREDO_URL_ENCODING'
-  | 'ERR_QREDO_BODY_PRETTY'
-  | 'ERR_QREDO_BODY_COMPACT'
-  | 'ERR_QREDO_BODY_LINE_ENDINGS'
-  | 'ERR_QREDO_BODY_TRAILING_NEWLINE'
-  | 'ERR_QREDO_BODY_BOM'
-  | 'ERR_QREDO_SIGN_ENCODING'
-  | 'ERR_QREDO_MESSAGE_SEPARATORS'
-  | 'ERR_QREDO_MESSAGE_METHOD'
-  | 'ERR_QREDO_HASH'
-  | 'ERR_QREDO_PSS'
-  | 'ERR_QREDO_OTHER_KEY'
-  | 'ERR_QREDO_UNKNOWN_KEY'
-  | 'ERR_QREDO_BODY_EMPTY'
-  | 'ERR_QREDO_API_KEY'
-  // request doctor: QI Tech mistakes
-  | 'ERR_QIT_MD5_RAW_JSON'
-  | 'ERR_QIT_GET_CONTENT_TYPE'
-  | 'ERR_QIT_ENDPOINT_QUERY'
-  | 'ERR_QIT_SUB_API_KEY'
-  | 'ERR_QIT_DER_SIGNATURE'
-  | 'ERR_QIT_BODY_OTHER_KEY'
-  | 'ERR_QIT_V2_SERIALISATION'
-  | 'ERR_QIT_V2_EMPTY_PAYLOAD'
-  | 'ERR_QIT_METHOD_CASE'
-  | 'ERR_QIT_OTHER_KEY'
-  | 'ERR_QIT_UNSIGNED_BODY'
   // key roles: a key whose owner does not fit what is checked
   | 'ERR_TRUST_KEY_ROLE'
   | 'ERR_TRUST_NO_OWNER'
@@ -131,67 +97,6 @@ export type ErrorCode =
   | 'ERR_SNOWFLAKE_IAT_FUTURE'
   | 'ERR_SNOWFLAKE_TIME_UNIT'
   | 'ERR_SNOWFLAKE_OTHER_PRINCIPAL'
-  // Binance
-  | 'ERR_BINANCE_SIGNATURE'
-  | 'ERR_BINANCE_OTHER_BYTES'
-  | 'ERR_BINANCE_OTHER_KEY'
-  | 'ERR_BINANCE_RSA_PSS'
-  | 'ERR_BINANCE_NO_SIGNATURE'
-  | 'ERR_BINANCE_TIMESTAMP'
-  | 'ERR_BINANCE_TIMESTAMP_SECONDS'
-  | 'ERR_BINANCE_PARAM_ORDER'
-  | 'ERR_BINANCE_CONCAT'
-  | 'ERR_BINANCE_SIGNATURE_NOT_ENCODED'
-  | 'ERR_BINANCE_BASE64URL'
-  | 'ERR_BINANCE_DUPLICATE_PARAM'
-  | 'ERR_BINANCE_SIGNATURE_NOT_LAST'
-  | 'ERR_BINANCE_BODY_NOT_READ'
-  | 'ERR_BINANCE_NON_ASCII'
-  | 'ERR_BINANCE_SIGNED_DECODED'
-  | 'ERR_BINANCE_STALE_TIMESTAMP'
-  | 'ERR_BINANCE_TIMESTAMP_AHEAD'
-  | 'ERR_BINANCE_RECV_WINDOW'
-  // TrueLayer (Tl-Signature)
-  | 'ERR_TRUELAYER_HEADER_LINES'
-  // HTTP Message Signatures (RFC 9421)
-  | 'ERR_HTTPSIG_NO_SIGNATURE'
-  | 'ERR_HTTPSIG_MALFORMED'
-  | 'ERR_HTTPSIG_LABEL'
-  | 'ERR_HTTPSIG_COMPONENT'
-  | 'ERR_HTTPSIG_MISSING_COMPONENT'
-  | 'ERR_HTTPSIG_DUPLICATE_COMPONENT'
-  | 'ERR_HTTPSIG_PARAM'
-  | 'ERR_HTTPSIG_ALG_UNKNOWN'
-  | 'ERR_HTTPSIG_ALG_KEY_MISMATCH'
-  | 'ERR_HTTPSIG_NO_KEY'
-  | 'ERR_HTTPSIG_KEYID_UNKNOWN'
-  | 'ERR_HTTPSIG_SIGNATURE'
-  | 'ERR_HTTPSIG_EXPIRED'
-  | 'ERR_HTTPSIG_CREATED_FUTURE'
-  | 'ERR_HTTPSIG_CREATED_MS'
-  | 'ERR_HTTPSIG_NO_CREATED'
-  | 'ERR_HTTPSIG_CREATED_OLD'
-  | 'ERR_HTTPSIG_DUPLICATE_LABEL'
-  | 'ERR_HTTPSIG_DIGEST_MISMATCH'
-  | 'ERR_HTTPSIG_DIGEST_MALFORMED'
-  | 'ERR_HTTPSIG_DIGEST_UNSUPPORTED'
-  | 'ERR_HTTPSIG_DIGEST_OTHER_BYTES'
-  | 'ERR_HTTPSIG_DIGEST_NOT_COVERED'
-  | 'ERR_HTTPSIG_BODY_NOT_COVERED'
-  | 'ERR_HTTPSIG_EMPTY_COVERAGE'
-  | 'ERR_HTTPSIG_TARGET_NOT_COVERED'
-  | 'ERR_HTTPSIG_AUTHORITY_PORT'
-  | 'ERR_HTTPSIG_AUTHORITY_CASE'
-  | 'ERR_HTTPSIG_PATH_TARGET'
-  | 'ERR_HTTPSIG_QUERY_ENCODING'
-  | 'ERR_HTTPSIG_HEADER_CASE'
-  | 'ERR_HTTPSIG_HEADER_WHITESPACE'
-  | 'ERR_HTTPSIG_HEADER_COMBINED'
-  | 'ERR_HTTPSIG_SF_SERIALISATION'
-  | 'ERR_HTTPSIG_BASE_FORMAT'
-  | 'ERR_HTTPSIG_PSS_SALT'
-  | 'ERR_HTTPSIG_ECDSA_DER'
-  | 'ERR_HTTPSIG_SIGN_INPUT'
   // JWT client assertions
   | 'ERR_ASSERT_UNVERIFIED'
   | 'ERR_ASSERT_ALG'
@@ -219,22 +124,7 @@ export type ErrorCode =
   | 'ERR_ASSERT_OPTION_MISSING'
   | 'ERR_ASSERT_INPUT'
   | 'ERR_ASSERT_KEY_ALG'
-  | 'ERR_ASSERT_CERTIFICATE'
-  // message-level encryption (JWE)
-  | 'ERR_JWE_NOT_FOUND'
-  | 'ERR_JWE_TOO_LARGE'
-  | 'ERR_JWE_SEGMENTS'
-  | 'ERR_JWE_BASE64URL'
-  | 'ERR_JWE_HEADER'
-  | 'ERR_JWE_ALG'
-  | 'ERR_JWE_ENC'
-  | 'ERR_JWE_ZIP'
-  | 'ERR_JWE_KEY_TYPE'
-  | 'ERR_JWE_WRONG_KEY'
-  | 'ERR_JWE_TAG'
-  | 'ERR_JWE_KID_UNKNOWN'
-  | 'ERR_JWE_NO_KEY'
-  | 'ERR_JWE_INPUT';
+  | 'ERR_ASSERT_CERTIFICATE';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act

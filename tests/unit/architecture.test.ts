@@ -109,3 +109,43 @@ describe('src/', () => {
     expect(mine.length).toBeGreaterThan(100);
   });
 });
+
+describe('error codes', () => {
+  const codesFiles = files.filter((f) => f.endsWith('/codes.ts'));
+  const declared = (f: string) =>
+    [...readFileSync(f, 'utf8').matchAll(/'(ERR_[A-Z0-9_]+)'/g)].map((m) => m[1]!);
+  const raisedIn = (dir: string, code: string) =>
+    files.some(
+      (f) =>
+        f.startsWith(`${dir}/`) && !f.endsWith('/codes.ts') && readFileSync(f, 'utf8').includes(`'${code}'`),
+    );
+
+  // The engine's codes are its mistake families', which the schemes raise.
+  const scope = (f: string) => (f === join(lib, 'scheme/codes.ts') ? lib : dirname(f));
+
+  it("each folder's codes.ts declares only codes that folder raises", () => {
+    expect(codesFiles.map((f) => relative(lib, f)).sort()).toEqual(
+      expect.arrayContaining(['jwe/codes.ts', 'schemes/qredo/codes.ts', 'schemes/rfc9421/codes.ts']),
+    );
+    const stray = codesFiles.flatMap((f) =>
+      declared(f)
+        .filter((code) => !raisedIn(scope(f), code))
+        .map((code) => `${relative(root, f)}: ${code}`),
+    );
+    expect(stray).toEqual([]);
+  });
+
+  it('ErrorCode is errors.ts with every codes.ts it joins, and no code is declared twice', () => {
+    const errors = readFileSync(join(lib, 'errors.ts'), 'utf8');
+    const joined = [...errors.matchAll(/^import type \{ (\w+) \} from '\.\/(.+)'/gm)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]);
+    const missing = codesFiles
+      .map((f) => relative(lib, f).replace(/\.ts$/, ''))
+      .filter((p) => !joined.some(([type, from]) => from === p && new RegExp(`\\| ${type}\\b`).test(errors)));
+    expect(missing).toEqual([]);
+    const all = [...codesFiles.flatMap(declared), ...declared(join(lib, 'errors.ts'))];
+    expect(all.filter((c, i) => all.indexOf(c) !== i)).toEqual([]);
+  });
+});
