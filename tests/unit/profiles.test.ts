@@ -14,6 +14,8 @@ import { SCHEMES } from '../../src/lib/schemes/engine/registry';
 import { plain } from '../../src/lib/rich';
 import { codesOf } from '../../src/lib/schemes/client-assertion/evaluate';
 import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
+import { PARTNER_OWNERS } from '../../src/lib/trust/owner';
+import { PARTNER_NAMES } from '../../src/lib/trust/partner-names';
 
 const partnersDir = join(import.meta.dirname, '../../src/lib/partners');
 
@@ -45,6 +47,17 @@ describe('the profile registry', () => {
       expect(new Set(PARTNER_PROFILES.map((p) => p[key])).size).toBe(PARTNER_PROFILES.length);
     expect(partnerById('snowflake')?.name).toBe('Snowflake');
     expect(partnerById('nobody')).toBeUndefined();
+  });
+
+  it("the first paint's list of owners (trust/owner.ts) and partner names (trust/partner-names.ts) are the profiles' ids, in order, and their names' first words", () => {
+    // Those two load without the profiles (the key cards paint before them): they are held here.
+    expect([...PARTNER_OWNERS]).toEqual([...PARTNER_PROFILES].map((p) => p.id));
+    expect(Object.keys(PARTNER_NAMES).sort()).toEqual(PARTNER_PROFILES.map((p) => p.id).sort());
+    // A sentence names the company ("Qredo's key"); a tab the product ("Qredo Partner API").
+    const mismatched = PARTNER_PROFILES.filter(
+      (p) => p.name !== PARTNER_NAMES[p.id] && !p.name.startsWith(`${PARTNER_NAMES[p.id]} `),
+    ).map((p) => `${p.id}: ${PARTNER_NAMES[p.id]} / ${p.name}`);
+    expect(mismatched).toEqual([]);
   });
 
   it('every request scheme a profile lists belongs to exactly one profile (its requests go to that partner); every listed scheme has a folder', () => {
