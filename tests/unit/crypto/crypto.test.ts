@@ -7,11 +7,11 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, algOfCryptoKey, byRfc9421, type AlgId } from '../../src/lib/crypto/algorithms';
-import { decodeAs, derToRaw, encodeAs, readSignature } from '../../src/lib/crypto/encoding';
-import { importHmacSigner, importVerifier, signBytes, verifySignature } from '../../src/lib/crypto/signature';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { KeyType } from '../../src/lib/keys/key-type';
+import { ALGORITHMS, algOfCryptoKey, byRfc9421, type AlgId } from '../../../src/lib/crypto/algorithms';
+import { decodeAs, derToRaw, encodeAs, readSignature } from '../../../src/lib/crypto/encoding';
+import { importHmacSigner, importVerifier, signBytes, verifySignature } from '../../../src/lib/crypto/signature';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import type { KeyType } from '../../../src/lib/keys/key-type';
 
 // lib/crypto against node:crypto (OpenSSL), both ways, for every algorithm of its table.
 

@@ -6,10 +6,10 @@ import {
   bytesToBase64,
   bytesToBase64url,
   toHex,
-} from '../../src/lib/encoding/base64url';
-import { parsePem, toPem } from '../../src/lib/encoding/pem';
-import { droppedTextProblem } from '../../src/lib/encoding/dropped-text';
-import { KeybenchError } from '../../src/lib/errors';
+} from '../../../src/lib/encoding/base64url';
+import { parsePem, toPem } from '../../../src/lib/encoding/pem';
+import { droppedTextProblem } from '../../../src/lib/encoding/dropped-text';
+import { KeybenchError } from '../../../src/lib/errors';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

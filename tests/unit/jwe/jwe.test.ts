@@ -6,13 +6,13 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CompactEncrypt, compactDecrypt, importPKCS8 } from 'jose';
-import { inspectJwe } from '../../src/lib/jwe/inspect';
-import { encryptFor, mastercardFingerprint } from '../../src/lib/jwe/encrypt';
-import { explainHeader, findJwe, parseJwe } from '../../src/lib/jwe/parse';
-import { decryptWithKey } from '../../src/lib/jwe/decrypt';
-import { decideDecryption } from '../../src/lib/trust/decryption';
-import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { openssl, tempDir, writeTemp } from './helpers';
+import { inspectJwe } from '../../../src/lib/jwe/inspect';
+import { encryptFor, mastercardFingerprint } from '../../../src/lib/jwe/encrypt';
+import { explainHeader, findJwe, parseJwe } from '../../../src/lib/jwe/parse';
+import { decryptWithKey } from '../../../src/lib/jwe/decrypt';
+import { decideDecryption } from '../../../src/lib/trust/decryption';
+import type { StoredKey } from '../../../src/lib/keys/stored-key';
+import { openssl, tempDir, writeTemp } from '../support/helpers';
 
 const PAYLOAD = '{"acctNumber":"4111111111111111","amount":"10.00","note":"é ✓"}';
 const OAEP = { name: 'RSA-OAEP', hash: 'SHA-256' } as const;
@@ -416,9 +416,9 @@ describe('mastercard-client-encryption (JWE mode), both ways', () => {
 
 describe('the encryption key pair keybench generates', () => {
   it('is a non-extractable RSA-OAEP-256 2048 key that decrypts and never signs, exported as an enc JWK', async () => {
-    const { generateKeyPair } = await import('../../src/lib/keys/generate');
-    const { keyTypeOf } = await import('../../src/lib/keys/key-type');
-    const { publicJwk } = await import('../../src/lib/keys/export');
+    const { generateKeyPair } = await import('../../../src/lib/keys/generate');
+    const { keyTypeOf } = await import('../../../src/lib/keys/key-type');
+    const { publicJwk } = await import('../../../src/lib/keys/export');
     const pair = await generateKeyPair('rsa-oaep-2048');
     expect(pair.privateKey.extractable).toBe(false);
     expect(pair.privateKey.algorithm).toMatchObject({
@@ -450,7 +450,7 @@ describe('the encryption key pair keybench generates', () => {
 
 describe('importing a private key for message-level encryption', () => {
   it('an RSA private key with an encryption partner chosen becomes a non-extractable decryption key that decrypts', async () => {
-    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { storedKeyFromText } = await import('../../../src/lib/keys/import-stored');
     const { key, message } = await storedKeyFromText(me.pkcs8Pem, '', 'visa');
     expect(key).toMatchObject({ kind: 'pair', owner: 'mine', partners: ['visa'], jwsAlg: 'RSA-OAEP-256' });
     expect(key.label).toMatch(/^Visa encryption key /);
@@ -467,7 +467,7 @@ describe('importing a private key for message-level encryption', () => {
   });
 
   it('refuses a key that is not RSA', async () => {
-    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { storedKeyFromText } = await import('../../../src/lib/keys/import-stored');
     const ec = openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
     await expect(storedKeyFromText(ec, '', 'mastercard')).rejects.toMatchObject({
       code: 'ERR_KEY_UNSUPPORTED',

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createPublicKey } from 'node:crypto';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import type { Verdict, VerificationKey } from '../../src/lib/jwt/verify';
-import { own } from '../../src/lib/json';
-import { holdsPrivateKey } from '../../src/lib/keys/key-material';
-import { spkiKeyType } from '../../src/lib/keys/parse';
-import type { Rich } from '../../src/lib/rich';
-import { attackCorpus, type AttackCase } from './attack-corpus';
-import { nodeJoseVerify } from './node-jose';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import type { Verdict, VerificationKey } from '../../../src/lib/jwt/verify';
+import { own } from '../../../src/lib/json';
+import { holdsPrivateKey } from '../../../src/lib/keys/key-material';
+import { spkiKeyType } from '../../../src/lib/keys/parse';
+import type { Rich } from '../../../src/lib/rich';
+import { attackCorpus, type AttackCase } from '../support/attack-corpus';
+import { nodeJoseVerify } from '../support/node-jose';
 
 /** The stored-key candidates the page would build for these keys. */
 export function storedCandidates(stored: AttackCase['stored']): VerificationKey[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { claimRows, relativeTime, timeStatus } from '../../src/lib/jwt/claims';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { claimRows, relativeTime, timeStatus } from '../../../src/lib/jwt/claims';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 

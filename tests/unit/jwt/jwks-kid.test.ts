@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { verifyToken } from '../../src/lib/jwt/verify';
-import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { verifyToken } from '../../../src/lib/jwt/verify';
+import { nodeJwk, nodeJws, toolKey } from '../support/jwt-helpers';
 
 async function keybench(token: string, jwks: JSONWebKeySet) {
   const decoded = decodeToken(token);

@@ -3,12 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 // Tens of thousands of verifications: on a loaded 2-core machine they need more than the default time.
 vi.setConfig({ testTimeout: 180_000 });
 import fc from 'fast-check';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { keysFromText, type SecretEncoding } from '../../src/lib/jwt/candidates';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { keyTexts } from './attack-corpus';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verifyToken, type VerificationKey } from '../../../src/lib/jwt/verify';
+import { keysFromText, type SecretEncoding } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { keyTexts } from '../support/attack-corpus';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

@@ -5,8 +5,8 @@
  */
 import { createHmac, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_KEY_LABEL, makeExample } from '../../src/lib/jwt/example';
-import { resignToken } from '../../src/lib/jwt/resign';
+import { EXAMPLE_KEY_LABEL, makeExample } from '../../../src/lib/jwt/example';
+import { resignToken } from '../../../src/lib/jwt/resign';
 
 const part = (token: string, i: number) => Buffer.from(token.split('.')[i]!, 'base64url').toString();
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { hmacSigningKey, HMAC_ALGS, signJwsHmac } from '../../src/lib/jwt/sign';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { keysFromText, secretBytes } from '../../src/lib/jwt/candidates';
-import { verdictFor } from '../../src/lib/jwt/inspect';
+import { hmacSigningKey, HMAC_ALGS, signJwsHmac } from '../../../src/lib/jwt/sign';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { keysFromText, secretBytes } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -17,12 +17,12 @@ import {
 } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { verifyToken, type VerificationKey, type Verdict } from '../../src/lib/jwt/verify';
-import { plain } from '../../src/lib/rich';
-import { nodeJws, toolKey, type ToolKey } from './jwt-helpers';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { verifyToken, type VerificationKey, type Verdict } from '../../../src/lib/jwt/verify';
+import { plain } from '../../../src/lib/rich';
+import { nodeJws, toolKey, type ToolKey } from '../support/jwt-helpers';
 
 vi.setConfig({ testTimeout: 120_000 });
 

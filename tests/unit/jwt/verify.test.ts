@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { candidatesFromHeader, keysFromText, type SecretEncoding } from '../../src/lib/jwt/candidates';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { nodeJws, nodeJwk, pkcs1Public, toolKey, type ToolKey } from './jwt-helpers';
-import { tamper } from './attack-corpus';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verifyToken, type VerificationKey } from '../../../src/lib/jwt/verify';
+import { candidatesFromHeader, keysFromText, type SecretEncoding } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { nodeJws, nodeJwk, pkcs1Public, toolKey, type ToolKey } from '../support/jwt-helpers';
+import { tamper } from '../support/attack-corpus';
 
 async function verifyWith(token: string, keyText: string, encoding: SecretEncoding = 'text') {
   const decoded = decodeToken(token);

@@ -6,27 +6,27 @@ import { createPublicKey, verify as nodeVerify, X509Certificate } from 'node:cry
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importPlanFromText } from '../../src/lib/keys/import-stored';
+import { importPlanFromText } from '../../../src/lib/keys/import-stored';
 import {
   certificateChoiceName,
   chosenCertificate,
   PASTE_CERTIFICATE,
-} from '../../src/lib/keys/certificate-choice';
-import { trustedKeyInfo } from '../../src/lib/keys/certificates';
-import { mergeCertificates } from '../../src/storage/keystore';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import { createSelfSignedCertificate, readCertificate } from '../../src/lib/x509/certificates';
-import { certificateDer } from '../../src/lib/x509/thumbprint';
-import form, { fieldName } from '../../src/lib/schemes/client-assertion/form';
-import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
-import { ENTRA_S256, ENTRA_SHA1 } from '../../src/lib/schemes/client-assertion/rules/entra';
-import type { SignerKey } from '../../src/lib/schemes/engine/types';
-import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import entra from '../../src/lib/partners/entra.profile';
-import { keySpecById } from '../../src/lib/keys/key-specs';
-import { openssl, tempDir } from './helpers';
-import { toolKey } from './jwt-helpers';
+} from '../../../src/lib/keys/certificate-choice';
+import { trustedKeyInfo } from '../../../src/lib/keys/certificates';
+import { mergeCertificates } from '../../../src/storage/keystore';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import { createSelfSignedCertificate, readCertificate } from '../../../src/lib/x509/certificates';
+import { certificateDer } from '../../../src/lib/x509/thumbprint';
+import form, { fieldName } from '../../../src/lib/schemes/client-assertion/form';
+import { rulesFor } from '../../../src/lib/schemes/client-assertion/rules';
+import { ENTRA_S256, ENTRA_SHA1 } from '../../../src/lib/schemes/client-assertion/rules/entra';
+import type { SignerKey } from '../../../src/lib/schemes/engine/types';
+import type { StoredKey } from '../../../src/lib/keys/stored-key';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import entra from '../../../src/lib/partners/entra.profile';
+import { keySpecById } from '../../../src/lib/keys/key-specs';
+import { openssl, tempDir } from '../support/helpers';
+import { toolKey } from '../support/jwt-helpers';
 
 /** A CA and a leaf it signed, made with openssl (PEM text each). */
 function chain(): { leaf: string; ca: string; leafKey: string } {
@@ -307,7 +307,7 @@ describe('certificate helpers', () => {
 
 describe('fileAsText (Import → Choose file…)', () => {
   it('reads a DER .cer as its base64 and a PEM file as its text', async () => {
-    const { fileAsText } = await import('../../src/lib/encoding/der-file');
+    const { fileAsText } = await import('../../../src/lib/encoding/der-file');
     const der = certificateDer(CHAIN.leaf);
     expect(await fileAsText(new Blob([der]))).toBe(Buffer.from(der).toString('base64'));
     expect(await fileAsText(new Blob([CHAIN.leaf]))).toBe(CHAIN.leaf);

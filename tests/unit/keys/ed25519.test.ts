@@ -1,15 +1,15 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import { publicJwk, spkiToPem } from '../../src/lib/keys/export';
-import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
-import { defaultAlgFor, importPrivateKey, importPublicKey } from '../../src/lib/keys/import';
-import { parseKeyText } from '../../src/lib/keys/parse';
-import { keySpecById } from '../../src/lib/keys/key-specs';
-import { ALGORITHMS } from '../../src/lib/crypto/algorithms';
-import { ed25519Supported } from '../../src/lib/keys/support';
-import { signJws } from '../../src/lib/jwt/sign';
-import { openssl, tempDir, writeTemp } from './helpers';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import { publicJwk, spkiToPem } from '../../../src/lib/keys/export';
+import { describeKeyType, keyTypeOf } from '../../../src/lib/keys/key-type';
+import { defaultAlgFor, importPrivateKey, importPublicKey } from '../../../src/lib/keys/import';
+import { parseKeyText } from '../../../src/lib/keys/parse';
+import { keySpecById } from '../../../src/lib/keys/key-specs';
+import { ALGORITHMS } from '../../../src/lib/crypto/algorithms';
+import { ed25519Supported } from '../../../src/lib/keys/support';
+import { signJws } from '../../../src/lib/jwt/sign';
+import { openssl, tempDir, writeTemp } from '../support/helpers';
 
 /** Check a compact EdDSA JWS with node:crypto (Ed25519 takes no digest: algorithm null). */
 function nodeVerifies(jws: string, spki: Uint8Array): boolean {

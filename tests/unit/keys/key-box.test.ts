@@ -4,15 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { decideKeyBox, jsonKeyShape, type KeyBoxContext } from '../../src/lib/keys/key-box';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { spkiKeyType } from '../../src/lib/keys/parse';
-import type { KeyOwner } from '../../src/lib/trust/owner';
-import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';
-import { leadingZeroJwk } from './attack-corpus';
+import { decideKeyBox, jsonKeyShape, type KeyBoxContext } from '../../../src/lib/keys/key-box';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { verifyToken, type VerificationKey } from '../../../src/lib/jwt/verify';
+import { spkiKeyType } from '../../../src/lib/keys/parse';
+import type { KeyOwner } from '../../../src/lib/trust/owner';
+import { nodeJwk, nodeJws, toolKey } from '../support/jwt-helpers';
+import { leadingZeroJwk } from '../support/attack-corpus';
 
 const rsa = toolKey('rsa2048');
 const p256 = toolKey('p256');
@@ -244,19 +244,19 @@ describe('a key imported for a partner is named for whose it is', () => {
     ['mine', `Trusted ECDSA P-256 public key ${day}`],
   ];
   it.each(cases)('%s', async (owner, want) => {
-    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { storedKeyFromText } = await import('../../../src/lib/keys/import-stored');
     const { key } = await storedKeyFromText(p256.publicPem, '', owner);
     expect(key.label).toBe(want);
   });
   it('a name the user typed is kept', async () => {
-    const { storedKeyFromText } = await import('../../src/lib/keys/import-stored');
+    const { storedKeyFromText } = await import('../../../src/lib/keys/import-stored');
     expect((await storedKeyFromText(p256.publicPem, ' Prod ', 'qitech')).key.label).toBe('Prod');
   });
 });
 
 describe('the inspector applies the rule, with the tick, for tokens', () => {
   it('a kty-less JWK as an HS256 secret: refused until ticked, verified while ticked, refused again when unticked', async () => {
-    const { Inspector } = await import('../../src/state/inspector.svelte');
+    const { Inspector } = await import('../../../src/state/inspector.svelte');
     const text = ktyLess(p256);
     const i = new Inspector();
     i.token = nodeJws('HS256', Buffer.from(text), { sub: 'attacker' });

@@ -1,12 +1,12 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import { jwkThumbprint, publicJwk, spkiFingerprint, spkiToPem } from '../../src/lib/keys/export';
-import { describeKeyType, keyTypeOf } from '../../src/lib/keys/key-type';
-import { defaultAlgFor } from '../../src/lib/keys/import';
-import { defaultLabel } from '../../src/lib/keys/stored-key';
-import { KEY_SPECS } from '../../src/lib/keys/key-specs';
-import { openssl, tempDir, writeTemp } from './helpers';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import { jwkThumbprint, publicJwk, spkiFingerprint, spkiToPem } from '../../../src/lib/keys/export';
+import { describeKeyType, keyTypeOf } from '../../../src/lib/keys/key-type';
+import { defaultAlgFor } from '../../../src/lib/keys/import';
+import { defaultLabel } from '../../../src/lib/keys/stored-key';
+import { KEY_SPECS } from '../../../src/lib/keys/key-specs';
+import { openssl, tempDir, writeTemp } from '../support/helpers';
 
 /**
  * RFC 7638 computed independently of jose: required members, lexicographic order, no whitespace

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distinctKeyNames } from '../../src/lib/keys/names';
-import { spkiFingerprint } from '../../src/lib/keys/export';
+import { distinctKeyNames } from '../../../src/lib/keys/names';
+import { spkiFingerprint } from '../../../src/lib/keys/export';
 
 /** A real key's SPKI fingerprint (the card's "SHA-256 fingerprint", hex with colons). */
 async function fingerprintOfNewKey(): Promise<string> {

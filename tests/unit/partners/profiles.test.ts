@@ -3,19 +3,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARTNER_PROFILES, partnerById, profileOfScheme } from '../../src/lib/partners/profiles';
-import { pairServes, profileAccepts, type PartnerProfile } from '../../src/lib/partner-profile';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import { ENCRYPTION_KEY_SPEC, KEY_SPECS, PROFILE_KEY_SPECS } from '../../src/lib/keys/key-specs';
-import { keyTypeOf } from '../../src/lib/keys/key-type';
-import { examineRequest } from '../../src/lib/schemes/engine/doctor';
-import type { SchemeId } from '../../src/lib/request/types';
-import { SCHEMES } from '../../src/lib/schemes/engine/registry';
-import { plain } from '../../src/lib/rich';
-import { codesOf } from '../../src/lib/schemes/client-assertion/evaluate';
-import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
+import { PARTNER_PROFILES, partnerById, profileOfScheme } from '../../../src/lib/partners/profiles';
+import { pairServes, profileAccepts, type PartnerProfile } from '../../../src/lib/partner-profile';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import { ENCRYPTION_KEY_SPEC, KEY_SPECS, PROFILE_KEY_SPECS } from '../../../src/lib/keys/key-specs';
+import { keyTypeOf } from '../../../src/lib/keys/key-type';
+import { examineRequest } from '../../../src/lib/schemes/engine/doctor';
+import type { SchemeId } from '../../../src/lib/request/types';
+import { SCHEMES } from '../../../src/lib/schemes/engine/registry';
+import { plain } from '../../../src/lib/rich';
+import { codesOf } from '../../../src/lib/schemes/client-assertion/evaluate';
+import { rulesFor } from '../../../src/lib/schemes/client-assertion/rules';
 
-const partnersDir = join(import.meta.dirname, '../../src/lib/partners');
+const partnersDir = join(import.meta.dirname, '../../../src/lib/partners');
 
 describe('the profile registry', () => {
   it('holds every *.profile.ts file of src/lib/partners, in order, with unique ids, names and orders', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PartnerId } from '../../src/lib/partner-profile';
-import { defaultSigner } from '../../src/lib/partners/sign-tabs';
-import { PARTNER_PROFILES } from '../../src/lib/partners/profiles';
+import type { PartnerId } from '../../../src/lib/partner-profile';
+import { defaultSigner } from '../../../src/lib/partners/sign-tabs';
+import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
 
 const pair = (...partners: PartnerId[]) => ({ kind: 'pair' as const, partners });
 const pub = (...partners: PartnerId[]) => ({ kind: 'public' as const, partners });

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headersForPath, readHeadersFile } from '../../scripts/headers.mjs';
-import { BUDGET, firstLoadFiles, measure } from '../../scripts/size.mjs';
-import { SW_POLICY_NAME, createServiceWorkerPolicy } from '../../src/state/sw-policy';
+import { headersForPath, readHeadersFile } from '../../../scripts/headers.mjs';
+import { BUDGET, firstLoadFiles, measure } from '../../../scripts/size.mjs';
+import { SW_POLICY_NAME, createServiceWorkerPolicy } from '../../../src/state/sw-policy';
 
-const root = join(import.meta.dirname, '../..');
+const root = join(import.meta.dirname, '../../..');
 const rules = readHeadersFile(join(root, 'public/_headers'));
 const header = (path: string, name: string) =>
   headersForPath(rules, path)

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, createLogger } from 'vite';
 
-const root = join(import.meta.dirname, '../..');
+const root = join(import.meta.dirname, '../../..');
 
 describe('the production build', () => {
   it('prints no warning (npm start shows the user a warning they can do nothing about), and inlines the entry stylesheet under its CSP hash', async () => {

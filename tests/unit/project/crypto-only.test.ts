@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // src/lib/crypto is the only caller of crypto.subtle.sign and crypto.subtle.verify: an algorithm's
 // parameters (PSS salt, ECDSA hash, what a PSS-only key may do) are decided once, in its table.
 
-const root = join(import.meta.dirname, '../..');
+const root = join(import.meta.dirname, '../../..');
 const OWNER = 'src/lib/crypto/';
 
 /** Every .ts and .svelte file under `dir`, relative to the repository. */

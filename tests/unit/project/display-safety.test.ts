@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { claimRows, timeStatus, MAX_CLAIM_ROWS } from '../../src/lib/jwt/claims';
-import { duplicateMembers, formatJson, formatValue, JSON_LIMITS, own } from '../../src/lib/json';
-import { hasInvisible, plain, revealInvisible, rich, u } from '../../src/lib/rich';
-import { parsePem, looksLikePem } from '../../src/lib/encoding/pem';
-import { holdsPrivateKey, scanKeyMaterial, MAX_KEY_TEXT } from '../../src/lib/keys/key-material';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { b64u, segment } from './attack-corpus';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { claimRows, timeStatus, MAX_CLAIM_ROWS } from '../../../src/lib/jwt/claims';
+import { duplicateMembers, formatJson, formatValue, JSON_LIMITS, own } from '../../../src/lib/json';
+import { hasInvisible, plain, revealInvisible, rich, u } from '../../../src/lib/rich';
+import { parsePem, looksLikePem } from '../../../src/lib/encoding/pem';
+import { holdsPrivateKey, scanKeyMaterial, MAX_KEY_TEXT } from '../../../src/lib/keys/key-material';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { b64u, segment } from '../support/attack-corpus';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const now = Date.UTC(2026, 10, 24);
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // Issue 19 "Small pieces": no function in verdict code over about 100 lines. A long function is
 // where a check hides a second, unreviewed path; the limit keeps each step small enough to read.
 
-const root = join(import.meta.dirname, '../..');
+const root = join(import.meta.dirname, '../../..');
 
 /** The folders holding verdict code. */
 const VERDICT_DIRS = [

@@ -8,20 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
-import { Inspector } from '../../src/state/inspector.svelte';
-import { keysFromText, publicHalfOf } from '../../src/lib/jwt/candidates';
+import { Inspector } from '../../../src/state/inspector.svelte';
+import { keysFromText, publicHalfOf } from '../../../src/lib/jwt/candidates';
 import {
   MAX_KEY_TEXT,
   holdsPrivateKey,
   keyTextTooLarge,
   scanKeyMaterial,
-} from '../../src/lib/keys/key-material';
-import { parseKeySetText, parseKeyText } from '../../src/lib/keys/parse';
-import { diagnoseQredo } from './qredo-helpers';
-import { recover, rsaNumbers } from '../../src/lib/crypto/rsa-recover';
-import QITECH from '../../src/lib/schemes/qitech/scheme';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { nodeJws, toolKey } from './jwt-helpers';
+} from '../../../src/lib/keys/key-material';
+import { parseKeySetText, parseKeyText } from '../../../src/lib/keys/parse';
+import { diagnoseQredo } from '../support/qredo-helpers';
+import { recover, rsaNumbers } from '../../../src/lib/crypto/rsa-recover';
+import QITECH from '../../../src/lib/schemes/qitech/scheme';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 /** 6 M characters: what overflowed a regular expression's stack in the key box. */
 const SIX_M = 'AAAAAAAAAAAAAAAAAAAA\n'.repeat(300_000);

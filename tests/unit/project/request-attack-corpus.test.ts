@@ -3,13 +3,13 @@
  * gets exactly its expected outcome, and "Signature verified" appears only in a verified verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest } from '../../src/lib/schemes/engine/doctor';
-import { parseRequest } from '../../src/lib/request/parse';
-import { header } from '../../src/lib/request/types';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { plain } from '../../src/lib/rich';
-import { pastedPublicKey, vector } from './helpers';
-import { binanceKey, NOW, requestAttacks } from './request-attack-corpus';
+import { examineRequest } from '../../../src/lib/schemes/engine/doctor';
+import { parseRequest } from '../../../src/lib/request/parse';
+import { header } from '../../../src/lib/request/types';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { plain } from '../../../src/lib/rich';
+import { pastedPublicKey, vector } from '../support/helpers';
+import { binanceKey, NOW, requestAttacks } from '../support/request-attack-corpus';
 
 let keys: VerificationKey[];
 beforeAll(async () => {

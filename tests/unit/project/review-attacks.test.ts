@@ -10,18 +10,18 @@ import {
   type RSAPSSKeyPairKeyObjectOptions,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { decideKeyBox } from '../../src/lib/keys/key-box';
-import { parseKeyText } from '../../src/lib/keys/parse';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import { binanceCheck as binance } from './binance-helpers';
-import qredoScheme from '../../src/lib/schemes/qredo/scheme';
-import { toRequestCheck } from '../../src/lib/scheme/check';
-import { cardSummary } from '../../src/lib/trust/card';
-import { decideRequest, type SchemeResult } from '../../src/lib/trust/verdict';
-import { failing, nodeThumbprints, runCard, toolKey } from './client-assertion-helpers';
-import { nodeJwk, nodeJws } from './jwt-helpers';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { decideKeyBox } from '../../../src/lib/keys/key-box';
+import { parseKeyText } from '../../../src/lib/keys/parse';
+import type { ParsedRequest } from '../../../src/lib/request/types';
+import { binanceCheck as binance } from '../support/binance-helpers';
+import qredoScheme from '../../../src/lib/schemes/qredo/scheme';
+import { toRequestCheck } from '../../../src/lib/scheme/check';
+import { cardSummary } from '../../../src/lib/trust/card';
+import { decideRequest, type SchemeResult } from '../../../src/lib/trust/verdict';
+import { failing, nodeThumbprints, runCard, toolKey } from '../support/client-assertion-helpers';
+import { nodeJwk, nodeJws } from '../support/jwt-helpers';
 
 const NOW_S = Math.floor(Date.now() / 1000);
 
@@ -239,11 +239,11 @@ describe("the example's key is nobody's: no partner card trusts it", () => {
     'a token re-signed with the example key verifies, names the sample key, and its partner card is never green',
     { timeout: 30_000 },
     async () => {
-      const { makeExample, EXAMPLE_KEY_LABEL } = await import('../../src/lib/jwt/example');
-      const { resignToken } = await import('../../src/lib/jwt/resign');
-      const { inspector } = await import('../../src/state/inspector.svelte');
-      const { tokenEditor } = await import('../../src/state/token-editor.svelte');
-      const { runTokenCard, tokenChecks } = await import('../../src/lib/schemes/engine/token');
+      const { makeExample, EXAMPLE_KEY_LABEL } = await import('../../../src/lib/jwt/example');
+      const { resignToken } = await import('../../../src/lib/jwt/resign');
+      const { inspector } = await import('../../../src/state/inspector.svelte');
+      const { tokenEditor } = await import('../../../src/state/token-editor.svelte');
+      const { runTokenCard, tokenChecks } = await import('../../../src/lib/schemes/engine/token');
       const ex = await makeExample(Date.now());
       tokenEditor.showExample(ex);
       const email = 'sa@proj.iam.gserviceaccount.com';
@@ -280,7 +280,7 @@ describe("the example's key is nobody's: no partner card trusts it", () => {
 
 describe('an imported id-RSASSA-PSS key signs only what its parameters allow', () => {
   it('a PSS key bound to SHA-512 gets no PS256 (SHA-256) twin; a plain RSA key does, non-extractable', async () => {
-    const { importPrivateKey } = await import('../../src/lib/keys/import');
+    const { importPrivateKey } = await import('../../../src/lib/keys/import');
     // Node's types call saltLength a string; Node takes a number.
     const bound = generateKeyPairSync('rsa-pss', {
       modulusLength: 2048,
@@ -307,7 +307,7 @@ describe('re-sign in place signs the text shown, or nothing', () => {
     secret: new Uint8Array(Buffer.from('a shared secret for this test, long enough')),
   };
   it('a payload naming a member twice is not signed (the token would hold only the last one)', async () => {
-    const { resignToken } = await import('../../src/lib/jwt/resign');
+    const { resignToken } = await import('../../../src/lib/jwt/resign');
     const r = await resignToken('{"alg":"HS256"}', '{"sub":"alice","admin":false,\n"admin":true}', secret);
     expect(r.signed).toBe(false);
     expect(r.token.endsWith('.')).toBe(true);
@@ -317,7 +317,7 @@ describe('re-sign in place signs the text shown, or nothing', () => {
   });
 
   it('a number JSON cannot hold exactly is not signed as another number', async () => {
-    const { resignToken } = await import('../../src/lib/jwt/resign');
+    const { resignToken } = await import('../../../src/lib/jwt/resign');
     const r = await resignToken('{"alg":"HS256"}', '{"account":12345678901234567890}', secret);
     expect(r.signed).toBe(false);
     if (!r.signed) expect(r.problem).toContain('12345678901234567890');
@@ -326,8 +326,8 @@ describe('re-sign in place signs the text shown, or nothing', () => {
 
 describe("a card compares a deciding rule only with what the user typed, never with a field's example default", () => {
   it('Coinbase: uris equal to the URL field’s default is not compared until a URL is typed', async () => {
-    const { runTokenCard, tokenChecks } = await import('../../src/lib/schemes/engine/token');
-    const { decodeToken } = await import('../../src/lib/jwt/decode');
+    const { runTokenCard, tokenChecks } = await import('../../../src/lib/schemes/engine/token');
+    const { decodeToken } = await import('../../../src/lib/jwt/decode');
     const p256 = toolKey('p256');
     const name = 'organizations/o/apiKeys/k';
     const jwt = nodeJws(

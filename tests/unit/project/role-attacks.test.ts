@@ -6,25 +6,25 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidatesFromStored, keysFromText } from '../../src/lib/jwt/candidates';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { importPublicKey } from '../../src/lib/keys/import';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import { upgradeStoredKey, type StoredKey } from '../../src/lib/keys/stored-key';
-import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
-import { verifyScheme } from '../../src/lib/scheme/check';
-import QITECH from '../../src/lib/schemes/qitech/scheme';
-import { diagnoseQredo } from './qredo-helpers';
-import { ok, problem } from '../../src/lib/partners/scheme';
-import { examineRequest, parseRequest } from '../../src/lib/schemes/engine/doctor';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import { plain } from '../../src/lib/rich';
-import { keyFits, keysFor, skippedKeys, type VerificationContext } from '../../src/lib/trust/roles';
-import { decideRequest, isVerified, type SchemeResult } from '../../src/lib/trust/verdict';
-import { vector } from './helpers';
-import { ROLE_NOW, roleCorpus, v2Request, type RoleCase, type StoredForCase } from './role-attacks';
+import { candidatesFromStored, keysFromText } from '../../../src/lib/jwt/candidates';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { importPublicKey } from '../../../src/lib/keys/import';
+import { parseKeyText, type ParsedPublicKey } from '../../../src/lib/keys/parse';
+import { upgradeStoredKey, type StoredKey } from '../../../src/lib/keys/stored-key';
+import { verifyQitResponse, type QitKeyringEntry } from '../../../src/lib/schemes/qitech/response';
+import { verifyScheme } from '../../../src/lib/scheme/check';
+import QITECH from '../../../src/lib/schemes/qitech/scheme';
+import { diagnoseQredo } from '../support/qredo-helpers';
+import { ok, problem } from '../../../src/lib/partners/scheme';
+import { examineRequest, parseRequest } from '../../../src/lib/schemes/engine/doctor';
+import type { ParsedRequest } from '../../../src/lib/request/types';
+import { plain } from '../../../src/lib/rich';
+import { keyFits, keysFor, skippedKeys, type VerificationContext } from '../../../src/lib/trust/roles';
+import { decideRequest, isVerified, type SchemeResult } from '../../../src/lib/trust/verdict';
+import { vector } from '../support/helpers';
+import { ROLE_NOW, roleCorpus, v2Request, type RoleCase, type StoredForCase } from '../support/role-attacks';
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 
 type PublicKey = Extract<VerificationKey, { kind: 'public' }>;
@@ -249,7 +249,7 @@ describe('the one rule re-checks the role of the key that verified, whatever the
 });
 
 describe('no module but src/lib/trust makes the verified state', () => {
-  const root = join(import.meta.dirname, '../../src');
+  const root = join(import.meta.dirname, '../../../src');
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((n) => {
       const p = join(dir, n);

@@ -1,8 +1,8 @@
 /** The request doctor's small parts: recognising a request in the first box, and the byte diff. */
 import { describe, expect, it } from 'vitest';
-import { sniffRequest } from '../../src/lib/request/sniff';
-import { byteDiff, diffReport, visible } from '../../src/lib/request/byte-diff';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { sniffRequest } from '../../../src/lib/request/sniff';
+import { byteDiff, diffReport, visible } from '../../../src/lib/request/byte-diff';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 describe('sniffRequest: a request is told from a token by its shape', () => {
   it.each([

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRequest } from '../../src/lib/request/parse';
+import { parseRequest } from '../../../src/lib/request/parse';
 import { startCapture, type Captured, type CaptureServer } from './capture-server';
 
 /** `«U»` in a command is the capture server's base URL (http://127.0.0.1:PORT); `«H»` its host:port. */

@@ -3,9 +3,9 @@
  * the attack corpus. Each test fails without its rule.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../../src/lib/request/parse';
-import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
-import { plain } from '../../src/lib/rich';
+import { parseRequest } from '../../../src/lib/request/parse';
+import { header, type ParsedRequest, type RequestParse } from '../../../src/lib/request/types';
+import { plain } from '../../../src/lib/rich';
 
 function read(r: RequestParse): ParsedRequest {
   if (r.kind !== 'request') throw new Error(JSON.stringify(r));

@@ -3,12 +3,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { parseRequest, MAX_REQUEST_BYTES } from '../../src/lib/request/parse';
-import { sniffRequest } from '../../src/lib/request/sniff';
-import { curlUrlEncode } from '../../src/lib/request/curl';
-import { decodeAnsiC, shellWords } from '../../src/lib/request/command-words';
-import { header, type ParsedRequest, type RequestParse } from '../../src/lib/request/types';
-import { plain, type Rich } from '../../src/lib/rich';
+import { parseRequest, MAX_REQUEST_BYTES } from '../../../src/lib/request/parse';
+import { sniffRequest } from '../../../src/lib/request/sniff';
+import { curlUrlEncode } from '../../../src/lib/request/curl';
+import { decodeAnsiC, shellWords } from '../../../src/lib/request/command-words';
+import { header, type ParsedRequest, type RequestParse } from '../../../src/lib/request/types';
+import { plain, type Rich } from '../../../src/lib/rich';
 
 /** The request every form below writes: a Qredo-style signed POST. */
 const URL_ = 'https://play-api.qredo.network/api/v1/p/company?x=1';

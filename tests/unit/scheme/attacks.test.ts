@@ -26,7 +26,7 @@ import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
 import type { RequestScheme } from '../../../src/lib/scheme/types';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolKey } from '../jwt-helpers';
+import { toolKey } from '../support/jwt-helpers';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const TS = String(NOW - 1000);

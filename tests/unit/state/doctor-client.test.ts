@@ -8,18 +8,18 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { KeysAnswer } from '../../src/lib/schemes/engine/doctor';
+import { parseKeyText, type ParsedPublicKey } from '../../../src/lib/keys/parse';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import type { KeysAnswer } from '../../../src/lib/schemes/engine/doctor';
 import {
   KEY_READINGS,
   type DoctorJob,
   type DoctorReply,
   type KeyReading,
   type Port,
-} from '../../src/lib/schemes/engine/doctor-protocol';
-import { serveDoctor } from '../../src/lib/schemes/engine/doctor-serve';
-import { DoctorClient, MAIN_THREAD_NOTE, type WorkerLike } from '../../src/state/doctor-client';
+} from '../../../src/lib/schemes/engine/doctor-protocol';
+import { serveDoctor } from '../../../src/lib/schemes/engine/doctor-serve';
+import { DoctorClient, MAIN_THREAD_NOTE, type WorkerLike } from '../../../src/state/doctor-client';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const URL_ = 'https://play-api.qredo.network/api/v1/p/company';

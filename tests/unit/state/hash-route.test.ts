@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHash, queryParam } from '../../src/state/hash-route';
+import { parseHash, queryParam } from '../../../src/state/hash-route';
 
 describe('parseHash', () => {
   it('the site root, #/ and an unknown route are the landing', () => {

@@ -4,12 +4,12 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { AUTO } from '../../src/lib/schemes/engine/token';
-import { PartnerCards } from '../../src/state/inspector-card.svelte';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { AUTO } from '../../../src/lib/schemes/engine/token';
+import { PartnerCards } from '../../../src/state/inspector-card.svelte';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const k = toolKey('rsa2048');
 const fp = `SHA256:${createHash('sha256')

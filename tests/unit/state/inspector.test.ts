@@ -4,13 +4,13 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { Inspector } from '../../src/state/inspector.svelte';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { keysFromText, publicHalfOf } from '../../src/lib/jwt/candidates';
-import { verdictFor } from '../../src/lib/jwt/inspect';
-import { holdsPrivateKey } from '../../src/lib/keys/key-material';
-import type { Rich } from '../../src/lib/rich';
-import { nodeJws, toolKey } from './jwt-helpers';
+import { Inspector } from '../../../src/state/inspector.svelte';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import { keysFromText, publicHalfOf } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import { holdsPrivateKey } from '../../../src/lib/keys/key-material';
+import type { Rich } from '../../../src/lib/rich';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const ownWords = (parts: Rich) => parts.map((p) => (typeof p === 'string' ? p : '')).join('');
 

@@ -3,7 +3,7 @@
  * `fixed`, and `remember` — which never writes a key field or a secret to localStorage.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineForm, type FormValues, type SignerKey } from '../../src/lib/schemes/engine/types';
+import { defineForm, type FormValues, type SignerKey } from '../../../src/lib/schemes/engine/types';
 
 class MemoryStorage {
   m = new Map<string, string>();
@@ -66,7 +66,7 @@ describe('SchemeFormState', () => {
     signed.length = 0;
   });
   afterEach(() => vi.unstubAllGlobals());
-  const load = () => import('../../src/state/sign-form.svelte');
+  const load = () => import('../../../src/state/sign-form.svelte');
 
   it('starts from the defaults, a time default computed from now', async () => {
     const { SchemeFormState } = await load();

@@ -3,7 +3,7 @@
  * what the user keeps (the remembered Qredo API key) and without splitting a Binance value.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ParsedRequest } from '../../src/lib/request/types';
+import type { ParsedRequest } from '../../../src/lib/request/types';
 
 class MemoryStorage {
   #m = new Map<string, string>();
@@ -34,12 +34,12 @@ describe('Sign it correctly: the form filled from a pasted request', () => {
   // The forms' state lives per scheme: the Qredo and Binance values are their forms' values;
   // Qredo's API key is a remembered field of its form.
   const load = async () => {
-    const { SignForms } = await import('../../src/state/sign.svelte');
-    const { signStates, rememberKey } = await import('../../src/state/sign-form.svelte');
-    const { loadForm } = await import('../../src/lib/schemes/engine/registry');
+    const { SignForms } = await import('../../../src/state/sign.svelte');
+    const { signStates, rememberKey } = await import('../../../src/state/sign-form.svelte');
+    const { loadForm } = await import('../../../src/lib/schemes/engine/registry');
     const qredo = (await loadForm('qredo'))!;
-    const scheme = (await import('../../src/lib/schemes/binance/scheme')).default;
-    const binance = (await import('../../src/lib/scheme/sign')).toForm(scheme);
+    const scheme = (await import('../../../src/lib/schemes/binance/scheme')).default;
+    const binance = (await import('../../../src/lib/scheme/sign')).toForm(scheme);
     const f = new SignForms();
     return {
       prefillValues: f.prefillValues.bind(f),
@@ -109,9 +109,9 @@ describe('prefillValues (a declarative scheme: QI Tech)', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('opens the QI Tech tab on the variant, with its values; the remembered API key stays unless asked', async () => {
-    const { SignForms } = await import('../../src/state/sign.svelte');
-    const { signStates } = await import('../../src/state/sign-form.svelte');
-    const memory = (await import('../../src/state/sign-qredo.svelte')).qitechApiKey;
+    const { SignForms } = await import('../../../src/state/sign.svelte');
+    const { signStates } = await import('../../../src/state/sign-form.svelte');
+    const memory = (await import('../../../src/state/sign-qredo.svelte')).qitechApiKey;
     const f = new SignForms();
     expect(memory.remember).toBe(true);
     f.prefillValues('qit-v1', { method: 'POST', endpoint: '/test', apiKey: 'pasted-uuid', date: '' });

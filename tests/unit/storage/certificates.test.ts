@@ -5,15 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { createSelfSignedCertificate, readCertificate } from '../../src/lib/x509/certificates';
-import { certificateDer } from '../../src/lib/x509/thumbprint';
-import { tempDir } from './helpers';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import type { StoredKey } from '../../../src/lib/keys/stored-key';
+import { createSelfSignedCertificate, readCertificate } from '../../../src/lib/x509/certificates';
+import { certificateDer } from '../../../src/lib/x509/thumbprint';
+import { tempDir } from '../support/helpers';
 
 async function fresh() {
   vi.resetModules();
-  return import('../../src/storage/keystore');
+  return import('../../../src/storage/keystore');
 }
 
 async function entraKey(): Promise<StoredKey> {

@@ -1,13 +1,13 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import type { KeybenchError } from '../../src/lib/errors';
+import type { StoredKey } from '../../../src/lib/keys/stored-key';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import type { KeybenchError } from '../../../src/lib/errors';
 
 async function fresh() {
   vi.resetModules();
-  return import('../../src/storage/keystore');
+  return import('../../../src/storage/keystore');
 }
 
 async function makeKey(createdAt: number, label = 'k'): Promise<StoredKey> {

@@ -13,9 +13,9 @@ import {
 } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
-import type { SecretEncoding } from '../../src/lib/jwt/candidates';
-import type { VerdictState } from '../../src/lib/jwt/verify';
-import type { ErrorCode } from '../../src/lib/errors';
+import type { SecretEncoding } from '../../../src/lib/jwt/candidates';
+import type { VerdictState } from '../../../src/lib/jwt/verify';
+import type { ErrorCode } from '../../../src/lib/errors';
 import { openssl, tempDir, writeTemp } from './helpers';
 import { nodeJwk, nodeJws, pkcs1Public, toolKey, type ToolKey } from './jwt-helpers';
 

@@ -1,8 +1,8 @@
 /** The Binance scheme as the doctor runs it, for the tests that examine Binance requests. */
-import type { DoctorInput, RequestVerdict } from '../../src/lib/request/types';
-import { toRequestCheck, verifyScheme } from '../../src/lib/scheme/check';
-import binance from '../../src/lib/schemes/binance/scheme';
-import { decideRequest } from '../../src/lib/trust/verdict';
+import type { DoctorInput, RequestVerdict } from '../../../src/lib/request/types';
+import { toRequestCheck, verifyScheme } from '../../../src/lib/scheme/check';
+import binance from '../../../src/lib/schemes/binance/scheme';
+import { decideRequest } from '../../../src/lib/trust/verdict';
 
 export { binance };
 

@@ -1,10 +1,10 @@
 // Shared by the client-assertion tests: keys in WebCrypto (non-extractable, as keybench stores
 // them) from openssl's keys, the card run on a token, and the findings by check name.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import type { Finding } from '../../src/lib/partners/scheme';
-import checks from '../../src/lib/schemes/client-assertion/token-check';
-import type { TokenCheck } from '../../src/lib/schemes/engine/types';
+import { decodeToken } from '../../../src/lib/jwt/decode';
+import type { Finding } from '../../../src/lib/partners/scheme';
+import checks from '../../../src/lib/schemes/client-assertion/token-check';
+import type { TokenCheck } from '../../../src/lib/schemes/engine/types';
 import { toolKey, type ToolKey } from './jwt-helpers';
 
 /** A non-extractable WebCrypto private key for a JWS alg, from an openssl key. */

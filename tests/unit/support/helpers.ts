@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 /** Path to a file in tests/vectors (fixtures kept in the repository, see its README). */
 export function vectorPath(...parts: string[]): string {
-  return resolve(import.meta.dirname, '../vectors', ...parts);
+  return resolve(import.meta.dirname, '../../vectors', ...parts);
 }
 
 /** Text of a file in tests/vectors. */
@@ -39,8 +39,8 @@ export function opensslBytes(args: string[]): Buffer {
 export async function pastedPublicKey(
   text: string,
   label = 'pasted public key',
-): Promise<{ key?: import('../../src/lib/jwt/verify').VerificationKey }> {
-  const { parseKeyText } = await import('../../src/lib/keys/parse');
+): Promise<{ key?: import('../../../src/lib/jwt/verify').VerificationKey }> {
+  const { parseKeyText } = await import('../../../src/lib/keys/parse');
   const parsed = await parseKeyText(text);
   if (parsed.kind !== 'public') return {};
   return { key: { kind: 'public', label, origin: 'pasted', spki: parsed.spki, type: parsed.type } };
@@ -51,8 +51,8 @@ export async function signQitV1(
   privateKey: CryptoKey,
   values: Record<string, string>,
 ): Promise<{ headers: Record<string, string>; body: string; token: string; curl: string; url: string }> {
-  const { signScheme } = await import('../../src/lib/scheme/sign');
-  const { default: QITECH } = await import('../../src/lib/schemes/qitech/scheme');
+  const { signScheme } = await import('../../../src/lib/scheme/sign');
+  const { default: QITECH } = await import('../../../src/lib/schemes/qitech/scheme');
   const key = {
     kind: 'pair',
     label: 'signer',

@@ -2,13 +2,13 @@
  * The Qredo doctor as the app runs it: the engine's verification of src/lib/schemes/qredo/scheme.ts
  * with the keys whose role fits a request sent to Qredo, decided by the one rule.
  */
-import type { DoctorInput, RequestVerdict } from '../../src/lib/request/types';
-import { verifyScheme } from '../../src/lib/scheme/check';
-import { signScheme } from '../../src/lib/scheme/sign';
-import type { SignerKey } from '../../src/lib/schemes/engine/types';
-import qredo, { qredoBodyWarnings } from '../../src/lib/schemes/qredo/scheme';
-import { keysFor, type VerificationContext } from '../../src/lib/trust/roles';
-import { decideRequest } from '../../src/lib/trust/verdict';
+import type { DoctorInput, RequestVerdict } from '../../../src/lib/request/types';
+import { verifyScheme } from '../../../src/lib/scheme/check';
+import { signScheme } from '../../../src/lib/scheme/sign';
+import type { SignerKey } from '../../../src/lib/schemes/engine/types';
+import qredo, { qredoBodyWarnings } from '../../../src/lib/schemes/qredo/scheme';
+import { keysFor, type VerificationContext } from '../../../src/lib/trust/roles';
+import { decideRequest } from '../../../src/lib/trust/verdict';
 
 /** A pasted request is one sent to Qredo: the user's own keys verify it. */
 export const REQUEST_TO_QREDO: VerificationContext = { direction: 'request-to', partner: 'qredo' };

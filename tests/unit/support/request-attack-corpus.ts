@@ -6,7 +6,7 @@
  * never with keybench.
  */
 import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
-import type { ErrorCode } from '../../src/lib/errors';
+import type { ErrorCode } from '../../../src/lib/errors';
 import { vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 

@@ -1,9 +1,9 @@
 /** Helpers for the RFC 9421 tests: keys as keybench holds them, and requests from raw HTTP text. */
-import { base64ToBytes } from '../../src/lib/encoding/base64url';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { parseKeyText } from '../../src/lib/keys/parse';
-import { parseRequest } from '../../src/lib/request/parse';
-import type { ParsedRequest } from '../../src/lib/request/types';
+import { base64ToBytes } from '../../../src/lib/encoding/base64url';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { parseKeyText } from '../../../src/lib/keys/parse';
+import { parseRequest } from '../../../src/lib/request/parse';
+import type { ParsedRequest } from '../../../src/lib/request/types';
 
 /** A trusted public key (as pasted) from PEM text, with a label and optional kid. */
 export async function publicKey(pem: string, label: string, kid?: string): Promise<VerificationKey> {

@@ -5,8 +5,8 @@
  * with keybench. Unit tests run every entry (role-attacks.test.ts); the e2e suite runs the `ui` ones.
  */
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import type { ErrorCode } from '../../src/lib/errors';
-import type { KeyOwner } from '../../src/lib/trust/roles';
+import type { ErrorCode } from '../../../src/lib/errors';
+import type { KeyOwner } from '../../../src/lib/trust/roles';
 import { vector } from './helpers';
 import { nodeJws } from './jwt-helpers';
 

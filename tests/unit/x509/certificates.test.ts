@@ -1,9 +1,9 @@
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/lib/keys/generate';
-import { createCsr, createSelfSignedCertificate } from '../../src/lib/x509/certificates';
-import { generateServerKeyFiles } from '../../src/lib/keys/server-files';
-import { openssl, opensslBytes, tempDir, writeTemp } from './helpers';
+import { generateKeyPair } from '../../../src/lib/keys/generate';
+import { createCsr, createSelfSignedCertificate } from '../../../src/lib/x509/certificates';
+import { generateServerKeyFiles } from '../../../src/lib/keys/server-files';
+import { openssl, opensslBytes, tempDir, writeTemp } from '../support/helpers';
 
 describe.each(['rsa-2048', 'p-521'] as const)('certificates from a stored %s key', (profile) => {
   const subject = {

@@ -6,10 +6,10 @@
  */
 import { constants, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import { plain } from '../../src/lib/rich';
-import { diagnoseBinance } from './binance-helpers';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
+import { plain } from '../../../../src/lib/rich';
+import { diagnoseBinance } from '../../support/binance-helpers';
 
 const ed = generateKeyPairSync('ed25519');
 const edOther = generateKeyPairSync('ed25519');

@@ -5,14 +5,14 @@
  */
 import { createHmac, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import type { Rich } from '../../src/lib/rich';
-import { baseText } from '../../src/lib/scheme/check';
-import { signScheme } from '../../src/lib/scheme/sign';
-import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
-import type { FormValues } from '../../src/lib/schemes/engine/types';
-import { binance, diagnoseBinance, binanceParts } from './binance-helpers';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
+import type { Rich } from '../../../../src/lib/rich';
+import { baseText } from '../../../../src/lib/scheme/check';
+import { signScheme } from '../../../../src/lib/scheme/sign';
+import { REQUEST_CHECKS } from '../../../../src/lib/schemes/engine/doctor-checks';
+import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import { binance, diagnoseBinance, binanceParts } from '../../support/binance-helpers';
 
 const ed = generateKeyPairSync('ed25519');
 const TS = 1668481559918;

@@ -4,9 +4,9 @@
  * once by keybench.
  */
 import { describe, expect, it } from 'vitest';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import type { FormValues } from '../../src/lib/schemes/engine/types';
-import { binance, binanceParts } from './binance-helpers';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
+import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import { binance, binanceParts } from '../../support/binance-helpers';
 
 const TS = 1_700_000_000_000;
 const API = 'https://api.binance.com/api/v3/order';

@@ -4,12 +4,12 @@
  */
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { signScheme } from '../../src/lib/scheme/sign';
-import type { FormValues, SignerKey } from '../../src/lib/schemes/engine/types';
-import { binance, diagnoseBinance, binanceParts } from './binance-helpers';
-import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import type { Rich } from '../../src/lib/rich';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { signScheme } from '../../../../src/lib/scheme/sign';
+import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { binance, diagnoseBinance, binanceParts } from '../../support/binance-helpers';
+import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
+import type { Rich } from '../../../../src/lib/rich';
 
 const ed = generateKeyPairSync('ed25519');
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });

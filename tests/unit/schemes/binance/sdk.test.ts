@@ -6,13 +6,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { VerificationKey } from '../../../src/lib/jwt/verify';
-import type { ParsedRequest } from '../../../src/lib/request/types';
-import { verifyScheme } from '../../../src/lib/scheme/check';
-import { signScheme } from '../../../src/lib/scheme/sign';
-import binance from '../../../src/lib/schemes/binance/scheme';
-import type { FormValues, SignerKey } from '../../../src/lib/schemes/engine/types';
-import { decideRequest } from '../../../src/lib/trust/verdict';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
+import { verifyScheme } from '../../../../src/lib/scheme/check';
+import { signScheme } from '../../../../src/lib/scheme/sign';
+import binance from '../../../../src/lib/schemes/binance/scheme';
+import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { decideRequest } from '../../../../src/lib/trust/verdict';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const HOST = 'https://api.binance.com';

@@ -6,11 +6,11 @@
 import { verify } from 'node:crypto';
 import { RestClientV5 } from 'bybit-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { signScheme, toForm } from '../../../src/lib/scheme/sign';
-import bybit from '../../../src/lib/schemes/bybit/scheme';
-import kalshi from '../../../src/lib/schemes/kalshi/scheme';
-import type { FormValues } from '../../../src/lib/schemes/engine/types';
-import { hdr, NOW, recorder, rsaPair, verdict, withPath } from './exchange-helpers';
+import { signScheme, toForm } from '../../../../src/lib/scheme/sign';
+import bybit from '../../../../src/lib/schemes/bybit/scheme';
+import kalshi from '../../../../src/lib/schemes/kalshi/scheme';
+import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import { hdr, NOW, recorder, rsaPair, verdict, withPath } from '../../support/exchange-helpers';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,14 +3,14 @@
 // verified with node:crypto and passing its own card.
 import { verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isKeybenchError } from '../../src/lib/errors';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import form, { fieldName } from '../../src/lib/schemes/client-assertion/form';
-import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
-import { ENTRA_S256, ENTRA_SHA1 } from '../../src/lib/schemes/client-assertion/rules/entra';
-import { APPLE_SERVER } from '../../src/lib/schemes/client-assertion/rules/apple';
-import type { SignerKey } from '../../src/lib/schemes/engine/types';
-import { nodeJws } from './jwt-helpers';
+import { isKeybenchError } from '../../../../src/lib/errors';
+import { decodeToken } from '../../../../src/lib/jwt/decode';
+import form, { fieldName } from '../../../../src/lib/schemes/client-assertion/form';
+import { rulesFor } from '../../../../src/lib/schemes/client-assertion/rules';
+import { ENTRA_S256, ENTRA_SHA1 } from '../../../../src/lib/schemes/client-assertion/rules/entra';
+import { APPLE_SERVER } from '../../../../src/lib/schemes/client-assertion/rules/apple';
+import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { nodeJws } from '../../support/jwt-helpers';
 import {
   failing,
   nodeThumbprints,
@@ -19,7 +19,7 @@ import {
   runCard,
   toolKey,
   webKey,
-} from './client-assertion-helpers';
+} from '../../support/client-assertion-helpers';
 
 const NOW = Math.floor(Date.now() / 1000);
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -448,7 +448,7 @@ describe('the form signs each partner’s assertion with a stored (non-extractab
 
 describe('certificate thumbprints (x509/thumbprint.ts)', () => {
   it('are the base64url SHA-1 and SHA-256 of the DER, as node:crypto computes them; a non-certificate is refused', async () => {
-    const { certificateDer, thumbprints, certificatePem } = await import('../../src/lib/x509/thumbprint');
+    const { certificateDer, thumbprints, certificatePem } = await import('../../../../src/lib/x509/thumbprint');
     const k = rsa();
     const t = await thumbprints(certificateDer(k.certPem));
     expect(t.x5t).toBe(nodeThumbprints(k.certPem).x5t);
@@ -462,7 +462,7 @@ describe('certificate thumbprints (x509/thumbprint.ts)', () => {
 
 describe('the engine finds the scheme', () => {
   it('as a token scheme whose check is one TokenCheck per partner and whose form starts with Partner', async () => {
-    const { SCHEMES, loadTokenChecks, loadForm } = await import('../../src/lib/schemes/engine/registry');
+    const { SCHEMES, loadTokenChecks, loadForm } = await import('../../../../src/lib/schemes/engine/registry');
     expect(SCHEMES.get('client-assertion')?.kind).toBe('token');
     const ids = (await loadTokenChecks()).map((c) => c.id).filter((id) => id.startsWith('client-assertion/'));
     expect(ids).toEqual(

@@ -5,14 +5,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/lib/errors';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { keysFromText } from '../../src/lib/jwt/candidates';
-import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { parseKeyText } from '../../src/lib/keys/parse';
-import { rulesFor } from '../../src/lib/schemes/client-assertion/rules';
-import { AUTO, runTokenCard, tokenChecks } from '../../src/lib/schemes/engine/token';
-import type { TrustedKeyInfo } from '../../src/lib/schemes/engine/types';
+import type { ErrorCode } from '../../../../src/lib/errors';
+import { decodeToken } from '../../../../src/lib/jwt/decode';
+import { keysFromText } from '../../../../src/lib/jwt/candidates';
+import { verifyToken, type VerificationKey } from '../../../../src/lib/jwt/verify';
+import { parseKeyText } from '../../../../src/lib/keys/parse';
+import { rulesFor } from '../../../../src/lib/schemes/client-assertion/rules';
+import { AUTO, runTokenCard, tokenChecks } from '../../../../src/lib/schemes/engine/token';
+import type { TrustedKeyInfo } from '../../../../src/lib/schemes/engine/types';
 
 /** One fixture file, as the generators write it. */
 interface Fixture {
@@ -30,7 +30,7 @@ interface Fixture {
   expect: 'accept' | { code: ErrorCode };
 }
 
-const DIR = join(__dirname, '../fixtures/assertions');
+const DIR = join(__dirname, '../../../fixtures/assertions');
 const fixtures: Fixture[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()

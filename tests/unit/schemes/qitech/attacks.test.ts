@@ -5,16 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { verifyScheme } from '../../src/lib/scheme/check';
-import QITECH from '../../src/lib/schemes/qitech/scheme';
-import { plain } from '../../src/lib/rich';
-import { decideRequest } from '../../src/lib/trust/verdict';
-import { b64u, segment, tamper, type TrustedForNode } from './attack-corpus';
-import { vector } from './helpers';
-import { nodeJwk, nodeJws, toolKey } from './jwt-helpers';
-import { nodeJoseVerify } from './node-jose';
+import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { verifyScheme } from '../../../../src/lib/scheme/check';
+import QITECH from '../../../../src/lib/schemes/qitech/scheme';
+import { plain } from '../../../../src/lib/rich';
+import { decideRequest } from '../../../../src/lib/trust/verdict';
+import { b64u, segment, tamper, type TrustedForNode } from '../../support/attack-corpus';
+import { vector } from '../../support/helpers';
+import { nodeJwk, nodeJws, toolKey } from '../../support/jwt-helpers';
+import { nodeJoseVerify } from '../../support/node-jose';
 
 const v2 = JSON.parse(vector('qitech', 'vectors-v2.json'));
 const c = v2.v2_post;

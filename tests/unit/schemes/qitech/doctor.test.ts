@@ -5,16 +5,16 @@
  */
 import { createHash, createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { plain, type Rich } from '../../src/lib/rich';
-import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import { verifyScheme } from '../../src/lib/scheme/check';
-import QITECH from '../../src/lib/schemes/qitech/scheme';
-import { endpointOfUrl } from '../../src/lib/schemes/qitech/token';
-import { decideRequest } from '../../src/lib/trust/verdict';
-import { vector } from './helpers';
-import { nodeJwk, toolKey } from './jwt-helpers';
+import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { plain, type Rich } from '../../../../src/lib/rich';
+import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
+import { verifyScheme } from '../../../../src/lib/scheme/check';
+import QITECH from '../../../../src/lib/schemes/qitech/scheme';
+import { endpointOfUrl } from '../../../../src/lib/schemes/qitech/token';
+import { decideRequest } from '../../../../src/lib/trust/verdict';
+import { vector } from '../../support/helpers';
+import { nodeJwk, toolKey } from '../../support/jwt-helpers';
 
 const v1 = JSON.parse(vector('qitech', 'vectors.json'));
 const v2 = JSON.parse(vector('qitech', 'vectors-v2.json'));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import { importPrivateKey } from '../../src/lib/keys/import';
-import { verifyQitResponse, type QitKeyringEntry } from '../../src/lib/schemes/qitech/response';
-import { signQitV1, vector } from './helpers';
+import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import { importPrivateKey } from '../../../../src/lib/keys/import';
+import { verifyQitResponse, type QitKeyringEntry } from '../../../../src/lib/schemes/qitech/response';
+import { signQitV1, vector } from '../../support/helpers';
 
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
 const r = qit.response_post;

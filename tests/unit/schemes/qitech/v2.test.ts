@@ -6,25 +6,25 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import { importPrivateKey } from '../../src/lib/keys/import';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import { verifyScheme } from '../../src/lib/scheme/check';
-import { signScheme } from '../../src/lib/scheme/sign';
-import type { FormValues, SignerKey } from '../../src/lib/schemes/engine/types';
-import QITECH from '../../src/lib/schemes/qitech/scheme';
-import { md5Hex, readJws } from '../../src/lib/schemes/qitech/token';
-import { decideRequest } from '../../src/lib/trust/verdict';
-import { plain } from '../../src/lib/rich';
+import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import { importPrivateKey } from '../../../../src/lib/keys/import';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
+import { verifyScheme } from '../../../../src/lib/scheme/check';
+import { signScheme } from '../../../../src/lib/scheme/sign';
+import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import QITECH from '../../../../src/lib/schemes/qitech/scheme';
+import { md5Hex, readJws } from '../../../../src/lib/schemes/qitech/token';
+import { decideRequest } from '../../../../src/lib/trust/verdict';
+import { plain } from '../../../../src/lib/rich';
 import {
   pythonJsonDumps,
   serialiseBody,
   pythonFloatRepr,
   SERIALISATIONS,
-} from '../../src/lib/partners/body-bytes';
-import { vector } from './helpers';
-import { nodeJws, nodeVerifiesJws } from './jwt-helpers';
+} from '../../../../src/lib/partners/body-bytes';
+import { vector } from '../../support/helpers';
+import { nodeJws, nodeVerifiesJws } from '../../support/jwt-helpers';
 
 const v2 = JSON.parse(vector('qitech', 'vectors-v2.json'));
 const v1 = JSON.parse(vector('qitech', 'vectors.json'));

@@ -5,18 +5,18 @@
  */
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import type { Rich } from '../../src/lib/rich';
-import { REQUEST_CHECKS } from '../../src/lib/schemes/engine/doctor-checks';
-import type { RequestCheck } from '../../src/lib/schemes/engine/types';
-import { baseText, toRequestCheck } from '../../src/lib/scheme/check';
-import qredo from '../../src/lib/schemes/qredo/scheme';
-import { REQUEST_TO_QREDO } from './qredo-helpers';
-import type { SchemeResult } from '../../src/lib/trust/verdict';
-import { decideRequest } from '../../src/lib/trust/verdict';
-import { vector } from './helpers';
+import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
+import type { Rich } from '../../../../src/lib/rich';
+import { REQUEST_CHECKS } from '../../../../src/lib/schemes/engine/doctor-checks';
+import type { RequestCheck } from '../../../../src/lib/schemes/engine/types';
+import { baseText, toRequestCheck } from '../../../../src/lib/scheme/check';
+import qredo from '../../../../src/lib/schemes/qredo/scheme';
+import { REQUEST_TO_QREDO } from '../../support/qredo-helpers';
+import type { SchemeResult } from '../../../../src/lib/trust/verdict';
+import { decideRequest } from '../../../../src/lib/trust/verdict';
+import { vector } from '../../support/helpers';
 
 const priv = createPrivateKey(vector('qredo', 'private.pem'));
 const TS = '1700000000';

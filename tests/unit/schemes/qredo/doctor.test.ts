@@ -10,12 +10,12 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { diagnoseQredo } from './qredo-helpers';
-import type { ParsedRequest, RequestVerdict } from '../../src/lib/request/types';
-import type { Rich } from '../../src/lib/rich';
-import { vector } from './helpers';
+import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { diagnoseQredo } from '../../support/qredo-helpers';
+import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
+import type { Rich } from '../../../../src/lib/rich';
+import { vector } from '../../support/helpers';
 
 const priv = createPrivateKey(vector('qredo', 'private.pem'));
 const TS = '1700000000';

@@ -1,11 +1,11 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import { importPrivateKey } from '../../src/lib/keys/import';
-import { qredoBodyWarnings } from '../../src/lib/schemes/qredo/scheme';
-import type { ParsedRequest } from '../../src/lib/request/types';
-import { diagnoseQredo, signQredoRequest } from './qredo-helpers';
-import { vector } from './helpers';
+import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import { importPrivateKey } from '../../../../src/lib/keys/import';
+import { qredoBodyWarnings } from '../../../../src/lib/schemes/qredo/scheme';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
+import { diagnoseQredo, signQredoRequest } from '../../support/qredo-helpers';
+import { vector } from '../../support/helpers';
 
 async function rsaKey() {
   const parsed = (await parseKeyText(vector('qredo', 'private.pem'))) as ParsedPrivateKey;
@@ -109,7 +109,7 @@ describe('Qredo x-nonce and the \\r\\n warning', () => {
 
 describe('Qredo "Sign it correctly"', () => {
   it('an empty timestamp or nonce is taken when signing, in the unit each is sent in', async () => {
-    const { default: qredo } = await import('../../src/lib/schemes/qredo/scheme');
+    const { default: qredo } = await import('../../../../src/lib/schemes/qredo/scheme');
     const now = 1700000000123;
     const values = { method: 'GET', url: 'https://play-api.qredo.network/api/v1/p/company', timestamp: '' };
     expect((await qredo.signer.parts(values, now)).value).toBe('1700000000');

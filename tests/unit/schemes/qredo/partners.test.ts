@@ -1,15 +1,15 @@
 import { createPublicKey, verify as nodeVerify, createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../src/lib/keys/parse';
-import { importPrivateKey } from '../../src/lib/keys/import';
-import qredoScheme, { inspectQredoApiKey } from '../../src/lib/schemes/qredo/scheme';
-import { signQredoRequest } from './qredo-helpers';
-import { md5Hex } from '../../src/lib/schemes/qitech/token';
-import { verifyQitResponse } from '../../src/lib/schemes/qitech/response';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { verifyToken, type VerificationKey } from '../../src/lib/jwt/verify';
-import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp, signQitV1 } from './helpers';
-import { nodeVerifiesJws } from './jwt-helpers';
+import { parseKeyText, type ParsedPrivateKey, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
+import { importPrivateKey } from '../../../../src/lib/keys/import';
+import qredoScheme, { inspectQredoApiKey } from '../../../../src/lib/schemes/qredo/scheme';
+import { signQredoRequest } from '../../support/qredo-helpers';
+import { md5Hex } from '../../../../src/lib/schemes/qitech/token';
+import { verifyQitResponse } from '../../../../src/lib/schemes/qitech/response';
+import { decodeToken } from '../../../../src/lib/jwt/decode';
+import { verifyToken, type VerificationKey } from '../../../../src/lib/jwt/verify';
+import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp, signQitV1 } from '../../support/helpers';
+import { nodeVerifiesJws } from '../../support/jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
 const qit = JSON.parse(vector('qitech', 'vectors.json'));

@@ -4,10 +4,10 @@
  */
 import { parseItem } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
-import { componentValue } from '../../src/lib/schemes/rfc9421/components';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { publicKey, req, request, secretKey } from './rfc9421-helpers';
-import * as V from './rfc9421-vectors';
+import { componentValue } from '../../../../src/lib/schemes/rfc9421/components';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { publicKey, req, request, secretKey } from '../../support/rfc9421-helpers';
+import * as V from '../../support/rfc9421-vectors';
 
 function value(r: ReturnType<typeof req>, id: string): string[] | string {
   const v = componentValue(r, parseItem(id));

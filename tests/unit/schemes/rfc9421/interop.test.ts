@@ -6,13 +6,13 @@
 import { constants, createSign, KeyObject, webcrypto } from 'node:crypto';
 import { createSigner, createVerifier, httpbis, type Request } from 'http-message-signatures';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { keyTypeOf } from '../../src/lib/keys/key-type';
-import type { HttpSigAlg } from '../../src/lib/schemes/rfc9421/algorithms';
-import { contentDigest } from '../../src/lib/schemes/rfc9421/digest';
-import { signRequest } from '../../src/lib/schemes/rfc9421/sign';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { req } from './rfc9421-helpers';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../../src/lib/keys/key-type';
+import type { HttpSigAlg } from '../../../../src/lib/schemes/rfc9421/algorithms';
+import { contentDigest } from '../../../../src/lib/schemes/rfc9421/digest';
+import { signRequest } from '../../../../src/lib/schemes/rfc9421/sign';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { req } from '../../support/rfc9421-helpers';
 
 const GEN: Record<Exclude<HttpSigAlg, 'hmac-sha256'>, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> = {
   'rsa-pss-sha512': {

@@ -4,11 +4,11 @@
  * base a lenient verifier would build, so only the rule under test can refuse it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/lib/partners/scheme';
-import { hostProblem } from '../../src/lib/request/doctor-refusals';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { MAX_CREATED_AGE_SECONDS } from '../../src/lib/schemes/rfc9421/verify';
-import { req, secretKey } from './rfc9421-helpers';
+import type { Finding } from '../../../../src/lib/partners/scheme';
+import { hostProblem } from '../../../../src/lib/request/doctor-refusals';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { MAX_CREATED_AGE_SECONDS } from '../../../../src/lib/schemes/rfc9421/verify';
+import { req, secretKey } from '../../support/rfc9421-helpers';
 
 const SECRET = 'dGhlIHNoYXJlZCBzZWNyZXQgb2YgdGhlIHRlc3Rz';
 const NOW_S = 1_700_000_000;

@@ -4,13 +4,13 @@
  * a mistake could make. Structure only: no timing.
  */
 import { describe, expect, it } from 'vitest';
-import { examineRequest } from '../../src/lib/schemes/engine/doctor';
-import { MAX_ALTERNATIVES, searchMistakes } from '../../src/lib/schemes/engine/search';
-import type { Alternative, Candidate, Mistake } from '../../src/lib/schemes/engine/types';
-import { MISTAKES, type MistakeContext } from '../../src/lib/schemes/rfc9421/mistakes';
-import { buildBase } from '../../src/lib/schemes/rfc9421/base';
+import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
+import { MAX_ALTERNATIVES, searchMistakes } from '../../../../src/lib/schemes/engine/search';
+import type { Alternative, Candidate, Mistake } from '../../../../src/lib/schemes/engine/types';
+import { MISTAKES, type MistakeContext } from '../../../../src/lib/schemes/rfc9421/mistakes';
+import { buildBase } from '../../../../src/lib/schemes/rfc9421/base';
 import { parseItem } from 'structured-headers';
-import { req, secretKey } from './rfc9421-helpers';
+import { req, secretKey } from '../../support/rfc9421-helpers';
 
 const SECRET = 'dGhlIHNoYXJlZCBzZWNyZXQgb2YgdGhlIHRlc3Rz';
 const NOW_S = 1_700_000_000;
@@ -153,7 +153,7 @@ describe('the mistake search is bounded', () => {
 
 describe('many @query-param components', () => {
   it('each reads its own values from one reading of the query', async () => {
-    const { componentValue } = await import('../../src/lib/schemes/rfc9421/components');
+    const { componentValue } = await import('../../../../src/lib/schemes/rfc9421/components');
     const n = 20_000;
     const query = Array.from({ length: n }, (_, i) => `p${i}=v%20${i}`).join('&') + '&p7=again';
     const r = req('GET', `https://example.com/?${query}`, []);

@@ -6,15 +6,15 @@
 import { createSign, KeyObject } from 'node:crypto';
 import { serializeDictionary, type Parameters } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { keyTypeOf } from '../../src/lib/keys/key-type';
-import { buildBase } from '../../src/lib/schemes/rfc9421/base';
-import { contentDigest } from '../../src/lib/schemes/rfc9421/digest';
-import { MISTAKES } from '../../src/lib/schemes/rfc9421/mistakes';
-import { parseComponentId, signRequest } from '../../src/lib/schemes/rfc9421/sign';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { req } from './rfc9421-helpers';
-import type { ParsedRequest } from '../../src/lib/request/types';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../../src/lib/keys/key-type';
+import { buildBase } from '../../../../src/lib/schemes/rfc9421/base';
+import { contentDigest } from '../../../../src/lib/schemes/rfc9421/digest';
+import { MISTAKES } from '../../../../src/lib/schemes/rfc9421/mistakes';
+import { parseComponentId, signRequest } from '../../../../src/lib/schemes/rfc9421/sign';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { req } from '../../support/rfc9421-helpers';
+import type { ParsedRequest } from '../../../../src/lib/request/types';
 
 const NOW = 1_700_000_000_000;
 const CREATED = NOW / 1000 - 10;

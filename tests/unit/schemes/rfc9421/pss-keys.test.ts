@@ -12,16 +12,16 @@ import {
   type RSAPSSKeyPairKeyObjectOptions,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { candidatesFromStored } from '../../src/lib/jwt/candidates';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import type { StoredKey } from '../../src/lib/keys/stored-key';
-import { verifyToken } from '../../src/lib/jwt/verify';
-import { importPrivateKey } from '../../src/lib/keys/import';
-import { parseKeyText } from '../../src/lib/keys/parse';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { request, req } from './rfc9421-helpers';
-import * as V from './rfc9421-vectors';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { candidatesFromStored } from '../../../../src/lib/jwt/candidates';
+import { decodeToken } from '../../../../src/lib/jwt/decode';
+import type { StoredKey } from '../../../../src/lib/keys/stored-key';
+import { verifyToken } from '../../../../src/lib/jwt/verify';
+import { importPrivateKey } from '../../../../src/lib/keys/import';
+import { parseKeyText } from '../../../../src/lib/keys/parse';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { request, req } from '../../support/rfc9421-helpers';
+import * as V from '../../support/rfc9421-vectors';
 
 const NOW = 1618884473_000 + 30_000;
 

@@ -3,12 +3,12 @@
  * the doctor with the same stored key: verified, no warning, and one finding per fact about keyid.
  */
 import { describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../src/lib/jwt/verify';
-import { keyTypeOf } from '../../src/lib/keys/key-type';
-import { examineRequest } from '../../src/lib/schemes/engine/doctor';
-import { loadForm } from '../../src/lib/schemes/engine/registry';
-import type { FormValues, SchemeForm, SignerKey } from '../../src/lib/schemes/engine/types';
-import { initialValues } from '../../src/state/sign-form.svelte';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../../src/lib/keys/key-type';
+import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
+import { loadForm } from '../../../../src/lib/schemes/engine/registry';
+import type { FormValues, SchemeForm, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { initialValues } from '../../../../src/state/sign-form.svelte';
 
 const NOW = 1_760_000_000_000;
 

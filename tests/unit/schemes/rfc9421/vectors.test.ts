@@ -3,9 +3,9 @@
  * each signature base byte for byte as the RFC prints it.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyRequest } from '../../src/lib/schemes/rfc9421/verify';
-import { publicKey, request, secretKey } from './rfc9421-helpers';
-import * as V from './rfc9421-vectors';
+import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { publicKey, request, secretKey } from '../../support/rfc9421-helpers';
+import * as V from '../../support/rfc9421-vectors';
 
 const NOW = 1618884473_000 + 30_000;
 

@@ -4,13 +4,13 @@
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parsePem } from '../../src/lib/encoding/pem';
-import { isKeybenchError } from '../../src/lib/errors';
-import { plain } from '../../src/lib/rich';
-import { loadForm } from '../../src/lib/schemes/engine/registry';
-import type { FormValues, SignerKey } from '../../src/lib/schemes/engine/types';
-import form from '../../src/lib/schemes/snowflake-jwt/form';
-import { vector } from './helpers';
+import { parsePem } from '../../../../src/lib/encoding/pem';
+import { isKeybenchError } from '../../../../src/lib/errors';
+import { plain } from '../../../../src/lib/rich';
+import { loadForm } from '../../../../src/lib/schemes/engine/registry';
+import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import form from '../../../../src/lib/schemes/snowflake-jwt/form';
+import { vector } from '../../support/helpers';
 
 const publicPem = vector('qredo', 'public.pem');
 const privatePem = vector('qredo', 'private.pkcs8.pem');

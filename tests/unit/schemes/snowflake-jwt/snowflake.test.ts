@@ -1,22 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parsePem } from '../../src/lib/encoding/pem';
-import { isKeybenchError } from '../../src/lib/errors';
-import { decodeToken } from '../../src/lib/jwt/decode';
-import { signJws } from '../../src/lib/jwt/sign';
-import type { Finding } from '../../src/lib/partners/scheme';
-import { plain } from '../../src/lib/rich';
+import { parsePem } from '../../../../src/lib/encoding/pem';
+import { isKeybenchError } from '../../../../src/lib/errors';
+import { decodeToken } from '../../../../src/lib/jwt/decode';
+import { signJws } from '../../../../src/lib/jwt/sign';
+import type { Finding } from '../../../../src/lib/partners/scheme';
+import { plain } from '../../../../src/lib/rich';
 import {
   normaliseAccount,
   normaliseUser,
   snowflakeIdentifier,
-} from '../../src/lib/schemes/snowflake-jwt/account';
+} from '../../../../src/lib/schemes/snowflake-jwt/account';
 import {
   checkSnowflakeJwt,
   looksLikeSnowflakeJwt,
   snowflakeSummary,
-} from '../../src/lib/schemes/snowflake-jwt/rules';
+} from '../../../../src/lib/schemes/snowflake-jwt/rules';
 import {
   alterUserStatement,
   signSnowflakeJwt,
@@ -26,8 +26,8 @@ import {
   snowflakeFingerprint,
   snowflakeHeaders,
   type SnowflakeClaims,
-} from '../../src/lib/schemes/snowflake-jwt/sign';
-import { openssl, tempDir, vector, vectorPath, writeTemp } from './helpers';
+} from '../../../../src/lib/schemes/snowflake-jwt/sign';
+import { openssl, tempDir, vector, vectorPath, writeTemp } from '../../support/helpers';
 
 /** The pipeline Snowflake's docs give, run by the shell on a public key PEM file. */
 function opensslFingerprint(publicPemPath: string): string {

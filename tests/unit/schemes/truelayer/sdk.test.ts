@@ -5,15 +5,15 @@
 import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import * as tl from 'truelayer-signing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../../src/lib/jwt/verify';
-import { keyTypeOf } from '../../../src/lib/keys/key-type';
-import { shellQuote } from '../../../src/lib/partners/shell';
-import { plain } from '../../../src/lib/rich';
-import { signScheme } from '../../../src/lib/scheme/sign';
-import { examineRequest, type RequestExamination } from '../../../src/lib/schemes/engine/doctor';
-import type { SignerKey } from '../../../src/lib/schemes/engine/types';
-import scheme from '../../../src/lib/schemes/truelayer/scheme';
-import { NOW } from './exchange-helpers';
+import type { VerificationKey } from '../../../../src/lib/jwt/verify';
+import { keyTypeOf } from '../../../../src/lib/keys/key-type';
+import { shellQuote } from '../../../../src/lib/partners/shell';
+import { plain } from '../../../../src/lib/rich';
+import { signScheme } from '../../../../src/lib/scheme/sign';
+import { examineRequest, type RequestExamination } from '../../../../src/lib/schemes/engine/doctor';
+import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import scheme from '../../../../src/lib/schemes/truelayer/scheme';
+import { NOW } from '../../support/exchange-helpers';
 
 const KID = '45fc75cf-5649-4134-84b3-192c2c78e990';
 const IDEMPOTENCY = 'idemp-2076717c-9005-4811-a321-9e0787fa0382';
