@@ -2,7 +2,8 @@
  * The key-role attack corpus: inputs an adversary controls where the
  * signature is genuine but the key that checks it is the wrong party's, each with the exact state
  * and code keybench must give. Signed by node:crypto or taken from the shared vectors, never made
- * with keybench. Unit tests run every entry (role-attacks.test.ts); the e2e suite runs the `ui` ones.
+ * with keybench. Unit tests run every entry (project/role-attacks.test.ts); the e2e suite runs the
+ * `ui` ones.
  */
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
 import type { ErrorCode } from '../../../src/lib/errors';
