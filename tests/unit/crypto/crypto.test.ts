@@ -9,7 +9,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, algOfCryptoKey, byRfc9421, type AlgId } from '../../../src/lib/crypto/algorithms';
 import { decodeAs, derToRaw, encodeAs, readSignature } from '../../../src/lib/crypto/encoding';
-import { importHmacSigner, importVerifier, signBytes, verifySignature } from '../../../src/lib/crypto/signature';
+import {
+  importHmacSigner,
+  importVerifier,
+  signBytes,
+  verifySignature,
+} from '../../../src/lib/crypto/signature';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';
 import type { KeyType } from '../../../src/lib/keys/key-type';
 

@@ -448,7 +448,8 @@ describe('the form signs each partner’s assertion with a stored (non-extractab
 
 describe('certificate thumbprints (x509/thumbprint.ts)', () => {
   it('are the base64url SHA-1 and SHA-256 of the DER, as node:crypto computes them; a non-certificate is refused', async () => {
-    const { certificateDer, thumbprints, certificatePem } = await import('../../../../src/lib/x509/thumbprint');
+    const { certificateDer, thumbprints, certificatePem } =
+      await import('../../../../src/lib/x509/thumbprint');
     const k = rsa();
     const t = await thumbprints(certificateDer(k.certPem));
     expect(t.x5t).toBe(nodeThumbprints(k.certPem).x5t);
@@ -462,7 +463,8 @@ describe('certificate thumbprints (x509/thumbprint.ts)', () => {
 
 describe('the engine finds the scheme', () => {
   it('as a token scheme whose check is one TokenCheck per partner and whose form starts with Partner', async () => {
-    const { SCHEMES, loadTokenChecks, loadForm } = await import('../../../../src/lib/schemes/engine/registry');
+    const { SCHEMES, loadTokenChecks, loadForm } =
+      await import('../../../../src/lib/schemes/engine/registry');
     expect(SCHEMES.get('client-assertion')?.kind).toBe('token');
     const ids = (await loadTokenChecks()).map((c) => c.id).filter((id) => id.startsWith('client-assertion/'));
     expect(ids).toEqual(

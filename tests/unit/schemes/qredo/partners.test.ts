@@ -8,7 +8,15 @@ import { md5Hex } from '../../../../src/lib/schemes/qitech/token';
 import { verifyQitResponse } from '../../../../src/lib/schemes/qitech/response';
 import { decodeToken } from '../../../../src/lib/jwt/decode';
 import { verifyToken, type VerificationKey } from '../../../../src/lib/jwt/verify';
-import { openssl, opensslBytes, tempDir, vector, vectorPath, writeTemp, signQitV1 } from '../../support/helpers';
+import {
+  openssl,
+  opensslBytes,
+  tempDir,
+  vector,
+  vectorPath,
+  writeTemp,
+  signQitV1,
+} from '../../support/helpers';
 import { nodeVerifiesJws } from '../../support/jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
