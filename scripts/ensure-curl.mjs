@@ -1,5 +1,5 @@
 // Makes sure bash and Debian's curl exist before the unit tests run: the curl differential
-// (tests/unit/curl-differential.test.ts) runs real curl through real bash and must never skip.
+// (tests/unit/request/curl-differential.test.ts) runs real curl through real bash and must never skip.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 

@@ -67,7 +67,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(
       'Next: make scheme.ts say what the partner signs (its SDK’s source), fill the profile, run\n' +
         '  npm run test:unit -- tests/unit/scheme/conformance.test.ts\n' +
-        'then add a both-ways test against the partner’s SDK (see CONTRIBUTING.md).',
+        `then add a both-ways test against the partner’s SDK in tests/unit/schemes/${id}/sdk.test.ts\n` +
+        '(see CONTRIBUTING.md).',
     );
   } catch (e) {
     console.error(

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
-import { vector } from '../unit/helpers';
+import { vector } from '../unit/support/helpers';
 
 /** Headings start at h1 and never skip a level on the way down. */
 async function expectSensibleHeadings(page: Page, where: string) {

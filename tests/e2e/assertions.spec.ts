@@ -4,7 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, generateKey } from './fixtures';
-import { tempDir } from '../unit/helpers';
+import { tempDir } from '../unit/support/helpers';
 
 test('certificate card: x5t / x5t#S256 match the certificate, and the .pem / .cer downloads are it', async ({
   page,

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, pasteInto } from './fixtures';
-import { attackCorpus, b64u, segment, type AttackCase } from '../unit/attack-corpus';
-import { nodeJwk, nodeJws, toolKey } from '../unit/jwt-helpers';
+import { attackCorpus, b64u, segment, type AttackCase } from '../unit/support/attack-corpus';
+import { nodeJwk, nodeJws, toolKey } from '../unit/support/jwt-helpers';
 
 /** The verdict as the page shows it, once it is about the current token. */
 async function shownVerdict(page: Page) {

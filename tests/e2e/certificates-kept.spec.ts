@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, storedKeysInPage } from './fixtures';
-import { tempDir } from '../unit/helpers';
+import { tempDir } from '../unit/support/helpers';
 
 /** A CA and a leaf certificate it signed, made with openssl. */
 function opensslLeaf(): { pem: string; der: Buffer; x: X509Certificate; key: string } {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download } from '@playwright/test';
 import { test, expect, generateKey, storedKeysInPage } from './fixtures';
-import { openssl, tempDir } from '../unit/helpers';
+import { openssl, tempDir } from '../unit/support/helpers';
 
 async function save(download: Download, dir: string): Promise<string> {
   const file = join(dir, download.suggestedFilename());

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, storedKeysInPage } from './fixtures';
-import { vector } from '../unit/helpers';
-import { nodeJws } from '../unit/jwt-helpers';
+import { vector } from '../unit/support/helpers';
+import { nodeJws } from '../unit/support/jwt-helpers';
 
 /** Drop a file with these bytes onto the element, as a file manager's drag-and-drop does. */
 async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer | string) {

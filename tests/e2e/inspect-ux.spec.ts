@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, pasteInto } from './fixtures';
-import { nodeJws } from '../unit/jwt-helpers';
+import { nodeJws } from '../unit/support/jwt-helpers';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 

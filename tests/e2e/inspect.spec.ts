@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { test, expect, generateKey, signWithStoredKey } from './fixtures';
-import { nodeJws } from '../unit/jwt-helpers';
+import { nodeJws } from '../unit/support/jwt-helpers';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 

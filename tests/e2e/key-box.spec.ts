@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { test, expect, generateKey } from './fixtures';
-import { nodeJws } from '../unit/jwt-helpers';
+import { nodeJws } from '../unit/support/jwt-helpers';
 
 /** A public key written as a JWK without its "kty", and an HS256 token whose secret is that text. */
 function ktyLessForgery() {

@@ -7,8 +7,8 @@
 import { createPrivateKey } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { vector } from '../unit/helpers';
-import { responseAsRequest, roleCorpus, v2Request } from '../unit/role-attacks';
+import { vector } from '../unit/support/helpers';
+import { responseAsRequest, roleCorpus, v2Request } from '../unit/support/role-attacks';
 
 const qit = JSON.parse(vector('qitech', 'vectors.json'));
 

@@ -8,7 +8,7 @@ import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, pasteInto } from './fixtures';
-import { nodeJws, toolKey } from '../unit/jwt-helpers';
+import { nodeJws, toolKey } from '../unit/support/jwt-helpers';
 
 /**
  * A form-encoded Binance order of `size` characters, every parameter sent many times, signed by

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey, signWithStoredKey } from './fixtures';
 import { E2E_PORT } from '../../scripts/chromium.mjs';
 import { serveFolder } from './static-server';
-import { tempDir } from '../unit/helpers';
+import { tempDir } from '../unit/support/helpers';
 
 const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
 

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations, generateKey } from './fixtures';
-import { vector, vectorPath } from '../unit/helpers';
-import { nodeJws, toolKey } from '../unit/jwt-helpers';
+import { vector, vectorPath } from '../unit/support/helpers';
+import { nodeJws, toolKey } from '../unit/support/jwt-helpers';
 
 const API_KEY = Buffer.from(JSON.stringify({ key_id: 'kb-e2e', key: 'secret' })).toString('base64');
 

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations } from './fixtures';
-import * as V from '../unit/rfc9421-vectors';
+import * as V from '../unit/support/rfc9421-vectors';
 
 /** The verdict once settled, read in one go. */
 async function settled(page: Page) {

@@ -7,7 +7,7 @@
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import * as V from '../unit/rfc9421-vectors';
+import * as V from '../unit/support/rfc9421-vectors';
 
 async function settled(page: Page) {
   const status = page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));

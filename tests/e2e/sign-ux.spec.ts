@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, generateKey } from './fixtures';
-import { vector } from '../unit/helpers';
+import { vector } from '../unit/support/helpers';
 
 const verdictOf = (page: Page) => page.getByRole('main').getByRole('status').and(page.getByTestId('verdict'));
 

@@ -2,8 +2,8 @@ import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { test, expect, storedKeysInPage } from './fixtures';
-import { vector, vectorPath } from '../unit/helpers';
-import { nodeVerifiesJws } from '../unit/jwt-helpers';
+import { vector, vectorPath } from '../unit/support/helpers';
+import { nodeVerifiesJws } from '../unit/support/jwt-helpers';
 
 const qredo = JSON.parse(vector('qredo', 'vectors.json'));
 const qit = JSON.parse(vector('qitech', 'vectors.json'));

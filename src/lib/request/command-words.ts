@@ -4,8 +4,8 @@
  * continuations, comments, operators, redirections) or Windows cmd.exe (carets, then the C
  * runtime's argv rules). One linear pass each; nothing is run. What bash would change before the
  * program runs (`$(…)`, backticks, `~`, `{a,b}`, here-documents) is refused; `$NAME` is kept as
- * written, with a note. The real bash + curl differential (tests/unit/curl-differential.test.ts)
- * is the judge.
+ * written, with a note. The real bash + curl differential
+ * (tests/unit/request/curl-differential.test.ts) is the judge.
  */
 import { ours, plain, rich, type Rich } from '../rich';
 import { UTF8 } from './text';

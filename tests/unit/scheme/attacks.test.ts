@@ -26,7 +26,7 @@ import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
 import type { RequestScheme } from '../../../src/lib/scheme/types';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolKey } from '../jwt-helpers';
+import { toolKey } from '../support/jwt-helpers';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const TS = String(NOW - 1000);
@@ -189,7 +189,7 @@ describe('the method as sent', () => {
   // Was a defect (src/lib/schemes/bybit/scheme.ts read: `req.method.toUpperCase()`): a request sent as
   // "post" is verified as the POST it was signed for, but methods are case-sensitive (RFC 9110
   // §9.1): a server answers "post" with 404/405, it never runs the order. The QI Tech schemes
-  // refuse this (request-doctor-attacks.test.ts, ERR_QIT_METHOD_CASE).
+  // refuse this (schemes/engine/doctor-attacks.test.ts, ERR_QIT_METHOD_CASE).
   it('a POST signed as POST but sent as "post": not verified', async () => {
     const text = bybit({ method: 'POST' }).replace(/^POST /, 'post ');
     const [state] = await outcome(text);

@@ -10,7 +10,7 @@ import { verdictFor } from '../../../src/lib/jwt/inspect';
 import type { RequestVerdict } from '../../../src/lib/request/types';
 import { plain, u, type Rich } from '../../../src/lib/rich';
 import { showDecryption, showVerdict, type ShownVerdict } from '../../../src/lib/trust/shown';
-import { nodeJws, toolKey } from '../jwt-helpers';
+import { nodeJws, toolKey } from '../support/jwt-helpers';
 
 const words = (s: ShownVerdict) => s.lines.map((l) => plain(l.parts));
 
