@@ -27,6 +27,7 @@ import {
   snowflakeHeaders,
   type SnowflakeClaims,
 } from '../../src/lib/schemes/snowflake-jwt/sign';
+import snowflakeCheck from '../../src/lib/schemes/snowflake-jwt/token-check';
 import { openssl, tempDir, vector, vectorPath, writeTemp } from './helpers';
 
 /** The pipeline Snowflake's docs give, run by the shell on a public key PEM file. */
@@ -766,5 +767,209 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     );
     // A locator with a region reads the same for keybench and the drivers: nothing to say.
     expect(normaliseAccount('xy12345.us-east-1').steps.join(' ')).not.toContain('drivers');
+  });
+});
+
+describe('attacks on the Snowflake card (through its token check, as the inspector runs it)', () => {
+  const now = 1_700_000_000;
+  const qredoSpki = spkiOf(qredoPublic);
+  const otherSpki = spkiOf(other.publicKey);
+  const trustedKeys = [
+    { label: 'Qredo key', spki: qredoSpki },
+    { label: 'Rotation key', spki: otherSpki },
+  ];
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+  /** Run the card on these claims; `signer` is the trusted key that verified the signature, if any. */
+  async function card(
+    claims: Record<string, unknown>,
+    opts: {
+      signer?: Uint8Array<ArrayBuffer>;
+      account?: string;
+      user?: string;
+      alg?: string;
+      skewSec?: number;
+    },
+  ) {
+    const token = decodeToken(`${b64({ alg: opts.alg ?? 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`);
+    const signer = opts.signer;
+    const findings = await snowflakeCheck.check({
+      token,
+      signatureVerified: signer !== undefined,
+      ...(signer
+        ? {
+            verifiedBy: {
+              kind: 'public' as const,
+              label: signer === qredoSpki ? 'Qredo key' : 'Rotation key',
+              origin: 'stored' as const,
+              spki: signer,
+              type: { kty: 'RSA' } as never,
+            },
+          }
+        : {}),
+      nowMs: now * 1000,
+      skewSec: opts.skewSec ?? 0,
+      options: { account: opts.account ?? '', user: opts.user ?? '' },
+      trustedKeys,
+    });
+    const notOk = findings.filter((f) => f.code !== 'OK').map((f) => `${f.check} ${f.code} ${f.severity}`);
+    return { findings, notOk, tone: snowflakeSummary(findings, signer !== undefined).tone };
+  }
+
+  const principal = (account: string, user: string, fp: string) => ({
+    iss: `${account}.${user}.${fp}`,
+    sub: `${account}.${user}`,
+    iat: now,
+    exp: now + 600,
+  });
+
+  it("iss names a stored key's fingerprint but another trusted key signed: red", async () => {
+    const rotationFp = await snowflakeFingerprint(otherSpki);
+    const r = await card(principal('XY12345', 'JSMITH', rotationFp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(r.notOk).toEqual(['fingerprint ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY error']);
+    expect(r.tone).toBe('bad');
+  });
+
+  it('the right fingerprint without a verified signature: a warning, never green', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const r = await card(principal('XY12345', 'JSMITH', fp), { account: 'xy12345', user: 'jsmith' });
+    expect(r.notOk).toEqual(['fingerprint ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED warning']);
+    expect(r.tone).toBe('warn');
+  });
+
+  it('the account typed in lower case matches the token upper-case; a lower-case token fails', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const good = await card(principal('XY12345', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(good.notOk).toEqual([]);
+    expect(good.tone).toBe('ok');
+    const lower = await card(principal('xy12345', 'jsmith', fp), {
+      signer: qredoSpki,
+      account: 'XY12345',
+      user: 'JSMITH',
+    });
+    expect(lower.notOk).toEqual([
+      'account-case ERR_SNOWFLAKE_CASE error',
+      'user-case ERR_SNOWFLAKE_CASE error',
+    ]);
+    expect(lower.tone).toBe('bad');
+  });
+
+  it('the region left in the account fails, even when the same locator with region is typed', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const r = await card(principal('XY12345.US-EAST-1', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345.us-east-1',
+      user: 'jsmith',
+    });
+    expect(r.notOk).toEqual(['account-region ERR_SNOWFLAKE_REGION error']);
+    expect(r.tone).toBe('bad');
+  });
+
+  it('another account than the one typed fails; nothing typed stays amber', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const other = await card(principal('XY99999', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(other.notOk).toEqual(['account-expected ERR_SNOWFLAKE_OTHER_PRINCIPAL error']);
+    expect(other.tone).toBe('bad');
+    const open = await card(principal('XY12345', 'JSMITH', fp), { signer: qredoSpki });
+    expect(open.notOk).toEqual([
+      'account-expected ERR_ASSERT_OPTION_MISSING unchecked',
+      'user-expected ERR_ASSERT_OPTION_MISSING unchecked',
+    ]);
+    expect(open.tone).toBe('warn');
+  });
+
+  it('times in milliseconds are read as such, with a warning; a lifetime over an hour in ms still fails', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const ms = { ...principal('XY12345', 'JSMITH', fp), iat: now * 1000, exp: now * 1000 + 600_000 };
+    const r = await card(ms, { signer: qredoSpki, account: 'xy12345', user: 'jsmith' });
+    expect(r.notOk).toEqual(['time-unit ERR_SNOWFLAKE_TIME_UNIT warning']);
+    expect(r.findings.map((f) => f.check)).toEqual([
+      'alg',
+      'iss-shape',
+      'sub-shape',
+      'account-case',
+      'user-case',
+      'account-region',
+      'account-dot',
+      'iss-sub',
+      'account-expected',
+      'user-expected',
+      'fingerprint',
+      'time-unit',
+      'lifetime',
+      'exp',
+      'iat',
+    ]);
+    // A warning does not stop the card being green (the one rule): today's outcome, pinned.
+    expect(r.tone).toBe('ok');
+    const long = await card(
+      { ...ms, exp: now * 1000 + 7_200_000 },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(long.notOk).toEqual([
+      'time-unit ERR_SNOWFLAKE_TIME_UNIT warning',
+      'lifetime ERR_SNOWFLAKE_LIFETIME error',
+    ]);
+    const mixed = await card(
+      { ...ms, exp: now + 600 },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(mixed.notOk).toEqual(['time-unit ERR_SNOWFLAKE_TIME_UNIT error']);
+    expect(mixed.findings.map((f) => f.check).slice(-1)).toEqual(['time-unit']);
+    const words = await card(
+      { ...principal('XY12345', 'JSMITH', fp), iat: 'now' },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(words.notOk).toEqual(['lifetime ERR_SNOWFLAKE_CLAIMS_SHAPE error']);
+    expect(words.findings.map((f) => f.check).slice(-2)).toEqual(['fingerprint', 'lifetime']);
+  });
+
+  it("the inspector's skew setting is honoured for exp and iat", async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const typed = { signer: qredoSpki, account: 'xy12345', user: 'jsmith' };
+    const late = { ...principal('XY12345', 'JSMITH', fp), iat: now - 100, exp: now - 30 };
+    expect((await card(late, { ...typed, skewSec: 60 })).notOk).toEqual([]);
+    expect((await card(late, typed)).notOk).toEqual(['exp ERR_SNOWFLAKE_EXPIRED error']);
+    const early = { ...principal('XY12345', 'JSMITH', fp), iat: now + 30, exp: now + 90 };
+    expect((await card(early, { ...typed, skewSec: 60 })).notOk).toEqual([]);
+    expect((await card(early, typed)).notOk).toEqual(['iat ERR_SNOWFLAKE_IAT_FUTURE error']);
+  });
+
+  it('an alg Snowflake does not take fails whatever verified it; ES256 passes with its note', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const typed = { signer: qredoSpki, account: 'xy12345', user: 'jsmith' };
+    const ps = await card(principal('XY12345', 'JSMITH', fp), { ...typed, alg: 'PS256' });
+    expect(ps.notOk).toEqual(['alg ERR_SNOWFLAKE_ALG error']);
+    const es = await card(principal('XY12345', 'JSMITH', fp), { ...typed, alg: 'ES256' });
+    expect(es.notOk).toEqual([]);
+    expect(byCheck(es.findings, 'alg')!.parts[0]).toBe('ES256');
+  });
+
+  it('a payload that is no object of claims is read as no claims', async () => {
+    const token = decodeToken(`${b64({ alg: 'RS256' })}.${b64([1, 2])}.c2ln`);
+    const f = await snowflakeCheck.check({
+      token,
+      signatureVerified: false,
+      nowMs: now * 1000,
+      options: { account: '', user: '' },
+    });
+    expect(f.map((x) => `${x.check} ${x.code}`)).toEqual([
+      'alg OK',
+      'iss-shape ERR_SNOWFLAKE_CLAIMS_SHAPE',
+      'sub-shape ERR_SNOWFLAKE_CLAIMS_SHAPE',
+      'lifetime ERR_SNOWFLAKE_CLAIMS_SHAPE',
+    ]);
   });
 });
