@@ -12,11 +12,7 @@ import {
   normaliseUser,
   snowflakeIdentifier,
 } from '../../src/lib/schemes/snowflake-jwt/account';
-import {
-  checkSnowflakeJwt,
-  looksLikeSnowflakeJwt,
-  snowflakeSummary,
-} from '../../src/lib/schemes/snowflake-jwt/rules';
+import { cardSummary } from '../../src/lib/trust/card';
 import {
   alterUserStatement,
   signSnowflakeJwt,
@@ -79,6 +75,82 @@ const other = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
+
+/** The Snowflake card's summary (trust/card.ts, the same for every partner card). */
+function snowflakeSummary(findings: readonly Finding[], signatureVerified: boolean) {
+  return cardSummary('Snowflake', findings, signatureVerified);
+}
+
+const jsonB64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** The claims as a token the inspector decoded (header `{alg, typ}`; the signature is not read). */
+function tokenOf(claims: Record<string, unknown>, alg: unknown) {
+  return decodeToken(`${jsonB64({ alg, typ: 'JWT' })}.${jsonB64(claims)}.c2ln`);
+}
+
+/** The public keys the tests trust, by their Snowflake fingerprint. */
+const SPKI_BY_PRINT = new Map<string, Uint8Array<ArrayBuffer>>(
+  await Promise.all(
+    [spkiOf(qredoPublic), spkiOf(other.publicKey)].map(
+      async (spki) => [await snowflakeFingerprint(spki), spki] as const,
+    ),
+  ),
+);
+
+function spkiByPrint(fingerprint: string): Uint8Array<ArrayBuffer> {
+  const spki = SPKI_BY_PRINT.get(fingerprint);
+  if (!spki) throw new Error(`no test key has the fingerprint ${fingerprint}`);
+  return spki;
+}
+
+/** A trusted key by its Snowflake fingerprint (one of the test keys). `label` is untrusted. */
+interface KeyPrint {
+  label: string;
+  fingerprint: string;
+}
+
+/**
+ * The Snowflake card's findings for these claims, as the inspector's token check makes them: the
+ * trusted keys, the one that verified the signature (`signedBy`), the header's alg, the clock, its
+ * skew setting and the account and user typed on the card (`expected`).
+ */
+async function checkSnowflakeJwt(
+  claims: Record<string, unknown>,
+  opts: {
+    keyFingerprints: KeyPrint[];
+    nowSec: number;
+    signedBy?: KeyPrint;
+    alg: unknown;
+    skewSec?: number;
+    expected?: { account?: string; user?: string };
+  },
+): Promise<Finding[]> {
+  const signer = opts.signedBy;
+  return snowflakeCheck.check({
+    token: tokenOf(claims, opts.alg),
+    signatureVerified: signer !== undefined,
+    ...(signer
+      ? {
+          verifiedBy: {
+            kind: 'public' as const,
+            label: signer.label,
+            origin: 'stored' as const,
+            spki: spkiByPrint(signer.fingerprint),
+            type: { kty: 'RSA' } as never,
+          },
+        }
+      : {}),
+    nowMs: opts.nowSec * 1000,
+    ...(opts.skewSec === undefined ? {} : { skewSec: opts.skewSec }),
+    options: { account: opts.expected?.account ?? '', user: opts.expected?.user ?? '' },
+    trustedKeys: opts.keyFingerprints.map((k) => ({ label: k.label, spki: spkiByPrint(k.fingerprint) })),
+  });
+}
+
+/** What recognition says of these claims (the card's recognise from its rules). */
+function looksLikeSnowflakeJwt(claims: Record<string, unknown>): boolean {
+  return snowflakeCheck.recognise(tokenOf(claims, 'RS256')) > 0;
+}
 
 /**
  * The codes of the findings that are not OK. The account and user nobody typed are `unchecked`
@@ -369,7 +441,7 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     expect(looksLikeSnowflakeJwt(claims)).toBe(true);
-    const f = checkSnowflakeJwt(claims, {
+    const f = await checkSnowflakeJwt(claims, {
       keyFingerprints: keys,
       nowSec: now + 10,
       ...verifiedBy(fp),
@@ -500,7 +572,7 @@ describe('checkSnowflakeJwt', () => {
       ...mistake(fp),
     });
     const signer = unverified ? { alg: 'RS256' } : verifiedBy(fp);
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...signer });
+    const f = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...signer });
     expect(codesOf(f)).toEqual(codes);
     const finding = byCheck(f, check)!;
     expect(finding.code).toBe(codes.find((c) => finding.code === c));
@@ -512,11 +584,11 @@ describe('checkSnowflakeJwt', () => {
   it('messages give the difference and what Snowflake answers', async () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp), iat: now + 600, exp: now + 5000 });
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
+    const f = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
     expect(byCheck(f, 'iat')!.detail).toContain('10 min in the future');
     expect(byCheck(f, 'lifetime')!.detail).toContain('4400 s');
     expect(byCheck(f, 'lifetime')!.detail).toContain('JWT token is invalid');
-    const region = checkSnowflakeJwt(
+    const region = await checkSnowflakeJwt(
       { ...good(fp), iss: `XY12345.us-east-1.JSMITH.${fp}`, sub: 'XY12345.us-east-1.JSMITH' },
       { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) },
     );
@@ -526,7 +598,7 @@ describe('checkSnowflakeJwt', () => {
   it('a fingerprint of another trusted key than the signer is named', async () => {
     const { key, otherFp, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(otherFp) });
-    const f = checkSnowflakeJwt(claims, {
+    const f = await checkSnowflakeJwt(claims, {
       keyFingerprints: keys,
       nowSec: now,
       ...verifiedBy(fp),
@@ -537,7 +609,7 @@ describe('checkSnowflakeJwt', () => {
     );
     // With no trusted key having verified the token (a secret did, or none), a fingerprint that
     // matches a stored key proves nothing: a warning that names the key, never OK.
-    const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, alg: 'RS256' });
+    const g = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, alg: 'RS256' });
     expect(byCheck(g, 'fingerprint')).toMatchObject({
       code: 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED',
       severity: 'warning',
@@ -549,7 +621,7 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     for (const alg of ['HS256', 'PS256', 'RS512', 'EdDSA', 'ES256K', 'es256', undefined, { x: 1 }]) {
-      const f = checkSnowflakeJwt(claims, {
+      const f = await checkSnowflakeJwt(claims, {
         keyFingerprints: keys,
         nowSec: now,
         signedBy: verifiedBy(fp).signedBy,
@@ -561,7 +633,7 @@ describe('checkSnowflakeJwt', () => {
 
   it('an HS256 token verified with a secret, naming a stored key in iss: the alg fails and the fingerprint proves nothing', async () => {
     const { fp, keys } = await setup();
-    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: keys, nowSec: now, alg: 'HS256' });
+    const f = await checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: keys, nowSec: now, alg: 'HS256' });
     expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_ALG', 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED']);
     expect(f.filter((x) => x.code === 'OK' && x.check === 'fingerprint')).toEqual([]);
   });
@@ -575,13 +647,16 @@ describe('checkSnowflakeJwt', () => {
       nowSec: now,
     });
     expect(claims.sub).toBe('MYORG-MYACCOUNT.JOHN.SMITH@EXAMPLE.COM');
-    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
+    const f = await checkSnowflakeJwt(
+      { ...claims },
+      { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) },
+    );
     expect(codesOf(f)).toEqual([]);
   });
 
   it('with no trusted key the fingerprint is a warning, not an error', async () => {
     const { fp } = await setup();
-    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now, alg: 'RS256' });
+    const f = await checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now, alg: 'RS256' });
     expect(byCheck(f, 'fingerprint')).toMatchObject({
       code: 'ERR_SNOWFLAKE_FINGERPRINT',
       severity: 'warning',
@@ -591,7 +666,7 @@ describe('checkSnowflakeJwt', () => {
   it('key labels and claims stay untrusted', async () => {
     const { fp } = await setup();
     const label = 'Trusted by keybench\u202e – ok';
-    const f = checkSnowflakeJwt(
+    const f = await checkSnowflakeJwt(
       { ...good(fp), iss: `xy12345.JSMITH.${fp}`, sub: 'xy12345.JSMITH' },
       {
         keyFingerprints: [{ label, fingerprint: fp }],
@@ -628,7 +703,7 @@ describe('snowflakeAccountHost (the SQL API host from the account as typed)', ()
 
 describe('the Snowflake card agrees with what the drivers do', () => {
   const now = 1_700_000_000;
-  const fp = `SHA256:${'A'.repeat(43)}=`;
+  const fp = [...SPKI_BY_PRINT.keys()][0]!;
   const keys = [{ label: 'Mine', fingerprint: fp }];
   const signedBy = keys[0]!;
   const claims = (iat: number, exp: number) => ({
@@ -638,9 +713,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     exp,
   });
 
-  it('ES256/384/512 pass, labelled with snowflake-connector-python >= 4.5.0 as the source', () => {
+  it('ES256/384/512 pass, labelled with snowflake-connector-python >= 4.5.0 as the source', async () => {
     for (const alg of ['ES256', 'ES384', 'ES512']) {
-      const f = checkSnowflakeJwt(claims(now, now + 60), {
+      const f = await checkSnowflakeJwt(claims(now, now + 60), {
         keyFingerprints: keys,
         nowSec: now,
         signedBy,
@@ -652,9 +727,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     }
   });
 
-  it('iat/exp in milliseconds (the Node driver) are named as such and checked as milliseconds', () => {
+  it('iat/exp in milliseconds (the Node driver) are named as such and checked as milliseconds', async () => {
     const ms = now * 1000 + 123;
-    const f = checkSnowflakeJwt(claims(ms, ms + 3_600_000), {
+    const f = await checkSnowflakeJwt(claims(ms, ms + 3_600_000), {
       keyFingerprints: keys,
       nowSec: now + 5,
       signedBy,
@@ -670,9 +745,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(f.map((x) => x.detail).join(' ')).not.toMatch(/in the future|hours|\d{4,} ?h/);
   });
 
-  it('a lifetime over an hour in milliseconds is still refused, in seconds', () => {
+  it('a lifetime over an hour in milliseconds is still refused, in seconds', async () => {
     const ms = now * 1000;
-    const f = checkSnowflakeJwt(claims(ms, ms + 7_200_000), {
+    const f = await checkSnowflakeJwt(claims(ms, ms + 7_200_000), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -684,8 +759,8 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     );
   });
 
-  it('iat in milliseconds and exp in seconds: an error naming both', () => {
-    const f = checkSnowflakeJwt(claims(now * 1000, now + 60), {
+  it('iat in milliseconds and exp in seconds: an error naming both', async () => {
+    const f = await checkSnowflakeJwt(claims(now * 1000, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -696,22 +771,26 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(byCheck(f, 'time-unit')!.detail).toMatch(/^iat is in milliseconds .* but exp in seconds/);
   });
 
-  it('the clock-skew setting: iat a little ahead and exp a little behind pass within it, fail outside it', () => {
+  it('the clock-skew setting: iat a little ahead and exp a little behind pass within it, fail outside it', async () => {
     const ahead = claims(now + 30, now + 90);
     const opts = { keyFingerprints: keys, nowSec: now, signedBy, alg: 'RS256' };
-    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }))).toEqual([]);
-    expect(byCheck(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }), 'iat')!.detail).toContain(
+    expect(codesOf(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(byCheck(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }), 'iat')!.detail).toContain(
       'within the 60 s clock-skew tolerance',
     );
-    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 10 }))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
-    expect(codesOf(checkSnowflakeJwt(ahead, opts))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
+    expect(codesOf(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 10 }))).toEqual([
+      'ERR_SNOWFLAKE_IAT_FUTURE',
+    ]);
+    expect(codesOf(await checkSnowflakeJwt(ahead, opts))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
     const expired = claims(now - 100, now - 30);
-    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 60 }))).toEqual([]);
-    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual(['ERR_SNOWFLAKE_EXPIRED']);
+    expect(codesOf(await checkSnowflakeJwt(expired, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(codesOf(await checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual([
+      'ERR_SNOWFLAKE_EXPIRED',
+    ]);
   });
 
-  it('the account and user nobody typed are not compared: never green, and the card says what to type', () => {
-    const open = checkSnowflakeJwt(claims(now, now + 60), {
+  it('the account and user nobody typed are not compared: never green, and the card says what to type', async () => {
+    const open = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -727,9 +806,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(s.text).toMatch(/^No Snowflake check fails, but 2 checks were not compared \(Account, User\)/);
   });
 
-  it('the summary is green only beside a verified signature', () => {
+  it('the summary is green only beside a verified signature', async () => {
     // Green needs the account and user compared (typed on the card), as every deciding rule.
-    const pass = checkSnowflakeJwt(claims(now, now + 60), {
+    const pass = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -742,7 +821,7 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(unverified.text).toMatch(
       /^All Snowflake checks pass\. But no key you trust verified the signature/,
     );
-    const warned = checkSnowflakeJwt(claims(now, now + 60), {
+    const warned = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       alg: 'RS256',
@@ -750,7 +829,7 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     });
     expect(snowflakeSummary(warned, false)).toMatchObject({ tone: 'warn' });
     expect(snowflakeSummary(warned, false).text).toMatch(/^No Snowflake check fails; 1 warning\./);
-    const failing = checkSnowflakeJwt(claims(now, now + 60), {
+    const failing = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
