@@ -10,22 +10,25 @@ import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
 import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
 import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';
-import type { TokenCheckInput } from '../engine/types';
+import { defineTokenCheck, type TokenCheck, type TokenCheckInput } from '../engine/types';
+import { keyPrintRule, principalRule } from './principal';
+import { pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
 import type {
   AlgRule,
   AudienceRule,
+  CardRule,
+  CardRules,
   ClaimRule,
   ClockRule,
   HeaderRule,
   LifetimeRule,
-  PartnerRules,
   Recognise,
   Rule,
   SameRule,
   ThumbprintPair,
   ThumbprintRule,
 } from './rules/types';
-import { deriveVars, fill, optionsUsed, type Vars } from './template';
+import { deriveVars, fill, optionsUsed, say, type Vars } from './template';
 
 /** The parts of a token a rule reads. */
 interface Ctx {
@@ -39,6 +42,11 @@ interface Ctx {
   certificates: readonly Uint8Array<ArrayBuffer>[];
   /** The card's labels of the option fields, by name (to say what to type). */
   labels: Readonly<Record<string, string>>;
+  /** The inspector's clock-skew setting, in seconds (0 or more). */
+  skewSec: number;
+  /** The trusted public keys, and the one that verified the signature (if a public key did). */
+  keys: readonly { label: string; spki: Uint8Array }[];
+  signer?: { label: string; spki: Uint8Array };
 }
 
 /** A plain JSON object, or undefined. */
@@ -54,7 +62,7 @@ export function payloadOf(token: DecodedToken): Record<string, unknown> | undefi
 }
 
 /** How well a token fits a partner (0: not at all), from the data in `recognise`. */
-export function recogniseScore(r: Recognise, token: DecodedToken): number {
+function recogniseScore(r: Recognise, token: DecodedToken): number {
   const payload = payloadOf(token);
   const header = token.header ?? {};
   if (!payload) return 0;
@@ -63,7 +71,7 @@ export function recogniseScore(r: Recognise, token: DecodedToken): number {
   let score = 0;
   if (r.aud && auds.some((a) => r.aud!.test(a))) score += 3;
   const iss = typeof payload.iss === 'number' ? String(payload.iss) : payload.iss;
-  if (r.iss && typeof iss === 'string' && r.iss.test(iss)) score += 2;
+  if (r.iss && typeof iss === 'string' && r.iss.test(iss)) score += r.issScore ?? 2;
   if (score === 0) return 0;
   score += (r.header ?? []).filter((p) => header[p] !== undefined).length;
   score += (r.claims ?? []).filter((c) => payload[c] !== undefined).length;
@@ -72,7 +80,7 @@ export function recogniseScore(r: Recognise, token: DecodedToken): number {
 
 /** The options with each field's default where the user typed nothing. */
 export function withDefaults(
-  p: PartnerRules,
+  p: CardRules,
   options: Readonly<Record<string, string>>,
 ): Record<string, string> {
   return fillOptions(p, options, (f) => (typeof f.default === 'function' ? '' : String(f.default)));
@@ -83,10 +91,7 @@ export function withDefaults(
  * default is the Sign form's example (Coinbase's URL), not the user's value: untyped, it is empty,
  * so a deciding rule that needs it stays unchecked.
  */
-export function cardOptions(
-  p: PartnerRules,
-  options: Readonly<Record<string, string>>,
-): Record<string, string> {
+export function cardOptions(p: CardRules, options: Readonly<Record<string, string>>): Record<string, string> {
   return fillOptions(p, options, (f) =>
     f.kind === 'choice' && typeof f.default === 'string' ? f.default : '',
   );
@@ -94,9 +99,9 @@ export function cardOptions(
 
 /** `options` with each field the user left empty set to `fallback(field)`. */
 function fillOptions(
-  p: PartnerRules,
+  p: CardRules,
   options: Readonly<Record<string, string>>,
-  fallback: (f: PartnerRules['options'][number]) => string,
+  fallback: (f: CardRules['options'][number]) => string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of p.options) out[f.name] = options[f.name]?.trim() || fallback(f);
@@ -124,7 +129,7 @@ function good(r: Rule, detail: string | Rich): Finding {
 }
 
 /** Whether a rule applies with these options. */
-export function applies(rule: Rule, vars: Vars): boolean {
+export function applies(rule: CardRule, vars: Vars): boolean {
   return !rule.when || rule.when.is.includes(vars[rule.when.option] ?? '');
 }
 
@@ -150,8 +155,12 @@ function signatureFinding(input: TokenCheckInput, header: Record<string, unknown
 
 function algRule(r: AlgRule, c: Ctx): Finding {
   const alg = c.header.alg;
-  if (typeof alg === 'string' && r.allowed.includes(alg)) return good(r, rich`alg is ${alg}.`);
-  return notMet(r, 'ERR_ASSERT_ALG', [
+  if (typeof alg === 'string' && r.allowed.includes(alg))
+    return good(r, r.says ? say(r.says.ok, {}, { alg }) : rich`alg is ${alg}.`);
+  if (typeof alg === 'string' && r.undocumented?.algs.includes(alg))
+    return good(r, say(r.undocumented.note, {}, { alg }));
+  if (r.says) return notMet(r, r.code ?? 'ERR_ASSERT_ALG', say(r.says.fail, { alg: String(alg) }));
+  return notMet(r, r.code ?? 'ERR_ASSERT_ALG', [
     ...rich`alg is ${String(alg)}; expected `,
     r.allowed.join(', '),
     ` (${r.words})`,
@@ -301,7 +310,8 @@ function seconds(v: unknown): number | 'ms' | undefined {
   return v > 1e11 ? 'ms' : v;
 }
 
-function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
+function lifetimeRule(r: LifetimeRule, c: Ctx): Finding | null {
+  if (r.pair) return pairLifetimeRule(r, r.pair, c);
   const exp = seconds(c.payload.exp);
   const name = r.from.find((f) => c.payload[f] !== undefined) ?? r.from[0]!;
   const from = seconds(c.payload[name]);
@@ -352,7 +362,9 @@ const CLOCK_CODES = {
   nbf: 'ERR_ASSERT_NBF_FUTURE',
 } as const satisfies Record<ClockRule['claim'], ErrorCode>;
 
-function clockRule(r: ClockRule, c: Ctx): Finding {
+function clockRule(r: ClockRule, c: Ctx): Finding | null {
+  if (r.pair) return pairClockRule(r, r.pair, c);
+  const skewSec = r.skewSec === 'inspector' ? c.skewSec : r.skewSec;
   const v = seconds(c.payload[r.claim]);
   if (v === undefined) return good(r, `No ${r.claim} to compare with the clock.`);
   if (v === 'ms') {
@@ -367,7 +379,7 @@ function clockRule(r: ClockRule, c: Ctx): Finding {
       ? good(r, `Expires in ${v - c.nowSec} s.`)
       : notMet(r, CLOCK_CODES.exp, `Expired ${c.nowSec - v} s ago.`);
   }
-  if (v - c.nowSec > r.skewSec) {
+  if (v - c.nowSec > skewSec) {
     return notMet(r, CLOCK_CODES[r.claim], `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
   }
   return good(r, `${r.claim} is ${c.nowSec - v} s ago.`);
@@ -569,9 +581,19 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
   return r.decides ? notCompared(r, c, rich`aud is ${v}. `, [r.option]) : good(r, rich`aud is ${v}.`);
 }
 
-/** One rule's finding (a certificate that does not parse is a finding, not a crash). */
-async function evaluateRule(rule: Rule, c: Ctx): Promise<Finding> {
+/**
+ * One rule's finding (a certificate that does not parse is a finding, not a crash); a principal
+ * rule's several, in order; none when a rule has nothing to say about this token (a time-unit rule
+ * on times in seconds, a fingerprint rule on a claim without one).
+ */
+async function evaluateRule(rule: CardRule, c: Ctx): Promise<Finding | Finding[] | null> {
   switch (rule.kind) {
+    case 'time-unit':
+      return timeUnitRule(rule, c);
+    case 'principal':
+      return principalRule(rule, c);
+    case 'key-print':
+      return keyPrintRule(rule, c);
     case 'alg':
       return algRule(rule, c);
     case 'header':
@@ -599,14 +621,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Every finding of a partner's rules for one token: the signature first, then one per rule. */
-export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise<Finding[]> {
+/**
+ * Every finding of a card's rules for one token: the signature first (unless the card says
+ * otherwise), then each rule's.
+ */
+export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Finding[]> {
   const header = input.token.header ?? {};
-  const payload = payloadOf(input.token);
-  const first = signatureFinding(input, header);
+  const opens = p.signatureFinding !== false;
+  const payload = payloadOf(input.token) ?? (opens ? undefined : {});
+  const first = opens ? [signatureFinding(input, header)] : [];
   if (!payload) {
     return [
-      first,
+      ...first,
       problem(
         'claims',
         'ERR_ASSERT_CLAIM_TYPE',
@@ -627,6 +653,9 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
   const labels: Record<string, string> = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
   // `{uri}` is made from the URL field (and the method choice): say to type the URL.
   if (labels.url) labels.uri = labels.url;
+  const skew = input.skewSec ?? 0;
+  const signer =
+    verifiedSpki && input.verifiedBy ? { label: input.verifiedBy.label, spki: verifiedSpki } : undefined;
   const c: Ctx = {
     header,
     payload,
@@ -635,16 +664,41 @@ export async function evaluate(p: PartnerRules, input: TokenCheckInput): Promise
     verifiedSpki,
     certificates,
     labels,
+    skewSec: Math.max(0, Number.isFinite(skew) ? skew : 0),
+    keys: input.trustedKeys ?? [],
+    signer,
   };
   const rules = p.rules.filter((r) => applies(r, vars));
-  return [first, ...(await Promise.all(rules.map((r) => evaluateRule(r, c))))];
+  const found = await Promise.all(rules.map((r) => evaluateRule(r, c)));
+  return [...first, ...found.flat().filter((f): f is Finding => f !== null)];
+}
+
+/** The TokenCheck of a card's rules: recognised, optioned and checked from its data alone. */
+export function tokenCheckOf(p: CardRules): TokenCheck {
+  return defineTokenCheck({
+    id: p.id,
+    partnerName: p.partnerName,
+    ...(p.title === undefined ? {} : { title: p.title }),
+    ...(p.about === undefined ? {} : { about: p.about }),
+    recognise: (token) => recogniseScore(p.recognise, token),
+    options: p.options,
+    check: (input) => evaluate(p, input),
+  });
 }
 
 /** The codes one rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
-function ruleCodes(r: Rule): ErrorCode[] {
+function ruleCodes(r: CardRule): ErrorCode[] {
   switch (r.kind) {
     case 'alg':
-      return ['ERR_ASSERT_ALG'];
+      return [r.code ?? 'ERR_ASSERT_ALG'];
+    case 'time-unit':
+      return [r.code];
+    case 'principal':
+      return [r.keyedShape, r.plainShape, r.upperCase, r.qualifierLeft, r.dot, r.same, r.expected].map(
+        (s) => s.code,
+      );
+    case 'key-print':
+      return [r.codes.otherKey, r.codes.unverified, r.codes.unknown];
     case 'header':
       return r.equalsOption ? ['ERR_ASSERT_HEADER_MISSING', 'ERR_ASSERT_KID'] : ['ERR_ASSERT_HEADER_MISSING'];
     case 'same':
@@ -654,9 +708,17 @@ function ruleCodes(r: Rule): ErrorCode[] {
     case 'claim':
       return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
     case 'lifetime':
-      return ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
+      return r.pair
+        ? [
+            r.pair.codes.missing ?? 'ERR_ASSERT_CLAIM_MISSING',
+            r.pair.codes.lifetime ?? 'ERR_ASSERT_LIFETIME',
+            r.pair.codes.notAfter ?? 'ERR_ASSERT_LIFETIME',
+          ]
+        : ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
     case 'clock':
-      return ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]];
+      return r.pair
+        ? [r.pair.codes.beyond ?? CLOCK_CODES[r.claim]]
+        : ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]];
     case 'thumbprint':
       return [
         'ERR_ASSERT_X5C_ONLY',
@@ -671,7 +733,7 @@ function ruleCodes(r: Rule): ErrorCode[] {
 }
 
 /** Every mistake code a partner's card can name, sorted (the profile lists exactly these). */
-export function codesOf(p: PartnerRules): ErrorCode[] {
+export function codesOf(p: CardRules): ErrorCode[] {
   const all = new Set<ErrorCode>(['ERR_ASSERT_UNVERIFIED', 'ERR_ASSERT_CLAIM_TYPE']);
   for (const r of p.rules) for (const c of ruleCodes(r)) all.add(c);
   return [...all].sort();

@@ -4,6 +4,7 @@
  * `{nonce}` 16 random bytes as hex, `{uri}` Coinbase's `METHOD host/path` of the URL option.
  */
 import { toHex } from '../../encoding/base64url';
+import { u, type Part, type Rich } from '../../rich';
 
 /** The values a template can use: the options, plus derived ones. */
 export type Vars = Readonly<Record<string, string>>;
@@ -62,4 +63,29 @@ export function value(template: string, vars: Vars): string | number | undefined
   if (filled !== null) return filled;
   if (/\{[A-Za-z]+\?\}/.test(template)) return undefined;
   throw new Error(`missing ${optionsUsed(template).join(', ')}`);
+}
+
+/**
+ * A rule's words filled in: `{name}` becomes `untrusted[name]` kept apart as untrusted text, or
+ * `ours[name]` as keybench's words; the rest of the template is keybench's words.
+ */
+export function say(
+  template: string,
+  untrusted: Readonly<Record<string, string>> = {},
+  ours: Readonly<Record<string, string | number>> = {},
+): Rich {
+  const parts: Part[] = [];
+  let at = 0;
+  for (const m of template.matchAll(/\{([A-Za-z]+)\}/g)) {
+    const name = m[1]!;
+    const mine = ours[name];
+    if (mine === undefined && !(name in untrusted)) continue;
+    if (m.index > at) parts.push(template.slice(at, m.index));
+    if (mine !== undefined) {
+      if (mine !== '') parts.push(String(mine));
+    } else parts.push(u(untrusted[name]));
+    at = m.index + m[0].length;
+  }
+  if (at < template.length) parts.push(template.slice(at));
+  return parts;
 }

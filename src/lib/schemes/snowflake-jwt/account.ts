@@ -4,7 +4,7 @@
  * the normalisation the signer applies step by step, and the constants the rules share.
  */
 import { KeybenchError } from '../../errors';
-import { ours, rich, shownUntrusted, type Rich } from '../../rich';
+import { rich, shownUntrusted, type Rich } from '../../rich';
 
 /** The longest lifetime Snowflake accepts for a key-pair JWT: `exp` at most one hour after `iat`. */
 export const SNOWFLAKE_MAX_LIFETIME_SEC = 3600;
@@ -12,9 +12,6 @@ export const SNOWFLAKE_MAX_LIFETIME_SEC = 3600;
 /** What Snowflake answers to a key-pair JWT it refuses, whatever the reason. */
 export const SNOWFLAKE_ANSWER =
   "Snowflake answers 'JWT token is invalid' (390144); an administrator can read the precise reason with SYSTEM$GET_LOGIN_FAILURE_DETAILS('<uuid from the error>').";
-
-/** The same, marked as keybench's words inside `rich`. */
-export const ANSWER = ours(SNOWFLAKE_ANSWER);
 
 /** Characters of an unquoted Snowflake identifier (sql-reference/identifiers-syntax). */
 const UNQUOTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;

@@ -12,11 +12,7 @@ import {
   normaliseUser,
   snowflakeIdentifier,
 } from '../../../../src/lib/schemes/snowflake-jwt/account';
-import {
-  checkSnowflakeJwt,
-  looksLikeSnowflakeJwt,
-  snowflakeSummary,
-} from '../../../../src/lib/schemes/snowflake-jwt/rules';
+import { cardSummary } from '../../../../src/lib/trust/card';
 import {
   alterUserStatement,
   signSnowflakeJwt,
@@ -27,6 +23,7 @@ import {
   snowflakeHeaders,
   type SnowflakeClaims,
 } from '../../../../src/lib/schemes/snowflake-jwt/sign';
+import snowflakeCheck from '../../../../src/lib/schemes/snowflake-jwt/token-check';
 import { openssl, tempDir, vector, vectorPath, writeTemp } from '../../support/helpers';
 
 /** The pipeline Snowflake's docs give, run by the shell on a public key PEM file. */
@@ -78,6 +75,82 @@ const other = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
+
+/** The Snowflake card's summary (trust/card.ts, the same for every partner card). */
+function snowflakeSummary(findings: readonly Finding[], signatureVerified: boolean) {
+  return cardSummary('Snowflake', findings, signatureVerified);
+}
+
+const jsonB64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** The claims as a token the inspector decoded (header `{alg, typ}`; the signature is not read). */
+function tokenOf(claims: Record<string, unknown>, alg: unknown) {
+  return decodeToken(`${jsonB64({ alg, typ: 'JWT' })}.${jsonB64(claims)}.c2ln`);
+}
+
+/** The public keys the tests trust, by their Snowflake fingerprint. */
+const SPKI_BY_PRINT = new Map<string, Uint8Array<ArrayBuffer>>(
+  await Promise.all(
+    [spkiOf(qredoPublic), spkiOf(other.publicKey)].map(
+      async (spki) => [await snowflakeFingerprint(spki), spki] as const,
+    ),
+  ),
+);
+
+function spkiByPrint(fingerprint: string): Uint8Array<ArrayBuffer> {
+  const spki = SPKI_BY_PRINT.get(fingerprint);
+  if (!spki) throw new Error(`no test key has the fingerprint ${fingerprint}`);
+  return spki;
+}
+
+/** A trusted key by its Snowflake fingerprint (one of the test keys). `label` is untrusted. */
+interface KeyPrint {
+  label: string;
+  fingerprint: string;
+}
+
+/**
+ * The Snowflake card's findings for these claims, as the inspector's token check makes them: the
+ * trusted keys, the one that verified the signature (`signedBy`), the header's alg, the clock, its
+ * skew setting and the account and user typed on the card (`expected`).
+ */
+async function checkSnowflakeJwt(
+  claims: Record<string, unknown>,
+  opts: {
+    keyFingerprints: KeyPrint[];
+    nowSec: number;
+    signedBy?: KeyPrint;
+    alg: unknown;
+    skewSec?: number;
+    expected?: { account?: string; user?: string };
+  },
+): Promise<Finding[]> {
+  const signer = opts.signedBy;
+  return snowflakeCheck.check({
+    token: tokenOf(claims, opts.alg),
+    signatureVerified: signer !== undefined,
+    ...(signer
+      ? {
+          verifiedBy: {
+            kind: 'public' as const,
+            label: signer.label,
+            origin: 'stored' as const,
+            spki: spkiByPrint(signer.fingerprint),
+            type: { kty: 'RSA' } as never,
+          },
+        }
+      : {}),
+    nowMs: opts.nowSec * 1000,
+    ...(opts.skewSec === undefined ? {} : { skewSec: opts.skewSec }),
+    options: { account: opts.expected?.account ?? '', user: opts.expected?.user ?? '' },
+    trustedKeys: opts.keyFingerprints.map((k) => ({ label: k.label, spki: spkiByPrint(k.fingerprint) })),
+  });
+}
+
+/** What recognition says of these claims (the card's recognise from its rules). */
+function looksLikeSnowflakeJwt(claims: Record<string, unknown>): boolean {
+  return snowflakeCheck.recognise(tokenOf(claims, 'RS256')) > 0;
+}
 
 /**
  * The codes of the findings that are not OK. The account and user nobody typed are `unchecked`
@@ -368,7 +441,7 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     expect(looksLikeSnowflakeJwt(claims)).toBe(true);
-    const f = checkSnowflakeJwt(claims, {
+    const f = await checkSnowflakeJwt(claims, {
       keyFingerprints: keys,
       nowSec: now + 10,
       ...verifiedBy(fp),
@@ -499,7 +572,7 @@ describe('checkSnowflakeJwt', () => {
       ...mistake(fp),
     });
     const signer = unverified ? { alg: 'RS256' } : verifiedBy(fp);
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...signer });
+    const f = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...signer });
     expect(codesOf(f)).toEqual(codes);
     const finding = byCheck(f, check)!;
     expect(finding.code).toBe(codes.find((c) => finding.code === c));
@@ -511,11 +584,11 @@ describe('checkSnowflakeJwt', () => {
   it('messages give the difference and what Snowflake answers', async () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp), iat: now + 600, exp: now + 5000 });
-    const f = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
+    const f = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
     expect(byCheck(f, 'iat')!.detail).toContain('10 min in the future');
     expect(byCheck(f, 'lifetime')!.detail).toContain('4400 s');
     expect(byCheck(f, 'lifetime')!.detail).toContain('JWT token is invalid');
-    const region = checkSnowflakeJwt(
+    const region = await checkSnowflakeJwt(
       { ...good(fp), iss: `XY12345.us-east-1.JSMITH.${fp}`, sub: 'XY12345.us-east-1.JSMITH' },
       { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) },
     );
@@ -525,7 +598,7 @@ describe('checkSnowflakeJwt', () => {
   it('a fingerprint of another trusted key than the signer is named', async () => {
     const { key, otherFp, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(otherFp) });
-    const f = checkSnowflakeJwt(claims, {
+    const f = await checkSnowflakeJwt(claims, {
       keyFingerprints: keys,
       nowSec: now,
       ...verifiedBy(fp),
@@ -536,7 +609,7 @@ describe('checkSnowflakeJwt', () => {
     );
     // With no trusted key having verified the token (a secret did, or none), a fingerprint that
     // matches a stored key proves nothing: a warning that names the key, never OK.
-    const g = checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, alg: 'RS256' });
+    const g = await checkSnowflakeJwt(claims, { keyFingerprints: keys, nowSec: now, alg: 'RS256' });
     expect(byCheck(g, 'fingerprint')).toMatchObject({
       code: 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED',
       severity: 'warning',
@@ -548,7 +621,7 @@ describe('checkSnowflakeJwt', () => {
     const { key, fp, keys } = await setup();
     const claims = await roundTrip(key, { ...good(fp) });
     for (const alg of ['HS256', 'PS256', 'RS512', 'EdDSA', 'ES256K', 'es256', undefined, { x: 1 }]) {
-      const f = checkSnowflakeJwt(claims, {
+      const f = await checkSnowflakeJwt(claims, {
         keyFingerprints: keys,
         nowSec: now,
         signedBy: verifiedBy(fp).signedBy,
@@ -560,7 +633,7 @@ describe('checkSnowflakeJwt', () => {
 
   it('an HS256 token verified with a secret, naming a stored key in iss: the alg fails and the fingerprint proves nothing', async () => {
     const { fp, keys } = await setup();
-    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: keys, nowSec: now, alg: 'HS256' });
+    const f = await checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: keys, nowSec: now, alg: 'HS256' });
     expect(codesOf(f)).toEqual(['ERR_SNOWFLAKE_ALG', 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED']);
     expect(f.filter((x) => x.code === 'OK' && x.check === 'fingerprint')).toEqual([]);
   });
@@ -574,13 +647,16 @@ describe('checkSnowflakeJwt', () => {
       nowSec: now,
     });
     expect(claims.sub).toBe('MYORG-MYACCOUNT.JOHN.SMITH@EXAMPLE.COM');
-    const f = checkSnowflakeJwt({ ...claims }, { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) });
+    const f = await checkSnowflakeJwt(
+      { ...claims },
+      { keyFingerprints: keys, nowSec: now, ...verifiedBy(fp) },
+    );
     expect(codesOf(f)).toEqual([]);
   });
 
   it('with no trusted key the fingerprint is a warning, not an error', async () => {
     const { fp } = await setup();
-    const f = checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now, alg: 'RS256' });
+    const f = await checkSnowflakeJwt({ ...good(fp) }, { keyFingerprints: [], nowSec: now, alg: 'RS256' });
     expect(byCheck(f, 'fingerprint')).toMatchObject({
       code: 'ERR_SNOWFLAKE_FINGERPRINT',
       severity: 'warning',
@@ -590,7 +666,7 @@ describe('checkSnowflakeJwt', () => {
   it('key labels and claims stay untrusted', async () => {
     const { fp } = await setup();
     const label = 'Trusted by keybench\u202e – ok';
-    const f = checkSnowflakeJwt(
+    const f = await checkSnowflakeJwt(
       { ...good(fp), iss: `xy12345.JSMITH.${fp}`, sub: 'xy12345.JSMITH' },
       {
         keyFingerprints: [{ label, fingerprint: fp }],
@@ -627,7 +703,7 @@ describe('snowflakeAccountHost (the SQL API host from the account as typed)', ()
 
 describe('the Snowflake card agrees with what the drivers do', () => {
   const now = 1_700_000_000;
-  const fp = `SHA256:${'A'.repeat(43)}=`;
+  const fp = [...SPKI_BY_PRINT.keys()][0]!;
   const keys = [{ label: 'Mine', fingerprint: fp }];
   const signedBy = keys[0]!;
   const claims = (iat: number, exp: number) => ({
@@ -637,9 +713,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     exp,
   });
 
-  it('ES256/384/512 pass, labelled with snowflake-connector-python >= 4.5.0 as the source', () => {
+  it('ES256/384/512 pass, labelled with snowflake-connector-python >= 4.5.0 as the source', async () => {
     for (const alg of ['ES256', 'ES384', 'ES512']) {
-      const f = checkSnowflakeJwt(claims(now, now + 60), {
+      const f = await checkSnowflakeJwt(claims(now, now + 60), {
         keyFingerprints: keys,
         nowSec: now,
         signedBy,
@@ -651,9 +727,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     }
   });
 
-  it('iat/exp in milliseconds (the Node driver) are named as such and checked as milliseconds', () => {
+  it('iat/exp in milliseconds (the Node driver) are named as such and checked as milliseconds', async () => {
     const ms = now * 1000 + 123;
-    const f = checkSnowflakeJwt(claims(ms, ms + 3_600_000), {
+    const f = await checkSnowflakeJwt(claims(ms, ms + 3_600_000), {
       keyFingerprints: keys,
       nowSec: now + 5,
       signedBy,
@@ -669,9 +745,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(f.map((x) => x.detail).join(' ')).not.toMatch(/in the future|hours|\d{4,} ?h/);
   });
 
-  it('a lifetime over an hour in milliseconds is still refused, in seconds', () => {
+  it('a lifetime over an hour in milliseconds is still refused, in seconds', async () => {
     const ms = now * 1000;
-    const f = checkSnowflakeJwt(claims(ms, ms + 7_200_000), {
+    const f = await checkSnowflakeJwt(claims(ms, ms + 7_200_000), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -683,8 +759,8 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     );
   });
 
-  it('iat in milliseconds and exp in seconds: an error naming both', () => {
-    const f = checkSnowflakeJwt(claims(now * 1000, now + 60), {
+  it('iat in milliseconds and exp in seconds: an error naming both', async () => {
+    const f = await checkSnowflakeJwt(claims(now * 1000, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -695,22 +771,26 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(byCheck(f, 'time-unit')!.detail).toMatch(/^iat is in milliseconds .* but exp in seconds/);
   });
 
-  it('the clock-skew setting: iat a little ahead and exp a little behind pass within it, fail outside it', () => {
+  it('the clock-skew setting: iat a little ahead and exp a little behind pass within it, fail outside it', async () => {
     const ahead = claims(now + 30, now + 90);
     const opts = { keyFingerprints: keys, nowSec: now, signedBy, alg: 'RS256' };
-    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }))).toEqual([]);
-    expect(byCheck(checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }), 'iat')!.detail).toContain(
+    expect(codesOf(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(byCheck(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 60 }), 'iat')!.detail).toContain(
       'within the 60 s clock-skew tolerance',
     );
-    expect(codesOf(checkSnowflakeJwt(ahead, { ...opts, skewSec: 10 }))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
-    expect(codesOf(checkSnowflakeJwt(ahead, opts))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
+    expect(codesOf(await checkSnowflakeJwt(ahead, { ...opts, skewSec: 10 }))).toEqual([
+      'ERR_SNOWFLAKE_IAT_FUTURE',
+    ]);
+    expect(codesOf(await checkSnowflakeJwt(ahead, opts))).toEqual(['ERR_SNOWFLAKE_IAT_FUTURE']);
     const expired = claims(now - 100, now - 30);
-    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 60 }))).toEqual([]);
-    expect(codesOf(checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual(['ERR_SNOWFLAKE_EXPIRED']);
+    expect(codesOf(await checkSnowflakeJwt(expired, { ...opts, skewSec: 60 }))).toEqual([]);
+    expect(codesOf(await checkSnowflakeJwt(expired, { ...opts, skewSec: 20 }))).toEqual([
+      'ERR_SNOWFLAKE_EXPIRED',
+    ]);
   });
 
-  it('the account and user nobody typed are not compared: never green, and the card says what to type', () => {
-    const open = checkSnowflakeJwt(claims(now, now + 60), {
+  it('the account and user nobody typed are not compared: never green, and the card says what to type', async () => {
+    const open = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -726,9 +806,9 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(s.text).toMatch(/^No Snowflake check fails, but 2 checks were not compared \(Account, User\)/);
   });
 
-  it('the summary is green only beside a verified signature', () => {
+  it('the summary is green only beside a verified signature', async () => {
     // Green needs the account and user compared (typed on the card), as every deciding rule.
-    const pass = checkSnowflakeJwt(claims(now, now + 60), {
+    const pass = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -741,7 +821,7 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     expect(unverified.text).toMatch(
       /^All Snowflake checks pass\. But no key you trust verified the signature/,
     );
-    const warned = checkSnowflakeJwt(claims(now, now + 60), {
+    const warned = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       alg: 'RS256',
@@ -749,7 +829,7 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     });
     expect(snowflakeSummary(warned, false)).toMatchObject({ tone: 'warn' });
     expect(snowflakeSummary(warned, false).text).toMatch(/^No Snowflake check fails; 1 warning\./);
-    const failing = checkSnowflakeJwt(claims(now, now + 60), {
+    const failing = await checkSnowflakeJwt(claims(now, now + 60), {
       keyFingerprints: keys,
       nowSec: now,
       signedBy,
@@ -766,5 +846,209 @@ describe('the Snowflake card agrees with what the drivers do', () => {
     );
     // A locator with a region reads the same for keybench and the drivers: nothing to say.
     expect(normaliseAccount('xy12345.us-east-1').steps.join(' ')).not.toContain('drivers');
+  });
+});
+
+describe('attacks on the Snowflake card (through its token check, as the inspector runs it)', () => {
+  const now = 1_700_000_000;
+  const qredoSpki = spkiOf(qredoPublic);
+  const otherSpki = spkiOf(other.publicKey);
+  const trustedKeys = [
+    { label: 'Qredo key', spki: qredoSpki },
+    { label: 'Rotation key', spki: otherSpki },
+  ];
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+  /** Run the card on these claims; `signer` is the trusted key that verified the signature, if any. */
+  async function card(
+    claims: Record<string, unknown>,
+    opts: {
+      signer?: Uint8Array<ArrayBuffer>;
+      account?: string;
+      user?: string;
+      alg?: string;
+      skewSec?: number;
+    },
+  ) {
+    const token = decodeToken(`${b64({ alg: opts.alg ?? 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`);
+    const signer = opts.signer;
+    const findings = await snowflakeCheck.check({
+      token,
+      signatureVerified: signer !== undefined,
+      ...(signer
+        ? {
+            verifiedBy: {
+              kind: 'public' as const,
+              label: signer === qredoSpki ? 'Qredo key' : 'Rotation key',
+              origin: 'stored' as const,
+              spki: signer,
+              type: { kty: 'RSA' } as never,
+            },
+          }
+        : {}),
+      nowMs: now * 1000,
+      skewSec: opts.skewSec ?? 0,
+      options: { account: opts.account ?? '', user: opts.user ?? '' },
+      trustedKeys,
+    });
+    const notOk = findings.filter((f) => f.code !== 'OK').map((f) => `${f.check} ${f.code} ${f.severity}`);
+    return { findings, notOk, tone: snowflakeSummary(findings, signer !== undefined).tone };
+  }
+
+  const principal = (account: string, user: string, fp: string) => ({
+    iss: `${account}.${user}.${fp}`,
+    sub: `${account}.${user}`,
+    iat: now,
+    exp: now + 600,
+  });
+
+  it("iss names a stored key's fingerprint but another trusted key signed: red", async () => {
+    const rotationFp = await snowflakeFingerprint(otherSpki);
+    const r = await card(principal('XY12345', 'JSMITH', rotationFp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(r.notOk).toEqual(['fingerprint ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY error']);
+    expect(r.tone).toBe('bad');
+  });
+
+  it('the right fingerprint without a verified signature: a warning, never green', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const r = await card(principal('XY12345', 'JSMITH', fp), { account: 'xy12345', user: 'jsmith' });
+    expect(r.notOk).toEqual(['fingerprint ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED warning']);
+    expect(r.tone).toBe('warn');
+  });
+
+  it('the account typed in lower case matches the token upper-case; a lower-case token fails', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const good = await card(principal('XY12345', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(good.notOk).toEqual([]);
+    expect(good.tone).toBe('ok');
+    const lower = await card(principal('xy12345', 'jsmith', fp), {
+      signer: qredoSpki,
+      account: 'XY12345',
+      user: 'JSMITH',
+    });
+    expect(lower.notOk).toEqual([
+      'account-case ERR_SNOWFLAKE_CASE error',
+      'user-case ERR_SNOWFLAKE_CASE error',
+    ]);
+    expect(lower.tone).toBe('bad');
+  });
+
+  it('the region left in the account fails, even when the same locator with region is typed', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const r = await card(principal('XY12345.US-EAST-1', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345.us-east-1',
+      user: 'jsmith',
+    });
+    expect(r.notOk).toEqual(['account-region ERR_SNOWFLAKE_REGION error']);
+    expect(r.tone).toBe('bad');
+  });
+
+  it('another account than the one typed fails; nothing typed stays amber', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const other = await card(principal('XY99999', 'JSMITH', fp), {
+      signer: qredoSpki,
+      account: 'xy12345',
+      user: 'jsmith',
+    });
+    expect(other.notOk).toEqual(['account-expected ERR_SNOWFLAKE_OTHER_PRINCIPAL error']);
+    expect(other.tone).toBe('bad');
+    const open = await card(principal('XY12345', 'JSMITH', fp), { signer: qredoSpki });
+    expect(open.notOk).toEqual([
+      'account-expected ERR_ASSERT_OPTION_MISSING unchecked',
+      'user-expected ERR_ASSERT_OPTION_MISSING unchecked',
+    ]);
+    expect(open.tone).toBe('warn');
+  });
+
+  it('times in milliseconds are read as such, with a warning; a lifetime over an hour in ms still fails', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const ms = { ...principal('XY12345', 'JSMITH', fp), iat: now * 1000, exp: now * 1000 + 600_000 };
+    const r = await card(ms, { signer: qredoSpki, account: 'xy12345', user: 'jsmith' });
+    expect(r.notOk).toEqual(['time-unit ERR_SNOWFLAKE_TIME_UNIT warning']);
+    expect(r.findings.map((f) => f.check)).toEqual([
+      'alg',
+      'iss-shape',
+      'sub-shape',
+      'account-case',
+      'user-case',
+      'account-region',
+      'account-dot',
+      'iss-sub',
+      'account-expected',
+      'user-expected',
+      'fingerprint',
+      'time-unit',
+      'lifetime',
+      'exp',
+      'iat',
+    ]);
+    // A warning does not stop the card being green (the one rule): today's outcome, pinned.
+    expect(r.tone).toBe('ok');
+    const long = await card(
+      { ...ms, exp: now * 1000 + 7_200_000 },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(long.notOk).toEqual([
+      'time-unit ERR_SNOWFLAKE_TIME_UNIT warning',
+      'lifetime ERR_SNOWFLAKE_LIFETIME error',
+    ]);
+    const mixed = await card(
+      { ...ms, exp: now + 600 },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(mixed.notOk).toEqual(['time-unit ERR_SNOWFLAKE_TIME_UNIT error']);
+    expect(mixed.findings.map((f) => f.check).slice(-1)).toEqual(['time-unit']);
+    const words = await card(
+      { ...principal('XY12345', 'JSMITH', fp), iat: 'now' },
+      { signer: qredoSpki, account: 'xy12345', user: 'jsmith' },
+    );
+    expect(words.notOk).toEqual(['lifetime ERR_SNOWFLAKE_CLAIMS_SHAPE error']);
+    expect(words.findings.map((f) => f.check).slice(-2)).toEqual(['fingerprint', 'lifetime']);
+  });
+
+  it("the inspector's skew setting is honoured for exp and iat", async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const typed = { signer: qredoSpki, account: 'xy12345', user: 'jsmith' };
+    const late = { ...principal('XY12345', 'JSMITH', fp), iat: now - 100, exp: now - 30 };
+    expect((await card(late, { ...typed, skewSec: 60 })).notOk).toEqual([]);
+    expect((await card(late, typed)).notOk).toEqual(['exp ERR_SNOWFLAKE_EXPIRED error']);
+    const early = { ...principal('XY12345', 'JSMITH', fp), iat: now + 30, exp: now + 90 };
+    expect((await card(early, { ...typed, skewSec: 60 })).notOk).toEqual([]);
+    expect((await card(early, typed)).notOk).toEqual(['iat ERR_SNOWFLAKE_IAT_FUTURE error']);
+  });
+
+  it('an alg Snowflake does not take fails whatever verified it; ES256 passes with its note', async () => {
+    const fp = await snowflakeFingerprint(qredoSpki);
+    const typed = { signer: qredoSpki, account: 'xy12345', user: 'jsmith' };
+    const ps = await card(principal('XY12345', 'JSMITH', fp), { ...typed, alg: 'PS256' });
+    expect(ps.notOk).toEqual(['alg ERR_SNOWFLAKE_ALG error']);
+    const es = await card(principal('XY12345', 'JSMITH', fp), { ...typed, alg: 'ES256' });
+    expect(es.notOk).toEqual([]);
+    expect(byCheck(es.findings, 'alg')!.parts[0]).toBe('ES256');
+  });
+
+  it('a payload that is no object of claims is read as no claims', async () => {
+    const token = decodeToken(`${b64({ alg: 'RS256' })}.${b64([1, 2])}.c2ln`);
+    const f = await snowflakeCheck.check({
+      token,
+      signatureVerified: false,
+      nowMs: now * 1000,
+      options: { account: '', user: '' },
+    });
+    expect(f.map((x) => `${x.check} ${x.code}`)).toEqual([
+      'alg OK',
+      'iss-shape ERR_SNOWFLAKE_CLAIMS_SHAPE',
+      'sub-shape ERR_SNOWFLAKE_CLAIMS_SHAPE',
+      'lifetime ERR_SNOWFLAKE_CLAIMS_SHAPE',
+    ]);
   });
 });

@@ -33,10 +33,22 @@ interface RuleBase {
   decides: boolean;
 }
 
-/** `alg` must be one of `allowed`. */
+/** `alg` must be one of `allowed` (or `undocumented`). */
 export interface AlgRule extends RuleBase {
   kind: 'alg';
   allowed: readonly string[];
+  /** The code when alg is none of them (default ERR_ASSERT_ALG). */
+  code?: ErrorCode;
+  /**
+   * What the finding says instead of keybench's default words (templates: `{alg}` is the token's
+   * alg, untrusted when it fails).
+   */
+  says?: { ok: string; fail: string };
+  /**
+   * Algorithms the partner accepts though its documentation does not name them: an ok finding with
+   * `note` (`{alg}`: the alg) saying where that comes from (an SDK that signs with them).
+   */
+  undocumented?: { algs: readonly string[]; note: string };
 }
 
 /** A header parameter must be present (a non-empty string); optionally equal to a typed option. */
@@ -117,13 +129,126 @@ export interface LifetimeRule extends RuleBase {
   maxAheadSec?: number;
   /** A warning (not a failure) when exp is further ahead than this but within `maxAheadSec`. */
   warnAheadSec?: number;
+  /** With `pair`: exp must also come after the first of `from` (a lifetime of 0 or less fails). */
+  after?: boolean;
+  /** With `pair`: the codes (default the ERR_ASSERT_ ones) and words of each outcome. */
+  pair?: TimePair<'missing' | 'lifetime' | 'notAfter' | 'ok'>;
 }
 
-/** `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec`. */
+/**
+ * `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec` (`'inspector'`: the inspector's
+ * clock-skew setting, for exp as well).
+ */
 export interface ClockRule extends RuleBase {
   kind: 'clock';
   claim: 'exp' | 'iat' | 'nbf';
-  skewSec: number;
+  skewSec: number | 'inspector';
+  /** With `pair`: the codes and words of each outcome. */
+  pair?: TimePair<'beyond' | 'within' | 'ok'>;
+}
+
+/**
+ * Times read as a pair (`iat` and `exp`), as a partner whose SDK writes milliseconds reads them:
+ * both seconds, or both milliseconds (then read as such, and the `time-unit` rule says so). A
+ * rule with a pair says nothing when they are not numbers of one unit: the `time-unit` rule (mixed
+ * units) or the lifetime rule (not numbers) says why. Words are templates: `{life}`, `{age}` (a
+ * duration as people read it), `{max}`, `{skew}`, `{withSkew}` (the tolerance, when there is one),
+ * `{unit}` (', read as milliseconds' or nothing).
+ */
+export interface TimePair<Outcome extends string> {
+  claims: readonly ['iat', 'exp'];
+  codes: Partial<Record<Outcome, ErrorCode>>;
+  says: Record<Outcome, string>;
+}
+
+/**
+ * The unit of a pair of times: a finding only when they are in milliseconds (a warning: read as
+ * such) or in two units (an error: `{inMs}` is in milliseconds (`{msValue}`), `{inSec}` in seconds).
+ */
+export interface TimeUnitRule extends RuleBase {
+  kind: 'time-unit';
+  claims: readonly ['iat', 'exp'];
+  code: ErrorCode;
+  says: { ms: string; mixed: string };
+}
+
+/** One finding a structured claim's rule makes: its stable name, label, code and words. */
+export interface Says<Outcome extends string> {
+  check: string;
+  label: string;
+  code: ErrorCode;
+  says: Record<Outcome, string>;
+}
+
+/**
+ * A principal named in two claims (Snowflake's `iss` = `<ACCOUNT>.<USER>.SHA256:<fingerprint>`,
+ * `sub` = `<ACCOUNT>.<USER>`): `<first>[.<qualifier>].<second>`, the second name possibly holding
+ * dots. Its findings, in order: each claim's shape; when either reads, each name upper-case, no
+ * qualifier left after the first name, no `.` that looks like an organisation's; when both read,
+ * the same principal in both; when the second claim reads, each name equal to what is typed on the
+ * card once read by `normalise` (unchecked when nothing is typed: these decide acceptance).
+ * Templates: `{value}`, `{upper}`, `{first}`, `{qualifier}`, `{second}`, `{head}`, `{joined}`,
+ * `{keyed}`, `{plain}`, `{want}` are untrusted; `{part}` is the name's (keybench's) word.
+ */
+export interface PrincipalRule {
+  kind: 'principal';
+  when?: When;
+  /** True: the names typed on the card decide whether the partner accepts. */
+  decides: boolean;
+  /** The claim holding the principal, then `.`, then the key's fingerprint (`iss`). */
+  keyed: string;
+  /** The claim holding the principal alone (`sub`). */
+  plain: string;
+  /** What the text after the keyed claim's last `.` must look like. */
+  fingerprint: RegExp;
+  /** How many pieces after the first name, from the first, are a qualifier (a region) left in. */
+  qualifier(rest: readonly string[]): number;
+  /** A `.` in the second name (that `unless` does not match) may be a first name split in two. */
+  dotUnless: RegExp;
+  /** The two names, and the card option each is compared with once read by `normalise`. */
+  names: readonly [PrincipalName, PrincipalName];
+  source: Source;
+  keyedShape: Says<'missing' | 'wrong' | 'ok'>;
+  plainShape: Says<'missing' | 'wrong' | 'ok'>;
+  /** `check` and `label` are templates of `{part}` (`account-case`, `Account`). */
+  upperCase: Says<'wrong' | 'ok'>;
+  qualifierLeft: Says<'wrong' | 'ok'>;
+  dot: Says<'wrong' | 'ok'>;
+  same: Says<'wrong' | 'ok'>;
+  /** `check` and `label` are templates of `{part}`; `unreadable` is followed by the reason. */
+  expected: Says<'untyped' | 'unreadable' | 'wrong' | 'ok'>;
+}
+
+/** One name of a principal: its word, its label, its card option and how a typed value is read. */
+export interface PrincipalName {
+  part: string;
+  title: string;
+  option: string;
+  /** @throws KeybenchError with the reason when the typed value cannot be read. */
+  normalise(typed: string): { value: string };
+}
+
+/**
+ * The key's fingerprint written in a claim after its last `.` (when it has the right `shape`): it
+ * must be the SHA-256 fingerprint of the SPKI (`SHA256:` + base64) of the trusted key that verified
+ * the signature. Templates: `{print}`, `{key}` (a trusted key's label), `{signer}` (the verifying
+ * key's label) untrusted; `{n}` the number of trusted keys.
+ */
+export interface KeyPrintRule extends RuleBase {
+  kind: 'key-print';
+  claim: string;
+  shape: RegExp;
+  codes: { otherKey: ErrorCode; unverified: ErrorCode; unknown: ErrorCode };
+  says: {
+    otherKey: string;
+    otherPrint: string;
+    /** After `otherKey` or `otherPrint`. */
+    lookedUp: string;
+    ok: string;
+    unverified: string;
+    unknown: string;
+    noKeys: string;
+  };
 }
 
 /**
@@ -146,7 +271,19 @@ export interface AudienceRule extends RuleBase {
 
 /** One rule of a partner. */
 export type Rule =
-  AlgRule | HeaderRule | ThumbprintRule | ClaimRule | SameRule | LifetimeRule | ClockRule | AudienceRule;
+  | AlgRule
+  | HeaderRule
+  | ThumbprintRule
+  | ClaimRule
+  | SameRule
+  | LifetimeRule
+  | ClockRule
+  | AudienceRule
+  | TimeUnitRule
+  | KeyPrintRule;
+
+/** One rule of a card: a rule, or a principal rule (which makes several findings). */
+export type CardRule = Rule | PrincipalRule;
 
 /** How a token is recognised as this partner's (the highest score wins; 0: not this partner). */
 export interface Recognise {
@@ -160,6 +297,8 @@ export interface Recognise {
   claims?: readonly string[];
   /** Required for any score: the token has no `aud` (GitHub App JWTs). */
   noAud?: boolean;
+  /** What a matching `iss` scores, where it alone names the partner (default 2). */
+  issScore?: number;
 }
 
 /** How keybench makes this partner's assertion (values are templates: `{now+600}`, `{clientId}`, `{jti}`…). */
@@ -177,8 +316,29 @@ export interface Make {
   requires: readonly string[];
 }
 
+/** A partner card's rules: what the one evaluator runs. */
+export interface CardRules {
+  /** The TokenCheck's id (`client-assertion/<partner>`, `snowflake-jwt`). */
+  id: string;
+  partnerName: string;
+  /** The card's heading and what it checks (default: "<partnerName> checks", nothing). */
+  title?: string;
+  about?: string;
+  /** The card's fields (names shared across partners mean the same). */
+  options: readonly FormField[];
+  recognise: Recognise;
+  rules: readonly CardRule[];
+  /**
+   * `false`: the card does not open with the signature as the inspector judged it (the summary
+   * says it), and a payload that is not an object of claims is read as no claims. Default true.
+   */
+  signatureFinding?: boolean;
+  /** The documentation and SDK the rules follow. */
+  sources: readonly Source[];
+}
+
 /** One partner's assertion rules. */
-export interface PartnerRules {
+export interface PartnerRules extends CardRules {
   /** The TokenCheck's id: `client-assertion/<partner>`. */
   id: string;
   /**
@@ -187,17 +347,16 @@ export interface PartnerRules {
    * the key themselves: the user imports it).
    */
   profile: PartnerId | 'github' | 'apple' | 'coinbase';
-  partnerName: string;
-  /** The card's and the form's fields for this partner (names shared across partners mean the same). */
-  options: readonly FormField[];
-  recognise: Recognise;
   rules: readonly Rule[];
   make: Make;
-  /** The documentation and SDK the rules follow. */
-  sources: readonly Source[];
 }
 
 /** Define a partner's rules (identity function, for types). */
 export function defineRules(rules: PartnerRules): PartnerRules {
+  return rules;
+}
+
+/** Define a card's rules that keybench does not sign from (identity function, for types). */
+export function defineCardRules(rules: CardRules): CardRules {
   return rules;
 }

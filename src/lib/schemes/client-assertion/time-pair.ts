@@ -1,0 +1,105 @@
+/**
+ * Time rules that read `iat` and `exp` as a pair (rules/types.ts `TimePair`): both in seconds, or
+ * both in milliseconds and read as such (a partner's SDK writes Date.now()). The skew is the
+ * inspector's setting when the rule says so.
+ */
+import type { ErrorCode } from '../../errors';
+import { ok, problem, type Finding } from '../../partners/scheme';
+import type { ClockRule, LifetimeRule, TimePair, TimeUnitRule } from './rules/types';
+import { say } from './template';
+
+/** Above this, a JWT time is not Unix seconds (year 5138) but milliseconds (since 1973). */
+const MS_THRESHOLD = 1e11;
+
+/** A duration as people read it: seconds, minutes or hours. */
+function age(sec: number): string {
+  const a = Math.abs(sec);
+  if (a < 120) return `${a} s`;
+  if (a < 7200) return `${Math.round(a / 60)} min`;
+  return `${(a / 3600).toFixed(1)} h`;
+}
+
+/** The pair as Unix seconds; `numbers` when either is not a number, `mixed` when in two units. */
+type Read = { iat: number; exp: number; inMs: boolean } | 'numbers' | 'mixed';
+
+function readPair(payload: Record<string, unknown>): Read {
+  const { iat, exp } = payload;
+  const numeric = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (!numeric(iat) || !numeric(exp)) return 'numbers';
+  const [iatMs, expMs] = [iat > MS_THRESHOLD, exp > MS_THRESHOLD];
+  if (iatMs !== expMs) return 'mixed';
+  const s = (v: number, ms: boolean) => (ms ? Math.floor(v / 1000) : v);
+  return { iat: s(iat, iatMs), exp: s(exp, expMs), inMs: iatMs };
+}
+
+/** What a pair rule reads: the claims, now, and the inspector's skew setting. */
+export interface TimeCtx {
+  payload: Record<string, unknown>;
+  nowSec: number;
+  skewSec: number;
+}
+
+/** A finding of a pair rule: `outcome` with its words, OK or a problem with its code. */
+function said<O extends string>(
+  r: { check: string; label: string },
+  pair: TimePair<O>,
+  outcome: O,
+  fallback: ErrorCode | null,
+  vars: Record<string, string | number>,
+): Finding {
+  const words = say(pair.says[outcome], {}, vars);
+  const code = pair.codes[outcome] ?? fallback;
+  return code ? problem(r.check, code, 'error', r.label, words) : ok(r.check, r.label, words);
+}
+
+/** `time-unit`: a finding only for milliseconds (a warning) or two units (an error). */
+export function timeUnitRule(r: TimeUnitRule, c: TimeCtx): Finding | null {
+  const read = readPair(c.payload);
+  const { iat, exp } = c.payload;
+  if (read === 'mixed') {
+    const iatMs = (iat as number) > MS_THRESHOLD;
+    const [inMs, inSec, msValue, secValue] = iatMs ? ['iat', 'exp', iat, exp] : ['exp', 'iat', exp, iat];
+    const vars = { inMs, inSec, msValue: String(msValue), secValue: String(secValue) };
+    return problem(r.check, r.code, 'error', r.label, say(r.says.mixed, {}, vars));
+  }
+  if (read === 'numbers' || !read.inMs) return null;
+  return problem(r.check, r.code, 'warning', r.label, say(r.says.ms, {}, { digits: String(iat).length }));
+}
+
+/** The lifetime of a pair: exp after iat, at most `maxLifetimeSec`. */
+export function pairLifetimeRule(r: LifetimeRule, pair: NonNullable<LifetimeRule['pair']>, c: TimeCtx) {
+  const read = readPair(c.payload);
+  if (read === 'mixed') return null;
+  if (read === 'numbers') return said(r, pair, 'missing', 'ERR_ASSERT_CLAIM_MISSING', {});
+  const life = read.exp - read.iat;
+  const vars = { life, age: age(life), max: r.maxLifetimeSec ?? '∞', unit: unit(read) };
+  if (r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec && life > 0)
+    return said(r, pair, 'lifetime', 'ERR_ASSERT_LIFETIME', vars);
+  if (r.after && life <= 0) return said(r, pair, 'notAfter', 'ERR_ASSERT_LIFETIME', vars);
+  return said(r, pair, 'ok', null, vars);
+}
+
+function unit(read: { inMs: boolean }): string {
+  return read.inMs ? ', read as milliseconds' : '';
+}
+
+/** A clock rule on a pair: exp not passed, iat not ahead, beyond the skew. */
+export function pairClockRule(r: ClockRule, pair: NonNullable<ClockRule['pair']>, c: TimeCtx) {
+  const read = readPair(c.payload);
+  if (typeof read === 'string' || r.claim === 'nbf') return null;
+  const skew = r.skewSec === 'inspector' ? c.skewSec : r.skewSec;
+  const v = read[r.claim];
+  // How far past (exp) or ahead (iat) of now the claim is: positive is the wrong side.
+  const wrong = r.claim === 'exp' ? c.nowSec - v : v - c.nowSec;
+  const vars = {
+    age: age(wrong),
+    skew,
+    withSkew: skew ? ` (with the ${skew} s clock-skew tolerance)` : '',
+    unit: unit(read),
+  };
+  const fallback = r.claim === 'exp' ? 'ERR_ASSERT_EXPIRED' : 'ERR_ASSERT_IAT_FUTURE';
+  const past = r.claim === 'exp' ? wrong >= 0 : wrong > 0;
+  const beyond = r.claim === 'exp' ? wrong >= skew : wrong > skew;
+  if (beyond) return said(r, pair, 'beyond', fallback, vars);
+  return said(r, pair, past ? 'within' : 'ok', null, vars);
+}
