@@ -2,9 +2,11 @@ import { plain, type Rich } from './rich';
 import type { JweCode } from './jwe/codes';
 import type { EngineCode } from './scheme/codes';
 import type { BinanceCode } from './schemes/binance/codes';
+import type { AssertionCode } from './schemes/client-assertion/codes';
 import type { QiTechCode } from './schemes/qitech/codes';
 import type { QredoCode } from './schemes/qredo/codes';
 import type { HttpSigCode } from './schemes/rfc9421/codes';
+import type { SnowflakeCode } from './schemes/snowflake-jwt/codes';
 import type { TrueLayerCode } from './schemes/truelayer/codes';
 
 /**
@@ -20,6 +22,8 @@ export type ErrorCode =
   | TrueLayerCode
   | HttpSigCode
   | JweCode
+  | SnowflakeCode
+  | AssertionCode
   // encoding
   | 'ERR_BASE64'
   | 'ERR_PEM_ARMOUR'
@@ -28,7 +32,6 @@ export type ErrorCode =
   | 'ERR_KEY_UNSUPPORTED'
   | 'ERR_KEY_WEAK'
   | 'ERR_KEY_ENCRYPTED'
-  | 'ERR_KEY_PRIVATE_WHERE_PUBLIC'
   | 'ERR_KEY_UNRECOGNISED'
   | 'ERR_KEY_INVALID'
   | 'ERR_KEY_TOO_LARGE'
@@ -66,7 +69,6 @@ export type ErrorCode =
   | 'ERR_JWT_EMBEDDED_KEY_ONLY'
   // partners
   | 'ERR_PARTNER_INPUT'
-  | 'ERR_PARTNER_BODY_BYTES'
   // request doctor: reading a pasted request
   | 'ERR_REQUEST_PARSE'
   | 'ERR_REQUEST_TOO_LARGE'
@@ -80,51 +82,7 @@ export type ErrorCode =
   | 'ERR_REQUEST_HEADER_VALUE'
   // key roles: a key whose owner does not fit what is checked
   | 'ERR_TRUST_KEY_ROLE'
-  | 'ERR_TRUST_NO_OWNER'
-  // Snowflake
-  | 'ERR_SNOWFLAKE_ACCOUNT'
-  | 'ERR_SNOWFLAKE_USER'
-  | 'ERR_SNOWFLAKE_LIFETIME'
-  | 'ERR_SNOWFLAKE_CLAIMS_SHAPE'
-  | 'ERR_SNOWFLAKE_CASE'
-  | 'ERR_SNOWFLAKE_REGION'
-  | 'ERR_SNOWFLAKE_ISS_SUB'
-  | 'ERR_SNOWFLAKE_FINGERPRINT'
-  | 'ERR_SNOWFLAKE_FINGERPRINT_OTHER_KEY'
-  | 'ERR_SNOWFLAKE_FINGERPRINT_UNVERIFIED'
-  | 'ERR_SNOWFLAKE_ALG'
-  | 'ERR_SNOWFLAKE_EXPIRED'
-  | 'ERR_SNOWFLAKE_IAT_FUTURE'
-  | 'ERR_SNOWFLAKE_TIME_UNIT'
-  | 'ERR_SNOWFLAKE_OTHER_PRINCIPAL'
-  // JWT client assertions
-  | 'ERR_ASSERT_UNVERIFIED'
-  | 'ERR_ASSERT_ALG'
-  | 'ERR_ASSERT_HEADER_MISSING'
-  | 'ERR_ASSERT_KID'
-  | 'ERR_ASSERT_THUMBPRINT_MISSING'
-  | 'ERR_ASSERT_THUMBPRINT_SHA1'
-  | 'ERR_ASSERT_THUMBPRINT_SHA256'
-  | 'ERR_ASSERT_THUMBPRINT_ALG'
-  | 'ERR_ASSERT_THUMBPRINT_OTHER_CERT'
-  | 'ERR_ASSERT_X5C_ONLY'
-  | 'ERR_ASSERT_CLAIM_MISSING'
-  | 'ERR_ASSERT_CLAIM_TYPE'
-  | 'ERR_ASSERT_CLAIM_VALUE'
-  | 'ERR_ASSERT_CLIENT_ID'
-  | 'ERR_ASSERT_ISS_SUB'
-  | 'ERR_ASSERT_AUD'
-  | 'ERR_ASSERT_JTI_MISSING'
-  | 'ERR_ASSERT_URIS'
-  | 'ERR_ASSERT_LIFETIME'
-  | 'ERR_ASSERT_TIME_UNIT'
-  | 'ERR_ASSERT_EXPIRED'
-  | 'ERR_ASSERT_IAT_FUTURE'
-  | 'ERR_ASSERT_NBF_FUTURE'
-  | 'ERR_ASSERT_OPTION_MISSING'
-  | 'ERR_ASSERT_INPUT'
-  | 'ERR_ASSERT_KEY_ALG'
-  | 'ERR_ASSERT_CERTIFICATE';
+  | 'ERR_TRUST_NO_OWNER';
 
 /**
  * An error from keybench's domain code, carrying a stable `code` and a message a developer can act
