@@ -670,7 +670,24 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
   };
   const rules = p.rules.filter((r) => applies(r, vars));
   const found = await Promise.all(rules.map((r) => evaluateRule(r, c)));
-  return [...first, ...found.flat().filter((f): f is Finding => f !== null)];
+  return [...first, ...unencoded(header), ...found.flat().filter((f): f is Finding => f !== null)];
+}
+
+/**
+ * A payload sent unencoded (`b64: false`, RFC 7797) verifies in keybench, but a JWT's payload is
+ * base64url (RFC 7519 §7.2: the Message is the base64url-decoded payload): no partner reads it.
+ */
+function unencoded(header: Record<string, unknown>): Finding[] {
+  if (header.b64 !== false) return [];
+  return [
+    problem(
+      'claims',
+      'ERR_ASSERT_CLAIM_TYPE',
+      'error',
+      'claims',
+      'The header says b64: false (RFC 7797): the payload is sent as raw JSON, not base64url. A JWT verifier base64url-decodes the payload (RFC 7519 §7.2), so the partner cannot read these claims. Sign the JWT without b64 and crit.',
+    ),
+  ];
 }
 
 /** The TokenCheck of a card's rules: recognised, optioned and checked from its data alone. */

@@ -19,8 +19,11 @@ function age(sec: number): string {
   return `${(a / 3600).toFixed(1)} h`;
 }
 
-/** The pair as Unix seconds; `numbers` when either is not a number, `mixed` when in two units. */
-type Read = { iat: number; exp: number; inMs: boolean } | 'numbers' | 'mixed';
+/**
+ * The pair as Unix seconds and exp − iat; `numbers` when either is not a number, `mixed` when in two
+ * units. Not floored: 3 600 999 ms is more than an hour, as 3600.5 s is.
+ */
+type Read = { iat: number; exp: number; life: number; inMs: boolean } | 'numbers' | 'mixed';
 
 function readPair(payload: Record<string, unknown>): Read {
   const { iat, exp } = payload;
@@ -28,8 +31,10 @@ function readPair(payload: Record<string, unknown>): Read {
   if (!numeric(iat) || !numeric(exp)) return 'numbers';
   const [iatMs, expMs] = [iat > MS_THRESHOLD, exp > MS_THRESHOLD];
   if (iatMs !== expMs) return 'mixed';
-  const s = (v: number, ms: boolean) => (ms ? Math.floor(v / 1000) : v);
-  return { iat: s(iat, iatMs), exp: s(exp, expMs), inMs: iatMs };
+  const s = (v: number, ms: boolean) => (ms ? v / 1000 : v);
+  // The lifetime from the difference as written (exact in ms, where two quotients may not be).
+  const life = iatMs ? (exp - iat) / 1000 : exp - iat;
+  return { iat: s(iat, iatMs), exp: s(exp, expMs), life, inMs: iatMs };
 }
 
 /** What a pair rule reads: the claims, now, and the inspector's skew setting. */
@@ -71,7 +76,7 @@ export function pairLifetimeRule(r: LifetimeRule, pair: NonNullable<LifetimeRule
   const read = readPair(c.payload);
   if (read === 'mixed') return null;
   if (read === 'numbers') return said(r, pair, 'missing', 'ERR_ASSERT_CLAIM_MISSING', {});
-  const life = read.exp - read.iat;
+  const life = read.life;
   const vars = { life, age: age(life), max: r.maxLifetimeSec ?? '∞', unit: unit(read) };
   if (r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec && life > 0)
     return said(r, pair, 'lifetime', 'ERR_ASSERT_LIFETIME', vars);
@@ -92,7 +97,8 @@ export function pairClockRule(r: ClockRule, pair: NonNullable<ClockRule['pair']>
   // How far past (exp) or ahead (iat) of now the claim is: positive is the wrong side.
   const wrong = r.claim === 'exp' ? c.nowSec - v : v - c.nowSec;
   const vars = {
-    age: age(wrong),
+    // In ms, shown to the second (the decision below is not rounded).
+    age: age(read.inMs ? Math.round(wrong) : wrong),
     skew,
     withSkew: skew ? ` (with the ${skew} s clock-skew tolerance)` : '',
     unit: unit(read),
