@@ -36,6 +36,8 @@ interface Ctx {
   payload: Record<string, unknown>;
   vars: Vars;
   nowSec: number;
+  /** The clock to the millisecond (times in milliseconds are compared with it). */
+  nowMs: number;
   /** The SPKI of the trusted key that verified the signature, if one did. */
   verifiedSpki?: Uint8Array;
   /** The stored certificates (DER) of the key that verified the signature: known thumbprints. */
@@ -661,6 +663,7 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
     payload,
     vars,
     nowSec: Math.floor(input.nowMs / 1000),
+    nowMs: input.nowMs,
     verifiedSpki,
     certificates,
     labels,

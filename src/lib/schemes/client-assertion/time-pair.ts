@@ -41,6 +41,8 @@ function readPair(payload: Record<string, unknown>): Read {
 export interface TimeCtx {
   payload: Record<string, unknown>;
   nowSec: number;
+  /** The clock to the millisecond: times in milliseconds are compared with it, not floored. */
+  nowMs: number;
   skewSec: number;
 }
 
@@ -95,7 +97,8 @@ export function pairClockRule(r: ClockRule, pair: NonNullable<ClockRule['pair']>
   const skew = r.skewSec === 'inspector' ? c.skewSec : r.skewSec;
   const v = read[r.claim];
   // How far past (exp) or ahead (iat) of now the claim is: positive is the wrong side.
-  const wrong = r.claim === 'exp' ? c.nowSec - v : v - c.nowSec;
+  const now = read.inMs ? c.nowMs / 1000 : c.nowSec;
+  const wrong = r.claim === 'exp' ? now - v : v - now;
   const vars = {
     // In ms, shown to the second (the decision below is not rounded).
     age: age(read.inMs ? Math.round(wrong) : wrong),

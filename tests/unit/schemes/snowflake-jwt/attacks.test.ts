@@ -61,6 +61,7 @@ interface Run {
   account?: string;
   user?: string;
   skewSec?: number;
+  nowMs?: number;
 }
 
 /** The card as the inspector shows it: findings not OK as `check code severity`, and the tone. */
@@ -75,7 +76,7 @@ async function run(r: Run) {
   const c = await runTokenCard(await tokenChecks(), {
     token: decoded,
     verdict,
-    nowMs: NOW_MS,
+    nowMs: r.nowMs ?? NOW_MS,
     skewSec: r.skewSec ?? 0,
     trustedKeys: (r.stored ?? []).map((s) => ({ label: s.label, spki: spki(s.key) })),
     options: { 'snowflake-jwt': { account: r.account ?? 'xy12345', user: r.user ?? 'jsmith' } },
@@ -399,6 +400,22 @@ describe('attacks on the Snowflake card (reviewer, real signatures)', () => {
       ]);
       const s = await run({ payload: claims({ iat: NOW + 0.999, exp: NOW + 600 }) });
       expect(s.notOk).toEqual(['iat ERR_SNOWFLAKE_IAT_FUTURE error']);
+    });
+
+    it('milliseconds: an exp 500 ms behind a clock at .999 s is expired (the clock is not floored for ms)', async () => {
+      const r = await run({
+        payload: claims({ iat: NOW_MS - 600_000, exp: NOW_MS + 500 }),
+        nowMs: NOW_MS + 999,
+      });
+      expect(r.notOk).toEqual([
+        'time-unit ERR_SNOWFLAKE_TIME_UNIT warning',
+        'exp ERR_SNOWFLAKE_EXPIRED error',
+      ]);
+      const ahead = await run({
+        payload: claims({ iat: NOW_MS - 600_000, exp: NOW_MS + 1500 }),
+        nowMs: NOW_MS + 999,
+      });
+      expect(ahead.notOk).toEqual(['time-unit ERR_SNOWFLAKE_TIME_UNIT warning']);
     });
 
     it('a huge skew setting hides an expired token only as the user asked; a negative one counts as 0', async () => {
