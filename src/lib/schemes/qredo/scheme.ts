@@ -44,6 +44,9 @@ const unitOf = (v: string) => (/^\d{9,20}$/.test(v) ? Math.floor((v.length - 9) 
 const HEX = /^(?:[0-9a-f]{2}){64,}$/i;
 /** How far x-timestamp may be from now before keybench warns (Qredo does not publish its window). */
 const SKEW_MS = 5 * 60 * 1000;
+/** x-sign as Qredo reads it: the base64url alphabet, no padding. */
+const B64URL = /^[A-Za-z0-9_-]+$/;
+type Level = 'info' | 'warning' | 'error';
 
 /** Decode an `apikey` file's text to find its `key_id`, or say why it does not look like one. */
 export function inspectQredoApiKey(apiKey: string): { keyId?: string; warning?: string } {
@@ -372,7 +375,7 @@ export default defineScheme<QredoParts>({
     // Another encoding of the same bytes is refused by checks(); the bytes are verified as base64url.
     const bytes = HEX.test(sign)
       ? decodeAs(sign, 'hex')
-      : /^[A-Za-z0-9_-]+$/.test(sign)
+      : B64URL.test(sign)
         ? undefined
         : decodeAs(sign.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     return {
@@ -403,49 +406,42 @@ export default defineScheme<QredoParts>({
     const sign = header(req, 'x-sign')?.trim() ?? '';
     const apiKey = header(req, 'x-api-key')?.trim() ?? '';
     const out: Finding[] = [];
-    const refuse = (label: string, code: ErrorCode, text: string, check = label) =>
-      out.push(problem(check, code, 'error', label, text));
-    if (!apiKey)
-      refuse('x-api-key', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-api-key header'), 'header:x-api-key');
-    if (!p.value)
-      refuse(
-        'x-timestamp',
-        'ERR_REQUEST_MISSING_HEADER',
-        MISSING('neither x-timestamp nor x-nonce'),
-        'header:x-timestamp',
-      );
-    if (!sign) refuse('x-sign', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-sign header'), 'header:x-sign');
-    else if (!/^[A-Za-z0-9_-]+$/.test(sign) || HEX.test(sign))
-      refuse('x-sign', 'ERR_QREDO_SIGN_ENCODING', ENCODING);
+    const say = (check: string, code: ErrorCode, label: string, text: string, level: Level = 'error') =>
+      out.push(problem(check, code, level, label, text));
+    for (const [name, value, what] of [
+      ['x-api-key', apiKey, 'no x-api-key header'],
+      ['x-timestamp', p.value, 'neither x-timestamp nor x-nonce'],
+      ['x-sign', sign, 'no x-sign header'],
+    ] as const)
+      if (!value) say(`header:${name}`, 'ERR_REQUEST_MISSING_HEADER', name, MISSING(what));
+    if (sign && (!B64URL.test(sign) || HEX.test(sign)))
+      say('x-sign', 'ERR_QREDO_SIGN_ENCODING', 'x-sign', ENCODING);
     const unit = unitOf(p.value);
     const skew = Number(p.value) * 1000 - nowMs;
     if (p.valueHeader === 'x-nonce' && p.value)
       out.push(ok('timestamp', 'x-nonce', 'x-nonce leads the signed message in place of a timestamp.'));
     else if (p.value && unit !== 0)
-      refuse(
-        'x-timestamp',
-        'ERR_QREDO_TIMESTAMP_UNIT',
-        `x-timestamp ${unit < 0 ? 'is not a Unix time in decimal digits' : `has ${p.value.length} digits: that is ${UNITS[unit]}`}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
+      say(
         'timestamp',
+        'ERR_QREDO_TIMESTAMP_UNIT',
+        'x-timestamp',
+        `x-timestamp ${unit < 0 ? 'is not a Unix time in decimal digits' : `has ${p.value.length} digits: that is ${UNITS[unit]}`}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
       );
     else if (p.value && Math.abs(skew) > SKEW_MS)
-      out.push(
-        problem(
-          'timestamp',
-          'ERR_REQUEST_CLOCK_SKEW',
-          'warning',
-          'x-timestamp',
-          `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
-        ),
+      say(
+        'timestamp',
+        'ERR_REQUEST_CLOCK_SKEW',
+        'x-timestamp',
+        `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
+        'warning',
       );
     else if (p.value) out.push(ok('timestamp', 'x-timestamp', 'Unix seconds, within a few minutes of now.'));
     const info = apiKey ? inspectQredoApiKey(apiKey) : {};
     if (info.keyId !== undefined)
       out.push(ok('api-key', 'x-api-key', rich`Decodes to a Qredo API key with key_id ${info.keyId}.`));
-    else if (info.warning)
-      out.push(problem('api-key', 'ERR_QREDO_API_KEY', 'warning', 'x-api-key', info.warning));
+    else if (info.warning) say('api-key', 'ERR_QREDO_API_KEY', 'x-api-key', info.warning, 'warning');
     for (const w of qredoBodyWarnings(req.body))
-      out.push(problem('body', 'ERR_QREDO_BODY_LINE_ENDINGS', 'info', 'Body', w));
+      say('body', 'ERR_QREDO_BODY_LINE_ENDINGS', 'Body', w, 'info');
     return out;
   },
   mistakes: [
