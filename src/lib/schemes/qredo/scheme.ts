@@ -30,8 +30,21 @@ type QredoParts = {
   method: string;
 };
 type M = SchemeMistake<QredoParts>;
+/** Nothing before the value, between value and URL, or between the parts: the message as specified. */
+const AS_SPECIFIED = { lead: '', mid: '', sep: '' };
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** Qredo's sandbox ("play") base URL, where the form starts. */
+const PLAY = 'https://play-api.qredo.network/api/v1/p';
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
+/** What `f` returns, or null where it throws (a URL or a body that does not parse). */
+const tryOr = <T>(f: () => T): T | null => {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+};
 /** A header Qredo needs is missing: what it answers. */
 const MISSING = (what: string) =>
   `The request has ${what} (or it is empty). Qredo answers 401 {"code":401,"msg":"errPartnerAuth"} to a request without it.`;
@@ -44,18 +57,18 @@ const unitOf = (v: string) => (/^\d{9,20}$/.test(v) ? Math.floor((v.length - 9) 
 const HEX = /^(?:[0-9a-f]{2}){64,}$/i;
 /** How far x-timestamp may be from now before keybench warns (Qredo does not publish its window). */
 const SKEW_MS = 5 * 60 * 1000;
+/** x-sign as Qredo reads it: the base64url alphabet, no padding. */
+const B64URL = /^[A-Za-z0-9_-]+$/;
+type Level = 'info' | 'warning' | 'error';
 
 /** Decode an `apikey` file's text to find its `key_id`, or say why it does not look like one. */
 export function inspectQredoApiKey(apiKey: string): { keyId?: string; warning?: string } {
   const t = apiKey.trim();
   if (!t) return { warning: 'No API key yet: x-api-key will be empty.' };
-  try {
-    const url = t.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64urlToBytes(url)));
-    if (json && typeof json.key_id === 'string') return { keyId: json.key_id };
-  } catch {
-    // Falls through to the warning.
-  }
+  const url = t.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const text = tryOr(() => new TextDecoder('utf-8', { fatal: true }).decode(base64urlToBytes(url)));
+  const keyId: unknown = tryOr(() => JSON.parse(text ?? '').key_id);
+  if (typeof keyId === 'string') return { keyId };
   return {
     warning:
       'This does not look like a Qredo API key (the Base64 text of the apikey file, which decodes to JSON with key_id). Check that you copied it whole.',
@@ -86,13 +99,6 @@ const urls =
     const m = URL_RE.exec(p.url);
     return m ? f.map((g) => g(m[1]!, m[2]!, m[3]!, m[4] ?? '')) : [];
   };
-const tryOr = (f: () => string) => {
-  try {
-    return f();
-  } catch {
-    return null;
-  }
-};
 /** The x-timestamp's digits in the other units (finer units first cut to seconds). */
 const units = (p: QredoParts) => {
   const u = p.valueHeader === 'x-timestamp' ? unitOf(p.value) : -1;
@@ -372,7 +378,7 @@ export default defineScheme<QredoParts>({
     // Another encoding of the same bytes is refused by checks(); the bytes are verified as base64url.
     const bytes = HEX.test(sign)
       ? decodeAs(sign, 'hex')
-      : /^[A-Za-z0-9_-]+$/.test(sign)
+      : B64URL.test(sign)
         ? undefined
         : decodeAs(sign.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     return {
@@ -382,10 +388,8 @@ export default defineScheme<QredoParts>({
         value: ts || (header(req, 'x-nonce')?.trim() ?? ''),
         url: req.url,
         body: req.body,
-        lead: '',
-        mid: '',
-        sep: '',
         method: req.method,
+        ...AS_SPECIFIED,
       },
     };
   },
@@ -403,49 +407,42 @@ export default defineScheme<QredoParts>({
     const sign = header(req, 'x-sign')?.trim() ?? '';
     const apiKey = header(req, 'x-api-key')?.trim() ?? '';
     const out: Finding[] = [];
-    const refuse = (label: string, code: ErrorCode, text: string, check = label) =>
-      out.push(problem(check, code, 'error', label, text));
-    if (!apiKey)
-      refuse('x-api-key', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-api-key header'), 'header:x-api-key');
-    if (!p.value)
-      refuse(
-        'x-timestamp',
-        'ERR_REQUEST_MISSING_HEADER',
-        MISSING('neither x-timestamp nor x-nonce'),
-        'header:x-timestamp',
-      );
-    if (!sign) refuse('x-sign', 'ERR_REQUEST_MISSING_HEADER', MISSING('no x-sign header'), 'header:x-sign');
-    else if (!/^[A-Za-z0-9_-]+$/.test(sign) || HEX.test(sign))
-      refuse('x-sign', 'ERR_QREDO_SIGN_ENCODING', ENCODING);
+    const say = (check: string, code: ErrorCode, label: string, text: string, level: Level = 'error') =>
+      out.push(problem(check, code, level, label, text));
+    for (const [name, value, what] of [
+      ['x-api-key', apiKey, 'no x-api-key header'],
+      ['x-timestamp', p.value, 'neither x-timestamp nor x-nonce'],
+      ['x-sign', sign, 'no x-sign header'],
+    ] as const)
+      if (!value) say(`header:${name}`, 'ERR_REQUEST_MISSING_HEADER', name, MISSING(what));
+    if (sign && (!B64URL.test(sign) || HEX.test(sign)))
+      say('x-sign', 'ERR_QREDO_SIGN_ENCODING', 'x-sign', ENCODING);
     const unit = unitOf(p.value);
     const skew = Number(p.value) * 1000 - nowMs;
     if (p.valueHeader === 'x-nonce' && p.value)
       out.push(ok('timestamp', 'x-nonce', 'x-nonce leads the signed message in place of a timestamp.'));
     else if (p.value && unit !== 0)
-      refuse(
-        'x-timestamp',
-        'ERR_QREDO_TIMESTAMP_UNIT',
-        `x-timestamp ${unit < 0 ? 'is not a Unix time in decimal digits' : `has ${p.value.length} digits: that is ${UNITS[unit]}`}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
+      say(
         'timestamp',
+        'ERR_QREDO_TIMESTAMP_UNIT',
+        'x-timestamp',
+        `x-timestamp ${unit < 0 ? 'is not a Unix time in decimal digits' : `has ${p.value.length} digits: that is ${UNITS[unit]}`}. Qredo reads Unix seconds (10 digits), so it refuses the request.`,
       );
     else if (p.value && Math.abs(skew) > SKEW_MS)
-      out.push(
-        problem(
-          'timestamp',
-          'ERR_REQUEST_CLOCK_SKEW',
-          'warning',
-          'x-timestamp',
-          `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
-        ),
+      say(
+        'timestamp',
+        'ERR_REQUEST_CLOCK_SKEW',
+        'x-timestamp',
+        `x-timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer's clock. Qredo may refuse a request far from its own time: sign just before sending, and check the clock (NTP). A request from an old log is expected to differ.`,
+        'warning',
       );
     else if (p.value) out.push(ok('timestamp', 'x-timestamp', 'Unix seconds, within a few minutes of now.'));
     const info = apiKey ? inspectQredoApiKey(apiKey) : {};
     if (info.keyId !== undefined)
       out.push(ok('api-key', 'x-api-key', rich`Decodes to a Qredo API key with key_id ${info.keyId}.`));
-    else if (info.warning)
-      out.push(problem('api-key', 'ERR_QREDO_API_KEY', 'warning', 'x-api-key', info.warning));
+    else if (info.warning) say('api-key', 'ERR_QREDO_API_KEY', 'x-api-key', info.warning, 'warning');
     for (const w of qredoBodyWarnings(req.body))
-      out.push(problem('body', 'ERR_QREDO_BODY_LINE_ENDINGS', 'info', 'Body', w));
+      say('body', 'ERR_QREDO_BODY_LINE_ENDINGS', 'Body', w, 'info');
     return out;
   },
   mistakes: [
@@ -461,12 +458,12 @@ export default defineScheme<QredoParts>({
   signer: {
     fields: [
       keyField('An RSA-2048 key pair: Qredo signs with RS256.'),
-      methodField(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'The HTTP method sent (it is not signed).'),
+      methodField(METHODS, 'The HTTP method sent (it is not signed).'),
       {
         name: 'url',
         label: 'URL',
         kind: 'text',
-        default: 'https://play-api.qredo.network/api/v1/p/company',
+        default: `${PLAY}/company`,
         remember: true,
         help: 'The full URL as sent, with scheme, host, path and query string; no trailing slash added.',
       },
@@ -523,50 +520,39 @@ export default defineScheme<QredoParts>({
     parts(values, nowMs) {
       const nonce = values['authHeader'] === 'x-nonce';
       // Empty ("Sign it correctly" leaves it so): taken when signing.
-      const now = nonce ? String(Math.floor(nowMs)) : String(Math.floor(nowMs / 1000));
+      const now = String(Math.floor(nonce ? nowMs : nowMs / 1000));
       const value = str(nonce ? values['nonce'] : values['timestamp']).trim() || now;
       const url = str(values['url']).trim();
-      if (!/^(https?|wss?):\/\//.test(url))
-        throw new KeybenchError(
-          'ERR_PARTNER_INPUT',
-          'The URL must be the full URL as sent: scheme, host, path and query (https://…, or wss:// for feeds).',
-        );
-      if (!nonce && !/^\d{9,11}$/.test(value))
-        throw new KeybenchError(
-          'ERR_PARTNER_INPUT',
-          'The timestamp must be Unix time in seconds (10 digits), as sent in x-timestamp.',
-        );
-      if (nonce && !/^\S+$/.test(value))
-        throw new KeybenchError('ERR_PARTNER_INPUT', 'The nonce has spaces: it is sent as x-nonce.');
-      const method = str(values['method']) || 'GET';
+      const refused = !/^(https?|wss?):\/\//.test(url)
+        ? 'The URL must be the full URL as sent: scheme, host, path and query (https://…, or wss:// for feeds).'
+        : !nonce && !/^\d{9,11}$/.test(value)
+          ? 'The timestamp must be Unix time in seconds (10 digits), as sent in x-timestamp.'
+          : nonce && !/^\S+$/.test(value)
+            ? 'The nonce has spaces: it is sent as x-nonce.'
+            : '';
+      if (refused) throw new KeybenchError('ERR_PARTNER_INPUT', refused);
       return {
         valueHeader: nonce ? 'x-nonce' : 'x-timestamp',
         value,
         url,
         body: qredoBodyBytes(values),
-        lead: '',
-        mid: '',
-        sep: '',
-        method,
+        method: str(values['method']) || 'GET',
+        ...AS_SPECIFIED,
       };
     },
-    request(p, signature, values) {
-      const headers: [string, string][] = [
+    request: (p, signature, values) => ({
+      method: p.method,
+      url: p.url,
+      headers: [
         ['x-api-key', str(values['apiKey']).trim()],
         [p.valueHeader, p.value],
         ['x-sign', signature],
-      ];
-      return {
-        method: p.method,
-        url: p.url,
-        headers: p.body ? [...headers, ['Content-Type', 'application/json']] : headers,
-        body: p.body,
-      };
-    },
+        ...(p.body ? [['Content-Type', 'application/json'] as [string, string]] : []),
+      ],
+      body: p.body,
+    }),
     values: (p, req) => ({
-      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method.toUpperCase())
-        ? req.method.toUpperCase()
-        : 'POST',
+      method: METHODS.includes(req.method.toUpperCase()) ? req.method.toUpperCase() : 'POST',
       url: req.url,
       // A text box cannot hold \r: a CRLF ending is the "ends in CRLF" choice.
       crlf: req.body.endsWith('\r\n'),
@@ -581,15 +567,9 @@ export default defineScheme<QredoParts>({
         apiKey: 'a2V5',
         method: 'POST',
         body: '{"name":"Acme Ltd","city":"London"}',
-        url: 'https://play-api.qredo.network/api/v1/p/company?limit=10&name=Acme%20Ltd',
+        url: `${PLAY}/company?limit=10&name=Acme%20Ltd`,
       },
-      {
-        apiKey: 'a2V5',
-        method: 'POST',
-        body: '{\n  "a": 1\n}',
-        crlf: true,
-        url: 'https://play-api.qredo.network/api/v1/p/company/',
-      },
+      { apiKey: 'a2V5', method: 'POST', body: '{\n  "a": 1\n}', crlf: true, url: `${PLAY}/company/` },
       { apiKey: 'a2V5' },
     ],
     shown: ['x-api-key', 'x-timestamp', 'x-nonce', 'x-sign'],
