@@ -162,11 +162,12 @@ function dateLine(signed: string, date: string | undefined): Finding {
  * The method, date and endpoint lines against the request this answers: warnings only (no QI Tech
  * client checks them; servers may sign with their own clock).
  */
-function requestLines(lines: readonly string[], request: QitResponseInput['request']): Finding[] {
-  const { method, endpoint, date } = request;
-  const out: Finding[] = [];
+function requestLines(
+  lines: readonly string[],
+  { method, endpoint, date }: QitResponseInput['request'],
+): Finding[] {
   const line = (i: number) => lines[i] ?? '(nothing)';
-  out.push(
+  return [
     lines[0] === method
       ? ok('method', 'Method line', rich`${method}, as requested.`)
       : problem(
@@ -176,9 +177,7 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
           'Method line',
           rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
         ),
-  );
-  out.push(dateLine(line(3), date));
-  out.push(
+    dateLine(line(3), date),
     lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
       ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
       : problem(
@@ -188,8 +187,7 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
           'Endpoint line',
           rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
         ),
-  );
-  return out;
+  ];
 }
 
 const [TOKEN_SIGNATURE, BODY_SIGNATURE] = ['Authorization token signature', 'encoded_body signature'];
