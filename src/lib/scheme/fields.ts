@@ -14,3 +14,12 @@ export function methodField(
 ): FormField {
   return { name: 'method', label: 'Method', kind: 'choice', default: byDefault, options, help };
 }
+
+/** Any other field: its name, label, kind and help; the default is "" unless `more` says otherwise. */
+export const field = (
+  name: string,
+  label: string,
+  kind: FormField['kind'],
+  help: string,
+  more: Partial<FormField> = {},
+): FormField => ({ name, label, kind, help, default: '', ...more });

@@ -316,20 +316,20 @@ export function together<P extends Parts>(a: Family<P>, b: Family<P>): Family<P>
 
 /**
  * A scheme's own mistake as data: its words, and the values a mistaken signer put in one part
- * (`signed`; null or the value sent are skipped). `title` words one variant more precisely
- * ("… by +7 s").
+ * (`signed`, from the parts and the request; null or the value sent are skipped). `title` words one
+ * variant more precisely ("… by +7 s").
  */
 export function signedAs<P extends Parts>(
   words: MistakeWords,
   part: keyof P & string,
-  signed: (parts: P) => Iterable<string | null>,
+  signed: (parts: P, request: ParsedRequest) => Iterable<string | null>,
   title?: (parts: P, signed: string) => string,
 ): Family<P> {
   return {
     ...words,
-    *variants(parts) {
+    *variants(parts, request) {
       const seen = new Set<string | undefined>([parts[part]]);
-      for (const s of signed(parts))
+      for (const s of signed(parts, request))
         if (s !== null && !seen.has(s)) {
           seen.add(s);
           const named = title ? { mistakes: [{ ...words, title: title(parts, s) }] } : {};

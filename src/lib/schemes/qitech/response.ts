@@ -9,35 +9,45 @@ import type { VerificationKey } from '../../jwt/verify';
 import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../../trust/roles';
 import { isVerified } from '../../trust/verdict';
 import { ok, problem, type Finding } from '../../partners/scheme';
-import { decodeToken, type DecodedToken } from '../../jwt/decode';
+import { decodeToken } from '../../jwt/decode';
 import { fail, verifyToken, type Verdict } from '../../jwt/verify';
 import { own } from '../../json';
 import { md5Hex } from './token';
 
-/** Decode a JWS and verify it with the given keys only; anything but ES512 is refused before any key. */
+/**
+ * Decode a JWS and verify it with the given keys only (anything but ES512 is refused before any
+ * key): the verdict, the finding about its signature under `label`, and its JSON payload.
+ */
 async function checkEs512(
   jws: string,
   keys: VerificationKey[],
-): Promise<{ decoded: DecodedToken; verdict: Verdict }> {
+  check: string,
+  code: ErrorCode,
+  label: string,
+) {
   const decoded = decodeToken(jws);
   const alg = own(decoded.header, 'alg');
-  if (decoded.form === 'jws' && alg !== 'ES512')
-    return {
-      decoded,
-      verdict: fail(
-        'ERR_JWT_ALG_KEY_MISMATCH',
-        rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`,
-        [],
-      ),
-    };
-  return { decoded, verdict: await verifyToken(decoded, keys) };
+  const verdict: Verdict =
+    decoded.form === 'jws' && alg !== 'ES512'
+      ? fail(
+          'ERR_JWT_ALG_KEY_MISMATCH',
+          rich`The token says alg ${String(alg)}; QI Tech tokens are ES512.`,
+          [],
+        )
+      : await verifyToken(decoded, keys);
+  const finding = verdict.verified
+    ? ok(check, label, rich`Signed by ${verdict.key!.label}.`)
+    : problem(check, code, 'error', label, verdict.message);
+  return {
+    verdict,
+    finding,
+    json: decoded.payload?.kind === 'json' ? (decoded.payload.value as unknown) : undefined,
+  };
 }
 
-/** The JSON object payload of a decoded token, if it has one. */
-function claimsOf(decoded: DecodedToken): Record<string, unknown> | undefined {
-  const v = decoded.payload?.kind === 'json' ? decoded.payload.value : undefined;
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
+/** The claims of a token's JSON payload, when it is an object. */
+const claimsOf = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /** The encoded_body string of a response body, or why there is none. */
 function encodedBodyOf(body: string): { jws?: string; problem?: string } {
@@ -64,40 +74,22 @@ export interface QitKeyringEntry {
 /** A response is checked as one coming from QI Tech: QI Tech's keys only (trust/roles.ts). */
 const RESPONSE_FROM_QITECH: VerificationContext = { direction: 'response-from', partner: 'qitech' };
 
-function asCandidate(k: QitKeyringEntry): VerificationKey {
-  return {
-    kind: 'public',
-    label: k.label,
-    origin: 'stored',
-    spki: k.spki,
-    type: k.type,
-    ...(k.owner ? { owner: k.owner } : {}),
-  };
-}
-
-/**
- * The keys that may verify a QI Tech response: stored P-521 public keys whose owner is QI Tech.
- * Never the user's own key (a pair, or the public key of the user's server): it verifying a
- * "response" proves only that the user signed it — a reflected request would pass.
- */
-function qitechResponseKeys(keyring: readonly QitKeyringEntry[]): VerificationKey[] {
-  return keysFor(
-    RESPONSE_FROM_QITECH,
-    keyring
-      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
-      .map(asCandidate),
-  );
-}
+/** The keyring's stored P-521 public keys, as keys to verify with. */
+const p521Keys = (keyring: readonly QitKeyringEntry[]): VerificationKey[] =>
+  keyring
+    .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
+    .map((k) => ({
+      kind: 'public',
+      label: k.label,
+      origin: 'stored',
+      spki: k.spki,
+      type: k.type,
+      owner: k.owner,
+    }));
 
 /** Stored P-521 public keys with no owner set: not tried for responses until the user says whose they are. */
-export function qitechUnownedKeys(keyring: readonly QitKeyringEntry[]): string[] {
-  return skippedKeys(
-    RESPONSE_FROM_QITECH,
-    keyring
-      .filter((k) => k.kind === 'public' && k.type.kty === 'EC' && k.type.curve === 'P-521')
-      .map(asCandidate),
-  ).unowned;
-}
+export const qitechUnownedKeys = (keyring: readonly QitKeyringEntry[]): string[] =>
+  skippedKeys(RESPONSE_FROM_QITECH, p521Keys(keyring)).unowned;
 
 /** The response verdict: `verified` when the token's signature, the API key and the md5 line hold. */
 export interface QitResponseVerdict {
@@ -170,11 +162,12 @@ function dateLine(signed: string, date: string | undefined): Finding {
  * The method, date and endpoint lines against the request this answers: warnings only (no QI Tech
  * client checks them; servers may sign with their own clock).
  */
-function requestLines(lines: readonly string[], request: QitResponseInput['request']): Finding[] {
-  const { method, endpoint, date } = request;
-  const out: Finding[] = [];
+function requestLines(
+  lines: readonly string[],
+  { method, endpoint, date }: QitResponseInput['request'],
+): Finding[] {
   const line = (i: number) => lines[i] ?? '(nothing)';
-  out.push(
+  return [
     lines[0] === method
       ? ok('method', 'Method line', rich`${method}, as requested.`)
       : problem(
@@ -184,9 +177,7 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
           'Method line',
           rich`Signed for ${line(0)}, but the request was ${method}. No QI Tech client checks this line.`,
         ),
-  );
-  out.push(dateLine(line(3), date));
-  out.push(
+    dateLine(line(3), date),
     lines[4] === endpoint || lines[4] === endpoint.split('?')[0]
       ? ok('endpoint', 'Endpoint line', rich`${lines[4] ?? ''}, as requested.`)
       : problem(
@@ -196,27 +187,10 @@ function requestLines(lines: readonly string[], request: QitResponseInput['reque
           'Endpoint line',
           rich`Signed for ${line(4)}, but the request was to ${endpoint}. No QI Tech client checks this line.`,
         ),
-  );
-  return out;
+  ];
 }
 
-/** encoded_body's own signature, with QI Tech's keys, and the JSON it carries. */
-async function bodySignature(jws: string, keys: VerificationKey[]) {
-  const b = await checkEs512(jws, keys);
-  const finding = b.verdict.verified
-    ? ok('body-signature', 'encoded_body signature', rich`Signed by ${b.verdict.key!.label}.`)
-    : problem(
-        'body-signature',
-        'ERR_QIT_BODY_SIGNATURE',
-        'error',
-        'encoded_body signature',
-        b.verdict.message,
-      );
-  return {
-    finding,
-    decoded: b.decoded.payload?.kind === 'json' ? (b.decoded.payload.value as unknown) : undefined,
-  };
-}
+const [TOKEN_SIGNATURE, BODY_SIGNATURE] = ['Authorization token signature', 'encoded_body signature'];
 
 /**
  * Verify a QI Tech response: the Authorization token with a trusted QI Tech public key, the API
@@ -224,7 +198,9 @@ async function bodySignature(jws: string, keys: VerificationKey[]) {
  * lines against the request (warnings: no client checks them), then encoded_body itself.
  */
 export async function verifyQitResponse(input: QitResponseInput): Promise<QitResponseVerdict> {
-  const keys = qitechResponseKeys(input.keyring);
+  // QI Tech's keys only: never the user's own (a pair, or the public key of the user's server), whose
+  // verifying a "response" proves only that the user signed it (a reflected request would pass).
+  const keys = keysFor(RESPONSE_FROM_QITECH, p521Keys(input.keyring));
   if (keys.length === 0) {
     return {
       verified: false,
@@ -261,19 +237,10 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
             : rich`The header names ${qit.apiKey}; type your API key in the form above to check it is yours.`,
         ),
   );
-  const { decoded, verdict } = await checkEs512(qit.token, keys);
-  checks.push(
-    verdict.verified
-      ? ok('signature', 'Authorization token signature', rich`Signed by ${verdict.key!.label}.`)
-      : problem(
-          'signature',
-          'ERR_QIT_TOKEN_SIGNATURE',
-          'error',
-          'Authorization token signature',
-          verdict.message,
-        ),
-  );
-  const claims = claimsOf(decoded);
+  const token = await checkEs512(qit.token, keys, 'signature', 'ERR_QIT_TOKEN_SIGNATURE', TOKEN_SIGNATURE);
+  const { verdict } = token;
+  checks.push(token.finding);
+  const claims = claimsOf(token.json);
   const lines = typeof claims?.signature === 'string' ? claims.signature.split('\n') : [];
   const body = encodedBodyOf(input.body);
   const expectedMd5 = body.jws ? md5Hex(body.jws) : '';
@@ -298,9 +265,9 @@ export async function verifyQitResponse(input: QitResponseInput): Promise<QitRes
   checks.push(...requestLines(lines, input.request));
   let decodedBody: unknown;
   if (body.jws) {
-    const b = await bodySignature(body.jws, keys);
+    const b = await checkEs512(body.jws, keys, 'body-signature', 'ERR_QIT_BODY_SIGNATURE', BODY_SIGNATURE);
     checks.push(b.finding);
-    decodedBody = b.decoded;
+    decodedBody = b.json;
   }
   // The one rule: the token's signature holds with QI Tech's key, and no check is an error.
   const verified = isVerified(RESPONSE_FROM_QITECH, verdict.verified ? verdict.key : undefined, checks);

@@ -16,38 +16,20 @@
  * Sources: docs.qitech.com.br …/teste_de_autenticacao (v1), …_v2 and …_completo (Python, PHP, Node.js,
  * Java, C# samples); npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj; QI DTVM docs.
  */
-import { KeybenchError } from '../../errors';
 import { ours, rich } from '../../rich';
 import { header, type ParsedRequest } from '../../request/types';
 import { MAX_SERIALISED_BYTES, SERIALISATIONS, serialiseBody } from '../../partners/body-bytes';
+import { field } from '../../scheme/fields';
+import { signedAs } from '../../scheme/mistakes';
 import { defineScheme, type RequestScheme, type SchemeMistake, type SchemeSigner } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormField, FormValues } from '../engine/types';
-import {
-  apiKeyHeader,
-  asSigned,
-  claim,
-  clockSkew,
-  derSignature,
-  endpointOfUrl,
-  md5Hex,
-  methodClaim,
-  headerProblem,
-  API_KEY,
-  endpointOf,
-  LEAD,
-  urlOf,
-  readJws,
-  signingInput,
-  timestampForm,
-  tokenOf,
-  type TokenParts,
-} from './token';
+import type { FormValues } from '../engine/types';
+import * as qit from './token';
+import type { TokenParts } from './token';
 import v1 from './v1';
 
 type V2Parts = TokenParts & { payload_md5: string; timestamp: string; method: string; uri: string };
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 const BODYLESS = new Set(['GET', 'DELETE', 'HEAD']);
 /** Does a request of this method send a body that payload_md5 covers? */
 const sendsBody = (method: string, body: string) => !BODYLESS.has(method.toUpperCase()) && body !== '';
@@ -86,7 +68,7 @@ const QI_DTVM: Variant = {
 
 /** The JWT of a v2 / QI DTVM request (behind "Bearer " too), when its claims carry uri or payload_md5. */
 function v2Token(req: ParsedRequest) {
-  const t = readJws((header(req, 'authorization') ?? '').replace(/^[ \t]*Bearer[ \t]+/i, ''));
+  const t = qit.readJws((header(req, 'authorization') ?? '').replace(/^[ \t]*Bearer[ \t]+/i, ''));
   return t && ('uri' in t.claims || 'payload_md5' in t.claims) ? t : undefined;
 }
 
@@ -118,199 +100,170 @@ const serialisations: SchemeMistake<V2Parts>[] = FORMS.map(([name, make], i) => 
       return;
     const form = make(req.body);
     if (form === req.body) return;
-    const v = { parts: { payload_md5: md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
+    const v = { parts: { payload_md5: qit.md5Hex(form) }, part: 'payload_md5', signed: form, sent: req.body };
     yield v;
     // With a DER signature as well (OpenSSL, Java): both mistakes at once.
     if (derShaped(req)) yield { ...v, der: true };
   },
 }));
 
+/** payload_md5 of a request without a body over "" where QI Tech's complete sample hashes "{}". */
+const emptyPayload: SchemeMistake<V2Parts> = {
+  code: 'ERR_QIT_V2_EMPTY_PAYLOAD',
+  title: 'payload_md5 is md5(""), the complete sample hashes "{}" without a body',
+  explanation:
+    'The request sends no body, and payload_md5 is md5(""). QI Tech\'s complete v2 sample sets the empty payload to {} and hashes md5("{}") = 99914b932bd37a50b983c5e7c90ae93b.',
+  remedy: 'For GET and DELETE, set payload_md5 to md5("{}"), unless QI Tech told you it expects md5("").',
+  *variants(_parts, req) {
+    if (!sendsBody(req.method, req.body))
+      yield { parts: { payload_md5: qit.md5Hex('') }, part: 'payload_md5', signed: '', sent: '{}' };
+  },
+};
+
+const URI_REMEDY = 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.';
+
 /** The mistakes v2 and QI DTVM signers make, likeliest first. */
 function v2Mistakes(variant: Variant): SchemeMistake<V2Parts>[] {
   return [
-    derSignature(),
+    qit.derSignature(),
     ...serialisations,
-    ...(variant.md5WithoutBody
-      ? [
-          {
-            code: 'ERR_QIT_V2_EMPTY_PAYLOAD',
-            title: 'payload_md5 is md5(""), the complete sample hashes "{}" without a body',
-            explanation:
-              'The request sends no body, and payload_md5 is md5(""). QI Tech\'s complete v2 sample sets the empty payload to {} and hashes md5("{}") = 99914b932bd37a50b983c5e7c90ae93b.',
-            remedy:
-              'For GET and DELETE, set payload_md5 to md5("{}"), unless QI Tech told you it expects md5("").',
-            *variants(_parts, req) {
-              if (!sendsBody(req.method, req.body))
-                yield { parts: { payload_md5: md5Hex('') }, part: 'payload_md5', signed: '', sent: '{}' };
-            },
-          } satisfies SchemeMistake<V2Parts>,
-        ]
-      : []),
-    {
-      code: 'ERR_QIT_URI',
-      title: 'The uri claim carries the scheme and host',
-      explanation:
-        'The uri claim is the whole URL; it is the path (with its query string), without scheme or host.',
-      remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
-      *variants(parts, req) {
-        const url = req.url.replace(/#.*$/s, '');
-        if (url !== parts.uri) yield { parts: { uri: url }, part: 'uri', signed: url, sent: parts.uri };
+    ...(variant.md5WithoutBody ? [emptyPayload] : []),
+    signedAs<V2Parts>(
+      {
+        code: 'ERR_QIT_URI',
+        title: 'The uri claim carries the scheme and host',
+        explanation:
+          'The uri claim is the whole URL; it is the path (with its query string), without scheme or host.',
+        remedy: URI_REMEDY,
       },
-    },
-    {
-      code: 'ERR_QIT_URI',
-      title: 'The uri claim is not the path and query sent',
-      explanation:
-        'The uri claim is another path, or the path sent with another query string or without it; it is the path with its query string exactly as sent.',
-      remedy: 'Sign uri as the path (and query) of the URL you send to, e.g. /test, exactly as sent.',
-      *variants(parts) {
-        const path = parts.uri.split('?')[0]!;
-        if (path !== parts.uri) yield { parts: { uri: path }, part: 'uri', signed: path, sent: parts.uri };
-        yield* asSigned<V2Parts>('uri', (c) => claim(c, 'uri'))(parts);
+      'uri',
+      (_p, req) => [req.url.replace(/#.*$/s, '')],
+    ),
+    signedAs<V2Parts>(
+      {
+        code: 'ERR_QIT_URI',
+        title: 'The uri claim is not the path and query sent',
+        explanation:
+          'The uri claim is another path, or the path sent with another query string or without it; it is the path with its query string exactly as sent.',
+        remedy: URI_REMEDY,
       },
-    },
-    methodClaim((c) => claim(c, 'method')),
+      'uri',
+      (p) => [p.uri.split('?')[0]!, qit.claim(qit.claimsOf(p), 'uri')],
+    ),
+    qit.methodClaim((c) => qit.claim(c, 'method')),
     {
-      code: 'ERR_QIT_MD5',
-      title: 'payload_md5 is not md5 of the body sent',
+      ...signedAs<V2Parts>(
+        {
+          code: 'ERR_QIT_MD5',
+          title: 'payload_md5 is not md5 of the body sent',
+          explanation:
+            'The token verifies over its own payload_md5, and no usual serialisation of the body sent gives it: the body signed was another body, or it changed on the way.',
+          remedy: 'Hash exactly the bytes you send, and send them unchanged.',
+        },
+        'payload_md5',
+        (p) => [qit.claim(qit.claimsOf(p), 'payload_md5') || null],
+      ),
       readsSigned: true,
-      explanation:
-        'The token verifies over its own payload_md5, and no usual serialisation of the body sent gives it: the body signed was another body, or it changed on the way.',
-      remedy: 'Hash exactly the bytes you send, and send them unchanged.',
-      *variants(parts) {
-        yield* asSigned<V2Parts>('payload_md5', (c) => claim(c, 'payload_md5') || undefined)(parts);
-      },
     },
   ];
 }
 
 /** The checks of a v2 / QI DTVM request alone. */
 function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: number): Finding[] {
-  const out: Finding[] = [apiKeyHeader(req)];
+  const out: Finding[] = [qit.apiKeyHeader(req)];
+  const found = (...f: Parameters<typeof problem>) => out.push(problem(...f));
   if (/^[ \t]*Bearer[ \t]/i.test(header(req, 'authorization') ?? ''))
-    out.push(
-      problem(
-        'authorization',
-        'ERR_QIT_AUTH_HEADER',
-        'error',
-        'AUTHORIZATION',
-        'AUTHORIZATION carries a "Bearer " prefix: QI Tech reads the JWT alone and answers GDF000014. Send AUTHORIZATION: <jwt>.',
-      ),
+    found(
+      'authorization',
+      'ERR_QIT_AUTH_HEADER',
+      'error',
+      'AUTHORIZATION',
+      'AUTHORIZATION carries a "Bearer " prefix: QI Tech reads the JWT alone and answers GDF000014. Send AUTHORIZATION: <jwt>.',
     );
   if (req.body !== '' && !sendsBody(req.method, req.body))
-    out.push(
-      problem(
-        'body',
-        'ERR_QIT_UNSIGNED_BODY',
-        'error',
-        'Body',
-        `A ${BODYLESS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : ''} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
-      ),
+    found(
+      'body',
+      'ERR_QIT_UNSIGNED_BODY',
+      'error',
+      'Body',
+      `A ${BODYLESS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : ''} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
     );
-  const claims = readJws(`${p.head}.${p.payload}.`)?.claims ?? {};
+  const claims = qit.claimsOf(p);
   if (p.payload_md5 && typeof claims['payload_md5'] === 'string' && claims['payload_md5'] !== p.payload_md5)
-    out.push(
-      problem(
-        'md5',
-        'ERR_QIT_MD5',
-        'warning',
-        'payload_md5',
-        'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.',
-      ),
+    found(
+      'md5',
+      'ERR_QIT_MD5',
+      'warning',
+      'payload_md5',
+      'payload_md5 is not md5 of the body sent: the server hashes the bytes it receives.',
     );
   const missing = ['timestamp', 'method', 'uri'].filter((c) => typeof claims[c] !== 'string');
   if (missing.length)
-    out.push(
-      problem(
-        'claims',
-        'ERR_QIT_CLAIMS',
-        'error',
-        'Claims',
-        rich`Missing or not a string: ${ours(missing.join(', '))}.`,
-      ),
+    found(
+      'claims',
+      'ERR_QIT_CLAIMS',
+      'error',
+      'Claims',
+      rich`Missing or not a string: ${ours(missing.join(', '))}.`,
     );
   const extra = Object.keys(claims).filter((k) => !['payload_md5', 'timestamp', 'method', 'uri'].includes(k));
   if (extra.length)
-    out.push(
-      problem(
-        'extra-claims',
-        'ERR_QIT_EXTRA_CLAIMS',
-        'info',
-        'Other claims',
-        rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
-      ),
+    found(
+      'extra-claims',
+      'ERR_QIT_EXTRA_CLAIMS',
+      'info',
+      'Other claims',
+      rich`Also carries ${extra.join(', ')}; the samples send only payload_md5, timestamp, method and uri.`,
     );
   if (!p.timestamp) return out;
   out.push(
-    timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'),
+    qit.timestampForm(p.timestamp, variant.form, variant.example, variant.id === 'qit-v2' ? 'v2' : 'QI DTVM'),
   );
   const when = Date.parse(/Z$|[+-]\d{2}:?\d{2}$/.test(p.timestamp) ? p.timestamp : `${p.timestamp}Z`);
-  return [...out, ...clockSkew('timestamp', p.timestamp, when, nowMs)];
+  return [...out, ...qit.clockSkew('timestamp', p.timestamp, when, nowMs)];
 }
 
 const EMPTY_PAYLOADS = ['md5("{}") (QI Tech\'s complete sample; default)', 'md5("") (no bytes)'] as const;
-const bodyless = (v: FormValues) => BODYLESS.has(str(v['method']));
+const EMPTY_HELP = 'What payload_md5 hashes when no body is sent.';
+const SERIALISED =
+  "QI Tech hashes the bytes it receives. Its samples hash Python's json.dumps(body); a JavaScript server sends JSON.stringify(body). Pick what your server sends.";
+const bodyless = (v: FormValues) => BODYLESS.has(qit.str(v['method']));
 const serialisationOf = (v: FormValues) =>
   (SERIALISATIONS.find((s) => s.label === v['serialisation']) ?? SERIALISATIONS[0]!).id;
 
 /** The body bytes a v2 form sends (undefined: none). */
 function sentBody(values: FormValues): string | undefined {
-  const method = str(values['method']).toUpperCase();
-  const body = str(values['body']);
-  if (!sendsBody(method, body)) return undefined;
-  try {
-    return serialiseBody(body, serialisationOf(values));
-  } catch (e) {
-    throw new KeybenchError(
-      'ERR_PARTNER_INPUT',
-      `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
-    );
-  }
+  const method = qit.str(values['method']).toUpperCase();
+  const body = qit.str(values['body']);
+  return sendsBody(method, body)
+    ? qit.jsonInput(() => serialiseBody(body, serialisationOf(values)))
+    : undefined;
 }
 
 /** The Sign tab of v2 or QI DTVM. */
 function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
   return {
     fields: [
-      ...LEAD,
-      {
-        name: 'body',
-        label: 'Body',
-        kind: 'textarea',
-        default: '{"name":"QI Tech"}',
-        when: (v) => !bodyless(v),
-        help: 'The JSON body.',
-      },
-      {
-        name: 'serialisation',
-        label: 'Body bytes to send (payload_md5 covers exactly these)',
-        kind: 'choice',
+      ...qit.LEAD,
+      qit.bodyField('The JSON body.', (v) => !bodyless(v)),
+      field('serialisation', 'Body bytes to send (payload_md5 covers exactly these)', 'choice', SERIALISED, {
         default: SERIALISATIONS[0]!.label,
         options: SERIALISATIONS.map((s) => s.label),
         when: (v) => !bodyless(v),
-        help: "QI Tech hashes the bytes it receives. Its samples hash Python's json.dumps(body); a JavaScript server sends JSON.stringify(body). Pick what your server sends.",
-      },
+      }),
       ...(variant.md5WithoutBody
         ? [
-            {
-              name: 'emptyPayload',
-              label: 'payload_md5 of a request without a body',
-              kind: 'choice',
+            field('emptyPayload', 'payload_md5 of a request without a body', 'choice', EMPTY_HELP, {
               default: EMPTY_PAYLOADS[0],
               options: EMPTY_PAYLOADS,
               when: bodyless,
-              help: 'What payload_md5 hashes when no body is sent.',
-            } satisfies FormField,
+            }),
           ]
         : []),
-      {
-        name: 'timestamp',
-        label: 'Timestamp',
-        kind: 'text',
+      field('timestamp', 'Timestamp', 'text', `UTC, e.g. ${variant.example}.`, {
         default: (now) => variant.timestamp(now),
-        help: `UTC, e.g. ${variant.example}.`,
-      },
-      API_KEY,
+      }),
+      qit.API_KEY,
     ],
     parts(values, nowMs) {
       const body = sentBody(values);
@@ -318,34 +271,23 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
         body ??
         (variant.md5WithoutBody ? (values['emptyPayload'] === EMPTY_PAYLOADS[1] ? '' : '{}') : undefined);
       const all: Record<string, string | undefined> = {
-        payload_md5: md5Input === undefined ? undefined : md5Hex(md5Input),
-        timestamp: str(values['timestamp']).trim() || variant.timestamp(nowMs),
-        method: (str(values['method']) || 'POST').toUpperCase(),
-        uri: endpointOf(values),
+        payload_md5: md5Input === undefined ? undefined : qit.md5Hex(md5Input),
+        timestamp: qit.str(values['timestamp']).trim() || variant.timestamp(nowMs),
+        method: (qit.str(values['method']) || 'POST').toUpperCase(),
+        uri: qit.endpointOf(values),
       };
       const claims = Object.fromEntries(
         variant.claimOrder.flatMap((n) => (all[n] === undefined ? [] : [[n, all[n]!]])),
       );
-      return { ...tokenOf(claims), payload_md5: '', ...claims } as V2Parts;
+      return { ...qit.tokenOf(claims), payload_md5: '', ...claims } as V2Parts;
     },
     request(p, signature, values) {
       const body = sentBody(values);
-      return {
-        method: p.method,
-        url: urlOf(values),
-        headers: [
-          ['AUTHORIZATION', `${p.head}.${p.payload}.${signature}`],
-          ['API-CLIENT-KEY', str(values['apiKey']).trim()],
-          ...(body !== undefined ? [['Content-Type', 'application/json'] as [string, string]] : []),
-        ],
-        body: body ?? '',
-      };
+      const auth = `${p.head}.${p.payload}.${signature}`;
+      return qit.requestOf(p.method, values, auth, body === undefined ? '' : 'application/json', body ?? '');
     },
     values: (_p, req) => ({
-      method: req.method.toUpperCase(),
-      baseUrl: req.url.slice(0, Math.max(0, req.url.length - endpointOfUrl(req.url).length)),
-      endpoint: endpointOfUrl(req.url),
-      body: req.body,
+      ...qit.valuesOf(req),
       serialisation: SERIALISATIONS.find((s) => s.id === 'as-typed')!.label,
       apiKey: header(req, 'API-CLIENT-KEY') ?? '',
       // Empty: the timestamp is taken when the user signs, not when the request was pasted.
@@ -357,14 +299,13 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
       if (body === undefined || body === JSON.stringify(JSON.parse(body))) return [];
       return [
         [
-          `These bytes differ from JSON.stringify(body) (md5 ${md5Hex(JSON.stringify(JSON.parse(body)))}): your server must send exactly the body shown here, or QI Tech's md5 check fails.`,
+          `These bytes differ from JSON.stringify(body) (md5 ${qit.md5Hex(JSON.stringify(JSON.parse(body)))}): your server must send exactly the body shown here, or QI Tech's md5 check fails.`,
         ],
       ];
     },
     examples: [
-      { apiKey: '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b' },
+      ...qit.EXAMPLES,
       { apiKey: 'k', serialisation: SERIALISATIONS[1]!.label, method: 'PUT', endpoint: '/test?page=2' },
-      { apiKey: 'k', method: 'GET', endpoint: '/account/balance?page=2' },
     ],
   };
 }
@@ -374,7 +315,7 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
   return defineScheme<V2Parts>({
     id: variant.id,
     name: variant.name,
-    partner: 'qitech',
+    ...qit.ES512_SCHEME,
     recognisedBy:
       variant.id === 'qit-v2'
         ? 'an AUTHORIZATION JWT with payload_md5 or uri'
@@ -383,19 +324,11 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
     recognise(req) {
       const t = v2Token(req);
       if (!t) return 0;
-      return QI_DTVM.form.test(claim(t.claims, 'timestamp')) === (variant.id === 'qi-dtvm') ? 2 : 1;
+      return QI_DTVM.form.test(qit.claim(t.claims, 'timestamp')) === (variant.id === 'qi-dtvm') ? 2 : 1;
     },
     signedHeaders: ['authorization', 'api-client-key'],
-    algorithms: ['ES512'],
-    encoding: 'base64url',
-    keyHint: 'ES512',
-    codes: { noKey: 'ERR_QIT_NO_KEY', differ: 'ERR_QIT_OTHER_KEY', noSignature: 'ERR_QIT_AUTH_HEADER' },
     read(req) {
-      if (header(req, 'authorization') === undefined)
-        return {
-          code: 'ERR_REQUEST_MISSING_HEADER',
-          words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
-        };
+      if (header(req, 'authorization') === undefined) return qit.NO_AUTHORIZATION;
       const t = v2Token(req);
       if (!t)
         return {
@@ -404,10 +337,14 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
             'AUTHORIZATION is not a compact JWT with uri or payload_md5 claims: QI Tech cannot decode it (GDF000014).',
           ],
         };
-      const refused = headerProblem(t.head);
+      const refused = qit.headerProblem(t.head);
       if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
       const method = req.method;
-      const md5 = sendsBody(method, req.body) ? md5Hex(req.body) : variant.md5WithoutBody ? md5Hex('{}') : '';
+      const md5 = sendsBody(method, req.body)
+        ? qit.md5Hex(req.body)
+        : variant.md5WithoutBody
+          ? qit.md5Hex('{}')
+          : '';
       return {
         signature: t.signature,
         parts: {
@@ -415,14 +352,14 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
           payload: t.payload,
           text: t.text,
           payload_md5: md5,
-          timestamp: claim(t.claims, 'timestamp'),
+          timestamp: qit.claim(t.claims, 'timestamp'),
           method,
-          uri: endpointOfUrl(req.url),
+          uri: qit.endpointOfUrl(req.url),
         },
       };
     },
     base: (p) =>
-      signingInput(p, {
+      qit.signingInput(p, {
         payload_md5: p.payload_md5 || undefined,
         timestamp: p.timestamp,
         method: p.method,

@@ -4,14 +4,15 @@
  * is its signing input with each claim set to a part: the token's own bytes where they agree, so
  * the signature holds exactly when the token verifies and says what was sent.
  */
-import { keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField } from '../../scheme/fields';
 import { md5 } from '@noble/hashes/legacy.js';
 import { base64urlToBytes, textToBase64url, toHex } from '../../encoding/base64url';
 import { header, type ParsedRequest } from '../../request/types';
 import { ours, rich, u, type Rich } from '../../rich';
 import { KeybenchError } from '../../errors';
 import { duplicateMembers, own } from '../../json';
-import type { Parts, SchemeMistake, Variant } from '../../scheme/types';
+import { signedAs } from '../../scheme/mistakes';
+import type { Parts, RequestScheme, SchemeMistake } from '../../scheme/types';
 import type { FieldValue, FormField, FormValues } from '../engine/types';
 import { ok, problem, type Finding } from '../../trust/finding';
 import type { SignedPart } from '../../trust/finding';
@@ -27,17 +28,8 @@ export function md5Hex(text: string): string {
 /** An ES512 JWS's signing input over a text payload. */
 export const textToken = (text: string) => `${ES512_HEADER}.${textToBase64url(text)}`;
 
-/** A compact JWS as sent: its segments, its payload's text and claims. */
-interface Jws {
-  head: string;
-  payload: string;
-  text: string;
-  claims: Record<string, unknown>;
-  signature: string;
-}
-
-/** A compact JWS with a JSON object payload, or undefined. */
-export function readJws(token: string): Jws | undefined {
+/** A compact JWS with a JSON object payload, or undefined: its segments, its payload's text and claims. */
+export function readJws(token: string) {
   const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(token);
   if (!m) return undefined;
   try {
@@ -79,12 +71,15 @@ export function tokenOf(claims: Record<string, string>): TokenParts {
   return { head: ES512_HEADER, payload: textToBase64url(text), text };
 }
 
+/** The claims the token sent carries. */
+export const claimsOf = (t: TokenParts) => readJws(`${t.head}.${t.payload}.`)?.claims ?? {};
+
 /**
  * The signing input with each claim of `want` set (undefined: absent). A claim that already has the
  * value keeps its bytes (an encoder may escape differently, e.g. PHP's `\/`).
  */
 export function signingInput(t: TokenParts, want: Record<string, string | undefined>): SignedPart[] {
-  const claims = readJws(`${t.head}.${t.payload}.`)?.claims ?? {};
+  const claims = claimsOf(t);
   let text = t.text;
   let changed = false;
   for (const [name, value] of Object.entries(want)) {
@@ -104,10 +99,11 @@ export function signingInput(t: TokenParts, want: Record<string, string | undefi
 
 /** The path and query of a URL as written (no host, no fragment), "/" when it has no path. */
 export function endpointOfUrl(url: string): string {
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(url.trim());
-  let rest = (m ? url.trim().slice(m[0].length) : url.trim()).replace(/#.*$/s, '');
-  if (rest === '' || rest.startsWith('?')) rest = `/${rest}`;
-  return rest;
+  const rest = url
+    .trim()
+    .replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/, '')
+    .replace(/#.*$/s, '');
+  return rest === '' || rest.startsWith('?') ? `/${rest}` : rest;
 }
 
 /** A string claim, or "". */
@@ -161,19 +157,20 @@ export function apiKeyHeader(req: ParsedRequest): Finding {
       );
 }
 
-/** A claim signed as the token says where the request differs: only that claim, confirmed by the signature. */
-export function asSigned<P extends Parts & TokenParts>(
-  part: keyof P & string,
-  claimOf: (c: Record<string, unknown>) => string | undefined,
-  same: (signed: string, sent: string) => boolean = () => true,
-): (parts: P) => Iterable<Variant<P>> {
-  return function* (parts) {
-    const signed = claimOf(readJws(`${parts.head}.${parts.payload}.`)?.claims ?? {});
-    const sent = parts[part] ?? '';
-    if (signed !== undefined && signed !== sent && same(signed, sent))
-      yield { parts: { [part]: signed } as Partial<P>, part, signed, sent };
-  };
-}
+/** What every QI Tech variant is: ES512 JWS (raw r‖s, base64url) with P-521 keys, and its codes. */
+export const ES512_SCHEME = {
+  partner: 'qitech',
+  algorithms: ['ES512'],
+  encoding: 'base64url',
+  keyHint: 'ES512',
+  codes: { noKey: 'ERR_QIT_NO_KEY', differ: 'ERR_QIT_OTHER_KEY', noSignature: 'ERR_QIT_AUTH_HEADER' },
+} as const satisfies Partial<RequestScheme>;
+
+/** The refusal of a request without AUTHORIZATION. */
+export const NO_AUTHORIZATION = {
+  code: 'ERR_REQUEST_MISSING_HEADER',
+  words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
+} as const;
 
 /** The token's ECDSA signature written as DER where JWS wants raw r‖s. */
 export function derSignature<P extends Parts>(): SchemeMistake<P> {
@@ -190,29 +187,18 @@ export function derSignature<P extends Parts>(): SchemeMistake<P> {
   };
 }
 
-/** The method signed in another case, or another method. */
+/** The method signed in lower case, or as the token's `claimOf` says where it differs. */
 export function methodClaim<P extends Parts & TokenParts & { method: string }>(
   claimOf: (c: Record<string, unknown>) => string | undefined,
 ): SchemeMistake<P> {
-  const fromToken = asSigned<P>('method', claimOf);
-  return {
+  const words = {
     code: 'ERR_QIT_METHOD_CASE',
     title: 'The method signed is not the request method',
     explanation:
       'The method signed differs from the method the request is sent with (HTTP methods are case-sensitive).',
     remedy: 'Send the request with the method in upper case (e.g. POST), and sign that same method.',
-    *variants(parts) {
-      const m = parts.method;
-      if (m !== m.toLowerCase())
-        yield {
-          parts: { method: m.toLowerCase() } as Partial<P>,
-          part: 'method',
-          signed: m.toLowerCase(),
-          sent: m,
-        };
-      yield* fromToken(parts);
-    },
-  };
+  } as const;
+  return signedAs<P>(words, 'method', (p) => [p.method.toLowerCase(), claimOf(claimsOf(p)) ?? null]);
 }
 
 /** Sentences about an ISO 8601 timestamp in another form than the one wanted. */
@@ -234,38 +220,40 @@ export function timestampForm(ts: string, want: RegExp, example: string, label: 
   );
 }
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
+/** A form's text value, or "". */
+export const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 
 /** The fields every QI Tech form starts with. */
 export const LEAD: readonly FormField[] = [
   keyField('A P-521 key pair: QI Tech signs with ES512.'),
   methodField(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'The HTTP method, signed.', 'POST'),
-  {
-    name: 'baseUrl',
-    label: 'Base URL',
-    kind: 'text',
+  field('baseUrl', 'Base URL', 'text', 'The base URL QI Tech gave you (not signed).', {
     default: 'https://api-auth.sandbox.qitech.app',
     remember: true,
-    help: 'The base URL QI Tech gave you (not signed).',
-  },
-  {
-    name: 'endpoint',
-    label: 'Endpoint',
-    kind: 'text',
+  }),
+  field('endpoint', 'Endpoint', 'text', 'The path sent, starting with "/", with any query string.', {
     default: '/test',
     remember: true,
-    help: 'The path sent, starting with "/", with any query string.',
-  },
+  }),
 ];
 
+/** The body field, shown `when` the method sends one. */
+export const bodyField = (help: string, when: FormField['when']) =>
+  field('body', 'Body', 'textarea', help, { default: '{"name":"QI Tech"}', when });
+
 /** The API key field every QI Tech form ends with. */
-export const API_KEY: FormField = {
-  name: 'apiKey',
-  label: 'API key',
-  kind: 'text',
-  default: '',
-  help: 'Your integration key (a UUID), sent as API-CLIENT-KEY.',
-};
+export const API_KEY = field(
+  'apiKey',
+  'API key',
+  'text',
+  'Your integration key (a UUID), sent as API-CLIENT-KEY.',
+);
+
+/** Requests every variant's conformance run signs: a POST with a body, a GET with a query. */
+export const EXAMPLES: readonly FormValues[] = [
+  { apiKey: '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b' },
+  { apiKey: 'k', method: 'GET', endpoint: '/account/balance?page=2' },
+];
 
 /** The endpoint a form signs. @throws KeybenchError ERR_PARTNER_INPUT when it is not a path. */
 export function endpointOf(values: FormValues): string {
@@ -276,5 +264,34 @@ export function endpointOf(values: FormValues): string {
 }
 
 /** The URL a form sends to. */
-export const urlOf = (values: FormValues) =>
+const urlOf = (values: FormValues) =>
   `${str(values['baseUrl']).trim().replace(/\/$/, '')}${endpointOf(values)}`;
+
+/** The request a form sends: AUTHORIZATION, API-CLIENT-KEY and a Content-Type when there is one. */
+export function requestOf(method: string, values: FormValues, auth: string, type: string, body: string) {
+  const headers: [string, string][] = [
+    ['AUTHORIZATION', auth],
+    ['API-CLIENT-KEY', str(values['apiKey']).trim()],
+  ];
+  if (type) headers.push(['Content-Type', type]);
+  return { method, url: urlOf(values), headers, body };
+}
+
+/** The form's values every variant reads back from a request ("Sign it correctly"). */
+export function valuesOf(req: ParsedRequest): FormValues {
+  const endpoint = endpointOfUrl(req.url);
+  const baseUrl = req.url.slice(0, Math.max(0, req.url.length - endpoint.length));
+  return { method: req.method.toUpperCase(), baseUrl, endpoint, body: req.body };
+}
+
+/** A form's body made into the bytes sent. @throws KeybenchError ERR_PARTNER_INPUT when not JSON. */
+export function jsonInput<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw new KeybenchError(
+      'ERR_PARTNER_INPUT',
+      `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
+    );
+  }
+}

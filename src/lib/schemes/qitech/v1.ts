@@ -6,34 +6,17 @@
  */
 import { importVerifier, verifySignature } from '../../crypto/signature';
 import { base64urlToBytes } from '../../encoding/base64url';
-import { KeybenchError } from '../../errors';
 import { duplicateMembers, own } from '../../json';
+import type { VerificationKey } from '../../jwt/verify';
 import { serialisationsOf } from '../../partners/body-bytes';
 import { header, type ParsedRequest } from '../../request/types';
 import { ours, rich } from '../../rich';
+import { field } from '../../scheme/fields';
+import { signedAs } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormValues } from '../engine/types';
-import {
-  headerProblem,
-  API_KEY,
-  endpointOf,
-  LEAD,
-  urlOf,
-  apiKeyHeader,
-  asSigned,
-  claim,
-  clockSkew,
-  derSignature,
-  endpointOfUrl,
-  md5Hex,
-  methodClaim,
-  readJws,
-  signingInput,
-  textToken,
-  tokenOf,
-  type TokenParts,
-} from './token';
+import * as qit from './token';
+import type { TokenParts } from './token';
 
 type V1Parts = TokenParts & {
   sub: string;
@@ -46,12 +29,12 @@ type V1Parts = TokenParts & {
   bodyJws: string;
 };
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const QIT = /^QIT[ \t]+([^:\s]+):([\s\S]*)$/i;
 const RFC1123 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 /** The content type line of a request without a body, and the endpoint line (the clients disagree). */
+const GET_CONTENT_TYPE_LABEL = 'Content type line for requests without a body (the clients disagree)';
 const GET_CONTENT_TYPES = [
   'empty (qitech-wrapper, Clojure client; default)',
   'application/json (Elixir client)',
@@ -64,7 +47,9 @@ const ENDPOINT_LINES = [
 /** The five signed lines, in order. */
 const lines = (p: V1Parts) => [p.method, p.md5, p.contentType, p.date, p.endpoint].join('\n');
 /** Line `i` of the token's signature claim. */
-const lineOf = (i: number) => (c: Record<string, unknown>) => claim(c, 'signature').split('\n')[i];
+const lineOf = (i: number) => (c: Record<string, unknown>) => qit.claim(c, 'signature').split('\n')[i];
+/** Line `i` of the signature claim of the token sent (null: none). */
+const signedLine = (p: V1Parts, i: number) => lineOf(i)(qit.claimsOf(p)) ?? null;
 
 /** The encoded_body string of a body, if it has one. */
 function encodedBody(body: string): string | undefined {
@@ -78,7 +63,7 @@ function encodedBody(body: string): string | undefined {
 
 /** The JSON the body carries: inside encoded_body, or the body itself. */
 const rawJson = (p: V1Parts, req: ParsedRequest) =>
-  p.bodyJws ? readJws(p.bodyJws)?.text : req.body.trim() ? req.body : undefined;
+  p.bodyJws ? qit.readJws(p.bodyJws)?.text : req.body.trim() ? req.body : undefined;
 
 /**
  * What the server cannot decode as sent: header values are bytes, so quotes, a prefix or spaces
@@ -112,37 +97,32 @@ function refuse(req: ParsedRequest) {
 function checks(p: V1Parts, req: ParsedRequest, nowMs: number): Finding[] {
   const sent = header(req, 'API-CLIENT-KEY')?.trim();
   const prefix = QIT.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
-  const out: Finding[] = [apiKeyHeader(req)];
+  const out: Finding[] = [qit.apiKeyHeader(req)];
+  const found = (...f: Parameters<typeof problem>) => out.push(problem(...f));
   if (sent && sent !== p.sub)
-    out.push(
-      problem(
-        'api-key',
-        'ERR_QIT_SUB_API_KEY',
-        'error',
-        'API key',
-        rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`,
-      ),
+    found(
+      'api-key',
+      'ERR_QIT_SUB_API_KEY',
+      'error',
+      'API key',
+      rich`The token's sub is ${p.sub}, API-CLIENT-KEY is ${sent}: use the same integration key in both.`,
     );
   else if (prefix !== p.sub)
-    out.push(
-      problem(
-        'api-key',
-        'ERR_QIT_API_KEY',
-        'error',
-        'API key',
-        rich`The header names ${prefix}, the token's sub is ${p.sub}.`,
-      ),
+    found(
+      'api-key',
+      'ERR_QIT_API_KEY',
+      'error',
+      'API key',
+      rich`The header names ${prefix}, the token's sub is ${p.sub}.`,
     );
   const media = (header(req, 'Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (req.body.trim() && media !== 'application/json')
-    out.push(
-      problem(
-        'content-type',
-        'ERR_QIT_CONTENT_TYPE',
-        'error',
-        'Content-Type',
-        rich`The body is sent with Content-Type ${media || '(none)'}; QIT v1 signs application/json. (curl -d without -H sends application/x-www-form-urlencoded.)`,
-      ),
+    found(
+      'content-type',
+      'ERR_QIT_CONTENT_TYPE',
+      'error',
+      'Content-Type',
+      rich`The body is sent with Content-Type ${media || '(none)'}; QIT v1 signs application/json. (curl -d without -H sends application/x-www-form-urlencoded.)`,
     );
   out.push(
     RFC1123.test(p.date)
@@ -155,38 +135,30 @@ function checks(p: V1Parts, req: ParsedRequest, nowMs: number): Finding[] {
           rich`The date line ${p.date} is not RFC 1123 GMT like Thu, 23 Nov 2023 22:13:20 GMT (toUTCString() in JavaScript, formatdate(usegmt=True) in Python).`,
         ),
   );
-  const extra = Object.keys(
-    (() => {
-      try {
-        return JSON.parse(req.body) as object;
-      } catch {
-        return {};
-      }
-    })() ?? {},
-  ).filter((k) => k !== 'encoded_body');
-  if (extra.length && p.bodyJws)
-    out.push(
-      problem(
-        'body:uncovered',
-        'ERR_REQUEST_UNSIGNED_MEMBER',
-        'warning',
-        'Body members',
-        rich`The body also sends ${extra.slice(0, 10).join(', ')} beside encoded_body: no signature covers them. The server should read only encoded_body.`,
-      ),
+  // A body with encoded_body is a JSON object: its other members are sent unsigned.
+  const members = p.bodyJws ? Object.keys(JSON.parse(req.body) as object) : [];
+  const extra = members.filter((k) => k !== 'encoded_body');
+  if (extra.length)
+    found(
+      'body:uncovered',
+      'ERR_REQUEST_UNSIGNED_MEMBER',
+      'warning',
+      'Body members',
+      rich`The body also sends ${extra.slice(0, 10).join(', ')} beside encoded_body: no signature covers them. The server should read only encoded_body.`,
     );
-  return [...out, ...clockSkew('date', p.date, Date.parse(p.date), nowMs)];
+  return [...out, ...qit.clockSkew('date', p.date, Date.parse(p.date), nowMs)];
 }
 
 /** encoded_body's own signature: the same key as the token's. */
 async function alsoSigned(
   p: V1Parts,
-  input: { keys: readonly import('../../jwt/verify').VerificationKey[] },
-  signedBy?: import('../../jwt/verify').VerificationKey,
+  input: { keys: readonly VerificationKey[] },
+  signedBy?: VerificationKey,
 ): Promise<Finding[]> {
-  const t = p.bodyJws ? readJws(p.bodyJws) : undefined;
+  const t = p.bodyJws ? qit.readJws(p.bodyJws) : undefined;
   if (!t) return [];
   const bytes = new TextEncoder().encode(`${t.head}.${t.payload}`);
-  let by: import('../../jwt/verify').VerificationKey | undefined;
+  let by: VerificationKey | undefined;
   for (const key of input.keys) {
     const k = await importVerifier(key, 'ES512');
     if (k && (await verifySignature('ES512', k, base64urlToBytes(t.signature), bytes))) {
@@ -211,7 +183,7 @@ async function alsoSigned(
 }
 
 const mistakes: SchemeMistake<V1Parts>[] = [
-  derSignature(),
+  qit.derSignature(),
   {
     code: 'ERR_QIT_MD5_RAW_JSON',
     title: 'The md5 line hashes the raw JSON, not the encoded_body JWS',
@@ -223,73 +195,69 @@ const mistakes: SchemeMistake<V1Parts>[] = [
       const raw = rawJson(p, req);
       if (raw === undefined) return;
       for (const c of new Set([raw, ...serialisationsOf(raw).map((s) => s.bytes)]))
-        yield { parts: { md5: md5Hex(c) }, part: 'md5 line', signed: c, sent: p.bodyJws || req.body };
+        yield { parts: { md5: qit.md5Hex(c) }, part: 'md5 line', signed: c, sent: p.bodyJws || req.body };
     },
   },
-  {
-    code: 'ERR_QIT_GET_CONTENT_TYPE',
-    title: 'The content type line of a request without a body differs from the Content-Type sent',
-    explanation:
-      'The clients disagree here: "" (npm qitech-wrapper, Clojure Captalys/qitech-auth) or application/json (Elixir qitech_ex). A server that rebuilds the string to sign from the request gets another line than the one signed.',
-    remedy: 'Sign the Content-Type the request sends: "" when it sends none, application/json when it does.',
-    *variants(p, req) {
-      if (req.body.trim()) return;
-      for (const ct of ['', 'application/json'])
-        if (ct !== p.contentType)
-          yield { parts: { contentType: ct }, part: 'contentType', signed: ct, sent: p.contentType };
+  signedAs<V1Parts>(
+    {
+      code: 'ERR_QIT_GET_CONTENT_TYPE',
+      title: 'The content type line of a request without a body differs from the Content-Type sent',
+      explanation:
+        'The clients disagree here: "" (npm qitech-wrapper, Clojure Captalys/qitech-auth) or application/json (Elixir qitech_ex). A server that rebuilds the string to sign from the request gets another line than the one signed.',
+      remedy:
+        'Sign the Content-Type the request sends: "" when it sends none, application/json when it does.',
     },
-  },
-  {
-    code: 'ERR_QIT_ENDPOINT_QUERY',
-    title: 'The endpoint line signs another query string than the one sent',
-    explanation:
-      'The endpoint line is the path sent with another query string, or without it. npm qitech-wrapper 0.1.8 signs the path without its query; 0.2.0 and Elixir qitech_ex sign it with ?query.',
-    remedy:
-      'Sign the endpoint exactly as requested: the path with its query string, in the same order and encoding.',
-    *variants(p) {
+    'contentType',
+    (_p, req) => (req.body.trim() ? [] : ['', 'application/json']),
+  ),
+  signedAs<V1Parts>(
+    {
+      code: 'ERR_QIT_ENDPOINT_QUERY',
+      title: 'The endpoint line signs another query string than the one sent',
+      explanation:
+        'The endpoint line is the path sent with another query string, or without it. npm qitech-wrapper 0.1.8 signs the path without its query; 0.2.0 and Elixir qitech_ex sign it with ?query.',
+      remedy:
+        'Sign the endpoint exactly as requested: the path with its query string, in the same order and encoding.',
+    },
+    'endpoint',
+    (p) => {
       const path = p.endpoint.split('?')[0]!;
-      if (path !== p.endpoint)
-        yield { parts: { endpoint: path }, part: 'endpoint', signed: path, sent: p.endpoint };
-      yield* asSigned<V1Parts>('endpoint', lineOf(4), (s, sent) => s.split('?')[0] === sent.split('?')[0])(p);
+      const signed = signedLine(p, 4);
+      return [path, signed?.split('?')[0] === path ? signed : null];
     },
-  },
-  methodClaim<V1Parts>(lineOf(0)),
+  ),
+  qit.methodClaim<V1Parts>(lineOf(0)),
   {
-    code: 'ERR_QIT_MD5',
-    title: 'The md5 line is not md5 of the encoded_body sent',
+    ...signedAs<V1Parts>(
+      {
+        code: 'ERR_QIT_MD5',
+        title: 'The md5 line is not md5 of the encoded_body sent',
+        explanation:
+          'The token verifies over its own md5 line, and neither the encoded_body sent nor the JSON it carries gives it: the body changed, or was sent without its {"encoded_body": …} wrapper.',
+        remedy: 'Send {"encoded_body": "<jws>"} with the same JWS whose md5 you signed.',
+      },
+      'md5',
+      (p) => [signedLine(p, 1)],
+    ),
     readsSigned: true,
-    explanation:
-      'The token verifies over its own md5 line, and neither the encoded_body sent nor the JSON it carries gives it: the body changed, or was sent without its {"encoded_body": …} wrapper.',
-    remedy: 'Send {"encoded_body": "<jws>"} with the same JWS whose md5 you signed.',
-    *variants(p) {
-      yield* asSigned<V1Parts>('md5', lineOf(1))(p);
-    },
   },
 ];
 
 export default defineScheme<V1Parts>({
   id: 'qit-v1',
   name: 'QIT (v1): AUTHORIZATION "QIT <api key>:<token>", body in encoded_body',
-  partner: 'qitech',
+  ...qit.ES512_SCHEME,
   recognisedBy: 'AUTHORIZATION: QIT <api key>:<token>',
   source:
     'QI Tech docs, "Teste de autenticação"; npm qitech-wrapper src/request.js; Captalys/qitech-auth core.clj',
   recognise: (req) => (/^QIT\s/i.test(header(req, 'authorization')?.trim() ?? '') ? 2 : 0),
   signedHeaders: ['authorization', 'api-client-key', 'content-type'],
-  algorithms: ['ES512'],
-  encoding: 'base64url',
-  keyHint: 'ES512',
-  codes: { noKey: 'ERR_QIT_NO_KEY', differ: 'ERR_QIT_OTHER_KEY', noSignature: 'ERR_QIT_AUTH_HEADER' },
   refuse,
   read(req) {
     const auth = header(req, 'authorization');
-    if (auth === undefined)
-      return {
-        code: 'ERR_REQUEST_MISSING_HEADER',
-        words: ['Not verified: the request has no AUTHORIZATION header (QI Tech answers GDF000014).'],
-      };
-    const t = readJws(QIT.exec(auth)?.[2] ?? '');
-    const signed = t ? claim(t.claims, 'signature').split('\n') : [];
+    if (auth === undefined) return qit.NO_AUTHORIZATION;
+    const t = qit.readJws(QIT.exec(auth)?.[2] ?? '');
+    const signed = t ? qit.claim(t.claims, 'signature').split('\n') : [];
     if (!t || signed.length !== 5 || typeof t.claims['sub'] !== 'string')
       return {
         code: 'ERR_QIT_CLAIMS',
@@ -297,7 +265,7 @@ export default defineScheme<V1Parts>({
           'The token needs {"sub": api_key, "signature": five lines (method, md5, content type, date, endpoint)}.',
         ],
       };
-    const refused = headerProblem(t.head);
+    const refused = qit.headerProblem(t.head);
     if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
     const bodyJws = encodedBody(req.body) ?? '';
     return {
@@ -306,17 +274,17 @@ export default defineScheme<V1Parts>({
         head: t.head,
         payload: t.payload,
         text: t.text,
-        sub: claim(t.claims, 'sub'),
+        sub: qit.claim(t.claims, 'sub'),
         method: req.method,
-        md5: bodyJws ? md5Hex(bodyJws) : '',
+        md5: bodyJws ? qit.md5Hex(bodyJws) : '',
         contentType: req.body.trim() ? 'application/json' : (header(req, 'Content-Type') ?? '').trim(),
         date: signed[3]!,
-        endpoint: endpointOfUrl(req.url),
+        endpoint: qit.endpointOfUrl(req.url),
         bodyJws,
       },
     };
   },
-  base: (p) => signingInput(p, { sub: p.sub, signature: lines(p) }),
+  base: (p) => qit.signingInput(p, { sub: p.sub, signature: lines(p) }),
   baseWords:
     'the token claims sub and signature (method, md5, content type, date, endpoint) as the request says them',
   checks,
@@ -324,101 +292,62 @@ export default defineScheme<V1Parts>({
   mistakes,
   signer: {
     fields: [
-      ...LEAD,
-      {
-        name: 'body',
-        label: 'Body',
-        kind: 'textarea',
-        default: '{"name":"QI Tech"}',
-        when: (v) => v['method'] !== 'GET',
-        help: 'The JSON body: keybench sends it as encoded_body, a JWS.',
-      },
-      {
-        name: 'getContentType',
-        label: 'Content type line for requests without a body (the clients disagree)',
-        kind: 'choice',
-        default: GET_CONTENT_TYPES[0],
-        options: GET_CONTENT_TYPES,
-        when: (v) => v['method'] === 'GET',
-        help: 'The third line of the string to sign for a GET.',
-      },
-      {
-        name: 'endpointLine',
-        label: 'Endpoint line',
-        kind: 'choice',
+      ...qit.LEAD,
+      qit.bodyField('The JSON body: keybench sends it as encoded_body, a JWS.', (v) => v['method'] !== 'GET'),
+      field(
+        'getContentType',
+        GET_CONTENT_TYPE_LABEL,
+        'choice',
+        'The third line of the string to sign for a GET.',
+        {
+          default: GET_CONTENT_TYPES[0],
+          options: GET_CONTENT_TYPES,
+          when: (v) => v['method'] === 'GET',
+        },
+      ),
+      field('endpointLine', 'Endpoint line', 'choice', 'The last line of the string to sign.', {
         default: ENDPOINT_LINES[0],
         options: ENDPOINT_LINES,
-        help: 'The last line of the string to sign.',
-      },
-      {
-        name: 'date',
-        label: 'Date',
-        kind: 'text',
+      }),
+      field('date', 'Date', 'text', 'RFC 1123, GMT, e.g. Mon, 26 Jun 2023 19:48:32 GMT.', {
         default: (now) => new Date(now).toUTCString(),
-        help: 'RFC 1123, GMT, e.g. Mon, 26 Jun 2023 19:48:32 GMT.',
-      },
-      API_KEY,
+      }),
+      qit.API_KEY,
     ],
-    async parts(values: FormValues, nowMs, sign) {
-      const method = str(values['method']) || 'POST';
-      const endpoint = endpointOf(values);
-      const body = method === 'GET' ? '' : str(values['body']);
+    async parts(values, nowMs, sign) {
+      const method = qit.str(values['method']) || 'POST';
+      const endpoint = qit.endpointOf(values);
+      const body = method === 'GET' ? '' : qit.str(values['body']);
       let bodyJws = '';
       if (body.trim()) {
-        let json: string;
-        try {
-          json = JSON.stringify(JSON.parse(body));
-        } catch (e) {
-          throw new KeybenchError(
-            'ERR_PARTNER_INPUT',
-            `The body is not valid JSON: ${e instanceof Error ? e.message : e}`,
-          );
-        }
-        const t = textToken(json);
+        const t = qit.textToken(qit.jsonInput(() => JSON.stringify(JSON.parse(body))));
         bodyJws = `${t}.${await sign!(new TextEncoder().encode(t))}`;
       }
-      const apiKey = str(values['apiKey']).trim();
+      const apiKey = qit.str(values['apiKey']).trim();
       const p = {
         sub: apiKey,
         method,
-        md5: bodyJws ? md5Hex(bodyJws) : '',
-        contentType: bodyJws
-          ? 'application/json'
-          : values['getContentType'] === GET_CONTENT_TYPES[1]
-            ? 'application/json'
-            : '',
-        date: str(values['date']).trim() || new Date(nowMs).toUTCString(),
+        md5: bodyJws ? qit.md5Hex(bodyJws) : '',
+        contentType: bodyJws || values['getContentType'] === GET_CONTENT_TYPES[1] ? 'application/json' : '',
+        date: qit.str(values['date']).trim() || new Date(nowMs).toUTCString(),
         endpoint: values['endpointLine'] === ENDPOINT_LINES[1] ? endpoint.split('?')[0]! : endpoint,
         bodyJws,
       };
-      return { ...tokenOf({ sub: apiKey, signature: lines(p as V1Parts) }), ...p };
+      return { ...qit.tokenOf({ sub: apiKey, signature: lines(p as V1Parts) }), ...p };
     },
     request(p, signature, values) {
-      const apiKey = str(values['apiKey']).trim();
-      return {
-        method: p.method,
-        url: urlOf(values),
-        headers: [
-          ['AUTHORIZATION', `QIT ${apiKey}:${p.head}.${p.payload}.${signature}`],
-          ['API-CLIENT-KEY', apiKey],
-          ...(p.contentType ? [['Content-Type', p.contentType] as [string, string]] : []),
-        ],
-        body: p.bodyJws ? JSON.stringify({ encoded_body: p.bodyJws }) : '',
-      };
+      const auth = `QIT ${qit.str(values['apiKey']).trim()}:${p.head}.${p.payload}.${signature}`;
+      const body = p.bodyJws ? JSON.stringify({ encoded_body: p.bodyJws }) : '';
+      return qit.requestOf(p.method, values, auth, p.contentType, body);
     },
     values: (p, req) => ({
-      method: req.method.toUpperCase(),
-      baseUrl: req.url.slice(0, Math.max(0, req.url.length - endpointOfUrl(req.url).length)),
-      endpoint: endpointOfUrl(req.url),
+      ...qit.valuesOf(req),
       body: rawJson(p, req) ?? '',
       apiKey: header(req, 'API-CLIENT-KEY') ?? p.sub,
       getContentType: GET_CONTENT_TYPES[p.contentType ? 1 : 0],
       // Empty: the date is taken when the user signs, not when the request was pasted.
       date: '',
     }),
-    examples: [
-      { apiKey: '3f6b2c1e-8a4d-4f5e-9b7a-2d1c0e9f8a7b' },
-      { apiKey: 'k', method: 'GET', endpoint: '/account/balance?page=2' },
-    ],
+    examples: qit.EXAMPLES,
   },
 });

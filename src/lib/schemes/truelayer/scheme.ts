@@ -9,7 +9,7 @@
  * (it also accepts the path with or without a trailing slash), lib/headers.js `retainAndSort`;
  * TrueLayer/truelayer-signing request-signing-v2.md.
  */
-import { keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField } from '../../scheme/fields';
 import { textToBase64url, base64urlToBytes } from '../../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../../errors';
 import { signedHeaderProblem } from '../../request/doctor-refusals';
@@ -19,7 +19,7 @@ import { bodyReformatted, fullUrl, methodCase, pathAndQuery, querySigned } from 
 import { methodSent, requiredHeaders, signatureEncoding } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake, type SchemeRefusal } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormField } from '../engine/types';
+import type { FieldValue } from '../engine/types';
 
 type TlParts = {
   header: string; // the JWS header, base64url, as sent (signed as it is)
@@ -138,11 +138,6 @@ function checks(p: TlParts, req: ParsedRequest): Finding[] {
     ]);
   return out;
 }
-
-type More = Partial<FormField>;
-/** A form field (the Sign tab renders it). */
-const field = (name: string, label: string, kind: FormField['kind'], help: string, more: More = {}) =>
-  ({ name, label, kind, help, default: '', ...more }) as FormField;
 
 export default defineScheme<TlParts>({
   id: 'truelayer',
