@@ -88,7 +88,7 @@ const p521Keys = (keyring: readonly QitKeyringEntry[]): VerificationKey[] =>
     }));
 
 /** Stored P-521 public keys with no owner set: not tried for responses until the user says whose they are. */
-export const qitechUnownedKeys = (keyring: readonly QitKeyringEntry[]): string[] =>
+const qitechUnownedKeys = (keyring: readonly QitKeyringEntry[]): string[] =>
   skippedKeys(RESPONSE_FROM_QITECH, p521Keys(keyring)).unowned;
 
 /** The response verdict: `verified` when the token's signature, the API key and the md5 line hold. */
