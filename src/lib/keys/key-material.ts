@@ -199,7 +199,9 @@ const HEX_RUN = /[0-9a-fA-F][0-9a-fA-F: \r\n]{63,}/g;
 const BYTE_LIST_HEX = /0x[0-9a-fA-F]{2}(?:\s*,\s*0x[0-9a-fA-F]{2}){31,}/g;
 const BYTE_LIST_DEC = /\b\d{1,3}(?:\s*,\s*\d{1,3}){31,}/g;
 // Base64 or base64url runs (lines joined), which may hold text: a base64-encoded PEM file or JWK.
-const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
+// Padding ends a run: text on the next line is not part of it (joined, the '=' in the middle made
+// the whole run undecodable, and a base64 PEM file with a line after it read as no key at all).
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/_-]{4,})*={0,2}/g;
 
 function hexBytes(hex: string, at: number, count: number): Uint8Array<ArrayBuffer> {
   const n = Math.max(0, Math.min(count, (hex.length - at) >> 1));

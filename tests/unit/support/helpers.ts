@@ -75,3 +75,12 @@ export async function signQitV1(
     url: out.request.url,
   };
 }
+
+/**
+ * The seed of a property test: fixed, so that every run (and CI) tries the same inputs and a failure
+ * reproduces; `FC_SEED=<n> npm run test:unit` explores other inputs.
+ */
+export function fcSeed(fixed: number): number {
+  const env = process.env.FC_SEED;
+  return env !== undefined && env !== '' ? Number(env) : fixed;
+}
