@@ -11,6 +11,7 @@ import {
   fieldLines,
   formEncode,
   rawUrl,
+  requestTarget,
   sfSerialise,
   targetUri,
   writtenName,
@@ -144,13 +145,10 @@ export const MISTAKES: readonly Mistake[] = [
     alternatives: (ctx) => {
       const r = rawUrl(ctx.request.url);
       if (!r) return [];
-      const full = targetUri(r);
-      const rt = r.path + (r.query === undefined ? '' : `?${r.query}`);
-      const noQuery = targetUri({ ...r, query: undefined });
       return valueAlternatives(
         ctx,
         (l) => ['@path', '@request-target', '@target-uri'].includes(l.name),
-        () => [r.path, rt, full, noQuery],
+        () => [r.path, requestTarget(r), targetUri(r), targetUri({ ...r, query: undefined })],
       );
     },
   },
