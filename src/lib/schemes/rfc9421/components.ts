@@ -127,17 +127,9 @@ function authorityOf(req: RequestParts, raw: RawUrl): string {
   return normaliseAuthority(raw.scheme, host ? trimOws(host[1]) : raw.authority);
 }
 
-function fail(code: ErrorCode, parts: Rich): ComponentValue {
-  return { ok: false, code, parts };
-}
-
-function bad(parts: Rich): ComponentValue {
-  return fail('ERR_HTTPSIG_COMPONENT', parts);
-}
-
-function one(value: string): ComponentValue {
-  return { ok: true, values: [value] };
-}
+const fail = (code: ErrorCode, parts: Rich): ComponentValue => ({ ok: false, code, parts });
+const bad = (parts: Rich): ComponentValue => fail('ERR_HTTPSIG_COMPONENT', parts);
+const one = (value: string): ComponentValue => ({ ok: true, values: [value] });
 
 /** The component parameters of §2.1 (fields) and §2.2 (derived), with the type each takes. */
 const FIELD_PARAMS: ReadonlySet<string> = new Set(['sf', 'key', 'bs', 'req', 'tr']);
