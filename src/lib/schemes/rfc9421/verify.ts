@@ -454,8 +454,7 @@ function timeFindings(
 ): Finding[] {
   const out: Finding[] = [];
   const now = nowMs / 1000;
-  const ms = [p.created, p.expires].some((t) => t !== undefined && t > 1e11);
-  if (ms) {
+  if ([p.created, p.expires].some((t) => t !== undefined && t > 1e11)) {
     out.push(
       fail(
         'created',
