@@ -65,9 +65,14 @@ export function rawUrl(url: string): RawUrl | null {
   return raw && { ...raw };
 }
 
+/** The request target as sent (§2.2.5): the path and the query. */
+export function requestTarget(raw: Pick<RawUrl, 'path' | 'query'>): string {
+  return raw.path + (raw.query === undefined ? '' : `?${raw.query}`);
+}
+
 /** The target URI as sent (§2.2.2), without a fragment. */
 export function targetUri(raw: RawUrl): string {
-  return `${raw.scheme}://${raw.authority}${raw.path}${raw.query === undefined ? '' : `?${raw.query}`}`;
+  return `${raw.scheme}://${raw.authority}${requestTarget(raw)}`;
 }
 
 /**
@@ -122,17 +127,9 @@ function authorityOf(req: RequestParts, raw: RawUrl): string {
   return normaliseAuthority(raw.scheme, host ? trimOws(host[1]) : raw.authority);
 }
 
-function fail(code: ErrorCode, parts: Rich): ComponentValue {
-  return { ok: false, code, parts };
-}
-
-function bad(parts: Rich): ComponentValue {
-  return fail('ERR_HTTPSIG_COMPONENT', parts);
-}
-
-function one(value: string): ComponentValue {
-  return { ok: true, values: [value] };
-}
+const fail = (code: ErrorCode, parts: Rich): ComponentValue => ({ ok: false, code, parts });
+const bad = (parts: Rich): ComponentValue => fail('ERR_HTTPSIG_COMPONENT', parts);
+const one = (value: string): ComponentValue => ({ ok: true, values: [value] });
 
 /** The component parameters of §2.1 (fields) and §2.2 (derived), with the type each takes. */
 const FIELD_PARAMS: ReadonlySet<string> = new Set(['sf', 'key', 'bs', 'req', 'tr']);
@@ -166,38 +163,30 @@ function parameterProblem(name: string, params: Parameters): ComponentValue | nu
   return null;
 }
 
+/** The derived components of §2.2 that are one value read off the method or the URL as sent. */
+const DERIVED_VALUES: Record<string, (req: RequestParts, raw: RawUrl) => string> = {
+  '@method': (req) => req.method,
+  '@target-uri': (_, raw) => targetUri(raw),
+  '@authority': authorityOf,
+  '@scheme': (_, raw) => raw.scheme.toLowerCase(),
+  '@request-target': (_, raw) => requestTarget(raw),
+  '@path': (_, raw) => raw.path,
+  '@query': (_, raw) => `?${raw.query ?? ''}`,
+};
+
 /** The value of a derived component (§2.2) for a request. */
 function derivedValue(req: RequestParts, name: string, params: Parameters): ComponentValue {
   const raw = rawUrl(req.url);
   if (!raw) return bad(rich`The URL ${req.url} is not absolute, so ${name} is not known.`);
-  switch (name) {
-    case '@method':
-      return one(req.method);
-    case '@target-uri':
-      return one(targetUri(raw));
-    case '@authority':
-      return one(authorityOf(req, raw));
-    case '@scheme':
-      return one(raw.scheme.toLowerCase());
-    case '@request-target':
-      return one(raw.path + (raw.query === undefined ? '' : `?${raw.query}`));
-    case '@path':
-      return one(raw.path);
-    case '@query':
-      return one(`?${raw.query ?? ''}`);
-    case '@query-param': {
-      const n = params.get('name');
-      if (typeof n !== 'string') return bad(['@query-param needs a name parameter (a string).']);
-      const values = queryParamValues(raw.query ?? '', n);
-      if (values.length === 0)
-        return fail('ERR_HTTPSIG_MISSING_COMPONENT', rich`The query has no parameter named ${n}.`);
-      return { ok: true, values };
-    }
-    case '@status':
-      return bad(['@status belongs to a response: a request has none.']);
-    default:
-      return bad(rich`${name} is not a derived component of RFC 9421 §2.2.`);
-  }
+  if (Object.hasOwn(DERIVED_VALUES, name)) return one(DERIVED_VALUES[name]!(req, raw));
+  if (name === '@status') return bad(['@status belongs to a response: a request has none.']);
+  if (name !== '@query-param') return bad(rich`${name} is not a derived component of RFC 9421 §2.2.`);
+  const n = params.get('name');
+  if (typeof n !== 'string') return bad(['@query-param needs a name parameter (a string).']);
+  const values = queryParamValues(raw.query ?? '', n);
+  if (values.length === 0)
+    return fail('ERR_HTTPSIG_MISSING_COMPONENT', rich`The query has no parameter named ${n}.`);
+  return { ok: true, values };
 }
 
 /** A request's header lines by lower-case name: the trimmed values in order, and the name as first written. */

@@ -3,8 +3,8 @@
  * fields are data (the UI renders them; nothing here knows the DOM), `sign` turns the values into
  * a request and calls signRequest.
  */
-import { KeybenchError } from '../../errors';
 import { HTTP_TOKEN } from '../../request/text';
+import { field, keyField, methodField } from '../../scheme/fields';
 import {
   defineForm,
   type FieldValue,
@@ -16,128 +16,100 @@ import { algorithmForCryptoKey, isHttpSigAlg, NAMES, type HttpSigAlg } from './a
 import type { DigestAlg } from './digest';
 import { baseParts } from './base';
 import { DERIVED_COMPONENTS } from './components';
-import { signRequest, type SignParams } from './sign';
+import { bad, signRequest, type SignParams } from './sign';
 
 /** Headers commonly covered besides the derived components. */
 const COMMON_HEADERS = ['content-type', 'content-digest', 'content-length', 'date', 'authorization'] as const;
 
 /** The Sign form, in order. */
 export const FIELDS: readonly FormField[] = [
-  {
-    name: 'method',
-    label: 'Method',
-    kind: 'choice',
-    default: 'POST',
-    options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    help: 'The HTTP method, signed as @method exactly as sent (case included).',
-  },
-  {
-    name: 'url',
-    label: 'URL',
-    kind: 'text',
-    default: 'https://example.com/foo?param=Value&Pet=dog',
-    help: 'The full URL sent. @authority, @path, @query and the other derived components come from it.',
-    remember: true,
-  },
-  {
-    name: 'headers',
-    label: 'Headers',
-    kind: 'textarea',
-    default: 'Content-Type: application/json',
-    help: 'One "Name: value" per line. A header sent twice is signed as its values joined with ", ".',
-  },
-  {
-    name: 'body',
-    label: 'Body',
-    kind: 'textarea',
-    default: '{"hello": "world"}',
-    help: 'The body exactly as sent. Cover content-digest to sign it: keybench adds the Content-Digest header.',
-    when: (v) => v['method'] !== 'GET',
-  },
-  {
-    name: 'covered',
-    label: 'Covered components',
-    kind: 'multi',
-    default: ['@method', '@authority', '@path', '@query', 'content-type', 'content-digest'],
-    options: [
-      ...DERIVED_COMPONENTS.filter((c) => c !== '@query-param'),
-      '@query-param;name=""',
-      ...COMMON_HEADERS,
-    ],
-    help: 'What the signature covers, in order. Add ;sf, ;key="…" or ;bs to a header as RFC 9421 §2.1 allows.',
-  },
-  {
-    name: 'key',
-    label: 'Key pair',
-    kind: 'key',
-    default: '',
-    help: 'A stored key (Ed25519, ECDSA P-256 or P-384, RSA) or a shared secret for hmac-sha256.',
-  },
-  {
-    name: 'alg',
-    label: 'Algorithm',
-    kind: 'choice',
-    default: 'from the key',
-    options: ['from the key', ...NAMES],
-    help: 'Taken from the key (RSA: rsa-pss-sha512); choose rsa-v1_5-sha256 for an RSA key made for it.',
-  },
-  {
-    name: 'includeAlg',
-    label: 'Include alg',
-    kind: 'checkbox',
-    default: true,
-    help: 'Write the algorithm in Signature-Input (the alg parameter). A verifier must then use exactly it.',
-  },
-  {
-    name: 'created',
-    label: 'Created',
-    kind: 'integer',
-    default: 0,
-    help: 'UNIX time in seconds (not milliseconds) when the signature is made; 0 means the moment you sign.',
-  },
-  {
-    name: 'expiresIn',
-    label: 'Expires in (seconds)',
-    kind: 'integer',
-    default: 300,
-    help: 'How long the signature stays valid after created; 0 leaves expires out.',
-  },
-  {
-    name: 'keyid',
-    label: 'keyid',
-    kind: 'text',
-    default: '',
-    help: "The key name the verifier knows your key by. Empty: the key pair's name in keybench.",
-  },
-  {
-    name: 'nonce',
-    label: 'nonce',
-    kind: 'text',
-    default: '',
-    help: 'A unique value, when the verifier refuses replays.',
-  },
-  {
-    name: 'tag',
-    label: 'tag',
-    kind: 'text',
-    default: '',
-    help: 'An application-specific tag the verifier expects, if any.',
-  },
-  {
-    name: 'label',
-    label: 'Label',
-    kind: 'text',
+  methodField(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    'The HTTP method, signed as @method exactly as sent (case included).',
+    'POST',
+  ),
+  field(
+    'url',
+    'URL',
+    'text',
+    'The full URL sent. @authority, @path, @query and the other derived components come from it.',
+    { default: 'https://example.com/foo?param=Value&Pet=dog', remember: true },
+  ),
+  field(
+    'headers',
+    'Headers',
+    'textarea',
+    'One "Name: value" per line. A header sent twice is signed as its values joined with ", ".',
+    { default: 'Content-Type: application/json' },
+  ),
+  field(
+    'body',
+    'Body',
+    'textarea',
+    'The body exactly as sent. Cover content-digest to sign it: keybench adds the Content-Digest header.',
+    { default: '{"hello": "world"}', when: (v) => v['method'] !== 'GET' },
+  ),
+  field(
+    'covered',
+    'Covered components',
+    'multi',
+    'What the signature covers, in order. Add ;sf, ;key="…" or ;bs to a header as RFC 9421 §2.1 allows.',
+    {
+      default: ['@method', '@authority', '@path', '@query', 'content-type', 'content-digest'],
+      options: [
+        ...DERIVED_COMPONENTS.filter((c) => c !== '@query-param'),
+        '@query-param;name=""',
+        ...COMMON_HEADERS,
+      ],
+    },
+  ),
+  keyField('A stored key (Ed25519, ECDSA P-256 or P-384, RSA) or a shared secret for hmac-sha256.'),
+  field(
+    'alg',
+    'Algorithm',
+    'choice',
+    'Taken from the key (RSA: rsa-pss-sha512); choose rsa-v1_5-sha256 for an RSA key made for it.',
+    { default: 'from the key', options: ['from the key', ...NAMES] },
+  ),
+  field(
+    'includeAlg',
+    'Include alg',
+    'checkbox',
+    'Write the algorithm in Signature-Input (the alg parameter). A verifier must then use exactly it.',
+    { default: true },
+  ),
+  field(
+    'created',
+    'Created',
+    'integer',
+    'UNIX time in seconds (not milliseconds) when the signature is made; 0 means the moment you sign.',
+    { default: 0 },
+  ),
+  field(
+    'expiresIn',
+    'Expires in (seconds)',
+    'integer',
+    'How long the signature stays valid after created; 0 leaves expires out.',
+    { default: 300 },
+  ),
+  field(
+    'keyid',
+    'keyid',
+    'text',
+    "The key name the verifier knows your key by. Empty: the key pair's name in keybench.",
+  ),
+  field('nonce', 'nonce', 'text', 'A unique value, when the verifier refuses replays.'),
+  field('tag', 'tag', 'text', 'An application-specific tag the verifier expects, if any.'),
+  field('label', 'Label', 'text', 'The signature label in Signature-Input and Signature.', {
     default: 'sig1',
-    help: 'The signature label in Signature-Input and Signature.',
-  },
-  {
-    name: 'digest',
-    label: 'Content-Digest algorithm',
-    kind: 'choice',
-    default: 'sha-512',
-    options: ['sha-512', 'sha-256'],
-    help: 'RFC 9530 digest of the body, when content-digest is covered.',
-  },
+  }),
+  field(
+    'digest',
+    'Content-Digest algorithm',
+    'choice',
+    'RFC 9530 digest of the body, when content-digest is covered.',
+    { default: 'sha-512', options: ['sha-512', 'sha-256'] },
+  ),
 ];
 
 function text(v: FieldValue | undefined): string {
@@ -146,8 +118,7 @@ function text(v: FieldValue | undefined): string {
 
 function whole(v: FieldValue | undefined, name: string): number {
   const n = typeof v === 'number' ? v : Number(text(v).trim() || '0');
-  if (!Number.isInteger(n) || n < 0)
-    throw new KeybenchError('ERR_HTTPSIG_SIGN_INPUT', `${name} must be a whole number of seconds.`);
+  if (!Number.isInteger(n) || n < 0) throw bad(`${name} must be a whole number of seconds.`);
   return n;
 }
 
@@ -162,10 +133,7 @@ export function headerLines(textValue: string): [string, string][] {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).trim();
     if (colon <= 0 || !HTTP_TOKEN.test(name))
-      throw new KeybenchError(
-        'ERR_HTTPSIG_SIGN_INPUT',
-        `Headers, line ${i + 1}: write one "Name: value" a line (got "${line.slice(0, 40)}").`,
-      );
+      throw bad(`Headers, line ${i + 1}: write one "Name: value" a line (got "${line.slice(0, 40)}").`);
     out.push([name, line.slice(colon + 1).trim()]);
   }
   return out;
@@ -200,16 +168,13 @@ export default defineForm({
     const method = text(values['method']).trim() || 'GET';
     const url = text(values['url']).trim();
     if (!/^https?:\/\/[^/?#]+/i.test(url))
-      throw new KeybenchError(
-        'ERR_HTTPSIG_SIGN_INPUT',
+      throw bad(
         'The URL must be the full URL sent, with its scheme and host (https://example.com/path?query).',
       );
     const covered = Array.isArray(values['covered']) ? (values['covered'] as readonly string[]) : [];
-    if (covered.length === 0)
-      throw new KeybenchError('ERR_HTTPSIG_SIGN_INPUT', 'Choose at least one covered component.');
+    if (covered.length === 0) throw bad('Choose at least one covered component.');
     if (key.kind === 'pair' && !algorithmForCryptoKey(key.privateKey))
-      throw new KeybenchError(
-        'ERR_HTTPSIG_SIGN_INPUT',
+      throw bad(
         `RFC 9421 defines no algorithm for the key "${key.label}": choose an Ed25519, ECDSA P-256 or P-384, or RSA key pair, or an HMAC secret.`,
       );
     const chosen = text(values['alg']);

@@ -11,6 +11,7 @@ import {
   fieldLines,
   formEncode,
   rawUrl,
+  requestTarget,
   sfSerialise,
   targetUri,
   writtenName,
@@ -72,21 +73,15 @@ function safeDecode(s: string): string | undefined {
   }
 }
 
-/** A copy of the parameters with `created`/`expires` scaled. */
-function scaledParams(ctx: MistakeContext, f: (n: number) => number): string | undefined {
+/** The parameters with `created`/`expires` scaled (the base's own when neither changes: no alternative). */
+function scaledParams(ctx: MistakeContext, f: (n: number) => number): string {
   const p = new Map(ctx.params);
-  let changed = false;
   for (const k of ['created', 'expires']) {
     const v = p.get(k);
-    if (typeof v === 'number' && Number.isInteger(v)) {
-      const n = f(v);
-      if (Number.isInteger(n) && n !== v && n < 1e15) {
-        p.set(k, n);
-        changed = true;
-      }
-    }
+    const n = typeof v === 'number' && Number.isInteger(v) ? f(v) : NaN;
+    if (Number.isInteger(n) && n < 1e15) p.set(k, n);
   }
-  return changed ? serializeInnerList([[...ctx.covered], p]) : undefined;
+  return serializeInnerList([[...ctx.covered], p]);
 }
 
 function paramsAlternative(ctx: MistakeContext, params: string | undefined): Alternative[] {
@@ -144,13 +139,10 @@ export const MISTAKES: readonly Mistake[] = [
     alternatives: (ctx) => {
       const r = rawUrl(ctx.request.url);
       if (!r) return [];
-      const full = targetUri(r);
-      const rt = r.path + (r.query === undefined ? '' : `?${r.query}`);
-      const noQuery = targetUri({ ...r, query: undefined });
       return valueAlternatives(
         ctx,
         (l) => ['@path', '@request-target', '@target-uri'].includes(l.name),
-        () => [r.path, rt, full, noQuery],
+        () => [r.path, requestTarget(r), targetUri(r), targetUri({ ...r, query: undefined })],
       );
     },
   },

@@ -49,7 +49,8 @@ export interface SignOutput {
   curl: string;
 }
 
-function bad(message: ReturnType<typeof rich> | string): KeybenchError {
+/** A refusal of what the user asked to sign. */
+export function bad(message: ReturnType<typeof rich> | string): KeybenchError {
   return new KeybenchError('ERR_HTTPSIG_SIGN_INPUT', message);
 }
 
@@ -119,24 +120,21 @@ export async function signRequest(input: SignInput): Promise<SignOutput> {
   const { key, alg } = await keyAndAlg(input);
   const covered = input.covered.map(parseComponentId);
   const params = paramsMap(input.params, alg);
+  const req = input.request;
   const added: [string, string][] = [];
-  let request = input.request;
+  const withAdded = (): RequestParts => ({ ...req, headers: [...req.headers, ...added] });
   let digest: string | undefined;
-  if (covered.some((c) => c[0] === 'content-digest') && fieldLines(request, 'content-digest').length === 0) {
-    digest = await contentDigest(request.body, [input.digest ?? 'sha-512']);
+  if (covered.some((c) => c[0] === 'content-digest') && fieldLines(req, 'content-digest').length === 0) {
+    digest = await contentDigest(req.body, [input.digest ?? 'sha-512']);
     added.push(['Content-Digest', digest]);
-    request = { ...request, headers: [...request.headers, ['Content-Digest', digest]] };
   }
-  const built = buildBase(request, covered, params);
+  const built = buildBase(withAdded(), covered, params);
   if (!built.ok) throw new KeybenchError(built.code, built.parts);
   const sig = await signBytes(ALGORITHMS[alg].id, key, new TextEncoder().encode(built.base.text));
   const signatureInput = serializeDictionary(new Map([[label, [covered, params]]]));
   const signature = serializeDictionary(new Map([[label, [sig.buffer, new Map() as Parameters]]]));
   added.push(['Signature-Input', signatureInput], ['Signature', signature]);
-  request = {
-    ...request,
-    headers: [...request.headers, ['Signature-Input', signatureInput], ['Signature', signature]],
-  };
+  const request = withAdded();
   return {
     alg,
     label,

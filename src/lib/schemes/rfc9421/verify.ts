@@ -77,18 +77,11 @@ export interface Rfc9421Verification {
 function memberTexts(text: string): string[] {
   const out: string[] = [];
   let start = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"?|,/g))
+    if (m[0] === ',') {
+      out.push(text.slice(start, m.index).trim());
+      start = m.index + 1;
     }
-  }
   out.push(text.slice(start).trim());
   return out;
 }
@@ -111,13 +104,14 @@ function parseDictionaryOnce(text: string): { dictionary: Dictionary; repeated?:
   return { dictionary, repeated: '' };
 }
 
-/** An error finding of check `rfc9421.<check>`. */
-const fail = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
-  problem(`rfc9421.${check}`, code, 'error', title, detail);
-
-/** A warning finding of check `rfc9421.<check>`. */
-const warn = (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
-  problem(`rfc9421.${check}`, code, 'warning', title, detail);
+/** The findings of check `rfc9421.<check>` with one severity. */
+const finding =
+  (severity: 'info' | 'warning' | 'error') =>
+  (check: string, code: ErrorCode, title: string, detail: string | Rich): Finding =>
+    problem(`rfc9421.${check}`, code, severity, title, detail);
+const fail = finding('error');
+const warn = finding('warning');
+const info = finding('info');
 
 /** Read one signature-input dictionary, or the reason it cannot be read. */
 function readDictionary(req: RequestParts, name: string): Dictionary | Finding | null {
@@ -211,10 +205,9 @@ function readParams(params: Parameters, findings: Finding[]): SignatureParams {
     const want = Object.hasOwn(PARAM_TYPES, k) ? PARAM_TYPES[k as keyof SignatureParams] : undefined;
     if (want === undefined)
       findings.push(
-        problem(
-          'rfc9421.params',
+        info(
+          'params',
           'ERR_HTTPSIG_PARAM',
-          'info',
           'Unknown parameter',
           rich`The parameter ${k} is not one of RFC 9421 §2.3; it is signed, but keybench does not check it.`,
         ),
@@ -333,10 +326,9 @@ async function checkSignature(
     const keyid = result.params.keyid;
     const said = findings.findIndex((f) => f.check === 'rfc9421.keyid');
     if (keyid !== undefined && said >= 0 && !keyMatches(held.key, keyid))
-      findings[said] = problem(
-        'rfc9421.keyid',
+      findings[said] = info(
+        'keyid',
         'ERR_HTTPSIG_KEYID_UNKNOWN',
-        'info',
         'keyid is not a name keybench knows',
         rich`keyid is ${keyid}, the name the server knows the key by; it is the label or kid of none of your keys. The signature verifies with the key ${held.key.label}: make sure the server gives ${keyid} to that key.`,
       );
@@ -409,10 +401,9 @@ function selectKeys(
     if (named.length > 0) pairs = named;
     else
       findings.push(
-        problem(
-          'rfc9421.keyid',
+        info(
+          'keyid',
           'ERR_HTTPSIG_KEYID_UNKNOWN',
-          'info',
           'keyid names none of your keys',
           rich`keyid is ${params.keyid}, which is the label or kid of none of your trusted keys: every trusted key that fits was tried.`,
         ),
@@ -463,8 +454,7 @@ function timeFindings(
 ): Finding[] {
   const out: Finding[] = [];
   const now = nowMs / 1000;
-  const ms = [p.created, p.expires].some((t) => t !== undefined && t > 1e11);
-  if (ms) {
+  if ([p.created, p.expires].some((t) => t !== undefined && t > 1e11)) {
     out.push(
       fail(
         'created',
