@@ -77,7 +77,7 @@ export interface Rfc9421Verification {
 function memberTexts(text: string): string[] {
   const out: string[] = [];
   let start = 0;
-  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"?|,/g))
+  for (const m of text.matchAll(/"(?:[^"\\]|\\[\s\S])*"?|,/g))
     if (m[0] === ',') {
       out.push(text.slice(start, m.index).trim());
       start = m.index + 1;
