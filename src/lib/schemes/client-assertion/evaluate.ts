@@ -10,7 +10,7 @@ import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
 import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
 import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';
-import { defineTokenCheck, type TokenCheck, type TokenCheckInput } from '../engine/types';
+import { defineTokenCheck, type FormField, type TokenCheck, type TokenCheckInput } from '../engine/types';
 import { keyPrintRule, principalRule } from './principal';
 import { pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
 import type {
@@ -57,10 +57,7 @@ function recogniseScore(r: Recognise, token: DecodedToken): number {
 }
 
 /** The options with each field's default where the user typed nothing. */
-export function withDefaults(
-  p: CardRules,
-  options: Readonly<Record<string, string>>,
-): Record<string, string> {
+export function withDefaults(p: CardRules, options: Vars): Record<string, string> {
   return fillOptions(p, options, (f) => (typeof f.default === 'function' ? '' : String(f.default)));
 }
 
@@ -69,20 +66,16 @@ export function withDefaults(
  * default is the Sign form's example (Coinbase's URL), not the user's value: untyped, it is empty,
  * so a deciding rule that needs it stays unchecked.
  */
-export function cardOptions(p: CardRules, options: Readonly<Record<string, string>>): Record<string, string> {
+export function cardOptions(p: CardRules, options: Vars): Record<string, string> {
   return fillOptions(p, options, (f) =>
     f.kind === 'choice' && typeof f.default === 'string' ? f.default : '',
   );
 }
 
-/** `options` with each field the user left empty set to `fallback(field)`. */
-function fillOptions(
-  p: CardRules,
-  options: Readonly<Record<string, string>>,
-  fallback: (f: CardRules['options'][number]) => string,
-): Record<string, string> {
+/** `options` with each field the user left empty set to `empty(field)`. */
+function fillOptions(p: CardRules, options: Vars, empty: (f: FormField) => string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of p.options) out[f.name] = options[f.name]?.trim() || fallback(f);
+  for (const f of p.options) out[f.name] = options[f.name]?.trim() || empty(f);
   return { ...options, ...out };
 }
 
@@ -122,13 +115,8 @@ function signatureFinding(input: TokenCheckInput, header: Record<string, unknown
   }
   const x5c =
     header.x5c !== undefined ? ' The certificate the token carries in x5c is not a key you trust.' : '';
-  return problem(
-    'signature',
-    'ERR_ASSERT_UNVERIFIED',
-    'warning',
-    'signature',
-    `No key you trust verified this signature, so these checks say nothing about who made it.${x5c} Add the public key or certificate you uploaded to the partner (Keys → Key to import) or paste it as the verification key.`,
-  );
+  const words = `No key you trust verified this signature, so these checks say nothing about who made it.${x5c} Add the public key or certificate you uploaded to the partner (Keys → Key to import) or paste it as the verification key.`;
+  return problem('signature', 'ERR_ASSERT_UNVERIFIED', 'warning', 'signature', words);
 }
 
 function algRule(r: AlgRule, c: Ctx): Finding {
@@ -137,12 +125,9 @@ function algRule(r: AlgRule, c: Ctx): Finding {
     return good(r, r.says ? say(r.says.ok, {}, { alg }) : rich`alg is ${alg}.`);
   if (typeof alg === 'string' && r.undocumented?.algs.includes(alg))
     return good(r, say(r.undocumented.note, {}, { alg }));
-  if (r.says) return notMet(r, r.code ?? 'ERR_ASSERT_ALG', say(r.says.fail, { alg: String(alg) }));
-  return notMet(r, r.code ?? 'ERR_ASSERT_ALG', [
-    ...rich`alg is ${String(alg)}; expected `,
-    r.allowed.join(', '),
-    ` (${r.words})`,
-  ]);
+  const code = r.code ?? 'ERR_ASSERT_ALG';
+  if (r.says) return notMet(r, code, say(r.says.fail, { alg: String(alg) }));
+  return notMet(r, code, [...rich`alg is ${String(alg)}; expected `, r.allowed.join(', '), ` (${r.words})`]);
 }
 
 function headerRule(r: HeaderRule, c: Ctx): Finding {
@@ -161,9 +146,8 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
     );
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
-  if (want && v !== want) {
+  if (want && v !== want)
     return withWords(r, 'ERR_ASSERT_KID', rich`${r.param} is ${v}, but the key id you typed is ${want}: `);
-  }
   if (!want && r.equalsOption && r.decides)
     return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
   return good(r, rich`${r.param} is ${v}.`);
@@ -192,9 +176,8 @@ function sameRule(r: SameRule, c: Ctx): Finding {
 function claimStrings(r: ClaimRule, v: unknown): string[] | null {
   const type = r.type ?? 'string';
   if (type === 'id' && Number.isSafeInteger(v)) return [String(v)];
-  if (type === 'string[]') {
+  if (type === 'string[]')
     return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
-  }
   return typeof v === 'string' ? [v] : null;
 }
 
@@ -220,22 +203,13 @@ function claimRule(r: ClaimRule, c: Ctx): Finding {
     if (other) return other;
     return no(r.code, [...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`]);
   }
-  if (r.pattern) {
-    const bad = values.find((x) => !r.pattern!.test(x));
-    if (bad !== undefined) {
-      return no(r.code, [...rich`${r.claim} is ${bad}: `, r.words]);
-    }
-  }
+  const bad = r.pattern && values.find((x) => !r.pattern!.test(x));
+  if (bad !== undefined) return no(r.code, [...rich`${r.claim} is ${bad}: `, r.words]);
   if (r.equals !== undefined) {
-    const used = optionsUsed(r.equals);
-    if (r.decides) return notCompared(r, c, rich`${r.claim} is ${values.join(', ')}. `, used);
+    const [used, seen] = [optionsUsed(r.equals), rich`${r.claim} is ${values.join(', ')}. `];
+    if (r.decides) return notCompared(r, c, seen, used);
     const type = `Type ${used.map((o) => c.labels[o] ?? o).join(' and ')} on the card to compare it exactly.`;
-    return notMet(
-      r,
-      'ERR_ASSERT_OPTION_MISSING',
-      [...rich`${r.claim} is ${values.join(', ')}. `, type],
-      'info',
-    );
+    return notMet(r, 'ERR_ASSERT_OPTION_MISSING', [...seen, type], 'info');
   }
   return good(r, rich`${r.claim} is ${values.join(', ')}.`);
 }
@@ -320,29 +294,16 @@ const CLOCK_CODES = {
 function clockRule(r: ClockRule, c: Ctx): Finding {
   const v = seconds(c.payload[r.claim]);
   if (v === undefined) return good(r, `No ${r.claim} to compare with the clock.`);
-  if (v === 'ms') {
-    return notMet(
-      r,
-      'ERR_ASSERT_TIME_UNIT',
-      `${r.claim} is in milliseconds; JWT times are seconds since 1970.`,
-    );
-  }
+  const ms = `${r.claim} is in milliseconds; JWT times are seconds since 1970.`;
+  if (v === 'ms') return notMet(r, 'ERR_ASSERT_TIME_UNIT', ms);
   if (r.claim === 'exp') {
     return v > c.nowSec
       ? good(r, `Expires in ${v - c.nowSec} s.`)
       : notMet(r, CLOCK_CODES.exp, `Expired ${c.nowSec - v} s ago.`);
   }
-  if (v - c.nowSec > r.skewSec) {
+  if (v - c.nowSec > r.skewSec)
     return notMet(r, CLOCK_CODES[r.claim], `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
-  }
   return good(r, `${r.claim} is ${c.nowSec - v} s ago.`);
-}
-
-/** Whether a certificate PEM holds this public key (SPKI bytes equal). */
-async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boolean> {
-  const parsed = await parseKeyText(pem);
-  if (parsed.kind !== 'public') return false;
-  return sameBytes(parsed.spki, spki);
 }
 
 /**
@@ -365,13 +326,6 @@ function digestLength(v: string): number {
   } catch {
     return 0;
   }
-}
-
-/** The known certificates to compare a thumbprint with: the one typed, else the stored ones. */
-function knownCertificates(r: ThumbprintRule, c: Ctx): { ders: Uint8Array<ArrayBuffer>[]; typed: boolean } {
-  const pem = c.vars[r.certificateOption]?.trim();
-  if (pem) return { ders: [certificateDer(pem)], typed: true };
-  return { ders: [...c.certificates], typed: false };
 }
 
 /** A thumbprint rule's finding that does not hold: `detail`, then the rule's words. */
@@ -437,12 +391,12 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
   const got = readThumbprint(r, c, fail);
   if (!('pair' in got)) return got;
   const { pair, read, present } = got;
-  const known = knownCertificates(r, c);
-  const prints = await Promise.all(known.ders.map((d) => thumbprints(d)));
+  // The known certificates to compare with: the one typed, else the stored ones.
+  const pem = c.vars[r.certificateOption]?.trim();
+  const ders = pem ? [certificateDer(pem)] : c.certificates;
+  const prints = await Promise.all(ders.map((d) => thumbprints(d)));
   const match = prints.findIndex((t) => printIn(t, pair.param) === read.text);
-  const whose = known.typed
-    ? 'the certificate you pasted'
-    : 'the stored certificates of the key that verified';
+  const whose = pem ? 'the certificate you pasted' : 'the stored certificates of the key that verified';
   if (prints.length > 0 && match < 0) {
     if (prints.some((t) => read.text === t.x5t || read.text === t.x5tS256)) {
       return fail(
@@ -466,11 +420,8 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
         `${pair.param} is the thumbprint of ${whose}, but ${second.param} is not (${want}): send one thumbprint, or both of the same certificate.`,
       );
   }
-  if (
-    known.typed &&
-    c.signer &&
-    !(await certificateHoldsKey(certificatePem(known.ders[0]!), c.signer.spki))
-  ) {
+  const key = pem && c.signer ? await parseKeyText(certificatePem(ders[0]!)) : undefined;
+  if (key && (key.kind !== 'public' || !sameBytes(key.spki, c.signer!.spki))) {
     return fail(
       'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
       'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
@@ -506,9 +457,8 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
     const or = r.orClaim ? ` and no ${r.orClaim}` : '';
     return notMet(r, r.code, `The token has no aud${or}: ${r.words}`);
   }
-  if (typeof v !== 'string') {
+  if (typeof v !== 'string')
     return withWords(r, 'ERR_ASSERT_CLAIM_TYPE', rich`aud is ${JSON.stringify(v)}, not a string: `);
-  }
   if (r.fixed.includes(v)) {
     const needs = r.fixedNeeds ?? [];
     const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
@@ -603,11 +553,9 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
  */
 function unencoded(header: Record<string, unknown>): Finding[] {
   if (header.b64 !== false) return [];
-  return [
-    unreadable(
-      'The header says b64: false (RFC 7797): the payload is sent as raw JSON, not base64url. A JWT verifier base64url-decodes the payload (RFC 7519 §7.2), so the partner cannot read these claims. Sign the JWT without b64 and crit.',
-    ),
-  ];
+  const why =
+    'The header says b64: false (RFC 7797): the payload is sent as raw JSON, not base64url. A JWT verifier base64url-decodes the payload (RFC 7519 §7.2), so the partner cannot read these claims. Sign the JWT without b64 and crit.';
+  return [unreadable(why)];
 }
 
 /** The finding that the partner cannot read the claims at all. */

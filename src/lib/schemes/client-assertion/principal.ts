@@ -66,11 +66,8 @@ function read(r: PrincipalRule, keyed: boolean, v: unknown, out: Finding[]): Pri
 
 /** Each name upper-case, no qualifier left, no `.` that looks like a first name split in two. */
 function names(r: PrincipalRule, read: readonly Principal[], out: Finding[]): void {
-  const [first, second] = r.names;
-  for (const [name, key] of [
-    [first, 'first'],
-    [second, 'second'],
-  ] as const) {
+  for (const [i, key] of (['first', 'second'] as const).entries()) {
+    const name = r.names[i]!;
     const bad = read.find((p) => p[key] !== p[key].toUpperCase())?.[key];
     out.push(
       bad === undefined
@@ -79,25 +76,19 @@ function names(r: PrincipalRule, read: readonly Principal[], out: Finding[]): vo
     );
   }
   const left = read.find((p) => p.qualifier !== '');
-  out.push(
-    left
-      ? of(r.qualifierLeft, 'wrong', 'error', {
-          first: left.first,
-          qualifier: `.${left.qualifier}`,
-          upper: left.first.toUpperCase(),
-        })
-      : of(r.qualifierLeft, 'ok'),
-  );
+  const leftIn = left && {
+    first: left.first,
+    qualifier: `.${left.qualifier}`,
+    upper: left.first.toUpperCase(),
+  };
+  out.push(leftIn ? of(r.qualifierLeft, 'wrong', 'error', leftIn) : of(r.qualifierLeft, 'ok'));
   const dotted = read.find(
     (p) => p.qualifier === '' && p.second.includes('.') && !r.dotUnless.test(p.second),
   );
-  if (!dotted) {
-    out.push(of(r.dot, 'ok'));
-    return;
-  }
-  const [head = ''] = dotted.second.split('.');
-  const joined = `${dotted.first}-${head}`.toUpperCase();
-  out.push(of(r.dot, 'wrong', 'warning', { second: dotted.second, first: dotted.first, head, joined }));
+  const head = dotted?.second.split('.')[0] ?? '';
+  const joined = dotted && `${dotted.first}-${head}`.toUpperCase();
+  const dottedIn = dotted && joined && { second: dotted.second, first: dotted.first, head, joined };
+  out.push(dottedIn ? of(r.dot, 'wrong', 'warning', dottedIn) : of(r.dot, 'ok'));
 }
 
 /** One name against what is typed on the card (unchecked when nothing is). */
@@ -123,8 +114,7 @@ function expected(r: PrincipalRule, name: PrincipalName, got: string, vars: Vars
 /** Every finding of a principal rule, in the order its type says. */
 export function principalRule(r: PrincipalRule, c: Ctx): Finding[] {
   const out: Finding[] = [];
-  const keyedText = c.payload[r.keyed];
-  const plainText = c.payload[r.plain];
+  const [keyedText, plainText] = [c.payload[r.keyed], c.payload[r.plain]];
   const keyed = read(r, true, keyedText, out);
   const plain = read(r, false, plainText, out);
   const both = [keyed, plain].filter((p): p is Principal => !!p);
@@ -165,8 +155,6 @@ export async function keyPrintRule(r: KeyPrintRule, c: Ctx): Promise<Finding | n
   }
   if (match && signer) return ok(r.check, r.label, say(r.says.ok, { key: match.label }));
   if (match) return no('unverified', say(r.says.unverified, { key: match.label }), 'warning');
-  const n = keys.length;
-  return n
-    ? no('unknown', say(r.says.unknown, { print }, { n }), 'error')
-    : no('unknown', say(r.says.noKeys, { print }), 'warning');
+  if (keys.length) return no('unknown', say(r.says.unknown, { print }, { n: keys.length }), 'error');
+  return no('unknown', say(r.says.noKeys, { print }), 'warning');
 }

@@ -1,7 +1,6 @@
 /**
- * Time rules that read `iat` and `exp` as a pair (rules/types.ts `TimePair`): both in seconds, or
- * both in milliseconds and read as such (a partner's SDK writes Date.now()). The skew is the
- * inspector's setting when the rule says so.
+ * Time rules that read `iat` and `exp` as a pair (rules/types.ts `PairRule`): both in seconds, or
+ * both in milliseconds and read as such (a partner's SDK writes Date.now()), with the inspector's skew.
  */
 import { ok, problem, type Finding } from '../../partners/scheme';
 import type { Ctx, PairClockRule, PairLifetimeRule, PairRule, TimeUnitRule } from './rules/types';
@@ -9,6 +8,9 @@ import { say } from './template';
 
 /** Above this, a JWT time is not Unix seconds (year 5138) but milliseconds (since 1973). */
 const MS_THRESHOLD = 1e11;
+
+/** What `{unit}` says of times read as milliseconds. */
+const MS_UNIT = ', read as milliseconds';
 
 /** A duration as people read it: seconds, minutes or hours. */
 function age(sec: number): string {
@@ -62,13 +64,9 @@ export function pairLifetimeRule(r: PairLifetimeRule, c: Ctx) {
   if (read === 'mixed') return null;
   if (read === 'numbers') return said(r, 'missing', {});
   const life = read.life;
-  const vars = { life, age: age(life), max: r.maxLifetimeSec, unit: unit(read) };
+  const vars = { life, age: age(life), max: r.maxLifetimeSec, unit: read.inMs ? MS_UNIT : '' };
   if (life > r.maxLifetimeSec) return said(r, 'lifetime', vars);
   return said(r, life > 0 ? 'ok' : 'notAfter', vars);
-}
-
-function unit(read: { inMs: boolean }): string {
-  return read.inMs ? ', read as milliseconds' : '';
 }
 
 /** A clock rule on a pair: exp not passed, iat not ahead, beyond the skew. */
@@ -85,7 +83,7 @@ export function pairClockRule(r: PairClockRule, c: Ctx) {
     age: age(read.inMs ? Math.round(wrong) : wrong),
     skew,
     withSkew: skew ? ` (with the ${skew} s clock-skew tolerance)` : '',
-    unit: unit(read),
+    unit: read.inMs ? MS_UNIT : '',
   };
   const past = r.claim === 'exp' ? wrong >= 0 : wrong > 0;
   const beyond = r.claim === 'exp' ? wrong >= skew : wrong > skew;

@@ -321,7 +321,7 @@ export interface Make {
 
 /** A partner card's rules: what the one evaluator runs. */
 export interface CardRules {
-  /** The TokenCheck's id (`client-assertion/<partner>`, `snowflake-jwt`). */
+  /** The TokenCheck's id (`client-assertion/<partner>`; `snowflake-jwt`). */
   id: string;
   partnerName: string;
   /** The card's heading and what it checks (default: "<partnerName> checks", nothing). */
@@ -342,8 +342,6 @@ export interface CardRules {
 
 /** One partner's assertion rules. */
 export interface PartnerRules extends CardRules {
-  /** The TokenCheck's id: `client-assertion/<partner>`. */
-  id: string;
   /**
    * The partner's short id: its profile's id where keybench has a profile (partners whose users
    * upload a key or certificate), else the same kind of slug (GitHub, Apple and Coinbase generate
