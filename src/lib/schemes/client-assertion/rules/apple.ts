@@ -2,7 +2,7 @@
  * Apple's API keys (a .p8 P-256 key Apple generates): the App Store Connect API (≤ 20 minutes) and
  * the App Store Server API (bid claim, ≤ 60 minutes; Apple's app-store-server-library signs these).
  */
-import { KEY_ID, algIs, claimIs, clock, kidIs, lifetime } from './common';
+import { KEY_ID, clock } from './common';
 import { defineRules } from './types';
 
 const CONNECT =
@@ -52,36 +52,83 @@ export default defineRules({
   ],
   recognise: { aud: /^appstoreconnect-v1$/ },
   rules: [
-    algIs(['ES256'], 'alg ES256', 'ES256, with the P-256 key Apple generated (the .p8 file).', CONNECT),
-    kidIs('error', 'kid = key id', 'kid is the id of the API key.', CONNECT),
-    claimIs('iss', 'iss = issuer id', 'iss is the issuer id (a UUID) of the team, not the key id.', CONNECT, {
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg ES256',
+      words: 'ES256, with the P-256 key Apple generated (the .p8 file).',
+      allowed: ['ES256'],
+      source: CONNECT,
+      decides: false,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid = key id',
+      words: 'kid is the id of the API key.',
+      param: 'kid',
+      severity: 'error',
+      equalsOption: 'keyId',
+      source: CONNECT,
+      decides: true,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = issuer id',
+      words: 'iss is the issuer id (a UUID) of the team, not the key id.',
+      claim: 'iss',
       equals: '{issuerId}',
       pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
       code: 'ERR_ASSERT_CLIENT_ID',
+      source: CONNECT,
       decides: true,
-    }),
-    claimIs('aud', 'aud = appstoreconnect-v1', 'aud is the string appstoreconnect-v1.', CONNECT, {
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = appstoreconnect-v1',
+      words: 'aud is the string appstoreconnect-v1.',
+      claim: 'aud',
       equals: 'appstoreconnect-v1',
       code: 'ERR_ASSERT_AUD',
+      source: CONNECT,
       decides: false,
-    }),
-    claimIs('bid', 'bid = bundle id', "bid is the app's bundle id.", `${SERVER}; ${SDK}; ${PY_SDK}`, {
+    },
+    {
+      kind: 'claim',
+      check: 'bid',
+      label: 'bid = bundle id',
+      words: "bid is the app's bundle id.",
+      claim: 'bid',
       equals: '{bundleId}',
       code: 'ERR_ASSERT_CLAIM_MISSING',
+      source: `${SERVER}; ${SDK}; ${PY_SDK}`,
       when: { option: 'api', is: [APPLE_SERVER] },
       decides: true,
-    }),
-    lifetime(
-      'exp ≤ 20 minutes',
-      'tokens that expire more than 20 minutes after iat are refused (except some report APIs).',
-      CONNECT,
-      { from: ['iat'], maxLifetimeSec: 1200, when: { option: 'api', is: [APPLE_CONNECT] } },
-    ),
-    lifetime('exp ≤ 60 minutes', 'tokens that expire more than 60 minutes after iat are refused.', SERVER, {
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 20 minutes',
+      words: 'tokens that expire more than 20 minutes after iat are refused (except some report APIs).',
+      from: ['iat'],
+      maxLifetimeSec: 1200,
+      source: CONNECT,
+      when: { option: 'api', is: [APPLE_CONNECT] },
+      decides: false,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 60 minutes',
+      words: 'tokens that expire more than 60 minutes after iat are refused.',
       from: ['iat'],
       maxLifetimeSec: 3600,
+      source: SERVER,
       when: { option: 'api', is: [APPLE_SERVER] },
-    }),
+      decides: false,
+    },
     ...clock(CONNECT),
   ],
   make: {

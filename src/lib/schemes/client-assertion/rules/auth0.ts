@@ -1,16 +1,5 @@
 /** Auth0 Private Key JWT client authentication. */
-import {
-  CLIENT_ID,
-  KEY_ID,
-  algIs,
-  claimIs,
-  clock,
-  issIsClientId,
-  issIsSub,
-  jtiRequired,
-  kidIs,
-  lifetime,
-} from './common';
+import { CLIENT_ID, KEY_ID, clock, issIsClientId, issIsSub, jtiRequired } from './common';
 import { defineRules } from './types';
 
 const DOCS =
@@ -38,34 +27,52 @@ export default defineRules({
   ],
   recognise: { aud: /^https:\/\/[^/]+\.auth0\.com\/?$/ },
   rules: [
-    algIs(
-      ['RS256', 'RS384', 'PS256'],
-      'alg RS256, RS384 or PS256',
-      'the algorithm registered with the credential: RS256, RS384 or PS256.',
-      DOCS,
-    ),
-    kidIs('optional', 'kid', 'kid (optional) is the id Auth0 generated for the credential.', DOCS),
-    claimIs(
-      'aud',
-      'aud = tenant URL',
-      'aud is the tenant URL (or custom domain) with its trailing slash, not the token endpoint.',
-      DOCS,
-      {
-        equals: 'https://{domain}/',
-        pattern: /^https:\/\/[^/]+\/$/,
-        code: 'ERR_ASSERT_AUD',
-        decides: true,
-      },
-    ),
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS256, RS384 or PS256',
+      words: 'the algorithm registered with the credential: RS256, RS384 or PS256.',
+      allowed: ['RS256', 'RS384', 'PS256'],
+      source: DOCS,
+      decides: false,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid',
+      words: 'kid (optional) is the id Auth0 generated for the credential.',
+      param: 'kid',
+      severity: 'optional',
+      equalsOption: 'keyId',
+      source: DOCS,
+      decides: true,
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = tenant URL',
+      words: 'aud is the tenant URL (or custom domain) with its trailing slash, not the token endpoint.',
+      claim: 'aud',
+      equals: 'https://{domain}/',
+      pattern: /^https:\/\/[^/]+\/$/,
+      code: 'ERR_ASSERT_AUD',
+      source: DOCS,
+      decides: true,
+    },
     issIsClientId(DOCS),
     issIsSub(DOCS),
     jtiRequired(DOCS),
-    lifetime(
-      'lifetime ≤ 5 minutes',
-      'Auth0 supports a lifetime of at most 5 minutes (1 minute recommended).',
-      DOCS,
-      { from: ['iat'], maxLifetimeSec: 300, maxAheadSec: 300 },
-    ),
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'lifetime ≤ 5 minutes',
+      words: 'Auth0 supports a lifetime of at most 5 minutes (1 minute recommended).',
+      from: ['iat'],
+      maxLifetimeSec: 300,
+      maxAheadSec: 300,
+      source: DOCS,
+      decides: false,
+    },
     ...clock(DOCS),
   ],
   make: {

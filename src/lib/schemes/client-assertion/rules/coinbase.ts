@@ -1,5 +1,5 @@
 /** Coinbase Developer Platform (CDP) API key JWTs: one short JWT per request, bound to its URI. */
-import { algIs, claimIs, clock, kidIs, lifetime } from './common';
+import { clock } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://docs.cdp.coinbase.com/get-started/authentication/jwt-authentication';
@@ -40,13 +40,26 @@ export default defineRules({
   ],
   recognise: { iss: /^(?:cdp|coinbase-cloud)$/, header: ['nonce'], claims: ['uris'] },
   rules: [
-    algIs(
-      ['ES256', 'EdDSA'],
-      'alg ES256 or EdDSA',
-      'ES256 (P-256 keys) or EdDSA (Ed25519 keys, the default for new keys).',
-      DOCS,
-    ),
-    kidIs('error', 'kid = key name', 'kid is the API key name.', `${DOCS}; ${SDK}`, 'keyName'),
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg ES256 or EdDSA',
+      words: 'ES256 (P-256 keys) or EdDSA (Ed25519 keys, the default for new keys).',
+      allowed: ['ES256', 'EdDSA'],
+      source: DOCS,
+      decides: false,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid = key name',
+      words: 'kid is the API key name.',
+      param: 'kid',
+      severity: 'error',
+      equalsOption: 'keyName',
+      source: `${DOCS}; ${SDK}`,
+      decides: true,
+    },
     {
       kind: 'header',
       check: 'nonce',
@@ -57,16 +70,28 @@ export default defineRules({
       source: SDK,
       decides: false,
     },
-    claimIs('iss', 'iss = cdp', 'iss is "cdp" (older keys: "coinbase-cloud").', SDK, {
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = cdp',
+      words: 'iss is "cdp" (older keys: "coinbase-cloud").',
+      claim: 'iss',
       pattern: /^(?:cdp|coinbase-cloud)$/,
       code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: SDK,
       decides: false,
-    }),
-    claimIs('sub', 'sub = key name', 'sub is the API key name.', SDK, {
+    },
+    {
+      kind: 'claim',
+      check: 'sub',
+      label: 'sub = key name',
+      words: 'sub is the API key name.',
+      claim: 'sub',
       equals: '{keyName}',
       code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: SDK,
       decides: true,
-    }),
+    },
     {
       kind: 'same',
       check: 'kid-sub',
@@ -78,25 +103,29 @@ export default defineRules({
       source: `${DOCS}; ${SDK}; ${PY_SDK}`,
       decides: false,
     },
-    claimIs(
-      'uris',
-      'uris = METHOD host/path',
-      'uris holds "<METHOD> <host><path>" of the request: no scheme, no query.',
-      `${DOCS}; ${SDK}`,
-      {
-        type: 'string[]',
-        equals: '{uri}',
-        pattern: /^(?:GET|POST|PUT|PATCH|DELETE) [a-z0-9.-]+(?::\d+)?\/[^\s?#]*$/,
-        code: 'ERR_ASSERT_URIS',
-        decides: true,
-      },
-    ),
-    lifetime(
-      'exp ≤ 120 s after nbf',
-      'exp at most 120 seconds after nbf (the SDK default).',
-      `${DOCS}; ${SDK}`,
-      { from: ['nbf'], maxLifetimeSec: 120 },
-    ),
+    {
+      kind: 'claim',
+      check: 'uris',
+      label: 'uris = METHOD host/path',
+      words: 'uris holds "<METHOD> <host><path>" of the request: no scheme, no query.',
+      claim: 'uris',
+      type: 'string[]',
+      equals: '{uri}',
+      pattern: /^(?:GET|POST|PUT|PATCH|DELETE) [a-z0-9.-]+(?::\d+)?\/[^\s?#]*$/,
+      code: 'ERR_ASSERT_URIS',
+      source: `${DOCS}; ${SDK}`,
+      decides: true,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 120 s after nbf',
+      words: 'exp at most 120 seconds after nbf (the SDK default).',
+      from: ['nbf'],
+      maxLifetimeSec: 120,
+      source: `${DOCS}; ${SDK}`,
+      decides: false,
+    },
     ...clock(DOCS),
   ],
   make: {

@@ -3,17 +3,7 @@
  * `x5t#S256`; the older page (and MSAL's deprecated `fromCertificate`) RS256 with the SHA-1 `x5t`.
  * Entra accepts both: keybench offers the choice and labels the source.
  */
-import {
-  CERTIFICATE,
-  CLIENT_ID,
-  algIs,
-  claimIs,
-  clock,
-  issIsClientId,
-  issIsSub,
-  jtiRequired,
-  lifetime,
-} from './common';
+import { CERTIFICATE, CLIENT_ID, clock, issIsClientId, issIsSub, jtiRequired } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://learn.microsoft.com/entra/identity-platform/certificate-credentials';
@@ -57,12 +47,15 @@ export default defineRules({
     header: ['x5t#S256', 'x5t'],
   },
   rules: [
-    algIs(
-      ['PS256', 'RS256'],
-      'alg PS256 or RS256',
-      'PS256 (current docs) or RS256 (older docs): RSA only.',
-      DOCS,
-    ),
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg PS256 or RS256',
+      words: 'PS256 (current docs) or RS256 (older docs): RSA only.',
+      allowed: ['PS256', 'RS256'],
+      source: DOCS,
+      decides: false,
+    },
     {
       kind: 'thumbprint',
       check: 'thumbprint',
@@ -78,7 +71,12 @@ export default defineRules({
       source: `${DOCS}; ${MSAL}; ${MSAL_PY}`,
       decides: true,
     },
-    claimIs('aud', 'aud = token endpoint', "aud is the tenant's v2.0 token endpoint.", DOCS, {
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = token endpoint',
+      words: "aud is the tenant's v2.0 token endpoint.",
+      claim: 'aud',
       equals: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
       // The tenant is its id or one of its domains (contoso.onmicrosoft.com): the same directory.
       twoForms: {
@@ -89,17 +87,23 @@ export default defineRules({
       pattern:
         /^https:\/\/login\.(?:microsoftonline\.(?:com|us)|partner\.microsoftonline\.cn)\/[^/]+\/oauth2\/v2\.0\/token$/,
       code: 'ERR_ASSERT_AUD',
+      source: DOCS,
       decides: true,
-    }),
+    },
     issIsClientId(DOCS),
     issIsSub(DOCS),
     jtiRequired(DOCS),
-    lifetime(
-      'short lifetime',
-      'exp at most 10 minutes after nbf, or after iat when there is no nbf (MSAL for Python sends none); the docs: 5–10 minutes, Entra sets no hard limit, MSAL uses 600 s.',
-      `${DOCS}; ${MSAL}; ${MSAL_PY}`,
-      { from: ['nbf', 'iat'], maxLifetimeSec: 600 },
-    ),
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'short lifetime',
+      words:
+        'exp at most 10 minutes after nbf, or after iat when there is no nbf (MSAL for Python sends none); the docs: 5–10 minutes, Entra sets no hard limit, MSAL uses 600 s.',
+      from: ['nbf', 'iat'],
+      maxLifetimeSec: 600,
+      source: `${DOCS}; ${MSAL}; ${MSAL_PY}`,
+      decides: false,
+    },
     ...clock(DOCS, 300),
   ],
   make: {

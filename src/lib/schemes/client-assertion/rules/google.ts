@@ -2,7 +2,7 @@
  * Google service account JWTs: the self-signed JWT an API accepts directly (aud = the API, or
  * `scope` instead of aud) and the JWT bearer grant at the token endpoint (aud = token endpoint, scope).
  */
-import { algIs, claimIs, clock, kidIs, lifetime } from './common';
+import { clock } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://developers.google.com/identity/protocols/oauth2/service-account#jwt-auth';
@@ -70,19 +70,38 @@ export default defineRules({
     aud: /^https:\/\/(?:[a-z0-9-]+\.)*googleapis\.com\//,
   },
   rules: [
-    algIs(['RS256'], 'alg RS256', 'RS256 (service account keys are RSA).', DOCS),
-    kidIs(
-      'error',
-      'kid = key id',
-      'kid is the private_key_id of the service account key.',
-      `${DOCS}; ${SDK}`,
-    ),
-    claimIs('iss', 'iss = account email', "iss is the service account's email.", DOCS, {
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS256',
+      words: 'RS256 (service account keys are RSA).',
+      allowed: ['RS256'],
+      source: DOCS,
+      decides: false,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid = key id',
+      words: 'kid is the private_key_id of the service account key.',
+      param: 'kid',
+      severity: 'error',
+      equalsOption: 'keyId',
+      source: `${DOCS}; ${SDK}`,
+      decides: true,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = account email',
+      words: "iss is the service account's email.",
+      claim: 'iss',
       equals: '{email}',
       pattern: /^[^@\s]+@[^@\s]+$/,
       code: 'ERR_ASSERT_CLIENT_ID',
+      source: DOCS,
       decides: true,
-    }),
+    },
     {
       kind: 'audience',
       check: 'aud',
@@ -100,10 +119,16 @@ export default defineRules({
       source: `${DOCS}; ${GRANT}; ${SDK}; ${PY_SDK}`,
       decides: true,
     },
-    lifetime('exp ≤ 1 hour after iat', 'exp at most one hour after iat.', `${GRANT}; ${SDK}`, {
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 1 hour after iat',
+      words: 'exp at most one hour after iat.',
       from: ['iat'],
       maxLifetimeSec: 3600,
-    }),
+      source: `${GRANT}; ${SDK}`,
+      decides: false,
+    },
     ...clock(GRANT),
   ],
   make: {

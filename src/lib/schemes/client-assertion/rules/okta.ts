@@ -1,16 +1,5 @@
 /** Okta `private_key_jwt` client authentication (public key or JWK registered on the app). */
-import {
-  CLIENT_ID,
-  KEY_ID,
-  algIs,
-  claimIs,
-  clock,
-  issIsClientId,
-  issIsSub,
-  jtiRequired,
-  kidIs,
-  lifetime,
-} from './common';
+import { CLIENT_ID, KEY_ID, clock, issIsClientId, issIsSub, jtiRequired } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth/';
@@ -40,38 +29,52 @@ export default defineRules({
     aud: /^https:\/\/[^/]+\.(?:okta|oktapreview|okta-emea|okta-gov)\.com\/oauth2\/(?:[^/]+\/)?v1\/token$/,
   },
   rules: [
-    algIs(
-      ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'],
-      'alg RS/ES',
-      'RS256, RS384, RS512, ES256, ES384 or ES512 (the key you registered).',
-      DOCS,
-    ),
-    kidIs(
-      'warning',
-      'kid',
-      'kid names the registered key (Okta needs it when the app has several keys).',
-      DOCS,
-    ),
-    claimIs(
-      'aud',
-      'aud = token endpoint',
-      'aud is the full URL of the token endpoint the assertion is sent to.',
-      DOCS,
-      {
-        equals: '{tokenEndpoint}',
-        pattern: /^https:\/\/[^/]+\/oauth2\/(?:[^/]+\/)?v1\/token$/,
-        code: 'ERR_ASSERT_AUD',
-        decides: true,
-      },
-    ),
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS/ES',
+      words: 'RS256, RS384, RS512, ES256, ES384 or ES512 (the key you registered).',
+      allowed: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'],
+      source: DOCS,
+      decides: false,
+    },
+    {
+      kind: 'header',
+      check: 'kid',
+      label: 'kid',
+      words: 'kid names the registered key (Okta needs it when the app has several keys).',
+      param: 'kid',
+      severity: 'warning',
+      equalsOption: 'keyId',
+      source: DOCS,
+      decides: true,
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = token endpoint',
+      words: 'aud is the full URL of the token endpoint the assertion is sent to.',
+      claim: 'aud',
+      equals: '{tokenEndpoint}',
+      pattern: /^https:\/\/[^/]+\/oauth2\/(?:[^/]+\/)?v1\/token$/,
+      code: 'ERR_ASSERT_AUD',
+      source: DOCS,
+      decides: true,
+    },
     issIsClientId(DOCS),
     issIsSub(DOCS),
     jtiRequired(`${DOCS} (jti is listed as optional; Okta refuses a jti it has seen)`, 'warning'),
-    lifetime('exp ≤ 1 hour', 'exp at most one hour in the future.', DOCS, {
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp ≤ 1 hour',
+      words: 'exp at most one hour in the future.',
       from: ['iat'],
       maxLifetimeSec: 3600,
       maxAheadSec: 3600,
-    }),
+      source: DOCS,
+      decides: false,
+    },
     ...clock(DOCS),
   ],
   make: {

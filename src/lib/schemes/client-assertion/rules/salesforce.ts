@@ -1,5 +1,5 @@
 /** Salesforce OAuth 2.0 JWT bearer flow (a certificate uploaded on the connected app). */
-import { algIs, claimIs, clock, lifetime } from './common';
+import { clock } from './common';
 import { defineRules } from './types';
 
 const DOCS = 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm&type=5';
@@ -46,35 +46,63 @@ export default defineRules({
     aud: /^https:\/\/(?:login|test)\.salesforce\.com\/?$|\.my\.salesforce\.com\/?$|\.force\.com(?:\/.*)?$/,
   },
   rules: [
-    algIs(['RS256'], 'alg RS256', 'RS256 with the key of the certificate on the connected app.', DOCS),
-    claimIs('iss', 'iss = consumer key', "iss is the connected app's consumer key.", DOCS, {
+    {
+      kind: 'alg',
+      check: 'alg',
+      label: 'alg RS256',
+      words: 'RS256 with the key of the certificate on the connected app.',
+      allowed: ['RS256'],
+      source: DOCS,
+      decides: false,
+    },
+    {
+      kind: 'claim',
+      check: 'iss',
+      label: 'iss = consumer key',
+      words: "iss is the connected app's consumer key.",
+      claim: 'iss',
       equals: '{clientId}',
       code: 'ERR_ASSERT_CLIENT_ID',
+      source: DOCS,
       decides: true,
-    }),
-    claimIs('sub', 'sub = username', 'sub is the username (not the consumer key).', DOCS, {
+    },
+    {
+      kind: 'claim',
+      check: 'sub',
+      label: 'sub = username',
+      words: 'sub is the username (not the consumer key).',
+      claim: 'sub',
       equals: '{username}',
       code: 'ERR_ASSERT_CLAIM_VALUE',
+      source: DOCS,
       decides: true,
-    }),
-    claimIs(
-      'aud',
-      'aud = login URL',
-      'aud is https://login.salesforce.com, https://test.salesforce.com or the Experience Cloud site URL.',
-      DOCS,
-      {
-        equals: '{loginUrl}',
-        pattern: /^https:\/\/(?:login|test)\.salesforce\.com$|\.force\.com(?:\/.*)?$/,
-        code: 'ERR_ASSERT_AUD',
-        decides: true,
-      },
-    ),
-    lifetime(
-      'exp within 3 minutes',
-      "exp within 3 minutes from now, as the docs say (Salesforce asks for no iat); Salesforce's own Java sample and salesforce-jwt-bearer-token-flow send 5 minutes, so up to 300 s is a warning, beyond it a failure.",
-      DOCS,
-      { from: ['iat'], fromOptional: true, warnAheadSec: 180, maxAheadSec: 300 },
-    ),
+    },
+    {
+      kind: 'claim',
+      check: 'aud',
+      label: 'aud = login URL',
+      words:
+        'aud is https://login.salesforce.com, https://test.salesforce.com or the Experience Cloud site URL.',
+      claim: 'aud',
+      equals: '{loginUrl}',
+      pattern: /^https:\/\/(?:login|test)\.salesforce\.com$|\.force\.com(?:\/.*)?$/,
+      code: 'ERR_ASSERT_AUD',
+      source: DOCS,
+      decides: true,
+    },
+    {
+      kind: 'lifetime',
+      check: 'lifetime',
+      label: 'exp within 3 minutes',
+      words:
+        "exp within 3 minutes from now, as the docs say (Salesforce asks for no iat); Salesforce's own Java sample and salesforce-jwt-bearer-token-flow send 5 minutes, so up to 300 s is a warning, beyond it a failure.",
+      from: ['iat'],
+      fromOptional: true,
+      warnAheadSec: 180,
+      maxAheadSec: 300,
+      source: DOCS,
+      decides: false,
+    },
     ...clock(DOCS).filter((r) => r.check === 'expired'),
   ],
   make: {
