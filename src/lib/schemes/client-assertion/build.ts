@@ -25,6 +25,11 @@ function allowedAlgs(p: PartnerRules, vars: Vars): readonly string[] {
   return rule?.kind === 'alg' ? rule.allowed : [];
 }
 
+/** The partner's thumbprint rule, if it looks keys up by a certificate's thumbprint. */
+export function thumbprintRuleOf(p: PartnerRules): ThumbprintRule | undefined {
+  return p.rules.find((r): r is ThumbprintRule => r.kind === 'thumbprint');
+}
+
 /** The thumbprint pair to sign with: the chosen one(s) that go with the key's alg. */
 function pairFor(rule: ThumbprintRule, vars: Vars, alg: string): ThumbprintPair {
   const pairs = chosenPairs(rule, vars);
@@ -45,7 +50,7 @@ function pairFor(rule: ThumbprintRule, vars: Vars, alg: string): ThumbprintPair 
  */
 function pickKey(p: PartnerRules, vars: Vars, keys: readonly CryptoKey[]): CryptoKey {
   const allowed = allowedAlgs(p, vars);
-  const rule = p.rules.find((r): r is ThumbprintRule => r.kind === 'thumbprint');
+  const rule = thumbprintRuleOf(p);
   const wanted = rule?.pairs.filter((x) => x.choice === vars[rule.choiceOption]).map((x) => x.alg) ?? [];
   const signs = (k: CryptoKey, algs: readonly string[]) => algs.includes(algOfKey(k) ?? '');
   return (
@@ -60,7 +65,7 @@ async function headerOf(p: PartnerRules, vars: Vars, alg: string): Promise<Recor
     const v = value(t, vars);
     if (v !== undefined) header[k] = v;
   }
-  const rule = p.rules.find((r): r is ThumbprintRule => r.kind === 'thumbprint');
+  const rule = thumbprintRuleOf(p);
   if (rule) {
     const pair = pairFor(rule, vars, alg);
     const t = await thumbprints(certificateDer(vars[rule.certificateOption] ?? ''));

@@ -10,7 +10,7 @@ import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
 import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
 import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';
-import { defineTokenCheck, type TokenCheck, type TokenCheckInput } from '../engine/types';
+import { defineTokenCheck, type FormField, type TokenCheck, type TokenCheckInput } from '../engine/types';
 import { keyPrintRule, principalRule } from './principal';
 import { pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
 import type {
@@ -19,6 +19,7 @@ import type {
   CardRule,
   CardRules,
   ClaimRule,
+  Ctx,
   ClockRule,
   HeaderRule,
   LifetimeRule,
@@ -30,37 +31,12 @@ import type {
 } from './rules/types';
 import { deriveVars, fill, optionsUsed, say, type Vars } from './template';
 
-/** The parts of a token a rule reads. */
-interface Ctx {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  vars: Vars;
-  nowSec: number;
-  /** The clock to the millisecond (times in milliseconds are compared with it). */
-  nowMs: number;
-  /** The SPKI of the trusted key that verified the signature, if one did. */
-  verifiedSpki?: Uint8Array;
-  /** The stored certificates (DER) of the key that verified the signature: known thumbprints. */
-  certificates: readonly Uint8Array<ArrayBuffer>[];
-  /** The card's labels of the option fields, by name (to say what to type). */
-  labels: Readonly<Record<string, string>>;
-  /** The inspector's clock-skew setting, in seconds (0 or more). */
-  skewSec: number;
-  /** The trusted public keys, and the one that verified the signature (if a public key did). */
-  keys: readonly { label: string; spki: Uint8Array }[];
-  signer?: { label: string; spki: Uint8Array };
-}
-
-/** A plain JSON object, or undefined. */
-function objectOf(v: unknown): Record<string, unknown> | undefined {
+/** The token's payload as an object (undefined when it is not a JSON object). */
+function payloadOf(token: DecodedToken): Record<string, unknown> | undefined {
+  const v = token.payload?.kind === 'json' ? token.payload.value : undefined;
   return v !== null && typeof v === 'object' && !Array.isArray(v)
     ? (v as Record<string, unknown>)
     : undefined;
-}
-
-/** The token's payload as an object (undefined when it is not a JSON object). */
-export function payloadOf(token: DecodedToken): Record<string, unknown> | undefined {
-  return token.payload?.kind === 'json' ? objectOf(token.payload.value) : undefined;
 }
 
 /** How well a token fits a partner (0: not at all), from the data in `recognise`. */
@@ -81,10 +57,7 @@ function recogniseScore(r: Recognise, token: DecodedToken): number {
 }
 
 /** The options with each field's default where the user typed nothing. */
-export function withDefaults(
-  p: CardRules,
-  options: Readonly<Record<string, string>>,
-): Record<string, string> {
+export function withDefaults(p: CardRules, options: Vars): Record<string, string> {
   return fillOptions(p, options, (f) => (typeof f.default === 'function' ? '' : String(f.default)));
 }
 
@@ -93,20 +66,16 @@ export function withDefaults(
  * default is the Sign form's example (Coinbase's URL), not the user's value: untyped, it is empty,
  * so a deciding rule that needs it stays unchecked.
  */
-export function cardOptions(p: CardRules, options: Readonly<Record<string, string>>): Record<string, string> {
+export function cardOptions(p: CardRules, options: Vars): Record<string, string> {
   return fillOptions(p, options, (f) =>
     f.kind === 'choice' && typeof f.default === 'string' ? f.default : '',
   );
 }
 
-/** `options` with each field the user left empty set to `fallback(field)`. */
-function fillOptions(
-  p: CardRules,
-  options: Readonly<Record<string, string>>,
-  fallback: (f: CardRules['options'][number]) => string,
-): Record<string, string> {
+/** `options` with each field the user left empty set to `empty(field)`. */
+function fillOptions(p: CardRules, options: Vars, empty: (f: FormField) => string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of p.options) out[f.name] = options[f.name]?.trim() || fallback(f);
+  for (const f of p.options) out[f.name] = options[f.name]?.trim() || empty(f);
   return { ...options, ...out };
 }
 
@@ -146,13 +115,8 @@ function signatureFinding(input: TokenCheckInput, header: Record<string, unknown
   }
   const x5c =
     header.x5c !== undefined ? ' The certificate the token carries in x5c is not a key you trust.' : '';
-  return problem(
-    'signature',
-    'ERR_ASSERT_UNVERIFIED',
-    'warning',
-    'signature',
-    `No key you trust verified this signature, so these checks say nothing about who made it.${x5c} Add the public key or certificate you uploaded to the partner (Keys → Key to import) or paste it as the verification key.`,
-  );
+  const words = `No key you trust verified this signature, so these checks say nothing about who made it.${x5c} Add the public key or certificate you uploaded to the partner (Keys → Key to import) or paste it as the verification key.`;
+  return problem('signature', 'ERR_ASSERT_UNVERIFIED', 'warning', 'signature', words);
 }
 
 function algRule(r: AlgRule, c: Ctx): Finding {
@@ -161,21 +125,17 @@ function algRule(r: AlgRule, c: Ctx): Finding {
     return good(r, r.says ? say(r.says.ok, {}, { alg }) : rich`alg is ${alg}.`);
   if (typeof alg === 'string' && r.undocumented?.algs.includes(alg))
     return good(r, say(r.undocumented.note, {}, { alg }));
-  if (r.says) return notMet(r, r.code ?? 'ERR_ASSERT_ALG', say(r.says.fail, { alg: String(alg) }));
-  return notMet(r, r.code ?? 'ERR_ASSERT_ALG', [
-    ...rich`alg is ${String(alg)}; expected `,
-    r.allowed.join(', '),
-    ` (${r.words})`,
-  ]);
+  const code = r.code ?? 'ERR_ASSERT_ALG';
+  if (r.says) return notMet(r, code, say(r.says.fail, { alg: String(alg) }));
+  return notMet(r, code, [...rich`alg is ${String(alg)}; expected `, r.allowed.join(', '), ` (${r.words})`]);
 }
 
 function headerRule(r: HeaderRule, c: Ctx): Finding {
   const v = c.header[r.param];
-  if (v === undefined && r.severity === 'optional') return good(r, `No ${r.param} (optional).`);
-  if (v === undefined) {
-    const severity = r.severity === 'optional' ? 'error' : r.severity;
-    return notMet(r, 'ERR_ASSERT_HEADER_MISSING', `The header has no ${r.param}: ${r.words}`, severity);
-  }
+  if (v === undefined)
+    return r.severity === 'optional'
+      ? good(r, `No ${r.param} (optional).`)
+      : notMet(r, 'ERR_ASSERT_HEADER_MISSING', `The header has no ${r.param}: ${r.words}`, r.severity);
   // Present but not a usable string (a number, an empty string): no key is named so, whatever
   // the rule's severity for a missing one.
   if (typeof v !== 'string' || v === '') {
@@ -186,9 +146,8 @@ function headerRule(r: HeaderRule, c: Ctx): Finding {
     );
   }
   const want = r.equalsOption ? c.vars[r.equalsOption]?.trim() : '';
-  if (want && v !== want) {
+  if (want && v !== want)
     return withWords(r, 'ERR_ASSERT_KID', rich`${r.param} is ${v}, but the key id you typed is ${want}: `);
-  }
   if (!want && r.equalsOption && r.decides)
     return notCompared(r, c, rich`${r.param} is ${v}. `, [r.equalsOption]);
   return good(r, rich`${r.param} is ${v}.`);
@@ -217,10 +176,8 @@ function sameRule(r: SameRule, c: Ctx): Finding {
 function claimStrings(r: ClaimRule, v: unknown): string[] | null {
   const type = r.type ?? 'string';
   if (type === 'id' && Number.isSafeInteger(v)) return [String(v)];
-  if (type === 'number') return typeof v === 'number' && Number.isFinite(v) ? [String(v)] : null;
-  if (type === 'string[]') {
+  if (type === 'string[]')
     return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
-  }
   return typeof v === 'string' ? [v] : null;
 }
 
@@ -231,14 +188,7 @@ function missingCode(r: ClaimRule): ErrorCode {
 function claimRule(r: ClaimRule, c: Ctx): Finding {
   const no = (code: ErrorCode, detail: string | Rich) => notMet(r, code, detail, r.severity ?? 'error');
   const v = c.payload[r.claim];
-  if (r.presence === 'absent') {
-    return v === undefined ? good(r, `No ${r.claim}.`) : no(r.code, `The token has ${r.claim}: ${r.words}`);
-  }
-  if (v === undefined) {
-    return r.presence === 'optional'
-      ? good(r, `No ${r.claim} (optional).`)
-      : no(missingCode(r), `The token has no ${r.claim}: ${r.words}`);
-  }
+  if (v === undefined) return no(missingCode(r), `The token has no ${r.claim}: ${r.words}`);
   const values = claimStrings(r, v);
   if (!values) {
     return no('ERR_ASSERT_CLAIM_TYPE', [
@@ -253,22 +203,13 @@ function claimRule(r: ClaimRule, c: Ctx): Finding {
     if (other) return other;
     return no(r.code, [...rich`${r.claim} is ${values.join(', ')}; expected ${want} (${ours(r.words)})`]);
   }
-  if (r.pattern) {
-    const bad = values.find((x) => !r.pattern!.test(x));
-    if (bad !== undefined) {
-      return no(r.code, [...rich`${r.claim} is ${bad}: `, r.words]);
-    }
-  }
+  const bad = r.pattern && values.find((x) => !r.pattern!.test(x));
+  if (bad !== undefined) return no(r.code, [...rich`${r.claim} is ${bad}: `, r.words]);
   if (r.equals !== undefined) {
-    const used = optionsUsed(r.equals);
-    if (r.decides) return notCompared(r, c, rich`${r.claim} is ${values.join(', ')}. `, used);
+    const [used, seen] = [optionsUsed(r.equals), rich`${r.claim} is ${values.join(', ')}. `];
+    if (r.decides) return notCompared(r, c, seen, used);
     const type = `Type ${used.map((o) => c.labels[o] ?? o).join(' and ')} on the card to compare it exactly.`;
-    return notMet(
-      r,
-      'ERR_ASSERT_OPTION_MISSING',
-      [...rich`${r.claim} is ${values.join(', ')}. `, type],
-      'info',
-    );
+    return notMet(r, 'ERR_ASSERT_OPTION_MISSING', [...seen, type], 'info');
   }
   return good(r, rich`${r.claim} is ${values.join(', ')}.`);
 }
@@ -312,48 +253,34 @@ function seconds(v: unknown): number | 'ms' | undefined {
   return v > 1e11 ? 'ms' : v;
 }
 
-function lifetimeRule(r: LifetimeRule, c: Ctx): Finding | null {
-  if (r.pair) return pairLifetimeRule(r, r.pair, c);
+function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {
   const exp = seconds(c.payload.exp);
   const name = r.from.find((f) => c.payload[f] !== undefined) ?? r.from[0]!;
   const from = seconds(c.payload[name]);
+  const no = (code: ErrorCode, what: string, severity?: 'warning') =>
+    notMet(r, code, `${what}: ${r.words}`, severity);
   if (exp === 'ms' || from === 'ms') {
-    return notMet(
-      r,
-      'ERR_ASSERT_TIME_UNIT',
-      `exp or ${name} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`,
-    );
+    const ms = `exp or ${name} is in milliseconds; JWT times are seconds since 1970 (NumericDate).`;
+    return notMet(r, 'ERR_ASSERT_TIME_UNIT', ms);
   }
-  const fromMissing = from === undefined && !(r.fromOptional && c.payload[name] === undefined);
-  if (exp === undefined || fromMissing) {
+  if (exp === undefined || (from === undefined && !(r.fromOptional && c.payload[name] === undefined))) {
     const need = r.fromOptional
       ? 'exp must be a number'
       : `exp and ${r.from.join(' or ')} must both be numbers`;
-    return notMet(r, 'ERR_ASSERT_CLAIM_MISSING', `${need}: ${r.words}`);
+    return no('ERR_ASSERT_CLAIM_MISSING', need);
   }
   const life = from === undefined ? undefined : exp - from;
-  if (life !== undefined && r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec) {
-    return notMet(
-      r,
-      'ERR_ASSERT_LIFETIME',
-      `exp is ${life} s after ${name}; at most ${r.maxLifetimeSec} s: ${r.words}`,
-    );
-  }
-  if (r.maxAheadSec !== undefined && exp - c.nowSec > r.maxAheadSec) {
-    return notMet(
-      r,
-      'ERR_ASSERT_LIFETIME',
-      `exp is ${exp - c.nowSec} s from now; at most ${r.maxAheadSec} s: ${r.words}`,
-    );
-  }
   const ahead = exp - c.nowSec;
+  if (life !== undefined && r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec)
+    return no('ERR_ASSERT_LIFETIME', `exp is ${life} s after ${name}; at most ${r.maxLifetimeSec} s`);
+  if (r.maxAheadSec !== undefined && ahead > r.maxAheadSec)
+    return no('ERR_ASSERT_LIFETIME', `exp is ${ahead} s from now; at most ${r.maxAheadSec} s`);
   if (r.warnAheadSec !== undefined && ahead > r.warnAheadSec) {
-    const docs = `exp is ${ahead} s from now; the docs say at most ${r.warnAheadSec} s: ${r.words}`;
-    return notMet(r, 'ERR_ASSERT_LIFETIME', docs, 'warning');
+    const docs = `exp is ${ahead} s from now; the docs say at most ${r.warnAheadSec} s`;
+    return no('ERR_ASSERT_LIFETIME', docs, 'warning');
   }
-  if (life === undefined || r.maxLifetimeSec === undefined) {
-    return good(r, `exp is ${exp - c.nowSec} s from now (at most ${r.maxAheadSec ?? '∞'} s).`);
-  }
+  if (life === undefined || r.maxLifetimeSec === undefined)
+    return good(r, `exp is ${ahead} s from now (at most ${r.maxAheadSec ?? '∞'} s).`);
   return good(r, `exp is ${life} s after ${name} (at most ${r.maxLifetimeSec} s).`);
 }
 
@@ -364,34 +291,19 @@ const CLOCK_CODES = {
   nbf: 'ERR_ASSERT_NBF_FUTURE',
 } as const satisfies Record<ClockRule['claim'], ErrorCode>;
 
-function clockRule(r: ClockRule, c: Ctx): Finding | null {
-  if (r.pair) return pairClockRule(r, r.pair, c);
-  const skewSec = r.skewSec === 'inspector' ? c.skewSec : r.skewSec;
+function clockRule(r: ClockRule, c: Ctx): Finding {
   const v = seconds(c.payload[r.claim]);
   if (v === undefined) return good(r, `No ${r.claim} to compare with the clock.`);
-  if (v === 'ms') {
-    return notMet(
-      r,
-      'ERR_ASSERT_TIME_UNIT',
-      `${r.claim} is in milliseconds; JWT times are seconds since 1970.`,
-    );
-  }
+  const ms = `${r.claim} is in milliseconds; JWT times are seconds since 1970.`;
+  if (v === 'ms') return notMet(r, 'ERR_ASSERT_TIME_UNIT', ms);
   if (r.claim === 'exp') {
     return v > c.nowSec
       ? good(r, `Expires in ${v - c.nowSec} s.`)
       : notMet(r, CLOCK_CODES.exp, `Expired ${c.nowSec - v} s ago.`);
   }
-  if (v - c.nowSec > skewSec) {
+  if (v - c.nowSec > r.skewSec)
     return notMet(r, CLOCK_CODES[r.claim], `${r.claim} is ${v - c.nowSec} s in the future: ${r.words}`);
-  }
   return good(r, `${r.claim} is ${c.nowSec - v} s ago.`);
-}
-
-/** Whether a certificate PEM holds this public key (SPKI bytes equal). */
-async function certificateHoldsKey(pem: string, spki: Uint8Array): Promise<boolean> {
-  const parsed = await parseKeyText(pem);
-  if (parsed.kind !== 'public') return false;
-  return sameBytes(parsed.spki, spki);
 }
 
 /**
@@ -414,13 +326,6 @@ function digestLength(v: string): number {
   } catch {
     return 0;
   }
-}
-
-/** The known certificates to compare a thumbprint with: the one typed, else the stored ones. */
-function knownCertificates(r: ThumbprintRule, c: Ctx): { ders: Uint8Array<ArrayBuffer>[]; typed: boolean } {
-  const pem = c.vars[r.certificateOption]?.trim();
-  if (pem) return { ders: [certificateDer(pem)], typed: true };
-  return { ders: [...c.certificates], typed: false };
 }
 
 /** A thumbprint rule's finding that does not hold: `detail`, then the rule's words. */
@@ -486,12 +391,12 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
   const got = readThumbprint(r, c, fail);
   if (!('pair' in got)) return got;
   const { pair, read, present } = got;
-  const known = knownCertificates(r, c);
-  const prints = await Promise.all(known.ders.map((d) => thumbprints(d)));
+  // The known certificates to compare with: the one typed, else the stored ones.
+  const pem = c.vars[r.certificateOption]?.trim();
+  const ders = pem ? [certificateDer(pem)] : c.certificates;
+  const prints = await Promise.all(ders.map((d) => thumbprints(d)));
   const match = prints.findIndex((t) => printIn(t, pair.param) === read.text);
-  const whose = known.typed
-    ? 'the certificate you pasted'
-    : 'the stored certificates of the key that verified';
+  const whose = pem ? 'the certificate you pasted' : 'the stored certificates of the key that verified';
   if (prints.length > 0 && match < 0) {
     if (prints.some((t) => read.text === t.x5t || read.text === t.x5tS256)) {
       return fail(
@@ -515,11 +420,8 @@ async function thumbprintRule(r: ThumbprintRule, c: Ctx): Promise<Finding> {
         `${pair.param} is the thumbprint of ${whose}, but ${second.param} is not (${want}): send one thumbprint, or both of the same certificate.`,
       );
   }
-  if (
-    known.typed &&
-    c.verifiedSpki &&
-    !(await certificateHoldsKey(certificatePem(known.ders[0]!), c.verifiedSpki))
-  ) {
+  const key = pem && c.signer ? await parseKeyText(certificatePem(ders[0]!)) : undefined;
+  if (key && (key.kind !== 'public' || !sameBytes(key.spki, c.signer!.spki))) {
     return fail(
       'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
       'The certificate you pasted holds another key than the one that verified the signature: the partner finds the certificate by this thumbprint and checks the signature with its key, which fails.',
@@ -555,9 +457,8 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
     const or = r.orClaim ? ` and no ${r.orClaim}` : '';
     return notMet(r, r.code, `The token has no aud${or}: ${r.words}`);
   }
-  if (typeof v !== 'string') {
+  if (typeof v !== 'string')
     return withWords(r, 'ERR_ASSERT_CLAIM_TYPE', rich`aud is ${JSON.stringify(v)}, not a string: `);
-  }
   if (r.fixed.includes(v)) {
     const needs = r.fixedNeeds ?? [];
     const has = needs.find((n) => typeof c.payload[n] === 'string' && String(c.payload[n]).trim() !== '');
@@ -567,11 +468,7 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
         r.fixedNeedsWords ?? r.words,
       ]);
     }
-    return ok(
-      r.check,
-      r.label,
-      has ? rich`aud is ${v}; ${has} is ${String(c.payload[has])}.` : rich`aud is ${v}.`,
-    );
+    return good(r, has ? rich`aud is ${v}; ${has} is ${String(c.payload[has])}.` : rich`aud is ${v}.`);
   }
   const typed = c.vars[r.option]?.trim() ?? '';
   if (typed !== '' && !r.fixed.includes(typed)) {
@@ -583,41 +480,31 @@ function audienceRule(r: AudienceRule, c: Ctx): Finding {
   return r.decides ? notCompared(r, c, rich`aud is ${v}. `, [r.option]) : good(r, rich`aud is ${v}.`);
 }
 
-/**
- * One rule's finding (a certificate that does not parse is a finding, not a crash); a principal
- * rule's several, in order; none when a rule has nothing to say about this token (a time-unit rule
- * on times in seconds, a fingerprint rule on a claim without one).
- */
-async function evaluateRule(rule: CardRule, c: Ctx): Promise<Finding | Finding[] | null> {
-  switch (rule.kind) {
-    case 'time-unit':
-      return timeUnitRule(rule, c);
-    case 'principal':
-      return principalRule(rule, c);
-    case 'key-print':
-      return keyPrintRule(rule, c);
-    case 'alg':
-      return algRule(rule, c);
-    case 'header':
-      return headerRule(rule, c);
-    case 'same':
-      return sameRule(rule, c);
-    case 'claim':
-      return claimRule(rule, c);
-    case 'lifetime':
-      return lifetimeRule(rule, c);
-    case 'clock':
-      return clockRule(rule, c);
-    case 'audience':
-      return audienceRule(rule, c);
-    case 'thumbprint':
-      try {
-        return await thumbprintRule(rule, c);
-      } catch (e) {
-        return notMet(rule, 'ERR_ASSERT_CERTIFICATE', e instanceof Error ? e.message : String(e));
-      }
-  }
-}
+/** What one rule finds: a finding, a principal rule's several, or none (a time-unit rule on times in seconds, a fingerprint rule on a claim without one). */
+type Found = Finding | Finding[] | null;
+
+/** Each kind's evaluator. */
+const RUN: {
+  [K in CardRule['kind']]: (r: Extract<CardRule, { kind: K }>, c: Ctx) => Found | Promise<Found>;
+} = {
+  'time-unit': timeUnitRule,
+  'pair-lifetime': pairLifetimeRule,
+  'pair-clock': pairClockRule,
+  principal: principalRule,
+  'key-print': keyPrintRule,
+  alg: algRule,
+  header: headerRule,
+  same: sameRule,
+  claim: claimRule,
+  lifetime: lifetimeRule,
+  clock: clockRule,
+  audience: audienceRule,
+  // A certificate that does not parse is a finding, not a crash.
+  thumbprint: (r, c) =>
+    thumbprintRule(r, c).catch((e: unknown) =>
+      notMet(r, 'ERR_ASSERT_CERTIFICATE', e instanceof Error ? e.message : String(e)),
+    ),
+};
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -632,39 +519,23 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
   const opens = p.signatureFinding !== false;
   const payload = payloadOf(input.token) ?? (opens ? undefined : {});
   const first = opens ? [signatureFinding(input, header)] : [];
-  if (!payload) {
-    return [
-      ...first,
-      problem(
-        'claims',
-        'ERR_ASSERT_CLAIM_TYPE',
-        'error',
-        'claims',
-        'The payload is not a JSON object of claims.',
-      ),
-    ];
-  }
+  if (!payload) return [...first, unreadable('The payload is not a JSON object of claims.')];
   const vars = deriveVars(cardOptions(p, input.options));
-  const verifiedSpki =
-    input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy.spki : undefined;
-  const certificates = verifiedSpki
-    ? (input.trustedKeys ?? [])
-        .filter((k) => sameBytes(k.spki, verifiedSpki))
-        .flatMap((k) => k.certificates ?? [])
-    : [];
+  const signer =
+    input.signatureVerified && input.verifiedBy?.kind === 'public' ? input.verifiedBy : undefined;
+  const certificates = (input.trustedKeys ?? [])
+    .filter((k) => signer && sameBytes(k.spki, signer.spki))
+    .flatMap((k) => k.certificates ?? []);
   const labels: Record<string, string> = Object.fromEntries(p.options.map((f) => [f.name, f.label]));
   // `{uri}` is made from the URL field (and the method choice): say to type the URL.
   if (labels.url) labels.uri = labels.url;
   const skew = input.skewSec ?? 0;
-  const signer =
-    verifiedSpki && input.verifiedBy ? { label: input.verifiedBy.label, spki: verifiedSpki } : undefined;
   const c: Ctx = {
     header,
     payload,
     vars,
     nowSec: Math.floor(input.nowMs / 1000),
     nowMs: input.nowMs,
-    verifiedSpki,
     certificates,
     labels,
     skewSec: Math.max(0, Number.isFinite(skew) ? skew : 0),
@@ -672,7 +543,7 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
     signer,
   };
   const rules = p.rules.filter((r) => applies(r, vars));
-  const found = await Promise.all(rules.map((r) => evaluateRule(r, c)));
+  const found = await Promise.all(rules.map((r) => (RUN[r.kind] as (r: CardRule, c: Ctx) => Found)(r, c)));
   return [...first, ...unencoded(header), ...found.flat().filter((f): f is Finding => f !== null)];
 }
 
@@ -682,15 +553,14 @@ export async function evaluate(p: CardRules, input: TokenCheckInput): Promise<Fi
  */
 function unencoded(header: Record<string, unknown>): Finding[] {
   if (header.b64 !== false) return [];
-  return [
-    problem(
-      'claims',
-      'ERR_ASSERT_CLAIM_TYPE',
-      'error',
-      'claims',
-      'The header says b64: false (RFC 7797): the payload is sent as raw JSON, not base64url. A JWT verifier base64url-decodes the payload (RFC 7519 §7.2), so the partner cannot read these claims. Sign the JWT without b64 and crit.',
-    ),
-  ];
+  const why =
+    'The header says b64: false (RFC 7797): the payload is sent as raw JSON, not base64url. A JWT verifier base64url-decodes the payload (RFC 7519 §7.2), so the partner cannot read these claims. Sign the JWT without b64 and crit.';
+  return [unreadable(why)];
+}
+
+/** The finding that the partner cannot read the claims at all. */
+function unreadable(why: string): Finding {
+  return problem('claims', 'ERR_ASSERT_CLAIM_TYPE', 'error', 'claims', why);
 }
 
 /** The TokenCheck of a card's rules: recognised, optioned and checked from its data alone. */
@@ -706,55 +576,35 @@ export function tokenCheckOf(p: CardRules): TokenCheck {
   });
 }
 
-/** The codes one rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
-function ruleCodes(r: CardRule): ErrorCode[] {
-  switch (r.kind) {
-    case 'alg':
-      return [r.code ?? 'ERR_ASSERT_ALG'];
-    case 'time-unit':
-      return [r.code];
-    case 'principal':
-      return [r.keyedShape, r.plainShape, r.upperCase, r.qualifierLeft, r.dot, r.same, r.expected].map(
-        (s) => s.code,
-      );
-    case 'key-print':
-      return [r.codes.otherKey, r.codes.unverified, r.codes.unknown];
-    case 'header':
-      return r.equalsOption ? ['ERR_ASSERT_HEADER_MISSING', 'ERR_ASSERT_KID'] : ['ERR_ASSERT_HEADER_MISSING'];
-    case 'same':
-      return [r.code ?? 'ERR_ASSERT_ISS_SUB'];
-    case 'audience':
-      return r.fixedNeeds?.length ? [r.code, 'ERR_ASSERT_CLAIM_MISSING'] : [r.code];
-    case 'claim':
-      return [r.code, ...(r.presence === 'required' ? [missingCode(r)] : []), 'ERR_ASSERT_CLAIM_TYPE'];
-    case 'lifetime':
-      return r.pair
-        ? [
-            r.pair.codes.missing ?? 'ERR_ASSERT_CLAIM_MISSING',
-            r.pair.codes.lifetime ?? 'ERR_ASSERT_LIFETIME',
-            r.pair.codes.notAfter ?? 'ERR_ASSERT_LIFETIME',
-          ]
-        : ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'];
-    case 'clock':
-      return r.pair
-        ? [r.pair.codes.beyond ?? CLOCK_CODES[r.claim]]
-        : ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]];
-    case 'thumbprint':
-      return [
-        'ERR_ASSERT_X5C_ONLY',
-        'ERR_ASSERT_THUMBPRINT_MISSING',
-        'ERR_ASSERT_THUMBPRINT_SHA1',
-        'ERR_ASSERT_THUMBPRINT_SHA256',
-        'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
-        'ERR_ASSERT_THUMBPRINT_ALG',
-        'ERR_ASSERT_CERTIFICATE',
-      ];
-  }
-}
+/** The codes each kind of rule can name (besides OK and the informational ERR_ASSERT_OPTION_MISSING). */
+const CODES: { [K in CardRule['kind']]: (r: Extract<CardRule, { kind: K }>) => ErrorCode[] } = {
+  alg: (r) => [r.code ?? 'ERR_ASSERT_ALG'],
+  'time-unit': (r) => [r.code],
+  'pair-lifetime': (r) => Object.values(r.codes),
+  'pair-clock': (r) => Object.values(r.codes),
+  principal: (r) =>
+    [r.keyedShape, r.plainShape, r.upperCase, r.qualifierLeft, r.dot, r.same, r.expected].map((s) => s.code),
+  'key-print': (r) => Object.values(r.codes),
+  header: (r) => ['ERR_ASSERT_HEADER_MISSING', ...(r.equalsOption ? ['ERR_ASSERT_KID' as const] : [])],
+  same: (r) => [r.code ?? 'ERR_ASSERT_ISS_SUB'],
+  audience: (r) => [r.code, ...(r.fixedNeeds?.length ? ['ERR_ASSERT_CLAIM_MISSING' as const] : [])],
+  claim: (r) => [r.code, missingCode(r), 'ERR_ASSERT_CLAIM_TYPE'],
+  lifetime: () => ['ERR_ASSERT_TIME_UNIT', 'ERR_ASSERT_CLAIM_MISSING', 'ERR_ASSERT_LIFETIME'],
+  clock: (r) => ['ERR_ASSERT_TIME_UNIT', CLOCK_CODES[r.claim]],
+  thumbprint: () => [
+    'ERR_ASSERT_X5C_ONLY',
+    'ERR_ASSERT_THUMBPRINT_MISSING',
+    'ERR_ASSERT_THUMBPRINT_SHA1',
+    'ERR_ASSERT_THUMBPRINT_SHA256',
+    'ERR_ASSERT_THUMBPRINT_OTHER_CERT',
+    'ERR_ASSERT_THUMBPRINT_ALG',
+    'ERR_ASSERT_CERTIFICATE',
+  ],
+};
 
 /** Every mistake code a partner's card can name, sorted (the profile lists exactly these). */
 export function codesOf(p: CardRules): ErrorCode[] {
   const all = new Set<ErrorCode>(['ERR_ASSERT_UNVERIFIED', 'ERR_ASSERT_CLAIM_TYPE']);
-  for (const r of p.rules) for (const c of ruleCodes(r)) all.add(c);
+  for (const r of p.rules) for (const c of (CODES[r.kind] as (r: CardRule) => ErrorCode[])(r)) all.add(c);
   return [...all].sort();
 }

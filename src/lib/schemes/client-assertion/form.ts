@@ -6,7 +6,7 @@ import { KeybenchError } from '../../errors';
 import { certificateChoiceName, chosenCertificate } from '../../keys/certificate-choice';
 import { certificatePem } from '../../x509/thumbprint';
 import { defineForm, type FormField, type FormValues } from '../engine/types';
-import { makeAssertion } from './build';
+import { makeAssertion, thumbprintRuleOf } from './build';
 import { PARTNER_RULES, rulesFor } from './rules';
 import type { PartnerRules } from './rules/types';
 
@@ -30,12 +30,6 @@ const PARTNER: FormField = {
   remember: true,
 };
 
-/** The option that holds the partner's certificate (its thumbprint rule names it), if any. */
-function certificateOption(p: PartnerRules): string | undefined {
-  for (const r of p.rules) if (r.kind === 'thumbprint') return r.certificateOption;
-  return undefined;
-}
-
 const KEY: FormField = {
   name: 'key',
   label: 'Key pair',
@@ -52,7 +46,7 @@ function fieldOf(p: PartnerRules, f: FormField): FormField {
   const own = f.when;
   return {
     ...f,
-    ...(f.name === certificateOption(p) ? { kind: 'certificate' as const } : {}),
+    ...(f.name === thumbprintRuleOf(p)?.certificateOption ? { kind: 'certificate' as const } : {}),
     name: fieldName(p, f.name),
     when: (v) => chosen(v) === p && (own ? own(optionValues(p, v)) : true),
   };
@@ -82,7 +76,8 @@ export default defineForm({
       );
     }
     const options = optionValues(p, values);
-    const option = certificateOption(p);
+    // The option that holds the certificate (the thumbprint rule names it), if any.
+    const option = thumbprintRuleOf(p)?.certificateOption;
     if (option) {
       const choice = values[certificateChoiceName(fieldName(p, option))];
       const stored = chosenCertificate(choice, key.certificates);

@@ -6,17 +6,8 @@ import { KeybenchError } from '../../errors';
 import { spkiSha256Base64 } from '../../keys/export';
 import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
 import type { Rich } from '../../rich';
-import type { KeyPrintRule, PrincipalName, PrincipalRule, Says } from './rules/types';
+import type { Ctx, KeyPrintRule, PrincipalName, PrincipalRule, Says } from './rules/types';
 import { say, type Vars } from './template';
-
-/** What these rules read of a token and of the card. */
-export interface PrincipalCtx {
-  payload: Record<string, unknown>;
-  vars: Vars;
-  /** The trusted keys, and the one that verified the signature (if a public key did). */
-  keys: readonly { label: string; spki: Uint8Array }[];
-  signer?: { label: string; spki: Uint8Array };
-}
 
 /** A principal read: the first name, a qualifier left after it (or ''), the second name. */
 interface Principal {
@@ -35,126 +26,105 @@ function split(r: PrincipalRule, text: string): Principal | undefined {
   return { first: parts[0]!, qualifier: rest.slice(0, q).join('.'), second: rest.slice(q).join('.') };
 }
 
-/** A finding of `s`: OK without a `severity`, else a problem at it. */
-function of(
-  s: Says<string>,
-  words: Rich,
+/** The name a `{part}` template is about: its word (in `check` and the words) and its label. */
+type Named = { part: string; title: string };
+
+/**
+ * The finding of `s` for `outcome`, its words filled with `untrusted` and the name: OK without a
+ * `severity`, else a problem at it.
+ */
+function of<O extends string>(
+  s: Says<O>,
+  outcome: O,
   severity?: 'warning' | 'error',
-  named: { part?: string; title?: string } = {},
+  untrusted: Readonly<Record<string, string>> = {},
+  name?: Named,
 ): Finding {
-  const check = named.part ? s.check.replace('{part}', named.part) : s.check;
-  const label = named.title ? s.label.replace('{part}', named.title) : s.label;
+  const named = name && { part: name.part, title: name.title };
+  const words = say(s.says[outcome], untrusted, named);
+  const check = named ? s.check.replace('{part}', named.part) : s.check;
+  const label = named ? s.label.replace('{part}', named.title) : s.label;
   return severity ? problem(check, s.code, severity, label, words) : ok(check, label, words);
 }
 
-/** The keyed claim's principal and the text after its last `.`, with its shape finding. */
-function readKeyed(r: PrincipalRule, v: unknown, out: Finding[]): Principal | undefined {
-  const s = r.keyedShape;
+/**
+ * A claim's principal, with its shape finding: the keyed claim's is before its last `.`, and the
+ * text after it must be a fingerprint.
+ */
+function read(r: PrincipalRule, keyed: boolean, v: unknown, out: Finding[]): Principal | undefined {
+  const s = keyed ? r.keyedShape : r.plainShape;
   if (typeof v !== 'string') {
-    out.push(of(s, say(s.says.missing), 'error'));
+    out.push(of(s, 'missing', 'error'));
     return undefined;
   }
-  const dot = v.lastIndexOf('.');
-  const print = dot >= 0 ? v.slice(dot + 1) : undefined;
+  const dot = keyed ? v.lastIndexOf('.') : v.length;
   const principal = dot >= 0 ? split(r, v.slice(0, dot)) : undefined;
-  const fine = principal && print && r.fingerprint.test(print);
-  out.push(fine ? of(s, say(s.says.ok)) : of(s, say(s.says.wrong, { value: v }), 'error'));
-  return principal;
-}
-
-/** The plain claim's principal, with its shape finding. */
-function readPlain(r: PrincipalRule, v: unknown, out: Finding[]): Principal | undefined {
-  const s = r.plainShape;
-  const principal = typeof v === 'string' ? split(r, v) : undefined;
-  if (principal) out.push(of(s, say(s.says.ok)));
-  else if (typeof v === 'string') out.push(of(s, say(s.says.wrong, { value: v }), 'error'));
-  else out.push(of(s, say(s.says.missing), 'error'));
+  const fine = principal && (!keyed || r.fingerprint.test(v.slice(dot + 1)));
+  out.push(fine ? of(s, 'ok') : of(s, 'wrong', 'error', { value: v }));
   return principal;
 }
 
 /** Each name upper-case, no qualifier left, no `.` that looks like a first name split in two. */
 function names(r: PrincipalRule, read: readonly Principal[], out: Finding[]): void {
-  const [first, second] = r.names;
-  for (const [name, key] of [
-    [first, 'first'],
-    [second, 'second'],
-  ] as const) {
-    const s = r.upperCase;
-    const bad = read.find((p) => p[key] !== p[key].toUpperCase());
-    const named = { part: name.part, title: name.title };
+  for (const [i, key] of (['first', 'second'] as const).entries()) {
+    const name = r.names[i]!;
+    const bad = read.find((p) => p[key] !== p[key].toUpperCase())?.[key];
     out.push(
-      bad
-        ? of(s, say(s.says.wrong, { value: bad[key], upper: bad[key].toUpperCase() }, named), 'error', named)
-        : of(s, say(s.says.ok, {}, named), undefined, named),
+      bad === undefined
+        ? of(r.upperCase, 'ok', undefined, {}, name)
+        : of(r.upperCase, 'wrong', 'error', { value: bad, upper: bad.toUpperCase() }, name),
     );
   }
-  const q = r.qualifierLeft;
   const left = read.find((p) => p.qualifier !== '');
-  out.push(
-    left
-      ? of(
-          q,
-          say(q.says.wrong, {
-            first: left.first,
-            qualifier: `.${left.qualifier}`,
-            upper: left.first.toUpperCase(),
-          }),
-          'error',
-        )
-      : of(q, say(q.says.ok)),
-  );
-  const d = r.dot;
+  const leftIn = left && {
+    first: left.first,
+    qualifier: `.${left.qualifier}`,
+    upper: left.first.toUpperCase(),
+  };
+  out.push(leftIn ? of(r.qualifierLeft, 'wrong', 'error', leftIn) : of(r.qualifierLeft, 'ok'));
   const dotted = read.find(
     (p) => p.qualifier === '' && p.second.includes('.') && !r.dotUnless.test(p.second),
   );
-  if (!dotted) {
-    out.push(of(d, say(d.says.ok)));
-    return;
-  }
-  const [head = ''] = dotted.second.split('.');
-  const joined = `${dotted.first}-${head}`.toUpperCase();
-  out.push(of(d, say(d.says.wrong, { second: dotted.second, first: dotted.first, head, joined }), 'warning'));
+  const head = dotted?.second.split('.')[0] ?? '';
+  const joined = dotted && `${dotted.first}-${head}`.toUpperCase();
+  const dottedIn = dotted && joined && { second: dotted.second, first: dotted.first, head, joined };
+  out.push(dottedIn ? of(r.dot, 'wrong', 'warning', dottedIn) : of(r.dot, 'ok'));
 }
 
 /** One name against what is typed on the card (unchecked when nothing is). */
 function expected(r: PrincipalRule, name: PrincipalName, got: string, vars: Vars): Finding {
   const s = r.expected;
   const named = { part: name.part, title: name.title };
+  const check = s.check.replace('{part}', name.part);
   const typed = vars[name.option]?.trim();
-  if (!typed) {
-    const check = s.check.replace('{part}', name.part);
-    return unchecked(check, name.title, say(s.says.untyped, { value: got }, named));
-  }
+  if (!typed) return unchecked(check, name.title, say(s.says.untyped, { value: got }, named));
   let want: string;
   try {
     want = name.normalise(typed).value;
   } catch (e) {
     const reason = e instanceof KeybenchError ? e.parts : [String(e)];
     // Not read, so not compared: unchecked keeps the card amber (a warning would let it be green).
-    const check = s.check.replace('{part}', name.part);
     return unchecked(check, name.title, [...say(s.says.unreadable, {}, named), ...reason]);
   }
   return got.toUpperCase() === want
-    ? of(s, say(s.says.ok, { want }, named), undefined, named)
-    : of(s, say(s.says.wrong, { value: got, want }, named), 'error', named);
+    ? of(s, 'ok', undefined, { want }, name)
+    : of(s, 'wrong', 'error', { value: got, want }, name);
 }
 
 /** Every finding of a principal rule, in the order its type says. */
-export function principalRule(r: PrincipalRule, c: PrincipalCtx): Finding[] {
+export function principalRule(r: PrincipalRule, c: Ctx): Finding[] {
   const out: Finding[] = [];
-  const keyedText = c.payload[r.keyed];
-  const plainText = c.payload[r.plain];
-  const keyed = readKeyed(r, keyedText, out);
-  const plain = readPlain(r, plainText, out);
-  const read = [keyed, plain].filter((p): p is Principal => !!p);
-  if (read.length) names(r, read, out);
+  const [keyedText, plainText] = [c.payload[r.keyed], c.payload[r.plain]];
+  const keyed = read(r, true, keyedText, out);
+  const plain = read(r, false, plainText, out);
+  const both = [keyed, plain].filter((p): p is Principal => !!p);
+  if (both.length) names(r, both, out);
   if (keyed && plain && typeof keyedText === 'string' && typeof plainText === 'string') {
-    const s = r.same;
     const prefix = keyedText.slice(0, keyedText.lastIndexOf('.'));
     out.push(
       prefix === plainText
-        ? of(s, say(s.says.ok))
-        : of(s, say(s.says.wrong, { keyed: prefix, plain: plainText }), 'error'),
+        ? of(r.same, 'ok')
+        : of(r.same, 'wrong', 'error', { keyed: prefix, plain: plainText }),
     );
   }
   if (plain) {
@@ -165,7 +135,7 @@ export function principalRule(r: PrincipalRule, c: PrincipalCtx): Finding[] {
 }
 
 /** The fingerprint in the claim (null when there is none of the right shape: no finding). */
-export async function keyPrintRule(r: KeyPrintRule, c: PrincipalCtx): Promise<Finding | null> {
+export async function keyPrintRule(r: KeyPrintRule, c: Ctx): Promise<Finding | null> {
   const v = c.payload[r.claim];
   const dot = typeof v === 'string' ? v.lastIndexOf('.') : -1;
   const print = typeof v === 'string' && dot >= 0 ? v.slice(dot + 1) : '';
@@ -185,8 +155,6 @@ export async function keyPrintRule(r: KeyPrintRule, c: PrincipalCtx): Promise<Fi
   }
   if (match && signer) return ok(r.check, r.label, say(r.says.ok, { key: match.label }));
   if (match) return no('unverified', say(r.says.unverified, { key: match.label }), 'warning');
-  const n = keys.length;
-  return n
-    ? no('unknown', say(r.says.unknown, { print }, { n }), 'error')
-    : no('unknown', say(r.says.noKeys, { print }), 'warning');
+  if (keys.length) return no('unknown', say(r.says.unknown, { print }, { n: keys.length }), 'error');
+  return no('unknown', say(r.says.noKeys, { print }), 'warning');
 }

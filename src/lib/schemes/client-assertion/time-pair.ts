@@ -1,15 +1,16 @@
 /**
- * Time rules that read `iat` and `exp` as a pair (rules/types.ts `TimePair`): both in seconds, or
- * both in milliseconds and read as such (a partner's SDK writes Date.now()). The skew is the
- * inspector's setting when the rule says so.
+ * Time rules that read `iat` and `exp` as a pair (rules/types.ts `PairRule`): both in seconds, or
+ * both in milliseconds and read as such (a partner's SDK writes Date.now()), with the inspector's skew.
  */
-import type { ErrorCode } from '../../errors';
 import { ok, problem, type Finding } from '../../partners/scheme';
-import type { ClockRule, LifetimeRule, TimePair, TimeUnitRule } from './rules/types';
+import type { Ctx, PairClockRule, PairLifetimeRule, PairRule, TimeUnitRule } from './rules/types';
 import { say } from './template';
 
 /** Above this, a JWT time is not Unix seconds (year 5138) but milliseconds (since 1973). */
 const MS_THRESHOLD = 1e11;
+
+/** What `{unit}` says of times read as milliseconds. */
+const MS_UNIT = ', read as milliseconds';
 
 /** A duration as people read it: seconds, minutes or hours. */
 function age(sec: number): string {
@@ -31,36 +32,20 @@ function readPair(payload: Record<string, unknown>): Read {
   if (!numeric(iat) || !numeric(exp)) return 'numbers';
   const [iatMs, expMs] = [iat > MS_THRESHOLD, exp > MS_THRESHOLD];
   if (iatMs !== expMs) return 'mixed';
-  const s = (v: number, ms: boolean) => (ms ? v / 1000 : v);
   // The lifetime from the difference as written (exact in ms, where two quotients may not be).
-  const life = iatMs ? (exp - iat) / 1000 : exp - iat;
-  return { iat: s(iat, iatMs), exp: s(exp, expMs), life, inMs: iatMs };
-}
-
-/** What a pair rule reads: the claims, now, and the inspector's skew setting. */
-export interface TimeCtx {
-  payload: Record<string, unknown>;
-  nowSec: number;
-  /** The clock to the millisecond: times in milliseconds are compared with it, not floored. */
-  nowMs: number;
-  skewSec: number;
+  const k = iatMs ? 1000 : 1;
+  return { iat: iat / k, exp: exp / k, life: (exp - iat) / k, inMs: iatMs };
 }
 
 /** A finding of a pair rule: `outcome` with its words, OK or a problem with its code. */
-function said<O extends string>(
-  r: { check: string; label: string },
-  pair: TimePair<O>,
-  outcome: O,
-  fallback: ErrorCode | null,
-  vars: Record<string, string | number>,
-): Finding {
-  const words = say(pair.says[outcome], {}, vars);
-  const code = pair.codes[outcome] ?? fallback;
+function said<O extends string>(r: PairRule<O>, outcome: O, vars: Record<string, string | number>): Finding {
+  const words = say(r.says[outcome], {}, vars);
+  const code = r.codes[outcome];
   return code ? problem(r.check, code, 'error', r.label, words) : ok(r.check, r.label, words);
 }
 
 /** `time-unit`: a finding only for milliseconds (a warning) or two units (an error). */
-export function timeUnitRule(r: TimeUnitRule, c: TimeCtx): Finding | null {
+export function timeUnitRule(r: TimeUnitRule, c: Ctx): Finding | null {
   const read = readPair(c.payload);
   const { iat, exp } = c.payload;
   if (read === 'mixed') {
@@ -74,27 +59,21 @@ export function timeUnitRule(r: TimeUnitRule, c: TimeCtx): Finding | null {
 }
 
 /** The lifetime of a pair: exp after iat, at most `maxLifetimeSec`. */
-export function pairLifetimeRule(r: LifetimeRule, pair: NonNullable<LifetimeRule['pair']>, c: TimeCtx) {
+export function pairLifetimeRule(r: PairLifetimeRule, c: Ctx) {
   const read = readPair(c.payload);
   if (read === 'mixed') return null;
-  if (read === 'numbers') return said(r, pair, 'missing', 'ERR_ASSERT_CLAIM_MISSING', {});
+  if (read === 'numbers') return said(r, 'missing', {});
   const life = read.life;
-  const vars = { life, age: age(life), max: r.maxLifetimeSec ?? '∞', unit: unit(read) };
-  if (r.maxLifetimeSec !== undefined && life > r.maxLifetimeSec && life > 0)
-    return said(r, pair, 'lifetime', 'ERR_ASSERT_LIFETIME', vars);
-  if (r.after && life <= 0) return said(r, pair, 'notAfter', 'ERR_ASSERT_LIFETIME', vars);
-  return said(r, pair, 'ok', null, vars);
-}
-
-function unit(read: { inMs: boolean }): string {
-  return read.inMs ? ', read as milliseconds' : '';
+  const vars = { life, age: age(life), max: r.maxLifetimeSec, unit: read.inMs ? MS_UNIT : '' };
+  if (life > r.maxLifetimeSec) return said(r, 'lifetime', vars);
+  return said(r, life > 0 ? 'ok' : 'notAfter', vars);
 }
 
 /** A clock rule on a pair: exp not passed, iat not ahead, beyond the skew. */
-export function pairClockRule(r: ClockRule, pair: NonNullable<ClockRule['pair']>, c: TimeCtx) {
+export function pairClockRule(r: PairClockRule, c: Ctx) {
   const read = readPair(c.payload);
-  if (typeof read === 'string' || r.claim === 'nbf') return null;
-  const skew = r.skewSec === 'inspector' ? c.skewSec : r.skewSec;
+  if (typeof read === 'string') return null;
+  const skew = c.skewSec;
   const v = read[r.claim];
   // How far past (exp) or ahead (iat) of now the claim is: positive is the wrong side.
   const now = read.inMs ? c.nowMs / 1000 : c.nowSec;
@@ -104,11 +83,9 @@ export function pairClockRule(r: ClockRule, pair: NonNullable<ClockRule['pair']>
     age: age(read.inMs ? Math.round(wrong) : wrong),
     skew,
     withSkew: skew ? ` (with the ${skew} s clock-skew tolerance)` : '',
-    unit: unit(read),
+    unit: read.inMs ? MS_UNIT : '',
   };
-  const fallback = r.claim === 'exp' ? 'ERR_ASSERT_EXPIRED' : 'ERR_ASSERT_IAT_FUTURE';
   const past = r.claim === 'exp' ? wrong >= 0 : wrong > 0;
   const beyond = r.claim === 'exp' ? wrong >= skew : wrong > skew;
-  if (beyond) return said(r, pair, 'beyond', fallback, vars);
-  return said(r, pair, past ? 'within' : 'ok', null, vars);
+  return said(r, beyond ? 'beyond' : past ? 'within' : 'ok', vars);
 }

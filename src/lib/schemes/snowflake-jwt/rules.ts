@@ -29,9 +29,6 @@ const PY_DRIVER =
 const NODE_DRIVER =
   'snowflake-connector-nodejs (snowflake-sdk 3.4.0): lib/authentication/auth_keypair.js (the same claims, upper-cased; iat and exp from Date.now(), in milliseconds)';
 
-/** iat and exp, read together: both seconds, or both milliseconds as the Node driver writes them. */
-const TIMES = ['iat', 'exp'] as const;
-
 export default defineCardRules({
   id: 'snowflake-jwt',
   partnerName: 'Snowflake',
@@ -200,7 +197,6 @@ export default defineCardRules({
       check: 'time-unit',
       label: 'iat / exp',
       words: 'iat and exp in Unix seconds (RFC 7519).',
-      claims: TIMES,
       code: 'ERR_SNOWFLAKE_TIME_UNIT',
       says: {
         ms: 'iat and exp are in milliseconds ({digits} digits), as the Node driver snowflake-sdk writes them (Date.now() in auth_keypair.js); JWT times are Unix seconds (RFC 7519). keybench checks them below read as milliseconds. Other verifiers read them as seconds, tens of thousands of years ahead.',
@@ -210,65 +206,52 @@ export default defineCardRules({
       decides: false,
     },
     {
-      kind: 'lifetime',
+      kind: 'pair-lifetime',
       check: 'lifetime',
       label: 'iat / exp',
       words: 'exp at most one hour after iat.',
-      from: ['iat'],
       maxLifetimeSec: SNOWFLAKE_MAX_LIFETIME_SEC,
-      after: true,
-      pair: {
-        claims: TIMES,
-        codes: {
-          missing: 'ERR_SNOWFLAKE_CLAIMS_SHAPE',
-          lifetime: 'ERR_SNOWFLAKE_LIFETIME',
-          notAfter: 'ERR_SNOWFLAKE_LIFETIME',
-        },
-        says: {
-          missing: `iat and exp must both be numbers (Unix seconds). ${ANSWER}`,
-          lifetime: `exp is {life} s ({age}) after iat{unit}; Snowflake accepts at most {max} s (one hour). ${ANSWER} Set exp to at most iat + 3600.`,
-          notAfter: `exp is not after iat (exp − iat = {life} s{unit}). ${ANSWER} Set exp to iat + 3600 at most.`,
-          ok: 'exp is {life} s after iat{unit} (at most one hour).',
-        },
+      codes: {
+        missing: 'ERR_SNOWFLAKE_CLAIMS_SHAPE',
+        lifetime: 'ERR_SNOWFLAKE_LIFETIME',
+        notAfter: 'ERR_SNOWFLAKE_LIFETIME',
+      },
+      says: {
+        missing: `iat and exp must both be numbers (Unix seconds). ${ANSWER}`,
+        lifetime: `exp is {life} s ({age}) after iat{unit}; Snowflake accepts at most {max} s (one hour). ${ANSWER} Set exp to at most iat + 3600.`,
+        notAfter: `exp is not after iat (exp − iat = {life} s{unit}). ${ANSWER} Set exp to iat + 3600 at most.`,
+        ok: 'exp is {life} s after iat{unit} (at most one hour).',
       },
       source: `${KEY_PAIR}; ${SQL_API}`,
       decides: false,
     },
     {
-      kind: 'clock',
+      kind: 'pair-clock',
       check: 'exp',
       label: 'exp',
       words: 'exp still ahead, within the clock-skew tolerance.',
       claim: 'exp',
-      skewSec: 'inspector',
-      pair: {
-        claims: TIMES,
-        codes: { beyond: 'ERR_SNOWFLAKE_EXPIRED' },
-        says: {
-          beyond: `The token expired {age} ago{unit}{withSkew}. ${ANSWER} Sign a fresh token just before the request.`,
-          within: 'The token expired {age} ago{unit}, within the {skew} s clock-skew tolerance.',
-          ok: 'The token expires in {age}{unit}.',
-        },
+      codes: { beyond: 'ERR_SNOWFLAKE_EXPIRED' },
+      says: {
+        beyond: `The token expired {age} ago{unit}{withSkew}. ${ANSWER} Sign a fresh token just before the request.`,
+        within: 'The token expired {age} ago{unit}, within the {skew} s clock-skew tolerance.',
+        ok: 'The token expires in {age}{unit}.',
       },
       source: `${TROUBLESHOOTING}; ${SQL_API}`,
       decides: false,
     },
     {
-      kind: 'clock',
+      kind: 'pair-clock',
       check: 'iat',
       label: 'iat',
       words: 'iat not in the future, within the clock-skew tolerance.',
       claim: 'iat',
-      skewSec: 'inspector',
-      pair: {
-        claims: TIMES,
-        codes: { beyond: 'ERR_SNOWFLAKE_IAT_FUTURE' },
-        says: {
-          beyond: `iat is {age} in the future{unit}{withSkew}. ${ANSWER} Check the signing machine's clock (NTP) and set iat to now.`,
-          within:
-            "iat is {age} ahead of this computer's clock{unit}, within the {skew} s clock-skew tolerance.",
-          ok: 'iat is {age} ago{unit}.',
-        },
+      codes: { beyond: 'ERR_SNOWFLAKE_IAT_FUTURE' },
+      says: {
+        beyond: `iat is {age} in the future{unit}{withSkew}. ${ANSWER} Check the signing machine's clock (NTP) and set iat to now.`,
+        within:
+          "iat is {age} ahead of this computer's clock{unit}, within the {skew} s clock-skew tolerance.",
+        ok: 'iat is {age} ago{unit}.',
       },
       source: `${TROUBLESHOOTING}; ${SQL_API}`,
       decides: false,

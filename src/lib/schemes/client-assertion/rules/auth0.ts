@@ -53,8 +53,6 @@ export default defineRules({
       label: 'aud = tenant URL',
       words: 'aud is the tenant URL (or custom domain) with its trailing slash, not the token endpoint.',
       claim: 'aud',
-      presence: 'required',
-      type: 'string',
       equals: 'https://{domain}/',
       pattern: /^https:\/\/[^/]+\/$/,
       code: 'ERR_ASSERT_AUD',

@@ -77,8 +77,6 @@ export default defineRules({
       label: 'aud = token endpoint',
       words: "aud is the tenant's v2.0 token endpoint.",
       claim: 'aud',
-      presence: 'required',
-      type: 'string',
       equals: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
       // The tenant is its id or one of its domains (contoso.onmicrosoft.com): the same directory.
       twoForms: {

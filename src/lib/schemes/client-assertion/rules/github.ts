@@ -42,7 +42,6 @@ export default defineRules({
       label: 'iss = client id or app id',
       words: "iss is the app's client id or its app id.",
       claim: 'iss',
-      presence: 'required',
       type: 'id',
       equals: '{clientId}',
       pattern: /^(?:\d+|Iv[0-9A-Za-z]+(?:\.[0-9a-f]+)?)$/,

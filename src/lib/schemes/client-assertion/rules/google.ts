@@ -96,8 +96,6 @@ export default defineRules({
       label: 'iss = account email',
       words: "iss is the service account's email.",
       claim: 'iss',
-      presence: 'required',
-      type: 'string',
       equals: '{email}',
       pattern: /^[^@\s]+@[^@\s]+$/,
       code: 'ERR_ASSERT_CLIENT_ID',

@@ -55,8 +55,6 @@ export default defineRules({
       label: 'aud = token endpoint',
       words: 'aud is the full URL of the token endpoint the assertion is sent to.',
       claim: 'aud',
-      presence: 'required',
-      type: 'string',
       equals: '{tokenEndpoint}',
       pattern: /^https:\/\/[^/]+\/oauth2\/(?:[^/]+\/)?v1\/token$/,
       code: 'ERR_ASSERT_AUD',

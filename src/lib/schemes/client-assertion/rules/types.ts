@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../../../errors';
 import type { FormField } from '../../engine/types';
 import type { PartnerId } from '../../../partner-profile';
+import type { Vars } from '../template';
 
 /** Where a rule comes from: a documentation page or an SDK file, as a URL or `package/path`. */
 export type Source = string;
@@ -83,19 +84,16 @@ export interface ThumbprintRule extends RuleBase {
   certificateOption: string;
 }
 
-/** What a claim must be. */
+/** What a claim must be (a token without it fails). */
 export interface ClaimRule extends RuleBase {
   kind: 'claim';
   claim: string;
-  /** `required`: missing fails; `optional`: checked only when present; `absent`: must not be there. */
-  presence: 'required' | 'optional' | 'absent';
   /** `id`: a string or an integer (GitHub's numeric app id). Default `string`. */
-  type?: 'string' | 'number' | 'string[]' | 'id';
+  type?: 'string' | 'string[]' | 'id';
   /** The value must equal this template (`{clientId}` → the option), when its options are typed. */
   equals?: string;
   /** Else (or when the options are not typed) the value (each value, for string[]) must match. */
   pattern?: RegExp;
-  /** The code when it is missing or wrong. */
   /**
    * An option the partner takes in two forms naming the same thing (Entra's tenant: its id, a GUID,
    * or a domain), which keybench cannot map offline: a value that differs from the typed one only
@@ -103,6 +101,7 @@ export interface ClaimRule extends RuleBase {
    * `common`) is compared as usual.
    */
   twoForms?: { option: string; id: RegExp; name: RegExp };
+  /** The code when it is wrong (when missing too, if it is a `_MISSING` one). */
   code: ErrorCode;
   severity?: 'error' | 'warning';
 }
@@ -129,36 +128,39 @@ export interface LifetimeRule extends RuleBase {
   maxAheadSec?: number;
   /** A warning (not a failure) when exp is further ahead than this but within `maxAheadSec`. */
   warnAheadSec?: number;
-  /** With `pair`: exp must also come after the first of `from` (a lifetime of 0 or less fails). */
-  after?: boolean;
-  /** With `pair`: the codes (default the ERR_ASSERT_ ones) and words of each outcome. */
-  pair?: TimePair<'missing' | 'lifetime' | 'notAfter' | 'ok'>;
 }
 
-/**
- * `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec` (`'inspector'`: the inspector's
- * clock-skew setting, for exp as well).
- */
+/** `exp` not passed, `iat`/`nbf` not in the future beyond `skewSec`. */
 export interface ClockRule extends RuleBase {
   kind: 'clock';
   claim: 'exp' | 'iat' | 'nbf';
-  skewSec: number | 'inspector';
-  /** With `pair`: the codes and words of each outcome. */
-  pair?: TimePair<'beyond' | 'within' | 'ok'>;
+  skewSec: number;
 }
 
 /**
  * Times read as a pair (`iat` and `exp`), as a partner whose SDK writes milliseconds reads them:
  * both seconds, or both milliseconds (then read as such, and the `time-unit` rule says so). A
- * rule with a pair says nothing when they are not numbers of one unit: the `time-unit` rule (mixed
- * units) or the lifetime rule (not numbers) says why. Words are templates: `{life}`, `{age}` (a
- * duration as people read it), `{max}`, `{skew}`, `{withSkew}` (the tolerance, when there is one),
- * `{unit}` (', read as milliseconds' or nothing).
+ * rule on the pair says nothing when they are not numbers of one unit: the `time-unit` rule (mixed
+ * units) or the `pair-lifetime` rule (not numbers) says why. Words are templates: `{life}`, `{age}`
+ * (a duration as people read it), `{max}`, `{skew}`, `{withSkew}` (the inspector's clock-skew
+ * tolerance, when there is one), `{unit}` (', read as milliseconds' or nothing); an outcome
+ * without a code is OK.
  */
-export interface TimePair<Outcome extends string> {
-  claims: readonly ['iat', 'exp'];
+export interface PairRule<Outcome extends string> extends RuleBase {
   codes: Partial<Record<Outcome, ErrorCode>>;
   says: Record<Outcome, string>;
+}
+
+/** The pair's `exp` after `iat`, at most `maxLifetimeSec` after it. */
+export interface PairLifetimeRule extends PairRule<'missing' | 'lifetime' | 'notAfter' | 'ok'> {
+  kind: 'pair-lifetime';
+  maxLifetimeSec: number;
+}
+
+/** The pair's `exp` not passed, or its `iat` not ahead, beyond the inspector's clock-skew setting. */
+export interface PairClockRule extends PairRule<'beyond' | 'within' | 'ok'> {
+  kind: 'pair-clock';
+  claim: 'exp' | 'iat';
 }
 
 /**
@@ -167,7 +169,6 @@ export interface TimePair<Outcome extends string> {
  */
 export interface TimeUnitRule extends RuleBase {
   kind: 'time-unit';
-  claims: readonly ['iat', 'exp'];
   code: ErrorCode;
   says: { ms: string; mixed: string };
 }
@@ -278,6 +279,8 @@ export type Rule =
   | SameRule
   | LifetimeRule
   | ClockRule
+  | PairLifetimeRule
+  | PairClockRule
   | AudienceRule
   | TimeUnitRule
   | KeyPrintRule;
@@ -318,7 +321,7 @@ export interface Make {
 
 /** A partner card's rules: what the one evaluator runs. */
 export interface CardRules {
-  /** The TokenCheck's id (`client-assertion/<partner>`, `snowflake-jwt`). */
+  /** The TokenCheck's id (`client-assertion/<partner>`; `snowflake-jwt`). */
   id: string;
   partnerName: string;
   /** The card's heading and what it checks (default: "<partnerName> checks", nothing). */
@@ -339,8 +342,6 @@ export interface CardRules {
 
 /** One partner's assertion rules. */
 export interface PartnerRules extends CardRules {
-  /** The TokenCheck's id: `client-assertion/<partner>`. */
-  id: string;
   /**
    * The partner's short id: its profile's id where keybench has a profile (partners whose users
    * upload a key or certificate), else the same kind of slug (GitHub, Apple and Coinbase generate
@@ -359,4 +360,23 @@ export function defineRules(rules: PartnerRules): PartnerRules {
 /** Define a card's rules that keybench does not sign from (identity function, for types). */
 export function defineCardRules(rules: CardRules): CardRules {
   return rules;
+}
+
+/** What a rule reads of a token and of the card (the evaluator makes it). */
+export interface Ctx {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  vars: Vars;
+  nowSec: number;
+  /** The clock to the millisecond (times in milliseconds are compared with it). */
+  nowMs: number;
+  /** The stored certificates (DER) of the key that verified the signature: known thumbprints. */
+  certificates: readonly Uint8Array<ArrayBuffer>[];
+  /** The card's labels of the option fields, by name (to say what to type). */
+  labels: Readonly<Record<string, string>>;
+  /** The inspector's clock-skew setting, in seconds (0 or more). */
+  skewSec: number;
+  /** The trusted public keys, and the one that verified the signature (if a public key did). */
+  keys: readonly { label: string; spki: Uint8Array }[];
+  signer?: { label: string; spki: Uint8Array };
 }
