@@ -74,7 +74,10 @@ export function jtiRequired(source: string, severity: 'error' | 'warning' = 'err
   };
 }
 
-/** `exp` not passed (30 s leeway) and `iat`/`nbf` not ahead of now by more than the skew. */
+/**
+ * `exp` not passed (no leeway: an expired token is refused) and `iat`/`nbf` not ahead of now by more
+ * than the skew.
+ */
 export function clock(source: string, skewSec = 60): ClockRule[] {
   return [
     {
