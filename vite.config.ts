@@ -166,7 +166,7 @@ export default defineConfig({
     pwa,
     previewWithHeaders(),
   ],
-  // The request doctor's worker (src/lib/schemes/engine/doctor.worker.ts) is a module worker: it splits
+  // The request doctor's worker (src/lib/scheme/doctor.worker.ts) is a module worker: it splits
   // into chunks like the page (the key parser loads lazily inside it too).
   worker: { format: 'es' },
   build: {

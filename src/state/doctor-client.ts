@@ -11,7 +11,7 @@ import {
   type DoctorJob,
   type DoctorReply,
   type Port,
-} from '../lib/schemes/engine/doctor-protocol';
+} from '../lib/scheme/doctor-protocol';
 import { doctorWorkerUrl, serviceWorkerPolicy } from './sw-policy';
 
 /** A worker, as far as the client uses one. */
@@ -125,7 +125,7 @@ export class DoctorClient {
 
 /** The doctor on the page itself (loaded on first use). */
 async function onMainThread(job: DoctorJob): Promise<DoctorAnswer> {
-  const reply = await import('../lib/schemes/engine/doctor').then(
+  const reply = await import('../lib/scheme/doctor').then(
     ({ examineRequest }) => runJob(job, examineRequest),
     (e: unknown) => ({ id: job.id, result: couldNotExamine(e) }),
   );

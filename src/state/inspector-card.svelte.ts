@@ -1,7 +1,7 @@
 import type { DecodedToken } from '../lib/jwt/decode';
 import type { Verdict } from '../lib/jwt/verify';
-import { AUTO, runTokenCard, tokenChecks, type TokenCard } from '../lib/schemes/engine/token';
-import type { SchemeId, TokenCheck, TrustedKeyInfo } from '../lib/schemes/engine/types';
+import { AUTO, runTokenCard, tokenChecks, type TokenCard } from '../lib/scheme/token';
+import type { SchemeId, TokenCheck, TrustedKeyInfo } from '../lib/scheme/contract';
 
 /** What the partner card is made from (the inspector's token and verdict, the clock, the keyring). */
 export interface CardInputs {

@@ -15,8 +15,8 @@ import { own } from '../lib/json';
 import { holdsPrivateKey, keyTextTooLarge } from '../lib/keys/key-material';
 import { keyring } from './keyring.svelte';
 import { sniffRequest } from '../lib/request/sniff';
-import type { KeysAnswer, RequestExamination } from '../lib/schemes/engine/doctor';
-import { KEY_READINGS, type KeyReading } from '../lib/schemes/engine/doctor-protocol';
+import type { KeysAnswer, RequestExamination } from '../lib/scheme/doctor';
+import { KEY_READINGS, type KeyReading } from '../lib/scheme/doctor-protocol';
 
 /** Tokens longer than this are decoded once typing pauses, so each keystroke stays fast. */
 const DECODE_AT_ONCE = 100_000;

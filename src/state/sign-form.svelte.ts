@@ -11,7 +11,7 @@ import type {
   SchemeId,
   SignerKey,
   SignOutput,
-} from '../lib/schemes/engine/types';
+} from '../lib/scheme/contract';
 import { messageOf } from '../lib/errors';
 
 const PREFIX = 'keybench.sign.';

@@ -8,7 +8,7 @@
  */
 import type { TrustedScriptURL, TrustedTypePolicyFactory } from 'trusted-types/lib';
 // Only the URL of the worker's chunk (a string): the worker and the doctor load when first used.
-import doctorWorkerPath from '../lib/schemes/engine/doctor.worker.ts?worker&url';
+import doctorWorkerPath from '../lib/scheme/doctor.worker.ts?worker&url';
 
 /** The policy's name; index.html's CSP lists it in `trusted-types`. */
 export const SW_POLICY_NAME = 'keybench-sw';

@@ -59,8 +59,8 @@ function pageDoctorChunk(): string {
   const chunks: { file: string; modules: string[] }[] = JSON.parse(
     readFileSync(join(import.meta.dirname, '../../dist/.vite/chunks.json'), 'utf8'),
   );
-  const chunk = chunks.find((c) => c.modules.includes('src/lib/schemes/engine/doctor.ts'));
-  if (!chunk) throw new Error('No page chunk holds src/lib/schemes/engine/doctor.ts: has the build changed?');
+  const chunk = chunks.find((c) => c.modules.includes('src/lib/scheme/doctor.ts'));
+  if (!chunk) throw new Error('No page chunk holds src/lib/scheme/doctor.ts: has the build changed?');
   return chunk.file.replace(/^assets\//, '');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Which RSA key made a signature, whatever the bytes signed: RSA's public operation (m = s^e mod n)
  * recovers the encoded message a signature carries, and only the key that made it gives a valid
- * encoding (PKCS#1 v1.5 with a DigestInfo, or PSS). engine/who-made.ts uses it to tell "your key,
+ * encoding (PKCS#1 v1.5 with a DigestInfo, or PSS). scheme/who-made.ts uses it to tell "your key,
  * other bytes" from "another key"; it never verifies anything (lib/crypto/signature.ts does).
  */
 import { AsnConvert } from '@peculiar/asn1-schema';

@@ -3,7 +3,7 @@
  * so adding a partner is adding its file (and its tests).
  */
 import type { PartnerProfile } from '../partner-profile';
-import type { SchemeId } from '../schemes/engine/types';
+import type { SchemeId } from '../scheme/contract';
 
 const files = import.meta.glob<PartnerProfile>('./*.profile.ts', { eager: true, import: 'default' });
 

@@ -1,6 +1,6 @@
 /**
  * Findings, for code that still imports them from partners/ (a scheme is now a folder under
- * src/lib/schemes/, its contract in schemes/engine/types.ts).
+ * src/lib/schemes/, its contract in scheme/contract.ts).
  */
 
 // Findings live below request/ and every scheme (trust/finding.ts); re-exported for the partners.

@@ -3,7 +3,7 @@
  * first paint (the Keys view, which needs only the profile's shape) does not carry them.
  */
 import type { PartnerId, PartnerProfile } from '../partner-profile';
-import type { SchemeId } from '../schemes/engine/types';
+import type { SchemeId } from '../scheme/contract';
 
 /** The Sign view's forms (one per partner before forms were per scheme; QI Tech's three share one). */
 export type SignerId = 'qitech' | 'snowflake' | 'binance';

@@ -51,7 +51,7 @@ export type RequestParse =
 
 /**
  * A signing scheme's id: its folder under src/lib/schemes/ (`qredo`, `qit-v2`, `rfc9421`, …). Here
- * a plain string, since request/ knows no scheme; the registry (schemes/engine) knows which exist.
+ * a plain string, since request/ knows no scheme; the registry (scheme/registry.ts) knows which exist.
  */
 export type SchemeId = string;
 

@@ -1,5 +1,5 @@
 /** The fields most Sign tabs share, so that a scheme's form names only what is its own. */
-import type { FormField } from '../schemes/engine/types';
+import type { FormField } from './contract';
 
 /** The key pair that signs (the tab offers only pairs whose algorithm fits the scheme). */
 export function keyField(help: string): FormField {

@@ -8,7 +8,7 @@ import { encodeAs } from '../crypto/encoding';
 import { importHmacSigner, signBytes } from '../crypto/signature';
 import { KeybenchError } from '../errors';
 import { curlCommand, shellQuote } from '../partners/shell';
-import type { SchemeForm, SignerKey, SignOutput } from '../schemes/engine/types';
+import type { SchemeForm, SignerKey, SignOutput } from './contract';
 import { baseBytes } from './check';
 import { encodingFor, type Parts, type RequestScheme } from './types';
 

@@ -19,7 +19,7 @@ import type { PartnerId } from '../partner-profile';
 import type { VerificationKey } from '../jwt/verify';
 import type { DoctorInput, ParsedRequest } from '../request/types';
 import type { Rich } from '../rich';
-import type { FormField, FormValues, KeyAlgHint, Refusal } from '../schemes/engine/types';
+import type { FormField, FormValues, KeyAlgHint, Refusal } from './contract';
 import type { Finding, SignedPart } from '../trust/finding';
 
 /** A request as a scheme reads it: named strings, exactly as sent (nothing normalised). */

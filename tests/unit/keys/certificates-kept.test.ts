@@ -20,7 +20,7 @@ import { certificateDer } from '../../../src/lib/x509/thumbprint';
 import form, { fieldName } from '../../../src/lib/schemes/client-assertion/form';
 import { rulesFor } from '../../../src/lib/schemes/client-assertion/rules';
 import { ENTRA_S256, ENTRA_SHA1 } from '../../../src/lib/schemes/client-assertion/rules/entra';
-import type { SignerKey } from '../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../src/lib/scheme/contract';
 import type { StoredKey } from '../../../src/lib/keys/stored-key';
 import { decodeToken } from '../../../src/lib/jwt/decode';
 import entra from '../../../src/lib/partners/entra.profile';

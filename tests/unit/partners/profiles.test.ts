@@ -8,9 +8,9 @@ import { pairServes, profileAccepts, type PartnerProfile } from '../../../src/li
 import { generateKeyPair } from '../../../src/lib/keys/generate';
 import { ENCRYPTION_KEY_SPEC, KEY_SPECS, PROFILE_KEY_SPECS } from '../../../src/lib/keys/key-specs';
 import { keyTypeOf } from '../../../src/lib/keys/key-type';
-import { examineRequest } from '../../../src/lib/schemes/engine/doctor';
+import { examineRequest } from '../../../src/lib/scheme/doctor';
 import type { SchemeId } from '../../../src/lib/request/types';
-import { SCHEMES } from '../../../src/lib/schemes/engine/registry';
+import { SCHEMES } from '../../../src/lib/scheme/registry';
 import { plain } from '../../../src/lib/rich';
 import { codesOf } from '../../../src/lib/schemes/client-assertion/evaluate';
 import { rulesFor } from '../../../src/lib/schemes/client-assertion/rules';

@@ -45,6 +45,15 @@ describe('src/lib', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('keeps the engine beside the schemes: every folder under schemes/ is one scheme', () => {
+    const folders = readdirSync(join(lib, 'schemes'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    const notSchemes = folders
+      .map((e) => e.name)
+      .filter((name) => !['scheme.ts', 'meta.ts'].some((f) => existsSync(join(lib, 'schemes', name, f))));
+    expect(folders.length).toBeGreaterThan(5);
+    expect(notSchemes).toEqual([]);
+  });
+
   it('has no import cycle', () => {
     const graph = new Map(files.map((f) => [f, specifiers(f).flatMap((s) => target(f, s) ?? [])] as const));
     // Tarjan's strongly connected components: any of more than one module is a cycle.

@@ -3,7 +3,7 @@
  * gets exactly its expected outcome, and "Signature verified" appears only in a verified verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest } from '../../../src/lib/schemes/engine/doctor';
+import { examineRequest } from '../../../src/lib/scheme/doctor';
 import { parseRequest } from '../../../src/lib/request/parse';
 import { header } from '../../../src/lib/request/types';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';

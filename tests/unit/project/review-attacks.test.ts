@@ -243,7 +243,7 @@ describe("the example's key is nobody's: no partner card trusts it", () => {
       const { resignToken } = await import('../../../src/lib/jwt/resign');
       const { inspector } = await import('../../../src/state/inspector.svelte');
       const { tokenEditor } = await import('../../../src/state/token-editor.svelte');
-      const { runTokenCard, tokenChecks } = await import('../../../src/lib/schemes/engine/token');
+      const { runTokenCard, tokenChecks } = await import('../../../src/lib/scheme/token');
       const ex = await makeExample(Date.now());
       tokenEditor.showExample(ex);
       const email = 'sa@proj.iam.gserviceaccount.com';
@@ -326,7 +326,7 @@ describe('re-sign in place signs the text shown, or nothing', () => {
 
 describe("a card compares a deciding rule only with what the user typed, never with a field's example default", () => {
   it('Coinbase: uris equal to the URL field’s default is not compared until a URL is typed', async () => {
-    const { runTokenCard, tokenChecks } = await import('../../../src/lib/schemes/engine/token');
+    const { runTokenCard, tokenChecks } = await import('../../../src/lib/scheme/token');
     const { decodeToken } = await import('../../../src/lib/jwt/decode');
     const p256 = toolKey('p256');
     const name = 'organizations/o/apiKeys/k';

@@ -18,7 +18,7 @@ import { verifyScheme } from '../../../src/lib/scheme/check';
 import QITECH from '../../../src/lib/schemes/qitech/scheme';
 import { diagnoseQredo } from '../support/qredo-helpers';
 import { ok, problem } from '../../../src/lib/partners/scheme';
-import { examineRequest, parseRequest } from '../../../src/lib/schemes/engine/doctor';
+import { examineRequest, parseRequest } from '../../../src/lib/scheme/doctor';
 import type { ParsedRequest } from '../../../src/lib/request/types';
 import { plain } from '../../../src/lib/rich';
 import { keyFits, keysFor, skippedKeys, type VerificationContext } from '../../../src/lib/trust/roles';

@@ -19,7 +19,7 @@ import type { VerificationKey } from '../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../src/lib/keys/key-type';
 import type { RequestVerdict } from '../../../src/lib/request/types';
 import { plain } from '../../../src/lib/rich';
-import { examineRequest, type RequestExamination } from '../../../src/lib/schemes/engine/doctor';
+import { examineRequest, type RequestExamination } from '../../../src/lib/scheme/doctor';
 import { decideRequest } from '../../../src/lib/trust/verdict';
 import { contextOfScheme } from '../../../src/lib/trust/roles';
 import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
@@ -189,7 +189,7 @@ describe('the method as sent', () => {
   // Was a defect (src/lib/schemes/bybit/scheme.ts read: `req.method.toUpperCase()`): a request sent as
   // "post" is verified as the POST it was signed for, but methods are case-sensitive (RFC 9110
   // §9.1): a server answers "post" with 404/405, it never runs the order. The QI Tech schemes
-  // refuse this (schemes/engine/doctor-attacks.test.ts, ERR_QIT_METHOD_CASE).
+  // refuse this (scheme/doctor-attacks.test.ts, ERR_QIT_METHOD_CASE).
   it('a POST signed as POST but sent as "post": not verified', async () => {
     const text = bybit({ method: 'POST' }).replace(/^POST /, 'post ');
     const [state] = await outcome(text);
@@ -411,7 +411,7 @@ function pssShaped(pem: string): Buffer {
 }
 
 describe('what the report says about a signature no key made', () => {
-  // Was a defect (src/lib/schemes/engine/who-made.ts via qredo/rsa.ts recover → pssOf): "made by this key"
+  // Was a defect (src/lib/scheme/who-made.ts via qredo/rsa.ts recover → pssOf): "made by this key"
   // is read off the shape of the RSA public operation's output. For PKCS#1 v1.5 the shape is all but
   // the digest, so it cannot be forged; for PSS with the largest salt it is a trailer byte and one
   // bit pattern (about 2^-15, 2^-13 over the four hashes tried), so anyone with the public key makes,

@@ -17,7 +17,7 @@ import type { ParsedRequest } from '../../../src/lib/request/types';
 import { baseBytes, verifyScheme } from '../../../src/lib/scheme/check';
 import { signScheme } from '../../../src/lib/scheme/sign';
 import { encodingFor, type Parts, type RequestScheme } from '../../../src/lib/scheme/types';
-import type { FormValues, SignerKey } from '../../../src/lib/schemes/engine/types';
+import type { FormValues, SignerKey } from '../../../src/lib/scheme/contract';
 import { contextOfScheme } from '../../../src/lib/trust/roles';
 import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
 import { decideRequest } from '../../../src/lib/trust/verdict';

@@ -10,15 +10,15 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parseKeyText, type ParsedPublicKey } from '../../../src/lib/keys/parse';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';
-import type { KeysAnswer } from '../../../src/lib/schemes/engine/doctor';
+import type { KeysAnswer } from '../../../src/lib/scheme/doctor';
 import {
   KEY_READINGS,
   type DoctorJob,
   type DoctorReply,
   type KeyReading,
   type Port,
-} from '../../../src/lib/schemes/engine/doctor-protocol';
-import { serveDoctor } from '../../../src/lib/schemes/engine/doctor-serve';
+} from '../../../src/lib/scheme/doctor-protocol';
+import { serveDoctor } from '../../../src/lib/scheme/doctor-serve';
 import { DoctorClient, MAIN_THREAD_NOTE, type WorkerLike } from '../../../src/state/doctor-client';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { keysFromText } from '../../../src/lib/jwt/candidates';
 import { decodeToken } from '../../../src/lib/jwt/decode';
 import { verdictFor } from '../../../src/lib/jwt/inspect';
-import { AUTO } from '../../../src/lib/schemes/engine/token';
+import { AUTO } from '../../../src/lib/scheme/token';
 import { PartnerCards } from '../../../src/state/inspector-card.svelte';
 import { nodeJws, toolKey } from '../support/jwt-helpers';
 

@@ -3,7 +3,7 @@
  * `fixed`, and `remember` — which never writes a key field or a secret to localStorage.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineForm, type FormValues, type SignerKey } from '../../../src/lib/schemes/engine/types';
+import { defineForm, type FormValues, type SignerKey } from '../../../src/lib/scheme/contract';
 
 class MemoryStorage {
   m = new Map<string, string>();

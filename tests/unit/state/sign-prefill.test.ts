@@ -36,7 +36,7 @@ describe('Sign it correctly: the form filled from a pasted request', () => {
   const load = async () => {
     const { SignForms } = await import('../../../src/state/sign.svelte');
     const { signStates, rememberKey } = await import('../../../src/state/sign-form.svelte');
-    const { loadForm } = await import('../../../src/lib/schemes/engine/registry');
+    const { loadForm } = await import('../../../src/lib/scheme/registry');
     const qredo = (await loadForm('qredo'))!;
     const scheme = (await import('../../../src/lib/schemes/binance/scheme')).default;
     const binance = (await import('../../../src/lib/scheme/sign')).toForm(scheme);

@@ -4,7 +4,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeToken } from '../../../src/lib/jwt/decode';
 import type { Finding } from '../../../src/lib/partners/scheme';
 import checks from '../../../src/lib/schemes/client-assertion/token-check';
-import type { TokenCheck } from '../../../src/lib/schemes/engine/types';
+import type { TokenCheck } from '../../../src/lib/scheme/contract';
 import { toolKey, type ToolKey } from './jwt-helpers';
 
 /** A non-extractable WebCrypto private key for a JWS alg, from an openssl key. */

@@ -8,7 +8,7 @@ import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
 import type { ParsedRequest } from '../../../src/lib/request/types';
 import { verifyScheme } from '../../../src/lib/scheme/check';
 import type { RequestScheme } from '../../../src/lib/scheme/types';
-import type { SignerKey } from '../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../src/lib/scheme/contract';
 import { contextOfScheme } from '../../../src/lib/trust/roles';
 import { decideRequest } from '../../../src/lib/trust/verdict';
 

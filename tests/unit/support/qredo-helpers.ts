@@ -5,7 +5,7 @@
 import type { DoctorInput, RequestVerdict } from '../../../src/lib/request/types';
 import { verifyScheme } from '../../../src/lib/scheme/check';
 import { signScheme } from '../../../src/lib/scheme/sign';
-import type { SignerKey } from '../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../src/lib/scheme/contract';
 import qredo, { qredoBodyWarnings } from '../../../src/lib/schemes/qredo/scheme';
 import { keysFor, type VerificationContext } from '../../../src/lib/trust/roles';
 import { decideRequest } from '../../../src/lib/trust/verdict';

@@ -15,7 +15,7 @@ import { ours, rich, type Rich } from '../../rich';
 import { together } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormField, FormValues } from '../engine/types';
+import type { FieldValue, FormField, FormValues } from '../../scheme/contract';
 
 type P = { query: string; body: string };
 type Mistake = SchemeMistake<P>;

@@ -21,7 +21,7 @@ import { methodSent, pathAndQuery, requiredHeaders, wholeMilliseconds } from '..
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { KeybenchError } from '../../errors';
 import { header } from '../../request/types';
-import type { FieldValue } from '../engine/types';
+import type { FieldValue } from '../../scheme/contract';
 
 type BybitParts = {
   method: string;

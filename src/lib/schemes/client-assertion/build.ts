@@ -9,7 +9,7 @@ import { signJws } from '../../jwt/sign';
 import type { SigningAlg } from '../../keys/key-specs';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import { certificateDer, thumbprints } from '../../x509/thumbprint';
-import type { SignOutput } from '../engine/types';
+import type { SignOutput } from '../../scheme/contract';
 import type { PartnerRules, ThumbprintPair, ThumbprintRule } from './rules/types';
 import { deriveVars, fill, freshVars, value, type Vars } from './template';
 import { applies, chosenPairs, printIn, withDefaults } from './evaluate';

@@ -10,7 +10,12 @@ import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
 import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
 import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';
-import { defineTokenCheck, type FormField, type TokenCheck, type TokenCheckInput } from '../engine/types';
+import {
+  defineTokenCheck,
+  type FormField,
+  type TokenCheck,
+  type TokenCheckInput,
+} from '../../scheme/contract';
 import { keyPrintRule, principalRule } from './principal';
 import { pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
 import type {

@@ -5,7 +5,7 @@
 import { KeybenchError } from '../../errors';
 import { certificateChoiceName, chosenCertificate } from '../../keys/certificate-choice';
 import { certificatePem } from '../../x509/thumbprint';
-import { defineForm, type FormField, type FormValues } from '../engine/types';
+import { defineForm, type FormField, type FormValues } from '../../scheme/contract';
 import { makeAssertion, thumbprintRuleOf } from './build';
 import { PARTNER_RULES, rulesFor } from './rules';
 import type { PartnerRules } from './rules/types';

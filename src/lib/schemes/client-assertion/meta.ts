@@ -1,5 +1,5 @@
 /** JWT client assertions: who the scheme is (check.ts and form.ts load lazily). */
-import { defineMeta } from '../engine/types';
+import { defineMeta } from '../../scheme/contract';
 
 export default defineMeta({
   id: 'client-assertion',

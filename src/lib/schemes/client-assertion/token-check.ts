@@ -3,7 +3,7 @@
  * generic evaluator from that partner's rules (rules/<partner>.ts). The inspector recognises a
  * token by its aud, iss and header (or the user picks the partner under "Check as").
  */
-import type { TokenCheck } from '../engine/types';
+import type { TokenCheck } from '../../scheme/contract';
 import { tokenCheckOf } from './evaluate';
 
 // The Entra and property tests build one partner's card with it.

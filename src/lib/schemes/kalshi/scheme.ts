@@ -29,7 +29,7 @@ import {
 } from '../../scheme/mistakes';
 import { defineScheme } from '../../scheme/types';
 import { problem } from '../../trust/finding';
-import type { FieldValue } from '../engine/types';
+import type { FieldValue } from '../../scheme/contract';
 
 type KalshiParts = { timestamp: string; method: string; path: string };
 

@@ -23,7 +23,7 @@ import { field } from '../../scheme/fields';
 import { signedAs } from '../../scheme/mistakes';
 import { defineScheme, type RequestScheme, type SchemeMistake, type SchemeSigner } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FormValues } from '../engine/types';
+import type { FormValues } from '../../scheme/contract';
 import * as qit from './token';
 import type { TokenParts } from './token';
 import v1 from './v1';

@@ -13,7 +13,7 @@ import { KeybenchError } from '../../errors';
 import { duplicateMembers, own } from '../../json';
 import { signedAs } from '../../scheme/mistakes';
 import type { Parts, RequestScheme, SchemeMistake } from '../../scheme/types';
-import type { FieldValue, FormField, FormValues } from '../engine/types';
+import type { FieldValue, FormField, FormValues } from '../../scheme/contract';
 import { ok, problem, type Finding } from '../../trust/finding';
 import type { SignedPart } from '../../trust/finding';
 

@@ -15,7 +15,7 @@ import { rich } from '../../rich';
 import { ok, problem, type Finding } from '../../trust/finding';
 import { signedAs, twoOf } from '../../scheme/mistakes';
 import { defineScheme, type MistakeWords, type SchemeMistake } from '../../scheme/types';
-import type { FieldValue, FormValues } from '../engine/types';
+import type { FieldValue, FormValues } from '../../scheme/contract';
 
 type QredoParts = {
   /** Which header the value came from: x-timestamp or x-nonce. */

@@ -9,7 +9,7 @@ import { ours, rich, u, type Rich } from '../../rich';
 import type { SchemeResult } from '../../trust/verdict';
 import { parseDictionary } from 'structured-headers';
 import { problem, type Finding } from '../../trust/finding';
-import { defineRequestCheck } from '../engine/types';
+import { defineRequestCheck } from '../../scheme/contract';
 import { baseParts } from './base';
 import { fieldLines, recognise } from './components';
 import { unjudged, verifyRequest, type SignatureResult } from './verify';

@@ -7,7 +7,7 @@ import { derToRaw } from '../../crypto/encoding';
 import { importVerifier, verifySignature } from '../../crypto/signature';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
-import { searchMistakes } from '../engine/search';
+import { searchMistakes } from '../../scheme/search';
 import { ALGORITHMS, type HttpSigAlg } from './algorithms';
 import { MISTAKES, type MistakeContext } from './mistakes';
 
@@ -72,7 +72,7 @@ async function holds(
 
 /**
  * The mistakes that explain a signature that does not hold, each confirmed by a signature check:
- * the engine's one bounded search (engine/search.ts) over RFC 9421's mistakes.
+ * the engine's one bounded search (scheme/search.ts) over RFC 9421's mistakes.
  */
 export async function diagnose(
   candidates: readonly Candidate[],

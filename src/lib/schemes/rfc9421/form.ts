@@ -11,7 +11,7 @@ import {
   type FormField,
   type FormValues,
   type SignerKey,
-} from '../engine/types';
+} from '../../scheme/contract';
 import { algorithmForCryptoKey, isHttpSigAlg, NAMES, type HttpSigAlg } from './algorithms';
 import type { DigestAlg } from './digest';
 import { baseParts } from './base';

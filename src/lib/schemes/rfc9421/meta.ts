@@ -1,5 +1,5 @@
 /** The HTTP Message Signatures scheme: who it is (the registry loads this with the page; check.ts and form.ts lazily). */
-import { defineMeta } from '../engine/types';
+import { defineMeta } from '../../scheme/contract';
 
 export default defineMeta({
   id: 'rfc9421',

@@ -5,7 +5,7 @@
  * when WebCrypto confirms that the signature verifies over one of its alternatives.
  */
 import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
-import type { Alternative, Mistake as EngineMistake } from '../engine/types';
+import type { Alternative, Mistake as EngineMistake } from '../../scheme/contract';
 import { baseText, type BaseLine, type SignatureBase } from './base';
 import {
   fieldLines,

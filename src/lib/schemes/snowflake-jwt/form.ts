@@ -7,7 +7,7 @@
  */
 import { KeybenchError } from '../../errors';
 import { rich, type Rich } from '../../rich';
-import { defineForm, type FormValues, type SignerKey, type SignOutput } from '../engine/types';
+import { defineForm, type FormValues, type SignerKey, type SignOutput } from '../../scheme/contract';
 import { SNOWFLAKE_MAX_LIFETIME_SEC, normaliseAccount, normaliseUser } from './account';
 import {
   signSnowflakeJwt,

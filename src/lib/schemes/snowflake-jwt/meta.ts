@@ -1,5 +1,5 @@
 /** The Snowflake scheme: who it is (the registry loads this with the page; check.ts and form.ts lazily). */
-import { defineMeta } from '../engine/types';
+import { defineMeta } from '../../scheme/contract';
 
 export default defineMeta({
   id: 'snowflake-jwt',

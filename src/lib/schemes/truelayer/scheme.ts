@@ -19,7 +19,7 @@ import { bodyReformatted, fullUrl, methodCase, pathAndQuery, querySigned } from 
 import { methodSent, requiredHeaders, signatureEncoding } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake, type SchemeRefusal } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FieldValue } from '../engine/types';
+import type { FieldValue } from '../../scheme/contract';
 
 type TlParts = {
   header: string; // the JWS header, base64url, as sent (signed as it is)

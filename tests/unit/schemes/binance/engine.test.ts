@@ -10,8 +10,8 @@ import type { ParsedRequest } from '../../../../src/lib/request/types';
 import type { Rich } from '../../../../src/lib/rich';
 import { baseText } from '../../../../src/lib/scheme/check';
 import { signScheme } from '../../../../src/lib/scheme/sign';
-import { REQUEST_CHECKS } from '../../../../src/lib/schemes/engine/doctor-checks';
-import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import { REQUEST_CHECKS } from '../../../../src/lib/scheme/doctor-checks';
+import type { FormValues } from '../../../../src/lib/scheme/contract';
 import { binance, diagnoseBinance, binanceParts } from '../../support/binance-helpers';
 
 const ed = generateKeyPairSync('ed25519');

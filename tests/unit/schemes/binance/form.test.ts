@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ParsedRequest } from '../../../../src/lib/request/types';
-import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues } from '../../../../src/lib/scheme/contract';
 import { binance, binanceParts } from '../../support/binance-helpers';
 
 const TS = 1_700_000_000_000;

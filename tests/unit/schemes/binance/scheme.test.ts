@@ -6,7 +6,7 @@ import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyOb
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { signScheme } from '../../../../src/lib/scheme/sign';
-import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues, SignerKey } from '../../../../src/lib/scheme/contract';
 import { binance, diagnoseBinance, binanceParts } from '../../support/binance-helpers';
 import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
 import type { Rich } from '../../../../src/lib/rich';

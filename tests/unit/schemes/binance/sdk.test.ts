@@ -11,7 +11,7 @@ import type { ParsedRequest } from '../../../../src/lib/request/types';
 import { verifyScheme } from '../../../../src/lib/scheme/check';
 import { signScheme } from '../../../../src/lib/scheme/sign';
 import binance from '../../../../src/lib/schemes/binance/scheme';
-import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues, SignerKey } from '../../../../src/lib/scheme/contract';
 import { decideRequest } from '../../../../src/lib/trust/verdict';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);

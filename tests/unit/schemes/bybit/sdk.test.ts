@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signScheme, toForm } from '../../../../src/lib/scheme/sign';
 import bybit from '../../../../src/lib/schemes/bybit/scheme';
 import kalshi from '../../../../src/lib/schemes/kalshi/scheme';
-import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues } from '../../../../src/lib/scheme/contract';
 import { hdr, NOW, recorder, rsaPair, verdict, withPath } from '../../support/exchange-helpers';
 
 afterEach(() => vi.restoreAllMocks());

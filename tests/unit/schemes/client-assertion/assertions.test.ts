@@ -9,7 +9,7 @@ import form, { fieldName } from '../../../../src/lib/schemes/client-assertion/fo
 import { rulesFor } from '../../../../src/lib/schemes/client-assertion/rules';
 import { ENTRA_S256, ENTRA_SHA1 } from '../../../../src/lib/schemes/client-assertion/rules/entra';
 import { APPLE_SERVER } from '../../../../src/lib/schemes/client-assertion/rules/apple';
-import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../../src/lib/scheme/contract';
 import { nodeJws } from '../../support/jwt-helpers';
 import {
   failing,
@@ -463,8 +463,7 @@ describe('certificate thumbprints (x509/thumbprint.ts)', () => {
 
 describe('the engine finds the scheme', () => {
   it('as a token scheme whose check is one TokenCheck per partner and whose form starts with Partner', async () => {
-    const { SCHEMES, loadTokenChecks, loadForm } =
-      await import('../../../../src/lib/schemes/engine/registry');
+    const { SCHEMES, loadTokenChecks, loadForm } = await import('../../../../src/lib/scheme/registry');
     expect(SCHEMES.get('client-assertion')?.kind).toBe('token');
     const ids = (await loadTokenChecks()).map((c) => c.id).filter((id) => id.startsWith('client-assertion/'));
     expect(ids).toEqual(

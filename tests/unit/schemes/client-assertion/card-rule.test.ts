@@ -13,7 +13,7 @@ import { PARTNER_RULES } from '../../../../src/lib/schemes/client-assertion/rule
 import type { PartnerRules, Rule } from '../../../../src/lib/schemes/client-assertion/rules/types';
 import { deriveVars, optionsUsed } from '../../../../src/lib/schemes/client-assertion/template';
 import { tokenCheckOf } from '../../../../src/lib/schemes/client-assertion/token-check';
-import type { TrustedKeyInfo } from '../../../../src/lib/schemes/engine/types';
+import type { TrustedKeyInfo } from '../../../../src/lib/scheme/contract';
 import snowflake from '../../../../src/lib/schemes/snowflake-jwt/token-check';
 import { cardSummary } from '../../../../src/lib/trust/card';
 import type { Finding } from '../../../../src/lib/trust/finding';

@@ -11,8 +11,8 @@ import { keysFromText } from '../../../../src/lib/jwt/candidates';
 import { verifyToken, type VerificationKey } from '../../../../src/lib/jwt/verify';
 import { parseKeyText } from '../../../../src/lib/keys/parse';
 import { rulesFor } from '../../../../src/lib/schemes/client-assertion/rules';
-import { AUTO, runTokenCard, tokenChecks } from '../../../../src/lib/schemes/engine/token';
-import type { TrustedKeyInfo } from '../../../../src/lib/schemes/engine/types';
+import { AUTO, runTokenCard, tokenChecks } from '../../../../src/lib/scheme/token';
+import type { TrustedKeyInfo } from '../../../../src/lib/scheme/contract';
 
 /** One fixture file, as the generators write it. */
 interface Fixture {

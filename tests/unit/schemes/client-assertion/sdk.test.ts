@@ -19,7 +19,7 @@ import { parseKeyText } from '../../../../src/lib/keys/parse';
 import form, { fieldName } from '../../../../src/lib/schemes/client-assertion/form';
 import { rulesFor } from '../../../../src/lib/schemes/client-assertion/rules';
 import { APPLE_SERVER } from '../../../../src/lib/schemes/client-assertion/rules/apple';
-import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../../src/lib/scheme/contract';
 import { card, failing, recognised, toolKey, webKey } from '../../support/client-assertion-helpers';
 
 const TENANT = 'contoso.onmicrosoft.com';

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ParsedRequest } from '../../../../src/lib/request/types';
 import { signScheme } from '../../../../src/lib/scheme/sign';
 import kalshi from '../../../../src/lib/schemes/kalshi/scheme';
-import type { FormValues } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues } from '../../../../src/lib/scheme/contract';
 import { hdr, NOW, recorder, rsaPair, verdict, withPath } from '../../support/exchange-helpers';
 
 const KEY_ID = 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c';

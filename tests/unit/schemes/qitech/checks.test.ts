@@ -6,14 +6,14 @@
  */
 import { createHash, createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
+import { examineRequest } from '../../../../src/lib/scheme/doctor';
 import { parseRequest } from '../../../../src/lib/request/parse';
 import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { plain } from '../../../../src/lib/rich';
 import { keysFor } from '../../../../src/lib/trust/roles';
 import { decideRequest } from '../../../../src/lib/trust/verdict';
-import type { RequestCheck } from '../../../../src/lib/schemes/engine/types';
+import type { RequestCheck } from '../../../../src/lib/scheme/contract';
 import { toRequestCheck } from '../../../../src/lib/scheme/check';
 import QITECH from '../../../../src/lib/schemes/qitech/scheme';
 import { readJws, signingInput } from '../../../../src/lib/schemes/qitech/token';

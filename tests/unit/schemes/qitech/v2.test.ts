@@ -12,7 +12,7 @@ import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
 import { verifyScheme } from '../../../../src/lib/scheme/check';
 import { signScheme } from '../../../../src/lib/scheme/sign';
-import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { FormValues, SignerKey } from '../../../../src/lib/scheme/contract';
 import QITECH from '../../../../src/lib/schemes/qitech/scheme';
 import { md5Hex, readJws } from '../../../../src/lib/schemes/qitech/token';
 import { decideRequest } from '../../../../src/lib/trust/verdict';

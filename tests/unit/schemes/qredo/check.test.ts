@@ -9,8 +9,8 @@ import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/par
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import type { ParsedRequest } from '../../../../src/lib/request/types';
 import type { Rich } from '../../../../src/lib/rich';
-import { REQUEST_CHECKS } from '../../../../src/lib/schemes/engine/doctor-checks';
-import type { RequestCheck } from '../../../../src/lib/schemes/engine/types';
+import { REQUEST_CHECKS } from '../../../../src/lib/scheme/doctor-checks';
+import type { RequestCheck } from '../../../../src/lib/scheme/contract';
 import { baseText, toRequestCheck } from '../../../../src/lib/scheme/check';
 import qredo from '../../../../src/lib/schemes/qredo/scheme';
 import { REQUEST_TO_QREDO } from '../../support/qredo-helpers';

@@ -4,9 +4,9 @@
  * a mistake could make. Structure only: no timing.
  */
 import { describe, expect, it } from 'vitest';
-import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
-import { MAX_ALTERNATIVES, searchMistakes } from '../../../../src/lib/schemes/engine/search';
-import type { Alternative, Candidate, Mistake } from '../../../../src/lib/schemes/engine/types';
+import { examineRequest } from '../../../../src/lib/scheme/doctor';
+import { MAX_ALTERNATIVES, searchMistakes } from '../../../../src/lib/scheme/search';
+import type { Alternative, Candidate, Mistake } from '../../../../src/lib/scheme/contract';
 import { MISTAKES, type MistakeContext } from '../../../../src/lib/schemes/rfc9421/mistakes';
 import { buildBase } from '../../../../src/lib/schemes/rfc9421/base';
 import { parseItem } from 'structured-headers';

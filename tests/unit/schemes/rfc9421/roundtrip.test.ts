@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';
-import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
-import { loadForm } from '../../../../src/lib/schemes/engine/registry';
-import type { FormValues, SchemeForm, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { examineRequest } from '../../../../src/lib/scheme/doctor';
+import { loadForm } from '../../../../src/lib/scheme/registry';
+import type { FormValues, SchemeForm, SignerKey } from '../../../../src/lib/scheme/contract';
 import { initialValues } from '../../../../src/state/sign-form.svelte';
 
 const NOW = 1_760_000_000_000;

@@ -1,12 +1,12 @@
 // What keybench signs names its key, and QI Tech's response date is compared with the response's own.
 import { describe, expect, it } from 'vitest';
-import { loadForm } from '../../../../src/lib/schemes/engine/registry';
+import { loadForm } from '../../../../src/lib/scheme/registry';
 import { initialValues } from '../../../../src/state/sign-form.svelte';
 import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
 import { verifyQitResponse, type QitKeyringEntry } from '../../../../src/lib/schemes/qitech/response';
 import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';
-import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import type { SignerKey } from '../../../../src/lib/scheme/contract';
 import { vector } from '../../support/helpers';
 
 const NOW = 1_760_000_000_000;

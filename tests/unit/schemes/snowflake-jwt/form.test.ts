@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePem } from '../../../../src/lib/encoding/pem';
 import { isKeybenchError } from '../../../../src/lib/errors';
 import { plain } from '../../../../src/lib/rich';
-import { loadForm } from '../../../../src/lib/schemes/engine/registry';
-import type { FormValues, SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { loadForm } from '../../../../src/lib/scheme/registry';
+import type { FormValues, SignerKey } from '../../../../src/lib/scheme/contract';
 import form from '../../../../src/lib/schemes/snowflake-jwt/form';
 import { vector } from '../../support/helpers';
 

@@ -10,8 +10,8 @@ import { keyTypeOf } from '../../../../src/lib/keys/key-type';
 import { shellQuote } from '../../../../src/lib/partners/shell';
 import { plain } from '../../../../src/lib/rich';
 import { signScheme } from '../../../../src/lib/scheme/sign';
-import { examineRequest, type RequestExamination } from '../../../../src/lib/schemes/engine/doctor';
-import type { SignerKey } from '../../../../src/lib/schemes/engine/types';
+import { examineRequest, type RequestExamination } from '../../../../src/lib/scheme/doctor';
+import type { SignerKey } from '../../../../src/lib/scheme/contract';
 import scheme from '../../../../src/lib/schemes/truelayer/scheme';
 import { NOW } from '../../support/exchange-helpers';
 

@@ -1,5 +1,5 @@
 /** Fields and rules several partners share (RFC 7523 §3), written once. */
-import type { FormField } from '../../engine/types';
+import type { FormField } from '../../../scheme/contract';
 import type { ClaimRule, ClockRule, SameRule } from './types';
 
 /** The client id the partner gave the application (iss = sub). */

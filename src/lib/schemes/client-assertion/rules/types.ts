@@ -4,7 +4,7 @@
  * a token against them and one builder (../build.ts) signs from them; no partner has code of its own.
  */
 import type { ErrorCode } from '../../../errors';
-import type { FormField } from '../../engine/types';
+import type { FormField } from '../../../scheme/contract';
 import type { PartnerId } from '../../../partner-profile';
 import type { Vars } from '../template';
 

@@ -5,12 +5,12 @@
  */
 import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { examineRequest, type RequestExamination } from '../../../../src/lib/schemes/engine/doctor';
-import type { VerificationKey } from '../../../../src/lib/jwt/verify';
-import type { RequestVerdict } from '../../../../src/lib/request/types';
-import { plain } from '../../../../src/lib/rich';
-import { pastedPublicKey, vector } from '../../support/helpers';
-import { nodeJws } from '../../support/jwt-helpers';
+import { examineRequest, type RequestExamination } from '../../../src/lib/scheme/doctor';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import type { RequestVerdict } from '../../../src/lib/request/types';
+import { plain } from '../../../src/lib/rich';
+import { pastedPublicKey, vector } from '../support/helpers';
+import { nodeJws } from '../support/jwt-helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const qredoKey = createPrivateKey(vector('qredo', 'private.pem'));

@@ -3,13 +3,13 @@
  * check's `recognise()`, and the doctor runs in its own worker chunk, so one chunk holding them all
  * costs nothing on the page (lazy chunks per check only added preload lists to the first load).
  */
-import { toRequestCheck } from '../../scheme/check';
-import type { RequestScheme } from '../../scheme/types';
+import { toRequestCheck } from './check';
+import type { RequestScheme } from './types';
 import { schemesIn } from './metas';
-import type { RequestCheck } from './types';
+import type { RequestCheck } from './contract';
 
-const all = import.meta.glob<unknown>('../*/check.ts', { eager: true, import: 'default' });
-const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../*/scheme.ts', {
+const all = import.meta.glob<unknown>('../schemes/*/check.ts', { eager: true, import: 'default' });
+const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../schemes/*/scheme.ts', {
   eager: true,
   import: 'default',
 });

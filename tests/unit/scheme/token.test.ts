@@ -5,21 +5,21 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeToken, type DecodedToken } from '../../../../src/lib/jwt/decode';
-import { keysFromText } from '../../../../src/lib/jwt/candidates';
-import { verdictFor } from '../../../../src/lib/jwt/inspect';
-import type { Verdict } from '../../../../src/lib/jwt/verify';
-import { ok, problem } from '../../../../src/lib/partners/scheme';
-import { cardSummary } from '../../../../src/lib/trust/card';
+import { decodeToken, type DecodedToken } from '../../../src/lib/jwt/decode';
+import { keysFromText } from '../../../src/lib/jwt/candidates';
+import { verdictFor } from '../../../src/lib/jwt/inspect';
+import type { Verdict } from '../../../src/lib/jwt/verify';
+import { ok, problem } from '../../../src/lib/partners/scheme';
+import { cardSummary } from '../../../src/lib/trust/card';
 import {
   AUTO,
   pickTokenCheck,
   runTokenCard,
   signatureFacts,
   tokenChecks,
-} from '../../../../src/lib/schemes/engine/token';
-import { defineTokenCheck, type TokenCheck } from '../../../../src/lib/schemes/engine/types';
-import { nodeJwk, nodeJws, toolKey } from '../../support/jwt-helpers';
+} from '../../../src/lib/scheme/token';
+import { defineTokenCheck, type TokenCheck } from '../../../src/lib/scheme/contract';
+import { nodeJwk, nodeJws, toolKey } from '../support/jwt-helpers';
 
 const warn = problem('w', 'ERR_SNOWFLAKE_FINGERPRINT', 'warning', 'W', 'a warning');
 const err = problem('e', 'ERR_SNOWFLAKE_CASE', 'error', 'E', 'an error');

@@ -5,12 +5,12 @@
  * goes through here, so the one rule holds for all: the card is green only beside a signature a
  * key the user trusts verified, and a key the token carries (`x5c`, `jwk`) is never such a key.
  */
-import type { DecodedToken } from '../../jwt/decode';
-import type { Verdict } from '../../jwt/verify';
-import type { Finding } from '../../partners/scheme';
-import { decideCard, signatureFacts, type CardSummary } from '../../trust/card';
+import type { DecodedToken } from '../jwt/decode';
+import type { Verdict } from '../jwt/verify';
+import type { Finding } from '../partners/scheme';
+import { decideCard, signatureFacts, type CardSummary } from '../trust/card';
 import { loadTokenChecks } from './registry';
-import type { FormField, SchemeId, TokenCheck, TrustedKeyInfo } from './types';
+import type { FormField, SchemeId, TokenCheck, TrustedKeyInfo } from './contract';
 
 /** The "Check as" value that lets recognition choose. */
 export const AUTO = 'auto';

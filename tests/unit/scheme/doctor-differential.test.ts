@@ -13,9 +13,9 @@ import {
 } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { examineRequest } from '../../../../src/lib/schemes/engine/doctor';
-import type { VerificationKey } from '../../../../src/lib/jwt/verify';
-import { pastedPublicKey, vector } from '../../support/helpers';
+import { examineRequest } from '../../../src/lib/scheme/doctor';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import { pastedPublicKey, vector } from '../support/helpers';
 
 vi.setConfig({ testTimeout: 120_000 });
 

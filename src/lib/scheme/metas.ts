@@ -3,13 +3,13 @@
  * registry's lazy loaders so that code needing only names and `recognisedBy` (the Keys view's guide,
  * the Sign view's tabs, the doctor's messages) does not bring the loaders of every check and form.
  */
-import type { RequestScheme } from '../../scheme/types';
-import type { SchemeId, SchemeMeta } from './types';
+import type { RequestScheme } from './types';
+import type { SchemeId, SchemeMeta } from './contract';
 
-const metas = import.meta.glob<SchemeMeta>('../*/meta.ts', { eager: true, import: 'default' });
+const metas = import.meta.glob<SchemeMeta>('../schemes/*/meta.ts', { eager: true, import: 'default' });
 // A declarative scheme (scheme.ts) says who it is in the same object; a folder of variants (QI Tech)
 // exports them as an array, each with its own id.
-const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../*/scheme.ts', {
+const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../schemes/*/scheme.ts', {
   eager: true,
   import: 'default',
 });
@@ -24,9 +24,9 @@ const metaOf = (s: RequestScheme): SchemeMeta => ({
   mistakes: s.mistakes.map((m) => ({ code: m.code, title: m.title })),
 });
 
-/** `../qredo/meta.ts` → `qredo`. */
+/** `../schemes/qredo/meta.ts` → `qredo`. */
 function folderOf(path: string): string {
-  return path.split('/')[1] ?? '';
+  return path.split('/')[2] ?? '';
 }
 
 /** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */

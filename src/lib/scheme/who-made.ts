@@ -5,8 +5,8 @@
  * padding), or another key made it. Ed25519, ECDSA and HMAC cannot: the key or the signed bytes
  * differ, and nothing tells which.
  */
-import type { VerificationKey } from '../../jwt/verify';
-import { recover } from '../../crypto/rsa-recover';
+import type { VerificationKey } from '../jwt/verify';
+import { recover } from '../crypto/rsa-recover';
 
 /**
  * `made-by`: that key made the signature (`padding`: PKCS#1 v1.5 over other bytes; a PSS shape names

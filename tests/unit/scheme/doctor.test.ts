@@ -8,25 +8,25 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VerificationKey } from '../../../../src/lib/jwt/verify';
-import type { ParsedRequest, RequestVerdict } from '../../../../src/lib/request/types';
-import { plain } from '../../../../src/lib/rich';
+import type { VerificationKey } from '../../../src/lib/jwt/verify';
+import type { ParsedRequest, RequestVerdict } from '../../../src/lib/request/types';
+import { plain } from '../../../src/lib/rich';
 import {
   examineRequest,
   pickCheck,
   type KeysFor,
   type RequestExamination,
-} from '../../../../src/lib/schemes/engine/doctor';
-import { REQUEST_CHECKS } from '../../../../src/lib/schemes/engine/doctor-checks';
-import { loadTokenChecks, SCHEMES } from '../../../../src/lib/schemes/engine/registry';
-import { SCHEME_FOLDERS } from '../../../../src/lib/schemes/engine/metas';
-import { defineRequestCheck, type RequestCheck } from '../../../../src/lib/schemes/engine/types';
-import { pastedPublicKey, vector } from '../../support/helpers';
-import { nodeJws } from '../../support/jwt-helpers';
-import { publicKey } from '../../support/rfc9421-helpers';
-import * as V from '../../support/rfc9421-vectors';
+} from '../../../src/lib/scheme/doctor';
+import { REQUEST_CHECKS } from '../../../src/lib/scheme/doctor-checks';
+import { loadTokenChecks, SCHEMES } from '../../../src/lib/scheme/registry';
+import { SCHEME_FOLDERS } from '../../../src/lib/scheme/metas';
+import { defineRequestCheck, type RequestCheck } from '../../../src/lib/scheme/contract';
+import { pastedPublicKey, vector } from '../support/helpers';
+import { nodeJws } from '../support/jwt-helpers';
+import { publicKey } from '../support/rfc9421-helpers';
+import * as V from '../support/rfc9421-vectors';
 
-const schemesDir = join(import.meta.dirname, '../../../../src/lib/schemes');
+const schemesDir = join(import.meta.dirname, '../../../src/lib/schemes');
 const RFC_NOW = 1618884473_000 + 30_000;
 
 function verdictsOf(e: RequestExamination | null): RequestVerdict[] {
@@ -85,7 +85,7 @@ describe('the registry', () => {
 
 describe('src/lib/request knows no partner and no scheme', () => {
   it('imports nothing from partners/ or schemes/ (nor the partner profiles)', () => {
-    const dir = join(import.meta.dirname, '../../../../src/lib/request');
+    const dir = join(import.meta.dirname, '../../../src/lib/request');
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(5);
     const bad: string[] = [];
@@ -298,7 +298,7 @@ describe('what nothing recognises', () => {
 
 describe('RFC 9421: a covered field sent in several lines', () => {
   it('is a warning, and a repeated Content-Digest fails the verdict', async () => {
-    const { default: check } = await import('../../../../src/lib/schemes/rfc9421/check');
+    const { default: check } = await import('../../../src/lib/schemes/rfc9421/check');
     const req = (headers: [string, string][]): ParsedRequest => ({
       source: 'http',
       method: 'POST',

@@ -2,19 +2,19 @@
  * The schemes' Sign forms (form.ts): fields as data, and `sign` making exactly what the
  * partner's rules (and independent implementations) accept.
  */
-import { binanceParts } from '../../support/binance-helpers';
+import { binanceParts } from '../support/binance-helpers';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
 import { describe, expect, it } from 'vitest';
-import { parseKeyText, type ParsedPrivateKey } from '../../../../src/lib/keys/parse';
-import { importPrivateKey } from '../../../../src/lib/keys/import';
-import { loadForm, SCHEMES } from '../../../../src/lib/schemes/engine/registry';
-import type { FormValues, SchemeForm, SignerKey } from '../../../../src/lib/schemes/engine/types';
-import { initialValues } from '../../../../src/state/sign-form.svelte';
-import { headerLines } from '../../../../src/lib/schemes/rfc9421/form';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
-import { vector } from '../../support/helpers';
-import { nodeVerifiesJws } from '../../support/jwt-helpers';
+import { parseKeyText, type ParsedPrivateKey } from '../../../src/lib/keys/parse';
+import { importPrivateKey } from '../../../src/lib/keys/import';
+import { loadForm, SCHEMES } from '../../../src/lib/scheme/registry';
+import type { FormValues, SchemeForm, SignerKey } from '../../../src/lib/scheme/contract';
+import { initialValues } from '../../../src/state/sign-form.svelte';
+import { headerLines } from '../../../src/lib/schemes/rfc9421/form';
+import { verifyRequest } from '../../../src/lib/schemes/rfc9421/verify';
+import { vector } from '../support/helpers';
+import { nodeVerifiesJws } from '../support/jwt-helpers';
 
 const FORMS = ['qredo', 'binance', 'qit-v2', 'qit-v1', 'qi-dtvm', 'rfc9421'] as const;
 const NOW = 1_760_000_000_000;

@@ -5,24 +5,24 @@
  * - `meta.ts`  — `export default defineMeta({...})`: id, name, kind, source. Tiny; loaded eagerly.
  * - `check.ts` — a request scheme's `export default defineRequestCheck({...})`: how a request is
  *                recognised, what it reads, the bytes it signs, its checks and its mistakes as data.
- *                All of them load with the doctor, which runs in a worker (engine/doctor-checks.ts).
+ *                All of them load with the doctor, which runs in a worker (scheme/doctor-checks.ts).
  * - `token-check.ts` — a token scheme's `export default defineTokenCheck({...})` (or an array of
  *                them, one per partner): loaded when the inspector first shows a partner card.
  * - `form.ts`  — `export default defineForm({...})`: the Sign form as fields (data) and `sign()`.
  *                Loaded lazily by the Sign view.
  *
  * No scheme decides "verified": a check returns a SchemeResult (trust/verdict.ts) whose state only
- * `decideRequest` / the token rule sets. The registry (engine/registry.ts) finds the folders with
+ * `decideRequest` / the token rule sets. The registry (scheme/registry.ts) finds the folders with
  * `import.meta.glob`; profiles (src/lib/partners/*.profile.ts) say which schemes a partner uses.
  */
-import type { ErrorCode } from '../../errors';
-import type { Finding, SignedPart } from '../../partners/scheme';
-import type { DecodedToken } from '../../jwt/decode';
-import type { VerificationKey } from '../../jwt/verify';
-import type { Diagnosis, DoctorInput, ParsedRequest } from '../../request/types';
-import type { Rich } from '../../rich';
-import type { SchemeResult } from '../../trust/verdict';
-import type { StoredCertificate } from '../../keys/stored-key';
+import type { ErrorCode } from '../errors';
+import type { Finding, SignedPart } from '../partners/scheme';
+import type { DecodedToken } from '../jwt/decode';
+import type { VerificationKey } from '../jwt/verify';
+import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
+import type { Rich } from '../rich';
+import type { SchemeResult } from '../trust/verdict';
+import type { StoredCertificate } from '../keys/stored-key';
 
 /** A scheme's stable id: its folder name (`qredo`, `qit-v2`, `rfc9421`, `snowflake-jwt`, …). */
 export type SchemeId = string;
@@ -105,11 +105,11 @@ export interface Refusal {
 }
 
 /**
- * How a request scheme is checked. The engine (engine/doctor.ts) does, for every scheme alike:
+ * How a request scheme is checked. The engine (scheme/doctor.ts) does, for every scheme alike:
  * parse (request/), refuse framing problems, refuse a duplicate or non-ASCII value of any header in
  * `signedHeaders` (plus Host), call `refuse`, ask the page for keys of `keyAlg`, filter them by
  * role (trust/roles.ts, partner from the profile that lists this scheme), call `verify`, and hand
- * each result to `decideRequest`. The mistake search (engine/search.ts) is generic.
+ * each result to `decideRequest`. The mistake search (scheme/search.ts) is generic.
  */
 export interface RequestCheck {
   id: SchemeId;

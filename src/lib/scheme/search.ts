@@ -3,9 +3,9 @@
  * each trusted key, bounded, and report a mistake only when WebCrypto confirms the signature over
  * what the mistaken signer signed. Schemes supply the mistakes (data) and how to verify bytes.
  */
-import type { Diagnosis } from '../../request/types';
-import { ours, rich } from '../../rich';
-import type { Alternative, Candidate, Mistake } from './types';
+import type { Diagnosis } from '../request/types';
+import { ours, rich } from '../rich';
+import type { Alternative, Candidate, Mistake } from './contract';
 
 /** Most alternatives tried per failed signature (each costs one verify per candidate). */
 export const MAX_ALTERNATIVES = 200;

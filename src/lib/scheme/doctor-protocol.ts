@@ -5,7 +5,7 @@
  * Every value is structured-cloneable. Schemes are named by id, so the protocol knows none of them.
  */
 import type { examineRequest, KeysAnswer, RequestExamination } from './doctor';
-import type { KeyAlgHint } from './types';
+import type { KeyAlgHint } from './contract';
 
 /** How the key box is read: for a scheme's key hint, or `any` for a scheme without one. */
 export type KeyReading = KeyAlgHint | 'any';

@@ -5,19 +5,19 @@
  * to the one rule (`decideRequest`). It knows no partner: schemes are folders, and profiles say which
  * partner a scheme sends to. Loaded lazily (normally in the doctor's worker).
  */
-import type { KeyAlgHint } from './types';
-import type { ErrorCode } from '../../errors';
-import type { VerificationKey } from '../../jwt/verify';
-import { PARTNER_PROFILES } from '../../partners/profiles';
-import { genericRefusal } from '../../request/doctor-refusals';
-import { parseRequest } from '../../request/parse';
-import { header, type ParsedRequest, type RequestVerdict } from '../../request/types';
-import { ours, rich, type Rich } from '../../rich';
-import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } from '../../trust/roles';
-import { decideRequest } from '../../trust/verdict';
+import type { KeyAlgHint } from './contract';
+import type { ErrorCode } from '../errors';
+import type { VerificationKey } from '../jwt/verify';
+import { PARTNER_PROFILES } from '../partners/profiles';
+import { genericRefusal } from '../request/doctor-refusals';
+import { parseRequest } from '../request/parse';
+import { header, type ParsedRequest, type RequestVerdict } from '../request/types';
+import { ours, rich, type Rich } from '../rich';
+import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } from '../trust/roles';
+import { decideRequest } from '../trust/verdict';
 import { REQUEST_CHECKS } from './doctor-checks';
 import { schemesOfKind, SCHEMES } from './metas';
-import type { RequestCheck, SchemeId } from './types';
+import type { RequestCheck, SchemeId } from './contract';
 
 export { parseRequest };
 
