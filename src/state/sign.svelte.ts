@@ -7,7 +7,7 @@ import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/pa
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
-import { qitechApiKey } from './sign-qredo.svelte';
+import { qitechApiKey } from './api-key-memory.svelte';
 import { jwtSigner } from './sign-jwt.svelte';
 import { pairsFor, type PairKind } from './sign-keys';
 

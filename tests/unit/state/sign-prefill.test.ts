@@ -111,7 +111,7 @@ describe('prefillValues (a declarative scheme: QI Tech)', () => {
   it('opens the QI Tech tab on the variant, with its values; the remembered API key stays unless asked', async () => {
     const { SignForms } = await import('../../../src/state/sign.svelte');
     const { signStates } = await import('../../../src/state/sign-form.svelte');
-    const memory = (await import('../../../src/state/sign-qredo.svelte')).qitechApiKey;
+    const memory = (await import('../../../src/state/api-key-memory.svelte')).qitechApiKey;
     const f = new SignForms();
     expect(memory.remember).toBe(true);
     f.prefillValues('qit-v1', { method: 'POST', endpoint: '/test', apiKey: 'pasted-uuid', date: '' });

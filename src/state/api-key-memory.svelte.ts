@@ -13,7 +13,7 @@ function storedApiKey(where: string): string {
 }
 
 /** The "Remember" choice of a partner's API key, and the note about a key from a pasted request. */
-class QredoApiKeyMemory {
+class ApiKeyMemory {
   /** The localStorage key it is kept under. */
   readonly where: string;
   remember = $state(false);
@@ -52,4 +52,4 @@ class QredoApiKeyMemory {
 }
 
 /** QI Tech's API key's memory (one key for its three schemes). */
-export const qitechApiKey = new QredoApiKeyMemory('keybench.qitech.apiKey');
+export const qitechApiKey = new ApiKeyMemory('keybench.qitech.apiKey');
