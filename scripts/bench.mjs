@@ -477,7 +477,7 @@ async function decryptLargeJwe() {
 
 /**
  * The longest main-thread task (PerformanceObserver 'longtask') from a paste until the verdict
- * settles, for inputs that froze the page (issue 17 §4), beside pasting as much plain text.
+ * settles, for inputs that froze the page, beside pasting as much plain text.
  */
 async function longestTasks() {
   const MB7 = 7_000_000;

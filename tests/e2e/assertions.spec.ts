@@ -1,4 +1,4 @@
-// Issue 20: the certificate card shows x5t and x5t#S256 (what Entra ID and other partners look the
+// The certificate card shows x5t and x5t#S256 (what Entra ID and other partners look the
 // key up by) with Copy buttons, and offers the upload file as .pem and .cer.
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The generic partner card (issues 19, 20): "Check as" lists every token scheme after
+ * The generic partner card: "Check as" lists every token scheme after
  * Auto-detect and overrides recognition; the scheme's option fields are checked; a token only its
  * own x5c certificate verifies never gets a green card.
  */

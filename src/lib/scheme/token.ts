@@ -1,5 +1,5 @@
 /**
- * The token half of the engine (issues 19, 20): given a decoded JWT and the inspector's verdict,
+ * The token half of the engine: given a decoded JWT and the inspector's verdict,
  * find the token scheme that recognises it (or the one the user chose under "Check as"), run its
  * rules and make the partner card. Every token scheme (Snowflake, each client-assertion partner)
  * goes through here, so the one rule holds for all: the card is green only beside a signature a

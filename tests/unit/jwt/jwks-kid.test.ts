@@ -1,5 +1,5 @@
 /**
- * Issue 17 §5: a key of a pasted JWKS that verifies the token is "verified" only when jose's own
+ * A key of a pasted JWKS that verifies the token is "verified" only when jose's own
  * JWKS selection (createLocalJWKSet: by kid, and one key when the token has none) would pick it.
  * jose is the independent check here: keybench's verdict is compared with what jose does.
  */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// Issue 19 "Small pieces": no function in verdict code over about 100 lines. A long function is
+// No function in verdict code over about 100 lines. A long function is
 // where a check hides a second, unreviewed path; the limit keeps each step small enough to read.
 
 const root = join(import.meta.dirname, '../../..');

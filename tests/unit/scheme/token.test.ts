@@ -1,5 +1,5 @@
 /**
- * The token half of the engine (issues 19, 20): one card summary for every partner, green only
+ * The token half of the engine: one card summary for every partner, green only
  * beside a signature a trusted key verified; a key the token carries (x5c, jwk) never counts;
  * "Check as" overrides recognition. Real WebCrypto throughout (verdicts from the inspector's code).
  */
