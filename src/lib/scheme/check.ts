@@ -9,7 +9,7 @@ import { derToRaw, readSignature, type SignatureEncoding } from '../crypto/encod
 import { importVerifier, verifySignature } from '../crypto/signature';
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import type { DoctorInput, ParsedRequest } from '../request/types';
+import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
 import { MAX_ALTERNATIVES, searchMistakes, type Alternative, type Searched } from './search';
 import type { RequestCheck } from './contract';
 import { whoMadeIt } from './who-made';
@@ -18,7 +18,6 @@ import type { Rich } from '../rich';
 import * as say from '../trust/headline';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
-import type { Diagnosis } from '../request/types';
 import {
   encodingFor,
   type EngineOutcome,

@@ -19,7 +19,7 @@ import type { ErrorCode } from '../errors';
 import type { Finding, SignedPart } from '../partners/scheme';
 import type { DecodedToken } from '../jwt/decode';
 import type { VerificationKey } from '../jwt/verify';
-import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
+import type { DoctorInput, ParsedRequest } from '../request/types';
 import type { Rich } from '../rich';
 import type { SchemeResult } from '../trust/verdict';
 import type { StoredCertificate } from '../keys/stored-key';
@@ -241,5 +241,3 @@ export interface SchemeForm {
 export function defineForm(form: SchemeForm): SchemeForm {
   return form;
 }
-
-export type { Diagnosis };
