@@ -9,16 +9,15 @@ import { derToRaw, readSignature, type SignatureEncoding } from '../crypto/encod
 import { importVerifier, verifySignature } from '../crypto/signature';
 import type { ErrorCode } from '../errors';
 import type { VerificationKey } from '../jwt/verify';
-import type { DoctorInput, ParsedRequest } from '../request/types';
-import { MAX_ALTERNATIVES, searchMistakes } from './search';
-import type { Alternative, Candidate, Mistake, RequestCheck } from './contract';
+import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
+import { MAX_ALTERNATIVES, searchMistakes, type Alternative, type Searched } from './search';
+import type { RequestCheck } from './contract';
 import { whoMadeIt } from './who-made';
 import { ok, problem, type Finding } from '../trust/finding';
 import type { Rich } from '../rich';
 import * as say from '../trust/headline';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
-import type { Diagnosis } from '../request/types';
 import {
   encodingFor,
   type EngineOutcome,
@@ -54,12 +53,19 @@ export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): s
     .join('');
 }
 
-/** A trusted key imported for one algorithm. */
-interface Keyed {
-  candidate: Candidate;
+/** A trusted key and an algorithm to try it with. */
+interface Candidate {
+  key: VerificationKey;
   alg: AlgId;
+}
+
+/** A trusted key imported for one algorithm. */
+interface Keyed extends Candidate {
   crypto: CryptoKey;
 }
+
+/** A mistake's variant with the bytes it signs. */
+type Tried<P extends Parts> = Variant<P> & Alternative;
 
 /** Every (key, algorithm) pair the scheme allows, imported; keys that fit none are skipped. */
 async function importAll(keys: readonly VerificationKey[], algs: readonly AlgId[]): Promise<Keyed[]> {
@@ -67,7 +73,7 @@ async function importAll(keys: readonly VerificationKey[], algs: readonly AlgId[
   for (const key of keys)
     for (const alg of algs) {
       const c = await importVerifier(key, alg);
-      if (c) out.push({ candidate: { key, alg }, alg, crypto: c });
+      if (c) out.push({ key, alg, crypto: c });
     }
   return out;
 }
@@ -114,59 +120,38 @@ function sigFor(signature: string, encoding: SignatureEncoding, wanted?: Signatu
   return readings.find((r) => r.encoding === (wanted ?? encoding))?.bytes;
 }
 
-/** The scheme's mistakes as the search's mistakes: each variant becomes bytes to verify. */
-function searchable<P extends Parts>(run: Run<P>): Mistake<P, Iterable<Alternative>>[] {
+/** The scheme's mistakes as the search's mistakes: each variant with the bytes it signs. */
+function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
   const { scheme, input } = run;
   return [...scheme.mistakes, ...(scheme.pairs ?? [])].map((m) => ({
-    id: m.code,
     code: m.code,
     title: m.title,
     explanation: m.explanation,
     remedy: m.remedy,
-    *alternatives(parts: P): Iterable<Alternative> {
-      for (const v of m.variants(parts, input.request)) {
+    *alternatives(): Iterable<Tried<P>> {
+      for (const v of m.variants(run.parts, input.request)) {
         if (v.signature !== undefined) run.texts.add(v.signature);
-        const signedParts = { ...parts, ...v.parts } as P;
-        const how = {
-          alg: v.alg,
-          saltLength: v.saltLength,
-          encoding: v.encoding,
-          der: v.der,
-          signature: v.signature,
-          mistakes: v.mistakes,
-        };
-        yield {
-          part: v.part,
-          signed: v.signed,
-          sent: v.sent,
-          bytes: baseBytes(scheme, signedParts),
-          text: baseText(scheme, signedParts),
-          variant: JSON.stringify(how),
-        };
+        const signedParts = { ...run.parts, ...v.parts } as P;
+        yield { ...v, bytes: baseBytes(scheme, signedParts), text: baseText(scheme, signedParts) };
       }
     },
   }));
 }
 
-/** The bytes of r (and of s) in a raw ECDSA signature, by curve. */
-
-/** Verify with one key over bytes, as a variant says (another algorithm, salt or encoding). */
-async function verifyVariant(
-  run: Run<Parts>,
+/** Verify with one key over a variant's bytes, as it says (another algorithm, salt or encoding). */
+async function verifyVariant<P extends Parts>(
+  run: Run<P>,
   keyed: readonly Keyed[],
   c: Candidate,
-  bytes: Uint8Array<ArrayBuffer>,
-  variant: string | undefined,
+  v: Tried<P>,
 ): Promise<boolean> {
-  type How = Pick<Variant<Parts>, 'alg' | 'saltLength' | 'encoding' | 'der' | 'signature'>;
-  const how = JSON.parse(variant ?? '{}') as How;
-  const alg = how.alg ?? (c.alg as AlgId);
-  const read = sigFor(how.signature ?? run.signature, encodingFor(run.scheme, alg), how.encoding);
-  const sig = read && how.der ? derToRaw(read, (ALGORITHMS[alg].signatureLength ?? 0) / 2) : read;
+  const alg = v.alg ?? c.alg;
+  const read = sigFor(v.signature ?? run.signature, encodingFor(run.scheme, alg), v.encoding);
+  const sig = read && v.der ? derToRaw(read, (ALGORITHMS[alg].signatureLength ?? 0) / 2) : read;
   if (!sig) return false;
-  const k = keyed.find((x) => x.candidate.key === c.key && x.alg === alg);
+  const k = keyed.find((x) => x.key === c.key && x.alg === alg);
   const crypto = k?.crypto ?? (await importVerifier(c.key, alg));
-  return crypto ? verifySignature(alg, crypto, sig, bytes, how.saltLength) : false;
+  return crypto ? verifySignature(alg, crypto, sig, v.bytes, v.saltLength) : false;
 }
 
 /** A confirmed variant that is several mistakes at once (or says more than its mistake): one diagnosis each. */
@@ -195,27 +180,25 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   const { scheme } = run;
   const partner = PARTNER_NAMES[scheme.partner];
   // Keys of every algorithm a mistake may name (PKCS#1 for PSS …) are imported on demand.
-  const candidates = [...new Map(keyed.map((k) => [k.candidate.key, k.candidate])).values()];
+  const candidates = [...new Map(keyed.map((k) => [k.key, { key: k.key, alg: k.alg }])).values()];
   const sent = baseText(scheme, run.parts);
   let matched: Candidate | undefined;
-  let matchedHow: string | undefined;
+  let matchedVariant: Tried<P> | undefined;
   const found = await searchMistakes({
     mistakes: searchable(run),
-    ctx: run.parts,
     candidates,
-    signature: new Uint8Array(0),
     sentText: sent,
     budget: scheme.budget ?? MAX_ALTERNATIVES,
     limit: 1,
-    verifyOver: async (c, bytes, _s, variant) => {
-      const held = await verifyVariant(run as Run<Parts>, keyed, c, bytes, variant);
-      if (held) [matched, matchedHow] = [c, variant];
+    verifyOver: async (c, v) => {
+      const held = await verifyVariant(run, keyed, c, v);
+      if (held) [matched, matchedVariant] = [c, v];
       return held;
     },
   });
   const first = found[0];
   if (first) {
-    const words = (JSON.parse(matchedHow ?? '{}') as Pick<Variant<P>, 'mistakes'>).mistakes;
+    const words = matchedVariant?.mistakes;
     const diagnoses = named(
       first,
       scheme.mistakes.find((m) => m.title === first.title),
@@ -393,7 +376,7 @@ export async function verifyScheme<P extends Parts>(
     if (!sig) continue;
     for (const { parts, words } of [{ parts: read.parts, words: undefined }, ...accepted])
       if (await verifySignature(k.alg, k.crypto, sig, baseBytes(scheme, parts)))
-        return held(run, k.candidate.key, k.alg, parts, words);
+        return held(run, k.key, k.alg, parts, words);
   }
   run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
   return with_(await explain(run, keyed));

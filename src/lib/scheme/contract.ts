@@ -19,7 +19,7 @@ import type { ErrorCode } from '../errors';
 import type { Finding, SignedPart } from '../partners/scheme';
 import type { DecodedToken } from '../jwt/decode';
 import type { VerificationKey } from '../jwt/verify';
-import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
+import type { DoctorInput, ParsedRequest } from '../request/types';
 import type { Rich } from '../rich';
 import type { SchemeResult } from '../trust/verdict';
 import type { StoredCertificate } from '../keys/stored-key';
@@ -47,50 +47,6 @@ export interface SchemeMeta {
 /** Define a scheme's meta (identity function, for types). */
 export function defineMeta<const M extends SchemeMeta>(meta: M): M {
   return meta;
-}
-
-// ─── Mistakes as data ──────────────────────────────────────────────────────────────────────────
-
-/** One thing a signer who made a mistake would have signed instead. */
-export interface Alternative {
-  /** The part of the signature base that differs (e.g. `timestamp`, `"@authority"`, `body`). */
-  part: string;
-  /** That part as the mistaken signer signed it, and as the scheme says it must be (as sent). */
-  signed: string;
-  sent: string;
-  /** The whole signed bytes under this mistake (the engine verifies the signature over them). */
-  bytes: Uint8Array<ArrayBuffer>;
-  /** Those bytes as the report shows them, when they are not UTF-8 text of the base (a JWS). */
-  text?: string;
-  /** Scheme-specific verification variant (e.g. RSA-PSS salt length), passed back to `verifyOver`. */
-  variant?: string;
-}
-
-/**
- * A named mistake: a transformation of one part of the signature base, with a stable code, an
- * explanation and a fix. The engine tries its alternatives only after the signature fails, and
- * reports it only when WebCrypto confirms the signature over one of them.
- */
-export interface Mistake<Ctx, Alts extends Iterable<Alternative> = Alternative[]> {
-  id: string;
-  code: ErrorCode;
-  title: string;
-  /** What happened, in keybench's words. */
-  explanation: string;
-  /** What a developer changes to fix it. */
-  remedy: string;
-  /**
-   * The alternatives this mistake produces for one request, best made lazily (a generator): the
-   * engine takes only as many as its budget allows, so a request of any size costs the same.
-   */
-  alternatives(ctx: Ctx): Alts;
-}
-
-/** A key to try, with whatever the scheme needs to verify with it (algorithm, imported CryptoKey). */
-export interface Candidate {
-  key: VerificationKey;
-  /** The scheme's algorithm name for this candidate (e.g. `RS256`, `ed25519`, `hmac-sha256`). */
-  alg: string;
 }
 
 // ─── Request schemes ───────────────────────────────────────────────────────────────────────────
@@ -285,5 +241,3 @@ export interface SchemeForm {
 export function defineForm(form: SchemeForm): SchemeForm {
   return form;
 }
-
-export type { Diagnosis };

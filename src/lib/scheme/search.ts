@@ -3,9 +3,10 @@
  * each trusted key, bounded, and report a mistake only when WebCrypto confirms the signature over
  * what the mistaken signer signed. Schemes supply the mistakes (data) and how to verify bytes.
  */
+import type { VerificationKey } from '../jwt/verify';
 import type { Diagnosis } from '../request/types';
 import { ours, rich } from '../rich';
-import type { Alternative, Candidate, Mistake } from './contract';
+import type { MistakeWords } from './types';
 
 /** Most alternatives tried per failed signature (each costs one verify per candidate). */
 export const MAX_ALTERNATIVES = 200;
@@ -13,21 +14,36 @@ export const MAX_ALTERNATIVES = 200;
 /** Most bytes verified per failed signature, over every alternative and candidate (a large base costs more per try). */
 const MAX_BYTES_VERIFIED = 32 * 1024 * 1024;
 
+/** One thing a signer who made a mistake would have signed instead. */
+export interface Alternative {
+  /** The part of the signature base that differs (e.g. `timestamp`, `"@authority"`, `body`). */
+  part: string;
+  /** That part as the mistaken signer signed it, and as the scheme says it must be (as sent). */
+  signed: string;
+  sent: string;
+  /** The whole signed bytes under this mistake (the signature is verified over them). */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Those bytes as the report shows them, when they are not UTF-8 text of the base (a JWS). */
+  text?: string;
+}
+
+/**
+ * A named mistake as the search tries it: its words, and the alternatives a signer who made it
+ * would have signed, best made lazily (a generator; a throw means it cannot apply here).
+ */
+export interface Searched<A extends Alternative> extends MistakeWords {
+  alternatives(): Iterable<A>;
+}
+
 /** What the search needs. */
-export interface SearchInput<Ctx> {
-  mistakes: readonly Mistake<Ctx, Iterable<Alternative>>[];
-  ctx: Ctx;
-  candidates: readonly Candidate[];
-  signature: Uint8Array<ArrayBuffer>;
+export interface SearchInput<K extends { key: VerificationKey }, A extends Alternative> {
+  mistakes: readonly Searched<A>[];
+  /** The keys to try (with whatever the scheme verifies them with). */
+  candidates: readonly K[];
   /** The signature base as sent, as text, for the byte diff of signed vs sent. */
   sentText: string;
-  /** Does `signature` hold over `bytes` with this candidate (and the alternative's variant)? */
-  verifyOver(
-    candidate: Candidate,
-    bytes: Uint8Array<ArrayBuffer>,
-    signature: Uint8Array<ArrayBuffer>,
-    variant?: string,
-  ): Promise<boolean>;
+  /** Does the signature hold over this alternative with this candidate? */
+  verifyOver(candidate: K, alternative: A): Promise<boolean>;
   /** Cap on alternatives tried (default {@link MAX_ALTERNATIVES}). */
   budget?: number;
   /** Cap on bytes verified (default {@link MAX_BYTES_VERIFIED}). */
@@ -45,21 +61,21 @@ export interface SearchInput<Ctx> {
 const decoder = new TextDecoder();
 
 /** One mistake's lazy alternatives, and whether it is done (found, exhausted, or failed). */
-interface Cursor<Ctx> {
-  mistake: Mistake<Ctx, Iterable<Alternative>>;
-  next: Iterator<Alternative> | null;
+interface Cursor<A extends Alternative> {
+  mistake: Searched<A>;
+  next: Iterator<A> | null;
 }
 
-function cursorOf<Ctx>(m: Mistake<Ctx, Iterable<Alternative>>, ctx: Ctx): Cursor<Ctx> {
+function cursorOf<A extends Alternative>(m: Searched<A>): Cursor<A> {
   try {
-    return { mistake: m, next: m.alternatives(ctx)[Symbol.iterator]() };
+    return { mistake: m, next: m.alternatives()[Symbol.iterator]() };
   } catch {
     return { mistake: m, next: null }; // a mistake that cannot apply to this request
   }
 }
 
 /** The next alternative of a cursor, or null when it has no more (or cannot make one). */
-function step<Ctx>(c: Cursor<Ctx>): Alternative | null {
+function step<A extends Alternative>(c: Cursor<A>): A | null {
   if (!c.next) return null;
   try {
     const r = c.next.next();
@@ -72,14 +88,16 @@ function step<Ctx>(c: Cursor<Ctx>): Alternative | null {
 }
 
 /** The confirmed mistakes, in the order the scheme lists them; at most one diagnosis per mistake. */
-export async function searchMistakes<Ctx>(input: SearchInput<Ctx>): Promise<Diagnosis[]> {
+export async function searchMistakes<K extends { key: VerificationKey }, A extends Alternative>(
+  input: SearchInput<K, A>,
+): Promise<Diagnosis[]> {
   const found = new Map<number, Diagnosis>();
   const budget = {
     alternatives: input.budget ?? MAX_ALTERNATIVES,
     bytes: input.maxBytes ?? MAX_BYTES_VERIFIED,
   };
   const limit = input.limit ?? Infinity;
-  const cursors = input.mistakes.map((m) => cursorOf(m, input.ctx));
+  const cursors = input.mistakes.map(cursorOf);
   const share = input.fair
     ? Math.max(1, Math.floor(budget.alternatives / Math.max(1, cursors.length)))
     : Infinity;
@@ -107,15 +125,15 @@ function ordered(found: Map<number, Diagnosis>): Diagnosis[] {
 }
 
 /** The diagnosis when the signature holds over one alternative with some candidate. */
-async function tryAlternative<Ctx>(
-  input: SearchInput<Ctx>,
-  m: Mistake<Ctx, Iterable<Alternative>>,
-  alt: Alternative,
+async function tryAlternative<K extends { key: VerificationKey }, A extends Alternative>(
+  input: SearchInput<K, A>,
+  m: MistakeWords,
+  alt: A,
   budget: { bytes: number },
 ): Promise<Diagnosis | null> {
   for (const c of input.candidates) {
     budget.bytes -= alt.bytes.length;
-    if (!(await input.verifyOver(c, alt.bytes, input.signature, alt.variant))) continue;
+    if (!(await input.verifyOver(c, alt))) continue;
     return {
       code: m.code,
       title: m.title,

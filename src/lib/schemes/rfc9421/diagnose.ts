@@ -9,7 +9,7 @@ import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis } from '../../request/types';
 import { searchMistakes } from '../../scheme/search';
 import { ALGORITHMS, type HttpSigAlg } from './algorithms';
-import { MISTAKES, type MistakeContext } from './mistakes';
+import { MISTAKES, type HttpSigAlternative, type MistakeContext } from './mistakes';
 
 /** A trusted key and an algorithm to try it with. */
 export interface Candidate {
@@ -40,7 +40,7 @@ export async function tryKeys(
 ): Promise<Candidate | undefined> {
   const data = encoder.encode(text);
   for (const c of await imported(candidates))
-    if (await holds(c, data, signature, undefined)) return { key: c.key, alg: c.alg };
+    if (await holds(c, data, signature)) return { key: c.key, alg: c.alg };
   return undefined;
 }
 
@@ -50,21 +50,20 @@ function maxSalt(key: VerificationKey): number {
   return Math.ceil((bits - 1) / 8) - 64 - 2;
 }
 
-/** Does the signature hold over `data` with this candidate, under the variant? */
+/** Does the signature hold over `data` with this candidate, read as the alternative says? */
 async function holds(
   c: Imported,
   data: Uint8Array<ArrayBuffer>,
   signature: Uint8Array<ArrayBuffer>,
-  variant: string | undefined,
+  how: Pick<HttpSigAlternative, 'salt' | 'der'> = {},
 ): Promise<boolean> {
-  const [kind, arg] = variant?.split(':') ?? [];
   const id = ALGORITHMS[c.alg].id;
-  if (kind === 'salt') {
+  if (how.salt !== undefined) {
     if (c.alg !== 'rsa-pss-sha512') return false;
-    return verifySignature(id, c.crypto, signature, data, arg === 'max' ? maxSalt(c.key) : Number(arg));
+    return verifySignature(id, c.crypto, signature, data, how.salt === 'max' ? maxSalt(c.key) : how.salt);
   }
-  if (kind === 'der') {
-    const raw = c.alg.startsWith('ecdsa-') ? derToRaw(signature, Number(arg)) : undefined;
+  if (how.der !== undefined) {
+    const raw = c.alg.startsWith('ecdsa-') ? derToRaw(signature, how.der) : undefined;
     return raw !== undefined && verifySignature(id, c.crypto, raw, data);
   }
   return verifySignature(id, c.crypto, signature, data);
@@ -81,12 +80,10 @@ export async function diagnose(
 ): Promise<Diagnosis[]> {
   const keys = await imported(candidates);
   return searchMistakes({
-    mistakes: MISTAKES,
-    ctx,
+    mistakes: MISTAKES.map((m) => ({ ...m, alternatives: () => m.alternatives(ctx) })),
     candidates: keys,
-    signature,
     sentText: ctx.base.text,
     fair: true,
-    verifyOver: (c, bytes, sig, variant) => holds(c as Imported, bytes, sig, variant),
+    verifyOver: (c, alt) => holds(c, alt.bytes, signature, alt),
   });
 }

@@ -5,7 +5,8 @@
  * when WebCrypto confirms that the signature verifies over one of its alternatives.
  */
 import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
-import type { Alternative, Mistake as EngineMistake } from '../../scheme/contract';
+import type { Alternative } from '../../scheme/search';
+import type { MistakeWords } from '../../scheme/types';
 import { baseText, type BaseLine, type SignatureBase } from './base';
 import {
   fieldLines,
@@ -29,14 +30,31 @@ export interface MistakeContext {
   rawParams?: string;
 }
 
-/** An RFC 9421 mistake: the engine's, its alternatives made lazily over a MistakeContext. */
-export type Mistake = EngineMistake<MistakeContext, Iterable<Alternative>>;
+/**
+ * What a mistaken signer signed: the base's bytes, and how the signature is read when the mistake is
+ * in the signature itself (an RSA-PSS salt length, `max` for the largest; ECDSA DER of `der`-byte r, s).
+ */
+export interface HttpSigAlternative extends Alternative {
+  salt?: number | 'max';
+  der?: number;
+}
+
+/** An RFC 9421 mistake: its words, and its alternatives made lazily over a MistakeContext. */
+export interface Mistake extends MistakeWords {
+  alternatives(ctx: MistakeContext): Iterable<HttpSigAlternative>;
+}
 
 const encoder = new TextEncoder();
 
-/** An alternative whose signed bytes are the base `text` (a variant changes only the signature check). */
-function alt(part: string, signed: string, sent: string, text: string, variant?: string): Alternative {
-  return { part, signed, sent, bytes: encoder.encode(text), ...(variant ? { variant } : {}) };
+/** An alternative whose signed bytes are the base `text` (`how` changes only the signature check). */
+function alt(
+  part: string,
+  signed: string,
+  sent: string,
+  text: string,
+  how: Pick<HttpSigAlternative, 'salt' | 'der'> = {},
+): HttpSigAlternative {
+  return { part, signed, sent, bytes: encoder.encode(text), ...how };
 }
 
 /** The base with line `i` (a component line) replaced by `line`. */
@@ -52,7 +70,7 @@ function* valueAlternatives(
   ctx: MistakeContext,
   match: (l: BaseLine) => boolean,
   values: (l: BaseLine) => (string | undefined)[],
-): Generator<Alternative> {
+): Generator<HttpSigAlternative> {
   for (const [i, l] of ctx.base.lines.entries()) {
     if (!match(l)) continue;
     for (const v of new Set(values(l))) {
@@ -84,7 +102,7 @@ function scaledParams(ctx: MistakeContext, f: (n: number) => number): string {
   return serializeInnerList([[...ctx.covered], p]);
 }
 
-function paramsAlternative(ctx: MistakeContext, params: string | undefined): Alternative[] {
+function paramsAlternative(ctx: MistakeContext, params: string | undefined): HttpSigAlternative[] {
   if (params === undefined || params === ctx.base.params) return [];
   return [alt('"@signature-params"', params, ctx.base.params, baseText(ctx.base.lines, params))];
 }
@@ -92,7 +110,6 @@ function paramsAlternative(ctx: MistakeContext, params: string | undefined): Alt
 /** Every mistake keybench diagnoses, in the order tried. */
 export const MISTAKES: readonly Mistake[] = [
   {
-    id: 'authority-default-port',
     code: 'ERR_HTTPSIG_AUTHORITY_PORT',
     title: '@authority signed with the default port',
     explanation:
@@ -116,7 +133,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'authority-case',
     code: 'ERR_HTTPSIG_AUTHORITY_CASE',
     title: '@authority signed as written, not normalised',
     explanation:
@@ -130,7 +146,6 @@ export const MISTAKES: readonly Mistake[] = [
       ),
   },
   {
-    id: 'path-target-uri',
     code: 'ERR_HTTPSIG_PATH_TARGET',
     title: '@path, @request-target and @target-uri confused',
     explanation:
@@ -147,7 +162,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'query-encoding',
     code: 'ERR_HTTPSIG_QUERY_ENCODING',
     title: 'Query signed with another encoding',
     explanation:
@@ -169,7 +183,6 @@ export const MISTAKES: readonly Mistake[] = [
       ),
   },
   {
-    id: 'header-case',
     code: 'ERR_HTTPSIG_HEADER_CASE',
     title: 'Header name signed in its original case',
     explanation:
@@ -186,7 +199,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'header-whitespace',
     code: 'ERR_HTTPSIG_HEADER_WHITESPACE',
     title: 'Header value signed with other whitespace',
     explanation:
@@ -202,7 +214,6 @@ export const MISTAKES: readonly Mistake[] = [
       ]),
   },
   {
-    id: 'header-combined',
     code: 'ERR_HTTPSIG_HEADER_COMBINED',
     title: 'Repeated header signed other than combined',
     explanation:
@@ -222,7 +233,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'sf-serialisation',
     code: 'ERR_HTTPSIG_SF_SERIALISATION',
     title: 'Structured field signed as written, not re-serialised',
     explanation:
@@ -248,7 +258,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'created-milliseconds',
     code: 'ERR_HTTPSIG_CREATED_MS',
     title: 'created or expires in milliseconds',
     explanation:
@@ -261,7 +270,6 @@ export const MISTAKES: readonly Mistake[] = [
       ),
   },
   {
-    id: 'base-format',
     code: 'ERR_HTTPSIG_BASE_FORMAT',
     title: 'Signature base laid out differently',
     explanation:
@@ -292,7 +300,6 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
-    id: 'pss-salt',
     code: 'ERR_HTTPSIG_PSS_SALT',
     title: 'RSA-PSS salt length is not 64 bytes',
     explanation:
@@ -300,18 +307,17 @@ export const MISTAKES: readonly Mistake[] = [
     remedy:
       'Sign with saltLength 64 (Node.js: saltLength: 64 in crypto.sign options; OpenSSL: -pkeyopt rsa_pss_saltlen:64).',
     alternatives: (ctx) =>
-      [0, 32, 'max'].map((salt) =>
+      ([0, 32, 'max'] as const).map((salt) =>
         alt(
           'signature',
           `salt length ${salt === 'max' ? 'the largest possible' : salt}`,
           'salt length 64',
           ctx.base.text,
-          `salt:${salt}`,
+          { salt },
         ),
       ),
   },
   {
-    id: 'ecdsa-der',
     code: 'ERR_HTTPSIG_ECDSA_DER',
     title: 'ECDSA signature DER-encoded',
     explanation:
@@ -319,7 +325,7 @@ export const MISTAKES: readonly Mistake[] = [
     remedy: 'Convert the DER signature to raw r‖s (Node.js: dsaEncoding: "ieee-p1363").',
     alternatives: (ctx) =>
       [32, 48].map((n) =>
-        alt('signature', 'DER-encoded ECDSA signature', `raw r‖s, ${2 * n} bytes`, ctx.base.text, `der:${n}`),
+        alt('signature', 'DER-encoded ECDSA signature', `raw r‖s, ${2 * n} bytes`, ctx.base.text, { der: n }),
       ),
   },
 ];

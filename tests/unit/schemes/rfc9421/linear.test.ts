@@ -5,8 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { examineRequest } from '../../../../src/lib/scheme/doctor';
-import { MAX_ALTERNATIVES, searchMistakes } from '../../../../src/lib/scheme/search';
-import type { Alternative, Candidate, Mistake } from '../../../../src/lib/scheme/contract';
+import {
+  MAX_ALTERNATIVES,
+  searchMistakes,
+  type Alternative,
+  type Searched,
+} from '../../../../src/lib/scheme/search';
 import { MISTAKES, type MistakeContext } from '../../../../src/lib/schemes/rfc9421/mistakes';
 import { buildBase } from '../../../../src/lib/schemes/rfc9421/base';
 import { parseItem } from 'structured-headers';
@@ -73,15 +77,14 @@ describe('an RFC 9421 request covering thousands of fields', () => {
     for (const m of MISTAKES) {
       const alts = m.alternatives(ctx);
       // A list is fine only when its length does not grow with the request.
-      if (Array.isArray(alts)) expect(alts.length, m.id).toBeLessThanOrEqual(8);
+      if (Array.isArray(alts)) expect(alts.length, m.code).toBeLessThanOrEqual(8);
       else alts[Symbol.iterator]().next();
     }
   });
 });
 
 describe('the mistake search is bounded', () => {
-  const endless: Mistake<null, Iterable<Alternative>> = {
-    id: 'endless',
+  const endless: Searched<Alternative> = {
     code: 'ERR_HTTPSIG_HEADER_WHITESPACE',
     title: 'endless',
     explanation: 'x',
@@ -91,23 +94,20 @@ describe('the mistake search is bounded', () => {
         yield { part: 'p', signed: String(i), sent: 's', bytes: new Uint8Array([i & 255]) };
     },
   };
-  const last: Mistake<null, Iterable<Alternative>> = {
+  const last: Searched<Alternative> = {
     ...endless,
-    id: 'last',
     code: 'ERR_HTTPSIG_BASE_FORMAT',
     *alternatives() {
       yield { part: 'p', signed: 'right', sent: 's', bytes: new Uint8Array([1, 2, 3]) };
     },
   };
-  const candidate = { key: secretKey(SECRET, 's') } as Candidate;
+  const candidate = { key: secretKey(SECRET, 's') };
 
   it(`tries at most ${MAX_ALTERNATIVES} alternatives of a mistake that never ends`, async () => {
     let tried = 0;
     const found = await searchMistakes({
       mistakes: [endless],
-      ctx: null,
       candidates: [candidate],
-      signature: new Uint8Array(1),
       sentText: '',
       verifyOver: async () => (tried++, false),
     });
@@ -119,12 +119,10 @@ describe('the mistake search is bounded', () => {
     let tried = 0;
     const found = await searchMistakes({
       mistakes: [endless, last],
-      ctx: null,
       candidates: [candidate],
-      signature: new Uint8Array(1),
       sentText: '',
       fair: true,
-      verifyOver: async (_c, bytes) => (tried++, bytes.length === 3),
+      verifyOver: async (_c, alt) => (tried++, alt.bytes.length === 3),
     });
     expect(found.map((d) => d.code)).toEqual(['ERR_HTTPSIG_BASE_FORMAT']);
     expect(tried).toBeLessThanOrEqual(MAX_ALTERNATIVES);
@@ -132,7 +130,7 @@ describe('the mistake search is bounded', () => {
 
   it('stops when the bytes verified reach the cap', async () => {
     let tried = 0;
-    const big: Mistake<null, Iterable<Alternative>> = {
+    const big: Searched<Alternative> = {
       ...endless,
       *alternatives() {
         for (;;) yield { part: 'p', signed: 'x', sent: 's', bytes: new Uint8Array(1024) };
@@ -140,9 +138,7 @@ describe('the mistake search is bounded', () => {
     };
     await searchMistakes({
       mistakes: [big],
-      ctx: null,
       candidates: [candidate, candidate],
-      signature: new Uint8Array(1),
       sentText: '',
       maxBytes: 10 * 1024,
       verifyOver: async () => (tried++, false),
