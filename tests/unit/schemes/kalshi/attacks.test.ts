@@ -18,7 +18,7 @@
  * because timestamp ‖ METHOD ‖ path has no separators, a signature over a 14-digit timestamp and
  * GET verified as a 13-digit timestamp and a method "1GET" nobody serves. Still open (a decision,
  * not a code change): Kalshi documents no timestamp window, so a 13-digit timestamp years away
- * from now is green.
+ * from now is green; and keybench cannot see whether KALSHI-ACCESS-KEY names the key that verified.
  */
 import { constants, createPublicKey, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -19,8 +19,12 @@
  * in signature"); a name listed twice was green (Node and C# sign two lines, Rust one); an empty
  * Idempotency-Key was green; a space inside the signature's text (after the dots) was trimmed away
  * and green (Node skips it, Rust refuses it); and for the path "/", the trailing-slash retry verified
- * a signature over an empty path, which the SDK refuses. Open: a JWS header with a duplicate member (the last
- * alg wins, as in the Node SDK; the Rust SDK refuses it) is still green.
+ * a signature over an empty path, which the SDK refuses.
+ *
+ * Open (not fixed here): a JWS header with a duplicate member (the last alg wins, as in the Node
+ * SDK; the Rust SDK refuses it) is still green; and keybench cannot see whether the kid names the
+ * key that verified (TrueLayer picks the key by kid), so a request whose kid names another of the
+ * user's keys is green.
  */
 import {
   createHmac,
