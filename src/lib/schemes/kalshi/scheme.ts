@@ -8,7 +8,10 @@
  * Sources: kalshi-typescript (npm) dist/auth.js `generateAuthHeaders` (timestamp + method + path,
  * `RSA_PKCS1_PSS_PADDING`, `RSA_PSS_SALTLEN_DIGEST`, base64) and dist/base.js, whose request
  * interceptor passes `new URL(url).pathname` and the method upper-cased; Kalshi docs, "API Keys"
- * ("use the path without query parameters"). Kalshi documents no timestamp window, so none is checked.
+ * ("use the path without query parameters"). Kalshi documents no timestamp window, so none is checked;
+ * a timestamp that is not a whole number of milliseconds (seconds, micro- or nanoseconds, a sign,
+ * an exponent) is refused, and so is a method the SDK never sends: with no separators in the
+ * signed text, 13 digits then a known method is the only way to read it.
  */
 import { keyField, methodField } from '../../scheme/fields';
 import { KeybenchError } from '../../errors';
@@ -28,13 +31,55 @@ import {
   methodSent,
 } from '../../scheme/mistakes';
 import { defineScheme } from '../../scheme/types';
-import { problem } from '../../trust/finding';
+import { problem, type Finding } from '../../trust/finding';
 import type { FieldValue } from '../../scheme/contract';
 
 type KalshiParts = { timestamp: string; method: string; path: string };
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : String(v ?? ''));
 const BASE = 'https://external-api.kalshi.com/trade-api/v2';
+
+/** The methods Kalshi's endpoints serve (the SDK sends no other). */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
+
+/**
+ * A method no Kalshi endpoint serves, sent in upper case (lower case is methodSent's). The signed
+ * text has no separators, so this also keeps its split unique: 13 digits, then a method.
+ */
+function served(method: string): Finding[] {
+  if (method !== method.toUpperCase() || METHODS.includes(method)) return [];
+  const words = rich`The request is sent with the method ${method}; Kalshi's endpoints serve GET, POST, PUT and DELETE (its SDK sends no other), so the server does not act on it.`;
+  return [problem('method', 'ERR_SCHEME_METHOD_SENT', 'error', 'method', words)];
+}
+
+/** An empty KALSHI-ACCESS-KEY (a missing one is requiredHeaders'): Kalshi finds the public key by it. */
+function keyId(value: string | undefined): Finding[] {
+  if (value === undefined || value.trim()) return [];
+  const words = rich`KALSHI-ACCESS-KEY is empty; Kalshi finds your public key by this key id. Send the key id Kalshi gave for it.`;
+  return [problem('headers', 'ERR_SCHEME_HEADER_VALUE', 'error', 'KALSHI-ACCESS-KEY', words)];
+}
+
+/**
+ * A timestamp that is not milliseconds of this era (seconds are told apart): not a decimal number
+ * (empty, signed, exponent, hex), or 14 digits or more (micro- or nanoseconds, after the year 2286).
+ */
+function milliseconds(t: string, sent: string | undefined): Finding[] {
+  if (sent === undefined) return [];
+  const label = 'KALSHI-ACCESS-TIMESTAMP';
+  if (!/^\d+$/.test(t))
+    return [
+      problem(
+        'timestamp',
+        'ERR_SCHEME_TIMESTAMP',
+        'error',
+        label,
+        rich`KALSHI-ACCESS-TIMESTAMP ${t} is not a number of milliseconds (digits only); Kalshi cannot read it. Sign and send the time in milliseconds, 13 digits (what Date.now() gives).`,
+      ),
+    ];
+  if (Number(t) < 1e13) return [];
+  const words = rich`KALSHI-ACCESS-TIMESTAMP ${t} is not in milliseconds: read as milliseconds it is after the year 2286 (microseconds or nanoseconds?). Sign and send the time in milliseconds.`;
+  return [problem('timestamp', 'ERR_SCHEME_TIMESTAMP_AHEAD', 'error', label, words)];
+}
 
 export default defineScheme<KalshiParts>({
   id: 'kalshi',
@@ -68,6 +113,8 @@ export default defineScheme<KalshiParts>({
     const required = [
       ...requiredHeaders(req, ['KALSHI-ACCESS-KEY', 'KALSHI-ACCESS-TIMESTAMP', 'KALSHI-ACCESS-SIGNATURE']),
       ...methodSent(req),
+      ...served(req.method),
+      ...keyId(header(req, 'kalshi-access-key')),
     ];
     // Signed and sent alike in seconds still verifies; Kalshi reads the header as milliseconds.
     const seconds = /^\d{1,12}$/.test(p.timestamp) && Number(p.timestamp) < 1e12;
@@ -82,7 +129,7 @@ export default defineScheme<KalshiParts>({
             rich`KALSHI-ACCESS-TIMESTAMP ${p.timestamp} is in seconds; Kalshi wants milliseconds (${p.timestamp}000). Sign and send the same millisecond timestamp.`,
           ),
         ]
-      : required;
+      : [...required, ...milliseconds(p.timestamp, header(req, 'kalshi-access-timestamp'))];
   },
   mistakes: [
     otherAlgorithm('PS256', ['RS256']),

@@ -7,7 +7,7 @@
  *
  * Sources: truelayer-signing (npm) lib/lib.js `buildV2SigningPayload`, `createJwsHeader`, `verify`
  * (it also accepts the path with or without a trailing slash), lib/headers.js `retainAndSort`;
- * TrueLayer/truelayer-signing request-signing-v2.md.
+ * TrueLayer/truelayer-signing request-signing-v2.md. Where its SDKs disagree, the request is not verified.
  */
 import { field, keyField, methodField } from '../../scheme/fields';
 import { textToBase64url, base64urlToBytes } from '../../encoding/base64url';
@@ -65,11 +65,14 @@ function refusal(jws: readonly string[], json: Record<string, unknown> | undefin
   const [alg, version] = [String(json?.['alg']), JSON.stringify(json?.['tl_version']) ?? 'missing'];
   if (jws.length !== 3) return no('ERR_JWT_SEGMENTS', rich`Tl-Signature is not header..signature.`);
   if (jws[1]) return no('ERR_JWT_SEGMENTS', rich`Tl-Signature carries a payload: send header..signature.`);
+  if (/\s/.test(jws[2]!)) return no('ERR_JWT_BASE64URL', rich`Tl-Signature holds a space: ${jws[2]!}.`);
   if (!json) return no('ERR_JWT_JSON', rich`The header of Tl-Signature is not base64url JSON: ${jws[0]!}.`);
   if (alg !== 'ES512') return no('ERR_JWT_ALG_UNSUPPORTED', rich`alg is ${alg}; TrueLayer wants ES512.`);
   if (version !== '"2"') return no('ERR_JWT_HEADER', rich`tl_version is ${version}; TrueLayer wants "2".`);
   if (typeof (json['tl_headers'] ?? '') !== 'string')
     return no('ERR_JWT_HEADER', rich`tl_headers is not text: list the signed header names, comma-separated.`);
+  const twice = names(String(json['tl_headers'] ?? '').toLowerCase()).find((n, i, a) => a.indexOf(n) !== i);
+  if (twice) return no('ERR_JWT_HEADER', rich`tl_headers lists ${twice} twice: list each header once.`);
   return null;
 }
 
@@ -128,9 +131,11 @@ function checks(p: TlParts, req: ParsedRequest): Finding[] {
     say('ERR_SCHEME_HEADER_UNSIGNED', 'error', 'tl_headers', [
       'TrueLayer refuses it: Idempotency-Key is sent but not signed. List it in tl_headers and sign its line.',
     ]);
+  if (header(req, 'idempotency-key')?.trim() === '')
+    say('ERR_SCHEME_HEADER_VALUE', 'error', 'Idempotency-Key', ['It is empty: send a fresh key.']);
   for (const n of names(p.tlHeaders).filter((n) => header(req, n) === undefined))
     if (n.toLowerCase() !== 'idempotency-key')
-      say('ERR_SCHEME_HEADER_MISSING', 'warning', n, rich`tl_headers lists ${n}; it is not sent.`);
+      say('ERR_SCHEME_HEADER_MISSING', 'error', n, rich`tl_headers lists ${n}; it is not sent.`);
   if (!p.kid) say('ERR_JWT_HEADER', 'error', 'kid', ['No kid in the header: add the kid Console shows.']);
   if (p.embedded)
     say('ERR_JWT_EMBEDDED_KEY_ONLY', 'info', 'header', [
@@ -178,10 +183,10 @@ export default defineScheme<TlParts>({
   signedBytes: (p) => new TextEncoder().encode(`${p.header}.${textToBase64url(payloadOf(p))}`),
   baseWords: 'JWS header . base64url(METHOD path, tl_headers lines, body)',
   accepts(p) {
-    // truelayer-signing's verify tries the path with and without a trailing slash (its issue #80).
+    // truelayer-signing's verify tries the path with and without a trailing slash (#80), never "".
     const other = p.path.endsWith('/') ? p.path.slice(0, -1) : `${p.path}/`;
     const words = rich`Signed as ${other}; TrueLayer accepts either trailing slash.`;
-    return [{ parts: { path: other }, words }];
+    return other ? [{ parts: { path: other }, words }] : [];
   },
   checks,
   mistakes: [
