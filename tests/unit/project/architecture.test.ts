@@ -54,6 +54,17 @@ describe('src/lib', () => {
     expect(notSchemes).toEqual([]);
   });
 
+  it('keeps a scheme that is only data on the engine small: Kalshi, Bybit and TrueLayer at most 250 lines each', () => {
+    const lines = (id: string) =>
+      readdirSync(join(lib, 'schemes', id))
+        .map((f) => readFileSync(join(lib, 'schemes', id, f), 'utf8').split('\n').length - 1)
+        .reduce((a, b) => a + b, 0);
+    const over = ['kalshi', 'bybit', 'truelayer']
+      .map((id) => [id, lines(id)])
+      .filter(([, n]) => Number(n) > 250);
+    expect(over).toEqual([]);
+  });
+
   it('has no import cycle', () => {
     const graph = new Map(files.map((f) => [f, specifiers(f).flatMap((s) => target(f, s) ?? [])] as const));
     // Tarjan's strongly connected components: any of more than one module is a cycle.

@@ -1,7 +1,7 @@
 /**
- * The codes JWT client assertions (the evaluator, the rules files, the form) raise, declared beside them. errors.ts joins this type into ErrorCode; a test
- * checks each is raised in this folder. This file imports nothing, so errors.ts can take it without
- * an import cycle.
+ * The codes JWT client assertions (the evaluator, the rules files, the form) raise. errors.ts joins
+ * them into ErrorCode; a test checks each is raised in this folder. The file imports nothing, so
+ * errors.ts takes it without an import cycle.
  */
 export type AssertionCode =
   | 'ERR_ASSERT_UNVERIFIED'

@@ -1,7 +1,7 @@
 /**
- * The codes Qredo's `x-sign` scheme (scheme.ts) and its profile's mistakes raise, declared beside them. errors.ts joins this type into ErrorCode; a test
- * checks each is raised in this folder. This file imports nothing, so errors.ts can take it without
- * an import cycle.
+ * The codes Qredo's `x-sign` scheme (scheme.ts) and its profile's mistakes raise. errors.ts joins
+ * them into ErrorCode; a test checks each is raised in this folder. The file imports nothing, so
+ * errors.ts takes it without an import cycle.
  */
 export type QredoCode =
   | 'ERR_QREDO_SIGNATURE'

@@ -1,7 +1,7 @@
 /**
- * The codes HTTP Message Signatures, RFC 9421 (verify.ts, mistakes.ts, components.ts, digest.ts, …) raise, declared beside them. errors.ts joins this type into ErrorCode; a test
- * checks each is raised in this folder. This file imports nothing, so errors.ts can take it without
- * an import cycle.
+ * The codes HTTP Message Signatures, RFC 9421 (verify.ts, mistakes.ts, components.ts, digest.ts, …)
+ * raise. errors.ts joins them into ErrorCode; a test checks each is raised in this folder. The file
+ * imports nothing, so errors.ts takes it without an import cycle.
  */
 export type HttpSigCode =
   | 'ERR_HTTPSIG_NO_SIGNATURE'

@@ -1,7 +1,7 @@
 /**
- * The codes Snowflake's key-pair JWT (the rules in rules.ts, account.ts, sign.ts) raise, declared beside them. errors.ts joins this type into ErrorCode; a test
- * checks each is raised in this folder. This file imports nothing, so errors.ts can take it without
- * an import cycle.
+ * The codes Snowflake's key-pair JWT (the rules in rules.ts, account.ts, sign.ts) raise. errors.ts
+ * joins them into ErrorCode; a test checks each is raised in this folder. The file imports nothing,
+ * so errors.ts takes it without an import cycle.
  */
 export type SnowflakeCode =
   | 'ERR_SNOWFLAKE_ACCOUNT'

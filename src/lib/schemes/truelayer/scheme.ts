@@ -49,14 +49,11 @@ const EXAMPLE = {
 const uuid = () => crypto.randomUUID();
 const payloadOf = (p: TlParts) => `${p.method} ${p.path}\n${p.headers}${p.body}`;
 
-/** The JWS header's text; throws when it is not base64url UTF-8. */
-const headerText = (segment: string) =>
-  new TextDecoder('utf-8', { fatal: true }).decode(base64urlToBytes(segment));
-
 /** The JWS header's JSON object, or undefined when it is not base64url JSON. */
 function headerJson(segment: string): Record<string, unknown> | undefined {
   try {
-    const json: unknown = JSON.parse(headerText(segment));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(base64urlToBytes(segment));
+    const json: unknown = JSON.parse(text);
     return typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json } : undefined;
   } catch {
     return undefined;
@@ -72,7 +69,7 @@ function refusal(jws: readonly string[], json: Record<string, unknown> | undefin
   if (/\s/.test(jws[2]!)) return no('ERR_JWT_BASE64URL', rich`Tl-Signature holds a space: ${jws[2]!}.`);
   if (!json) return no('ERR_JWT_JSON', rich`The header of Tl-Signature is not base64url JSON: ${jws[0]!}.`);
   // Node's SDK reads the last of a member named twice, Rust's refuses the header: never verified.
-  const member = duplicateMembers(headerText(jws[0]!))[0];
+  const member = duplicateMembers(new TextDecoder().decode(base64urlToBytes(jws[0]!)))[0];
   if (member) return no('ERR_JWT_HEADER', rich`The header of Tl-Signature names ${member} twice.`);
   if (alg !== 'ES512') return no('ERR_JWT_ALG_UNSUPPORTED', rich`alg is ${alg}; TrueLayer wants ES512.`);
   if (version !== '"2"') return no('ERR_JWT_HEADER', rich`tl_version is ${version}; TrueLayer wants "2".`);
