@@ -395,7 +395,7 @@ async function verifyOne<P extends Parts>(
     signature: read.signature,
     algs: scheme.algorithmsOf?.(read.parts) ?? scheme.algorithms,
     texts: new Set(),
-    findings: [],
+    findings: [...(read.findings ?? [])],
     label,
     code,
   };

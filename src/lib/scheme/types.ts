@@ -85,8 +85,6 @@ export interface SchemeRefusal {
   code: ErrorCode;
   /** keybench's words, untrusted text kept apart. */
   words: Rich;
-  /** What the scheme found before refusing (checks of the whole message), shown first. */
-  findings?: Finding[];
 }
 
 /**
@@ -95,6 +93,8 @@ export interface SchemeRefusal {
  */
 export type ReadResult<P extends Parts> = ({ parts: P; signature: string } | SchemeRefusal) & {
   label?: string;
+  /** What reading the whole request found (a label sent twice), shown first in each signature's result. */
+  findings?: Finding[];
 };
 
 /** A check's finding, with the signer's mistake it shows when it has one (Content-Digest over other bytes). */

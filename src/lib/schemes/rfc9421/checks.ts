@@ -14,7 +14,7 @@ import { ok, problem, type Finding } from '../../trust/finding';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded } from './algorithms';
 import { fieldLines } from './components';
 import { checkContentDigest, digestOtherBytes } from './digest';
-import { messageFindings, signatureParams, type HttpSigParts } from './read';
+import { signatureParams, type HttpSigParts } from './read';
 
 /** The signature parameters of §2.3, each with its type. */
 const PARAM_TYPES = {
@@ -91,7 +91,7 @@ export async function checks(
   keys: readonly VerificationKey[],
 ): Promise<CheckFinding[]> {
   const { covered, params } = signatureParams(parts);
-  const out: CheckFinding[] = [...messageFindings(req)];
+  const out: CheckFinding[] = [];
   const p = typedParams(params, out);
   out.push(...keyFindings(p, keys), ...timeFindings(p, nowMs), ...coverageFindings(covered, req));
   if (covered.some((c) => c[0] === 'content-digest')) out.push(await digestFinding(req));

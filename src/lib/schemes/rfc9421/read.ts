@@ -90,11 +90,10 @@ export function readSignatures(req: ParsedRequest): ReadResult<HttpSigParts> | R
     ]);
   if (!(input instanceof Map)) return input;
   if (!(sigs instanceof Map)) return sigs;
-  const findings = messageFindings(req);
-  return [...input].slice(0, MAX_SIGNATURES).map(([label, member]) => {
-    const read = readLabel(req, label, member, sigs.get(label));
-    return 'code' in read ? { ...read, findings } : read;
-  });
+  const findings = messageFindings(req, input, sigs);
+  return [...input]
+    .slice(0, MAX_SIGNATURES)
+    .map(([label, member]) => ({ ...readLabel(req, label, member, sigs.get(label)), findings }));
 }
 
 /** One label's base and signature. */
@@ -152,40 +151,30 @@ export function rawMember(req: ParsedRequest, label: string): string | undefined
   return members.find((m) => m.startsWith(`${label}=`))?.slice(label.length + 1);
 }
 
-/** The Signature labels that Signature-Input does not have, and how many signatures there are. */
-function labelsOf(req: ParsedRequest): { unmatched: string[]; count: number } {
-  try {
-    const input = parseDictionary(fieldLines(req, 'signature-input').join(', '));
-    const sigs = parseDictionary(fieldLines(req, 'signature').join(', '));
-    return { unmatched: [...sigs.keys()].filter((l) => !input.has(l)), count: input.size };
-  } catch {
-    return { unmatched: [], count: 0 };
-  }
-}
-
 /** What concerns the whole message: labels, Content-Digest covered by none, covered fields sent twice. */
-export function messageFindings(req: ParsedRequest): Finding[] {
-  const { unmatched, count } = labelsOf(req);
-  const out = unmatched.map((label) =>
-    problem(
-      'rfc9421.headers',
-      'ERR_HTTPSIG_LABEL',
-      'error',
-      'Signature without Signature-Input',
-      rich`Signature has a label ${label} that Signature-Input does not: it cannot be checked.`,
-    ),
-  );
-  if (count > MAX_SIGNATURES)
+function messageFindings(req: ParsedRequest, input: Dictionary, sigs: Dictionary): Finding[] {
+  const out = [...sigs.keys()]
+    .filter((label) => !input.has(label))
+    .map((label) =>
+      problem(
+        'rfc9421.headers',
+        'ERR_HTTPSIG_LABEL',
+        'error',
+        'Signature without Signature-Input',
+        rich`Signature has a label ${label} that Signature-Input does not: it cannot be checked.`,
+      ),
+    );
+  if (input.size > MAX_SIGNATURES)
     out.push(
       problem(
         'rfc9421.headers',
         'ERR_HTTPSIG_LABEL',
         'error',
         'Too many signatures',
-        `Signature-Input has ${count} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
+        `Signature-Input has ${input.size} signatures: keybench judges the first ${MAX_SIGNATURES} only.`,
       ),
     );
-  const fields = coveredFields(req);
+  const fields = coveredFields(input);
   if (fieldLines(req, 'content-digest').length > 0 && !fields.includes('content-digest'))
     out.push(
       problem(
@@ -200,16 +189,11 @@ export function messageFindings(req: ParsedRequest): Finding[] {
 }
 
 /** The header fields any signature covers (lower case). */
-function coveredFields(req: ParsedRequest): string[] {
-  try {
-    const dict = parseDictionary(fieldLines(req, 'signature-input').join(', '));
-    const names = [...dict.values()].flatMap(([list]) =>
-      Array.isArray(list) ? list.map(([name]) => name).filter((n) => typeof n === 'string') : [],
-    );
-    return [...new Set(names.map((n) => String(n).toLowerCase()).filter((n) => !n.startsWith('@')))];
-  } catch {
-    return [];
-  }
+function coveredFields(input: Dictionary): string[] {
+  const names = [...input.values()].flatMap(([list]) =>
+    Array.isArray(list) ? list.map(([name]) => name).filter((n) => typeof n === 'string') : [],
+  );
+  return [...new Set(names.map((n) => String(n).toLowerCase()).filter((n) => !n.startsWith('@')))];
 }
 
 /**
