@@ -58,15 +58,22 @@ function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'v
   );
 }
 
+/** Each signature's context, made once for all its mistakes (a base may have thousands of lines). */
+const CONTEXTS = new WeakMap<HttpSigParts, MistakeContext>();
+
 /** A mistake's context, from a signature's parts and the request. */
 function contextOf(parts: HttpSigParts, request: ParsedRequest): MistakeContext {
+  const known = CONTEXTS.get(parts);
+  if (known?.request === request) return known;
   const { covered, params } = signatureParams(parts);
   const lines = baseLines(parts)
     .slice(0, -1)
     .map((p) => ({ id: p.label, name: String(parseItem(p.label)[0]), value: p.text }));
   const base = { lines, params: parts[PARAMS] ?? '', text: baseText(lines, parts[PARAMS] ?? '') };
   const raw = parts['label'] === undefined ? undefined : rawMember(request, parts['label']);
-  return { request, base, covered, params, ...(raw !== undefined ? { rawParams: raw } : {}) };
+  const ctx = { request, base, covered, params, ...(raw !== undefined ? { rawParams: raw } : {}) };
+  CONTEXTS.set(parts, ctx);
+  return ctx;
 }
 
 /** Alternatives that change the value of each line whose component name matches, made one at a time. */
