@@ -69,7 +69,7 @@ test('keyid names a key, but none is trusted: not verified, and keybench says no
   expect(v.state).toBe('failed');
   expect(v.code).toBe('ERR_HTTPSIG_NO_KEY');
   expect(v.text).not.toContain('Signature verified');
-  expect(v.text).toContain('A keyid in the request never brings a key');
+  expect(v.text).toContain('a name in the request never brings a key');
 });
 
 test('two signatures: each judged and labelled (sig-b26 holds, sig-b25 has no key)', async ({ page }) => {

@@ -83,6 +83,6 @@ test('B.2.1 verifies with test-key-rsa-pss imported as the RFC prints it, and it
   const v = await settled(page);
   expect(v.state, v.text).toBe('verified');
   expect(v.text).toContain('Signature verified');
-  expect(v.text).toContain('rsa-pss-sha512');
+  expect(v.text).toContain('RSASSA-PSS SHA-512');
   await expect(page.getByRole('main')).toContainText('more than the 5 minutes keybench allows');
 });

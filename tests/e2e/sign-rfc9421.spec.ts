@@ -13,12 +13,14 @@ const TAB = 'HTTP Message Signatures (RFC 9421)';
 const URL_ = 'https://api.example.com/v1/pay?currency=EUR';
 const BODY = '{"amount": 10, "to": "alice"}';
 /** Inspect verifies RFC 9421 once the scheme's check.ts is in the registry (the engine's doctor). */
-const INSPECT_CHECKS_RFC9421 = existsSync('src/lib/schemes/rfc9421/check.ts');
+const INSPECT_CHECKS_RFC9421 = existsSync('src/lib/schemes/rfc9421/scheme.ts');
 
 /** The request a curl command sends: method, URL, headers in order, body (keybench's own quoting). */
 function parseCurl(curl: string): { method: string; url: string; headers: [string, string][]; body: string } {
   const words = [...curl.matchAll(/'((?:[^']|'\\'')*)'/g)].map((m) => m[1]!.replace(/'\\''/g, "'"));
-  const [method, url, ...rest] = words;
+  // The method is quoted only when it is not a plain token (curl -X POST 'https://…').
+  const plain = /^curl -X ([A-Z]+) /.exec(curl)?.[1];
+  const [method, url, ...rest] = plain ? [plain, ...words] : words;
   const headers: [string, string][] = [];
   let body = '';
   const lines = curl.split(' \\\n');
@@ -102,7 +104,7 @@ test('signs with a stored Ed25519 key: the headers, base and curl verify with ht
 });
 
 test('the curl an Ed25519 key signed, pasted in Inspect, verifies with the stored key', async ({ page }) => {
-  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/check.ts is merged');
+  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/scheme.ts is merged');
   await page.goto('./#/keys');
   await generateKey(page, 'Ed25519');
   await openTab(page);
@@ -148,7 +150,7 @@ test('signs with an HMAC secret (hmac-sha256); a wrong secret does not verify; b
 });
 
 test('the curl an HMAC secret signed, pasted in Inspect with that secret, verifies', async ({ page }) => {
-  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/check.ts is merged');
+  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/scheme.ts is merged');
   await page.goto('./');
   await openTab(page);
   await fillRequest(page);
@@ -170,7 +172,7 @@ test('the curl an HMAC secret signed, pasted in Inspect with that secret, verifi
 test('attack: an HMAC keyed with a public key written as raw base64 is not verified unless the user says the box holds a secret', async ({
   page,
 }) => {
-  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/check.ts is merged');
+  test.skip(!INSPECT_CHECKS_RFC9421, 'Inspect verifies RFC 9421 once rfc9421/scheme.ts is merged');
   // The partner's Ed25519 public key as 32 raw bytes in base64: keybench cannot read it as a key.
   const raw = '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=';
   await page.goto('./');

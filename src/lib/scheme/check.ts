@@ -21,8 +21,10 @@ import type { SchemeResult } from '../trust/verdict';
 import {
   encodingFor,
   type EngineOutcome,
+  type CheckFinding,
   type MistakeWords,
   type Parts,
+  type ReadResult,
   type RequestScheme,
   type Variant,
 } from './types';
@@ -38,6 +40,7 @@ const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
   otherBytes: 'ERR_SCHEME_OTHER_BYTES',
   otherKey: 'ERR_SCHEME_OTHER_KEY',
   padding: 'ERR_SCHEME_RSA_PADDING',
+  cannotSign: 'ERR_PARTNER_INPUT',
 };
 
 /** The bytes of a base, as signed (its parts joined as they are). */
@@ -45,13 +48,21 @@ export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): 
   return scheme.signedBytes?.(parts) ?? enc.encode(baseText(scheme, parts));
 }
 
-/** The base as one text. */
+/** The base as one text (RFC 9421's: one `label: text` line per part). */
 export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): string {
-  return scheme
-    .base(parts)
-    .map((p) => p.text)
-    .join('');
+  const base = scheme.base(parts);
+  return scheme.layout === 'lines'
+    ? base.map((p) => `${p.label}: ${p.text}`).join('\n')
+    : base.map((p) => p.text).join('');
 }
+
+/** Whom the scheme's requests go to, in words: its partner, or any server for a standard. */
+function partnerOf(scheme: Pick<RequestScheme, 'partner'>): string {
+  return scheme.partner ? PARTNER_NAMES[scheme.partner] : say.SERVER;
+}
+
+/** Where a public key comes from when the user trusts it. */
+const TRUSTED_ORIGINS: ReadonlySet<string> = new Set(['stored', 'pasted', 'jwks']);
 
 /** A trusted key and an algorithm to try it with. */
 interface Candidate {
@@ -85,13 +96,17 @@ interface Run<P extends Parts> {
   parts: P;
   findings: Finding[];
   signature: string;
+  /** The algorithms the request allows. */
+  algs: readonly AlgId[];
   /** Other texts of the signature the mistakes read (as written before the way it was sent changed it). */
   texts: Set<string>;
+  /** Which of the request's signatures (RFC 9421 labels). */
+  label: string | undefined;
   code(o: EngineOutcome): ErrorCode;
 }
 
 function result<P extends Parts>(
-  run: Pick<Run<P>, 'scheme' | 'findings' | 'input'> & { parts?: P },
+  run: Pick<Run<P>, 'scheme' | 'findings' | 'input'> & { parts?: P; label?: string },
   headline: SchemeResult['parts'],
   extra: Partial<SchemeResult> = {},
 ): SchemeResult {
@@ -100,6 +115,7 @@ function result<P extends Parts>(
   const values = parts && run.scheme.signer.values?.(parts, request);
   return {
     scheme: run.scheme.id,
+    ...(run.label !== undefined ? { label: run.label } : {}),
     findings: run.findings,
     diagnoses: [],
     signInput: {
@@ -132,7 +148,9 @@ function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
       for (const v of m.variants(run.parts, input.request)) {
         if (v.signature !== undefined) run.texts.add(v.signature);
         const signedParts = { ...run.parts, ...v.parts } as P;
-        yield { ...v, bytes: baseBytes(scheme, signedParts), text: baseText(scheme, signedParts) };
+        yield v.text === undefined
+          ? { ...v, bytes: baseBytes(scheme, signedParts), text: baseText(scheme, signedParts) }
+          : { ...v, bytes: enc.encode(v.text), text: v.text };
       }
     },
   }));
@@ -178,9 +196,10 @@ function named(
 /** Nothing verified over the parts as sent: the first confirmed mistake, or what the key tells. */
 async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): Promise<SchemeResult> {
   const { scheme } = run;
-  const partner = PARTNER_NAMES[scheme.partner];
-  // Keys of every algorithm a mistake may name (PKCS#1 for PSS …) are imported on demand.
-  const candidates = [...new Map(keyed.map((k) => [k.key, { key: k.key, alg: k.alg }])).values()];
+  const partner = partnerOf(scheme);
+  // Each key with each algorithm the request allows; keys of an algorithm a mistake names (PKCS#1
+  // for PSS …) are imported on demand.
+  const candidates = keyed.map((k) => ({ key: k.key, alg: k.alg }));
   const sent = baseText(scheme, run.parts);
   let matched: Candidate | undefined;
   let matchedVariant: Tried<P> | undefined;
@@ -190,6 +209,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     sentText: sent,
     budget: scheme.budget ?? MAX_ALTERNATIVES,
     limit: 1,
+    ...(scheme.fair ? { fair: true } : {}),
     verifyOver: async (c, v) => {
       const held = await verifyVariant(run, keyed, c, v);
       if (held) [matched, matchedVariant] = [c, v];
@@ -215,13 +235,13 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   const readings = [run.signature, ...run.texts].flatMap((t) =>
     readSignature(t, scheme.encoding).map((r) => r.bytes),
   );
-  const rsaPkcs1 = scheme.algorithms.some((a) => a.startsWith('RS') || a.startsWith('PS'));
+  const rsaPkcs1 = run.algs.some((a) => a.startsWith('RS') || a.startsWith('PS'));
   const made = await whoMadeIt(
-    candidates.map((c) => c.key),
+    [...new Set(candidates.map((c) => c.key))],
     readings,
     (k) => rsaPkcs1 && k.kind === 'public' && k.type.kty === 'RSA',
   );
-  const wantsPss = scheme.algorithms[0]?.startsWith('PS') ?? false;
+  const wantsPss = run.algs[0]?.startsWith('PS') ?? false;
   const pssBy = wantsPss ? undefined : await pssSigner(run, candidates, readings);
   const by = pssBy ?? (made.kind === 'made-by' ? made.key : undefined);
   const outcome: EngineOutcome =
@@ -235,7 +255,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
   const words = say.unexplained(outcome, by?.label, {
     partner,
     base: scheme.baseWords,
-    want: ALGORITHMS[scheme.algorithms[0]!].words,
+    want: ALGORITHMS[run.algs[0]!].words,
     used: pssBy ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
   const code = run.code(outcome);
@@ -292,8 +312,12 @@ async function held<P extends Parts>(
   note: Rich | undefined,
 ): Promise<SchemeResult> {
   const { scheme, input } = run;
-  const partner = PARTNER_NAMES[scheme.partner];
+  const partner = partnerOf(scheme);
   const words = ALGORITHMS[alg].words;
+  for (const f of scheme.heldWith?.(parts, key) ?? []) {
+    const i = run.findings.findIndex((g) => g.check === f.check);
+    run.findings.splice(i < 0 ? run.findings.length : i, i < 0 ? 0 : 1, f);
+  }
   if (note) run.findings.push(ok('signature', 'signed as', note));
   run.findings.push(ok('signature', 'signature', say.holds(key.label, words, scheme.baseWords)));
   run.findings.push(...((await scheme.alsoSigned?.(parts, input, key)) ?? []));
@@ -312,33 +336,71 @@ async function held<P extends Parts>(
     signed: sent,
     sent,
     confirmed: false,
+    ...(f as CheckFinding).diagnosis,
   }));
   const signed = { signedBy: key, keyLabel: key.label, diagnoses };
   return { ...result(run, headline, signed), base: scheme.base(parts) };
 }
 
-/** Check a request with the keys the doctor passes (already filtered by role). */
+/** Check a request's (first) signature with the keys the doctor passes (already filtered by role). */
 export async function verifyScheme<P extends Parts>(
   scheme: RequestScheme<P>,
   input: DoctorInput,
 ): Promise<SchemeResult> {
-  const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
+  const [first] = await verifyEach(scheme, input);
+  return first!;
+}
+
+/** Check each signature a request carries (one result each), with the keys the doctor passes. */
+export async function verifyEach<P extends Parts>(
+  scheme: RequestScheme<P>,
+  input: DoctorInput,
+): Promise<SchemeResult[]> {
   const read = scheme.read(input.request);
+  const reads: readonly ReadResult<P>[] = Array.isArray(read) ? read : [read as ReadResult<P>];
+  const out: SchemeResult[] = [];
+  for (const r of reads) out.push(await verifyOne(scheme, input, r));
+  return out;
+}
+
+/** The keys and algorithms to try, imported: the request's own algorithms, the key it names. */
+async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
+  // A key a token carried (x5c, a jwk header) is never trusted, whatever the request names.
+  const trusted = run.input.keys.filter((k) => k.kind === 'secret' || TRUSTED_ORIGINS.has(k.origin));
+  const keyed = await importAll(trusted, run.algs);
+  const name = run.scheme.keyName?.(run.parts);
+  const named = keyed.filter((k) => k.key.label === name || (k.key.kind === 'public' && k.key.kid === name));
+  return name !== undefined && named.length ? named : keyed;
+}
+
+/** Check one signature. */
+async function verifyOne<P extends Parts>(
+  scheme: RequestScheme<P>,
+  input: DoctorInput,
+  read: ReadResult<P>,
+): Promise<SchemeResult> {
+  const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
+  const label = read.label;
   if (!('signature' in read)) {
-    const findings = [problem('signature', read.code, 'error', 'signature', read.words)];
-    return result({ scheme, findings, input }, read.words, { failCode: read.code });
+    const findings = [
+      ...(read.findings ?? []),
+      problem('signature', read.code, 'error', 'signature', read.words),
+    ];
+    return result({ scheme, findings, input, label }, read.words, { failCode: read.code });
   }
   const run: Run<P> = {
     scheme,
     input,
     parts: read.parts,
     signature: read.signature,
+    algs: scheme.algorithmsOf?.(read.parts) ?? scheme.algorithms,
     texts: new Set(),
-    findings: [],
+    findings: [...(read.findings ?? [])],
+    label,
     code,
   };
-  run.findings.push(...(scheme.checks?.(read.parts, input.request, input.nowMs) ?? []));
-  const partner = PARTNER_NAMES[scheme.partner];
+  run.findings.push(...((await scheme.checks?.(read.parts, input.request, input.nowMs, input.keys)) ?? []));
+  const partner = partnerOf(scheme);
   const base = scheme.base(read.parts);
   const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base });
   if (!read.signature.trim()) {
@@ -347,11 +409,12 @@ export async function verifyScheme<P extends Parts>(
     );
     return with_(result(run, say.noSignature(partner)));
   }
-  const keyed = await importAll(input.keys, scheme.algorithms);
+  const keyed = await keysToTry(run);
   if (!keyed.length) {
-    const need = scheme.algorithms.map((a) => ALGORITHMS[a].words).join(' or ');
-    run.findings.push(problem('signature', code('noKey'), 'error', 'signature', say.noKey(partner, need)));
-    return with_(result(run, say.noKey(partner, need)));
+    const need = run.algs.map((a) => ALGORITHMS[a].words).join(' or ') || 'its algorithm';
+    const words = say.noKey(partner, need, scheme.keyName?.(read.parts));
+    run.findings.push(problem('signature', code('noKey'), 'error', 'signature', words));
+    return with_(result(run, words));
   }
   const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
   if (!keyed.some(own)) {
@@ -390,6 +453,10 @@ export function toRequestCheck<P extends Parts>(scheme: RequestScheme<P>): Reque
     signedHeaders: scheme.signedHeaders,
     ...(scheme.keyHint ? { keyAlg: scheme.keyHint } : {}),
     ...(scheme.refuse ? { refuse: (req: ParsedRequest) => scheme.refuse!(req) } : {}),
-    verify: (input) => verifyScheme(scheme, input),
+    // A request with one signature and no labels has one result, as the doctor's other schemes.
+    verify: async (input) => {
+      const results = await verifyEach(scheme, input);
+      return results.length === 1 && results[0]!.label === undefined ? results[0]! : results;
+    },
   };
 }

@@ -2,14 +2,12 @@
  * The engine's contract: what a signing scheme is, as data first and code only where
  * data cannot say it. A scheme is one folder, `src/lib/schemes/<id>/`, holding:
  *
- * - `meta.ts`  — `export default defineMeta({...})`: id, name, kind, source. Tiny; loaded eagerly.
- * - `check.ts` — a request scheme's `export default defineRequestCheck({...})`: how a request is
- *                recognised, what it reads, the bytes it signs, its checks and its mistakes as data.
- *                All of them load with the doctor, which runs in a worker (scheme/doctor-checks.ts).
- * - `token-check.ts` — a token scheme's `export default defineTokenCheck({...})` (or an array of
- *                them, one per partner): loaded when the inspector first shows a partner card.
- * - `form.ts`  — `export default defineForm({...})`: the Sign form as fields (data) and `sign()`.
- *                Loaded lazily by the Sign view.
+ * - a request scheme: `scheme.ts`, `export default defineScheme({...})` (scheme/types.ts), data the
+ *   engine runs: the doctor checks it (scheme/doctor-checks.ts), the Sign view draws its form from it.
+ * - a token scheme: `meta.ts` (`defineMeta`: id, name, kind, source; loaded eagerly),
+ *   `token-check.ts` (`defineTokenCheck`, or an array of them, one per partner: loaded when the
+ *   inspector first shows a partner card) and `form.ts` (`defineForm`: the Sign form as fields and
+ *   `sign()`, loaded lazily by the Sign view).
  *
  * No scheme decides "verified": a check returns a SchemeResult (trust/verdict.ts) whose state only
  * `decideRequest` / the token rule sets. The registry (scheme/registry.ts) finds the folders with
@@ -61,7 +59,8 @@ export interface Refusal {
 }
 
 /**
- * How a request scheme is checked. The engine (scheme/doctor.ts) does, for every scheme alike:
+ * How the doctor sees a request scheme (check.ts `toRequestCheck` makes it from a scheme.ts). The
+ * doctor (scheme/doctor.ts) does, for every scheme alike:
  * parse (request/), refuse framing problems, refuse a duplicate or non-ASCII value of any header in
  * `signedHeaders` (plus Host), call `refuse`, ask the page for keys of `keyAlg`, filter them by
  * role (trust/roles.ts, partner from the profile that lists this scheme), call `verify`, and hand
@@ -88,11 +87,6 @@ export interface RequestCheck {
    * one per signature when a message carries several (RFC 9421 labels); never a state.
    */
   verify(input: DoctorInput): Promise<SchemeResult | SchemeResult[]>;
-}
-
-/** Define a request check (identity function, for types). */
-export function defineRequestCheck(check: RequestCheck): RequestCheck {
-  return check;
 }
 
 // ─── Token schemes (JWT assertions: Snowflake, client assertions) ──────────────────────────────

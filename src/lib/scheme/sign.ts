@@ -30,24 +30,30 @@ function signs(key: CryptoKey, alg: AlgId): boolean {
 }
 
 /**
- * The algorithm and WebCrypto key that sign for this scheme, the scheme's first algorithm that the
- * key can make. @throws KeybenchError ERR_PARTNER_INPUT when the key signs none of them.
+ * The algorithm and WebCrypto key that sign for this scheme: the one the form asks for (`wanted`),
+ * else the scheme's first algorithm that the key can make.
+ * @throws KeybenchError ERR_PARTNER_INPUT when the key signs none of them.
  */
 export async function signerFor(
-  scheme: Pick<RequestScheme, 'algorithms' | 'name'>,
+  scheme: Pick<RequestScheme, 'algorithms' | 'name' | 'codes'>,
   key: SignerKey,
+  wanted?: AlgId,
 ): Promise<{ alg: AlgId; key: CryptoKey }> {
-  for (const alg of scheme.algorithms) {
+  const code = scheme.codes?.cannotSign ?? 'ERR_PARTNER_INPUT';
+  if (key.kind === 'secret' && !key.secret.length) throw new KeybenchError(code, 'The HMAC secret is empty.');
+  for (const alg of wanted ? [wanted] : scheme.algorithms) {
     if (key.kind === 'secret') {
       if (keyTypeOfAlg(alg) === 'secret') return { alg, key: await importHmacSigner(key.secret, alg) };
       continue;
     }
-    const k = [key.privateKey, key.pssPrivateKey].find((c) => c !== undefined && signs(c, alg));
+    const k = [key.privateKey, key.pssPrivateKey].find(
+      (c) => c !== undefined && c.usages.includes('sign') && signs(c, alg),
+    );
     if (k) return { alg, key: k };
   }
-  const want = scheme.algorithms.map((a) => ALGORITHMS[a].words).join(' or ');
+  const want = (wanted ? [wanted] : scheme.algorithms).map((a) => ALGORITHMS[a].words).join(' or ');
   throw new KeybenchError(
-    'ERR_PARTNER_INPUT',
+    code,
     `${scheme.name} signs with ${want}, which this key cannot make. Choose or generate a key of that kind (the partner's profile under Keys makes one).`,
   );
 }
@@ -59,10 +65,13 @@ export async function signScheme<P extends Parts>(
   key: SignerKey,
   nowMs: number,
 ): Promise<SignOutput> {
-  const signer = await signerFor(scheme, key);
+  const signer = await signerFor(scheme, key, scheme.signer.algorithm?.(values));
   const sign = async (bytes: Uint8Array<ArrayBuffer>) =>
     encodeAs(await signBytes(signer.alg, signer.key, bytes), encodingFor(scheme, signer.alg));
-  const parts = await scheme.signer.parts(values, nowMs, sign);
+  const parts = await scheme.signer.parts(values, nowMs, sign, {
+    alg: signer.alg,
+    ...(key.kind === 'pair' ? { keyLabel: key.label } : {}),
+  });
   const signature = await sign(baseBytes(scheme, parts));
   const request = scheme.signer.request(parts, signature, values);
   const shown = scheme.signer.shown?.map((n) => n.toLowerCase());
@@ -74,7 +83,13 @@ export async function signScheme<P extends Parts>(
     headers,
     base: scheme.base(parts),
     request,
-    curl: curlCommand(request.method, shellQuote(request.url), Object.fromEntries(request.headers), extra),
+    // A method is a token, and a token may hold characters a shell reads (' | & $): quoted unless plain.
+    curl: curlCommand(
+      /^[A-Z]+$/.test(request.method) ? request.method : shellQuote(request.method),
+      shellQuote(request.url),
+      request.headers,
+      extra,
+    ),
     ...(notes.length ? { notes } : {}),
     ...(info.length ? { info } : {}),
   };

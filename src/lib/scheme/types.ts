@@ -17,7 +17,7 @@ import type { SignatureEncoding } from '../crypto/encoding';
 import type { ErrorCode } from '../errors';
 import type { PartnerId } from '../partner-profile';
 import type { VerificationKey } from '../jwt/verify';
-import type { DoctorInput, ParsedRequest } from '../request/types';
+import type { Diagnosis, DoctorInput, ParsedRequest } from '../request/types';
 import type { Rich } from '../rich';
 import type { FormField, FormValues, KeyAlgHint, Refusal } from './contract';
 import type { Finding, SignedPart } from '../trust/finding';
@@ -39,6 +39,8 @@ export interface Variant<P extends Parts> {
   der?: boolean;
   /** The signature's text as the signer wrote it, where the way it was sent changed it (a raw + in a form). */
   signature?: string;
+  /** The base as the mistaken signer laid it out, where the mistake is in its layout, not in a part (CRLF). */
+  text?: string;
   /** For the report: which part differs, and that part as signed and as sent. */
   part: string;
   signed: string;
@@ -85,8 +87,24 @@ export interface SchemeRefusal {
   words: Rich;
 }
 
-/** What a request reads as: its parts and its signature's text, or a refusal. */
-export type ReadResult<P extends Parts> = { parts: P; signature: string } | SchemeRefusal;
+/**
+ * What a request reads as: its parts and its signature's text, or a refusal. `label`: which of the
+ * request's signatures, when it carries several (each is judged on its own).
+ */
+export type ReadResult<P extends Parts> = ({ parts: P; signature: string } | SchemeRefusal) & {
+  label?: string;
+  /** What reading the whole request found (a label sent twice), shown first in each signature's result. */
+  findings?: Finding[];
+};
+
+/** A check's finding, with the signer's mistake it shows when it has one (Content-Digest over other bytes). */
+export type CheckFinding = Finding & { diagnosis?: Diagnosis };
+
+/** What signs, as the parts may name it: the algorithm chosen, and a key pair's label (not a secret's). */
+export interface SignedWith {
+  alg?: AlgId;
+  keyLabel?: string;
+}
 
 /** The Sign tab of a scheme: fields as data, and how form values become parts and a request. */
 export interface SchemeSigner<P extends Parts> {
@@ -99,7 +117,10 @@ export interface SchemeSigner<P extends Parts> {
     values: FormValues,
     nowMs: number,
     sign?: (bytes: Uint8Array<ArrayBuffer>) => Promise<string>,
+    chosen?: SignedWith,
   ): P | Promise<P>;
+  /** The algorithm the form's values ask for (undefined: the first of `algorithms` the key makes). */
+  algorithm?(values: FormValues): AlgId | undefined;
   /** The request as sent, with the signature's text in its place. */
   request(
     parts: P,
@@ -127,8 +148,11 @@ export interface RequestScheme<P extends Parts = Parts> {
   id: string;
   /** As the Sign tab and the doctor name it ("Kalshi", "Bybit V5 (RSA)"). */
   name: string;
-  /** The profile of the partner the requests are sent to (their verification uses the user's own keys). */
-  partner: PartnerId;
+  /**
+   * The profile of the partner the requests are sent to (their verification uses the user's own keys);
+   * none for a standard any server may verify (RFC 9421).
+   */
+  partner?: PartnerId;
   /** How a pasted request is recognised, in words. */
   recognisedBy: string;
   /** Where the scheme is specified: docs, SDK source files. */
@@ -139,13 +163,23 @@ export interface RequestScheme<P extends Parts = Parts> {
   signedHeaders: readonly string[];
   /** The algorithms the partner verifies, its documented one first. Keys are tried with each that fits. */
   algorithms: readonly AlgId[];
+  /** The algorithms this request allows, where it names its own (RFC 9421 `alg`); default `algorithms`. */
+  algorithmsOf?(parts: P): readonly AlgId[];
+  /**
+   * The name the request gives its key (RFC 9421 `keyid`): only the trusted keys of that label or kid
+   * are tried when there are any, else every one. It never brings a key.
+   */
+  keyName?(parts: P): string | undefined;
+  /** How the base's parts make the bytes: joined as they are (default), or `label: text` lines joined by LF. */
+  layout?: 'joined' | 'lines';
   /** How the signature is written as text (other readings are the encoding mistake). */
   encoding: SignatureEncoding;
   /** Algorithms whose signature is written otherwise (Binance: HMAC in hex, the others base64). */
   encodingOf?: Partial<Record<AlgId, SignatureEncoding>>;
   /** How the page reads a pasted key for this scheme (HS256: a public key, else an HMAC secret). */
   keyHint?: KeyAlgHint;
-  read(request: ParsedRequest): ReadResult<P>;
+  /** The parts and signature of a request, or of each of its signatures (RFC 9421 labels). */
+  read(request: ParsedRequest): ReadResult<P> | readonly ReadResult<P>[];
   /** What the server cannot even decode, refused before any key is asked for (the doctor's refuse). */
   refuse?(request: ParsedRequest): Refusal | null;
   /** Other signatures the request carries, checked with the trusted keys (`signedBy`: the one that holds). */
@@ -159,8 +193,21 @@ export interface RequestScheme<P extends Parts = Parts> {
   signedBytes?(parts: P): Uint8Array<ArrayBuffer>;
   /** The base in words, for headlines ("timestamp ‖ METHOD ‖ path"). */
   baseWords: string;
-  /** Checks of the request alone (timestamp window, required headers). An error: the partner refuses. */
-  checks?(parts: P, request: ParsedRequest, nowMs: number): Finding[];
+  /**
+   * What a check says once the signature holds with `key`, replacing its finding of the same check
+   * (RFC 9421: a keyid that names none of the keys now names the one that holds).
+   */
+  heldWith?(parts: P, key: VerificationKey): Finding[];
+  /**
+   * Checks of the request alone (timestamp window, required headers, a body's digest), with the keys
+   * trusted for it (a key the request names). An error: the partner refuses.
+   */
+  checks?(
+    parts: P,
+    request: ParsedRequest,
+    nowMs: number,
+    keys: readonly VerificationKey[],
+  ): CheckFinding[] | Promise<CheckFinding[]>;
   /**
    * Other parts the partner's own verifier also accepts (TrueLayer's tries the path with and without
    * a trailing slash): a signature over one of them verifies, and `words` say which was signed.
@@ -172,6 +219,8 @@ export interface RequestScheme<P extends Parts = Parts> {
   pairs?: readonly SchemeMistake<P>[];
   /** Most alternatives the mistake search tries (default: the engine's MAX_ALTERNATIVES). */
   budget?: number;
+  /** Every mistake first gets an equal share of the budget (where one may have many alternatives). */
+  fair?: boolean;
   /** Codes of the engine's outcomes, when the scheme keeps its own (defaults: ERR_SCHEME_*). */
   codes?: Partial<Record<EngineOutcome, ErrorCode>>;
   /** The Sign tab. */
@@ -180,7 +229,15 @@ export interface RequestScheme<P extends Parts = Parts> {
 
 /** The engine's own outcomes, each with a default code. */
 export type EngineOutcome =
-  'noSignature' | 'unreadable' | 'noKey' | 'differ' | 'otherBytes' | 'otherKey' | 'padding';
+  | 'noSignature'
+  | 'unreadable'
+  | 'noKey'
+  | 'differ'
+  | 'otherBytes'
+  | 'otherKey'
+  | 'padding'
+  /** On the Sign side: the key signs none of the algorithms. */
+  | 'cannotSign';
 
 /** How a scheme writes a signature made with `alg`. */
 export function encodingFor(

@@ -6,6 +6,12 @@
 import { ours, rich, type Rich } from '../rich';
 import type { EngineOutcome } from '../scheme/types';
 
+/** Whom a standard's request goes to, where no partner is named (RFC 9421: any server). */
+export const SERVER = 'the server';
+
+/** "this Kalshi request", or "this request" for a standard's. */
+const thisRequest = (partner: string) => (partner === SERVER ? 'this request' : `this ${partner} request`);
+
 /** The finding beside a signature that holds. */
 export function holds(label: string, alg: string, base: string): Rich {
   return rich`${ours(alg)} over ${ours(base)}, as sent, holds with key ${label}.`;
@@ -36,13 +42,16 @@ export function mistakeFound(label: string | undefined, title: string): Rich {
 
 /** The request carries no signature. */
 export function noSignature(partner: string): Rich {
-  return [`Cannot check this ${partner} request: it carries no signature. ${partner} refuses it.`];
+  return [`Cannot check ${thisRequest(partner)}: it carries no signature. ${partner} refuses it.`];
 }
 
-/** No trusted key of a kind the scheme verifies with. */
-export function noKey(partner: string, need: string): Rich {
+/** No trusted key of a kind the scheme verifies with (`named`: the key the request names, untrusted). */
+export function noKey(partner: string, need: string, named?: string): Rich {
   return [
-    `Cannot check this ${partner} request: keybench has no trusted key for ${need}. Select the key pair that signs these requests, or paste the public key registered with ${partner}.`,
+    `Cannot check ${thisRequest(partner)}: keybench has no trusted key for ${need}. Select the key pair that signs these requests, or paste the public key registered with ${partner}.`,
+    ...(named === undefined
+      ? []
+      : rich` The request names its key ${named}, but a name in the request never brings a key.`),
   ];
 }
 

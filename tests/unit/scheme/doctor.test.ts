@@ -20,7 +20,8 @@ import {
 import { REQUEST_CHECKS } from '../../../src/lib/scheme/doctor-checks';
 import { loadTokenChecks, SCHEMES } from '../../../src/lib/scheme/registry';
 import { SCHEME_FOLDERS } from '../../../src/lib/scheme/metas';
-import { defineRequestCheck, type RequestCheck } from '../../../src/lib/scheme/contract';
+import type { RequestCheck } from '../../../src/lib/scheme/contract';
+import { toRequestCheck } from '../../../src/lib/scheme/check';
 import { pastedPublicKey, vector } from '../support/helpers';
 import { nodeJws } from '../support/jwt-helpers';
 import { publicKey } from '../support/rfc9421-helpers';
@@ -102,7 +103,7 @@ describe('src/lib/request knows no partner and no scheme', () => {
 
 /** A fake check for dispatch: recognises with a fixed score, and records that it verified. */
 function fake(id: string, score: number | (() => number), seen: string[]): RequestCheck {
-  return defineRequestCheck({
+  return {
     id,
     recognise: typeof score === 'number' ? () => score : score,
     signedHeaders: ['x-fake'],
@@ -117,7 +118,7 @@ function fake(id: string, score: number | (() => number), seen: string[]): Reque
         fallback: 'ERR_REQUEST_NO_KEY',
       };
     },
-  });
+  };
 }
 
 const REQ: ParsedRequest = {
@@ -236,7 +237,7 @@ describe('RFC 9421 through the one doctor', () => {
     expect(v!.scheme).toBe('rfc9421');
     expect(v!.label).toBe('sig-b26');
     expect(v!.state).toBe('verified');
-    expect(plain(v!.parts)).toMatch(/^Signature verified with "test-key-ed25519" \(ed25519\)/);
+    expect(plain(v!.parts)).toMatch(/^Signature verified with key "test-key-ed25519": Ed25519/);
     expect(v!.base!.map((p) => `${p.label}: ${p.text}`).join('\n')).toBe(V.B26_BASE);
   });
 
@@ -298,7 +299,8 @@ describe('what nothing recognises', () => {
 
 describe('RFC 9421: a covered field sent in several lines', () => {
   it('is a warning, and a repeated Content-Digest fails the verdict', async () => {
-    const { default: check } = await import('../../../src/lib/schemes/rfc9421/check');
+    const { default: scheme } = await import('../../../src/lib/schemes/rfc9421/scheme');
+    const check = toRequestCheck(scheme);
     const req = (headers: [string, string][]): ParsedRequest => ({
       source: 'http',
       method: 'POST',

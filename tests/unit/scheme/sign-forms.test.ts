@@ -11,8 +11,8 @@ import { importPrivateKey } from '../../../src/lib/keys/import';
 import { loadForm, SCHEMES } from '../../../src/lib/scheme/registry';
 import type { FormValues, SchemeForm, SignerKey } from '../../../src/lib/scheme/contract';
 import { initialValues } from '../../../src/state/sign-form.svelte';
-import { headerLines } from '../../../src/lib/schemes/rfc9421/form';
-import { verifyRequest } from '../../../src/lib/schemes/rfc9421/verify';
+import { headerLines } from '../../../src/lib/schemes/rfc9421/sign';
+import { verifyRequest } from '../support/rfc9421-engine';
 import { vector } from '../support/helpers';
 import { nodeVerifiesJws } from '../support/jwt-helpers';
 
@@ -144,7 +144,7 @@ describe('qit-v2/form.ts and qit-v1/form.ts', () => {
   });
 });
 
-describe('rfc9421/form.ts', () => {
+describe('rfc9421 Sign form', () => {
   it('signs with an HMAC secret; keybench and http-message-signatures verify; tampering breaks it', async () => {
     const f = await form('rfc9421');
     const secret = new TextEncoder().encode('a shared secret of 32 bytes, ok?');
@@ -195,12 +195,12 @@ describe('rfc9421/form.ts', () => {
   });
 });
 
-describe('rfc9421/form.ts and a key RFC 9421 has no algorithm for', () => {
+describe('rfc9421 Sign form and a key RFC 9421 has no algorithm for', () => {
   it('a P-521 pair is refused by name, before anything is signed', async () => {
     const f = await form('rfc9421');
     const key = await pair(vector('qitech', 'jwtECDSASHA512.key'));
     await expect(f.sign(values(f, {}), key, NOW)).rejects.toThrow(
-      'RFC 9421 defines no algorithm for the key "fixture"',
+      'HTTP Message Signatures (RFC 9421) signs with RSASSA-PSS SHA-512 or RSASSA-PKCS1-v1_5 SHA-256 or ECDSA P-256 SHA-256 or ECDSA P-384 SHA-384 or Ed25519 or HMAC-SHA256, which this key cannot make',
     );
   });
 });

@@ -2,7 +2,7 @@
  * RFC 9421 §3.3's view of the one algorithm table (lib/crypto/algorithms.ts): the registry names
  * keybench handles, each an entry of that table (ECDSA raw r‖s; RSASSA-PSS SHA-512 with a 64-byte salt).
  */
-import { byRfc9421, type Algorithm } from '../../crypto/algorithms';
+import { byRfc9421, type AlgId, type Algorithm } from '../../crypto/algorithms';
 import type { VerificationKey } from '../../jwt/verify';
 
 /** The §3.3 names keybench handles; for an RSA key PSS first, then v1.5 (algorithmsForKey keeps this order). */
@@ -42,11 +42,7 @@ export function algorithmsForKey(key: VerificationKey): HttpSigAlg[] {
   return NAMES.filter((a) => ALGORITHMS[a].fits(t));
 }
 
-/** The algorithm a WebCrypto key signs with by default (RSA-PSS key: rsa-pss-sha512; RSASSA key: rsa-v1_5-sha256). */
-export function algorithmForCryptoKey(key: CryptoKey): HttpSigAlg | undefined {
-  const a = key.algorithm as Partial<EcKeyAlgorithm> & { name: string };
-  return NAMES.find((n) => {
-    const p = ALGORITHMS[n].importParams as { name: string; namedCurve?: string };
-    return p.name === a.name && (p.namedCurve === undefined || p.namedCurve === a.namedCurve);
-  });
+/** The engine's id of a §3.3 name, or undefined for a name keybench does not handle. */
+export function algId(name: string | undefined): AlgId | undefined {
+  return name !== undefined && isHttpSigAlg(name) ? ALGORITHMS[name].id : undefined;
 }

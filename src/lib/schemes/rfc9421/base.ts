@@ -6,7 +6,6 @@
 import { serializeInnerList, serializeItem, type Item, type Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
 import { rich, type Rich } from '../../rich';
-import type { SignedPart } from '../../trust/finding';
 import { componentValue, type RequestParts } from './components';
 
 /** One line of the signature base: the serialised component identifier and its value. */
@@ -60,12 +59,4 @@ export function buildBase(req: RequestParts, covered: readonly Item[], params: P
   // The `@signature-params` value (§2.3): the covered components and parameters as an inner list.
   const p = serializeInnerList([[...covered], params]);
   return { ok: true, base: { lines, params: p, text: baseText(lines, p) } };
-}
-
-/** The signature base as parts: one per covered component line, then `@signature-params`. */
-export function baseParts(base: SignatureBase): SignedPart[] {
-  return [
-    ...base.lines.map((l) => ({ label: l.id, text: l.value })),
-    { label: '"@signature-params"', text: base.params },
-  ];
 }

@@ -4,9 +4,9 @@
  * would have signed. verify tries them only after a signature fails, and a mistake is reported only
  * when WebCrypto confirms that the signature verifies over one of its alternatives.
  */
-import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
-import type { Alternative } from '../../scheme/search';
-import type { MistakeWords } from '../../scheme/types';
+import { parseItem, serializeInnerList, type Item, type Parameters } from 'structured-headers';
+import type { ParsedRequest } from '../../request/types';
+import type { MistakeWords, SchemeMistake, Variant } from '../../scheme/types';
 import { baseText, type BaseLine, type SignatureBase } from './base';
 import {
   fieldLines,
@@ -18,6 +18,7 @@ import {
   writtenName,
   type RequestParts,
 } from './components';
+import { baseLines, PARAMS, rawMember, signatureParams, type HttpSigParts } from './read';
 
 /** What a mistake looks at. */
 export interface MistakeContext {
@@ -30,21 +31,13 @@ export interface MistakeContext {
   rawParams?: string;
 }
 
-/**
- * What a mistaken signer signed: the base's bytes, and how the signature is read when the mistake is
- * in the signature itself (an RSA-PSS salt length, `max` for the largest; ECDSA DER of `der`-byte r, s).
- */
-export interface HttpSigAlternative extends Alternative {
-  salt?: number | 'max';
-  der?: number;
-}
+/** What a mistaken signer signed: the whole base as they laid it out (and how the signature is read). */
+type HttpSigAlternative = Variant<HttpSigParts> & { text: string };
 
 /** An RFC 9421 mistake: its words, and its alternatives made lazily over a MistakeContext. */
-export interface Mistake extends MistakeWords {
+interface Mistake extends MistakeWords {
   alternatives(ctx: MistakeContext): Iterable<HttpSigAlternative>;
 }
-
-const encoder = new TextEncoder();
 
 /** An alternative whose signed bytes are the base `text` (`how` changes only the signature check). */
 function alt(
@@ -52,9 +45,9 @@ function alt(
   signed: string,
   sent: string,
   text: string,
-  how: Pick<HttpSigAlternative, 'salt' | 'der'> = {},
+  how: Pick<HttpSigAlternative, 'saltLength' | 'der' | 'alg'> = {},
 ): HttpSigAlternative {
-  return { part, signed, sent, bytes: encoder.encode(text), ...how };
+  return { part, signed, sent, text, ...how };
 }
 
 /** The base with line `i` (a component line) replaced by `line`. */
@@ -63,6 +56,24 @@ function withLine(base: SignatureBase, i: number, line: Pick<BaseLine, 'id' | 'v
     base.lines.map((l, j) => (j === i ? line : l)),
     base.params,
   );
+}
+
+/** Each signature's context, made once for all its mistakes (a base may have thousands of lines). */
+const CONTEXTS = new WeakMap<HttpSigParts, MistakeContext>();
+
+/** A mistake's context, from a signature's parts and the request. */
+function contextOf(parts: HttpSigParts, request: ParsedRequest): MistakeContext {
+  const known = CONTEXTS.get(parts);
+  if (known?.request === request) return known;
+  const { covered, params } = signatureParams(parts);
+  const lines = baseLines(parts)
+    .slice(0, -1)
+    .map((p) => ({ id: p.label, name: String(parseItem(p.label)[0]), value: p.text }));
+  const base = { lines, params: parts[PARAMS] ?? '', text: baseText(lines, parts[PARAMS] ?? '') };
+  const raw = parts['label'] === undefined ? undefined : rawMember(request, parts['label']);
+  const ctx = { request, base, covered, params, ...(raw !== undefined ? { rawParams: raw } : {}) };
+  CONTEXTS.set(parts, ctx);
+  return ctx;
 }
 
 /** Alternatives that change the value of each line whose component name matches, made one at a time. */
@@ -108,7 +119,7 @@ function paramsAlternative(ctx: MistakeContext, params: string | undefined): Htt
 }
 
 /** Every mistake keybench diagnoses, in the order tried. */
-export const MISTAKES: readonly Mistake[] = [
+const ALTERNATIVES: readonly Mistake[] = [
   {
     code: 'ERR_HTTPSIG_AUTHORITY_PORT',
     title: '@authority signed with the default port',
@@ -306,14 +317,15 @@ export const MISTAKES: readonly Mistake[] = [
       'rsa-pss-sha512 uses a salt of exactly 64 bytes (RFC 9421 §3.3.1). The signer used another salt length (OpenSSL and Node.js default to the largest possible). Verifiers that detect the salt length accept it; strict ones (WebCrypto, Go, Java) do not.',
     remedy:
       'Sign with saltLength 64 (Node.js: saltLength: 64 in crypto.sign options; OpenSSL: -pkeyopt rsa_pss_saltlen:64).',
+    // The largest salt depends on the key's size: 2048, 3072 and 4096 bits (RFC 8017 §9.1.1).
     alternatives: (ctx) =>
-      ([0, 32, 'max'] as const).map((salt) =>
+      [0, 32, 190, 318, 446].map((saltLength) =>
         alt(
           'signature',
-          `salt length ${salt === 'max' ? 'the largest possible' : salt}`,
+          `salt length ${saltLength > 64 ? 'the largest possible' : saltLength}`,
           'salt length 64',
           ctx.base.text,
-          { salt },
+          { saltLength, alg: 'PS512' },
         ),
       ),
   },
@@ -323,12 +335,19 @@ export const MISTAKES: readonly Mistake[] = [
     explanation:
       'An ECDSA signature in RFC 9421 is r and s side by side, each the size of the curve (64 bytes for P-256, 96 for P-384; §3.3.4–3.3.5). The signer sent the DER (ASN.1) encoding that OpenSSL and Java produce by default.',
     remedy: 'Convert the DER signature to raw r‖s (Node.js: dsaEncoding: "ieee-p1363").',
-    alternatives: (ctx) =>
-      [32, 48].map((n) =>
-        alt('signature', 'DER-encoded ECDSA signature', `raw r‖s, ${2 * n} bytes`, ctx.base.text, { der: n }),
-      ),
+    alternatives: (ctx) => [
+      alt('signature', 'DER-encoded ECDSA signature', 'raw r‖s', ctx.base.text, { der: true }),
+    ],
   },
 ];
+
+/** RFC 9421's mistakes as the engine tries them: each alternative over the signature's parts. */
+export const MISTAKES: readonly SchemeMistake<HttpSigParts>[] = ALTERNATIVES.map(
+  ({ alternatives, ...words }) => ({
+    ...words,
+    variants: (parts, request) => alternatives(contextOf(parts, request)),
+  }),
+);
 
 /** The raw (as sent) values of the query parameter a `@query-param` identifier names. */
 function rawQueryValues(url: string, id: string): string[] {

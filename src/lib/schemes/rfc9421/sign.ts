@@ -1,53 +1,21 @@
 /**
- * Signing a request with HTTP Message Signatures (RFC 9421): the chosen components and parameters,
- * a (non-extractable) private key or an HMAC secret → Content-Digest (when covered),
- * Signature-Input, Signature, the signature base and a curl command that sends exactly that.
+ * Signing a request with HTTP Message Signatures (RFC 9421), as the engine's signer: the form's
+ * method, URL, headers, body, covered components and parameters → Content-Digest (when covered and
+ * absent) → the signature base (§2.5) as parts → Signature-Input and Signature. The engine signs.
  */
-import { parseItem, serializeDictionary, type Item, type Parameters } from 'structured-headers';
+import { parseItem, type Item, type Parameters } from 'structured-headers';
+import type { AlgId } from '../../crypto/algorithms';
 import { KeybenchError } from '../../errors';
-import { curlCommand, shellQuote } from '../../partners/shell';
+import { HTTP_TOKEN } from '../../request/text';
+import type { ParsedRequest } from '../../request/types';
 import { rich } from '../../rich';
-import { importHmacSigner, signBytes } from '../../crypto/signature';
-import { algorithmForCryptoKey, ALGORITHMS, type HttpSigAlg } from './algorithms';
-import { buildBase, type SignatureBase } from './base';
-import { fieldLines, type RequestParts } from './components';
+import type { FieldValue, FormValues } from '../../scheme/contract';
+import type { SignedWith } from '../../scheme/types';
+import { ALGORITHMS, algId, NAMES } from './algorithms';
+import { buildBase } from './base';
+import { fieldLines } from './components';
 import { contentDigest, type DigestAlg } from './digest';
-import type { SignatureParams } from './verify';
-
-/** The signature parameters to put in Signature-Input (§2.3). `alg: true` writes the algorithm name. */
-export type SignParams = Omit<SignatureParams, 'alg'> & { alg?: boolean };
-
-/** What to sign and with what. */
-export interface SignInput {
-  request: RequestParts;
-  /** Component identifiers, e.g. `@method`, `content-type`, `@query-param;name="Pet"`, `"example-dict";sf`. */
-  covered: readonly string[];
-  params: SignParams;
-  /** A private key (non-extractable is fine) or an HMAC key, or a shared secret's bytes. */
-  key: CryptoKey | { secret: Uint8Array<ArrayBuffer> };
-  /** The algorithm; by default the one the key's WebCrypto algorithm implies. */
-  alg?: HttpSigAlg;
-  /** The signature label (default `sig1`). */
-  label?: string;
-  /** Digest algorithm for a Content-Digest that keybench adds when it is covered and absent (default sha-512). */
-  digest?: DigestAlg;
-}
-
-/** What signing produces. */
-export interface SignOutput {
-  alg: HttpSigAlg;
-  label: string;
-  /** The headers added, in order: Content-Digest (if added), Signature-Input, Signature. */
-  added: [string, string][];
-  contentDigest?: string;
-  signatureInput: string;
-  signature: string;
-  base: SignatureBase;
-  /** The request as it is to be sent, with the headers added. */
-  request: RequestParts;
-  /** A curl command sending exactly this request. */
-  curl: string;
-}
+import { PARAMS, partsOf, type HttpSigParts } from './read';
 
 /** A refusal of what the user asked to sign. */
 export function bad(message: ReturnType<typeof rich> | string): KeybenchError {
@@ -75,81 +43,117 @@ export function parseComponentId(text: string): Item {
   }
 }
 
-/** The signature parameters as an sf Parameters map, in the order of the RFC's examples (created, expires, keyid, nonce, alg, tag). */
-function paramsMap(p: SignParams, alg: HttpSigAlg): Parameters {
-  for (const k of ['created', 'expires'] as const) {
-    const v = p[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1e11))
-      throw bad(`${k} must be a UNIX time in whole seconds (not milliseconds).`);
-  }
-  const { created, expires, keyid, nonce, tag } = p;
-  const all = { created, expires, keyid, nonce, alg: p.alg ? alg : undefined, tag };
-  return new Map(Object.entries(all).filter(([, v]) => v !== undefined)) as Parameters;
+function text(v: FieldValue | undefined): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
-async function keyAndAlg(input: SignInput): Promise<{ key: CryptoKey; alg: HttpSigAlg }> {
-  if (!('type' in input.key)) {
-    const secret = input.key.secret;
-    if (secret.length === 0) throw bad('The HMAC secret is empty.');
-    return { key: await importHmacSigner(secret, 'HS256'), alg: 'hmac-sha256' };
-  }
-  const implied = algorithmForCryptoKey(input.key);
-  const alg = input.alg ?? implied;
-  if (!alg || (implied !== undefined && implied !== alg))
-    throw bad(
-      `This key signs ${implied ?? 'with no RFC 9421 algorithm'}, not ${input.alg ?? 'an algorithm keybench knows'}.`,
-    );
-  const hash = (input.key.algorithm as Partial<RsaHashedKeyAlgorithm>).hash?.name;
-  const want = (ALGORITHMS[alg].importParams as Partial<RsaHashedImportParams>).hash;
-  if (hash !== undefined && want !== undefined && hash !== want)
-    throw bad(`${alg} needs a key made for ${String(want)}, this one is for ${hash}.`);
-  if (!input.key.usages.includes('sign'))
-    throw bad('This key cannot sign (it is a public key or a verify-only key).');
-  return { key: input.key, alg };
+function whole(v: FieldValue | undefined, name: string): number {
+  const n = typeof v === 'number' ? v : Number(text(v).trim() || '0');
+  if (!Number.isInteger(n) || n < 0) throw bad(`${name} must be a whole number of seconds.`);
+  return n;
 }
 
 /**
- * Sign a request.
- * @throws KeybenchError ERR_HTTPSIG_SIGN_INPUT (bad component, parameter or key) or the component's
- * own code when the request lacks a covered component.
+ * "Name: value" lines → header pairs, in order (a header twice stays twice).
+ * @throws KeybenchError ERR_HTTPSIG_SIGN_INPUT for a line without a name and a colon.
  */
-export async function signRequest(input: SignInput): Promise<SignOutput> {
-  const label = input.label ?? 'sig1';
-  if (!/^[a-z*][a-z0-9_.*-]*$/.test(label))
-    throw bad(rich`${label} is not a valid label (lower case, e.g. sig1).`);
-  const { key, alg } = await keyAndAlg(input);
-  const covered = input.covered.map(parseComponentId);
-  const params = paramsMap(input.params, alg);
-  const req = input.request;
-  const added: [string, string][] = [];
-  const withAdded = (): RequestParts => ({ ...req, headers: [...req.headers, ...added] });
-  let digest: string | undefined;
-  if (covered.some((c) => c[0] === 'content-digest') && fieldLines(req, 'content-digest').length === 0) {
-    digest = await contentDigest(req.body, [input.digest ?? 'sha-512']);
-    added.push(['Content-Digest', digest]);
+export function headerLines(textValue: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [i, line] of textValue.split('\n').entries()) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim();
+    if (colon <= 0 || !HTTP_TOKEN.test(name))
+      throw bad(`Headers, line ${i + 1}: write one "Name: value" a line (got "${line.slice(0, 40)}").`);
+    out.push([name, line.slice(colon + 1).trim()]);
   }
-  const built = buildBase(withAdded(), covered, params);
-  if (!built.ok) throw new KeybenchError(built.code, built.parts);
-  const sig = await signBytes(ALGORITHMS[alg].id, key, new TextEncoder().encode(built.base.text));
-  const signatureInput = serializeDictionary(new Map([[label, [covered, params]]]));
-  const signature = serializeDictionary(new Map([[label, [sig.buffer, new Map() as Parameters]]]));
-  added.push(['Signature-Input', signatureInput], ['Signature', signature]);
-  const request = withAdded();
+  return out;
+}
+
+/**
+ * The signature parameters (§2.3) the values ask for, in the order of the RFC's examples; created 0
+ * is the signing time. An empty keyid is the key pair's label (what keybench's Inspect knows a stored
+ * key by, so what keybench signed names its key).
+ */
+function paramsOf(values: FormValues, nowMs: number, chosen: SignedWith): Parameters {
+  const created = whole(values['created'], 'Created') || Math.floor(nowMs / 1000);
+  const expiresIn = whole(values['expiresIn'], 'Expires in');
+  for (const v of [created, created + expiresIn])
+    if (v > 1e11) throw bad('created must be a UNIX time in whole seconds (not milliseconds).');
+  const optional = (name: string) => text(values[name]).trim() || undefined;
+  const label = chosen.keyLabel ?? '';
+  // A structured-field string holds printable ASCII only: another label names no keyid.
+  const keyid = optional('keyid') ?? (/^[\x20-\x7e]+$/.test(label) ? label : undefined);
+  const name = NAMES.find((n) => ALGORITHMS[n].id === chosen.alg);
+  const all = {
+    created,
+    expires: expiresIn > 0 ? created + expiresIn : undefined,
+    keyid,
+    nonce: optional('nonce'),
+    alg: values['includeAlg'] !== false ? name : undefined,
+    tag: optional('tag'),
+  };
+  return new Map(Object.entries(all).filter(([, v]) => v !== undefined)) as Parameters;
+}
+
+/** The request the values describe, before the signature's headers. */
+function requestOf(values: FormValues): Pick<ParsedRequest, 'method' | 'url' | 'headers' | 'body'> {
+  const method = text(values['method']).trim() || 'GET';
+  const url = text(values['url']).trim();
+  if (!/^https?:\/\/[^/?#]+/i.test(url))
+    throw bad(
+      'The URL must be the full URL sent, with its scheme and host (https://example.com/path?query).',
+    );
   return {
-    alg,
-    label,
-    added,
-    ...(digest !== undefined ? { contentDigest: digest } : {}),
-    signatureInput,
-    signature,
-    base: built.base,
-    request,
-    curl: curlOf(request),
+    method,
+    url,
+    headers: headerLines(text(values['headers'])),
+    body: method === 'GET' ? '' : text(values['body']),
   };
 }
 
-/** A curl command that sends exactly this request (method, URL, header lines in order, body bytes). */
-function curlOf(req: RequestParts): string {
-  const body = req.body !== '' ? [`  --data-raw ${shellQuote(req.body)}`] : [];
-  return curlCommand(shellQuote(req.method), shellQuote(req.url), req.headers, body);
+/** The algorithm the form asks for, when it names one. */
+export function chosenAlgorithm(values: FormValues): AlgId | undefined {
+  return algId(text(values['alg']));
+}
+
+/**
+ * The parts of the signature the values ask for (its base, line by line), with `label` and the
+ * Content-Digest keybench adds (`digest`, when content-digest is covered and the request has none).
+ * @throws KeybenchError ERR_HTTPSIG_SIGN_INPUT (a component, parameter or label), or the component's
+ * own code when the request lacks a covered component.
+ */
+export async function signedParts(
+  values: FormValues,
+  nowMs: number,
+  chosen: SignedWith = {},
+): Promise<HttpSigParts> {
+  const req = requestOf(values);
+  const label = text(values['label']).trim() || 'sig1';
+  if (!/^[a-z*][a-z0-9_.*-]*$/.test(label))
+    throw bad(rich`${label} is not a valid label (lower case, e.g. sig1).`);
+  const listed = Array.isArray(values['covered']) ? (values['covered'] as readonly string[]) : [];
+  if (listed.length === 0) throw bad('Choose at least one covered component.');
+  const covered = listed.map(parseComponentId);
+  const params = paramsOf(values, nowMs, chosen);
+  const adds = covered.some((c) => c[0] === 'content-digest') && !fieldLines(req, 'content-digest').length;
+  const digest = adds
+    ? await contentDigest(req.body, [(text(values['digest']) || 'sha-512') as DigestAlg])
+    : '';
+  const headers: [string, string][] = digest ? [...req.headers, ['Content-Digest', digest]] : req.headers;
+  const built = buildBase({ ...req, headers }, covered, params);
+  if (!built.ok) throw new KeybenchError(built.code, built.parts);
+  return { ...partsOf(built.base, label), ...(digest ? { digest } : {}) };
+}
+
+/** The request as sent: the values' own headers, then Content-Digest (if added), Signature-Input, Signature. */
+export function signedRequest(parts: HttpSigParts, signature: string, values: FormValues) {
+  const req = requestOf(values);
+  const label = parts['label'] ?? 'sig1';
+  const added: [string, string][] = [
+    ...(parts['digest'] ? [['Content-Digest', parts['digest']] as [string, string]] : []),
+    ['Signature-Input', `${label}=${parts[PARAMS] ?? '()'}`],
+    ['Signature', `${label}=:${signature}:`],
+  ];
+  return { ...req, headers: [...req.headers, ...added] };
 }

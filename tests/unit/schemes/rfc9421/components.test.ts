@@ -5,7 +5,7 @@
 import { parseItem } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
 import { componentValue } from '../../../../src/lib/schemes/rfc9421/components';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { publicKey, req, request, secretKey } from '../../support/rfc9421-helpers';
 import * as V from '../../support/rfc9421-vectors';
 

@@ -10,8 +10,8 @@ import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';
 import type { HttpSigAlg } from '../../../../src/lib/schemes/rfc9421/algorithms';
 import { contentDigest } from '../../../../src/lib/schemes/rfc9421/digest';
-import { signRequest } from '../../../../src/lib/schemes/rfc9421/sign';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { signRequest } from '../../support/rfc9421-engine';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { req } from '../../support/rfc9421-helpers';
 
 const GEN: Record<Exclude<HttpSigAlg, 'hmac-sha256'>, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> = {

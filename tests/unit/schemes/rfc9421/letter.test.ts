@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../../src/lib/partners/scheme';
 import { hostProblem } from '../../../../src/lib/request/doctor-refusals';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
-import { MAX_CREATED_AGE_SECONDS } from '../../../../src/lib/schemes/rfc9421/verify';
+import { verifyRequest } from '../../support/rfc9421-engine';
+import { MAX_CREATED_AGE_SECONDS } from '../../../../src/lib/schemes/rfc9421/checks';
 import { req, secretKey } from '../../support/rfc9421-helpers';
 
 const SECRET = 'dGhlIHNoYXJlZCBzZWNyZXQgb2YgdGhlIHRlc3Rz';

@@ -19,7 +19,7 @@ import type { StoredKey } from '../../../../src/lib/keys/stored-key';
 import { verifyToken } from '../../../../src/lib/jwt/verify';
 import { importPrivateKey } from '../../../../src/lib/keys/import';
 import { parseKeyText } from '../../../../src/lib/keys/parse';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { request, req } from '../../support/rfc9421-helpers';
 import * as V from '../../support/rfc9421-vectors';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadForm } from '../../../../src/lib/scheme/registry';
 import { initialValues } from '../../../../src/state/sign-form.svelte';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { verifyQitResponse, type QitKeyringEntry } from '../../../../src/lib/schemes/qitech/response';
 import { parseKeyText, type ParsedPublicKey } from '../../../../src/lib/keys/parse';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';

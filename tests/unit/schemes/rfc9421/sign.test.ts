@@ -11,13 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { isKeybenchError } from '../../../../src/lib/errors';
 import { base64ToBytes, bytesToBase64 } from '../../../../src/lib/encoding/base64url';
 import { parseKeyText } from '../../../../src/lib/keys/parse';
-import check from '../../../../src/lib/schemes/rfc9421/check';
+import { toRequestCheck } from '../../../../src/lib/scheme/check';
 import { recognise } from '../../../../src/lib/schemes/rfc9421/components';
-import form from '../../../../src/lib/schemes/rfc9421/form';
-import meta from '../../../../src/lib/schemes/rfc9421/meta';
+import scheme from '../../../../src/lib/schemes/rfc9421/scheme';
 import { MISTAKES } from '../../../../src/lib/schemes/rfc9421/mistakes';
-import { signRequest, type SignInput } from '../../../../src/lib/schemes/rfc9421/sign';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { signRequest, type SignInput } from '../../support/rfc9421-engine';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { publicKey, req, request, secretKey } from '../../support/rfc9421-helpers';
 import * as V from '../../support/rfc9421-vectors';
 
@@ -244,16 +243,18 @@ describe('the scheme object', () => {
   });
 
   it('has its fields and mistakes as data, and names the Sign form fields the e2e hooks use', () => {
-    expect(meta.id).toBe('rfc9421');
-    expect(check.id).toBe('rfc9421');
-    expect(meta.name).toBe('HTTP Message Signatures (RFC 9421)');
-    expect(form.fields.map((f) => f.label)).toEqual(expect.arrayContaining(['Method', 'URL', 'Body']));
-    for (const f of form.fields) expect(f.help.length).toBeGreaterThan(10);
+    expect(scheme.id).toBe('rfc9421');
+    expect(toRequestCheck(scheme).id).toBe('rfc9421');
+    expect(scheme.name).toBe('HTTP Message Signatures (RFC 9421)');
+    expect(scheme.signer.fields.map((f) => f.label)).toEqual(
+      expect.arrayContaining(['Method', 'URL', 'Body']),
+    );
+    for (const f of scheme.signer.fields) expect(f.help.length).toBeGreaterThan(10);
     expect(MISTAKES.length).toBeGreaterThanOrEqual(10);
   });
 
   it('verifies through the request check the registry loads too', async () => {
-    const r = await check.verify({
+    const r = await toRequestCheck(scheme).verify({
       request: request(V.B25_SIGNED),
       keys: [secretKey(V.TEST_SHARED_SECRET, 's')],
       nowMs: CREATED * 1000,

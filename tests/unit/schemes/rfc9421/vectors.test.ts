@@ -3,7 +3,7 @@
  * each signature base byte for byte as the RFC prints it.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyRequest } from '../../../../src/lib/schemes/rfc9421/verify';
+import { verifyRequest } from '../../support/rfc9421-engine';
 import { publicKey, request, secretKey } from '../../support/rfc9421-helpers';
 import * as V from '../../support/rfc9421-vectors';
 
