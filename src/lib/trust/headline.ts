@@ -12,6 +12,9 @@ export const SERVER = 'the server';
 /** "this Kalshi request", or "this request" for a standard's. */
 const thisRequest = (partner: string) => (partner === SERVER ? 'this request' : `this ${partner} request`);
 
+/** The partner (or "The server") at the start of a sentence. */
+const starting = (partner: string) => partner.charAt(0).toUpperCase() + partner.slice(1);
+
 /** The finding beside a signature that holds. */
 export function holds(label: string, alg: string, base: string): Rich {
   return rich`${ours(alg)} over ${ours(base)}, as sent, holds with key ${label}.`;
@@ -42,7 +45,7 @@ export function mistakeFound(label: string | undefined, title: string): Rich {
 
 /** The request carries no signature. */
 export function noSignature(partner: string): Rich {
-  return [`Cannot check ${thisRequest(partner)}: it carries no signature. ${partner} refuses it.`];
+  return [`Cannot check ${thisRequest(partner)}: it carries no signature. ${starting(partner)} refuses it.`];
 }
 
 /** No trusted key of a kind the scheme verifies with (`named`: the key the request names, untrusted). */
