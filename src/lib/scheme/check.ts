@@ -363,14 +363,23 @@ export async function verifyEach<P extends Parts>(
   return out;
 }
 
+/** The keys the user trusts among those passed: never one a token carried (x5c, a jwk header). */
+function trustedKeys(keys: readonly VerificationKey[]): VerificationKey[] {
+  return keys.filter((k) => k.kind === 'secret' || TRUSTED_ORIGINS.has(k.origin));
+}
+
 /** The keys and algorithms to try, imported: the request's own algorithms, the key it names. */
 async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
   // A key a token carried (x5c, a jwk header) is never trusted, whatever the request names.
-  const trusted = run.input.keys.filter((k) => k.kind === 'secret' || TRUSTED_ORIGINS.has(k.origin));
-  const keyed = await importAll(trusted, run.algs);
+  const trusted = trustedKeys(run.input.keys);
   const name = run.scheme.keyName?.(run.parts);
-  const named = keyed.filter((k) => k.key.label === name || (k.key.kind === 'public' && k.key.kid === name));
-  return name !== undefined && named.length ? named : keyed;
+  // The keys the name names, whatever the algorithm: a server looks its key up by name, and when
+  // that key does not fit the algorithm it refuses; it never tries another key instead.
+  const named =
+    name === undefined
+      ? []
+      : trusted.filter((k) => k.label === name || (k.kind === 'public' && k.kid === name));
+  return importAll(named.length ? named : trusted, run.algs);
 }
 
 /** Check one signature. */
@@ -399,7 +408,9 @@ async function verifyOne<P extends Parts>(
     label,
     code,
   };
-  run.findings.push(...((await scheme.checks?.(read.parts, input.request, input.nowMs, input.keys)) ?? []));
+  run.findings.push(
+    ...((await scheme.checks?.(read.parts, input.request, input.nowMs, trustedKeys(input.keys))) ?? []),
+  );
   const partner = partnerOf(scheme);
   const base = scheme.base(read.parts);
   const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base });

@@ -167,7 +167,8 @@ export interface RequestScheme<P extends Parts = Parts> {
   algorithmsOf?(parts: P): readonly AlgId[];
   /**
    * The name the request gives its key (RFC 9421 `keyid`): only the trusted keys of that label or kid
-   * are tried when there are any, else every one. It never brings a key.
+   * are tried when there are any (even when none fits the algorithm: a server never tries another
+   * key instead), else every one. It never brings a key.
    */
   keyName?(parts: P): string | undefined;
   /** How the base's parts make the bytes: joined as they are (default), or `label: text` lines joined by LF. */

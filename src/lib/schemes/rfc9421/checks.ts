@@ -110,19 +110,23 @@ function keyFindings(p: SignatureParams, keys: readonly VerificationKey[]): Find
         rich`alg is ${alg}, which is not an algorithm of RFC 9421 §3.3 that keybench checks.`,
       ),
     ];
-  const fitting = keys.filter((k) => algorithmsForKey(k).some((a) => alg === undefined || a === alg));
-  if (alg !== undefined && keys.length > 0 && fitting.length === 0)
-    return [
-      fail(
-        'key',
-        'ERR_HTTPSIG_ALG_KEY_MISMATCH',
-        'No key fits the algorithm',
-        rich`alg is ${alg}, which needs ${keyNeeded(alg)}; none of your ${keys.length} trusted keys is one.`,
-      ),
-    ];
-  const out: Finding[] = [];
   const keyid = p.keyid;
   const named = (k: VerificationKey) => k.label === keyid || (k.kind === 'public' && k.kid === keyid);
+  // keyid names a key the user trusts: that key is the server's, and alg must fit it.
+  const chosen = keyid !== undefined && keys.some(named) ? keys.filter(named) : keys;
+  const fitting = chosen.filter((k) => algorithmsForKey(k).some((a) => alg === undefined || a === alg));
+  // A key keyid names that fits no algorithm keybench checks is refused too: no other key may stand in for it.
+  if (chosen.length > 0 && fitting.length === 0 && (alg !== undefined || chosen !== keys)) {
+    const [key, id] = [chosen[0]!.label, keyid ?? ''];
+    const why =
+      alg === undefined
+        ? rich`keyid is ${id}, which names your key ${key}, and that key fits none of the algorithms of RFC 9421 §3.3 that keybench checks. A server looks the key up by keyid, so no other key may verify this signature.`
+        : chosen === keys
+          ? rich`alg is ${alg}, which needs ${keyNeeded(alg)}; none of your ${keys.length} trusted keys is one.`
+          : rich`alg is ${alg}, which needs ${keyNeeded(alg)}; keyid is ${id}, which names your key ${key}, and that key is not one. A server looks the key up by keyid and refuses the signature, whichever other key made it.`;
+    return [fail('key', 'ERR_HTTPSIG_ALG_KEY_MISMATCH', 'No key fits the algorithm', why)];
+  }
+  const out: Finding[] = [];
   if (keyid !== undefined && fitting.length > 0 && !fitting.some(named))
     out.push(
       info(

@@ -15,14 +15,18 @@
  * component); a base with CRLF; Content-Digest against a changed body.
  *
  * Held: every case above but one is refused with the code below (mistakes are never green, a key
- * the request carries is never tried, a label that fails fails the message).
+ * the request carries is never tried, a label that fails fails the message, a line break in a
+ * covered value is refused whatever was signed). A parameter given twice counts once, the last (RFC
+ * 8941), as http-message-signatures reads it.
  *
- * Fixed: `keyid` naming a trusted key that `alg` does not fit. The engine narrowed the keys by
- * keyid only among those it could import for `alg`, so when the named key did not fit, every other
- * key was tried and another trusted key that fits `alg` made the request green ("keyid names none of
- * your keys", an info). A server looks the key up by keyid and refuses an `alg` it does not fit: now
- * only the named keys are tried, and the check says that the key keyid names does not fit `alg`
- * (ERR_HTTPSIG_ALG_KEY_MISMATCH).
+ * Fixed: `keyid` naming a trusted key that does not fit `alg` (or fits no RFC 9421 algorithm at
+ * all, P-521). The engine narrowed the keys by keyid only among those it could import for the
+ * algorithms allowed, so when the named key did not fit, every other trusted key was tried and one
+ * that fits made the request green, with only an info "keyid names none of your keys" (false: it
+ * names one). A server looks its key up by keyid and refuses an `alg` that key does not fit; it
+ * never tries another key. Now the engine tries only the trusted keys keyid names (check.ts
+ * `keysToTry`, whatever they fit), the checks see only trusted keys, and rfc9421/checks.ts says
+ * that the key keyid names does not fit (ERR_HTTPSIG_ALG_KEY_MISMATCH).
  */
 import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
@@ -53,6 +57,15 @@ const URL = 'https://example.com/foo';
 const BODY = '{"amount": 10}';
 const COVERED = '"@method" "@authority" "@path"';
 const LINES = ['"@method": POST', '"@authority": example.com', '"@path": /foo'];
+
+/** A P-521 public key (private scalar 7): a key type no RFC 9421 algorithm of keybench's fits. */
+const P521_PUB = `-----BEGIN PUBLIC KEY-----
+MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQAVtXR2Z1bf2NG7rZf2gsHOgxfIuDo
+9UgyKPAY0sL3EUxdjDCNCr/GmNjJpt8w3OO7xG+VP1D9wmGaAc6tiCgW7NQAPS0b
+fZuqoqEQ0dgxejnWhHi1xYLQKCTw3XHb2Yomy95Va9Dyk83sniuVI6NFkc4aX552
+cSpd3vx7XGuLyQUlJRs=
+-----END PUBLIC KEY-----
+`;
 
 const ED_PRIVATE = createPrivateKey(TEST_KEY_ED25519_PRIVATE);
 const RSA_PRIVATE = createPrivateKey(TEST_KEY_RSA_PRIVATE);
@@ -291,6 +304,16 @@ describe('several labels', () => {
     expect(j.state).toBe('failed');
   });
 
+  it('17 labels, each valid: none is verified (keybench judges 16, so the message is not known)', async () => {
+    const g = good();
+    const labels = Array.from({ length: 17 }, (_, i) => ({ ...g, label: `sig${i + 1}` }));
+    const j = await judge(request(labels), [edKey]);
+    expect(j.verdicts.length).toBe(16);
+    expect(new Set(j.verdicts.map((v) => `${v.state} ${v.code}`))).toEqual(
+      new Set(['failed ERR_HTTPSIG_LABEL']),
+    );
+  });
+
   it('through the doctor: one good label and one failing give two verdicts, the box is red', async () => {
     const g = good();
     const bad = signed('sig2', member(';keyid="client-ed"', COVERED, NOW_S - 5), ed, [
@@ -381,6 +404,15 @@ describe('keyid', () => {
     expect(await sdk(r, SDK_KEYS())).toBe(false);
   });
 
+  it('names the RSA key with alg ed25519, the trusted Ed25519 key signed: refused (was verified; the SDK refuses)', async () => {
+    const r = request([signed('sig1', member(';alg="ed25519";keyid="client-rsa"'), ed)]);
+    const j = await judge(r, [edKey, rsaKey]);
+    expect(j.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_ALG_KEY_MISMATCH' },
+    ]);
+    expect(await sdk(r, SDK_KEYS())).toBe('UnsupportedAlgorithmError');
+  });
+
   it('names a trusted key that alg does not fit, another trusted key signed: refused (was verified)', async () => {
     // A server looks client-ed up, finds an Ed25519 key, and refuses rsa-v1_5-sha256 with it.
     const r = request([signed('sig1', member(';alg="rsa-v1_5-sha256";keyid="client-ed"'), rsa)]);
@@ -389,6 +421,9 @@ describe('keyid', () => {
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_ALG_KEY_MISMATCH' },
     ]);
     expect(j.verdicts[0]!.signatureVerified).toBe(false);
+    expect(j.verdicts[0]!.findings.find((f) => f.code === 'ERR_HTTPSIG_ALG_KEY_MISMATCH')?.detail).toBe(
+      'alg is "rsa-v1_5-sha256", which needs "an RSA key"; keyid is "client-ed", which names your key "client-ed", and that key is not one. A server looks the key up by keyid and refuses the signature, whichever other key made it.',
+    );
     expect(await sdk(r, SDK_KEYS())).toBe('UnsupportedAlgorithmError');
   });
 
@@ -398,6 +433,27 @@ describe('keyid', () => {
     expect(j.verdicts.map(outcome)).toEqual([
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_ALG_KEY_MISMATCH' },
     ]);
+  });
+
+  it('names a trusted key of no RFC 9421 algorithm (P-521), no alg, another trusted key signed: refused (was verified)', async () => {
+    const p521 = await publicKey(P521_PUB, 'client-p521');
+    const r = request([signed('sig1', member(';keyid="client-p521"'), ed)]);
+    const j = await judge(r, [p521, edKey]);
+    expect(j.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_ALG_KEY_MISMATCH' },
+    ]);
+    expect(j.verdicts[0]!.signatureVerified).toBe(false);
+  });
+
+  it('names a key the request carries (x5c), a trusted key signed: the carried key is not "yours"', async () => {
+    const carried = { ...rsaKey, origin: 'x5c', label: 'from-x5c' } as VerificationKey;
+    const [result] = await verifyEach(scheme, {
+      request: request([signed('sig1', member(';keyid="from-x5c"'), ed)]),
+      keys: [carried, edKey],
+      nowMs: NOW,
+    });
+    expect(result!.signedBy?.label).toBe('client-ed');
+    expect(result!.findings.map((f) => f.code)).toContain('ERR_HTTPSIG_KEYID_UNKNOWN');
   });
 
   it("names a secret's label, signed with that secret: verified", async () => {
@@ -423,6 +479,17 @@ describe('keyid', () => {
     expect(wrong.verdicts.map(outcome)).toEqual([
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_SIGNATURE' },
     ]);
+  });
+});
+
+describe('parameters given twice', () => {
+  it('created twice: the last counts (RFC 8941), as the SDK reads it, and the base serialises that one', async () => {
+    const sent = `(${COVERED});created=1;created=${NOW_S - 10};keyid="client-ed"`;
+    const canonical = member(';keyid="client-ed"');
+    const r = request([{ label: 'sig1', member: sent, signature: `:${ed(baseOf(LINES, canonical))}:` }]);
+    const j = await judge(r, [edKey]);
+    expect(j.verdicts.map(outcome)).toEqual([{ label: 'sig1', state: 'verified', code: 'OK' }]);
+    expect(await sdk(r, SDK_KEYS())).toBe(true);
   });
 });
 
