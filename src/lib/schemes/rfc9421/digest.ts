@@ -4,6 +4,7 @@
  */
 import { parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
+import { repeatedKey } from './read';
 
 /** The digest algorithms of RFC 9530 that keybench computes. */
 export type DigestAlg = 'sha-256' | 'sha-512';
@@ -41,6 +42,11 @@ function parseContentDigest(value: string): Map<DigestAlg, Uint8Array> | string 
   } catch (e) {
     return `Content-Digest is not a structured-field dictionary: ${e instanceof Error ? e.message : String(e)}`;
   }
+  // A server that keeps the first of a member given twice checks another digest than one that keeps
+  // the last (RFC 8941), as with Content-Digest sent in two lines.
+  const twice = repeatedKey(value, dict);
+  if (twice !== undefined)
+    return `Content-Digest gives ${twice || 'an algorithm'} twice. Servers disagree on which one counts (the first or the last), so keybench checks neither: send each algorithm once.`;
   const out = new Map<DigestAlg, Uint8Array>();
   for (const [k, member] of dict) {
     if (k !== 'sha-256' && k !== 'sha-512') continue;

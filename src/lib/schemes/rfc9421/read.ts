@@ -42,8 +42,9 @@ function memberTexts(text: string): string[] {
 }
 
 /** The key given twice in a dictionary's text (structured-headers keeps the last, other parsers the first). */
-function repeatedKey(text: string, dictionary: Dictionary): string | undefined {
-  const members = memberTexts(text);
+export function repeatedKey(text: string, dictionary: Dictionary): string | undefined {
+  // An empty field is an empty dictionary, not a member with no key.
+  const members = memberTexts(text).filter((m) => m !== '');
   if (members.length === dictionary.size) return undefined;
   const seen = new Set<string>();
   for (const m of members) {
@@ -90,6 +91,10 @@ export function readSignatures(req: ParsedRequest): ReadResult<HttpSigParts> | R
     ]);
   if (!(input instanceof Map)) return input;
   if (!(sigs instanceof Map)) return sigs;
+  if (input.size === 0)
+    return refusal('ERR_HTTPSIG_NO_SIGNATURE', [
+      'Signature-Input is empty: it names no signature, so there is nothing to check.',
+    ]);
   const findings = messageFindings(req, input, sigs);
   return [...input]
     .slice(0, MAX_SIGNATURES)

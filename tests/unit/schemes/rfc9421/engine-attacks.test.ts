@@ -14,19 +14,27 @@
  * component absent or spoofed (`@signature-params`, a line break, a header named like a derived
  * component); a base with CRLF; Content-Digest against a changed body.
  *
- * Held: every case above but one is refused with the code below (mistakes are never green, a key
+ * Held: every other case above is refused with the code below (mistakes are never green, a key
  * the request carries is never tried, a label that fails fails the message, a line break in a
  * covered value is refused whatever was signed). A parameter given twice counts once, the last (RFC
  * 8941), as http-message-signatures reads it.
  *
- * Fixed: `keyid` naming a trusted key that does not fit `alg` (or fits no RFC 9421 algorithm at
- * all, P-521). The engine narrowed the keys by keyid only among those it could import for the
- * algorithms allowed, so when the named key did not fit, every other trusted key was tried and one
- * that fits made the request green, with only an info "keyid names none of your keys" (false: it
- * names one). A server looks its key up by keyid and refuses an `alg` that key does not fit; it
- * never tries another key. Now the engine tries only the trusted keys keyid names (check.ts
- * `keysToTry`, whatever they fit), the checks see only trusted keys, and rfc9421/checks.ts says
- * that the key keyid names does not fit (ERR_HTTPSIG_ALG_KEY_MISMATCH).
+ * Fixed:
+ * - `keyid` naming a trusted key that does not fit `alg` (or fits no RFC 9421 algorithm at all,
+ *   P-521). The engine narrowed the keys by keyid only among those it could import for the
+ *   algorithms allowed, so when the named key did not fit, every other trusted key was tried and one
+ *   that fits made the request green, with only an info "keyid names none of your keys" (false: it
+ *   names one). A server looks its key up by keyid and refuses an `alg` that key does not fit; it
+ *   never tries another key. Now the engine tries only the trusted keys keyid names (check.ts
+ *   `keysToTry`, whatever they fit), the checks see only trusted keys, and rfc9421/checks.ts says
+ *   that the key keyid names does not fit (ERR_HTTPSIG_ALG_KEY_MISMATCH).
+ * - Content-Digest giving one algorithm twice in one line (`sha-256=:wrong:, sha-256=:right:`) was
+ *   green: RFC 8941 keeps the last, a server that keeps the first checks another digest, and the
+ *   same two members in two lines were already an error. Now refused (ERR_HTTPSIG_DIGEST_MALFORMED).
+ * - An empty Signature-Input or Signature said "gives the label "" twice"
+ *   (ERR_HTTPSIG_DUPLICATE_LABEL): an empty field is an empty dictionary. Now an empty
+ *   Signature-Input is no signature (ERR_HTTPSIG_NO_SIGNATURE) and an empty Signature leaves each
+ *   label without its signature (ERR_HTTPSIG_LABEL).
  */
 import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
@@ -314,6 +322,33 @@ describe('several labels', () => {
     );
   });
 
+  it('an empty Signature-Input: no signature (it said the label "" was given twice)', async () => {
+    const text = `curl -X POST '${URL}' -H 'Signature-Input;' -H 'Signature: sig1=${good().signature}'`;
+    const exam = await examineRequest(text, async () => [edKey], NOW);
+    const verdicts = exam?.kind === 'verdict' ? exam.verdicts : [];
+    expect(verdicts.map(outcome)).toEqual([
+      { label: undefined, state: 'failed', code: 'ERR_HTTPSIG_NO_SIGNATURE' },
+    ]);
+    expect(boxOf(verdicts)).toMatchObject({ state: 'failed', code: 'ERR_HTTPSIG_NO_SIGNATURE' });
+  });
+
+  it('an empty Signature: the label has no signature (it said the label "" was given twice)', async () => {
+    const text = `curl -X POST '${URL}' -H 'Signature-Input: sig1=${good().member}' -H 'Signature;'`;
+    const exam = await examineRequest(text, async () => [edKey], NOW);
+    expect(exam?.kind === 'verdict' && exam.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_LABEL' },
+    ]);
+  });
+
+  it('no label at all, straight from the engine: the box is never green', async () => {
+    const r = req('POST', URL, [
+      ['Signature-Input', ' '],
+      ['Signature', ' '],
+    ]);
+    const j = await judge(r, [edKey]);
+    expect(j.state).toBe('failed');
+  });
+
   it('through the doctor: one good label and one failing give two verdicts, the box is red', async () => {
     const g = good();
     const bad = signed('sig2', member(';keyid="client-ed"', COVERED, NOW_S - 5), ed, [
@@ -594,6 +629,22 @@ describe('Content-Digest', () => {
     const j = await judge(r, [edKey]);
     expect(j.verdicts.map(outcome)).toEqual([
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_DIGEST_MISMATCH' },
+    ]);
+    expect(j.verdicts[0]!.signatureVerified).toBe(true);
+  });
+
+  it('sha-256 given twice, the first wrong, the last right: refused, as two Content-Digest lines are (was verified)', async () => {
+    const wrong = await contentDigest('{"amount": 99}', ['sha-256']);
+    const digest = `${wrong}, ${await contentDigest(BODY, ['sha-256'])}`;
+    const cov = `${COVERED} "content-digest"`;
+    const r = request(
+      [signed('sig1', member('', cov), ed, [...LINES, `"content-digest": ${digest}`])],
+      [['Content-Digest', digest]],
+      BODY,
+    );
+    const j = await judge(r, [edKey]);
+    expect(j.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_DIGEST_MALFORMED' },
     ]);
     expect(j.verdicts[0]!.signatureVerified).toBe(true);
   });
