@@ -151,6 +151,14 @@ function keyFindings(p: SignatureParams, keys: readonly VerificationKey[]): Find
 export function keyidHeld(parts: HttpSigParts, key: VerificationKey): Finding[] {
   const keyid = paramsOf(parts).keyid;
   if (keyid === undefined || key.label === keyid || (key.kind === 'public' && key.kid === keyid)) return [];
+  // A pasted JWKS is the server's own list of keys by kid: a keyid that is none of them finds no key.
+  if (key.kind === 'public' && key.origin === 'jwks')
+    return [
+      fail('keyid', 'ERR_HTTPSIG_KEYID_UNKNOWN', 'keyid is no kid of the JWKS', [
+        ...rich`keyid is ${keyid}, which is the kid of no key in your JWKS. The signature verifies with ${key.label}, but a server that looks keys up in this JWKS by keyid finds none and refuses the request`,
+        ...(key.kid === undefined ? ['.'] : rich`: sign with keyid ${key.kid}.`),
+      ]),
+    ];
   return [
     info(
       'keyid',

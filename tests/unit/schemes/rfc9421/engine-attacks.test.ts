@@ -31,6 +31,11 @@
  * - Content-Digest giving one algorithm twice in one line (`sha-256=:wrong:, sha-256=:right:`) was
  *   green: RFC 8941 keeps the last, a server that keeps the first checks another digest, and the
  *   same two members in two lines were already an error. Now refused (ERR_HTTPSIG_DIGEST_MALFORMED).
+ * - A pasted JWKS and a keyid that is the kid of none of its keys: a JWKS key verified and the
+ *   request was green with an info ("make sure the server gives keyid to that key"). A JWKS is the
+ *   server's own list of keys by kid (the JWT path says kid-mismatch, never green): a server looking
+ *   keyid up in it finds no key. Now an error (ERR_HTTPSIG_KEYID_UNKNOWN) naming the kid to sign
+ *   with; for stored and pasted keys, whose names keybench cannot know on the server, it stays an info.
  * - An empty Signature-Input or Signature said "gives the label "" twice"
  *   (ERR_HTTPSIG_DUPLICATE_LABEL): an empty field is an empty dictionary. Now an empty
  *   Signature-Input is no signature (ERR_HTTPSIG_NO_SIGNATURE) and an empty Signature leaves each
@@ -167,6 +172,7 @@ const outcome = (v: RequestVerdict) => ({ label: v.label, state: v.state, code: 
 async function sdk(
   r: ParsedRequest,
   keys: Record<string, { key: KeyObject | Buffer; alg: Parameters<typeof createVerifier>[1] }>,
+  clock: { notAfter?: number; tolerance?: number } = { tolerance: 1e10 },
 ): Promise<boolean | string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of r.headers) headers[k.toLowerCase()] = v;
@@ -177,7 +183,7 @@ async function sdk(
           const k = typeof p.keyid === 'string' ? keys[p.keyid] : undefined;
           return k ? { id: p.keyid, algs: [k.alg], verify: createVerifier(k.key, k.alg) } : null;
         },
-        tolerance: 1e10,
+        ...clock,
       },
       { method: r.method, url: r.url, headers },
     );
@@ -528,6 +534,38 @@ describe('parameters given twice', () => {
   });
 });
 
+describe('keyid and a pasted JWKS', () => {
+  const jwks = () => [
+    { ...rsaKey, origin: 'jwks', label: 'JWKS key 1', kid: 'k-rsa' } as VerificationKey,
+    { ...edKey, origin: 'jwks', label: 'JWKS key 2', kid: 'k-ed' } as VerificationKey,
+  ];
+
+  it('keyid is no kid of the JWKS, a JWKS key signed: refused, a server looking keys up there finds none (was verified)', async () => {
+    const j = await judge(request([signed('sig1', member(';keyid="k-gone"'), ed)]), jwks());
+    expect(j.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_KEYID_UNKNOWN' },
+    ]);
+    expect(j.verdicts[0]!.signatureVerified).toBe(true);
+    const said = j.verdicts[0]!.findings.find((f) => f.code === 'ERR_HTTPSIG_KEYID_UNKNOWN');
+    expect(said?.severity).toBe('error');
+    expect(said?.detail).toContain('sign with keyid "k-ed".');
+  });
+
+  it('no keyid, a JWKS key signed: verified (nothing names another key)', async () => {
+    const j = await judge(request([signed('sig1', member(), ed)]), jwks());
+    expect(j.verdicts.map(outcome)).toEqual([{ label: 'sig1', state: 'verified', code: 'OK' }]);
+  });
+
+  it("keyid names no pasted or stored key: still verified, keyid said (keybench does not know the server's names)", async () => {
+    const stored = { ...edKey, origin: 'stored', owner: 'mine' } as VerificationKey;
+    const j = await judge(request([signed('sig1', member(';keyid="server-name"'), ed)]), [stored]);
+    expect(j.verdicts.map(outcome)).toEqual([{ label: 'sig1', state: 'verified', code: 'OK' }]);
+    expect(j.verdicts[0]!.findings.find((f) => f.code === 'ERR_HTTPSIG_KEYID_UNKNOWN')?.severity).toBe(
+      'info',
+    );
+  });
+});
+
 describe('keys a request carries', () => {
   for (const origin of ['jwk-header', 'x5c'] as const)
     it(`a ${origin} key handed straight to the engine is never tried; through the rule, never green`, async () => {
@@ -546,12 +584,16 @@ describe('keys a request carries', () => {
 });
 
 describe('time', () => {
-  it('created an hour ahead, the signature valid: refused, the signature said to hold', async () => {
-    const j = await judge(request([signed('sig1', member('', COVERED, NOW_S + 3600), ed)]), [edKey]);
+  it('created an hour ahead, the signature valid: refused, the signature said to hold (the SDK refuses)', async () => {
+    const r = request([signed('sig1', member(';keyid="client-ed"', COVERED, NOW_S + 3600), ed)]);
+    const j = await judge(r, [edKey]);
     expect(j.verdicts.map(outcome)).toEqual([
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_CREATED_FUTURE' },
     ]);
     expect(j.verdicts[0]!.signatureVerified).toBe(true);
+    // Its clock is the machine's: "not after" now stands in for it (its error is named for an old signature).
+    expect(await sdk(r, SDK_KEYS(), { notAfter: NOW_S, tolerance: 0 })).toBe('ExpiredError');
+    expect(await sdk(r, SDK_KEYS())).toBe(true);
   });
 
   it('expires in the past, the signature valid: refused', async () => {
@@ -606,9 +648,10 @@ describe('components', () => {
     expect(j.verdicts[0]!.signatureVerified).toBe(false);
   });
 
-  it('a base signed with CRLF line ends: the mistake is named, never green', async () => {
-    const m = member();
+  it('a base signed with CRLF line ends: the mistake is named, never green (the SDK refuses)', async () => {
+    const m = member(';keyid="client-ed"');
     const crlf = { label: 'sig1', member: m, signature: `:${ed(baseOf(LINES, m).replace(/\n/g, '\r\n'))}:` };
+    expect(await sdk(request([crlf]), SDK_KEYS())).toBe(false);
     const j = await judge(request([crlf]), [edKey]);
     expect(j.verdicts.map(outcome)).toEqual([
       { label: 'sig1', state: 'failed', code: 'ERR_HTTPSIG_BASE_FORMAT' },
