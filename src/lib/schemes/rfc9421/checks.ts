@@ -8,7 +8,7 @@ import type { Item, Parameters } from 'structured-headers';
 import type { ErrorCode } from '../../errors';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis, ParsedRequest } from '../../request/types';
-import { rich, type Rich } from '../../rich';
+import { ours, rich, type Rich } from '../../rich';
 import type { CheckFinding } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded } from './algorithms';
@@ -127,6 +127,17 @@ function keyFindings(p: SignatureParams, keys: readonly VerificationKey[]): Find
     return [fail('key', 'ERR_HTTPSIG_ALG_KEY_MISMATCH', 'No key fits the algorithm', why)];
   }
   const out: Finding[] = [];
+  // A JWKS whose keys share the kid keyid gives: a server that looks keys up by kid cannot choose.
+  const sameKid = keys.filter((k) => k.kind === 'public' && k.origin === 'jwks' && k.kid === keyid);
+  if (keyid !== undefined && sameKid.length > 1)
+    out.push(
+      fail(
+        'keyid-ambiguous',
+        'ERR_JWKS_KID_AMBIGUOUS',
+        'keyid names several keys',
+        rich`keyid is ${keyid}, the kid of ${ours(String(sameKid.length))} keys of your JWKS: a server that looks keys up by kid cannot choose between them, and one that takes the first may take another key than the one that verifies. Give each key of the JWKS its own kid.`,
+      ),
+    );
   if (keyid !== undefined && fitting.length > 0 && !fitting.some(named))
     out.push(
       info(

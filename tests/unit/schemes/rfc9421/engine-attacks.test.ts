@@ -36,6 +36,9 @@
  *   server's own list of keys by kid (the JWT path says kid-mismatch, never green): a server looking
  *   keyid up in it finds no key. Now an error (ERR_HTTPSIG_KEYID_UNKNOWN) naming the kid to sign
  *   with; for stored and pasted keys, whose names keybench cannot know on the server, it stays an info.
+ * - A keyid that is the kid of two keys of a pasted JWKS: both were tried and the one that verified
+ *   made it green. A server looking keys up by kid cannot choose (jose refuses such a set, and the
+ *   JWT path says so): now an error (ERR_JWKS_KID_AMBIGUOUS), the signature said to hold.
  * - An empty Signature-Input or Signature said "gives the label "" twice"
  *   (ERR_HTTPSIG_DUPLICATE_LABEL): an empty field is an empty dictionary. Now an empty
  *   Signature-Input is no signature (ERR_HTTPSIG_NO_SIGNATURE) and an empty Signature leaves each
@@ -549,6 +552,18 @@ describe('keyid and a pasted JWKS', () => {
     const said = j.verdicts[0]!.findings.find((f) => f.code === 'ERR_HTTPSIG_KEYID_UNKNOWN');
     expect(said?.severity).toBe('error');
     expect(said?.detail).toContain('sign with keyid "k-ed".');
+  });
+
+  it('keyid is the kid of two JWKS keys, one signed: refused, a server cannot choose (was verified)', async () => {
+    const twice = [
+      { ...rsaKey, origin: 'jwks', label: 'JWKS key 1', kid: 'k-1' } as VerificationKey,
+      { ...edKey, origin: 'jwks', label: 'JWKS key 2', kid: 'k-1' } as VerificationKey,
+    ];
+    const j = await judge(request([signed('sig1', member(';keyid="k-1"'), ed)]), twice);
+    expect(j.verdicts.map(outcome)).toEqual([
+      { label: 'sig1', state: 'failed', code: 'ERR_JWKS_KID_AMBIGUOUS' },
+    ]);
+    expect(j.verdicts[0]!.signatureVerified).toBe(true);
   });
 
   it('no keyid, a JWKS key signed: verified (nothing names another key)', async () => {
