@@ -13,13 +13,12 @@ import {
   sign as nodeSign,
 } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { doctorOf } from '../support/exchange-helpers';
 import { readSignature } from '../../../src/lib/crypto/encoding';
 import { timestampChecks } from '../../../src/lib/scheme/mistakes';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../src/lib/keys/key-type';
-import type { RequestVerdict } from '../../../src/lib/request/types';
 import { plain } from '../../../src/lib/rich';
-import { examineRequest, type RequestExamination } from '../../../src/lib/scheme/doctor';
 import { decideRequest } from '../../../src/lib/trust/verdict';
 import { contextOfScheme } from '../../../src/lib/trust/roles';
 import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
@@ -100,22 +99,7 @@ function bybit(r: Req = {}): string {
   ].join('\r\n');
 }
 
-const examine = (text: string, keys: () => VerificationKey[] = () => [mine]) =>
-  examineRequest(text, async () => keys(), NOW);
-
-function verdictOf(e: RequestExamination | null): RequestVerdict {
-  if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
-  expect(e.scheme.id).toBe('bybit');
-  return e.verdict;
-}
-
-/** State and code: the exact outcome. */
-async function outcome(text: string, keys?: () => VerificationKey[]): Promise<[string, string]> {
-  const e = await examine(text, keys);
-  if (e?.kind === 'error') return ['refused', e.code];
-  const v = verdictOf(e);
-  return [v.state, v.code];
-}
+const { examine, verdictOf, outcome } = doctorOf('bybit', NOW, () => [mine]);
 
 describe('the baselines the attacks change', () => {
   it('a GET and a POST signed by node:crypto verify with my key', async () => {

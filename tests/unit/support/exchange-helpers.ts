@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import type { VerificationKey } from '../../../src/lib/jwt/verify';
 import { spkiKeyType } from '../../../src/lib/keys/parse';
 import { PARTNER_PROFILES } from '../../../src/lib/partners/profiles';
-import type { ParsedRequest } from '../../../src/lib/request/types';
+import type { ParsedRequest, RequestVerdict } from '../../../src/lib/request/types';
+import { examineRequest, type RequestExamination } from '../../../src/lib/scheme/doctor';
 import { verifyScheme } from '../../../src/lib/scheme/check';
 import type { RequestScheme } from '../../../src/lib/scheme/types';
 import type { SignerKey } from '../../../src/lib/scheme/contract';
@@ -74,3 +75,25 @@ export const withPath = (r: ParsedRequest, url: string): ParsedRequest => ({ ...
 /** A header's value ('' when absent). */
 export const hdr = (r: { headers: [string, string][] }, name: string) =>
   r.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? '';
+
+/**
+ * The doctor as the page runs it, for a pasted request to one scheme: `examine` (with the trusted
+ * keys `keys()` gives, read when the test runs), `verdictOf` (which must be that scheme's) and
+ * `outcome`, the exact [state, code] ('refused' when the doctor refuses the text itself).
+ */
+export function doctorOf(schemeId: string, nowMs: number, trusted: () => VerificationKey[]) {
+  const examine = (text: string, keys: () => VerificationKey[] = trusted) =>
+    examineRequest(text, async () => keys(), nowMs);
+  const verdictOf = (e: RequestExamination | null): RequestVerdict => {
+    if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
+    expect(e.scheme.id).toBe(schemeId);
+    return e.verdict;
+  };
+  const outcome = async (text: string, keys?: () => VerificationKey[]): Promise<[string, string]> => {
+    const e = await examine(text, keys);
+    if (e?.kind === 'error') return ['refused', e.code];
+    const v = verdictOf(e);
+    return [v.state, v.code];
+  };
+  return { examine, verdictOf, outcome };
+}

@@ -22,10 +22,9 @@
  */
 import { constants, createPublicKey, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { doctorOf } from '../../support/exchange-helpers';
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';
-import type { RequestVerdict } from '../../../../src/lib/request/types';
-import { examineRequest, type RequestExamination } from '../../../../src/lib/scheme/doctor';
 import { toolKey } from '../../support/jwt-helpers';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -119,22 +118,7 @@ function curl(url: string, sig: string, ts = TS): string {
   ].join(' ');
 }
 
-const examine = (text: string, keys: () => VerificationKey[] = () => [mine]) =>
-  examineRequest(text, async () => keys(), NOW);
-
-function verdictOf(e: RequestExamination | null): RequestVerdict {
-  if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
-  expect(e.scheme.id).toBe('kalshi');
-  return e.verdict;
-}
-
-/** State and code: the exact outcome. */
-async function outcome(text: string, keys?: () => VerificationKey[]): Promise<[string, string]> {
-  const e = await examine(text, keys);
-  if (e?.kind === 'error') return ['refused', e.code];
-  const v = verdictOf(e);
-  return [v.state, v.code];
-}
+const { examine, verdictOf, outcome } = doctorOf('kalshi', NOW, () => [mine]);
 
 describe('the baselines the attacks change', () => {
   it('a GET, a POST and a DELETE signed as KalshiAuth signs them verify with my key', async () => {

@@ -36,11 +36,10 @@ import {
 } from 'node:crypto';
 import * as tl from 'truelayer-signing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { doctorOf } from '../../support/exchange-helpers';
 import type { VerificationKey } from '../../../../src/lib/jwt/verify';
 import { keyTypeOf } from '../../../../src/lib/keys/key-type';
-import type { RequestVerdict } from '../../../../src/lib/request/types';
 import { plain } from '../../../../src/lib/rich';
-import { examineRequest, type RequestExamination } from '../../../../src/lib/scheme/doctor';
 import { toolKey } from '../../support/jwt-helpers';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -153,22 +152,7 @@ function raw(r: Req): string {
   ].join('\r\n');
 }
 
-const examine = (text: string, keys: () => VerificationKey[] = () => [mine]) =>
-  examineRequest(text, async () => keys(), NOW);
-
-function verdictOf(e: RequestExamination | null): RequestVerdict {
-  if (e?.kind !== 'verdict') throw new Error(`expected a verdict, got ${JSON.stringify(e)}`);
-  expect(e.scheme.id).toBe('truelayer');
-  return e.verdict;
-}
-
-/** keybench's state and code: the exact outcome. */
-async function outcome(text: string, keys?: () => VerificationKey[]): Promise<[string, string]> {
-  const e = await examine(text, keys);
-  if (e?.kind === 'error') return ['refused', e.code];
-  const v = verdictOf(e);
-  return [v.state, v.code];
-}
+const { examine, verdictOf, outcome } = doctorOf('truelayer', NOW, () => [mine]);
 
 /** Does truelayer-signing's verify accept the request, with the same key, as a server hands it over? */
 function sdkAccepts(r: Req, publicKeyPem = me.publicPem): boolean {
