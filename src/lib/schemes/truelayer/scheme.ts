@@ -70,7 +70,7 @@ function refusal(jws: readonly string[], json: Record<string, unknown> | undefin
   if (!json) return no('ERR_JWT_JSON', rich`The header of Tl-Signature is not base64url JSON: ${jws[0]!}.`);
   // Node's SDK reads the last of a member named twice, Rust's refuses the header: never verified.
   const member = duplicateMembers(new TextDecoder().decode(base64urlToBytes(jws[0]!)))[0];
-  if (member) return no('ERR_JWT_HEADER', rich`The header of Tl-Signature names ${member} twice.`);
+  if (member) return no('ERR_JWT_HEADER', rich`The JWS header has ${member} twice: write it once.`);
   if (alg !== 'ES512') return no('ERR_JWT_ALG_UNSUPPORTED', rich`alg is ${alg}; TrueLayer wants ES512.`);
   if (version !== '"2"') return no('ERR_JWT_HEADER', rich`tl_version is ${version}; TrueLayer wants "2".`);
   if (typeof (json['tl_headers'] ?? '') !== 'string')
