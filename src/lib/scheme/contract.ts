@@ -143,6 +143,19 @@ export interface TokenCheck {
   check(input: TokenCheckInput): Finding[] | Promise<Finding[]>;
 }
 
+/**
+ * A scheme's recognition score: 0 when `recognise` throws or answers anything but a positive
+ * finite number (one scheme's code never stops the others from being asked).
+ */
+export function recognition(recognise: () => number): number {
+  try {
+    const n = recognise();
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Define a token check (identity function, for types). */
 export function defineTokenCheck(check: TokenCheck): TokenCheck {
   return check;

@@ -17,7 +17,7 @@ import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } fro
 import { decideRequest } from '../trust/verdict';
 import { REQUEST_CHECKS } from './doctor-checks';
 import { schemesOfKind, SCHEMES } from './metas';
-import type { RequestCheck, SchemeId } from './contract';
+import { recognition, type RequestCheck, type SchemeId } from './contract';
 
 export { parseRequest };
 
@@ -49,16 +49,6 @@ export type KeysFor = (scheme: SchemeId, alg: KeyAlgHint | undefined) => Promise
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** A check's score for a request; a check that throws does not recognise it. */
-function scoreOf(check: RequestCheck, req: ParsedRequest): number {
-  try {
-    const s = check.recognise(req);
-    return Number.isFinite(s) && s > 0 ? s : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * The check that recognises the request best, or null when none does. Deterministic: the highest
  * score wins, and of equal scores the scheme id first in alphabetical order.
@@ -67,7 +57,7 @@ export function pickCheck(req: ParsedRequest, checks: readonly RequestCheck[]): 
   let best: RequestCheck | null = null;
   let bestScore = 0;
   for (const check of [...checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const score = scoreOf(check, req);
+    const score = recognition(() => check.recognise(req));
     if (score > bestScore) [best, bestScore] = [check, score];
   }
   return best;

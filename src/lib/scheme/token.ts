@@ -10,7 +10,7 @@ import type { Verdict } from '../jwt/verify';
 import type { Finding } from '../partners/scheme';
 import { decideCard, signatureFacts, type CardSummary } from '../trust/card';
 import { loadTokenChecks } from './registry';
-import type { FormField, SchemeId, TokenCheck, TrustedKeyInfo } from './contract';
+import { recognition, type FormField, type SchemeId, type TokenCheck, type TrustedKeyInfo } from './contract';
 
 /** The "Check as" value that lets recognition choose. */
 export const AUTO = 'auto';
@@ -21,16 +21,6 @@ export function claimsOf(token: DecodedToken): Record<string, unknown> | null {
   return p?.kind === 'json' && p.value !== null && typeof p.value === 'object' && !Array.isArray(p.value)
     ? (p.value as Record<string, unknown>)
     : null;
-}
-
-/** A check's recognition score, 0 when it throws or answers anything but a positive finite number. */
-function score(check: TokenCheck, token: DecodedToken): number {
-  try {
-    const n = check.recognise(token);
-    return Number.isFinite(n) && n > 0 ? n : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -50,7 +40,7 @@ export function pickTokenCheck(
   let best: TokenCheck | null = null;
   let bestScore = 0;
   for (const c of checks) {
-    const s = score(c, token);
+    const s = recognition(() => c.recognise(token));
     if (s > bestScore) [best, bestScore] = [c, s];
   }
   return best ? { check: best, chosen: false } : null;
