@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify as nodeVerify, constants } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, generateKey } from './fixtures';
+import { test, expect, generateKey, readClipboard } from './fixtures';
 
 /** Paste a request and a public key into Inspect; the verdict element. */
 async function inspect(page: Page, curl: string, pem: string) {
@@ -17,6 +17,7 @@ async function inspect(page: Page, curl: string, pem: string) {
 
 test('Kalshi: the profile’s RSA-PSS pair serves Kalshi and signs in its tab (a PKCS#1 pair does neither); Inspect verifies the curl, not a changed path', async ({
   page,
+  context,
 }) => {
   await page.goto('./#/keys');
   // A PKCS#1 v1.5 pair (Bybit's) cannot sign RSA-PSS: the Kalshi tab must not offer it.
@@ -50,6 +51,9 @@ test('Kalshi: the profile’s RSA-PSS pair serves Kalshi and signs in its tab (a
   const verdict = await inspect(page, curl, pem);
   await expect(verdict).toHaveAttribute('data-state', 'verified', { timeout: 30_000 });
   await expect(verdict).toContainText('Signature verified');
+  // "Copy signature base" copies the exact bytes signed, not the report's labelled list.
+  await page.getByRole('button', { name: 'Copy signature base' }).click();
+  await expect.poll(() => readClipboard(context)).toBe(text);
 
   await page.getByLabel(/^JWT/).fill(curl.replace('/portfolio/orders', '/portfolio/ordert'));
   await expect(verdict).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });

@@ -84,6 +84,8 @@ export interface RequestVerdict {
   label?: string;
   /** The signature base as sent, part by part (RFC 9421: one line per covered component). */
   base?: SignedPart[];
+  /** The base is its parts as `label: text` lines (RFC 9421); otherwise their texts, one after the other. */
+  baseLines?: true;
   /**
    * `verified`: the request's own signature verifies with a key whose role fits (the user's own, for
    * a request to a partner) and no check fails. Only trust/verdict.ts makes it (`decideRequest`).

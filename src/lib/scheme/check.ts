@@ -56,6 +56,10 @@ export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): s
     : base.map((p) => p.text).join('');
 }
 
+/** Says the report that the base is lines (RFC 9421), not parts one after the other. */
+const linesOf = (scheme: Pick<RequestScheme, 'layout'>) =>
+  scheme.layout === 'lines' ? { baseLines: true as const } : {};
+
 /** Whom the scheme's requests go to, in words: its partner, or any server for a standard. */
 function partnerOf(scheme: Pick<RequestScheme, 'partner'>): string {
   return scheme.partner ? PARTNER_NAMES[scheme.partner] : say.SERVER;
@@ -339,7 +343,7 @@ async function held<P extends Parts>(
     ...(f as CheckFinding).diagnosis,
   }));
   const signed = { signedBy: key, keyLabel: key.label, diagnoses };
-  return { ...result(run, headline, signed), base: scheme.base(parts) };
+  return { ...result(run, headline, signed), base: scheme.base(parts), ...linesOf(scheme) };
 }
 
 /** Check a request's (first) signature with the keys the doctor passes (already filtered by role). */
@@ -413,7 +417,7 @@ async function verifyOne<P extends Parts>(
   );
   const partner = partnerOf(scheme);
   const base = scheme.base(read.parts);
-  const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base });
+  const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base, ...linesOf(scheme) });
   if (!read.signature.trim()) {
     run.findings.push(
       problem('signature', code('noSignature'), 'error', 'signature', say.noSignature(partner)),

@@ -74,6 +74,8 @@ export interface SchemeResult {
   label?: string;
   /** The signature base as sent, part by part, for the report. */
   base?: SignedPart[];
+  /** The base is its parts as lines (RequestVerdict.baseLines). */
+  baseLines?: true;
   /** Every check made, in order. */
   findings: Finding[];
   diagnoses: Diagnosis[];
@@ -128,6 +130,7 @@ export function decideRequest(context: VerificationContext, r: SchemeResult): Re
     scheme: r.scheme,
     ...(r.label !== undefined ? { label: r.label } : {}),
     ...(r.base !== undefined ? { base: r.base } : {}),
+    ...(r.baseLines ? { baseLines: true as const } : {}),
     state: verified ? VERIFIED : 'failed',
     signatureVerified,
     code,
