@@ -33,10 +33,15 @@ export interface SignedPart {
   text: string;
 }
 
+/** A finding's detail, as parts and as plain text. */
+function details(detail: string | Rich): Pick<Finding, 'detail' | 'parts'> {
+  const parts = typeof detail === 'string' ? [detail] : detail;
+  return { detail: plain(parts), parts };
+}
+
 /** A finding that holds. */
 export function ok(check: string, label: string, detail: string | Rich): Finding {
-  const parts = typeof detail === 'string' ? [detail] : detail;
-  return { check, code: 'OK', severity: 'ok', label, detail: plain(parts), parts };
+  return { check, code: 'OK', severity: 'ok', label, ...details(detail) };
 }
 
 /** A finding that does not hold, at the given severity. */
@@ -47,21 +52,12 @@ export function problem(
   label: string,
   detail: string | Rich,
 ): Finding {
-  const parts = typeof detail === 'string' ? [detail] : detail;
-  return { check, code, severity, label, detail: plain(parts), parts };
+  return { check, code, severity, label, ...details(detail) };
 }
 
 /** A deciding rule that could not be compared: `detail` says what to type or paste to compare it. */
 export function unchecked(check: string, label: string, detail: string | Rich): Finding {
-  const parts = typeof detail === 'string' ? [detail] : detail;
-  return {
-    check,
-    code: 'ERR_ASSERT_OPTION_MISSING',
-    severity: 'unchecked',
-    label,
-    detail: plain(parts),
-    parts,
-  };
+  return { check, code: 'ERR_ASSERT_OPTION_MISSING', severity: 'unchecked', label, ...details(detail) };
 }
 
 /** True when no finding is an error. */

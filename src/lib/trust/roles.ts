@@ -21,11 +21,6 @@ export type VerificationContext =
   /** A plain JWT with no direction: every key the user trusts. */
   | { direction: 'none' };
 
-/** True for keys the user supplied for this check: the key box (or one key of a pasted JWKS). */
-function declared(key: VerificationKey): boolean {
-  return key.origin === 'pasted' || key.origin === 'jwks';
-}
-
 /**
  * Does `key` fit `context`? Never a key the token or request carries itself (x5c, jwk header). A
  * pasted key counts as declared for this check (the user chose it for what is being checked). A
@@ -34,7 +29,8 @@ function declared(key: VerificationKey): boolean {
  */
 export function keyFits(context: VerificationContext, key: VerificationKey): boolean {
   if (key.origin === 'x5c' || key.origin === 'jwk-header') return false;
-  if (declared(key)) return true;
+  // The key box (or one key of a pasted JWKS): the user supplied it for this check.
+  if (key.origin === 'pasted' || key.origin === 'jwks') return true;
   // Only stored keys are left: their owner decides.
   const owner = key.kind === 'public' ? key.owner : undefined;
   switch (context.direction) {

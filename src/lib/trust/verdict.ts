@@ -7,10 +7,8 @@
  */
 import type { ErrorCode } from '../errors';
 import type { VerificationKey, Verified } from './keys';
-
-export type { Verified };
 import type { Diagnosis, RequestVerdict, SchemeId } from '../request/types';
-import type { Finding, SignedPart } from './finding';
+import { noErrors, problem, type Finding, type SignedPart } from './finding';
 import { plain, rich, u, type Rich } from '../rich';
 import { PARTNER_NAMES, keyFits, type KeyOwner, type VerificationContext } from './roles';
 
@@ -35,22 +33,12 @@ function wanted(context: VerificationContext): string {
   }
 }
 
-/**
- * The finding that refuses a key whose role does not fit the context, or null when it fits.
- * Exposed for checks that report their findings themselves (the QI Tech response check).
- */
+/** The finding that refuses a key whose role does not fit the context, or null when it fits. */
 function roleFinding(context: VerificationContext, key: VerificationKey | undefined): Finding | null {
   if (!key || keyFits(context, key)) return null;
   const owner = key.kind === 'public' ? key.owner : undefined;
   const parts = rich`The signature holds with ${key.label}, but that is ${whose(owner)}, and ${wanted(context)}: it proves nothing here.`;
-  return {
-    check: 'key-role',
-    code: 'ERR_TRUST_KEY_ROLE',
-    severity: 'error',
-    label: 'Whose key',
-    detail: plain(parts),
-    parts,
-  };
+  return problem('key-role', 'ERR_TRUST_KEY_ROLE', 'error', 'Whose key', parts);
 }
 
 /**
@@ -62,9 +50,7 @@ export function isVerified(
   signedBy: VerificationKey | undefined,
   findings: readonly Finding[],
 ): boolean {
-  return (
-    signedBy !== undefined && keyFits(context, signedBy) && findings.every((f) => f.severity !== 'error')
-  );
+  return signedBy !== undefined && keyFits(context, signedBy) && noErrors(findings);
 }
 
 /** What a request scheme found: everything but the state, which only {@link decideRequest} sets. */
