@@ -85,6 +85,31 @@ export function regionQualifierLength(parts: readonly string[]): number {
   return n;
 }
 
+/** What a pasted account URL has around the account identifier, removed in this order, and the step that says so. */
+const URL_PARTS: readonly (readonly [RegExp, (found: string) => Rich])[] = [
+  [
+    /^[a-z][a-z0-9+.-]*:\/\//i,
+    (m) => rich`removed the scheme ${m} (a URL was pasted, not the account identifier)`,
+  ],
+  [/[/?#].*$/s, (m) => rich`removed the path ${m} after the host`],
+  [/:\d+$/, (m) => rich`removed the port ${m}`],
+  [HOST_SUFFIX, (m) => rich`removed the host suffix ${m} (the account identifier is the part before it)`],
+];
+
+/** The account as typed, trimmed and without a URL's scheme, path, port and host suffix; `steps` says each. */
+export function accountPart(account: string, steps?: Steps): string {
+  let s = account.trim();
+  if (s !== account) steps?.add(['removed spaces around the account identifier']);
+  for (const [re, step] of URL_PARTS) {
+    const m = re.exec(s);
+    if (m) {
+      s = s.slice(0, m.index) + s.slice(m.index + m[0].length);
+      steps?.add(step(m[0]));
+    }
+  }
+  return s;
+}
+
 /**
  * The account identifier as a Snowflake key-pair JWT needs it in `iss` and `sub`, with each step.
  *
@@ -106,28 +131,7 @@ export function regionQualifierLength(parts: readonly string[]): number {
  */
 export function normaliseAccount(account: string): Normalised {
   const steps = new Steps();
-  let s = account.trim();
-  if (s !== account) steps.add(['removed spaces around the account identifier']);
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(s);
-  if (scheme) {
-    s = s.slice(scheme[0].length);
-    steps.add(rich`removed the scheme ${scheme[0]} (a URL was pasted, not the account identifier)`);
-  }
-  const path = /[/?#].*$/s.exec(s);
-  if (path) {
-    s = s.slice(0, path.index);
-    steps.add(rich`removed the path ${path[0]} after the host`);
-  }
-  const port = /:\d+$/.exec(s);
-  if (port) {
-    s = s.slice(0, port.index);
-    steps.add(rich`removed the port ${port[0]}`);
-  }
-  const host = HOST_SUFFIX.exec(s);
-  if (host) {
-    s = s.slice(0, host.index);
-    steps.add(rich`removed the host suffix ${host[0]} (the account identifier is the part before it)`);
-  }
+  let s = accountPart(account, steps);
   const parts = s.split('.');
   if (parts.some((p) => p.toLowerCase() === 'global')) {
     throw new KeybenchError(

@@ -13,6 +13,7 @@ import { rich } from '../../rich';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import {
   FINGERPRINT_SHAPE,
+  accountPart,
   SNOWFLAKE_MAX_LIFETIME_SEC,
   normaliseAccount,
   normaliseUser,
@@ -124,12 +125,7 @@ export function snowflakeHeaders(jwt: string): Record<string, string> {
  */
 export function snowflakeAccountHost(account: string): string {
   const normalised = normaliseAccount(account).value;
-  const s = account
-    .trim()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-    .replace(/[/?#].*$/s, '')
-    .replace(/:\d+$/, '')
-    .replace(/\.snowflakecomputing\.(?:com|cn)$/i, '');
+  const s = accountPart(account);
   const parts = s.split('.');
   const rest = parts.slice(1);
   if (rest.length && regionQualifierLength(rest) === rest.length) return s.toLowerCase();
