@@ -107,6 +107,5 @@ export function isKeybenchError(e: unknown, code?: ErrorCode): e is KeybenchErro
 
 /** A readable message for anything thrown, for the UI. */
 export function messageOf(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
+  return e instanceof Error ? e.message : String(e);
 }

@@ -6,9 +6,7 @@
 
 /** `obj[key]` when `obj` has it as its own member, otherwise undefined (never an inherited value). */
 export function own(obj: unknown, key: string): unknown {
-  return typeof obj === 'object' && obj !== null && Object.hasOwn(obj, key)
-    ? (obj as Record<string, unknown>)[key]
-    : undefined;
+  return hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /** True when `obj` has `key` as its own member. */
@@ -26,10 +24,6 @@ function stringEnd(text: string, at: number): number {
     else i++;
   }
   return text.length;
-}
-
-function isJsonSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /**
@@ -50,7 +44,7 @@ export function duplicateMembers(text: string): string[] {
       const names = stack[stack.length - 1];
       if (names) {
         let j = end;
-        while (j < text.length && isJsonSpace(text.charCodeAt(j))) j++;
+        while (j < text.length && /[ \t\n\r]/.test(text[j]!)) j++;
         if (text[j] === ':') {
           let name: string;
           try {

@@ -40,15 +40,9 @@ export interface AlgRule extends RuleBase {
   allowed: readonly string[];
   /** The code when alg is none of them (default ERR_ASSERT_ALG). */
   code?: ErrorCode;
-  /**
-   * What the finding says instead of keybench's default words (templates: `{alg}` is the token's
-   * alg, untrusted when it fails).
-   */
+  /** The finding's words instead of keybench's (`{alg}`: the token's alg, untrusted if it fails). */
   says?: { ok: string; fail: string };
-  /**
-   * Algorithms the partner accepts though its documentation does not name them: an ok finding with
-   * `note` (`{alg}`: the alg) saying where that comes from (an SDK that signs with them).
-   */
+  /** Algorithms accepted though the docs do not name them: OK, `note` says where from (`{alg}`). */
   undocumented?: { algs: readonly string[]; note: string };
 }
 
@@ -56,10 +50,7 @@ export interface AlgRule extends RuleBase {
 export interface HeaderRule extends RuleBase {
   kind: 'header';
   param: string;
-  /**
-   * `error`: the partner refuses without it; `warning`: recommended (e.g. kid with several keys);
-   * `optional`: fine without, checked when present.
-   */
+  /** `error`: refused without; `warning`: recommended (kid with several keys); `optional`: fine without. */
   severity: 'error' | 'warning' | 'optional';
   /** The option the value must equal when the user typed it (e.g. `keyId`). */
   equalsOption?: string;
@@ -263,9 +254,8 @@ export interface AudienceRule extends RuleBase {
   option: string;
   pattern: RegExp;
   orClaim?: string;
-  /** With `aud` one of `fixed` (a token endpoint), the token must also carry one of these claims. */
+  /** With `aud` one of `fixed` (a token endpoint), one of these claims too; else `fixedNeedsWords`. */
   fixedNeeds?: readonly string[];
-  /** What the card says when none of `fixedNeeds` is there. */
   fixedNeedsWords?: string;
   code: ErrorCode;
 }
