@@ -58,16 +58,11 @@ export interface Normalised {
   stepParts: Rich[];
 }
 
-/** Collects steps as Rich and as plain sentences with untrusted fragments in single quotes. */
-class Steps {
-  readonly steps: string[] = [];
-  readonly stepParts: Rich[] = [];
-  add(parts: Rich): void {
-    this.stepParts.push(parts);
-    this.steps.push(
-      parts.map((p) => (typeof p === 'string' ? p : `'${shownUntrusted(p.untrusted)}'`)).join(''),
-    );
-  }
+/** A value and its steps, also as plain sentences (untrusted fragments in single quotes). */
+function normalised(value: string, stepParts: Rich[]): Normalised {
+  const quoted = (parts: Rich) =>
+    parts.map((p) => (typeof p === 'string' ? p : `'${shownUntrusted(p.untrusted)}'`)).join('');
+  return { value, steps: stepParts.map(quoted), stepParts };
 }
 
 /**
@@ -85,7 +80,7 @@ export function regionQualifierLength(parts: readonly string[]): number {
   return n;
 }
 
-/** What a pasted account URL has around the account identifier, removed in this order, and the step that says so. */
+/** What a pasted URL has around the account identifier, removed in this order, and the step saying so. */
 const URL_PARTS: readonly (readonly [RegExp, (found: string) => Rich])[] = [
   [
     /^[a-z][a-z0-9+.-]*:\/\//i,
@@ -96,15 +91,15 @@ const URL_PARTS: readonly (readonly [RegExp, (found: string) => Rich])[] = [
   [HOST_SUFFIX, (m) => rich`removed the host suffix ${m} (the account identifier is the part before it)`],
 ];
 
-/** The account as typed, trimmed and without a URL's scheme, path, port and host suffix; `steps` says each. */
-export function accountPart(account: string, steps?: Steps): string {
+/** The account as typed, trimmed, without a URL's scheme, path, port and host suffix (each a step). */
+export function accountPart(account: string, steps?: Rich[]): string {
   let s = account.trim();
-  if (s !== account) steps?.add(['removed spaces around the account identifier']);
+  if (s !== account) steps?.push(['removed spaces around the account identifier']);
   for (const [re, step] of URL_PARTS) {
     const m = re.exec(s);
     if (m) {
       s = s.slice(0, m.index) + s.slice(m.index + m[0].length);
-      steps?.add(step(m[0]));
+      steps?.push(step(m[0]));
     }
   }
   return s;
@@ -130,7 +125,7 @@ export function accountPart(account: string, steps?: Steps): string {
  * @throws KeybenchError ERR_SNOWFLAKE_ACCOUNT when nothing usable remains or the form is unknown.
  */
 export function normaliseAccount(account: string): Normalised {
-  const steps = new Steps();
+  const steps: Rich[] = [];
   let s = accountPart(account, steps);
   const parts = s.split('.');
   if (parts.some((p) => p.toLowerCase() === 'global')) {
@@ -144,12 +139,12 @@ export function normaliseAccount(account: string): Normalised {
     const n = regionQualifierLength(rest);
     if (n > 0 && n === rest.length) {
       s = parts[0]!;
-      steps.add(
+      steps.push(
         rich`removed the region/cloud suffix ${'.' + rest.join('.')} (an account locator goes into the JWT without its region)`,
       );
     } else if (rest.length === 1 && n === 0) {
       s = `${parts[0]}-${rest[0]}`;
-      steps.add([
+      steps.push([
         ...rich`replaced '.' with '-' in the organisation-account form (${parts.join('.')} → ${s}). `,
         ...rich`Snowflake's drivers read it otherwise: snowflake-connector-python and snowflake-sdk take everything after the first '.' as a region and would put ${parts[0]!.toUpperCase()} alone in the JWT, so give them ${s} instead`,
       ]);
@@ -169,8 +164,8 @@ export function normaliseAccount(account: string): Normalised {
     );
   }
   const upper = s.toUpperCase();
-  if (upper !== s) steps.add(rich`upper-cased (${s} → ${upper})`);
-  return { value: upper, steps: steps.steps, stepParts: steps.stepParts };
+  if (upper !== s) steps.push(rich`upper-cased (${s} → ${upper})`);
+  return normalised(upper, steps);
 }
 
 /**
@@ -179,11 +174,11 @@ export function normaliseAccount(account: string): Normalised {
  * @throws KeybenchError ERR_SNOWFLAKE_USER when the name is empty.
  */
 export function normaliseUser(user: string): Normalised {
-  const steps = new Steps();
+  const steps: Rich[] = [];
   const s = user.trim();
-  if (s !== user) steps.add(['removed spaces around the user name']);
+  if (s !== user) steps.push(['removed spaces around the user name']);
   if (s === '') throw new KeybenchError('ERR_SNOWFLAKE_USER', 'The user name is empty.');
   const upper = s.toUpperCase();
-  if (upper !== s) steps.add(rich`upper-cased (${s} → ${upper})`);
-  return { value: upper, steps: steps.steps, stepParts: steps.stepParts };
+  if (upper !== s) steps.push(rich`upper-cased (${s} → ${upper})`);
+  return normalised(upper, steps);
 }

@@ -126,8 +126,7 @@ export function snowflakeHeaders(jwt: string): Record<string, string> {
 export function snowflakeAccountHost(account: string): string {
   const normalised = normaliseAccount(account).value;
   const s = accountPart(account);
-  const parts = s.split('.');
-  const rest = parts.slice(1);
+  const rest = s.split('.').slice(1);
   if (rest.length && regionQualifierLength(rest) === rest.length) return s.toLowerCase();
   return normalised.toLowerCase();
 }
