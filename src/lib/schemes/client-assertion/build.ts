@@ -10,7 +10,7 @@ import type { SigningAlg } from '../../keys/key-specs';
 import { curlCommand, shellQuote } from '../../partners/shell';
 import { certificateDer, thumbprints } from '../../x509/thumbprint';
 import type { SignOutput } from '../../scheme/contract';
-import type { PartnerRules, ThumbprintPair, ThumbprintRule } from './rules/types';
+import type { Make, PartnerRules, ThumbprintPair, ThumbprintRule } from './rules/types';
 import { deriveVars, fill, freshVars, value, type Vars } from './template';
 import { applies, chosenPairs, printIn, withDefaults } from './evaluate';
 
@@ -60,11 +60,7 @@ function pickKey(p: PartnerRules, vars: Vars, keys: readonly CryptoKey[]): Crypt
 
 /** The header, with the thumbprint from the certificate when the partner looks keys up by one. */
 async function headerOf(p: PartnerRules, vars: Vars, alg: string): Promise<Record<string, unknown>> {
-  const header: Record<string, unknown> = { alg };
-  for (const [k, t] of Object.entries(p.make.header)) {
-    const v = value(t, vars);
-    if (v !== undefined) header[k] = v;
-  }
+  const header: Record<string, unknown> = { alg, ...filled(p.make.header, vars) };
   const rule = thumbprintRuleOf(p);
   if (rule) {
     const pair = pairFor(rule, vars, alg);
@@ -74,14 +70,14 @@ async function headerOf(p: PartnerRules, vars: Vars, alg: string): Promise<Recor
   return header;
 }
 
-/** The claims from their templates (optional ones left out when empty). */
-function claimsOf(p: PartnerRules, vars: Vars): Record<string, unknown> {
-  const claims: Record<string, unknown> = {};
-  for (const [k, t] of Object.entries(p.make.claims)) {
+/** Header parameters or claims from their templates (optional ones left out when empty). */
+function filled(templates: Make['header'] | Make['claims'], vars: Vars): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, t] of Object.entries(templates)) {
     const v = typeof t === 'string' ? value(t, vars) : t.map((x) => value(x, vars));
-    if (v !== undefined) claims[k] = v;
+    if (v !== undefined) out[k] = v;
   }
-  return claims;
+  return out;
 }
 
 /** The token request: a form post with the assertion, or the API call with it as a Bearer token. */
@@ -138,7 +134,7 @@ export async function makeAssertion(
     );
   }
   const header = await headerOf(p, vars, alg);
-  const claims = claimsOf(p, vars);
+  const claims = filled(p.make.claims, vars);
   const token = await signJws(header, claims, privateKey, alg);
   const [h, c] = token.split('.');
   return {

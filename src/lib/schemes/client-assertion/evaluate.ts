@@ -17,7 +17,7 @@ import {
   type TokenCheckInput,
 } from '../../scheme/contract';
 import { keyPrintRule, principalRule } from './principal';
-import { pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
+import { MS_THRESHOLD, pairClockRule, pairLifetimeRule, timeUnitRule } from './time-pair';
 import type {
   AlgRule,
   AudienceRule,
@@ -255,7 +255,7 @@ function escapeRe(s: string): string {
 /** A time claim as seconds, `ms` when it looks like milliseconds, or undefined. */
 function seconds(v: unknown): number | 'ms' | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
-  return v > 1e11 ? 'ms' : v;
+  return v > MS_THRESHOLD ? 'ms' : v;
 }
 
 function lifetimeRule(r: LifetimeRule, c: Ctx): Finding {

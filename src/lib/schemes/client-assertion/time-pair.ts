@@ -7,7 +7,7 @@ import type { Ctx, PairClockRule, PairLifetimeRule, PairRule, TimeUnitRule } fro
 import { say } from './template';
 
 /** Above this, a JWT time is not Unix seconds (year 5138) but milliseconds (since 1973). */
-const MS_THRESHOLD = 1e11;
+export const MS_THRESHOLD = 1e11;
 
 /** What `{unit}` says of times read as milliseconds. */
 const MS_UNIT = ', read as milliseconds';
