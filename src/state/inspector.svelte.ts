@@ -262,10 +262,10 @@ export class Inspector {
     // A newer run supersedes the doctor's job, whatever this run is about.
     this.#doctor?.abort();
     this.#doctor = null;
+    this.#busy = true;
     const input = this.#decodedInput;
     if (sniffRequest(input)) {
       // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
-      this.#busy = true;
       let result: RequestExamination | null;
       let note: string | undefined;
       try {
@@ -304,7 +304,6 @@ export class Inspector {
       this.#busy = false;
       return;
     }
-    this.#busy = true;
     let verdict: Verdict;
     let box: KeyBoxResult | null = null;
     try {
