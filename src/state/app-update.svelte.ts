@@ -34,8 +34,8 @@ class AppUpdate {
     if (navigator.serviceWorker.controller) this.#offlineReady = true;
     try {
       const { Workbox } = await import('workbox-window');
-      const policy = serviceWorkerPolicy;
-      const wb = new Workbox(policy.createScriptURL(policy.url), { scope: './', type: 'classic' });
+      const url = serviceWorkerPolicy.createScriptURL(serviceWorkerPolicy.url);
+      const wb = new Workbox(url, { scope: './', type: 'classic' });
       // An update is a version waiting behind an active one. A page loaded while the very first
       // install is still running sees that install as "external": it is not an update (nothing
       // waits), and offline use is ready once a worker is active.

@@ -5,24 +5,18 @@ import type { KeyOwner } from '../lib/trust/roles';
  * asks for a partner's key sets it (and the form shows the choice), so the key lands with its owner.
  */
 class ImportChoice {
-  #owner = $state<KeyOwner | ''>('');
+  /** The owner chosen, or '' when none is (a public key then cannot be imported). */
+  owner = $state<KeyOwner | ''>('');
   /** Bumped when a checklist step asks for the import form, so the form can bring itself into view. */
   #asked = $state(0);
 
-  /** The owner chosen, or '' when none is (a public key then cannot be imported). */
-  get owner(): KeyOwner | '' {
-    return this.#owner;
-  }
-  set owner(v: KeyOwner | '') {
-    this.#owner = v;
-  }
   get asked(): number {
     return this.#asked;
   }
 
   /** A checklist step asks to import `owner`'s public key: preselect it and call the form. */
   ask(owner: KeyOwner): void {
-    this.#owner = owner;
+    this.owner = owner;
     this.#asked++;
   }
 }

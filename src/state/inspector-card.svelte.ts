@@ -28,20 +28,14 @@ interface Made {
  * first use) and the card made for the token now shown. Never stored: a token is memory-only.
  */
 export class PartnerCards {
-  #choice = $state<SchemeId>(AUTO);
+  /** The "Check as" choice: {@link AUTO} or a token check's id. */
+  choice = $state<SchemeId>(AUTO);
   /** Values typed on the card, by scheme id then field name (replaced whole on each edit). */
   #options = $state.raw<Readonly<Record<SchemeId, Readonly<Record<string, string>>>>>({});
   #checks = $state.raw<readonly TokenCheck[] | null>(null);
   #made = $state.raw<Made | null>(null);
   #run = 0;
 
-  /** The "Check as" choice: {@link AUTO} or a token check's id. */
-  get choice(): SchemeId {
-    return this.#choice;
-  }
-  set choice(v: SchemeId) {
-    this.#choice = v;
-  }
   /** Every token check, in registry order, once loaded (for the "Check as" list). */
   get checks(): readonly TokenCheck[] | null {
     return this.#checks;
@@ -64,31 +58,26 @@ export class PartnerCards {
     verdict: Verdict | null,
   ): { card: TokenCard | null; error?: string } | undefined {
     const m = this.#made;
-    return m && m.token === token && m.verdict === verdict && m.choice === this.#choice ? m : undefined;
+    return m && m.token === token && m.verdict === verdict && m.choice === this.choice ? m : undefined;
   }
 
   /** Make the card for `inputs` (the newest call wins). Reads the choice and typed values now. */
   async update(inputs: CardInputs): Promise<void> {
     const run = ++this.#run;
     const { verdict } = inputs;
-    const choice = this.#choice;
+    const choice = this.choice;
     const options = this.#options;
     if (!verdict) return;
+    const about = { token: inputs.token, verdict, choice };
     let made: Made;
     try {
       const checks = await tokenChecks();
       if (run !== this.#run) return;
       this.#checks ??= checks;
-      const card = await runTokenCard(checks, { ...inputs, choice, options });
-      made = { token: inputs.token, verdict, choice, card };
+      made = { ...about, card: await runTokenCard(checks, { ...inputs, choice, options }) };
     } catch (e) {
-      made = {
-        token: inputs.token,
-        verdict,
-        choice,
-        card: null,
-        error: `The partner checks could not run (${e instanceof Error ? e.name : 'error'}).`,
-      };
+      const error = `The partner checks could not run (${e instanceof Error ? e.name : 'error'}).`;
+      made = { ...about, card: null, error };
     }
     if (run === this.#run) this.#made = made;
   }

@@ -44,8 +44,8 @@ export class Inspector {
   /** The key box's answer when the text pasted there was too large to read (it was cleared, never scanned). */
   #tooLarge = $state.raw<KeyBoxResult | null>(null);
   #fromLink = $state(false);
-  /** The SPKI of the key "Try an example" made, while this tab lives: that key is named as the example's. */
-  #exampleSpki = $state.raw<Uint8Array | null>(null);
+  /** The SPKI of the key "Try an example" made (set by the token editor), while this tab lives: the verdict names that key as the example's. */
+  exampleSpki = $state.raw<Uint8Array | null>(null);
   #busy = $state(false);
   /** True while the public half of a pasted private key is being derived: no verdict is shown meanwhile. */
   #deriving = $state(false);
@@ -60,6 +60,8 @@ export class Inspector {
 
   /** What the request doctor made of the first box, when it holds a signed request (curl, HTTP, HAR, fetch). */
   #request = $state.raw<{ input: string; result: RequestExamination | null; note?: string } | null>(null);
+  /** `#request` while it is about the text now in the first box, else null. */
+  readonly #exam = $derived(this.#request?.input === this.#decodedInput ? this.#request : null);
 
   /** The form of signed request the first box holds, or null when it holds a token (or nothing). */
   readonly requestForm = $derived(sniffRequest(this.#decodedInput));
@@ -69,9 +71,8 @@ export class Inspector {
    */
   readonly decoded: DecodedToken = $derived.by(() => {
     if (!this.requestForm) return decodeToken(this.#decodedInput);
-    const r = this.#request;
-    const bearer = r?.input === this.#decodedInput && r.result?.kind === 'bearer' ? r.result.token : '';
-    return decodeToken(bearer);
+    const result = this.#exam?.result;
+    return decodeToken(result?.kind === 'bearer' ? result.token : '');
   });
   /** True when the header's alg is an HMAC one, so the key box wants a secret. */
   readonly wantsSecret: boolean = $derived.by(() => {
@@ -117,42 +118,33 @@ export class Inspector {
     // The text box echoes the value the page just put there (the cleared box): not a new edit.
     if (v === this.#keyText) return;
     const edit = ++this.#keyEdit;
+    // The size cap comes before any scan. Text this large is not read, so it may hold a private
+    // key: it is not kept either. The verdict says why (never one about the stored keys instead).
     const tooLarge = keyTextTooLarge(v);
-    if (tooLarge) {
-      // The size cap comes before any scan. Text this large is not read, so it may hold a private
-      // key: it is not kept either. The verdict says why (never one about the stored keys instead).
-      this.#keyText = '';
-      this.#lastBox = null;
-      this.#deriving = false;
-      this.#privatePasted = null;
-      const message = `${tooLarge} The box was cleared: keybench keeps no text it has not read, since it could hold a private key.`;
-      this.#tooLarge = { candidates: [], error: { code: 'ERR_KEY_TOO_LARGE', message } };
+    const cleared =
+      'The box was cleared: keybench keeps no text it has not read, since it could hold a private key.';
+    const error = tooLarge && { code: 'ERR_KEY_TOO_LARGE' as const, message: `${tooLarge} ${cleared}` };
+    this.#tooLarge = error ? { candidates: [], error } : null;
+    // Never keep a pasted private key, whatever else happens: clear the box at once, then put the
+    // public half there if one can be derived — unless the box changed again meanwhile.
+    const isPrivate = !tooLarge && holdsPrivateKey(v);
+    this.#keyText = tooLarge || isPrivate ? '' : v;
+    this.#lastBox = null;
+    this.#privatePasted = isPrivate ? { source: 'private key' } : null;
+    // Until the public half is known the verdict would be about an empty box (the stored keys):
+    // show none rather than one about keys the user did not mean.
+    this.#deriving = isPrivate;
+    if (!isPrivate) {
       void this.verify();
       return;
     }
-    this.#tooLarge = null;
-    if (holdsPrivateKey(v)) {
-      // Never keep a pasted private key, whatever else happens: clear the box at once, then put the
-      // public half there if one can be derived — unless the box changed again meanwhile.
-      this.#keyText = '';
-      this.#lastBox = null;
-      this.#privatePasted = { source: 'private key' };
-      // Until the public half is known the verdict would be about an empty box (the stored keys):
-      // show none rather than one about keys the user did not mean.
-      this.#deriving = true;
-      void publicHalfOf(v).then((result) => {
-        if (edit !== this.#keyEdit) return;
-        this.#deriving = false;
-        this.#privatePasted = result;
-        if (result.publicPem) this.#keyText = result.publicPem;
-        void this.verify();
-      });
-      return;
-    }
-    this.#deriving = false;
-    this.#keyText = v;
-    this.#privatePasted = null;
-    void this.verify();
+    void publicHalfOf(v).then((result) => {
+      if (edit !== this.#keyEdit) return;
+      this.#deriving = false;
+      this.#privatePasted = result;
+      if (result.publicPem) this.#keyText = result.publicPem;
+      void this.verify();
+    });
   }
   get encoding() {
     return this.#encoding;
@@ -181,8 +173,7 @@ export class Inspector {
   }
   /** The request doctor's answer, only while it is about the text now in the first box. */
   get request(): RequestExamination | null {
-    const r = this.#request;
-    return r && r.input === this.#decodedInput ? r.result : null;
+    return this.#exam?.result ?? null;
   }
   /** Why the text last pasted in the key box was cleared unread (too large), until the box changes. */
   get keyTextRefused(): string | undefined {
@@ -190,8 +181,7 @@ export class Inspector {
   }
   /** Said beside the request's verdict when the doctor could not run in a worker. */
   get requestNote(): string | undefined {
-    const r = this.#request;
-    return r && r.input === this.#decodedInput ? r.note : undefined;
+    return this.#exam?.note;
   }
   get keyBox() {
     return this.#keyBox;
@@ -204,17 +194,9 @@ export class Inspector {
     return this.#busy || this.#deriving || this.pending;
   }
 
-  /** The key "Try an example" made (set by the token editor), so the verdict names it as the example's. */
-  get exampleSpki(): Uint8Array | null {
-    return this.#exampleSpki;
-  }
-  set exampleSpki(v: Uint8Array | null) {
-    this.#exampleSpki = v;
-  }
-
   /** The box's keys with the example's key named as such: it verifies, but it is not the user's. */
   #withExample(box: KeyBoxResult): KeyBoxResult {
-    const ex = this.#exampleSpki;
+    const ex = this.exampleSpki;
     if (!ex) return box;
     const same = (a: Uint8Array) => a.length === ex.length && a.every((b, i) => b === ex[i]);
     const candidates = box.candidates.map((k) =>
@@ -280,10 +262,10 @@ export class Inspector {
     // A newer run supersedes the doctor's job, whatever this run is about.
     this.#doctor?.abort();
     this.#doctor = null;
+    this.#busy = true;
     const input = this.#decodedInput;
     if (sniffRequest(input)) {
       // A signed request: the doctor (loaded on first use) reads, verifies and diagnoses it.
-      this.#busy = true;
       let result: RequestExamination | null;
       let note: string | undefined;
       try {
@@ -322,7 +304,6 @@ export class Inspector {
       this.#busy = false;
       return;
     }
-    this.#busy = true;
     let verdict: Verdict;
     let box: KeyBoxResult | null = null;
     try {

@@ -38,7 +38,6 @@ class Keyring {
   get keys() {
     return this.#keys;
   }
-  /** Key pairs that can sign. */
   /**
    * The key pairs, encryption pairs included (RSA-OAEP-256, jwsAlg 'RSA-OAEP-256': they decrypt
    * only, so each signer leaves them out).

@@ -161,11 +161,6 @@ class SignFormStates {
   valueOf(id: SchemeId, name: string): FieldValue | undefined {
     return this.#states.get(id)?.values[name] ?? this.#pending.get(id)?.[name];
   }
-
-  /** The state of a form already opened (for prefill before the form loads: undefined). */
-  peek(id: SchemeId): SchemeFormState | undefined {
-    return this.#states.get(id);
-  }
 }
 
 /** The Sign view's scheme forms. */

@@ -2,12 +2,12 @@
 import { messageOf } from '../lib/errors';
 import { signJws, signJwsHmac, type HmacAlg } from '../lib/jwt/sign';
 import { secretBytes, type SecretEncoding } from '../lib/jwt/candidates';
-import { algInfo } from '../lib/jwt/algorithms';
 import { pairOf, pairsFor, type PairKind } from './sign-keys';
+
+type JsonObject = Record<string, unknown>;
 
 /** The Test JWT form, kept while the user moves between tabs; the secret stays in memory only. */
 class JwtSignerState {
-  // Test JWT
   jwtKeyId = $state('');
   jwtHeader = $state('{\n  "typ": "JWT"\n}');
   jwtPayload = $state('{\n  "sub": "test-user"\n}');
@@ -24,82 +24,47 @@ class JwtSignerState {
     return pairsFor(kind);
   }
 
-  #key(id: string, kind: PairKind) {
-    return pairOf(id, kind);
-  }
-
   /** What the Test JWT signer signs with now. */
   get jwtUses(): 'pair' | 'secret' {
     return this.jwtWith ?? (this.pairsFor('any').length > 0 ? 'pair' : 'secret');
   }
 
-  /**
-   * Open a decoded token in the Test JWT signer to edit and re-sign it: its header (without alg, which
-   * the key sets) and payload as JSON, and an HMAC secret or the first stored pair that signs its alg.
-   */
-  editToken(header: Record<string, unknown>, payloadText: string, alg: unknown): void {
-    const { alg: _alg, ...rest } = header;
-    void _alg;
-    this.jwtHeader = JSON.stringify(rest, null, 2);
-    let payload = payloadText;
-    try {
-      payload = JSON.stringify(JSON.parse(payloadText), null, 2);
-    } catch {
-      // Not JSON: shown as it is, and signing says what is wrong with it.
-    }
-    this.jwtPayload = payload;
-    const info = typeof alg === 'string' ? algInfo(alg) : null;
-    if (info?.family === 'HS') {
-      this.jwtWith = 'secret';
-      this.jwtHmacAlg = alg as HmacAlg;
-    } else {
-      const pair = this.pairsFor('any').find((k) => k.jwsAlg === alg);
-      if (pair) this.jwtKeyId = pair.id;
-      this.jwtWith = null;
-    }
-    this.jwtToken = '';
-    this.jwtError = '';
-  }
-
+  /** Sign the header and payload with the chosen pair or secret; what goes wrong becomes `jwtError`. */
   async signJwt(): Promise<void> {
     this.jwtError = '';
     this.jwtToken = '';
-    if (this.jwtUses === 'secret') {
-      await this.#signJwtWithSecret();
-      return;
-    }
-    const key = this.#key(this.jwtKeyId, 'any');
-    if (!key?.privateKey || key.jwsAlg === 'RSA-OAEP-256') {
-      this.jwtError = 'Generate or import a key pair first (Keys).';
+    const sign = this.#signer();
+    if (typeof sign === 'string') {
+      this.jwtError = sign;
       return;
     }
     try {
-      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
-      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
-      this.jwtToken = await signJws({ ...header, alg: key.jwsAlg }, payload, key.privateKey, key.jwsAlg);
+      const header = JSON.parse(this.jwtHeader) as JsonObject;
+      const payload = JSON.parse(this.jwtPayload) as JsonObject;
+      this.jwtToken = await sign(header, payload);
     } catch (e) {
       this.jwtError =
         e instanceof SyntaxError ? `Header or payload is not valid JSON: ${e.message}` : messageOf(e);
     }
   }
 
-  async #signJwtWithSecret(): Promise<void> {
-    let secret: Uint8Array<ArrayBuffer>;
-    try {
-      secret = secretBytes(this.jwtSecret, this.jwtSecretEncoding);
-    } catch (e) {
-      this.jwtError = `The secret is not valid ${this.jwtSecretEncoding}: ${messageOf(e)}`;
-      return;
-    }
-    try {
-      const header = JSON.parse(this.jwtHeader) as Record<string, unknown>;
-      const payload = JSON.parse(this.jwtPayload) as Record<string, unknown>;
+  /** What signs now (its alg put in the header), or why nothing can. */
+  #signer(): string | ((header: JsonObject, payload: JsonObject) => Promise<string>) {
+    if (this.jwtUses === 'secret') {
+      let secret: Uint8Array<ArrayBuffer>;
+      try {
+        secret = secretBytes(this.jwtSecret, this.jwtSecretEncoding);
+      } catch (e) {
+        return `The secret is not valid ${this.jwtSecretEncoding}: ${messageOf(e)}`;
+      }
       const alg = this.jwtHmacAlg;
-      this.jwtToken = await signJwsHmac({ ...header, alg }, payload, secret, alg);
-    } catch (e) {
-      this.jwtError =
-        e instanceof SyntaxError ? `Header or payload is not valid JSON: ${e.message}` : messageOf(e);
+      return (header, payload) => signJwsHmac({ ...header, alg }, payload, secret, alg);
     }
+    const key = pairOf(this.jwtKeyId, 'any');
+    if (!key?.privateKey || key.jwsAlg === 'RSA-OAEP-256')
+      return 'Generate or import a key pair first (Keys).';
+    const { privateKey, jwsAlg } = key;
+    return (header, payload) => signJws({ ...header, alg: jwsAlg }, payload, privateKey, jwsAlg);
   }
 
   /** Set a claim in the payload JSON (helpers for iat/nbf/exp/jti). */

@@ -5,7 +5,16 @@
 import { messageOf } from '../lib/errors';
 import { verifyQitResponse, type QitResponseVerdict } from '../lib/schemes/qitech/response';
 import { keyTypeOf } from '../lib/keys/key-type';
+import type { KeyOwner } from '../lib/trust/owner';
 import { keyring } from './keyring.svelte';
+
+/** The stored P-521 public keys whose owner passes `fits`. */
+function p521PublicKeys(fits: (owner: KeyOwner | undefined) => boolean) {
+  return keyring.keys.filter((k) => {
+    const t = keyTypeOf(k.publicKey);
+    return k.kind === 'public' && fits(k.owner) && t.kty === 'EC' && t.curve === 'P-521';
+  });
+}
 
 /** The QI Tech response check's inputs and verdict. */
 class QitechChecksState {
@@ -19,18 +28,12 @@ class QitechChecksState {
 
   /** Trusted P-521 public keys whose owner is QI Tech: the only keys that may verify QI Tech's responses. */
   get qitechTrustedKeys() {
-    return keyring.keys.filter((k) => {
-      const t = keyTypeOf(k.publicKey);
-      return k.kind === 'public' && k.owner === 'qitech' && t.kty === 'EC' && t.curve === 'P-521';
-    });
+    return p521PublicKeys((owner) => owner === 'qitech');
   }
 
   /** Stored P-521 public keys with no owner set: not tried for QI Tech's responses until the user says whose. */
   get qitechUnownedKeys() {
-    return keyring.keys.filter((k) => {
-      const t = keyTypeOf(k.publicKey);
-      return k.kind === 'public' && !k.owner && t.kty === 'EC' && t.curve === 'P-521';
-    });
+    return p521PublicKeys((owner) => !owner);
   }
 
   /**

@@ -1,15 +1,13 @@
 /**
  * The Sign view's tab and what other views ask of it: "Sign it correctly" fills a scheme's form
- * from a pasted request; "Edit and re-sign" opens a token in the Test JWT signer. The forms' state
- * lives per scheme (sign-form.svelte.ts) and per signer (sign-jwt; Snowflake's values live beside its form).
+ * from a pasted request. The forms' state lives per scheme (sign-form.svelte.ts) and per signer
+ * (sign-jwt; Snowflake's values live beside its form).
  */
 import { defaultSigner, servedPartner, signerOf, type SignerId } from '../lib/partners/sign-tabs';
 import { profiles } from './profiles.svelte';
 import { keyring } from './keyring.svelte';
 import { signStates } from './sign-form.svelte';
 import { qitechApiKey } from './api-key-memory.svelte';
-import { jwtSigner } from './sign-jwt.svelte';
-import { pairsFor, type PairKind } from './sign-keys';
 
 /** The Sign view's tab, and the ways into it from other views. */
 export class SignForms {
@@ -31,11 +29,6 @@ export class SignForms {
     return servedPartner(keyring.keys, profiles.list);
   }
 
-  /** Key pairs that can sign the given family. */
-  pairsFor(kind: PairKind) {
-    return pairsFor(kind);
-  }
-
   /** Fill a declarative scheme's form with values read back from a request (its own tab). */
   prefillValues(
     scheme: string,
@@ -51,12 +44,6 @@ export class SignForms {
     const pasted = values['apiKey'];
     if (tab === 'qitech' && typeof pasted === 'string' && pasted)
       qitechApiKey.pasted(pasted, typeof current === 'string' ? current : '');
-  }
-
-  /** Open a decoded token in the Test JWT signer to edit and re-sign it. */
-  editToken(header: Record<string, unknown>, payloadText: string, alg: unknown): void {
-    jwtSigner.editToken(header, payloadText, alg);
-    this.tab = 'jwt';
   }
 }
 

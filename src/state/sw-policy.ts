@@ -17,9 +17,7 @@ export const SW_POLICY_NAME = 'keybench-sw';
 export interface ServiceWorkerPolicy {
   /** The service worker's URL (absolute). */
   readonly url: string;
-  /** Every URL this policy vouches for (absolute): `url`, then the doctor worker's. */
-  readonly urls: readonly string[];
-  /** @throws TypeError for any URL not in `urls`. */
+  /** @throws TypeError for any URL the policy was not made for. */
   createScriptURL(url: string): TrustedScriptURL | string;
 }
 
@@ -40,11 +38,7 @@ export function createServiceWorkerPolicy(
     return input;
   };
   const policy = factory?.createPolicy(SW_POLICY_NAME, { createScriptURL: only });
-  return {
-    url,
-    urls,
-    createScriptURL: (input) => (policy ? policy.createScriptURL(input) : only(input)),
-  };
+  return { url, createScriptURL: (input) => (policy ? policy.createScriptURL(input) : only(input)) };
 }
 
 /** keybench's service worker, `sw.js` next to index.html (the build's base is `./`). */

@@ -50,6 +50,11 @@ class TokenEditor {
     inspector.token = example.token;
   }
 
+  /** The stored key pairs it can sign with (an encryption pair decrypts only). */
+  get pairs() {
+    return keyring.pairs.filter((k) => k.privateKey && k.jwsAlg !== 'RSA-OAEP-256');
+  }
+
   /** True when the token in the box is the one this editor made, or the example's. */
   get ownsToken(): boolean {
     return inspector.token === this.#made || inspector.token === this.#example?.token;
@@ -71,14 +76,13 @@ class TokenEditor {
     this.payloadText = payloadText;
     this.problem = '';
     this.#made = inspector.token;
-    const pairs = keyring.pairs.filter((k) => k.privateKey && k.jwsAlg !== 'RSA-OAEP-256');
     const ex = this.#example;
     if (typeof alg === 'string' && alg.startsWith('HS')) this.signWith = WITH_SECRET;
     else if (ex && inspector.token === ex.token) this.signWith = WITH_EXAMPLE;
     else
       this.signWith =
-        (verifiedSpki && pairs.find((k) => equal(k.spki, verifiedSpki))?.id) ??
-        pairs.find((k) => k.jwsAlg === alg)?.id ??
+        (verifiedSpki && this.pairs.find((k) => equal(k.spki, verifiedSpki))?.id) ??
+        this.pairs.find((k) => k.jwsAlg === alg)?.id ??
         '';
     this.open = true;
   }
