@@ -15,7 +15,8 @@ import { ours, rich, type Rich } from '../../rich';
 import { together } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
-import type { FieldValue, FormField, FormValues } from '../../scheme/contract';
+import { field, keyField, methodField } from '../../scheme/fields';
+import type { FieldValue, FormValues } from '../../scheme/contract';
 
 type P = { query: string; body: string };
 type Mistake = SchemeMistake<P>;
@@ -337,14 +338,6 @@ const HELP = {
 const ENCODED =
   'Lines are percent-encoded, as sent (note=a%0Ab): keybench decodes each, then encodes it its way';
 const BODY = 'side=BUY\ntype=LIMIT\ntimeInForce=GTC\nquantity=1\nprice=0.2';
-const field = (
-  name: string,
-  label: string,
-  kind: FormField['kind'],
-  dflt: FieldValue,
-  help: string,
-  more = {},
-): FormField => ({ name, label, kind, default: dflt, help, ...more });
 const API_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 
 export default defineScheme<P>({
@@ -386,17 +379,23 @@ export default defineScheme<P>({
   },
   signer: {
     fields: [
-      field('key', 'Key pair', 'key', '', HELP.key),
-      field('method', 'Method', 'choice', 'POST', HELP.method, { options: ['GET', 'POST', 'DELETE'] }),
-      field('url', 'URL', 'text', 'https://api.binance.com/api/v3/order', HELP.url, { remember: true }),
-      field('query', 'Query parameters', 'textarea', 'symbol=BTCUSDT', HELP.query),
-      field('body', 'Body parameters', 'textarea', BODY, HELP.body, {
+      keyField(HELP.key),
+      methodField(['GET', 'POST', 'DELETE'], HELP.method, 'POST'),
+      field('url', 'URL', 'text', HELP.url, {
+        default: 'https://api.binance.com/api/v3/order',
+        remember: true,
+      }),
+      field('query', 'Query parameters', 'textarea', HELP.query, { default: 'symbol=BTCUSDT' }),
+      field('body', 'Body parameters', 'textarea', HELP.body, {
+        default: BODY,
         when: (v: FormValues) => v['method'] !== 'GET',
       }),
-      field('encoded', ENCODED, 'checkbox', false, 'How a value holding a line break or & fits on one line.'),
-      field('apiKey', 'API key', 'text', '', 'Sent as X-MBX-APIKEY (it is not signed).'),
-      field('unit', 'Timestamp unit', 'choice', UNITS[0]!, HELP.unit, { options: UNITS }),
-      field('recvWindow', 'recvWindow', 'integer', 5000, HELP.recvWindow),
+      field('encoded', ENCODED, 'checkbox', 'How a value holding a line break or & fits on one line.', {
+        default: false,
+      }),
+      field('apiKey', 'API key', 'text', 'Sent as X-MBX-APIKEY (it is not signed).'),
+      field('unit', 'Timestamp unit', 'choice', HELP.unit, { default: UNITS[0]!, options: UNITS }),
+      field('recvWindow', 'recvWindow', 'integer', HELP.recvWindow, { default: 5000 }),
     ],
     parts(values, nowMs) {
       const method = str(values['method']).toUpperCase() || 'POST';

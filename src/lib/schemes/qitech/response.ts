@@ -87,10 +87,6 @@ const p521Keys = (keyring: readonly QitKeyringEntry[]): VerificationKey[] =>
       owner: k.owner,
     }));
 
-/** Stored P-521 public keys with no owner set: not tried for responses until the user says whose they are. */
-const qitechUnownedKeys = (keyring: readonly QitKeyringEntry[]): string[] =>
-  skippedKeys(RESPONSE_FROM_QITECH, p521Keys(keyring)).unowned;
-
 /** The response verdict: `verified` when the token's signature, the API key and the md5 line hold. */
 export interface QitResponseVerdict {
   verified: boolean;
@@ -116,9 +112,9 @@ export interface QitResponseInput {
   request: { method: string; endpoint: string; date?: string };
 }
 
-/** What to say about stored P-521 public keys that were not tried because nobody said whose they are. */
+/** What to say about stored P-521 public keys not tried for responses because nobody said whose they are. */
 function unownedNote(keyring: readonly QitKeyringEntry[]): string {
-  const n = qitechUnownedKeys(keyring).length;
+  const n = skippedKeys(RESPONSE_FROM_QITECH, p521Keys(keyring)).unowned.length;
   if (!n) return '';
   return ` ${n} stored P-521 public key${n === 1 ? ' has' : 's have'} no owner set, so ${n === 1 ? 'it was' : 'they were'} not tried: in Keys, use "Set whose key" on ${n === 1 ? 'it' : 'each'}.`;
 }

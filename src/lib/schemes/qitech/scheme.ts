@@ -186,7 +186,7 @@ function v2Checks(variant: Variant, p: V2Parts, req: ParsedRequest, nowMs: numbe
       'ERR_QIT_UNSIGNED_BODY',
       'error',
       'Body',
-      `A ${BODYLESS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : ''} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
+      `A ${req.method.toUpperCase()} request that sends a body: payload_md5 covers an empty payload, so nothing binds those bytes to the signature. Send it without a body, or use POST, PUT or PATCH.`,
     );
   const claims = qit.claimsOf(p);
   if (p.payload_md5 && typeof claims['payload_md5'] === 'string' && claims['payload_md5'] !== p.payload_md5)
@@ -339,8 +339,7 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
         };
       const refused = qit.headerProblem(t.head);
       if (refused) return { code: 'ERR_QIT_AUTH_HEADER', words: [refused] };
-      const method = req.method;
-      const md5 = sendsBody(method, req.body)
+      const md5 = sendsBody(req.method, req.body)
         ? qit.md5Hex(req.body)
         : variant.md5WithoutBody
           ? qit.md5Hex('{}')
@@ -353,7 +352,7 @@ function v2Scheme(variant: Variant): RequestScheme<V2Parts> {
           text: t.text,
           payload_md5: md5,
           timestamp: qit.claim(t.claims, 'timestamp'),
-          method,
+          method: req.method,
           uri: qit.endpointOfUrl(req.url),
         },
       };

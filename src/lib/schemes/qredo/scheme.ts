@@ -5,7 +5,7 @@
  *
  * Sources: Qredo Partner API docs, "Sign requests"; qredo-partner-api-client (sign.go, sign.js).
  */
-import { keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField } from '../../scheme/fields';
 import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
 import { decodeAs } from '../../crypto/encoding';
 import { KeybenchError, type ErrorCode } from '../../errors';
@@ -459,63 +459,52 @@ export default defineScheme<QredoParts>({
     fields: [
       keyField('An RSA-2048 key pair: Qredo signs with RS256.'),
       methodField(METHODS, 'The HTTP method sent (it is not signed).'),
-      {
-        name: 'url',
-        label: 'URL',
-        kind: 'text',
-        default: `${PLAY}/company`,
-        remember: true,
-        help: 'The full URL as sent, with scheme, host, path and query string; no trailing slash added.',
-      },
-      {
-        name: 'body',
-        label: 'Body',
-        kind: 'textarea',
-        default: '',
-        when: (v) => v['method'] !== 'GET',
-        help: 'The signed bytes must equal the sent bytes: send exactly this text.',
-      },
-      {
-        name: 'crlf',
-        label: 'End with a Windows line break (\\r\\n), as a file saved with CRLF would',
-        kind: 'checkbox',
-        default: false,
-        when: (v) => v['method'] !== 'GET',
-        help: 'A text box cannot hold \\r: tick this to sign (and send) a body that ends in CRLF.',
-      },
-      {
-        name: 'authHeader',
-        label: 'Signed value header',
-        kind: 'choice',
-        default: 'x-timestamp',
-        options: ['x-timestamp', 'x-nonce'],
-        help: "x-timestamp: Unix seconds (default); x-nonce: a value used once, in place of x-timestamp (Qredo's docs allow either).",
-      },
-      {
-        name: 'timestamp',
-        label: 'Timestamp',
-        kind: 'text',
-        default: (now) => String(Math.floor(now / 1000)),
-        when: (v) => v['authHeader'] !== 'x-nonce',
-        help: 'Unix time in seconds (10 digits), close to now: Qredo refuses a stale one. Empty: now.',
-      },
+      field(
+        'url',
+        'URL',
+        'text',
+        'The full URL as sent, with scheme, host, path and query string; no trailing slash added.',
+        { default: `${PLAY}/company`, remember: true },
+      ),
+      field(
+        'body',
+        'Body',
+        'textarea',
+        'The signed bytes must equal the sent bytes: send exactly this text.',
+        { when: (v) => v['method'] !== 'GET' },
+      ),
+      field(
+        'crlf',
+        'End with a Windows line break (\\r\\n), as a file saved with CRLF would',
+        'checkbox',
+        'A text box cannot hold \\r: tick this to sign (and send) a body that ends in CRLF.',
+        { default: false, when: (v) => v['method'] !== 'GET' },
+      ),
+      field(
+        'authHeader',
+        'Signed value header',
+        'choice',
+        "x-timestamp: Unix seconds (default); x-nonce: a value used once, in place of x-timestamp (Qredo's docs allow either).",
+        { default: 'x-timestamp', options: ['x-timestamp', 'x-nonce'] },
+      ),
+      field(
+        'timestamp',
+        'Timestamp',
+        'text',
+        'Unix time in seconds (10 digits), close to now: Qredo refuses a stale one. Empty: now.',
+        { default: (now) => String(Math.floor(now / 1000)), when: (v) => v['authHeader'] !== 'x-nonce' },
+      ),
       // Milliseconds, so successive nonces increase.
-      {
-        name: 'nonce',
-        label: 'Nonce',
-        kind: 'text',
-        default: (now) => String(Math.floor(now)),
-        when: (v) => v['authHeader'] === 'x-nonce',
-        help: 'A value used once, sent as x-nonce; no spaces. Empty: the time in milliseconds.',
-      },
-      {
-        name: 'apiKey',
-        label: 'API key',
-        kind: 'text',
-        default: '',
+      field(
+        'nonce',
+        'Nonce',
+        'text',
+        'A value used once, sent as x-nonce; no spaces. Empty: the time in milliseconds.',
+        { default: (now) => String(Math.floor(now)), when: (v) => v['authHeader'] === 'x-nonce' },
+      ),
+      field('apiKey', 'API key', 'text', 'Your Qredo API key, sent as x-api-key (it is not signed).', {
         remember: true,
-        help: 'Your Qredo API key, sent as x-api-key (it is not signed).',
-      },
+      }),
     ],
     parts(values, nowMs) {
       const nonce = values['authHeader'] === 'x-nonce';
