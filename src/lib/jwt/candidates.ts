@@ -90,15 +90,8 @@ export async function candidatesFromHeader(
       const [parsed] = await parseKeySetText(
         `-----BEGIN CERTIFICATE-----\n${x5c[0]}\n-----END CERTIFICATE-----`,
       );
-      if (parsed) {
-        out.push({
-          kind: 'public',
-          label: "x5c certificate (from the token's header)",
-          origin: 'x5c',
-          spki: parsed.spki,
-          type: parsed.type,
-        });
-      }
+      const label = "x5c certificate (from the token's header)";
+      if (parsed) out.push({ kind: 'public', label, origin: 'x5c', spki: parsed.spki, type: parsed.type });
     } catch {
       // A broken x5c is simply not a candidate; the verdict says which keys were tried.
     }
@@ -106,13 +99,8 @@ export async function candidatesFromHeader(
   if (jwk && typeof jwk === 'object' && typeof own(jwk, 'kty') === 'string' && jwk.kty !== 'oct') {
     try {
       const spki = await jwkToSpki(jwk);
-      out.push({
-        kind: 'public',
-        label: "jwk embedded in the token's header",
-        origin: 'jwk-header',
-        spki,
-        type: spkiKeyType(spki),
-      });
+      const label = "jwk embedded in the token's header";
+      out.push({ kind: 'public', label, origin: 'jwk-header', spki, type: spkiKeyType(spki) });
     } catch {
       // As above.
     }
