@@ -135,9 +135,7 @@ export async function decryptWithKey(jwe: ParsedJwe, key: CryptoKey): Promise<Ui
     throw new KeybenchError(
       'ERR_JWE_WRONG_KEY',
       'This key did not encrypt the content key: the JWE was encrypted to another public key.',
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   const enc = jwe.header.enc as string;

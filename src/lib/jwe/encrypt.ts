@@ -77,31 +77,26 @@ async function headerFor(input: EncryptInput): Promise<CompactJWEHeaderParameter
   }
 }
 
-/** The partner's JSON body around the compact JWE, and its headers. */
+/** The member of each partner's JSON body that holds the compact JWE (a plain JWE is the body itself). */
+const BODY_MEMBER: Readonly<Record<JwePartner, string | null>> = {
+  visa: 'encData',
+  cybersource: 'encryptedRequest',
+  mastercard: 'encryptedValue',
+  plain: null,
+};
+
+/** The partner's JSON body around the compact JWE, and its headers (Visa's name the key: keyId). */
 function wrap(
   partner: JwePartner,
   compact: string,
   kid: string | undefined,
 ): { body: string; headers: Record<string, string> } {
-  switch (partner) {
-    case 'visa':
-      return {
-        body: JSON.stringify({ encData: compact }),
-        headers: { 'Content-Type': 'application/json', keyId: kid ?? '' },
-      };
-    case 'cybersource':
-      return {
-        body: JSON.stringify({ encryptedRequest: compact }),
-        headers: { 'Content-Type': 'application/json' },
-      };
-    case 'mastercard':
-      return {
-        body: JSON.stringify({ encryptedValue: compact }),
-        headers: { 'Content-Type': 'application/json' },
-      };
-    case 'plain':
-      return { body: compact, headers: { 'Content-Type': 'application/jose' } };
-  }
+  const member = BODY_MEMBER[partner];
+  if (member === null) return { body: compact, headers: { 'Content-Type': 'application/jose' } };
+  return {
+    body: JSON.stringify({ [member]: compact }),
+    headers: { 'Content-Type': 'application/json', ...(partner === 'visa' ? { keyId: kid ?? '' } : {}) },
+  };
 }
 
 /**
@@ -119,9 +114,7 @@ export async function encryptFor(input: EncryptInput): Promise<EncryptOutput> {
     throw new KeybenchError(
       'ERR_JWE_KEY_TYPE',
       'The recipient key is not an RSA public key: JWE to these partners needs RSA (2048 bits or more).',
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   if ((key.algorithm as RsaHashedKeyAlgorithm).modulusLength < 2048) {

@@ -5,6 +5,7 @@
  */
 import { KeybenchError } from '../errors';
 import { base64ToBytes } from '../encoding/base64url';
+import { own } from '../json';
 
 /** Largest JWE text read (a megabyte payload is about 1.4 MB of text). */
 const MAX_JWE_CHARS = 8_000_000;
@@ -37,31 +38,20 @@ export interface ParsedJwe {
   notes: string[];
 }
 
+/** Five dot-separated parts of base64url or base64 characters, the header not empty. */
 const COMPACT =
   /^[A-Za-z0-9_\-+/=]+\.[A-Za-z0-9_\-+/=]*\.[A-Za-z0-9_\-+/=]*\.[A-Za-z0-9_\-+/=]*\.[A-Za-z0-9_\-+/=]*$/;
-const WRAPPER_KEYS: readonly JweWrapper[] = [
-  'encData',
-  'encryptedRequest',
-  'encryptedResponse',
-  'encryptedValue',
-];
-
-/** True when the text looks like a compact JWE (five dot-separated parts), by shape only. */
-function looksLikeCompactJwe(text: string): boolean {
-  const t = text.trim();
-  return t.length <= MAX_JWE_CHARS && t.split('.').length === 5 && COMPACT.test(t);
-}
+/** The members a partner's body puts the compact JWE in. */
+const WRAPPER_KEYS = (Object.keys(WRAPPER_NAMES) as JweWrapper[]).filter((k) => k !== 'compact');
 
 /** The first wrapper member holding a string, searched a few levels deep (Mastercard's field may be nested). */
 function findWrapped(value: unknown, depth: number): { wrapper: JweWrapper; text: string } | null {
   if (depth > 6 || value === null || typeof value !== 'object') return null;
-  if (!Array.isArray(value)) {
-    for (const k of WRAPPER_KEYS) {
-      const v = Object.hasOwn(value, k) ? (value as Record<string, unknown>)[k] : undefined;
-      if (typeof v === 'string') return { wrapper: k, text: v };
-    }
+  for (const k of WRAPPER_KEYS) {
+    const v = own(value, k);
+    if (typeof v === 'string') return { wrapper: k, text: v };
   }
-  for (const v of Object.values(value as object)) {
+  for (const v of Object.values(value)) {
     const found = findWrapped(v, depth + 1);
     if (found) return found;
   }
@@ -86,7 +76,7 @@ export function findJwe(text: string): { wrapper: JweWrapper; compact: string } 
     const found = findWrapped(json, 0);
     return found ? { wrapper: found.wrapper, compact: found.text.trim() } : null;
   }
-  return looksLikeCompactJwe(t) ? { wrapper: 'compact', compact: t } : null;
+  return COMPACT.test(t) ? { wrapper: 'compact', compact: t } : null;
 }
 
 const PART_NAMES = [
@@ -100,22 +90,19 @@ const PART_NAMES = [
 /** One part's bytes: base64url, or base64 with `+`, `/`, `=` (noted by the caller). */
 function partBytes(text: string, index: number): Uint8Array<ArrayBuffer> {
   const std = text.replace(/-/g, '+').replace(/_/g, '/');
-  // Mixed alphabets stay unambiguous (`-` and `+` are both 62, `_` and `/` both 63): Mastercard's
-  // SDK writes `-` and `/` side by side. Padding inside the text is not.
-  if (/=[^=]/.test(text) || std.replace(/=+$/, '').length % 4 === 1) {
-    throw new KeybenchError(
+  const refusal = (options?: { cause: unknown }) =>
+    new KeybenchError(
       'ERR_JWE_BASE64URL',
       `The JWE's ${PART_NAMES[index]} (part ${index + 1} of 5) is not base64url: check it was copied whole.`,
+      options,
     );
-  }
+  // Mixed alphabets stay unambiguous (`-` and `+` are both 62, `_` and `/` both 63): Mastercard's
+  // SDK writes `-` and `/` side by side. Padding inside the text is not.
+  if (/=[^=]/.test(text) || std.replace(/=+$/, '').length % 4 === 1) throw refusal();
   try {
     return base64ToBytes(std);
   } catch (e) {
-    throw new KeybenchError(
-      'ERR_JWE_BASE64URL',
-      `The JWE's ${PART_NAMES[index]} (part ${index + 1} of 5) is not base64url: check it was copied whole.`,
-      { cause: e },
-    );
+    throw refusal({ cause: e });
   }
 }
 
@@ -129,9 +116,7 @@ function readHeader(part: string): Record<string, unknown> {
     throw new KeybenchError(
       'ERR_JWE_HEADER',
       'The JWE header is not JSON: the first part is damaged or not a JWE.',
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {

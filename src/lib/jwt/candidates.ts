@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { base64ToBytes, base64urlToBytes } from '../encoding/base64url';
-import { KeybenchError, type ErrorCode } from '../errors';
+import { KeybenchError, messageOf, type ErrorCode } from '../errors';
 import { own } from '../json';
 import { describeKeyType, keyTypeOf, type KeyType } from '../keys/key-type';
 import { isOctJwkText, keyTextTooLarge, scanKeyMaterial } from '../keys/key-material';
@@ -90,15 +90,8 @@ export async function candidatesFromHeader(
       const [parsed] = await parseKeySetText(
         `-----BEGIN CERTIFICATE-----\n${x5c[0]}\n-----END CERTIFICATE-----`,
       );
-      if (parsed) {
-        out.push({
-          kind: 'public',
-          label: "x5c certificate (from the token's header)",
-          origin: 'x5c',
-          spki: parsed.spki,
-          type: parsed.type,
-        });
-      }
+      const label = "x5c certificate (from the token's header)";
+      if (parsed) out.push({ kind: 'public', label, origin: 'x5c', spki: parsed.spki, type: parsed.type });
     } catch {
       // A broken x5c is simply not a candidate; the verdict says which keys were tried.
     }
@@ -106,13 +99,8 @@ export async function candidatesFromHeader(
   if (jwk && typeof jwk === 'object' && typeof own(jwk, 'kty') === 'string' && jwk.kty !== 'oct') {
     try {
       const spki = await jwkToSpki(jwk);
-      out.push({
-        kind: 'public',
-        label: "jwk embedded in the token's header",
-        origin: 'jwk-header',
-        spki,
-        type: spkiKeyType(spki),
-      });
+      const label = "jwk embedded in the token's header";
+      out.push({ kind: 'public', label, origin: 'jwk-header', spki, type: spkiKeyType(spki) });
     } catch {
       // As above.
     }
@@ -156,9 +144,8 @@ const SOURCE_WORDS: Record<string, string> = {
 };
 
 function labelsFor(parsed: ParsedKey[], jwks: boolean): string[] {
-  const kids = parsed.map((p) => (p.kind === 'public' ? p.kid : undefined));
   return parsed.map((p, i) => {
-    const kid = kids[i];
+    const kid = p.kind === 'public' ? p.kid : undefined;
     const ofKid = kid !== undefined ? ` (kid ${kid})` : '';
     if (jwks) return `key ${i + 1} of ${parsed.length}${ofKid}`;
     if (p.kind === 'private') return 'the public half of the private key you pasted';
@@ -188,36 +175,36 @@ export async function publicHalfOf(text: string): Promise<PrivateKeyPasted> {
   }
 }
 
-/** An oct JWK (an HMAC secret written as JSON): its `k` as the secret, or why it is not base64url. */
-function octJwkResult(
-  text: string,
+/**
+ * The box as an HMAC secret: the bytes `read` decodes, described by `understood`, with a note when
+ * shorter than `alg`'s hash; or ERR_BASE64 when they are not in their encoding (`notValid`, then
+ * the decoder's words).
+ */
+function secretResult(
+  read: () => Uint8Array<ArrayBuffer>,
+  understood: (length: number) => string,
+  notValid: string,
   alg: string | undefined,
-  privateKeyPasted: PrivateKeyPasted | undefined,
+  privateKeyPasted?: PrivateKeyPasted,
 ): KeyBoxResult {
-  const j = JSON.parse(text) as JWK;
+  let secret: Uint8Array<ArrayBuffer>;
   try {
-    const secret = base64urlToBytes(String(own(j, 'k') ?? ''));
-    return secretResult(secret, `HMAC secret from an oct JWK, ${secret.length} bytes`, alg, privateKeyPasted);
+    secret = read();
   } catch (e) {
-    return base64Error(`The oct JWK's "k" is not base64url`, e);
+    return { candidates: [], error: { code: 'ERR_BASE64', message: `${notValid}: ${messageOf(e)}` } };
   }
-}
-
-/** The box read as a secret (see keys/key-box.ts): its bytes in `encoding`. */
-function hmacSecretResult(text: string, alg: string | undefined, encoding: SecretEncoding): KeyBoxResult {
-  try {
-    const secret = secretBytes(text, encoding);
-    return secretResult(secret, `HMAC secret, ${secret.length} bytes (${encoding})`, alg, undefined);
-  } catch (e) {
-    return base64Error(`The secret is not valid ${encoding}`, e);
-  }
-}
-
-/** The box refused: its secret is not in the encoding it claims (`what`, then the decoder's words). */
-function base64Error(what: string, e: unknown): KeyBoxResult {
+  const info = alg !== undefined ? algInfo(alg) : null;
+  const need = info?.family === 'HS' ? Number(info.hash.slice(4)) / 8 : 0;
   return {
-    candidates: [],
-    error: { code: 'ERR_BASE64', message: `${what}: ${e instanceof Error ? e.message : e}` },
+    candidates: [{ kind: 'secret', label: 'the pasted secret', origin: 'pasted', secret }],
+    understood: understood(secret.length),
+    privateKeyPasted,
+    notes:
+      secret.length < need
+        ? [
+            `This secret is ${secret.length} bytes; ${alg} needs at least ${need} (RFC 7518 §3.2). A short secret can be guessed offline from a single token.`,
+          ]
+        : undefined,
   };
 }
 
@@ -303,36 +290,31 @@ export async function keysFromText(
   const scan = scanKeyMaterial(text);
   const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
   // A JWK of kty "oct" is an HMAC secret written as JSON.
-  if (isOctJwkText(text)) return octJwkResult(text, alg, privateKeyPasted);
+  if (isOctJwkText(text)) {
+    const k = String(own(JSON.parse(text), 'k') ?? '');
+    return secretResult(
+      () => base64urlToBytes(k),
+      (n) => `HMAC secret from an oct JWK, ${n} bytes`,
+      `The oct JWK's "k" is not base64url`,
+      alg,
+      privateKeyPasted,
+    );
+  }
   const decision = await decideKeyBox(text, {
     hmac: info?.family === 'HS',
     ticked: options.ticked ?? false,
     guess: options.guess ?? true,
   });
-  if (decision.read === 'secret') return hmacSecretResult(text, alg, encoding);
+  if (decision.read === 'secret') {
+    return secretResult(
+      () => secretBytes(text, encoding),
+      (n) => `HMAC secret, ${n} bytes (${encoding})`,
+      `The secret is not valid ${encoding}`,
+      alg,
+    );
+  }
   if (decision.read === 'refused') {
     return refusedSecretResult(alg, decision.found, decision.tickHelps, privateKeyPasted);
   }
   return publicKeysResult(text, privateKeyPasted);
-}
-
-function secretResult(
-  secret: Uint8Array<ArrayBuffer>,
-  understood: string,
-  alg: string | undefined,
-  privateKeyPasted: PrivateKeyPasted | undefined,
-): KeyBoxResult {
-  const info = alg !== undefined ? algInfo(alg) : null;
-  const need = info?.family === 'HS' ? Number(info.hash.slice(4)) / 8 : 0;
-  return {
-    candidates: [{ kind: 'secret', label: 'the pasted secret', origin: 'pasted', secret }],
-    understood,
-    privateKeyPasted,
-    notes:
-      secret.length < need
-        ? [
-            `This secret is ${secret.length} bytes; ${alg} needs at least ${need} (RFC 7518 §3.2). A short secret can be guessed offline from a single token.`,
-          ]
-        : undefined,
-  };
 }

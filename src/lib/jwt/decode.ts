@@ -126,15 +126,14 @@ function decodeSegment(
       bad + 1,
     );
   }
-  try {
-    return base64urlToBytes(segment);
-  } catch {
+  if (segment.length % 4 === 1) {
     return diag(
       'ERR_JWT_BASE64URL',
       `The ${name} is ${segment.length} characters long, which no base64url text can be (a character is missing or extra).`,
       name,
     );
   }
+  return base64urlToBytes(segment);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -160,6 +159,11 @@ function decodePayload(bytes: Uint8Array): DecodedPayload {
 
 const SHAPE = 'A JWT is three base64url parts separated by dots (header.payload.signature).';
 
+/** A pasted text that is not a token; `belongs` when it is a public key for the Verification key box. */
+function nonToken(what: string | Rich, belongs = false): Diagnostic {
+  return { ...diag('ERR_JWT_SEGMENTS', what, 'token'), ...(belongs ? { belongs: 'key-box' as const } : {}) };
+}
+
 /**
  * What a pasted text that is not a token is, and where it goes: a PEM key or certificate, an SSH
  * key, a JWK, a JWKS, or other JSON. Null when it could be a token (no token starts with `-`, `{`, `[`).
@@ -178,42 +182,34 @@ function recogniseNonToken(text: string): Diagnostic | null {
           : label === 'CERTIFICATE REQUEST'
             ? 'This is a certificate signing request (CSR), not a token: it goes to the certificate authority.'
             : rich`This is a PEM file (${label}), not a token. ${{ ours: SHAPE }}`;
-    const publicKey = label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY' || label === 'CERTIFICATE';
-    return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(publicKey ? { belongs: 'key-box' } : {}) };
+    return nonToken(parts, label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY' || label === 'CERTIFICATE');
   }
   if (/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+) AAAA/.test(t)) {
-    return {
-      ...diag(
-        'ERR_JWT_SEGMENTS',
-        'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
-        'token',
-      ),
-      belongs: 'key-box',
-    };
+    return nonToken(
+      'This is an SSH public key, not a token. Convert it to PEM (ssh-keygen -e -m PKCS8 -f key.pub) and paste that in Verification key below.',
+      true,
+    );
   }
   if (!t.startsWith('{') && !t.startsWith('[')) return null;
   let value: unknown;
   try {
     value = JSON.parse(t);
   } catch {
-    return diag('ERR_JWT_SEGMENTS', `This looks like JSON, not a token. ${SHAPE}`, 'token');
+    return nonToken(`This looks like JSON, not a token. ${SHAPE}`);
   }
-  const obj = value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  let parts: string;
-  let belongs = false;
-  if (obj && Array.isArray(own(obj, 'keys'))) {
-    parts = 'This is a JWKS (a set of keys), not a token. Paste it in Verification key below.';
-    belongs = true;
-  } else if (obj && typeof own(obj, 'kty') === 'string') {
-    belongs = own(obj, 'd') === undefined;
-    parts = !belongs
-      ? 'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.'
-      : 'This is a JWK (a key in JSON), not a token. Paste it in Verification key below.';
-  } else {
-    parts =
-      "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).";
+  if (Array.isArray(own(value, 'keys'))) {
+    return nonToken('This is a JWKS (a set of keys), not a token. Paste it in Verification key below.', true);
   }
-  return { ...diag('ERR_JWT_SEGMENTS', parts, 'token'), ...(belongs ? { belongs: 'key-box' as const } : {}) };
+  if (typeof own(value, 'kty') !== 'string') {
+    return nonToken(
+      "This is JSON, not a token. A JWK goes in Verification key below; a token's header or payload alone is not a token (Sign, Test JWT makes one).",
+    );
+  }
+  return own(value, 'd') === undefined
+    ? nonToken('This is a JWK (a key in JSON), not a token. Paste it in Verification key below.', true)
+    : nonToken(
+        'This is a private JWK: do not paste it here. Verifying needs only its public part (without "d"), in Verification key below.',
+      );
 }
 
 /**
@@ -227,9 +223,9 @@ export function decodeToken(input: string): DecodedToken {
     out.form = 'empty';
     return out;
   }
-  const notToken = recogniseNonToken(input);
-  if (notToken) {
-    out.errors.push(notToken);
+  const other = recogniseNonToken(input);
+  if (other) {
+    out.errors.push(other);
     return out;
   }
   const n = out.segments.length;

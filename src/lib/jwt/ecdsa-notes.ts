@@ -1,4 +1,5 @@
 /** Facts about an ECDSA signature's r and s that the verdict reports (psychic signatures, high S). */
+import { toHex } from '../encoding/base64url';
 
 /** The group order n of each curve. */
 const ORDER: Record<string, bigint> = {
@@ -9,11 +10,8 @@ const ORDER: Record<string, bigint> = {
     0x01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 };
 
-function toBigInt(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
-}
+/** Bytes as a big-endian unsigned integer (never empty here: half of an ES signature). */
+const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${toHex(bytes)}`);
 
 /**
  * For a raw r‖s signature on `curve`: `zero` when r or s is 0 (never valid: the "psychic signature"

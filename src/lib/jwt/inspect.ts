@@ -1,4 +1,3 @@
-import type { Rich } from '../rich';
 import { candidatesFromHeader, type KeyBoxResult } from './candidates';
 import type { DecodedToken } from './decode';
 import { fail, HMAC_CONFUSION_REMEDY, verifyToken, type Verdict, type VerificationKey } from './verify';
@@ -16,29 +15,18 @@ export async function verdictFor(
   const embedded = decoded.form === 'jws' ? await candidatesFromHeader(decoded.header) : [];
   let verdict: Verdict;
   if (box?.error && box.candidates.length === 0) {
+    const { code, message, parts, remedy } = box.error;
     verdict =
-      box.error.code === 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
-        ? fail(
-            box.error.code,
-            [box.error.message],
-            [],
-            box.error.remedy ? `${HMAC_CONFUSION_REMEDY} ${box.error.remedy}` : HMAC_CONFUSION_REMEDY,
-          )
-        : fail(
-            box.error.code,
-            ['The verification key was not understood: ', ...(box.error.parts ?? [box.error.message])],
-            [],
-          );
+      code === 'ERR_JWT_HMAC_WITH_PUBLIC_KEY'
+        ? fail(code, [message], [], remedy ? `${HMAC_CONFUSION_REMEDY} ${remedy}` : HMAC_CONFUSION_REMEDY)
+        : fail(code, ['The verification key was not understood: ', ...(parts ?? [message])], []);
   } else {
     verdict = await verifyToken(decoded, box ? box.candidates : stored, embedded);
   }
   // The verifier's "Weak secret" note and the key box's "short secret" note say one thing: keep one.
   const weakSaid = verdict.notes.some((n) => typeof n[0] === 'string' && n[0].startsWith('Weak secret'));
   const boxNotes = (box?.notes ?? []).filter((n) => !(weakSaid && n.startsWith('This secret is')));
-  if (boxNotes.length) {
-    const extra: Rich[] = boxNotes.map((n) => [n]);
-    verdict = { ...verdict, notes: [...verdict.notes, ...extra] };
-  }
+  if (boxNotes.length) verdict = { ...verdict, notes: [...verdict.notes, ...boxNotes.map((n) => [n])] };
   return verdict;
 }
 

@@ -4,15 +4,15 @@ import { KeybenchError } from '../errors';
 import type { SigningAlg } from '../keys/key-specs';
 
 /**
- * Sign a compact JWS with a (non-extractable) private key. The payload is used exactly as given:
- * a string is signed as its UTF-8 bytes, an object as `JSON.stringify` of it.
+ * Sign a compact JWS with a (non-extractable) private or HMAC key. The payload is used exactly as
+ * given: a string is signed as its UTF-8 bytes, an object as `JSON.stringify` of it.
  * @throws KeybenchError ERR_JWT_HEADER when the header's alg differs from the key's algorithm.
  */
 export async function signJws(
   header: Record<string, unknown>,
   payload: string | Record<string, unknown>,
   privateKey: CryptoKey,
-  alg: SigningAlg,
+  alg: SigningAlg | HmacAlg,
 ): Promise<string> {
   if (header.alg !== undefined && header.alg !== alg) {
     throw new KeybenchError(
@@ -22,8 +22,7 @@ export async function signJws(
   }
   const h = textToBase64url(JSON.stringify({ ...header, alg }));
   const p = textToBase64url(typeof payload === 'string' ? payload : JSON.stringify(payload));
-  const input = new TextEncoder().encode(`${h}.${p}`);
-  const sig = await signBytes(alg, privateKey, input);
+  const sig = await signBytes(alg, privateKey, new TextEncoder().encode(`${h}.${p}`));
   return `${h}.${p}.${bytesToBase64url(sig)}`;
 }
 
@@ -59,9 +58,5 @@ export async function signJwsHmac(
       `The header says alg ${String(header.alg)}, but you chose ${alg}.`,
     );
   }
-  const key = await hmacSigningKey(secret, alg);
-  const h = textToBase64url(JSON.stringify({ ...header, alg }));
-  const p = textToBase64url(typeof payload === 'string' ? payload : JSON.stringify(payload));
-  const sig = await signBytes(alg, key, new TextEncoder().encode(`${h}.${p}`));
-  return `${h}.${p}.${bytesToBase64url(sig)}`;
+  return signJws(header, payload, await hmacSigningKey(secret, alg), alg);
 }

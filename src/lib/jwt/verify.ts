@@ -85,6 +85,10 @@ export function fail(
   };
 }
 
+/** What to do when there is no key to try. */
+const PASTE_KEY_REMEDY =
+  "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.";
+
 /** What to do about a kid that is not a string. */
 const KID_NOT_STRING_REMEDY =
   'A kid is a string: make the signer write it in quotes (for example "42", not 42).';
@@ -93,19 +97,14 @@ const KID_NOT_STRING_REMEDY =
 export const HMAC_CONFUSION_REMEDY =
   "Using a public key as an HMAC secret is the algorithm-confusion attack (RFC 8725 §2.1): anyone holding the public key could forge such a token, so a correct verifier never does it. If the issuer really signs with HMAC, paste the shared secret; if it signs with this key pair, the token's alg header is forged or wrong.";
 
-function familyNeeds(info: AlgInfo, alg: string): string {
-  switch (info.family) {
-    case 'RS':
-    case 'PS':
-      return `${alg} needs an RSA key`;
-    case 'ES':
-      return `${alg} needs an ECDSA ${info.curve} key`;
-    case 'EdDSA':
-      return 'EdDSA needs an Ed25519 key';
-    case 'HS':
-      return `${alg} needs a shared secret`;
-  }
+/** What an asymmetric alg's key must be ("needs an RSA key"). */
+function keyNeeded(info: AlgInfo): string {
+  if (info.family === 'ES') return `needs an ECDSA ${info.curve} key`;
+  return info.family === 'EdDSA' ? 'needs an Ed25519 key' : 'needs an RSA key';
 }
+
+/** The kty a public key needs for each asymmetric family. */
+const KEY_KTY = { RS: 'RSA', PS: 'RSA', ES: 'EC', EdDSA: 'OKP' } as const;
 
 /** Is this key the right kind for alg? Returns the failure if not. */
 function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failure | null {
@@ -122,16 +121,11 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
   if (key.kind === 'secret') {
     return {
       code: 'ERR_JWT_ALG_KEY_MISMATCH',
-      parts: [
-        `The token says ${alg}, which ${familyNeeds(info, alg).replace(`${alg} `, '')}; a secret cannot verify it.`,
-      ],
+      parts: [`The token says ${alg}, which ${keyNeeded(info)}; a secret cannot verify it.`],
       remedy: "Paste the issuer's public key (PEM, certificate, JWK or JWKS) instead of a secret.",
     };
   }
   const t = key.type;
-  if ((info.family === 'RS' || info.family === 'PS') && t.kty !== 'RSA') {
-    return mismatch(alg, info, key);
-  }
   // An id-RSASSA-PSS key verifies PSS only, with its own hash and at least its salt (JWS: the hash's length).
   if (
     t.kty === 'RSA' &&
@@ -143,17 +137,13 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
       parts: rich`Algorithm and key do not fit: ${key.label} is an RSASSA-PSS-only key${t.pss.hash ? ` for ${t.pss.hash}` : ''}, and the token says ${ours(alg)}.`,
       remedy: `This key verifies ${t.pss.hash ? `PS${t.pss.hash.slice(4)}` : 'PS256, PS384 and PS512'} tokens only. Use the key that matches the token, or check the signer's alg.`,
     };
-  if (info.family === 'EdDSA' && t.kty !== 'OKP') return mismatch(alg, info, key);
-  if (info.family === 'ES') {
-    if (t.kty !== 'EC') return mismatch(alg, info, key);
-    if (t.curve !== info.curve) {
-      const fits = esAlgForCurve(t.curve);
-      return {
-        code: 'ERR_JWT_CURVE_MISMATCH',
-        parts: rich`Curve mismatch: ${ours(alg)} needs a ${ours(info.curve!)} key, but ${key.label} is ${ours(t.curve)}.`,
-        remedy: `A ${t.curve} key signs ${fits ?? 'another algorithm'}. Use the ${info.curve} key that made this token${alg === 'ES512' ? ' (QI Tech keys are P-521)' : ''}, or check the signer's alg.`,
-      };
-    }
+  if (t.kty !== KEY_KTY[info.family]) return mismatch(info, key);
+  if (t.kty === 'EC' && t.curve !== info.curve) {
+    return {
+      code: 'ERR_JWT_CURVE_MISMATCH',
+      parts: rich`Curve mismatch: ${ours(alg)} needs a ${ours(info.curve!)} key, but ${key.label} is ${ours(t.curve)}.`,
+      remedy: `A ${t.curve} key signs ${esAlgForCurve(t.curve) ?? 'another algorithm'}. Use the ${info.curve} key that made this token${alg === 'ES512' ? ' (QI Tech keys are P-521)' : ''}, or check the signer's alg.`,
+    };
   }
   if (key.use !== undefined && key.use !== 'sig') {
     return {
@@ -181,10 +171,10 @@ function compatibility(alg: string, info: AlgInfo, key: VerificationKey): Failur
   return null;
 }
 
-function mismatch(alg: string, info: AlgInfo, key: VerificationKey & { kind: 'public' }): Failure {
+function mismatch(info: AlgInfo, key: VerificationKey & { kind: 'public' }): Failure {
   return {
     code: 'ERR_JWT_ALG_KEY_MISMATCH',
-    parts: rich`Algorithm and key do not fit: ${ours(familyNeeds(info, alg))}, but ${key.label} is ${ours(describeKeyType(key.type))}.`,
+    parts: rich`Algorithm and key do not fit: ${ours(`${info.id} ${keyNeeded(info)}`)}, but ${key.label} is ${ours(describeKeyType(key.type))}.`,
     remedy:
       key.type.kty === 'RSA'
         ? "An RSA key verifies RS256/PS256 (and 384/512) tokens. Use the key that matches the token, or check the signer's alg."
@@ -227,81 +217,77 @@ function notForVerifying(key: VerificationKey): string | null {
  * is JWKSNoMatchingKey, more than one JWKSMultipleMatchingKeys. Returns the amber verdict, or null
  * when such a verifier would pick this very key.
  */
-function kidSelection(
-  alg: string,
-  info: AlgInfo,
-  kid: unknown,
-  key: VerificationKey & { kind: 'public' },
-  candidates: readonly VerificationKey[],
-  tried: string[],
-  notes: Rich[],
-): Verdict | null {
+function kidSelection(a: Attempt, key: VerificationKey & { kind: 'public' }): Verdict | null {
+  const { alg, info, kid, candidates, tried, notes } = a;
   if (key.origin !== 'jwks') return null;
   const usable = candidates.filter(
     (k) => k.kind === 'public' && k.origin === 'jwks' && !compatibility(alg, info, k),
   );
-  const valid = rich`Signature valid (${ours(alg)}) with ${key.label}, but `;
-  let parts: Rich;
-  let code: ErrorCode;
-  let remedy: string;
+  const picked = usable.filter((k) => k.kind === 'public' && k.kid === kid);
+  const amber = (code: ErrorCode, parts: Rich, remedy: string) =>
+    fail(code, [...rich`Signature valid (${ours(alg)}) with ${key.label}, but `, ...parts], tried, remedy, {
+      state: 'kid-mismatch',
+      key,
+      notes,
+    });
+  const cannotChoose =
+    'a server that picks keys by kid cannot choose, and jose refuses the token (JWKSMultipleMatchingKeys).';
   if (typeof kid === 'string' && key.kid === kid) {
-    const same = usable.filter((k) => k.kind === 'public' && k.kid === kid);
-    if (same.length <= 1) return null;
+    if (picked.length <= 1) return null;
     // jose refuses a set in which two keys that fit share the kid: refuse as it does (no guess).
-    code = 'ERR_JWKS_KID_AMBIGUOUS';
-    parts = [
-      ...valid,
-      ...rich`${ours(String(same.length))} keys of the JWKS have kid ${kid} (`,
-      ...labels(same),
-      '): a server that picks keys by kid cannot choose, and jose refuses the token (JWKSMultipleMatchingKeys).',
-    ];
-    remedy = 'Give each key of the JWKS its own kid: this set names two keys the same.';
-  } else if (kid !== undefined && typeof kid !== 'string') {
-    code = 'ERR_JWKS_KID_MISMATCH';
-    parts = [
-      ...valid,
-      "the token's kid is ",
-      u(JSON.stringify(kid)),
-      ', not a string: a server that picks keys by kid matches it to no key and refuses the token (jose: JWKSNoMatchingKey).',
-    ];
-    remedy = KID_NOT_STRING_REMEDY;
-  } else if (typeof kid === 'string') {
-    const picked = usable.filter((k) => k.kind === 'public' && k.kid === kid);
-    const named = candidates.filter((k) => k.kind === 'public' && k.origin === 'jwks' && k.kid === kid);
-    code = 'ERR_JWKS_KID_MISMATCH';
-    const its = key.kid === undefined ? ['it has no kid'] : rich`its kid is ${key.kid}`;
-    parts = [
-      ...valid,
-      ...its,
-      ...rich` and the token's kid is ${kid}: a server that picks keys by kid `,
-      ...(picked.length === 0
-        ? named.length === 0
-          ? rich`would refuse the token, because no key in the JWKS has kid ${kid} (jose: JWKSNoMatchingKey).`
-          : rich`would refuse the token: the key with kid ${kid} (${named[0]!.label}) does not fit ${ours(alg)} or is not for verifying (jose: JWKSNoMatchingKey).`
-        : picked.length === 1
-          ? rich`would pick ${picked[0]!.label}, which does not verify it.`
-          : [
-              `would pick one of the ${picked.length} keys with that kid (`,
-              ...labels(picked),
-              '), none of which verifies it.',
-            ]),
-    ];
-    remedy =
-      'The token names another key than the one that signed it: the issuer labels its keys inconsistently, or rotated a key without its kid. Make the kid in the header equal the kid of the signing key in the JWKS the server reads.';
-  } else {
-    if (usable.length <= 1) return null;
-    code = 'ERR_JWKS_KID_AMBIGUOUS';
-    parts = [
-      ...valid,
+    return amber(
+      'ERR_JWKS_KID_AMBIGUOUS',
+      [
+        ...rich`${ours(String(picked.length))} keys of the JWKS have kid ${kid} (`,
+        ...labels(picked),
+        `): ${cannotChoose}`,
+      ],
+      'Give each key of the JWKS its own kid: this set names two keys the same.',
+    );
+  }
+  if (kid !== undefined && typeof kid !== 'string') {
+    return amber(
+      'ERR_JWKS_KID_MISMATCH',
+      [
+        "the token's kid is ",
+        u(JSON.stringify(kid)),
+        ', not a string: a server that picks keys by kid matches it to no key and refuses the token (jose: JWKSNoMatchingKey).',
+      ],
+      KID_NOT_STRING_REMEDY,
+    );
+  }
+  if (typeof kid === 'string') {
+    const named = candidates.find((k) => k.kind === 'public' && k.origin === 'jwks' && k.kid === kid);
+    return amber(
+      'ERR_JWKS_KID_MISMATCH',
+      [
+        ...(key.kid === undefined ? ['it has no kid'] : rich`its kid is ${key.kid}`),
+        ...rich` and the token's kid is ${kid}: a server that picks keys by kid `,
+        ...(picked.length === 0
+          ? named === undefined
+            ? rich`would refuse the token, because no key in the JWKS has kid ${kid} (jose: JWKSNoMatchingKey).`
+            : rich`would refuse the token: the key with kid ${kid} (${named.label}) does not fit ${ours(alg)} or is not for verifying (jose: JWKSNoMatchingKey).`
+          : picked.length === 1
+            ? rich`would pick ${picked[0]!.label}, which does not verify it.`
+            : [
+                `would pick one of the ${picked.length} keys with that kid (`,
+                ...labels(picked),
+                '), none of which verifies it.',
+              ]),
+      ],
+      'The token names another key than the one that signed it: the issuer labels its keys inconsistently, or rotated a key without its kid. Make the kid in the header equal the kid of the signing key in the JWKS the server reads.',
+    );
+  }
+  if (usable.length <= 1) return null;
+  return amber(
+    'ERR_JWKS_KID_AMBIGUOUS',
+    [
       `the token has no kid and ${usable.length} keys of the JWKS fit ${alg} (`,
       ...labels(usable),
-      '): ',
-      'a server that picks keys by kid cannot choose, and jose refuses the token (JWKSMultipleMatchingKeys).',
-    ];
-    remedy =
-      'Put the kid of the signing key in the token header, or publish only one key that fits this alg.';
-  }
-  return fail(code, parts, tried, remedy, { state: 'kid-mismatch', key, notes });
+      `): ${cannotChoose}`,
+    ],
+    'Put the kid of the signing key in the token header, or publish only one key that fits this alg.',
+  );
 }
 
 /** Untrusted words (key labels, header names), comma-separated. */
@@ -328,37 +314,30 @@ interface SignedHeader {
 }
 
 /** The header and alg of a compact JWS, or the verdict refusing it (no token, not a JWS, alg none, unknown alg). */
-function readAlg(decoded: DecodedToken): SignedHeader | { refused: Verdict } {
-  if (decoded.form === 'empty')
-    return { refused: fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []) };
+function readAlg(decoded: DecodedToken): SignedHeader | Verdict {
+  if (decoded.form === 'empty') return fail('ERR_JWT_MALFORMED', 'Paste a token to verify it.', []);
   if (decoded.form !== 'jws' || !decoded.header) {
     const first = decoded.errors[0];
-    return {
-      refused: fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.parts ?? ['This is not a compact JWS.'], []),
-    };
+    return fail(first?.code ?? 'ERR_JWT_MALFORMED', first?.parts ?? ['This is not a compact JWS.'], []);
   }
   const header = decoded.header;
   const alg = own(header, 'alg') as string;
   if (alg.trim().toLowerCase() === 'none') {
-    return {
-      refused: fail(
-        'ERR_JWT_UNSECURED',
-        'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
-        [],
-        'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
-      ),
-    };
+    return fail(
+      'ERR_JWT_UNSECURED',
+      'Unsecured token (alg "none"): it carries no signature, so nothing about it can be trusted.',
+      [],
+      'Anyone can write such a token. A verifier must reject alg "none" unless it was explicitly agreed for this exact use — almost never.',
+    );
   }
   const info = algInfo(alg);
   if (!info) {
-    return {
-      refused: fail(
-        'ERR_JWT_ALG_UNSUPPORTED',
-        rich`Algorithm ${alg} is not one keybench verifies.`,
-        [],
-        'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
-      ),
-    };
+    return fail(
+      'ERR_JWT_ALG_UNSUPPORTED',
+      rich`Algorithm ${alg} is not one keybench verifies.`,
+      [],
+      'Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519), HS256/384/512.',
+    );
   }
   return { header, alg, info };
 }
@@ -486,9 +465,7 @@ function noKeyVerdict({ alg, info, notes }: Attempt): Verdict {
     'ERR_JWT_NO_KEY',
     'Not verified: there is no key to check the signature with.',
     [],
-    info.family === 'HS'
-      ? `Paste the shared ${alg} secret in the Verification key box.`
-      : "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+    info.family === 'HS' ? `Paste the shared ${alg} secret in the Verification key box.` : PASTE_KEY_REMEDY,
     { notes },
   );
 }
@@ -499,11 +476,9 @@ function noKeyVerdict({ alg, info, notes }: Attempt): Verdict {
  * is noted).
  */
 async function ecdsaRefusal(a: Attempt): Promise<Verdict | null> {
-  const { decoded, alg, info, candidates, tried, notes, ex } = a;
+  const { decoded, info, tried, notes, ex } = a;
   if (info.family !== 'ES' || !decoded.signature) return null;
-  if (decoded.signature.length !== info.size! * 2) {
-    return { ...(await ecdsaShape(decoded, alg, info, candidates, tried)), ...ex };
-  }
+  if (decoded.signature.length !== info.size! * 2) return { ...(await ecdsaShape(a)), ...ex };
   const shape = ecdsaSignatureNotes(decoded.signature, info.curve!);
   if (shape.zero) {
     return fail(
@@ -520,11 +495,9 @@ async function ecdsaRefusal(a: Attempt): Promise<Verdict | null> {
 
 /** Tries the trusted keys in order: the first that verifies, and why each one before it did not. */
 async function firstVerifying(a: Attempt): Promise<{ verifiedBy?: VerificationKey; failures: Failure[] }> {
-  const { decoded, alg, info } = a;
   const failures: Failure[] = [];
   for (const key of a.candidates) {
-    const outcome =
-      notForVerifying(key) === null ? await tryKey(decoded, alg, info, key) : compatibility(alg, info, key)!;
+    const outcome = notForVerifying(key) === null ? await tryKey(a, key) : compatibility(a.alg, a.info, key)!;
     if (outcome === true) return { verifiedBy: key, failures };
     failures.push(outcome);
   }
@@ -536,9 +509,9 @@ async function firstVerifying(a: Attempt): Promise<{ verifiedBy?: VerificationKe
  * would pick another key of the JWKS (`kid-mismatch`); notes a kid that differs and a weak secret.
  */
 function verifiedVerdict(a: Attempt, key: VerificationKey): Verdict {
-  const { alg, info, kid, candidates, tried, notes, ex } = a;
+  const { alg, info, kid, tried, notes, ex } = a;
   if (key.kind === 'public') {
-    const amber = kidSelection(alg, info, kid, key, candidates, tried, notes);
+    const amber = kidSelection(a, key);
     if (amber) return { ...amber, ...ex };
   }
   if (kid !== undefined && typeof kid !== 'string') {
@@ -554,9 +527,10 @@ function verifiedVerdict(a: Attempt, key: VerificationKey): Verdict {
         : rich`The token has no kid; the key that verifies it has kid ${key.kid}.`,
     );
   }
-  if (key.kind === 'secret' && key.secret.length < Number(info.hash.slice(4)) / 8) {
+  const hashBytes = Number(info.hash.slice(4)) / 8;
+  if (key.kind === 'secret' && key.secret.length < hashBytes) {
     notes.push([
-      `Weak secret: ${key.secret.length} bytes, shorter than the ${info.hash} output (${Number(info.hash.slice(4)) / 8} bytes). RFC 7518 §3.2 requires an HMAC key at least as long as the hash output; a short secret can be guessed offline from any token.`,
+      `Weak secret: ${key.secret.length} bytes, shorter than the ${info.hash} output (${hashBytes} bytes). RFC 7518 §3.2 requires an HMAC key at least as long as the hash output; a short secret can be guessed offline from any token.`,
     ]);
   }
   const parts: Rich = [`Signature verified (${alg}) with `, ...describeSource(key), '.'];
@@ -568,9 +542,9 @@ function verifiedVerdict(a: Attempt, key: VerificationKey): Verdict {
  * (self-consistent, no more), else null.
  */
 async function embeddedVerdict(a: Attempt, embedded: readonly VerificationKey[]): Promise<Verdict | null> {
-  const { decoded, alg, info, tried, notes, ex } = a;
+  const { tried, notes, ex } = a;
   for (const key of embedded) {
-    if ((await tryKey(decoded, alg, info, key)) !== true) continue;
+    if ((await tryKey(a, key)) !== true) continue;
     const what =
       key.origin === 'x5c' ? 'the certificate in its own x5c header' : 'the key in its own jwk header';
     const parts: Rich = [
@@ -593,7 +567,7 @@ function failedVerdict(a: Attempt, failures: Failure[]): Verdict {
       'ERR_JWT_NO_KEY',
       'Not verified: there is no trusted key to check the signature with, and the key the token carries does not verify it either.',
       [],
-      "Paste the issuer's public key (PEM, certificate, JWK or JWKS) in the Verification key box, or generate or import keys in Keys.",
+      PASTE_KEY_REMEDY,
       { notes, ...ex },
     );
   }
@@ -651,7 +625,7 @@ export async function verifyToken(
   embedded: readonly VerificationKey[] = [],
 ): Promise<Verdict> {
   const signed = readAlg(decoded);
-  if ('refused' in signed) return signed.refused;
+  if ('state' in signed) return signed;
   const notes: Rich[] = [];
   const refused = headerRefusal(signed.header, notes);
   if (refused) return refused;
@@ -666,58 +640,39 @@ export async function verifyToken(
 }
 
 /** Check one key: true when it verifies, otherwise why not. */
-async function tryKey(
-  decoded: DecodedToken,
-  alg: string,
-  info: AlgInfo,
-  key: VerificationKey,
-): Promise<true | Failure> {
+async function tryKey({ decoded, alg, info }: Attempt, key: VerificationKey): Promise<true | Failure> {
   const bad = compatibility(alg, info, key);
   if (bad) return bad;
   if (await check(decoded, decoded.signature!, info.id, key)) return true;
   const other = info.family === 'RS' ? 'PS' : 'RS';
+  const twin = `${other}${alg.slice(2)}` as AlgId;
   // Does it verify under the other RSA padding (PKCS#1 v1.5 ↔ PSS)?
   if (
     (info.family === 'RS' || info.family === 'PS') &&
-    (await check(decoded, decoded.signature!, `${other}${info.id.slice(2)}` as AlgId, key))
+    (await check(decoded, decoded.signature!, twin, key))
   ) {
     return {
       code: 'ERR_JWT_RS_PS_CONFUSION',
-      parts: rich`RS/PS confusion: the header says ${ours(alg)}, but the signature is ${ours(`${other}${alg.slice(2)}`)} (${ours(other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5')} padding) by ${key.label}.`,
-      remedy: `The signer used the wrong padding for its alg header. Make the signer use ${alg === `RS${alg.slice(2)}` ? 'RSASSA-PKCS1-v1_5 (RS)' : 'RSA-PSS (PS)'} or set alg to ${other}${alg.slice(2)}. Until then, no compliant verifier will accept it.`,
+      parts: rich`RS/PS confusion: the header says ${ours(alg)}, but the signature is ${ours(twin)} (${ours(other === 'PS' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5')} padding) by ${key.label}.`,
+      remedy: `The signer used the wrong padding for its alg header. Make the signer use ${info.family === 'RS' ? 'RSASSA-PKCS1-v1_5 (RS)' : 'RSA-PSS (PS)'} or set alg to ${twin}. Until then, no compliant verifier will accept it.`,
     };
   }
   return { code: 'ERR_JWT_SIGNATURE', parts: rich`The signature does not match ${key.label}.` };
 }
 
-/** A stored key in words: "your key" only for a key whose owner is Mine, a partner's by name. */
-function storedKeyWords(key: VerificationKey): Rich {
+/** The verifying key in words: a stored key is "your key" only when its owner is Mine, a partner's by name. */
+function describeSource(key: VerificationKey): Rich {
+  if (key.origin === 'x5c') return ["the token's x5c certificate"];
+  if (key.origin === 'jwk-header') return ["the token's embedded jwk"];
+  if (key.origin !== 'stored') return [u(key.label)];
   const owner = key.kind === 'public' ? key.owner : undefined;
   if (owner === 'mine') return rich`your key ${key.label}`;
   if (owner === undefined) return rich`the stored key ${key.label}`;
   return [`${PARTNER_NAMES[owner]}'s key `, u(key.label)];
 }
 
-function describeSource(key: VerificationKey): Rich {
-  switch (key.origin) {
-    case 'stored':
-      return storedKeyWords(key);
-    case 'x5c':
-      return ["the token's x5c certificate"];
-    case 'jwk-header':
-      return ["the token's embedded jwk"];
-    default:
-      return [u(key.label)];
-  }
-}
-
-async function ecdsaShape(
-  decoded: DecodedToken,
-  alg: string,
-  info: AlgInfo,
-  candidates: VerificationKey[],
-  tried: string[],
-): Promise<Verdict> {
+/** The verdict refusing an ECDSA signature of the wrong length: DER (with the converted token), or why not. */
+async function ecdsaShape({ decoded, alg, info, candidates, tried }: Attempt): Promise<Verdict> {
   const sig = decoded.signature!;
   const want = info.size! * 2;
   const raw = derToRaw(sig, info.size!);
