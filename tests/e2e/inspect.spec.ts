@@ -121,3 +121,15 @@ test('a 1 MB token decodes and the page stays responsive', async ({ page }) => {
   await page.getByRole('link', { name: 'Keys', exact: true }).click();
   await expect(page).toHaveURL(/#\/keys$/);
 });
+
+test('a payload that is not JSON is shown as text, with what JSON.parse refused and where', async ({
+  page,
+}) => {
+  await page.goto('./#/inspect');
+  const token = `${b64u('{"alg":"HS256","typ":"JWT"}')}.${b64u('{"sub":"x",}')}.${b64u('sig')}`;
+  await page.getByLabel('JWT').fill(token);
+  await expect(page.getByTestId('payload-json')).toHaveText('{"sub":"x",}');
+  await expect(page.getByText('Not JSON: shown as text.')).toBeVisible();
+  await expect(page.getByTestId('payload-json-error')).toContainText('The payload is not valid JSON');
+  await expect(page.getByTestId('verdict')).not.toContainText('Signature verified');
+});
