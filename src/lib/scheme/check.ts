@@ -20,6 +20,7 @@ import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
 import {
   encodingFor,
+  namesKey,
   type EngineOutcome,
   type CheckFinding,
   type MistakeWords,
@@ -43,6 +44,11 @@ const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
   cannotSign: 'ERR_PARTNER_INPUT',
 };
 
+/** The code a scheme gives one of the engine's outcomes. */
+export function codeFor(scheme: Pick<RequestScheme, 'codes'>, outcome: EngineOutcome): ErrorCode {
+  return scheme.codes?.[outcome] ?? DEFAULT_CODES[outcome];
+}
+
 /** The bytes of a base, as signed (its parts joined as they are). */
 export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): Uint8Array<ArrayBuffer> {
   return scheme.signedBytes?.(parts) ?? enc.encode(baseText(scheme, parts));
@@ -55,10 +61,6 @@ export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): s
     ? base.map((p) => `${p.label}: ${p.text}`).join('\n')
     : base.map((p) => p.text).join('');
 }
-
-/** Says the report that the base is lines (RFC 9421), not parts one after the other. */
-const linesOf = (scheme: Pick<RequestScheme, 'layout'>) =>
-  scheme.layout === 'lines' ? { baseLines: true as const } : {};
 
 /** Whom the scheme's requests go to, in words: its partner, or any server for a standard. */
 function partnerOf(scheme: Pick<RequestScheme, 'partner'>): string {
@@ -106,19 +108,22 @@ interface Run<P extends Parts> {
   texts: Set<string>;
   /** Which of the request's signatures (RFC 9421 labels). */
   label: string | undefined;
-  code(o: EngineOutcome): ErrorCode;
 }
 
+/** A result; with the parts read, the base as sent (or `extra`'s) and what "Sign it correctly" fills in. */
 function result<P extends Parts>(
   run: Pick<Run<P>, 'scheme' | 'findings' | 'input'> & { parts?: P; label?: string },
   headline: SchemeResult['parts'],
   extra: Partial<SchemeResult> = {},
 ): SchemeResult {
   const { request } = run.input;
-  const parts = run.parts;
-  const values = parts && run.scheme.signer.values?.(parts, request);
+  const { parts, scheme } = run;
+  const values = parts && scheme.signer.values?.(parts, request);
+  // The report says when the base is lines (RFC 9421), not parts one after the other.
+  const lines = scheme.layout === 'lines' ? { baseLines: true as const } : {};
+  const base = parts && { base: scheme.base(parts), ...lines };
   return {
-    scheme: run.scheme.id,
+    scheme: scheme.id,
     ...(run.label !== undefined ? { label: run.label } : {}),
     findings: run.findings,
     diagnoses: [],
@@ -128,8 +133,9 @@ function result<P extends Parts>(
       body: request.body,
       ...(values ? { values } : {}),
     },
-    fallback: run.scheme.codes?.differ ?? DEFAULT_CODES.differ,
+    fallback: codeFor(scheme, 'differ'),
     parts: headline,
+    ...base,
     ...extra,
   };
 }
@@ -240,11 +246,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     readSignature(t, scheme.encoding).map((r) => r.bytes),
   );
   const rsaPkcs1 = run.algs.some((a) => a.startsWith('RS') || a.startsWith('PS'));
-  const made = await whoMadeIt(
-    [...new Set(candidates.map((c) => c.key))],
-    readings,
-    (k) => rsaPkcs1 && k.kind === 'public' && k.type.kty === 'RSA',
-  );
+  const made = await whoMadeIt([...new Set(candidates.map((c) => c.key))], readings, rsaPkcs1);
   const wantsPss = run.algs[0]?.startsWith('PS') ?? false;
   const pssBy = wantsPss ? undefined : await pssSigner(run, candidates, readings);
   const by = pssBy ?? (made.kind === 'made-by' ? made.key : undefined);
@@ -262,7 +264,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     want: ALGORITHMS[run.algs[0]!].words,
     used: pssBy ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
-  const code = run.code(outcome);
+  const code = codeFor(scheme, outcome);
   run.findings.push(
     problem('signature', code, 'error', 'signature', [words.title, '. ', ...words.explanation]),
   );
@@ -342,8 +344,7 @@ async function held<P extends Parts>(
     confirmed: false,
     ...(f as CheckFinding).diagnosis,
   }));
-  const signed = { signedBy: key, keyLabel: key.label, diagnoses };
-  return { ...result(run, headline, signed), base: scheme.base(parts), ...linesOf(scheme) };
+  return result(run, headline, { signedBy: key, keyLabel: key.label, diagnoses, base: scheme.base(parts) });
 }
 
 /** Check a request's (first) signature with the keys the doctor passes (already filtered by role). */
@@ -379,10 +380,7 @@ async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
   const name = run.scheme.keyName?.(run.parts);
   // The keys the name names, whatever the algorithm: a server looks its key up by name, and when
   // that key does not fit the algorithm it refuses; it never tries another key instead.
-  const named =
-    name === undefined
-      ? []
-      : trusted.filter((k) => k.label === name || (k.kind === 'public' && k.kid === name));
+  const named = name === undefined ? [] : trusted.filter((k) => namesKey(name, k));
   return importAll(named.length ? named : trusted, run.algs);
 }
 
@@ -392,7 +390,7 @@ async function verifyOne<P extends Parts>(
   input: DoctorInput,
   read: ReadResult<P>,
 ): Promise<SchemeResult> {
-  const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
+  const code = (o: EngineOutcome) => codeFor(scheme, o);
   const label = read.label;
   if (!('signature' in read)) {
     const findings = [
@@ -410,26 +408,23 @@ async function verifyOne<P extends Parts>(
     texts: new Set(),
     findings: [...(read.findings ?? [])],
     label,
-    code,
   };
   run.findings.push(
     ...((await scheme.checks?.(read.parts, input.request, input.nowMs, trustedKeys(input.keys))) ?? []),
   );
   const partner = partnerOf(scheme);
-  const base = scheme.base(read.parts);
-  const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base, ...linesOf(scheme) });
   if (!read.signature.trim()) {
     run.findings.push(
       problem('signature', code('noSignature'), 'error', 'signature', say.noSignature(partner)),
     );
-    return with_(result(run, say.noSignature(partner)));
+    return result(run, say.noSignature(partner));
   }
   const keyed = await keysToTry(run);
   if (!keyed.length) {
     const need = run.algs.map((a) => ALGORITHMS[a].words).join(' or ') || 'its algorithm';
     const words = say.noKey(partner, need, scheme.keyName?.(read.parts));
     run.findings.push(problem('signature', code('noKey'), 'error', 'signature', words));
-    return with_(result(run, words));
+    return result(run, words);
   }
   const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
   if (!keyed.some(own)) {
@@ -438,11 +433,11 @@ async function verifyOne<P extends Parts>(
     const before = run.findings.length;
     const explained = await explain(run, keyed);
     const told = explained.diagnoses[0];
-    if (told?.confirmed || (told && told.code !== code('differ'))) return with_(explained);
+    if (told?.confirmed || (told && told.code !== code('differ'))) return explained;
     run.findings.length = before;
     const words = say.unreadable(partner, scheme.encoding);
     run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
-    return with_(result(run, words));
+    return result(run, words);
   }
   // The parts as sent, then any other reading the partner's own verifier accepts.
   const accepted = [...(scheme.accepts?.(read.parts) ?? [])].map((a) => ({
@@ -457,7 +452,7 @@ async function verifyOne<P extends Parts>(
         return held(run, k.key, k.alg, parts, words);
   }
   run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
-  return with_(await explain(run, keyed));
+  return explain(run, keyed);
 }
 
 /** The scheme as the doctor's request check (recognise, signed headers, verify). */

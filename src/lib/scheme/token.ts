@@ -15,14 +15,6 @@ import { recognition, type FormField, type SchemeId, type TokenCheck, type Trust
 /** The "Check as" value that lets recognition choose. */
 export const AUTO = 'auto';
 
-/** The decoded payload when it is a JSON object (claims), else null. Untrusted. */
-export function claimsOf(token: DecodedToken): Record<string, unknown> | null {
-  const p = token.payload;
-  return p?.kind === 'json' && p.value !== null && typeof p.value === 'object' && !Array.isArray(p.value)
-    ? (p.value as Record<string, unknown>)
-    : null;
-}
-
 /**
  * Which check runs: the one named by `choice` when it is not {@link AUTO} (the user's "Check as"
  * overrides recognition, even for a token no check recognises); else the highest `recognise`
