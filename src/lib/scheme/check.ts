@@ -67,17 +67,18 @@ function partnerOf(scheme: Pick<RequestScheme, 'partner'>): string {
   return scheme.partner ? PARTNER_NAMES[scheme.partner] : say.SERVER;
 }
 
+/** The signature's finding: an error the scheme names with `code`. */
+function signatureError(code: ErrorCode, words: Rich): Finding {
+  return problem('signature', code, 'error', 'signature', words);
+}
+
 /** Where a public key comes from when the user trusts it. */
 const TRUSTED_ORIGINS: ReadonlySet<string> = new Set(['stored', 'pasted', 'jwks']);
 
-/** A trusted key and an algorithm to try it with. */
-interface Candidate {
+/** A trusted key imported for one algorithm to try it with. */
+interface Keyed {
   key: VerificationKey;
   alg: AlgId;
-}
-
-/** A trusted key imported for one algorithm. */
-interface Keyed extends Candidate {
   crypto: CryptoKey;
 }
 
@@ -150,10 +151,7 @@ function sigFor(signature: string, encoding: SignatureEncoding, wanted?: Signatu
 function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
   const { scheme, input } = run;
   return [...scheme.mistakes, ...(scheme.pairs ?? [])].map((m) => ({
-    code: m.code,
-    title: m.title,
-    explanation: m.explanation,
-    remedy: m.remedy,
+    ...m,
     *alternatives(): Iterable<Tried<P>> {
       for (const v of m.variants(run.parts, input.request)) {
         if (v.signature !== undefined) run.texts.add(v.signature);
@@ -170,7 +168,7 @@ function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
 async function verifyVariant<P extends Parts>(
   run: Run<P>,
   keyed: readonly Keyed[],
-  c: Candidate,
+  c: Keyed,
   v: Tried<P>,
 ): Promise<boolean> {
   const alg = v.alg ?? c.alg;
@@ -207,15 +205,14 @@ function named(
 async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): Promise<SchemeResult> {
   const { scheme } = run;
   const partner = partnerOf(scheme);
-  // Each key with each algorithm the request allows; keys of an algorithm a mistake names (PKCS#1
-  // for PSS …) are imported on demand.
-  const candidates = keyed.map((k) => ({ key: k.key, alg: k.alg }));
   const sent = baseText(scheme, run.parts);
-  let matched: Candidate | undefined;
+  let matched: Keyed | undefined;
   let matchedVariant: Tried<P> | undefined;
   const found = await searchMistakes({
     mistakes: searchable(run),
-    candidates,
+    // Each key with each algorithm the request allows; keys of an algorithm a mistake names (PKCS#1
+    // for PSS …) are imported on demand.
+    candidates: keyed,
     sentText: sent,
     budget: scheme.budget ?? MAX_ALTERNATIVES,
     limit: 1,
@@ -235,7 +232,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
       words,
     );
     const d = diagnoses[0]!;
-    run.findings.push(problem('signature', d.code, 'error', 'signature', [d.title, '. ', ...d.explanation]));
+    run.findings.push(signatureError(d.code, [d.title, '. ', ...d.explanation]));
     const label = matched?.key.label;
     return result(run, say.mistakeFound(label, d.title), {
       diagnoses,
@@ -246,9 +243,10 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     readSignature(t, scheme.encoding).map((r) => r.bytes),
   );
   const rsaPkcs1 = run.algs.some((a) => a.startsWith('RS') || a.startsWith('PS'));
-  const made = await whoMadeIt([...new Set(candidates.map((c) => c.key))], readings, rsaPkcs1);
+  const keys = [...new Set(keyed.map((c) => c.key))];
+  const made = await whoMadeIt(keys, readings, rsaPkcs1);
   const wantsPss = run.algs[0]?.startsWith('PS') ?? false;
-  const pssBy = wantsPss ? undefined : await pssSigner(run, candidates, readings);
+  const pssBy = wantsPss ? undefined : await pssSigner(run, keys, readings);
   const by = pssBy ?? (made.kind === 'made-by' ? made.key : undefined);
   const outcome: EngineOutcome =
     pssBy || (made.kind === 'made-by' && wantsPss)
@@ -265,9 +263,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     used: pssBy ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
   const code = codeFor(scheme, outcome);
-  run.findings.push(
-    problem('signature', code, 'error', 'signature', [words.title, '. ', ...words.explanation]),
-  );
+  run.findings.push(signatureError(code, [words.title, '. ', ...words.explanation]));
   return result(run, words.headline, {
     diagnoses: [
       {
@@ -290,11 +286,11 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
  */
 async function pssSigner<P extends Parts>(
   run: Run<P>,
-  candidates: readonly Candidate[],
+  keys: readonly VerificationKey[],
   readings: readonly Uint8Array[],
 ): Promise<VerificationKey | undefined> {
   const bytes = baseBytes(run.scheme, run.parts);
-  for (const { key } of candidates) {
+  for (const key of keys) {
     if (key.kind !== 'public' || key.type.kty !== 'RSA') continue;
     for (const alg of ['PS256', 'PS384', 'PS512'] as const) {
       const k = await importVerifier(key, alg);
@@ -393,10 +389,7 @@ async function verifyOne<P extends Parts>(
   const code = (o: EngineOutcome) => codeFor(scheme, o);
   const label = read.label;
   if (!('signature' in read)) {
-    const findings = [
-      ...(read.findings ?? []),
-      problem('signature', read.code, 'error', 'signature', read.words),
-    ];
+    const findings = [...(read.findings ?? []), signatureError(read.code, read.words)];
     return result({ scheme, findings, input, label }, read.words, { failCode: read.code });
   }
   const run: Run<P> = {
@@ -414,16 +407,14 @@ async function verifyOne<P extends Parts>(
   );
   const partner = partnerOf(scheme);
   if (!read.signature.trim()) {
-    run.findings.push(
-      problem('signature', code('noSignature'), 'error', 'signature', say.noSignature(partner)),
-    );
+    run.findings.push(signatureError(code('noSignature'), say.noSignature(partner)));
     return result(run, say.noSignature(partner));
   }
   const keyed = await keysToTry(run);
   if (!keyed.length) {
     const need = run.algs.map((a) => ALGORITHMS[a].words).join(' or ') || 'its algorithm';
     const words = say.noKey(partner, need, scheme.keyName?.(read.parts));
-    run.findings.push(problem('signature', code('noKey'), 'error', 'signature', words));
+    run.findings.push(signatureError(code('noKey'), words));
     return result(run, words);
   }
   const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
@@ -436,7 +427,7 @@ async function verifyOne<P extends Parts>(
     if (told?.confirmed || (told && told.code !== code('differ'))) return explained;
     run.findings.length = before;
     const words = say.unreadable(partner, scheme.encoding);
-    run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
+    run.findings.push(signatureError(code('unreadable'), words));
     return result(run, words);
   }
   // The parts as sent, then any other reading the partner's own verifier accepts.

@@ -144,16 +144,21 @@ export interface TokenCheck {
 }
 
 /**
- * A scheme's recognition score: 0 when `recognise` throws or answers anything but a positive
- * finite number (one scheme's code never stops the others from being asked).
+ * The scheme that recognises best: the highest score, the first of equal ones; null when none scores
+ * above 0. A `recognise` that throws or answers anything but a finite number scores 0 (one scheme's
+ * code never stops the others from being asked).
  */
-export function recognition(recognise: () => number): number {
-  try {
-    const n = recognise();
-    return Number.isFinite(n) && n > 0 ? n : 0;
-  } catch {
-    return 0;
-  }
+export function bestRecognised<T>(schemes: readonly T[], recognise: (scheme: T) => number): T | null {
+  let best: T | null = null;
+  let bestScore = 0;
+  for (const scheme of schemes)
+    try {
+      const n = recognise(scheme);
+      if (Number.isFinite(n) && n > bestScore) [best, bestScore] = [scheme, n];
+    } catch {
+      // scores 0
+    }
+  return best;
 }
 
 /** Define a token check (identity function, for types). */

@@ -6,7 +6,7 @@
 import type { VerificationKey } from '../jwt/verify';
 import type { Diagnosis } from '../request/types';
 import { ours, rich } from '../rich';
-import type { MistakeWords } from './types';
+import type { MistakeWords, Parts, Variant } from './types';
 
 /** Most alternatives tried per failed signature (each costs one verify per candidate). */
 export const MAX_ALTERNATIVES = 200;
@@ -14,18 +14,13 @@ export const MAX_ALTERNATIVES = 200;
 /** Most bytes verified per failed signature, over every alternative and candidate (a large base costs more per try). */
 const MAX_BYTES_VERIFIED = 32 * 1024 * 1024;
 
-/** One thing a signer who made a mistake would have signed instead. */
-export interface Alternative {
-  /** The part of the signature base that differs (e.g. `timestamp`, `"@authority"`, `body`). */
-  part: string;
-  /** That part as the mistaken signer signed it, and as the scheme says it must be (as sent). */
-  signed: string;
-  sent: string;
-  /** The whole signed bytes under this mistake (the signature is verified over them). */
+/**
+ * One thing a signer who made a mistake would have signed instead: which part differs, and the whole
+ * signed `bytes` (the signature is verified over them), with their `text` when it is not their UTF-8.
+ */
+export type Alternative = Pick<Variant<Parts>, 'part' | 'signed' | 'sent' | 'text'> & {
   bytes: Uint8Array<ArrayBuffer>;
-  /** Those bytes as the report shows them, when they are not UTF-8 text of the base (a JWS). */
-  text?: string;
-}
+};
 
 /**
  * A named mistake as the search tries it: its words, and the alternatives a signer who made it
