@@ -55,31 +55,13 @@ export interface SearchInput<K extends { key: VerificationKey }, A extends Alter
 
 const decoder = new TextDecoder();
 
-/** One mistake's lazy alternatives, and whether it is done (found, exhausted, or failed). */
-interface Cursor<A extends Alternative> {
-  mistake: Searched<A>;
-  next: Iterator<A> | null;
-}
-
-function cursorOf<A extends Alternative>(m: Searched<A>): Cursor<A> {
+/** A mistake's alternatives, made lazily; a throw ends them. */
+function* safely<A extends Alternative>(m: Searched<A>): Generator<A> {
   try {
-    return { mistake: m, next: m.alternatives()[Symbol.iterator]() };
-  } catch {
-    return { mistake: m, next: null }; // a mistake that cannot apply to this request
-  }
-}
-
-/** The next alternative of a cursor, or null when it has no more (or cannot make one). */
-function step<A extends Alternative>(c: Cursor<A>): A | null {
-  if (!c.next) return null;
-  try {
-    const r = c.next.next();
-    if (!r.done) return r.value;
+    yield* m.alternatives();
   } catch {
     // a mistake that cannot apply to this request (e.g. a body that is not JSON)
   }
-  c.next = null;
-  return null;
 }
 
 /** The confirmed mistakes, in the order the scheme lists them; at most one diagnosis per mistake. */
@@ -92,7 +74,8 @@ export async function searchMistakes<K extends { key: VerificationKey }, A exten
     bytes: input.maxBytes ?? MAX_BYTES_VERIFIED,
   };
   const limit = input.limit ?? Infinity;
-  const cursors = input.mistakes.map(cursorOf);
+  // Each mistake's alternatives, null once done (found, exhausted, or failed).
+  const cursors = input.mistakes.map((mistake) => ({ mistake, next: safely(mistake) as Iterator<A> | null }));
   const share = input.fair
     ? Math.max(1, Math.floor(budget.alternatives / Math.max(1, cursors.length)))
     : Infinity;
@@ -101,10 +84,13 @@ export async function searchMistakes<K extends { key: VerificationKey }, A exten
     for (const [i, c] of cursors.entries()) {
       for (let n = 0; n < perMistake && c.next; n++) {
         if (budget.alternatives <= 0 || budget.bytes <= 0 || found.size >= limit) return ordered(found);
-        const alt = step(c);
-        if (!alt) break;
+        const alt = c.next.next();
+        if (alt.done) {
+          c.next = null;
+          break;
+        }
         budget.alternatives--;
-        const d = await tryAlternative(input, c.mistake, alt, budget);
+        const d = await tryAlternative(input, c.mistake, alt.value, budget);
         if (d) {
           found.set(i, d);
           c.next = null;
