@@ -85,17 +85,6 @@ interface Keyed {
 /** A mistake's variant with the bytes it signs. */
 type Tried<P extends Parts> = Variant<P> & Alternative;
 
-/** Every (key, algorithm) pair the scheme allows, imported; keys that fit none are skipped. */
-async function importAll(keys: readonly VerificationKey[], algs: readonly AlgId[]): Promise<Keyed[]> {
-  const out: Keyed[] = [];
-  for (const key of keys)
-    for (const alg of algs) {
-      const c = await importVerifier(key, alg);
-      if (c) out.push({ key, alg, crypto: c });
-    }
-  return out;
-}
-
 /** What one run of the engine carries. */
 interface Run<P extends Parts> {
   scheme: RequestScheme<P>;
@@ -369,7 +358,10 @@ function trustedKeys(keys: readonly VerificationKey[]): VerificationKey[] {
   return keys.filter((k) => k.kind === 'secret' || TRUSTED_ORIGINS.has(k.origin));
 }
 
-/** The keys and algorithms to try, imported: the request's own algorithms, the key it names. */
+/**
+ * Every (key, algorithm) pair to try, imported (keys that fit none are skipped): the request's own
+ * algorithms, the key it names.
+ */
 async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
   // A key a token carried (x5c, a jwk header) is never trusted, whatever the request names.
   const trusted = trustedKeys(run.input.keys);
@@ -377,7 +369,13 @@ async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
   // The keys the name names, whatever the algorithm: a server looks its key up by name, and when
   // that key does not fit the algorithm it refuses; it never tries another key instead.
   const named = name === undefined ? [] : trusted.filter((k) => namesKey(name, k));
-  return importAll(named.length ? named : trusted, run.algs);
+  const out: Keyed[] = [];
+  for (const key of named.length ? named : trusted)
+    for (const alg of run.algs) {
+      const crypto = await importVerifier(key, alg);
+      if (crypto) out.push({ key, alg, crypto });
+    }
+  return out;
 }
 
 /** Check one signature. */
