@@ -20,6 +20,7 @@ import { PARTNER_NAMES } from '../trust/partner-names';
 import type { SchemeResult } from '../trust/verdict';
 import {
   encodingFor,
+  namesKey,
   type EngineOutcome,
   type CheckFinding,
   type MistakeWords,
@@ -43,6 +44,11 @@ const DEFAULT_CODES: Record<EngineOutcome, ErrorCode> = {
   cannotSign: 'ERR_PARTNER_INPUT',
 };
 
+/** The code a scheme gives one of the engine's outcomes. */
+export function codeFor(scheme: Pick<RequestScheme, 'codes'>, outcome: EngineOutcome): ErrorCode {
+  return scheme.codes?.[outcome] ?? DEFAULT_CODES[outcome];
+}
+
 /** The bytes of a base, as signed (its parts joined as they are). */
 export function baseBytes<P extends Parts>(scheme: RequestScheme<P>, parts: P): Uint8Array<ArrayBuffer> {
   return scheme.signedBytes?.(parts) ?? enc.encode(baseText(scheme, parts));
@@ -56,42 +62,28 @@ export function baseText<P extends Parts>(scheme: RequestScheme<P>, parts: P): s
     : base.map((p) => p.text).join('');
 }
 
-/** Says the report that the base is lines (RFC 9421), not parts one after the other. */
-const linesOf = (scheme: Pick<RequestScheme, 'layout'>) =>
-  scheme.layout === 'lines' ? { baseLines: true as const } : {};
-
 /** Whom the scheme's requests go to, in words: its partner, or any server for a standard. */
 function partnerOf(scheme: Pick<RequestScheme, 'partner'>): string {
   return scheme.partner ? PARTNER_NAMES[scheme.partner] : say.SERVER;
 }
 
+/** The signature's finding: an error the scheme names with `code`. */
+function signatureError(code: ErrorCode, words: Rich): Finding {
+  return problem('signature', code, 'error', 'signature', words);
+}
+
 /** Where a public key comes from when the user trusts it. */
 const TRUSTED_ORIGINS: ReadonlySet<string> = new Set(['stored', 'pasted', 'jwks']);
 
-/** A trusted key and an algorithm to try it with. */
-interface Candidate {
+/** A trusted key imported for one algorithm to try it with. */
+interface Keyed {
   key: VerificationKey;
   alg: AlgId;
-}
-
-/** A trusted key imported for one algorithm. */
-interface Keyed extends Candidate {
   crypto: CryptoKey;
 }
 
 /** A mistake's variant with the bytes it signs. */
 type Tried<P extends Parts> = Variant<P> & Alternative;
-
-/** Every (key, algorithm) pair the scheme allows, imported; keys that fit none are skipped. */
-async function importAll(keys: readonly VerificationKey[], algs: readonly AlgId[]): Promise<Keyed[]> {
-  const out: Keyed[] = [];
-  for (const key of keys)
-    for (const alg of algs) {
-      const c = await importVerifier(key, alg);
-      if (c) out.push({ key, alg, crypto: c });
-    }
-  return out;
-}
 
 /** What one run of the engine carries. */
 interface Run<P extends Parts> {
@@ -106,19 +98,22 @@ interface Run<P extends Parts> {
   texts: Set<string>;
   /** Which of the request's signatures (RFC 9421 labels). */
   label: string | undefined;
-  code(o: EngineOutcome): ErrorCode;
 }
 
+/** A result; with the parts read, the base as sent (or `extra`'s) and what "Sign it correctly" fills in. */
 function result<P extends Parts>(
   run: Pick<Run<P>, 'scheme' | 'findings' | 'input'> & { parts?: P; label?: string },
   headline: SchemeResult['parts'],
   extra: Partial<SchemeResult> = {},
 ): SchemeResult {
   const { request } = run.input;
-  const parts = run.parts;
-  const values = parts && run.scheme.signer.values?.(parts, request);
+  const { parts, scheme } = run;
+  const values = parts && scheme.signer.values?.(parts, request);
+  // The report says when the base is lines (RFC 9421), not parts one after the other.
+  const lines = scheme.layout === 'lines' ? { baseLines: true as const } : {};
+  const base = parts && { base: scheme.base(parts), ...lines };
   return {
-    scheme: run.scheme.id,
+    scheme: scheme.id,
     ...(run.label !== undefined ? { label: run.label } : {}),
     findings: run.findings,
     diagnoses: [],
@@ -128,8 +123,9 @@ function result<P extends Parts>(
       body: request.body,
       ...(values ? { values } : {}),
     },
-    fallback: run.scheme.codes?.differ ?? DEFAULT_CODES.differ,
+    fallback: codeFor(scheme, 'differ'),
     parts: headline,
+    ...base,
     ...extra,
   };
 }
@@ -144,10 +140,7 @@ function sigFor(signature: string, encoding: SignatureEncoding, wanted?: Signatu
 function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
   const { scheme, input } = run;
   return [...scheme.mistakes, ...(scheme.pairs ?? [])].map((m) => ({
-    code: m.code,
-    title: m.title,
-    explanation: m.explanation,
-    remedy: m.remedy,
+    ...m,
     *alternatives(): Iterable<Tried<P>> {
       for (const v of m.variants(run.parts, input.request)) {
         if (v.signature !== undefined) run.texts.add(v.signature);
@@ -164,7 +157,7 @@ function searchable<P extends Parts>(run: Run<P>): Searched<Tried<P>>[] {
 async function verifyVariant<P extends Parts>(
   run: Run<P>,
   keyed: readonly Keyed[],
-  c: Candidate,
+  c: Keyed,
   v: Tried<P>,
 ): Promise<boolean> {
   const alg = v.alg ?? c.alg;
@@ -201,15 +194,14 @@ function named(
 async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): Promise<SchemeResult> {
   const { scheme } = run;
   const partner = partnerOf(scheme);
-  // Each key with each algorithm the request allows; keys of an algorithm a mistake names (PKCS#1
-  // for PSS …) are imported on demand.
-  const candidates = keyed.map((k) => ({ key: k.key, alg: k.alg }));
   const sent = baseText(scheme, run.parts);
-  let matched: Candidate | undefined;
+  let matched: Keyed | undefined;
   let matchedVariant: Tried<P> | undefined;
   const found = await searchMistakes({
     mistakes: searchable(run),
-    candidates,
+    // Each key with each algorithm the request allows; keys of an algorithm a mistake names (PKCS#1
+    // for PSS …) are imported on demand.
+    candidates: keyed,
     sentText: sent,
     budget: scheme.budget ?? MAX_ALTERNATIVES,
     limit: 1,
@@ -229,7 +221,7 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
       words,
     );
     const d = diagnoses[0]!;
-    run.findings.push(problem('signature', d.code, 'error', 'signature', [d.title, '. ', ...d.explanation]));
+    run.findings.push(signatureError(d.code, [d.title, '. ', ...d.explanation]));
     const label = matched?.key.label;
     return result(run, say.mistakeFound(label, d.title), {
       diagnoses,
@@ -240,13 +232,10 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     readSignature(t, scheme.encoding).map((r) => r.bytes),
   );
   const rsaPkcs1 = run.algs.some((a) => a.startsWith('RS') || a.startsWith('PS'));
-  const made = await whoMadeIt(
-    [...new Set(candidates.map((c) => c.key))],
-    readings,
-    (k) => rsaPkcs1 && k.kind === 'public' && k.type.kty === 'RSA',
-  );
+  const keys = [...new Set(keyed.map((c) => c.key))];
+  const made = await whoMadeIt(keys, readings, rsaPkcs1);
   const wantsPss = run.algs[0]?.startsWith('PS') ?? false;
-  const pssBy = wantsPss ? undefined : await pssSigner(run, candidates, readings);
+  const pssBy = wantsPss ? undefined : await pssSigner(run, keys, readings);
   const by = pssBy ?? (made.kind === 'made-by' ? made.key : undefined);
   const outcome: EngineOutcome =
     pssBy || (made.kind === 'made-by' && wantsPss)
@@ -262,10 +251,8 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
     want: ALGORITHMS[run.algs[0]!].words,
     used: pssBy ? 'RSA-PSS' : 'PKCS#1 v1.5',
   });
-  const code = run.code(outcome);
-  run.findings.push(
-    problem('signature', code, 'error', 'signature', [words.title, '. ', ...words.explanation]),
-  );
+  const code = codeFor(scheme, outcome);
+  run.findings.push(signatureError(code, [words.title, '. ', ...words.explanation]));
   return result(run, words.headline, {
     diagnoses: [
       {
@@ -288,11 +275,11 @@ async function explain<P extends Parts>(run: Run<P>, keyed: readonly Keyed[]): P
  */
 async function pssSigner<P extends Parts>(
   run: Run<P>,
-  candidates: readonly Candidate[],
+  keys: readonly VerificationKey[],
   readings: readonly Uint8Array[],
 ): Promise<VerificationKey | undefined> {
   const bytes = baseBytes(run.scheme, run.parts);
-  for (const { key } of candidates) {
+  for (const key of keys) {
     if (key.kind !== 'public' || key.type.kty !== 'RSA') continue;
     for (const alg of ['PS256', 'PS384', 'PS512'] as const) {
       const k = await importVerifier(key, alg);
@@ -342,8 +329,7 @@ async function held<P extends Parts>(
     confirmed: false,
     ...(f as CheckFinding).diagnosis,
   }));
-  const signed = { signedBy: key, keyLabel: key.label, diagnoses };
-  return { ...result(run, headline, signed), base: scheme.base(parts), ...linesOf(scheme) };
+  return result(run, headline, { signedBy: key, keyLabel: key.label, diagnoses, base: scheme.base(parts) });
 }
 
 /** Check a request's (first) signature with the keys the doctor passes (already filtered by role). */
@@ -372,18 +358,24 @@ function trustedKeys(keys: readonly VerificationKey[]): VerificationKey[] {
   return keys.filter((k) => k.kind === 'secret' || TRUSTED_ORIGINS.has(k.origin));
 }
 
-/** The keys and algorithms to try, imported: the request's own algorithms, the key it names. */
+/**
+ * Every (key, algorithm) pair to try, imported (keys that fit none are skipped): the request's own
+ * algorithms, the key it names.
+ */
 async function keysToTry<P extends Parts>(run: Run<P>): Promise<Keyed[]> {
   // A key a token carried (x5c, a jwk header) is never trusted, whatever the request names.
   const trusted = trustedKeys(run.input.keys);
   const name = run.scheme.keyName?.(run.parts);
   // The keys the name names, whatever the algorithm: a server looks its key up by name, and when
   // that key does not fit the algorithm it refuses; it never tries another key instead.
-  const named =
-    name === undefined
-      ? []
-      : trusted.filter((k) => k.label === name || (k.kind === 'public' && k.kid === name));
-  return importAll(named.length ? named : trusted, run.algs);
+  const named = name === undefined ? [] : trusted.filter((k) => namesKey(name, k));
+  const out: Keyed[] = [];
+  for (const key of named.length ? named : trusted)
+    for (const alg of run.algs) {
+      const crypto = await importVerifier(key, alg);
+      if (crypto) out.push({ key, alg, crypto });
+    }
+  return out;
 }
 
 /** Check one signature. */
@@ -392,13 +384,10 @@ async function verifyOne<P extends Parts>(
   input: DoctorInput,
   read: ReadResult<P>,
 ): Promise<SchemeResult> {
-  const code = (o: EngineOutcome) => scheme.codes?.[o] ?? DEFAULT_CODES[o];
+  const code = (o: EngineOutcome) => codeFor(scheme, o);
   const label = read.label;
   if (!('signature' in read)) {
-    const findings = [
-      ...(read.findings ?? []),
-      problem('signature', read.code, 'error', 'signature', read.words),
-    ];
+    const findings = [...(read.findings ?? []), signatureError(read.code, read.words)];
     return result({ scheme, findings, input, label }, read.words, { failCode: read.code });
   }
   const run: Run<P> = {
@@ -410,26 +399,21 @@ async function verifyOne<P extends Parts>(
     texts: new Set(),
     findings: [...(read.findings ?? [])],
     label,
-    code,
   };
   run.findings.push(
     ...((await scheme.checks?.(read.parts, input.request, input.nowMs, trustedKeys(input.keys))) ?? []),
   );
   const partner = partnerOf(scheme);
-  const base = scheme.base(read.parts);
-  const with_ = (r: SchemeResult): SchemeResult => ({ ...r, base, ...linesOf(scheme) });
   if (!read.signature.trim()) {
-    run.findings.push(
-      problem('signature', code('noSignature'), 'error', 'signature', say.noSignature(partner)),
-    );
-    return with_(result(run, say.noSignature(partner)));
+    run.findings.push(signatureError(code('noSignature'), say.noSignature(partner)));
+    return result(run, say.noSignature(partner));
   }
   const keyed = await keysToTry(run);
   if (!keyed.length) {
     const need = run.algs.map((a) => ALGORITHMS[a].words).join(' or ') || 'its algorithm';
     const words = say.noKey(partner, need, scheme.keyName?.(read.parts));
-    run.findings.push(problem('signature', code('noKey'), 'error', 'signature', words));
-    return with_(result(run, words));
+    run.findings.push(signatureError(code('noKey'), words));
+    return result(run, words);
   }
   const own = (k: Keyed) => sigFor(read.signature, encodingFor(scheme, k.alg));
   if (!keyed.some(own)) {
@@ -438,11 +422,11 @@ async function verifyOne<P extends Parts>(
     const before = run.findings.length;
     const explained = await explain(run, keyed);
     const told = explained.diagnoses[0];
-    if (told?.confirmed || (told && told.code !== code('differ'))) return with_(explained);
+    if (told?.confirmed || (told && told.code !== code('differ'))) return explained;
     run.findings.length = before;
     const words = say.unreadable(partner, scheme.encoding);
-    run.findings.push(problem('signature', code('unreadable'), 'error', 'signature', words));
-    return with_(result(run, words));
+    run.findings.push(signatureError(code('unreadable'), words));
+    return result(run, words);
   }
   // The parts as sent, then any other reading the partner's own verifier accepts.
   const accepted = [...(scheme.accepts?.(read.parts) ?? [])].map((a) => ({
@@ -457,7 +441,7 @@ async function verifyOne<P extends Parts>(
         return held(run, k.key, k.alg, parts, words);
   }
   run.findings.push(...((await scheme.alsoSigned?.(read.parts, input)) ?? []));
-  return with_(await explain(run, keyed));
+  return explain(run, keyed);
 }
 
 /** The scheme as the doctor's request check (recognise, signed headers, verify). */

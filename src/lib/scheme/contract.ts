@@ -49,7 +49,7 @@ export function defineMeta<const M extends SchemeMeta>(meta: M): M {
 
 // ─── Request schemes ───────────────────────────────────────────────────────────────────────────
 
-/** How the page reads the key box for a scheme (see {@link RequestCheck.keyAlg}). */
+/** How the page reads the key box for a scheme (`HS256`: a public key, else an HMAC secret). */
 export type KeyAlgHint = 'RS256' | 'ES512' | 'HS256';
 
 /** Something the scheme refuses before any key is tried (a token the server cannot decode, …). */
@@ -59,33 +59,20 @@ export interface Refusal {
 }
 
 /**
- * How the doctor sees a request scheme (check.ts `toRequestCheck` makes it from a scheme.ts). The
- * doctor (scheme/doctor.ts) does, for every scheme alike:
- * parse (request/), refuse framing problems, refuse a duplicate or non-ASCII value of any header in
- * `signedHeaders` (plus Host), call `refuse`, ask the page for keys of `keyAlg`, filter them by
- * role (trust/roles.ts, partner from the profile that lists this scheme), call `verify`, and hand
- * each result to `decideRequest`. The mistake search (scheme/search.ts) is generic.
+ * How the doctor (scheme/doctor.ts, the same for every scheme) sees a request scheme: check.ts
+ * `toRequestCheck` makes it from a scheme.ts, whose fields of the same names say what they mean.
  */
 export interface RequestCheck {
   id: SchemeId;
-  /**
-   * How sure it is that the request is this scheme: 0 = not this scheme; the highest wins
-   * (e.g. 2 for a scheme-specific header such as `x-sign`, 1 for a generic one).
-   */
+  /** 0: not this scheme; the highest wins. */
   recognise(req: ParsedRequest): number;
   /** Header names (lower case) the signature depends on: each must be sent once, in visible ASCII. */
   signedHeaders: readonly string[];
-  /**
-   * What the key box is read as, when a pasted key needs an algorithm hint (`undefined`: any public
-   * key). `HS256`: a public key, or else an HMAC secret (schemes that verify HMAC: RFC 9421, Binance).
-   */
+  /** How a pasted key is read; `undefined`: any public key. */
   keyAlg?: KeyAlgHint;
   /** A scheme-specific refusal read from the request alone; null when there is none. */
   refuse?(req: ParsedRequest): Refusal | null;
-  /**
-   * Check the request with the keys the engine passes (already filtered by role). One result, or
-   * one per signature when a message carries several (RFC 9421 labels); never a state.
-   */
+  /** Check with the keys passed (filtered by role): one result, or one per signature (RFC 9421 labels). */
   verify(input: DoctorInput): Promise<SchemeResult | SchemeResult[]>;
 }
 
@@ -144,16 +131,21 @@ export interface TokenCheck {
 }
 
 /**
- * A scheme's recognition score: 0 when `recognise` throws or answers anything but a positive
- * finite number (one scheme's code never stops the others from being asked).
+ * The scheme that recognises best: the highest score, the first of equal ones; null when none scores
+ * above 0. A `recognise` that throws or answers anything but a finite number scores 0 (one scheme's
+ * code never stops the others from being asked).
  */
-export function recognition(recognise: () => number): number {
-  try {
-    const n = recognise();
-    return Number.isFinite(n) && n > 0 ? n : 0;
-  } catch {
-    return 0;
-  }
+export function bestRecognised<T>(schemes: readonly T[], recognise: (scheme: T) => number): T | null {
+  let best: T | null = null;
+  let bestScore = 0;
+  for (const scheme of schemes)
+    try {
+      const n = recognise(scheme);
+      if (Number.isFinite(n) && n > bestScore) [best, bestScore] = [scheme, n];
+    } catch {
+      // scores 0
+    }
+  return best;
 }
 
 /** Define a token check (identity function, for types). */

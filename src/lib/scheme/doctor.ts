@@ -17,7 +17,7 @@ import { contextOfScheme, keysFor as keysOf, skippedKeys, type SkippedKeys } fro
 import { decideRequest } from '../trust/verdict';
 import { REQUEST_CHECKS } from './doctor-checks';
 import { schemesOfKind, SCHEMES } from './metas';
-import { recognition, type RequestCheck, type SchemeId } from './contract';
+import { bestRecognised, type RequestCheck, type SchemeId } from './contract';
 
 export { parseRequest };
 
@@ -54,13 +54,8 @@ const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * score wins, and of equal scores the scheme id first in alphabetical order.
  */
 export function pickCheck(req: ParsedRequest, checks: readonly RequestCheck[]): RequestCheck | null {
-  let best: RequestCheck | null = null;
-  let bestScore = 0;
-  for (const check of [...checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const score = recognition(() => check.recognise(req));
-    if (score > bestScore) [best, bestScore] = [check, score];
-  }
-  return best;
+  const byId = [...checks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return bestRecognised(byId, (check) => check.recognise(req));
 }
 
 /** The JWT an Authorization header carries (behind `Bearer ` or bare), when no scheme claims it. */

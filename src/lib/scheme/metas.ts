@@ -13,7 +13,8 @@ const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../
   eager: true,
   import: 'default',
 });
-const each = (s: RequestScheme | readonly RequestScheme[]): readonly RequestScheme[] =>
+/** The schemes a scheme.ts exports: one, or its variants. */
+const schemesIn = (s: RequestScheme | readonly RequestScheme[]): readonly RequestScheme[] =>
   Array.isArray(s) ? s : [s as RequestScheme];
 const metaOf = (s: RequestScheme): SchemeMeta => ({
   id: s.id,
@@ -29,21 +30,23 @@ function folderOf(path: string): string {
   return path.split('/')[2] ?? '';
 }
 
+/** Every request scheme (scheme.ts), by id, in folder order. */
+export const REQUEST_SCHEMES: ReadonlyMap<SchemeId, RequestScheme> = new Map(
+  Object.keys(declared)
+    .sort()
+    .flatMap((path) => schemesIn(declared[path]!).map((s) => [s.id, s] as const)),
+);
+
 /** Every scheme's meta, by id (the folder name and the meta's id agree: a test checks it). */
 export const SCHEMES: ReadonlyMap<SchemeId, SchemeMeta> = new Map([
   ...Object.entries(metas).map(([path, meta]) => [folderOf(path), meta] as const),
-  ...Object.values(declared).flatMap((s) => each(s).map((v) => [v.id, metaOf(v)] as const)),
+  ...[...REQUEST_SCHEMES.values()].map((s) => [s.id, metaOf(s)] as const),
 ]);
 
 /** The folder of each declarative scheme, by id (the id of a variant is not its folder's name). */
 export const SCHEME_FOLDERS: ReadonlyMap<SchemeId, string> = new Map(
-  Object.entries(declared).flatMap(([path, s]) => each(s).map((v) => [v.id, folderOf(path)] as const)),
+  Object.entries(declared).flatMap(([path, s]) => schemesIn(s).map((v) => [v.id, folderOf(path)] as const)),
 );
-
-/** The schemes a scheme.ts exports: one, or its variants. */
-export function schemesIn(s: RequestScheme | readonly RequestScheme[]): readonly RequestScheme[] {
-  return each(s);
-}
 
 /** The metas of one kind, in id order. */
 export function schemesOfKind(kind: SchemeMeta['kind']): SchemeMeta[] {

@@ -7,11 +7,10 @@
 import { ALGORITHMS, type AlgId } from '../crypto/algorithms';
 import type { SignatureEncoding } from '../crypto/encoding';
 import type { ParsedRequest } from '../request/types';
-import { rich } from '../rich';
+import type { ErrorCode } from '../errors';
+import { rich, type Rich } from '../rich';
 import { ok, problem, type Finding } from '../trust/finding';
 import type { MistakeWords, Parts, SchemeMistake, Variant } from './types';
-
-type Family<P extends Parts> = SchemeMistake<P>;
 
 /** The path and query of a URL as written (no scheme, host or fragment). */
 export function pathAndQuery(url: string): { path: string; query: string } {
@@ -27,7 +26,7 @@ function change<P extends Parts>(part: keyof P & string, parts: P, signed: strin
 }
 
 /** The method signed in lower case (`get` for `GET`). */
-export function methodCase<P extends Parts>(part: keyof P & string): Family<P> {
+export function methodCase<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_METHOD_CASE',
     title: 'Method signed in lower case',
@@ -42,7 +41,7 @@ export function methodCase<P extends Parts>(part: keyof P & string): Family<P> {
 }
 
 /** The query string signed with the path, where the scheme signs the path alone. */
-export function querySigned<P extends Parts>(part: keyof P & string): Family<P> {
+export function querySigned<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_QUERY_SIGNED',
     title: 'Query string signed with the path',
@@ -56,7 +55,7 @@ export function querySigned<P extends Parts>(part: keyof P & string): Family<P> 
 }
 
 /** The full URL signed where the scheme signs only the path. */
-export function fullUrl<P extends Parts>(part: keyof P & string): Family<P> {
+export function fullUrl<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_FULL_URL',
     title: 'Full URL signed instead of the path',
@@ -72,7 +71,7 @@ export function fullUrl<P extends Parts>(part: keyof P & string): Family<P> {
 }
 
 /** The path signed relative to the API's base URL, without its first segments (`/trade-api/v2`). */
-export function pathPrefix<P extends Parts>(part: keyof P & string): Family<P> {
+export function pathPrefix<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_PATH_PREFIX',
     title: 'Path signed without its base path',
@@ -88,7 +87,7 @@ export function pathPrefix<P extends Parts>(part: keyof P & string): Family<P> {
 }
 
 /** The timestamp signed in another unit than sent (seconds for milliseconds, or the reverse). */
-export function timestampUnit<P extends Parts>(part: keyof P & string): Family<P> {
+export function timestampUnit<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_TIMESTAMP_UNIT',
     title: 'Timestamp signed in another unit than sent',
@@ -106,7 +105,7 @@ export function timestampUnit<P extends Parts>(part: keyof P & string): Family<P
 }
 
 /** A JSON body signed in another layout than sent (compact, indented), or not signed at all. */
-export function bodyReformatted<P extends Parts>(part: keyof P & string): Family<P> {
+export function bodyReformatted<P extends Parts>(part: keyof P & string): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_BODY_REFORMATTED',
     title: 'Body signed in another layout than sent',
@@ -133,7 +132,7 @@ export function bodyReformatted<P extends Parts>(part: keyof P & string): Family
 }
 
 /** Signed with another algorithm of the same key (PKCS#1 v1.5 where the scheme wants PSS, …). */
-export function otherAlgorithm<P extends Parts>(want: AlgId, others: readonly AlgId[]): Family<P> {
+export function otherAlgorithm<P extends Parts>(want: AlgId, others: readonly AlgId[]): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_RSA_PADDING',
     title: `Signed with another algorithm than ${ALGORITHMS[want].words}`,
@@ -147,7 +146,7 @@ export function otherAlgorithm<P extends Parts>(want: AlgId, others: readonly Al
 }
 
 /** RSA-PSS with another salt length than the digest's (Python's PSS.MAX_LENGTH, …). */
-export function pssSalt<P extends Parts>(digestBytes: number): Family<P> {
+export function pssSalt<P extends Parts>(digestBytes: number): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_PSS_SALT',
     title: 'RSA-PSS salt of another length',
@@ -166,7 +165,7 @@ export function pssSalt<P extends Parts>(digestBytes: number): Family<P> {
 }
 
 /** The signature written in another encoding than the scheme's. */
-export function signatureEncoding<P extends Parts>(want: SignatureEncoding): Family<P> {
+export function signatureEncoding<P extends Parts>(want: SignatureEncoding): SchemeMistake<P> {
   return {
     code: 'ERR_SCHEME_SIGNATURE_ENCODING',
     title: `Signature written in another encoding than ${want}`,
@@ -190,48 +189,26 @@ export function timestampChecks(
   label = 'timestamp',
   aheadMs = windowMs,
 ): Finding[] {
+  const refused = (code: ErrorCode, words: Rich) => [problem('timestamp', code, 'error', label, words)];
   if (value === undefined || !/^\d{1,16}$/.test(value.replace(/^[ \t]+|[ \t]+$/g, '')))
-    return [
-      problem(
-        'timestamp',
-        'ERR_SCHEME_TIMESTAMP',
-        'error',
-        label,
-        rich`The ${label} is missing or not a number: ${value ?? ''}.`,
-      ),
-    ];
+    return refused('ERR_SCHEME_TIMESTAMP', rich`The ${label} is missing or not a number: ${value ?? ''}.`);
   const t = Number(value.trim());
   if (t < 1e12)
-    return [
-      problem(
-        'timestamp',
-        'ERR_SCHEME_TIMESTAMP_SECONDS',
-        'error',
-        label,
-        rich`The ${label} ${value} is in seconds; the server wants milliseconds (${String(t * 1000)}).`,
-      ),
-    ];
+    return refused(
+      'ERR_SCHEME_TIMESTAMP_SECONDS',
+      rich`The ${label} ${value} is in seconds; the server wants milliseconds (${String(t * 1000)}).`,
+    );
   if (nowMs - t > windowMs)
-    return [
-      problem(
-        'timestamp',
-        'ERR_SCHEME_TIMESTAMP_STALE',
-        'error',
-        label,
-        rich`The ${label} ${value} is ${String(Math.round((nowMs - t) / 1000))} s old; the server refuses one older than ${String(windowMs / 1000)} s. Sign again just before sending.`,
-      ),
-    ];
+    return refused(
+      'ERR_SCHEME_TIMESTAMP_STALE',
+      rich`The ${label} ${value} is ${String(Math.round((nowMs - t) / 1000))} s old; the server refuses one older than ${String(windowMs / 1000)} s. Sign again just before sending.`,
+    );
   // The window's end is exclusive: a timestamp exactly `aheadMs` ahead is refused (Bybit's rule).
   if (t - nowMs >= aheadMs)
-    return [
-      problem(
-        'timestamp',
-        'ERR_SCHEME_TIMESTAMP_AHEAD',
-        'error',
-        label,
-        rich`The ${label} ${value} is ${String(Math.round((t - nowMs) / 1000))} s ahead of this clock; the server refuses it. Check the signer's clock.`,
-      ),
-    ];
+    return refused(
+      'ERR_SCHEME_TIMESTAMP_AHEAD',
+      rich`The ${label} ${value} is ${String(Math.round((t - nowMs) / 1000))} s ahead of this clock; the server refuses it. Check the signer's clock.`,
+    );
   return [ok('timestamp', label, rich`The ${label} ${value} is within ${String(windowMs / 1000)} s of now.`)];
 }
 
@@ -288,7 +265,7 @@ export function requiredHeaders(request: ParsedRequest, names: readonly string[]
  * over the parts as `a` left them. Only where both change something: one that `b` alone makes
  * is `b`'s, tried before.
  */
-export function together<P extends Parts>(a: Family<P>, b: Family<P>): Family<P> {
+export function together<P extends Parts>(a: SchemeMistake<P>, b: SchemeMistake<P>): SchemeMistake<P> {
   const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
   return {
     code: a.code,
@@ -324,7 +301,7 @@ export function signedAs<P extends Parts>(
   part: keyof P & string,
   signed: (parts: P, request: ParsedRequest) => Iterable<string | null>,
   title?: (parts: P, signed: string) => string,
-): Family<P> {
+): SchemeMistake<P> {
   return {
     ...words,
     *variants(parts, request) {
@@ -343,7 +320,7 @@ export function signedAs<P extends Parts>(
  * Two mistakes at once, each from another group (a timestamp in milliseconds and the path alone):
  * the diagnosis names both, in the groups' order. Its code is the first group's first mistake's.
  */
-export function twoOf<P extends Parts>(groups: readonly (readonly Family<P>[])[]): Family<P> {
+export function twoOf<P extends Parts>(groups: readonly (readonly SchemeMistake<P>[])[]): SchemeMistake<P> {
   return {
     ...groups[0]![0]!,
     title: 'Two of these mistakes at once',

@@ -3,8 +3,7 @@
  * found at build time. Metas load with the page (they are tiny); a scheme's check and form load when
  * first needed, so the Sign view never pulls verification code and the first load stays small.
  */
-import type { RequestScheme } from './types';
-import { SCHEME_FOLDERS, schemesIn, schemesOfKind } from './metas';
+import { REQUEST_SCHEMES, schemesOfKind } from './metas';
 import type { SchemeForm, SchemeId, TokenCheck } from './contract';
 
 // The metas live in metas.ts (the page needs them without these loaders); re-exported here.
@@ -19,10 +18,6 @@ const tokenChecks = import.meta.glob<TokenCheck | readonly TokenCheck[]>('../sch
   import: 'default',
 });
 const forms = import.meta.glob<SchemeForm>('../schemes/*/form.ts', { import: 'default' });
-// A declarative scheme's form is made by the engine from its scheme.ts.
-const declared = import.meta.glob<RequestScheme | readonly RequestScheme[]>('../schemes/*/scheme.ts', {
-  import: 'default',
-});
 
 /** Load every token scheme's checks (for the inspector's partner cards). */
 export async function loadTokenChecks(): Promise<TokenCheck[]> {
@@ -33,14 +28,14 @@ export async function loadTokenChecks(): Promise<TokenCheck[]> {
 
 /** Does the scheme have a Sign form? */
 export function hasForm(id: SchemeId): boolean {
-  return `../schemes/${id}/form.ts` in forms || SCHEME_FOLDERS.has(id);
+  return `../schemes/${id}/form.ts` in forms || REQUEST_SCHEMES.has(id);
 }
 
 /** Load a scheme's Sign form; undefined when the scheme has none. */
 export async function loadForm(id: SchemeId): Promise<SchemeForm | undefined> {
   const load = forms[`../schemes/${id}/form.ts`];
   if (load) return load();
-  const loaded = await declared[`../schemes/${SCHEME_FOLDERS.get(id) ?? id}/scheme.ts`]?.();
-  const scheme = loaded && schemesIn(loaded).find((s) => s.id === id);
+  // A declarative scheme's form is made by the engine from its scheme.ts.
+  const scheme = REQUEST_SCHEMES.get(id);
   return scheme ? (await import('./sign')).toForm(scheme) : undefined;
 }

@@ -6,7 +6,7 @@
 import type { VerificationKey } from '../jwt/verify';
 import type { Diagnosis } from '../request/types';
 import { ours, rich } from '../rich';
-import type { MistakeWords } from './types';
+import type { MistakeWords, Parts, Variant } from './types';
 
 /** Most alternatives tried per failed signature (each costs one verify per candidate). */
 export const MAX_ALTERNATIVES = 200;
@@ -14,18 +14,13 @@ export const MAX_ALTERNATIVES = 200;
 /** Most bytes verified per failed signature, over every alternative and candidate (a large base costs more per try). */
 const MAX_BYTES_VERIFIED = 32 * 1024 * 1024;
 
-/** One thing a signer who made a mistake would have signed instead. */
-export interface Alternative {
-  /** The part of the signature base that differs (e.g. `timestamp`, `"@authority"`, `body`). */
-  part: string;
-  /** That part as the mistaken signer signed it, and as the scheme says it must be (as sent). */
-  signed: string;
-  sent: string;
-  /** The whole signed bytes under this mistake (the signature is verified over them). */
+/**
+ * One thing a signer who made a mistake would have signed instead: which part differs, and the whole
+ * signed `bytes` (the signature is verified over them), with their `text` when it is not their UTF-8.
+ */
+export type Alternative = Pick<Variant<Parts>, 'part' | 'signed' | 'sent' | 'text'> & {
   bytes: Uint8Array<ArrayBuffer>;
-  /** Those bytes as the report shows them, when they are not UTF-8 text of the base (a JWS). */
-  text?: string;
-}
+};
 
 /**
  * A named mistake as the search tries it: its words, and the alternatives a signer who made it
@@ -60,31 +55,13 @@ export interface SearchInput<K extends { key: VerificationKey }, A extends Alter
 
 const decoder = new TextDecoder();
 
-/** One mistake's lazy alternatives, and whether it is done (found, exhausted, or failed). */
-interface Cursor<A extends Alternative> {
-  mistake: Searched<A>;
-  next: Iterator<A> | null;
-}
-
-function cursorOf<A extends Alternative>(m: Searched<A>): Cursor<A> {
+/** A mistake's alternatives, made lazily; a throw ends them. */
+function* safely<A extends Alternative>(m: Searched<A>): Generator<A> {
   try {
-    return { mistake: m, next: m.alternatives()[Symbol.iterator]() };
-  } catch {
-    return { mistake: m, next: null }; // a mistake that cannot apply to this request
-  }
-}
-
-/** The next alternative of a cursor, or null when it has no more (or cannot make one). */
-function step<A extends Alternative>(c: Cursor<A>): A | null {
-  if (!c.next) return null;
-  try {
-    const r = c.next.next();
-    if (!r.done) return r.value;
+    yield* m.alternatives();
   } catch {
     // a mistake that cannot apply to this request (e.g. a body that is not JSON)
   }
-  c.next = null;
-  return null;
 }
 
 /** The confirmed mistakes, in the order the scheme lists them; at most one diagnosis per mistake. */
@@ -97,7 +74,8 @@ export async function searchMistakes<K extends { key: VerificationKey }, A exten
     bytes: input.maxBytes ?? MAX_BYTES_VERIFIED,
   };
   const limit = input.limit ?? Infinity;
-  const cursors = input.mistakes.map(cursorOf);
+  // Each mistake's alternatives, null once done (found, exhausted, or failed).
+  const cursors = input.mistakes.map((mistake) => ({ mistake, next: safely(mistake) as Iterator<A> | null }));
   const share = input.fair
     ? Math.max(1, Math.floor(budget.alternatives / Math.max(1, cursors.length)))
     : Infinity;
@@ -106,10 +84,13 @@ export async function searchMistakes<K extends { key: VerificationKey }, A exten
     for (const [i, c] of cursors.entries()) {
       for (let n = 0; n < perMistake && c.next; n++) {
         if (budget.alternatives <= 0 || budget.bytes <= 0 || found.size >= limit) return ordered(found);
-        const alt = step(c);
-        if (!alt) break;
+        const alt = c.next.next();
+        if (alt.done) {
+          c.next = null;
+          break;
+        }
         budget.alternatives--;
-        const d = await tryAlternative(input, c.mistake, alt, budget);
+        const d = await tryAlternative(input, c.mistake, alt.value, budget);
         if (d) {
           found.set(i, d);
           c.next = null;

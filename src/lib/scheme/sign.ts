@@ -9,7 +9,7 @@ import { importHmacSigner, signBytes } from '../crypto/signature';
 import { KeybenchError } from '../errors';
 import { curlCommand, shellQuote } from '../partners/shell';
 import type { SchemeForm, SignerKey, SignOutput } from './contract';
-import { baseBytes } from './check';
+import { baseBytes, codeFor } from './check';
 import { encodingFor, type Parts, type RequestScheme } from './types';
 
 /** The key type a form offers for an algorithm. */
@@ -39,7 +39,7 @@ export async function signerFor(
   key: SignerKey,
   wanted?: AlgId,
 ): Promise<{ alg: AlgId; key: CryptoKey }> {
-  const code = scheme.codes?.cannotSign ?? 'ERR_PARTNER_INPUT';
+  const code = codeFor(scheme, 'cannotSign');
   if (key.kind === 'secret' && !key.secret.length) throw new KeybenchError(code, 'The HMAC secret is empty.');
   for (const alg of wanted ? [wanted] : scheme.algorithms) {
     if (key.kind === 'secret') {
@@ -77,7 +77,6 @@ export async function signScheme<P extends Parts>(
   const shown = scheme.signer.shown?.map((n) => n.toLowerCase());
   const headers = request.headers.filter(([n]) => !shown || shown.includes(n.toLowerCase()));
   const extra = request.body ? [`  --data-raw ${shellQuote(request.body)}`] : [];
-  const notes = scheme.signer.notes?.(values) ?? [];
   const info = scheme.signer.info?.(values) ?? [];
   return {
     headers,
@@ -90,7 +89,6 @@ export async function signScheme<P extends Parts>(
       request.headers,
       extra,
     ),
-    ...(notes.length ? { notes } : {}),
     ...(info.length ? { info } : {}),
   };
 }

@@ -10,18 +10,16 @@ import type { Verdict } from '../jwt/verify';
 import type { Finding } from '../partners/scheme';
 import { decideCard, signatureFacts, type CardSummary } from '../trust/card';
 import { loadTokenChecks } from './registry';
-import { recognition, type FormField, type SchemeId, type TokenCheck, type TrustedKeyInfo } from './contract';
+import {
+  bestRecognised,
+  type FormField,
+  type SchemeId,
+  type TokenCheck,
+  type TrustedKeyInfo,
+} from './contract';
 
 /** The "Check as" value that lets recognition choose. */
 export const AUTO = 'auto';
-
-/** The decoded payload when it is a JSON object (claims), else null. Untrusted. */
-export function claimsOf(token: DecodedToken): Record<string, unknown> | null {
-  const p = token.payload;
-  return p?.kind === 'json' && p.value !== null && typeof p.value === 'object' && !Array.isArray(p.value)
-    ? (p.value as Record<string, unknown>)
-    : null;
-}
 
 /**
  * Which check runs: the one named by `choice` when it is not {@link AUTO} (the user's "Check as"
@@ -37,12 +35,7 @@ export function pickTokenCheck(
     const chosen = checks.find((c) => c.id === choice);
     if (chosen) return { check: chosen, chosen: true };
   }
-  let best: TokenCheck | null = null;
-  let bestScore = 0;
-  for (const c of checks) {
-    const s = recognition(() => c.recognise(token));
-    if (s > bestScore) [best, bestScore] = [c, s];
-  }
+  const best = bestRecognised(checks, (c) => c.recognise(token));
   return best ? { check: best, chosen: false } : null;
 }
 

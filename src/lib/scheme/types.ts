@@ -136,8 +136,6 @@ export interface SchemeSigner<P extends Parts> {
   examples?: readonly FormValues[];
   /** Which of the request's headers are shown to copy (default: every header). */
   shown?: readonly string[];
-  /** Notes about the values signed (warnings), keybench's words. */
-  notes?(values: FormValues): Rich[];
   /** Information about the values signed (not a warning: e.g. which bytes the server must send). */
   info?(values: FormValues): Rich[];
 }
@@ -246,6 +244,11 @@ export function encodingFor(
   alg: AlgId,
 ): SignatureEncoding {
   return scheme.encodingOf?.[alg] ?? scheme.encoding;
+}
+
+/** Does a request's key name (RFC 9421 `keyid`) name this key: its label, or a public key's kid? */
+export function namesKey(name: string, key: VerificationKey): boolean {
+  return key.label === name || (key.kind === 'public' && key.kid === name);
 }
 
 /** Define a scheme (the identity function: it checks the shape and keeps the parts' type). */

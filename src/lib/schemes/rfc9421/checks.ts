@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors';
 import type { VerificationKey } from '../../jwt/verify';
 import type { Diagnosis, ParsedRequest } from '../../request/types';
 import { ours, rich, type Rich } from '../../rich';
-import type { CheckFinding } from '../../scheme/types';
+import { namesKey, type CheckFinding } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
 import { algorithmsForKey, isHttpSigAlg, keyNeeded } from './algorithms';
 import { fieldLines } from './components';
@@ -111,7 +111,7 @@ function keyFindings(p: SignatureParams, keys: readonly VerificationKey[]): Find
       ),
     ];
   const keyid = p.keyid;
-  const named = (k: VerificationKey) => k.label === keyid || (k.kind === 'public' && k.kid === keyid);
+  const named = (k: VerificationKey) => keyid !== undefined && namesKey(keyid, k);
   // keyid names a key the user trusts: that key is the server's, and alg must fit it.
   const chosen = keyid !== undefined && keys.some(named) ? keys.filter(named) : keys;
   const fitting = chosen.filter((k) => algorithmsForKey(k).some((a) => alg === undefined || a === alg));
@@ -161,7 +161,7 @@ function keyFindings(p: SignatureParams, keys: readonly VerificationKey[]): Find
 /** keyid names none of the keys, and the signature holds with `key`: that is the key to give it. */
 export function keyidHeld(parts: HttpSigParts, key: VerificationKey): Finding[] {
   const keyid = paramsOf(parts).keyid;
-  if (keyid === undefined || key.label === keyid || (key.kind === 'public' && key.kid === keyid)) return [];
+  if (keyid === undefined || namesKey(keyid, key)) return [];
   // A pasted JWKS is the server's own list of keys by kid: a keyid that is none of them finds no key.
   if (key.kind === 'public' && key.origin === 'jwks')
     return [
