@@ -1,5 +1,5 @@
 /** The fields most Sign tabs share, so that a scheme's form names only what is its own. */
-import type { FormField } from './contract';
+import type { FieldValue, FormField } from './contract';
 
 /** The key pair that signs (the tab offers only pairs whose algorithm fits the scheme). */
 export function keyField(help: string): FormField {
@@ -23,3 +23,6 @@ export const field = (
   help: string,
   more: Partial<FormField> = {},
 ): FormField => ({ name, label, kind, help, default: '', ...more });
+
+/** A form value as text: "" when absent, another kind of value as its string. */
+export const text = (v: FieldValue | undefined): string => (typeof v === 'string' ? v : String(v ?? ''));

@@ -15,14 +15,13 @@ import { ours, rich, type Rich } from '../../rich';
 import { together } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
-import { field, keyField, methodField } from '../../scheme/fields';
-import type { FieldValue, FormValues } from '../../scheme/contract';
+import { field, keyField, methodField, text } from '../../scheme/fields';
+import type { FormValues } from '../../scheme/contract';
 
 type P = { query: string; body: string };
 type Mistake = SchemeMistake<P>;
 
 const MAX_WINDOW = 60000;
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : v === undefined ? '' : String(v));
 const input = (message: string) => new KeybenchError('ERR_PARTNER_INPUT', message);
 /** Form decoding (`+` is a space); undefined for a broken `%` escape. */
 function decode(t: string): string | undefined {
@@ -398,18 +397,19 @@ export default defineScheme<P>({
       field('recvWindow', 'recvWindow', 'integer', HELP.recvWindow, { default: 5000 }),
     ],
     parts(values, nowMs) {
-      const method = str(values['method']).toUpperCase() || 'POST';
-      if (!/^https?:\/\/[^?#]+$/.test(str(values['url']).trim())) throw input(ASK.url);
+      const method = text(values['method']).toUpperCase() || 'POST';
+      if (!/^https?:\/\/[^?#]+$/.test(text(values['url']).trim())) throw input(ASK.url);
       const encoded = values['encoded'] === true;
-      const params = parseParams(str(values['query']), 'Query parameters', encoded);
-      const bodyParams = method === 'GET' ? [] : parseParams(str(values['body']), 'Body parameters', encoded);
+      const params = parseParams(text(values['query']), 'Query parameters', encoded);
+      const bodyParams =
+        method === 'GET' ? [] : parseParams(text(values['body']), 'Body parameters', encoded);
       const reserved = [...params, ...bodyParams].find(([k]) => ADDED.test(k));
       if (reserved) throw input(`Leave out ${reserved[0]}: ${ASK.reserved}`);
       const rw = ['', undefined].includes(values['recvWindow'] as string)
         ? null
         : Number(values['recvWindow']);
       if (rw !== null && !(rw > 0 && rw <= MAX_WINDOW)) throw input(ASK.window);
-      const ts = str(values['unit']).startsWith('µs') ? Math.floor(nowMs * 1000) : Math.floor(nowMs);
+      const ts = text(values['unit']).startsWith('µs') ? Math.floor(nowMs * 1000) : Math.floor(nowMs);
       const added = [
         ['timestamp', String(ts)],
         ...(rw === null ? [] : [['recvWindow', String(Math.round(rw * 1000) / 1000)]]),
@@ -423,13 +423,13 @@ export default defineScheme<P>({
     request(p, signature, values) {
       const sig = `signature=${encodeURIComponent(signature)}`;
       const query = p.body ? p.query : `${p.query}&${sig}`;
-      const url = str(values['url']).trim();
+      const url = text(values['url']).trim();
       // Binance reads a body only as a form.
       const form: [string, string][] = p.body ? [['Content-Type', 'application/x-www-form-urlencoded']] : [];
       return {
-        method: str(values['method']).toUpperCase() || 'POST',
+        method: text(values['method']).toUpperCase() || 'POST',
         url: query ? `${url}?${query}` : url,
-        headers: [['X-MBX-APIKEY', str(values['apiKey']).trim()], ...form],
+        headers: [['X-MBX-APIKEY', text(values['apiKey']).trim()], ...form],
         body: p.body ? `${p.body}&${sig}` : '',
       };
     },

@@ -9,7 +9,7 @@
  * `signMessage` (RSA: RSASSA-PKCS1-v1_5 SHA-256, base64); bybit-exchange docs "Integration guidance"
  * (v5/guide#authentication).
  */
-import { keyField, methodField } from '../../scheme/fields';
+import { keyField, methodField, text } from '../../scheme/fields';
 import {
   timestampChecks,
   timestampUnit,
@@ -21,7 +21,6 @@ import { methodSent, pathAndQuery, requiredHeaders, wholeMilliseconds } from '..
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { KeybenchError } from '../../errors';
 import { header } from '../../request/types';
-import type { FieldValue } from '../../scheme/contract';
 
 type BybitParts = {
   method: string;
@@ -30,8 +29,6 @@ type BybitParts = {
   recvWindow: string;
   payload: string;
 };
-
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : String(v ?? ''));
 
 /** The recvWindow left out of the signed text (signers who copy Bybit's HMAC v3 examples). */
 const recvWindowUnsigned: SchemeMistake<BybitParts> = {
@@ -137,19 +134,19 @@ export default defineScheme<BybitParts>({
       },
     ],
     parts(values, nowMs) {
-      const method = str(values['method']) || 'GET';
-      if (!str(values['apiKey']).trim())
+      const method = text(values['method']) || 'GET';
+      if (!text(values['apiKey']).trim())
         throw new KeybenchError(
           'ERR_PARTNER_INPUT',
           'Type the API key Bybit gave for your public key: it is signed and sent as X-BAPI-API-KEY.',
         );
-      const { query } = pathAndQuery(str(values['url']).trim());
+      const { query } = pathAndQuery(text(values['url']).trim());
       return {
         method,
         timestamp: String(nowMs),
-        apiKey: str(values['apiKey']).trim(),
-        recvWindow: str(values['recvWindow']).trim(),
-        payload: method === 'GET' ? query : str(values['body']),
+        apiKey: text(values['apiKey']).trim(),
+        recvWindow: text(values['recvWindow']).trim(),
+        payload: method === 'GET' ? query : text(values['body']),
       };
     },
     examples: [
@@ -160,7 +157,7 @@ export default defineScheme<BybitParts>({
       const post = p.method !== 'GET';
       return {
         method: p.method,
-        url: str(values['url']).trim(),
+        url: text(values['url']).trim(),
         headers: [
           ['X-BAPI-API-KEY', p.apiKey],
           ['X-BAPI-TIMESTAMP', p.timestamp],

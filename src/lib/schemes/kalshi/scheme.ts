@@ -13,7 +13,7 @@
  * an exponent) is refused, and so is a method the SDK never sends: with no separators in the
  * signed text, 13 digits then a known method is the only way to read it.
  */
-import { keyField, methodField } from '../../scheme/fields';
+import { keyField, methodField, text } from '../../scheme/fields';
 import { KeybenchError } from '../../errors';
 import { rich } from '../../rich';
 import { header } from '../../request/types';
@@ -32,11 +32,9 @@ import {
 } from '../../scheme/mistakes';
 import { defineScheme } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FieldValue } from '../../scheme/contract';
 
 type KalshiParts = { timestamp: string; method: string; path: string };
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : String(v ?? ''));
 const BASE = 'https://external-api.kalshi.com/trade-api/v2';
 
 /** The methods Kalshi's endpoints serve (the SDK sends no other). */
@@ -172,15 +170,15 @@ export default defineScheme<KalshiParts>({
       },
     ],
     parts(values, nowMs) {
-      if (!str(values['apiKey']).trim())
+      if (!text(values['apiKey']).trim())
         throw new KeybenchError(
           'ERR_PARTNER_INPUT',
           'Type the API key id Kalshi gave for your public key: it is sent as KALSHI-ACCESS-KEY.',
         );
       return {
         timestamp: String(nowMs),
-        method: (str(values['method']) || 'GET').toUpperCase(),
-        path: pathAndQuery(str(values['url']).trim()).path,
+        method: (text(values['method']) || 'GET').toUpperCase(),
+        path: pathAndQuery(text(values['url']).trim()).path,
       };
     },
     values: (_p, req) => ({ apiKey: header(req, 'kalshi-access-key') ?? '' }),
@@ -197,14 +195,14 @@ export default defineScheme<KalshiParts>({
       const post = p.method === 'POST';
       return {
         method: p.method,
-        url: str(values['url']).trim(),
+        url: text(values['url']).trim(),
         headers: [
-          ['KALSHI-ACCESS-KEY', str(values['apiKey']).trim()],
+          ['KALSHI-ACCESS-KEY', text(values['apiKey']).trim()],
           ['KALSHI-ACCESS-TIMESTAMP', p.timestamp],
           ['KALSHI-ACCESS-SIGNATURE', signature],
           ...(post ? [['Content-Type', 'application/json'] as [string, string]] : []),
         ],
-        body: post ? str(values['body']) : '',
+        body: post ? text(values['body']) : '',
       };
     },
   },

@@ -19,7 +19,7 @@
 import { ours, rich } from '../../rich';
 import { header, type ParsedRequest } from '../../request/types';
 import { MAX_SERIALISED_BYTES, SERIALISATIONS, serialiseBody } from '../../partners/body-bytes';
-import { field } from '../../scheme/fields';
+import { field, text } from '../../scheme/fields';
 import { signedAs } from '../../scheme/mistakes';
 import { defineScheme, type RequestScheme, type SchemeMistake, type SchemeSigner } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
@@ -227,14 +227,14 @@ const EMPTY_PAYLOADS = ['md5("{}") (QI Tech\'s complete sample; default)', 'md5(
 const EMPTY_HELP = 'What payload_md5 hashes when no body is sent.';
 const SERIALISED =
   "QI Tech hashes the bytes it receives. Its samples hash Python's json.dumps(body); a JavaScript server sends JSON.stringify(body). Pick what your server sends.";
-const bodyless = (v: FormValues) => BODYLESS.has(qit.str(v['method']));
+const bodyless = (v: FormValues) => BODYLESS.has(text(v['method']));
 const serialisationOf = (v: FormValues) =>
   (SERIALISATIONS.find((s) => s.label === v['serialisation']) ?? SERIALISATIONS[0]!).id;
 
 /** The body bytes a v2 form sends (undefined: none). */
 function sentBody(values: FormValues): string | undefined {
-  const method = qit.str(values['method']).toUpperCase();
-  const body = qit.str(values['body']);
+  const method = text(values['method']).toUpperCase();
+  const body = text(values['body']);
   return sendsBody(method, body)
     ? qit.jsonInput(() => serialiseBody(body, serialisationOf(values)))
     : undefined;
@@ -272,8 +272,8 @@ function v2Signer(variant: Variant): SchemeSigner<V2Parts> {
         (variant.md5WithoutBody ? (values['emptyPayload'] === EMPTY_PAYLOADS[1] ? '' : '{}') : undefined);
       const all: Record<string, string | undefined> = {
         payload_md5: md5Input === undefined ? undefined : qit.md5Hex(md5Input),
-        timestamp: qit.str(values['timestamp']).trim() || variant.timestamp(nowMs),
-        method: (qit.str(values['method']) || 'POST').toUpperCase(),
+        timestamp: text(values['timestamp']).trim() || variant.timestamp(nowMs),
+        method: (text(values['method']) || 'POST').toUpperCase(),
         uri: qit.endpointOf(values),
       };
       const claims = Object.fromEntries(

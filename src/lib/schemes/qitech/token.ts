@@ -4,7 +4,7 @@
  * is its signing input with each claim set to a part: the token's own bytes where they agree, so
  * the signature holds exactly when the token verifies and says what was sent.
  */
-import { field, keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField, text } from '../../scheme/fields';
 import { md5 } from '@noble/hashes/legacy.js';
 import { base64urlToBytes, textToBase64url, toHex } from '../../encoding/base64url';
 import { header, type ParsedRequest } from '../../request/types';
@@ -13,7 +13,7 @@ import { KeybenchError } from '../../errors';
 import { duplicateMembers, own } from '../../json';
 import { signedAs } from '../../scheme/mistakes';
 import type { Parts, RequestScheme, SchemeMistake } from '../../scheme/types';
-import type { FieldValue, FormField, FormValues } from '../../scheme/contract';
+import type { FormField, FormValues } from '../../scheme/contract';
 import { ok, problem, type Finding } from '../../trust/finding';
 import type { SignedPart } from '../../trust/finding';
 
@@ -220,9 +220,6 @@ export function timestampForm(ts: string, want: RegExp, example: string, label: 
   );
 }
 
-/** A form's text value, or "". */
-export const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
-
 /** The fields every QI Tech form starts with. */
 export const LEAD: readonly FormField[] = [
   keyField('A P-521 key pair: QI Tech signs with ES512.'),
@@ -257,7 +254,7 @@ export const EXAMPLES: readonly FormValues[] = [
 
 /** The endpoint a form signs. @throws KeybenchError ERR_PARTNER_INPUT when it is not a path. */
 export function endpointOf(values: FormValues): string {
-  const e = str(values['endpoint']).trim();
+  const e = text(values['endpoint']).trim();
   if (!e.startsWith('/'))
     throw new KeybenchError('ERR_PARTNER_INPUT', 'The endpoint is the path, starting with "/", e.g. /test.');
   return e;
@@ -265,13 +262,13 @@ export function endpointOf(values: FormValues): string {
 
 /** The URL a form sends to. */
 const urlOf = (values: FormValues) =>
-  `${str(values['baseUrl']).trim().replace(/\/$/, '')}${endpointOf(values)}`;
+  `${text(values['baseUrl']).trim().replace(/\/$/, '')}${endpointOf(values)}`;
 
 /** The request a form sends: AUTHORIZATION, API-CLIENT-KEY and a Content-Type when there is one. */
 export function requestOf(method: string, values: FormValues, auth: string, type: string, body: string) {
   const headers: [string, string][] = [
     ['AUTHORIZATION', auth],
-    ['API-CLIENT-KEY', str(values['apiKey']).trim()],
+    ['API-CLIENT-KEY', text(values['apiKey']).trim()],
   ];
   if (type) headers.push(['Content-Type', type]);
   return { method, url: urlOf(values), headers, body };

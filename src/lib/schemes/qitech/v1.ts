@@ -11,7 +11,7 @@ import type { VerificationKey } from '../../jwt/verify';
 import { serialisationsOf } from '../../partners/body-bytes';
 import { header, type ParsedRequest } from '../../request/types';
 import { ours, rich } from '../../rich';
-import { field } from '../../scheme/fields';
+import { field, text } from '../../scheme/fields';
 import { signedAs } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake } from '../../scheme/types';
 import { ok, problem, type Finding } from '../../trust/finding';
@@ -315,28 +315,28 @@ export default defineScheme<V1Parts>({
       qit.API_KEY,
     ],
     async parts(values, nowMs, sign) {
-      const method = qit.str(values['method']) || 'POST';
+      const method = text(values['method']) || 'POST';
       const endpoint = qit.endpointOf(values);
-      const body = method === 'GET' ? '' : qit.str(values['body']);
+      const body = method === 'GET' ? '' : text(values['body']);
       let bodyJws = '';
       if (body.trim()) {
         const t = qit.textToken(qit.jsonInput(() => JSON.stringify(JSON.parse(body))));
         bodyJws = `${t}.${await sign!(new TextEncoder().encode(t))}`;
       }
-      const apiKey = qit.str(values['apiKey']).trim();
+      const apiKey = text(values['apiKey']).trim();
       const p = {
         sub: apiKey,
         method,
         md5: bodyJws ? qit.md5Hex(bodyJws) : '',
         contentType: bodyJws || values['getContentType'] === GET_CONTENT_TYPES[1] ? 'application/json' : '',
-        date: qit.str(values['date']).trim() || new Date(nowMs).toUTCString(),
+        date: text(values['date']).trim() || new Date(nowMs).toUTCString(),
         endpoint: values['endpointLine'] === ENDPOINT_LINES[1] ? endpoint.split('?')[0]! : endpoint,
         bodyJws,
       };
       return { ...qit.tokenOf({ sub: apiKey, signature: lines(p as V1Parts) }), ...p };
     },
     request(p, signature, values) {
-      const auth = `QIT ${qit.str(values['apiKey']).trim()}:${p.head}.${p.payload}.${signature}`;
+      const auth = `QIT ${text(values['apiKey']).trim()}:${p.head}.${p.payload}.${signature}`;
       const body = p.bodyJws ? JSON.stringify({ encoded_body: p.bodyJws }) : '';
       return qit.requestOf(p.method, values, auth, p.contentType, body);
     },

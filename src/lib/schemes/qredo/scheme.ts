@@ -5,7 +5,7 @@
  *
  * Sources: Qredo Partner API docs, "Sign requests"; qredo-partner-api-client (sign.go, sign.js).
  */
-import { field, keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField, text } from '../../scheme/fields';
 import { base64urlToBytes, bytesToBase64url } from '../../encoding/base64url';
 import { decodeAs } from '../../crypto/encoding';
 import { KeybenchError, type ErrorCode } from '../../errors';
@@ -15,7 +15,7 @@ import { rich } from '../../rich';
 import { ok, problem, type Finding } from '../../trust/finding';
 import { signedAs, twoOf } from '../../scheme/mistakes';
 import { defineScheme, type MistakeWords, type SchemeMistake } from '../../scheme/types';
-import type { FieldValue, FormValues } from '../../scheme/contract';
+import type { FormValues } from '../../scheme/contract';
 
 type QredoParts = {
   /** Which header the value came from: x-timestamp or x-nonce. */
@@ -36,7 +36,6 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Qredo's sandbox ("play") base URL, where the form starts. */
 const PLAY = 'https://play-api.qredo.network/api/v1/p';
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
 /** What `f` returns, or null where it throws (a URL or a body that does not parse). */
 const tryOr = <T>(f: () => T): T | null => {
   try {
@@ -87,7 +86,7 @@ export function qredoBodyWarnings(body: string): string[] {
 /** The body exactly as signed and sent: none for GET; a text box cannot hold \r, so CRLF is a choice. */
 export function qredoBodyBytes(values: FormValues): string {
   if (values['method'] === 'GET') return '';
-  const body = str(values['body']);
+  const body = text(values['body']);
   return values['crlf'] === true ? `${body.replace(/\n$/, '')}\r\n` : body;
 }
 
@@ -510,8 +509,8 @@ export default defineScheme<QredoParts>({
       const nonce = values['authHeader'] === 'x-nonce';
       // Empty ("Sign it correctly" leaves it so): taken when signing.
       const now = String(Math.floor(nonce ? nowMs : nowMs / 1000));
-      const value = str(nonce ? values['nonce'] : values['timestamp']).trim() || now;
-      const url = str(values['url']).trim();
+      const value = text(nonce ? values['nonce'] : values['timestamp']).trim() || now;
+      const url = text(values['url']).trim();
       const refused = !/^(https?|wss?):\/\//.test(url)
         ? 'The URL must be the full URL as sent: scheme, host, path and query (https://…, or wss:// for feeds).'
         : !nonce && !/^\d{9,11}$/.test(value)
@@ -525,7 +524,7 @@ export default defineScheme<QredoParts>({
         value,
         url,
         body: qredoBodyBytes(values),
-        method: str(values['method']) || 'GET',
+        method: text(values['method']) || 'GET',
         ...AS_SPECIFIED,
       };
     },
@@ -533,7 +532,7 @@ export default defineScheme<QredoParts>({
       method: p.method,
       url: p.url,
       headers: [
-        ['x-api-key', str(values['apiKey']).trim()],
+        ['x-api-key', text(values['apiKey']).trim()],
         [p.valueHeader, p.value],
         ['x-sign', signature],
         ...(p.body ? [['Content-Type', 'application/json'] as [string, string]] : []),

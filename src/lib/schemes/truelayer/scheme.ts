@@ -9,7 +9,7 @@
  * (it also accepts the path with or without a trailing slash), lib/headers.js `retainAndSort`;
  * TrueLayer/truelayer-signing request-signing-v2.md. Where its SDKs disagree, the request is not verified.
  */
-import { field, keyField, methodField } from '../../scheme/fields';
+import { field, keyField, methodField, text } from '../../scheme/fields';
 import { textToBase64url, base64urlToBytes } from '../../encoding/base64url';
 import { KeybenchError, type ErrorCode } from '../../errors';
 import { signedHeaderProblem } from '../../request/doctor-refusals';
@@ -20,7 +20,6 @@ import { bodyReformatted, fullUrl, methodCase, pathAndQuery, querySigned } from 
 import { methodSent, requiredHeaders, signatureEncoding } from '../../scheme/mistakes';
 import { defineScheme, type SchemeMistake, type SchemeRefusal } from '../../scheme/types';
 import { problem, type Finding } from '../../trust/finding';
-import type { FieldValue } from '../../scheme/contract';
 
 type TlParts = {
   header: string; // the JWS header, base64url, as sent (signed as it is)
@@ -33,7 +32,6 @@ type TlParts = {
   body: string;
 };
 
-const str = (v: FieldValue | undefined) => (typeof v === 'string' ? v : String(v ?? ''));
 const names = (tlHeaders: string) => tlHeaders.split(',').filter(Boolean);
 const lines = (list: readonly string[], req: Pick<ParsedRequest, 'headers'>, name = (n: string) => n) =>
   list.map((n) => `${name(n)}: ${header(req, n) ?? ''}\n`).join('');
@@ -219,25 +217,25 @@ export default defineScheme<TlParts>({
       }),
     ],
     parts(values) {
-      const [kid, idempotencyKey] = [str(values['kid']).trim(), str(values['idempotencyKey']).trim()];
+      const [kid, idempotencyKey] = [text(values['kid']).trim(), text(values['idempotencyKey']).trim()];
       const missing = !kid ? 'the kid Console shows' : idempotencyKey ? '' : 'an Idempotency-Key';
       if (missing) throw new KeybenchError('ERR_PARTNER_INPUT', `Type ${missing}.`);
-      const method = (str(values['method']) || 'POST').toUpperCase();
+      const method = (text(values['method']) || 'POST').toUpperCase();
       // The SDK's members, in its order: alg, kid, tl_version, tl_headers.
       const json = { alg: 'ES512', kid, tl_version: '2', tl_headers: 'Idempotency-Key' };
       const [header, tlHeaders] = [textToBase64url(JSON.stringify(json)), json.tl_headers];
-      const path = pathAndQuery(str(values['url'])).path;
-      const body = method === 'GET' ? '' : str(values['body']);
+      const path = pathAndQuery(text(values['url'])).path;
+      const body = method === 'GET' ? '' : text(values['body']);
       const headers = `${tlHeaders}: ${idempotencyKey}\n`;
       return { ...EMPTY, header, kid, tlHeaders, method, path, headers, body };
     },
     examples: [EXAMPLE, { ...EXAMPLE, method: 'GET', url: `${HOST}/v3/merchant-accounts?currency=GBP` }],
     request: (p, signature, values) => ({
       method: p.method,
-      url: str(values['url']).trim(),
+      url: text(values['url']).trim(),
       headers: [
         ['Tl-Signature', `${p.header}..${signature}`],
-        ['Idempotency-Key', str(values['idempotencyKey']).trim()],
+        ['Idempotency-Key', text(values['idempotencyKey']).trim()],
         ...(p.body ? [['Content-Type', 'application/json'] as [string, string]] : []),
       ],
       body: p.body,
