@@ -29,6 +29,7 @@ import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import type { JWK } from 'jose';
 import { KeybenchError } from '../errors';
 import { ours, rich } from '../rich';
+import { unsignedLength } from '../encoding/der';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
 import type { KeyType, PssOnly } from './key-type';
 import { keyTextTooLarge, scanKeyMaterial } from './key-material';
@@ -91,14 +92,6 @@ function curveName(oid: string | undefined): string {
     );
   }
   return name;
-}
-
-/** The length of a big-endian unsigned integer without its leading zero bytes (at least 1 byte when non-empty). */
-function unsignedLength(bytes: ArrayBuffer): number {
-  const b = new Uint8Array(bytes);
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.length - i;
 }
 
 /** WebCrypto's limits (Chromium's BoringSSL): a modulus of at most 16384 bits, an exponent of at most 2³²−1. */
