@@ -3,8 +3,7 @@
  * base64url SHA-1 of the certificate's DER, `x5t#S256` the base64url SHA-256. Small on purpose
  * (no @peculiar/x509): the Keys view's certificate card and the client-assertion scheme use it.
  */
-import { base64ToBytes, bytesToBase64url, toHex } from '../encoding/base64url';
-import { toPem } from '../encoding/pem';
+import { base64ToBytes, bytesToBase64, bytesToBase64url, toHex } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
 
 /** A certificate's thumbprints, in the forms partners ask for. */
@@ -54,5 +53,8 @@ export async function thumbprints(der: Uint8Array<ArrayBuffer>): Promise<Thumbpr
 
 /** The certificate's DER wrapped as PEM (the upload file for Entra and Google: .pem / .cer). */
 export function certificatePem(der: Uint8Array): string {
-  return toPem(der, 'CERTIFICATE');
+  const body = bytesToBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
