@@ -98,8 +98,10 @@ export function mergeCertificates(
   return out;
 }
 
-/** The record with the patch applied (pure: the caller runs it inside the write transaction). */
-/** @throws KeybenchError ERR_STORAGE_WRITE when the patch would make a key pair a partner's key. */
+/**
+ * The record with the patch applied (pure: the caller runs it inside the write transaction).
+ * @throws KeybenchError ERR_STORAGE_WRITE when the patch would make a key pair a partner's key.
+ */
 function applyPatch(current: StoredKey, patch: KeyMetadataPatch): StoredKey {
   if (patch.owner !== undefined && current.kind === 'pair' && patch.owner !== 'mine') {
     throw new KeybenchError(

@@ -8,6 +8,8 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import { toHex } from '../encoding/base64url';
+import { unsignedLength } from '../encoding/der';
+import { decodeAs } from './encoding';
 
 /** A hash a recovered signature names. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -32,11 +34,7 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
 /** I2OSP: a non-negative integer as exactly `len` big-endian bytes, or null when it does not fit. */
 function bigIntToBytes(x: bigint, len: number): Uint8Array | null {
   const hex = x.toString(16);
-  if (hex.length > len * 2) return null;
-  const padded = hex.padStart(len * 2, '0');
-  const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = parseInt(padded.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return hex.length > len * 2 ? null : (decodeAs(hex.padStart(len * 2, '0'), 'hex') ?? null);
 }
 
 function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
@@ -51,31 +49,8 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return r;
 }
 
-/** The byte strings joined, in a new buffer. */
-function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-async function digest(hash: HashName, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest(hash, data));
-}
-
 /** WebCrypto's largest RSA modulus (16384 bits), in bytes. */
 const MAX_RSA_BYTES = 16_384 / 8;
-
-/** The length of a big-endian unsigned integer without its leading zero bytes. */
-function significantBytes(bytes: ArrayBuffer): number {
-  const b = new Uint8Array(bytes);
-  let i = 0;
-  while (i < b.length && b[i] === 0) i++;
-  return b.length - i;
-}
 
 /**
  * The RSA public key (n, e) inside an SPKI, or null when it is not an rsaEncryption key WebCrypto
@@ -88,8 +63,7 @@ export function rsaNumbers(spki: Uint8Array): { n: bigint; e: bigint; bits: numb
     const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
     // What WebCrypto would not import is refused before any arithmetic: modPow with a 17 KB
     // exponent froze the page for seconds per key. These bounds keep each recovery to ~32 steps.
-    if (significantBytes(rsa.publicExponent) > 4 || significantBytes(rsa.modulus) > MAX_RSA_BYTES)
-      return null;
+    if (unsignedLength(rsa.publicExponent) > 4 || unsignedLength(rsa.modulus) > MAX_RSA_BYTES) return null;
     const n = bytesToBigInt(new Uint8Array(rsa.modulus));
     const e = bytesToBigInt(new Uint8Array(rsa.publicExponent));
     if (n <= 0n || e < 3n || e % 2n === 0n) return null;
@@ -104,13 +78,10 @@ async function mgf1(hash: HashName, seed: Uint8Array, length: number): Promise<U
   const out = new Uint8Array(length);
   let at = 0;
   for (let counter = 0; at < length; counter++) {
-    const c = new Uint8Array([
-      (counter >>> 24) & 255,
-      (counter >>> 16) & 255,
-      (counter >>> 8) & 255,
-      counter & 255,
-    ]);
-    const block = await digest(hash, concat(seed, c));
+    const input = new Uint8Array(seed.length + 4);
+    input.set(seed);
+    new DataView(input.buffer).setUint32(seed.length, counter); // seed ‖ I2OSP(counter, 4), big-endian
+    const block = new Uint8Array(await crypto.subtle.digest(hash, input));
     out.set(block.subarray(0, Math.min(block.length, length - at)), at);
     at += block.length;
   }

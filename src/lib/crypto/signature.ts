@@ -6,17 +6,12 @@
 import type { VerificationKey } from '../trust/keys';
 import { ALGORITHMS, type AlgId } from './algorithms';
 
-/** Does this trusted key (or secret) fit the algorithm? */
-function keyFitsAlg(key: VerificationKey, alg: AlgId): boolean {
-  return ALGORITHMS[alg].fits(key.kind === 'public' ? key.type : null);
-}
-
 /**
  * Import a trusted key (or secret) for verifying with `alg`, non-extractable; null when it does
  * not fit (the caller skips it).
  */
 export async function importVerifier(key: VerificationKey, alg: AlgId): Promise<CryptoKey | null> {
-  if (!keyFitsAlg(key, alg)) return null;
+  if (!ALGORITHMS[alg].fits(key.kind === 'public' ? key.type : null)) return null;
   const params = ALGORITHMS[alg].importParams;
   try {
     return key.kind === 'secret'

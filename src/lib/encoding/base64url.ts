@@ -1,6 +1,5 @@
 import { KeybenchError } from '../errors';
 
-const URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
 const STD_ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Bytes to base64 (standard alphabet, with padding). */
@@ -38,17 +37,7 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
 
 /** Position (0-based) of the first character outside the base64url alphabet, or -1. */
 export function firstNonBase64urlChar(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const ok =
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      (c >= 48 && c <= 57) ||
-      c === 45 /* - */ ||
-      c === 95; /* _ */
-    if (!ok) return i;
-  }
-  return -1;
+  return text.search(/[^A-Za-z0-9_-]/);
 }
 
 /**
@@ -56,8 +45,8 @@ export function firstNonBase64urlChar(text: string): number {
  * @throws KeybenchError ERR_BASE64 naming the first offending character and its position.
  */
 export function base64urlToBytes(text: string): Uint8Array<ArrayBuffer> {
-  if (!URL_ALPHABET.test(text)) {
-    const i = firstNonBase64urlChar(text);
+  const i = firstNonBase64urlChar(text);
+  if (i >= 0) {
     throw new KeybenchError(
       'ERR_BASE64',
       `Not base64url: character ${JSON.stringify(text[i])} at position ${i + 1}.`,

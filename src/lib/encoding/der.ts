@@ -1,4 +1,4 @@
-/** A DER length read by hand (everything else uses @peculiar/asn1-*; ECDSA's DER is lib/crypto's derToRaw). */
+/** DER read by hand: a length, an integer's size (everything else uses @peculiar/asn1-*; ECDSA's DER is lib/crypto's derToRaw). */
 
 /** A DER length at `at` (short form, or long form of up to 3 bytes): its value and where the content starts. */
 export function readLength(der: Uint8Array, at: number): { length: number; next: number } | null {
@@ -14,4 +14,12 @@ export function readLength(der: Uint8Array, at: number): { length: number; next:
     length = length * 256 + b;
   }
   return { length, next: at + 1 + n };
+}
+
+/** The length of a big-endian unsigned integer without its leading zero bytes (at least 1 byte when non-empty). */
+export function unsignedLength(bytes: ArrayBuffer): number {
+  const b = new Uint8Array(bytes);
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.length - i;
 }

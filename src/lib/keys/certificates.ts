@@ -1,6 +1,6 @@
 /**
  * What a partner card is given from a stored key's certificates. Small and free of ASN.1 code
- * (reading a certificate is in x509/stored.ts, loaded on demand).
+ * (reading a certificate is in x509/certificates.ts, loaded on demand).
  */
 import type { TrustedKeyInfo } from '../scheme/contract';
 import type { StoredKey } from './stored-key';

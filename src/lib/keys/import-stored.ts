@@ -5,7 +5,7 @@
  * there is one, else on the new trusted key. Loaded on demand, with the ASN.1 code.
  */
 import { KeybenchError } from '../errors';
-import type { KeyOwner } from '../trust/owner';
+import type { KeyOwner, PartnerId } from '../trust/owner';
 import { PARTNER_NAMES } from '../trust/partner-names';
 import { describeKeyType } from './key-type';
 import { parseKeySetText, type ParsedKey, type ParsedPrivateKey, type ParsedPublicKey } from './parse';
@@ -130,8 +130,9 @@ async function newKey(
   };
   if (parsed.kind === 'private') {
     // A private key with an encryption profile chosen is the user's decryption key for that partner.
-    return owner && ENCRYPTION_PARTNERS.has(owner)
-      ? newEncryptionPair(parsed, base, label, owner, now)
+    const partner = ENCRYPTION_PARTNERS.find((p) => p === owner);
+    return partner
+      ? newEncryptionPair(parsed, base, label, partner, now)
       : newPair(parsed, base, label, kindName, now);
   }
   if (owner === undefined) {
@@ -166,23 +167,21 @@ async function newKey(
 }
 
 /** The partners whose profiles are message-level encryption: a private key chosen for one decrypts. */
-const ENCRYPTION_PARTNERS: ReadonlySet<KeyOwner> = new Set(['visa', 'cybersource', 'mastercard']);
+const ENCRYPTION_PARTNERS: readonly PartnerId[] = ['visa', 'cybersource', 'mastercard'];
 
 async function newEncryptionPair(
   parsed: ParsedPrivateKey,
   base: Omit<StoredKey, 'kind' | 'label' | 'jwsAlg' | 'publicKey'>,
   label: string,
-  partner: KeyOwner,
+  partner: PartnerId,
   now: number,
 ): Promise<{ key: StoredKey; message: string }> {
-  const source = parsed.source;
   const { privateKey, publicKey } = await importDecryptionKey(parsed);
-  const name = partner === 'mine' ? '' : `${PARTNER_NAMES[partner]} `;
   const key: StoredKey = {
     ...base,
     kind: 'pair',
-    partners: partner === 'mine' ? [] : [partner],
-    label: label.trim() || defaultLabel(`${name}encryption key`, now),
+    partners: [partner],
+    label: label.trim() || defaultLabel(`${PARTNER_NAMES[partner]} encryption key`, now),
     jwsAlg: 'RSA-OAEP-256',
     publicKey,
     privateKey,
@@ -190,7 +189,7 @@ async function newEncryptionPair(
   };
   return {
     key,
-    message: `Imported "${key.label}" (${source}) as a non-extractable RSA-OAEP-256 decryption key: it decrypts, it cannot sign. The text box was cleared; the private key's bytes are no longer held by this page.`,
+    message: `Imported "${key.label}" (${parsed.source}) as a non-extractable RSA-OAEP-256 decryption key: it decrypts, it cannot sign. The text box was cleared; the private key's bytes are no longer held by this page.`,
   };
 }
 
@@ -201,21 +200,20 @@ async function newPair(
   kindName: string,
   now: number,
 ): Promise<{ key: StoredKey; message: string }> {
-  const source = parsed.source;
-  const imported = await importPrivateKey(parsed);
+  const { privateKey, publicKey, jwsAlg, pssPrivateKey } = await importPrivateKey(parsed);
   const key: StoredKey = {
     ...base,
     kind: 'pair',
     label: label.trim() || defaultLabel(`Imported ${kindName}`, now),
-    jwsAlg: imported.jwsAlg,
-    publicKey: imported.publicKey,
-    privateKey: imported.privateKey,
-    ...(imported.pssPrivateKey ? { pssPrivateKey: imported.pssPrivateKey } : {}),
+    jwsAlg,
+    publicKey,
+    privateKey,
+    ...(pssPrivateKey ? { pssPrivateKey } : {}),
     owner: 'mine',
   };
-  const both = imported.pssPrivateKey ? ' It signs RS256 and PS256.' : '';
+  const both = pssPrivateKey ? ' It signs RS256 and PS256.' : '';
   return {
     key,
-    message: `Imported "${key.label}" (${source}, ${kindName}) as a non-extractable signing key.${both} The text box was cleared; the private key's bytes are no longer held by this page.`,
+    message: `Imported "${key.label}" (${parsed.source}, ${kindName}) as a non-extractable signing key.${both} The text box was cleared; the private key's bytes are no longer held by this page.`,
   };
 }

@@ -57,8 +57,7 @@ export async function importPrivateKey(parsed: ParsedPrivateKey): Promise<{
     const jwsAlg = defaultAlgFor(parsed.type);
     // An id-RSASSA-PSS key signs with its own hash (SHA-1 too: WebCrypto takes it from the key, so
     // any PS entry does) and may require a salt longer than the hash (RFC 4055 §3.1).
-    const t = parsed.type;
-    const pss = t.kty === 'RSA' && t.pss;
+    const pss = parsed.type.kty === 'RSA' && parsed.type.pss;
     const probeAlg = pss ? 'PS512' : jwsAlg;
     const salt = pss ? Math.max(32, pss.saltLength ?? 0) : undefined;
     const sig = await signBytes(probeAlg, privateKey, probe, salt);

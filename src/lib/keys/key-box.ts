@@ -4,7 +4,7 @@
  * forge a "valid" signature (algorithm confusion, RFC 8725 §2.1), so text is read as a secret only
  * when the user says so, or, for an HS* token, when it cannot be read as any key shape.
  */
-import { findKeyMaterial, type KeyMaterialKind } from './key-material';
+import { findKeyMaterial } from './key-material';
 
 /** What the box is read as, or why it is refused as a secret. */
 export type KeyBoxDecision =
@@ -88,10 +88,6 @@ function keyMembersInText(text: string): string | null {
   return null;
 }
 
-function describeKinds(kinds: readonly KeyMaterialKind[]): string {
-  return `key material (${kinds.join(', ')})`;
-}
-
 /**
  * Decide what the key box is read as. Text that is key material anywhere (PEM, a JWK with kty,
  * DER in any encoding, an EC point) is never a secret, ticked or not. A JSON object with public-key
@@ -103,7 +99,7 @@ export async function decideKeyBox(text: string, context: KeyBoxContext): Promis
   if (!context.ticked && !context.guess) return { read: 'keys' };
   const scan = await findKeyMaterial(text);
   if (scan.kinds.length > 0) {
-    return { read: 'refused', found: describeKinds(scan.kinds), tickHelps: false };
+    return { read: 'refused', found: `key material (${scan.kinds.join(', ')})`, tickHelps: false };
   }
   if (context.ticked) return { read: 'secret' };
   const shape = jsonKeyShape(text);

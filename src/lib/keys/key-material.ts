@@ -319,14 +319,11 @@ const OPENSSL_TEXT_PRIVATE = /Private-Key:|privateExponent:|\bpriv:\s*\n?\s*[0-9
 const KTY = /(?:["']kty["']|kty)\s*[:=]/;
 const PRIVATE_JWK_MEMBER = /(?:^|[\s{,])["']?(?:d|p|q|dp|dq|qi)["']?\s*[:=]\s*["']?[A-Za-z0-9_-]{16,}/m;
 
-interface Scan {
-  kinds: KeyMaterialKind[];
-  der: FoundDer[];
-  points: Uint8Array<ArrayBuffer>[];
+interface Scan extends Omit<KeyMaterialScan, 'hasPrivate'> {
   budget: { left: number };
 }
 
-function add(scan: Scan, k: KeyMaterialKind): void {
+function add(scan: Pick<KeyMaterialScan, 'kinds'>, k: KeyMaterialKind): void {
   if (!scan.kinds.includes(k)) scan.kinds.push(k);
 }
 
@@ -427,7 +424,7 @@ export async function findKeyMaterial(text: string): Promise<KeyMaterialScan> {
         false,
         ['verify'],
       );
-      if (!scan.kinds.includes('EC public key (raw point)')) scan.kinds.push('EC public key (raw point)');
+      add(scan, 'EC public key (raw point)');
     } catch {
       // Not a point on that curve: random bytes that happened to start with 0x04.
     }

@@ -29,6 +29,7 @@ import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import type { JWK } from 'jose';
 import { KeybenchError } from '../errors';
 import { ours, rich } from '../rich';
+import { unsignedLength } from '../encoding/der';
 import { looksLikePem, parsePem, type PemBlock } from '../encoding/pem';
 import type { KeyType, PssOnly } from './key-type';
 import { keyTextTooLarge, scanKeyMaterial } from './key-material';
@@ -39,7 +40,6 @@ const CURVES: Record<string, string> = {
   [id_secp384r1]: 'P-384',
   [id_secp521r1]: 'P-521',
 };
-const CURVE_OIDS = Object.fromEntries(Object.entries(CURVES).map(([oid, name]) => [name, oid]));
 const CURVE_NAMES_FOR_HUMANS: Record<string, string> = {
   '1.3.132.0.10': 'secp256k1',
   '1.2.840.10045.3.1.1': 'P-192',
@@ -82,17 +82,6 @@ function jsonErrorPosition(e: unknown): string {
   return m ? ` (at position ${Number(m[1]) + 1})` : '';
 }
 
-function buf(ab: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
-  return ab instanceof Uint8Array ? new Uint8Array(ab) : new Uint8Array(ab);
-}
-
-function unsignedLength(bytes: ArrayBuffer): number {
-  const b = new Uint8Array(bytes);
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.length - i;
-}
-
 function curveName(oid: string | undefined): string {
   const name = oid ? CURVES[oid] : undefined;
   if (!name) {
@@ -114,11 +103,8 @@ const MAX_RSA_BITS = 16_384;
  * @throws KeybenchError ERR_KEY_UNSUPPORTED
  */
 function checkRsaExponent(publicExponent: ArrayBuffer): void {
-  const e = new Uint8Array(publicExponent);
-  let first = 0;
-  while (first < e.length && e[first] === 0) first++;
-  const bytes = e.length - first;
-  const last = e[e.length - 1] ?? 0;
+  const bytes = unsignedLength(publicExponent);
+  const last = new Uint8Array(publicExponent).at(-1) ?? 0;
   if (bytes > 4 || (last & 1) === 0 || (bytes === 1 && last < 3)) {
     throw new KeybenchError(
       'ERR_KEY_UNSUPPORTED',
@@ -194,20 +180,15 @@ function pssRestriction(alg: AlgorithmIdentifier): PssOnly {
 }
 
 /**
- * An SPKI WebCrypto imports: an id-RSASSA-PSS key rewrapped as rsaEncryption (the same modulus and
- * exponent; its PSS-only restriction is kept in its KeyType), any other as it is.
+ * A public key from an SPKI, with an SPKI WebCrypto imports: an id-RSASSA-PSS key rewrapped as
+ * rsaEncryption (the same modulus and exponent; its PSS-only restriction is kept in its KeyType).
  */
-function webCryptoSpki(spki: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
-  if (info.algorithm.algorithm !== id_RSASSA_PSS) return spki;
-  const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
-  return rsaSpki(rsa.modulus, rsa.publicExponent);
-}
-
-/** A public key from an SPKI: WebCrypto's SPKI and the key type (a PSS key keeps its restriction). */
-function fromSpki(der: Uint8Array<ArrayBuffer>): { spki: Uint8Array<ArrayBuffer>; type: KeyType } {
+function fromSpki(der: Uint8Array<ArrayBuffer>, source: ParsedPublicKey['source']): ParsedPublicKey {
   const type = spkiKeyType(der);
-  return { spki: webCryptoSpki(der), type };
+  const info = AsnConvert.parse(der, SubjectPublicKeyInfo);
+  if (info.algorithm.algorithm !== id_RSASSA_PSS) return { kind: 'public', source, spki: der, type };
+  const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+  return { kind: 'public', source, spki: rsaSpki(rsa.modulus, rsa.publicExponent), type };
 }
 
 function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): KeyType {
@@ -230,41 +211,31 @@ function keyTypeOfAlgorithm(alg: AlgorithmIdentifier, rsaBits: () => number): Ke
   }
 }
 
-/** The AlgorithmIdentifier of a plain RSA key, or of an EC key on `curveOid`. */
-function keyAlgorithm(curveOid?: string): AlgorithmIdentifier {
-  return curveOid === undefined
-    ? new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null })
-    : new AlgorithmIdentifier({
-        algorithm: id_ecPublicKey,
-        parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid })),
-      });
+function rsaAlgorithm(): AlgorithmIdentifier {
+  return new AlgorithmIdentifier({ algorithm: id_rsaEncryption, parameters: null });
+}
+
+function ecAlgorithm(curveOid: string): AlgorithmIdentifier {
+  const parameters = AsnConvert.serialize(new ECParameters({ namedCurve: curveOid }));
+  return new AlgorithmIdentifier({ algorithm: id_ecPublicKey, parameters });
+}
+
+function spkiOf(algorithm: AlgorithmIdentifier, subjectPublicKey: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm, subjectPublicKey })));
 }
 
 function rsaSpki(modulus: ArrayBuffer, publicExponent: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  const subjectPublicKey = AsnConvert.serialize(new RSAPublicKey({ modulus, publicExponent }));
-  return buf(AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm: keyAlgorithm(), subjectPublicKey })));
-}
-
-function ecSpki(curveOid: string, point: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  const algorithm = keyAlgorithm(curveOid);
-  return buf(AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm, subjectPublicKey: point })));
+  return spkiOf(rsaAlgorithm(), AsnConvert.serialize(new RSAPublicKey({ modulus, publicExponent })));
 }
 
 /** A PKCS#1 or SEC1 private key wrapped as PKCS#8 (what WebCrypto imports). */
 function pkcs8Of(privateKeyAlgorithm: AlgorithmIdentifier, der: Uint8Array): Uint8Array<ArrayBuffer> {
   const info = new PrivateKeyInfo({ version: 0, privateKeyAlgorithm, privateKey: new OctetString(der) });
-  return buf(AsnConvert.serialize(info));
+  return new Uint8Array(AsnConvert.serialize(info));
 }
 
-function missingEcPublic(): KeybenchError {
-  return new KeybenchError(
-    'ERR_KEY_INVALID',
-    'This EC private key does not carry its public key. Rewrite it with “openssl ec -in key.pem -out full.pem” (OpenSSL adds the public key) and import that.',
-  );
-}
-
-/** PKCS#1 RSAPrivateKey DER → PKCS#8 and the public SPKI. */
-function fromPkcs1Private(der: Uint8Array): ParsedPrivateKey {
+/** PKCS#1 RSAPrivateKey DER → PKCS#8 and the public SPKI; `pss` when the key is PSS-only. */
+function fromPkcs1Private(der: Uint8Array, pss?: PssOnly): ParsedPrivateKey {
   const rsa = AsnConvert.parse(der, RSAPrivateKey);
   const bits = unsignedLength(rsa.modulus) * 8;
   checkRsaBits(bits);
@@ -272,9 +243,9 @@ function fromPkcs1Private(der: Uint8Array): ParsedPrivateKey {
   return {
     kind: 'private',
     source: 'PKCS#1 RSA PRIVATE KEY',
-    pkcs8: pkcs8Of(keyAlgorithm(), der),
+    pkcs8: pkcs8Of(rsaAlgorithm(), der),
     spki: rsaSpki(rsa.modulus, rsa.publicExponent),
-    type: { kty: 'RSA', bits },
+    type: pss ? { kty: 'RSA', bits, pss } : { kty: 'RSA', bits },
   };
 }
 
@@ -283,12 +254,17 @@ function fromSec1(der: Uint8Array, curveOidFromOuter?: string): ParsedPrivateKey
   const ec = AsnConvert.parse(der, ECPrivateKey);
   const curveOid = ec.parameters?.namedCurve ?? curveOidFromOuter;
   const curve = curveName(curveOid);
-  if (!ec.publicKey) throw missingEcPublic();
+  if (!ec.publicKey) {
+    throw new KeybenchError(
+      'ERR_KEY_INVALID',
+      'This EC private key does not carry its public key. Rewrite it with “openssl ec -in key.pem -out full.pem” (OpenSSL adds the public key) and import that.',
+    );
+  }
   return {
     kind: 'private',
     source: 'SEC1 EC PRIVATE KEY',
-    pkcs8: pkcs8Of(keyAlgorithm(curveOid!), der),
-    spki: ecSpki(curveOid!, ec.publicKey),
+    pkcs8: pkcs8Of(ecAlgorithm(curveOid!), der),
+    spki: spkiOf(ecAlgorithm(curveOid!), ec.publicKey),
     type: { kty: 'EC', curve },
   };
 }
@@ -303,10 +279,7 @@ function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
   }
   if (alg.algorithm === id_RSASSA_PSS) {
     // WebCrypto imports rsaEncryption PKCS#8 only: the same RSAPrivateKey, rewrapped; PSS-only by its type.
-    const pss = pssRestriction(alg);
-    const rsa = fromPkcs1Private(inner);
-    if (rsa.type.kty !== 'RSA') throw new KeybenchError('ERR_KEY_INVALID', 'Not an RSA key.');
-    return { ...rsa, source: 'PKCS#8', type: { ...rsa.type, pss } };
+    return { ...fromPkcs1Private(inner, pssRestriction(alg)), source: 'PKCS#8' };
   }
   if (alg.algorithm === id_ecPublicKey) {
     const outerCurve = alg.parameters ? AsnConvert.parse(alg.parameters, ECParameters).namedCurve : undefined;
@@ -322,23 +295,18 @@ function fromPkcs8(der: Uint8Array<ArrayBuffer>): ParsedPrivateKey {
       type: { kty: 'OKP', curve: 'Ed25519' },
     };
   }
-  keyTypeOfAlgorithm(alg, () => 0);
-  throw new KeybenchError(
-    'ERR_KEY_UNSUPPORTED',
-    `keybench imports RSA, ECDSA and Ed25519 private keys; this PKCS#8 key is OID ${alg.algorithm}.`,
-  );
+  throw new KeybenchError('ERR_KEY_UNSUPPORTED', `Unsupported key algorithm (OID ${alg.algorithm}).`);
 }
 
-function fromCertificate(der: Uint8Array<ArrayBuffer>): ParsedPublicKey {
+function fromCertificate(der: Uint8Array<ArrayBuffer>, source: ParsedPublicKey['source']): ParsedPublicKey {
   const cert = AsnConvert.parse(der, Certificate);
-  const spki = buf(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo));
-  return { kind: 'public', source: 'X.509 certificate', ...fromSpki(spki), certificate: der };
+  const spki = new Uint8Array(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo));
+  return { ...fromSpki(spki, source), certificate: der };
 }
 
-function fromPkcs1Public(der: Uint8Array): ParsedPublicKey {
+function fromPkcs1Public(der: Uint8Array, source: ParsedPublicKey['source']): ParsedPublicKey {
   const rsa = AsnConvert.parse(der, RSAPublicKey);
-  const spki = rsaSpki(rsa.modulus, rsa.publicExponent);
-  return { kind: 'public', source: 'PKCS#1 RSA PUBLIC KEY', spki, type: spkiKeyType(spki) };
+  return fromSpki(rsaSpki(rsa.modulus, rsa.publicExponent), source);
 }
 
 function wrapDer<T>(what: string, fn: () => T): T {
@@ -377,16 +345,12 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
     case 'PRIVATE KEY':
       return wrapDer('PRIVATE KEY', () => fromPkcs8(block.der));
     case 'PUBLIC KEY':
-      return wrapDer('PUBLIC KEY', () => ({
-        kind: 'public',
-        source: 'SPKI PEM',
-        ...fromSpki(block.der),
-      }));
+      return wrapDer('PUBLIC KEY', () => fromSpki(block.der, 'SPKI PEM'));
     case 'RSA PUBLIC KEY':
-      return wrapDer('RSA PUBLIC KEY', () => fromPkcs1Public(block.der));
+      return wrapDer('RSA PUBLIC KEY', () => fromPkcs1Public(block.der, 'PKCS#1 RSA PUBLIC KEY'));
     case 'CERTIFICATE':
     case 'TRUSTED CERTIFICATE':
-      return wrapDer('CERTIFICATE', () => fromCertificate(block.der));
+      return wrapDer('CERTIFICATE', () => fromCertificate(block.der, 'X.509 certificate'));
     case 'OPENSSH PRIVATE KEY':
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
@@ -402,22 +366,13 @@ function fromPemBlock(block: PemBlock): ParsedKey | null {
   }
 }
 
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-/** The public members of a JWK (drops d, p, q, … and metadata that would stop WebCrypto importing it). */
-function publicPartOfJwk(jwk: JWK): JWK {
-  const out: JWK = {};
-  for (const [k, v] of Object.entries(jwk)) {
-    if (!PRIVATE_JWK_MEMBERS.includes(k) && k !== 'key_ops' && k !== 'ext')
-      (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
-}
+/** A JWK's private members, and metadata that would stop WebCrypto importing its public part to verify. */
+const NOT_PUBLIC_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'key_ops', 'ext', 'alg', 'use'];
 
 function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | Algorithm {
   if (jwk.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (jwk.kty === 'EC') {
-    if (!jwk.crv || !CURVE_OIDS[jwk.crv]) {
+    if (!jwk.crv || !Object.values(CURVES).includes(jwk.crv)) {
       throw new KeybenchError(
         'ERR_KEY_UNSUPPORTED',
         rich`Unsupported JWK curve ${jwk.crv === undefined ? ours('(none)') : String(jwk.crv)}: use P-256, P-384 or P-521.`,
@@ -440,9 +395,8 @@ function jwkImportParams(jwk: JWK): RsaHashedImportParams | EcKeyImportParams | 
  * @throws KeybenchError ERR_KEY_INVALID, ERR_KEY_UNSUPPORTED, ERR_KEY_WEAK
  */
 export async function jwkToSpki(jwk: JWK): Promise<Uint8Array<ArrayBuffer>> {
-  const pub = publicPartOfJwk(jwk);
-  delete pub.alg;
-  delete pub.use;
+  const pub: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(jwk)) if (!NOT_PUBLIC_JWK_MEMBERS.includes(k)) pub[k] = v;
   let key: CryptoKey;
   try {
     key = await crypto.subtle.importKey('jwk', pub as JsonWebKey, jwkImportParams(jwk), true, ['verify']);
@@ -478,7 +432,6 @@ async function fromJwk(jwk: JWK): Promise<ParsedKey> {
       'This JSON has no "kty": it is not a JWK. If it is a public key, add its "kty" ("RSA", "EC" or "OKP").',
     );
   }
-  if (jwk.kty === 'oct') jwkImportParams(jwk); // throws the explanation
   refuseLeadingZeroModulus(jwk);
   const spki = await jwkToSpki(jwk);
   const type = spkiKeyType(spki);
@@ -588,19 +541,10 @@ async function parseKeySetTextOnly(text: string): Promise<ParsedKey[]> {
   }
   // Armourless DER (base64 or hex), alone or inside other text: the same scan that decides whether
   // a text holds a key (key-material.ts) finds it.
-  for (const found of scanKeyMaterial(trimmed).der) {
-    const der = found.der;
-    const attempts: (() => ParsedKey)[] = found.private
+  for (const { der, private: isPrivate } of scanKeyMaterial(trimmed).der) {
+    const attempts: (() => ParsedKey)[] = isPrivate
       ? [() => fromPkcs8(der), () => fromPkcs1Private(der), () => fromSec1(der)]
-      : [
-          (): ParsedKey => ({
-            kind: 'public',
-            source: 'DER without armour',
-            ...fromSpki(der),
-          }),
-          (): ParsedKey => ({ ...fromCertificate(der), source: 'DER without armour' }),
-          (): ParsedKey => ({ ...fromPkcs1Public(der), source: 'DER without armour' }),
-        ];
+      : [fromSpki, fromCertificate, fromPkcs1Public].map((read) => () => read(der, 'DER without armour'));
     for (const attempt of attempts) {
       try {
         return [attempt()];

@@ -159,18 +159,13 @@ export async function createSelfSignedCertificate(
       ...sanExtension(subject),
     ],
   });
-  const der = new Uint8Array(cert.rawData);
-  const [sha256, sha1] = await Promise.all(
-    ['SHA-256', 'SHA-1'].map(async (h) =>
-      toHex(new Uint8Array(await crypto.subtle.digest(h, der)), ':').toUpperCase(),
-    ),
-  );
-  const { x5t, x5tS256 } = await thumbprints(der);
+  const { x5t, x5tS256, sha1Hex, sha256Hex } = await thumbprints(new Uint8Array(cert.rawData));
+  const colons = (hex: string) => hex.match(/../g)!.join(':');
   return {
     pem: `${cert.toString('pem')}\n`,
     text: cert.toString('text'),
-    sha256: sha256!,
-    sha1: sha1!,
+    sha256: colons(sha256Hex),
+    sha1: colons(sha1Hex),
     x5t,
     x5tS256,
   };
