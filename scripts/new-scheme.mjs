@@ -43,13 +43,6 @@ export function newScheme({ id, name, root }) {
   writeFileSync(profileFile, fill(readFileSync(join(templates, 'profile.ts.tmpl'), 'utf8')));
   writeFileSync(ownerFile, owner.replace(list[0], list[0].replace('] as const;', `  '${id}',\n] as const;`)));
   const written = [schemeFile, profileFile, ownerFile];
-  // While partner names have a file of their own, the new one goes there too.
-  const namesFile = join(lib, 'trust/partner-names.ts');
-  if (existsSync(namesFile)) {
-    const names = readFileSync(namesFile, 'utf8');
-    writeFileSync(namesFile, names.replace(/\n};\s*$/, `\n  ${id}: '${name.trim()}',\n};\n`));
-    written.push(namesFile);
-  }
   // Formatted as `npm run check` wants them (prettier is a test tool: skipped when not installed).
   const prettier = join(root, 'tests/node_modules/.bin/prettier');
   if (existsSync(prettier)) execFileSync(prettier, ['--write', ...written], { cwd: root, stdio: 'pipe' });

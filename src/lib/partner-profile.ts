@@ -56,6 +56,8 @@ export interface PartnerProfile {
   id: PartnerId;
   /** The partner's name as keybench shows it (Sign view tab, Keys view). */
   name: string;
+  /** The company in a sentence ("Qredo's key"), when the tab names a product ("Qredo Partner API"). */
+  company?: string;
   /** Position in lists. */
   order: number;
   /** Key types the partner accepts. */

@@ -9,7 +9,7 @@ import { ours, plain, rich, u, type Rich } from '../rich';
 import { algInfo, esAlgForCurve, type AlgInfo } from './algorithms';
 import type { DecodedToken } from './decode';
 import { ecdsaSignatureNotes } from './ecdsa-notes';
-import { PARTNER_NAMES } from '../trust/partner-names';
+import { PARTNER_NAMES } from '../partners/profiles';
 import { isVerified } from '../trust/verdict';
 
 import type { VerificationKey } from '../trust/keys';

@@ -6,7 +6,6 @@
  */
 import { KeybenchError } from '../errors';
 import type { KeyOwner, PartnerId } from '../trust/owner';
-import { PARTNER_NAMES } from '../trust/partner-names';
 import { describeKeyType } from './key-type';
 import { parseKeySetText, type ParsedKey, type ParsedPrivateKey, type ParsedPublicKey } from './parse';
 import { defaultAlgFor, importDecryptionKey, importPrivateKey, importPublicKey } from './import';
@@ -142,6 +141,7 @@ async function newKey(
     );
   }
   const { publicKey } = await importPublicKey(parsed);
+  const { PARTNER_NAMES } = await partnerNames();
   const key: StoredKey = {
     ...base,
     kind: 'public',
@@ -166,6 +166,10 @@ async function newKey(
   };
 }
 
+// The names come with every profile: loaded here, only when a key is imported, so the first page's
+// link to this module does not preload the profiles.
+const partnerNames = () => import('../partners/profiles');
+
 /** The partners whose profiles are message-level encryption: a private key chosen for one decrypts. */
 const ENCRYPTION_PARTNERS: readonly PartnerId[] = ['visa', 'cybersource', 'mastercard'];
 
@@ -177,6 +181,7 @@ async function newEncryptionPair(
   now: number,
 ): Promise<{ key: StoredKey; message: string }> {
   const { privateKey, publicKey } = await importDecryptionKey(parsed);
+  const { PARTNER_NAMES } = await partnerNames();
   const key: StoredKey = {
     ...base,
     kind: 'pair',

@@ -5,6 +5,7 @@ import { JWE_MISTAKES } from './jwe-mistakes';
 export default definePartner({
   id: 'mastercard',
   name: 'Mastercard encryption',
+  company: 'Mastercard',
   order: 22,
   accepts: [{ kty: 'RSA', minBits: 2048, maxBits: 4096, oaep: true }],
   generate: ['rsa-oaep-2048'],

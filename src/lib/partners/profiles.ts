@@ -3,7 +3,8 @@
  * so adding a partner is adding its file (and its tests).
  */
 import type { PartnerProfile } from '../partner-profile';
-import type { SchemeId } from '../scheme/contract';
+import type { SchemeId } from '../request/types';
+import type { PartnerId } from '../trust/owner';
 
 const files = import.meta.glob<PartnerProfile>('./*.profile.ts', { eager: true, import: 'default' });
 
@@ -21,3 +22,11 @@ export function partnerById(id: string): PartnerProfile | undefined {
 export function profileOfScheme(id: SchemeId): PartnerProfile | undefined {
   return PARTNER_PROFILES.find((p) => p.schemes.includes(id));
 }
+
+/**
+ * A partner's name in a sentence ("Qredo's key"), by id. A test holds the profiles to trust/owner.ts's
+ * ids, so none is missing.
+ */
+export const PARTNER_NAMES = Object.fromEntries(
+  PARTNER_PROFILES.map((p) => [p.id, p.company ?? p.name]),
+) as Readonly<Record<PartnerId, string>>;

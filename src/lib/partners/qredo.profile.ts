@@ -4,6 +4,7 @@ import { definePartner } from '../partner-profile';
 export default definePartner({
   id: 'qredo',
   name: 'Qredo Partner API',
+  company: 'Qredo',
   order: 1,
   accepts: [{ kty: 'RSA', minBits: 2048, maxBits: 2048 }],
   generate: ['rsa-2048'],

@@ -5,6 +5,7 @@ import { JWE_MISTAKES } from './jwe-mistakes';
 export default definePartner({
   id: 'visa',
   name: 'Visa MLE',
+  company: 'Visa',
   order: 20,
   accepts: [{ kty: 'RSA', minBits: 2048, maxBits: 4096, oaep: true }],
   generate: ['rsa-oaep-2048'],

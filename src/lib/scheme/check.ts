@@ -16,7 +16,7 @@ import { whoMadeIt } from './who-made';
 import { ok, problem, type Finding } from '../trust/finding';
 import type { Rich } from '../rich';
 import * as say from '../trust/headline';
-import { PARTNER_NAMES } from '../trust/partner-names';
+import { PARTNER_NAMES } from '../partners/profiles';
 import type { SchemeResult } from '../trust/verdict';
 import {
   encodingFor,

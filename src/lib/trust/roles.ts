@@ -9,7 +9,7 @@ import type { PartnerId } from './owner';
 import type { VerificationKey } from './keys';
 
 export { PARTNER_OWNERS, isKeyOwner, type KeyOwner } from './owner';
-export { PARTNER_NAMES } from './partner-names';
+export { PARTNER_NAMES } from '../partners/profiles';
 import { type KeyOwner } from './owner';
 
 /** What a signature is checked for, and so whose keys may verify it. */

@@ -15,7 +15,7 @@ import { plain } from '../../../src/lib/rich';
 import { codesOf } from '../../../src/lib/schemes/client-assertion/evaluate';
 import { rulesFor } from '../../../src/lib/schemes/client-assertion/rules';
 import { PARTNER_OWNERS } from '../../../src/lib/trust/owner';
-import { PARTNER_NAMES } from '../../../src/lib/trust/partner-names';
+import { PARTNER_NAMES } from '../../../src/lib/partners/profiles';
 
 const partnersDir = join(import.meta.dirname, '../../../src/lib/partners');
 
@@ -49,8 +49,8 @@ describe('the profile registry', () => {
     expect(partnerById('nobody')).toBeUndefined();
   });
 
-  it("the first paint's list of owners (trust/owner.ts) and partner names (trust/partner-names.ts) are the profiles' ids, in order, and their names' first words", () => {
-    // Those two load without the profiles (the key cards paint before them): they are held here.
+  it("the first paint's list of owners (trust/owner.ts) is the profiles' ids, in order; a partner's name in a sentence is its profile's name or that name's first words", () => {
+    // The owners load without the profiles (the key cards paint before them): they are held here.
     expect([...PARTNER_OWNERS]).toEqual([...PARTNER_PROFILES].map((p) => p.id));
     expect(Object.keys(PARTNER_NAMES).sort()).toEqual(PARTNER_PROFILES.map((p) => p.id).sort());
     // A sentence names the company ("Qredo's key"); a tab the product ("Qredo Partner API").
