@@ -1,7 +1,7 @@
 /**
  * Whose key a stored key is. Apart from roles.ts so the first paint (the key cards) loads
- * only these few lines, not the verification contexts the lazy doctor uses, nor the partners' names
- * (partner-names.ts).
+ * only these few lines, not the verification contexts the lazy doctor uses, nor the profiles that
+ * name the partners.
  */
 /**
  * Every partner's id, in profile order: the one list PartnerId is derived from. A profile whose id is
