@@ -1,4 +1,5 @@
 import { decodeToken, type DecodedToken } from '../lib/jwt/decode';
+import { sameBytes } from '../lib/encoding/base64url';
 import type { Verdict } from '../lib/jwt/verify';
 import {
   candidatesFromStored,
@@ -198,9 +199,10 @@ export class Inspector {
   #withExample(box: KeyBoxResult): KeyBoxResult {
     const ex = this.exampleSpki;
     if (!ex) return box;
-    const same = (a: Uint8Array) => a.length === ex.length && a.every((b, i) => b === ex[i]);
     const candidates = box.candidates.map((k) =>
-      k.kind === 'public' && same(k.spki) ? { ...k, label: EXAMPLE_KEY_LABEL, example: true as const } : k,
+      k.kind === 'public' && sameBytes(k.spki, ex)
+        ? { ...k, label: EXAMPLE_KEY_LABEL, example: true as const }
+        : k,
     );
     return { ...box, candidates };
   }

@@ -4,6 +4,7 @@
  * secret in the key box, or the example's key), or unsigned when it cannot be signed. The
  * inspector then verifies it by the one rule, like any pasted token. Loaded with the Inspect view.
  */
+import { sameBytes } from '../lib/encoding/base64url';
 import { secretBytes } from '../lib/jwt/candidates';
 import type { Example } from '../lib/jwt/example';
 import { resignToken, type Resigner } from '../lib/jwt/resign';
@@ -15,8 +16,6 @@ import { keyring } from './keyring.svelte';
 export const WITH_SECRET = 'secret';
 /** The "Sign with" choice for the example's key. */
 export const WITH_EXAMPLE = 'example';
-
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The editor of the token in the inspector's box. */
 class TokenEditor {
@@ -81,7 +80,7 @@ class TokenEditor {
     else if (ex && inspector.token === ex.token) this.signWith = WITH_EXAMPLE;
     else
       this.signWith =
-        (verifiedSpki && this.pairs.find((k) => equal(k.spki, verifiedSpki))?.id) ??
+        (verifiedSpki && this.pairs.find((k) => sameBytes(k.spki, verifiedSpki))?.id) ??
         this.pairs.find((k) => k.jwsAlg === alg)?.id ??
         '';
     this.open = true;

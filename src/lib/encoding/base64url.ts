@@ -77,3 +77,8 @@ export function textToBase64url(text: string): string {
 export function toHex(bytes: Uint8Array, separator = ''): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(separator);
 }
+
+/** True when two byte arrays hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -4,6 +4,7 @@
  * owner must be said. A certificate is kept with its key: on a stored key of the same public key if
  * there is one, else on the new trusted key. Loaded on demand, with the ASN.1 code.
  */
+import { sameBytes } from '../encoding/base64url';
 import { KeybenchError } from '../errors';
 import type { KeyOwner, PartnerId } from '../trust/owner';
 import { describeKeyType } from './key-type';
@@ -15,10 +16,6 @@ import { defaultLabel, type StoredCertificate, type StoredKey } from './stored-k
 export type ImportPlan =
   | { kind: 'new'; key: StoredKey; message: string }
   | { kind: 'certificates'; keyId: string; certificates: StoredCertificate[]; message: string };
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * The one key a text holds, and the certificates of that key found with it: a certificate chain

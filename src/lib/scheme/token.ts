@@ -5,6 +5,7 @@
  * goes through here, so the one rule holds for all: the card is green only beside a signature a
  * key the user trusts verified, and a key the token carries (`x5c`, `jwk`) is never such a key.
  */
+import { sameBytes } from '../encoding/base64url';
 import type { DecodedToken } from '../jwt/decode';
 import type { Verdict } from '../jwt/verify';
 import type { Finding } from '../partners/scheme';
@@ -118,10 +119,6 @@ export async function runTokenCard(
     findings,
     summary: decideCard(check.partnerName, findings, input.verdict),
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Every token check, loaded lazily once (Snowflake's, each client-assertion partner's…). */

@@ -3,7 +3,7 @@
  * these functions from its data in rules/. One finding per rule; a rule never decides "verified"
  * (the signature finding only reports the inspector's verdict, which the one trust rule made).
  */
-import { base64urlToBytes } from '../../encoding/base64url';
+import { base64urlToBytes, sameBytes } from '../../encoding/base64url';
 import type { ErrorCode } from '../../errors';
 import type { DecodedToken } from '../../jwt/decode';
 import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
@@ -510,10 +510,6 @@ const RUN: {
       notMet(r, 'ERR_ASSERT_CERTIFICATE', e instanceof Error ? e.message : String(e)),
     ),
 };
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * Every finding of a card's rules for one token: the signature first (unless the card says
