@@ -197,8 +197,9 @@ const MEMO_FROM = 64 * 1024;
 const memo: { text: string; how: BodySerialisation; bytes: string }[] = [];
 
 function serialise(text: string, how: BodySerialisation): string {
+  let value: unknown;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new KeybenchError(
       'ERR_PARTNER_INPUT',
@@ -206,8 +207,8 @@ function serialise(text: string, how: BodySerialisation): string {
     );
   }
   if (how === 'as-typed') return text;
-  if (how === 'compact') return JSON.stringify(JSON.parse(text));
-  return pythonJsonDumps(text);
+  if (how === 'compact') return JSON.stringify(value);
+  return pythonDump(parseTree(text));
 }
 
 /** Every usual serialisation of a body text that is JSON, for naming which one a server hashed. */
@@ -232,25 +233,3 @@ export function serialisationsOf(text: string): { id: BodySerialisation; bytes: 
  * kilobytes): a 7 MB body gets its two likeliest forms, not six.
  */
 export const MAX_SERIALISED_BYTES = 16 * 1024 * 1024;
-
-/**
- * The compact and Python forms of a JSON body text, each built only when asked for (a generator),
- * and none once `budget` characters of forms have been built: a 7 MB body is not serialised six ways.
- */
-export function* serialisationsLazily(
-  text: string,
-  budget: number,
-): Generator<{ id: BodySerialisation; bytes: string }> {
-  let left = budget;
-  for (const id of ['compact', 'python'] as const) {
-    if (left <= 0) return;
-    let bytes: string;
-    try {
-      bytes = serialiseBody(text, id);
-    } catch {
-      return; // not JSON, or nested too deeply for a serialiser: no other forms
-    }
-    left -= bytes.length;
-    yield { id, bytes };
-  }
-}

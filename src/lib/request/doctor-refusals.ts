@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
+import { trimOws } from './text';
 import { header, type ParsedRequest } from './types';
 
 /** Why a request is refused, in keybench's words with the pasted text kept apart. */
@@ -64,16 +65,15 @@ export function hostProblem(req: ParsedRequest): RequestRefusal | null {
   } catch {
     return null;
   }
-  const sent = host.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
+  const sent = trimOws(host).toLowerCase();
   // A default port may be written or not, but only the URL's own scheme's (http:80, https:443).
   const defaultPort = url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : undefined;
   const bare = (h: string) =>
     defaultPort && h.endsWith(`:${defaultPort}`) ? h.slice(0, -defaultPort.length - 1) : h;
   if (bare(sent) === bare(url.host.toLowerCase())) return null;
-  const urlHost = url.host;
   return {
     code: 'ERR_REQUEST_HEADER_VALUE',
-    parts: rich`The Host header says ${host}, but the URL's host is ${urlHost}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,
+    parts: rich`The Host header says ${host}, but the URL's host is ${url.host}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,
   };
 }
 

@@ -6,25 +6,14 @@
  * or any other text is 'not-request' and goes elsewhere. All work is linear in the text: no eval,
  * no regular expression over the whole paste that could backtrack.
  */
-import { CURL_START, parseCurl } from './curl';
+import { CURL_START, readCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
 import { sniffRequest } from './sniff';
-import { HTTP_TOKEN, trimOws, UTF8, withoutFragment } from './text';
+import { HTTP_TOKEN, ReadError, trimOws, UTF8, withoutFragment } from './text';
 import type { ParsedRequest, RequestParse, RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
-/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
-class ReadError extends Error {
-  readonly parts: Rich;
-  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
-  constructor(parts: Rich | string) {
-    const p = typeof parts === 'string' ? [parts] : parts;
-    super(plain(p));
-    this.parts = p;
-  }
-}
 
 /** An error result for a form. */
 function parseError(
@@ -566,17 +555,25 @@ function parseForms(text: string): RequestParse {
       ],
       'ERR_REQUEST_TOO_LARGE',
     );
-  if (source === 'curl') return parseCurl(start);
   try {
-    if (source === 'http') return { kind: 'request', request: readHttp(start) };
-    if (source === 'fetch') return { kind: 'request', request: readFetch(start) };
-    const har = readHar(start);
-    return har ? { kind: 'request', request: har } : { kind: 'not-request' };
+    const request = READERS[source](start);
+    return request ? { kind: 'request', request } : { kind: 'not-request' };
   } catch (e) {
-    const parts: Rich =
-      e instanceof ReadError
-        ? e.parts
-        : rich`The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    return parseError(source, parts);
+    if (e instanceof ReadError) return parseError(source, e.parts, e.code);
+    const why = e instanceof Error ? e.message : String(e);
+    return parseError(
+      source,
+      source === 'curl'
+        ? rich`The curl command could not be read: ${why}`
+        : rich`The request could not be read: ${why}`,
+    );
   }
 }
+
+/** The reader of each form; a HAR reader finds no request in JSON that names none. */
+const READERS: Record<RequestSource, (text: string) => ParsedRequest | undefined> = {
+  curl: readCurl,
+  http: readHttp,
+  har: readHar,
+  fetch: readFetch,
+};
