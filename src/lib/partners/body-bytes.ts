@@ -126,31 +126,16 @@ export function pythonFloatRepr(x: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-const SHORT: Record<string, string> = {
-  '"': '\\"',
-  '\\': '\\\\',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** A string as Python's json.dumps writes it with ensure_ascii (every non-ASCII unit as \uXXXX). */
+/**
+ * A string as Python's json.dumps writes it with ensure_ascii: JSON.stringify's escapes (the same
+ * short ones, \u00XX for other controls, lone surrogates), then every other unit outside printable
+ * ASCII (DEL too) as \uXXXX.
+ */
 function pythonString(s: string): string {
-  // Most strings are printable ASCII without quotes or backslashes: written as they are.
-  if (PLAIN_ASCII.test(s)) return `"${s}"`;
-  let out = '"';
-  for (let k = 0; k < s.length; k++) {
-    const ch = s[k]!;
-    const c = s.charCodeAt(k);
-    if (SHORT[ch]) out += SHORT[ch];
-    else if (c >= 0x20 && c <= 0x7e) out += ch;
-    else out += `\\u${c.toString(16).padStart(4, '0')}`;
-  }
-  return `${out}"`;
+  return JSON.stringify(s).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function pythonDump(n: Node): string {

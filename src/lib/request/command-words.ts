@@ -66,14 +66,6 @@ const ANSI_C_LETTERS: Record<string, string> = Object.fromEntries(
   [...'abeEfnrtv\\\'"?'].map((c, k) => [c, '\x07\b\x1b\x1b\f\n\r\t\v\\\'"?'[k] ?? '']),
 );
 
-/** The value of a hex digit's char code, or -1. */
-function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x41 && code <= 0x46) return code - 0x37;
-  if (code >= 0x61 && code <= 0x66) return code - 0x57;
-  return -1;
-}
-
 /** The refusal for $'…' bytes that are not UTF-8 text. */
 function notUtf8(bytes: number[]): ReadError {
   const shown = bytes
@@ -129,8 +121,8 @@ export function decodeAnsiC(raw: string): string {
       let v = 0;
       let k = 0;
       for (; k < max; k++) {
-        const d = hexValue(raw.charCodeAt(i + 2 + k)); // (NaN past the end: -1)
-        if (d < 0) break;
+        const d = parseInt(raw[i + 2 + k] ?? '', 16);
+        if (Number.isNaN(d)) break;
         v = v * 16 + d;
       }
       len = 2 + k;
