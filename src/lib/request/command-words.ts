@@ -36,9 +36,7 @@ const isNameStart = (c: string | undefined): boolean => c !== undefined && /[A-Z
 
 /** 1-based line number of a position, for messages. */
 function lineOf(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return text.slice(0, at).split('\n').length;
 }
 
 /** The refusal for a command substitution (`$(…)`, backticks) or a process substitution (`<(…)`). */

@@ -135,26 +135,6 @@ interface CurlOptions {
   auth: Set<string>;
 }
 
-/** A fresh {@link CurlOptions}, writing its notes into `notes`. */
-function noOptions(notes: Rich[]): CurlOptions {
-  return {
-    notes,
-    get: false,
-    head: false,
-    pathAsIs: false,
-    globOff: false,
-    urls: [],
-    custom: [],
-    removed: new Set(),
-    derived: [],
-    cookies: [],
-    data: [],
-    json: false,
-    resume: 0,
-    auth: new Set(),
-  };
-}
-
 /** Handles one option: `arg` is its argument (or ''), `shown` the option as written, `name` its long name. */
 type OptionHandler = (o: CurlOptions, arg: string, shown: string, name: string) => void;
 
@@ -356,7 +336,22 @@ function shortOptions(o: CurlOptions, w: string, next: (shown: string) => string
 
 /** Reads the words after `curl` into {@link CurlOptions}: options, their arguments and URLs. */
 function readOptions(argv: string[], notes: Rich[]): CurlOptions {
-  const o = noOptions(notes);
+  const o: CurlOptions = {
+    notes,
+    get: false,
+    head: false,
+    pathAsIs: false,
+    globOff: false,
+    urls: [],
+    custom: [],
+    removed: new Set(),
+    derived: [],
+    cookies: [],
+    data: [],
+    json: false,
+    resume: 0,
+    auth: new Set(),
+  };
   let i = 0;
   let endOfOptions = false;
   /** The argument of the option at argv[i], taken from the next word. */

@@ -28,9 +28,9 @@ export function signedHeaderProblem(req: ParsedRequest, names: readonly string[]
         parts: rich`The request sends ${ours(name)} ${ours(String(lines.length))} times (${lines.map(([n, v]) => `${n}: ${v}`).join(' | ')}). Servers disagree on which one counts (the first, the last, or both joined by a comma), so keybench cannot say which was verified: send it once.`,
       };
     }
-    const value = lines[0]?.[1];
-    if (value !== undefined && /[^\x20-\x7e\t]/.test(value)) {
-      const ch = /[^\x20-\x7e\t]/.exec(value)![0];
+    const value = lines[0]?.[1] ?? '';
+    const ch = /[^\x20-\x7e\t]/.exec(value)?.[0];
+    if (ch !== undefined) {
       const cp = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       return {
         code: 'ERR_REQUEST_HEADER_VALUE',
