@@ -254,15 +254,10 @@ function dechunk(body: string): string {
   // trailer fields, to the empty line
   while (pos < bytes.length && line() !== '');
   if (pos < bytes.length) throw fail(`${bytes.length - pos} bytes follow the last chunk`);
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
+  // (a streaming decoder reads a character split across chunks as one, as a server does)
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    return UTF8.decode(all);
+    return parts.map((p) => decoder.decode(p, { stream: true })).join('') + decoder.decode();
   } catch {
     throw fail('its data is not UTF-8 text');
   }

@@ -104,7 +104,6 @@ export interface RequestVerdict {
     method: string;
     url: string;
     body: string;
-    apiKey?: string;
     /** A declarative scheme's form values read back from the request (scheme/types.ts). */
     values?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   };
