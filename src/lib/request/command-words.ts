@@ -7,8 +7,24 @@
  * written, with a note. The real bash + curl differential
  * (tests/unit/request/curl-differential.test.ts) is the judge.
  */
-import { ours, rich, type Rich } from '../rich';
-import { ReadError, UTF8 } from './text';
+import { ours, plain, rich, type Rich } from '../rich';
+import { UTF8 } from './text';
+
+/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
+export class ReadError extends Error {
+  readonly parts: Rich;
+  readonly code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE';
+  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
+  constructor(
+    parts: Rich | string,
+    code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
+  ) {
+    const p = typeof parts === 'string' ? [parts] : parts;
+    super(plain(p));
+    this.parts = p;
+    this.code = code;
+  }
+}
 
 /** The most words read from a command (a real one has tens). */
 const MAX_WORDS = 10_000;

@@ -5,8 +5,8 @@
  */
 import { bytesToBase64 } from '../encoding/base64url';
 import { ours, rich, u, type Rich } from '../rich';
-import { commandWords } from './command-words';
-import { HTTP_TOKEN, isCBlank, ReadError, removeDotSegments, trimOws, withoutFragment } from './text';
+import { commandWords, ReadError } from './command-words';
+import { HTTP_TOKEN, isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
 import type { ParsedRequest } from './types';
 
 /** Options that do not change the request and take no argument (long names, without `--`). */

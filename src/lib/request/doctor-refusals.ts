@@ -5,7 +5,6 @@
  */
 import type { ErrorCode } from '../errors';
 import { ours, rich, type Rich } from '../rich';
-import { trimOws } from './text';
 import { header, type ParsedRequest } from './types';
 
 /** Why a request is refused, in keybench's words with the pasted text kept apart. */
@@ -65,7 +64,7 @@ export function hostProblem(req: ParsedRequest): RequestRefusal | null {
   } catch {
     return null;
   }
-  const sent = trimOws(host).toLowerCase();
+  const sent = host.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
   // A default port may be written or not, but only the URL's own scheme's (http:80, https:443).
   const defaultPort = url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : undefined;
   const bare = (h: string) =>

@@ -7,10 +7,11 @@
  * no regular expression over the whole paste that could backtrack.
  */
 import { base64ToBytes } from '../encoding/base64url';
+import { ReadError } from './command-words';
 import { CURL_START, readCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
 import { sniffRequest } from './sniff';
-import { HTTP_TOKEN, ReadError, trimOws, UTF8, withoutFragment } from './text';
+import { HTTP_TOKEN, trimOws, UTF8, withoutFragment } from './text';
 import { header, type ParsedRequest, type RequestParse, type RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */

@@ -1,24 +1,6 @@
 /**
- * Small helpers shared by the request readers: HTTP's text rules and the error they throw.
+ * Small text helpers shared by the request readers.
  */
-import { plain, type Rich } from '../rich';
-
-/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
-export class ReadError extends Error {
-  readonly parts: Rich;
-  readonly code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE';
-  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
-  constructor(
-    parts: Rich | string,
-    code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE' = 'ERR_REQUEST_PARSE',
-  ) {
-    const p = typeof parts === 'string' ? [parts] : parts;
-    super(plain(p));
-    this.parts = p;
-    this.code = code;
-  }
-}
-
 /**
  * The text without leading and trailing SP and HTAB: HTTP's optional whitespace (RFC 9110 §5.6.3),
  * which is all a server strips around a field value. Never `String.prototype.trim`, which also
