@@ -126,31 +126,16 @@ export function pythonFloatRepr(x: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-const SHORT: Record<string, string> = {
-  '"': '\\"',
-  '\\': '\\\\',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** A string as Python's json.dumps writes it with ensure_ascii (every non-ASCII unit as \uXXXX). */
+/**
+ * A string as Python's json.dumps writes it with ensure_ascii: JSON.stringify's escapes (the same
+ * short ones, \u00XX for other controls, lone surrogates), then every other unit outside printable
+ * ASCII (DEL too) as \uXXXX.
+ */
 function pythonString(s: string): string {
-  // Most strings are printable ASCII without quotes or backslashes: written as they are.
-  if (PLAIN_ASCII.test(s)) return `"${s}"`;
-  let out = '"';
-  for (let k = 0; k < s.length; k++) {
-    const ch = s[k]!;
-    const c = s.charCodeAt(k);
-    if (SHORT[ch]) out += SHORT[ch];
-    else if (c >= 0x20 && c <= 0x7e) out += ch;
-    else out += `\\u${c.toString(16).padStart(4, '0')}`;
-  }
-  return `${out}"`;
+  return JSON.stringify(s).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function pythonDump(n: Node): string {
@@ -197,8 +182,9 @@ const MEMO_FROM = 64 * 1024;
 const memo: { text: string; how: BodySerialisation; bytes: string }[] = [];
 
 function serialise(text: string, how: BodySerialisation): string {
+  let value: unknown;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new KeybenchError(
       'ERR_PARTNER_INPUT',
@@ -206,8 +192,8 @@ function serialise(text: string, how: BodySerialisation): string {
     );
   }
   if (how === 'as-typed') return text;
-  if (how === 'compact') return JSON.stringify(JSON.parse(text));
-  return pythonJsonDumps(text);
+  if (how === 'compact') return JSON.stringify(value);
+  return pythonDump(parseTree(text));
 }
 
 /** Every usual serialisation of a body text that is JSON, for naming which one a server hashed. */
@@ -232,25 +218,3 @@ export function serialisationsOf(text: string): { id: BodySerialisation; bytes: 
  * kilobytes): a 7 MB body gets its two likeliest forms, not six.
  */
 export const MAX_SERIALISED_BYTES = 16 * 1024 * 1024;
-
-/**
- * The compact and Python forms of a JSON body text, each built only when asked for (a generator),
- * and none once `budget` characters of forms have been built: a 7 MB body is not serialised six ways.
- */
-export function* serialisationsLazily(
-  text: string,
-  budget: number,
-): Generator<{ id: BodySerialisation; bytes: string }> {
-  let left = budget;
-  for (const id of ['compact', 'python'] as const) {
-    if (left <= 0) return;
-    let bytes: string;
-    try {
-      bytes = serialiseBody(text, id);
-    } catch {
-      return; // not JSON, or nested too deeply for a serialiser: no other forms
-    }
-    left -= bytes.length;
-    yield { id, bytes };
-  }
-}

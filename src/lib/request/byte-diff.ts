@@ -75,11 +75,9 @@ export function diffReport(title: string, signed: string, sent: string): string 
   if (d.identical) {
     lines.push('What was signed and what was sent are the same bytes.');
   } else {
-    lines.push(`First difference at byte ${d.offset}.`);
     lines.push(
+      `First difference at byte ${d.offset}.`,
       `Signed (${d.signed.bytes} bytes): ${visible(d.signed.before)}[${visible(d.signed.differs)}]${visible(d.signed.after)}`,
-    );
-    lines.push(
       `Sent   (${d.sent.bytes} bytes): ${visible(d.sent.before)}[${visible(d.sent.differs)}]${visible(d.sent.after)}`,
     );
   }

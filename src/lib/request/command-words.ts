@@ -10,8 +10,8 @@
 import { ours, plain, rich, type Rich } from '../rich';
 import { UTF8 } from './text';
 
-/** A failure to read the command, with a message for the person who pasted it. */
-export class CurlError extends Error {
+/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
+export class ReadError extends Error {
   readonly parts: Rich;
   readonly code: 'ERR_REQUEST_PARSE' | 'ERR_REQUEST_TOO_LARGE';
   /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
@@ -30,8 +30,8 @@ export class CurlError extends Error {
 const MAX_WORDS = 10_000;
 
 /** The refusal for a command of more than {@link MAX_WORDS} words. */
-const tooManyWords = (): CurlError =>
-  new CurlError(
+const tooManyWords = (): ReadError =>
+  new ReadError(
     [`The curl command has more than ${MAX_WORDS} words: keybench reads commands up to that size.`],
     'ERR_REQUEST_TOO_LARGE',
   );
@@ -52,21 +52,19 @@ const isNameStart = (c: string | undefined): boolean => c !== undefined && /[A-Z
 
 /** 1-based line number of a position, for messages. */
 function lineOf(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return text.slice(0, at).split('\n').length;
 }
 
 /** The refusal for a command substitution (`$(…)`, backticks) or a process substitution (`<(…)`). */
-function substitution(text: string, at: number): CurlError {
-  return new CurlError(
+function substitution(text: string, at: number): ReadError {
+  return new ReadError(
     rich`The command runs another command inside it (${text.slice(at, at + 24)}…): bash replaces that with its output before curl runs, so the bytes sent cannot be known from the paste. Paste the command with the value written out.`,
   );
 }
 
 /** The refusal for a quote that never closes. */
-function unterminated(what: string, text: string, at: number): CurlError {
-  return new CurlError(
+function unterminated(what: string, text: string, at: number): ReadError {
+  return new ReadError(
     rich`The curl command has an unterminated ${ours(what)}, opened on line ${lineOf(text, at)}: the paste may be cut off. Copy the whole command again.`,
   );
 }
@@ -82,21 +80,13 @@ const ANSI_C_LETTERS: Record<string, string> = Object.fromEntries(
   [...'abeEfnrtv\\\'"?'].map((c, k) => [c, '\x07\b\x1b\x1b\f\n\r\t\v\\\'"?'[k] ?? '']),
 );
 
-/** The value of a hex digit's char code, or -1. */
-function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x41 && code <= 0x46) return code - 0x37;
-  if (code >= 0x61 && code <= 0x66) return code - 0x57;
-  return -1;
-}
-
 /** The refusal for $'…' bytes that are not UTF-8 text. */
-function notUtf8(bytes: number[]): CurlError {
+function notUtf8(bytes: number[]): ReadError {
   const shown = bytes
     .slice(0, 8)
     .map((b) => '\\x' + b.toString(16).padStart(2, '0'))
     .join('');
-  return new CurlError(
+  return new ReadError(
     rich`A $'…' string in the command holds bytes that are not UTF-8 text (${shown}): the body or header curl would send is not text, so keybench cannot show exactly what would be sent.`,
   );
 }
@@ -106,7 +96,7 @@ function notUtf8(bytes: number[]): CurlError {
  * \cX, \uHHHH and \UHHHHHHHH (a character, UTF-8 in a UTF-8 locale), and \nnn octal and \xHH,
  * which are BYTES: `$'caf\xc3\xa9'` is "café". Any other `\X` stays as written; a NUL ends the
  * string. The bytes must be UTF-8 text (a run of byte escapes is decoded strictly), else a
- * CurlError: the body or header would not be text, and keybench cannot show what is sent. A plain
+ * ReadError: the body or header would not be text, and keybench cannot show what is sent. A plain
  * loop over the backslashes: a regex replace with a callback took ~200 ms on a 1 MB body.
  */
 export function decodeAnsiC(raw: string): string {
@@ -145,8 +135,8 @@ export function decodeAnsiC(raw: string): string {
       let v = 0;
       let k = 0;
       for (; k < max; k++) {
-        const d = hexValue(raw.charCodeAt(i + 2 + k)); // (NaN past the end: -1)
-        if (d < 0) break;
+        const d = parseInt(raw[i + 2 + k] ?? '', 16);
+        if (Number.isNaN(d)) break;
         v = v * 16 + d;
       }
       len = 2 + k;
@@ -154,7 +144,7 @@ export function decodeAnsiC(raw: string): string {
       else if (c === 'x') bytes.push(v);
       else if (v >= 0xd800 && v <= 0xdfff)
         // bash writes a lone surrogate as its 3-byte form (ED A0 80), which is not UTF-8 text
-        throw new CurlError(
+        throw new ReadError(
           rich`${raw.slice(i, i + len)} is a lone UTF-16 surrogate: bash sends bytes that are not UTF-8 text, so keybench cannot show exactly what would be sent.`,
         );
       else push(v > 0x10ffff ? raw.slice(i, i + len) : String.fromCodePoint(v));
@@ -219,14 +209,14 @@ function expansions(w: string, wordStart: boolean, brace: { depth: number; sep: 
       ch === '~' &&
       ((k === 0 && wordStart) || before === '=' || (before === ':' && w.slice(0, k).includes('=')))
     )
-      throw new CurlError(
+      throw new ReadError(
         rich`The unquoted ~ in ${w} is replaced by bash with a home directory before curl runs, so the bytes sent are not the ones written. Quote it ('~') or write the path out.`,
       );
     if (ch === '{') brace.depth++;
     else if (brace.depth > 0 && (ch === ',' || (ch === '.' && w[k + 1] === '.'))) brace.sep = true;
     else if (ch === '}' && brace.depth > 0) {
       if (brace.sep)
-        throw new CurlError(
+        throw new ReadError(
           rich`The unquoted braces in ${w} are expanded by bash into several words ({a,b} becomes a b) before curl runs, so curl does not get the text written. Quote the word ('…').`,
         );
       brace.depth--;
@@ -258,8 +248,8 @@ export function shellWords(text: string, notes: Rich[]): string[] {
     word += part;
     open = true;
   };
-  const noFile = (): CurlError =>
-    new CurlError(
+  const noFile = (): ReadError =>
+    new ReadError(
       rich`The redirection ${redirect ?? ''} has no file after it: bash would refuse the command.`,
     );
   const endWord = (): void => {
@@ -298,7 +288,7 @@ export function shellWords(text: string, notes: Rich[]): string[] {
       add(c);
       i++;
     } else if (c === '<' && next === '<' && text[i + 2] !== '<')
-      throw new CurlError(
+      throw new ReadError(
         rich`The command feeds curl a here-document (${text.slice(i, i + 20)}…): keybench reads one command line, not the lines after it.`,
       );
     else if (OPERATORS.includes(c)) {
@@ -395,7 +385,7 @@ function cmdWords(command: string): string[] {
     }
   }
   if (quoted)
-    throw new CurlError(
+    throw new ReadError(
       'The curl command (Windows cmd style) has an unterminated double quote: the paste may be cut off. Copy the whole command again.',
     );
   if (word !== undefined) words.push(word);

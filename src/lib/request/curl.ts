@@ -4,10 +4,10 @@
  * a shell or reads a file.
  */
 import { bytesToBase64 } from '../encoding/base64url';
-import { ours, plain, rich, u, type Rich } from '../rich';
-import { commandWords, CurlError } from './command-words';
+import { ours, rich, u, type Rich } from '../rich';
+import { commandWords, ReadError } from './command-words';
 import { HTTP_TOKEN, isCBlank, removeDotSegments, trimOws, withoutFragment } from './text';
-import type { ParsedRequest, RequestParse } from './types';
+import type { ParsedRequest } from './types';
 
 /** Options that do not change the request and take no argument (long names, without `--`). */
 const FLAGS = new Set(
@@ -86,7 +86,7 @@ export function curlUrlEncode(s: string): string {
       c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase(),
     );
   } catch {
-    throw new CurlError('--data-urlencode holds text that is not valid Unicode (a lone surrogate).');
+    throw new ReadError('--data-urlencode holds text that is not valid Unicode (a lone surrogate).');
   }
 }
 
@@ -97,9 +97,9 @@ interface DataPiece {
 }
 
 /** The error message for data read from a file or stdin, which the paste does not hold. */
-function fromFile(option: string, value: string): CurlError {
+function fromFile(option: string, value: string): ReadError {
   const what: Rich = value === '@-' ? ['standard input'] : rich`the file ${value.slice(1)}`;
-  return new CurlError([
+  return new ReadError([
     ...rich`${option} ${value} sends the bytes of `,
     ...what,
     ", which are not in the paste, so the body cannot be known. Paste the command with the body written out (e.g. --data-raw '…'), or the request as raw HTTP or HAR.",
@@ -135,33 +135,13 @@ interface CurlOptions {
   auth: Set<string>;
 }
 
-/** A fresh {@link CurlOptions}, writing its notes into `notes`. */
-function noOptions(notes: Rich[]): CurlOptions {
-  return {
-    notes,
-    get: false,
-    head: false,
-    pathAsIs: false,
-    globOff: false,
-    urls: [],
-    custom: [],
-    removed: new Set(),
-    derived: [],
-    cookies: [],
-    data: [],
-    json: false,
-    resume: 0,
-    auth: new Set(),
-  };
-}
-
 /** Handles one option: `arg` is its argument (or ''), `shown` the option as written, `name` its long name. */
 type OptionHandler = (o: CurlOptions, arg: string, shown: string, name: string) => void;
 
 /** -H: a header curl sends, removes (`Name:`) or sends empty (`Name;`); from a file: refused. */
 function headerOption(o: CurlOptions, arg: string, shown: string): void {
   if (arg.startsWith('@'))
-    throw new CurlError(
+    throw new ReadError(
       rich`${shown} ${arg} reads headers from a file, which is not in the paste. Write the headers out with -H 'Name: value'.`,
     );
   const colon = arg.indexOf(':');
@@ -174,11 +154,11 @@ function headerOption(o: CurlOptions, arg: string, shown: string): void {
   const hname = arg.slice(0, colon);
   const value = arg.slice(colon + 1);
   if (!HTTP_TOKEN.test(hname))
-    throw new CurlError(
+    throw new ReadError(
       rich`${shown} ${arg}: ${hname} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces). curl sends it as written and servers read it in different ways.`,
     );
   if (/[\r\n\0]/.test(value))
-    throw new CurlError(
+    throw new ReadError(
       rich`${shown} ${arg}: the value holds a line break or NUL. curl sends it as written, so the server reads more header lines than the paste shows.`,
     );
   if (isCBlank(value)) {
@@ -213,7 +193,7 @@ const urlencodeOption: OptionHandler = (o, arg, shown) => {
 const refused =
   (message: (shown: string, arg: string) => Rich): OptionHandler =>
   (_o, arg, shown) => {
-    throw new CurlError(message(shown, arg));
+    throw new ReadError(message(shown, arg));
   };
 
 /** -F, --form-string: a multipart body, whose boundary curl picks at random: refused. */
@@ -292,7 +272,7 @@ const REQUEST_OPTIONS: Record<string, OptionHandler> = {
   ),
   'continue-at': (o, arg, shown) => {
     if (!/^\d{1,15}$/.test(arg))
-      throw new CurlError(
+      throw new ReadError(
         rich`${shown} ${arg}: curl computes the Range header from the size of the output file, which is not in the paste.`,
       );
     o.resume = Number(arg);
@@ -356,14 +336,29 @@ function shortOptions(o: CurlOptions, w: string, next: (shown: string) => string
 
 /** Reads the words after `curl` into {@link CurlOptions}: options, their arguments and URLs. */
 function readOptions(argv: string[], notes: Rich[]): CurlOptions {
-  const o = noOptions(notes);
+  const o: CurlOptions = {
+    notes,
+    get: false,
+    head: false,
+    pathAsIs: false,
+    globOff: false,
+    urls: [],
+    custom: [],
+    removed: new Set(),
+    derived: [],
+    cookies: [],
+    data: [],
+    json: false,
+    resume: 0,
+    auth: new Set(),
+  };
   let i = 0;
   let endOfOptions = false;
   /** The argument of the option at argv[i], taken from the next word. */
   const next = (shown: string): string => {
     i++;
     const a = argv[i];
-    if (a === undefined) throw new CurlError(rich`${shown} needs an argument, and the command ends there.`);
+    if (a === undefined) throw new ReadError(rich`${shown} needs an argument, and the command ends there.`);
     return a;
   };
   for (; i < argv.length; i++) {
@@ -381,11 +376,11 @@ function readOptions(argv: string[], notes: Rich[]): CurlOptions {
 function writtenUrl(o: CurlOptions): string {
   const { urls, unknown } = o;
   if (urls.length === 0)
-    throw new CurlError(
+    throw new ReadError(
       'The curl command has no URL. Copy the whole command, including the https://… address.',
     );
   if (urls.length > 1)
-    throw new CurlError([
+    throw new ReadError([
       `The curl command has ${urls.length} URLs (`,
       ...urls.slice(0, 5).flatMap((w, k) => (k > 0 ? [', ', u(w.slice(0, 60))] : [u(w.slice(0, 60))])),
       urls.length > 5 ? ', …' : '',
@@ -394,11 +389,11 @@ function writtenUrl(o: CurlOptions): string {
     ]);
   const written = urls[0] ?? '';
   if (!o.globOff && /[{}[\]]/.test(written))
-    throw new CurlError(
+    throw new ReadError(
       rich`The URL ${written} holds { } or [ ]: curl expands them into several requests (URL globbing). Add -g (--globoff) to send it as written, or percent-encode them.`,
     );
   if (/[ \\]/.test(withoutFragment(written)))
-    throw new CurlError(
+    throw new ReadError(
       rich`The URL ${written} holds a space or a backslash: curl refuses it ("URL using bad/illegal format"). Percent-encode it (%20, %5C).`,
     );
   return written;
@@ -420,7 +415,7 @@ function urlSent(o: CurlOptions, written: string): string {
   const { requestTarget } = o;
   if (requestTarget !== undefined) {
     if (!requestTarget.startsWith('/'))
-      throw new CurlError(
+      throw new ReadError(
         rich`--request-target ${requestTarget} is not a path: keybench reads requests sent to a path (/…).`,
       );
     const slash = url.indexOf('/', url.indexOf('//') + 2);
@@ -455,12 +450,12 @@ function joinedData(o: CurlOptions): string {
 function methodSent(o: CurlOptions): string {
   const { method, head, get, data } = o;
   if (head && data.length > 0 && !get)
-    throw new CurlError(
+    throw new ReadError(
       '-I (HEAD) with data to post: curl refuses the command ("You can only select one HTTP request method!") and sends nothing.',
     );
   if (method === undefined) return head ? 'HEAD' : get ? 'GET' : data.length > 0 ? 'POST' : 'GET';
   if (!HTTP_TOKEN.test(method))
-    throw new CurlError(
+    throw new ReadError(
       rich`-X ${method} is not an HTTP method (letters, digits and !#$%&'*+.^_\`|~- only): curl writes it into the request line as it is, so a space, a line break or a path in it sends another request than the one the paste shows.`,
     );
   return method;
@@ -498,10 +493,10 @@ function headersSent(o: CurlOptions): [string, string][] {
   return kept;
 }
 
-/** Reads a curl command into a request, or throws a CurlError. */
-function readCurl(text: string): ParsedRequest {
+/** Reads a curl command (known to start with {@link CURL_START}) into a request, or throws a ReadError. */
+export function readCurl(text: string): ParsedRequest {
   const notes: Rich[] = [];
-  const argv = commandWords(text, notes);
+  const argv = commandWords(text.replace(/^\$[ \t]+/, ''), notes);
   argv.shift(); // "curl" or "curl.exe"
   const o = readOptions(argv, notes);
   const written = writtenUrl(o);
@@ -572,7 +567,7 @@ function authorization(credentials: string, auth: Set<string>, notes: Rich[]): [
   if (auth.size === 0 || (auth.size === 1 && auth.has('basic')))
     return [['Authorization', 'Basic ' + bytesToBase64(new TextEncoder().encode(credentials))]];
   if (auth.size === 1 && (auth.has('ntlm') || auth.has('ntlm-wb')))
-    throw new CurlError(
+    throw new ReadError(
       '--ntlm: curl writes an NTLM handshake as the Authorization header, which keybench does not model. Paste the request as raw HTTP (curl -v shows it).',
     );
   notes.push([
@@ -592,18 +587,3 @@ function decodeUserinfo(userinfo: string): string {
 
 /** The start of a curl command: `curl` or `curl.exe`, maybe after a `$ ` prompt. */
 export const CURL_START = /^(?:\$[ \t]+)?curl(?:\.exe)?(?=[\s\\^]|$)/i;
-
-/** Parses a pasted curl command; the text is known to start with {@link CURL_START}. */
-export function parseCurl(text: string): RequestParse {
-  const start = text.replace(/^\$[ \t]+/, '');
-  try {
-    return { kind: 'request', request: readCurl(start) };
-  } catch (e) {
-    const parts: Rich =
-      e instanceof CurlError
-        ? e.parts
-        : rich`The curl command could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    const code = e instanceof CurlError ? e.code : 'ERR_REQUEST_PARSE';
-    return { kind: 'error', source: 'curl', code, parts, message: plain(parts) };
-  }
-}

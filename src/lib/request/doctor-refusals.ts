@@ -27,9 +27,9 @@ export function signedHeaderProblem(req: ParsedRequest, names: readonly string[]
         parts: rich`The request sends ${ours(name)} ${ours(String(lines.length))} times (${lines.map(([n, v]) => `${n}: ${v}`).join(' | ')}). Servers disagree on which one counts (the first, the last, or both joined by a comma), so keybench cannot say which was verified: send it once.`,
       };
     }
-    const value = lines[0]?.[1];
-    if (value !== undefined && /[^\x20-\x7e\t]/.test(value)) {
-      const ch = /[^\x20-\x7e\t]/.exec(value)![0];
+    const value = lines[0]?.[1] ?? '';
+    const ch = /[^\x20-\x7e\t]/.exec(value)?.[0];
+    if (ch !== undefined) {
       const cp = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       return {
         code: 'ERR_REQUEST_HEADER_VALUE',
@@ -70,10 +70,9 @@ export function hostProblem(req: ParsedRequest): RequestRefusal | null {
   const bare = (h: string) =>
     defaultPort && h.endsWith(`:${defaultPort}`) ? h.slice(0, -defaultPort.length - 1) : h;
   if (bare(sent) === bare(url.host.toLowerCase())) return null;
-  const urlHost = url.host;
   return {
     code: 'ERR_REQUEST_HEADER_VALUE',
-    parts: rich`The Host header says ${host}, but the URL's host is ${urlHost}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,
+    parts: rich`The Host header says ${host}, but the URL's host is ${url.host}. The server answers for the Host it is sent, while the signature was checked over the URL: send the Host of the URL.`,
   };
 }
 

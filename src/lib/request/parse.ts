@@ -6,25 +6,16 @@
  * or any other text is 'not-request' and goes elsewhere. All work is linear in the text: no eval,
  * no regular expression over the whole paste that could backtrack.
  */
-import { CURL_START, parseCurl } from './curl';
+import { base64ToBytes } from '../encoding/base64url';
+import { ReadError } from './command-words';
+import { CURL_START, readCurl } from './curl';
 import { ours, plain, rich, type Rich } from '../rich';
 import { sniffRequest } from './sniff';
 import { HTTP_TOKEN, trimOws, UTF8, withoutFragment } from './text';
-import type { ParsedRequest, RequestParse, RequestSource } from './types';
+import { header, type ParsedRequest, type RequestParse, type RequestSource } from './types';
 
 /** The largest paste read: 8 MiB of UTF-8. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
-/** A failure to read a form that is clearly meant, with a message for the person who pasted it. */
-class ReadError extends Error {
-  readonly parts: Rich;
-  /** A plain string is keybench's own words; a `Rich` keeps the pasted text apart. */
-  constructor(parts: Rich | string) {
-    const p = typeof parts === 'string' ? [parts] : parts;
-    super(plain(p));
-    this.parts = p;
-  }
-}
 
 /** An error result for a form. */
 function parseError(
@@ -137,7 +128,8 @@ function readHttp(text: string): ParsedRequest {
     );
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) url = target;
   else if (target.startsWith('/')) {
-    const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? pseudo.get(':authority');
+    const hostHeader = header({ headers }, 'host');
+    const host = hostHeader ?? pseudo.get(':authority');
     if (!host)
       throw new ReadError(
         rich`The request line has only a path (${target.slice(0, 60)}) and there is no Host header, so the URL is not known. Add the Host header or write the full URL in the request line.`,
@@ -145,7 +137,7 @@ function readHttp(text: string): ParsedRequest {
     const scheme = pseudo.get(':scheme') ?? 'https';
     url = `${scheme}://${host}${target}`;
     notes.push(
-      rich`The URL is built as ${scheme}:// + ${ours(pseudo.has(':authority') && !headers.some(([k]) => k.toLowerCase() === 'host') ? ':authority' : 'Host')} + ${target.length > 40 ? ours('the path') : target}.`,
+      rich`The URL is built as ${scheme}:// + ${ours(hostHeader === undefined ? ':authority' : 'Host')} + ${target.length > 40 ? ours('the path') : target}.`,
     );
   } else
     throw new ReadError(
@@ -166,16 +158,19 @@ function readHttp(text: string): ParsedRequest {
  *   server would wait for bytes the paste does not hold), as is a value that is not a number.
  */
 function framedBody(headers: [string, string][], body: string, notes: Rich[], version: string): string {
-  const te = headers.filter(([k]) => k.toLowerCase() === 'transfer-encoding').map(([, v]) => v);
+  const values = (name: string): string[] =>
+    headers.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
+  /** The comma-separated members of a field's lines, each without the whitespace around it. */
+  const members = (lines: string[]): string[] => lines.join(',').split(',').map(trimOws);
+  const te = values('transfer-encoding');
+  const cls = values('content-length');
   if (te.length > 0) {
     if (version === '1.0')
       throw new ReadError(
         rich`Transfer-Encoding: ${te.join(', ')} on an HTTP/1.0 request is faulty framing (RFC 9112 §6.1): HTTP/1.0 has no chunked coding, so servers disagree on where the body ends. Send Content-Length, or HTTP/1.1.`,
       );
-    const codings = te
-      .join(',')
-      .split(',')
-      .map((c) => trimOws(c).toLowerCase())
+    const codings = members(te)
+      .map((c) => c.toLowerCase())
       .filter((c) => c !== '');
     if (codings.length !== 1 || codings[0] !== 'chunked')
       throw new ReadError(
@@ -185,11 +180,10 @@ function framedBody(headers: [string, string][], body: string, notes: Rich[], ve
     notes.push(
       rich`The body is sent chunked (Transfer-Encoding: chunked): the body read is the data of its chunks, ${data.length} characters.`,
     );
-    if (headers.some(([k]) => k.toLowerCase() === 'content-length'))
+    if (cls.length > 0)
       notes.push(['The request has both Transfer-Encoding and Content-Length: a server reads the chunks.']);
     return data;
   }
-  const cls = headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
   if (cls.length === 0) {
     // RFC 9112 §6.3: an HTTP/1.x request with neither has no body; the bytes after the blank line
     // would be read as the next request (HTTP/2 and 3 frame the body themselves)
@@ -200,14 +194,9 @@ function framedBody(headers: [string, string][], body: string, notes: Rich[], ve
       ]);
     return '';
   }
-  const values = new Set(
-    cls
-      .join(',')
-      .split(',')
-      .map((v) => trimOws(v)),
-  );
-  const [cl] = values;
-  if (values.size !== 1 || cl === undefined || !/^\d{1,15}$/.test(cl))
+  const lengths = new Set(members(cls));
+  const [cl] = lengths;
+  if (lengths.size !== 1 || cl === undefined || !/^\d{1,15}$/.test(cl))
     throw new ReadError(
       rich`Content-Length is ${cls.join(', ')}, which is not one number: a server would refuse the request or read a length keybench cannot know.`,
     );
@@ -266,15 +255,10 @@ function dechunk(body: string): string {
   // trailer fields, to the empty line
   while (pos < bytes.length && line() !== '');
   if (pos < bytes.length) throw fail(`${bytes.length - pos} bytes follow the last chunk`);
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
+  // (a streaming decoder reads a character split across chunks as one, as a server does)
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    return UTF8.decode(all);
+    return parts.map((p) => decoder.decode(p, { stream: true })).join('') + decoder.decode();
   } catch {
     throw fail('its data is not UTF-8 text');
   }
@@ -345,9 +329,7 @@ function fromBase64(text: string): string {
     throw new ReadError(
       'postData.encoding is base64 but postData.text is not base64: the body bytes cannot be known.',
     );
-  const bin = atob(clean);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const bytes = base64ToBytes(clean);
   try {
     return UTF8.decode(bytes);
   } catch {
@@ -566,17 +548,25 @@ function parseForms(text: string): RequestParse {
       ],
       'ERR_REQUEST_TOO_LARGE',
     );
-  if (source === 'curl') return parseCurl(start);
   try {
-    if (source === 'http') return { kind: 'request', request: readHttp(start) };
-    if (source === 'fetch') return { kind: 'request', request: readFetch(start) };
-    const har = readHar(start);
-    return har ? { kind: 'request', request: har } : { kind: 'not-request' };
+    const request = READERS[source](start);
+    return request ? { kind: 'request', request } : { kind: 'not-request' };
   } catch (e) {
-    const parts: Rich =
-      e instanceof ReadError
-        ? e.parts
-        : rich`The request could not be read: ${e instanceof Error ? e.message : String(e)}`;
-    return parseError(source, parts);
+    if (e instanceof ReadError) return parseError(source, e.parts, e.code);
+    const why = e instanceof Error ? e.message : String(e);
+    return parseError(
+      source,
+      source === 'curl'
+        ? rich`The curl command could not be read: ${why}`
+        : rich`The request could not be read: ${why}`,
+    );
   }
 }
+
+/** The reader of each form; a HAR reader finds no request in JSON that names none. */
+const READERS: Record<RequestSource, (text: string) => ParsedRequest | undefined> = {
+  curl: readCurl,
+  http: readHttp,
+  har: readHar,
+  fetch: readFetch,
+};

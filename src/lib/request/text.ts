@@ -1,7 +1,6 @@
 /**
  * Small text helpers shared by the request readers.
  */
-
 /**
  * The text without leading and trailing SP and HTAB: HTTP's optional whitespace (RFC 9110 §5.6.3),
  * which is all a server strips around a field value. Never `String.prototype.trim`, which also

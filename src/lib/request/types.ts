@@ -55,9 +55,6 @@ export type RequestParse =
  */
 export type SchemeId = string;
 
-/** The scheme a request is checked as (the name before schemes had folders). */
-export type RequestScheme = SchemeId;
-
 /**
  * One mistake that explains a failure: the request verifies (`confirmed`) when the signed bytes are
  * taken to be `signed` instead of `sent`. `code` is stable, for tests and for people searching it.
@@ -107,7 +104,6 @@ export interface RequestVerdict {
     method: string;
     url: string;
     body: string;
-    apiKey?: string;
     /** A declarative scheme's form values read back from the request (scheme/types.ts). */
     values?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   };
