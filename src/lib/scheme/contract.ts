@@ -14,7 +14,7 @@
  * `import.meta.glob`; profiles (src/lib/partners/*.profile.ts) say which schemes a partner uses.
  */
 import type { ErrorCode } from '../errors';
-import type { Finding, SignedPart } from '../partners/scheme';
+import type { Finding, SignedPart } from '../trust/finding';
 import type { DecodedToken } from '../jwt/decode';
 import type { VerificationKey } from '../jwt/verify';
 import type { DoctorInput, ParsedRequest } from '../request/types';

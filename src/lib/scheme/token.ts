@@ -8,7 +8,7 @@
 import { sameBytes } from '../encoding/base64url';
 import type { DecodedToken } from '../jwt/decode';
 import type { Verdict } from '../jwt/verify';
-import type { Finding } from '../partners/scheme';
+import type { Finding } from '../trust/finding';
 import { decideCard, signatureFacts, type CardSummary } from '../trust/card';
 import { loadTokenChecks } from './registry';
 import {

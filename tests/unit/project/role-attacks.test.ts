@@ -17,7 +17,7 @@ import { verifyQitResponse, type QitKeyringEntry } from '../../../src/lib/scheme
 import { verifyScheme } from '../../../src/lib/scheme/check';
 import QITECH from '../../../src/lib/schemes/qitech/scheme';
 import { diagnoseQredo } from '../support/qredo-helpers';
-import { ok, problem } from '../../../src/lib/partners/scheme';
+import { ok, problem } from '../../../src/lib/trust/finding';
 import { examineRequest, parseRequest } from '../../../src/lib/scheme/doctor';
 import type { ParsedRequest } from '../../../src/lib/request/types';
 import { plain } from '../../../src/lib/rich';

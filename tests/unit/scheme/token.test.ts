@@ -9,7 +9,7 @@ import { decodeToken, type DecodedToken } from '../../../src/lib/jwt/decode';
 import { keysFromText } from '../../../src/lib/jwt/candidates';
 import { verdictFor } from '../../../src/lib/jwt/inspect';
 import type { Verdict } from '../../../src/lib/jwt/verify';
-import { ok, problem } from '../../../src/lib/partners/scheme';
+import { ok, problem } from '../../../src/lib/trust/finding';
 import { cardSummary } from '../../../src/lib/trust/card';
 import {
   AUTO,

@@ -2,7 +2,7 @@
 // them) from openssl's keys, the card run on a token, and the findings by check name.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeToken } from '../../../src/lib/jwt/decode';
-import type { Finding } from '../../../src/lib/partners/scheme';
+import type { Finding } from '../../../src/lib/trust/finding';
 import checks from '../../../src/lib/schemes/client-assertion/token-check';
 import type { TokenCheck } from '../../../src/lib/scheme/contract';
 import { toolKey, type ToolKey } from './jwt-helpers';

@@ -6,7 +6,7 @@
 import { base64urlToBytes, sameBytes } from '../../encoding/base64url';
 import type { ErrorCode } from '../../errors';
 import type { DecodedToken } from '../../jwt/decode';
-import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
+import { ok, problem, unchecked, type Finding } from '../../trust/finding';
 import { ours, rich, type Rich } from '../../rich';
 import { parseKeyText } from '../../keys/parse';
 import { certificateDer, certificatePem, thumbprints } from '../../x509/thumbprint';

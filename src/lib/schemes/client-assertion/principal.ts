@@ -4,7 +4,7 @@
  */
 import { KeybenchError } from '../../errors';
 import { spkiSha256Base64 } from '../../keys/export';
-import { ok, problem, unchecked, type Finding } from '../../partners/scheme';
+import { ok, problem, unchecked, type Finding } from '../../trust/finding';
 import type { Rich } from '../../rich';
 import type { Ctx, KeyPrintRule, PrincipalName, PrincipalRule, Says } from './rules/types';
 import { say, type Vars } from './template';

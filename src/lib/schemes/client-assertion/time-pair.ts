@@ -2,7 +2,7 @@
  * Time rules that read `iat` and `exp` as a pair (rules/types.ts `PairRule`): both in seconds, or
  * both in milliseconds and read as such (a partner's SDK writes Date.now()), with the inspector's skew.
  */
-import { ok, problem, type Finding } from '../../partners/scheme';
+import { ok, problem, type Finding } from '../../trust/finding';
 import type { Ctx, PairClockRule, PairLifetimeRule, PairRule, TimeUnitRule } from './rules/types';
 import { say } from './template';
 

@@ -8,7 +8,7 @@ import type { KeyType } from '../../keys/key-type';
 import type { VerificationKey } from '../../jwt/verify';
 import { keysFor, skippedKeys, type KeyOwner, type VerificationContext } from '../../trust/roles';
 import { isVerified } from '../../trust/verdict';
-import { ok, problem, type Finding } from '../../partners/scheme';
+import { ok, problem, type Finding } from '../../trust/finding';
 import { decodeToken } from '../../jwt/decode';
 import { fail, verifyToken, type Verdict } from '../../jwt/verify';
 import { own } from '../../json';

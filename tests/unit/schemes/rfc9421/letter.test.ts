@@ -4,7 +4,7 @@
  * base a lenient verifier would build, so only the rule under test can refuse it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../src/lib/partners/scheme';
+import type { Finding } from '../../../../src/lib/trust/finding';
 import { hostProblem } from '../../../../src/lib/request/doctor-refusals';
 import { verifyRequest } from '../../support/rfc9421-engine';
 import { MAX_CREATED_AGE_SECONDS } from '../../../../src/lib/schemes/rfc9421/checks';

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { keysFromText } from '../../../../src/lib/jwt/candidates';
 import { decodeToken } from '../../../../src/lib/jwt/decode';
 import { verdictFor } from '../../../../src/lib/jwt/inspect';
-import type { Finding } from '../../../../src/lib/partners/scheme';
+import type { Finding } from '../../../../src/lib/trust/finding';
 import { runTokenCard, tokenChecks } from '../../../../src/lib/scheme/token';
 import { card as clientAssertionCard, runCard } from '../../support/client-assertion-helpers';
 import { nodeJws, toolKey, type ToolKey } from '../../support/jwt-helpers';

@@ -5,7 +5,7 @@ import { parsePem } from '../../../../src/lib/encoding/pem';
 import { isKeybenchError } from '../../../../src/lib/errors';
 import { decodeToken } from '../../../../src/lib/jwt/decode';
 import { signJws } from '../../../../src/lib/jwt/sign';
-import type { Finding } from '../../../../src/lib/partners/scheme';
+import type { Finding } from '../../../../src/lib/trust/finding';
 import { plain } from '../../../../src/lib/rich';
 import {
   normaliseAccount,
