@@ -2,7 +2,7 @@
 import { messageOf } from '../lib/errors';
 import { signJws, signJwsHmac, type HmacAlg } from '../lib/jwt/sign';
 import { secretBytes, type SecretEncoding } from '../lib/jwt/candidates';
-import { pairOf, pairsFor, type PairKind } from './sign-keys';
+import { keyring } from './keyring.svelte';
 
 type JsonObject = Record<string, unknown>;
 
@@ -19,14 +19,14 @@ class JwtSignerState {
   jwtSecretEncoding = $state<SecretEncoding>('text');
   jwtHmacAlg = $state<HmacAlg>('HS256');
 
-  /** Key pairs that can sign the given family. */
-  pairsFor(kind: PairKind) {
-    return pairsFor(kind);
+  /** The stored pairs that sign (an encryption key pair decrypts only: no signer offers it). */
+  get pairs() {
+    return keyring.pairs.filter((k) => k.jwsAlg !== 'RSA-OAEP-256');
   }
 
   /** What the Test JWT signer signs with now. */
   get jwtUses(): 'pair' | 'secret' {
-    return this.jwtWith ?? (this.pairsFor('any').length > 0 ? 'pair' : 'secret');
+    return this.jwtWith ?? (this.pairs.length > 0 ? 'pair' : 'secret');
   }
 
   /** Sign the header and payload with the chosen pair or secret; what goes wrong becomes `jwtError`. */
@@ -60,7 +60,8 @@ class JwtSignerState {
       const alg = this.jwtHmacAlg;
       return (header, payload) => signJwsHmac({ ...header, alg }, payload, secret, alg);
     }
-    const key = pairOf(this.jwtKeyId, 'any');
+    const key = this.pairs.find((k) => k.id === this.jwtKeyId) ?? this.pairs[0];
+    // (the encryption check again narrows jwsAlg's type to a signing algorithm)
     if (!key?.privateKey || key.jwsAlg === 'RSA-OAEP-256')
       return 'Generate or import a key pair first (Keys).';
     const { privateKey, jwsAlg } = key;
