@@ -291,9 +291,9 @@ export async function keysFromText(
   const privateKeyPasted = scan.hasPrivate ? await publicHalfOf(text) : undefined;
   // A JWK of kty "oct" is an HMAC secret written as JSON.
   if (isOctJwkText(text)) {
-    const k = String(own(JSON.parse(text), 'k') ?? '');
+    // Read inside the reader: a "k" that cannot become text is the same clean refusal.
     return secretResult(
-      () => base64urlToBytes(k),
+      () => base64urlToBytes(String(own(JSON.parse(text), 'k') ?? '')),
       (n) => `HMAC secret from an oct JWK, ${n} bytes`,
       `The oct JWK's "k" is not base64url`,
       alg,

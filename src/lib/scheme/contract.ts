@@ -72,7 +72,10 @@ export interface RequestCheck {
   keyAlg?: KeyAlgHint;
   /** A scheme-specific refusal read from the request alone; null when there is none. */
   refuse?(req: ParsedRequest): Refusal | null;
-  /** Check with the keys passed (filtered by role): one result, or one per signature (RFC 9421 labels). */
+  /**
+   * Check with the keys passed (filtered by role): one result, or one per signature (RFC 9421
+   * labels); never a state (only trust/ decides "verified").
+   */
   verify(input: DoctorInput): Promise<SchemeResult | SchemeResult[]>;
 }
 

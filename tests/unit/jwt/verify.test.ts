@@ -85,6 +85,18 @@ describe.each(['HS256', 'HS384', 'HS512'])('%s', (alg) => {
   });
 });
 
+describe('an oct JWK whose "k" is not text', () => {
+  it('is the clean base64url refusal, not an exception', async () => {
+    // JSON.parse makes objects whose toString is not a function: String() throws on them.
+    for (const k of ['{"toString":1}', '{"toString":1,"valueOf":1}', '{"valueOf":{}}']) {
+      const box = await keysFromText(`{"kty":"oct","k":${k}}`, 'HS256', 'text');
+      expect(box.candidates).toEqual([]);
+      expect(box.error?.code, k).toBe('ERR_BASE64');
+      expect(box.error?.message).toMatch(/^The oct JWK's "k" is not base64url: /);
+    }
+  });
+});
+
 describe('every failure has its own code and an explanation', () => {
   it('ERR_JWT_SIGNATURE: wrong key, naming every key tried', async () => {
     const token = nodeJws('ES512', toolKey('p521').privateKey);
