@@ -24,6 +24,11 @@ class JwtSignerState {
     return keyring.pairs.filter((k) => k.jwsAlg !== 'RSA-OAEP-256');
   }
 
+  /** The pair chosen, else the first (what "Sign JWT" uses when it signs with a pair). */
+  get chosenPair() {
+    return this.pairs.find((k) => k.id === this.jwtKeyId) ?? this.pairs[0];
+  }
+
   /** What the Test JWT signer signs with now. */
   get jwtUses(): 'pair' | 'secret' {
     return this.jwtWith ?? (this.pairs.length > 0 ? 'pair' : 'secret');
@@ -60,7 +65,7 @@ class JwtSignerState {
       const alg = this.jwtHmacAlg;
       return (header, payload) => signJwsHmac({ ...header, alg }, payload, secret, alg);
     }
-    const key = this.pairs.find((k) => k.id === this.jwtKeyId) ?? this.pairs[0];
+    const key = this.chosenPair;
     // (the encryption check again narrows jwsAlg's type to a signing algorithm)
     if (!key?.privateKey || key.jwsAlg === 'RSA-OAEP-256')
       return 'Generate or import a key pair first (Keys).';

@@ -12,6 +12,10 @@ import { parseKeySetText, type ParsedKey, type ParsedPrivateKey, type ParsedPubl
 import { defaultAlgFor, importDecryptionKey, importPrivateKey, importPublicKey } from './import';
 import { defaultLabel, type StoredCertificate, type StoredKey } from './stored-key';
 
+// The names come with every profile: loaded here, only when a key is imported, so the first page's
+// link to this module does not preload the profiles.
+const partnerNames = () => import('../partners/profiles');
+
 /** What an import does: store a new key, or keep certificates with a key already stored. */
 export type ImportPlan =
   | { kind: 'new'; key: StoredKey; message: string }
@@ -162,10 +166,6 @@ async function newKey(
     message: `Imported "${key.label}" (${parsed.source}, ${kindName}) as a trusted public key, ${whose}. It verifies, it cannot sign.`,
   };
 }
-
-// The names come with every profile: loaded here, only when a key is imported, so the first page's
-// link to this module does not preload the profiles.
-const partnerNames = () => import('../partners/profiles');
 
 /** The partners whose profiles are message-level encryption: a private key chosen for one decrypts. */
 const ENCRYPTION_PARTNERS: readonly PartnerId[] = ['visa', 'cybersource', 'mastercard'];
